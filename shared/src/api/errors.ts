@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { Bilingual } from '../i18n/text.ts';
+
+/** Every 4xx/5xx of the API has this body: a stable code and a message in both languages. */
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.object({ zh: z.string(), en: z.string() }),
+      issues: z
+        .array(
+          z.object({
+            path: z.string(),
+            message: z.object({ zh: z.string(), en: z.string() }),
+          }),
+        )
+        .optional(),
+    }),
+  })
+  .meta({ id: 'ApiError' });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const errorCatalog = {
+  bad_json: {
+    status: 400,
+    message: { zh: '请求内容不是有效的 JSON。', en: 'The request body is not valid JSON.' },
+  },
+  invalid_request: {
+    status: 400,
+    message: {
+      zh: '请求内容有误，请检查后重试。',
+      en: 'The request is not valid; please check it.',
+    },
+  },
+  unauthenticated: {
+    status: 401,
+    message: { zh: '请先登录。', en: 'Please sign in first.' },
+  },
+  forbidden: {
+    status: 403,
+    message: { zh: '您无权进行此操作。', en: 'You are not allowed to do this.' },
+  },
+  not_found: {
+    status: 404,
+    message: { zh: '找不到请求的内容。', en: 'Not found.' },
+  },
+  payload_too_large: {
+    status: 413,
+    message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },
+  },
+  unsupported_media_type: {
+    status: 415,
+    message: { zh: '不支持该文件类型。', en: 'This type of content is not accepted.' },
+  },
+  unavailable: {
+    status: 503,
+    message: {
+      zh: '服务暂时不可用，请稍后再试。',
+      en: 'The service is unavailable; try again later.',
+    },
+  },
+  internal: {
+    status: 500,
+    message: { zh: '服务器出错了，请稍后再试。', en: 'Something went wrong; try again later.' },
+  },
+} as const satisfies Record<string, { status: number; message: Bilingual }>;
+export type ErrorCode = keyof typeof errorCatalog;
+
+export function apiError(
+  code: ErrorCode,
+  issues?: { path: string; message: Bilingual }[],
+  message?: Bilingual,
+): { status: number; body: ApiError } {
+  const entry = errorCatalog[code];
+  return {
+    status: entry.status,
+    body: { error: { code, message: message ?? entry.message, ...(issues ? { issues } : {}) } },
+  };
+}

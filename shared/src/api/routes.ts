@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import type { Role } from '../auth/principal.ts';
+import type { Bilingual } from '../i18n/text.ts';
+import {
+  healthSchema,
+  jurisdictionListSchema,
+  meSchema,
+  openApiDocumentSchema,
+} from './schemas.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route: anyone, or a signed-in person holding one of the roles. */
+export type Access = { kind: 'public' } | { kind: 'signedIn'; roles: readonly Role[] | 'any' };
+
+/**
+ * One API operation. This table is the single source for the Lambda wiring in CDK, the
+ * embedded cloud's router, the OpenAPI document and the authorization test matrix.
+ */
+export interface RouteDefinition {
+  operationId: string;
+  method: HttpMethod;
+  path: `/api/${string}`;
+  /** File name (without .ts) under functions/src/handlers/. */
+  handler: string;
+  access: Access;
+  summary: Bilingual;
+  request?: { body: z.ZodType; example: unknown };
+  response: { status: number; body: z.ZodType; example: unknown };
+}
+
+export const routes = [
+  {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/api/health',
+    handler: 'health',
+    access: { kind: 'public' },
+    summary: { zh: '健康检查：服务与数据版本', en: 'Health check with code and data versions' },
+    response: {
+      status: 200,
+      body: healthSchema,
+      example: { ok: true, version: { code: '0.1.0+abc1234', data: 'seed-2026-11-1' } },
+    },
+  },
+  {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/api/openapi.json',
+    handler: 'openapi',
+    access: { kind: 'public' },
+    summary: { zh: '本接口的 OpenAPI 3.1 描述', en: 'The OpenAPI 3.1 description of this API' },
+    response: {
+      status: 200,
+      body: openApiDocumentSchema,
+      example: { openapi: '3.1.0' },
+    },
+  },
+  {
+    operationId: 'listJurisdictions',
+    method: 'GET',
+    path: '/api/jurisdictions',
+    handler: 'list-jurisdictions',
+    access: { kind: 'public' },
+    summary: { zh: '辖区列表', en: 'List of jurisdictions' },
+    response: {
+      status: 200,
+      body: jurisdictionListSchema,
+      example: {
+        jurisdictions: [
+          {
+            code: 'cq-gecheng',
+            zh: '葛城街道',
+            en: 'Gecheng Subdistrict, Chongqing',
+            level: 'subdistrict',
+            parent: '重庆市',
+            units: ['东门社区'],
+          },
+        ],
+      },
+    },
+  },
+  {
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/api/me',
+    handler: 'me',
+    access: { kind: 'signedIn', roles: 'any' },
+    summary: { zh: '当前登录用户', en: 'The signed-in user' },
+    response: {
+      status: 200,
+      body: meSchema,
+      example: {
+        principal: {
+          userId: 'demo-cq-gecheng-officer',
+          name: '李明',
+          roles: ['officer'],
+          jurisdictions: ['cq-gecheng'],
+        },
+      },
+    },
+  },
+] as const satisfies readonly RouteDefinition[];
+
+export type RouteId = (typeof routes)[number]['operationId'];

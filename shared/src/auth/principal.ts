@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Roles of "Who is who" in the rules. One identifier each, everywhere. */
+export const roles = [
+  'officer',
+  'department_head',
+  'leader_in_charge',
+  'principal_leader',
+  'reward_officer',
+  'administrator',
+] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const roleNames: Record<Role, { zh: string; en: string }> = {
+  officer: { zh: '监管人员', en: 'Officer' },
+  department_head: { zh: '科室负责人', en: 'Department head' },
+  leader_in_charge: { zh: '分管领导', en: 'Leader in charge' },
+  principal_leader: { zh: '主要领导', en: 'Principal leader' },
+  reward_officer: { zh: '奖励专员', en: 'Reward officer' },
+  administrator: { zh: '系统管理员', en: 'Administrator' },
+};
+
+/**
+ * Custom claims a Qingling token carries, on AWS (Cognito pre-token-generation trigger or
+ * any OIDC issuer) and on the embedded cloud's issuer alike. Lists are space-separated
+ * strings because API Gateway's JWT authorizer flattens array claims into "[a b]" text.
+ */
+export const claimNames = {
+  roles: 'qingling:roles',
+  jurisdictions: 'qingling:jurisdictions',
+  department: 'qingling:department',
+  industries: 'qingling:industries',
+} as const;
+
+export const principalSchema = z.object({
+  userId: z.string().min(1),
+  name: z.string().min(1),
+  roles: z.array(roleSchema).min(1),
+  jurisdictions: z.array(z.string().min(1)).min(1),
+  department: z.string().optional(),
+  industries: z.array(z.string()).optional(),
+});
+export type Principal = z.infer<typeof principalSchema>;
+
+/** Splits a list claim whether it arrives as an array, "[a b]" (API Gateway) or "a b". */
+export function listClaim(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String).filter(Boolean);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+/** The principal a verified token stands for, or null when its claims are not Qingling's. */
+export function principalFromClaims(claims: Record<string, unknown>): Principal | null {
+  const industries = listClaim(claims[claimNames.industries]);
+  const department = claims[claimNames.department];
+  const parsed = principalSchema.safeParse({
+    userId: claims.sub,
+    name: claims.name ?? claims['cognito:username'] ?? claims.sub,
+    roles: listClaim(claims[claimNames.roles]).filter((role) =>
+      (roles as readonly string[]).includes(role),
+    ),
+    jurisdictions: listClaim(claims[claimNames.jurisdictions]),
+    ...(typeof department === 'string' && department ? { department } : {}),
+    ...(industries.length ? { industries } : {}),
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+/** The claims to put in a token for a principal: the inverse of principalFromClaims. */
+export function claimsForPrincipal(principal: Principal): Record<string, string> {
+  return {
+    sub: principal.userId,
+    name: principal.name,
+    [claimNames.roles]: principal.roles.join(' '),
+    [claimNames.jurisdictions]: principal.jurisdictions.join(' '),
+    ...(principal.department ? { [claimNames.department]: principal.department } : {}),
+    ...(principal.industries?.length
+      ? { [claimNames.industries]: principal.industries.join(' ') }
+      : {}),
+  };
+}
