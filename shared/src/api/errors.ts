@@ -44,6 +44,13 @@ export const errorCatalog = {
     status: 404,
     message: { zh: '找不到请求的内容。', en: 'Not found.' },
   },
+  conflict: {
+    status: 409,
+    message: {
+      zh: '内容已被他人修改，请刷新后重试，您填写的内容不会丢失。',
+      en: 'Someone else changed this first; reload and try again. What you typed is kept.',
+    },
+  },
   payload_too_large: {
     status: 413,
     message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },

@@ -4,8 +4,10 @@ import type { Bilingual } from '../i18n/text.ts';
 import {
   healthSchema,
   jurisdictionListSchema,
+  jurisdictionRecordSchema,
   meSchema,
   openApiDocumentSchema,
+  updateJurisdictionSchema,
 } from './schemas.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -75,8 +77,39 @@ export const routes = [
             level: 'subdistrict',
             parent: '重庆市',
             units: ['东门社区'],
+            version: 1,
           },
         ],
+      },
+    },
+  },
+  {
+    operationId: 'updateJurisdiction',
+    method: 'PUT',
+    path: '/api/jurisdictions/{code}',
+    handler: 'update-jurisdiction',
+    access: { kind: 'signedIn', roles: ['administrator'] },
+    summary: { zh: '修改辖区名称与下辖单位', en: "Edit a jurisdiction's names and units" },
+    request: {
+      body: updateJurisdictionSchema,
+      example: {
+        zh: '葛城街道',
+        en: 'Gecheng Subdistrict, Chongqing',
+        units: ['东门社区', '西门社区', '南门社区', '北门社区'],
+        expectedVersion: 1,
+      },
+    },
+    response: {
+      status: 200,
+      body: jurisdictionRecordSchema,
+      example: {
+        code: 'cq-gecheng',
+        zh: '葛城街道',
+        en: 'Gecheng Subdistrict, Chongqing',
+        level: 'subdistrict',
+        parent: '重庆市',
+        units: ['东门社区', '西门社区', '南门社区', '北门社区'],
+        version: 2,
       },
     },
   },

@@ -27,9 +27,33 @@ export const jurisdictionSchema = z
   .meta({ id: 'Jurisdiction' });
 export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
 
+/** A jurisdiction as stored: with the version that conditional updates check. */
+export const jurisdictionRecordSchema = jurisdictionSchema
+  .extend({ version: z.number().int().min(1) })
+  .meta({ id: 'JurisdictionRecord' });
+export type JurisdictionRecord = z.infer<typeof jurisdictionRecordSchema>;
+
 export const jurisdictionListSchema = z
-  .object({ jurisdictions: z.array(jurisdictionSchema) })
+  .object({ jurisdictions: z.array(jurisdictionRecordSchema) })
   .meta({ id: 'JurisdictionList' });
+
+const displayName = (max: number) =>
+  z
+    .string()
+    .transform((text) => text.normalize('NFKC').trim())
+    .pipe(z.string().min(1).max(max));
+
+/** An administrator's edit of a jurisdiction's names and units (村/社区). */
+export const updateJurisdictionSchema = z
+  .object({
+    zh: displayName(60),
+    en: displayName(120),
+    units: z.array(displayName(40)).max(200),
+    expectedVersion: z.number().int().min(1),
+  })
+  .strict()
+  .meta({ id: 'UpdateJurisdiction' });
+export type UpdateJurisdiction = z.infer<typeof updateJurisdictionSchema>;
 
 export const meSchema = z.object({ principal: principalSchema }).meta({ id: 'Me' });
 

@@ -1,0 +1,7 @@
+import { dependencies } from '../dependencies.ts';
+import { apiHandler } from '../http/api-handler.ts';
+
+/** GET /api/jurisdictions: the jurisdictions a tip can be sent to. */
+export const handler = apiHandler('listJurisdictions', async () => ({
+  jurisdictions: await dependencies.referenceData().listJurisdictions(),
+}));

@@ -1,0 +1,137 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
+import { type RouteDefinition, type RouteId, routes } from '@qingling/shared/api/routes.ts';
+import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import type { z } from 'zod';
+
+export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+// Anonymity: the logger never receives the event, so no IP address or user agent is logged.
+export const logger = new Logger({ serviceName: 'qingling' });
+
+/** A failure the caller can act on: answered as a 4xx with a bilingual message. */
+export class ApiFailure extends Error {
+  readonly code: ErrorCode;
+  readonly issues: { path: string; message: { zh: string; en: string } }[] | undefined;
+  constructor(code: ErrorCode, issues?: { path: string; message: { zh: string; en: string } }[]) {
+    super(code);
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { operationId: Id }>;
+type BodyOf<R> = R extends { request: { body: infer S extends z.ZodType } }
+  ? z.infer<S>
+  : undefined;
+type ReplyOf<R> = R extends { response: { body: infer S extends z.ZodType } } ? z.input<S> : never;
+
+export interface ApiRequest<Body> {
+  body: Body;
+  principal: Principal | null;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  pathParameters: Record<string, string | undefined>;
+}
+
+export function routeById(operationId: RouteId): RouteDefinition {
+  const route = routes.find((candidate) => candidate.operationId === operationId);
+  if (!route) throw new Error(`No route ${operationId}`);
+  return route;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
+  statusCode: status,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  },
+  body: JSON.stringify(body),
+});
+
+export const failure = (code: ErrorCode, issues?: ApiFailure['issues']): ApiResult => {
+  const { status, body } = apiError(code, issues);
+  return json(status, body);
+};
+
+function claimsOf(event: ApiEvent): Record<string, unknown> | null {
+  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } })
+    .authorizer;
+  const claims = authorizer?.jwt?.claims;
+  return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
+}
+
+function parseBody(route: RouteDefinition, event: ApiEvent): unknown {
+  if (!route.request) return undefined;
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ApiFailure('bad_json');
+  }
+  const result = route.request.body.safeParse(parsed);
+  if (!result.success) {
+    throw new ApiFailure(
+      'invalid_request',
+      result.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: { zh: `字段有误：${issue.message}`, en: issue.message },
+      })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Wraps a route's implementation in what every API handler needs: the caller's principal
+ * from the JWT authorizer's claims, a role check, body validation against the route's
+ * schema, and errors as bilingual 4xx/5xx bodies. Handlers stay a few lines long.
+ */
+export function apiHandler<Id extends RouteId>(
+  operationId: Id,
+  implementation: (
+    request: ApiRequest<BodyOf<RouteOf<Id>>>,
+  ) => Promise<ReplyOf<RouteOf<Id>> | { status: number; body: unknown }>,
+): (event: ApiEvent) => Promise<ApiResult> {
+  const route = routeById(operationId);
+  return async (event) => {
+    try {
+      const claims = claimsOf(event);
+      const principal = claims ? principalFromClaims(claims) : null;
+      if (route.access.kind === 'signedIn') {
+        if (!principal) return failure('unauthenticated');
+        const allowed = route.access.roles;
+        if (allowed !== 'any' && !principal.roles.some((role) => allowed.includes(role))) {
+          return failure('forbidden');
+        }
+      }
+      const body = parseBody(route, event) as BodyOf<RouteOf<Id>>;
+      const reply = await implementation({
+        body,
+        principal,
+        headers: event.headers ?? {},
+        query: event.queryStringParameters ?? {},
+        pathParameters: event.pathParameters ?? {},
+      });
+      if (reply && typeof reply === 'object' && 'status' in reply && 'body' in reply) {
+        return json(reply.status as number, reply.body);
+      }
+      return json(route.response.status, reply);
+    } catch (error) {
+      if (error instanceof ApiFailure) return failure(error.code, error.issues);
+      logger.error('Unhandled error', { operationId, error: error as Error });
+      return failure('internal');
+    }
+  };
+}

@@ -1,0 +1,30 @@
+import { routes } from '@qingling/shared/api/routes.ts';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './document.ts';
+
+describe('the OpenAPI document', () => {
+  const document = buildOpenApiDocument(routes, 'test');
+
+  it('is OpenAPI 3.1 and describes every route of the route table', () => {
+    expect(document.openapi).toBe('3.1.0');
+    for (const route of routes) {
+      const operation = document.paths?.[route.path]?.[route.method.toLowerCase() as 'get'];
+      expect(operation?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
+    }
+  });
+
+  it.each(routes.map((route) => [route.operationId, route] as const))(
+    '%s: its examples pass the schemas that validate real requests and replies',
+    (_id, route) => {
+      const request = 'request' in route ? route.request : undefined;
+      if (request) expect(request.body.safeParse(request.example).success).toBe(true);
+      expect(route.response.body.safeParse(route.response.example).success).toBe(true);
+    },
+  );
+
+  it('marks signed-in routes with bearer security and documents 401/403', () => {
+    const me = document.paths?.['/api/me']?.get;
+    expect(me?.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(me?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
+  });
+});

@@ -1,0 +1,307 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
+import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
+import {
+  FileSystemBlobStore,
+  UploadRefused,
+} from '@qingling/shared/adapters/local/fs-blob-store.ts';
+import { routes } from '@qingling/shared/api/routes.ts';
+import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
+import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
+import { demoUsers } from './auth/demo-users.ts';
+import { LocalTokenIssuer } from './auth/token-issuer.ts';
+import { startLocalDynamo } from './dynamodb.ts';
+import { renderOutboxPage } from './outbox-page.ts';
+import { serveStatic } from './static-site.ts';
+
+const repositoryRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const handlersDirectory = join(repositoryRoot, 'functions/src/handlers');
+export const defaultWebRoot = join(repositoryRoot, 'web/build');
+export const defaultDataDirectory = join(repositoryRoot, '.data');
+export const tableName = 'qingling-records';
+/** What the local API accepts in one request body (API Gateway's own limit is 10 MB). */
+const apiBodyLimitBytes = 1024 * 1024;
+
+export interface EmbeddedCloudOptions {
+  dataDirectory?: string;
+  port?: number;
+  host?: string;
+  webRoot?: string;
+  clock?: Clock;
+}
+
+export interface EmbeddedCloud {
+  url: string;
+  dataDirectory: string;
+  blobStore: FileSystemBlobStore;
+  outbox: FileOutbox;
+  issuer: LocalTokenIssuer;
+  stop(): Promise<void>;
+}
+
+function codeVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repositoryRoot,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    return `${version}+${commit}`;
+  } catch {
+    return version;
+  }
+}
+
+async function loadSecrets(path: string): Promise<{ blobSigningKey: Buffer }> {
+  try {
+    const stored = JSON.parse(await readFile(path, 'utf8')) as { blobSigningKey: string };
+    return { blobSigningKey: Buffer.from(stored.blobSigningKey, 'base64') };
+  } catch {
+    const blobSigningKey = randomBytes(32);
+    await writeFile(path, JSON.stringify({ blobSigningKey: blobSigningKey.toString('base64') }), {
+      mode: 0o600,
+    });
+    return { blobSigningKey };
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  response.end(JSON.stringify(body));
+}
+
+const tooLargeError = {
+  error: {
+    code: 'payload_too_large',
+    message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },
+  },
+};
+
+/**
+ * The whole system on one machine: dynalite for DynamoDB, a folder for S3, a local token
+ * issuer for Cognito, an outbox for SES/SNS, and an HTTP server that plays API Gateway and
+ * CloudFront in front of the same Lambda handlers and the built web app.
+ */
+export async function startEmbeddedCloud(
+  options: EmbeddedCloudOptions = {},
+): Promise<EmbeddedCloud> {
+  const dataDirectory = resolve(options.dataDirectory ?? defaultDataDirectory);
+  const clock = options.clock ?? systemClock;
+  const host = options.host ?? '127.0.0.1';
+  const webRoot = options.webRoot ?? defaultWebRoot;
+  await mkdir(dataDirectory, { recursive: true });
+  const secrets = await loadSecrets(join(dataDirectory, 'secrets.json'));
+
+  const dynamo = await startLocalDynamo({ path: join(dataDirectory, 'dynamodb'), tableName });
+  // The handlers read the same variables on AWS (set by CDK); here they point at dynalite.
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    CODE_VERSION: codeVersion(),
+    POWERTOOLS_SERVICE_NAME: 'qingling',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  const referenceData = new DynamoReferenceData(createDocumentClient(dynamo.client), tableName);
+  await referenceData.seed(seedData);
+  const users = demoUsers(seedData.jurisdictions);
+
+  const server = createServer();
+  server.listen(options.port ?? 8787, host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+
+  const issuer = await LocalTokenIssuer.open({
+    keyPath: join(dataDirectory, 'issuer-key.json'),
+    issuer: `${url}/auth`,
+    clock,
+  });
+  const blobStore = new FileSystemBlobStore({
+    root: join(dataDirectory, 'blobs'),
+    uploadUrl: `${url}/_local/uploads`,
+    secret: secrets.blobSigningKey,
+    clock,
+  });
+  const outbox = new FileOutbox(join(dataDirectory, 'outbox.jsonl'), clock);
+  const gateway = new LocalApiGateway({
+    routes,
+    verifyToken: (token) => issuer.verify(token),
+    loadHandler: async (name) =>
+      ((await import(join(handlersDirectory, `${name}.ts`))) as { handler: LambdaHandler }).handler,
+  });
+
+  server.on('request', async (request, response) => {
+    const requestUrl = new URL(request.url ?? '/', url);
+    const path = requestUrl.pathname;
+    const method = request.method ?? 'GET';
+    try {
+      if (path.startsWith('/api/')) {
+        const body = await readBody(request, apiBodyLimitBytes);
+        const result = await gateway.handle({
+          method,
+          url: requestUrl,
+          headers: request.headers,
+          body,
+        });
+        response.writeHead(result.statusCode ?? 200, {
+          'content-type': 'application/json',
+          ...(result.headers as Record<string, string> | undefined),
+        });
+        response.end(
+          result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+        );
+      } else if (path === '/config.json') {
+        sendJson(response, 200, { auth: { mode: 'local', issuer: issuer.issuer } });
+      } else if (path === '/auth/.well-known/openid-configuration') {
+        sendJson(response, 200, issuer.discovery());
+      } else if (path === '/auth/jwks.json') {
+        sendJson(response, 200, issuer.jwks());
+      } else if (path === '/auth/demo-users') {
+        sendJson(response, 200, {
+          users: users.map(({ username, name, roles, jurisdictions, jurisdictionName }) => ({
+            username,
+            name,
+            roles,
+            jurisdictions,
+            jurisdictionName,
+          })),
+        });
+      } else if (path === '/auth/token' && method === 'POST') {
+        const body = await readBody(request, 4096);
+        let username: unknown;
+        try {
+          username = (JSON.parse(body.toString('utf8')) as { username?: unknown }).username;
+        } catch {
+          username = undefined;
+        }
+        const user = users.find((candidate) => candidate.username === username);
+        if (!user) {
+          sendJson(response, 400, {
+            error: {
+              code: 'unknown_user',
+              message: { zh: '没有这个演示用户。', en: 'There is no such demo user.' },
+            },
+          });
+          return;
+        }
+        const expiresIn = 8 * 3600;
+        sendJson(response, 200, {
+          id_token: await issuer.issue(user, expiresIn),
+          token_type: 'Bearer',
+          expires_in: expiresIn,
+        });
+      } else if (path === '/_local/uploads' && method === 'POST') {
+        await handleUpload(request, response, blobStore);
+      } else if (path === '/_local/outbox.json') {
+        sendJson(response, 200, { entries: await outbox.list() });
+      } else if (path === '/_local/outbox') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(renderOutboxPage(await outbox.list()));
+      } else if (method === 'GET' || method === 'HEAD') {
+        await serveStatic(webRoot, path, response);
+      } else {
+        sendJson(response, 405, { message: 'Method Not Allowed' });
+      }
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        response.setHeader('connection', 'close');
+        sendJson(response, 413, tooLargeError);
+        return;
+      }
+      console.error('embedded cloud: request failed', method, path, error);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.destroy();
+    }
+  });
+
+  return {
+    url,
+    dataDirectory,
+    blobStore,
+    outbox,
+    issuer,
+    stop: async () => {
+      server.closeAllConnections();
+      server.close();
+      await dynamo.stop();
+    },
+  };
+}
+
+async function handleUpload(
+  request: IncomingMessage,
+  response: ServerResponse,
+  blobStore: FileSystemBlobStore,
+) {
+  const body = await readBody(request, FileSystemBlobStore.hardLimitBytes);
+  let form: FormData;
+  try {
+    form = await new Request('http://local/upload', {
+      method: 'POST',
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+      body: new Uint8Array(body),
+    }).formData();
+  } catch {
+    sendJson(response, 400, {
+      error: {
+        code: 'upload_malformed',
+        message: {
+          zh: '上传内容格式有误（需要 multipart/form-data）。',
+          en: 'The upload is malformed (multipart/form-data expected).',
+        },
+      },
+    });
+    return;
+  }
+  const fields: Record<string, string> = {};
+  let file: { contentType: string; bytes: Uint8Array } | null = null;
+  for (const [name, value] of form) {
+    if (typeof value === 'string') fields[name] = value;
+    else if (name === 'file') {
+      file = { contentType: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+    }
+  }
+  try {
+    const { key } = await blobStore.acceptUpload({ fields, file });
+    sendJson(response, 201, { key });
+  } catch (error) {
+    if (!(error instanceof UploadRefused)) throw error;
+    sendJson(response, error.status, { error: { code: error.code, message: error.text } });
+  }
+}

@@ -1,0 +1,59 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serves the built web app the way S3 + CloudFront do: a file, a folder's index.html, a
+ * prerendered page's .html, and otherwise the fallback page 200.html (client-only routes).
+ */
+export async function serveStatic(root: string, pathname: string, response: ServerResponse) {
+  const base = resolve(root);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    decoded = '/';
+  }
+  const requested = resolve(join(base, decoded));
+  const inside = requested === base || requested.startsWith(base + sep);
+  const candidates = inside
+    ? [requested, join(requested, 'index.html'), `${requested}.html`, join(base, '200.html')]
+    : [join(base, '200.html')];
+  for (const candidate of candidates) {
+    if (!(await isFile(candidate))) continue;
+    const immutable = candidate.includes(`${sep}_app${sep}immutable${sep}`);
+    response.writeHead(200, {
+      'content-type': contentTypes[extname(candidate)] ?? 'application/octet-stream',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    createReadStream(candidate).pipe(response);
+    return;
+  }
+  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end('Not found. 找不到页面。(Has the web app been built? npm run build:web)');
+}

@@ -1,0 +1,165 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Bilingual } from '../../i18n/text.ts';
+import type { BlobStore, StoredBlob, UploadForm, UploadPolicy } from '../../ports/blob-store.ts';
+import type { Clock } from '../../ports/clock.ts';
+
+/** The signed policy of a local upload form: what S3's presigned POST policy pins down. */
+interface SignedPolicy {
+  key: string;
+  contentTypes: readonly string[];
+  maxBytes: number;
+  expiresAt: string;
+}
+
+export class UploadRefused extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly text: Bilingual;
+  constructor(status: number, code: string, text: Bilingual) {
+    super(text.en);
+    this.status = status;
+    this.code = code;
+    this.text = text;
+  }
+}
+
+const refuse = {
+  badPolicy: () =>
+    new UploadRefused(403, 'upload_policy_invalid', {
+      zh: '上传凭证无效，请重新获取。',
+      en: 'The upload form is not valid; ask for a new one.',
+    }),
+  expired: () =>
+    new UploadRefused(403, 'upload_policy_expired', {
+      zh: '上传凭证已过期，请重新获取。',
+      en: 'The upload form has expired; ask for a new one.',
+    }),
+  tooLarge: (maxBytes: number) =>
+    new UploadRefused(413, 'upload_too_large', {
+      zh: `文件过大，最大允许 ${formatBytes(maxBytes)}。`,
+      en: `The file is too large; at most ${formatBytes(maxBytes)} is allowed.`,
+    }),
+  empty: () =>
+    new UploadRefused(400, 'upload_empty', { zh: '文件是空的。', en: 'The file is empty.' }),
+  wrongType: (allowed: readonly string[]) =>
+    new UploadRefused(415, 'upload_type_not_allowed', {
+      zh: `不支持该文件类型，只接受：${allowed.join('、')}。`,
+      en: `This type of file is not accepted; allowed: ${allowed.join(', ')}.`,
+    }),
+};
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : `${bytes} B`;
+}
+
+/**
+ * Blob store on the filesystem for the embedded cloud. Its upload forms are signed with a
+ * secret the way S3 signs a presigned POST policy, and `acceptUpload` enforces the same
+ * conditions S3 does (key, content-length-range, Content-Type, expiry) before anything is
+ * written; files are written to a temporary name and renamed, so a failed upload leaves
+ * nothing behind.
+ */
+export class FileSystemBlobStore implements BlobStore {
+  private readonly root: string;
+  private readonly uploadUrl: string;
+  private readonly secret: Buffer;
+  private readonly clock: Clock;
+
+  constructor(options: { root: string; uploadUrl: string; secret: Buffer; clock: Clock }) {
+    this.root = resolve(options.root);
+    this.uploadUrl = options.uploadUrl;
+    this.secret = options.secret;
+    this.clock = options.clock;
+  }
+
+  async createUploadForm(policy: UploadPolicy): Promise<UploadForm> {
+    this.pathOf(policy.key); // refuses keys that would leave the root
+    const signed: SignedPolicy = {
+      key: policy.key,
+      contentTypes: policy.contentTypes,
+      maxBytes: policy.maxBytes,
+      expiresAt: new Date(
+        this.clock.now().getTime() + policy.expiresInSeconds * 1000,
+      ).toISOString(),
+    };
+    const encoded = Buffer.from(JSON.stringify(signed)).toString('base64url');
+    return {
+      url: this.uploadUrl,
+      fields: { key: policy.key, policy: encoded, signature: this.sign(encoded) },
+    };
+  }
+
+  /** The local upload endpoint's work: check the form against its policy, then store. */
+  async acceptUpload(form: {
+    fields: Record<string, string>;
+    file: { contentType: string; bytes: Uint8Array } | null;
+  }): Promise<{ key: string }> {
+    const policy = this.verifyPolicy(form.fields);
+    if (!form.file) throw refuse.empty();
+    const contentType = form.fields['Content-Type'] ?? form.file.contentType;
+    if (!policy.contentTypes.includes(contentType)) throw refuse.wrongType(policy.contentTypes);
+    if (form.file.bytes.byteLength === 0) throw refuse.empty();
+    if (form.file.bytes.byteLength > policy.maxBytes) throw refuse.tooLarge(policy.maxBytes);
+    await this.put({ key: policy.key, contentType, bytes: form.file.bytes });
+    return { key: policy.key };
+  }
+
+  async get(key: string): Promise<StoredBlob | null> {
+    const path = this.pathOf(key);
+    try {
+      const [bytes, meta] = await Promise.all([readFile(path), readFile(`${path}.meta.json`)]);
+      const { contentType } = JSON.parse(meta.toString('utf8')) as { contentType: string };
+      return { key, contentType, bytes: new Uint8Array(bytes) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async put(blob: StoredBlob): Promise<void> {
+    const path = this.pathOf(blob.key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomUUID()}.partial`;
+    await writeFile(`${temporary}.meta`, JSON.stringify({ contentType: blob.contentType }));
+    await writeFile(temporary, blob.bytes);
+    await rename(`${temporary}.meta`, `${path}.meta.json`);
+    await rename(temporary, path);
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    await rm(`${path}.meta.json`, { force: true });
+  }
+
+  /** Largest upload any policy can allow: the endpoint stops reading a body beyond it. */
+  static readonly hardLimitBytes = 25 * 1024 * 1024;
+
+  private verifyPolicy(fields: Record<string, string>): SignedPolicy {
+    const { policy: encoded, signature, key } = fields;
+    if (!encoded || !signature || !key) throw refuse.badPolicy();
+    const expected = Buffer.from(this.sign(encoded));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw refuse.badPolicy();
+    }
+    const policy = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as SignedPolicy;
+    if (policy.key !== key) throw refuse.badPolicy();
+    if (Date.parse(policy.expiresAt) <= this.clock.now().getTime()) throw refuse.expired();
+    return policy;
+  }
+
+  private sign(encodedPolicy: string): string {
+    return createHmac('sha256', this.secret).update(encodedPolicy).digest('base64url');
+  }
+
+  private pathOf(key: string): string {
+    const path = resolve(this.root, key);
+    if (!key || key.includes('\0') || !path.startsWith(this.root + sep)) {
+      throw new Error(`Blob key outside the store: ${key}`);
+    }
+    return join(path);
+  }
+}

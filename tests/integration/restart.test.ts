@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CloudProcess,
+  signIn,
+  spawnCloud,
+  temporaryDataDirectory,
+} from '../support/embedded-cloud.ts';
+
+// `npm start`'s program, run as a separate process the way a user runs it, stopped with
+// Ctrl-C (SIGINT) and killed with kill -9: data written through the API must survive both.
+let data: Awaited<ReturnType<typeof temporaryDataDirectory>>;
+beforeAll(async () => {
+  data = await temporaryDataDirectory();
+});
+afterAll(async () => {
+  await data.remove();
+});
+
+async function setUnits(cloud: CloudProcess, units: string[], expectedVersion: number) {
+  const token = await signIn(cloud.url, 'cq-gecheng.administrator');
+  const response = await fetch(`${cloud.url}/api/jurisdictions/cq-gecheng`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ zh: '葛城街道', en: 'Gecheng Subdistrict', units, expectedVersion }),
+  });
+  expect(response.status).toBe(200);
+}
+
+async function gecheng(cloud: CloudProcess) {
+  const response = await fetch(`${cloud.url}/api/jurisdictions`);
+  const { jurisdictions } = (await response.json()) as {
+    jurisdictions: { code: string; units: string[]; version: number }[];
+  };
+  expect(jurisdictions).toHaveLength(5); // the seed was loaded once, never twice
+  return jurisdictions.find((jurisdiction) => jurisdiction.code === 'cq-gecheng');
+}
+
+describe('the embedded cloud keeps its data', () => {
+  it('across Ctrl-C and a new start', async () => {
+    const first = await spawnCloud(data.path);
+    expect(first.output()).toContain('清零 Qingling is running');
+    await setUnits(first, ['东门社区', '新社区'], 1);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = await spawnCloud(data.path);
+    try {
+      expect(await gecheng(second)).toMatchObject({ units: ['东门社区', '新社区'], version: 2 });
+    } finally {
+      second.child.kill('SIGINT');
+      await second.exited;
+    }
+  });
+
+  it('across kill -9 right after a write', async () => {
+    const first = await spawnCloud(data.path);
+    await setUnits(first, ['杀不掉的社区'], 2);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnCloud(data.path);
+    try {
+      expect(await gecheng(second)).toMatchObject({ units: ['杀不掉的社区'], version: 3 });
+      const health = (await (await fetch(`${second.url}/api/health`)).json()) as { ok: boolean };
+      expect(health.ok).toBe(true);
+    } finally {
+      second.child.kill('SIGINT');
+      await second.exited;
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
+
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const fixtureSite = join(repositoryRoot, 'tests/support/site');
+
+export async function temporaryDataDirectory(): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'qingling-test-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** The embedded cloud in this process, on a free port, with its data in a fresh folder. */
+export async function startTestCloud(
+  options: { webRoot?: string; dataDirectory?: string } = {},
+): Promise<EmbeddedCloud & { removeData(): Promise<void> }> {
+  const data = options.dataDirectory
+    ? { path: options.dataDirectory, remove: async () => {} }
+    : await temporaryDataDirectory();
+  const cloud = await startEmbeddedCloud({
+    dataDirectory: data.path,
+    port: 0,
+    webRoot: options.webRoot ?? fixtureSite,
+  });
+  return { ...cloud, removeData: data.remove };
+}
+
+export async function signIn(url: string, username: string): Promise<string> {
+  const response = await fetch(`${url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+  return ((await response.json()) as { id_token: string }).id_token;
+}
+
+export interface CloudProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** `npm start`'s program as a separate process, as a user runs it, for restart tests. */
+export async function spawnCloud(
+  dataDirectory: string,
+  webRoot = fixtureSite,
+): Promise<CloudProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(repositoryRoot, 'infra/local/src/main.ts'), '--port', '0', '--data-dir', dataDirectory],
+    {
+      cwd: repositoryRoot,
+      env: { ...process.env, QINGLING_WEB_ROOT: webRoot },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no READY line:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /^READY (\S+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`exited before READY:\n${output}`));
+    });
+  });
+  return { url, child, output: () => output, exited };
+}
