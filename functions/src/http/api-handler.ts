@@ -116,6 +116,10 @@ export function apiHandler<Id extends RouteId>(
           return failure('forbidden');
         }
       }
+      if (route.pathParameters) {
+        const parsed = route.pathParameters.schema.safeParse(event.pathParameters ?? {});
+        if (!parsed.success) throw new ApiFailure('not_found');
+      }
       const body = parseBody(route, event) as BodyOf<RouteOf<Id>>;
       const reply = await implementation({
         body,

@@ -36,6 +36,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
         operationId: route.operationId,
         summary: `${route.summary.zh} / ${route.summary.en}`,
         ...(route.access.kind === 'signedIn' ? { security: [{ bearer: [] }] } : {}),
+        ...(route.pathParameters ? { requestParams: { path: route.pathParameters.schema } } : {}),
         ...(route.request
           ? {
               requestBody: {

@@ -3,6 +3,7 @@ import type { Role } from '../auth/principal.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import {
   healthSchema,
+  jurisdictionCodeParameters,
   jurisdictionListSchema,
   jurisdictionRecordSchema,
   meSchema,
@@ -27,6 +28,8 @@ export interface RouteDefinition {
   handler: string;
   access: Access;
   summary: Bilingual;
+  /** Path parameters ({name} in the path), validated, with an example for the docs. */
+  pathParameters?: { schema: z.ZodObject; example: Record<string, string> };
   request?: { body: z.ZodType; example: unknown };
   response: { status: number; body: z.ZodType; example: unknown };
 }
@@ -90,6 +93,7 @@ export const routes = [
     handler: 'update-jurisdiction',
     access: { kind: 'signedIn', roles: ['administrator'] },
     summary: { zh: '修改辖区名称与下辖单位', en: "Edit a jurisdiction's names and units" },
+    pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
     request: {
       body: updateJurisdictionSchema,
       example: {

@@ -43,6 +43,13 @@ const displayName = (max: number) =>
     .transform((text) => text.normalize('NFKC').trim())
     .pipe(z.string().min(1).max(max));
 
+export const jurisdictionCodeParameters = z.object({
+  code: z
+    .string()
+    .regex(/^[a-z0-9-]{2,64}$/)
+    .meta({ description: 'Jurisdiction code 辖区代码', example: 'cq-gecheng' }),
+});
+
 /** An administrator's edit of a jurisdiction's names and units (村/社区). */
 export const updateJurisdictionSchema = z
   .object({

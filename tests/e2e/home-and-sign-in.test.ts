@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityViolations, launchChromium, phoneViewport } from '../support/browser.ts';
+import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
+
+const webRoot = join(repositoryRoot, 'web/build');
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(webRoot, 'index.html'))) {
+    throw new Error('web/build is missing: run npm run build:web first (npm test does)');
+  }
+  cloud = await startTestCloud({ webRoot });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.stop();
+  await cloud?.removeData();
+});
+
+describe('a visitor on a phone', () => {
+  it('reads the home page in Chinese, with no accessibility violation', async () => {
+    const page = await browser.newPage({ viewport: phoneViewport });
+    await page.goto(`${cloud.url}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await expect.poll(() => page.getByRole('link', { name: /举报/ }).count()).toBeGreaterThan(0);
+    expect(await page.content()).toContain('12350');
+    // Nothing wider than the phone's screen.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('can switch the home page to English', async () => {
+    const page = await browser.newPage({ viewport: phoneViewport });
+    await page.goto(`${cloud.url}/`);
+    await page.getByRole('link', { name: 'English' }).first().click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.getByRole('link', { name: /Report a hazard/i }).count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('an officer at a desktop', () => {
+  it('signs in as a demo officer and sees who they are', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${cloud.url}/office/sign-in`);
+    const officer = page.getByRole('button', { name: /张伟/ }).first();
+    await officer.waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await officer.click();
+    await page.waitForURL(/\/office\/?$/);
+    await expect.poll(() => page.getByText('葛城街道').count()).toBeGreaterThan(0);
+    expect(await page.getByText('张伟').count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
