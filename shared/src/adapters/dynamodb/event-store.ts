@@ -1,0 +1,189 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type NewEvent, type RecordedEvent, sealEvent } from '../../event-log/event-log.ts';
+import type {
+  AppendResult,
+  EventStore,
+  Projection,
+  Snapshot,
+} from '../../event-log/event-store.ts';
+
+const stateKey = 'STATE';
+const eventKey = (sequence: number) => `E#${String(sequence).padStart(10, '0')}`;
+
+interface StateItem {
+  pk: string;
+  sk: string;
+  state: unknown;
+  version: number;
+  head: string;
+  idempotencyKeys: string[];
+}
+
+/**
+ * Event logs in one DynamoDB table: events under `E#<sequence>` and the derived state
+ * under `STATE`, both in the record's partition. Works the same on dynalite.
+ */
+export class DynamoEventStore implements EventStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    this.documents = documents;
+    this.tableName = tableName;
+  }
+
+  async read(stream: string): Promise<RecordedEvent[]> {
+    return this.eventsAfter(stream, 0);
+  }
+
+  async load<State>(
+    stream: string,
+    projection: Projection<State>,
+  ): Promise<Snapshot<State> | null> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: stream, sk: stateKey },
+        ConsistentRead: true,
+      }),
+    );
+    const stored = Item as StateItem | undefined;
+    let snapshot: Snapshot<State> | null = stored
+      ? {
+          stream,
+          state: stored.state as State,
+          version: stored.version,
+          head: stored.head,
+          idempotencyKeys: stored.idempotencyKeys ?? [],
+        }
+      : null;
+    // Events the state has not caught up with: an append that stopped between its writes.
+    const newer = await this.eventsAfter(stream, snapshot?.version ?? 0);
+    if (newer.length === 0) return snapshot;
+    const behind = snapshot;
+    for (const event of newer) snapshot = fold(stream, snapshot, event, projection);
+    await this.writeState(snapshot as Snapshot<State>, behind, projection).catch(ignoreConflict);
+    return snapshot;
+  }
+
+  async append<State>(
+    stream: string,
+    expected: Snapshot<State> | null,
+    event: NewEvent,
+    projection: Projection<State>,
+  ): Promise<AppendResult<State>> {
+    if (event.idempotencyKey && expected?.idempotencyKeys.includes(event.idempotencyKey)) {
+      return { kind: 'duplicate', snapshot: expected };
+    }
+    const sealed = await sealEvent(
+      stream,
+      expected ? { sequence: expected.version, hash: expected.head } : null,
+      event,
+    );
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: stream, sk: eventKey(sealed.sequence), ...sealed },
+          // The sequence slot must be free: of two concurrent appenders, one wins.
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.load(stream, projection);
+      if (
+        current &&
+        event.idempotencyKey &&
+        current.idempotencyKeys.includes(event.idempotencyKey)
+      ) {
+        return { kind: 'duplicate', snapshot: current };
+      }
+      return { kind: 'conflict', current };
+    }
+    const snapshot = fold(stream, expected, sealed, projection);
+    // If this fails, a load in between has already repaired the state from the log.
+    await this.writeState(snapshot, expected, projection).catch(ignoreConflict);
+    return { kind: 'appended', snapshot, event: sealed };
+  }
+
+  private async writeState<State>(
+    snapshot: Snapshot<State>,
+    previous: Snapshot<State> | null,
+    projection: Projection<State>,
+  ): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: snapshot.stream,
+          sk: stateKey,
+          state: snapshot.state,
+          version: snapshot.version,
+          head: snapshot.head,
+          idempotencyKeys: [...snapshot.idempotencyKeys],
+          ...projection.indexes?.(snapshot.state),
+        },
+        ...(previous
+          ? {
+              ConditionExpression: 'version = :previous',
+              ExpressionAttributeValues: { ':previous': previous.version },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }),
+    );
+  }
+
+  private async eventsAfter(stream: string, sequence: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': stream,
+            ':from': eventKey(sequence + 1),
+            ':to': 'E#9',
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...event } = item;
+        events.push(event as RecordedEvent);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+}
+
+function fold<State>(
+  stream: string,
+  snapshot: Snapshot<State> | null,
+  event: RecordedEvent,
+  projection: Projection<State>,
+): Snapshot<State> {
+  return {
+    stream,
+    state: projection.apply(snapshot?.state ?? null, event),
+    version: event.sequence,
+    head: event.hash,
+    idempotencyKeys: event.idempotencyKey
+      ? [...(snapshot?.idempotencyKeys ?? []), event.idempotencyKey]
+      : [...(snapshot?.idempotencyKeys ?? [])],
+  };
+}
+
+function ignoreConflict(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}

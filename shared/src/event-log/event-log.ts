@@ -1,0 +1,85 @@
+import { canonicalJson } from './canonical-json.ts';
+
+/**
+ * An append-only, hash-chained log of what happened to one record (a hazard or a tip).
+ * Each event names who did what and when, and carries the hash of the event before it, so
+ * that rewriting history breaks the chain (谁检查、谁签名、谁负责).
+ */
+export interface Actor {
+  kind: 'person' | 'tipster' | 'system' | 'enterprise';
+  /** A person's user id; for a tipster or an enterprise link, never anything identifying. */
+  id: string;
+  name?: string;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  type: Type;
+  at: string;
+  actor: Actor;
+  data: Data;
+  /** A client's retry key or a step key: the same key is never recorded twice. */
+  idempotencyKey?: string;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown>
+  extends NewEvent<Type, Data> {
+  stream: string;
+  /** 1 for the first event of a stream, then 2, 3… with no gaps. */
+  sequence: number;
+  previousHash: string;
+  hash: string;
+}
+
+/** The hash before the first event of every stream. */
+export const genesisHash = '0'.repeat(64);
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The hash of an event: over everything recorded except the hash itself. */
+export function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
+  const { stream, sequence, type, at, actor, data, idempotencyKey, previousHash } = event;
+  return sha256Hex(
+    canonicalJson({ stream, sequence, type, at, actor, data, idempotencyKey, previousHash }),
+  );
+}
+
+/** Seals a new event onto a stream after `previous` (or as its first event). */
+export async function sealEvent<Type extends string, Data>(
+  stream: string,
+  previous: Pick<RecordedEvent, 'sequence' | 'hash'> | null,
+  event: NewEvent<Type, Data>,
+): Promise<RecordedEvent<Type, Data>> {
+  const unsealed = {
+    ...event,
+    stream,
+    sequence: (previous?.sequence ?? 0) + 1,
+    previousHash: previous?.hash ?? genesisHash,
+  };
+  return { ...unsealed, hash: await hashEvent(unsealed) };
+}
+
+export type ChainCheck =
+  | { valid: true; head: string }
+  | { valid: false; brokenAt: number; reason: string };
+
+/** Checks that the events form one unbroken chain from the genesis hash. */
+export async function verifyChain(events: readonly RecordedEvent[]): Promise<ChainCheck> {
+  let previousHash = genesisHash;
+  for (const [index, event] of events.entries()) {
+    if (event.sequence !== index + 1) {
+      return { valid: false, brokenAt: event.sequence, reason: 'sequence gap' };
+    }
+    if (event.previousHash !== previousHash) {
+      return { valid: false, brokenAt: event.sequence, reason: 'previous hash does not match' };
+    }
+    const { hash, ...rest } = event;
+    if ((await hashEvent(rest)) !== hash) {
+      return { valid: false, brokenAt: event.sequence, reason: 'event altered' };
+    }
+    previousHash = hash;
+  }
+  return { valid: true, head: previousHash };
+}

@@ -1,0 +1,49 @@
+import type { NewEvent, RecordedEvent } from './event-log.ts';
+
+/**
+ * How a record's current state is derived from its log: a pure fold, plus the index
+ * attributes (gsi1pk/gsi1sk…) that let lists answer from an index instead of a Scan.
+ */
+export interface Projection<State> {
+  apply(state: State | null, event: RecordedEvent): State;
+  indexes?(state: State): Record<string, string>;
+}
+
+/** A record as it stands: its state, the sequence of its last event, and its chain head. */
+export interface Snapshot<State> {
+  stream: string;
+  state: State;
+  version: number;
+  head: string;
+  /** Every idempotency key recorded on the stream: a key is never recorded twice. */
+  idempotencyKeys: readonly string[];
+}
+
+export type AppendResult<State> =
+  | { kind: 'appended'; snapshot: Snapshot<State>; event: RecordedEvent }
+  /** Someone else appended first: reload, decide again. Nothing was written. */
+  | { kind: 'conflict'; current: Snapshot<State> | null }
+  /** An event with the same idempotency key is already on the log. Nothing was written. */
+  | { kind: 'duplicate'; snapshot: Snapshot<State> };
+
+/**
+ * Port: the append-only logs and their derived state. The adapter must use single-item
+ * conditional writes only (the embedded cloud has no transactions): an append writes one
+ * event into a sequence slot that must be free, then the state item on a version condition;
+ * a crash between the two is repaired from the log by the next load. One event per append
+ * keeps every append all-or-nothing.
+ */
+export interface EventStore {
+  load<State>(stream: string, projection: Projection<State>): Promise<Snapshot<State> | null>;
+  read(stream: string): Promise<RecordedEvent[]>;
+  /**
+   * Appends to a stream expected to be at `expected` (null: the stream must not exist yet).
+   * Refuses with 'duplicate' when the event's idempotency key is already recorded.
+   */
+  append<State>(
+    stream: string,
+    expected: Snapshot<State> | null,
+    event: NewEvent,
+    projection: Projection<State>,
+  ): Promise<AppendResult<State>>;
+}

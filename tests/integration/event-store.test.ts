@@ -1,0 +1,127 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { sealEvent, verifyChain } from '@qingling/shared/event-log/event-log.ts';
+import type { Projection } from '@qingling/shared/event-log/event-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '#local/dynamodb.ts';
+import { temporaryDataDirectory } from '../support/embedded-cloud.ts';
+
+// The event store against dynalite, the embedded cloud's DynamoDB: no transactions, only
+// single-item conditional writes.
+interface Counter {
+  count: number;
+  notes: string[];
+}
+const counter: Projection<Counter> = {
+  apply: (state, event) => ({
+    count: (state?.count ?? 0) + 1,
+    notes: [...(state?.notes ?? []), String((event.data as { note: string }).note)],
+  }),
+  indexes: (state) => ({ gsi1pk: 'COUNTERS', gsi1sk: String(state.count).padStart(6, '0') }),
+};
+const actor = { kind: 'person' as const, id: 'demo:officer' };
+const note = (text: string, idempotencyKey?: string) => ({
+  type: 'noted',
+  at: '2026-11-22T08:00:00.000Z',
+  actor,
+  data: { note: text },
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
+let dynamo: LocalDynamo;
+let data: Awaited<ReturnType<typeof temporaryDataDirectory>>;
+let store: DynamoEventStore;
+const documents = () => createDocumentClient(dynamo.client);
+
+beforeAll(async () => {
+  data = await temporaryDataDirectory();
+  dynamo = await startLocalDynamo({ path: data.path, tableName: 'events' });
+  store = new DynamoEventStore(documents(), 'events');
+});
+afterAll(async () => {
+  await dynamo.stop();
+  await data.remove();
+});
+
+describe('DynamoEventStore', () => {
+  it('appends, derives the state and keeps an unbroken chain', async () => {
+    const first = await store.append('S#1', null, note('一'), counter);
+    if (first.kind !== 'appended') throw new Error(first.kind);
+    const second = await store.append('S#1', first.snapshot, note('二'), counter);
+    if (second.kind !== 'appended') throw new Error(second.kind);
+    const loaded = await store.load('S#1', counter);
+    expect(loaded).toMatchObject({ version: 2, state: { count: 2, notes: ['一', '二'] } });
+    const events = await store.read('S#1');
+    expect(await verifyChain(events)).toEqual({ valid: true, head: loaded?.head });
+  });
+
+  it('creates a stream once: a retried creation with the same key is a duplicate', async () => {
+    const results = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      results.push(await store.append('S#create', null, note('新', 'client-key-1'), counter));
+    }
+    expect(results.map((result) => result.kind)).toEqual([
+      'appended',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await store.read('S#create')).toHaveLength(1);
+  });
+
+  it('lets exactly one of many concurrent appenders at the same version win', async () => {
+    const start = await store.append('S#race', null, note('0'), counter);
+    if (start.kind !== 'appended') throw new Error(start.kind);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        store.append('S#race', start.snapshot, note(`racer ${index}`), counter),
+      ),
+    );
+    expect(results.filter((result) => result.kind === 'appended')).toHaveLength(1);
+    expect(results.filter((result) => result.kind === 'conflict')).toHaveLength(19);
+    const events = await store.read('S#race');
+    expect(events).toHaveLength(2);
+    expect((await verifyChain(events)).valid).toBe(true);
+  });
+
+  it('never records the same idempotency key twice, even when the caller is behind', async () => {
+    const start = await store.append('S#keys', null, note('0'), counter);
+    if (start.kind !== 'appended') throw new Error(start.kind);
+    const step = note('函告', 'h1#1#notice_letter');
+    const [a, b] = await Promise.all([
+      store.append('S#keys', start.snapshot, step, counter),
+      store.append('S#keys', start.snapshot, step, counter),
+    ]);
+    expect([a.kind, b.kind].sort()).toEqual(['appended', 'duplicate']);
+    // A caller holding the old snapshot, told of a conflict, reloads and is told: duplicate.
+    const current = await store.load('S#keys', counter);
+    expect((await store.append('S#keys', current, step, counter)).kind).toBe('duplicate');
+    expect(await store.read('S#keys')).toHaveLength(2);
+  });
+
+  it('repairs the state from the log when an append stopped between its two writes', async () => {
+    const start = await store.append('S#crash', null, note('0'), counter);
+    if (start.kind !== 'appended') throw new Error(start.kind);
+    // The event write happened, the state write did not (a crash in between).
+    const orphan = await sealEvent(
+      'S#crash',
+      { sequence: 1, hash: start.snapshot.head },
+      note('孤'),
+    );
+    await documents().send(
+      new PutCommand({
+        TableName: 'events',
+        Item: { pk: 'S#crash', sk: 'E#0000000002', ...orphan },
+      }),
+    );
+    const loaded = await store.load('S#crash', counter);
+    expect(loaded).toMatchObject({ version: 2, state: { count: 2, notes: ['0', '孤'] } });
+    // The repair was written back, with its index attributes.
+    const again = await store.load('S#crash', counter);
+    expect(again?.version).toBe(2);
+    const next = await store.append('S#crash', loaded, note('2'), counter);
+    expect(next.kind).toBe('appended');
+  });
+});
