@@ -1,4 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { claimNames, listClaim } from './claims.ts';
+
+export { claimNames, listClaim } from './claims.ts';
 
 /** Roles of "Who is who" in the rules. One identifier each, everywhere. */
 export const roles = [
@@ -21,18 +24,6 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
   administrator: { zh: '系统管理员', en: 'Administrator' },
 };
 
-/**
- * Custom claims a Qingling token carries, on AWS (Cognito pre-token-generation trigger or
- * any OIDC issuer) and on the embedded cloud's issuer alike. Lists are space-separated
- * strings because API Gateway's JWT authorizer flattens array claims into "[a b]" text.
- */
-export const claimNames = {
-  roles: 'qingling:roles',
-  jurisdictions: 'qingling:jurisdictions',
-  department: 'qingling:department',
-  industries: 'qingling:industries',
-} as const;
-
 export const principalSchema = z.object({
   userId: z.string().min(1),
   name: z.string().min(1),
@@ -42,16 +33,6 @@ export const principalSchema = z.object({
   industries: z.array(z.string()).optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;
-
-/** Splits a list claim whether it arrives as an array, "[a b]" (API Gateway) or "a b". */
-export function listClaim(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  if (typeof value !== 'string') return [];
-  return value
-    .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
-    .filter(Boolean);
-}
 
 /** The principal a verified token stands for, or null when its claims are not Qingling's. */
 export function principalFromClaims(claims: Record<string, unknown>): Principal | null {

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configFromContext } from '../lib/config.ts';
+import { repoRoot } from '../lib/paths.ts';
+import { QinglingStack } from '../lib/qingling-stack.ts';
+
+const app = new App();
+
+// The built web app; context `siteDir` may point elsewhere (relative to the repository).
+const siteDir = (app.node.tryGetContext('siteDir') as string | undefined) ?? 'web/build';
+const siteAssetPath = resolve(repoRoot, siteDir);
+const missing = ['index.html', '200.html'].filter(
+  (page) => !existsSync(resolve(siteAssetPath, page)),
+);
+if (missing.length) {
+  console.error(
+    `The web app is not built (${siteDir} has no ${missing.join(' or ')}): run npm run build:web first.`,
+  );
+  process.exit(1);
+}
+
+// Env-agnostic on purpose: no account or region lookups, so synth works offline, and
+// partition-neutral ARNs let the same template deploy to the China regions.
+new QinglingStack(app, 'Qingling', {
+  ...configFromContext(app.node),
+  siteAssetPath,
+});
+
+// cdk-nag AwsSolutions as a policy-validation plugin: any unacknowledged finding fails synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'constructs';
+import { repoRoot } from './paths.ts';
+
+/**
+ * How the site is delivered. CloudFront needs an ICP licence in the China regions, so
+ * there the stack builds the site bucket only and a licensed CDN is put in front of it.
+ */
+export type CdnMode = 'cloudfront' | 'none';
+
+/**
+ * Who signs the officers' tokens: a Cognito user pool made by this stack, or any OIDC
+ * issuer (a government single sign-on, or Cognito in another stack) given by configuration.
+ */
+export type AuthConfig =
+  | { kind: 'cognito' }
+  | { kind: 'oidc'; issuer: string; audience: readonly string[] };
+
+/** Everything about a deployment that is not code: read from CDK context by bin/app.ts. */
+export interface DeploymentConfig {
+  cdn: CdnMode;
+  auth: AuthConfig;
+  /** The version the health route reports: context `codeVersion`, else package.json's. */
+  codeVersion: string;
+  /**
+   * The site's public origin (https://host) when it is not the CloudFront default domain:
+   * a custom domain, or the China CDN with `cdn: 'none'`. Used for OAuth redirects and CORS.
+   */
+  siteUrl?: string;
+  /** Custom domain names for CloudFront with an ACM certificate in us-east-1. */
+  domain?: { names: readonly string[]; certificateArn: string };
+  /** A WAFv2 web ACL (CLOUDFRONT scope, us-east-1) to attach to the distribution. */
+  webAclArn?: string;
+  /** Steady-state requests per second and burst for the API's default stage. */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+export const defaultThrottle = { rateLimit: 50, burstLimit: 100 } as const;
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    version?: string;
+  };
+  return manifest.version ?? '0.0.0';
+}
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context "${key}" must be a string`);
+  return value;
+}
+
+function stringList(node: Node, key: string): string[] | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const list = Array.isArray(value) ? value : String(value).split(',');
+  return list.map((item) => String(item).trim()).filter(Boolean);
+}
+
+function positiveNumber(node: Node, key: string, fallback: number): number {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new Error(`Context "${key}" must be a positive number, got ${String(value)}`);
+  }
+  return number;
+}
+
+function httpsOrigin(key: string, value: string): string {
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.hostname !== 'localhost') {
+    throw new Error(`Context "${key}" must be an https URL, got ${value}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * Reads the deployment's configuration from CDK context (cdk.json or `-c key=value`):
+ * cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn, webAclArn,
+ * throttleRateLimit, throttleBurstLimit, codeVersion.
+ */
+export function configFromContext(node: Node): DeploymentConfig {
+  const cdn = optionalString(node, 'cdn') ?? 'cloudfront';
+  if (cdn !== 'cloudfront' && cdn !== 'none') {
+    throw new Error(`Context "cdn" must be "cloudfront" or "none", got "${cdn}"`);
+  }
+
+  const issuer = optionalString(node, 'oidcIssuer');
+  const audience = stringList(node, 'oidcAudience');
+  if (Boolean(issuer) !== Boolean(audience?.length)) {
+    throw new Error('Context "oidcIssuer" and "oidcAudience" go together: set both or neither');
+  }
+  const auth: AuthConfig =
+    issuer && audience?.length
+      ? { kind: 'oidc', issuer: httpsOrigin('oidcIssuer', issuer), audience }
+      : { kind: 'cognito' };
+
+  const domainNames = stringList(node, 'domainNames');
+  const certificateArn = optionalString(node, 'certificateArn');
+  if (Boolean(domainNames?.length) !== Boolean(certificateArn)) {
+    throw new Error('Context "domainNames" and "certificateArn" go together: set both or neither');
+  }
+  const siteUrl = optionalString(node, 'siteUrl');
+  const webAclArn = optionalString(node, 'webAclArn');
+
+  return {
+    cdn,
+    auth,
+    codeVersion: optionalString(node, 'codeVersion') ?? packageVersion(),
+    ...(siteUrl ? { siteUrl: httpsOrigin('siteUrl', siteUrl) } : {}),
+    ...(domainNames?.length && certificateArn
+      ? { domain: { names: domainNames, certificateArn } }
+      : {}),
+    ...(webAclArn ? { webAclArn } : {}),
+    throttle: {
+      rateLimit: positiveNumber(node, 'throttleRateLimit', defaultThrottle.rateLimit),
+      burstLimit: positiveNumber(node, 'throttleBurstLimit', defaultThrottle.burstLimit),
+    },
+  };
+}

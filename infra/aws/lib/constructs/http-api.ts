@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { accessLogFormat } from '../access-log-format.ts';
+import { NodeFunction } from './node-function.ts';
+import type { RecordsTable } from './records-table.ts';
+
+export interface QinglingHttpApiProps {
+  /** The route table (shared/src/api/routes.ts): one Lambda per handler, one route each. */
+  routes: readonly RouteDefinition[];
+  /** Folder holding `<route.handler>.ts` for every route. */
+  handlersDir: string;
+  table: RecordsTable;
+  codeVersion: string;
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+  /** Browser origins allowed to call the API directly (only when the site has its own). */
+  corsOrigins?: readonly string[];
+}
+
+const pascal = (name: string) =>
+  name.replace(/(^|[-_/])([a-z0-9])/g, (_match, _separator, letter: string) =>
+    letter.toUpperCase(),
+  );
+
+/** The JWT issuer and accepted audiences for routes that need a signed-in person. */
+export interface JwtSettings {
+  issuer: string;
+  audience: readonly string[];
+}
+
+/**
+ * The HTTP API built from the route table: public routes open to anyone (tip intake,
+ * follow-up), the rest behind a JWT authorizer, then the handler checks roles. The default
+ * stage is throttled and its access log carries nothing that identifies a caller.
+ *
+ * Built in two steps because the sign-in client needs the site's URL, the site's CDN
+ * needs the API's domain, and the routes need the sign-in client: the API and its
+ * functions first, then `addRoutes` once the issuer is known.
+ */
+export class QinglingHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: ReadonlyMap<string, NodeFunction>;
+  /** The API's host name (no scheme), e.g. for a CloudFront origin. */
+  readonly domainName: string;
+  private readonly routes: readonly RouteDefinition[];
+  private readonly integrations = new Map<string, HttpLambdaIntegration>();
+
+  constructor(scope: Construct, id: string, props: QinglingHttpApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.routes = props.routes;
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Qingling API',
+      createDefaultStage: false,
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [CorsHttpMethod.ANY],
+              allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(accessLogFormat()),
+      },
+    });
+    this.domainName = `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+
+    const functions = new Map<string, NodeFunction>();
+    for (const handler of new Set(props.routes.map((route) => route.handler))) {
+      const served = props.routes.filter((route) => route.handler === handler);
+      const readOnly = served.every((route) => route.method === 'GET');
+      const fn = new NodeFunction(this, `${pascal(handler)}Handler`, {
+        entry: join(props.handlersDir, `${handler}.ts`),
+        description: `Qingling API: ${served.map((route) => `${route.method} ${route.path}`).join(', ')}`,
+        logRetention: props.logRetention,
+        environment: {
+          TABLE_NAME: props.table.table.tableName,
+          CODE_VERSION: props.codeVersion,
+          POWERTOOLS_SERVICE_NAME: 'qingling',
+        },
+      });
+      if (readOnly) props.table.grantRead(fn.function);
+      else props.table.grantReadWrite(fn.function);
+      functions.set(handler, fn);
+      this.integrations.set(
+        handler,
+        new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn.function),
+      );
+    }
+    this.functions = functions;
+  }
+
+  /** One route per entry of the route table; those not public need a valid JWT. */
+  addRoutes(jwt: JwtSettings): void {
+    const jwtAuthorizer = new HttpJwtAuthorizer('OfficerJwt', jwt.issuer, {
+      jwtAudience: [...jwt.audience],
+      identitySource: ['$request.header.Authorization'],
+    });
+    for (const route of this.routes) {
+      const isPublic = route.access.kind === 'public';
+      const integration = this.integrations.get(route.handler);
+      if (!integration) throw new Error(`No integration for handler ${route.handler}`);
+      const httpRoute = new HttpRoute(this, `Route${pascal(route.operationId)}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration,
+        authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
+      });
+      if (isPublic) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design (access.kind 'public' in the route table): tipsters report and follow up anonymously, without an account.`,
+        });
+      }
+    }
+  }
+}

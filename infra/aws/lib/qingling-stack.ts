@@ -1,0 +1,97 @@
+import { type RouteDefinition, routes } from '@qingling/shared/api/routes.ts';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from './config.ts';
+import { EvidenceBucket } from './constructs/evidence-bucket.ts';
+import { QinglingHttpApi } from './constructs/http-api.ts';
+import { OfficerAuth } from './constructs/officer-auth.ts';
+import { RecordsTable } from './constructs/records-table.ts';
+import { StaticSite } from './constructs/static-site.ts';
+import { handlersDir } from './paths.ts';
+
+export interface QinglingStackProps extends StackProps, DeploymentConfig {
+  /** The built web app to upload: web/build, or a small fixture folder in tests. */
+  siteAssetPath: string;
+  /** Where route handlers live; defaults to functions/src/handlers. */
+  handlersDir?: string;
+  /** The route table; defaults to shared/src/api/routes.ts. */
+  routes?: readonly RouteDefinition[];
+  /** Retention of Lambda and API access logs. */
+  logRetention?: RetentionDays;
+  /** Path of the web app's OAuth redirect (sign-in callback). */
+  authCallbackPath?: string;
+}
+
+/** Where a site served from this origin receives the OAuth authorization code. */
+export const defaultAuthCallbackPath = '/office/callback';
+
+/** For a deployment without a public site URL yet (cdn 'none' and no siteUrl). */
+const developmentOrigin = 'http://localhost:5173';
+
+/**
+ * Qingling on AWS: the record (DynamoDB), the evidence bucket, officers' sign-in, the HTTP
+ * API built from the route table, and the static web app with one origin for site and API.
+ */
+export class QinglingStack extends Stack {
+  readonly table: RecordsTable;
+  readonly evidence: EvidenceBucket;
+  readonly auth: OfficerAuth;
+  readonly api: QinglingHttpApi;
+  readonly site: StaticSite;
+
+  constructor(scope: Construct, id: string, props: QinglingStackProps) {
+    super(scope, id, {
+      description: 'Qingling (清零): anonymous safety-hazard tips driven to closure',
+      ...props,
+    });
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    this.table = new RecordsTable(this, 'Records');
+
+    // The sign-in client needs the site's URL, the CDN needs the API's domain, and the
+    // routes need the sign-in client: API and functions, site, auth, then the routes.
+    this.api = new QinglingHttpApi(this, 'Http', {
+      routes: props.routes ?? routes,
+      handlersDir: props.handlersDir ?? handlersDir,
+      table: this.table,
+      codeVersion: props.codeVersion,
+      throttle: props.throttle,
+      logRetention,
+      // Same origin through CloudFront; a site served elsewhere calls the API cross-origin.
+      ...(props.cdn === 'none' && props.siteUrl ? { corsOrigins: [props.siteUrl] } : {}),
+    });
+    this.site = new StaticSite(this, 'Site', {
+      assetPath: props.siteAssetPath,
+      cdn: props.cdn,
+      apiDomainName: this.api.domainName,
+      logRetention,
+      ...(props.domain ? { domain: props.domain } : {}),
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    });
+    const siteUrl = props.siteUrl ?? this.site.url ?? developmentOrigin;
+
+    const callbackPath = props.authCallbackPath ?? defaultAuthCallbackPath;
+    this.auth = new OfficerAuth(this, 'Auth', {
+      config: props.auth,
+      callbackUrls: [`${siteUrl}${callbackPath}`],
+      logoutUrls: [`${siteUrl}/`],
+      logRetention,
+    });
+    this.api.addRoutes({ issuer: this.auth.issuer, audience: this.auth.audience });
+
+    this.evidence = new EvidenceBucket(this, 'Evidence', { uploadOrigins: [siteUrl] });
+    this.site.deploy({ authority: this.auth.issuer, clientId: this.auth.clientId });
+
+    new CfnOutput(this, 'SiteUrl', { value: siteUrl });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
+    new CfnOutput(this, 'SiteBucketName', { value: this.site.bucket.bucketName });
+    new CfnOutput(this, 'OidcIssuer', { value: this.auth.issuer });
+    new CfnOutput(this, 'OidcClientId', { value: this.auth.clientId });
+    if (this.auth.userPool) {
+      new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { accessLogFields, accessLogFormat } from '../../infra/aws/lib/access-log-format.ts';
+import { configFromContext, defaultThrottle } from '../../infra/aws/lib/config.ts';
+import { listPages, spaRoutingFunctionCode } from '../../infra/aws/lib/spa-routing.ts';
+import { fixtureSite } from './synth.ts';
+
+const fromContext = (context: Record<string, unknown>) =>
+  configFromContext(new App({ context }).node);
+
+describe('configuration from CDK context', () => {
+  it('defaults to CloudFront, Cognito, the package version and the default throttle', () => {
+    const config = fromContext({});
+    expect(config).toMatchObject({
+      cdn: 'cloudfront',
+      auth: { kind: 'cognito' },
+      throttle: defaultThrottle,
+    });
+    expect(config.codeVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reads an OIDC issuer with its audiences, a China CDN mode and the throttle', () => {
+    expect(
+      fromContext({
+        cdn: 'none',
+        oidcIssuer: 'https://sso.example.gov.cn/realms/q/',
+        oidcAudience: 'web, app',
+        siteUrl: 'https://qingling.example.cn/',
+        throttleRateLimit: '20',
+        throttleBurstLimit: 40,
+        codeVersion: '1.2.3+abc',
+      }),
+    ).toEqual({
+      cdn: 'none',
+      auth: {
+        kind: 'oidc',
+        issuer: 'https://sso.example.gov.cn/realms/q',
+        audience: ['web', 'app'],
+      },
+      siteUrl: 'https://qingling.example.cn',
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      codeVersion: '1.2.3+abc',
+    });
+  });
+
+  it('refuses half or wrong settings with a clear message', () => {
+    expect(() => fromContext({ cdn: 'akamai' })).toThrow(/"cdn" must be/);
+    expect(() => fromContext({ oidcIssuer: 'https://sso.example.org' })).toThrow(/go together/);
+    expect(() => fromContext({ oidcIssuer: 'http://sso.example.org', oidcAudience: 'a' })).toThrow(
+      /https/,
+    );
+    expect(() => fromContext({ domainNames: 'a.example.org' })).toThrow(/go together/);
+    expect(() => fromContext({ throttleRateLimit: -1 })).toThrow(/positive/);
+  });
+});
+
+describe('the API access-log format', () => {
+  it('is one JSON object with the request id', () => {
+    expect(JSON.parse(accessLogFormat())).toMatchObject({ requestId: '$context.requestId' });
+  });
+
+  it('refuses variables that identify a caller', () => {
+    for (const variable of [
+      '$context.identity.sourceIp',
+      '$context.identity.userAgent',
+      '$context.path',
+    ]) {
+      expect(() => accessLogFormat({ ...accessLogFields, extra: variable })).toThrow(/anonymity/);
+    }
+  });
+});
+
+describe('the SPA routing function', () => {
+  it('lists the prerendered pages of a built site', () => {
+    expect(listPages(fixtureSite)).toEqual(['/200.html', '/index.html', '/report/index.html']);
+  });
+
+  it('refuses a site without the fallback page', () => {
+    expect(() => spaRoutingFunctionCode(['/index.html'])).toThrow(/200\.html/);
+  });
+
+  it('refuses a page list too long for a CloudFront Function', () => {
+    const pages = ['/200.html', ...Array.from({ length: 500 }, (_, i) => `/page-${i}/index.html`)];
+    expect(() => spaRoutingFunctionCode(pages)).toThrow(/10 KB/);
+  });
+});
