@@ -1,0 +1,14 @@
+/**
+ * Paraglide compiler options, shared by the Vite plugin (build, dev) and
+ * scripts/compile-messages.ts (type checking before the first build).
+ *
+ * Locale from the URL only: `/` is Chinese (base locale), `/en/` is English. Every page
+ * therefore has one fixed language and can be prerendered once per language.
+ */
+export const i18nOptions = {
+  project: './project.inlang',
+  outdir: './src/lib/paraglide',
+  strategy: ['url', 'baseLocale'],
+  emitReadme: false,
+  emitPrettierIgnore: false,
+} as const;

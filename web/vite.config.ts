@@ -1,0 +1,37 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import adapter from '@sveltejs/adapter-static';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+import { i18nOptions } from './i18n.config.ts';
+
+/** Pages the public site links to that later issues add; until then they 404 at prerender. */
+const comingSoon = ['/report/', '/follow-up/'];
+
+/** In `vite dev` and `vite preview`, the embedded cloud answers what the static host would. */
+const embeddedCloud = process.env.QINGLING_API_ORIGIN ?? 'http://127.0.0.1:8787';
+const proxy = Object.fromEntries(
+  ['/config.json', '/auth', '/api'].map((path) => [path, embeddedCloud]),
+);
+
+export default defineConfig({
+  server: { proxy },
+  preview: { proxy },
+  plugins: [
+    paraglideVitePlugin({ ...i18nOptions, strategy: [...i18nOptions.strategy] }),
+    sveltekit({
+      // Public pages are prerendered (one file per language); the office console is a
+      // client-side app served by the fallback page for any path that has no file.
+      adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html' }),
+      paths: { relative: false },
+      // The public pages' CSS is a few KB: inline it rather than make a slow network wait.
+      inlineStyleThreshold: 8192,
+      prerender: {
+        handleHttpError: ({ path, status, message }) => {
+          const page = path.replace(/^\/en\//, '/');
+          if (status === 404 && comingSoon.includes(page)) return;
+          throw new Error(message);
+        },
+      },
+    }),
+  ],
+});
