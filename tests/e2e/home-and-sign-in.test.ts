@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, launchChromium, phoneViewport } from '../support/browser.ts';
+import {
+  accessibilityViolations,
+  desktopViewport,
+  launchChromium,
+  openPage,
+  phoneViewport,
+} from '../support/browser.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
 
 const webRoot = join(repositoryRoot, 'web/build');
@@ -24,7 +30,7 @@ afterAll(async () => {
 
 describe('a visitor on a phone', () => {
   it('reads the home page in Chinese, with no accessibility violation', async () => {
-    const page = await browser.newPage({ viewport: phoneViewport });
+    const page = await openPage(browser, phoneViewport);
     await page.goto(`${cloud.url}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await expect.poll(() => page.getByRole('link', { name: /举报/ }).count()).toBeGreaterThan(0);
@@ -35,23 +41,23 @@ describe('a visitor on a phone', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 
   it('can switch the home page to English', async () => {
-    const page = await browser.newPage({ viewport: phoneViewport });
+    const page = await openPage(browser, phoneViewport);
     await page.goto(`${cloud.url}/`);
     await page.getByRole('link', { name: 'English' }).first().click();
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await page.getByRole('link', { name: /Report a hazard/i }).count()).toBeGreaterThan(0);
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 });
 
 describe('an officer at a desktop', () => {
   it('signs in as a demo officer and sees who they are', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await openPage(browser, desktopViewport);
     await page.goto(`${cloud.url}/office/sign-in`);
     const officer = page.getByRole('button', { name: /张伟/ }).first();
     await officer.waitFor();
@@ -61,6 +67,6 @@ describe('an officer at a desktop', () => {
     await expect.poll(() => page.getByText('葛城街道').count()).toBeGreaterThan(0);
     expect(await page.getByText('张伟').count()).toBeGreaterThan(0);
     expect(await accessibilityViolations(page)).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 });

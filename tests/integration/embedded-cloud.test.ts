@@ -127,6 +127,13 @@ describe('the static site', () => {
     expect(await office.text()).toContain('fallback fixture');
   });
 
+  it('redirects a folder asked for without its slash, as the English pages need', async () => {
+    const response = await fetch(`${cloud.url}/en`, { redirect: 'manual' });
+    expect(response.status).toBe(308);
+    expect(response.headers.get('location')).toBe('/en/');
+    expect(await (await fetch(`${cloud.url}/en/`)).text()).toContain('English home fixture');
+  });
+
   it('never serves a file outside the site folder', async () => {
     const response = await fetch(`${cloud.url}/..%2f..%2fpackage.json`);
     expect(await response.text()).not.toContain('"workspaces"');

@@ -30,3 +30,13 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 }
 
 export const phoneViewport = { width: 360, height: 740 };
+export const desktopViewport = { width: 1280, height: 800 };
+
+/** A page in a fresh context (axe-core needs one), closed with `page.context().close()`. */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = phoneViewport,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  return context.newPage();
+}

@@ -40,6 +40,12 @@ export async function serveStatic(root: string, pathname: string, response: Serv
   }
   const requested = resolve(join(base, decoded));
   const inside = requested === base || requested.startsWith(base + sep);
+  // A folder asked for without its slash: redirect, so the page's relative links resolve.
+  if (inside && !decoded.endsWith('/') && (await isFile(join(requested, 'index.html')))) {
+    response.writeHead(308, { location: `${pathname}/` });
+    response.end();
+    return;
+  }
   const candidates = inside
     ? [requested, join(requested, 'index.html'), `${requested}.html`, join(base, '200.html')]
     : [join(base, '200.html')];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Bilingual } from '../i18n/text.ts';
 
 /** Every 4xx/5xx of the API has this body: a stable code and a message in both languages. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import {
