@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
 import { type RouteDefinition, type RouteId, routes } from '@qingling/shared/api/routes.ts';
+import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
 import type {
   APIGatewayProxyEventV2,
@@ -80,16 +81,8 @@ function parseBody(route: RouteDefinition, event: ApiEvent): unknown {
   } catch {
     throw new ApiFailure('bad_json');
   }
-  const result = route.request.body.safeParse(parsed);
-  if (!result.success) {
-    throw new ApiFailure(
-      'invalid_request',
-      result.error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        message: { zh: `字段有误：${issue.message}`, en: issue.message },
-      })),
-    );
-  }
+  const result = validate(route.request.body, parsed);
+  if (!result.success) throw new ApiFailure('invalid_request', result.issues);
   return result.data;
 }
 

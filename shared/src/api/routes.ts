@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { tipRoutes } from '../tips/routes.ts';
 import {
   healthSchema,
   jurisdictionCodeParameters,
@@ -10,6 +11,13 @@ import {
   openApiDocumentSchema,
   updateJurisdictionSchema,
 } from './schemas.ts';
+
+/**
+ * Resources beyond the table. evidenceUpload: sign upload forms for incoming/ photos;
+ * evidenceRead: read stored photos; receiptKey: the secret behind receipts and tip ids;
+ * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact.
+ */
+export type Resource = 'evidenceUpload' | 'evidenceRead' | 'receiptKey' | 'contactKey';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -30,7 +38,11 @@ export interface RouteDefinition {
   summary: Bilingual;
   /** Path parameters ({name} in the path), validated, with an example for the docs. */
   pathParameters?: { schema: z.ZodObject; example: Record<string, string> };
+  /** Query string parameters, validated, with an example for the docs. */
+  query?: { schema: z.ZodObject; example: Record<string, string> };
   request?: { body: z.ZodType; example: unknown };
+  /** What the handler touches besides the table: CDK grants exactly these. */
+  uses?: readonly Resource[];
   response: { status: number; body: z.ZodType; example: unknown };
 }
 
@@ -137,6 +149,7 @@ export const routes = [
       },
     },
   },
+  ...tipRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteId = (typeof routes)[number]['operationId'];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { principalSchema } from '../auth/principal.ts';
+import { text } from './validation.ts';
 
 export const healthSchema = z
   .object({
@@ -23,6 +24,10 @@ export const jurisdictionSchema = z
     level: z.enum(['district', 'town', 'subdistrict', 'development_zone']),
     parent: z.string(),
     units: z.array(z.string()),
+    point: z
+      .object({ latitude: z.number(), longitude: z.number(), datum: z.literal('WGS84') })
+      .optional()
+      .describe('Approximate centre, to suggest the nearest jurisdiction to a phone.'),
   })
   .meta({ id: 'Jurisdiction' });
 export type Jurisdiction = z.infer<typeof jurisdictionSchema>;
@@ -37,11 +42,7 @@ export const jurisdictionListSchema = z
   .object({ jurisdictions: z.array(jurisdictionRecordSchema) })
   .meta({ id: 'JurisdictionList' });
 
-const displayName = (max: number) =>
-  z
-    .string()
-    .transform((text) => text.normalize('NFKC').trim())
-    .pipe(z.string().min(1).max(max));
+const displayName = (max: number) => text({ min: 1, max });
 
 export const jurisdictionCodeParameters = z.object({
   code: z

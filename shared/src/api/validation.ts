@@ -1,0 +1,80 @@
+import * as z from 'zod';
+import en from 'zod/v4/locales/en.js';
+import zhCN from 'zod/v4/locales/zh-CN.js';
+import type { Bilingual } from '../i18n/text.ts';
+
+/**
+ * Validation in both languages of the product. Schema authors attach a message a person
+ * can act on with `said(zh, en)`; anything else gets zod's own zh-CN and English text.
+ */
+const marker = '\u0001qingling:';
+
+export function said(zh: string, en: string): { error: string } {
+  return { error: marker + JSON.stringify({ zh, en }) };
+}
+
+export interface FieldIssue {
+  path: string;
+  message: Bilingual;
+}
+
+function fromMarker(message: string): Bilingual | null {
+  if (!message.startsWith(marker)) return null;
+  return JSON.parse(message.slice(marker.length)) as Bilingual;
+}
+
+export type Validated<T> = { success: true; data: T } | { success: false; issues: FieldIssue[] };
+
+export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.output<S>> {
+  const english = schema.safeParse(input, { error: en().localeError as z.core.$ZodErrorMap });
+  if (english.success) return { success: true, data: english.data };
+  // Only on failure: parse again for the Chinese text (issues come in the same order).
+  const chinese = schema.safeParse(input, { error: zhCN().localeError as z.core.$ZodErrorMap });
+  const zhIssues = chinese.success ? [] : chinese.error.issues;
+  return {
+    success: false,
+    issues: english.error.issues.map((issue, index) => {
+      const custom = fromMarker(issue.message);
+      const zh = zhIssues[index]?.message ?? issue.message;
+      return {
+        path: issue.path.join('.'),
+        message: custom ?? { zh: fromMarker(zh)?.zh ?? zh, en: issue.message },
+      };
+    }),
+  };
+}
+
+/** Text as people type it: NFKC-normalised, trimmed, well-formed Unicode, no control codes. */
+export function text(options: { min?: number; max: number; multiline?: boolean }) {
+  const { min = 0, max, multiline = false } = options;
+  const controls = multiline
+    ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+    : /[\u0000-\u001F\u007F]/;
+  return z
+    .string()
+    .refine(
+      (value) => value.isWellFormed(),
+      said('文字中有无法识别的字符。', 'The text contains broken characters.'),
+    )
+    .transform((value) => value.normalize('NFKC').replace(/\r\n?/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(min, said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`))
+        .max(max, said(`最多 ${max} 个字。`, `At most ${max} characters.`))
+        .refine(
+          (value) => !controls.test(value),
+          said('文字中有不允许的控制字符。', 'The text contains control characters.'),
+        ),
+    );
+}
+
+/** A mainland mobile number: 11 digits, 1[3-9] then 9 digits, after NFKC and spaces removed. */
+export const mobileNumber = z
+  .string()
+  .transform((value) => value.normalize('NFKC').replace(/[\s-]/g, ''))
+  .pipe(
+    z
+      .string()
+      .regex(/^1[3-9]\d{9}$/, said('请输入 11 位手机号码。', 'Enter an 11-digit mobile number.')),
+  );

@@ -1,0 +1,206 @@
+import type { RouteDefinition } from '../api/routes.ts';
+import {
+  askQuestionSchema,
+  createTipSchema,
+  photoUploadsSchema,
+  postTipsterMessageSchema,
+  requestPhotoUploadsSchema,
+  tipCreatedSchema,
+  tipForOfficerSchema,
+  tipForTipsterSchema,
+  tipIdParameters,
+  tipListQuerySchema,
+  tipListSchema,
+  tipLookupSchema,
+  tipMessageSchema,
+} from './schemas.ts';
+
+const exampleReceipt = '482910385521903471';
+const exampleTipId = 'abcdefghijklmnopqrstuvwxyz';
+const exampleUpload = {
+  photoId: 'p1',
+  url: 'http://127.0.0.1:8787/_local/uploads',
+  fields: { key: 'incoming/tips/x/p1', policy: '…', signature: '…' },
+};
+const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
+
+/**
+ * The tips API. The receipt travels in request bodies only, never in a path or query
+ * string, so that no access log, proxy or browser history can hold it.
+ */
+export const tipRoutes = [
+  {
+    operationId: 'createTip',
+    method: 'POST',
+    path: '/api/tips',
+    handler: 'create-tip',
+    access: { kind: 'public' },
+    uses: ['evidenceUpload', 'receiptKey', 'contactKey'],
+    summary: { zh: '匿名举报安全隐患', en: 'Report a hazard anonymously' },
+    request: {
+      body: createTipSchema,
+      example: {
+        idempotencyKey: '6f1c2d3e-4b5a-4c6d-8e7f-901234567890',
+        jurisdiction: 'cq-gecheng',
+        unit: '东门社区',
+        industry: 'fire',
+        enterprise: '某某商贸有限公司',
+        address: '东门路 18 号仓库',
+        description: '仓库安全出口被货物堵住，消防通道上停满电动车。',
+        seenOn: '2026-11-20',
+        isEmployee: false,
+        wantsReward: false,
+        photoCount: 2,
+      },
+    },
+    response: {
+      status: 201,
+      body: tipCreatedSchema,
+      example: {
+        receipt: exampleReceipt,
+        receivedAt: '2026-11-22T08:00:00.000Z',
+        photoUploads: [exampleUpload],
+        duplicate: false,
+      },
+    },
+  },
+  {
+    operationId: 'lookupTip',
+    method: 'POST',
+    path: '/api/tips/lookup',
+    handler: 'lookup-tip',
+    access: { kind: 'public' },
+    uses: ['receiptKey'],
+    summary: { zh: '凭回执码查询举报进度', en: 'Follow up a tip with its receipt' },
+    request: { body: tipLookupSchema, example: { receipt: exampleReceipt } },
+    response: {
+      status: 200,
+      body: tipForTipsterSchema,
+      example: {
+        status: 'received',
+        receivedAt: '2026-11-22T08:00:00.000Z',
+        jurisdiction: { code: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng Subdistrict' },
+        industry: 'fire',
+        description: '仓库安全出口被货物堵住。',
+        timeline: [{ at: '2026-11-22T08:00:00.000Z', status: 'received' }],
+        messages: [],
+        openQuestions: 0,
+        photos: 2,
+      },
+    },
+  },
+  {
+    operationId: 'postTipsterMessage',
+    method: 'POST',
+    path: '/api/tips/messages',
+    handler: 'post-tipster-message',
+    access: { kind: 'public' },
+    uses: ['receiptKey'],
+    summary: { zh: '举报人回复或补充线索', en: 'The tipster answers or adds information' },
+    request: {
+      body: postTipsterMessageSchema,
+      example: {
+        receipt: exampleReceipt,
+        idempotencyKey: '0b7e9c1a-2d3f-4e5a-9b8c-7d6e5f4a3b2c',
+        text: '仓库在二楼，晚上八点后堵得最严重。',
+      },
+    },
+    response: {
+      status: 201,
+      body: tipMessageSchema,
+      example: {
+        messageId: 'm2',
+        at: '2026-11-22T09:00:00.000Z',
+        from: 'tipster',
+        text: '仓库在二楼，晚上八点后堵得最严重。',
+      },
+    },
+  },
+  {
+    operationId: 'requestPhotoUploads',
+    method: 'POST',
+    path: '/api/tips/photo-uploads',
+    handler: 'request-photo-uploads',
+    access: { kind: 'public' },
+    uses: ['evidenceUpload', 'receiptKey'],
+    summary: { zh: '为举报追加照片', en: 'Add photos to a tip' },
+    request: { body: requestPhotoUploadsSchema, example: { receipt: exampleReceipt, count: 1 } },
+    response: { status: 201, body: photoUploadsSchema, example: { photoUploads: [exampleUpload] } },
+  },
+  {
+    operationId: 'listTips',
+    method: 'GET',
+    path: '/api/office/tips',
+    handler: 'list-tips',
+    access: { kind: 'signedIn', roles: officeRoles },
+    summary: { zh: '辖区举报线索（新线索在前）', en: "The jurisdiction's tip inbox, newest first" },
+    query: {
+      schema: tipListQuerySchema,
+      example: { jurisdiction: 'cq-gecheng', status: 'received' },
+    },
+    response: { status: 200, body: tipListSchema, example: { tips: [] } },
+  },
+  {
+    operationId: 'getTip',
+    method: 'GET',
+    path: '/api/office/tips/{tipId}',
+    handler: 'get-tip',
+    access: { kind: 'signedIn', roles: officeRoles },
+    uses: ['evidenceRead'],
+    summary: { zh: '查看举报线索', en: 'Read a tip' },
+    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+    response: {
+      status: 200,
+      body: tipForOfficerSchema,
+      example: {
+        tipId: exampleTipId,
+        status: 'received',
+        receivedAt: '2026-11-22T08:00:00.000Z',
+        jurisdiction: 'cq-gecheng',
+        industry: 'fire',
+        address: '东门路 18 号仓库',
+        excerpt: '仓库安全出口被货物堵住',
+        photos: 0,
+        openQuestions: 0,
+        acceptDeadline: '2026-11-25T16:00:00.000Z',
+        description: '仓库安全出口被货物堵住。',
+        seenOn: '2026-11-20',
+        isEmployee: false,
+        wantsReward: false,
+        hasContact: false,
+        photoKeys: [],
+        messages: [],
+        timeline: [{ at: '2026-11-22T08:00:00.000Z', status: 'received' }],
+      },
+    },
+  },
+  {
+    operationId: 'askTipster',
+    method: 'POST',
+    path: '/api/office/tips/{tipId}/questions',
+    handler: 'ask-tipster',
+    access: { kind: 'signedIn', roles: ['officer'] },
+    summary: {
+      zh: '向举报人提问（匿名双向）',
+      en: 'Ask the tipster a question (anonymous, two-way)',
+    },
+    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+    request: {
+      body: askQuestionSchema,
+      example: {
+        idempotencyKey: '3c2b1a09-8f7e-4d6c-b5a4-392817160514',
+        text: '请问堵塞的是哪一个出口？',
+      },
+    },
+    response: {
+      status: 201,
+      body: tipMessageSchema,
+      example: {
+        messageId: 'm1',
+        at: '2026-11-22T09:00:00.000Z',
+        from: 'office',
+        text: '请问堵塞的是哪一个出口？',
+      },
+    },
+  },
+] as const satisfies readonly RouteDefinition[];

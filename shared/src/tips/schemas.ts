@@ -1,0 +1,209 @@
+import * as z from 'zod';
+import { mobileNumber, said, text } from '../api/validation.ts';
+import { receiptLength } from './receipt.ts';
+
+/** Where a tip stands, as the tipster and the inbox see it. */
+export const tipStatuses = [
+  'received',
+  'accepted',
+  'refused',
+  'referred',
+  'merged',
+  'investigating',
+  'substantiated',
+  'unsubstantiated',
+  'closed',
+] as const;
+export const tipStatusSchema = z.enum(tipStatuses);
+export type TipStatus = z.infer<typeof tipStatusSchema>;
+
+export const maxPhotosAtReport = 6;
+export const maxPhotosPerTip = 12;
+export const photoContentTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const maxPhotoBytes = 10 * 1024 * 1024;
+
+const code = (example: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))
+    .meta({ example });
+
+const idempotencyKey = z
+  .uuid(said('请求编号格式有误。', 'The request key must be a UUID.'))
+  .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });
+
+/** The position the tipster chose to share, as the phone reported it (WGS-84). */
+export const sharedLocationSchema = z
+  .object({
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    accuracyMeters: z.number().min(0).max(100_000).optional(),
+    datum: z.literal('WGS84'),
+  })
+  .strict();
+
+export const createTipSchema = z
+  .object({
+    idempotencyKey,
+    jurisdiction: code('cq-gecheng'),
+    unit: text({ max: 40 }).optional(),
+    industry: code('fire'),
+    enterprise: text({ max: 100 }).optional(),
+    address: text({ min: 2, max: 200 }),
+    description: text({ min: 10, max: 2000, multiline: true }),
+    seenOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
+    isEmployee: z.boolean(),
+    wantsReward: z.boolean(),
+    contactPhone: mobileNumber.optional(),
+    location: sharedLocationSchema.optional(),
+    photoCount: z.number().int().min(0).max(maxPhotosAtReport),
+  })
+  .strict()
+  .refine((tip) => !tip.wantsReward || tip.contactPhone, {
+    ...said(
+      '申请奖励需要留下手机号码，以便兑付时联系。',
+      'To claim a reward, leave a mobile number.',
+    ),
+    path: ['contactPhone'],
+  })
+  .meta({ id: 'CreateTip' });
+export type CreateTip = z.infer<typeof createTipSchema>;
+
+export const uploadFormSchema = z
+  .object({
+    photoId: z.string(),
+    url: z.string(),
+    fields: z.record(z.string(), z.string()),
+  })
+  .meta({
+    id: 'UploadForm',
+    description: 'POST as multipart/form-data: these fields, then "file".',
+  });
+
+export const tipCreatedSchema = z
+  .object({
+    receipt: z.string().regex(new RegExp(`^\\d{${receiptLength}}$`)),
+    receivedAt: z.string(),
+    photoUploads: z.array(uploadFormSchema),
+    duplicate: z.boolean().describe('True when this was a retry of a tip already received.'),
+  })
+  .meta({ id: 'TipCreated' });
+
+export const receiptSchema = z
+  .string()
+  .max(64)
+  .meta({ description: 'The receipt, 18 digits; spaces, dashes and full-width digits accepted.' });
+
+export const tipLookupSchema = z
+  .object({ receipt: receiptSchema })
+  .strict()
+  .meta({ id: 'TipLookup' });
+
+export const tipMessageSchema = z
+  .object({
+    messageId: z.string(),
+    at: z.string(),
+    from: z.enum(['office', 'tipster']),
+    text: z.string(),
+    inReplyTo: z.string().optional(),
+  })
+  .meta({ id: 'TipMessage' });
+
+export const bilingualSchema = z.object({ zh: z.string(), en: z.string() });
+
+export const tipTimelineEntrySchema = z
+  .object({
+    at: z.string(),
+    status: tipStatusSchema,
+    reason: bilingualSchema.optional(),
+  })
+  .meta({ id: 'TipTimelineEntry' });
+
+/** What the holder of a receipt sees: nothing about who sent it, nothing internal. */
+export const tipForTipsterSchema = z
+  .object({
+    status: tipStatusSchema,
+    receivedAt: z.string(),
+    jurisdiction: z.object({ code: z.string(), zh: z.string(), en: z.string() }),
+    industry: z.string(),
+    description: z.string(),
+    timeline: z.array(tipTimelineEntrySchema),
+    messages: z.array(tipMessageSchema),
+    openQuestions: z.number().int(),
+    photos: z.number().int(),
+  })
+  .meta({ id: 'TipForTipster' });
+
+export const postTipsterMessageSchema = z
+  .object({
+    receipt: receiptSchema,
+    idempotencyKey,
+    text: text({ min: 1, max: 1000, multiline: true }),
+    inReplyTo: z.string().max(64).optional(),
+  })
+  .strict()
+  .meta({ id: 'PostTipsterMessage' });
+
+export const requestPhotoUploadsSchema = z
+  .object({ receipt: receiptSchema, count: z.number().int().min(1).max(maxPhotosAtReport) })
+  .strict()
+  .meta({ id: 'RequestPhotoUploads' });
+
+export const photoUploadsSchema = z
+  .object({ photoUploads: z.array(uploadFormSchema) })
+  .meta({ id: 'PhotoUploads' });
+
+export const tipIdParameters = z.object({
+  tipId: z
+    .string()
+    .regex(/^[a-z2-7]{26}$/)
+    .meta({ description: 'Tip id 线索编号', example: 'abcdefghijklmnopqrstuvwxyz' }),
+});
+
+export const askQuestionSchema = z
+  .object({ idempotencyKey, text: text({ min: 2, max: 1000, multiline: true }) })
+  .strict()
+  .meta({ id: 'AskQuestion' });
+
+export const tipSummarySchema = z
+  .object({
+    tipId: z.string(),
+    status: tipStatusSchema,
+    receivedAt: z.string(),
+    jurisdiction: z.string(),
+    industry: z.string(),
+    enterprise: z.string().optional(),
+    address: z.string(),
+    excerpt: z.string(),
+    photos: z.number().int(),
+    openQuestions: z.number().int(),
+    acceptDeadline: z.string().describe('When acceptance is due (3 working days by default).'),
+  })
+  .meta({ id: 'TipSummary' });
+
+export const tipListQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  status: tipStatusSchema.default('received'),
+  cursor: z.string().max(512).optional(),
+});
+
+export const tipListSchema = z
+  .object({ tips: z.array(tipSummarySchema), nextCursor: z.string().optional() })
+  .meta({ id: 'TipList' });
+
+export const tipForOfficerSchema = tipSummarySchema
+  .extend({
+    unit: z.string().optional(),
+    description: z.string(),
+    seenOn: z.string(),
+    isEmployee: z.boolean(),
+    wantsReward: z.boolean(),
+    hasContact: z
+      .boolean()
+      .describe('Whether a contact was left; only the reward officer may read it.'),
+    location: sharedLocationSchema.optional(),
+    photoKeys: z.array(z.string()),
+    messages: z.array(tipMessageSchema),
+    timeline: z.array(tipTimelineEntrySchema),
+  })
+  .meta({ id: 'TipForOfficer' });
