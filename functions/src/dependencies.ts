@@ -1,9 +1,18 @@
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
+import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
+import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
+import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
+import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
+import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
+import { seedData } from '@qingling/shared/reference/reference-data.ts';
 
 /**
- * The adapters a handler uses, built once per Lambda instance from its environment. The
- * same variables are set by CDK on AWS and by the embedded cloud on one machine.
+ * The composition root of the handlers: the adapters each one uses, built from the
+ * environment CDK sets on AWS. The embedded cloud, which runs the same handlers in its own
+ * process, puts its local adapters in with `useDependencies` before the first request.
  */
 function requireEnv(name: string): string {
   const value = process.env[name];
@@ -21,7 +30,42 @@ const documentClient = () => {
   return documents.client;
 };
 
-export const dependencies = {
-  referenceData: () => new DynamoReferenceData(documentClient(), requireEnv('TABLE_NAME')),
-  codeVersion: () => process.env.CODE_VERSION ?? 'dev',
+const notConfigured = (what: string) => (): never => {
+  throw new Error(`${what} is not configured for this runtime`);
 };
+
+let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
+
+const defaults = {
+  clock: (): Clock => systemClock,
+  referenceData: () => new DynamoReferenceData(documentClient(), requireEnv('TABLE_NAME')),
+  eventStore: () => new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
+  tipInbox: () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME')),
+  guessingGuard: () => new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME')),
+  codeVersion: () => process.env.CODE_VERSION ?? 'dev',
+  blobStore: notConfigured('The evidence store') as () => BlobStore,
+  receiptKeys: notConfigured('The receipt key') as () => ReceiptKeys,
+  contactVault: notConfigured('The contact vault') as () => ContactVault,
+  /** Jurisdictions change rarely: read at most once a minute per instance. */
+  jurisdictions: async (): Promise<Jurisdiction[]> => {
+    const now = Date.now();
+    if (!jurisdictionCache || now - jurisdictionCache.at > 60_000) {
+      jurisdictionCache = { at: now, list: await dependencies.referenceData().listJurisdictions() };
+    }
+    return jurisdictionCache.list;
+  },
+  industries: async () => seedData.industries,
+};
+
+export type Dependencies = typeof defaults;
+export const dependencies: Dependencies = { ...defaults };
+
+/** For a runtime's composition root (the embedded cloud) and for tests. */
+export function useDependencies(overrides: Partial<Dependencies>): void {
+  Object.assign(dependencies, overrides);
+}
+
+export function resetDependencies(): void {
+  Object.assign(dependencies, defaults);
+  jurisdictionCache = undefined;
+}

@@ -14,14 +14,21 @@ import {
   FileSystemBlobStore,
   UploadRefused,
 } from '@qingling/shared/adapters/local/fs-blob-store.ts';
+import {
+  LocalContactVault,
+  StaticReceiptKeys,
+} from '@qingling/shared/adapters/local/local-secrets.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { useDependencies } from '#functions/dependencies.ts';
+import { processPhoto } from '#functions/events/process-photo.ts';
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import { renderOutboxPage } from './outbox-page.ts';
+import { AnonymousRateLimiter } from './rate-limiter.ts';
 import { serveStatic } from './static-site.ts';
 
 const repositoryRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -38,6 +45,8 @@ export interface EmbeddedCloudOptions {
   host?: string;
   webRoot?: string;
   clock?: Clock;
+  /** Per-client budget of the public tip routes (anonymous, in memory). */
+  publicRequestsPerMinute?: number;
 }
 
 export interface EmbeddedCloud {
@@ -66,17 +75,27 @@ function codeVersion(): string {
   }
 }
 
-async function loadSecrets(path: string): Promise<{ blobSigningKey: Buffer }> {
+interface LocalSecrets {
+  blobSigningKey: string;
+  receiptKey: string;
+  contactKey: string;
+}
+
+/** The deployment's secrets, made once and kept in .data (Secrets Manager and KMS on AWS). */
+async function loadSecrets(path: string): Promise<LocalSecrets> {
+  let stored: Partial<LocalSecrets> = {};
   try {
-    const stored = JSON.parse(await readFile(path, 'utf8')) as { blobSigningKey: string };
-    return { blobSigningKey: Buffer.from(stored.blobSigningKey, 'base64') };
-  } catch {
-    const blobSigningKey = randomBytes(32);
-    await writeFile(path, JSON.stringify({ blobSigningKey: blobSigningKey.toString('base64') }), {
-      mode: 0o600,
-    });
-    return { blobSigningKey };
+    stored = JSON.parse(await readFile(path, 'utf8')) as Partial<LocalSecrets>;
+  } catch {}
+  const secrets: LocalSecrets = {
+    blobSigningKey: stored.blobSigningKey ?? randomBytes(32).toString('base64'),
+    receiptKey: stored.receiptKey ?? randomBytes(32).toString('base64'),
+    contactKey: stored.contactKey ?? randomBytes(32).toString('base64'),
+  };
+  if (Object.keys(stored).length !== 3) {
+    await writeFile(path, JSON.stringify(secrets), { mode: 0o600 });
   }
+  return secrets;
 }
 
 class BodyTooLarge extends Error {}
@@ -155,10 +174,23 @@ export async function startEmbeddedCloud(
   const blobStore = new FileSystemBlobStore({
     root: join(dataDirectory, 'blobs'),
     uploadUrl: `${url}/_local/uploads`,
-    secret: secrets.blobSigningKey,
+    secret: Buffer.from(secrets.blobSigningKey, 'base64'),
     clock,
   });
   const outbox = new FileOutbox(join(dataDirectory, 'outbox.jsonl'), clock);
+  const receiptKeys = new StaticReceiptKeys(secrets.receiptKey);
+  const contactVault = new LocalContactVault(secrets.contactKey);
+  // The handlers run in this process: give them the local adapters behind their ports.
+  useDependencies({
+    clock: () => clock,
+    blobStore: () => blobStore,
+    receiptKeys: () => receiptKeys,
+    contactVault: () => contactVault,
+  });
+  const publicLimiter = new AnonymousRateLimiter({
+    perWindow: options.publicRequestsPerMinute ?? 120,
+    windowMs: 60_000,
+  });
   const gateway = new LocalApiGateway({
     routes,
     verifyToken: (token) => issuer.verify(token),
@@ -171,6 +203,19 @@ export async function startEmbeddedCloud(
     const path = requestUrl.pathname;
     const method = request.method ?? 'GET';
     try {
+      const limited = path.startsWith('/api/tips') || path === '/_local/uploads';
+      if (limited && !publicLimiter.allow(request.socket.remoteAddress ?? '')) {
+        sendJson(response, 429, {
+          error: {
+            code: 'too_many_requests',
+            message: {
+              zh: '请求过于频繁，请稍后再试。',
+              en: 'Too many requests; please try again later.',
+            },
+          },
+        });
+        return;
+      }
       if (path.startsWith('/api/')) {
         const body = await readBody(request, apiBodyLimitBytes);
         const result = await gateway.handle({
@@ -299,6 +344,9 @@ async function handleUpload(
   }
   try {
     const { key } = await blobStore.acceptUpload({ fields, file });
+    // What S3's event notification does on AWS: the photo processor takes the upload.
+    // Here it runs before the answer, so a finished upload is a processed photo.
+    if (key.startsWith('incoming/')) await processPhoto(key);
     sendJson(response, 201, { key });
   } catch (error) {
     if (!(error instanceof UploadRefused)) throw error;

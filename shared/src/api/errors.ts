@@ -51,6 +51,34 @@ export const errorCatalog = {
       en: 'Someone else changed this first; reload and try again. What you typed is kept.',
     },
   },
+  receipt_invalid: {
+    status: 400,
+    message: {
+      zh: '回执码应为 18 位数字，请核对后重新输入。',
+      en: 'A receipt has 18 digits; please check it and type it again.',
+    },
+  },
+  tip_not_found: {
+    status: 404,
+    message: {
+      zh: '没有找到这个回执码对应的举报，请核对后再试。',
+      en: 'No tip was found for this receipt; please check it and try again.',
+    },
+  },
+  too_many_attempts: {
+    status: 429,
+    message: {
+      zh: '尝试次数过多，请稍后再试。',
+      en: 'Too many attempts; please try again later.',
+    },
+  },
+  idempotency_mismatch: {
+    status: 409,
+    message: {
+      zh: '这个请求编号已用于另一份不同的举报，请刷新页面后重新提交。',
+      en: 'This request key was already used for a different tip; reload and submit again.',
+    },
+  },
   payload_too_large: {
     status: 413,
     message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },

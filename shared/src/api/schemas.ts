@@ -42,7 +42,8 @@ export const jurisdictionListSchema = z
   .object({ jurisdictions: z.array(jurisdictionRecordSchema) })
   .meta({ id: 'JurisdictionList' });
 
-const displayName = (max: number) => text({ min: 1, max });
+// Names typed by administrators: full-width letters and digits become half-width.
+const displayName = (max: number) => text({ min: 1, max, normalization: 'NFKC' });
 
 export const jurisdictionCodeParameters = z.object({
   code: z

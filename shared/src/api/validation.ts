@@ -44,9 +44,18 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Valida
   };
 }
 
-/** Text as people type it: NFKC-normalised, trimmed, well-formed Unicode, no control codes. */
-export function text(options: { min?: number; max: number; multiline?: boolean }) {
-  const { min = 0, max, multiline = false } = options;
+/**
+ * Free text as people type it: trimmed, well-formed Unicode, no control codes. It is kept
+ * in NFC, not NFKC, so that Chinese full-width punctuation (，？) stays as typed; NFKC is
+ * for what is checked against a pattern (numbers, codes).
+ */
+export function text(options: {
+  min?: number;
+  max: number;
+  multiline?: boolean;
+  normalization?: 'NFC' | 'NFKC';
+}) {
+  const { min = 0, max, multiline = false, normalization = 'NFC' } = options;
   const controls = multiline
     ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
     : /[\u0000-\u001F\u007F]/;
@@ -56,7 +65,7 @@ export function text(options: { min?: number; max: number; multiline?: boolean }
       (value) => value.isWellFormed(),
       said('文字中有无法识别的字符。', 'The text contains broken characters.'),
     )
-    .transform((value) => value.normalize('NFKC').replace(/\r\n?/g, '\n').trim())
+    .transform((value) => value.normalize(normalization).replace(/\r\n?/g, '\n').trim())
     .pipe(
       z
         .string()

@@ -1,0 +1,17 @@
+import { tipForTipster } from '@qingling/shared/tips/tip.ts';
+import { dependencies } from '../dependencies.ts';
+import { apiHandler } from '../http/api-handler.ts';
+import { tipByReceipt } from '../tips/tip-access.ts';
+
+/** POST /api/tips/lookup: the receipt, in the body, opens the tip for its holder. */
+export const handler = apiHandler('lookupTip', async ({ body }) => {
+  const { snapshot } = await tipByReceipt(body.receipt);
+  const jurisdiction = (await dependencies.jurisdictions()).find(
+    (candidate) => candidate.code === snapshot.state.jurisdiction,
+  );
+  return tipForTipster(snapshot.state, {
+    code: snapshot.state.jurisdiction,
+    zh: jurisdiction?.zh ?? snapshot.state.jurisdiction,
+    en: jurisdiction?.en ?? snapshot.state.jurisdiction,
+  });
+});

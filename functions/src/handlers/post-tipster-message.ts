@@ -1,0 +1,27 @@
+import { tipsterActor } from '@qingling/shared/tips/tip.ts';
+import { dependencies } from '../dependencies.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { appendMessage, tipByReceipt } from '../tips/tip-access.ts';
+
+/** POST /api/tips/messages: the tipster answers a question or adds information. */
+export const handler = apiHandler('postTipsterMessage', async ({ body }) => {
+  const { tipId, snapshot } = await tipByReceipt(body.receipt);
+  const question = snapshot.state.messages.find(
+    (message) => message.messageId === body.inReplyTo && message.from === 'office',
+  );
+  if (body.inReplyTo && !question) {
+    throw new ApiFailure('invalid_request', [
+      { path: 'inReplyTo', message: { zh: '没有这个问题。', en: 'There is no such question.' } },
+    ]);
+  }
+  const reply = await appendMessage(tipId, snapshot, {
+    type: 'tipster_replied',
+    at: dependencies.clock().now().toISOString(),
+    actor: tipsterActor,
+    data: { text: body.text, ...(body.inReplyTo ? { inReplyTo: body.inReplyTo } : {}) },
+    idempotencyKey: body.idempotencyKey,
+  });
+  // The tipster never learns which officer asked.
+  const { askedBy: _officer, ...message } = reply.body as { askedBy?: string };
+  return { status: reply.status, body: message };
+});

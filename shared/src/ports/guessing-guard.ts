@@ -1,0 +1,11 @@
+/**
+ * Bounds online guessing of receipts across the whole deployment, keeping no identity:
+ * failed look-ups are counted per minute; past the budget, further failures are answered
+ * 429 (a correct receipt still works). With 10^16 receipts and a budget of 30 failures a
+ * minute, a year of non-stop guessing finds one of a million live tips with probability
+ * about 30 × 525,600 × 10^6 / 10^16 ≈ 0.16 %, before the per-client limits in front.
+ */
+export interface GuessingGuard {
+  /** Counts a failed look-up; true when this minute's failures are over the budget. */
+  recordFailure(now: Date): Promise<boolean>;
+}

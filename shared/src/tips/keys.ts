@@ -1,0 +1,52 @@
+import { digitsFromBytes, receiptFromDigits } from './receipt.ts';
+
+/**
+ * Keyed functions behind anonymous tips. The receipt is drawn from the client's one-time
+ * idempotency key with the deployment's secret, so a retried submission gets the same
+ * receipt (and so the same tip) while nobody without the secret can predict one. The tip's
+ * id is a second keyed hash, of the receipt: the receipt itself is stored nowhere.
+ */
+async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
+  const cryptoKey = await crypto.subtle.importKey(
+    'raw',
+    key as BufferSource,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  return new Uint8Array(
+    await crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(message)),
+  );
+}
+
+const base32Alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes: Uint8Array, length: number): string {
+  let bits = 0;
+  let value = 0;
+  let output = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && output.length < length) {
+      output += base32Alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return output;
+}
+
+export async function receiptFor(key: Uint8Array, idempotencyKey: string): Promise<string> {
+  return receiptFromDigits(digitsFromBytes(await hmac(key, `receipt:${idempotencyKey}`)));
+}
+
+/** 26 base32 characters (130 bits): the tip's id, its stream and the officers' reference. */
+export async function tipIdFor(key: Uint8Array, receipt: string): Promise<string> {
+  return base32(await hmac(key, `tip:${receipt}`), 26);
+}
+
+/** A digest of a request's content, to tell a true retry from a different tip. */
+export async function contentDigest(value: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
+  return base32(new Uint8Array(digest), 26);
+}
