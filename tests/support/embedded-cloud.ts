@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '@qingling/shared/ports/clock.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,7 +16,12 @@ export async function temporaryDataDirectory(): Promise<{ path: string; remove()
 
 /** The embedded cloud in this process, on a free port, with its data in a fresh folder. */
 export async function startTestCloud(
-  options: { webRoot?: string; dataDirectory?: string } = {},
+  options: {
+    webRoot?: string;
+    dataDirectory?: string;
+    publicRequestsPerMinute?: number;
+    clock?: Clock;
+  } = {},
 ): Promise<EmbeddedCloud & { removeData(): Promise<void> }> {
   const data = options.dataDirectory
     ? { path: options.dataDirectory, remove: async () => {} }
@@ -24,6 +30,9 @@ export async function startTestCloud(
     dataDirectory: data.path,
     port: 0,
     webRoot: options.webRoot ?? fixtureSite,
+    ...(options.publicRequestsPerMinute
+      ? { publicRequestsPerMinute: options.publicRequestsPerMinute }
+      : {}),
   });
   return { ...cloud, removeData: data.remove };
 }

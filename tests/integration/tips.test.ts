@@ -1,0 +1,278 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.ts';
+import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { postJson, validTip } from '../support/tips.ts';
+
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let officerToken: string;
+// Time stands still unless a test moves it: the guessing budget counts per minute.
+const clock = new ManualClock('2026-11-22T08:00:00.000Z');
+beforeAll(async () => {
+  cloud = await startTestCloud({ publicRequestsPerMinute: 100_000, clock });
+  officerToken = await signIn(cloud.url, 'cq-gecheng.officer');
+});
+afterAll(async () => {
+  await cloud.stop();
+  await cloud.removeData();
+});
+
+const createTip = (body: unknown) => postJson(`${cloud.url}/api/tips`, body);
+const inbox = async (jurisdiction = 'cq-gecheng', token = officerToken) => {
+  const tips: { tipId: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ jurisdiction, ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${cloud.url}/api/office/tips?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const page = (await response.json()) as { tips: { tipId: string }[]; nextCursor?: string };
+    tips.push(...page.tips);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return tips;
+};
+
+describe('tip intake', () => {
+  it('stores one tip for five retries of the same submission, with the same receipt', async () => {
+    const before = (await inbox()).length;
+    const tip = validTip({ photoCount: 2 });
+    const replies = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) replies.push(await createTip(tip));
+    expect(replies.map((reply) => reply.status)).toEqual([201, 200, 200, 200, 200]);
+    expect(new Set(replies.map((reply) => reply.body.receipt)).size).toBe(1);
+    expect(replies[4]?.body.duplicate).toBe(true);
+    expect(replies[4]?.body.photoUploads).toHaveLength(2);
+    expect((await inbox()).length).toBe(before + 1);
+  });
+
+  it('stores 200 tips for 200 concurrent different submissions', async () => {
+    const before = (
+      await inbox('fj-xiamen-xiangan', await signIn(cloud.url, 'fj-xiamen-xiangan.officer'))
+    ).length;
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, () => createTip(validTip({ jurisdiction: 'fj-xiamen-xiangan' }))),
+    );
+    expect(replies.filter((reply) => reply.status === 201)).toHaveLength(200);
+    expect(new Set(replies.map((reply) => reply.body.receipt)).size).toBe(200);
+    const token = await signIn(cloud.url, 'fj-xiamen-xiangan.officer');
+    expect((await inbox('fj-xiamen-xiangan', token)).length).toBe(before + 200);
+  });
+
+  it('refuses the same key with different content, and stores nothing new', async () => {
+    const tip = validTip();
+    expect((await createTip(tip)).status).toBe(201);
+    const before = (await inbox()).length;
+    const changed = await createTip({ ...tip, description: '完全不同的另一件事情，也很危险。' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.message.zh).toContain('请求编号');
+    expect((await inbox()).length).toBe(before);
+  });
+});
+
+describe('bad input', () => {
+  const corpus: [string, unknown][] = [
+    ['malformed JSON', '{"jurisdiction": "cq-gecheng", '],
+    ['not an object', '[]'],
+    ['missing fields', { idempotencyKey: crypto.randomUUID() }],
+    ['unknown jurisdiction', validTip({ jurisdiction: 'nowhere' })],
+    ['unknown industry', validTip({ industry: 'space_mining' })],
+    ['oversized description', validTip({ description: '隐'.repeat(2001) })],
+    ['description too short', validTip({ description: '有隐患' })],
+    ['broken Unicode', validTip({ description: `安全出口被堵住了${'\uD800'}很危险的情况` })],
+    ['control characters', validTip({ address: 'a\u0007b 地址' })],
+    ['wrong type', validTip({ isEmployee: 'yes' })],
+    ['too many photos', validTip({ photoCount: 7 })],
+    ['future date', validTip({ seenOn: '2099-01-01' })],
+    ['not a date', validTip({ seenOn: '20 Nov' })],
+    ['reward without phone', validTip({ wantsReward: true })],
+    ['bad phone', validTip({ wantsReward: true, contactPhone: '12345' })],
+    ['unknown field', validTip({ ip: '1.2.3.4' })],
+    ['key not a UUID', validTip({ idempotencyKey: 'x' })],
+    ['location datum', validTip({ location: { latitude: 1, longitude: 2, datum: 'GCJ02' } })],
+  ];
+
+  it.each(corpus)(
+    '%s: a 4xx with a message in both languages, and nothing stored',
+    async (_name, body) => {
+      const before = (await inbox()).length;
+      const reply = await createTip(body);
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+      expect(reply.body.error.message.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(reply.body.error.message.en).toMatch(/[a-z]/i);
+      for (const issue of reply.body.error.issues ?? []) {
+        expect(issue.message.zh).toMatch(/[\u4e00-\u9fff]/);
+      }
+      expect((await inbox()).length).toBe(before);
+    },
+  );
+
+  it('keeps script text as text, to be shown inert', async () => {
+    const script = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    const reply = await createTip(
+      validTip({ description: `${script} 出口被堵。`, address: script }),
+    );
+    expect(reply.status).toBe(201);
+    const lookup = await postJson(`${cloud.url}/api/tips/lookup`, { receipt: reply.body.receipt });
+    expect(lookup.body.description).toBe(`${script} 出口被堵。`);
+  });
+});
+
+describe('following a tip up', () => {
+  it('finds the tip by receipt typed with spaces and full-width digits', async () => {
+    const { body } = await createTip(validTip());
+    const typed = body.receipt
+      .replace(/(\d{6})(?=\d)/g, '$1 ')
+      .replace(/\d/g, (digit: string) => String.fromCharCode(digit.charCodeAt(0) + 0xfee0));
+    const lookup = await postJson(`${cloud.url}/api/tips/lookup`, { receipt: typed });
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toMatchObject({ status: 'received', jurisdiction: { zh: '葛城街道' } });
+  });
+
+  it('carries questions and answers between officer and tipster, anonymously', async () => {
+    const { body } = await createTip(validTip());
+    const tipId = (await inbox())[0]?.tipId;
+    const headers = { authorization: `Bearer ${officerToken}` };
+    const question = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/questions`,
+      { idempotencyKey: crypto.randomUUID(), text: '请问是哪一个出口？' },
+      headers,
+    );
+    expect(question.status).toBe(201);
+    const answer = await postJson(`${cloud.url}/api/tips/messages`, {
+      receipt: body.receipt,
+      idempotencyKey: crypto.randomUUID(),
+      text: '北门，晚上最严重。',
+      inReplyTo: question.body.messageId,
+    });
+    expect(answer.status).toBe(201);
+    const lookup = await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt });
+    expect(lookup.body.messages.map((message: { text: string }) => message.text)).toEqual([
+      '请问是哪一个出口？',
+      '北门，晚上最严重。',
+    ]);
+    expect(JSON.stringify(lookup.body)).not.toContain('demo:'); // no officer identity
+    expect(lookup.body.openQuestions).toBe(0);
+  });
+
+  it('answers a wrong receipt like an unknown one, and bounds guessing', async () => {
+    const { body } = await createTip(validTip());
+    const wrong = async (index: number) => {
+      const digits = String(1_000_000_000_000_000 + index).slice(0, 16);
+      // A well-formed receipt (valid check digits) that belongs to no tip.
+      const { receiptFromDigits } = await import('@qingling/shared/tips/receipt.ts');
+      return postJson(`${cloud.url}/api/tips/lookup`, { receipt: receiptFromDigits(digits) });
+    };
+    const first = await wrong(1);
+    expect(first.status).toBe(404);
+    const statuses = [];
+    for (let index = 2; index <= 40; index += 1) statuses.push((await wrong(index)).status);
+    expect(statuses, statuses.join()).toContain(429);
+    // A correct receipt still opens its tip.
+    expect((await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt })).status).toBe(
+      200,
+    );
+  });
+});
+
+describe('photos', () => {
+  it('are stored without any metadata, GPS kept on the log only when location was shared', async () => {
+    const withExif = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#c33' },
+    })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'SecretPhone', Model: 'Tipster-X', Artist: '张三' } })
+      .toBuffer();
+    const { body } = await createTip(
+      validTip({ photoCount: 1, location: { latitude: 31.95, longitude: 108.66, datum: 'WGS84' } }),
+    );
+    const upload = body.photoUploads[0];
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value as string);
+    form.append('file', new Blob([withExif], { type: 'image/jpeg' }), 'photo.jpg');
+    expect((await fetch(upload.url, { method: 'POST', body: form })).status).toBe(201);
+
+    const tipId = (await inbox())[0]?.tipId;
+    const tip = await (
+      await fetch(`${cloud.url}/api/office/tips/${tipId}`, {
+        headers: { authorization: `Bearer ${officerToken}` },
+      })
+    ).json();
+    expect(tip.photoKeys).toEqual([`tips/${tipId}/p1.jpg`]);
+    const stored = await cloud.blobStore.get(tip.photoKeys[0]);
+    const metadata = await sharp(stored?.bytes).metadata();
+    expect(metadata.exif).toBeUndefined();
+    expect(Buffer.from(stored?.bytes ?? []).includes('SecretPhone')).toBe(false);
+    expect(await cloud.blobStore.get(`incoming/tips/${tipId}/p1`)).toBeNull();
+  });
+
+  it('refuses an upload to a slot the tip never opened', async () => {
+    const { body } = await createTip(validTip({ photoCount: 1 }));
+    const form = await cloud.blobStore.createUploadForm({
+      key: `incoming/tips/${'a'.repeat(26)}/p9`,
+      contentTypes: ['image/jpeg'],
+      maxBytes: 1_000_000,
+      expiresInSeconds: 60,
+    });
+    const data = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) data.append(name, value);
+    data.append('file', new Blob([new Uint8Array(100)], { type: 'image/jpeg' }), 'x.jpg');
+    await fetch(form.url, { method: 'POST', body: data });
+    expect(await cloud.blobStore.get(`incoming/tips/${'a'.repeat(26)}/p9`)).toBeNull();
+    expect(body.receipt).toBeTruthy();
+  });
+});
+
+describe('the office side', () => {
+  it('keeps other jurisdictions out of the inbox and the tip', async () => {
+    await createTip(validTip());
+    const tipId = (await inbox())[0]?.tipId;
+    const outsider = await signIn(cloud.url, 'fj-xiamen-xiangan.officer');
+    const list = await fetch(`${cloud.url}/api/office/tips?jurisdiction=cq-gecheng`, {
+      headers: { authorization: `Bearer ${outsider}` },
+    });
+    expect(list.status).toBe(403);
+    const tip = await fetch(`${cloud.url}/api/office/tips/${tipId}`, {
+      headers: { authorization: `Bearer ${outsider}` },
+    });
+    expect(tip.status).toBe(404);
+  });
+});
+
+describe('anonymity', () => {
+  it('stores nothing of the client address or user agent', async () => {
+    const agent = 'Mozilla/5.0 (SecretTipsterPhone; rv:99) UniqueAgentString';
+    const address = '198.51.100.77';
+    const headers = { 'user-agent': agent, 'x-forwarded-for': address, 'x-real-ip': address };
+    const { body } = await postJson(`${cloud.url}/api/tips`, validTip(), headers);
+    await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt }, headers);
+    await postJson(
+      `${cloud.url}/api/tips/messages`,
+      {
+        receipt: body.receipt,
+        idempotencyKey: crypto.randomUUID(),
+        text: 'UniqueTipMarker补充一点',
+      },
+      headers,
+    );
+    const files = await readdir(cloud.dataDirectory, { recursive: true, withFileTypes: true });
+    // Control: what the tipster did write is found in the files, so the search can see.
+    const contents = await Promise.all(
+      files
+        .filter((entry) => entry.isFile())
+        .map((file) => readFile(join(file.parentPath, file.name))),
+    );
+    expect(contents.some((content) => content.includes('UniqueTipMarker补充一点'))).toBe(true);
+    for (const file of files.filter((entry) => entry.isFile())) {
+      const content = await readFile(join(file.parentPath, file.name));
+      for (const secret of [agent, 'UniqueAgentString', address, '127.0.0.1']) {
+        expect(content.includes(secret), `${file.name} holds ${secret}`).toBe(false);
+      }
+      // Nor the receipt: it is stored only as a keyed hash.
+      expect(content.includes(body.receipt), `${file.name} holds the receipt`).toBe(false);
+    }
+  });
+});
