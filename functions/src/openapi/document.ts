@@ -36,7 +36,14 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
         operationId: route.operationId,
         summary: `${route.summary.zh} / ${route.summary.en}`,
         ...(route.access.kind === 'signedIn' ? { security: [{ bearer: [] }] } : {}),
-        ...(route.pathParameters ? { requestParams: { path: route.pathParameters.schema } } : {}),
+        ...(route.pathParameters || route.query
+          ? {
+              requestParams: {
+                ...(route.pathParameters ? { path: route.pathParameters.schema } : {}),
+                ...(route.query ? { query: route.query.schema } : {}),
+              },
+            }
+          : {}),
         ...(route.request
           ? {
               requestBody: {
