@@ -1,0 +1,188 @@
+import type { HolidayCalendar } from '../calendar/calendar.ts';
+import { addCalendarDays, cstDate, isWorkingDay } from '../calendar/calendar.ts';
+import type { Bilingual } from '../i18n/text.ts';
+
+/**
+ * The escalation ladder (RULES.md, "Default escalation ladder" and "How the ladder
+ * behaves"): policy data, and a pure planner that says which steps are due at a moment
+ * and when to look again. No I/O: the workflow asks, records, and waits.
+ */
+export type EscalationStep =
+  | 'reminder'
+  | 'notice_letter'
+  | 'circular'
+  | 'summons'
+  | 'public_exposure';
+
+export type Recipient =
+  | 'enterprise_principal'
+  | 'enterprise_controller'
+  | 'assigned_officer'
+  | 'jurisdiction_departments'
+  | 'department_head'
+  | 'leader_in_charge'
+  | 'principal_leader'
+  | 'public_page';
+
+export interface LadderRung {
+  step: EscalationStep;
+  /** Days from the rectification deadline (negative: before it). */
+  offsetDays: number;
+  /** Urgent steps go out at once; the others wait for office hours. */
+  urgent: boolean;
+  recipients: readonly Recipient[];
+  name: Bilingual;
+}
+
+export interface EscalationPolicy {
+  version: string;
+  source: string;
+  ladder: readonly LadderRung[];
+  /** Office hours in CST, on working days: non-urgent messages go out in them. */
+  officeHours: { startHour: number; endHour: number };
+  /** A step recorded more than this after its time is marked late. */
+  lateAfterMinutes: number;
+}
+
+export const defaultEscalationPolicy: EscalationPolicy = {
+  version: 'national-default-1',
+  source: 'RULES.md: default ladder chosen for this system from the five local plans',
+  ladder: [
+    {
+      step: 'reminder',
+      offsetDays: -3,
+      urgent: false,
+      recipients: ['enterprise_principal', 'assigned_officer'],
+      name: { zh: '到期提醒', en: 'Reminder' },
+    },
+    {
+      step: 'notice_letter',
+      offsetDays: 0,
+      urgent: false,
+      recipients: ['enterprise_principal', 'enterprise_controller'],
+      name: { zh: '函告', en: 'Notice letter' },
+    },
+    {
+      step: 'circular',
+      offsetDays: 7,
+      urgent: false,
+      recipients: ['jurisdiction_departments', 'department_head'],
+      name: { zh: '通报', en: 'Circular' },
+    },
+    {
+      step: 'summons',
+      offsetDays: 14,
+      urgent: true,
+      recipients: ['leader_in_charge'],
+      name: { zh: '约谈', en: 'Summons' },
+    },
+    {
+      step: 'public_exposure',
+      offsetDays: 30,
+      urgent: true,
+      recipients: ['principal_leader', 'public_page'],
+      name: { zh: '曝光、挂牌督办', en: 'Public exposure and listed supervision' },
+    },
+  ],
+  officeHours: { startHour: 9, endHour: 18 },
+  lateAfterMinutes: 15,
+};
+
+const hourMs = 3600 * 1000;
+const cstOffsetMs = 8 * hourMs;
+
+/** The CST hour of an instant (0–23.99). */
+function cstHour(instant: Date): number {
+  return ((instant.getTime() + cstOffsetMs) % (24 * hourMs)) / hourMs;
+}
+
+function atCstHour(date: string, hour: number): Date {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - cstOffsetMs + hour * hourMs);
+}
+
+/** The first moment at or after `instant` inside office hours on a working day (CST). */
+export function nextOfficeMoment(
+  instant: Date,
+  calendar: HolidayCalendar,
+  officeHours: EscalationPolicy['officeHours'],
+): Date {
+  let date = cstDate(instant);
+  const hour = cstHour(instant);
+  if (isWorkingDay(calendar, date) && hour >= officeHours.startHour && hour < officeHours.endHour) {
+    return instant;
+  }
+  if (!(isWorkingDay(calendar, date) && hour < officeHours.startHour)) {
+    date = addCalendarDays(date, 1);
+    while (!isWorkingDay(calendar, date)) date = addCalendarDays(date, 1);
+  }
+  return atCstHour(date, officeHours.startHour);
+}
+
+export interface Round {
+  /** 1 for the first deadline; a failed verification or a reopening starts the next. */
+  number: number;
+  deadline: Date;
+  startedAt: Date;
+}
+
+export interface ScheduledStep {
+  step: EscalationStep;
+  /** (hazard, round, step): recorded once on the hazard's log. */
+  key: string;
+  /** When the step falls due: its nominal time, moved into office hours if not urgent. */
+  dueAt: Date;
+  rung: LadderRung;
+}
+
+export interface DueStep extends ScheduledStep {
+  /** Missed while the system was down (not merely past when the round began). */
+  late: boolean;
+}
+
+export const stepKey = (hazardId: string, round: number, step: EscalationStep) =>
+  `${hazardId}#${round}#${step}`;
+
+/** Every step of a round with its due time, in ladder order. */
+export function scheduleRound(
+  hazardId: string,
+  round: Round,
+  policy: EscalationPolicy,
+  calendar: HolidayCalendar,
+): ScheduledStep[] {
+  return policy.ladder.map((rung) => {
+    const nominal = new Date(round.deadline.getTime() + rung.offsetDays * 24 * hourMs);
+    const dueAt = rung.urgent ? nominal : nextOfficeMoment(nominal, calendar, policy.officeHours);
+    return { step: rung.step, key: stepKey(hazardId, round.number, rung.step), dueAt, rung };
+  });
+}
+
+/**
+ * What the workflow must do now: the steps due and not yet recorded, in ladder order, and
+ * when to look again. Nothing is due once the hazard is closed. A step already past when
+ * its round began fires at once (not late); one missed while the system was down fires
+ * late, once, in order.
+ */
+export function planEscalation(input: {
+  hazardId: string;
+  round: Round;
+  recorded: ReadonlySet<string>;
+  closed: boolean;
+  now: Date;
+  policy: EscalationPolicy;
+  calendar: HolidayCalendar;
+}): { due: DueStep[]; nextAt: Date | null } {
+  if (input.closed) return { due: [], nextAt: null };
+  const schedule = scheduleRound(input.hazardId, input.round, input.policy, input.calendar);
+  const pending = schedule.filter((step) => !input.recorded.has(step.key));
+  const lateAfter = input.policy.lateAfterMinutes * 60 * 1000;
+  const due = pending
+    .filter((step) => step.dueAt <= input.now)
+    .map((step) => ({
+      ...step,
+      late:
+        step.dueAt > input.round.startedAt &&
+        input.now.getTime() - step.dueAt.getTime() > lateAfter,
+    }));
+  const future = pending.filter((step) => step.dueAt > input.now);
+  return { due, nextAt: future[0]?.dueAt ?? null };
+}
