@@ -237,6 +237,20 @@ async function handlerBundles() {
   };
 }
 
+/** Page weight and Lighthouse LCP, beside a bare HTML page measured in the same run. */
+async function pages() {
+  const { startEmbeddedCloud } = await import('#local/embedded-cloud.ts');
+  const { measurePages } = await import('./pages.ts');
+  const data = await mkdtemp(join(tmpdir(), 'qingling-bench-'));
+  const cloud = await startEmbeddedCloud({ dataDirectory: data, port: 0 });
+  try {
+    return await measurePages({ baseUrl: cloud.url });
+  } finally {
+    await cloud.stop();
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
 await mkdir(resultsDirectory, { recursive: true });
 const result: Record<string, unknown> = {
   measuredAt: new Date().toISOString(),
@@ -245,6 +259,7 @@ const result: Record<string, unknown> = {
   embeddedCloudStart: await embeddedCloudStart(),
   tipIntake: await tipIntake(),
   handlerBundles: await handlerBundles(),
+  pages: await pages(),
 };
 const file = join(resultsDirectory, 'bench.json');
 await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
