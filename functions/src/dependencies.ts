@@ -1,3 +1,6 @@
+import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
+import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
+import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
@@ -30,9 +33,14 @@ const documentClient = () => {
   return documents.client;
 };
 
-const notConfigured = (what: string) => (): never => {
-  throw new Error(`${what} is not configured for this runtime`);
-};
+/** One instance per Lambda instance: adapters hold clients and caches (the receipt key). */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
 
 let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
 
@@ -43,9 +51,13 @@ const defaults = {
   tipInbox: () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME')),
   guessingGuard: () => new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME')),
   codeVersion: () => process.env.CODE_VERSION ?? 'dev',
-  blobStore: notConfigured('The evidence store') as () => BlobStore,
-  receiptKeys: notConfigured('The receipt key') as () => ReceiptKeys,
-  contactVault: notConfigured('The contact vault') as () => ContactVault,
+  blobStore: once<BlobStore>(() => new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') })),
+  receiptKeys: once<ReceiptKeys>(
+    () => new SecretsManagerReceiptKeys({ secretId: requireEnv('RECEIPT_KEY_SECRET_ARN') }),
+  ),
+  contactVault: once<ContactVault>(
+    () => new KmsContactVault({ keyId: requireEnv('CONTACT_KEY_ID') }),
+  ),
   /** Jurisdictions change rarely: read at most once a minute per instance. */
   jurisdictions: async (): Promise<Jurisdiction[]> => {
     const now = Date.now();

@@ -1,7 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { accessLogFields, accessLogFormat } from '../../infra/aws/lib/access-log-format.ts';
-import { configFromContext, defaultThrottle } from '../../infra/aws/lib/config.ts';
+import {
+  configFromContext,
+  defaultReceiptRouteThrottle,
+  defaultThrottle,
+  webAclFromContext,
+} from '../../infra/aws/lib/config.ts';
 import { listPages, spaRoutingFunctionCode } from '../../infra/aws/lib/spa-routing.ts';
 import { fixtureSite } from './synth.ts';
 
@@ -15,7 +20,9 @@ describe('configuration from CDK context', () => {
       cdn: 'cloudfront',
       auth: { kind: 'cognito' },
       throttle: defaultThrottle,
+      receiptRouteThrottle: defaultReceiptRouteThrottle,
     });
+    expect(defaultReceiptRouteThrottle.rateLimit).toBeLessThan(defaultThrottle.rateLimit);
     expect(config.codeVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -28,6 +35,8 @@ describe('configuration from CDK context', () => {
         siteUrl: 'https://qingling.example.cn/',
         throttleRateLimit: '20',
         throttleBurstLimit: 40,
+        receiptThrottleRateLimit: 2,
+        receiptThrottleBurstLimit: '4',
         codeVersion: '1.2.3+abc',
       }),
     ).toEqual({
@@ -39,6 +48,7 @@ describe('configuration from CDK context', () => {
       },
       siteUrl: 'https://qingling.example.cn',
       throttle: { rateLimit: 20, burstLimit: 40 },
+      receiptRouteThrottle: { rateLimit: 2, burstLimit: 4 },
       codeVersion: '1.2.3+abc',
     });
   });
@@ -51,6 +61,27 @@ describe('configuration from CDK context', () => {
     );
     expect(() => fromContext({ domainNames: 'a.example.org' })).toThrow(/go together/);
     expect(() => fromContext({ throttleRateLimit: -1 })).toThrow(/positive/);
+    expect(() => fromContext({ receiptThrottleBurstLimit: 'many' })).toThrow(/positive/);
+  });
+});
+
+describe('the optional web ACL from CDK context', () => {
+  const webAcl = (context: Record<string, unknown>) => webAclFromContext(new App({ context }).node);
+
+  it('is not made unless asked for', () => {
+    expect(webAcl({})).toBeUndefined();
+    expect(webAcl({ createWebAcl: 'false' })).toBeUndefined();
+  });
+
+  it('limits 100 requests per client in five minutes unless told otherwise', () => {
+    expect(webAcl({ createWebAcl: true })).toEqual({ rateLimit: 100 });
+    expect(webAcl({ createWebAcl: 'true', webAclRateLimit: '300' })).toEqual({ rateLimit: 300 });
+  });
+
+  it('refuses what WAF or the deployment cannot do', () => {
+    expect(() => webAcl({ createWebAcl: 'yes' })).toThrow(/true or false/);
+    expect(() => webAcl({ createWebAcl: true, cdn: 'none' })).toThrow(/cloudfront/);
+    expect(() => webAcl({ createWebAcl: true, webAclRateLimit: 5 })).toThrow(/at least 10/);
   });
 });
 

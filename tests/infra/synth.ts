@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type DeploymentConfig, defaultThrottle } from '../../infra/aws/lib/config.ts';
+import {
+  type DeploymentConfig,
+  defaultReceiptRouteThrottle,
+  defaultThrottle,
+} from '../../infra/aws/lib/config.ts';
 import { QinglingStack, type QinglingStackProps } from '../../infra/aws/lib/qingling-stack.ts';
 
 /** A tiny built site: index.html, 200.html, a prerendered page and an immutable asset. */
@@ -19,6 +23,7 @@ export const baseConfig: DeploymentConfig = {
   auth: { kind: 'cognito' },
   codeVersion: '0.0.0-test',
   throttle: { ...defaultThrottle },
+  receiptRouteThrottle: { ...defaultReceiptRouteThrottle },
 };
 
 export interface Synthesized {
@@ -53,19 +58,29 @@ export function synthesize(
     ...overrides,
   });
   const template = Template.fromStack(stack);
-  const report = new AwsSolutionsChecks(undefined, { verbose: false }).validateScope(stack);
   return {
     stack,
     outdir: app.outdir,
     template,
     json: JSON.stringify(template.toJSON()),
     annotations: Annotations.fromStack(stack),
-    nagViolations: report.violations.map((violation) => ({
-      ruleName: violation.ruleName,
-      severity: violation.severity ?? 'error',
-      paths: violation.violatingResources.map((resource) => resource.constructPath ?? '?'),
-    })),
+    nagViolations: nagViolationsOf(stack),
   };
+}
+
+/** The cdk-nag AwsSolutions findings on a stack that no acknowledgment covers. */
+export function nagViolationsOf(stack: Stack): Synthesized['nagViolations'] {
+  const report = new AwsSolutionsChecks(undefined, { verbose: false }).validateScope(stack);
+  return report.violations.map((violation) => ({
+    ruleName: violation.ruleName,
+    severity: violation.severity ?? 'error',
+    paths: violation.violatingResources.map((resource) => resource.constructPath ?? '?'),
+  }));
+}
+
+/** A CDK app with cdk.json's feature flags, for stacks other than the main one. */
+export function appWithProjectContext(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJson.context, ...context } });
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configFromContext } from '../lib/config.ts';
+import { configFromContext, webAclFromContext } from '../lib/config.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { QinglingStack } from '../lib/qingling-stack.ts';
+import { WebAclStack } from '../lib/web-acl-stack.ts';
 
 const app = new App();
 
@@ -27,6 +28,12 @@ new QinglingStack(app, 'Qingling', {
   ...configFromContext(app.node),
   siteAssetPath,
 });
+
+// With -c createWebAcl=true: the CloudFront web ACL in us-east-1, deployed on its own
+// (cdk deploy QinglingWebAcl -c createWebAcl=true); its WebAclArn output then goes to the
+// main stack as -c webAclArn=... See infra/aws/README.md.
+const webAcl = webAclFromContext(app.node);
+if (webAcl) new WebAclStack(app, 'QinglingWebAcl', webAcl);
 
 // cdk-nag AwsSolutions as a policy-validation plugin: any unacknowledged finding fails synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -33,10 +33,33 @@ export interface DeploymentConfig {
   /** A WAFv2 web ACL (CLOUDFRONT scope, us-east-1) to attach to the distribution. */
   webAclArn?: string;
   /** Steady-state requests per second and burst for the API's default stage. */
-  throttle: { rateLimit: number; burstLimit: number };
+  throttle: Throttle;
+  /**
+   * Limits of each public route that takes or mints receipts (tip intake and follow-up),
+   * for all callers together: a cap on flooding and on guessing receipts.
+   */
+  receiptRouteThrottle: Throttle;
+}
+
+/** API Gateway throttling: steady-state requests per second and burst. */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 export const defaultThrottle = { rateLimit: 50, burstLimit: 100 } as const;
+export const defaultReceiptRouteThrottle = { rateLimit: 5, burstLimit: 10 } as const;
+
+/**
+ * The optional CloudFront web ACL (stack QinglingWebAcl in us-east-1): per-client limits
+ * on /api/tips* that keep no identity (no WAF logging, no sampled requests).
+ */
+export interface WebAclConfig {
+  /** Requests per client IP address in any 5 minutes, on paths under /api/tips. */
+  rateLimit: number;
+}
+
+export const defaultWebAclRateLimit = 100;
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -69,6 +92,14 @@ function positiveNumber(node: Node, key: string, fallback: number): number {
   return number;
 }
 
+function flag(node: Node, key: string): boolean {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '' || value === false) return false;
+  if (value === true || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`Context "${key}" must be true or false, got ${String(value)}`);
+}
+
 function httpsOrigin(key: string, value: string): string {
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost') {
@@ -80,7 +111,8 @@ function httpsOrigin(key: string, value: string): string {
 /**
  * Reads the deployment's configuration from CDK context (cdk.json or `-c key=value`):
  * cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn, webAclArn,
- * throttleRateLimit, throttleBurstLimit, codeVersion.
+ * throttleRateLimit, throttleBurstLimit, receiptThrottleRateLimit,
+ * receiptThrottleBurstLimit, codeVersion.
  */
 export function configFromContext(node: Node): DeploymentConfig {
   const cdn = optionalString(node, 'cdn') ?? 'cloudfront';
@@ -119,5 +151,34 @@ export function configFromContext(node: Node): DeploymentConfig {
       rateLimit: positiveNumber(node, 'throttleRateLimit', defaultThrottle.rateLimit),
       burstLimit: positiveNumber(node, 'throttleBurstLimit', defaultThrottle.burstLimit),
     },
+    receiptRouteThrottle: {
+      rateLimit: positiveNumber(
+        node,
+        'receiptThrottleRateLimit',
+        defaultReceiptRouteThrottle.rateLimit,
+      ),
+      burstLimit: positiveNumber(
+        node,
+        'receiptThrottleBurstLimit',
+        defaultReceiptRouteThrottle.burstLimit,
+      ),
+    },
   };
+}
+
+/**
+ * Context createWebAcl=true (and optionally webAclRateLimit) asks bin/app.ts for the
+ * QinglingWebAcl stack in us-east-1; its output WebAclArn then goes into context
+ * webAclArn for the main stack. A web ACL only makes sense in front of CloudFront.
+ */
+export function webAclFromContext(node: Node): WebAclConfig | undefined {
+  if (!flag(node, 'createWebAcl')) return undefined;
+  if ((optionalString(node, 'cdn') ?? 'cloudfront') !== 'cloudfront') {
+    throw new Error('Context "createWebAcl" needs cdn "cloudfront": a web ACL attaches to it');
+  }
+  const rateLimit = positiveNumber(node, 'webAclRateLimit', defaultWebAclRateLimit);
+  if (!Number.isInteger(rateLimit) || rateLimit < 10) {
+    throw new Error(`Context "webAclRateLimit" must be an integer of at least 10 (WAF minimum)`);
+  }
+  return { rateLimit };
 }

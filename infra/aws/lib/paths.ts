@@ -12,3 +12,16 @@ export const handlersDir = fileURLToPath(
 export const preTokenGenerationEntry = fileURLToPath(
   new URL('../../../functions/src/cognito/pre-token-generation.ts', import.meta.url),
 );
+
+/** The photo processor: strips metadata from uploaded photos (S3 ObjectCreated events). */
+export const processPhotoEntry = fileURLToPath(
+  new URL('../../../functions/src/events/process-photo.ts', import.meta.url),
+);
+
+/**
+ * The lock file of the native modules installed into function bundles for Lambda's
+ * platform (linux arm64): sharp and its prebuilt libvips. See infra/aws/native-modules.
+ */
+export const nativeModulesLockFile = fileURLToPath(
+  new URL('../native-modules/package-lock.json', import.meta.url),
+);

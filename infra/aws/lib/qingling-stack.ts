@@ -6,9 +6,11 @@ import type { DeploymentConfig } from './config.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
+import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
 import { StaticSite } from './constructs/static-site.ts';
-import { handlersDir } from './paths.ts';
+import { TipsterSecrets } from './constructs/tipster-secrets.ts';
+import { handlersDir, processPhotoEntry } from './paths.ts';
 
 export interface QinglingStackProps extends StackProps, DeploymentConfig {
   /** The built web app to upload: web/build, or a small fixture folder in tests. */
@@ -17,6 +19,8 @@ export interface QinglingStackProps extends StackProps, DeploymentConfig {
   handlersDir?: string;
   /** The route table; defaults to shared/src/api/routes.ts. */
   routes?: readonly RouteDefinition[];
+  /** The photo processor's handler; defaults to functions/src/events/process-photo.ts. */
+  processPhotoEntry?: string;
   /** Retention of Lambda and API access logs. */
   logRetention?: RetentionDays;
   /** Path of the web app's OAuth redirect (sign-in callback). */
@@ -30,12 +34,15 @@ export const defaultAuthCallbackPath = '/office/callback';
 const developmentOrigin = 'http://localhost:5173';
 
 /**
- * Qingling on AWS: the record (DynamoDB), the evidence bucket, officers' sign-in, the HTTP
- * API built from the route table, and the static web app with one origin for site and API.
+ * Qingling on AWS: the record (DynamoDB), the evidence bucket and its photo processor, the
+ * tipster secrets, officers' sign-in, the HTTP API built from the route table, and the
+ * static web app with one origin for site and API.
  */
 export class QinglingStack extends Stack {
   readonly table: RecordsTable;
   readonly evidence: EvidenceBucket;
+  readonly secrets: TipsterSecrets;
+  readonly photoProcessor: PhotoProcessor;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -48,6 +55,15 @@ export class QinglingStack extends Stack {
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     this.table = new RecordsTable(this, 'Records');
+    this.evidence = new EvidenceBucket(this, 'Evidence');
+    this.secrets = new TipsterSecrets(this, 'TipsterSecrets');
+    this.photoProcessor = new PhotoProcessor(this, 'PhotoProcessor', {
+      entry: props.processPhotoEntry ?? processPhotoEntry,
+      evidence: this.evidence,
+      table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+    });
 
     // The sign-in client needs the site's URL, the CDN needs the API's domain, and the
     // routes need the sign-in client: API and functions, site, auth, then the routes.
@@ -55,8 +71,10 @@ export class QinglingStack extends Stack {
       routes: props.routes ?? routes,
       handlersDir: props.handlersDir ?? handlersDir,
       table: this.table,
+      resources: { evidence: this.evidence, secrets: this.secrets },
       codeVersion: props.codeVersion,
       throttle: props.throttle,
+      receiptRouteThrottle: props.receiptRouteThrottle,
       logRetention,
       // Same origin through CloudFront; a site served elsewhere calls the API cross-origin.
       ...(props.cdn === 'none' && props.siteUrl ? { corsOrigins: [props.siteUrl] } : {}),
@@ -80,7 +98,7 @@ export class QinglingStack extends Stack {
     });
     this.api.addRoutes({ issuer: this.auth.issuer, audience: this.auth.audience });
 
-    this.evidence = new EvidenceBucket(this, 'Evidence', { uploadOrigins: [siteUrl] });
+    this.evidence.allowUploadsFrom([siteUrl]);
     this.site.deploy({ authority: this.auth.issuer, clientId: this.auth.clientId });
 
     new CfnOutput(this, 'SiteUrl', { value: siteUrl });

@@ -1,16 +1,33 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Grant, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
+  EventType,
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct, type IConstruct } from 'constructs';
+
+/**
+ * Where objects live in the bucket. Browsers upload to `incoming/` (photos as they left
+ * the phone, metadata and all); the photo processor writes the cleaned copy under
+ * `tips/` (later `hazards/` for rectification evidence) and deletes the upload.
+ */
+export const evidencePrefixes = {
+  incoming: 'incoming/',
+  tips: 'tips/',
+} as const;
+
+/** What officers read: the cleaned copies (hazards/ joins when evidence uploads do). */
+export const storedPrefixes = [evidencePrefixes.tips] as const;
 
 export interface EvidenceBucketProps {
-  /** Origins the browser uploads from (presigned POST): the site's origin. */
-  uploadOrigins: readonly string[];
   /**
    * How long an overwritten or deleted photo's old version is kept. Versioning guards
    * against mistakes; it must not keep a photo that the retention sweep deleted forever.
@@ -22,11 +39,15 @@ export interface EvidenceBucketProps {
  * Photos and documents: tipsters' photos (metadata stripped on the server), enterprises'
  * rectification evidence. Private, encrypted, versioned, TLS only, and without server
  * access logs: those would record every tipster's IP address next to the upload.
+ *
+ * Uploads under `incoming/` expire after a day, and so do their old versions: an upload
+ * the processor never handled, or the original it replaced, does not linger with its
+ * EXIF location in it.
  */
 export class EvidenceBucket extends Construct {
   readonly bucket: Bucket;
 
-  constructor(scope: Construct, id: string, props: EvidenceBucketProps) {
+  constructor(scope: Construct, id: string, props: EvidenceBucketProps = {}) {
     super(scope, id);
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -35,20 +56,22 @@ export class EvidenceBucket extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      cors: [
-        {
-          allowedOrigins: [...props.uploadOrigins],
-          allowedMethods: [HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD],
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
       lifecycleRules: [
         {
           id: 'expire-old-versions-and-failed-uploads',
           noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          id: 'expire-unprocessed-uploads',
+          prefix: evidencePrefixes.incoming,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'remove-delete-markers-of-uploads',
+          prefix: evidencePrefixes.incoming,
+          expiredObjectDeleteMarker: true,
         },
       ],
     });
@@ -59,4 +82,136 @@ export class EvidenceBucket extends Construct {
         'S3 server access logs would store each uploader IP address and user agent.',
     });
   }
+
+  /** Lets the site's origins POST upload forms (presigned POST) straight to the bucket. */
+  allowUploadsFrom(origins: readonly string[]): void {
+    this.bucket.addCorsRule({
+      allowedOrigins: [...origins],
+      allowedMethods: [HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD],
+      allowedHeaders: ['*'],
+      exposedHeaders: ['ETag'],
+      maxAge: 3000,
+    });
+  }
+
+  /**
+   * evidenceUpload: s3:PutObject under incoming/. A presigned POST is signed with the
+   * role's credentials, so the role that signs the form must itself be allowed the upload;
+   * the form's policy then pins the exact key, size and type.
+   */
+  grantUpload(role: IRole): Grant {
+    return this.grantObjects(role, ['s3:PutObject'], evidencePrefixes.incoming, [
+      'The upload key holds a tip id made at intake: the role signs presigned POST forms for',
+      'new keys under incoming/, and each form pins its one exact key, size and type.',
+    ]);
+  }
+
+  /**
+   * evidenceRead: s3:GetObject on the stored (cleaned) photos, plus s3:ListBucket so that a
+   * missing photo answers 404 (get → null, as on the embedded cloud) rather than 403.
+   */
+  grantRead(role: IRole): Grant[] {
+    return [
+      ...storedPrefixes.map((prefix) =>
+        this.grantObjects(role, ['s3:GetObject'], prefix, [
+          `Officers read the cleaned photos of any tip of their jurisdiction under ${prefix};`,
+          'the handler checks the jurisdiction, and key names come from the record.',
+        ]),
+      ),
+      this.grantList(role),
+    ];
+  }
+
+  /**
+   * The photo processor: read and delete uploads, write the cleaned copies under tips/.
+   * It can write nothing under incoming/, so its own writes never trigger it again.
+   */
+  grantProcessUploads(role: IRole): Grant[] {
+    const reason = [
+      'The photo processor handles whichever upload arrives: it reads and deletes under',
+      'incoming/ and writes the cleaned photo under tips/, per tip and photo id.',
+    ];
+    return [
+      this.grantObjects(
+        role,
+        ['s3:GetObject', 's3:DeleteObject'],
+        evidencePrefixes.incoming,
+        reason,
+      ),
+      this.grantObjects(role, ['s3:PutObject'], evidencePrefixes.tips, reason),
+      this.grantList(role),
+    ];
+  }
+
+  /**
+   * Sends every object created under incoming/ to the photo processor. CDK sets the
+   * notification with a deploy-time handler of its own, whose logs get a retention here.
+   */
+  processUploadsWith(processor: IFunction, logRetention: RetentionDays): void {
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(processor), {
+      prefix: evidencePrefixes.incoming,
+    });
+    const stack = Stack.of(this);
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
+      acknowledgeNotificationHandlerFindings(child);
+      const fn = child.node.tryFindChild('Resource') as CfnResource | undefined;
+      if (fn && !child.node.tryFindChild('Logs')) {
+        const logs = new LogGroup(child, 'Logs', {
+          retention: logRetention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        fn.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
+      }
+    }
+  }
+
+  private grantList(role: IRole): Grant {
+    return Grant.addToPrincipal({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+    });
+  }
+
+  private grantObjects(role: IRole, actions: string[], prefix: string, reason: string[]): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee: role,
+      actions,
+      resourceArns: [this.bucket.arnForObjects(`${prefix}*`)],
+    });
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+      reason: reason.join(' '),
+    });
+    return grant;
+  }
+}
+
+/**
+ * The findings on CDK's own bucket-notification Lambda (a singleton at the stack's root):
+ * a deploy-time function that writes the bucket's notification configuration.
+ */
+function acknowledgeNotificationHandlerFindings(handler: IConstruct): void {
+  Validations.of(handler).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's bucket-notification handler runs with AWSLambdaBasicExecutionRole (log " +
+        'writes); it is a deploy-time function outside the request path.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "CDK's bucket-notification handler needs s3:PutBucketNotification on * to set the " +
+        "evidence bucket's event notification at deploy time; it never touches objects.",
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        "The runtime of CDK's bucket-notification handler (Python) is pinned by aws-cdk-lib; " +
+        'our own functions run Node.js 24.',
+    },
+  );
 }

@@ -3,6 +3,7 @@ import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -17,6 +18,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessLogFormat } from '../access-log-format.ts';
+import type { Throttle } from '../config.ts';
+import { type RouteResources, resourceAccess, usedResources } from '../route-resources.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
 
@@ -26,8 +29,16 @@ export interface QinglingHttpApiProps {
   /** Folder holding `<route.handler>.ts` for every route. */
   handlersDir: string;
   table: RecordsTable;
+  /** What routes may name in `uses`: each handler gets exactly what its routes list. */
+  resources: RouteResources;
   codeVersion: string;
-  throttle: { rateLimit: number; burstLimit: number };
+  /** The default stage's limits, for all routes together. */
+  throttle: Throttle;
+  /**
+   * Tighter limits for each public route that takes or mints receipts (uses receiptKey):
+   * where guessing receipts and flooding the intake are worth something.
+   */
+  receiptRouteThrottle: Throttle;
   logRetention: RetentionDays;
   /** Browser origins allowed to call the API directly (only when the site has its own). */
   corsOrigins?: readonly string[];
@@ -46,8 +57,11 @@ export interface JwtSettings {
 
 /**
  * The HTTP API built from the route table: public routes open to anyone (tip intake,
- * follow-up), the rest behind a JWT authorizer, then the handler checks roles. The default
- * stage is throttled and its access log carries nothing that identifies a caller.
+ * follow-up), the rest behind a JWT authorizer, then the handler checks roles. Each
+ * handler's role gets the table plus exactly the resources its routes list in `uses`. The
+ * default stage is throttled (tighter for the receipt routes) and its access log carries
+ * nothing that identifies a caller. These limits count all callers together: limits per
+ * client belong to the CloudFront web ACL (README), which keeps no identity either.
  *
  * Built in two steps because the sign-in client needs the site's URL, the site's CDN
  * needs the API's domain, and the routes need the sign-in client: the API and its
@@ -60,6 +74,7 @@ export class QinglingHttpApi extends Construct {
   /** The API's host name (no scheme), e.g. for a CloudFront origin. */
   readonly domainName: string;
   private readonly routes: readonly RouteDefinition[];
+  private readonly receiptRouteThrottle: Throttle;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: QinglingHttpApiProps) {
@@ -67,6 +82,7 @@ export class QinglingHttpApi extends Construct {
     const stack = Stack.of(this);
 
     this.routes = props.routes;
+    this.receiptRouteThrottle = props.receiptRouteThrottle;
     this.api = new HttpApi(this, 'Api', {
       description: 'Qingling API',
       createDefaultStage: false,
@@ -102,6 +118,7 @@ export class QinglingHttpApi extends Construct {
     for (const handler of new Set(props.routes.map((route) => route.handler))) {
       const served = props.routes.filter((route) => route.handler === handler);
       const readOnly = served.every((route) => route.method === 'GET');
+      const uses = usedResources(served);
       const fn = new NodeFunction(this, `${pascal(handler)}Handler`, {
         entry: join(props.handlersDir, `${handler}.ts`),
         description: `Qingling API: ${served.map((route) => `${route.method} ${route.path}`).join(', ')}`,
@@ -110,8 +127,14 @@ export class QinglingHttpApi extends Construct {
           TABLE_NAME: props.table.table.tableName,
           CODE_VERSION: props.codeVersion,
           POWERTOOLS_SERVICE_NAME: 'qingling',
+          ...Object.fromEntries(
+            uses.flatMap((resource) =>
+              Object.entries(resourceAccess[resource].environment(props.resources)),
+            ),
+          ),
         },
       });
+      for (const resource of uses) resourceAccess[resource].grant(props.resources, fn.role);
       if (readOnly) props.table.grantRead(fn.function);
       else props.table.grantReadWrite(fn.function);
       functions.set(handler, fn);
@@ -123,12 +146,16 @@ export class QinglingHttpApi extends Construct {
     this.functions = functions;
   }
 
-  /** One route per entry of the route table; those not public need a valid JWT. */
+  /**
+   * One route per entry of the route table; those not public need a valid JWT. Public
+   * routes that use the receipt key get their own throttling on the default stage.
+   */
   addRoutes(jwt: JwtSettings): void {
     const jwtAuthorizer = new HttpJwtAuthorizer('OfficerJwt', jwt.issuer, {
       jwtAudience: [...jwt.audience],
       identitySource: ['$request.header.Authorization'],
     });
+    const routeSettings: Record<string, object> = {};
     for (const route of this.routes) {
       const isPublic = route.access.kind === 'public';
       const integration = this.integrations.get(route.handler);
@@ -145,6 +172,17 @@ export class QinglingHttpApi extends Construct {
           reason: `${route.method} ${route.path} is public by design (access.kind 'public' in the route table): tipsters report and follow up anonymously, without an account.`,
         });
       }
+      if (isPublic && route.uses?.includes('receiptKey')) {
+        routeSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: this.receiptRouteThrottle.rateLimit,
+          ThrottlingBurstLimit: this.receiptRouteThrottle.burstLimit,
+        };
+        // A stage may only name routes that exist already.
+        this.stage.node.addDependency(httpRoute);
+      }
+    }
+    if (Object.keys(routeSettings).length) {
+      (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     }
   }
 }

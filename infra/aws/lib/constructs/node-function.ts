@@ -4,8 +4,9 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { repoRoot } from '../paths.ts';
+import { nativeModulesLockFile, repoRoot } from '../paths.ts';
 
 export interface NodeFunctionProps {
   /** The TypeScript file exporting `handler`. */
@@ -15,7 +16,27 @@ export interface NodeFunctionProps {
   logRetention: RetentionDays;
   memorySize?: number;
   timeout?: Duration;
+  /**
+   * Native modules (sharp) kept out of the bundle and installed beside it for Lambda's
+   * platform, linux arm64, from infra/aws/native-modules/package-lock.json.
+   */
+  nativeModules?: readonly string[];
+  /** Where events of failed asynchronous invocations go (after Lambda's two retries). */
+  deadLetterQueue?: IQueue;
 }
+
+/**
+ * npm settings for installing native modules: packages for linux arm64 with glibc
+ * (Lambda's platform) whatever the build host is, prebuilt binaries only (no install
+ * scripts), and from npm's cache when it has them, so a repeated synth needs no network.
+ */
+export const nativeModulesNpmEnvironment = {
+  npm_config_os: 'linux',
+  npm_config_cpu: 'arm64',
+  npm_config_libc: 'glibc',
+  npm_config_ignore_scripts: 'true',
+  npm_config_prefer_offline: 'true',
+} as const;
 
 /** ESM bundles may still meet a CommonJS dependency that calls require(). */
 const requireShim =
@@ -61,7 +82,10 @@ export class NodeFunction extends Construct {
       logGroup: this.logGroup,
       environment: props.environment ?? {},
       projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+      depsLockFilePath: props.nativeModules?.length
+        ? nativeModulesLockFile
+        : join(repoRoot, 'package-lock.json'),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -70,6 +94,14 @@ export class NodeFunction extends Construct {
         minify: true,
         sourceMap: false,
         banner: requireShim,
+        ...(props.nativeModules?.length
+          ? {
+              // CDK writes a package.json naming these modules (versions from the root
+              // package.json), copies the lock file beside it and runs `npm ci` there.
+              nodeModules: [...props.nativeModules],
+              environment: { ...nativeModulesNpmEnvironment },
+            }
+          : {}),
       },
     });
   }

@@ -177,7 +177,8 @@ export class StaticSite extends Construct {
         id: 'AwsSolutions-CFR2',
         reason:
           'A CLOUDFRONT-scope WAF web ACL must live in us-east-1, outside this env-agnostic ' +
-          'stack; attach one by context webAclArn. The API stage is throttled meanwhile.',
+          'stack: make one with -c createWebAcl=true (stack QinglingWebAcl) and attach it by ' +
+          'context webAclArn. The API stage and its receipt routes are throttled meanwhile.',
       });
     }
     if (!props.domain) {
