@@ -4,9 +4,6 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 import { i18nOptions } from './i18n.config.ts';
 
-/** Pages the public site links to that later issues add; until then they 404 at prerender. */
-const comingSoon = ['/report/', '/follow-up/'];
-
 /** In `vite dev` and `vite preview`, the embedded cloud answers what the static host would. */
 const embeddedCloud = process.env.QINGLING_API_ORIGIN ?? 'http://127.0.0.1:8787';
 const proxy = Object.fromEntries(
@@ -25,13 +22,8 @@ export default defineConfig({
       paths: { relative: false },
       // The public pages' CSS is a few KB: inline it rather than make a slow network wait.
       inlineStyleThreshold: 8192,
-      prerender: {
-        handleHttpError: ({ path, status, message }) => {
-          const page = path.replace(/^\/en\//, '/');
-          if (status === 404 && comingSoon.includes(page)) return;
-          throw new Error(message);
-        },
-      },
+      // Registered by the report page only (src/service-worker keeps that page offline).
+      serviceWorker: { register: false },
     }),
   ],
 });

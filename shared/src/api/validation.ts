@@ -56,9 +56,12 @@ export function text(options: {
   normalization?: 'NFC' | 'NFKC';
 }) {
   const { min = 0, max, multiline = false, normalization = 'NFC' } = options;
-  const controls = multiline
-    ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
-    : /[\u0000-\u001F\u007F]/;
+  // Control characters are matched on purpose: they are what this refuses.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
+  const multilineControls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
+  const singleLineControls = /[\u0000-\u001F\u007F]/;
+  const controls = multiline ? multilineControls : singleLineControls;
   return z
     .string()
     .refine(

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { mobileNumber, said, text } from '../api/validation.ts';
+import { tipLimits } from './limits.ts';
 import { receiptLength } from './receipt.ts';
 
 /** Where a tip stands, as the tipster and the inbox see it. */
@@ -17,10 +18,10 @@ export const tipStatuses = [
 export const tipStatusSchema = z.enum(tipStatuses);
 export type TipStatus = z.infer<typeof tipStatusSchema>;
 
-export const maxPhotosAtReport = 6;
-export const maxPhotosPerTip = 12;
-export const photoContentTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export const maxPhotoBytes = 10 * 1024 * 1024;
+export const maxPhotosAtReport = tipLimits.photosAtReport;
+export const maxPhotosPerTip = tipLimits.photosPerTip;
+export const photoContentTypes = tipLimits.photoTypes;
+export const maxPhotoBytes = tipLimits.photoBytes;
 
 const code = (example: string) =>
   z
@@ -46,11 +47,11 @@ export const createTipSchema = z
   .object({
     idempotencyKey,
     jurisdiction: code('cq-gecheng'),
-    unit: text({ max: 40 }).optional(),
+    unit: text({ max: tipLimits.unit }).optional(),
     industry: code('fire'),
-    enterprise: text({ max: 100 }).optional(),
-    address: text({ min: 2, max: 200 }),
-    description: text({ min: 10, max: 2000, multiline: true }),
+    enterprise: text({ max: tipLimits.enterprise }).optional(),
+    address: text(tipLimits.address),
+    description: text({ ...tipLimits.description, multiline: true }),
     seenOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
     isEmployee: z.boolean(),
     wantsReward: z.boolean(),
@@ -138,7 +139,7 @@ export const postTipsterMessageSchema = z
   .object({
     receipt: receiptSchema,
     idempotencyKey,
-    text: text({ min: 1, max: 1000, multiline: true }),
+    text: text({ ...tipLimits.message, multiline: true }),
     inReplyTo: z.string().max(64).optional(),
   })
   .strict()

@@ -1,28 +1,69 @@
-import { apiErrorSchema } from '@qingling/shared/api/errors.ts';
+import type { ApiError } from '@qingling/shared/api/errors.ts';
 import type { Bilingual } from '@qingling/shared/i18n/text.ts';
 import { m } from '#lib/paraglide/messages.js';
+
+/** A problem with one field of a request, as the API reports it (path like "contactPhone"). */
+export interface FieldIssue {
+  path: string;
+  message: Bilingual;
+}
 
 /** A failed request: the API's own error, or `network` when no answer came back. */
 export class RequestError extends Error {
   readonly status: number;
   readonly code: string;
   readonly text: Bilingual;
+  readonly issues: FieldIssue[];
 
-  constructor(status: number, code: string, text: Bilingual) {
+  constructor(status: number, code: string, text: Bilingual, issues: FieldIssue[] = []) {
     super(text.en);
     this.name = 'RequestError';
     this.status = status;
     this.code = code;
     this.text = text;
+    this.issues = issues;
+  }
+
+  /** No answer, or one a retry may fix (a gateway or the service being briefly away). */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 408 || this.status >= 500;
   }
 }
 
 const bothLanguages = (
   message: (inputs: object, options: { locale: 'zh-CN' | 'en' }) => string,
-) => ({
+): Bilingual => ({
   zh: message({}, { locale: 'zh-CN' }),
   en: message({}, { locale: 'en' }),
 });
+
+export const networkError = () => new RequestError(0, 'network', bothLanguages(m.error_network));
+export const unexpectedError = (status: number) =>
+  new RequestError(status, 'unexpected', bothLanguages(m.error_unexpected));
+
+const isBilingual = (value: unknown): value is Bilingual =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Bilingual).zh === 'string' &&
+  typeof (value as Bilingual).en === 'string';
+
+/**
+ * The API's error body (shared/api/errors.ts), checked by hand: the public pages must not
+ * pay for a schema library to read an error.
+ */
+export function toRequestError(status: number, body: unknown): RequestError {
+  const error = (body as Partial<ApiError> | undefined)?.error;
+  if (!error || typeof error.code !== 'string' || !isBilingual(error.message)) {
+    return unexpectedError(status);
+  }
+  const issues = Array.isArray(error.issues)
+    ? error.issues.filter(
+        (issue): issue is FieldIssue =>
+          typeof issue?.path === 'string' && isBilingual(issue.message),
+      )
+    : [];
+  return new RequestError(status, error.code, error.message, issues);
+}
 
 interface RequestOptions {
   method?: 'GET' | 'POST';
@@ -50,14 +91,32 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   } catch {
-    throw new RequestError(0, 'network', bothLanguages(m.error_network));
+    throw networkError();
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok && body !== undefined) return body as T;
-  const parsed = apiErrorSchema.safeParse(body);
-  if (parsed.success) {
-    const { code, message } = parsed.data.error;
-    throw new RequestError(response.status, code, message);
+  throw toRequestError(response.status, body);
+}
+
+/**
+ * Runs `attempt` again after a lost connection or a 5xx, waiting 1 s, 2 s, 4 s… between
+ * tries. Anything else (a 4xx: the request itself is wrong) is thrown at once.
+ */
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  options: { tries?: number; firstDelayMs?: number } = {},
+): Promise<T> {
+  const { tries = 4, firstDelayMs = 1000 } = options;
+  for (let round = 1; ; round++) {
+    try {
+      return await attempt();
+    } catch (failure) {
+      const retryable = failure instanceof RequestError && failure.retryable;
+      if (!retryable || round >= tries || (typeof navigator !== 'undefined' && !navigator.onLine)) {
+        throw failure;
+      }
+      const delay = firstDelayMs * 2 ** (round - 1) * (0.75 + Math.random() * 0.5);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
-  throw new RequestError(response.status, 'unexpected', bothLanguages(m.error_unexpected));
 }

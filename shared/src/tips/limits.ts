@@ -1,0 +1,15 @@
+/**
+ * The limits of a tip, in one module without dependencies: the server's schemas and the
+ * report page's checks both read them, and the page does not pay for zod to do so.
+ */
+export const tipLimits = {
+  photosAtReport: 6,
+  photosPerTip: 12,
+  photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
+  photoBytes: 10 * 1024 * 1024,
+  unit: 40,
+  enterprise: 100,
+  address: { min: 2, max: 200 },
+  description: { min: 10, max: 2000 },
+  message: { min: 1, max: 1000 },
+} as const;

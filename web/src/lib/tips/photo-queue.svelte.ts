@@ -1,0 +1,162 @@
+import { RequestError, withRetry } from '#lib/api.ts';
+import { text } from '#lib/i18n.ts';
+import { m } from '#lib/paraglide/messages.js';
+import type { UploadForm } from './contract.ts';
+import { forgetPhotos, keepPhoto, keptPhoto } from './photo-store.ts';
+import { preparePhoto, uploadPhoto } from './photos.ts';
+
+export type PhotoStatus = 'preparing' | 'ready' | 'uploading' | 'uploaded' | 'failed';
+
+/** One photo on its way: resized in the browser, then uploaded with a progress bar. */
+export class PhotoItem {
+  readonly id: string;
+  photo = $state.raw<Blob>();
+  preview = $state<string>();
+  status = $state<PhotoStatus>('preparing');
+  /** Upload progress, 0…1. */
+  progress = $state(0);
+  error = $state<string>();
+
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  setPhoto(photo: Blob) {
+    this.photo = photo;
+    if (this.preview) URL.revokeObjectURL(this.preview);
+    this.preview = URL.createObjectURL(photo);
+    this.status = 'ready';
+  }
+
+  release() {
+    if (this.preview) URL.revokeObjectURL(this.preview);
+    this.preview = undefined;
+  }
+}
+
+/**
+ * The photos of one form. `keep` stores them on the phone (IndexedDB) so that a tip waiting
+ * for the network keeps its photos; the follow-up page does not keep them.
+ */
+export class PhotoQueue {
+  items = $state<PhotoItem[]>([]);
+  readonly keep: boolean;
+  max: number;
+
+  constructor(options: { max: number; keep: boolean }) {
+    this.max = options.max;
+    this.keep = options.keep;
+  }
+
+  get ids(): string[] {
+    return this.items.map((item) => item.id);
+  }
+  get preparing(): boolean {
+    return this.items.some((item) => item.status === 'preparing');
+  }
+  get uploading(): boolean {
+    return this.items.some((item) => item.status === 'uploading');
+  }
+  get failed(): PhotoItem[] {
+    return this.items.filter((item) => item.status === 'failed' && item.photo);
+  }
+  /** Photos that can be sent (ready, or failed and ready to try again). */
+  get sendable(): PhotoItem[] {
+    return this.items.filter((item) => item.photo && item.status !== 'uploaded');
+  }
+
+  /** Adds chosen files (resized one after another to spare a phone's memory); returns how many did not fit. */
+  async add(files: Iterable<File>): Promise<number> {
+    const chosen = [...files];
+    const room = Math.max(0, this.max - this.items.length);
+    const accepted = chosen.slice(0, room);
+    const added = accepted.map(() => new PhotoItem(crypto.randomUUID()));
+    this.items.push(...added);
+    for (const [index, file] of accepted.entries()) {
+      const item = this.items.find((candidate) => candidate.id === added[index]?.id);
+      if (!item) continue; // removed while waiting
+      try {
+        const photo = await preparePhoto(file);
+        item.setPhoto(photo);
+        if (this.keep) await keepPhoto(item.id, photo);
+      } catch (failure) {
+        item.status = 'failed';
+        item.error = failure instanceof Error ? failure.message : m.photo_unreadable();
+      }
+    }
+    return chosen.length - accepted.length;
+  }
+
+  /** Photos kept on the phone by an earlier visit. */
+  async restore(ids: readonly string[], uploaded: readonly string[] = []): Promise<void> {
+    for (const id of ids) {
+      const photo = await keptPhoto(id);
+      if (!photo) continue;
+      const item = new PhotoItem(id);
+      item.setPhoto(photo);
+      if (uploaded.includes(id)) {
+        item.status = 'uploaded';
+        item.progress = 1;
+      }
+      this.items.push(item);
+    }
+  }
+
+  remove(item: PhotoItem) {
+    item.release();
+    this.items = this.items.filter((candidate) => candidate !== item);
+    if (this.keep) void forgetPhotos(this.ids);
+  }
+
+  clear() {
+    for (const item of this.items) item.release();
+    this.items = [];
+    if (this.keep) void forgetPhotos();
+  }
+
+  /**
+   * Sends `items` with one form each, two at a time, each retried after a lost connection.
+   * Calls `onUploaded` for every photo stored; resolves true when all went.
+   */
+  async upload(
+    items: PhotoItem[],
+    forms: UploadForm[],
+    onUploaded?: (item: PhotoItem) => void,
+  ): Promise<boolean> {
+    const jobs = items.slice(0, forms.length).map((item, index) => ({
+      item,
+      form: forms[index] as UploadForm,
+    }));
+    for (const item of items.slice(forms.length)) {
+      item.status = 'failed';
+      item.error = m.photo_failed();
+    }
+    let allSent = jobs.length === items.length;
+    const run = async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) {
+        const { item, form } = job;
+        const photo = item.photo;
+        if (!photo) continue;
+        item.status = 'uploading';
+        item.progress = 0;
+        item.error = undefined;
+        try {
+          await withRetry(() =>
+            uploadPhoto(form, photo, (fraction) => {
+              item.progress = fraction;
+            }),
+          );
+          item.status = 'uploaded';
+          item.progress = 1;
+          onUploaded?.(item);
+        } catch (failure) {
+          allSent = false;
+          item.status = 'failed';
+          item.error = failure instanceof RequestError ? text(failure.text) : m.photo_failed();
+        }
+      }
+    };
+    await Promise.all([run(), run()]);
+    return allSent;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Keeps the report page usable without a network. The page registers this worker with its
+ * own path as scope (/report/ or /en/report/), so it controls that page and nothing else.
+ * It keeps the page, the files it loads and the last list of jurisdictions; tips themselves
+ * are queued by the page (localStorage and IndexedDB), and no request that carries a tip or
+ * a receipt (all POST) is ever touched here.
+ */
+import { version } from '$app/env';
+import { self } from '$app/service-worker';
+
+const cacheName = `qingling-report-${version}`;
+const page = new URL(self.registration.scope).pathname;
+const jurisdictions = '/api/jurisdictions';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(cacheName);
+      const response = await fetch(page, { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`${page}: ${response.status}`);
+      // The hashed files the page loads: its modulepreload links and imports.
+      const html = await response.clone().text();
+      const assets = new Set(html.match(/\/_app\/immutable\/[\w./-]+\.(?:js|css)/g));
+      await cache.addAll([...assets]);
+      await cache.put(page, response);
+      // The list the form chooses from; the page fetched it before this worker was there.
+      const list = await fetch(jurisdictions).catch(() => undefined);
+      if (list?.ok) await cache.put(jurisdictions, list);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) {
+        if (key !== cacheName && key.startsWith('qingling-report-')) await caches.delete(key);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+/** The network first; the kept copy when there is no network. */
+async function networkFirst(request: Request, key: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(key, response.clone());
+    return response;
+  } catch (failure) {
+    const cached = await cache.match(key);
+    if (cached) return cached;
+    throw failure;
+  }
+}
+
+/** Hashed names never change content: a kept copy is always right. */
+async function cacheFirst(request: Request): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate' && url.pathname === page) {
+    event.respondWith(networkFirst(request, page));
+  } else if (url.pathname === jurisdictions && !url.search) {
+    event.respondWith(networkFirst(request, jurisdictions));
+  } else if (url.pathname.startsWith('/_app/immutable/')) {
+    event.respondWith(cacheFirst(request));
+  }
+});
