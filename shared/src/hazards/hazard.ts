@@ -22,22 +22,22 @@ export interface RectificationPlan {
   safetyAndEmergencyMeasures: string;
 }
 
+/** What a hazard is, as recorded when it is reported. */
+export interface HazardFacts {
+  hazardId: string;
+  source: HazardSource;
+  tipId?: string;
+  jurisdiction: string;
+  industry: string;
+  enterprise: string;
+  place: string;
+  grade: HazardGrade;
+  standard?: { ref: string; clause: string };
+  description: string;
+}
+
 export type HazardEvent =
-  | {
-      type: 'hazard_reported';
-      data: {
-        hazardId: string;
-        source: HazardSource;
-        tipId?: string;
-        jurisdiction: string;
-        industry: string;
-        enterprise: string;
-        place: string;
-        grade: HazardGrade;
-        standard?: { ref: string; clause: string };
-        description: string;
-      };
-    }
+  | { type: 'hazard_reported'; data: HazardFacts }
   | {
       type: 'rectification_started';
       data: { responsible: string; deadline: string; measures: string; plan?: RectificationPlan };
@@ -53,17 +53,7 @@ export type HazardEvent =
       data: { step: EscalationStep; round: number; dueAt: string; late: boolean };
     };
 
-export interface HazardState {
-  hazardId: string;
-  source: HazardSource;
-  tipId?: string;
-  jurisdiction: string;
-  industry: string;
-  enterprise: string;
-  place: string;
-  grade: HazardGrade;
-  standard?: { ref: string; clause: string };
-  description: string;
+export interface HazardState extends HazardFacts {
   status: HazardStatus;
   reportedAt: string;
   responsible?: string;
