@@ -168,11 +168,13 @@ describe('a tipster on a phone', () => {
     // Follow-up: typed with full-width digits and spaces, as an input method may give it.
     await page.getByRole('link', { name: '查询进度' }).click();
     await page.waitForURL(/\/follow-up\/$/);
+    const lookUp = page.getByRole('button', { name: '查询', exact: true });
+    await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
     const fullWidth = formatted.replace(/\d/g, (digit) =>
       String.fromCharCode(0xff10 + Number(digit)),
     );
     await page.getByLabel('回执码').fill(fullWidth);
-    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await lookUp.click();
     await page.getByRole('heading', { name: '举报进度', exact: true }).waitFor();
     expect(await page.getByText(marker).count()).toBe(1);
     expect(await page.locator('.status-name').textContent()).toBe('已收到');
@@ -331,6 +333,7 @@ describe('a tipster on a phone', () => {
     expect(await page.evaluate(() => localStorage.getItem('qingling:pending-tip'))).toBeNull();
 
     await page.goto(`${cloud.url}/en/follow-up/`);
+    await expect.poll(() => page.getByRole('button', { name: 'Look up' }).isEnabled()).toBe(true);
     const receiptField = page.getByLabel('Receipt');
     await receiptField.fill('123456 123456 123456');
     await page.getByRole('button', { name: 'Look up' }).click();

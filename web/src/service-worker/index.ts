@@ -11,6 +11,7 @@ import { self } from '$app/service-worker';
 const cacheName = `qingling-report-${version}`;
 const page = new URL(self.registration.scope).pathname;
 const jurisdictions = '/api/jurisdictions';
+const hashedFile = /\/_app\/immutable\/[\w./-]+\.(?:js|css)/g;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -18,10 +19,26 @@ self.addEventListener('install', (event) => {
       const cache = await caches.open(cacheName);
       const response = await fetch(page, { cache: 'no-cache' });
       if (!response.ok) throw new Error(`${page}: ${response.status}`);
-      // The hashed files the page loads: its modulepreload links and imports.
+      // The hashed files the page loads: those its HTML names (preloads and imports), then
+      // those its code loads later (e.g. the receipt's panel, loaded once a tip is sent),
+      // which the build lists by absolute path in each file that imports them lazily. The
+      // app's entry lists every route of the site that way, the office's too: not followed.
       const html = await response.clone().text();
-      const assets = new Set(html.match(/\/_app\/immutable\/[\w./-]+\.(?:js|css)/g));
-      await cache.addAll([...assets]);
+      const assets = new Set(html.match(hashedFile));
+      let added = [...assets];
+      while (added.length > 0) {
+        await cache.addAll(added);
+        const found: string[] = [];
+        for (const path of added) {
+          if (!path.endsWith('.js') || path.startsWith('/_app/immutable/entry/app.')) continue;
+          const code = await (await cache.match(path))?.text();
+          for (const file of code?.match(hashedFile) ?? []) {
+            if (!assets.has(file)) found.push(file);
+            assets.add(file);
+          }
+        }
+        added = found;
+      }
       await cache.put(page, response);
       // The list the form chooses from; the page fetched it before this worker was there.
       const list = await fetch(jurisdictions).catch(() => undefined);
