@@ -16,6 +16,7 @@ const files = readdirSync(directory).filter((name) => name.endsWith('.asl.json')
 function substituted(text: string): unknown {
   return JSON.parse(
     text
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's substitution token
       .replaceAll('${Partition}', 'aws')
       .replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:cn-north-1:123456789012:function:$1'),
   );

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import type { ReplyBody } from '../support/tips.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ const getJson = async (path: string, token?: string) => {
   const response = await fetch(`${cloud.url}${path}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as ReplyBody };
 };
 
 describe('the API on the embedded cloud', () => {
@@ -98,7 +99,7 @@ describe('the API on the embedded cloud', () => {
     const [first, second] = await Promise.all([put(edit), put({ ...edit, units: ['别的村'] })]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
     const loser = first.status === 409 ? first : second;
-    expect(((await loser.json()) as any).error.message.zh).toContain('已被他人修改');
+    expect(((await loser.json()) as ReplyBody).error.message.zh).toContain('已被他人修改');
     const { body } = await getJson('/api/jurisdictions');
     const stored = body.jurisdictions.find((j: { code: string }) => j.code === 'cq-wushan-futian');
     expect(stored.version).toBe(2);
@@ -106,7 +107,7 @@ describe('the API on the embedded cloud', () => {
     expect((await put({ ...edit, expectedVersion: 2 }, 'cq-gecheng')).status).toBe(403);
     const bad = await put({ ...edit, units: ['x'.repeat(41)] });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.issues[0].path).toBe('units.0');
+    expect(((await bad.json()) as ReplyBody).error.issues[0].path).toBe('units.0');
   });
 
   it('refuses an API body over 1 MB with 413', async () => {
@@ -156,7 +157,7 @@ describe('the local blob store enforces its upload policy like S3', () => {
     }
     body.append('file', file, 'photo.jpg');
     const response = await fetch(form.url, { method: 'POST', body });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as ReplyBody };
   };
   const policy = (key: string) =>
     cloud.blobStore.createUploadForm({

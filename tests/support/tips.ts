@@ -15,11 +15,15 @@ export const validTip = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A reply body as tests read it: assertions, not types, check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions check the shape at run time
+export type ReplyBody = any;
+
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: ReplyBody }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
