@@ -51,7 +51,8 @@ export type HazardEvent =
   | {
       type: 'escalation_step_recorded';
       data: { step: EscalationStep; round: number; dueAt: string; late: boolean };
-    };
+    }
+  | { type: 'escalation_step_delivered'; data: { key: string } };
 
 export interface HazardState extends HazardFacts {
   status: HazardStatus;
@@ -61,7 +62,14 @@ export interface HazardState extends HazardFacts {
   plan?: RectificationPlan;
   /** The current round: its number, deadline and start (null before rectification). */
   round: { number: number; deadline: string; startedAt: string } | null;
-  escalations: { key: string; step: EscalationStep; round: number; at: string; late: boolean }[];
+  escalations: {
+    key: string;
+    step: EscalationStep;
+    round: number;
+    at: string;
+    late: boolean;
+    delivered: boolean;
+  }[];
   closedAt?: string;
 }
 
@@ -98,6 +106,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     hazard_closed: ['verifying'],
     hazard_reopened: ['closed'],
     escalation_step_recorded: ['rectifying', 'verifying'],
+    escalation_step_delivered: ['rectifying', 'verifying', 'closed'],
   };
   if (!allowed[event.type].includes(state.status)) {
     throw violation(
@@ -191,8 +200,16 @@ export const hazardProjection: Projection<HazardState> = {
               round: event.data.round,
               at: recorded.at,
               late: event.data.late,
+              delivered: false,
             },
           ],
+        };
+      case 'escalation_step_delivered':
+        return {
+          ...state,
+          escalations: state.escalations.map((entry) =>
+            entry.key === event.data.key ? { ...entry, delivered: true } : entry,
+          ),
         };
       default:
         return state;
