@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
@@ -20,17 +19,17 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#local/dynamodb.ts';
 import { LocalWorkflowConductor } from '#local/workflow/conductor.ts';
+import {
+  hazardLifecyclePath,
+  loadDefinition,
+  localSubstitutions,
+} from '../../infra/workflows/definitions.ts';
 import { ManualClock } from '../support/clock.ts';
-import { repositoryRoot, temporaryDataDirectory } from '../support/embedded-cloud.ts';
+import { temporaryDataDirectory } from '../support/embedded-cloud.ts';
 
 // The lifecycle ASL itself, run by aws-local-stepfunctions on dynalite, with a clock the
 // test moves: escalation steps are recorded once, at their time, and nothing after closure.
-const asl = JSON.parse(
-  readFileSync(join(repositoryRoot, 'infra/workflows/hazard-lifecycle.asl.json'), 'utf8')
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's substitution token
-    .replaceAll('${Partition}', 'aws')
-    .replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:cn-north-1:123456789012:function:$1'),
-);
+const asl = loadDefinition(hazardLifecyclePath, localSubstitutions);
 
 const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
 let dynamo: LocalDynamo;

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { openHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import {
@@ -19,17 +21,27 @@ import {
   StaticReceiptKeys,
 } from '@qingling/shared/adapters/local/local-secrets.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
+import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
+import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
+import { planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
+import {
+  hazardLifecyclePath,
+  loadDefinition,
+  localSubstitutions,
+} from '../../workflows/definitions.ts';
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import { renderOutboxPage } from './outbox-page.ts';
 import { AnonymousRateLimiter } from './rate-limiter.ts';
+import { ScaledClock } from './scaled-clock.ts';
 import { serveStatic } from './static-site.ts';
+import { LocalWorkflowConductor } from './workflow/conductor.ts';
 
 const repositoryRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const handlersDirectory = join(repositoryRoot, 'functions/src/handlers');
@@ -45,6 +57,8 @@ export interface EmbeddedCloudOptions {
   host?: string;
   webRoot?: string;
   clock?: Clock;
+  /** Without an injected clock: how many times faster than real time the clock runs. */
+  clockSpeed?: number;
   /** Per-client budget of the public tip routes (anonymous, in memory). */
   publicRequestsPerMinute?: number;
 }
@@ -55,6 +69,9 @@ export interface EmbeddedCloud {
   blobStore: FileSystemBlobStore;
   outbox: FileOutbox;
   issuer: LocalTokenIssuer;
+  /** Runs the lifecycle ASL for each hazard (aws-local-stepfunctions). */
+  conductor: LocalWorkflowConductor;
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -137,10 +154,13 @@ export async function startEmbeddedCloud(
   options: EmbeddedCloudOptions = {},
 ): Promise<EmbeddedCloud> {
   const dataDirectory = resolve(options.dataDirectory ?? defaultDataDirectory);
-  const clock = options.clock ?? systemClock;
+  await mkdir(dataDirectory, { recursive: true });
+  const scaledClock = options.clock
+    ? null
+    : new ScaledClock({ path: join(dataDirectory, 'clock.json'), speed: options.clockSpeed ?? 1 });
+  const clock: Clock = options.clock ?? scaledClock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
   const webRoot = options.webRoot ?? defaultWebRoot;
-  await mkdir(dataDirectory, { recursive: true });
   const secrets = await loadSecrets(join(dataDirectory, 'secrets.json'));
 
   const dynamo = await startLocalDynamo({ path: join(dataDirectory, 'dynamodb'), tableName });
@@ -178,6 +198,35 @@ export async function startEmbeddedCloud(
     clock,
   });
   const outbox = new FileOutbox(join(dataDirectory, 'outbox.jsonl'), clock);
+  const lifecycle = {
+    events: new DynamoEventStore(createDocumentClient(dynamo.client), tableName),
+    notifier: outbox,
+    clock,
+    policy: defaultEscalationPolicy,
+    calendar: seedCalendar,
+  };
+  const conductor = new LocalWorkflowConductor({
+    definition: loadDefinition(hazardLifecyclePath, localSubstitutions),
+    clock,
+    tasks: {
+      plan: (hazardId) => planTurn(lifecycle, hazardId),
+      escalate: (hazardId) => recordDueSteps(lifecycle, hazardId),
+    },
+  });
+  // After a restart every open hazard's workflow starts again from its record.
+  for (const hazardId of await openHazardIds(
+    createDocumentClient(dynamo.client),
+    tableName,
+    seedData.jurisdictions.map((jurisdiction) => jurisdiction.code),
+  )) {
+    conductor.start(hazardId);
+  }
+  // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data.
+  const heartbeat = setInterval(() => {
+    conductor.tick();
+    scaledClock?.save();
+  }, 1000);
+  heartbeat.unref();
   const receiptKeys = new StaticReceiptKeys(secrets.receiptKey);
   const contactVault = new LocalContactVault(secrets.contactKey);
   // The handlers run in this process: give them the local adapters behind their ports.
@@ -301,7 +350,12 @@ export async function startEmbeddedCloud(
     blobStore,
     outbox,
     issuer,
+    conductor,
+    clock,
     stop: async () => {
+      clearInterval(heartbeat);
+      scaledClock?.save();
+      await conductor.stop();
       server.closeAllConnections();
       server.close();
       await dynamo.stop();

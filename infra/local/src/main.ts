@@ -6,6 +6,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    'clock-speed': { type: 'string' },
   },
 });
 
@@ -16,6 +17,7 @@ const cloud = await startEmbeddedCloud({
   ...(values.host ? { host: values.host } : {}),
   dataDirectory: values['data-dir'] ?? process.env.QINGLING_DATA_DIR ?? defaultDataDirectory,
   ...(process.env.QINGLING_WEB_ROOT ? { webRoot: process.env.QINGLING_WEB_ROOT } : {}),
+  clockSpeed: Number(values['clock-speed'] ?? 1),
 });
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
@@ -26,6 +28,7 @@ console.log(`
   ${cloud.url}/api/health        health
   ${cloud.url}/api/openapi.json  OpenAPI 3.1 description
   ${cloud.url}/_local/outbox     outbox: every notification the system sent
+Clock: ${cloud.clock.now().toISOString()}${values['clock-speed'] ? ` (×${values['clock-speed']})` : ''}
 Data: ${cloud.dataDirectory} (npm run reset wipes it). Ctrl-C stops.
 READY ${cloud.url}`);
 

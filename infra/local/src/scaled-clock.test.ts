@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScaledClock } from './scaled-clock.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'qingling-clock-'));
+afterEach(() => rmSync(join(folder, 'clock.json'), { force: true }));
+
+describe('ScaledClock', () => {
+  it('runs at real time by default and faster when asked', () => {
+    let real = Date.parse('2026-11-22T00:00:00Z');
+    const normal = new ScaledClock({ path: join(folder, 'clock.json'), realNow: () => real });
+    const fast = new ScaledClock({
+      path: join(folder, 'other.json'),
+      speed: 1440,
+      realNow: () => real,
+    });
+    real += 60_000;
+    expect(normal.now().toISOString()).toBe('2026-11-22T00:01:00.000Z');
+    expect(fast.now().toISOString()).toBe('2026-11-23T00:00:00.000Z'); // a day in a minute
+    expect(fast.realMillisecondsUntil(new Date('2026-11-24T00:00:00Z'))).toBe(60_000);
+  });
+
+  it('never runs back after a restart, even at a slower speed', () => {
+    let real = Date.parse('2026-11-22T00:00:00Z');
+    const path = join(folder, 'clock.json');
+    const fast = new ScaledClock({ path, speed: 1440, realNow: () => real });
+    real += 10 * 60_000; // ten real minutes: ten simulated days
+    fast.save();
+    const reached = fast.now().getTime();
+    const restarted = new ScaledClock({ path, realNow: () => real });
+    expect(restarted.now().getTime()).toBe(reached);
+    real += 1000;
+    expect(restarted.now().getTime()).toBe(reached + 1000);
+  });
+
+  it('refuses a speed it cannot honour', () => {
+    expect(() => new ScaledClock({ path: join(folder, 'x.json'), speed: 0 })).toThrow(
+      /clock-speed/,
+    );
+  });
+});

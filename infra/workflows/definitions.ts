@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The ASL files are the state machines' single source. CDK applies its definition
+ * substitutions to them; the embedded cloud and the tests read the same file and apply
+ * the same substitution map with local values, through this function.
+ */
+export const hazardLifecyclePath = fileURLToPath(
+  new URL('./hazard-lifecycle.asl.json', import.meta.url),
+);
+
+export function loadDefinition(
+  path: string,
+  values: { partition: string; functionArn: (name: string) => string },
+): unknown {
+  const text = readFileSync(path, 'utf8')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's substitution token
+    .replaceAll('${Partition}', values.partition)
+    .replace(/\$\{(\w+)FunctionArn\}/g, (_token, name: string) => values.functionArn(name));
+  return JSON.parse(text);
+}
+
+/** Local values: the runner never calls these ARNs (each task has a local handler). */
+export const localSubstitutions = {
+  partition: 'aws',
+  functionArn: (name: string) => `arn:aws:lambda:cn-north-1:000000000000:function:${name}`,
+};
