@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CloudProcess,
+  repositoryRoot,
   signIn,
   spawnCloud,
   temporaryDataDirectory,
@@ -66,6 +67,35 @@ describe('the embedded cloud keeps its data', () => {
     } finally {
       second.child.kill('SIGINT');
       await second.exited;
+    }
+  });
+});
+
+describe('one embedded cloud per data folder', () => {
+  it('refuses a second start and a reset while one runs, with a message that says what to do', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const first = await spawnCloud(data.path);
+    try {
+      const second = spawnSync(
+        process.execPath,
+        ['infra/local/src/main.ts', '--port', '0', '--data-dir', data.path],
+        { cwd: repositoryRoot, encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain('already running');
+      const reset = spawnSync(process.execPath, ['infra/local/src/reset.ts'], {
+        cwd: repositoryRoot,
+        encoding: 'utf8',
+        env: { ...process.env, QINGLING_DATA_DIR: data.path },
+        timeout: 30_000,
+      });
+      expect(reset.status).toBe(1);
+      expect(reset.stderr).toContain('stop it first');
+      // The first one is unharmed.
+      expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGINT');
+      await first.exited;
     }
   });
 });

@@ -6,7 +6,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { openHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
@@ -38,15 +37,15 @@ import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import { renderOutboxPage } from './outbox-page.ts';
+import { defaultDataDirectory, defaultWebRoot, repositoryRoot } from './paths.ts';
 import { AnonymousRateLimiter } from './rate-limiter.ts';
 import { ScaledClock } from './scaled-clock.ts';
 import { serveStatic } from './static-site.ts';
 import { LocalWorkflowConductor } from './workflow/conductor.ts';
 
-const repositoryRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export { defaultDataDirectory, defaultWebRoot } from './paths.ts';
+
 const handlersDirectory = join(repositoryRoot, 'functions/src/handlers');
-export const defaultWebRoot = join(repositoryRoot, 'web/build');
-export const defaultDataDirectory = join(repositoryRoot, '.data');
 export const tableName = 'qingling-records';
 /** What the local API accepts in one request body (API Gateway's own limit is 10 MB). */
 const apiBodyLimitBytes = 1024 * 1024;

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDirectory, startEmbeddedCloud } from './embedded-cloud.ts';
+import { holdInstanceLock, runningInstance } from './instance-lock.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,14 +13,36 @@ const { values } = parseArgs({
 });
 
 const port = Number(values.port ?? process.env.PORT ?? 8787);
+const dataDirectory = resolve(
+  values['data-dir'] ?? process.env.QINGLING_DATA_DIR ?? defaultDataDirectory,
+);
+const other = runningInstance(dataDirectory);
+if (other) {
+  console.error(
+    `Qingling is already running (process ${other}) with the data in ${dataDirectory}.\n` +
+      'Stop it first (Ctrl-C in its terminal), or give a second copy its own folder: npm start -- --data-dir /tmp/qingling-2 --port 8788',
+  );
+  process.exit(1);
+}
 const startedAt = performance.now();
-const cloud = await startEmbeddedCloud({
-  port,
-  ...(values.host ? { host: values.host } : {}),
-  dataDirectory: values['data-dir'] ?? process.env.QINGLING_DATA_DIR ?? defaultDataDirectory,
-  ...(process.env.QINGLING_WEB_ROOT ? { webRoot: process.env.QINGLING_WEB_ROOT } : {}),
-  clockSpeed: Number(values['clock-speed'] ?? 1),
-});
+let cloud: Awaited<ReturnType<typeof startEmbeddedCloud>>;
+try {
+  cloud = await startEmbeddedCloud({
+    port,
+    ...(values.host ? { host: values.host } : {}),
+    dataDirectory,
+    ...(process.env.QINGLING_WEB_ROOT ? { webRoot: process.env.QINGLING_WEB_ROOT } : {}),
+    clockSpeed: Number(values['clock-speed'] ?? 1),
+  });
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port ${port} is in use by another program. Choose another: PORT=8788 npm start`);
+  } else {
+    console.error('Qingling could not start:', (error as Error).message);
+  }
+  process.exit(1);
+}
+const releaseLock = holdInstanceLock(dataDirectory);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
 console.log(`
@@ -39,6 +63,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     console.log('\nStopping…');
     await cloud.stop();
+    releaseLock();
     process.exit(0);
   });
 }

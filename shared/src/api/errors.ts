@@ -54,8 +54,8 @@ export const errorCatalog = {
   receipt_invalid: {
     status: 400,
     message: {
-      zh: '回执码应为 18 位数字，请核对后重新输入。',
-      en: 'A receipt has 18 digits; please check it and type it again.',
+      zh: '回执码有误：应为 18 位数字，且最后两位校验码要对得上，请核对后重新输入。',
+      en: 'This is not a valid receipt: 18 digits whose last two check the others. Please check it.',
     },
   },
   tip_not_found: {
