@@ -1,6 +1,8 @@
+import { DynamoLifecycleWaits } from '@qingling/shared/adapters/aws/dynamo-lifecycle-waits.ts';
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
+import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
@@ -9,6 +11,7 @@ import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts'
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
+import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 
@@ -58,6 +61,12 @@ const defaults = {
   contactVault: once<ContactVault>(
     () => new KmsContactVault({ keyId: requireEnv('CONTACT_KEY_ID') }),
   ),
+  /** The lifecycle's notifications: an SNS topic on AWS; the outbox on the embedded cloud. */
+  notifier: once<Notifier>(
+    () => new SnsNotifier({ topicArn: requireEnv('NOTIFICATIONS_TOPIC_ARN') }),
+  ),
+  /** Where a waiting lifecycle keeps its task token (AWS only: the local runner has none). */
+  lifecycleWaits: () => new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
   /** Jurisdictions change rarely: read at most once a minute per instance. */
   jurisdictions: async (): Promise<Jurisdiction[]> => {
     const now = Date.now();

@@ -25,3 +25,8 @@ export const processPhotoEntry = fileURLToPath(
 export const nativeModulesLockFile = fileURLToPath(
   new URL('../native-modules/package-lock.json', import.meta.url),
 );
+
+/** The hazard lifecycle's task handlers: functions/src/workflow/<task>.ts. */
+export const workflowHandlersDir = fileURLToPath(
+  new URL('../../../functions/src/workflow/', import.meta.url),
+);

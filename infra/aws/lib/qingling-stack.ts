@@ -4,6 +4,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
+import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
 import { PhotoProcessor } from './constructs/photo-processor.ts';
@@ -21,6 +22,8 @@ export interface QinglingStackProps extends StackProps, DeploymentConfig {
   routes?: readonly RouteDefinition[];
   /** The photo processor's handler; defaults to functions/src/events/process-photo.ts. */
   processPhotoEntry?: string;
+  /** Where the lifecycle's task handlers live; defaults to functions/src/workflow. */
+  workflowHandlersDir?: string;
   /** Retention of Lambda and API access logs. */
   logRetention?: RetentionDays;
   /** Path of the web app's OAuth redirect (sign-in callback). */
@@ -43,6 +46,7 @@ export class QinglingStack extends Stack {
   readonly evidence: EvidenceBucket;
   readonly secrets: TipsterSecrets;
   readonly photoProcessor: PhotoProcessor;
+  readonly lifecycle: HazardLifecycle;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -63,6 +67,13 @@ export class QinglingStack extends Stack {
       table: this.table,
       codeVersion: props.codeVersion,
       logRetention,
+    });
+
+    this.lifecycle = new HazardLifecycle(this, 'Lifecycle', {
+      table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+      ...(props.workflowHandlersDir ? { handlersDir: props.workflowHandlersDir } : {}),
     });
 
     // The sign-in client needs the site's URL, the CDN needs the API's domain, and the
@@ -106,6 +117,13 @@ export class QinglingStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'SiteBucketName', { value: this.site.bucket.bucketName });
+    new CfnOutput(this, 'LifecycleStateMachineArn', {
+      value: this.lifecycle.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'NotificationsTopicArn', { value: this.lifecycle.notifications.topicArn });
+    new CfnOutput(this, 'LifecycleDeadLetterQueueUrl', {
+      value: this.lifecycle.deadLetters.queueUrl,
+    });
     new CfnOutput(this, 'OidcIssuer', { value: this.auth.issuer });
     new CfnOutput(this, 'OidcClientId', { value: this.auth.clientId });
     if (this.auth.userPool) {

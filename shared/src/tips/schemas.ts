@@ -30,7 +30,12 @@ const code = (example: string) =>
     .meta({ example });
 
 const idempotencyKey = z
-  .uuid(said('请求编号（idempotencyKey）应为 UUID 格式。', 'The request key (idempotencyKey) must be a UUID.'))
+  .uuid(
+    said(
+      '请求编号（idempotencyKey）应为 UUID 格式。',
+      'The request key (idempotencyKey) must be a UUID.',
+    ),
+  )
   .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });
 
 /** The position the tipster chose to share, as the phone reported it (WGS-84). */

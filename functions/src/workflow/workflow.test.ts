@@ -1,0 +1,247 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { endOfCstDay } from '@qingling/shared/calendar/calendar.ts';
+import type { NewEvent, RecordedEvent } from '@qingling/shared/event-log/event-log.ts';
+import type { EventStore, Projection, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resetDependencies, useDependencies } from '../dependencies.ts';
+import { logger } from '../http/api-handler.ts';
+import { handler as escalate } from './escalate.ts';
+import { handler as plan } from './plan.ts';
+import { handler as registerWait } from './register-wait.ts';
+import { handler as renew } from './renew.ts';
+
+/** An in-memory log: enough of the EventStore contract for the tasks' wiring. */
+class MemoryEventStore implements EventStore {
+  readonly streams = new Map<string, RecordedEvent[]>();
+
+  private async loaded<State>(stream: string, projection: Projection<State>) {
+    const snapshot = await this.load(stream, projection);
+    if (!snapshot) throw new Error(`no stream ${stream}`);
+    return snapshot;
+  }
+
+  async load<State>(stream: string, projection: Projection<State>) {
+    const events = this.streams.get(stream) ?? [];
+    if (!events.length) return null;
+    let state: State | null = null;
+    for (const event of events) state = projection.apply(state, event);
+    return {
+      stream,
+      state: state as State,
+      version: events.length,
+      head: String(events.length),
+      idempotencyKeys: events.flatMap((event) => event.idempotencyKey ?? []),
+    } satisfies Snapshot<State>;
+  }
+
+  async read(stream: string) {
+    return this.streams.get(stream) ?? [];
+  }
+
+  async append<State>(
+    stream: string,
+    expected: Snapshot<State> | null,
+    event: NewEvent,
+    projection: Projection<State>,
+  ) {
+    const events = this.streams.get(stream) ?? [];
+    if (event.idempotencyKey && events.some((e) => e.idempotencyKey === event.idempotencyKey)) {
+      return { kind: 'duplicate' as const, snapshot: await this.loaded(stream, projection) };
+    }
+    if ((expected?.version ?? 0) !== events.length) {
+      return { kind: 'conflict' as const, current: await this.load(stream, projection) };
+    }
+    const recorded: RecordedEvent = {
+      ...event,
+      stream,
+      sequence: events.length + 1,
+      previousHash: String(events.length),
+      hash: String(events.length + 1),
+    };
+    this.streams.set(stream, [...events, recorded]);
+    return {
+      kind: 'appended' as const,
+      snapshot: await this.loaded(stream, projection),
+      event: recorded,
+    };
+  }
+}
+
+const sns = mockClient(SNSClient);
+const sfn = mockClient(SFNClient);
+const documents = mockClient(DynamoDBDocumentClient);
+const topicArn = 'arn:aws-cn:sns:cn-north-1:111122223333:notifications';
+const stateMachineArn =
+  'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:Qingling-hazard-lifecycle';
+let store: MemoryEventStore;
+const now = new Date('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
+
+async function reportHazard(hazardId: string) {
+  const at = now.toISOString();
+  const actor = { kind: 'person' as const, id: 'officer' };
+  const stream = hazardStream(hazardId);
+  const { hazardProjection } = await import('@qingling/shared/hazards/hazard.ts');
+  const first = await store.append(
+    stream,
+    null,
+    {
+      type: 'hazard_reported',
+      at,
+      actor,
+      data: {
+        hazardId,
+        source: 'inspection',
+        jurisdiction: 'cq-gecheng',
+        industry: 'fire',
+        enterprise: '某某商贸有限公司',
+        place: '东门路 18 号仓库',
+        grade: 'general',
+        description: '安全出口被堵',
+      },
+    },
+    hazardProjection,
+  );
+  if (first.kind !== 'appended') throw new Error('not appended');
+  // A deadline two days ahead: the reminder (3 days before) is due at once.
+  await store.append(
+    stream,
+    first.snapshot,
+    {
+      type: 'rectification_started',
+      at,
+      actor,
+      data: {
+        responsible: '王某',
+        deadline: endOfCstDay('2026-12-10').toISOString(),
+        measures: '清理出口',
+      },
+    },
+    hazardProjection,
+  );
+}
+
+beforeEach(() => {
+  sns.reset();
+  sfn.reset();
+  documents.reset();
+  store = new MemoryEventStore();
+  process.env.AWS_REGION = 'cn-north-1';
+  process.env.TABLE_NAME = 'records';
+  process.env.NOTIFICATIONS_TOPIC_ARN = topicArn;
+  process.env.STATE_MACHINE_ARN = stateMachineArn;
+  useDependencies({ eventStore: () => store as never, clock: () => ({ now: () => now }) });
+});
+afterEach(() => {
+  resetDependencies();
+  vi.restoreAllMocks();
+});
+
+describe('the Plan and RecordDueSteps tasks', () => {
+  it('plan escalate, record the due step once and publish each message, then plan a wait', async () => {
+    await reportHazard('H1');
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    expect(await plan({ hazardId: 'H1', generation: 1 })).toEqual({
+      action: 'escalate',
+      timeoutSeconds: 1,
+    });
+    expect(await escalate({ hazardId: 'H1', generation: 1 })).toEqual({
+      recorded: 1,
+      delivered: 1,
+    });
+    const published = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    expect(published.map((input) => input.MessageAttributes?.key?.StringValue)).toEqual([
+      'H1#1#reminder#enterprise_principal',
+      'H1#1#reminder#assigned_officer',
+    ]);
+    expect(published.every((input) => input.TopicArn === topicArn)).toBe(true);
+
+    const next = await plan({ hazardId: 'H1', generation: 1 });
+    expect(next.action).toBe('wait');
+    // The notice letter: Friday 11 Dec 09:00 CST, 71 hours on.
+    expect(next.timeoutSeconds).toBe(71 * 3600);
+    expect(await escalate({ hazardId: 'H1', generation: 1 })).toEqual({
+      recorded: 0,
+      delivered: 0,
+    });
+  });
+
+  it('fails the task when publishing fails, and delivers on the retry without recording twice', async () => {
+    await reportHazard('H2');
+    sns.on(PublishCommand).rejectsOnce(new Error('Throttled')).resolves({ MessageId: 'm' });
+    await expect(escalate({ hazardId: 'H2', generation: 1 })).rejects.toThrow('Throttled');
+    expect(await escalate({ hazardId: 'H2', generation: 1 })).toEqual({
+      recorded: 0,
+      delivered: 1,
+    });
+  });
+
+  it('plans done for a hazard with no record, and refuses malformed input', async () => {
+    expect(await plan({ hazardId: 'nobody', generation: 1 })).toEqual({
+      action: 'done',
+      timeoutSeconds: 1,
+    });
+    await expect(plan({ hazardId: 'H1' })).rejects.toThrow(/generation/);
+    await expect(plan({ hazardId: 'a/b', generation: 1 })).rejects.toThrow(/hazardId/);
+    await expect(escalate({ hazardId: 'H1', generation: 0 })).rejects.toThrow(/generation/);
+  });
+});
+
+describe('the WaitForDecisionOrTimer task', () => {
+  const wait = { hazardId: 'H1', generation: 3, taskToken: 'secret-token', timeoutSeconds: 60 };
+
+  it("stores the task token on the hazard's partition and never logs it", async () => {
+    documents.on(PutCommand).resolves({});
+    const info = vi.spyOn(logger, 'info');
+    const result = await registerWait(wait);
+    const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({
+      pk: 'HAZARD#H1',
+      sk: 'WAIT',
+      taskToken: 'secret-token',
+      generation: 3,
+      until: result.until,
+    });
+    expect(documents.commandCalls(PutCommand)[0]?.args[0].input.TableName).toBe('records');
+    expect(info).toHaveBeenCalled();
+    expect(JSON.stringify(info.mock.calls)).not.toContain('secret-token');
+  });
+
+  it('refuses a wait without a token or with a timeout out of range', async () => {
+    await expect(registerWait({ ...wait, taskToken: '' })).rejects.toThrow(/token/);
+    await expect(registerWait({ ...wait, timeoutSeconds: 0 })).rejects.toThrow(/timeoutSeconds/);
+    await expect(registerWait({ ...wait, timeoutSeconds: 2_000_001 })).rejects.toThrow(
+      /timeoutSeconds/,
+    );
+    expect(documents.calls()).toHaveLength(0);
+  });
+});
+
+describe('the ContinueAsNewGeneration task', () => {
+  it('starts {hazardId}-{generation + 1} on the state machine with the next generation', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: now });
+    expect(await renew({ hazardId: 'H1', generation: 4 })).toEqual({ executionName: 'H1-5' });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn,
+      name: 'H1-5',
+      input: JSON.stringify({ hazardId: 'H1', generation: 5 }),
+    });
+  });
+
+  it('takes an execution already started (a retried call) as success, and other errors as failure', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }))
+      .rejects(new Error('AccessDenied'));
+    expect(await renew({ hazardId: 'H1', generation: 1 })).toEqual({ executionName: 'H1-2' });
+    await expect(renew({ hazardId: 'H1', generation: 1 })).rejects.toThrow('AccessDenied');
+  });
+
+  it('needs the state machine ARN', async () => {
+    delete process.env.STATE_MACHINE_ARN;
+    await expect(renew({ hazardId: 'H1', generation: 1 })).rejects.toThrow(/STATE_MACHINE_ARN/);
+  });
+});

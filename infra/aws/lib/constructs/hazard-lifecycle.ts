@@ -1,0 +1,278 @@
+import { join } from 'node:path';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import {
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { hazardLifecyclePath } from '../../../workflows/definitions.ts';
+import { workflowHandlersDir } from '../paths.ts';
+import { NodeFunction } from './node-function.ts';
+import type { RecordsTable } from './records-table.ts';
+
+/** The lifecycle's tasks, named as in the ASL's `${<Name>FunctionArn}` tokens. */
+export const lifecycleTasks = ['Plan', 'Escalate', 'RegisterWait', 'Renew'] as const;
+export type LifecycleTask = (typeof lifecycleTasks)[number];
+
+const taskFiles: Record<LifecycleTask, string> = {
+  Plan: 'plan.ts',
+  Escalate: 'escalate.ts',
+  RegisterWait: 'register-wait.ts',
+  Renew: 'renew.ts',
+};
+
+/** Lambda timeouts below each Task's TimeoutSeconds in the ASL (30, 60, -, 30). */
+const taskTimeouts: Record<LifecycleTask, Duration> = {
+  Plan: Duration.seconds(20),
+  Escalate: Duration.seconds(50),
+  RegisterWait: Duration.seconds(10),
+  Renew: Duration.seconds(20),
+};
+
+/** The fixed part of the state machine's name: `<stack name>-hazard-lifecycle`. */
+export const stateMachineNameSuffix = 'hazard-lifecycle';
+
+export interface HazardLifecycleProps {
+  table: RecordsTable;
+  codeVersion: string;
+  logRetention: RetentionDays;
+  /** The ASL file; defaults to infra/workflows/hazard-lifecycle.asl.json. */
+  definitionPath?: string;
+  /** Where the task handlers live; defaults to functions/src/workflow. */
+  handlersDir?: string;
+}
+
+/**
+ * The hazard lifecycle on AWS: a Standard state machine loaded from the ASL file (the
+ * local runner loads the same file), its four task functions, the notifications topic
+ * (the first channel: subscribers format SES, SMS, WeCom or DingTalk messages), and what
+ * watches it: an alarm on failed or timed-out executions, and a rule that keeps every
+ * failed, timed-out or aborted execution in a dead-letter queue, so that its lifecycle
+ * can be restarted from the record (`{hazardId}-{generation + 1}`).
+ */
+export class HazardLifecycle extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly stateMachineName: string;
+  readonly functions: Record<LifecycleTask, NodeFunction>;
+  readonly key: Key;
+  readonly notifications: Topic;
+  readonly alarmTopic: Topic;
+  readonly alarm: Alarm;
+  readonly deadLetters: Queue;
+  readonly failedExecutions: Rule;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HazardLifecycleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // Computed, not referenced: the renew function starts executions of this state
+    // machine, whose definition references the function (a reference would be a cycle).
+    this.stateMachineName = `${stack.stackName}-${stateMachineNameSuffix}`;
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: this.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    // One customer managed key for the two topics: CloudWatch alarms can publish only to
+    // a topic whose key lets the CloudWatch service use it (the AWS managed key cannot).
+    this.key = new Key(this, 'Key', {
+      description: 'Qingling hazard lifecycle: notification and alarm topics',
+      enableKeyRotation: true,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: ['*'],
+      }),
+    );
+    this.notifications = new Topic(this, 'Notifications', {
+      displayName: 'Qingling hazard notifications',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.alarmTopic = new Topic(this, 'Alarms', {
+      displayName: 'Qingling hazard lifecycle alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+
+    const handlersDir = props.handlersDir ?? workflowHandlersDir;
+    const common = {
+      CODE_VERSION: props.codeVersion,
+      POWERTOOLS_SERVICE_NAME: 'qingling',
+    };
+    const environments: Record<LifecycleTask, Record<string, string>> = {
+      Plan: { ...common, TABLE_NAME: props.table.table.tableName },
+      Escalate: {
+        ...common,
+        TABLE_NAME: props.table.table.tableName,
+        NOTIFICATIONS_TOPIC_ARN: this.notifications.topicArn,
+      },
+      RegisterWait: { ...common, TABLE_NAME: props.table.table.tableName },
+      Renew: { ...common, STATE_MACHINE_ARN: stateMachineArn },
+    };
+    const make = (task: LifecycleTask) =>
+      new NodeFunction(this, task, {
+        entry: join(handlersDir, taskFiles[task]),
+        description: `Qingling hazard lifecycle: ${task} task`,
+        logRetention: props.logRetention,
+        timeout: taskTimeouts[task],
+        environment: environments[task],
+      });
+    this.functions = {
+      Plan: make('Plan'),
+      Escalate: make('Escalate'),
+      RegisterWait: make('RegisterWait'),
+      Renew: make('Renew'),
+    };
+
+    // Least privilege: Plan reads; Escalate reads and appends, and publishes; RegisterWait
+    // puts its one item; Renew starts executions of this state machine only.
+    props.table.grantRead(this.functions.Plan.role);
+    props.table.grantReadWrite(this.functions.Escalate.role);
+    // sns:Publish on the topic and the two key actions SNS needs to encrypt the message
+    // (grantPublish would allow kms:GenerateDataKey*, a wildcard).
+    Grant.addToPrincipal({
+      grantee: this.functions.Escalate.role,
+      actions: ['sns:Publish'],
+      resourceArns: [this.notifications.topicArn],
+    });
+    Grant.addToPrincipal({
+      grantee: this.functions.Escalate.role,
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resourceArns: [this.key.keyArn],
+    });
+    Grant.addToPrincipal({
+      grantee: this.functions.RegisterWait.role,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [props.table.table.tableArn],
+    });
+    Grant.addToPrincipal({
+      grantee: this.functions.Renew.role,
+      actions: ['states:StartExecution'],
+      resourceArns: [stateMachineArn],
+    });
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: this.stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(props.definitionPath ?? hazardLifecyclePath),
+      definitionSubstitutions: {
+        Partition: stack.partition,
+        ...Object.fromEntries(
+          lifecycleTasks.map((task) => [
+            `${task}FunctionArn`,
+            this.functions[task].function.functionArn,
+          ]),
+        ),
+      },
+      // Execution data holds task tokens and hazard details: errors only, without data.
+      logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // Exactly the four functions, without the `:*` version wildcard of grantInvoke.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: lifecycleTasks.map((task) => this.functions[task].function.functionArn),
+      }),
+    );
+
+    const period = Duration.minutes(5);
+    this.alarm = new Alarm(this, 'FailedExecutions', {
+      alarmDescription:
+        'A hazard lifecycle execution failed or timed out: its hazard is not being escalated. ' +
+        'See the dead-letter queue and restart it from the record.',
+      metric: new MathExpression({
+        expression: 'failed + timedOut',
+        usingMetrics: {
+          failed: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+          timedOut: this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+        },
+        period,
+        label: 'Failed or timed-out executions',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.failedExecutions = new Rule(this, 'FailedExecutionsRule', {
+      description: 'Failed, timed-out or aborted hazard lifecycles, to restart from the record',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+        },
+      },
+    });
+    // Only what a restart needs: the execution's name and input ({hazardId, generation}).
+    this.failedExecutions.addTarget(
+      new SqsQueue(this.deadLetters, {
+        message: RuleTargetInput.fromObject({
+          executionArn: EventField.fromPath('$.detail.executionArn'),
+          name: EventField.fromPath('$.detail.name'),
+          status: EventField.fromPath('$.detail.status'),
+          input: EventField.fromPath('$.detail.input'),
+          stopDate: EventField.fromPath('$.detail.stopDate'),
+        }),
+      }),
+    );
+
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-SF1',
+        reason:
+          'Logs at ERROR level without execution data: ALL would log every transition with ' +
+          'its data, which holds task tokens and hazard details. Failed executions are ' +
+          'kept by the EventBridge rule in the dead-letter queue and raise the alarm.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CloudWatch Logs delivery (logs:CreateLogDelivery and the rest) and X-Ray ' +
+          '(xray:PutTraceSegments and the rest) have no resource-level permissions: CDK ' +
+          'grants them on "*" for logging and tracing.',
+      },
+    );
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter path of the lifecycle (the target of the ' +
+        'failed-executions rule); a dead-letter queue of its own would add nothing.',
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { hazardStream } from '../../hazards/hazard.ts';
+
+/** A lifecycle execution waiting for a person's decision or its timer. */
+export interface LifecycleWait {
+  hazardId: string;
+  generation: number;
+  /** Step Functions' task token: a bearer secret, never logged. */
+  taskToken: string;
+  timeoutSeconds: number;
+}
+
+/** The key of the one wait item on a hazard's partition. */
+export const waitKey = (hazardId: string) => ({ pk: hazardStream(hazardId), sk: 'WAIT' });
+
+/**
+ * Keeps the task token of the hazard's waiting lifecycle on the hazard's partition, as
+ * item {pk: HAZARD#<id>, sk: WAIT}, so that an officer's decision, once written to the
+ * record, can send task success to it and the workflow plans again at once. One plain
+ * PutItem: the latest wait replaces the one before it (whose token is spent or timed out).
+ */
+export class DynamoLifecycleWaits {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, now = () => new Date()) {
+    if (!tableName) throw new Error('DynamoLifecycleWaits needs a table name');
+    this.client = client;
+    this.tableName = tableName;
+    this.now = now;
+  }
+
+  async register(wait: LifecycleWait): Promise<{ until: string }> {
+    if (!wait.taskToken) throw new Error('A wait needs its task token');
+    if (!Number.isInteger(wait.generation) || wait.generation < 1) {
+      throw new Error('A wait needs a generation (an integer from 1)');
+    }
+    const until = new Date(this.now().getTime() + wait.timeoutSeconds * 1000).toISOString();
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...waitKey(wait.hazardId),
+          taskToken: wait.taskToken,
+          generation: wait.generation,
+          until,
+        },
+      }),
+    );
+    return { until };
+  }
+}

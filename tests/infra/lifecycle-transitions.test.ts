@@ -1,0 +1,128 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import {
+  hazardLifecyclePath,
+  loadDefinition,
+  localSubstitutions,
+} from '../../infra/workflows/definitions.ts';
+
+// Standard workflows are billed per state transition: most of the lifecycle's cost. The
+// ASL file runs here with scripted tasks (what each Plan says, in order), and every state
+// entered is counted from the runner's event log: each Plan, Route (Choice), Task and the
+// final Succeed is one transition. Task retries (Lambda service errors) would add one each;
+// the ASL's own Retry is the only one (CDK adds none: the definition is the file).
+const pricePerThousandTransitions = 0.025;
+
+type Action = 'escalate' | 'wait' | 'done' | 'renew';
+
+async function countTransitions(script: readonly Action[]) {
+  const machine = new StateMachine(
+    loadDefinition(hazardLifecyclePath, localSubstitutions) as never,
+    {
+      validationOptions: { checkArn: false },
+    },
+  );
+  const plans = [...script];
+  const calls: string[] = [];
+  const execution = machine.run(
+    { hazardId: 'h1', generation: 1 },
+    {
+      context: { Task: { Token: 'local:h1' } },
+      overrides: {
+        taskResourceLocalHandlers: {
+          Plan: async () => {
+            calls.push('Plan');
+            const action = plans.shift();
+            if (!action) throw new Error('script ran out');
+            return { Payload: { action, timeoutSeconds: 60 } };
+          },
+          RecordDueSteps: async () => {
+            calls.push('RecordDueSteps');
+            return { Payload: { recorded: 1 } };
+          },
+          // A decision (SendTaskSuccess) or the timer (States.Timeout → Plan): one transition.
+          WaitForDecisionOrTimer: async () => {
+            calls.push('WaitForDecisionOrTimer');
+            return {};
+          },
+          ContinueAsNewGeneration: async () => {
+            calls.push('ContinueAsNewGeneration');
+            return {};
+          },
+        },
+      },
+    },
+  );
+  const entered: string[] = [];
+  for await (const event of execution.eventLogs) {
+    if (event.type === 'StateEntered')
+      entered.push((event as { state: { name: string } }).state.name);
+  }
+  await execution.result;
+  expect(plans, 'every scripted plan was used').toEqual([]);
+  return { transitions: entered.length, entered, calls };
+}
+
+/** The plans of one turn: a wait that a decision or the timer ends. */
+const waitTurn: Action[] = ['wait'];
+/** A ladder step falls due: record it, then wait again. */
+const stepTurn: Action[] = ['escalate', 'wait'];
+
+describe('state transitions per lifecycle (Standard workflow cost)', () => {
+  it('typical: report, rectify with a reminder, notice letter, evidence, verify, close', async () => {
+    const script: Action[] = [
+      ...waitTurn, // reported: wait for the rectification order
+      ...stepTurn, // rectification started, deadline near: the reminder
+      ...stepTurn, // the timer: the notice letter
+      ...waitTurn, // evidence submitted
+      ...waitTurn, // verification passed
+      'done', // closed
+    ];
+    const { transitions, entered, calls } = await countTransitions(script);
+    // 8 Plans + 8 Routes + 2 RecordDueSteps + 5 waits + Ended.
+    expect(transitions).toBe(24);
+    expect(entered.filter((name) => name === 'Plan')).toHaveLength(8);
+    expect(calls.filter((name) => name === 'RecordDueSteps')).toHaveLength(2);
+    expect(entered.at(-1)).toBe('Ended');
+    const perThousandHazards = (transitions * 1000 * pricePerThousandTransitions) / 1000;
+    expect(perThousandHazards).toBeCloseTo(0.6);
+  });
+
+  it('worst case: all five steps, a failed verification, a second round of five', async () => {
+    const round: Action[] = [
+      ...stepTurn, // reminder
+      ...stepTurn, // notice letter
+      ...stepTurn, // circular
+      ...stepTurn, // summons
+      ...stepTurn, // public exposure
+      ...waitTurn, // a 2,000,000 s timer ends with nothing due (23 days on)
+      ...waitTurn, // evidence submitted
+    ];
+    const script: Action[] = [
+      ...waitTurn, // reported
+      ...round, // round 1 (rectification started: waits until the reminder)
+      ...waitTurn, // verification failed: round 2 opens with a new deadline
+      ...round, // round 2
+      ...waitTurn, // verification passed
+      'done', // closed
+    ];
+    const { transitions } = await countTransitions(script);
+    // 28 Plans + 28 Routes + 10 RecordDueSteps + 17 waits + Ended.
+    expect(transitions).toBe(84);
+    expect((transitions * 1000 * pricePerThousandTransitions) / 1000).toBeCloseTo(2.1);
+  });
+
+  it('renewal: a long-lived lifecycle hands over to the next generation and ends', async () => {
+    const { entered, calls } = await countTransitions(['wait', 'renew']);
+    expect(calls).toEqual(['Plan', 'WaitForDecisionOrTimer', 'Plan', 'ContinueAsNewGeneration']);
+    expect(entered).toEqual([
+      'Plan',
+      'Route',
+      'WaitForDecisionOrTimer',
+      'Plan',
+      'Route',
+      'ContinueAsNewGeneration',
+      'Ended',
+    ]);
+  });
+});

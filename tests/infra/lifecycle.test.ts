@@ -1,0 +1,245 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lifecycleTasks } from '../../infra/aws/lib/constructs/hazard-lifecycle.ts';
+import { hazardLifecyclePath, loadDefinition } from '../../infra/workflows/definitions.ts';
+import { resourceOfType, resourcesOfType, type Synthesized, synthesize } from './synth.ts';
+
+// The hazard lifecycle on AWS: the state machine from the ASL file, its four functions,
+// their grants, and what watches it (alarm, dead-letter rule).
+let synthesized: Synthesized;
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  synthesized.stack.getLogicalId(construct.node.defaultChild as never);
+const functionId = (task: (typeof lifecycleTasks)[number]) =>
+  logicalIdOf(synthesized.stack.lifecycle.functions[task].function);
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+/** The statements of a role's policies in the template. */
+function statementsOf(role: { node: { defaultChild?: unknown } }): Statement[] {
+  const roleId = logicalIdOf(role);
+  return resourcesOfType(synthesized, 'AWS::IAM::Policy')
+    .filter(({ properties }) =>
+      (properties.Roles as unknown[]).some((entry) => JSON.stringify(entry).includes(roleId)),
+    )
+    .flatMap(
+      ({ properties }) => (properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+}
+
+describe('the lifecycle state machine', () => {
+  const stateMachine = () => resourceOfType(synthesized, 'AWS::StepFunctions::StateMachine');
+
+  it('is Standard, logs errors without execution data, and is traced', () => {
+    expect(stateMachine().properties).toMatchObject({
+      StateMachineName: 'Qingling-hazard-lifecycle',
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('is the ASL file itself, with each task pointing at its own function', () => {
+    const { properties } = stateMachine();
+    const location = properties.DefinitionS3Location as { Key: string };
+    const asset = join(synthesized.outdir, `asset.${location.Key}`);
+    expect(existsSync(asset), asset).toBe(true);
+    expect(readFileSync(asset, 'utf8')).toBe(readFileSync(hazardLifecyclePath, 'utf8'));
+
+    // The substitutions: Partition from the stack, one ARN per `${<Task>FunctionArn}` token.
+    const substitutions = properties.DefinitionSubstitutions as Record<string, unknown>;
+    const tokens = [...readFileSync(hazardLifecyclePath, 'utf8').matchAll(/\$\{(\w+)\}/g)].map(
+      (match) => match[1],
+    );
+    expect(Object.keys(substitutions).sort()).toEqual([...new Set(tokens)].sort());
+    expect(substitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+    for (const task of lifecycleTasks) {
+      expect(substitutions[`${task}FunctionArn`]).toEqual({
+        'Fn::GetAtt': [functionId(task), 'Arn'],
+      });
+    }
+
+    // Resolved as CloudFormation would: the same definition as the file, each task's
+    // FunctionName the ARN of the function named for it.
+    const resolved = loadDefinition(hazardLifecyclePath, {
+      partition: 'aws-cn',
+      functionArn: (name) => `arn:${name}`,
+    }) as { States: Record<string, { Parameters?: { FunctionName?: string } }> };
+    const expected: Record<string, string> = {
+      Plan: 'arn:Plan',
+      RecordDueSteps: 'arn:Escalate',
+      WaitForDecisionOrTimer: 'arn:RegisterWait',
+      ContinueAsNewGeneration: 'arn:Renew',
+    };
+    for (const [state, arn] of Object.entries(expected)) {
+      expect(resolved.States[state]?.Parameters?.FunctionName, state).toBe(arn);
+    }
+  });
+
+  it('may invoke exactly its four functions, by ARN, without version wildcards', () => {
+    const invoke = statementsOf(synthesized.stack.lifecycle.stateMachine.role).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('lambda:')),
+    );
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0] as Statement)).toEqual(['lambda:InvokeFunction']);
+    const resources = (invoke[0] as Statement).Resource as unknown[];
+    expect(resources).toHaveLength(lifecycleTasks.length);
+    expect(resources).toEqual(
+      expect.arrayContaining(
+        lifecycleTasks.map((task) => ({ 'Fn::GetAtt': [functionId(task), 'Arn'] })),
+      ),
+    );
+  });
+});
+
+describe('the lifecycle functions', () => {
+  const fn = (task: (typeof lifecycleTasks)[number]) =>
+    resourceOfType(synthesized, 'AWS::Lambda::Function', functionId(task)).properties;
+  const tableId = () => logicalIdOf(synthesized.stack.table.table);
+
+  it('run Node.js 24 on arm64 with their own environment', () => {
+    for (const task of lifecycleTasks) {
+      expect(fn(task), task).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    }
+    const env = (task: (typeof lifecycleTasks)[number]) =>
+      Object.keys((fn(task).Environment as { Variables: object }).Variables).sort();
+    expect(env('Plan')).toContain('TABLE_NAME');
+    expect(env('Escalate')).toEqual(
+      expect.arrayContaining(['NOTIFICATIONS_TOPIC_ARN', 'TABLE_NAME']),
+    );
+    expect(env('RegisterWait')).toContain('TABLE_NAME');
+    expect(env('Renew')).toContain('STATE_MACHINE_ARN');
+    expect(env('Renew')).not.toContain('TABLE_NAME');
+  });
+
+  it('find the state machine by its computed ARN (no reference cycle)', () => {
+    const arn = JSON.stringify(
+      (fn('Renew').Environment as { Variables: Record<string, unknown> }).Variables
+        .STATE_MACHINE_ARN,
+    );
+    expect(arn).toContain(':stateMachine:Qingling-hazard-lifecycle');
+    expect(arn).toContain('AWS::Partition');
+  });
+
+  it('hold least privilege: read, write, put, publish, start', () => {
+    const { functions, notifications } = synthesized.stack.lifecycle;
+    const actions = (task: (typeof lifecycleTasks)[number]) =>
+      statementsOf(functions[task].role)
+        .flatMap(actionsOf)
+        .filter((action) => !action.startsWith('logs:'))
+        .sort();
+    expect(actions('Plan')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+    ]);
+    expect(actions('Escalate')).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish']),
+    );
+    expect(actions('Escalate').filter((action) => action.startsWith('kms:'))).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
+    expect(actions('RegisterWait')).toEqual(['dynamodb:PutItem']);
+    expect(actions('Renew')).toEqual(['states:StartExecution']);
+
+    const put = statementsOf(functions.RegisterWait.role).find((s) =>
+      actionsOf(s).includes('dynamodb:PutItem'),
+    );
+    expect(put?.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+    const start = statementsOf(functions.Renew.role).find((s) =>
+      actionsOf(s).includes('states:StartExecution'),
+    );
+    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:Qingling-hazard-lifecycle');
+    const publish = statementsOf(functions.Escalate.role).find((s) =>
+      actionsOf(s).includes('sns:Publish'),
+    );
+    expect(publish?.Resource).toEqual({ Ref: logicalIdOf(notifications) });
+    for (const task of ['Plan', 'RegisterWait', 'Renew'] as const) {
+      expect(
+        actions(task).filter((action) => action.startsWith('sns:')),
+        task,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('watching the lifecycle', () => {
+  it('alarms on failed or timed-out executions over 5 minutes, to an encrypted topic', () => {
+    const { lifecycle } = synthesized.stack;
+    const alarm = resourceOfType(
+      synthesized,
+      'AWS::CloudWatch::Alarm',
+      logicalIdOf(lifecycle.alarm),
+    ).properties;
+    expect(alarm).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalIdOf(lifecycle.alarmTopic) }],
+    });
+    const metrics = alarm.Metrics as {
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string };
+    }[];
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('failed + timedOut');
+    const stats = metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : []));
+    expect(stats.map((stat) => stat.Metric.MetricName).sort()).toEqual([
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
+    expect(stats.every((stat) => stat.Period === 300 && stat.Stat === 'Sum')).toBe(true);
+    synthesized.template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'Qingling hazard lifecycle alarms',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    synthesized.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      }),
+    });
+  });
+
+  it('keeps failed, timed-out and aborted executions in an encrypted, TLS-only queue', () => {
+    const { lifecycle } = synthesized.stack;
+    const rule = resourceOfType(
+      synthesized,
+      'AWS::Events::Rule',
+      logicalIdOf(lifecycle.failedExecutions),
+    ).properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: [{ Ref: logicalIdOf(lifecycle.stateMachine) }],
+      },
+    });
+    const queueId = logicalIdOf(lifecycle.deadLetters);
+    const [target] = rule.Targets as { Arn: unknown; InputTransformer?: object }[];
+    expect(target?.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(JSON.stringify(target?.InputTransformer)).toContain('$.detail.input');
+    expect(
+      resourceOfType(synthesized, 'AWS::SQS::Queue', queueId).properties.SqsManagedSseEnabled,
+    ).toBe(true);
+    const queuePolicy = resourcesOfType(synthesized, 'AWS::SQS::QueuePolicy').find(
+      ({ properties }) => JSON.stringify(properties.Queues).includes(queueId),
+    );
+    const statements = JSON.stringify(queuePolicy?.properties.PolicyDocument);
+    expect(statements).toContain('"aws:SecureTransport":"false"');
+    expect(statements).toContain('events.amazonaws.com');
+  });
+
+  it('passes cdk-nag AwsSolutions with every acknowledgment given a reason', () => {
+    expect(synthesized.nagViolations).toEqual([]);
+  });
+});
