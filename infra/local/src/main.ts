@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { calendarWarnings, seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultDataDirectory, startEmbeddedCloud } from './embedded-cloud.ts';
 import { holdInstanceLock, runningInstance } from './instance-lock.ts';
 
@@ -55,6 +56,10 @@ console.log(`
 Clock: ${cloud.clock.now().toISOString()}${values['clock-speed'] ? ` (×${values['clock-speed']})` : ''}
 Data: ${cloud.dataDirectory} (npm run reset wipes it). Ctrl-C stops.
 READY ${cloud.url}`);
+
+for (const warning of calendarWarnings(seedCalendar, cloud.clock.now())) {
+  console.warn(`⚠ ${warning.message.zh}\n  ${warning.message.en}`);
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -57,7 +57,20 @@ export const routes = [
     response: {
       status: 200,
       body: healthSchema,
-      example: { ok: true, version: { code: '0.1.0+abc1234', data: 'seed-2026-11-1' } },
+      example: {
+        ok: true,
+        version: { code: '0.1.0+abc1234', data: 'seed-2026-11-1' },
+        warnings: [
+          {
+            code: 'calendar_missing',
+            year: 2027,
+            message: {
+              zh: '尚未录入 2027 年的节假日安排…',
+              en: 'There is no holiday calendar for 2027 yet…',
+            },
+          },
+        ],
+      },
     },
   },
   {

@@ -12,6 +12,15 @@ export const healthSchema = z
         .nullable()
         .describe('Version of the seed data loaded in the table, null if none yet.'),
     }),
+    warnings: z
+      .array(
+        z.object({
+          code: z.string(),
+          year: z.number().int().optional(),
+          message: z.object({ zh: z.string(), en: z.string() }),
+        }),
+      )
+      .describe('What administrators must act on, e.g. a year without its holiday calendar.'),
   })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof healthSchema>;

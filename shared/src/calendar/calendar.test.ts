@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
+  calendarWarnings,
   cstDate,
   deadlineAfter,
   endOfCstDay,
@@ -47,5 +48,15 @@ describe('working days', () => {
     expect(hasCalendarFor(seedCalendar, 2026)).toBe(true);
     expect(hasCalendarFor(seedCalendar, 2027)).toBe(false);
     expect(isWorkingDay(seedCalendar, '2027-01-01')).toBe(true); // a Friday; no data yet
+  });
+});
+
+describe('calendar warnings', () => {
+  it('warn within 60 days of a year that has no calendar, and not earlier', () => {
+    expect(calendarWarnings(seedCalendar, new Date('2026-10-01T00:00:00Z'))).toEqual([]);
+    const warnings = calendarWarnings(seedCalendar, new Date('2026-11-22T00:00:00Z'));
+    expect(warnings.map((warning) => warning.year)).toEqual([2027]);
+    expect(warnings[0]?.message.zh).toContain('2027');
+    expect(calendarWarnings(seedCalendar, new Date('2027-03-01T00:00:00Z'))).toHaveLength(1);
   });
 });

@@ -69,3 +69,30 @@ export function deadlineAfter(
       : addCalendarDays(start, limit.days);
   return endOfCstDay(date);
 }
+
+/** How long before a year starts the system warns that it has no calendar for it. */
+export const calendarWarningDays = 60;
+
+/**
+ * The warnings administrators must see: a year that starts within 60 days (or has
+ * started) without its holiday calendar, so working-day limits would count Mon–Fri only.
+ */
+export function calendarWarnings(
+  calendar: HolidayCalendar,
+  now: Date,
+): { code: 'calendar_missing'; year: number; message: { zh: string; en: string } }[] {
+  const today = cstDate(now);
+  const thisYear = Number(today.slice(0, 4));
+  const soon = cstDate(new Date(now.getTime() + calendarWarningDays * 24 * 3600 * 1000));
+  const years = new Set([thisYear, Number(soon.slice(0, 4))]);
+  return [...years]
+    .filter((year) => !hasCalendarFor(calendar, year))
+    .map((year) => ({
+      code: 'calendar_missing' as const,
+      year,
+      message: {
+        zh: `尚未录入 ${year} 年的节假日安排：按工作日计算的期限将只排除周末。请管理员录入国务院办公厅公布的放假安排。`,
+        en: `There is no holiday calendar for ${year} yet: limits in working days will skip weekends only. An administrator should enter the official holiday schedule.`,
+      },
+    }));
+}
