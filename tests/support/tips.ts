@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { tipRoutes } from '@qingling/shared/tips/routes.ts';
 
+const documentedExample = tipRoutes.find((route) => route.operationId === 'createTip')?.request
+  .example;
+
+/** The documented example tip, with a fresh idempotency key and no photos unless asked. */
 export const validTip = (overrides: Record<string, unknown> = {}) => ({
+  ...documentedExample,
   idempotencyKey: randomUUID(),
-  jurisdiction: 'cq-gecheng',
-  unit: '东门社区',
-  industry: 'fire',
-  enterprise: '某某商贸有限公司',
-  address: '东门路 18 号仓库',
-  description: '仓库安全出口被货物堵住，消防通道上停满电动车。',
-  seenOn: '2026-11-20',
-  isEmployee: false,
-  wantsReward: false,
   photoCount: 0,
   ...overrides,
 });
