@@ -87,6 +87,18 @@ export function openQuestions(state: TipState): number {
   ).length;
 }
 
+/** A message is named after the event that carries it: m<sequence>. */
+function withMessage(
+  state: TipState,
+  event: RecordedEvent,
+  message: Omit<TipMessage, 'messageId' | 'at'>,
+): TipState {
+  return {
+    ...state,
+    messages: [...state.messages, { messageId: `m${event.sequence}`, at: event.at, ...message }],
+  };
+}
+
 export const tipProjection: Projection<TipState> = {
   apply(state, event: RecordedEvent) {
     const typed = event as unknown as TipEvent & { at: string; sequence: number; actor: Actor };
@@ -110,33 +122,17 @@ export const tipProjection: Projection<TipState> = {
         if (state.photos.some((photo) => photo.photoId === typed.data.photoId)) return state;
         return { ...state, photos: [...state.photos, typed.data] };
       case 'question_asked':
-        return {
-          ...state,
-          messages: [
-            ...state.messages,
-            {
-              messageId: `m${event.sequence}`,
-              at: event.at,
-              from: 'office',
-              text: typed.data.text,
-              askedBy: typed.actor.id,
-            },
-          ],
-        };
+        return withMessage(state, event, {
+          from: 'office',
+          text: typed.data.text,
+          askedBy: typed.actor.id,
+        });
       case 'tipster_replied':
-        return {
-          ...state,
-          messages: [
-            ...state.messages,
-            {
-              messageId: `m${event.sequence}`,
-              at: event.at,
-              from: 'tipster',
-              text: typed.data.text,
-              ...(typed.data.inReplyTo ? { inReplyTo: typed.data.inReplyTo } : {}),
-            },
-          ],
-        };
+        return withMessage(state, event, {
+          from: 'tipster',
+          text: typed.data.text,
+          ...(typed.data.inReplyTo ? { inReplyTo: typed.data.inReplyTo } : {}),
+        });
       default:
         // Events of later features (acceptance, investigation…) leave this state as it is.
         return state;
