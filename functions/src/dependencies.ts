@@ -3,6 +3,7 @@ import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
+import { StepFunctionsHazardWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
@@ -11,6 +12,7 @@ import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts'
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
+import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
@@ -67,6 +69,15 @@ const defaults = {
   ),
   /** Where a waiting lifecycle keeps its task token (AWS only: the local runner has none). */
   lifecycleWaits: () => new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
+  /** Wakes (or starts) a hazard's lifecycle after a decision is on its record. */
+  hazardWorkflow: once<HazardWorkflow>(
+    () =>
+      new StepFunctionsHazardWorkflow({
+        stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
+        waits: new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
+        events: new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
+      }),
+  ),
   /** Jurisdictions change rarely: read at most once a minute per instance. */
   jurisdictions: async (): Promise<Jurisdiction[]> => {
     const now = Date.now();

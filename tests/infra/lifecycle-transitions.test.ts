@@ -34,7 +34,7 @@ async function countTransitions(script: readonly Action[]) {
             calls.push('Plan');
             const action = plans.shift();
             if (!action) throw new Error('script ran out');
-            return { Payload: { action, timeoutSeconds: 60 } };
+            return { Payload: { action, timeoutSeconds: 60, turn: calls.length } };
           },
           RecordDueSteps: async () => {
             calls.push('RecordDueSteps');
@@ -79,16 +79,16 @@ describe('state transitions per lifecycle (Standard workflow cost)', () => {
       'done', // closed
     ];
     const { transitions, entered, calls } = await countTransitions(script);
-    // 8 Plans + 8 Routes + 2 RecordDueSteps + 5 waits + Ended.
-    expect(transitions).toBe(24);
+    // Begin + 8 Plans + 8 Routes + 2 RecordDueSteps + 5 waits + Ended.
+    expect(transitions).toBe(25);
     expect(entered.filter((name) => name === 'Plan')).toHaveLength(8);
     expect(calls.filter((name) => name === 'RecordDueSteps')).toHaveLength(2);
     expect(entered.at(-1)).toBe('Ended');
     const perThousandHazards = (transitions * 1000 * pricePerThousandTransitions) / 1000;
-    expect(perThousandHazards).toBeCloseTo(0.6);
+    expect(perThousandHazards).toBeCloseTo(0.625);
   });
 
-  it('worst case: all five steps, a failed verification, a second round of five', async () => {
+  it('worst case: a major hazard, all five steps, a failed verification, a second round of five, a look-back', async () => {
     const round: Action[] = [
       ...stepTurn, // reminder
       ...stepTurn, // notice letter
@@ -99,23 +99,27 @@ describe('state transitions per lifecycle (Standard workflow cost)', () => {
       ...waitTurn, // evidence submitted
     ];
     const script: Action[] = [
-      ...waitTurn, // reported
+      ...stepTurn, // reported: the enterprise's principal and controller are told
       ...round, // round 1 (rectification started: waits until the reminder)
       ...waitTurn, // verification failed: round 2 opens with a new deadline
       ...round, // round 2
       ...waitTurn, // verification passed
-      'done', // closed
+      ...waitTurn, // closed: waits for the look-back (30 days: two timers)
+      ...waitTurn,
+      'escalate', // the look-back falls due: the officer is told
+      'done',
     ];
     const { transitions } = await countTransitions(script);
-    // 28 Plans + 28 Routes + 10 RecordDueSteps + 17 waits + Ended.
-    expect(transitions).toBe(84);
-    expect((transitions * 1000 * pricePerThousandTransitions) / 1000).toBeCloseTo(2.1);
+    // Begin + 32 Plans + 32 Routes + 12 RecordDueSteps + 19 waits + Ended.
+    expect(transitions).toBe(97);
+    expect((transitions * 1000 * pricePerThousandTransitions) / 1000).toBeCloseTo(2.425);
   });
 
   it('renewal: a long-lived lifecycle hands over to the next generation and ends', async () => {
     const { entered, calls } = await countTransitions(['wait', 'renew']);
     expect(calls).toEqual(['Plan', 'WaitForDecisionOrTimer', 'Plan', 'ContinueAsNewGeneration']);
     expect(entered).toEqual([
+      'Begin',
       'Plan',
       'Route',
       'WaitForDecisionOrTimer',

@@ -7,6 +7,5 @@ import { lifecycleDependencies, taskInput } from './lifecycle-task.ts';
  * A failed delivery throws: the task's Retry calls again and the step is not recorded twice.
  */
 export async function handler(event: unknown): Promise<{ recorded: number; delivered: number }> {
-  const { hazardId } = taskInput(event);
-  return recordDueSteps(lifecycleDependencies(), hazardId);
+  return recordDueSteps(lifecycleDependencies(), taskInput(event));
 }

@@ -26,9 +26,10 @@ export async function handler(event: unknown): Promise<{ until: string }> {
   ) {
     throw new TypeError(`The wait needs timeoutSeconds, an integer from 1 to ${maxWaitSeconds}`);
   }
-  const { until } = await dependencies
+  const { until, stale } = await dependencies
     .lifecycleWaits()
     .register({ hazardId, generation, taskToken, timeoutSeconds });
-  logger.info('Lifecycle waiting', { hazardId, generation, until });
+  // A stale generation's wait is not kept: it times out, and its next Plan ends it.
+  logger.info('Lifecycle waiting', { hazardId, generation, until, stale });
   return { until };
 }

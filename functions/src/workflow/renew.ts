@@ -1,11 +1,9 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionName } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
 import { logger } from '../http/api-handler.ts';
 import { taskInput } from './lifecycle-task.ts';
 
 let client: SFNClient | undefined;
-
-/** Executions are named `{hazardId}-{generation}`: one live execution per hazard. */
-export const executionName = (hazardId: string, generation: number) => `${hazardId}-${generation}`;
 
 /**
  * The state machine's ContinueAsNewGeneration task: before an execution nears a year or

@@ -147,6 +147,7 @@ describe('the Plan and RecordDueSteps tasks', () => {
     expect(await plan({ hazardId: 'H1', generation: 1 })).toEqual({
       action: 'escalate',
       timeoutSeconds: 1,
+      turn: 1,
     });
     expect(await escalate({ hazardId: 'H1', generation: 1 })).toEqual({
       recorded: 1,
@@ -172,6 +173,7 @@ describe('the Plan and RecordDueSteps tasks', () => {
   it('fails the task when publishing fails, and delivers on the retry without recording twice', async () => {
     await reportHazard('H2');
     sns.on(PublishCommand).rejectsOnce(new Error('Throttled')).resolves({ MessageId: 'm' });
+    await plan({ hazardId: 'H2', generation: 1 }); // the execution claims the hazard
     await expect(escalate({ hazardId: 'H2', generation: 1 })).rejects.toThrow('Throttled');
     expect(await escalate({ hazardId: 'H2', generation: 1 })).toEqual({
       recorded: 0,
@@ -183,6 +185,7 @@ describe('the Plan and RecordDueSteps tasks', () => {
     expect(await plan({ hazardId: 'nobody', generation: 1 })).toEqual({
       action: 'done',
       timeoutSeconds: 1,
+      turn: 1,
     });
     await expect(plan({ hazardId: 'H1' })).rejects.toThrow(/generation/);
     await expect(plan({ hazardId: 'a/b', generation: 1 })).rejects.toThrow(/hazardId/);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
-import { openHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { liveHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import {
@@ -22,7 +22,8 @@ import {
 import { routes } from '@qingling/shared/api/routes.ts';
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
-import { planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
+import { nextGeneration, planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
+import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
@@ -202,18 +203,21 @@ export async function startEmbeddedCloud(
     notifier: outbox,
     clock,
     policy: defaultEscalationPolicy,
+    lookBack: defaultLookBackPolicy,
     calendar: seedCalendar,
   };
   const conductor = new LocalWorkflowConductor({
     definition: loadDefinition(hazardLifecyclePath, localSubstitutions),
     clock,
     tasks: {
-      plan: (hazardId) => planTurn(lifecycle, hazardId),
-      escalate: (hazardId) => recordDueSteps(lifecycle, hazardId),
+      plan: (input) => planTurn(lifecycle, input),
+      escalate: (input) => recordDueSteps(lifecycle, input),
+      nextGeneration: (hazardId) => nextGeneration(lifecycle.events, hazardId),
     },
   });
-  // After a restart every open hazard's workflow starts again from its record.
-  for (const hazardId of await openHazardIds(
+  // After a restart every open hazard's workflow (and every look-back pending) starts its
+  // next generation from the record.
+  for (const hazardId of await liveHazardIds(
     createDocumentClient(dynamo.client),
     tableName,
     seedData.jurisdictions.map((jurisdiction) => jurisdiction.code),
@@ -231,6 +235,7 @@ export async function startEmbeddedCloud(
   // The handlers run in this process: give them the local adapters behind their ports.
   useDependencies({
     clock: () => clock,
+    hazardWorkflow: () => conductor,
     blobStore: () => blobStore,
     receiptKeys: () => receiptKeys,
     contactVault: () => contactVault,

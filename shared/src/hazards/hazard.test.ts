@@ -59,7 +59,7 @@ describe('the hazard lifecycle', () => {
         data: { responsible: '王某', deadline: '2026-12-10T16:00:00.000Z', measures: '清理', plan },
       },
       { type: 'evidence_submitted', data: { note: '已清理', photoKeys: [] } },
-      { type: 'verification_passed', data: { note: '现场核查通过' } },
+      { type: 'verification_passed', data: { note: '现场核查通过', onSite: true } },
       { type: 'hazard_closed', data: { note: '销号' } },
     ]);
     expect(state?.status).toBe('closed');
@@ -95,7 +95,8 @@ describe('the hazard lifecycle', () => {
         data: { reasons: '仍有堆放', newDeadline: '2026-12-20T16:00:00.000Z' },
       },
       { type: 'evidence_submitted', data: { note: '再次清理', photoKeys: [] } },
-      { type: 'hazard_closed', data: { note: '销号' } },
+      { type: 'verification_passed', data: { note: '通过', onSite: false } },
+      { type: 'hazard_closed', data: { note: '销号', lookBackAt: '2027-01-09T01:00:00.000Z' } },
       {
         type: 'hazard_reopened',
         data: { reason: '回头看发现反弹', newDeadline: '2027-01-10T16:00:00.000Z' },
@@ -103,6 +104,102 @@ describe('the hazard lifecycle', () => {
     ]);
     expect(state).toMatchObject({ status: 'rectifying', round: { number: 3 } });
     expect(state?.closedAt).toBeUndefined();
+    expect(state?.verifiedAt).toBeUndefined();
+    expect(state?.lookBack).toBeUndefined();
+  });
+
+  const rectifying: HazardEvent[] = [
+    reported,
+    {
+      type: 'rectification_started',
+      data: { responsible: '王某', deadline: '2026-12-10T16:00:00.000Z', measures: '清理', plan },
+    },
+  ];
+
+  it('closes only after verification passed, and never verifies a round twice', async () => {
+    await expect(
+      play([
+        ...rectifying,
+        { type: 'evidence_submitted', data: { note: '已清理', photoKeys: [] } },
+        { type: 'hazard_closed', data: { note: '销号' } },
+      ]),
+    ).rejects.toThrow(/pass verification/);
+    await expect(
+      play([
+        ...rectifying,
+        { type: 'evidence_submitted', data: { note: '已清理', photoKeys: [] } },
+        { type: 'verification_passed', data: { note: '通过', onSite: true } },
+        { type: 'verification_failed', data: { reasons: '?', newDeadline: '2027-01-01' } },
+      ]),
+    ).rejects.toThrow(/already passed/);
+  });
+
+  it('extends a deadline only later, and only on a request the department head decides', async () => {
+    await expect(
+      play([
+        ...rectifying,
+        { type: 'deadline_extended', data: { deadline: 'x', reason: 'y', approvedBy: 'h' } },
+      ]),
+    ).rejects.toThrow(/no extension request/);
+    await expect(
+      play([
+        ...rectifying,
+        {
+          type: 'deadline_extension_requested',
+          data: { deadline: '2026-12-01T16:00:00.000Z', reason: '材料未到' },
+        },
+      ]),
+    ).rejects.toThrow(/later/);
+    const state = await play([
+      ...rectifying,
+      {
+        type: 'deadline_extension_requested',
+        data: { deadline: '2026-12-20T16:00:00.000Z', reason: '材料未到' },
+      },
+      {
+        type: 'deadline_extended',
+        data: { deadline: '2026-12-20T16:00:00.000Z', reason: '材料未到', approvedBy: 'head' },
+      },
+    ]);
+    expect(state?.round).toMatchObject({ number: 1, deadline: '2026-12-20T16:00:00.000Z' });
+    expect(state?.pendingExtension).toBeUndefined();
+  });
+
+  it('lists a closed hazard awaiting its look-back apart, until the look-back is done', async () => {
+    const closed: HazardEvent[] = [
+      ...rectifying,
+      { type: 'evidence_submitted', data: { note: '已清理', photoKeys: [] } },
+      { type: 'verification_passed', data: { note: '通过', onSite: true } },
+      { type: 'hazard_closed', data: { note: '销号', lookBackAt: '2027-01-09T01:00:00.000Z' } },
+    ];
+    const waiting = await play(closed);
+    expect(waiting && hazardProjection.indexes?.(waiting).gsi1pk).toBe(
+      'HAZARDS#cq-gecheng#closed_look_back',
+    );
+    await expect(
+      play([...closed, { type: 'look_back_done', data: { note: '保持', holding: true } }]),
+    ).rejects.toThrow(/not due/);
+    const done = await play([
+      ...closed,
+      { type: 'look_back_due', data: { dueAt: '2027-01-09T01:00:00.000Z' } },
+      { type: 'look_back_done', data: { note: '保持', holding: true } },
+    ]);
+    expect(done && hazardProjection.indexes?.(done).gsi1pk).toBe('HAZARDS#cq-gecheng#closed');
+  });
+
+  it('lets a generation take over only from an older one', async () => {
+    const state = await play([
+      reported,
+      { type: 'lifecycle_generation_started', data: { generation: 2 } },
+    ]);
+    expect(state?.generation).toBe(2);
+    await expect(
+      play([
+        reported,
+        { type: 'lifecycle_generation_started', data: { generation: 2 } },
+        { type: 'lifecycle_generation_started', data: { generation: 2 } },
+      ]),
+    ).rejects.toThrow(/out of date/);
   });
 
   it('refuses to close a hazard that is still being rectified', async () => {

@@ -42,12 +42,20 @@ export type HazardEvent =
       type: 'rectification_started';
       data: { responsible: string; deadline: string; measures: string; plan?: RectificationPlan };
     }
+  | { type: 'deadline_extension_requested'; data: { deadline: string; reason: string } }
   | { type: 'deadline_extended'; data: { deadline: string; reason: string; approvedBy: string } }
+  | { type: 'deadline_extension_refused'; data: { reason: string } }
   | { type: 'evidence_submitted'; data: { note: string; photoKeys: string[] } }
-  | { type: 'verification_passed'; data: { note: string } }
+  | { type: 'verification_passed'; data: { note: string; onSite: boolean } }
   | { type: 'verification_failed'; data: { reasons: string; newDeadline: string } }
-  | { type: 'hazard_closed'; data: { note: string } }
+  | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string } }
   | { type: 'hazard_reopened'; data: { reason: string; newDeadline: string } }
+  | { type: 'look_back_due'; data: { dueAt: string } }
+  /** The enterprise's principal and controller were told of a major hazard. */
+  | { type: 'enterprise_told'; data: { recipients: string[] } }
+  | { type: 'look_back_done'; data: { note: string; holding: boolean } }
+  /** A lifecycle execution takes the hazard over: older generations can change nothing. */
+  | { type: 'lifecycle_generation_started'; data: { generation: number } }
   | {
       type: 'escalation_step_recorded';
       data: { step: EscalationStep; round: number; dueAt: string; late: boolean };
@@ -62,6 +70,15 @@ export interface HazardState extends HazardFacts {
   plan?: RectificationPlan;
   /** The current round: its number, deadline and start (null before rectification). */
   round: { number: number; deadline: string; startedAt: string } | null;
+  /** An extension the officer asked for, awaiting the department head. */
+  pendingExtension?: { deadline: string; reason: string; requestedBy: string };
+  /** Set when the current round's evidence passed verification: closing needs it. */
+  verifiedAt?: string;
+  /** A look-back re-inspection (回头看) of a closed hazard, when it was sampled for one. */
+  lookBack?: { dueAt: string; status: 'scheduled' | 'due' | 'done' };
+  enterpriseTold?: boolean;
+  /** The lifecycle execution's generation that owns the hazard now. */
+  generation: number;
   escalations: {
     key: string;
     step: EscalationStep;
@@ -99,7 +116,9 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
   const allowed: Record<HazardEvent['type'], HazardStatus[]> = {
     hazard_reported: [],
     rectification_started: ['reported'],
+    deadline_extension_requested: ['rectifying'],
     deadline_extended: ['rectifying'],
+    deadline_extension_refused: ['rectifying'],
     evidence_submitted: ['rectifying', 'verifying'],
     verification_passed: ['verifying'],
     verification_failed: ['verifying'],
@@ -107,6 +126,10 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     hazard_reopened: ['closed'],
     escalation_step_recorded: ['rectifying', 'verifying'],
     escalation_step_delivered: ['rectifying', 'verifying', 'closed'],
+    look_back_due: ['closed'],
+    look_back_done: ['closed'],
+    lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
+    enterprise_told: ['reported', 'rectifying', 'verifying', 'closed'],
   };
   if (!allowed[event.type].includes(state.status)) {
     throw violation(
@@ -114,11 +137,56 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
       `Not allowed while the hazard is ${state.status}.`,
     );
   }
-  if (event.type === 'rectification_started' && state.grade === 'major' && !event.data.plan) {
-    throw violation(
-      '重大事故隐患须先提交治理方案（六项内容）。',
-      'A major hazard needs its six-part rectification plan first.',
-    );
+  const refusal = stateRefusal(state, event);
+  if (refusal) throw refusal;
+}
+
+/** The rules that depend on more than the status. */
+function stateRefusal(state: HazardState, event: HazardEvent): LifecycleViolation | null {
+  switch (event.type) {
+    case 'rectification_started':
+      return state.grade === 'major' && !event.data.plan
+        ? violation(
+            '重大事故隐患须先提交治理方案（六项内容）。',
+            'A major hazard needs its six-part rectification plan first.',
+          )
+        : null;
+    case 'deadline_extension_requested':
+      if (state.round && event.data.deadline <= state.round.deadline) {
+        return violation(
+          '延期后的期限须晚于现期限。',
+          'An extension must move the deadline later.',
+        );
+      }
+      return null;
+    case 'deadline_extended':
+    case 'deadline_extension_refused':
+      return state.pendingExtension
+        ? null
+        : violation('没有待审批的延期申请。', 'There is no extension request to decide.');
+    case 'verification_passed':
+    case 'verification_failed':
+      return state.verifiedAt
+        ? violation('本轮整改已核查通过。', 'This round already passed verification.')
+        : null;
+    case 'hazard_closed':
+      return state.verifiedAt
+        ? null
+        : violation('须先核查通过才能销号。', 'The fix must pass verification before closing.');
+    case 'look_back_due':
+      return state.lookBack?.status === 'scheduled'
+        ? null
+        : violation('没有待进行的回头看。', 'No look-back is scheduled.');
+    case 'look_back_done':
+      return state.lookBack?.status === 'due'
+        ? null
+        : violation('回头看尚未到期。', 'The look-back is not due.');
+    case 'lifecycle_generation_started':
+      return event.data.generation > state.generation
+        ? null
+        : violation('工作流代次已过期。', 'That workflow generation is out of date.');
+    default:
+      return null;
   }
 }
 
@@ -134,6 +202,27 @@ export function currentRound(state: HazardState): Round | null {
 
 export const hazardStream = (hazardId: string) => `HAZARD#${hazardId}`;
 
+/**
+ * The status a hazard is listed under. A closed hazard awaiting its look-back has a
+ * partition of its own, so that the lifecycle finds it after a restart without reading
+ * every closed hazard.
+ */
+export type LedgerStatus = HazardStatus | 'closed_look_back';
+export const ledgerStatus = (state: HazardState): LedgerStatus =>
+  state.status === 'closed' && state.lookBack && state.lookBack.status !== 'done'
+    ? 'closed_look_back'
+    : state.status;
+
+/** A failed verification or a reopening: a new round with a new deadline and ladder. */
+function newRound(state: HazardState, deadline: string, at: string): HazardState {
+  const { verifiedAt: _verified, pendingExtension: _pending, ...rest } = state;
+  return {
+    ...rest,
+    status: 'rectifying',
+    round: { number: (state.round?.number ?? 0) + 1, deadline, startedAt: at },
+  };
+}
+
 export const hazardProjection: Projection<HazardState> = {
   apply(state, recorded: RecordedEvent) {
     const event = recorded as unknown as HazardEvent & { at: string; actor: Actor };
@@ -143,6 +232,7 @@ export const hazardProjection: Projection<HazardState> = {
         status: 'reported',
         reportedAt: recorded.at,
         round: null,
+        generation: 0,
         escalations: [],
       };
     }
@@ -157,38 +247,56 @@ export const hazardProjection: Projection<HazardState> = {
           ...(event.data.plan ? { plan: event.data.plan } : {}),
           round: { number: 1, deadline: event.data.deadline, startedAt: recorded.at },
         };
-      case 'deadline_extended':
-        return state.round
-          ? { ...state, round: { ...state.round, deadline: event.data.deadline } }
-          : state;
+      case 'deadline_extension_requested':
+        return {
+          ...state,
+          pendingExtension: {
+            deadline: event.data.deadline,
+            reason: event.data.reason,
+            requestedBy: recorded.actor.id,
+          },
+        };
+      case 'deadline_extended': {
+        const { pendingExtension: _decided, ...rest } = state;
+        return rest.round
+          ? { ...rest, round: { ...rest.round, deadline: event.data.deadline } }
+          : rest;
+      }
+      case 'deadline_extension_refused': {
+        const { pendingExtension: _decided, ...rest } = state;
+        return rest;
+      }
       case 'evidence_submitted':
         return { ...state, status: 'verifying' };
       case 'verification_passed':
-        return state;
+        return { ...state, verifiedAt: recorded.at };
       case 'verification_failed':
+        return newRound(state, event.data.newDeadline, recorded.at);
+      case 'hazard_closed':
         return {
           ...state,
-          status: 'rectifying',
-          round: {
-            number: (state.round?.number ?? 0) + 1,
-            deadline: event.data.newDeadline,
-            startedAt: recorded.at,
-          },
+          status: 'closed',
+          closedAt: recorded.at,
+          ...(event.data.lookBackAt
+            ? { lookBack: { dueAt: event.data.lookBackAt, status: 'scheduled' as const } }
+            : {}),
         };
-      case 'hazard_closed':
-        return { ...state, status: 'closed', closedAt: recorded.at };
       case 'hazard_reopened': {
-        const { closedAt: _closed, ...open } = state;
-        return {
-          ...open,
-          status: 'rectifying',
-          round: {
-            number: (state.round?.number ?? 0) + 1,
-            deadline: event.data.newDeadline,
-            startedAt: recorded.at,
-          },
-        };
+        const { closedAt: _closed, lookBack: _lookBack, ...open } = state;
+        return newRound(open, event.data.newDeadline, recorded.at);
       }
+      case 'look_back_due':
+        return state.lookBack
+          ? { ...state, lookBack: { ...state.lookBack, status: 'due' } }
+          : state;
+      case 'look_back_done':
+        return state.lookBack
+          ? { ...state, lookBack: { ...state.lookBack, status: 'done' } }
+          : state;
+      case 'lifecycle_generation_started':
+        return { ...state, generation: event.data.generation };
+      case 'enterprise_told':
+        return { ...state, enterpriseTold: true };
       case 'escalation_step_recorded':
         return {
           ...state,
@@ -217,7 +325,7 @@ export const hazardProjection: Projection<HazardState> = {
   },
   indexes: (state) => ({
     // The ledger: a jurisdiction's hazards by status and grade, newest first.
-    gsi1pk: `HAZARDS#${state.jurisdiction}#${state.status}`,
+    gsi1pk: `HAZARDS#${state.jurisdiction}#${ledgerStatus(state)}`,
     gsi1sk: `${state.grade}#${state.reportedAt}#${state.hazardId}`,
     // The enterprise file (一企一档).
     gsi2pk: `ENTERPRISE#${state.enterprise}`,

@@ -1,30 +1,67 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
+import { cstDate } from '../calendar/calendar.ts';
+import type { NewEvent } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
+import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
 import { type DueStep, type EscalationPolicy, planEscalation } from './escalation.ts';
-import { currentRound, type HazardState, hazardProjection, hazardStream } from './hazard.ts';
+import {
+  currentRound,
+  type HazardEvent,
+  type HazardState,
+  hazardProjection,
+  hazardStream,
+} from './hazard.ts';
+import type { LookBackPolicy } from './look-back.ts';
 
 /**
  * The work of the lifecycle workflow's tasks, free of Step Functions: plan a turn from
  * the record and the clock; record due escalation steps once and deliver them at least
  * once. The Lambda handlers (AWS) and the local conductor call these.
+ *
+ * Generations: each execution carries a generation number and claims it on the hazard's
+ * log before acting. Every write is conditional on the log's version, so once a newer
+ * generation has claimed the hazard, an older execution's write conflicts, it reloads,
+ * sees the newer generation, and stops: two executions of one hazard never both act.
  */
 export interface LifecycleDependencies {
   events: EventStore;
   notifier: Notifier;
   clock: Clock;
   policy: EscalationPolicy;
+  lookBack: LookBackPolicy;
   calendar: HolidayCalendar;
 }
 
 /** Below Node's 24.8-day timer overflow (the local runner) and AWS's limits. */
 export const maxWaitSeconds = 2_000_000;
 
-export type TurnPlan = { action: 'escalate' | 'wait' | 'done'; timeoutSeconds: number };
+/**
+ * When an execution hands over to the next generation: well before Standard workflows'
+ * one-year limit, and before 25,000 history events (a turn costs about 15).
+ */
+export const renewal = { afterTurns: 1_000, afterDays: 300 };
 
-function planOf(deps: LifecycleDependencies, snapshot: Snapshot<HazardState>) {
-  const state = snapshot.state;
+export interface TurnInput {
+  hazardId: string;
+  generation: number;
+  /** Turns this execution has taken (the workflow counts them). */
+  turn?: number;
+  /** When this execution started ($$.Execution.StartTime). */
+  startedAt?: string;
+}
+
+export type TurnPlan = {
+  action: 'escalate' | 'wait' | 'done' | 'renew';
+  timeoutSeconds: number;
+  turn: number;
+};
+
+const systemActor = { kind: 'system' as const, id: 'lifecycle' };
+const dayMs = 24 * 3600 * 1000;
+
+function escalationPlan(deps: LifecycleDependencies, state: HazardState) {
   const round = currentRound(state);
   if (!round) return { due: [] as DueStep[], nextAt: null };
   return planEscalation({
@@ -38,94 +75,271 @@ function planOf(deps: LifecycleDependencies, snapshot: Snapshot<HazardState>) {
   });
 }
 
-export async function planTurn(deps: LifecycleDependencies, hazardId: string): Promise<TurnPlan> {
-  const snapshot = await deps.events.load(hazardStream(hazardId), hazardProjection);
-  if (!snapshot) return { action: 'done', timeoutSeconds: 1 };
-  const undelivered = snapshot.state.escalations.some((entry) => !entry.delivered);
-  const plan = planOf(deps, snapshot);
-  if (plan.due.length || undelivered) return { action: 'escalate', timeoutSeconds: 1 };
-  if (snapshot.state.status === 'closed') return { action: 'done', timeoutSeconds: 1 };
-  const seconds = plan.nextAt
-    ? Math.ceil((plan.nextAt.getTime() - deps.clock.now().getTime()) / 1000)
+/**
+ * Appends a system event, reloading and deciding again when someone else wrote first.
+ * Returns null when the hazard now belongs to a newer generation (this one must stop).
+ */
+async function appendAsGeneration(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+  decide: (state: HazardState) => (HazardEvent & { idempotencyKey: string }) | null,
+): Promise<Snapshot<HazardState> | null> {
+  let current: Snapshot<HazardState> | null = snapshot;
+  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
+    if (current.state.generation !== generation) return null;
+    const event = decide(current.state);
+    if (!event) return current;
+    const result: AppendResult<HazardState> = await deps.events.append(
+      current.stream,
+      current,
+      { ...(event as NewEvent), at: deps.clock.now().toISOString(), actor: systemActor },
+      hazardProjection,
+    );
+    if (result.kind !== 'conflict') return result.snapshot;
+    current = result.current;
+  }
+  throw new Error(`The hazard's log kept changing: ${snapshot.stream}`);
+}
+
+/**
+ * Claims the hazard for `generation`: null when a newer generation holds it already.
+ * Claiming again (a retried task) finds its own claim on the log and goes on.
+ */
+async function claim(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+): Promise<Snapshot<HazardState> | null> {
+  let current: Snapshot<HazardState> | null = snapshot;
+  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
+    if (current.state.generation > generation) return null;
+    if (current.state.generation === generation) return current;
+    const result: AppendResult<HazardState> = await deps.events.append(
+      current.stream,
+      current,
+      {
+        type: 'lifecycle_generation_started',
+        data: { generation },
+        at: deps.clock.now().toISOString(),
+        actor: systemActor,
+        idempotencyKey: `generation#${generation}`,
+      },
+      hazardProjection,
+    );
+    current = result.kind === 'conflict' ? result.current : result.snapshot;
+  }
+  return current?.state.generation === generation ? current : null;
+}
+
+/** The generation the next execution of a hazard must carry (its log says who holds it). */
+export async function nextGeneration(events: EventStore, hazardId: string): Promise<number> {
+  const snapshot = await events.load(hazardStream(hazardId), hazardProjection);
+  return (snapshot?.state.generation ?? 0) + 1;
+}
+
+const waitUntil = (deps: LifecycleDependencies, at: Date | null) => {
+  const seconds = at
+    ? Math.ceil((at.getTime() - deps.clock.now().getTime()) / 1000)
     : maxWaitSeconds;
-  return { action: 'wait', timeoutSeconds: Math.min(maxWaitSeconds, Math.max(1, seconds)) };
+  return Math.min(maxWaitSeconds, Math.max(1, seconds));
+};
+
+export async function planTurn(deps: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
+  const turn = (input.turn ?? 0) + 1;
+  const done = { action: 'done', timeoutSeconds: 1, turn } as const;
+  const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
+  if (!loaded) return done;
+  const snapshot = await claim(deps, loaded, input.generation);
+  if (!snapshot) return done;
+  const state = snapshot.state;
+  const now = deps.clock.now();
+  const age = input.startedAt ? now.getTime() - Date.parse(input.startedAt) : 0;
+  if (turn > renewal.afterTurns || age > renewal.afterDays * dayMs) {
+    return { action: 'renew', timeoutSeconds: 1, turn };
+  }
+  const undelivered = state.escalations.some((entry) => !entry.delivered);
+  const escalation = escalationPlan(deps, state);
+  const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
+  const untold = state.grade === 'major' && !state.enterpriseTold;
+  if (
+    escalation.due.length ||
+    undelivered ||
+    untold ||
+    (lookBackDue && new Date(lookBackDue) <= now)
+  ) {
+    return { action: 'escalate', timeoutSeconds: 1, turn };
+  }
+  if (state.status === 'closed') {
+    return lookBackDue
+      ? { action: 'wait', timeoutSeconds: waitUntil(deps, new Date(lookBackDue)), turn }
+      : done;
+  }
+  return { action: 'wait', timeoutSeconds: waitUntil(deps, escalation.nextAt), turn };
 }
 
 /**
  * Records every due step on the log exactly once (the step key is the idempotency key),
- * in ladder order, then delivers each recorded, undelivered step's messages, each
- * carrying the step key, and marks it delivered. A crash between the two delivers again:
- * at least once.
+ * in ladder order, and a due look-back; then delivers each recorded, undelivered step's
+ * messages, each carrying the step key, and marks it delivered. A crash between the two
+ * delivers again: at least once. A stale generation records and sends nothing.
  */
 export async function recordDueSteps(
   deps: LifecycleDependencies,
-  hazardId: string,
+  input: { hazardId: string; generation: number },
 ): Promise<{ recorded: number; delivered: number }> {
-  const stream = hazardStream(hazardId);
-  let snapshot = await deps.events.load(stream, hazardProjection);
+  const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
+  let snapshot: Snapshot<HazardState> | null = loaded;
   let recorded = 0;
-  for (let attempt = 0; snapshot && attempt < 20; attempt += 1) {
-    const [step] = planOf(deps, snapshot).due;
-    if (!step) break;
-    const result: AppendResult<HazardState> = await deps.events.append(
-      stream,
-      snapshot,
-      {
+  for (let step = 0; snapshot && step < deps.policy.ladder.length; step += 1) {
+    const before: number = snapshot.version;
+    snapshot = await appendAsGeneration(deps, snapshot, input.generation, (state) => {
+      const [due] = escalationPlan(deps, state).due;
+      if (!due) return null;
+      return {
         type: 'escalation_step_recorded',
-        at: deps.clock.now().toISOString(),
-        actor: { kind: 'system', id: 'lifecycle' },
         data: {
-          step: step.step,
-          round: Number(step.key.split('#')[1]),
-          dueAt: step.dueAt.toISOString(),
-          late: step.late,
+          step: due.step,
+          round: Number(due.key.split('#')[1]),
+          dueAt: due.dueAt.toISOString(),
+          late: due.late,
         },
-        idempotencyKey: step.key,
-      },
-      hazardProjection,
-    );
-    if (result.kind === 'appended') recorded += 1;
-    snapshot = result.kind === 'conflict' ? result.current : result.snapshot;
+        idempotencyKey: due.key,
+      };
+    });
+    if (!snapshot || snapshot.version === before) break;
+    recorded += 1;
   }
+  if (snapshot) snapshot = await tellEnterprise(deps, snapshot, input.generation);
+  if (snapshot) snapshot = await recordLookBackDue(deps, snapshot, input.generation);
   let delivered = 0;
   for (const entry of snapshot?.state.escalations.filter((candidate) => !candidate.delivered) ??
     []) {
-    const rung = deps.policy.ladder.find((candidate) => candidate.step === entry.step);
-    if (!rung || !snapshot) continue;
-    for (const recipient of rung.recipients) {
-      await deps.notifier.send({
-        key: `${entry.key}#${recipient}`,
-        channel: recipient === 'public_page' ? 'webhook' : 'sms',
-        to: `${recipient}@${snapshot.state.jurisdiction}`,
-        subject: {
-          zh: `${rung.name.zh}：${snapshot.state.place}${entry.late ? '（补发）' : ''}`,
-          en: `${rung.name.en}: ${snapshot.state.place}${entry.late ? ' (late)' : ''}`,
-        },
-        body: {
-          zh: `隐患“${snapshot.state.description}”整改期限为 ${snapshot.state.round?.deadline}，请按要求处理。`,
-          en: `Hazard "${snapshot.state.description}" is due for rectification by ${snapshot.state.round?.deadline}.`,
-        },
-      });
-    }
-    for (let attempt = 0; attempt < 5 && snapshot; attempt += 1) {
-      const result: AppendResult<HazardState> = await deps.events.append(
-        stream,
-        snapshot,
-        {
-          type: 'escalation_step_delivered',
-          at: deps.clock.now().toISOString(),
-          actor: { kind: 'system', id: 'lifecycle' },
-          data: { key: entry.key },
-          idempotencyKey: `${entry.key}#delivered`,
-        },
-        hazardProjection,
-      );
-      snapshot = result.kind === 'conflict' ? result.current : result.snapshot;
-      if (result.kind !== 'conflict') {
-        delivered += result.kind === 'appended' ? 1 : 0;
-        break;
-      }
-    }
+    if (!snapshot) break;
+    await deliver(deps, snapshot.state, entry);
+    const before: number = snapshot.version;
+    snapshot = await appendAsGeneration(deps, snapshot, input.generation, (state) =>
+      state.escalations.find((candidate) => candidate.key === entry.key)?.delivered
+        ? null
+        : {
+            type: 'escalation_step_delivered',
+            data: { key: entry.key },
+            idempotencyKey: `${entry.key}#delivered`,
+          },
+    );
+    if (snapshot && snapshot.version !== before) delivered += 1;
   }
   return { recorded, delivered };
 }
+
+/**
+ * Tells people, then records that they were told. A crash in between tells again, with
+ * the same keys (at least once); a stale generation tells nobody.
+ */
+async function tellThenRecord(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+  told: {
+    key: string;
+    recipients: readonly string[];
+    subject: Bilingual;
+    body: Bilingual;
+    event: HazardEvent;
+  },
+): Promise<Snapshot<HazardState> | null> {
+  if (snapshot.state.generation !== generation) return null;
+  for (const recipient of told.recipients) {
+    await deps.notifier.send({
+      key: `${told.key}#${recipient}`,
+      channel: 'sms',
+      to: addressOf(recipient, snapshot.state),
+      subject: told.subject,
+      body: told.body,
+    });
+  }
+  // The key makes the record once only, however often this runs.
+  return appendAsGeneration(deps, snapshot, generation, () => ({
+    ...told.event,
+    idempotencyKey: told.key,
+  }));
+}
+
+/** RULES.md: the enterprise's principal and controller are told of a major hazard at once. */
+function tellEnterprise(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+): Promise<Snapshot<HazardState> | null> {
+  const state = snapshot.state;
+  if (state.grade !== 'major' || state.enterpriseTold) return Promise.resolve(snapshot);
+  const recipients = ['enterprise_principal', 'enterprise_controller'];
+  return tellThenRecord(deps, snapshot, generation, {
+    key: `${state.hazardId}#major_hazard_recorded`,
+    recipients,
+    subject: {
+      zh: `重大事故隐患告知：${state.place}`,
+      en: `Major accident hazard on record: ${state.place}`,
+    },
+    body: {
+      zh: `贵单位“${state.description}”已被认定为重大事故隐患（${state.standard?.ref ?? ''} ${state.standard?.clause ?? ''}），请主要负责人、实际控制人组织制定治理方案并整改。`,
+      en: `"${state.description}" at your enterprise is on record as a major accident hazard (${state.standard?.ref ?? ''} ${state.standard?.clause ?? ''}). The principal and the actual controller must see to a rectification plan and the fix.`,
+    },
+    event: { type: 'enterprise_told', data: { recipients } },
+  });
+}
+
+function recordLookBackDue(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+): Promise<Snapshot<HazardState> | null> {
+  const { lookBack, hazardId, round, place, description } = snapshot.state;
+  if (lookBack?.status !== 'scheduled' || new Date(lookBack.dueAt) > deps.clock.now()) {
+    return Promise.resolve(snapshot);
+  }
+  return tellThenRecord(deps, snapshot, generation, {
+    key: `${hazardId}#${round?.number ?? 0}#look_back`,
+    recipients: ['assigned_officer'],
+    subject: { zh: `回头看到期：${place}`, en: `Look-back due: ${place}` },
+    body: {
+      zh: `已销号隐患“${description}”抽中回头看，请复查整改是否保持。`,
+      en: `The closed hazard "${description}" was sampled for a look-back: check that the fix holds.`,
+    },
+    event: { type: 'look_back_due', data: { dueAt: lookBack.dueAt } },
+  });
+}
+
+/** Enterprise people are reached through the enterprise; officials through the jurisdiction. */
+const addressOf = (recipient: string, state: HazardState) =>
+  recipient.startsWith('enterprise_')
+    ? `${recipient}@${state.enterprise}`
+    : `${recipient}@${state.jurisdiction}`;
+
+async function deliver(
+  deps: LifecycleDependencies,
+  state: HazardState,
+  entry: HazardState['escalations'][number],
+): Promise<void> {
+  const rung = deps.policy.ladder.find((candidate) => candidate.step === entry.step);
+  if (!rung) return;
+  for (const recipient of rung.recipients) {
+    await deps.notifier.send({
+      key: `${entry.key}#${recipient}`,
+      channel: recipient === 'public_page' ? 'webhook' : 'sms',
+      to: addressOf(recipient, state),
+      subject: {
+        zh: `${rung.name.zh}：${state.place}${entry.late ? '（补发）' : ''}`,
+        en: `${rung.name.en}: ${state.place}${entry.late ? ' (late)' : ''}`,
+      },
+      body: {
+        zh: `隐患“${state.description}”整改期限为 ${deadlineDate(state)}，请按要求处理。`,
+        en: `Hazard "${state.description}" is due for rectification by ${deadlineDate(state)}.`,
+      },
+    });
+  }
+}
+
+/** The deadline as people say it: the CST date whose 24:00 it is. */
+const deadlineDate = (state: HazardState) =>
+  state.round ? cstDate(new Date(Date.parse(state.round.deadline) - 1)) : '';

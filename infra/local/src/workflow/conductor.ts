@@ -1,18 +1,21 @@
-import type { TurnPlan } from '@qingling/shared/hazards/lifecycle.ts';
+import type { TurnInput, TurnPlan } from '@qingling/shared/hazards/lifecycle.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
+import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 
 /**
  * The embedded cloud's Step Functions: runs the same ASL file with aws-local-stepfunctions.
  * The callback task (the workflow's only timer) is served by a local registry instead of
- * `.waitForTaskToken`: a wait ends when a decision is signalled for its hazard, when the
- * injected clock passes its due time (`tick`), or when the runner's own timeout fires.
- * Nothing is kept in memory that the record does not hold: after a restart, `start` on
- * each open hazard plans again from its log.
+ * `.waitForTaskToken`: a wait ends when a decision wakes its hazard, when the injected
+ * clock passes its due time (`tick`), or when the runner's own timeout fires. Nothing is
+ * kept in memory that the record does not hold: after a restart, each open hazard starts
+ * its next generation, which plans again from its log.
  */
 export interface LifecycleTasks {
-  plan(hazardId: string): Promise<TurnPlan>;
-  escalate(hazardId: string): Promise<unknown>;
+  plan(input: TurnInput): Promise<TurnPlan>;
+  escalate(input: { hazardId: string; generation: number }): Promise<{ recorded: number }>;
+  /** The generation the hazard's next execution must carry. */
+  nextGeneration(hazardId: string): Promise<number>;
 }
 
 interface Waiting {
@@ -20,13 +23,21 @@ interface Waiting {
   wake: () => void;
 }
 
-export class LocalWorkflowConductor {
+interface TaskPayload {
+  hazardId: string;
+  generation: number;
+  turn?: number;
+  startedAt?: string;
+  timeoutSeconds: number;
+}
+
+export class LocalWorkflowConductor implements HazardWorkflow {
   private readonly machine: StateMachine;
   private readonly clock: Clock;
   private readonly tasks: LifecycleTasks;
-  private readonly executions = new Map<string, { abort: () => void; result: Promise<unknown> }>();
+  private readonly executions = new Map<string, { abort?: () => void; result: Promise<unknown> }>();
   private readonly waiting = new Map<string, Waiting>();
-  /** Hazards whose workflow is between waits: planning or recording. */
+  /** Hazards whose workflow is between waits: starting, planning or recording. */
   private readonly active = new Set<string>();
   private idleListeners: (() => void)[] = [];
 
@@ -38,48 +49,63 @@ export class LocalWorkflowConductor {
     this.tasks = options.tasks;
   }
 
-  /** Starts the hazard's execution unless one is live: one live execution per hazard. */
+  /** Starts the hazard's next generation unless one is live: one live execution per hazard. */
   start(hazardId: string): void {
     if (this.executions.has(hazardId)) return;
     this.enter(hazardId);
-    const execution = this.machine.run(
-      { hazardId, generation: 1 },
-      {
-        noThrowOnAbort: true,
-        // The local runner has no task tokens: the registry below is keyed by hazard.
-        context: { Task: { Token: `local:${hazardId}` } },
-        overrides: {
-          taskResourceLocalHandlers: {
-            Plan: async (input) => {
-              this.enter(payloadOf(input).hazardId);
-              return { Payload: await this.tasks.plan(payloadOf(input).hazardId) };
+    const entry: { abort?: () => void; result: Promise<unknown> } = { result: Promise.resolve() };
+    this.executions.set(hazardId, entry);
+    let renewing = false;
+    entry.result = this.tasks
+      .nextGeneration(hazardId)
+      .then((generation) => {
+        const execution = this.machine.run(
+          { hazardId, generation },
+          {
+            noThrowOnAbort: true,
+            // The local runner has no task tokens: the registry below is keyed by hazard.
+            context: {
+              Execution: { StartTime: this.clock.now().toISOString() },
+              Task: { Token: `local:${hazardId}` },
             },
-            RecordDueSteps: async (input) => {
-              this.enter(payloadOf(input).hazardId);
-              await this.tasks.escalate(payloadOf(input).hazardId);
-              return { Payload: { recorded: true } };
+            overrides: {
+              taskResourceLocalHandlers: {
+                Plan: async (input) => {
+                  this.enter(hazardId);
+                  return { Payload: await this.tasks.plan(payloadOf(input)) };
+                },
+                RecordDueSteps: async (input) => {
+                  this.enter(hazardId);
+                  return { Payload: await this.tasks.escalate(payloadOf(input)) };
+                },
+                WaitForDecisionOrTimer: (input) => this.wait(payloadOf(input)),
+                ContinueAsNewGeneration: async () => {
+                  renewing = true;
+                  return {};
+                },
+              },
             },
-            WaitForDecisionOrTimer: (input) => this.wait(payloadOf(input)),
-            ContinueAsNewGeneration: async () => ({}),
           },
-        },
-      },
-    );
-    const result = execution.result
+        );
+        entry.abort = execution.abort;
+        return execution.result;
+      })
       .catch((error: unknown) => {
         console.error(`lifecycle of ${hazardId} failed:`, error);
       })
       .finally(() => {
         this.executions.delete(hazardId);
         this.waiting.delete(hazardId);
+        // The next generation takes over from the record, as on AWS.
+        if (renewing) this.start(hazardId);
         this.leave(hazardId);
       });
-    this.executions.set(hazardId, { abort: execution.abort, result });
   }
 
   /** A decision was written to the hazard's record: its workflow plans again now. */
-  signal(hazardId: string): void {
-    this.waiting.get(hazardId)?.wake();
+  async wake(hazardId: string): Promise<void> {
+    if (this.executions.has(hazardId)) this.waiting.get(hazardId)?.wake();
+    else this.start(hazardId);
   }
 
   /** The clock moved: every wait whose time has come ends, and its workflow plans again. */
@@ -99,11 +125,11 @@ export class LocalWorkflowConductor {
   }
 
   async stop(): Promise<void> {
-    for (const execution of this.executions.values()) execution.abort();
+    for (const execution of this.executions.values()) execution.abort?.();
     await Promise.all([...this.executions.values()].map((execution) => execution.result));
   }
 
-  private wait(payload: { hazardId: string; timeoutSeconds: number }): Promise<{ woken: boolean }> {
+  private wait(payload: TaskPayload): Promise<{ woken: boolean }> {
     const dueAt = this.clock.now().getTime() + payload.timeoutSeconds * 1000;
     return new Promise((resolve) => {
       const wake = () => {
@@ -132,6 +158,6 @@ export class LocalWorkflowConductor {
   }
 }
 
-function payloadOf(input: unknown): { hazardId: string; timeoutSeconds: number } {
-  return (input as { Payload: { hazardId: string; timeoutSeconds: number } }).Payload;
+function payloadOf(input: unknown): TaskPayload {
+  return (input as { Payload: TaskPayload }).Payload;
 }

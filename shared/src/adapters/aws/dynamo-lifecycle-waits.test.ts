@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ describe('DynamoLifecycleWaits', () => {
       taskToken: 'token-abc',
       timeoutSeconds: 3600,
     });
-    expect(result).toEqual({ until: '2025-03-01T01:00:00.000Z' });
+    expect(result).toEqual({ until: '2025-03-01T01:00:00.000Z', stale: false });
     const input = documents.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input).toEqual({
       TableName: 'records',
@@ -33,8 +34,22 @@ describe('DynamoLifecycleWaits', () => {
         generation: 2,
         until: '2025-03-01T01:00:00.000Z',
       },
+      ConditionExpression: 'attribute_not_exists(generation) OR generation <= :generation',
+      ExpressionAttributeValues: { ':generation': 2 },
     });
-    expect(input?.ConditionExpression).toBeUndefined();
+  });
+
+  it('keeps the wait of a newer generation: a stale execution is told it is stale', async () => {
+    documents
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }));
+    const result = await waits.register({
+      hazardId: 'H1',
+      generation: 1,
+      taskToken: 'old-token',
+      timeoutSeconds: 60,
+    });
+    expect(result.stale).toBe(true);
   });
 
   it('refuses a wait without token or generation, without writing', async () => {

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { hazardStream } from '../../hazards/hazard.ts';
 
 /** A lifecycle execution waiting for a person's decision or its timer. */
@@ -31,23 +32,39 @@ export class DynamoLifecycleWaits {
     this.now = now;
   }
 
-  async register(wait: LifecycleWait): Promise<{ until: string }> {
+  async register(wait: LifecycleWait): Promise<{ until: string; stale: boolean }> {
     if (!wait.taskToken) throw new Error('A wait needs its task token');
     if (!Number.isInteger(wait.generation) || wait.generation < 1) {
       throw new Error('A wait needs a generation (an integer from 1)');
     }
     const until = new Date(this.now().getTime() + wait.timeoutSeconds * 1000).toISOString();
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...waitKey(wait.hazardId),
-          taskToken: wait.taskToken,
-          generation: wait.generation,
-          until,
-        },
-      }),
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...waitKey(wait.hazardId),
+            taskToken: wait.taskToken,
+            generation: wait.generation,
+            until,
+          },
+          ConditionExpression: 'attribute_not_exists(generation) OR generation <= :generation',
+          ExpressionAttributeValues: { ':generation': wait.generation },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { until, stale: true };
+      throw error;
+    }
+    return { until, stale: false };
+  }
+
+  /** The hazard's current wait, if its lifecycle ever waited (read strongly: a race). */
+  async find(hazardId: string): Promise<{ taskToken: string; generation: number } | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: waitKey(hazardId), ConsistentRead: true }),
     );
-    return { until };
+    if (!Item || typeof Item.taskToken !== 'string') return null;
+    return { taskToken: Item.taskToken, generation: Number(Item.generation) };
   }
 }

@@ -1,17 +1,18 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { HazardStatus } from '../../hazards/hazard.ts';
+import type { LedgerStatus } from '../../hazards/hazard.ts';
 
-const openStatuses: HazardStatus[] = ['reported', 'rectifying', 'verifying'];
+/** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
+const liveStatuses: LedgerStatus[] = ['reported', 'rectifying', 'verifying', 'closed_look_back'];
 
-/** The ledger's index (gsi1: HAZARDS#<jurisdiction>#<status>): every open hazard's id. */
-export async function openHazardIds(
+/** The ledger's index (gsi1: HAZARDS#<jurisdiction>#<status>): every live hazard's id. */
+export async function liveHazardIds(
   documents: DynamoDBDocumentClient,
   tableName: string,
   jurisdictions: readonly string[],
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const jurisdiction of jurisdictions) {
-    for (const status of openStatuses) {
+    for (const status of liveStatuses) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documents.send(

@@ -1,0 +1,78 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../event-log/event-store.ts';
+import { StepFunctionsHazardWorkflow } from './step-functions-workflow.ts';
+
+const sfn = mockClient(SFNClient);
+const stateMachineArn = 'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:Qingling-hazard';
+/** The hazard's log says generation 3 holds it. */
+const events = { load: async () => ({ state: { generation: 3 } }) } as unknown as EventStore;
+
+function workflow(wait: { taskToken: string; generation: number } | null) {
+  return new StepFunctionsHazardWorkflow({
+    stateMachineArn,
+    waits: { find: async () => wait },
+    events,
+    client: new SFNClient({}),
+  });
+}
+
+beforeEach(() => sfn.reset());
+
+describe('StepFunctionsHazardWorkflow', () => {
+  it('sends task success to the waiting execution, and starts nothing', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await workflow({ taskToken: 'token-1', generation: 3 }).wake('H1');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.taskToken).toBe('token-1');
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('loses no decision when the token has just timed out: the running execution replans', async () => {
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+    await workflow({ taskToken: 'token-1', generation: 3 }).wake('H1');
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input.executionArn).toBe(
+      'arn:aws-cn:states:cn-north-1:111122223333:execution:Qingling-hazard:H1-3',
+    );
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('starts the next generation when the execution has ended (closed, then reopened)', async () => {
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+    await workflow({ taskToken: 'token-1', generation: 3 }).wake('H1');
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn,
+      name: 'H1-4',
+      input: JSON.stringify({ hazardId: 'H1', generation: 4 }),
+    });
+  });
+
+  it('starts the first execution of a new hazard, and takes a concurrent start as done', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    await expect(workflow(null).wake('H2')).resolves.toBeUndefined();
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe('H2-4');
+  });
+
+  it('fails loudly on any other error', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new Error('AccessDenied'));
+    await expect(workflow({ taskToken: 't', generation: 1 }).wake('H1')).rejects.toThrow(
+      'AccessDenied',
+    );
+  });
+});

@@ -1,0 +1,241 @@
+import { cstDate, deadlineAfter, endOfCstDay, type HolidayCalendar } from '../calendar/calendar.ts';
+import type { Actor, NewEvent } from '../event-log/event-log.ts';
+import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
+import type { EscalationPolicy } from './escalation.ts';
+import {
+  checkTransition,
+  type HazardEvent,
+  type HazardFacts,
+  type HazardState,
+  hazardProjection,
+  hazardStream,
+  LifecycleViolation,
+  type RectificationPlan,
+} from './hazard.ts';
+import { type LookBackPolicy, lookBackAt } from './look-back.ts';
+
+/**
+ * What people do to a hazard, as commands: each becomes one event on the hazard's log
+ * (checked by the lifecycle's rules), and then the workflow is woken. Deadlines are given
+ * as a CST date (ending 24:00) or as a number of working days from today.
+ */
+export type DeadlineInput = { date: string } | { workingDays: number };
+
+export type HazardCommand =
+  | {
+      type: 'start_rectification';
+      responsible: string;
+      measures: string;
+      deadline: DeadlineInput;
+      plan?: RectificationPlan;
+    }
+  | { type: 'request_extension'; deadline: DeadlineInput; reason: string }
+  | { type: 'approve_extension' }
+  | { type: 'refuse_extension'; reason: string }
+  | { type: 'submit_evidence'; note: string; photoKeys: string[] }
+  | { type: 'pass_verification'; note: string; onSite: boolean }
+  | { type: 'fail_verification'; reasons: string; newDeadline: DeadlineInput }
+  | { type: 'close'; note: string }
+  | { type: 'reopen'; reason: string; newDeadline: DeadlineInput }
+  | { type: 'record_look_back'; note: string; holding: boolean };
+
+export type HazardCommandType = HazardCommand['type'];
+
+/** Who may give each command (RULES.md, "Who is who"): the server checks the token's roles. */
+export const commandRoles: Record<HazardCommandType, readonly ('officer' | 'department_head')[]> = {
+  start_rectification: ['officer'],
+  request_extension: ['officer'],
+  approve_extension: ['department_head'],
+  refuse_extension: ['department_head'],
+  submit_evidence: ['officer'],
+  pass_verification: ['officer'],
+  fail_verification: ['officer'],
+  close: ['officer'],
+  reopen: ['officer'],
+  record_look_back: ['officer'],
+};
+
+export interface HazardCommandDependencies {
+  events: EventStore;
+  clock: Clock;
+  calendar: HolidayCalendar;
+  policy: EscalationPolicy;
+  lookBack: LookBackPolicy;
+  workflow: HazardWorkflow;
+}
+
+export function deadlineOf(input: DeadlineInput, now: Date, calendar: HolidayCalendar): string {
+  const deadline =
+    'date' in input
+      ? endOfCstDay(input.date)
+      : deadlineAfter(calendar, now, { days: input.workingDays, unit: 'working' });
+  if (deadline <= now) {
+    throw new LifecycleViolation({
+      zh: `期限（${cstDate(new Date(deadline.getTime() - 1))}）已过，请选择今天或以后的日期。`,
+      en: `That deadline (${cstDate(new Date(deadline.getTime() - 1))}) has passed: choose today or later.`,
+    });
+  }
+  return deadline.toISOString();
+}
+
+/** The event a command stands for, given the hazard as it is now. */
+export function eventFor(
+  state: HazardState,
+  command: HazardCommand,
+  context: { now: Date; actor: Actor } & Pick<
+    HazardCommandDependencies,
+    'calendar' | 'lookBack' | 'policy'
+  >,
+): HazardEvent {
+  const deadline = (input: DeadlineInput) => deadlineOf(input, context.now, context.calendar);
+  switch (command.type) {
+    case 'start_rectification':
+      return {
+        type: 'rectification_started',
+        data: {
+          responsible: command.responsible,
+          measures: command.measures,
+          deadline: deadline(command.deadline),
+          ...(command.plan ? { plan: command.plan } : {}),
+        },
+      };
+    case 'request_extension':
+      return {
+        type: 'deadline_extension_requested',
+        data: { deadline: deadline(command.deadline), reason: command.reason },
+      };
+    case 'approve_extension': {
+      const pending = state.pendingExtension;
+      return {
+        type: 'deadline_extended',
+        data: {
+          deadline: pending?.deadline ?? '',
+          reason: pending?.reason ?? '',
+          approvedBy: context.actor.id,
+        },
+      };
+    }
+    case 'refuse_extension':
+      return { type: 'deadline_extension_refused', data: { reason: command.reason } };
+    case 'submit_evidence':
+      return {
+        type: 'evidence_submitted',
+        data: { note: command.note, photoKeys: command.photoKeys },
+      };
+    case 'pass_verification':
+      return {
+        type: 'verification_passed',
+        data: { note: command.note, onSite: command.onSite },
+      };
+    case 'fail_verification':
+      return {
+        type: 'verification_failed',
+        data: { reasons: command.reasons, newDeadline: deadline(command.newDeadline) },
+      };
+    case 'close': {
+      const at = lookBackAt(
+        state,
+        context.now,
+        context.lookBack,
+        context.calendar,
+        context.policy.officeHours,
+      );
+      return {
+        type: 'hazard_closed',
+        data: { note: command.note, ...(at ? { lookBackAt: at } : {}) },
+      };
+    }
+    case 'reopen':
+      return {
+        type: 'hazard_reopened',
+        data: { reason: command.reason, newDeadline: deadline(command.newDeadline) },
+      };
+    case 'record_look_back':
+      return { type: 'look_back_done', data: { note: command.note, holding: command.holding } };
+  }
+}
+
+export type CommandOutcome =
+  | { kind: 'done'; snapshot: Snapshot<HazardState>; duplicate: boolean }
+  /** Someone else acted first: here is the hazard as it is now; nothing was written. */
+  | { kind: 'conflict'; current: Snapshot<HazardState> }
+  | { kind: 'not_found' };
+
+/**
+ * Gives a command: checks it against the hazard as it is, appends its event, then wakes
+ * the workflow. With `expectedVersion` (an officer acting on what they saw) a change made
+ * meanwhile is a conflict; without it (a system caller) the command is decided again on
+ * the new state. The idempotency key makes a retried request a no-op.
+ */
+export async function giveCommand(
+  deps: HazardCommandDependencies,
+  request: {
+    hazardId: string;
+    command: HazardCommand;
+    actor: Actor;
+    idempotencyKey: string;
+    expectedVersion?: number;
+  },
+): Promise<CommandOutcome> {
+  const stream = hazardStream(request.hazardId);
+  let snapshot = await deps.events.load(stream, hazardProjection);
+  for (let attempt = 0; attempt < 5 && snapshot; attempt += 1) {
+    if (snapshot.idempotencyKeys.includes(request.idempotencyKey)) {
+      return { kind: 'done', snapshot, duplicate: true };
+    }
+    if (request.expectedVersion !== undefined && request.expectedVersion !== snapshot.version) {
+      return { kind: 'conflict', current: snapshot };
+    }
+    const now = deps.clock.now();
+    const event = eventFor(snapshot.state, request.command, { ...deps, now, actor: request.actor });
+    checkTransition(snapshot.state, event);
+    const result: AppendResult<HazardState> = await deps.events.append(
+      stream,
+      snapshot,
+      {
+        ...(event as NewEvent),
+        at: now.toISOString(),
+        actor: request.actor,
+        idempotencyKey: request.idempotencyKey,
+      },
+      hazardProjection,
+    );
+    if (result.kind === 'conflict') {
+      snapshot = result.current;
+      continue;
+    }
+    await deps.workflow.wake(request.hazardId);
+    return { kind: 'done', snapshot: result.snapshot, duplicate: result.kind === 'duplicate' };
+  }
+  if (!snapshot) return { kind: 'not_found' };
+  return { kind: 'conflict', current: snapshot };
+}
+
+/** Records a new hazard from any channel and starts its lifecycle. */
+export async function recordHazard(
+  deps: Pick<HazardCommandDependencies, 'events' | 'clock' | 'workflow'>,
+  request: { facts: HazardFacts; actor: Actor; idempotencyKey?: string },
+): Promise<{ snapshot: Snapshot<HazardState>; duplicate: boolean }> {
+  const event: HazardEvent = { type: 'hazard_reported', data: request.facts };
+  const stream = hazardStream(request.facts.hazardId);
+  const existing = await deps.events.load(stream, hazardProjection);
+  if (existing) return { snapshot: existing, duplicate: true };
+  checkTransition(null, event);
+  const result: AppendResult<HazardState> = await deps.events.append(
+    stream,
+    null,
+    {
+      ...(event as NewEvent),
+      at: deps.clock.now().toISOString(),
+      actor: request.actor,
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    },
+    hazardProjection,
+  );
+  const snapshot = result.kind === 'conflict' ? result.current : result.snapshot;
+  if (!snapshot) throw new Error(`The hazard ${request.facts.hazardId} could not be recorded`);
+  await deps.workflow.wake(request.facts.hazardId);
+  return { snapshot, duplicate: result.kind !== 'appended' };
+}
