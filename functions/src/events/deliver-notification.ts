@@ -1,0 +1,101 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ChannelNotifier, loggableReason } from '@qingling/shared/adapters/aws/channel-notifier.ts';
+import { StaticContactDirectory } from '@qingling/shared/notifications/directory.ts';
+import type { Notification, Notifier } from '@qingling/shared/ports/outbox.ts';
+import { bilingualSchema } from '@qingling/shared/tips/schemas.ts';
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { logger } from '../http/api-handler.ts';
+
+const notificationSchema = z.object({
+  key: z.string().min(1),
+  channel: z.enum(['email', 'sms', 'webhook']),
+  to: z.string().min(1),
+  subject: bilingualSchema,
+  body: bilingualSchema,
+}) satisfies z.ZodType<Notification>;
+
+// With raw message delivery off, the queue holds SNS's envelope around the notification.
+const snsEnvelopeSchema = z.object({ Type: z.literal('Notification'), Message: z.string() });
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The notification a queued message carries, in SNS's envelope or raw; undefined if none. */
+export function notificationOf(body: string): Notification | undefined {
+  const message = json(body);
+  const envelope = snsEnvelopeSchema.safeParse(message);
+  const parsed = notificationSchema.safeParse(
+    envelope.success ? json(envelope.data.Message) : message,
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Delivers each queued notification and reports the records that failed, so that SQS
+ * redelivers those alone (partial batch response): one bad contact does not send the
+ * whole batch again. A message that is no notification fails too, on to the dead-letter
+ * queue rather than lost. Logs carry the key, never a phone, an address or a webhook URL.
+ */
+export async function deliverNotifications(
+  event: SQSEvent,
+  notifier: Notifier,
+): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  // One at a time: a group robot accepts about 20 messages a minute.
+  for (const record of event.Records) {
+    const notification = notificationOf(record.body);
+    if (!notification) {
+      logger.error('Queued message is not a notification', { messageId: record.messageId });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    try {
+      await notifier.send(notification);
+      logger.info('Notification delivered', { key: notification.key });
+    } catch (error) {
+      logger.error('Notification not delivered; the queue will retry', {
+        key: notification.key,
+        reason: loggableReason(error),
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
+
+/**
+ * The notifier a deployment configures: the contact directory as JSON in
+ * CONTACT_DIRECTORY_JSON; NOTIFY_FROM_ADDRESS, a verified SES identity, where SES exists;
+ * SMS_SIGNATURE, the registered SMS signature. Lambda's environment holds 4 KB and shows
+ * robot tokens to whoever may read the function's configuration: a larger deployment moves
+ * the directory to Parameter Store or Secrets Manager behind the same ContactDirectory.
+ */
+export function notifierFromEnvironment(env: Record<string, string | undefined>): ChannelNotifier {
+  const directoryJson = env.CONTACT_DIRECTORY_JSON;
+  if (!directoryJson) throw new Error('Environment variable CONTACT_DIRECTORY_JSON is not set');
+  const entries = json(directoryJson);
+  // Not JSON.parse's own message: it quotes the text, which holds contacts.
+  if (entries === undefined) throw new Error('CONTACT_DIRECTORY_JSON is not valid JSON');
+  return new ChannelNotifier({
+    directory: new StaticContactDirectory(entries),
+    ses: new SESv2Client({}),
+    sns: new SNSClient({}),
+    fromAddress: env.NOTIFY_FROM_ADDRESS || undefined,
+    smsSignature: env.SMS_SIGNATURE || undefined,
+  });
+}
+
+let notifier: Notifier | undefined;
+
+/** SQS event source on the queue subscribed to the notifications topic. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  notifier ??= notifierFromEnvironment(process.env);
+  return deliverNotifications(event, notifier);
+}
