@@ -7,6 +7,7 @@ import { StepFunctionsHazardWorkflow } from '@qingling/shared/adapters/aws/step-
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
+import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
@@ -54,6 +55,7 @@ const defaults = {
   referenceData: () => new DynamoReferenceData(documentClient(), requireEnv('TABLE_NAME')),
   eventStore: () => new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
   tipInbox: () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME')),
+  hazardLedger: () => new DynamoHazardLedger(documentClient(), requireEnv('TABLE_NAME')),
   guessingGuard: () => new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME')),
   codeVersion: () => process.env.CODE_VERSION ?? 'dev',
   blobStore: once<BlobStore>(() => new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') })),

@@ -65,6 +65,17 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
       StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
     }),
   ],
+  lifecycle: (s) => [
+    resolvedGrant(s, 'states:StartExecution', s.stack.lifecycle.stateMachineArn),
+    resolvedGrant(s, 'states:SendTaskSuccess', s.stack.lifecycle.stateMachineArn),
+    resolvedGrant(
+      s,
+      'states:DescribeExecution',
+      s.stack.lifecycle.stateMachineArn
+        .replace(':stateMachine:', ':execution:')
+        .concat(':*'),
+    ),
+  ],
 };
 
 const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, unknown>> = {
@@ -76,6 +87,7 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   contactKey: (s) => ({
     CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
   }),
+  lifecycle: (s) => ({ STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn) }),
 };
 
 /** Table and log grants are checked in stack.test.ts; everything else comes from `uses`. */

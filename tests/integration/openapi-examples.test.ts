@@ -29,8 +29,9 @@ afterAll(async () => {
   await cloud.removeData();
 });
 
-// Examples that need a tip use the tip the createTip example made (routes run in table order).
-const learned: { receipt?: string; tipId?: string } = {};
+// Examples that need a tip, a hazard or a link use what an earlier example made (routes run
+// in table order).
+const learned: { receipt?: string; tipId?: string; hazardId?: string; token?: string } = {};
 
 describe('every documented example request works', () => {
   it.each(routes.map((route) => [route.operationId, route] as const))('%s', async (_id, route) => {
@@ -42,6 +43,7 @@ describe('every documented example request works', () => {
     for (const parameter of operation.parameters ?? []) {
       let example = parameter.schema.example;
       if (parameter.name === 'tipId' && learned.tipId) example = learned.tipId;
+      if (parameter.name === 'hazardId' && learned.hazardId) example = learned.hazardId;
       if (example === undefined) {
         if (parameter.in === 'path') throw new Error(`no example for ${parameter.name}`);
         continue;
@@ -64,6 +66,8 @@ describe('every documented example request works', () => {
       | undefined;
     if (example && 'receipt' in example && learned.receipt)
       example = { ...example, receipt: learned.receipt };
+    if (example && 'token' in example && learned.token)
+      example = { ...example, token: learned.token };
     const response = await fetch(`${cloud.url}${path}`, {
       method: route.method,
       headers,
@@ -74,6 +78,8 @@ describe('every documented example request works', () => {
     expect(Object.keys(operation.responses)).toContain(String(route.response.status));
     if (typeof body.receipt === 'string') learned.receipt = body.receipt;
     if (body.tips?.[0]?.tipId) learned.tipId = body.tips[0].tipId;
+    if (body.hazard?.hazardId) learned.hazardId = body.hazard.hazardId;
+    if (typeof body.token === 'string') learned.token = body.token;
     const parsed = route.response.body.safeParse(body);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });

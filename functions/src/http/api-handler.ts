@@ -20,10 +20,17 @@ export const logger = new Logger({ serviceName: 'qingling' });
 export class ApiFailure extends Error {
   readonly code: ErrorCode;
   readonly issues: { path: string; message: { zh: string; en: string } }[] | undefined;
-  constructor(code: ErrorCode, issues?: { path: string; message: { zh: string; en: string } }[]) {
+  /** On a conflict: the record as it is now. */
+  readonly current: unknown;
+  constructor(
+    code: ErrorCode,
+    issues?: { path: string; message: { zh: string; en: string } }[],
+    current?: unknown,
+  ) {
     super(code);
     this.code = code;
     this.issues = issues;
+    this.current = current;
   }
 }
 
@@ -58,8 +65,12 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
-export const failure = (code: ErrorCode, issues?: ApiFailure['issues']): ApiResult => {
-  const { status, body } = apiError(code, issues);
+export const failure = (
+  code: ErrorCode,
+  issues?: ApiFailure['issues'],
+  current?: unknown,
+): ApiResult => {
+  const { status, body } = apiError(code, issues, current);
   return json(status, body);
 };
 
@@ -126,7 +137,7 @@ export function apiHandler<Id extends RouteId>(
       }
       return json(route.response.status, reply);
     } catch (error) {
-      if (error instanceof ApiFailure) return failure(error.code, error.issues);
+      if (error instanceof ApiFailure) return failure(error.code, error.issues, error.current);
       logger.error('Unhandled error', { operationId, error: error as Error });
       return failure('internal');
     }

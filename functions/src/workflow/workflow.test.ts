@@ -2,8 +2,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { endOfCstDay } from '@qingling/shared/calendar/calendar.ts';
-import type { NewEvent, RecordedEvent } from '@qingling/shared/event-log/event-log.ts';
-import type { EventStore, Projection, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { MemoryEventStore } from '@qingling/shared/event-log/memory-event-store.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,63 +12,6 @@ import { handler as escalate } from './escalate.ts';
 import { handler as plan } from './plan.ts';
 import { handler as registerWait } from './register-wait.ts';
 import { handler as renew } from './renew.ts';
-
-/** An in-memory log: enough of the EventStore contract for the tasks' wiring. */
-class MemoryEventStore implements EventStore {
-  readonly streams = new Map<string, RecordedEvent[]>();
-
-  private async loaded<State>(stream: string, projection: Projection<State>) {
-    const snapshot = await this.load(stream, projection);
-    if (!snapshot) throw new Error(`no stream ${stream}`);
-    return snapshot;
-  }
-
-  async load<State>(stream: string, projection: Projection<State>) {
-    const events = this.streams.get(stream) ?? [];
-    if (!events.length) return null;
-    let state: State | null = null;
-    for (const event of events) state = projection.apply(state, event);
-    return {
-      stream,
-      state: state as State,
-      version: events.length,
-      head: String(events.length),
-      idempotencyKeys: events.flatMap((event) => event.idempotencyKey ?? []),
-    } satisfies Snapshot<State>;
-  }
-
-  async read(stream: string) {
-    return this.streams.get(stream) ?? [];
-  }
-
-  async append<State>(
-    stream: string,
-    expected: Snapshot<State> | null,
-    event: NewEvent,
-    projection: Projection<State>,
-  ) {
-    const events = this.streams.get(stream) ?? [];
-    if (event.idempotencyKey && events.some((e) => e.idempotencyKey === event.idempotencyKey)) {
-      return { kind: 'duplicate' as const, snapshot: await this.loaded(stream, projection) };
-    }
-    if ((expected?.version ?? 0) !== events.length) {
-      return { kind: 'conflict' as const, current: await this.load(stream, projection) };
-    }
-    const recorded: RecordedEvent = {
-      ...event,
-      stream,
-      sequence: events.length + 1,
-      previousHash: String(events.length),
-      hash: String(events.length + 1),
-    };
-    this.streams.set(stream, [...events, recorded]);
-    return {
-      kind: 'appended' as const,
-      snapshot: await this.loaded(stream, projection),
-      event: recorded,
-    };
-  }
-}
 
 const sns = mockClient(SNSClient);
 const sfn = mockClient(SFNClient);

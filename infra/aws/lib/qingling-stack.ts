@@ -82,7 +82,7 @@ export class QinglingStack extends Stack {
       routes: props.routes ?? routes,
       handlersDir: props.handlersDir ?? handlersDir,
       table: this.table,
-      resources: { evidence: this.evidence, secrets: this.secrets },
+      resources: { evidence: this.evidence, secrets: this.secrets, lifecycle: this.lifecycle },
       codeVersion: props.codeVersion,
       throttle: props.throttle,
       receiptRouteThrottle: props.receiptRouteThrottle,

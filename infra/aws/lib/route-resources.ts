@@ -1,12 +1,14 @@
 import type { Resource } from '@qingling/shared/api/routes.ts';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { EvidenceBucket } from './constructs/evidence-bucket.ts';
+import type { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import type { TipsterSecrets } from './constructs/tipster-secrets.ts';
 
 /** The resources a route may name in `uses`, as built by the stack. */
 export interface RouteResources {
   evidence: EvidenceBucket;
   secrets: TipsterSecrets;
+  lifecycle: HazardLifecycle;
 }
 
 /** What one `uses` entry means on AWS: the handler's environment and its role's grants. */
@@ -43,6 +45,12 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
     environment: ({ secrets }) => ({ CONTACT_KEY_ID: secrets.contactKey.keyArn }),
     grant: ({ secrets }, role) => {
       secrets.grantSealContact(role);
+    },
+  },
+  lifecycle: {
+    environment: ({ lifecycle }) => ({ STATE_MACHINE_ARN: lifecycle.stateMachineArn }),
+    grant: ({ lifecycle }, role) => {
+      lifecycle.grantWake(role);
     },
   },
 };

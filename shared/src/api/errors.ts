@@ -15,6 +15,8 @@ export const apiErrorSchema = z
           }),
         )
         .optional(),
+      /** On a conflict: the record as it is now, so the client can show what changed. */
+      current: z.unknown().optional(),
     }),
   })
   .meta({ id: 'ApiError' });
@@ -79,6 +81,20 @@ export const errorCatalog = {
       en: 'This request key was already used for a different tip; reload and submit again.',
     },
   },
+  rule_violated: {
+    status: 422,
+    message: {
+      zh: '此操作不符合隐患治理流程的规定。',
+      en: 'The rules of the hazard lifecycle do not allow this.',
+    },
+  },
+  link_invalid: {
+    status: 403,
+    message: {
+      zh: '链接无效或已过期，请联系监管人员重新发送。',
+      en: 'This link is not valid or has expired; ask the officer for a new one.',
+    },
+  },
   payload_too_large: {
     status: 413,
     message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },
@@ -104,11 +120,18 @@ export type ErrorCode = keyof typeof errorCatalog;
 export function apiError(
   code: ErrorCode,
   issues?: { path: string; message: Bilingual }[],
-  message?: Bilingual,
+  current?: unknown,
 ): { status: number; body: ApiError } {
   const entry = errorCatalog[code];
   return {
     status: entry.status,
-    body: { error: { code, message: message ?? entry.message, ...(issues ? { issues } : {}) } },
+    body: {
+      error: {
+        code,
+        message: entry.message,
+        ...(issues ? { issues } : {}),
+        ...(current === undefined ? {} : { current }),
+      },
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
+import { hazardRoutes } from '../hazards/routes.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { tipRoutes } from '../tips/routes.ts';
 import {
@@ -15,9 +16,15 @@ import {
 /**
  * Resources beyond the table. evidenceUpload: sign upload forms for incoming/ photos;
  * evidenceRead: read stored photos; receiptKey: the secret behind receipts and tip ids;
- * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact.
+ * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact; lifecycle:
+ * wake or start a record's lifecycle execution (Step Functions).
  */
-export type Resource = 'evidenceUpload' | 'evidenceRead' | 'receiptKey' | 'contactKey';
+export type Resource =
+  | 'evidenceUpload'
+  | 'evidenceRead'
+  | 'receiptKey'
+  | 'contactKey'
+  | 'lifecycle';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -163,6 +170,7 @@ export const routes = [
     },
   },
   ...tipRoutes,
+  ...hazardRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteId = (typeof routes)[number]['operationId'];

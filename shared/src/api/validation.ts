@@ -90,3 +90,20 @@ export const mobileNumber = z
       .string()
       .regex(/^1[3-9]\d{9}$/, said('请输入 11 位手机号码。', 'Enter an 11-digit mobile number.')),
   );
+
+/** A reference-data code (jurisdiction, industry, department): lower case, digits, _ and -. */
+export const code = (example: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))
+    .meta({ example });
+
+/** The key a client makes once per submission and reuses on its retries. */
+export const idempotencyKey = z
+  .uuid(
+    said(
+      '请求编号（idempotencyKey）应为 UUID 格式。',
+      'The request key (idempotencyKey) must be a UUID.',
+    ),
+  )
+  .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });

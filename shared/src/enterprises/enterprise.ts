@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mobileNumber, said, text } from '../api/validation.ts';
+import { code, mobileNumber, said, text } from '../api/validation.ts';
 import type { RecordedEvent } from '../event-log/event-log.ts';
 import type { Projection } from '../event-log/event-store.ts';
 import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
@@ -34,13 +34,6 @@ export const usccSchema = z
       ),
   )
   .meta({ description: '统一社会信用代码 (GB 32100)', example: '91350100M000100Y43' });
-
-// The same shape as the codes of tips (jurisdiction, industry), which come from reference data.
-const code = (example: string) =>
-  z
-    .string()
-    .regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))
-    .meta({ example });
 
 const personName = text({ min: 1, max: 50 });
 

@@ -3,6 +3,7 @@ import type { Actor, NewEvent } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
+import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
 import type { EscalationPolicy } from './escalation.ts';
 import {
   checkTransition,
@@ -35,6 +36,9 @@ export type HazardCommand =
   | { type: 'approve_extension' }
   | { type: 'refuse_extension'; reason: string }
   | { type: 'submit_evidence'; note: string; photoKeys: string[] }
+  /** From the enterprise, through its link. */
+  | { type: 'submit_plan'; plan: RectificationPlan }
+  | { type: 'report_progress'; note: string; photoKeys: string[] }
   | { type: 'pass_verification'; note: string; onSite: boolean }
   | { type: 'fail_verification'; reasons: string; newDeadline: DeadlineInput }
   | { type: 'close'; note: string }
@@ -50,6 +54,9 @@ export const commandRoles: Record<HazardCommandType, readonly ('officer' | 'depa
   approve_extension: ['department_head'],
   refuse_extension: ['department_head'],
   submit_evidence: ['officer'],
+  // The enterprise's own, through its link: no office role gives them.
+  submit_plan: [],
+  report_progress: [],
   pass_verification: ['officer'],
   fail_verification: ['officer'],
   close: ['officer'],
@@ -124,6 +131,13 @@ export function eventFor(
         type: 'evidence_submitted',
         data: { note: command.note, photoKeys: command.photoKeys },
       };
+    case 'submit_plan':
+      return { type: 'plan_submitted', data: { plan: command.plan } };
+    case 'report_progress':
+      return {
+        type: 'progress_reported',
+        data: { note: command.note, photoKeys: command.photoKeys },
+      };
     case 'pass_verification':
       return {
         type: 'verification_passed',
@@ -157,60 +171,36 @@ export function eventFor(
   }
 }
 
-export type CommandOutcome =
-  | { kind: 'done'; snapshot: Snapshot<HazardState>; duplicate: boolean }
-  /** Someone else acted first: here is the hazard as it is now; nothing was written. */
-  | { kind: 'conflict'; current: Snapshot<HazardState> }
-  | { kind: 'not_found' };
+export type CommandOutcome = DecisionOutcome<HazardState>;
 
-/**
- * Gives a command: checks it against the hazard as it is, appends its event, then wakes
- * the workflow. With `expectedVersion` (an officer acting on what they saw) a change made
- * meanwhile is a conflict; without it (a system caller) the command is decided again on
- * the new state. The idempotency key makes a retried request a no-op.
- */
-export async function giveCommand(
+/** Gives a command to a hazard: see decideOnRecord for conflicts, retries and waking. */
+export function giveCommand(
   deps: HazardCommandDependencies,
   request: {
     hazardId: string;
     command: HazardCommand;
     actor: Actor;
     idempotencyKey: string;
-    expectedVersion?: number;
+    expectedRevision?: number;
   },
 ): Promise<CommandOutcome> {
-  const stream = hazardStream(request.hazardId);
-  let snapshot = await deps.events.load(stream, hazardProjection);
-  for (let attempt = 0; attempt < 5 && snapshot; attempt += 1) {
-    if (snapshot.idempotencyKeys.includes(request.idempotencyKey)) {
-      return { kind: 'done', snapshot, duplicate: true };
-    }
-    if (request.expectedVersion !== undefined && request.expectedVersion !== snapshot.version) {
-      return { kind: 'conflict', current: snapshot };
-    }
-    const now = deps.clock.now();
-    const event = eventFor(snapshot.state, request.command, { ...deps, now, actor: request.actor });
-    checkTransition(snapshot.state, event);
-    const result: AppendResult<HazardState> = await deps.events.append(
-      stream,
-      snapshot,
-      {
-        ...(event as NewEvent),
-        at: now.toISOString(),
-        actor: request.actor,
-        idempotencyKey: request.idempotencyKey,
-      },
-      hazardProjection,
-    );
-    if (result.kind === 'conflict') {
-      snapshot = result.current;
-      continue;
-    }
-    await deps.workflow.wake(request.hazardId);
-    return { kind: 'done', snapshot: result.snapshot, duplicate: result.kind === 'duplicate' };
-  }
-  if (!snapshot) return { kind: 'not_found' };
-  return { kind: 'conflict', current: snapshot };
+  return decideOnRecord({
+    events: deps.events,
+    stream: hazardStream(request.hazardId),
+    projection: hazardProjection,
+    idempotencyKey: request.idempotencyKey,
+    actor: request.actor,
+    now: () => deps.clock.now(),
+    ...(request.expectedRevision === undefined
+      ? {}
+      : { expectedRevision: request.expectedRevision }),
+    decide: (state, now) => {
+      const event = eventFor(state, request.command, { ...deps, now, actor: request.actor });
+      checkTransition(state, event);
+      return event;
+    },
+    wake: () => deps.workflow.wake(request.hazardId),
+  });
 }
 
 /** Records a new hazard from any channel and starts its lifecycle. */

@@ -46,6 +46,9 @@ export type HazardEvent =
   | { type: 'deadline_extended'; data: { deadline: string; reason: string; approvedBy: string } }
   | { type: 'deadline_extension_refused'; data: { reason: string } }
   | { type: 'evidence_submitted'; data: { note: string; photoKeys: string[] } }
+  /** From the enterprise, through its link: a proposed plan, and progress as it goes. */
+  | { type: 'plan_submitted'; data: { plan: RectificationPlan } }
+  | { type: 'progress_reported'; data: { note: string; photoKeys: string[] } }
   | { type: 'verification_passed'; data: { note: string; onSite: boolean } }
   | { type: 'verification_failed'; data: { reasons: string; newDeadline: string } }
   | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string } }
@@ -70,6 +73,10 @@ export interface HazardState extends HazardFacts {
   plan?: RectificationPlan;
   /** The current round: its number, deadline and start (null before rectification). */
   round: { number: number; deadline: string; startedAt: string } | null;
+  /** The plan the enterprise proposed (the officer adopts it when rectification starts). */
+  submittedPlan?: RectificationPlan;
+  /** What the enterprise sent through its link, in order. */
+  enterpriseUpdates: { at: string; kind: 'plan' | 'progress' | 'evidence'; note: string }[];
   /** An extension the officer asked for, awaiting the department head. */
   pendingExtension?: { deadline: string; reason: string; requestedBy: string };
   /** Set when the current round's evidence passed verification: closing needs it. */
@@ -77,6 +84,11 @@ export interface HazardState extends HazardFacts {
   /** A look-back re-inspection (回头看) of a closed hazard, when it was sampled for one. */
   lookBack?: { dueAt: string; status: 'scheduled' | 'due' | 'done' };
   enterpriseTold?: boolean;
+  /**
+   * Counts the decisions of people (officers, the enterprise): what an officer saw is
+   * checked against it, so the workflow's own bookkeeping never makes an officer conflict.
+   */
+  revision: number;
   /** The lifecycle execution's generation that owns the hazard now. */
   generation: number;
   escalations: {
@@ -120,6 +132,8 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     deadline_extended: ['rectifying'],
     deadline_extension_refused: ['rectifying'],
     evidence_submitted: ['rectifying', 'verifying'],
+    plan_submitted: ['reported', 'rectifying'],
+    progress_reported: ['rectifying'],
     verification_passed: ['verifying'],
     verification_failed: ['verifying'],
     hazard_closed: ['verifying'],
@@ -213,6 +227,17 @@ export const ledgerStatus = (state: HazardState): LedgerStatus =>
     ? 'closed_look_back'
     : state.status;
 
+/** Updates the enterprise sent are listed for it and for the officer (others' are not). */
+function fromEnterprise(
+  state: HazardState,
+  recorded: RecordedEvent,
+  kind: HazardState['enterpriseUpdates'][number]['kind'],
+  note: string,
+): HazardState['enterpriseUpdates'] {
+  if (recorded.actor.kind !== 'enterprise') return state.enterpriseUpdates;
+  return [...state.enterpriseUpdates, { at: recorded.at, kind, note }];
+}
+
 /** A failed verification or a reopening: a new round with a new deadline and ladder. */
 function newRound(state: HazardState, deadline: string, at: string): HazardState {
   const { verifiedAt: _verified, pendingExtension: _pending, ...rest } = state;
@@ -232,96 +257,15 @@ export const hazardProjection: Projection<HazardState> = {
         status: 'reported',
         reportedAt: recorded.at,
         round: null,
+        enterpriseUpdates: [],
+        revision: 1,
         generation: 0,
         escalations: [],
       };
     }
     if (!state) throw new Error(`hazard event ${recorded.type} before hazard_reported`);
-    switch (event.type) {
-      case 'rectification_started':
-        return {
-          ...state,
-          status: 'rectifying',
-          responsible: event.data.responsible,
-          measures: event.data.measures,
-          ...(event.data.plan ? { plan: event.data.plan } : {}),
-          round: { number: 1, deadline: event.data.deadline, startedAt: recorded.at },
-        };
-      case 'deadline_extension_requested':
-        return {
-          ...state,
-          pendingExtension: {
-            deadline: event.data.deadline,
-            reason: event.data.reason,
-            requestedBy: recorded.actor.id,
-          },
-        };
-      case 'deadline_extended': {
-        const { pendingExtension: _decided, ...rest } = state;
-        return rest.round
-          ? { ...rest, round: { ...rest.round, deadline: event.data.deadline } }
-          : rest;
-      }
-      case 'deadline_extension_refused': {
-        const { pendingExtension: _decided, ...rest } = state;
-        return rest;
-      }
-      case 'evidence_submitted':
-        return { ...state, status: 'verifying' };
-      case 'verification_passed':
-        return { ...state, verifiedAt: recorded.at };
-      case 'verification_failed':
-        return newRound(state, event.data.newDeadline, recorded.at);
-      case 'hazard_closed':
-        return {
-          ...state,
-          status: 'closed',
-          closedAt: recorded.at,
-          ...(event.data.lookBackAt
-            ? { lookBack: { dueAt: event.data.lookBackAt, status: 'scheduled' as const } }
-            : {}),
-        };
-      case 'hazard_reopened': {
-        const { closedAt: _closed, lookBack: _lookBack, ...open } = state;
-        return newRound(open, event.data.newDeadline, recorded.at);
-      }
-      case 'look_back_due':
-        return state.lookBack
-          ? { ...state, lookBack: { ...state.lookBack, status: 'due' } }
-          : state;
-      case 'look_back_done':
-        return state.lookBack
-          ? { ...state, lookBack: { ...state.lookBack, status: 'done' } }
-          : state;
-      case 'lifecycle_generation_started':
-        return { ...state, generation: event.data.generation };
-      case 'enterprise_told':
-        return { ...state, enterpriseTold: true };
-      case 'escalation_step_recorded':
-        return {
-          ...state,
-          escalations: [
-            ...state.escalations,
-            {
-              key: recorded.idempotencyKey ?? '',
-              step: event.data.step,
-              round: event.data.round,
-              at: recorded.at,
-              late: event.data.late,
-              delivered: false,
-            },
-          ],
-        };
-      case 'escalation_step_delivered':
-        return {
-          ...state,
-          escalations: state.escalations.map((entry) =>
-            entry.key === event.data.key ? { ...entry, delivered: true } : entry,
-          ),
-        };
-      default:
-        return state;
-    }
+    const next = applyToHazard(state, event, recorded);
+    return recorded.actor.kind === 'system' ? next : { ...next, revision: state.revision + 1 };
   },
   indexes: (state) => ({
     // The ledger: a jurisdiction's hazards by status and grade, newest first.
@@ -332,3 +276,106 @@ export const hazardProjection: Projection<HazardState> = {
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
 };
+
+function applyToHazard(
+  state: HazardState,
+  event: HazardEvent,
+  recorded: RecordedEvent,
+): HazardState {
+  switch (event.type) {
+    case 'rectification_started':
+      return {
+        ...state,
+        status: 'rectifying',
+        responsible: event.data.responsible,
+        measures: event.data.measures,
+        ...(event.data.plan ? { plan: event.data.plan } : {}),
+        round: { number: 1, deadline: event.data.deadline, startedAt: recorded.at },
+      };
+    case 'deadline_extension_requested':
+      return {
+        ...state,
+        pendingExtension: {
+          deadline: event.data.deadline,
+          reason: event.data.reason,
+          requestedBy: recorded.actor.id,
+        },
+      };
+    case 'deadline_extended': {
+      const { pendingExtension: _decided, ...rest } = state;
+      return rest.round
+        ? { ...rest, round: { ...rest.round, deadline: event.data.deadline } }
+        : rest;
+    }
+    case 'deadline_extension_refused': {
+      const { pendingExtension: _decided, ...rest } = state;
+      return rest;
+    }
+    case 'evidence_submitted':
+      return {
+        ...state,
+        status: 'verifying',
+        enterpriseUpdates: fromEnterprise(state, recorded, 'evidence', event.data.note),
+      };
+    case 'plan_submitted':
+      return {
+        ...state,
+        submittedPlan: event.data.plan,
+        enterpriseUpdates: fromEnterprise(state, recorded, 'plan', event.data.plan.goalAndTasks),
+      };
+    case 'progress_reported':
+      return {
+        ...state,
+        enterpriseUpdates: fromEnterprise(state, recorded, 'progress', event.data.note),
+      };
+    case 'verification_passed':
+      return { ...state, verifiedAt: recorded.at };
+    case 'verification_failed':
+      return newRound(state, event.data.newDeadline, recorded.at);
+    case 'hazard_closed':
+      return {
+        ...state,
+        status: 'closed',
+        closedAt: recorded.at,
+        ...(event.data.lookBackAt
+          ? { lookBack: { dueAt: event.data.lookBackAt, status: 'scheduled' as const } }
+          : {}),
+      };
+    case 'hazard_reopened': {
+      const { closedAt: _closed, lookBack: _lookBack, ...open } = state;
+      return newRound(open, event.data.newDeadline, recorded.at);
+    }
+    case 'look_back_due':
+      return state.lookBack ? { ...state, lookBack: { ...state.lookBack, status: 'due' } } : state;
+    case 'look_back_done':
+      return state.lookBack ? { ...state, lookBack: { ...state.lookBack, status: 'done' } } : state;
+    case 'lifecycle_generation_started':
+      return { ...state, generation: event.data.generation };
+    case 'enterprise_told':
+      return { ...state, enterpriseTold: true };
+    case 'escalation_step_recorded':
+      return {
+        ...state,
+        escalations: [
+          ...state.escalations,
+          {
+            key: recorded.idempotencyKey ?? '',
+            step: event.data.step,
+            round: event.data.round,
+            at: recorded.at,
+            late: event.data.late,
+            delivered: false,
+          },
+        ],
+      };
+    case 'escalation_step_delivered':
+      return {
+        ...state,
+        escalations: state.escalations.map((entry) =>
+          entry.key === event.data.key ? { ...entry, delivered: true } : entry,
+        ),
+      };
+    default:
+      return state;
+  }
+}

@@ -1,10 +1,19 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { cstDate } from '../calendar/calendar.ts';
-import type { NewEvent } from '../event-log/event-log.ts';
-import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
+import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
+import {
+  appendAsGeneration,
+  claimGeneration,
+  dueForRenewal,
+  type TurnInput as GenerationTurnInput,
+  nextGenerationOf,
+  recordThenDeliver,
+  type TurnPlan,
+  waitSeconds,
+} from '../workflow/turns.ts';
 import { type DueStep, type EscalationPolicy, planEscalation } from './escalation.ts';
 import {
   currentRound,
@@ -14,6 +23,8 @@ import {
   hazardStream,
 } from './hazard.ts';
 import type { LookBackPolicy } from './look-back.ts';
+
+export { maxWaitSeconds, renewal, type TurnPlan } from '../workflow/turns.ts';
 
 /**
  * The work of the lifecycle workflow's tasks, free of Step Functions: plan a turn from
@@ -34,32 +45,17 @@ export interface LifecycleDependencies {
   calendar: HolidayCalendar;
 }
 
-/** Below Node's 24.8-day timer overflow (the local runner) and AWS's limits. */
-export const maxWaitSeconds = 2_000_000;
-
-/**
- * When an execution hands over to the next generation: well before Standard workflows'
- * one-year limit, and before 25,000 history events (a turn costs about 15).
- */
-export const renewal = { afterTurns: 1_000, afterDays: 300 };
-
-export interface TurnInput {
+export interface TurnInput extends GenerationTurnInput {
   hazardId: string;
-  generation: number;
-  /** Turns this execution has taken (the workflow counts them). */
-  turn?: number;
-  /** When this execution started ($$.Execution.StartTime). */
-  startedAt?: string;
 }
 
-export type TurnPlan = {
-  action: 'escalate' | 'wait' | 'done' | 'renew';
-  timeoutSeconds: number;
-  turn: number;
-};
-
 const systemActor = { kind: 'system' as const, id: 'lifecycle' };
-const dayMs = 24 * 3600 * 1000;
+const logOf = (deps: LifecycleDependencies) => ({
+  events: deps.events,
+  clock: deps.clock,
+  projection: hazardProjection,
+  actor: systemActor,
+});
 
 function escalationPlan(deps: LifecycleDependencies, state: HazardState) {
   const round = currentRound(state);
@@ -75,89 +71,20 @@ function escalationPlan(deps: LifecycleDependencies, state: HazardState) {
   });
 }
 
-/**
- * Appends a system event, reloading and deciding again when someone else wrote first.
- * Returns null when the hazard now belongs to a newer generation (this one must stop).
- */
-async function appendAsGeneration(
-  deps: LifecycleDependencies,
-  snapshot: Snapshot<HazardState>,
-  generation: number,
-  decide: (state: HazardState) => (HazardEvent & { idempotencyKey: string }) | null,
-): Promise<Snapshot<HazardState> | null> {
-  let current: Snapshot<HazardState> | null = snapshot;
-  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
-    if (current.state.generation !== generation) return null;
-    const event = decide(current.state);
-    if (!event) return current;
-    const result: AppendResult<HazardState> = await deps.events.append(
-      current.stream,
-      current,
-      { ...(event as NewEvent), at: deps.clock.now().toISOString(), actor: systemActor },
-      hazardProjection,
-    );
-    if (result.kind !== 'conflict') return result.snapshot;
-    current = result.current;
-  }
-  throw new Error(`The hazard's log kept changing: ${snapshot.stream}`);
-}
-
-/**
- * Claims the hazard for `generation`: null when a newer generation holds it already.
- * Claiming again (a retried task) finds its own claim on the log and goes on.
- */
-async function claim(
-  deps: LifecycleDependencies,
-  snapshot: Snapshot<HazardState>,
-  generation: number,
-): Promise<Snapshot<HazardState> | null> {
-  let current: Snapshot<HazardState> | null = snapshot;
-  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
-    if (current.state.generation > generation) return null;
-    if (current.state.generation === generation) return current;
-    const result: AppendResult<HazardState> = await deps.events.append(
-      current.stream,
-      current,
-      {
-        type: 'lifecycle_generation_started',
-        data: { generation },
-        at: deps.clock.now().toISOString(),
-        actor: systemActor,
-        idempotencyKey: `generation#${generation}`,
-      },
-      hazardProjection,
-    );
-    current = result.kind === 'conflict' ? result.current : result.snapshot;
-  }
-  return current?.state.generation === generation ? current : null;
-}
-
 /** The generation the next execution of a hazard must carry (its log says who holds it). */
-export async function nextGeneration(events: EventStore, hazardId: string): Promise<number> {
-  const snapshot = await events.load(hazardStream(hazardId), hazardProjection);
-  return (snapshot?.state.generation ?? 0) + 1;
-}
-
-const waitUntil = (deps: LifecycleDependencies, at: Date | null) => {
-  const seconds = at
-    ? Math.ceil((at.getTime() - deps.clock.now().getTime()) / 1000)
-    : maxWaitSeconds;
-  return Math.min(maxWaitSeconds, Math.max(1, seconds));
-};
+export const nextGeneration = (events: EventStore, hazardId: string) =>
+  nextGenerationOf(events, hazardStream(hazardId), hazardProjection);
 
 export async function planTurn(deps: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
   const done = { action: 'done', timeoutSeconds: 1, turn } as const;
   const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
   if (!loaded) return done;
-  const snapshot = await claim(deps, loaded, input.generation);
+  const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return done;
   const state = snapshot.state;
   const now = deps.clock.now();
-  const age = input.startedAt ? now.getTime() - Date.parse(input.startedAt) : 0;
-  if (turn > renewal.afterTurns || age > renewal.afterDays * dayMs) {
-    return { action: 'renew', timeoutSeconds: 1, turn };
-  }
+  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn };
   const undelivered = state.escalations.some((entry) => !entry.delivered);
   const escalation = escalationPlan(deps, state);
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
@@ -172,10 +99,10 @@ export async function planTurn(deps: LifecycleDependencies, input: TurnInput): P
   }
   if (state.status === 'closed') {
     return lookBackDue
-      ? { action: 'wait', timeoutSeconds: waitUntil(deps, new Date(lookBackDue)), turn }
+      ? { action: 'wait', timeoutSeconds: waitSeconds(now, new Date(lookBackDue)), turn }
       : done;
   }
-  return { action: 'wait', timeoutSeconds: waitUntil(deps, escalation.nextAt), turn };
+  return { action: 'wait', timeoutSeconds: waitSeconds(now, escalation.nextAt), turn };
 }
 
 /**
@@ -189,47 +116,39 @@ export async function recordDueSteps(
   input: { hazardId: string; generation: number },
 ): Promise<{ recorded: number; delivered: number }> {
   const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
-  let snapshot: Snapshot<HazardState> | null = loaded;
-  let recorded = 0;
-  for (let step = 0; snapshot && step < deps.policy.ladder.length; step += 1) {
-    const before: number = snapshot.version;
-    snapshot = await appendAsGeneration(deps, snapshot, input.generation, (state) => {
-      const [due] = escalationPlan(deps, state).due;
-      if (!due) return null;
-      return {
-        type: 'escalation_step_recorded',
-        data: {
-          step: due.step,
-          round: Number(due.key.split('#')[1]),
-          dueAt: due.dueAt.toISOString(),
-          late: due.late,
-        },
-        idempotencyKey: due.key,
-      };
-    });
-    if (!snapshot || snapshot.version === before) break;
-    recorded += 1;
-  }
-  if (snapshot) snapshot = await tellEnterprise(deps, snapshot, input.generation);
-  if (snapshot) snapshot = await recordLookBackDue(deps, snapshot, input.generation);
-  let delivered = 0;
-  for (const entry of snapshot?.state.escalations.filter((candidate) => !candidate.delivered) ??
-    []) {
-    if (!snapshot) break;
-    await deliver(deps, snapshot.state, entry);
-    const before: number = snapshot.version;
-    snapshot = await appendAsGeneration(deps, snapshot, input.generation, (state) =>
-      state.escalations.find((candidate) => candidate.key === entry.key)?.delivered
-        ? null
-        : {
-            type: 'escalation_step_delivered',
-            data: { key: entry.key },
-            idempotencyKey: `${entry.key}#delivered`,
+  return recordThenDeliver<HazardState, HazardEvent, HazardState['escalations'][number]>(
+    logOf(deps),
+    loaded,
+    input.generation,
+    {
+      most: deps.policy.ladder.length,
+      nextDue: (state) => {
+        const [due] = escalationPlan(deps, state).due;
+        if (!due) return null;
+        return {
+          type: 'escalation_step_recorded',
+          data: {
+            step: due.step,
+            round: Number(due.key.split('#')[1]),
+            dueAt: due.dueAt.toISOString(),
+            late: due.late,
           },
-    );
-    if (snapshot && snapshot.version !== before) delivered += 1;
-  }
-  return { recorded, delivered };
+          idempotencyKey: due.key,
+        };
+      },
+      between: async (snapshot) => {
+        const told = await tellEnterprise(deps, snapshot, input.generation);
+        return told && recordLookBackDue(deps, told, input.generation);
+      },
+      recordedSteps: (state) => state.escalations,
+      deliver: (state, entry) => deliver(deps, state, entry),
+      delivered: (entry) => ({
+        type: 'escalation_step_delivered',
+        data: { key: entry.key },
+        idempotencyKey: `${entry.key}#delivered`,
+      }),
+    },
+  );
 }
 
 /**
@@ -259,7 +178,7 @@ async function tellThenRecord(
     });
   }
   // The key makes the record once only, however often this runs.
-  return appendAsGeneration(deps, snapshot, generation, () => ({
+  return appendAsGeneration<HazardState, HazardEvent>(logOf(deps), snapshot, generation, () => ({
     ...told.event,
     idempotencyKey: told.key,
   }));

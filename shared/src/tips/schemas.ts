@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mobileNumber, said, text } from '../api/validation.ts';
+import { code, idempotencyKey, mobileNumber, said, text } from '../api/validation.ts';
 import { tipLimits } from './limits.ts';
 import { receiptLength } from './receipt.ts';
 
@@ -22,21 +22,6 @@ export const maxPhotosAtReport = tipLimits.photosAtReport;
 export const maxPhotosPerTip = tipLimits.photosPerTip;
 export const photoContentTypes = tipLimits.photoTypes;
 export const maxPhotoBytes = tipLimits.photoBytes;
-
-const code = (example: string) =>
-  z
-    .string()
-    .regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))
-    .meta({ example });
-
-const idempotencyKey = z
-  .uuid(
-    said(
-      '请求编号（idempotencyKey）应为 UUID 格式。',
-      'The request key (idempotencyKey) must be a UUID.',
-    ),
-  )
-  .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });
 
 /** The position the tipster chose to share, as the phone reported it (WGS-84). */
 export const sharedLocationSchema = z

@@ -1,6 +1,15 @@
+import { cstDate, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor, RecordedEvent } from '../event-log/event-log.ts';
 import type { Projection } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import {
+  defaultTipTimeLimits,
+  runningLimit,
+  type TipLimit,
+  type TipLimitStep,
+  type TipTimeLimits,
+  tipDeadline,
+} from './time-limits.ts';
 
 /**
  * A tip's life as events on its log, and the state derived from them. Pure: no I/O.
@@ -37,12 +46,69 @@ export interface TipReceived {
   acceptDeadline: string;
 }
 
+/** Why a tip may be refused (RULES.md, "Time limits on a tip"): the tipster sees the reason. */
+export type RefusalReason =
+  | 'duplicate'
+  | 'no_target_or_facts'
+  | 'opinion_or_request'
+  | 'other_department';
+
+export const refusalReasons: Record<RefusalReason, Bilingual> = {
+  duplicate: {
+    zh: '重复举报：同一事项的举报已经受理。',
+    en: 'A repeat: a tip on the same matter has already been accepted.',
+  },
+  no_target_or_facts: {
+    zh: '举报未指明具体对象或违法事实。',
+    en: 'The tip names no target or facts.',
+  },
+  opinion_or_request: {
+    zh: '所反映内容属于意见建议、信息公开申请或复查复核申请，不作为举报受理。',
+    en: 'It is an opinion, an information-disclosure request or a review request, not a tip.',
+  },
+  other_department: {
+    zh: '不属于本部门安全生产监管职责范围。',
+    en: 'It belongs to another department.',
+  },
+};
+
+export type TipFinding = 'substantiated' | 'unsubstantiated';
+
 export type TipEvent =
   | { type: 'tip_received'; data: TipReceived }
   | { type: 'photo_slots_opened'; data: { photoIds: string[] } }
   | { type: 'photo_added'; data: { photoId: string; key: string; location?: SharedLocation } }
   | { type: 'question_asked'; data: { text: string } }
-  | { type: 'tipster_replied'; data: { text: string; inReplyTo?: string } };
+  | { type: 'tipster_replied'; data: { text: string; inReplyTo?: string } }
+  /**
+   * Accepted. `verifyDeadline` is the deadline the jurisdiction's limits gave when it was
+   * accepted (a later change of policy does not move it); without it, the national default.
+   */
+  | { type: 'tip_accepted'; data: { verifyDeadline?: string } }
+  | { type: 'tip_refused'; data: { reason: RefusalReason; note?: string } }
+  | { type: 'tip_referred'; data: { department: string; note?: string } }
+  | { type: 'tip_merged'; data: { intoTipId: string } }
+  | { type: 'investigation_started'; data: Record<string, never> }
+  /** The verification result; `feedbackDeadline` as for `verifyDeadline` above. */
+  | {
+      type: 'investigation_recorded';
+      data: { finding: TipFinding; note: string; hazardId?: string; feedbackDeadline?: string };
+    }
+  | {
+      type: 'verification_extension_approved';
+      data: { days: number; reason: string; approvedBy: string };
+    }
+  /** The result told to the tipster: closes the tip. */
+  | { type: 'feedback_given'; data: { text: string } }
+  /** A lifecycle execution takes the tip over: older generations can change nothing. */
+  | { type: 'lifecycle_generation_started'; data: { generation: number } }
+  | {
+      type: 'time_limit_step_recorded';
+      data: { limit: TipLimit; step: TipLimitStep; dueAt: string; late: boolean };
+    }
+  | { type: 'time_limit_step_delivered'; data: { key: string } };
+
+export type TipEventType = TipEvent['type'];
 
 export type TipStatus =
   | 'received'
@@ -72,10 +138,188 @@ export interface TipState extends Omit<TipReceived, 'photoIds' | 'contentDigest'
   photoSlots: string[];
   photos: { photoId: string; key: string; location?: SharedLocation }[];
   messages: TipMessage[];
-  timeline: { at: string; status: TipStatus; reason?: Bilingual }[];
+  /** What the tipster sees of the tip's course: statuses and reasons meant for them only. */
+  timeline: TipTimelineEntry[];
+  acceptedAt?: string;
+  /** 24:00 CST of the last day of verification; moved by the one extension. */
+  verifyDeadline?: string;
+  extensionUsed: boolean;
+  extension?: { days: number; reason: string; approvedBy: string; at: string };
+  investigationStartedAt?: string;
+  /** When the verification result was recorded. */
+  verifiedAt?: string;
+  feedbackDeadline?: string;
+  finding?: TipFinding;
+  /** The officer's note on the finding: internal, never shown to the tipster. */
+  findingNote?: string;
+  /** The hazard recorded from a substantiated tip. */
+  hazardId?: string;
+  refusal?: { reason: RefusalReason; note?: string };
+  referredTo?: string;
+  referralNote?: string;
+  mergedInto?: string;
+  feedback?: { text: string; at: string };
+  closedAt?: string;
+  /** Counts the decisions of people: what an officer saw is checked against it. */
+  revision: number;
+  /** The lifecycle execution's generation that owns the tip now. */
+  generation: number;
+  timeLimitSteps: TipTimeLimitStepEntry[];
+}
+
+export interface TipTimelineEntry {
+  at: string;
+  status: TipStatus;
+  reason?: Bilingual;
+}
+
+export interface TipTimeLimitStepEntry {
+  key: string;
+  limit: TipLimit;
+  step: TipLimitStep;
+  at: string;
+  late: boolean;
+  delivered: boolean;
+}
+
+/** The statuses after which nothing more happens to a tip. */
+export const finalTipStatuses: readonly TipStatus[] = ['refused', 'referred', 'merged', 'closed'];
+
+export class TipRuleViolation extends Error {
+  readonly text: Bilingual;
+  constructor(text: Bilingual) {
+    super(text.en);
+    this.text = text;
+  }
+}
+
+const violation = (zh: string, en: string) => new TipRuleViolation({ zh, en });
+
+const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
+  tip_received: [],
+  photo_slots_opened: 'any',
+  photo_added: 'any',
+  question_asked: 'any',
+  tipster_replied: 'any',
+  tip_accepted: ['received'],
+  tip_refused: ['received'],
+  tip_referred: ['received'],
+  tip_merged: ['received'],
+  investigation_started: ['accepted'],
+  investigation_recorded: ['investigating'],
+  verification_extension_approved: ['accepted', 'investigating'],
+  feedback_given: ['substantiated', 'unsubstantiated'],
+  lifecycle_generation_started: 'any',
+  time_limit_step_recorded: [
+    'received',
+    'accepted',
+    'investigating',
+    'substantiated',
+    'unsubstantiated',
+  ],
+  time_limit_step_delivered: 'any',
+};
+
+const blank = (text: string | undefined) => !text?.trim();
+
+/**
+ * Which event may follow in which status: the domain refuses anything else, with a reason
+ * in both languages. `limits` bounds the extension (the jurisdiction's policy).
+ */
+export function checkTipTransition(
+  state: TipState | null,
+  event: TipEvent,
+  limits: TipTimeLimits = defaultTipTimeLimits,
+): void {
+  if (event.type === 'tip_received') {
+    if (state) throw violation('举报已登记。', 'The tip is already recorded.');
+    return;
+  }
+  if (!state) throw violation('举报不存在。', 'There is no such tip.');
+  const allowed = allowedIn[event.type];
+  if (allowed !== 'any' && !allowed.includes(state.status)) {
+    if (event.type === 'feedback_given') {
+      throw violation('核查结果记录后才能反馈。', 'Feedback needs the verification result first.');
+    }
+    throw violation(
+      `举报当前状态（${state.status}）不能进行此操作。`,
+      `Not allowed while the tip is ${state.status}.`,
+    );
+  }
+  const refusal = stateRefusal(state, event, limits);
+  if (refusal) throw refusal;
+}
+
+/** The rules that depend on more than the status. */
+function stateRefusal(
+  state: TipState,
+  event: TipEvent,
+  limits: TipTimeLimits,
+): TipRuleViolation | null {
+  switch (event.type) {
+    case 'tip_refused':
+      return Object.hasOwn(refusalReasons, event.data.reason)
+        ? null
+        : violation('不予受理须选择法定理由。', 'A refusal must give one of the listed reasons.');
+    case 'tip_referred':
+      return blank(event.data.department)
+        ? violation('请写明转交的部门。', 'Name the department the tip is referred to.')
+        : null;
+    case 'tip_merged':
+      if (blank(event.data.intoTipId)) {
+        return violation('请指明合并到的举报。', 'Name the tip to merge into.');
+      }
+      return event.data.intoTipId === state.tipId
+        ? violation('举报不能合并到自身。', 'A tip cannot be merged into itself.')
+        : null;
+    case 'investigation_recorded':
+      if (event.data.finding !== 'substantiated' && event.data.finding !== 'unsubstantiated') {
+        return violation('核查结果须为属实或不属实。', 'The finding is substantiated or not.');
+      }
+      return blank(event.data.note)
+        ? violation('请写明核查情况。', 'Say what the verification found.')
+        : null;
+    case 'verification_extension_approved': {
+      if (state.extensionUsed) {
+        return violation('核查期限只能延长一次。', 'Verification can be extended once only.');
+      }
+      const { maxDays } = limits.verify.extension;
+      if (!Number.isInteger(event.data.days) || event.data.days < 1 || event.data.days > maxDays) {
+        return violation(
+          `延长天数须为 1 至 ${maxDays} 天。`,
+          `An extension is 1 to ${maxDays} days.`,
+        );
+      }
+      if (blank(event.data.reason)) {
+        return violation(
+          '延期须说明理由（将告知举报人）。',
+          'An extension needs a reason (the tipster is told it).',
+        );
+      }
+      return blank(event.data.approvedBy)
+        ? violation('延期须经上级批准。', 'An extension must be approved by the level above.')
+        : null;
+    }
+    case 'feedback_given':
+      return blank(event.data.text)
+        ? violation('请写明反馈内容。', 'Write what the tipster is told.')
+        : null;
+    case 'lifecycle_generation_started':
+      return event.data.generation > state.generation
+        ? null
+        : violation('工作流代次已过期。', 'That workflow generation is out of date.');
+    case 'time_limit_step_recorded':
+      return runningLimit(state)?.limit === event.data.limit
+        ? null
+        : violation('该期限不在计时中。', 'That time limit is not running.');
+    default:
+      return null;
+  }
 }
 
 export const tipStream = (tipId: string) => `TIP#${tipId}`;
+
+const dayMs = 24 * 3600 * 1000;
 
 /** Questions from the office not yet answered by the tipster. */
 export function openQuestions(state: TipState): number {
@@ -99,44 +343,33 @@ function withMessage(
   };
 }
 
+/** The CST date whose 24:00 a deadline is, as people say it. */
+const dayOf = (deadline: string) => cstDate(new Date(Date.parse(deadline) - 1));
+
+function withStatus(state: TipState, at: string, status: TipStatus, reason?: Bilingual): TipState {
+  return {
+    ...state,
+    status,
+    timeline: [...state.timeline, { at, status, ...(reason ? { reason } : {}) }],
+  };
+}
+
+/** A state stored before the triage fields existed gets their initial values. */
+const withDefaults = (state: TipState): TipState => ({
+  ...state,
+  extensionUsed: state.extensionUsed ?? false,
+  generation: state.generation ?? 0,
+  timeLimitSteps: state.timeLimitSteps ?? [],
+  revision: state.revision ?? 1,
+});
+
 export const tipProjection: Projection<TipState> = {
-  apply(state, event: RecordedEvent) {
-    const typed = event as unknown as TipEvent & { at: string; sequence: number; actor: Actor };
-    if (typed.type === 'tip_received') {
-      const { photoIds, ...received } = typed.data;
-      return {
-        ...received,
-        status: 'received',
-        receivedAt: event.at,
-        photoSlots: photoIds,
-        photos: [],
-        messages: [],
-        timeline: [{ at: event.at, status: 'received' }],
-      };
-    }
-    if (!state) throw new Error(`tip event ${event.type} before tip_received`);
-    switch (typed.type) {
-      case 'photo_slots_opened':
-        return { ...state, photoSlots: [...state.photoSlots, ...typed.data.photoIds] };
-      case 'photo_added':
-        if (state.photos.some((photo) => photo.photoId === typed.data.photoId)) return state;
-        return { ...state, photos: [...state.photos, typed.data] };
-      case 'question_asked':
-        return withMessage(state, event, {
-          from: 'office',
-          text: typed.data.text,
-          askedBy: typed.actor.id,
-        });
-      case 'tipster_replied':
-        return withMessage(state, event, {
-          from: 'tipster',
-          text: typed.data.text,
-          ...(typed.data.inReplyTo ? { inReplyTo: typed.data.inReplyTo } : {}),
-        });
-      default:
-        // Events of later features (acceptance, investigation…) leave this state as it is.
-        return state;
-    }
+  apply(previous, event: RecordedEvent) {
+    const next = applyTipEvent(previous, event);
+    // Photos arrive from the photo processor (a system actor): they conflict with nobody.
+    return previous && event.actor.kind !== 'system'
+      ? { ...next, revision: withDefaults(previous).revision + 1 }
+      : next;
   },
   indexes: (state) => ({
     // The inbox: a jurisdiction's tips by status, newest first (no Scan).
@@ -155,7 +388,12 @@ export function tipForTipster(
     jurisdiction,
     industry: state.industry,
     description: state.description,
-    timeline: state.timeline,
+    // Only what the tipster is meant to see: no actor, no officer's name, no internal note.
+    timeline: state.timeline.map(({ at, status, reason }) => ({
+      at,
+      status,
+      ...(reason ? { reason } : {}),
+    })),
     messages: state.messages.map(({ askedBy: _officer, ...message }) => message),
     openQuestions: openQuestions(state),
     photos: state.photos.length,
@@ -191,5 +429,191 @@ export function tipForOfficer(state: TipState) {
     photoKeys: state.photos.map((photo) => photo.key),
     messages: state.messages,
     timeline: state.timeline,
+    ...tipTriage(state),
   };
+}
+
+/** The triage and time-limit facts of a tip, for the office (internal notes included). */
+export function tipTriage(state: TipState) {
+  const running = runningLimit(state);
+  return {
+    ...(running
+      ? { runningLimit: { limit: running.limit, deadline: running.deadline.toISOString() } }
+      : {}),
+    ...(state.acceptedAt ? { acceptedAt: state.acceptedAt } : {}),
+    ...(state.verifyDeadline ? { verifyDeadline: state.verifyDeadline } : {}),
+    extensionUsed: state.extensionUsed ?? false,
+    ...(state.extension ? { extension: state.extension } : {}),
+    ...(state.verifiedAt ? { verifiedAt: state.verifiedAt } : {}),
+    ...(state.feedbackDeadline ? { feedbackDeadline: state.feedbackDeadline } : {}),
+    ...(state.finding ? { finding: state.finding } : {}),
+    ...(state.findingNote ? { findingNote: state.findingNote } : {}),
+    ...(state.hazardId ? { hazardId: state.hazardId } : {}),
+    ...(state.refusal ? { refusal: state.refusal } : {}),
+    ...(state.referredTo ? { referredTo: state.referredTo } : {}),
+    ...(state.referralNote ? { referralNote: state.referralNote } : {}),
+    ...(state.mergedInto ? { mergedInto: state.mergedInto } : {}),
+    ...(state.feedback ? { feedback: state.feedback } : {}),
+    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+  };
+}
+
+function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipState {
+  const typed = event as unknown as TipEvent & { at: string; sequence: number; actor: Actor };
+  if (typed.type === 'tip_received') {
+    const { photoIds, ...received } = typed.data;
+    return {
+      ...received,
+      status: 'received',
+      receivedAt: event.at,
+      photoSlots: photoIds,
+      photos: [],
+      messages: [],
+      timeline: [{ at: event.at, status: 'received' }],
+      extensionUsed: false,
+      revision: 1,
+      generation: 0,
+      timeLimitSteps: [],
+    };
+  }
+  if (!previous) throw new Error(`tip event ${event.type} before tip_received`);
+  const state = withDefaults(previous);
+  switch (typed.type) {
+    case 'photo_slots_opened':
+      return { ...state, photoSlots: [...state.photoSlots, ...typed.data.photoIds] };
+    case 'photo_added':
+      if (state.photos.some((photo) => photo.photoId === typed.data.photoId)) return state;
+      return { ...state, photos: [...state.photos, typed.data] };
+    case 'question_asked':
+      return withMessage(state, event, {
+        from: 'office',
+        text: typed.data.text,
+        askedBy: typed.actor.id,
+      });
+    case 'tipster_replied':
+      return withMessage(state, event, {
+        from: 'tipster',
+        text: typed.data.text,
+        ...(typed.data.inReplyTo ? { inReplyTo: typed.data.inReplyTo } : {}),
+      });
+    case 'tip_accepted': {
+      const verifyDeadline =
+        typed.data.verifyDeadline ??
+        tipDeadline(defaultTipTimeLimits.verify, new Date(event.at), seedCalendar).toISOString();
+      return withStatus({ ...state, acceptedAt: event.at, verifyDeadline }, event.at, 'accepted', {
+        zh: `已受理，将于 ${dayOf(verifyDeadline)} 前完成核查。`,
+        en: `Accepted: verification will be finished by ${dayOf(verifyDeadline)}.`,
+      });
+    }
+    case 'tip_refused':
+      return withStatus(
+        {
+          ...state,
+          refusal: {
+            reason: typed.data.reason,
+            ...(typed.data.note ? { note: typed.data.note } : {}),
+          },
+        },
+        event.at,
+        'refused',
+        refusalReasons[typed.data.reason],
+      );
+    case 'tip_referred':
+      return withStatus(
+        {
+          ...state,
+          referredTo: typed.data.department,
+          ...(typed.data.note ? { referralNote: typed.data.note } : {}),
+        },
+        event.at,
+        'referred',
+        {
+          zh: `已转交${typed.data.department}处理。`,
+          en: `Referred to ${typed.data.department}.`,
+        },
+      );
+    case 'tip_merged':
+      // The other tip is not named to the tipster: it is someone else's.
+      return withStatus({ ...state, mergedInto: typed.data.intoTipId }, event.at, 'merged', {
+        zh: '已与同一事项的举报合并处理。',
+        en: 'Handled together with another tip on the same matter.',
+      });
+    case 'investigation_started':
+      return withStatus({ ...state, investigationStartedAt: event.at }, event.at, 'investigating');
+    case 'investigation_recorded': {
+      const feedbackDeadline =
+        typed.data.feedbackDeadline ??
+        tipDeadline(defaultTipTimeLimits.feedback, new Date(event.at), seedCalendar).toISOString();
+      return withStatus(
+        {
+          ...state,
+          verifiedAt: event.at,
+          feedbackDeadline,
+          finding: typed.data.finding,
+          findingNote: typed.data.note,
+          ...(typed.data.hazardId ? { hazardId: typed.data.hazardId } : {}),
+        },
+        event.at,
+        typed.data.finding,
+        {
+          zh: `核查已完成，结果将于 ${dayOf(feedbackDeadline)} 前反馈。`,
+          en: `Verification is finished; you will be told the result by ${dayOf(feedbackDeadline)}.`,
+        },
+      );
+    }
+    case 'verification_extension_approved': {
+      const { days, reason, approvedBy } = typed.data;
+      const verifyDeadline = state.verifyDeadline
+        ? new Date(Date.parse(state.verifyDeadline) + days * dayMs).toISOString()
+        : undefined;
+      const until = verifyDeadline ? dayOf(verifyDeadline) : '';
+      return withStatus(
+        {
+          ...state,
+          ...(verifyDeadline ? { verifyDeadline } : {}),
+          extensionUsed: true,
+          extension: { days, reason, approvedBy, at: event.at },
+        },
+        event.at,
+        state.status,
+        {
+          zh: `核查期限经批准延长 ${days} 天，至 ${until}。理由：${reason}`,
+          en: `Verification extended by ${days} days with approval, to ${until}. Reason: ${reason}`,
+        },
+      );
+    }
+    case 'feedback_given':
+      return withStatus(
+        { ...state, feedback: { text: typed.data.text, at: event.at }, closedAt: event.at },
+        event.at,
+        'closed',
+        { zh: typed.data.text, en: typed.data.text },
+      );
+    case 'lifecycle_generation_started':
+      return { ...state, generation: typed.data.generation };
+    case 'time_limit_step_recorded':
+      return {
+        ...state,
+        timeLimitSteps: [
+          ...state.timeLimitSteps,
+          {
+            key: event.idempotencyKey ?? '',
+            limit: typed.data.limit,
+            step: typed.data.step,
+            at: event.at,
+            late: typed.data.late,
+            delivered: false,
+          },
+        ],
+      };
+    case 'time_limit_step_delivered':
+      return {
+        ...state,
+        timeLimitSteps: state.timeLimitSteps.map((entry) =>
+          entry.key === typed.data.key ? { ...entry, delivered: true } : entry,
+        ),
+      };
+    default:
+      return state;
+  }
 }

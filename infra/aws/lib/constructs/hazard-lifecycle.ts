@@ -9,7 +9,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Grant, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -69,6 +69,8 @@ export interface HazardLifecycleProps {
 export class HazardLifecycle extends Construct {
   readonly stateMachine: StateMachine;
   readonly stateMachineName: string;
+  /** Computed from the name (see below), so the API's functions can hold it without a cycle. */
+  readonly stateMachineArn: string;
   readonly functions: Record<LifecycleTask, NodeFunction>;
   readonly key: Key;
   readonly notifications: Topic;
@@ -90,6 +92,7 @@ export class HazardLifecycle extends Construct {
       resourceName: this.stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    this.stateMachineArn = stateMachineArn;
 
     // One customer managed key for the two topics: CloudWatch alarms can publish only to
     // a topic whose key lets the CloudWatch service use it (the AWS managed key cannot).
@@ -275,4 +278,39 @@ export class HazardLifecycle extends Construct {
         'failed-executions rule); a dead-letter queue of its own would add nothing.',
     });
   }
+
+  /**
+   * What a handler needs to wake a hazard's lifecycle after a decision: send task success
+   * to its waiting execution, see whether that execution still runs, and start the next
+   * generation. Only on this state machine and its executions.
+   */
+  grantWake(role: IRole): void {
+    const stack = Stack.of(this);
+    Grant.addToPrincipal({
+      grantee: role,
+      actions: ['states:StartExecution', 'states:SendTaskSuccess'],
+      resourceArns: [this.stateMachineArn],
+    });
+    const executions = `${this.stateMachineName}:*`;
+    Grant.addToPrincipal({
+      grantee: role,
+      actions: ['states:DescribeExecution'],
+      resourceArns: [
+        stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: executions,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${executions}]`,
+      reason:
+        'Waking a hazard asks whether its execution ({hazardId}-{generation}) still runs: ' +
+        'execution names are made at run time, so the grant covers the executions of this ' +
+        'one state machine.',
+    });
+  }
+
 }

@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerStatus } from '../../hazards/hazard.ts';
+import type { HazardState, LedgerStatus } from '../../hazards/hazard.ts';
+import type { HazardLedger } from '../../hazards/ledger.ts';
+import { queryIndexPage } from './index-page.ts';
 
 /** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
 const liveStatuses: LedgerStatus[] = ['reported', 'rectifying', 'verifying', 'closed_look_back'];
@@ -31,4 +33,37 @@ export async function liveHazardIds(
     }
   }
   return ids;
+}
+
+/** The ledger from gsi1 and the enterprise file from gsi2: Queries, never a Scan. */
+export class DynamoHazardLedger implements HazardLedger {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    this.documents = documents;
+    this.tableName = tableName;
+  }
+
+  list(query: Parameters<HazardLedger['list']>[0]) {
+    return queryIndexPage(this.documents, {
+      tableName: this.tableName,
+      indexName: 'gsi1',
+      partition: `HAZARDS#${query.jurisdiction}#${query.status}`,
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      pick: (item) => item.state as HazardState,
+    });
+  }
+
+  ofEnterprise(query: Parameters<HazardLedger['ofEnterprise']>[0]) {
+    return queryIndexPage(this.documents, {
+      tableName: this.tableName,
+      indexName: 'gsi2',
+      partition: `ENTERPRISE#${query.uscc}`,
+      limit: query.limit,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      pick: (item) => item.state as HazardState,
+    });
+  }
 }

@@ -1,0 +1,27 @@
+import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { dependencies } from '../dependencies.ts';
+import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
+import { apiHandler } from '../http/api-handler.ts';
+
+/**
+ * GET /api/office/hazards/{hazardId}/log: the whole log with every event's previous hash
+ * and hash, so that anyone can recompute the chain and compare its head with the day's
+ * published heads.
+ */
+export const handler = apiHandler('exportHazardLog', async ({ pathParameters, principal }) => {
+  const snapshot = await hazardForJurisdictionsOf(
+    pathParameters.hazardId ?? '',
+    principal?.jurisdictions ?? [],
+  );
+  const events = await dependencies.eventStore().read(hazardStream(snapshot.state.hazardId));
+  const chain = await verifyChain(events);
+  return {
+    hazardId: snapshot.state.hazardId,
+    exportedAt: dependencies.clock().now().toISOString(),
+    chain: chain.valid
+      ? { valid: true, head: chain.head }
+      : { valid: false, brokenAt: chain.brokenAt, reason: chain.reason },
+    events: events.map((event) => ({ ...event })),
+  };
+});

@@ -1,0 +1,35 @@
+import { commandRoles, giveCommand } from '@qingling/shared/hazards/commands.ts';
+import {
+  answer,
+  hazardCommandDependencies,
+  hazardForJurisdictionsOf,
+  refusal,
+} from '../hazards/hazard-access.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { personOf } from '../http/principal-actor.ts';
+
+/**
+ * POST /api/office/hazards/{hazardId}/commands: a decision on a hazard, checked against the
+ * caller's role (an extension is approved by the department head) and the revision the
+ * caller saw; written to the record, then the lifecycle is woken.
+ */
+export const handler = apiHandler(
+  'giveHazardCommand',
+  async ({ body, pathParameters, principal }) => {
+    if (!principal) throw new ApiFailure('unauthenticated');
+    const hazardId = pathParameters.hazardId ?? '';
+    await hazardForJurisdictionsOf(hazardId, principal.jurisdictions);
+    const allowed = commandRoles[body.command.type];
+    if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
+      throw new ApiFailure('forbidden');
+    }
+    const outcome = await giveCommand(hazardCommandDependencies(), {
+      hazardId,
+      command: body.command,
+      actor: personOf(principal),
+      idempotencyKey: body.idempotencyKey,
+      expectedRevision: body.expectedRevision,
+    }).catch(refusal);
+    return answer(outcome);
+  },
+);

@@ -1,0 +1,88 @@
+import { validate } from '@qingling/shared/api/validation.ts';
+import { deadlineOf, giveCommand, recordHazard } from '@qingling/shared/hazards/commands.ts';
+import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
+import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
+import { importRowSchema } from '@qingling/shared/hazards/schemas.ts';
+import { hazardCommandDependencies } from '../hazards/hazard-access.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { personOf } from '../http/principal-actor.ts';
+
+type RowResult = {
+  index: number;
+  rowId?: string;
+  outcome: 'stored' | 'already_stored' | 'refused';
+  hazardId?: string;
+  issues?: { path: string; message: { zh: string; en: string } }[];
+};
+
+/** Rows stored at once: enough to keep the table busy, few enough for a small machine. */
+const parallelRows = 8;
+
+/**
+ * POST /api/office/hazard-imports: spreadsheet rows parsed in the browser, posted in
+ * chunks. Each row is checked on its own: a bad row is reported with its reasons and
+ * stores nothing; a good one is stored under an id drawn from its enterprise and its own
+ * row number, so importing the same sheet again stores nothing new. A row with its
+ * responsible person, measures and deadline starts rectification too.
+ */
+export const handler = apiHandler('importHazards', async ({ body, principal }) => {
+  if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
+  const deps = hazardCommandDependencies();
+  const actor = personOf(principal);
+  const importRow = async (row: unknown, index: number): Promise<RowResult> => {
+    const parsed = validate(importRowSchema, row);
+    const rowId =
+      typeof (row as { rowId?: unknown })?.rowId === 'string'
+        ? (row as { rowId: string }).rowId
+        : undefined;
+    if (!parsed.success)
+      return { index, ...(rowId ? { rowId } : {}), outcome: 'refused', issues: parsed.issues };
+    const { rowId: id, responsible, measures, deadline, ...facts } = parsed.data;
+    try {
+      const rectification =
+        responsible && measures && deadline && facts.grade === 'general'
+          ? { responsible, measures, deadline: { date: deadline } }
+          : null;
+      // A deadline already past is refused before anything is stored.
+      if (rectification) deadlineOf(rectification.deadline, deps.clock.now(), deps.calendar);
+      const hazardId = await hazardIdFor(
+        body.jurisdiction,
+        `import:${body.source}:${facts.enterprise}:${id}`,
+      );
+      const recorded = await recordHazard(deps, {
+        facts: { hazardId, jurisdiction: body.jurisdiction, source: body.source, ...facts },
+        actor,
+      });
+      if (rectification) {
+        await giveCommand(deps, {
+          hazardId,
+          command: { type: 'start_rectification', ...rectification },
+          actor,
+          idempotencyKey: `import:rectify:${hazardId}`,
+        });
+      }
+      return {
+        index,
+        rowId: id,
+        outcome: recorded.duplicate ? 'already_stored' : 'stored',
+        hazardId,
+      };
+    } catch (error) {
+      if (!(error instanceof LifecycleViolation)) throw error;
+      return {
+        index,
+        rowId: id,
+        outcome: 'refused',
+        issues: [{ path: 'deadline', message: error.text }],
+      };
+    }
+  };
+  const results: RowResult[] = [];
+  for (let start = 0; start < body.rows.length; start += parallelRows) {
+    const chunk = body.rows.slice(start, start + parallelRows);
+    results.push(
+      ...(await Promise.all(chunk.map((row, offset) => importRow(row, start + offset)))),
+    );
+  }
+  return { results };
+});

@@ -1,0 +1,17 @@
+import { recordHazard } from '@qingling/shared/hazards/commands.ts';
+import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
+import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { personOf } from '../http/principal-actor.ts';
+
+/** POST /api/office/hazards: an officer records a hazard from any channel; a retry is a no-op. */
+export const handler = apiHandler('recordHazard', async ({ body, principal }) => {
+  if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
+  const { idempotencyKey, jurisdiction, ...facts } = body;
+  const hazardId = await hazardIdFor(jurisdiction, idempotencyKey);
+  const { snapshot, duplicate } = await recordHazard(hazardCommandDependencies(), {
+    facts: { hazardId, jurisdiction, ...facts },
+    actor: personOf(principal),
+  }).catch(refusal);
+  return { status: duplicate ? 200 : 201, body: await hazardPage(snapshot.state) };
+});

@@ -1,0 +1,32 @@
+import { giveCommand, type HazardCommand } from '@qingling/shared/hazards/commands.ts';
+import { hazardForEnterprise } from '@qingling/shared/hazards/views.ts';
+import { hazardByLink } from '../hazards/enterprise-link.ts';
+import { hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+
+/**
+ * POST /api/enterprise/hazard/updates: the enterprise sends its plan, its progress, or the
+ * fix done (which puts the hazard up for the officer's verification). Recorded with the
+ * enterprise as the actor; a retry with the same key is a no-op.
+ */
+export const handler = apiHandler('submitEnterpriseUpdate', async ({ body }) => {
+  const snapshot = await hazardByLink(body.token);
+  const command: HazardCommand =
+    body.kind === 'plan'
+      ? { type: 'submit_plan', plan: body.plan }
+      : body.kind === 'progress'
+        ? { type: 'report_progress', note: body.note, photoKeys: [] }
+        : { type: 'submit_evidence', note: body.note, photoKeys: [] };
+  const outcome = await giveCommand(hazardCommandDependencies(), {
+    hazardId: snapshot.state.hazardId,
+    command,
+    actor: { kind: 'enterprise', id: `enterprise:${snapshot.state.enterprise}` },
+    idempotencyKey: body.idempotencyKey,
+  }).catch(refusal);
+  if (outcome.kind !== 'done')
+    throw new ApiFailure(outcome.kind === 'conflict' ? 'conflict' : 'link_invalid');
+  return {
+    status: outcome.duplicate ? 200 : 201,
+    body: hazardForEnterprise(outcome.snapshot.state),
+  };
+});

@@ -1,0 +1,44 @@
+import { importLinkKey, verifyAccessLink } from '@qingling/shared/enterprises/access-link.ts';
+import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import {
+  type HazardState,
+  hazardProjection,
+  hazardStream,
+} from '@qingling/shared/hazards/hazard.ts';
+import { dependencies } from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+
+let cached: { raw: Uint8Array; key: CryptoKey } | undefined;
+
+/**
+ * The key that signs enterprise links, derived from the deployment's receipt secret with
+ * a label of its own (HMAC-SHA256 as a key derivation), so that one secret serves both
+ * without a link ever being usable as, or revealing, anything about receipts.
+ */
+export async function linkKey(): Promise<CryptoKey> {
+  const raw = await dependencies.receiptKeys().receiptKey();
+  if (cached?.raw === raw) return cached.key;
+  const master = await crypto.subtle.importKey(
+    'raw',
+    raw as BufferSource,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const derived = new Uint8Array(
+    await crypto.subtle.sign('HMAC', master, new TextEncoder().encode('qingling:enterprise-link')),
+  );
+  cached = { raw, key: await importLinkKey(derived) };
+  return cached.key;
+}
+
+/** The hazard a link opens, or 403 for any link that is forged, broken or out of date. */
+export async function hazardByLink(token: string): Promise<Snapshot<HazardState>> {
+  const check = await verifyAccessLink(await linkKey(), token, dependencies.clock().now());
+  if (!check.valid) throw new ApiFailure('link_invalid');
+  const snapshot = await dependencies
+    .eventStore()
+    .load(hazardStream(check.hazardId), hazardProjection);
+  if (!snapshot) throw new ApiFailure('link_invalid');
+  return snapshot;
+}

@@ -1,0 +1,68 @@
+import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
+import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
+import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import type {
+  CommandOutcome,
+  HazardCommandDependencies,
+} from '@qingling/shared/hazards/commands.ts';
+import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
+import {
+  type HazardState,
+  hazardProjection,
+  hazardStream,
+  LifecycleViolation,
+} from '@qingling/shared/hazards/hazard.ts';
+import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { hazardDetail } from '@qingling/shared/hazards/views.ts';
+import { dependencies } from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+
+/** The record, the clock, the policies and the workflow, as hazard commands need them. */
+export function hazardCommandDependencies(): HazardCommandDependencies {
+  return {
+    events: dependencies.eventStore(),
+    clock: dependencies.clock(),
+    calendar: seedCalendar,
+    policy: defaultEscalationPolicy,
+    lookBack: defaultLookBackPolicy,
+    workflow: dependencies.hazardWorkflow(),
+  };
+}
+
+/** The hazard, or 404 when it is outside the caller's jurisdictions (no existence leak). */
+export async function hazardForJurisdictionsOf(
+  hazardId: string,
+  jurisdictions: readonly string[],
+): Promise<Snapshot<HazardState>> {
+  const snapshot = await dependencies.eventStore().load(hazardStream(hazardId), hazardProjection);
+  if (!snapshot || !jurisdictions.includes(snapshot.state.jurisdiction)) {
+    throw new ApiFailure('not_found');
+  }
+  return snapshot;
+}
+
+/** The hazard's page: its state, its log, and whether the log's hash chain verifies. */
+export async function hazardPage(state: HazardState) {
+  const events = await dependencies.eventStore().read(hazardStream(state.hazardId));
+  return hazardDetail(state, events, await verifyChain(events));
+}
+
+/** A rule of the lifecycle refused the decision: a 409 that says which rule, in both languages. */
+export function refusal(error: unknown): never {
+  if (error instanceof LifecycleViolation) {
+    throw new ApiFailure('rule_violated', [{ path: 'command', message: error.text }]);
+  }
+  throw error;
+}
+
+/** A command's outcome as the API answers it: the hazard page, or 409 with the hazard now. */
+export async function answer(outcome: CommandOutcome, status = 200) {
+  if (outcome.kind === 'not_found') throw new ApiFailure('not_found');
+  if (outcome.kind === 'conflict') {
+    throw new ApiFailure('conflict', undefined, await hazardPage(outcome.current.state));
+  }
+  return {
+    status: outcome.duplicate ? 200 : status,
+    body: await hazardPage(outcome.snapshot.state),
+  };
+}

@@ -1,0 +1,46 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * One page of a partition of a secondary index, newest (highest sort key) first: how every
+ * list of the console answers (a Query, never a Scan). The cursor is the page's last key,
+ * opaque to the client.
+ */
+export async function queryIndexPage<Item>(
+  documents: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    indexName: 'gsi1' | 'gsi2';
+    partition: string;
+    limit: number;
+    cursor?: string;
+    /** The stored item's attribute that holds the record's state. */
+    pick: (item: Record<string, unknown>) => Item;
+  },
+): Promise<{ items: Item[]; nextCursor?: string }> {
+  const page = await documents.send(
+    new QueryCommand({
+      TableName: query.tableName,
+      IndexName: query.indexName,
+      KeyConditionExpression: `${query.indexName}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': query.partition },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map(query.pick),
+    ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+  };
+}
+
+const encodeCursor = (key: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify(key)).toString('base64url');
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key;
+  } catch {}
+  return {};
+}

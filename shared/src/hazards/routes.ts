@@ -1,0 +1,336 @@
+import * as z from 'zod';
+import type { RouteDefinition } from '../api/routes.ts';
+import { idempotencyKey, text } from '../api/validation.ts';
+import {
+  enterpriseLinkRequestSchema,
+  enterpriseLinkSchema,
+  giveHazardCommandSchema,
+  hazardDetailSchema,
+  hazardIdParameters,
+  hazardListQuerySchema,
+  hazardListSchema,
+  importHazardsSchema,
+  importResultSchema,
+  recordHazardSchema,
+  rectificationPlanSchema,
+} from './schemas.ts';
+
+const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
+const exampleHazardId = 'bcdefghijklmnopqrstuvwxyza';
+const exampleToken =
+  'eyJoIjoiYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5emEiLCJlIjoxNzk5OTk5OTk5LCJ2IjoxfQ.c2lnbmF0dXJl';
+const exampleSummary = {
+  hazardId: exampleHazardId,
+  status: 'reported',
+  source: 'inspection',
+  grade: 'major',
+  jurisdiction: 'cq-gecheng',
+  industry: 'fire',
+  enterprise: '91350100M000100Y43',
+  place: '东门路 18 号仓库',
+  excerpt: '仓库安全出口被货物堵死，疏散通道不畅。',
+  reportedAt: '2026-11-22T08:00:00.000Z',
+  pendingExtension: false,
+  escalations: 0,
+} as const;
+const exampleDetail = {
+  hazard: {
+    ...exampleSummary,
+    description: '仓库安全出口被货物堵死，疏散通道不畅。',
+    standard: { ref: 'GB 35181-2025 重大火灾隐患判定规则', clause: '5.1.1' },
+    enterpriseTold: false,
+  },
+  revision: 1,
+  timeline: [
+    {
+      sequence: 1,
+      at: '2026-11-22T08:00:00.000Z',
+      type: 'hazard_reported',
+      actor: { kind: 'person', id: 'demo-cq-gecheng-officer', name: '李明' },
+      data: {},
+      hash: 'a'.repeat(64),
+    },
+  ],
+  chain: { valid: true, head: 'a'.repeat(64) },
+};
+const examplePlan = {
+  goalAndTasks: '清理安全出口，恢复疏散通道畅通',
+  methodsAndMeasures: '搬离堵塞货物，划设禁止堆放标线',
+  fundsAndMaterials: '企业自筹 2 万元',
+  responsibleBodyAndPeople: '企业安全科，负责人王某',
+  deadlineAndRequirements: '12 月 31 日前完成并自查',
+  safetyAndEmergencyMeasures: '整改期间专人值守，配备灭火器',
+};
+
+export const enterpriseUpdateSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('plan'), plan: rectificationPlanSchema }).strict(),
+    z
+      .object({ kind: z.literal('progress'), note: text({ min: 2, max: 2000, multiline: true }) })
+      .strict(),
+    z
+      .object({ kind: z.literal('evidence'), note: text({ min: 2, max: 2000, multiline: true }) })
+      .strict(),
+  ])
+  .and(z.object({ token: z.string().min(10).max(1024), idempotencyKey }))
+  .meta({ id: 'EnterpriseUpdate' });
+
+export const enterpriseViewSchema = z
+  .object({
+    hazardId: z.string(),
+    status: z.string(),
+    grade: z.enum(['general', 'major']),
+    place: z.string(),
+    description: z.string(),
+    standard: z.object({ ref: z.string(), clause: z.string() }).optional(),
+    deadline: z.string().optional(),
+    measures: z.string().optional(),
+    plan: rectificationPlanSchema.optional(),
+    submittedPlan: rectificationPlanSchema.optional(),
+    progress: z.array(
+      z.object({
+        at: z.string(),
+        kind: z.enum(['plan', 'progress', 'evidence']),
+        note: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'EnterpriseHazardView' });
+
+export const hazardLogSchema = z
+  .object({
+    hazardId: z.string(),
+    exportedAt: z.string(),
+    chain: hazardDetailSchema.shape.chain,
+    events: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'HazardLog' });
+
+/**
+ * The hazard API. Every office route checks, on the server, that the hazard (or the
+ * jurisdiction asked for) is one of the caller's; a hazard elsewhere answers 404 as if it
+ * did not exist. The enterprise's routes take the link's token in the body, never the URL.
+ */
+export const hazardRoutes = [
+  {
+    operationId: 'recordHazard',
+    method: 'POST',
+    path: '/api/office/hazards',
+    handler: 'record-hazard',
+    access: { kind: 'signedIn', roles: ['officer'] },
+    uses: ['lifecycle'],
+    summary: {
+      zh: '登记隐患（检查发现、企业自查、举报查实）',
+      en: 'Record a hazard from any channel',
+    },
+    request: {
+      body: recordHazardSchema,
+      example: {
+        idempotencyKey: '3a1c2d3e-4b5a-4c6d-8e7f-901234567891',
+        jurisdiction: 'cq-gecheng',
+        source: 'inspection',
+        industry: 'fire',
+        enterprise: '91350100M000100Y43',
+        place: '东门路 18 号仓库',
+        grade: 'major',
+        standard: { ref: 'GB 35181-2025 重大火灾隐患判定规则', clause: '5.1.1' },
+        description: '仓库安全出口被货物堵死，疏散通道不畅。',
+      },
+    },
+    response: { status: 201, body: hazardDetailSchema, example: exampleDetail },
+  },
+  {
+    operationId: 'listHazards',
+    method: 'GET',
+    path: '/api/office/hazards',
+    handler: 'list-hazards',
+    access: { kind: 'signedIn', roles: officeRoles },
+    summary: { zh: '隐患台账（按辖区与状态，来自索引）', en: "A jurisdiction's hazard ledger" },
+    query: {
+      schema: hazardListQuerySchema,
+      example: { jurisdiction: 'cq-gecheng', status: 'reported' },
+    },
+    response: {
+      status: 200,
+      body: hazardListSchema,
+      example: { hazards: [exampleSummary] },
+    },
+  },
+  {
+    operationId: 'getHazard',
+    method: 'GET',
+    path: '/api/office/hazards/{hazardId}',
+    handler: 'get-hazard',
+    access: { kind: 'signedIn', roles: officeRoles },
+    summary: { zh: '隐患详情、时间线与哈希链校验', en: 'A hazard, its timeline and chain check' },
+    pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
+    response: { status: 200, body: hazardDetailSchema, example: exampleDetail },
+  },
+  {
+    operationId: 'giveHazardCommand',
+    method: 'POST',
+    path: '/api/office/hazards/{hazardId}/commands',
+    handler: 'give-hazard-command',
+    access: { kind: 'signedIn', roles: ['officer', 'department_head'] },
+    uses: ['lifecycle'],
+    summary: {
+      zh: '整改、延期、核查、销号、重新打开等操作',
+      en: 'Rectify, extend, verify, close or reopen a hazard',
+    },
+    pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
+    request: {
+      body: giveHazardCommandSchema,
+      example: {
+        idempotencyKey: '5b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+        expectedRevision: 1,
+        command: {
+          type: 'start_rectification',
+          responsible: '王某（企业安全科）',
+          measures: '搬离货物，恢复疏散通道',
+          deadline: { workingDays: 10 },
+          plan: examplePlan,
+        },
+      },
+    },
+    response: { status: 200, body: hazardDetailSchema, example: exampleDetail },
+  },
+  {
+    operationId: 'exportHazardLog',
+    method: 'GET',
+    path: '/api/office/hazards/{hazardId}/log',
+    handler: 'export-hazard-log',
+    access: { kind: 'signedIn', roles: officeRoles },
+    summary: { zh: '导出隐患日志及哈希', en: "Export a hazard's log with its hashes" },
+    pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
+    response: {
+      status: 200,
+      body: hazardLogSchema,
+      example: {
+        hazardId: exampleHazardId,
+        exportedAt: '2026-11-22T09:00:00.000Z',
+        chain: { valid: true, head: 'a'.repeat(64) },
+        events: [{ sequence: 1, type: 'hazard_reported', hash: 'a'.repeat(64) }],
+      },
+    },
+  },
+  {
+    operationId: 'createEnterpriseLink',
+    method: 'POST',
+    path: '/api/office/hazards/{hazardId}/enterprise-link',
+    handler: 'create-enterprise-link',
+    access: { kind: 'signedIn', roles: ['officer'] },
+    uses: ['receiptKey'],
+    summary: {
+      zh: '为企业主要负责人生成仅限本隐患的提交链接',
+      en: "A link for the enterprise's principal, for this hazard only",
+    },
+    pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
+    request: { body: enterpriseLinkRequestSchema, example: { validDays: 60 } },
+    response: {
+      status: 201,
+      body: enterpriseLinkSchema,
+      example: { token: exampleToken, expiresAt: '2027-01-21T08:00:00.000Z' },
+    },
+  },
+  {
+    operationId: 'importHazards',
+    method: 'POST',
+    path: '/api/office/hazard-imports',
+    handler: 'import-hazards',
+    access: { kind: 'signedIn', roles: ['officer'] },
+    uses: ['lifecycle'],
+    summary: {
+      zh: '导入企业自查或检查发现的隐患（表格行，重复导入不新增）',
+      en: 'Import hazards from spreadsheet rows (importing again adds nothing)',
+    },
+    request: {
+      body: importHazardsSchema,
+      example: {
+        jurisdiction: 'cq-gecheng',
+        source: 'self_report',
+        rows: [
+          {
+            rowId: 'ZC-2026-001',
+            industry: 'fire',
+            enterprise: '91350100M000100Y43',
+            place: '二号车间',
+            grade: 'general',
+            description: '灭火器压力不足，需更换。',
+            responsible: '王某',
+            measures: '更换灭火器',
+            deadline: '2026-12-31',
+          },
+        ],
+      },
+    },
+    response: {
+      status: 200,
+      body: importResultSchema,
+      example: {
+        results: [{ index: 0, rowId: 'ZC-2026-001', outcome: 'stored', hazardId: exampleHazardId }],
+      },
+    },
+  },
+  {
+    operationId: 'viewEnterpriseHazard',
+    method: 'POST',
+    path: '/api/enterprise/hazard',
+    handler: 'view-enterprise-hazard',
+    access: { kind: 'public' },
+    uses: ['receiptKey'],
+    summary: {
+      zh: '企业凭链接查看本隐患及整改要求',
+      en: 'The enterprise sees its hazard through its link',
+    },
+    request: {
+      body: z.object({ token: z.string().min(10).max(1024) }).strict(),
+      example: { token: exampleToken },
+    },
+    response: {
+      status: 200,
+      body: enterpriseViewSchema,
+      example: {
+        hazardId: exampleHazardId,
+        status: 'rectifying',
+        grade: 'major',
+        place: '东门路 18 号仓库',
+        description: '仓库安全出口被货物堵死，疏散通道不畅。',
+        progress: [],
+      },
+    },
+  },
+  {
+    operationId: 'submitEnterpriseUpdate',
+    method: 'POST',
+    path: '/api/enterprise/hazard/updates',
+    handler: 'submit-enterprise-update',
+    access: { kind: 'public' },
+    uses: ['receiptKey', 'lifecycle'],
+    summary: {
+      zh: '企业提交治理方案、整改进展或整改完成情况',
+      en: 'The enterprise submits its plan, progress or evidence of the fix',
+    },
+    request: {
+      body: enterpriseUpdateSchema,
+      example: {
+        token: exampleToken,
+        idempotencyKey: '7c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+        kind: 'plan',
+        plan: examplePlan,
+      },
+    },
+    response: {
+      status: 201,
+      body: enterpriseViewSchema,
+      example: {
+        hazardId: exampleHazardId,
+        status: 'reported',
+        grade: 'major',
+        place: '东门路 18 号仓库',
+        description: '仓库安全出口被货物堵死，疏散通道不畅。',
+        submittedPlan: examplePlan,
+        progress: [{ at: '2026-11-23T02:00:00.000Z', kind: 'plan', note: '清理安全出口' }],
+      },
+    },
+  },
+] as const satisfies readonly RouteDefinition[];

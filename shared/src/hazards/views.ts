@@ -1,0 +1,83 @@
+import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
+import type { HazardState } from './hazard.ts';
+
+/** What the ledger shows of a hazard: one row. */
+export function hazardSummary(state: HazardState) {
+  return {
+    hazardId: state.hazardId,
+    status: state.status,
+    source: state.source,
+    grade: state.grade,
+    jurisdiction: state.jurisdiction,
+    industry: state.industry,
+    enterprise: state.enterprise,
+    place: state.place,
+    excerpt: state.description.slice(0, 80),
+    reportedAt: state.reportedAt,
+    ...(state.round ? { deadline: state.round.deadline, round: state.round.number } : {}),
+    pendingExtension: Boolean(state.pendingExtension),
+    escalations: state.escalations.length,
+  };
+}
+
+/** Events the people of the office read on the timeline (the workflow's own are hidden). */
+const internalEvents = new Set(['lifecycle_generation_started', 'escalation_step_delivered']);
+
+/** A hazard's page: everything on it, its log and whether the log's chain verifies. */
+export function hazardDetail(
+  state: HazardState,
+  events: readonly RecordedEvent[],
+  chain: ChainCheck,
+) {
+  return {
+    hazard: {
+      ...hazardSummary(state),
+      description: state.description,
+      ...(state.standard ? { standard: state.standard } : {}),
+      ...(state.tipId ? { tipId: state.tipId } : {}),
+      ...(state.responsible ? { responsible: state.responsible } : {}),
+      ...(state.measures ? { measures: state.measures } : {}),
+      ...(state.plan ? { plan: state.plan } : {}),
+      ...(state.pendingExtension ? { pendingExtensionDetail: state.pendingExtension } : {}),
+      ...(state.verifiedAt ? { verifiedAt: state.verifiedAt } : {}),
+      ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+      ...(state.lookBack ? { lookBack: state.lookBack } : {}),
+      enterpriseTold: Boolean(state.enterpriseTold),
+    },
+    revision: state.revision,
+    timeline: events
+      .filter((event) => !internalEvents.has(event.type))
+      .map((event) => ({
+        sequence: event.sequence,
+        at: event.at,
+        type: event.type,
+        actor: event.actor,
+        data: event.data,
+        hash: event.hash,
+      })),
+    chain: chain.valid
+      ? { valid: true, head: chain.head }
+      : { valid: false, brokenAt: chain.brokenAt, reason: chain.reason },
+  };
+}
+
+/**
+ * What the enterprise's principal sees through their link: the hazard as found and what
+ * is asked of them. Nothing from a tip (text, photos, channel) ever: a hazard from a tip
+ * shows the officer's own description only.
+ */
+export function hazardForEnterprise(state: HazardState) {
+  return {
+    hazardId: state.hazardId,
+    status: state.status,
+    grade: state.grade,
+    place: state.place,
+    description: state.description,
+    ...(state.standard ? { standard: state.standard } : {}),
+    ...(state.round ? { deadline: state.round.deadline } : {}),
+    ...(state.measures ? { measures: state.measures } : {}),
+    ...(state.plan ? { plan: state.plan } : {}),
+    ...(state.submittedPlan ? { submittedPlan: state.submittedPlan } : {}),
+    progress: state.enterpriseUpdates,
+  };
+}

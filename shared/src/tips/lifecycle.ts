@@ -1,0 +1,175 @@
+import { cstDate, type HolidayCalendar } from '../calendar/calendar.ts';
+import type { EventStore } from '../event-log/event-store.ts';
+import type { EscalationPolicy } from '../hazards/escalation.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Notifier } from '../ports/outbox.ts';
+import {
+  claimGeneration,
+  dueForRenewal,
+  nextGenerationOf,
+  recordThenDeliver,
+  type TurnInput,
+  type TurnPlan,
+  waitSeconds,
+} from '../workflow/turns.ts';
+import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
+import {
+  type TipEvent,
+  type TipState,
+  type TipTimeLimitStepEntry,
+  tipProjection,
+  tipStream,
+} from './tip.ts';
+
+/**
+ * The work of a tip's lifecycle workflow, free of Step Functions, with the same contract
+ * as the hazard's (hazards/lifecycle.ts): plan a turn from the record and the clock; record
+ * the due time-limit steps once and deliver them at least once. Each execution claims its
+ * generation on the tip's log first; a stale generation changes nothing and ends.
+ *
+ * Messages name only the tip by the first 8 characters of its id, the jurisdiction and the
+ * limit: nothing of what the tipster wrote. Officers open the console for the rest.
+ */
+export interface TipLifecycleDependencies {
+  events: EventStore;
+  notifier: Notifier;
+  clock: Clock;
+  limits: TipTimeLimits;
+  calendar: HolidayCalendar;
+  officeHours: EscalationPolicy['officeHours'];
+}
+
+export interface TipTurnInput extends TurnInput {
+  tipId: string;
+}
+
+const systemActor = { kind: 'system' as const, id: 'tip-lifecycle' };
+
+const plan = (deps: TipLifecycleDependencies, state: TipState) =>
+  planTipLimits({
+    state,
+    now: deps.clock.now(),
+    limits: deps.limits,
+    calendar: deps.calendar,
+    officeHours: deps.officeHours,
+  });
+
+const logOf = (deps: TipLifecycleDependencies) => ({
+  events: deps.events,
+  clock: deps.clock,
+  projection: tipProjection,
+  actor: systemActor,
+});
+
+/** The generation the next execution of a tip must carry. */
+export const nextTipGeneration = (events: EventStore, tipId: string) =>
+  nextGenerationOf(events, tipStream(tipId), tipProjection);
+
+/**
+ * The next move of a tip's execution: 'escalate' when a step is due or undelivered, 'wait'
+ * until the next step while a limit runs (or until a decision wakes it), 'done' once the
+ * tip is final or closed (or the execution is stale), 'renew' when it is time to hand over.
+ */
+export async function planTipTurn(
+  deps: TipLifecycleDependencies,
+  input: TipTurnInput,
+): Promise<TurnPlan> {
+  const turn = (input.turn ?? 0) + 1;
+  const done = { action: 'done', timeoutSeconds: 1, turn } as const;
+  const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
+  if (!loaded) return done;
+  const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
+  if (!snapshot) return done;
+  const state = snapshot.state;
+  const now = deps.clock.now();
+  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn };
+  const limits = plan(deps, state);
+  if (limits.due.length || state.timeLimitSteps.some((entry) => !entry.delivered)) {
+    return { action: 'escalate', timeoutSeconds: 1, turn };
+  }
+  if (!runningLimit(state)) return done;
+  return { action: 'wait', timeoutSeconds: waitSeconds(now, limits.nextAt), turn };
+}
+
+/**
+ * Records every due step on the log exactly once (the step key is the idempotency key), in
+ * ladder order; then delivers each recorded, undelivered step's messages, each carrying the
+ * step key, and marks it delivered. A crash between the two delivers again: at least once.
+ * A stale generation records and sends nothing.
+ */
+export async function recordDueTipSteps(
+  deps: TipLifecycleDependencies,
+  input: { tipId: string; generation: number },
+): Promise<{ recorded: number; delivered: number }> {
+  const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
+  return recordThenDeliver<TipState, TipEvent, TipTimeLimitStepEntry>(
+    logOf(deps),
+    loaded,
+    input.generation,
+    {
+      most: Math.max(
+        deps.limits.accept.ladder.length,
+        deps.limits.verify.ladder.length,
+        deps.limits.feedback.ladder.length,
+      ),
+      nextDue: (state) => {
+        const [due] = plan(deps, state).due;
+        if (!due) return null;
+        return {
+          type: 'time_limit_step_recorded',
+          data: {
+            limit: due.limit,
+            step: due.step,
+            dueAt: due.dueAt.toISOString(),
+            late: due.late,
+          },
+          idempotencyKey: due.key,
+        };
+      },
+      recordedSteps: (state) => state.timeLimitSteps,
+      deliver: (state, entry) => deliver(deps, state, entry),
+      delivered: (entry) => ({
+        type: 'time_limit_step_delivered',
+        data: { key: entry.key },
+        idempotencyKey: `${entry.key}#delivered`,
+      }),
+    },
+  );
+}
+
+/** The deadline of a limit as the tip's record holds it. */
+function deadlineOf(state: TipState, limit: TipLimit): string {
+  const deadline = {
+    accept: state.acceptDeadline,
+    verify: state.verifyDeadline,
+    feedback: state.feedbackDeadline,
+  }[limit];
+  return deadline ? cstDate(new Date(Date.parse(deadline) - 1)) : '';
+}
+
+async function deliver(
+  deps: TipLifecycleDependencies,
+  state: TipState,
+  entry: TipTimeLimitStepEntry,
+): Promise<void> {
+  const rule = deps.limits[entry.limit];
+  const rung = rule.ladder.find((candidate) => candidate.step === entry.step);
+  if (!rung) return;
+  const tip = state.tipId.slice(0, 8);
+  const by = deadlineOf(state, entry.limit);
+  for (const recipient of rung.recipients) {
+    await deps.notifier.send({
+      key: `${entry.key}#${recipient}`,
+      channel: 'sms',
+      to: `${recipient}@${state.jurisdiction}`,
+      subject: {
+        zh: `举报线索${rule.name.zh}${rung.name.zh}：${tip}${entry.late ? '（补发）' : ''}`,
+        en: `Tip ${rule.name.en.toLowerCase()} ${rung.name.en.toLowerCase()}: ${tip}${entry.late ? ' (late)' : ''}`,
+      },
+      body: {
+        zh: `${state.jurisdiction} 举报线索 ${tip} 的${rule.name.zh}为 ${by}，请登录工作台处理。`,
+        en: `The ${rule.name.en.toLowerCase()} limit of tip ${tip} in ${state.jurisdiction} ends on ${by}: open the console.`,
+      },
+    });
+  }
+}

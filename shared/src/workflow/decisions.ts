@@ -1,0 +1,62 @@
+import type { Actor, NewEvent } from '../event-log/event-log.ts';
+import type { AppendResult, EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
+
+export type DecisionOutcome<State> =
+  | { kind: 'done'; snapshot: Snapshot<State>; duplicate: boolean }
+  /** Someone else acted first: here is the record as it is now; nothing was written. */
+  | { kind: 'conflict'; current: Snapshot<State> }
+  | { kind: 'not_found' };
+
+/**
+ * A person's decision on a record (a hazard, a tip): checked against the record as it is,
+ * appended as one event, then the record's workflow is woken. With `expectedRevision` (an
+ * officer acting on what they saw) a decision taken meanwhile by someone else is a
+ * conflict; the workflow's own bookkeeping does not count. Without it (a system caller)
+ * the decision is made again on the new state. The idempotency key makes a retried
+ * request a no-op.
+ */
+export async function decideOnRecord<State extends { revision: number }>(request: {
+  events: EventStore;
+  stream: string;
+  projection: Projection<State>;
+  idempotencyKey: string;
+  actor: Actor;
+  now: () => Date;
+  expectedRevision?: number;
+  /** The event the decision stands for; throws when the record's rules refuse it. */
+  decide: (state: State, now: Date) => Omit<NewEvent, 'at' | 'actor' | 'idempotencyKey'>;
+  wake: () => Promise<void>;
+}): Promise<DecisionOutcome<State>> {
+  let snapshot = await request.events.load(request.stream, request.projection);
+  for (let attempt = 0; attempt < 5 && snapshot; attempt += 1) {
+    if (snapshot.idempotencyKeys.includes(request.idempotencyKey)) {
+      return { kind: 'done', snapshot, duplicate: true };
+    }
+    if (
+      request.expectedRevision !== undefined &&
+      request.expectedRevision !== snapshot.state.revision
+    ) {
+      return { kind: 'conflict', current: snapshot };
+    }
+    const now = request.now();
+    const result: AppendResult<State> = await request.events.append(
+      request.stream,
+      snapshot,
+      {
+        ...request.decide(snapshot.state, now),
+        at: now.toISOString(),
+        actor: request.actor,
+        idempotencyKey: request.idempotencyKey,
+      },
+      request.projection,
+    );
+    if (result.kind === 'conflict') {
+      snapshot = result.current;
+      continue;
+    }
+    await request.wake();
+    return { kind: 'done', snapshot: result.snapshot, duplicate: result.kind === 'duplicate' };
+  }
+  if (!snapshot) return { kind: 'not_found' };
+  return { kind: 'conflict', current: snapshot };
+}
