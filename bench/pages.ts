@@ -197,7 +197,7 @@ function startGzipProxy(target: string) {
 
 // ---------------------------------------------------------------------------------------------
 // Is the page there? A prerendered page has its own HTML; a missing one gets 404, or the SPA
-// fallback (200.html), which the embedded cloud and CloudFront serve for unknown paths.
+// fallback (200.html), which the embedded cloud and CloudFront serve for unknown office paths.
 
 async function whyMissing(url: string, fallbackBody: string | null): Promise<string | undefined> {
   let response: globalThis.Response;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatReceipt, isValidReceipt, receiptFromDigits } from '@qingling/shared/tips/receipt.ts';
@@ -13,6 +13,7 @@ import {
   phoneViewport,
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { postJson, validTip } from '../support/tips.ts';
 
 const webRoot = join(repositoryRoot, 'web/build');
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -363,6 +364,90 @@ describe('a tipster on a phone', () => {
     await expect
       .poll(() => page.locator('#receipt-error').textContent())
       .toContain('Too many attempts');
+    await page.context().close();
+  });
+
+  it('adds a photo chosen twice only once, and says so', async () => {
+    // Chosen again from the gallery, the same photo may come with another name (iOS).
+    const again = join(photoDirectory, 'IMG_0001.jpg');
+    await copyFile(photos[0] as string, again);
+    for (const [path, submit, notice] of [
+      ['/report/', '提交举报', '这张照片已添加。'],
+      ['/en/report/', 'Send the report', 'This photo is already added.'],
+    ] as const) {
+      const page = await openPage(browser, phoneViewport);
+      await page.goto(`${cloud.url}${path}`);
+      const hydrated = () => page.getByRole('button', { name: submit }).isEnabled();
+      await expect.poll(hydrated).toBe(true);
+      const picker = page.locator('#tip-photos');
+      const ready = page.locator('li[data-status="ready"]');
+      await picker.setInputFiles(photos[0] as string);
+      await expect.poll(() => ready.count(), { timeout: 30_000 }).toBe(1);
+      await picker.setInputFiles(again);
+      await page.getByRole('status').filter({ hasText: notice }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('.photo-list li').count(), path).toBe(1);
+      // With a new photo beside it, only the new one is added.
+      await picker.setInputFiles([photos[0] as string, photos[1] as string]);
+      await expect.poll(() => ready.count(), { timeout: 30_000 }).toBe(2);
+      expect(await page.locator('.photo-list li').count(), path).toBe(2);
+      await page.getByRole('status').filter({ hasText: notice }).waitFor();
+      await page.context().close();
+    }
+  });
+
+  it('switches the follow-up page to English and back, keeping the open tip and the reply', async () => {
+    const marker = `LANG-${Date.now()}`;
+    const created = await postJson(
+      `${cloud.url}/api/tips`,
+      validTip({ description: `${marker} 仓库安全出口被货物堵住，消防通道上停满电动车。` }),
+    );
+    expect(created.status).toBe(201);
+    const receipt = created.body.receipt as string;
+    const formatted = formatReceipt(receipt);
+    const page = await openPage(browser, phoneViewport);
+    const consoleLines: string[] = [];
+    page.on('console', (message) => consoleLines.push(message.text()));
+    await page.goto(`${cloud.url}/follow-up/`);
+    const lookUp = page.getByRole('button', { name: '查询', exact: true });
+    await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
+    await page.getByLabel('回执码').fill(formatted);
+    await lookUp.click();
+    await page.getByRole('heading', { name: '举报进度', exact: true }).waitFor();
+    const draft = '补充：北门也堵住了。';
+    await page.locator('#reply').fill(draft);
+    // A reload would show an empty page: mark this document to see that it stays.
+    await page.evaluate(() => {
+      (window as { sameDocument?: boolean }).sameDocument = true;
+    });
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/\/en\/follow-up\/$/);
+    await page.getByRole('heading', { name: 'Progress of your tip', exact: true }).waitFor();
+    expect(await page.getByText(marker).count()).toBe(1);
+    expect(await page.locator('.status-name').textContent()).toBe('Received');
+    expect(await page.locator('#reply').inputValue()).toBe(draft);
+    expect(await page.getByLabel('Add information').inputValue()).toBe(draft);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getByRole('link', { name: 'English' }).getAttribute('aria-current')).toBe(
+      'true',
+    );
+    expect(await page.title()).toBe('Follow up a tip · Qingling');
+    expect(await page.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(
+      true,
+    );
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: '中文' }).click();
+    await page.waitForURL(/\/follow-up\/$/);
+    expect(new URL(page.url()).pathname).toBe('/follow-up/');
+    await page.getByRole('heading', { name: '举报进度', exact: true }).waitFor();
+    expect(await page.locator('#reply').inputValue()).toBe(draft);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+
+    // The receipt went nowhere: not the address bar, storage, history or the console.
+    const kept = `${await traces(page, consoleLines)}\n${await page.evaluate(() => JSON.stringify(history.state))}`;
+    expect(kept).not.toContain(receipt);
+    expect(kept).not.toContain(formatted);
     await page.context().close();
   });
 

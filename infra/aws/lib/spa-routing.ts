@@ -4,6 +4,38 @@ import { join, relative, sep } from 'node:path';
 /** The page that boots the client-only office console (adapter-static's fallback). */
 export const fallbackPage = '/200.html';
 
+/**
+ * The client-only routes, in either language: the office console (`/office`, `/office/…`,
+ * `/en/office/…`). Only these get the fallback page; any other path without a file is a 404.
+ */
+export const clientOnlyPaths = /^\/(?:en\/)?office(?:\/|$)/;
+
+/**
+ * The answer to a path that is neither a file, a prerendered page nor a client-only route:
+ * a small page in both languages, complete without scripts or other files.
+ */
+export const notFoundPage = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>找不到这个页面 · Page not found</title>
+<style>body{max-width:40rem;margin:0 auto;padding:1.5rem 1rem;font:1.125rem/1.6 system-ui,sans-serif;color:#1b1f23}a{color:#0b57d0}</style>
+</head>
+<body>
+<main>
+<h1>找不到这个页面</h1>
+<p><a href="/">返回首页</a></p>
+<div lang="en">
+<h2>Page not found</h2>
+<p><a href="/en/">Back to home</a></p>
+</div>
+</main>
+</body>
+</html>
+`;
+
 /** CloudFront Functions may be at most 10 KB. */
 const maxFunctionBytes = 10 * 1024;
 
@@ -20,10 +52,12 @@ export function listPages(siteDir: string): string[] {
 /**
  * The viewer-request CloudFront Function on the site (S3) behavior. It serves URLs the way
  * the embedded cloud's static server does: a file as it is, a folder's index.html, a
- * prerendered page's .html, and any other extension-less path the fallback page 200.html
- * (the client-only office routes). This replaces distribution-wide 403/404 error
- * responses, which would also rewrite the API's own 403 and 404 answers under /api/* into
- * an HTML page with status 200, and would answer a missing script with HTML.
+ * prerendered page's .html, the fallback page 200.html for the client-only office routes,
+ * and for any other extension-less path a 404 with `notFoundPage`, answered by the function
+ * itself (S3 is not asked). This replaces distribution-wide 403/404 error responses, which
+ * would also rewrite the API's own 403 and 404 answers under /api/* into an HTML page with
+ * status 200, and would answer a missing script with HTML. A missing file (a name with a
+ * dot) still goes to S3, which answers 403 (Origin Access Control without s3:ListBucket).
  */
 export function spaRoutingFunctionCode(pages: readonly string[]): string {
   if (!pages.includes(fallbackPage)) {
@@ -31,18 +65,33 @@ export function spaRoutingFunctionCode(pages: readonly string[]): string {
   }
   const known = Object.fromEntries(pages.map((page) => [page, 1]));
   const code = `var pages = ${JSON.stringify(known)};
+var notFound = {
+  statusCode: 404,
+  statusDescription: 'Not Found',
+  headers: {
+    'content-type': { value: 'text/html; charset=utf-8' },
+    'cache-control': { value: 'no-cache' },
+    'x-content-type-options': { value: 'nosniff' },
+    'x-frame-options': { value: 'DENY' },
+    'referrer-policy': { value: 'no-referrer' }
+  },
+  body: { encoding: 'text', data: ${JSON.stringify(notFoundPage)} }
+};
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri.charAt(uri.length - 1) === '/') {
-    request.uri = pages[uri + 'index.html'] ? uri + 'index.html' : '${fallbackPage}';
+    if (pages[uri + 'index.html']) request.uri = uri + 'index.html';
+    else if (${clientOnlyPaths}.test(uri)) request.uri = '${fallbackPage}';
+    else return notFound;
     return request;
   }
   var name = uri.substring(uri.lastIndexOf('/') + 1);
   if (name.indexOf('.') !== -1) return request;
   if (pages[uri + '/index.html']) request.uri = uri + '/index.html';
   else if (pages[uri + '.html']) request.uri = uri + '.html';
-  else request.uri = '${fallbackPage}';
+  else if (${clientOnlyPaths}.test(uri)) request.uri = '${fallbackPage}';
+  else return notFound;
   return request;
 }
 `;

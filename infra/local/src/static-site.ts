@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { clientOnlyPaths, fallbackPage, notFoundPage } from '../../aws/lib/spa-routing.ts';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,8 +28,9 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
- * Serves the built web app the way S3 + CloudFront do: a file, a folder's index.html, a
- * prerendered page's .html, and otherwise the fallback page 200.html (client-only routes).
+ * Serves the built web app the way S3 + CloudFront do (infra/aws/lib/spa-routing.ts, whose
+ * rules it shares): a file, a folder's index.html, a prerendered page's .html, the fallback
+ * page 200.html for the client-only office routes, and a 404 page for anything else.
  */
 export async function serveStatic(root: string, pathname: string, response: ServerResponse) {
   const base = resolve(root);
@@ -46,9 +48,8 @@ export async function serveStatic(root: string, pathname: string, response: Serv
     response.end();
     return;
   }
-  const candidates = inside
-    ? [requested, join(requested, 'index.html'), `${requested}.html`, join(base, '200.html')]
-    : [join(base, '200.html')];
+  const candidates = inside ? [requested, join(requested, 'index.html'), `${requested}.html`] : [];
+  if (clientOnlyPaths.test(decoded)) candidates.push(join(base, fallbackPage));
   for (const candidate of candidates) {
     if (!(await isFile(candidate))) continue;
     const immutable = candidate.includes(`${sep}_app${sep}immutable${sep}`);
@@ -60,6 +61,13 @@ export async function serveStatic(root: string, pathname: string, response: Serv
     createReadStream(candidate).pipe(response);
     return;
   }
-  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Not found. 找不到页面。(Has the web app been built? npm run build:web)');
+  const built = await isFile(join(base, fallbackPage));
+  response.writeHead(404, {
+    'content-type': built ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(
+    built ? notFoundPage : 'Not found. 找不到页面。(Has the web app been built? npm run build:web)',
+  );
 }

@@ -7,6 +7,16 @@ import { preparePhoto, uploadPhoto } from './photos.ts';
 
 export type PhotoStatus = 'preparing' | 'ready' | 'uploading' | 'uploaded' | 'failed';
 
+/** A photo's SHA-256 as sent; undefined where the browser cannot hash (no secure context). */
+const fingerprint = (photo: Blob): Promise<string | undefined> =>
+  photo
+    .arrayBuffer()
+    .then((bytes) => crypto.subtle.digest('SHA-256', bytes))
+    .then(
+      (digest) => new Uint8Array(digest).join(),
+      () => undefined,
+    );
+
 /** One photo on its way: resized in the browser, then uploaded with a progress bar. */
 export class PhotoItem {
   readonly id: string;
@@ -16,13 +26,16 @@ export class PhotoItem {
   /** Upload progress, 0…1. */
   progress = $state(0);
   error = $state<string>();
+  /** The photo's fingerprint, to notice the same photo chosen again. */
+  key?: Promise<string | undefined>;
 
   constructor(id: string) {
     this.id = id;
   }
 
-  setPhoto(photo: Blob) {
+  setPhoto(photo: Blob, key = fingerprint(photo)) {
     this.photo = photo;
+    this.key = key;
     if (this.preview) URL.revokeObjectURL(this.preview);
     this.preview = URL.createObjectURL(photo);
     this.status = 'ready';
@@ -65,26 +78,37 @@ export class PhotoQueue {
     return this.items.filter((item) => item.photo && item.status !== 'uploaded');
   }
 
-  /** Adds chosen files (resized one after another to spare a phone's memory); returns how many did not fit. */
-  async add(files: Iterable<File>): Promise<number> {
+  /**
+   * Adds chosen files (resized one after another to spare a phone's memory), each photo once:
+   * the same photo chosen again (its resized bytes are the same) is dropped. Returns how many
+   * did not fit and how many were already there.
+   */
+  async add(files: Iterable<File>): Promise<{ left: number; duplicates: number }> {
     const chosen = [...files];
     const room = Math.max(0, this.max - this.items.length);
     const accepted = chosen.slice(0, room);
     const added = accepted.map(() => new PhotoItem(crypto.randomUUID()));
     this.items.push(...added);
+    let duplicates = 0;
     for (const [index, file] of accepted.entries()) {
       const item = this.items.find((candidate) => candidate.id === added[index]?.id);
       if (!item) continue; // removed while waiting
       try {
         const photo = await preparePhoto(file);
-        item.setPhoto(photo);
+        const key = await fingerprint(photo);
+        if (key && (await Promise.all(this.items.map((other) => other.key))).includes(key)) {
+          duplicates += 1;
+          this.items = this.items.filter((candidate) => candidate !== item);
+          continue;
+        }
+        item.setPhoto(photo, Promise.resolve(key));
         if (this.keep) await keepPhoto(item.id, photo);
       } catch (failure) {
         item.status = 'failed';
         item.error = failure instanceof Error ? failure.message : m.photo_unreadable();
       }
     }
-    return chosen.length - accepted.length;
+    return { left: chosen.length - accepted.length, duplicates };
   }
 
   /** Photos kept on the phone by an earlier visit. */
