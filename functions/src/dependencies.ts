@@ -3,7 +3,7 @@ import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
-import { StepFunctionsHazardWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
+import { StepFunctionsRecordWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
@@ -11,12 +11,16 @@ import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-le
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
 import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { nextTipGeneration } from '@qingling/shared/tips/lifecycle.ts';
+import { tipStream } from '@qingling/shared/tips/tip.ts';
 
 /**
  * The composition root of the handlers: the adapters each one uses, built from the
@@ -74,10 +78,29 @@ const defaults = {
   /** Wakes (or starts) a hazard's lifecycle after a decision is on its record. */
   hazardWorkflow: once<HazardWorkflow>(
     () =>
-      new StepFunctionsHazardWorkflow({
+      new StepFunctionsRecordWorkflow({
         stateMachineArn: requireEnv('STATE_MACHINE_ARN'),
         waits: new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
-        events: new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
+        kind: {
+          field: 'hazardId',
+          stream: hazardStream,
+          nextGeneration: (id) =>
+            nextGeneration(new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')), id),
+        },
+      }),
+  ),
+  /** Wakes (or starts) a tip's lifecycle after a decision is on its record. */
+  tipWorkflow: once<HazardWorkflow>(
+    () =>
+      new StepFunctionsRecordWorkflow({
+        stateMachineArn: requireEnv('TIP_STATE_MACHINE_ARN'),
+        waits: new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
+        kind: {
+          field: 'tipId',
+          stream: tipStream,
+          nextGeneration: (id) =>
+            nextTipGeneration(new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')), id),
+        },
       }),
   ),
   /** Jurisdictions change rarely: read at most once a minute per instance. */

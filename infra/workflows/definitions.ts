@@ -10,6 +10,8 @@ export const hazardLifecyclePath = fileURLToPath(
   new URL('./hazard-lifecycle.asl.json', import.meta.url),
 );
 
+export const tipLifecyclePath = fileURLToPath(new URL('./tip-lifecycle.asl.json', import.meta.url));
+
 export function loadDefinition(
   path: string,
   values: { partition: string; functionArn: (name: string) => string },

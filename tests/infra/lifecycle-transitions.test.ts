@@ -27,7 +27,7 @@ async function countTransitions(script: readonly Action[]) {
   const execution = machine.run(
     { hazardId: 'h1', generation: 1 },
     {
-      context: { Task: { Token: 'local:h1' } },
+      context: { Task: { Token: 'local:h1' }, StateMachine: { Id: 'local:hazard-lifecycle' } },
       overrides: {
         taskResourceLocalHandlers: {
           Plan: async () => {

@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lifecycleTasks } from '../../infra/aws/lib/constructs/hazard-lifecycle.ts';
-import { hazardLifecyclePath, loadDefinition } from '../../infra/workflows/definitions.ts';
+import {
+  hazardLifecyclePath,
+  loadDefinition,
+  tipLifecyclePath,
+} from '../../infra/workflows/definitions.ts';
 import { resourceOfType, resourcesOfType, type Synthesized, synthesize } from './synth.ts';
 
 // The hazard lifecycle on AWS: the state machine from the ASL file, its four functions,
@@ -32,12 +36,17 @@ function statementsOf(role: { node: { defaultChild?: unknown } }): Statement[] {
     );
 }
 
-describe('the lifecycle state machine', () => {
-  const stateMachine = () => resourceOfType(synthesized, 'AWS::StepFunctions::StateMachine');
+describe.each([
+  ['hazard', 'stateMachine', hazardLifecyclePath, 'Qingling-hazard-lifecycle'],
+  ['tip', 'tipStateMachine', tipLifecyclePath, 'Qingling-tip-lifecycle'],
+] as const)('the %s lifecycle state machine', (_kind, property, definitionPath, name) => {
+  const machine = () => synthesized.stack.lifecycle[property];
+  const stateMachine = () =>
+    resourceOfType(synthesized, 'AWS::StepFunctions::StateMachine', logicalIdOf(machine()));
 
   it('is Standard, logs errors without execution data, and is traced', () => {
     expect(stateMachine().properties).toMatchObject({
-      StateMachineName: 'Qingling-hazard-lifecycle',
+      StateMachineName: name,
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
       TracingConfiguration: { Enabled: true },
@@ -49,11 +58,11 @@ describe('the lifecycle state machine', () => {
     const location = properties.DefinitionS3Location as { Key: string };
     const asset = join(synthesized.outdir, `asset.${location.Key}`);
     expect(existsSync(asset), asset).toBe(true);
-    expect(readFileSync(asset, 'utf8')).toBe(readFileSync(hazardLifecyclePath, 'utf8'));
+    expect(readFileSync(asset, 'utf8')).toBe(readFileSync(definitionPath, 'utf8'));
 
     // The substitutions: Partition from the stack, one ARN per `${<Task>FunctionArn}` token.
     const substitutions = properties.DefinitionSubstitutions as Record<string, unknown>;
-    const tokens = [...readFileSync(hazardLifecyclePath, 'utf8').matchAll(/\$\{(\w+)\}/g)].map(
+    const tokens = [...readFileSync(definitionPath, 'utf8').matchAll(/\$\{(\w+)\}/g)].map(
       (match) => match[1],
     );
     expect(Object.keys(substitutions).sort()).toEqual([...new Set(tokens)].sort());
@@ -66,7 +75,7 @@ describe('the lifecycle state machine', () => {
 
     // Resolved as CloudFormation would: the same definition as the file, each task's
     // FunctionName the ARN of the function named for it.
-    const resolved = loadDefinition(hazardLifecyclePath, {
+    const resolved = loadDefinition(definitionPath, {
       partition: 'aws-cn',
       functionArn: (name) => `arn:${name}`,
     }) as { States: Record<string, { Parameters?: { FunctionName?: string } }> };
@@ -82,7 +91,7 @@ describe('the lifecycle state machine', () => {
   });
 
   it('may invoke exactly its four functions, by ARN, without version wildcards', () => {
-    const invoke = statementsOf(synthesized.stack.lifecycle.stateMachine.role).filter((statement) =>
+    const invoke = statementsOf(machine().role).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('lambda:')),
     );
     expect(invoke).toHaveLength(1);
@@ -113,17 +122,9 @@ describe('the lifecycle functions', () => {
       expect.arrayContaining(['NOTIFICATIONS_TOPIC_ARN', 'TABLE_NAME']),
     );
     expect(env('RegisterWait')).toContain('TABLE_NAME');
-    expect(env('Renew')).toContain('STATE_MACHINE_ARN');
+    // Renew learns its state machine from the task input ($$.StateMachine.Id).
+    expect(env('Renew')).not.toContain('STATE_MACHINE_ARN');
     expect(env('Renew')).not.toContain('TABLE_NAME');
-  });
-
-  it('find the state machine by its computed ARN (no reference cycle)', () => {
-    const arn = JSON.stringify(
-      (fn('Renew').Environment as { Variables: Record<string, unknown> }).Variables
-        .STATE_MACHINE_ARN,
-    );
-    expect(arn).toContain(':stateMachine:Qingling-hazard-lifecycle');
-    expect(arn).toContain('AWS::Partition');
   });
 
   it('hold least privilege: read, write, put, publish, start', () => {
@@ -155,7 +156,10 @@ describe('the lifecycle functions', () => {
     const start = statementsOf(functions.Renew.role).find((s) =>
       actionsOf(s).includes('states:StartExecution'),
     );
+    // Both state machines, by their computed ARNs (no reference cycle).
     expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:Qingling-hazard-lifecycle');
+    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:Qingling-tip-lifecycle');
+    expect(JSON.stringify(start?.Resource)).toContain('AWS::Partition');
     const publish = statementsOf(functions.Escalate.role).find((s) =>
       actionsOf(s).includes('sns:Publish'),
     );
@@ -188,10 +192,14 @@ describe('watching the lifecycle', () => {
       Expression?: string;
       MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string };
     }[];
-    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('failed + timedOut');
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe(
+      'failed + timedOut + tipFailed + tipTimedOut',
+    );
     const stats = metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : []));
     expect(stats.map((stat) => stat.Metric.MetricName).sort()).toEqual([
       'ExecutionsFailed',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
       'ExecutionsTimedOut',
     ]);
     expect(stats.every((stat) => stat.Period === 300 && stat.Stat === 'Sum')).toBe(true);
@@ -221,7 +229,10 @@ describe('watching the lifecycle', () => {
       'detail-type': ['Step Functions Execution Status Change'],
       detail: {
         status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
-        stateMachineArn: [{ Ref: logicalIdOf(lifecycle.stateMachine) }],
+        stateMachineArn: [
+          { Ref: logicalIdOf(lifecycle.stateMachine) },
+          { Ref: logicalIdOf(lifecycle.tipStateMachine) },
+        ],
       },
     });
     const queueId = logicalIdOf(lifecycle.deadLetters);

@@ -65,17 +65,16 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
       StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
     }),
   ],
-  lifecycle: (s) => [
-    resolvedGrant(s, 'states:StartExecution', s.stack.lifecycle.stateMachineArn),
-    resolvedGrant(s, 'states:SendTaskSuccess', s.stack.lifecycle.stateMachineArn),
-    resolvedGrant(
-      s,
-      'states:DescribeExecution',
-      s.stack.lifecycle.stateMachineArn
-        .replace(':stateMachine:', ':execution:')
-        .concat(':*'),
-    ),
-  ],
+  lifecycle: (s) =>
+    [s.stack.lifecycle.stateMachineArn, s.stack.lifecycle.tipStateMachineArn].flatMap((arn) => [
+      resolvedGrant(s, 'states:StartExecution', arn),
+      resolvedGrant(s, 'states:SendTaskSuccess', arn),
+      resolvedGrant(
+        s,
+        'states:DescribeExecution',
+        arn.replace(':stateMachine:', ':execution:').concat(':*'),
+      ),
+    ]),
 };
 
 const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, unknown>> = {
@@ -87,7 +86,10 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   contactKey: (s) => ({
     CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
   }),
-  lifecycle: (s) => ({ STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn) }),
+  lifecycle: (s) => ({
+    STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn),
+    TIP_STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.tipStateMachineArn),
+  }),
 };
 
 /** Table and log grants are checked in stack.test.ts; everything else comes from `uses`. */

@@ -52,8 +52,8 @@ function newConductor() {
     definition: asl,
     clock,
     tasks: {
-      plan: (input) => planTurn(deps, input),
-      escalate: (input) => recordDueSteps(deps, input),
+      plan: ({ id, ...input }) => planTurn(deps, { ...input, hazardId: id }),
+      escalate: ({ id, generation }) => recordDueSteps(deps, { hazardId: id, generation }),
       nextGeneration: (hazardId) => nextGeneration(deps.events, hazardId),
     },
   });

@@ -31,7 +31,13 @@ afterAll(async () => {
 
 // Examples that need a tip, a hazard or a link use what an earlier example made (routes run
 // in table order).
-const learned: { receipt?: string; tipId?: string; hazardId?: string; token?: string } = {};
+const learned: {
+  receipt?: string;
+  tipId?: string;
+  hazardId?: string;
+  token?: string;
+  revision?: number;
+} = {};
 
 describe('every documented example request works', () => {
   it.each(routes.map((route) => [route.operationId, route] as const))('%s', async (_id, route) => {
@@ -68,6 +74,8 @@ describe('every documented example request works', () => {
       example = { ...example, receipt: learned.receipt };
     if (example && 'token' in example && learned.token)
       example = { ...example, token: learned.token };
+    if (example && 'expectedRevision' in example && learned.revision)
+      example = { ...example, expectedRevision: learned.revision };
     const response = await fetch(`${cloud.url}${path}`, {
       method: route.method,
       headers,
@@ -80,6 +88,7 @@ describe('every documented example request works', () => {
     if (body.tips?.[0]?.tipId) learned.tipId = body.tips[0].tipId;
     if (body.hazard?.hazardId) learned.hazardId = body.hazard.hazardId;
     if (typeof body.token === 'string') learned.token = body.token;
+    if (typeof body.revision === 'number') learned.revision = body.revision;
     const parsed = route.response.body.safeParse(body);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });

@@ -19,6 +19,18 @@ export const handler = apiHandler(
     if (!principal) throw new ApiFailure('unauthenticated');
     const hazardId = pathParameters.hazardId ?? '';
     await hazardForJurisdictionsOf(hazardId, principal.jurisdictions);
+    // Evidence photos are the hazard's own: a key under another hazard is refused.
+    if ('photoKeys' in body.command) {
+      const own = `evidence/${hazardId}/`;
+      if (body.command.photoKeys.some((key) => !key.startsWith(own))) {
+        throw new ApiFailure('invalid_request', [
+          {
+            path: 'command.photoKeys',
+            message: { zh: '照片不属于这条隐患。', en: 'A photo does not belong to this hazard.' },
+          },
+        ]);
+      }
+    }
     const allowed = commandRoles[body.command.type];
     if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
       throw new ApiFailure('forbidden');

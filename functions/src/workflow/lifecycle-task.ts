@@ -1,43 +1,67 @@
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
-import type { LifecycleDependencies } from '@qingling/shared/hazards/lifecycle.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import {
+  type LifecycleDependencies,
+  planTurn,
+  recordDueSteps,
+} from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { planTipTurn, recordDueTipSteps } from '@qingling/shared/tips/lifecycle.ts';
+import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
+import { tipStream } from '@qingling/shared/tips/tip.ts';
+import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { dependencies } from '../dependencies.ts';
 
-/** What every lifecycle task receives from the state machine (ASL Parameters.Payload). */
-export interface LifecycleTaskInput {
-  hazardId: string;
+/**
+ * What every lifecycle task receives from a state machine (ASL Parameters.Payload): the
+ * hazard lifecycle names a hazardId, the tip lifecycle a tipId. The same four functions
+ * serve both state machines.
+ */
+export type LifecycleTaskInput = ({ hazardId: string } | { tipId: string }) & {
   generation: number;
   turn?: number;
   startedAt?: string;
-}
+  /** The state machine's own ARN ($$.StateMachine.Id), for the next generation. */
+  stateMachineArn?: string;
+};
 
-const hazardIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const recordIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * Checks a task's input: the hazard id becomes part of a key and of an execution name
+ * Checks a task's input: the record id becomes part of a key and of an execution name
  * (`{id}-{generation}`, at most 80 characters), the generation is an integer from 1.
  */
 export function taskInput(event: unknown): LifecycleTaskInput {
-  const { hazardId, generation, turn, startedAt } = (event ?? {}) as Partial<LifecycleTaskInput>;
-  if (typeof hazardId !== 'string' || !hazardIdPattern.test(hazardId)) {
-    throw new TypeError('The task input needs a hazardId');
+  const input = (event ?? {}) as Record<string, unknown>;
+  const { generation, turn, startedAt, stateMachineArn } = input;
+  const id = input.hazardId ?? input.tipId;
+  if (typeof id !== 'string' || !recordIdPattern.test(id)) {
+    throw new TypeError('The task input needs a hazardId or a tipId');
   }
   if (typeof generation !== 'number' || !Number.isInteger(generation) || generation < 1) {
     throw new TypeError('The task input needs a generation (an integer from 1)');
   }
   return {
-    hazardId,
+    ...('hazardId' in input ? { hazardId: id } : { tipId: id }),
     generation,
-    ...(Number.isInteger(turn) ? { turn } : {}),
+    ...(typeof turn === 'number' && Number.isInteger(turn) ? { turn } : {}),
     ...(typeof startedAt === 'string' && !Number.isNaN(Date.parse(startedAt)) ? { startedAt } : {}),
+    ...(typeof stateMachineArn === 'string' ? { stateMachineArn } : {}),
   };
+}
+
+/** The record a task works on: its id, its stream and the name of its id in the input. */
+export function recordOf(input: LifecycleTaskInput) {
+  return 'hazardId' in input
+    ? { field: 'hazardId' as const, id: input.hazardId, stream: hazardStream(input.hazardId) }
+    : { field: 'tipId' as const, id: input.tipId, stream: tipStream(input.tipId) };
 }
 
 /**
  * The lifecycle's work, wired for a handler: the record and the clock from the composition
- * root, the default ladder, look-back policy and holiday calendar, and the notifier, built only when a
- * message is sent (planning never sends, so its function needs no topic).
+ * root, the default ladder, look-back policy and holiday calendar, and the notifier, built
+ * only when a message is sent (planning never sends, so its function needs no topic).
  */
 export function lifecycleDependencies(): LifecycleDependencies {
   return {
@@ -48,4 +72,26 @@ export function lifecycleDependencies(): LifecycleDependencies {
     lookBack: defaultLookBackPolicy,
     calendar: seedCalendar,
   };
+}
+
+const tipDependencies = () => ({
+  ...lifecycleDependencies(),
+  limits: defaultTipTimeLimits,
+  officeHours: defaultEscalationPolicy.officeHours,
+});
+
+/** Plans a turn of whichever record the input names. */
+export function planRecordTurn(input: LifecycleTaskInput): Promise<TurnPlan> {
+  return 'hazardId' in input
+    ? planTurn(lifecycleDependencies(), input)
+    : planTipTurn(tipDependencies(), input);
+}
+
+/** Records and delivers the due steps of whichever record the input names. */
+export function recordRecordSteps(
+  input: LifecycleTaskInput,
+): Promise<{ recorded: number; delivered: number }> {
+  return 'hazardId' in input
+    ? recordDueSteps(lifecycleDependencies(), input)
+    : recordDueTipSteps(tipDependencies(), input);
 }

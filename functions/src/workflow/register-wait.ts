@@ -1,7 +1,7 @@
 import { maxWaitSeconds } from '@qingling/shared/hazards/lifecycle.ts';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
-import { taskInput } from './lifecycle-task.ts';
+import { recordOf, taskInput } from './lifecycle-task.ts';
 
 /**
  * The state machine's WaitForDecisionOrTimer task (`lambda:invoke.waitForTaskToken`):
@@ -10,7 +10,9 @@ import { taskInput } from './lifecycle-task.ts';
  * execution goes on waiting for the token. The token is a bearer secret: never logged.
  */
 export async function handler(event: unknown): Promise<{ until: string }> {
-  const { hazardId, generation } = taskInput(event);
+  const input = taskInput(event);
+  const { id, stream } = recordOf(input);
+  const generation = input.generation;
   const { taskToken, timeoutSeconds } = (event ?? {}) as {
     taskToken?: unknown;
     timeoutSeconds?: unknown;
@@ -28,8 +30,8 @@ export async function handler(event: unknown): Promise<{ until: string }> {
   }
   const { until, stale } = await dependencies
     .lifecycleWaits()
-    .register({ hazardId, generation, taskToken, timeoutSeconds });
+    .register({ stream, generation, taskToken, timeoutSeconds });
   // A stale generation's wait is not kept: it times out, and its next Plan ends it.
-  logger.info('Lifecycle waiting', { hazardId, generation, until, stale });
+  logger.info('Lifecycle waiting', { id, generation, until, stale });
   return { until };
 }

@@ -74,7 +74,6 @@ beforeEach(() => {
   process.env.AWS_REGION = 'cn-north-1';
   process.env.TABLE_NAME = 'records';
   process.env.NOTIFICATIONS_TOPIC_ARN = topicArn;
-  process.env.STATE_MACHINE_ARN = stateMachineArn;
   useDependencies({ eventStore: () => store as never, clock: () => ({ now: () => now }) });
 });
 afterEach(() => {
@@ -168,11 +167,24 @@ describe('the WaitForDecisionOrTimer task', () => {
 describe('the ContinueAsNewGeneration task', () => {
   it('starts {hazardId}-{generation + 1} on the state machine with the next generation', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: now });
-    expect(await renew({ hazardId: 'H1', generation: 4 })).toEqual({ executionName: 'H1-5' });
+    expect(await renew({ hazardId: 'H1', generation: 4, stateMachineArn })).toEqual({
+      executionName: 'H1-5',
+    });
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
       stateMachineArn,
       name: 'H1-5',
       input: JSON.stringify({ hazardId: 'H1', generation: 5 }),
+    });
+  });
+
+  it('serves the tip lifecycle too: {tipId}-{generation + 1} on its own state machine', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: now });
+    const tipMachine = stateMachineArn.replace('hazard', 'tip');
+    await renew({ tipId: 'T1', generation: 2, stateMachineArn: tipMachine });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn: tipMachine,
+      name: 'T1-3',
+      input: JSON.stringify({ tipId: 'T1', generation: 3 }),
     });
   });
 
@@ -181,12 +193,16 @@ describe('the ContinueAsNewGeneration task', () => {
       .on(StartExecutionCommand)
       .rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }))
       .rejects(new Error('AccessDenied'));
-    expect(await renew({ hazardId: 'H1', generation: 1 })).toEqual({ executionName: 'H1-2' });
-    await expect(renew({ hazardId: 'H1', generation: 1 })).rejects.toThrow('AccessDenied');
+    expect(await renew({ hazardId: 'H1', generation: 1, stateMachineArn })).toEqual({
+      executionName: 'H1-2',
+    });
+    await expect(renew({ hazardId: 'H1', generation: 1, stateMachineArn })).rejects.toThrow(
+      'AccessDenied',
+    );
   });
 
-  it('needs the state machine ARN', async () => {
-    delete process.env.STATE_MACHINE_ARN;
-    await expect(renew({ hazardId: 'H1', generation: 1 })).rejects.toThrow(/STATE_MACHINE_ARN/);
+  it('needs the state machine ARN in its input', async () => {
+    await expect(renew({ hazardId: 'H1', generation: 1 })).rejects.toThrow(/stateMachineArn/);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });

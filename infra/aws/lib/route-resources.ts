@@ -48,7 +48,10 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
     },
   },
   lifecycle: {
-    environment: ({ lifecycle }) => ({ STATE_MACHINE_ARN: lifecycle.stateMachineArn }),
+    environment: ({ lifecycle }) => ({
+      STATE_MACHINE_ARN: lifecycle.stateMachineArn,
+      TIP_STATE_MACHINE_ARN: lifecycle.tipStateMachineArn,
+    }),
     grant: ({ lifecycle }, role) => {
       lifecycle.grantWake(role);
     },

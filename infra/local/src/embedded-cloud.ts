@@ -10,6 +10,7 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { liveHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
+import { liveTipIds } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import {
   FileSystemBlobStore,
@@ -26,12 +27,19 @@ import { nextGeneration, planTurn, recordDueSteps } from '@qingling/shared/hazar
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import {
+  nextTipGeneration,
+  planTipTurn,
+  recordDueTipSteps,
+} from '@qingling/shared/tips/lifecycle.ts';
+import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
 import {
   hazardLifecyclePath,
   loadDefinition,
   localSubstitutions,
+  tipLifecyclePath,
 } from '../../workflows/definitions.ts';
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
 import { demoUsers } from './auth/demo-users.ts';
@@ -71,6 +79,8 @@ export interface EmbeddedCloud {
   issuer: LocalTokenIssuer;
   /** Runs the lifecycle ASL for each hazard (aws-local-stepfunctions). */
   conductor: LocalWorkflowConductor;
+  /** Runs the tip lifecycle ASL for each tip whose time limits run. */
+  tipConductor: LocalWorkflowConductor;
   clock: Clock;
   stop(): Promise<void>;
 }
@@ -210,23 +220,38 @@ export async function startEmbeddedCloud(
     definition: loadDefinition(hazardLifecyclePath, localSubstitutions),
     clock,
     tasks: {
-      plan: (input) => planTurn(lifecycle, input),
-      escalate: (input) => recordDueSteps(lifecycle, input),
+      plan: ({ id, ...input }) => planTurn(lifecycle, { ...input, hazardId: id }),
+      escalate: ({ id, generation }) => recordDueSteps(lifecycle, { hazardId: id, generation }),
       nextGeneration: (hazardId) => nextGeneration(lifecycle.events, hazardId),
     },
   });
-  // After a restart every open hazard's workflow (and every look-back pending) starts its
-  // next generation from the record.
-  for (const hazardId of await liveHazardIds(
-    createDocumentClient(dynamo.client),
-    tableName,
-    seedData.jurisdictions.map((jurisdiction) => jurisdiction.code),
-  )) {
+  const tipLifecycle = {
+    ...lifecycle,
+    limits: defaultTipTimeLimits,
+    officeHours: defaultEscalationPolicy.officeHours,
+  };
+  const tipConductor = new LocalWorkflowConductor({
+    definition: loadDefinition(tipLifecyclePath, localSubstitutions),
+    clock,
+    field: 'tipId',
+    tasks: {
+      plan: ({ id, ...input }) => planTipTurn(tipLifecycle, { ...input, tipId: id }),
+      escalate: ({ id, generation }) => recordDueTipSteps(tipLifecycle, { tipId: id, generation }),
+      nextGeneration: (tipId) => nextTipGeneration(lifecycle.events, tipId),
+    },
+  });
+  // After a restart every live hazard's and tip's workflow starts its next generation from
+  // the record (open hazards, look-backs pending, tips whose limits run).
+  const documents = createDocumentClient(dynamo.client);
+  const codes = seedData.jurisdictions.map((jurisdiction) => jurisdiction.code);
+  for (const hazardId of await liveHazardIds(documents, tableName, codes)) {
     conductor.start(hazardId);
   }
+  for (const tipId of await liveTipIds(documents, tableName, codes)) tipConductor.start(tipId);
   // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data.
   const heartbeat = setInterval(() => {
     conductor.tick();
+    tipConductor.tick();
     scaledClock?.save();
   }, 1000);
   heartbeat.unref();
@@ -236,6 +261,7 @@ export async function startEmbeddedCloud(
   useDependencies({
     clock: () => clock,
     hazardWorkflow: () => conductor,
+    tipWorkflow: () => tipConductor,
     blobStore: () => blobStore,
     receiptKeys: () => receiptKeys,
     contactVault: () => contactVault,
@@ -355,11 +381,13 @@ export async function startEmbeddedCloud(
     outbox,
     issuer,
     conductor,
+    tipConductor,
     clock,
     stop: async () => {
       clearInterval(heartbeat);
       scaledClock?.save();
       await conductor.stop();
+      await tipConductor.stop();
       server.closeAllConnections();
       server.close();
       await dynamo.stop();

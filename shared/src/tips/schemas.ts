@@ -33,32 +33,49 @@ export const sharedLocationSchema = z
   })
   .strict();
 
-export const createTipSchema = z
-  .object({
-    idempotencyKey,
-    jurisdiction: code('cq-gecheng'),
-    unit: text({ max: tipLimits.unit }).optional(),
-    industry: code('fire'),
-    enterprise: text({ max: tipLimits.enterprise }).optional(),
-    address: text(tipLimits.address),
-    description: text({ ...tipLimits.description, multiline: true }),
-    seenOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
-    isEmployee: z.boolean(),
-    wantsReward: z.boolean(),
-    contactPhone: mobileNumber.optional(),
-    location: sharedLocationSchema.optional(),
-    photoCount: z.number().int().min(0).max(maxPhotosAtReport),
-  })
-  .strict()
-  .refine((tip) => !tip.wantsReward || tip.contactPhone, {
+const tipFields = {
+  idempotencyKey,
+  jurisdiction: code('cq-gecheng'),
+  unit: text({ max: tipLimits.unit }).optional(),
+  industry: code('fire'),
+  enterprise: text({ max: tipLimits.enterprise }).optional(),
+  address: text(tipLimits.address),
+  description: text({ ...tipLimits.description, multiline: true }),
+  seenOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
+  isEmployee: z.boolean(),
+  wantsReward: z.boolean(),
+  contactPhone: mobileNumber.optional(),
+  location: sharedLocationSchema.optional(),
+  photoCount: z.number().int().min(0).max(maxPhotosAtReport),
+};
+
+const rewardNeedsPhone: [
+  (tip: { wantsReward: boolean; contactPhone?: string | undefined }) => boolean,
+  { error: string; path: string[] },
+] = [
+  (tip) => !tip.wantsReward || Boolean(tip.contactPhone),
+  {
     ...said(
       '申请奖励需要留下手机号码，以便兑付时联系。',
       'To claim a reward, leave a mobile number.',
     ),
     path: ['contactPhone'],
-  })
+  },
+];
+
+export const createTipSchema = z
+  .object(tipFields)
+  .strict()
+  .refine(...rewardNeedsPhone)
   .meta({ id: 'CreateTip' });
 export type CreateTip = z.infer<typeof createTipSchema>;
+
+/** A tip that came by the 12350 hotline, by letter or in person, entered by an officer. */
+export const officeTipSchema = z
+  .object({ ...tipFields, channel: z.enum(['hotline', 'letter', 'visit']) })
+  .strict()
+  .refine(...rewardNeedsPhone)
+  .meta({ id: 'OfficeTip' });
 
 export const uploadFormSchema = z
   .object({
@@ -197,4 +214,75 @@ export const tipForOfficerSchema = tipSummarySchema
     messages: z.array(tipMessageSchema),
     timeline: z.array(tipTimelineEntrySchema),
   })
+  .extend({
+    channel: z.enum(['web', 'hotline', 'letter', 'visit']),
+    revision: z.number().int(),
+    runningLimit: z.object({ limit: z.string(), deadline: z.string() }).optional(),
+    acceptedAt: z.string().optional(),
+    verifyDeadline: z.string().optional(),
+    extensionUsed: z.boolean(),
+    finding: z.enum(['substantiated', 'unsubstantiated']).optional(),
+    findingNote: z.string().optional(),
+    hazardId: z.string().optional(),
+    refusal: z.object({ reason: z.string(), note: z.string().optional() }).optional(),
+    referredTo: z.string().optional(),
+    mergedInto: z.string().optional(),
+    feedback: z.object({ text: z.string(), at: z.string() }).optional(),
+  })
   .meta({ id: 'TipForOfficer' });
+
+const triageNote = text({ min: 1, max: 1000, multiline: true });
+
+export const tipCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('accept') }).strict(),
+  z
+    .object({
+      type: z.literal('refuse'),
+      reason: z.enum(['duplicate', 'no_target_or_facts', 'opinion_or_request', 'other_department']),
+      note: triageNote.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('refer'),
+      department: text({ min: 2, max: 100 }),
+      note: triageNote.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('merge'),
+      intoTipId: z.string().regex(/^[a-z2-7]{26}$/),
+    })
+    .strict(),
+  z.object({ type: z.literal('start_investigation') }).strict(),
+  z
+    .object({
+      type: z.literal('record_finding'),
+      finding: z.enum(['substantiated', 'unsubstantiated']),
+      note: triageNote,
+      hazardId: z
+        .string()
+        .regex(/^[a-z2-7]{26}$/)
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('approve_extension'),
+      days: z.number().int().min(1).max(30),
+      reason: triageNote,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('give_feedback'),
+      text: text({ min: 2, max: 2000, multiline: true }),
+    })
+    .strict(),
+]);
+
+export const giveTipCommandSchema = z
+  .object({ idempotencyKey, expectedRevision: z.number().int().min(1), command: tipCommandSchema })
+  .strict()
+  .meta({ id: 'TipCommandRequest' });

@@ -419,6 +419,8 @@ export function tipSummary(state: TipState) {
 export function tipForOfficer(state: TipState) {
   return {
     ...tipSummary(state),
+    channel: state.channel,
+    revision: state.revision,
     ...(state.unit ? { unit: state.unit } : {}),
     description: state.description,
     seenOn: state.seenOn,

@@ -21,7 +21,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { hazardLifecyclePath } from '../../../workflows/definitions.ts';
+import { hazardLifecyclePath, tipLifecyclePath } from '../../../workflows/definitions.ts';
 import { workflowHandlersDir } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
@@ -47,6 +47,7 @@ const taskTimeouts: Record<LifecycleTask, Duration> = {
 
 /** The fixed part of the state machine's name: `<stack name>-hazard-lifecycle`. */
 export const stateMachineNameSuffix = 'hazard-lifecycle';
+export const tipStateMachineNameSuffix = 'tip-lifecycle';
 
 export interface HazardLifecycleProps {
   table: RecordsTable;
@@ -54,6 +55,8 @@ export interface HazardLifecycleProps {
   logRetention: RetentionDays;
   /** The ASL file; defaults to infra/workflows/hazard-lifecycle.asl.json. */
   definitionPath?: string;
+  /** The tip's ASL file; defaults to infra/workflows/tip-lifecycle.asl.json. */
+  tipDefinitionPath?: string;
   /** Where the task handlers live; defaults to functions/src/workflow. */
   handlersDir?: string;
 }
@@ -71,6 +74,10 @@ export class HazardLifecycle extends Construct {
   readonly stateMachineName: string;
   /** Computed from the name (see below), so the API's functions can hold it without a cycle. */
   readonly stateMachineArn: string;
+  /** The tip's lifecycle (its time limits): the same four functions, its own ASL file. */
+  readonly tipStateMachine: StateMachine;
+  readonly tipStateMachineName: string;
+  readonly tipStateMachineArn: string;
   readonly functions: Record<LifecycleTask, NodeFunction>;
   readonly key: Key;
   readonly notifications: Topic;
@@ -86,13 +93,16 @@ export class HazardLifecycle extends Construct {
     // Computed, not referenced: the renew function starts executions of this state
     // machine, whose definition references the function (a reference would be a cycle).
     this.stateMachineName = `${stack.stackName}-${stateMachineNameSuffix}`;
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: this.stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.stateMachineArn = stateMachineArn;
+    this.tipStateMachineName = `${stack.stackName}-${tipStateMachineNameSuffix}`;
+    const arnOf = (name: string) =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    this.stateMachineArn = arnOf(this.stateMachineName);
+    this.tipStateMachineArn = arnOf(this.tipStateMachineName);
 
     // One customer managed key for the two topics: CloudWatch alarms can publish only to
     // a topic whose key lets the CloudWatch service use it (the AWS managed key cannot).
@@ -131,7 +141,8 @@ export class HazardLifecycle extends Construct {
         NOTIFICATIONS_TOPIC_ARN: this.notifications.topicArn,
       },
       RegisterWait: { ...common, TABLE_NAME: props.table.table.tableName },
-      Renew: { ...common, STATE_MACHINE_ARN: stateMachineArn },
+      // The state machine passes its own ARN in the task input ($$.StateMachine.Id).
+      Renew: { ...common },
     };
     const make = (task: LifecycleTask) =>
       new NodeFunction(this, task, {
@@ -172,45 +183,58 @@ export class HazardLifecycle extends Construct {
     Grant.addToPrincipal({
       grantee: this.functions.Renew.role,
       actions: ['states:StartExecution'],
-      resourceArns: [stateMachineArn],
+      resourceArns: [this.stateMachineArn, this.tipStateMachineArn],
     });
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: this.stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromFile(props.definitionPath ?? hazardLifecyclePath),
-      definitionSubstitutions: {
-        Partition: stack.partition,
-        ...Object.fromEntries(
-          lifecycleTasks.map((task) => [
-            `${task}FunctionArn`,
-            this.functions[task].function.functionArn,
-          ]),
-        ),
-      },
-      // Execution data holds task tokens and hazard details: errors only, without data.
-      logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
-      tracingEnabled: true,
-    });
-    // Exactly the four functions, without the `:*` version wildcard of grantInvoke.
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: lifecycleTasks.map((task) => this.functions[task].function.functionArn),
-      }),
+    const functionArns = lifecycleTasks.map((task) => this.functions[task].function.functionArn);
+    const stateMachineOf = (id: string, name: string, definitionPath: string) => {
+      const machine = new StateMachine(this, id, {
+        stateMachineName: name,
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromFile(definitionPath),
+        definitionSubstitutions: {
+          Partition: stack.partition,
+          ...Object.fromEntries(
+            lifecycleTasks.map((task) => [
+              `${task}FunctionArn`,
+              this.functions[task].function.functionArn,
+            ]),
+          ),
+        },
+        // Execution data holds task tokens and record details: errors only, without data.
+        logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+      // Exactly the four functions, without the `:*` version wildcard of grantInvoke.
+      machine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
+      );
+      return machine;
+    };
+    this.stateMachine = stateMachineOf(
+      'StateMachine',
+      this.stateMachineName,
+      props.definitionPath ?? hazardLifecyclePath,
+    );
+    this.tipStateMachine = stateMachineOf(
+      'TipStateMachine',
+      this.tipStateMachineName,
+      props.tipDefinitionPath ?? tipLifecyclePath,
     );
 
     const period = Duration.minutes(5);
     this.alarm = new Alarm(this, 'FailedExecutions', {
       alarmDescription:
-        'A hazard lifecycle execution failed or timed out: its hazard is not being escalated. ' +
-        'See the dead-letter queue and restart it from the record.',
+        'A hazard or tip lifecycle execution failed or timed out: its record is not being ' +
+        'escalated. See the dead-letter queue and restart it from the record.',
       metric: new MathExpression({
-        expression: 'failed + timedOut',
+        expression: 'failed + timedOut + tipFailed + tipTimedOut',
         usingMetrics: {
           failed: this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
           timedOut: this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+          tipFailed: this.tipStateMachine.metricFailed({ period, statistic: 'Sum' }),
+          tipTimedOut: this.tipStateMachine.metricTimedOut({ period, statistic: 'Sum' }),
         },
         period,
         label: 'Failed or timed-out executions',
@@ -234,7 +258,10 @@ export class HazardLifecycle extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: {
           status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
-          stateMachineArn: [this.stateMachine.stateMachineArn],
+          stateMachineArn: [
+            this.stateMachine.stateMachineArn,
+            this.tipStateMachine.stateMachineArn,
+          ],
         },
       },
     });
@@ -255,22 +282,24 @@ export class HazardLifecycle extends Construct {
   }
 
   private acknowledgeFindings(): void {
-    Validations.of(this.stateMachine).acknowledge(
-      {
-        id: 'AwsSolutions-SF1',
-        reason:
-          'Logs at ERROR level without execution data: ALL would log every transition with ' +
-          'its data, which holds task tokens and hazard details. Failed executions are ' +
-          'kept by the EventBridge rule in the dead-letter queue and raise the alarm.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'CloudWatch Logs delivery (logs:CreateLogDelivery and the rest) and X-Ray ' +
-          '(xray:PutTraceSegments and the rest) have no resource-level permissions: CDK ' +
-          'grants them on "*" for logging and tracing.',
-      },
-    );
+    for (const machine of [this.stateMachine, this.tipStateMachine]) {
+      Validations.of(machine).acknowledge(
+        {
+          id: 'AwsSolutions-SF1',
+          reason:
+            'Logs at ERROR level without execution data: ALL would log every transition with ' +
+            'its data, which holds task tokens and hazard details. Failed executions are ' +
+            'kept by the EventBridge rule in the dead-letter queue and raise the alarm.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'CloudWatch Logs delivery (logs:CreateLogDelivery and the rest) and X-Ray ' +
+            '(xray:PutTraceSegments and the rest) have no resource-level permissions: CDK ' +
+            'grants them on "*" for logging and tracing.',
+        },
+      );
+    }
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -280,37 +309,38 @@ export class HazardLifecycle extends Construct {
   }
 
   /**
-   * What a handler needs to wake a hazard's lifecycle after a decision: send task success
+   * What a handler needs to wake a record's lifecycle after a decision: send task success
    * to its waiting execution, see whether that execution still runs, and start the next
-   * generation. Only on this state machine and its executions.
+   * generation. Only on the two state machines and their executions.
    */
   grantWake(role: IRole): void {
     const stack = Stack.of(this);
     Grant.addToPrincipal({
       grantee: role,
       actions: ['states:StartExecution', 'states:SendTaskSuccess'],
-      resourceArns: [this.stateMachineArn],
+      resourceArns: [this.stateMachineArn, this.tipStateMachineArn],
     });
-    const executions = `${this.stateMachineName}:*`;
+    const executions = [this.stateMachineName, this.tipStateMachineName].map((name) => `${name}:*`);
     Grant.addToPrincipal({
       grantee: role,
       actions: ['states:DescribeExecution'],
-      resourceArns: [
+      resourceArns: executions.map((resourceName) =>
         stack.formatArn({
           service: 'states',
           resource: 'execution',
-          resourceName: executions,
+          resourceName,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
-      ],
+      ),
     });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${executions}]`,
-      reason:
-        'Waking a hazard asks whether its execution ({hazardId}-{generation}) still runs: ' +
-        'execution names are made at run time, so the grant covers the executions of this ' +
-        'one state machine.',
-    });
+    Validations.of(role).acknowledge(
+      ...executions.map((resourceName) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${resourceName}]`,
+        reason:
+          'Waking a record asks whether its execution ({id}-{generation}) still runs: ' +
+          'execution names are made at run time, so the grant covers the executions of ' +
+          'this one state machine.',
+      })),
+    );
   }
-
 }

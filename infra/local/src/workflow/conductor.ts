@@ -1,10 +1,11 @@
-import type { TurnInput, TurnPlan } from '@qingling/shared/hazards/lifecycle.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
+import type { TurnInput, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 
 /**
- * The embedded cloud's Step Functions: runs the same ASL file with aws-local-stepfunctions.
+ * The embedded cloud's Step Functions: runs the same ASL file with aws-local-stepfunctions
+ * (one conductor per state machine: the hazard lifecycle, the tip lifecycle).
  * The callback task (the workflow's only timer) is served by a local registry instead of
  * `.waitForTaskToken`: a wait ends when a decision wakes its hazard, when the injected
  * clock passes its due time (`tick`), or when the runner's own timeout fires. Nothing is
@@ -12,10 +13,10 @@ import { StateMachine } from 'aws-local-stepfunctions';
  * its next generation, which plans again from its log.
  */
 export interface LifecycleTasks {
-  plan(input: TurnInput): Promise<TurnPlan>;
-  escalate(input: { hazardId: string; generation: number }): Promise<{ recorded: number }>;
-  /** The generation the hazard's next execution must carry. */
-  nextGeneration(hazardId: string): Promise<number>;
+  plan(input: TurnInput & { id: string }): Promise<TurnPlan>;
+  escalate(input: { id: string; generation: number }): Promise<{ recorded: number }>;
+  /** The generation the record's next execution must carry. */
+  nextGeneration(id: string): Promise<number>;
 }
 
 interface Waiting {
@@ -24,7 +25,8 @@ interface Waiting {
 }
 
 interface TaskPayload {
-  hazardId: string;
+  hazardId?: string;
+  tipId?: string;
   generation: number;
   turn?: number;
   startedAt?: string;
@@ -37,48 +39,60 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   private readonly tasks: LifecycleTasks;
   private readonly executions = new Map<string, { abort?: () => void; result: Promise<unknown> }>();
   private readonly waiting = new Map<string, Waiting>();
-  /** Hazards whose workflow is between waits: starting, planning or recording. */
+  /** Records whose workflow is between waits: starting, planning or recording. */
   private readonly active = new Set<string>();
   private idleListeners: (() => void)[] = [];
 
-  constructor(options: { definition: unknown; clock: Clock; tasks: LifecycleTasks }) {
+  /** The input field that names the record: hazardId (hazard lifecycle) or tipId. */
+  private readonly field: 'hazardId' | 'tipId';
+
+  constructor(options: {
+    definition: unknown;
+    clock: Clock;
+    tasks: LifecycleTasks;
+    field?: 'hazardId' | 'tipId';
+  }) {
     this.machine = new StateMachine(options.definition as never, {
       validationOptions: { checkArn: false },
     });
     this.clock = options.clock;
     this.tasks = options.tasks;
+    this.field = options.field ?? 'hazardId';
   }
 
-  /** Starts the hazard's next generation unless one is live: one live execution per hazard. */
-  start(hazardId: string): void {
-    if (this.executions.has(hazardId)) return;
-    this.enter(hazardId);
+  /** Starts the record's next generation unless one is live: one live execution per record. */
+  start(id: string): void {
+    if (this.executions.has(id)) return;
+    this.enter(id);
     const entry: { abort?: () => void; result: Promise<unknown> } = { result: Promise.resolve() };
-    this.executions.set(hazardId, entry);
+    this.executions.set(id, entry);
     let renewing = false;
     entry.result = this.tasks
-      .nextGeneration(hazardId)
+      .nextGeneration(id)
       .then((generation) => {
         const execution = this.machine.run(
-          { hazardId, generation },
+          { [this.field]: id, generation },
           {
             noThrowOnAbort: true,
             // The local runner has no task tokens: the registry below is keyed by hazard.
             context: {
               Execution: { StartTime: this.clock.now().toISOString() },
-              Task: { Token: `local:${hazardId}` },
+              StateMachine: { Id: `local:${this.field}` },
+              Task: { Token: `local:${id}` },
             },
             overrides: {
               taskResourceLocalHandlers: {
                 Plan: async (input) => {
-                  this.enter(hazardId);
-                  return { Payload: await this.tasks.plan(payloadOf(input)) };
+                  this.enter(id);
+                  return { Payload: await this.tasks.plan({ ...payloadOf(input), id: id }) };
                 },
                 RecordDueSteps: async (input) => {
-                  this.enter(hazardId);
-                  return { Payload: await this.tasks.escalate(payloadOf(input)) };
+                  this.enter(id);
+                  return {
+                    Payload: await this.tasks.escalate({ ...payloadOf(input), id: id }),
+                  };
                 },
-                WaitForDecisionOrTimer: (input) => this.wait(payloadOf(input)),
+                WaitForDecisionOrTimer: (input) => this.wait(id, payloadOf(input)),
                 ContinueAsNewGeneration: async () => {
                   renewing = true;
                   return {};
@@ -91,21 +105,21 @@ export class LocalWorkflowConductor implements HazardWorkflow {
         return execution.result;
       })
       .catch((error: unknown) => {
-        console.error(`lifecycle of ${hazardId} failed:`, error);
+        console.error(`lifecycle of ${id} failed:`, error);
       })
       .finally(() => {
-        this.executions.delete(hazardId);
-        this.waiting.delete(hazardId);
+        this.executions.delete(id);
+        this.waiting.delete(id);
         // The next generation takes over from the record, as on AWS.
-        if (renewing) this.start(hazardId);
-        this.leave(hazardId);
+        if (renewing) this.start(id);
+        this.leave(id);
       });
   }
 
-  /** A decision was written to the hazard's record: its workflow plans again now. */
-  async wake(hazardId: string): Promise<void> {
-    if (this.executions.has(hazardId)) this.waiting.get(hazardId)?.wake();
-    else this.start(hazardId);
+  /** A decision was written to the record: its workflow plans again now (or starts). */
+  async wake(id: string): Promise<void> {
+    if (this.executions.has(id)) this.waiting.get(id)?.wake();
+    else this.start(id);
   }
 
   /** The clock moved: every wait whose time has come ends, and its workflow plans again. */
@@ -120,8 +134,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     return new Promise((resolve) => this.idleListeners.push(resolve));
   }
 
-  isRunning(hazardId: string): boolean {
-    return this.executions.has(hazardId);
+  isRunning(id: string): boolean {
+    return this.executions.has(id);
   }
 
   async stop(): Promise<void> {
@@ -129,27 +143,27 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     await Promise.all([...this.executions.values()].map((execution) => execution.result));
   }
 
-  private wait(payload: TaskPayload): Promise<{ woken: boolean }> {
+  private wait(id: string, payload: TaskPayload): Promise<{ woken: boolean }> {
     const dueAt = this.clock.now().getTime() + payload.timeoutSeconds * 1000;
     return new Promise((resolve) => {
       const wake = () => {
-        this.waiting.delete(payload.hazardId);
-        this.enter(payload.hazardId);
+        this.waiting.delete(id);
+        this.enter(id);
         resolve({ woken: true });
       };
-      this.waiting.set(payload.hazardId, { dueAt, wake });
-      this.leave(payload.hazardId);
+      this.waiting.set(id, { dueAt, wake });
+      this.leave(id);
     });
   }
 
-  private enter(hazardId: string): void {
+  private enter(id: string): void {
     // A wait the runner's own timeout ended is dropped: the workflow is planning again.
-    this.waiting.delete(hazardId);
-    this.active.add(hazardId);
+    this.waiting.delete(id);
+    this.active.add(id);
   }
 
-  private leave(hazardId: string): void {
-    this.active.delete(hazardId);
+  private leave(id: string): void {
+    this.active.delete(id);
     if (this.active.size === 0) {
       const listeners = this.idleListeners;
       this.idleListeners = [];

@@ -18,7 +18,7 @@ describe('DynamoLifecycleWaits', () => {
   it("puts the token on the hazard's partition as its WAIT item, with generation and until", async () => {
     documents.on(PutCommand).resolves({});
     const result = await waits.register({
-      hazardId: 'H1',
+      stream: 'HAZARD#H1',
       generation: 2,
       taskToken: 'token-abc',
       timeoutSeconds: 3600,
@@ -44,7 +44,7 @@ describe('DynamoLifecycleWaits', () => {
       .on(PutCommand)
       .rejects(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }));
     const result = await waits.register({
-      hazardId: 'H1',
+      stream: 'HAZARD#H1',
       generation: 1,
       taskToken: 'old-token',
       timeoutSeconds: 60,
@@ -53,7 +53,7 @@ describe('DynamoLifecycleWaits', () => {
   });
 
   it('refuses a wait without token or generation, without writing', async () => {
-    const base = { hazardId: 'H1', generation: 1, taskToken: 't', timeoutSeconds: 1 };
+    const base = { stream: 'HAZARD#H1', generation: 1, taskToken: 't', timeoutSeconds: 1 };
     await expect(waits.register({ ...base, taskToken: '' })).rejects.toThrow(/token/);
     await expect(waits.register({ ...base, generation: 0 })).rejects.toThrow(/generation/);
     expect(documents.calls()).toHaveLength(0);

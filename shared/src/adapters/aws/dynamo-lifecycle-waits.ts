@@ -1,22 +1,22 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { hazardStream } from '../../hazards/hazard.ts';
 
 /** A lifecycle execution waiting for a person's decision or its timer. */
 export interface LifecycleWait {
-  hazardId: string;
+  /** The record's stream: HAZARD#<id> or TIP#<id>. */
+  stream: string;
   generation: number;
   /** Step Functions' task token: a bearer secret, never logged. */
   taskToken: string;
   timeoutSeconds: number;
 }
 
-/** The key of the one wait item on a hazard's partition. */
-export const waitKey = (hazardId: string) => ({ pk: hazardStream(hazardId), sk: 'WAIT' });
+/** The key of the one wait item on a record's partition. */
+export const waitKey = (stream: string) => ({ pk: stream, sk: 'WAIT' });
 
 /**
- * Keeps the task token of the hazard's waiting lifecycle on the hazard's partition, as
- * item {pk: HAZARD#<id>, sk: WAIT}, so that an officer's decision, once written to the
+ * Keeps the task token of a record's waiting lifecycle on the record's partition, as
+ * item {pk: HAZARD#<id> or TIP#<id>, sk: WAIT}, so that an officer's decision, once written to the
  * record, can send task success to it and the workflow plans again at once. One plain
  * PutItem: the latest wait replaces the one before it (whose token is spent or timed out).
  */
@@ -43,7 +43,7 @@ export class DynamoLifecycleWaits {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...waitKey(wait.hazardId),
+            ...waitKey(wait.stream),
             taskToken: wait.taskToken,
             generation: wait.generation,
             until,
@@ -60,9 +60,9 @@ export class DynamoLifecycleWaits {
   }
 
   /** The hazard's current wait, if its lifecycle ever waited (read strongly: a race). */
-  async find(hazardId: string): Promise<{ taskToken: string; generation: number } | null> {
+  async find(stream: string): Promise<{ taskToken: string; generation: number } | null> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: waitKey(hazardId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: waitKey(stream), ConsistentRead: true }),
     );
     if (!Item || typeof Item.taskToken !== 'string') return null;
     return { taskToken: Item.taskToken, generation: Number(Item.generation) };

@@ -8,26 +8,29 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../event-log/event-store.ts';
-import { StepFunctionsHazardWorkflow } from './step-functions-workflow.ts';
+import { StepFunctionsRecordWorkflow } from './step-functions-workflow.ts';
 
 const sfn = mockClient(SFNClient);
 const stateMachineArn = 'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:Qingling-hazard';
 /** The hazard's log says generation 3 holds it. */
-const events = { load: async () => ({ state: { generation: 3 } }) } as unknown as EventStore;
+const hazards = {
+  field: 'hazardId' as const,
+  stream: (id: string) => `HAZARD#${id}`,
+  nextGeneration: async () => 4,
+};
 
 function workflow(wait: { taskToken: string; generation: number } | null) {
-  return new StepFunctionsHazardWorkflow({
+  return new StepFunctionsRecordWorkflow({
     stateMachineArn,
-    waits: { find: async () => wait },
-    events,
+    waits: { find: async (stream) => (stream === 'HAZARD#H1' ? wait : null) },
+    kind: hazards,
     client: new SFNClient({}),
   });
 }
 
 beforeEach(() => sfn.reset());
 
-describe('StepFunctionsHazardWorkflow', () => {
+describe('StepFunctionsRecordWorkflow', () => {
   it('sends task success to the waiting execution, and starts nothing', async () => {
     sfn.on(SendTaskSuccessCommand).resolves({});
     await workflow({ taskToken: 'token-1', generation: 3 }).wake('H1');

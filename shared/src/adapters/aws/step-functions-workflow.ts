@@ -9,43 +9,48 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { EventStore } from '../../event-log/event-store.ts';
-import { nextGeneration } from '../../hazards/lifecycle.ts';
 import type { HazardWorkflow } from '../../ports/hazard-workflow.ts';
 
 /** Executions are named `{hazardId}-{generation}`: one live execution per hazard. */
 export const executionName = (hazardId: string, generation: number) => `${hazardId}-${generation}`;
 
+/** How a kind of record's lifecycle is found: its input field, its stream, its generation. */
+export interface LifecycleRecordKind {
+  field: 'hazardId' | 'tipId';
+  stream(id: string): string;
+  nextGeneration(id: string): Promise<number>;
+}
+
 /**
- * The lifecycle on Step Functions. Waking sends task success to the hazard's waiting
- * execution (its token is kept on the hazard's partition). When the token has just timed
- * out, the execution is planning again and will find the decision on the record: nothing
- * is lost. When no execution of the hazard is running (it had ended at closure, or failed),
- * the next generation starts from the record.
+ * A record's lifecycle on Step Functions (a hazard's, a tip's). Waking sends task success
+ * to the record's waiting execution (its token is kept on the record's partition). When
+ * the token has just timed out, the execution is planning again and will find the
+ * decision on the record: nothing is lost. When no execution of the record is running (it
+ * had ended at closure, or failed), the next generation starts from the record.
  */
-export class StepFunctionsHazardWorkflow implements HazardWorkflow {
+export class StepFunctionsRecordWorkflow implements HazardWorkflow {
   private readonly client: SFNClient;
   private readonly stateMachineArn: string;
   private readonly waits: {
-    find(hazardId: string): Promise<{ taskToken: string; generation: number } | null>;
+    find(stream: string): Promise<{ taskToken: string; generation: number } | null>;
   };
-  private readonly events: EventStore;
+  private readonly kind: LifecycleRecordKind;
 
   constructor(options: {
     stateMachineArn: string;
-    waits: StepFunctionsHazardWorkflow['waits'];
-    events: EventStore;
+    waits: StepFunctionsRecordWorkflow['waits'];
+    kind: LifecycleRecordKind;
     client?: SFNClient;
   }) {
     if (!options.stateMachineArn) throw new Error('The workflow needs its state machine ARN');
     this.stateMachineArn = options.stateMachineArn;
     this.waits = options.waits;
-    this.events = options.events;
+    this.kind = options.kind;
     this.client = options.client ?? new SFNClient({});
   }
 
-  async wake(hazardId: string): Promise<void> {
-    const wait = await this.waits.find(hazardId);
+  async wake(id: string): Promise<void> {
+    const wait = await this.waits.find(this.kind.stream(id));
     if (wait) {
       try {
         await this.client.send(
@@ -59,9 +64,9 @@ export class StepFunctionsHazardWorkflow implements HazardWorkflow {
           error instanceof InvalidToken;
         if (!spent) throw error;
       }
-      if (await this.isRunning(executionName(hazardId, wait.generation))) return;
+      if (await this.isRunning(executionName(id, wait.generation))) return;
     }
-    await this.start(hazardId);
+    await this.start(id);
   }
 
   private async isRunning(name: string): Promise<boolean> {
@@ -75,14 +80,14 @@ export class StepFunctionsHazardWorkflow implements HazardWorkflow {
     }
   }
 
-  private async start(hazardId: string): Promise<void> {
-    const generation = await nextGeneration(this.events, hazardId);
+  private async start(id: string): Promise<void> {
+    const generation = await this.kind.nextGeneration(id);
     try {
       await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
-          name: executionName(hazardId, generation),
-          input: JSON.stringify({ hazardId, generation }),
+          name: executionName(id, generation),
+          input: JSON.stringify({ [this.kind.field]: id, generation }),
         }),
       );
     } catch (error) {

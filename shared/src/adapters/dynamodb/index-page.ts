@@ -44,3 +44,33 @@ function decodeCursor(cursor: string): Record<string, unknown> {
   } catch {}
   return {};
 }
+
+/**
+ * Every record id in some gsi1 partitions (ids only: the stream key without its prefix):
+ * how the embedded cloud finds the records whose lifecycle must resume after a restart.
+ */
+export async function recordIdsIn(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  partitions: readonly string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const partition of partitions) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: 'pk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^[A-Z]+#/, ''));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return ids;
+}

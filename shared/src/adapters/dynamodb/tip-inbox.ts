@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
 import type { TipState } from '../../tips/tip.ts';
-import { queryIndexPage } from './index-page.ts';
+import { queryIndexPage, recordIdsIn } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
 export class DynamoTipInbox implements TipInbox {
@@ -23,4 +23,28 @@ export class DynamoTipInbox implements TipInbox {
       pick: (item) => item.state as TipState,
     });
   }
+}
+
+/** Tips whose time limits still run (acceptance, verification, feedback). */
+const liveTipStatuses = [
+  'received',
+  'accepted',
+  'investigating',
+  'substantiated',
+  'unsubstantiated',
+] as const;
+
+/** The inbox's index: every tip whose lifecycle has a timer, to resume after a restart. */
+export function liveTipIds(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  jurisdictions: readonly string[],
+): Promise<string[]> {
+  return recordIdsIn(
+    documents,
+    tableName,
+    jurisdictions.flatMap((jurisdiction) =>
+      liveTipStatuses.map((status) => `TIPS#${jurisdiction}#${status}`),
+    ),
+  );
 }
