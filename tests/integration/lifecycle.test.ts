@@ -23,6 +23,12 @@ import {
   recordDueSteps,
 } from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import {
+  tipForTipster,
+  tipProjection,
+  tipStream,
+  tipsterActor,
+} from '@qingling/shared/tips/tip.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#local/dynamodb.ts';
 import { LocalWorkflowConductor } from '#local/workflow/conductor.ts';
@@ -387,6 +393,49 @@ describe('the hazard lifecycle ASL on the embedded cloud', () => {
     expect(conductor.isRunning(hazardId)).toBe(false);
     expect(newer.isRunning(hazardId)).toBe(true);
     await newer.stop();
+  });
+
+  it("puts each stage of a tip's hazard on the tipster's timeline, once", async () => {
+    clock.set('2026-12-08T02:00:00.000Z');
+    const tipId = 'tip-becomes-hazard';
+    await deps.events.append(
+      tipStream(tipId),
+      null,
+      {
+        type: 'tip_received',
+        at: clock.now().toISOString(),
+        actor: tipsterActor,
+        idempotencyKey: 'tip_received',
+        data: {
+          tipId,
+          channel: 'web',
+          jurisdiction: 'cq-gecheng',
+          industry: 'fire',
+          address: '东门路 18 号仓库',
+          description: '安全出口被货物堵住',
+          seenOn: '2026-12-07',
+          isEmployee: true,
+          wantsReward: false,
+          photoIds: [],
+          contentDigest: tipId,
+          acceptDeadline: '2026-12-11T16:00:00.000Z',
+        },
+      },
+      tipProjection,
+    );
+    const hazardId = 'h-from-tip';
+    await record(hazardId, { source: 'tip', tipId });
+    await decide(hazardId, startRectification('2026-12-31'));
+    await passAndClose(hazardId);
+    const tip = await deps.events.load(tipStream(tipId), tipProjection);
+    const seen = tip && tipForTipster(tip.state, { code: 'cq-gecheng', zh: '葛城', en: 'Gecheng' });
+    expect(seen?.timeline.map((entry) => entry.hazardStage).filter(Boolean)).toEqual([
+      'recorded',
+      'rectifying',
+      'verifying',
+      'closed',
+    ]);
+    expect(JSON.stringify(seen)).not.toContain(hazardId);
   });
 
   it('does not lose a decision written as the wait times out', async () => {

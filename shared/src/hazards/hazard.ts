@@ -54,6 +54,8 @@ export type HazardEvent =
   | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string } }
   | { type: 'hazard_reopened'; data: { reason: string; newDeadline: string } }
   | { type: 'look_back_due'; data: { dueAt: string } }
+  /** The tipster's timeline was told how far the hazard has come (round, stage). */
+  | { type: 'tip_told'; data: { stage: string; round: number } }
   /** The enterprise's principal and controller were told of a major hazard. */
   | { type: 'enterprise_told'; data: { recipients: string[] } }
   | { type: 'look_back_done'; data: { note: string; holding: boolean } }
@@ -84,6 +86,8 @@ export interface HazardState extends HazardFacts {
   /** A look-back re-inspection (回头看) of a closed hazard, when it was sampled for one. */
   lookBack?: { dueAt: string; status: 'scheduled' | 'due' | 'done' };
   enterpriseTold?: boolean;
+  /** What the tip's timeline was last told: `${round}#${stage}`. */
+  tipTold?: string;
   /**
    * Counts the decisions of people (officers, the enterprise): what an officer saw is
    * checked against it, so the workflow's own bookkeeping never makes an officer conflict.
@@ -144,6 +148,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     look_back_done: ['closed'],
     lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
     enterprise_told: ['reported', 'rectifying', 'verifying', 'closed'],
+    tip_told: ['reported', 'rectifying', 'verifying', 'closed'],
   };
   if (!allowed[event.type].includes(state.status)) {
     throw violation(
@@ -353,6 +358,8 @@ function applyToHazard(
       return { ...state, generation: event.data.generation };
     case 'enterprise_told':
       return { ...state, enterpriseTold: true };
+    case 'tip_told':
+      return { ...state, tipTold: `${event.data.round}#${event.data.stage}` };
     case 'escalation_step_recorded':
       return {
         ...state,

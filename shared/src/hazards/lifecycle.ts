@@ -4,6 +4,7 @@ import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
+import { type HazardStage, tipProjection, tipStream } from '../tips/tip.ts';
 import {
   appendAsGeneration,
   claimGeneration,
@@ -88,7 +89,9 @@ export async function planTurn(deps: LifecycleDependencies, input: TurnInput): P
   const undelivered = state.escalations.some((entry) => !entry.delivered);
   const escalation = escalationPlan(deps, state);
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
-  const untold = state.grade === 'major' && !state.enterpriseTold;
+  const untold =
+    (state.grade === 'major' && !state.enterpriseTold) ||
+    (state.tipId !== undefined && state.tipTold !== tipStageKey(state));
   if (
     escalation.due.length ||
     undelivered ||
@@ -138,7 +141,8 @@ export async function recordDueSteps(
       },
       between: async (snapshot) => {
         const told = await tellEnterprise(deps, snapshot, input.generation);
-        return told && recordLookBackDue(deps, told, input.generation);
+        const tipTold = told && (await tellTip(deps, told, input.generation));
+        return tipTold && recordLookBackDue(deps, tipTold, input.generation);
       },
       recordedSteps: (state) => state.escalations,
       deliver: (state, entry) => deliver(deps, state, entry),
@@ -227,6 +231,52 @@ function recordLookBackDue(
     },
     event: { type: 'look_back_due', data: { dueAt: lookBack.dueAt } },
   });
+}
+
+/** The stage the tipster is told of, keyed by round: a reopened hazard is told again. */
+const tipStageKey = (state: HazardState) =>
+  `${state.round?.number ?? 0}#${state.status === 'reported' ? 'recorded' : state.status}`;
+
+/**
+ * The tipster follows the hazard their tip became: each stage goes on the tip's timeline
+ * once (keyed by hazard, round and stage), then the hazard records that it told. The
+ * tip's log is written first: a crash in between writes nothing twice (same key).
+ */
+async function tellTip(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+): Promise<Snapshot<HazardState> | null> {
+  const state = snapshot.state;
+  const stageKey = tipStageKey(state);
+  if (!state.tipId || state.tipTold === stageKey) return snapshot;
+  if (state.generation !== generation) return null;
+  const [round, stage] = stageKey.split('#') as [string, HazardStage];
+  const tip = await deps.events.load(tipStream(state.tipId), tipProjection);
+  if (tip) {
+    for (let attempt = 0, current = tip; attempt < 5; attempt += 1) {
+      const result = await deps.events.append(
+        current.stream,
+        current,
+        {
+          type: 'hazard_progressed',
+          data: { stage },
+          at: deps.clock.now().toISOString(),
+          actor: systemActor,
+          idempotencyKey: `hazard#${state.hazardId}#${stageKey}`,
+        },
+        tipProjection,
+      );
+      if (result.kind !== 'conflict') break;
+      if (!result.current) break;
+      current = result.current;
+    }
+  }
+  return appendAsGeneration<HazardState, HazardEvent>(logOf(deps), snapshot, generation, () => ({
+    type: 'tip_told',
+    data: { stage, round: Number(round) },
+    idempotencyKey: `tip_told#${stageKey}`,
+  }));
 }
 
 /** Enterprise people are reached through the enterprise; officials through the jurisdiction. */

@@ -21,7 +21,11 @@ export function hazardSummary(state: HazardState) {
 }
 
 /** Events the people of the office read on the timeline (the workflow's own are hidden). */
-const internalEvents = new Set(['lifecycle_generation_started', 'escalation_step_delivered']);
+const internalEvents = new Set([
+  'lifecycle_generation_started',
+  'escalation_step_delivered',
+  'tip_told',
+]);
 
 /** A hazard's page: everything on it, its log and whether the log's chain verifies. */
 export function hazardDetail(

@@ -124,6 +124,7 @@ export const tipTimelineEntrySchema = z
     at: z.string(),
     status: tipStatusSchema,
     reason: bilingualSchema.optional(),
+    hazardStage: z.enum(['recorded', 'rectifying', 'verifying', 'closed']).optional(),
   })
   .meta({ id: 'TipTimelineEntry' });
 

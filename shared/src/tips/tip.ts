@@ -106,7 +106,12 @@ export type TipEvent =
       type: 'time_limit_step_recorded';
       data: { limit: TipLimit; step: TipLimitStep; dueAt: string; late: boolean };
     }
-  | { type: 'time_limit_step_delivered'; data: { key: string } };
+  | { type: 'time_limit_step_delivered'; data: { key: string } }
+  /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
+  | { type: 'hazard_progressed'; data: { stage: HazardStage } };
+
+/** How far the hazard from a tip has come, as the tipster is told. */
+export type HazardStage = 'recorded' | 'rectifying' | 'verifying' | 'closed';
 
 export type TipEventType = TipEvent['type'];
 
@@ -171,6 +176,8 @@ export interface TipTimelineEntry {
   at: string;
   status: TipStatus;
   reason?: Bilingual;
+  /** For the hazard recorded from the tip: how far its rectification has come. */
+  hazardStage?: HazardStage;
 }
 
 export interface TipTimeLimitStepEntry {
@@ -218,6 +225,7 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
     'unsubstantiated',
   ],
   time_limit_step_delivered: 'any',
+  hazard_progressed: 'any',
 };
 
 const blank = (text: string | undefined) => !text?.trim();
@@ -389,10 +397,11 @@ export function tipForTipster(
     industry: state.industry,
     description: state.description,
     // Only what the tipster is meant to see: no actor, no officer's name, no internal note.
-    timeline: state.timeline.map(({ at, status, reason }) => ({
+    timeline: state.timeline.map(({ at, status, reason, hazardStage }) => ({
       at,
       status,
       ...(reason ? { reason } : {}),
+      ...(hazardStage ? { hazardStage } : {}),
     })),
     messages: state.messages.map(({ askedBy: _officer, ...message }) => message),
     openQuestions: openQuestions(state),
@@ -614,6 +623,14 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
         timeLimitSteps: state.timeLimitSteps.map((entry) =>
           entry.key === typed.data.key ? { ...entry, delivered: true } : entry,
         ),
+      };
+    case 'hazard_progressed':
+      return {
+        ...state,
+        timeline: [
+          ...state.timeline,
+          { at: event.at, status: state.status, hazardStage: typed.data.stage },
+        ],
       };
     default:
       return state;
