@@ -5,6 +5,7 @@ import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
 import { StepFunctionsRecordWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
@@ -60,6 +61,8 @@ const defaults = {
   eventStore: () => new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
   tipInbox: () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME')),
   hazardLedger: () => new DynamoHazardLedger(documentClient(), requireEnv('TABLE_NAME')),
+  enterpriseRegister: () =>
+    new DynamoEnterpriseRegister(documentClient(), requireEnv('TABLE_NAME')),
   guessingGuard: () => new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME')),
   codeVersion: () => process.env.CODE_VERSION ?? 'dev',
   blobStore: once<BlobStore>(() => new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') })),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
+import { usccAlphabet, usccCheckCharacter } from '@qingling/shared/enterprises/uscc.ts';
 import { hazardRoutes } from '@qingling/shared/hazards/routes.ts';
 import { tipRoutes } from '@qingling/shared/tips/routes.ts';
 import * as z from 'zod';
@@ -31,6 +33,8 @@ export interface Fixtures {
   /** A hazard recorded by the jurisdiction's officer, and an enterprise link to it. */
   hazardId: string;
   token: string;
+  /** An enterprise registered in the jurisdiction (its credit code), owning the hazard. */
+  uscc: string;
 }
 
 /**
@@ -48,6 +52,7 @@ export const recordInputs: Record<string, (f: Fixtures) => unknown> = {
   receipt: (f) => f.receipt,
   token: (f) => f.token,
   photoKeys: (f) => [`evidence/${f.hazardId}/p1`],
+  uscc: (f) => f.uscc,
 };
 
 /**
@@ -118,6 +123,13 @@ export const plainInputs: Record<string, string> = {
   responsible: 'a person named in free text',
   measures: 'free text',
   deadline: 'a date',
+  // enterprises
+  name: 'a name',
+  principal: 'a person (name and mobile)',
+  controller: 'a person (name and mobile)',
+  contacts: 'people (name, role, mobile)',
+  mobile: 'a phone number',
+  role: "a contact's role (free text)",
   date: 'a date',
   workingDays: 'a number',
   newDeadline: 'a date',
@@ -437,10 +449,11 @@ export async function makeFixtures(
   jurisdiction: string,
   marker: string,
 ): Promise<Fixtures> {
+  const uscc = await createEnterprise(api, jurisdiction, marker);
   const [tip, tip2, hazardId] = await Promise.all([
     createMarkedTip(api, jurisdiction, marker),
     createMarkedTip(api, jurisdiction, marker),
-    createMarkedHazard(api, jurisdiction, marker),
+    createMarkedHazard(api, jurisdiction, marker, { enterprise: uscc }),
   ]);
   const token = await createLink(api, jurisdiction, hazardId);
   return {
@@ -453,12 +466,39 @@ export async function makeFixtures(
     tip2Text: tip2.description,
     hazardId,
     token,
+    uscc,
   };
+}
+
+/** A fresh, valid credit code (GB 32100 check character), so each run registers anew. */
+function freshUscc(): string {
+  const body = `91${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+  const organization = Array.from(
+    { length: 9 },
+    () => usccAlphabet[Math.floor(Math.random() * 31)],
+  ).join('');
+  const first17 = `${body}${organization}`;
+  return `${first17}${usccCheckCharacter(first17)}`;
+}
+
+export async function createEnterprise(api: Api, jurisdiction: string, marker: string) {
+  const uscc = freshUscc();
+  await api.must('POST', '/api/office/enterprises', {
+    as: { role: 'officer', jurisdiction },
+    body: {
+      ...exampleBody(enterpriseRoutes, 'registerEnterprise'),
+      uscc,
+      jurisdiction,
+      name: `${marker} 企业`,
+      address: `${marker} 企业地址`,
+    },
+  });
+  return uscc;
 }
 
 /** The strings that identify a set's records in a reply (the code is kept apart). */
 export function identifiersOf(f: Fixtures): string[] {
-  return [f.marker, f.receipt, f.tipId, f.tip2Id, f.hazardId, f.token];
+  return [f.marker, f.receipt, f.tipId, f.tip2Id, f.hazardId, f.token, f.uscc];
 }
 
 // ---------------------------------------------------------------------------------------

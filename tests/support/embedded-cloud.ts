@@ -55,14 +55,25 @@ export interface CloudProcess {
   exited: Promise<number | null>;
 }
 
-/** `npm start`'s program as a separate process, as a user runs it, for restart tests. */
+/**
+ * `npm start`'s program as a separate process, as a user runs it, for restart tests; on a
+ * given port (to start again where a killed one ran) and with a faster clock if asked.
+ */
 export async function spawnCloud(
   dataDirectory: string,
   webRoot = fixtureSite,
+  options: { port?: number; clockSpeed?: number } = {},
 ): Promise<CloudProcess> {
   const child = spawn(
     process.execPath,
-    [join(repositoryRoot, 'infra/local/src/main.ts'), '--port', '0', '--data-dir', dataDirectory],
+    [
+      join(repositoryRoot, 'infra/local/src/main.ts'),
+      '--port',
+      String(options.port ?? 0),
+      '--data-dir',
+      dataDirectory,
+      ...(options.clockSpeed ? ['--clock-speed', String(options.clockSpeed)] : []),
+    ],
     {
       cwd: repositoryRoot,
       env: { ...process.env, QINGLING_WEB_ROOT: webRoot },

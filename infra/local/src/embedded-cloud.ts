@@ -248,12 +248,15 @@ export async function startEmbeddedCloud(
     conductor.start(hazardId);
   }
   for (const tipId of await liveTipIds(documents, tableName, codes)) tipConductor.start(tipId);
-  // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data.
+  // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data. A
+  // faster clock beats faster, so a step is not recorded late merely for waiting for a beat
+  // (the ladder marks a step late 15 simulated minutes after its time).
+  const beatMs = Math.max(50, Math.min(1000, (15 * 60 * 1000) / 2 / (scaledClock?.speed ?? 1)));
   const heartbeat = setInterval(() => {
     conductor.tick();
     tipConductor.tick();
     scaledClock?.save();
-  }, 1000);
+  }, beatMs);
   heartbeat.unref();
   const receiptKeys = new StaticReceiptKeys(secrets.receiptKey);
   const contactVault = new LocalContactVault(secrets.contactKey);

@@ -1,11 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
+
+/** How far ahead of the time shown the kept time is written: one real second's worth. */
+const leaseRealMs = 1000;
 
 /**
  * The embedded cloud's clock: real time, or faster for demonstrations
  * (`npm start -- --clock-speed 1440` makes a day pass in a minute). The simulated time is
- * kept in .data, so that a restart never winds it back: it goes on from the later of the
- * time it had reached and the real time.
+ * kept in .data so that a restart never winds it back, even after kill -9: the clock never
+ * shows a time beyond what .data already holds. Before it would, it writes a new time one
+ * real second ahead (to a temporary file, renamed into place, so a kill never leaves a
+ * half-written file). A restart goes on from the later of the kept time and the real time:
+ * it may skip ahead by up to a second's worth, never back.
  */
 export class ScaledClock implements Clock {
   readonly speed: number;
@@ -13,6 +19,8 @@ export class ScaledClock implements Clock {
   private readonly realNow: () => number;
   private readonly simulatedBase: number;
   private readonly realBase: number;
+  /** The simulated time .data holds: nothing later is ever shown. */
+  private kept: number;
 
   constructor(options: { path: string; speed?: number; realNow?: () => number }) {
     this.path = options.path;
@@ -29,10 +37,13 @@ export class ScaledClock implements Clock {
     } catch {}
     this.realBase = this.realNow();
     this.simulatedBase = Math.max(reached, this.realBase);
+    this.kept = reached;
   }
 
   now(): Date {
-    return new Date(this.simulatedBase + (this.realNow() - this.realBase) * this.speed);
+    const now = this.simulatedBase + (this.realNow() - this.realBase) * this.speed;
+    if (now > this.kept) this.keep(now + leaseRealMs * this.speed);
+    return new Date(now);
   }
 
   /** Real milliseconds until a simulated instant: how long a local timer must wait. */
@@ -40,11 +51,18 @@ export class ScaledClock implements Clock {
     return Math.max(0, (instant.getTime() - this.now().getTime()) / this.speed);
   }
 
-  /** Writes the time reached; called periodically and on stop. */
+  /** Renews the kept time; called periodically and on stop. */
   save(): void {
+    this.now();
+  }
+
+  private keep(until: number): void {
+    const temporary = `${this.path}.tmp`;
     writeFileSync(
-      this.path,
-      JSON.stringify({ reached: this.now().toISOString(), speed: this.speed }),
+      temporary,
+      JSON.stringify({ reached: new Date(until).toISOString(), speed: this.speed }),
     );
+    renameSync(temporary, this.path);
+    this.kept = until;
   }
 }

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
+import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { tipRoutes } from '../tips/routes.ts';
@@ -171,6 +172,7 @@ export const routes = [
   },
   ...tipRoutes,
   ...hazardRoutes,
+  ...enterpriseRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteId = (typeof routes)[number]['operationId'];

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
- * One page of a partition of a secondary index, newest (highest sort key) first: how every
- * list of the console answers (a Query, never a Scan). The cursor is the page's last key,
- * opaque to the client.
+ * One page of a partition of a secondary index, newest (highest sort key) first unless
+ * asked otherwise: how every list of the console answers (a Query, never a Scan). The
+ * cursor is the page's last key, opaque to the client.
  */
 export async function queryIndexPage<Item>(
   documents: DynamoDBDocumentClient,
@@ -15,6 +15,7 @@ export async function queryIndexPage<Item>(
     cursor?: string;
     /** The stored item's attribute that holds the record's state. */
     pick: (item: Record<string, unknown>) => Item;
+    ascending?: boolean;
   },
 ): Promise<{ items: Item[]; nextCursor?: string }> {
   const page = await documents.send(
@@ -23,7 +24,7 @@ export async function queryIndexPage<Item>(
       IndexName: query.indexName,
       KeyConditionExpression: `${query.indexName}pk = :pk`,
       ExpressionAttributeValues: { ':pk': query.partition },
-      ScanIndexForward: false,
+      ScanIndexForward: query.ascending ?? false,
       Limit: query.limit,
       ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
     }),

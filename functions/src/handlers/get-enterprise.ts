@@ -1,0 +1,29 @@
+import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
+import { hazardSummary } from '@qingling/shared/hazards/views.ts';
+import { dependencies } from '../dependencies.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+
+/**
+ * GET /api/office/enterprises/{uscc}: the enterprise's file (一企一档) with its hazards in
+ * the caller's jurisdictions, newest first, from the enterprise index (gsi2).
+ */
+export const handler = apiHandler('getEnterprise', async ({ pathParameters, query, principal }) => {
+  const uscc = (pathParameters.uscc ?? '').toUpperCase();
+  const snapshot = await dependencies
+    .eventStore()
+    .load(enterpriseStream(uscc), enterpriseProjection);
+  if (!snapshot || !principal?.jurisdictions.includes(snapshot.state.jurisdiction)) {
+    throw new ApiFailure('not_found');
+  }
+  const cursor = query.cursor;
+  const page = await dependencies
+    .hazardLedger()
+    .ofEnterprise({ uscc, limit: 50, ...(cursor ? { cursor } : {}) });
+  return {
+    enterprise: snapshot.state,
+    hazards: page.items
+      .filter((hazard) => principal.jurisdictions.includes(hazard.jurisdiction))
+      .map(hazardSummary),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+});
