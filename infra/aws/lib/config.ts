@@ -39,6 +39,10 @@ export interface DeploymentConfig {
    * for all callers together: a cap on flooding and on guessing receipts.
    */
   receiptRouteThrottle: Throttle;
+  /** Who the lifecycle's notifications go to (JSON: `role@jurisdiction` → contacts). */
+  contactDirectoryJson?: string;
+  /** A verified SES address to send e-mail from (absent where SES does not exist). */
+  notifyFromAddress?: string;
 }
 
 /** API Gateway throttling: steady-state requests per second and burst. */
@@ -112,7 +116,7 @@ function httpsOrigin(key: string, value: string): string {
  * Reads the deployment's configuration from CDK context (cdk.json or `-c key=value`):
  * cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn, webAclArn,
  * throttleRateLimit, throttleBurstLimit, receiptThrottleRateLimit,
- * receiptThrottleBurstLimit, codeVersion.
+ * receiptThrottleBurstLimit, codeVersion, contactDirectory (JSON), notifyFromAddress.
  */
 export function configFromContext(node: Node): DeploymentConfig {
   const cdn = optionalString(node, 'cdn') ?? 'cloudfront';
@@ -137,6 +141,9 @@ export function configFromContext(node: Node): DeploymentConfig {
   }
   const siteUrl = optionalString(node, 'siteUrl');
   const webAclArn = optionalString(node, 'webAclArn');
+  const contactDirectoryJson = optionalString(node, 'contactDirectory');
+  if (contactDirectoryJson) JSON.parse(contactDirectoryJson);
+  const notifyFromAddress = optionalString(node, 'notifyFromAddress');
 
   return {
     cdn,
@@ -147,6 +154,8 @@ export function configFromContext(node: Node): DeploymentConfig {
       ? { domain: { names: domainNames, certificateArn } }
       : {}),
     ...(webAclArn ? { webAclArn } : {}),
+    ...(contactDirectoryJson ? { contactDirectoryJson } : {}),
+    ...(notifyFromAddress ? { notifyFromAddress } : {}),
     throttle: {
       rateLimit: positiveNumber(node, 'throttleRateLimit', defaultThrottle.rateLimit),
       burstLimit: positiveNumber(node, 'throttleBurstLimit', defaultThrottle.burstLimit),

@@ -30,3 +30,8 @@ export const nativeModulesLockFile = fileURLToPath(
 export const workflowHandlersDir = fileURLToPath(
   new URL('../../../functions/src/workflow/', import.meta.url),
 );
+
+/** Delivers the lifecycle's notifications: e-mail, SMS and group robots (SQS events). */
+export const deliverNotificationEntry = fileURLToPath(
+  new URL('../../../functions/src/events/deliver-notification.ts', import.meta.url),
+);

@@ -6,6 +6,7 @@ import type { DeploymentConfig } from './config.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
+import { NotificationDelivery } from './constructs/notification-delivery.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
 import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
@@ -47,6 +48,7 @@ export class QinglingStack extends Stack {
   readonly secrets: TipsterSecrets;
   readonly photoProcessor: PhotoProcessor;
   readonly lifecycle: HazardLifecycle;
+  readonly notificationDelivery: NotificationDelivery;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -74,6 +76,15 @@ export class QinglingStack extends Stack {
       codeVersion: props.codeVersion,
       logRetention,
       ...(props.workflowHandlersDir ? { handlersDir: props.workflowHandlersDir } : {}),
+    });
+
+    this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
+      notifications: this.lifecycle.notifications,
+      alarmTopic: this.lifecycle.alarmTopic,
+      codeVersion: props.codeVersion,
+      logRetention,
+      ...(props.contactDirectoryJson ? { contactDirectoryJson: props.contactDirectoryJson } : {}),
+      ...(props.notifyFromAddress ? { fromAddress: props.notifyFromAddress } : {}),
     });
 
     // The sign-in client needs the site's URL, the CDN needs the API's domain, and the
