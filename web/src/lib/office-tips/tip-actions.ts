@@ -1,0 +1,37 @@
+import type { Role } from '@qingling/shared/auth/principal.ts';
+import { tipCommandRoles } from '@qingling/shared/tips/triage.ts';
+import type { TipCommandType, TipForOfficer, TipStatus } from './contract.ts';
+
+/** The forms of the tip page: one per command a person can give on a tip. */
+export type TipAction = TipCommandType;
+
+/**
+ * The statuses each command is given in (the domain's rules, shared/tips/tip.ts). The
+ * server checks the same again; this only keeps off the page what would be refused.
+ */
+const givenIn: Record<TipAction, readonly TipStatus[]> = {
+  accept: ['received'],
+  refuse: ['received'],
+  refer: ['received'],
+  merge: ['received'],
+  start_investigation: ['accepted'],
+  record_finding: ['investigating'],
+  approve_extension: ['accepted', 'investigating'],
+  give_feedback: ['substantiated', 'unsubstantiated'],
+};
+
+const order = Object.keys(givenIn) as TipAction[];
+
+/** The commands valid for the tip as it is and for the person's roles (RULES.md, "Who is who"). */
+export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]): TipAction[] {
+  return order.filter(
+    (action) =>
+      givenIn[action].includes(tip.status) &&
+      tipCommandRoles[action].some((role) => roles.includes(role)) &&
+      !(action === 'approve_extension' && tip.extensionUsed),
+  );
+}
+
+/** Officers may ask the tipster while the tip is still being handled. */
+export const canAskTipster = (tip: TipForOfficer, roles: readonly Role[]): boolean =>
+  roles.includes('officer') && !['refused', 'referred', 'merged', 'closed'].includes(tip.status);

@@ -1,0 +1,28 @@
+/**
+ * The hazard API as the office console and the enterprise page see it: types only, taken
+ * from the shared schemas so that a change of contract fails the type check here.
+ */
+import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
+import type { enterpriseViewSchema, hazardLogSchema } from '@qingling/shared/hazards/routes.ts';
+import type {
+  enterpriseLinkSchema,
+  hazardDetailSchema,
+  hazardListSchema,
+  importResultSchema,
+  ledgerStatuses,
+  rectificationPlanSchema,
+} from '@qingling/shared/hazards/schemas.ts';
+import type * as z from 'zod';
+
+export type { Jurisdiction };
+export type HazardDetail = z.output<typeof hazardDetailSchema>;
+export type Hazard = HazardDetail['hazard'];
+export type TimelineEntry = HazardDetail['timeline'][number];
+export type HazardList = z.output<typeof hazardListSchema>;
+export type HazardSummary = HazardList['hazards'][number];
+export type LedgerStatus = (typeof ledgerStatuses)[number];
+export type HazardLog = z.output<typeof hazardLogSchema>;
+export type EnterpriseLink = z.output<typeof enterpriseLinkSchema>;
+export type ImportResult = z.output<typeof importResultSchema>['results'][number];
+export type EnterpriseView = z.output<typeof enterpriseViewSchema>;
+export type RectificationPlan = z.output<typeof rectificationPlanSchema>;

@@ -1,0 +1,51 @@
+import { m } from '#lib/paraglide/messages.js';
+import { getLocale } from '#lib/paraglide/runtime.js';
+import { cstToday as todayInChina } from '#lib/office/cst-today.ts';
+
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+/**
+ * The CST date a deadline ends on. Every deadline ends at 24:00 CST (RULES.md), stored as
+ * the next day's 00:00, so the day is the one just before that instant.
+ */
+const deadlineDay = (iso: string): string => todayInChina(new Date(Date.parse(iso) - 1));
+
+/** "截至 2026年12月31日 24:00" / "by 24:00 on 31 Dec 2026". */
+export function formatDeadline(iso: string): string {
+  const day = new Date(`${deadlineDay(iso)}T12:00:00+08:00`);
+  const date = new Intl.DateTimeFormat(getLocale(), {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'medium',
+  }).format(day);
+  return m.hz_deadline_by({ date });
+}
+
+/** A moment (not a deadline) in CST, in the reader's language. */
+export function formatMoment(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(getLocale(), {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date);
+}
+
+/** Time to a deadline in words: "还剩 3天" or "已逾期 2天" (hours when under a day). */
+export function timeLeft(iso: string, now: number): { overdue: boolean; words: string } {
+  const left = Date.parse(iso) - now;
+  const span = Math.abs(left);
+  const [amount, unit] =
+    span >= dayMs
+      ? [Math.floor(span / dayMs), 'day']
+      : [Math.max(1, Math.floor(span / hourMs)), 'hour'];
+  const duration = new Intl.NumberFormat(getLocale(), {
+    style: 'unit',
+    unit,
+    unitDisplay: 'long',
+  }).format(amount);
+  return left < 0
+    ? { overdue: true, words: m.hz_overdue_by({ duration }) }
+    : { overdue: false, words: m.hz_time_left({ duration }) };
+}

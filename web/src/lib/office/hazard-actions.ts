@@ -1,0 +1,35 @@
+import type { Role } from '@qingling/shared/auth/principal.ts';
+import type { Hazard } from './contract.ts';
+
+/** The forms of the hazard page: one per decision a person can take on it. */
+export type HazardAction =
+  | 'start_rectification'
+  | 'request_extension'
+  | 'decide_extension'
+  | 'verify'
+  | 'close'
+  | 'reopen'
+  | 'record_look_back';
+
+/**
+ * The decisions valid for the hazard as it is and for the person's roles (RULES.md, "Who is
+ * who": officers act on hazards, the department head decides extensions). The server
+ * checks the same again; this only keeps off the page what would be refused.
+ */
+export function availableActions(hazard: Hazard, roles: readonly Role[]): HazardAction[] {
+  const officer = roles.includes('officer');
+  const head = roles.includes('department_head');
+  const actions: [HazardAction, boolean][] = [
+    ['start_rectification', officer && hazard.status === 'reported'],
+    ['request_extension', officer && hazard.status === 'rectifying' && !hazard.pendingExtension],
+    ['decide_extension', head && hazard.status === 'rectifying' && hazard.pendingExtension],
+    ['verify', officer && hazard.status === 'verifying' && !hazard.verifiedAt],
+    ['close', officer && hazard.status === 'verifying' && Boolean(hazard.verifiedAt)],
+    ['reopen', officer && hazard.status === 'closed'],
+    [
+      'record_look_back',
+      officer && hazard.status === 'closed' && hazard.lookBack?.status === 'due',
+    ],
+  ];
+  return actions.filter(([, allowed]) => allowed).map(([action]) => action);
+}
