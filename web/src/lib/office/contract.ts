@@ -26,3 +26,14 @@ export type EnterpriseLink = z.output<typeof enterpriseLinkSchema>;
 export type ImportResult = z.output<typeof importResultSchema>['results'][number];
 export type EnterpriseView = z.output<typeof enterpriseViewSchema>;
 export type RectificationPlan = z.output<typeof rectificationPlanSchema>;
+
+/**
+ * A substantiated tip a hazard is recorded from (举报查实): what the form starts with. Not
+ * the tip's text: the officer describes the hazard in their own words, since the
+ * enterprise reads the hazard and nothing of the tipster may reach it.
+ */
+export interface FromTip {
+  tipId: string;
+  industry: string;
+  place: string;
+}

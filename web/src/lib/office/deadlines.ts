@@ -1,6 +1,6 @@
+import { cstToday as todayInChina } from '#lib/office/cst-today.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { getLocale } from '#lib/paraglide/runtime.js';
-import { cstToday as todayInChina } from '#lib/office/cst-today.ts';
 
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
