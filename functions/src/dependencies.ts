@@ -4,16 +4,22 @@ import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
 import { StepFunctionsRecordWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
+import { DynamoChainHeadsStore } from '@qingling/shared/adapters/dynamodb/chain-heads.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
-import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import {
+  DynamoHazardLedger,
+  liveHazardIds,
+} from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
+import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
@@ -54,6 +60,7 @@ function once<T>(make: () => T): () => T {
 }
 
 let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
+let policyCache: CachedPolicies | undefined;
 
 const defaults = {
   clock: (): Clock => systemClock,
@@ -115,6 +122,18 @@ const defaults = {
     return jurisdictionCache.list;
   },
   industries: async () => seedData.industries,
+  /** Administrators' policy data (calendar years, escalation ladders), versioned. */
+  policyStore: () => new DynamoPolicyStore(documentClient(), requireEnv('TABLE_NAME')),
+  /** The policies in force (seed and defaults with the stored edits): read once a minute. */
+  policies: (): CachedPolicies => {
+    policyCache ??= new CachedPolicies({ read: () => dependencies.policyStore().read() });
+    return policyCache;
+  },
+  /** The hazards of some jurisdictions whose lifecycle runs (from the ledger's index). */
+  liveHazardIds: (jurisdictions: readonly string[]) =>
+    liveHazardIds(documentClient(), requireEnv('TABLE_NAME'), jurisdictions),
+  /** Each day's published chain heads (and the ledger index they are read from). */
+  chainHeads: () => new DynamoChainHeadsStore(documentClient(), requireEnv('TABLE_NAME')),
 };
 
 export type Dependencies = typeof defaults;
@@ -128,4 +147,5 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
 export function resetDependencies(): void {
   Object.assign(dependencies, defaults);
   jurisdictionCache = undefined;
+  policyCache = undefined;
 }

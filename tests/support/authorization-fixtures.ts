@@ -148,6 +148,21 @@ export const plainInputs: Record<string, string> = {
   kind: 'an update kind',
   rows: 'rows of a spreadsheet (their fields are classified)',
   rowId: "the sheet's own row number",
+  // chain heads
+  page: 'a page number of a published day',
+  // policies
+  year: 'a year of the national calendar',
+  holidays: 'dates',
+  workdays: 'dates',
+  ladder: 'the ladder (its fields are classified)',
+  step: 'a step of the ladder',
+  offsetDays: 'a number',
+  urgent: 'a flag',
+  recipients: 'kinds of recipient',
+  officeHours: 'hours',
+  startHour: 'a number',
+  endHour: 'a number',
+  lateAfterMinutes: 'a number',
 };
 
 /**

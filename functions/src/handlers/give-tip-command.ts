@@ -1,4 +1,3 @@
-import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { TipRuleViolation, tipForOfficer } from '@qingling/shared/tips/tip.ts';
 import { giveTipCommand, tipCommandRoles } from '@qingling/shared/tips/triage.ts';
@@ -32,7 +31,7 @@ export const handler = apiHandler('giveTipCommand', async ({ body, pathParameter
     {
       events: dependencies.eventStore(),
       clock: dependencies.clock(),
-      calendar: seedCalendar,
+      calendar: await dependencies.policies().calendar(),
       limits: defaultTipTimeLimits,
       workflow: dependencies.tipWorkflow(),
     },

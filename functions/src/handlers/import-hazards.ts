@@ -3,7 +3,7 @@ import { deadlineOf, giveCommand, recordHazard } from '@qingling/shared/hazards/
 import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
 import { importRowSchema } from '@qingling/shared/hazards/schemas.ts';
-import { hazardCommandDependencies } from '../hazards/hazard-access.ts';
+import { hazardCommandDependenciesIn } from '../hazards/hazard-access.ts';
 import { ApiFailure, apiHandler } from '../http/api-handler.ts';
 import { personOf } from '../http/principal-actor.ts';
 
@@ -27,7 +27,7 @@ const parallelRows = 8;
  */
 export const handler = apiHandler('importHazards', async ({ body, principal }) => {
   if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
-  const deps = hazardCommandDependencies();
+  const deps = await hazardCommandDependenciesIn(body.jurisdiction);
   const actor = personOf(principal);
   const importRow = async (row: unknown, index: number): Promise<RowResult> => {
     const parsed = validate(importRowSchema, row);

@@ -1,6 +1,6 @@
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
-import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import type { Projection, Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import type {
   CommandOutcome,
   HazardCommandDependencies,
@@ -17,16 +17,50 @@ import { hazardDetail } from '@qingling/shared/hazards/views.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
-/** The record, the clock, the policies and the workflow, as hazard commands need them. */
+/**
+ * The record, the clock, the policies and the workflow, as hazard commands need them. The
+ * policies are data: the calendar in force (deadlines in working days) and the ladder of
+ * the hazard's jurisdiction (its office hours). A command loads the hazard before any rule
+ * reads them, so they are fetched (through the policy cache) as the hazard is loaded; until
+ * then the seed and the national default stand in.
+ */
 export function hazardCommandDependencies(): HazardCommandDependencies {
-  return {
-    events: dependencies.eventStore(),
+  const store = dependencies.eventStore();
+  const policies = dependencies.policies();
+  const deps: HazardCommandDependencies = {
+    events: {
+      read: (stream) => store.read(stream),
+      append: (stream, expected, event, projection) =>
+        store.append(stream, expected, event, projection),
+      load: async <State>(stream: string, projection: Projection<State>) => {
+        const snapshot = await store.load(stream, projection);
+        const jurisdiction = (snapshot?.state as { jurisdiction?: unknown } | undefined)
+          ?.jurisdiction;
+        deps.calendar = await policies.calendar();
+        if (typeof jurisdiction === 'string') {
+          deps.policy = await policies.escalationPolicy(jurisdiction);
+        }
+        return snapshot;
+      },
+    },
     clock: dependencies.clock(),
     calendar: seedCalendar,
     policy: defaultEscalationPolicy,
     lookBack: defaultLookBackPolicy,
     workflow: dependencies.hazardWorkflow(),
   };
+  return deps;
+}
+
+/** The same, with a jurisdiction's policies read up front (a deadline before any hazard). */
+export async function hazardCommandDependenciesIn(
+  jurisdiction: string,
+): Promise<HazardCommandDependencies> {
+  const deps = hazardCommandDependencies();
+  const policies = dependencies.policies();
+  deps.calendar = await policies.calendar();
+  deps.policy = await policies.escalationPolicy(jurisdiction);
+  return deps;
 }
 
 /** The hazard, or 404 when it is outside the caller's jurisdictions (no existence leak). */

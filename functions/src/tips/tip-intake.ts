@@ -1,4 +1,4 @@
-import { cstDate, seedCalendar } from '@qingling/shared/calendar/calendar.ts';
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { canonicalJson } from '@qingling/shared/event-log/canonical-json.ts';
 import type { Actor } from '@qingling/shared/event-log/event-log.ts';
 import { contentDigest, receiptFor, tipIdFor } from '@qingling/shared/tips/keys.ts';
@@ -34,7 +34,12 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
       : {}),
     photoIds,
     contentDigest: digest,
-    acceptDeadline: tipDeadline(defaultTipTimeLimits.accept, now, seedCalendar).toISOString(),
+    // Working days by the calendar in force (an administrator's years over the seed).
+    acceptDeadline: tipDeadline(
+      defaultTipTimeLimits.accept,
+      now,
+      await dependencies.policies().calendar(),
+    ).toISOString(),
   };
 
   const result = await dependencies.eventStore().append(

@@ -1,4 +1,3 @@
-import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import {
@@ -60,38 +59,42 @@ export function recordOf(input: LifecycleTaskInput) {
 
 /**
  * The lifecycle's work, wired for a handler: the record and the clock from the composition
- * root, the default ladder, look-back policy and holiday calendar, and the notifier, built
- * only when a message is sent (planning never sends, so its function needs no topic).
+ * root, the policies in force (the holiday calendar, and the ladder of each hazard's
+ * jurisdiction, read through the policy cache), the default look-back policy, and the
+ * notifier, built only when a message is sent (planning never sends, so its function needs
+ * no topic). `policy` is the national default, for a record without a jurisdiction's.
  */
-export function lifecycleDependencies(): LifecycleDependencies {
+export async function lifecycleDependencies(): Promise<LifecycleDependencies> {
+  const policies = dependencies.policies();
   return {
     events: dependencies.eventStore(),
     clock: dependencies.clock(),
     notifier: { send: (notification) => dependencies.notifier().send(notification) },
     policy: defaultEscalationPolicy,
+    policyFor: (jurisdiction) => policies.escalationPolicy(jurisdiction),
     lookBack: defaultLookBackPolicy,
-    calendar: seedCalendar,
+    calendar: await policies.calendar(),
   };
 }
 
-const tipDependencies = () => ({
-  ...lifecycleDependencies(),
+const tipDependencies = async () => ({
+  ...(await lifecycleDependencies()),
   limits: defaultTipTimeLimits,
   officeHours: defaultEscalationPolicy.officeHours,
 });
 
 /** Plans a turn of whichever record the input names. */
-export function planRecordTurn(input: LifecycleTaskInput): Promise<TurnPlan> {
+export async function planRecordTurn(input: LifecycleTaskInput): Promise<TurnPlan> {
   return 'hazardId' in input
-    ? planTurn(lifecycleDependencies(), input)
-    : planTipTurn(tipDependencies(), input);
+    ? planTurn(await lifecycleDependencies(), input)
+    : planTipTurn(await tipDependencies(), input);
 }
 
 /** Records and delivers the due steps of whichever record the input names. */
-export function recordRecordSteps(
+export async function recordRecordSteps(
   input: LifecycleTaskInput,
 ): Promise<{ recorded: number; delivered: number }> {
   return 'hazardId' in input
-    ? recordDueSteps(lifecycleDependencies(), input)
-    : recordDueTipSteps(tipDependencies(), input);
+    ? recordDueSteps(await lifecycleDependencies(), input)
+    : recordDueTipSteps(await tipDependencies(), input);
 }

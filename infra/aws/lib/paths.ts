@@ -35,3 +35,8 @@ export const workflowHandlersDir = fileURLToPath(
 export const deliverNotificationEntry = fileURLToPath(
   new URL('../../../functions/src/events/deliver-notification.ts', import.meta.url),
 );
+
+/** Publishes each day's chain heads (an EventBridge schedule, 00:05 CST). */
+export const publishChainHeadsEntry = fileURLToPath(
+  new URL('../../../functions/src/events/publish-chain-heads.ts', import.meta.url),
+);

@@ -3,6 +3,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from './config.ts';
+import { ChainHeadsPublication } from './constructs/chain-heads.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
@@ -49,6 +50,7 @@ export class QinglingStack extends Stack {
   readonly photoProcessor: PhotoProcessor;
   readonly lifecycle: HazardLifecycle;
   readonly notificationDelivery: NotificationDelivery;
+  readonly chainHeads: ChainHeadsPublication;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -85,6 +87,13 @@ export class QinglingStack extends Stack {
       logRetention,
       ...(props.contactDirectoryJson ? { contactDirectoryJson: props.contactDirectoryJson } : {}),
       ...(props.notifyFromAddress ? { fromAddress: props.notifyFromAddress } : {}),
+    });
+
+    this.chainHeads = new ChainHeadsPublication(this, 'ChainHeads', {
+      table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+      alarmTopic: this.lifecycle.alarmTopic,
     });
 
     // The sign-in client needs the site's URL, the CDN needs the API's domain, and the

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { liveHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { liveTipIds } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
@@ -21,10 +22,11 @@ import {
   StaticReceiptKeys,
 } from '@qingling/shared/adapters/local/local-secrets.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
-import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
+import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
 import { nextGeneration, planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import {
@@ -35,6 +37,7 @@ import {
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
+import { publishDueChainHeads } from '#functions/events/publish-chain-heads.ts';
 import {
   hazardLifecyclePath,
   loadDefinition,
@@ -82,6 +85,8 @@ export interface EmbeddedCloud {
   /** Runs the tip lifecycle ASL for each tip whose time limits run. */
   tipConductor: LocalWorkflowConductor;
   clock: Clock;
+  /** The policies in force (calendar, ladders), shared by the handlers and the lifecycles. */
+  policies: CachedPolicies;
   stop(): Promise<void>;
 }
 
@@ -208,35 +213,42 @@ export async function startEmbeddedCloud(
     clock,
   });
   const outbox = new FileOutbox(join(dataDirectory, 'outbox.jsonl'), clock);
+  // One cache for the handlers and the lifecycles: an administrator's edit reaches both at once.
+  const policyStore = new DynamoPolicyStore(createDocumentClient(dynamo.client), tableName);
+  const policies = new CachedPolicies({ read: () => policyStore.read() });
   const lifecycle = {
     events: new DynamoEventStore(createDocumentClient(dynamo.client), tableName),
     notifier: outbox,
     clock,
     policy: defaultEscalationPolicy,
+    policyFor: (jurisdiction: string) => policies.escalationPolicy(jurisdiction),
     lookBack: defaultLookBackPolicy,
-    calendar: seedCalendar,
   };
+  // The calendar in force, read (through the cache) at each task, as the Lambda tasks do.
+  const withCalendar = async () => ({ ...lifecycle, calendar: await policies.calendar() });
   const conductor = new LocalWorkflowConductor({
     definition: loadDefinition(hazardLifecyclePath, localSubstitutions),
     clock,
     tasks: {
-      plan: ({ id, ...input }) => planTurn(lifecycle, { ...input, hazardId: id }),
-      escalate: ({ id, generation }) => recordDueSteps(lifecycle, { hazardId: id, generation }),
+      plan: async ({ id, ...input }) => planTurn(await withCalendar(), { ...input, hazardId: id }),
+      escalate: async ({ id, generation }) =>
+        recordDueSteps(await withCalendar(), { hazardId: id, generation }),
       nextGeneration: (hazardId) => nextGeneration(lifecycle.events, hazardId),
     },
   });
-  const tipLifecycle = {
-    ...lifecycle,
+  const tipLifecycle = async () => ({
+    ...(await withCalendar()),
     limits: defaultTipTimeLimits,
     officeHours: defaultEscalationPolicy.officeHours,
-  };
+  });
   const tipConductor = new LocalWorkflowConductor({
     definition: loadDefinition(tipLifecyclePath, localSubstitutions),
     clock,
     field: 'tipId',
     tasks: {
-      plan: ({ id, ...input }) => planTipTurn(tipLifecycle, { ...input, tipId: id }),
-      escalate: ({ id, generation }) => recordDueTipSteps(tipLifecycle, { tipId: id, generation }),
+      plan: async ({ id, ...input }) => planTipTurn(await tipLifecycle(), { ...input, tipId: id }),
+      escalate: async ({ id, generation }) =>
+        recordDueTipSteps(await tipLifecycle(), { tipId: id, generation }),
       nextGeneration: (tipId) => nextTipGeneration(lifecycle.events, tipId),
     },
   });
@@ -248,6 +260,28 @@ export async function startEmbeddedCloud(
     conductor.start(hazardId);
   }
   for (const tipId of await liveTipIds(documents, tableName, codes)) tipConductor.start(tipId);
+  // Each day's chain heads, published once the CST day has ended (00:05 CST on AWS): at
+  // start (a day that ended while the cloud was down) and on every heartbeat after. One
+  // publication at a time; the store makes a second one of the same day change nothing.
+  let chainHeadsThrough = '';
+  let chainHeadsRun: Promise<void> | undefined;
+  let chainHeadsFailedAt = 0;
+  const publishChainHeads = (): Promise<void> | undefined => {
+    if (chainHeadsRun || lastEndedDay(clock.now()) <= chainHeadsThrough) return chainHeadsRun;
+    if (Date.now() - chainHeadsFailedAt < 60_000) return undefined;
+    chainHeadsRun = publishDueChainHeads()
+      .then((result) => {
+        chainHeadsThrough = result.day.date;
+      })
+      .catch((error: unknown) => {
+        chainHeadsFailedAt = Date.now();
+        console.error('embedded cloud: chain heads not published', error);
+      })
+      .finally(() => {
+        chainHeadsRun = undefined;
+      });
+    return chainHeadsRun;
+  };
   // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data. A
   // faster clock beats faster, so a step is not recorded late merely for waiting for a beat
   // (the ladder marks a step late 15 simulated minutes after its time).
@@ -255,6 +289,7 @@ export async function startEmbeddedCloud(
   const heartbeat = setInterval(() => {
     conductor.tick();
     tipConductor.tick();
+    void publishChainHeads();
     scaledClock?.save();
   }, beatMs);
   heartbeat.unref();
@@ -268,7 +303,9 @@ export async function startEmbeddedCloud(
     blobStore: () => blobStore,
     receiptKeys: () => receiptKeys,
     contactVault: () => contactVault,
+    policies: () => policies,
   });
+  await publishChainHeads();
   const publicLimiter = new AnonymousRateLimiter({
     perWindow: options.publicRequestsPerMinute ?? 120,
     windowMs: 60_000,
@@ -386,9 +423,11 @@ export async function startEmbeddedCloud(
     conductor,
     tipConductor,
     clock,
+    policies,
     stop: async () => {
       clearInterval(heartbeat);
       scaledClock?.save();
+      await chainHeadsRun;
       await conductor.stop();
       await tipConductor.stop();
       server.closeAllConnections();

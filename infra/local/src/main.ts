@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { calendarWarnings, seedCalendar } from '@qingling/shared/calendar/calendar.ts';
+import { calendarWarnings } from '@qingling/shared/calendar/calendar.ts';
 import { defaultDataDirectory, startEmbeddedCloud } from './embedded-cloud.ts';
 import { holdInstanceLock, runningInstance } from './instance-lock.ts';
 
@@ -57,7 +57,7 @@ Clock: ${cloud.clock.now().toISOString()}${values['clock-speed'] ? ` (×${values
 Data: ${cloud.dataDirectory} (npm run reset wipes it). Ctrl-C stops.
 READY ${cloud.url}`);
 
-for (const warning of calendarWarnings(seedCalendar, cloud.clock.now())) {
+for (const warning of calendarWarnings(await cloud.policies.calendar(), cloud.clock.now())) {
   console.warn(`⚠ ${warning.message.zh}\n  ${warning.message.en}`);
 }
 

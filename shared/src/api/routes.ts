@@ -1,8 +1,10 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
+import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { policyRoutes } from '../policies/routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
 import {
   healthSchema,
@@ -173,6 +175,8 @@ export const routes = [
   ...tipRoutes,
   ...hazardRoutes,
   ...enterpriseRoutes,
+  ...policyRoutes,
+  ...chainHeadRoutes,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteId = (typeof routes)[number]['operationId'];

@@ -42,9 +42,18 @@ export interface LifecycleDependencies {
   notifier: Notifier;
   clock: Clock;
   policy: EscalationPolicy;
+  /** The ladder of a hazard's jurisdiction (policy data); without it `policy` applies to all. */
+  policyFor?: (jurisdiction: string) => Promise<EscalationPolicy>;
   lookBack: LookBackPolicy;
   calendar: HolidayCalendar;
 }
+
+/** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
+const withLadderOf = async (
+  deps: LifecycleDependencies,
+  state: HazardState,
+): Promise<LifecycleDependencies> =>
+  deps.policyFor ? { ...deps, policy: await deps.policyFor(state.jurisdiction) } : deps;
 
 export interface TurnInput extends GenerationTurnInput {
   hazardId: string;
@@ -76,11 +85,12 @@ function escalationPlan(deps: LifecycleDependencies, state: HazardState) {
 export const nextGeneration = (events: EventStore, hazardId: string) =>
   nextGenerationOf(events, hazardStream(hazardId), hazardProjection);
 
-export async function planTurn(deps: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
+export async function planTurn(base: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
   const done = { action: 'done', timeoutSeconds: 1, turn } as const;
-  const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
+  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
   if (!loaded) return done;
+  const deps = await withLadderOf(base, loaded.state);
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return done;
   const state = snapshot.state;
@@ -115,10 +125,11 @@ export async function planTurn(deps: LifecycleDependencies, input: TurnInput): P
  * delivers again: at least once. A stale generation records and sends nothing.
  */
 export async function recordDueSteps(
-  deps: LifecycleDependencies,
+  base: LifecycleDependencies,
   input: { hazardId: string; generation: number },
 ): Promise<{ recorded: number; delivered: number }> {
-  const loaded = await deps.events.load(hazardStream(input.hazardId), hazardProjection);
+  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
+  const deps = loaded ? await withLadderOf(base, loaded.state) : base;
   return recordThenDeliver<HazardState, HazardEvent, HazardState['escalations'][number]>(
     logOf(deps),
     loaded,

@@ -42,6 +42,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   /** Records whose workflow is between waits: starting, planning or recording. */
   private readonly active = new Set<string>();
   private idleListeners: (() => void)[] = [];
+  /** Once stopped, nothing starts: an execution still finding its generation never runs. */
+  private stopped = false;
 
   /** The input field that names the record: hazardId (hazard lifecycle) or tipId. */
   private readonly field: 'hazardId' | 'tipId';
@@ -62,7 +64,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
 
   /** Starts the record's next generation unless one is live: one live execution per record. */
   start(id: string): void {
-    if (this.executions.has(id)) return;
+    if (this.stopped || this.executions.has(id)) return;
     this.enter(id);
     const entry: { abort?: () => void; result: Promise<unknown> } = { result: Promise.resolve() };
     this.executions.set(id, entry);
@@ -70,6 +72,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     entry.result = this.tasks
       .nextGeneration(id)
       .then((generation) => {
+        if (this.stopped) return;
         const execution = this.machine.run(
           { [this.field]: id, generation },
           {
@@ -139,6 +142,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const execution of this.executions.values()) execution.abort?.();
     await Promise.all([...this.executions.values()].map((execution) => execution.result));
   }

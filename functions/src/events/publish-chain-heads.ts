@@ -1,0 +1,27 @@
+import { type Publication, publishDueDay } from '@qingling/shared/chain-heads/publication.ts';
+import { dependencies } from '../dependencies.ts';
+import { logger } from '../http/api-handler.ts';
+
+/**
+ * Publishes the chain heads of the CST day that ended last (EventBridge, daily at 00:05
+ * CST; the embedded cloud calls it on its heartbeat). Idempotent: once the day is
+ * published, another call writes nothing.
+ */
+export async function handler(): Promise<{ kind: Publication['kind']; date: string }> {
+  const result = await publishDueChainHeads();
+  return { kind: result.kind, date: result.day.date };
+}
+
+export async function publishDueChainHeads(): Promise<Publication> {
+  const jurisdictions = await dependencies.jurisdictions();
+  const result = await publishDueDay({
+    store: dependencies.chainHeads(),
+    now: dependencies.clock().now(),
+    jurisdictions: jurisdictions.map((jurisdiction) => jurisdiction.code),
+  });
+  if (result.kind === 'published') {
+    const { date, digest, count, pages } = result.day;
+    logger.info('Chain heads published', { date, digest, count, pages });
+  }
+  return result;
+}

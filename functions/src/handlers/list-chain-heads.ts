@@ -1,0 +1,7 @@
+import { dependencies } from '../dependencies.ts';
+import { apiHandler } from '../http/api-handler.ts';
+
+/** GET /api/public/chain-heads: the latest 60 published days, newest first (no sign-in). */
+export const handler = apiHandler('listChainHeads', async () => ({
+  days: await dependencies.chainHeads().listDays(60),
+}));

@@ -1,0 +1,95 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { publishChainHeadsEntry } from '../paths.ts';
+import { NodeFunction } from './node-function.ts';
+import type { RecordsTable } from './records-table.ts';
+
+export interface ChainHeadsPublicationProps {
+  table: RecordsTable;
+  codeVersion: string;
+  logRetention: RetentionDays;
+  /** Where the alarm goes when a day could not be published. */
+  alarmTopic: Topic;
+  /** The function's handler; defaults to functions/src/events/publish-chain-heads.ts. */
+  entry?: string;
+}
+
+/** The partition keys of the published days and of their pages: all the function writes. */
+const chainHeadsKeys = ['CHAINHEADS', 'CHAINHEADS#*'];
+
+/**
+ * Each day's chain heads: a rule runs the publishing function every day at 00:05 CST
+ * (16:05 UTC), which reads every hazard's head from the ledger index and stores the day
+ * that just ended, once (a conditional write; a retried or repeated run changes nothing).
+ * The function may Query the table and its ledger index, and read and write only the
+ * chain heads' own items: it can change no record. A failure after Lambda's two retries
+ * raises the alarm; the public routes read the days (GET handlers of the route table).
+ */
+export class ChainHeadsPublication extends Construct {
+  readonly function: NodeFunction;
+  readonly rule: Rule;
+  readonly alarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ChainHeadsPublicationProps) {
+    super(scope, id);
+    this.function = new NodeFunction(this, 'Publish', {
+      entry: props.entry ?? publishChainHeadsEntry,
+      description: "Qingling: publish each day's chain heads (00:05 CST)",
+      logRetention: props.logRetention,
+      // Reading 100,000 heads takes seconds; the margin is for a cold, throttled table.
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      environment: {
+        TABLE_NAME: props.table.table.tableName,
+        CODE_VERSION: props.codeVersion,
+        POWERTOOLS_SERVICE_NAME: 'qingling',
+      },
+    });
+    const tableArn = props.table.table.tableArn;
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'QueryJurisdictionsDaysAndLedgerIndex',
+        actions: ['dynamodb:Query'],
+        resources: [tableArn, `${tableArn}/index/gsi1`],
+      }),
+    );
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadAndWriteChainHeadsItemsOnly',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': chainHeadsKeys } },
+      }),
+    );
+
+    this.rule = new Rule(this, 'Daily', {
+      description: 'Publish the chain heads of the CST day that just ended (00:05 CST)',
+      schedule: Schedule.cron({ minute: '5', hour: '16' }),
+      targets: [
+        new LambdaFunction(this.function.function, {
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    this.alarm = new Alarm(this, 'NotPublished', {
+      alarmDescription:
+        "A day's chain heads could not be published: see the function's log. The next " +
+        'run publishes the next day; the missed day stays unpublished.',
+      metric: this.function.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

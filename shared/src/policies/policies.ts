@@ -1,0 +1,194 @@
+import { calendarWarnings, type HolidayCalendar } from '../calendar/calendar.ts';
+import {
+  defaultEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationStep,
+  type LadderRung,
+} from '../hazards/escalation.ts';
+import type {
+  CalendarYearView,
+  EscalationLadderView,
+  PoliciesView,
+  UpdateCalendarYear,
+  UpdateEscalationPolicy,
+} from './schemas.ts';
+
+/**
+ * The policies an administrator edits (DESIGN.md, principle 5; RULES.md, "Time and
+ * calendar" and "Default escalation ladder"), as stored and as in force. Pure: the store
+ * and its cache are ports (policy-source.ts).
+ *
+ * - The working-day calendar is national and yearly. In force: the seed (the chinese-days
+ *   package, shared/src/data/holiday-calendar.json) merged with the years stored here; a
+ *   stored year replaces the seed's year whole.
+ * - The escalation ladder is per jurisdiction. In force: the stored one, or the national
+ *   default (defaultEscalationPolicy).
+ *
+ * Each stored item carries a version that an edit must name (a conditional write): 0 means
+ * "nothing stored yet", so the first edit of a seed year or a default ladder names 0.
+ */
+export interface Edit {
+  at: string;
+  /** Who edited: kept on the item; only the name is shown. */
+  by: { userId: string; name: string };
+}
+
+export type CalendarYearData = Omit<UpdateCalendarYear, 'expectedVersion'>;
+export type LadderSettings = Omit<UpdateEscalationPolicy, 'expectedVersion'>;
+
+export interface StoredCalendarYear extends CalendarYearData {
+  year: number;
+  version: number;
+  updatedAt: string;
+  updatedBy: Edit['by'];
+}
+
+export interface StoredEscalationPolicy extends LadderSettings {
+  jurisdiction: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: Edit['by'];
+}
+
+export interface StoredPolicies {
+  calendarYears: readonly StoredCalendarYear[];
+  escalationPolicies: readonly StoredEscalationPolicy[];
+}
+
+/** The calendar in force: the seed's years, each replaced by a stored one if there is one. */
+export function effectiveCalendar(
+  seed: HolidayCalendar,
+  stored: readonly StoredCalendarYear[],
+): HolidayCalendar {
+  const years: HolidayCalendar['years'] = { ...seed.years };
+  for (const year of stored) {
+    years[String(year.year)] = { holidays: year.holidays, workdays: year.workdays };
+  }
+  return { years };
+}
+
+/** Every year in force, oldest first, with where it comes from and its version. */
+export function calendarYears(
+  seed: HolidayCalendar,
+  stored: readonly StoredCalendarYear[],
+): CalendarYearView[] {
+  const byYear = new Map(stored.map((year) => [year.year, year]));
+  const all = new Set([...Object.keys(seed.years).map(Number), ...byYear.keys()]);
+  return [...all]
+    .sort((a, b) => a - b)
+    .map((year) => {
+      const edited = byYear.get(year);
+      return edited ? storedYearView(edited) : seedYearView(seed, year);
+    });
+}
+
+export function storedYearView(year: StoredCalendarYear): CalendarYearView {
+  return {
+    year: year.year,
+    holidays: [...year.holidays],
+    workdays: [...year.workdays],
+    version: year.version,
+    source: 'administrator',
+    updatedAt: year.updatedAt,
+    updatedBy: year.updatedBy.name,
+  };
+}
+
+function seedYearView(seed: HolidayCalendar, year: number): CalendarYearView {
+  const days = seed.years[String(year)];
+  return {
+    year,
+    holidays: [...(days?.holidays ?? [])],
+    workdays: [...(days?.workdays ?? [])],
+    version: 0,
+    source: 'seed',
+  };
+}
+
+/** One year as in force (for a 409: what the editor should reload). */
+export function calendarYearView(
+  seed: HolidayCalendar,
+  stored: readonly StoredCalendarYear[],
+  year: number,
+): CalendarYearView {
+  const edited = stored.find((candidate) => candidate.year === year);
+  return edited ? storedYearView(edited) : seedYearView(seed, year);
+}
+
+const defaultRungs = new Map<EscalationStep, LadderRung>(
+  defaultEscalationPolicy.ladder.map((rung) => [rung.step, rung]),
+);
+
+/** The ladder in force in a jurisdiction: its stored one, or the national default. */
+export function escalationPolicyFor(
+  jurisdiction: string,
+  stored: StoredEscalationPolicy | undefined,
+): EscalationPolicy {
+  if (!stored) return defaultEscalationPolicy;
+  return {
+    version: `${jurisdiction}-${stored.version}`,
+    source: `edited for ${jurisdiction} by an administrator at ${stored.updatedAt}`,
+    ladder: stored.ladder.map((rung) => ({
+      step: rung.step,
+      offsetDays: rung.offsetDays,
+      urgent: rung.urgent,
+      recipients: [...rung.recipients],
+      name: defaultRungs.get(rung.step)?.name ?? { zh: rung.step, en: rung.step },
+    })),
+    officeHours: { ...stored.officeHours },
+    lateAfterMinutes: stored.lateAfterMinutes,
+  };
+}
+
+/** A jurisdiction's ladder as administrators read it. */
+export function escalationLadderView(
+  jurisdiction: string,
+  stored: StoredEscalationPolicy | undefined,
+): EscalationLadderView {
+  const policy = escalationPolicyFor(jurisdiction, stored);
+  return {
+    jurisdiction,
+    ladder: policy.ladder.map((rung) => ({
+      step: rung.step,
+      offsetDays: rung.offsetDays,
+      urgent: rung.urgent,
+      recipients: [...rung.recipients],
+      name: rung.name,
+    })),
+    officeHours: { ...policy.officeHours },
+    lateAfterMinutes: policy.lateAfterMinutes,
+    ...(stored
+      ? {
+          version: stored.version,
+          source: 'administrator' as const,
+          updatedAt: stored.updatedAt,
+          updatedBy: stored.updatedBy.name,
+        }
+      : { version: 0, source: 'national_default' as const }),
+  };
+}
+
+/**
+ * What GET /api/admin/policies answers: every calendar year in force with the warnings it
+ * leaves, and the ladders of the jurisdictions named (the caller's own).
+ */
+export function policiesView(input: {
+  seed: HolidayCalendar;
+  stored: StoredPolicies;
+  jurisdictions: readonly string[];
+  now: Date;
+}): PoliciesView {
+  const { seed, stored } = input;
+  const byJurisdiction = new Map(
+    stored.escalationPolicies.map((policy) => [policy.jurisdiction, policy]),
+  );
+  return {
+    calendar: {
+      years: calendarYears(seed, stored.calendarYears),
+      warnings: calendarWarnings(effectiveCalendar(seed, stored.calendarYears), input.now),
+    },
+    escalation: input.jurisdictions.map((code) =>
+      escalationLadderView(code, byJurisdiction.get(code)),
+    ),
+  };
+}

@@ -1,0 +1,161 @@
+import type { RouteDefinition } from '../api/routes.ts';
+import { jurisdictionCodeParameters } from '../api/schemas.ts';
+import {
+  calendarYearParameters,
+  calendarYearSchema,
+  escalationLadderViewSchema,
+  policiesSchema,
+  updateCalendarYearSchema,
+  updateEscalationPolicySchema,
+} from './schemas.ts';
+
+const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
+
+const exampleLadder = [
+  {
+    step: 'reminder',
+    offsetDays: -3,
+    urgent: false,
+    recipients: ['enterprise_principal', 'assigned_officer'],
+  },
+  {
+    step: 'notice_letter',
+    offsetDays: 2,
+    urgent: false,
+    recipients: ['enterprise_principal', 'enterprise_controller'],
+  },
+  {
+    step: 'circular',
+    offsetDays: 7,
+    urgent: false,
+    recipients: ['jurisdiction_departments', 'department_head'],
+  },
+  { step: 'summons', offsetDays: 14, urgent: true, recipients: ['leader_in_charge'] },
+  {
+    step: 'public_exposure',
+    offsetDays: 30,
+    urgent: true,
+    recipients: ['principal_leader', 'public_page'],
+  },
+] as const;
+
+const stepNames = {
+  reminder: { zh: '到期提醒', en: 'Reminder' },
+  notice_letter: { zh: '函告', en: 'Notice letter' },
+  circular: { zh: '通报', en: 'Circular' },
+  summons: { zh: '约谈', en: 'Summons' },
+  public_exposure: { zh: '曝光、挂牌督办', en: 'Public exposure and listed supervision' },
+} as const;
+
+const exampleLadderView = {
+  jurisdiction: 'cq-gecheng',
+  ladder: exampleLadder.map((rung) => ({ ...rung, name: stepNames[rung.step] })),
+  officeHours: { startHour: 9, endHour: 18 },
+  lateAfterMinutes: 15,
+  version: 1,
+  source: 'administrator',
+  updatedAt: '2026-11-22T08:00:00.000Z',
+  updatedBy: '金鑫',
+};
+
+/**
+ * The policies administrators edit (RULES.md, "Who is who"): the national working-day
+ * calendar, year by year, and each jurisdiction's escalation ladder. Office roles read
+ * them (a deadline in working days, when a circular goes out); administrators edit them,
+ * each edit naming the version it replaces.
+ */
+export const policyRoutes = [
+  {
+    operationId: 'getPolicies',
+    method: 'GET',
+    path: '/api/admin/policies',
+    handler: 'get-policies',
+    access: { kind: 'signedIn', roles: ['administrator', ...officeRoles] },
+    summary: {
+      zh: '现行政策：节假日安排与本辖区的督办阶梯',
+      en: "The policies in force: the holiday calendar and the caller's escalation ladders",
+    },
+    response: {
+      status: 200,
+      body: policiesSchema,
+      example: {
+        calendar: {
+          years: [
+            {
+              year: 2026,
+              holidays: ['2026-01-01', '2026-01-02', '2026-01-03'],
+              workdays: ['2026-01-04'],
+              version: 0,
+              source: 'seed',
+            },
+          ],
+          warnings: [
+            {
+              code: 'calendar_missing',
+              year: 2027,
+              message: {
+                zh: '尚未录入 2027 年的节假日安排…',
+                en: 'There is no holiday calendar for 2027 yet…',
+              },
+            },
+          ],
+        },
+        escalation: [exampleLadderView],
+      },
+    },
+  },
+  {
+    operationId: 'updateCalendarYear',
+    method: 'PUT',
+    path: '/api/admin/calendar/{year}',
+    handler: 'update-calendar-year',
+    access: { kind: 'signedIn', roles: ['administrator'] },
+    summary: {
+      zh: '录入或修改一年的节假日与调休上班日',
+      en: "Enter or edit a year's days off and make-up working days",
+    },
+    pathParameters: { schema: calendarYearParameters, example: { year: '2027' } },
+    request: {
+      body: updateCalendarYearSchema,
+      // New Year's Day only: enter the rest as the State Council's notice gives it.
+      example: { holidays: ['2027-01-01'], workdays: [], expectedVersion: 0 },
+    },
+    response: {
+      status: 200,
+      body: calendarYearSchema,
+      example: {
+        year: 2027,
+        holidays: ['2027-01-01'],
+        workdays: [],
+        version: 1,
+        source: 'administrator',
+        updatedAt: '2026-11-22T08:00:00.000Z',
+        updatedBy: '金鑫',
+      },
+    },
+  },
+  {
+    operationId: 'updateEscalationPolicy',
+    method: 'PUT',
+    path: '/api/admin/jurisdictions/{code}/escalation-policy',
+    handler: 'update-escalation-policy',
+    access: { kind: 'signedIn', roles: ['administrator'] },
+    // The jurisdiction's running lifecycles are woken to plan with the new ladder.
+    uses: ['lifecycle'],
+    summary: {
+      zh: '修改本辖区的督办阶梯（各步天数、告知对象、办公时间）',
+      en: "Edit a jurisdiction's escalation ladder (days, recipients, office hours)",
+    },
+    pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
+    request: {
+      body: updateEscalationPolicySchema,
+      example: {
+        ladder: exampleLadder,
+        officeHours: { startHour: 9, endHour: 18 },
+        lateAfterMinutes: 15,
+        expectedVersion: 0,
+      },
+    },
+    response: { status: 200, body: escalationLadderViewSchema, example: exampleLadderView },
+  },
+] as const satisfies readonly RouteDefinition[];

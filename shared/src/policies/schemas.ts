@@ -1,0 +1,297 @@
+import * as z from 'zod';
+import { said } from '../api/validation.ts';
+import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
+
+/**
+ * What administrators send and read about the policies that are data (DESIGN.md, principle
+ * 5): the working-day calendar of a year and a jurisdiction's escalation ladder. One schema
+ * for browser and server; every refusal says what to fix in both languages.
+ */
+
+/** The five steps of the ladder, in the order RULES.md gives them (fixed: only days change). */
+export const escalationSteps = [
+  'reminder',
+  'notice_letter',
+  'circular',
+  'summons',
+  'public_exposure',
+] as const satisfies readonly EscalationStep[];
+
+/** Who a step may tell. */
+export const recipients = [
+  'enterprise_principal',
+  'enterprise_controller',
+  'assigned_officer',
+  'jurisdiction_departments',
+  'department_head',
+  'leader_in_charge',
+  'principal_leader',
+  'public_page',
+] as const satisfies readonly Recipient[];
+
+// Both lists must name every member of their union: a step or recipient added to the
+// domain and forgotten here is a type error.
+type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+const allSteps: Missing<EscalationStep, (typeof escalationSteps)[number]> = true;
+const allRecipients: Missing<Recipient, (typeof recipients)[number]> = true;
+void allSteps;
+void allRecipients;
+
+const stepNames: Record<EscalationStep, { zh: string; en: string }> = {
+  reminder: { zh: '到期提醒', en: 'reminder' },
+  notice_letter: { zh: '函告', en: 'notice letter' },
+  circular: { zh: '通报', en: 'circular' },
+  summons: { zh: '约谈', en: 'summons' },
+  public_exposure: { zh: '曝光、挂牌督办', en: 'public exposure' },
+};
+
+// ---------------------------------------------------------------------------------------
+// The working-day calendar of a year
+
+/** A CST date as typed (full-width digits become half-width), checked to exist. */
+const calendarDate = z
+  .string()
+  .transform((value) => value.normalize('NFKC').trim())
+  .pipe(
+    z.iso.date(
+      said(
+        '日期格式应为 YYYY-MM-DD，且须是真实存在的日期。',
+        'Dates must be real YYYY-MM-DD dates.',
+      ),
+    ),
+  );
+
+/** Sorted, each date once: the stored form, whatever order the administrator typed. */
+const dateList = (max: number) =>
+  z
+    .array(calendarDate)
+    .max(max, said(`最多 ${max} 个日期。`, `At most ${max} dates.`))
+    .transform((dates) => [...new Set(dates)].sort());
+
+const weekday = (date: string) => new Date(`${date}T00:00:00.000Z`).getUTCDay();
+
+/** The checks of a calendar year: each date once in one list, make-up days at weekends. */
+const calendarYearBody = (year?: number) =>
+  z
+    .object({
+      holidays: dateList(60),
+      workdays: dateList(30),
+      expectedVersion: z.number().int().min(0),
+    })
+    .strict()
+    // One refinement for all the checks: each problem is reported, not only the first kind.
+    .superRefine((value, context) => {
+      const problem = (path: 'holidays' | 'workdays', zh: string, en: string) =>
+        context.addIssue({ code: 'custom', path: [path], message: said(zh, en).error });
+      if (year !== undefined) {
+        for (const list of ['holidays', 'workdays'] as const) {
+          for (const date of value[list]) {
+            if (!date.startsWith(`${year}-`)) {
+              problem(
+                list,
+                `${date} 不在 ${year} 年内：每年的安排单独录入。`,
+                `${date} is not in ${year}: each year's calendar is entered on its own.`,
+              );
+            }
+          }
+        }
+      }
+      const off = new Set(value.holidays);
+      for (const date of value.workdays) {
+        if (off.has(date)) {
+          problem(
+            'workdays',
+            `${date} 不能既是放假日又是调休上班日。`,
+            `${date} cannot be both a day off and a make-up working day.`,
+          );
+        }
+        const day = weekday(date);
+        if (day !== 0 && day !== 6) {
+          problem(
+            'workdays',
+            `${date} 是工作日，调休上班日应为周六或周日。`,
+            `${date} is a weekday: a make-up working day is a Saturday or a Sunday.`,
+          );
+        }
+      }
+    });
+
+/**
+ * An administrator's calendar of one year: the days off (法定节假日 and the days joined to
+ * them) and the make-up working days (调休上班, always a Saturday or Sunday), as the State
+ * Council's General Office publishes them. `expectedVersion` is the version the editor saw:
+ * 0 for a year never edited here (from the seed, or not known yet). The year is the path's:
+ * the handler holds the dates to it with `calendarYearSchemaFor`.
+ */
+export const updateCalendarYearSchema = calendarYearBody().meta({ id: 'UpdateCalendarYear' });
+export type UpdateCalendarYear = z.output<typeof updateCalendarYearSchema>;
+
+/** The same, for a given year: every date must also fall in it. */
+export const calendarYearSchemaFor = (year: number) => calendarYearBody(year);
+
+export const calendarYearParameters = z.object({
+  year: z
+    .string()
+    .regex(/^20\d{2}$/)
+    .meta({ description: 'Year 年份', example: '2027' }),
+});
+
+export const calendarYearSchema = z
+  .object({
+    year: z.number().int(),
+    holidays: z.array(z.string()),
+    workdays: z.array(z.string()),
+    version: z
+      .number()
+      .int()
+      .min(0)
+      .describe('What an edit sends as expectedVersion; 0 while the year was never edited here.'),
+    source: z
+      .enum(['seed', 'administrator'])
+      .describe('seed: from the chinese-days package; administrator: entered here.'),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional().describe('The name of who entered it.'),
+  })
+  .meta({ id: 'CalendarYear' });
+export type CalendarYearView = z.infer<typeof calendarYearSchema>;
+
+// ---------------------------------------------------------------------------------------
+// The escalation ladder of a jurisdiction
+
+const nameOf = (step: EscalationStep) => stepNames[step];
+
+const ladderRungSchema = z
+  .object({
+    step: z.enum(escalationSteps),
+    offsetDays: z
+      .number()
+      .int(said('天数须为整数。', 'Days must be a whole number.'))
+      .min(-30, said('最早在期限前 30 天。', 'At most 30 days before the deadline.'))
+      .max(365, said('最晚在期限后 365 天。', 'At most 365 days after the deadline.')),
+    urgent: z.boolean(),
+    recipients: z
+      .array(z.enum(recipients))
+      .min(1, said('每一步至少要告知一方。', 'Each step must tell someone.'))
+      .max(recipients.length)
+      .refine(
+        (list) => new Set(list).size === list.length,
+        said('同一接收方列了两次。', 'A recipient is listed twice.'),
+      ),
+  })
+  .strict();
+
+const officeHoursSchema = z
+  .object({
+    startHour: z.number().int().min(0).max(23),
+    endHour: z.number().int().min(1).max(24),
+  })
+  .strict()
+  .refine((hours) => hours.startHour < hours.endHour, {
+    ...said(
+      '办公时间的开始须早于结束（例如 9 至 18 时）。',
+      'Office hours must start before they end (for example 9 to 18).',
+    ),
+    path: ['endHour'],
+  });
+
+/** The ladder an administrator edits: the five steps in order, later days for later steps. */
+export const escalationLadderSchema = z
+  .array(ladderRungSchema)
+  .length(
+    escalationSteps.length,
+    said(
+      '阶梯须包含全部五个步骤：到期提醒、函告、通报、约谈、曝光。',
+      'The ladder has all five steps: reminder, notice letter, circular, summons, public exposure.',
+    ),
+  )
+  .superRefine((ladder, context) => {
+    ladder.forEach((rung, index) => {
+      const expected = escalationSteps[index];
+      if (expected && rung.step !== expected) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'step'],
+          message: said(
+            `第 ${index + 1} 步应为“${nameOf(expected).zh}”：步骤顺序为到期提醒、函告、通报、约谈、曝光。`,
+            `Step ${index + 1} must be the ${nameOf(expected).en}: the steps go reminder, notice letter, circular, summons, public exposure.`,
+          ).error,
+        });
+      }
+      const previous = ladder[index - 1];
+      if (previous && rung.offsetDays <= previous.offsetDays) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'offsetDays'],
+          message: said(
+            `“${nameOf(rung.step).zh}”的天数（${rung.offsetDays}）须晚于上一步“${nameOf(previous.step).zh}”（${previous.offsetDays}）。`,
+            `The ${nameOf(rung.step).en} (${rung.offsetDays} days) must come after the ${nameOf(previous.step).en} (${previous.offsetDays} days).`,
+          ).error,
+        });
+      }
+    });
+  });
+
+/** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
+export const updateEscalationPolicySchema = z
+  .object({
+    ladder: escalationLadderSchema,
+    officeHours: officeHoursSchema,
+    lateAfterMinutes: z.number().int().min(0).max(1440),
+    expectedVersion: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'The version the editor saw: 0 while the jurisdiction follows the national default.',
+      ),
+  })
+  .strict()
+  .meta({ id: 'UpdateEscalationPolicy' });
+export type UpdateEscalationPolicy = z.output<typeof updateEscalationPolicySchema>;
+
+export const escalationLadderViewSchema = z
+  .object({
+    jurisdiction: z.string(),
+    ladder: z.array(
+      z.object({
+        step: z.enum(escalationSteps),
+        offsetDays: z.number().int(),
+        urgent: z.boolean(),
+        recipients: z.array(z.enum(recipients)),
+        name: z.object({ zh: z.string(), en: z.string() }),
+      }),
+    ),
+    officeHours: z.object({ startHour: z.number().int(), endHour: z.number().int() }),
+    lateAfterMinutes: z.number().int(),
+    version: z.number().int().min(0),
+    source: z
+      .enum(['national_default', 'administrator'])
+      .describe(
+        "national_default: RULES.md's ladder; administrator: edited for this jurisdiction.",
+      ),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional(),
+  })
+  .meta({ id: 'EscalationLadder' });
+export type EscalationLadderView = z.infer<typeof escalationLadderViewSchema>;
+
+// ---------------------------------------------------------------------------------------
+
+export const policiesSchema = z
+  .object({
+    calendar: z.object({
+      years: z.array(calendarYearSchema),
+      warnings: z.array(
+        z.object({
+          code: z.string(),
+          year: z.number().int(),
+          message: z.object({ zh: z.string(), en: z.string() }),
+        }),
+      ),
+    }),
+    escalation: z
+      .array(escalationLadderViewSchema)
+      .describe("The ladders of the caller's own jurisdictions."),
+  })
+  .meta({ id: 'Policies' });
+export type PoliciesView = z.infer<typeof policiesSchema>;
