@@ -202,6 +202,12 @@ async function tipIntake() {
   };
 }
 
+/** The officer's lists at 100 and at 100,000 records in one run: bench/ledger.ts. */
+async function listLatency() {
+  const { listLatency: measure } = await import('./ledger.ts');
+  return measure();
+}
+
 /** Each handler bundled as CDK bundles it (ESM, minified, AWS SDK from the runtime). */
 async function handlerBundles() {
   const { build } = await import('esbuild');
@@ -258,6 +264,7 @@ const result: Record<string, unknown> = {
   machine: { cpus: (await import('node:os')).cpus().length },
   embeddedCloudStart: await embeddedCloudStart(),
   tipIntake: await tipIntake(),
+  listLatency: await listLatency(),
   handlerBundles: await handlerBundles(),
   pages: await pages(),
 };

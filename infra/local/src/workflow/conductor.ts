@@ -44,6 +44,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   private idleListeners: (() => void)[] = [];
   /** Once stopped, nothing starts: an execution still finding its generation never runs. */
   private stopped = false;
+  /** Task calls under way: stop waits for them, so none touches a database being closed. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** The input field that names the record: hazardId (hazard lifecycle) or tipId. */
   private readonly field: 'hazardId' | 'tipId';
@@ -69,8 +71,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     const entry: { abort?: () => void; result: Promise<unknown> } = { result: Promise.resolve() };
     this.executions.set(id, entry);
     let renewing = false;
-    entry.result = this.tasks
-      .nextGeneration(id)
+    entry.result = this.track(this.tasks.nextGeneration(id))
       .then((generation) => {
         if (this.stopped) return;
         const execution = this.machine.run(
@@ -87,12 +88,14 @@ export class LocalWorkflowConductor implements HazardWorkflow {
               taskResourceLocalHandlers: {
                 Plan: async (input) => {
                   this.enter(id);
-                  return { Payload: await this.tasks.plan({ ...payloadOf(input), id: id }) };
+                  return {
+                    Payload: await this.track(this.tasks.plan({ ...payloadOf(input), id })),
+                  };
                 },
                 RecordDueSteps: async (input) => {
                   this.enter(id);
                   return {
-                    Payload: await this.tasks.escalate({ ...payloadOf(input), id: id }),
+                    Payload: await this.track(this.tasks.escalate({ ...payloadOf(input), id })),
                   };
                 },
                 WaitForDecisionOrTimer: (input) => this.wait(id, payloadOf(input)),
@@ -145,6 +148,14 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     this.stopped = true;
     for (const execution of this.executions.values()) execution.abort?.();
     await Promise.all([...this.executions.values()].map((execution) => execution.result));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(task: Promise<T>): Promise<T> {
+    this.inFlight.add(task);
+    const done = () => this.inFlight.delete(task);
+    task.then(done, done);
+    return task;
   }
 
   private wait(id: string, payload: TaskPayload): Promise<{ woken: boolean }> {

@@ -1,4 +1,4 @@
-import taxonomy from '@qingling/shared/data/taxonomy.json';
+import taxonomy from '@qingling/shared/data/taxonomy.json' with { type: 'json' };
 import type { Bilingual } from '@qingling/shared/i18n/text.ts';
 
 /**
