@@ -11,6 +11,10 @@ const proxy = Object.fromEntries(
 );
 
 export default defineConfig({
+  // No dependency lists for Vite's preload helper in the entry: with one per route they
+  // grew the JS every public page loads with each office route (~120 B gz a route). Each
+  // prerendered page already names its own modules, and navigation loads a route's.
+  build: { modulePreload: false },
   server: { proxy },
   preview: { proxy },
   plugins: [
