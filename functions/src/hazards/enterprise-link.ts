@@ -5,6 +5,7 @@ import {
   hazardProjection,
   hazardStream,
 } from '@qingling/shared/hazards/hazard.ts';
+import { hmac } from '@qingling/shared/tips/keys.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
@@ -18,16 +19,7 @@ let cached: { raw: Uint8Array; key: CryptoKey } | undefined;
 export async function linkKey(): Promise<CryptoKey> {
   const raw = await dependencies.receiptKeys().receiptKey();
   if (cached?.raw === raw) return cached.key;
-  const master = await crypto.subtle.importKey(
-    'raw',
-    raw as BufferSource,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const derived = new Uint8Array(
-    await crypto.subtle.sign('HMAC', master, new TextEncoder().encode('qingling:enterprise-link')),
-  );
+  const derived = await hmac(raw, 'qingling:enterprise-link');
   cached = { raw, key: await importLinkKey(derived) };
   return cached.key;
 }

@@ -6,7 +6,7 @@ import { digitsFromBytes, receiptFromDigits } from './receipt.ts';
  * receipt (and so the same tip) while nobody without the secret can predict one. The tip's
  * id is a second keyed hash, of the receipt: the receipt itself is stored nowhere.
  */
-async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
+export async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
   const cryptoKey = await crypto.subtle.importKey(
     'raw',
     key as BufferSource,

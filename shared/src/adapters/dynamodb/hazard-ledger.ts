@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HazardState, LedgerStatus } from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
-import { queryIndexPage, recordIdsIn } from './index-page.ts';
+import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
 /** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
 const liveStatuses: LedgerStatus[] = ['reported', 'rectifying', 'verifying', 'closed_look_back'];
@@ -12,13 +12,7 @@ export function liveHazardIds(
   tableName: string,
   jurisdictions: readonly string[],
 ): Promise<string[]> {
-  return recordIdsIn(
-    documents,
-    tableName,
-    jurisdictions.flatMap((jurisdiction) =>
-      liveStatuses.map((status) => `HAZARDS#${jurisdiction}#${status}`),
-    ),
-  );
+  return recordIdsByStatus(documents, tableName, 'HAZARDS', jurisdictions, liveStatuses);
 }
 
 /** The ledger from gsi1 and the enterprise file from gsi2: Queries, never a Scan. */

@@ -75,3 +75,20 @@ export async function recordIdsIn(
   }
   return ids;
 }
+
+/** Every record id listed under `prefix#<jurisdiction>#<status>` for these statuses. */
+export function recordIdsByStatus(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  prefix: string,
+  jurisdictions: readonly string[],
+  statuses: readonly string[],
+): Promise<string[]> {
+  return recordIdsIn(
+    documents,
+    tableName,
+    jurisdictions.flatMap((jurisdiction) =>
+      statuses.map((status) => `${prefix}#${jurisdiction}#${status}`),
+    ),
+  );
+}

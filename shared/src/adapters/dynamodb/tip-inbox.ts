@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
 import type { TipState } from '../../tips/tip.ts';
-import { queryIndexPage, recordIdsIn } from './index-page.ts';
+import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
 export class DynamoTipInbox implements TipInbox {
@@ -40,11 +40,5 @@ export function liveTipIds(
   tableName: string,
   jurisdictions: readonly string[],
 ): Promise<string[]> {
-  return recordIdsIn(
-    documents,
-    tableName,
-    jurisdictions.flatMap((jurisdiction) =>
-      liveTipStatuses.map((status) => `TIPS#${jurisdiction}#${status}`),
-    ),
-  );
+  return recordIdsByStatus(documents, tableName, 'TIPS', jurisdictions, liveTipStatuses);
 }
