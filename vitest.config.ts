@@ -12,6 +12,7 @@ export default defineConfig({
             'shared/src/**/*.test.ts',
             'functions/src/**/*.test.ts',
             'infra/local/src/**/*.test.ts',
+            'infra/harness/**/*.test.ts',
           ],
         },
       },
@@ -26,7 +27,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
-          include: ['tests/infra/**/*.test.ts'],
+          include: ['tests/infra/**/*.test.ts', 'tests/aws/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

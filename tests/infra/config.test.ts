@@ -17,6 +17,7 @@ describe('configuration from CDK context', () => {
   it('defaults to CloudFront, Cognito, the package version and the default throttle', () => {
     const config = fromContext({});
     expect(config).toMatchObject({
+      profile: 'global',
       cdn: 'cloudfront',
       auth: { kind: 'cognito' },
       throttle: defaultThrottle,
@@ -40,6 +41,7 @@ describe('configuration from CDK context', () => {
         codeVersion: '1.2.3+abc',
       }),
     ).toEqual({
+      profile: 'global',
       cdn: 'none',
       auth: {
         kind: 'oidc',
@@ -62,6 +64,77 @@ describe('configuration from CDK context', () => {
     expect(() => fromContext({ domainNames: 'a.example.org' })).toThrow(/go together/);
     expect(() => fromContext({ throttleRateLimit: -1 })).toThrow(/positive/);
     expect(() => fromContext({ receiptThrottleBurstLimit: 'many' })).toThrow(/positive/);
+  });
+});
+
+describe('the china profile', () => {
+  const oidc = { oidcIssuer: 'https://sso.example.gov.cn', oidcAudience: 'qingling' };
+
+  it('serves the site without CloudFront, signs in with the OIDC issuer, SMS by the provider', () => {
+    expect(
+      fromContext({
+        profile: 'china',
+        ...oidc,
+        smsProviderUrl: 'https://sms.example.gov.cn/send',
+        siteUrl: 'https://qingling.example.gov.cn',
+      }),
+    ).toMatchObject({
+      profile: 'china',
+      cdn: 'none',
+      auth: { kind: 'oidc', issuer: 'https://sso.example.gov.cn', audience: ['qingling'] },
+      smsProviderUrl: 'https://sms.example.gov.cn/send',
+      siteUrl: 'https://qingling.example.gov.cn',
+    });
+    expect(fromContext({ profile: 'china', ...oidc, cdn: 'none' }).smsProviderUrl).toBeUndefined();
+  });
+
+  it('refuses Cognito, saying the China regions have none and what to pass', () => {
+    expect(() => fromContext({ profile: 'china' })).toThrow(
+      /China regions have no Cognito\. Pass -c oidcIssuer=https:\/\/.* -c oidcAudience=/,
+    );
+  });
+
+  it('refuses CloudFront, which needs an ICP licence and its own account setup there', () => {
+    expect(() => fromContext({ profile: 'china', ...oidc, cdn: 'cloudfront' })).toThrow(
+      /cannot use cdn "cloudfront": CloudFront in the China regions needs an ICP licence/,
+    );
+    expect(webAclFromContext(new App({ context: { profile: 'china' } }).node)).toBeUndefined();
+    expect(() =>
+      webAclFromContext(new App({ context: { profile: 'china', createWebAcl: true } }).node),
+    ).toThrow(/needs cdn "cloudfront"/);
+  });
+
+  it('refuses SES e-mail, which the China regions do not have', () => {
+    expect(() =>
+      fromContext({ profile: 'china', ...oidc, notifyFromAddress: 'notify@example.gov.cn' }),
+    ).toThrow(/cannot send e-mail: the China regions have no SES/);
+  });
+
+  it('refuses the CloudFront domain and web ACL settings, which would have nothing to attach to', () => {
+    expect(() =>
+      fromContext({
+        profile: 'china',
+        ...oidc,
+        domainNames: 'qingling.example.cn',
+        certificateArn: 'arn:aws-cn:acm:cn-north-1:111122223333:certificate/abcd',
+      }),
+    ).toThrow(/no CloudFront distribution/);
+    expect(() =>
+      fromContext({ profile: 'china', ...oidc, webAclArn: 'arn:aws-cn:wafv2:x' }),
+    ).toThrow(/no CloudFront distribution/);
+  });
+
+  it('refuses an unknown profile and an SMS provider that is not plain https', () => {
+    expect(() => fromContext({ profile: 'cn' })).toThrow(
+      'Context "profile" must be "global" or "china", got "cn"',
+    );
+    expect(() => fromContext({ smsProviderUrl: 'http://sms.example.gov.cn/send' })).toThrow(
+      /"smsProviderUrl" must be an https URL/,
+    );
+    expect(() => fromContext({ smsProviderUrl: 'https://user:pw@sms.example.gov.cn' })).toThrow(
+      /no credentials/,
+    );
+    expect(() => fromContext({ smsProviderUrl: 'sms.example.gov.cn' })).toThrow(/https URL/);
   });
 });
 

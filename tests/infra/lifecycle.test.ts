@@ -134,11 +134,8 @@ describe('the lifecycle functions', () => {
         .flatMap(actionsOf)
         .filter((action) => !action.startsWith('logs:'))
         .sort();
-    expect(actions('Plan')).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-    ]);
+    // Plan claims the record for its generation: it appends (the harness runs it).
+    expect(actions('Plan')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
     expect(actions('Escalate')).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish']),
     );

@@ -19,6 +19,7 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
 };
 
 export const baseConfig: DeploymentConfig = {
+  profile: 'global',
   cdn: 'cloudfront',
   auth: { kind: 'cognito' },
   codeVersion: '0.0.0-test',

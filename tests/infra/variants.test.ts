@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedConfigJson, resourcesOfType, type Synthesized, synthesize } from './synth.ts';
 
@@ -7,7 +8,20 @@ const issuer = 'https://sso.example.gov.cn/realms/qingling';
 let chinaCdn: Synthesized;
 let oidc: Synthesized;
 let customDomain: Synthesized;
+let global: Synthesized;
+let china: Synthesized;
+let chinaWithoutSms: Synthesized;
+const chinaProfile = {
+  profile: 'china',
+  cdn: 'none',
+  auth: { kind: 'oidc', issuer: 'https://sso.example.gov.cn', audience: ['qingling'] },
+  siteUrl: 'https://qingling.example.gov.cn',
+} as const;
+const smsProviderUrl = 'https://sms.example.gov.cn/send';
 beforeAll(() => {
+  global = synthesize();
+  china = synthesize({ ...chinaProfile, smsProviderUrl });
+  chinaWithoutSms = synthesize(chinaProfile);
   chinaCdn = synthesize({ cdn: 'none', siteUrl: 'https://qingling.example.cn' });
   oidc = synthesize({ auth: { kind: 'oidc', issuer, audience: ['qingling-web', 'qingling-app'] } });
   customDomain = synthesize({
@@ -103,5 +117,125 @@ describe('a custom domain and a WAF web ACL', () => {
     expect(acknowledged.join(' ')).toContain('AwsSolutions-CFR3');
     expect(acknowledged.join(' ')).not.toMatch(/AwsSolutions-CFR[24]/);
     expect(customDomain.nagViolations).toEqual([]);
+  });
+});
+
+// Everything the template makes, by type, and what the notification function may do.
+const resourceTypes = (s: Synthesized) =>
+  Object.values((s.template.toJSON() as { Resources: Record<string, { Type: string }> }).Resources)
+    .map(({ Type }) => Type)
+    .sort();
+const logicalIdOf = (s: Synthesized, construct: { node: { defaultChild?: unknown } }) =>
+  s.stack.getLogicalId(construct.node.defaultChild as never);
+function notificationStatements(s: Synthesized) {
+  const roleId = logicalIdOf(s, s.stack.notificationDelivery.function.role);
+  return resourcesOfType(s, 'AWS::IAM::Policy')
+    .filter(({ properties }) => JSON.stringify(properties.Roles).includes(roleId))
+    .flatMap(
+      ({ properties }) =>
+        (properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+}
+function notificationEnvironment(s: Synthesized): Record<string, unknown> {
+  const id = logicalIdOf(s, s.stack.notificationDelivery.function.function);
+  const fn = resourcesOfType(s, 'AWS::Lambda::Function').find(({ logicalId }) => logicalId === id);
+  return (fn?.properties as { Environment: { Variables: Record<string, unknown> } } | undefined)
+    ?.Environment.Variables as Record<string, unknown>;
+}
+const actionsOf = (statement: { Action: unknown }) => [statement.Action].flat();
+
+describe('the global profile (the default)', () => {
+  it('makes Cognito, CloudFront and SMS by SNS, as before the profiles', () => {
+    const types = resourceTypes(global);
+    for (const type of [
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::Cognito::UserPoolDomain',
+      'AWS::CloudFront::Distribution',
+      'AWS::CloudFront::Function',
+      'AWS::CloudFront::OriginAccessControl',
+      'AWS::CloudFront::OriginRequestPolicy',
+    ]) {
+      expect(types).toContain(type);
+    }
+    // The receipt key only: no SMS provider secret.
+    expect(types.filter((type) => type === 'AWS::SecretsManager::Secret')).toHaveLength(1);
+    expect(notificationStatements(global)).toContainEqual(
+      expect.objectContaining({ Action: 'sns:Publish', Resource: '*' }),
+    );
+    expect(notificationEnvironment(global)).not.toHaveProperty('SMS_DELIVERY');
+    expect(global.stack.notificationDelivery.smsProviderSecret).toBeUndefined();
+  });
+});
+
+describe('the china profile (cn-north-1, cn-northwest-1)', () => {
+  it('makes no Cognito and no CloudFront resources', () => {
+    for (const synthesized of [china, chinaWithoutSms]) {
+      const types = resourceTypes(synthesized);
+      expect(types.filter((type) => type.startsWith('AWS::Cognito::'))).toEqual([]);
+      expect(types.filter((type) => type.startsWith('AWS::CloudFront::'))).toEqual([]);
+      expect(types).toContain('AWS::S3::Bucket');
+      expect(synthesized.json).not.toMatch(/cognito-idp|cloudfront\.net/);
+    }
+  });
+
+  it("checks officers' tokens against the OIDC issuer", () => {
+    china.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://sso.example.gov.cn', Audience: ['qingling'] },
+    });
+  });
+
+  it('sends SMS through the HTTP provider: reads its secret, never sns:Publish', () => {
+    const secret = china.stack.notificationDelivery.smsProviderSecret;
+    expect(secret).toBeDefined();
+    const secretId = logicalIdOf(china, secret as NonNullable<typeof secret>);
+    const statements = notificationStatements(china);
+    expect(statements.flatMap(actionsOf)).not.toContain('sns:Publish');
+    expect(
+      statements.flatMap(actionsOf).filter((a) => String(a).startsWith('secretsmanager:')),
+    ).toEqual(['secretsmanager:GetSecretValue']);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: { Ref: secretId },
+      }),
+    );
+    expect(notificationEnvironment(china)).toEqual(
+      expect.objectContaining({
+        SMS_DELIVERY: 'http',
+        SMS_PROVIDER_URL: smsProviderUrl,
+        SMS_PROVIDER_SECRET_ARN: { Ref: secretId },
+      }),
+    );
+    expect(notificationEnvironment(china)).not.toHaveProperty('NOTIFY_FROM_ADDRESS');
+    china.template.hasOutput('SmsProviderSecretArn', { Value: { Ref: secretId } });
+  });
+
+  it('without an SMS provider, skips SMS (and says so at synth), still never sns:Publish', () => {
+    expect(notificationStatements(chinaWithoutSms).flatMap(actionsOf)).not.toContain('sns:Publish');
+    expect(notificationEnvironment(chinaWithoutSms)).toEqual(
+      expect.objectContaining({ SMS_DELIVERY: 'none' }),
+    );
+    expect(chinaWithoutSms.stack.notificationDelivery.smsProviderSecret).toBeUndefined();
+    expect(
+      chinaWithoutSms.annotations.findWarning('*', Match.stringLikeRegexp('smsProviderUrl')),
+    ).toHaveLength(1);
+    expect(china.annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('passes cdk-nag with nothing unacknowledged', () => {
+    expect(china.nagViolations).toEqual([]);
+    expect(chinaWithoutSms.nagViolations).toEqual([]);
+  });
+
+  it('cannot be built with Cognito, CloudFront or SES', () => {
+    expect(() => synthesize({ ...chinaProfile, auth: { kind: 'cognito' } })).toThrow(
+      /China regions have no Cognito/,
+    );
+    expect(() => synthesize({ ...chinaProfile, cdn: 'cloudfront' })).toThrow(/ICP licence/);
+    expect(() =>
+      synthesize({ ...chinaProfile, notifyFromAddress: 'notify@example.gov.cn' }),
+    ).toThrow(/no SES/);
   });
 });

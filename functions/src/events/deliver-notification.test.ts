@@ -1,5 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChannelNotifier, DeliveryFailed } from '@qingling/shared/adapters/aws/channel-notifier.ts';
+import {
+  smsRequestSignature,
+  smsSignatureHeader,
+} from '@qingling/shared/adapters/aws/http-sms-sender.ts';
 import type { Notification, Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -137,6 +144,80 @@ describe('notifierFromEnvironment', () => {
         CONTACT_DIRECTORY_JSON: JSON.stringify({ 'mayor@cq-gecheng': [] }),
       }),
     ).toThrow(/contact directory is invalid/);
+  });
+
+  const smsOnly = JSON.stringify(directory);
+
+  it('skips SMS with a warning, and publishes nothing to SNS, with SMS_DELIVERY=none', async () => {
+    const sns = mockClient(SNSClient);
+    const warn = vi.spyOn(logger, 'warn');
+    try {
+      const notifier = notifierFromEnvironment({
+        CONTACT_DIRECTORY_JSON: smsOnly,
+        SMS_DELIVERY: 'none',
+      });
+      await expect(notifier.send(notification)).rejects.toThrow(/only sms contacts/);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+      expect(warn).toHaveBeenCalledWith(
+        'Contact skipped: this deployment cannot send to its kind',
+        {
+          key: notification.key,
+          to: 'department_head@cq-gecheng',
+          kind: 'sms',
+          position: 1,
+        },
+      );
+      expect(JSON.stringify(warn.mock.calls)).not.toContain('13800138000');
+    } finally {
+      sns.restore();
+    }
+  });
+
+  it('posts SMS to the provider, signed with the secret, with SMS_DELIVERY=http', async () => {
+    const sns = mockClient(SNSClient);
+    const secrets = mockClient(SecretsManagerClient);
+    const secretArn = 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:sms-AbCdEf';
+    secrets.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: 'k' });
+    const received: { signature: unknown; body: string }[] = [];
+    const provider = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        received.push({ signature: request.headers[smsSignatureHeader], body });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = provider.address() as AddressInfo;
+      await notifierFromEnvironment({
+        CONTACT_DIRECTORY_JSON: smsOnly,
+        SMS_DELIVERY: 'http',
+        SMS_PROVIDER_URL: `http://127.0.0.1:${port}/send`,
+        SMS_PROVIDER_SECRET_ARN: secretArn,
+      }).send(notification);
+      expect(received).toHaveLength(1);
+      const [{ signature, body }] = received as [(typeof received)[number]];
+      expect(JSON.parse(body)).toMatchObject({ to: '+8613800138000', key: notification.key });
+      expect(signature).toBe(smsRequestSignature(body, 'k'));
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    } finally {
+      provider.closeAllConnections();
+      await new Promise((resolve) => provider.close(resolve));
+      sns.restore();
+      secrets.restore();
+    }
+  });
+
+  it('refuses an SMS delivery it does not know, or http without its provider', () => {
+    expect(() =>
+      notifierFromEnvironment({ CONTACT_DIRECTORY_JSON: smsOnly, SMS_DELIVERY: 'pigeon' }),
+    ).toThrow('SMS_DELIVERY must be sns, http or none, got "pigeon"');
+    expect(() =>
+      notifierFromEnvironment({ CONTACT_DIRECTORY_JSON: smsOnly, SMS_DELIVERY: 'http' }),
+    ).toThrow(/SMS_PROVIDER_URL and SMS_PROVIDER_SECRET_ARN/);
   });
 });
 

@@ -1,11 +1,18 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ChannelNotifier, loggableReason } from '@qingling/shared/adapters/aws/channel-notifier.ts';
+import {
+  ChannelNotifier,
+  loggableReason,
+  SnsSmsSender,
+} from '@qingling/shared/adapters/aws/channel-notifier.ts';
+import { HttpSmsSender } from '@qingling/shared/adapters/aws/http-sms-sender.ts';
 import { StaticContactDirectory } from '@qingling/shared/notifications/directory.ts';
-import type { Notification, Notifier } from '@qingling/shared/ports/outbox.ts';
+import { EnterpriseContactDirectory } from '@qingling/shared/notifications/enterprise-directory.ts';
+import type { Notification, Notifier, SmsSender } from '@qingling/shared/ports/outbox.ts';
 import { bilingualSchema } from '@qingling/shared/tips/schemas.ts';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
 
 const notificationSchema = z.object({
@@ -71,11 +78,39 @@ export async function deliverNotifications(
 }
 
 /**
+ * How SMS goes out, from SMS_DELIVERY: `sns` (the default), `http` (an HTTP provider at
+ * SMS_PROVIDER_URL, requests signed with the secret SMS_PROVIDER_SECRET_ARN) or `none`
+ * (the China regions without a provider: SMS contacts are skipped with a warning).
+ */
+function smsSenderFromEnvironment(env: Record<string, string | undefined>): SmsSender | undefined {
+  const delivery = env.SMS_DELIVERY || 'sns';
+  switch (delivery) {
+    case 'sns':
+      return new SnsSmsSender(new SNSClient({}));
+    case 'http': {
+      const url = env.SMS_PROVIDER_URL;
+      const secretId = env.SMS_PROVIDER_SECRET_ARN;
+      if (!url || !secretId) {
+        throw new Error('SMS_DELIVERY=http needs SMS_PROVIDER_URL and SMS_PROVIDER_SECRET_ARN');
+      }
+      return new HttpSmsSender({ url, secretId });
+    }
+    case 'none':
+      return undefined;
+    default:
+      throw new Error(`SMS_DELIVERY must be sns, http or none, got "${delivery}"`);
+  }
+}
+
+/**
  * The notifier a deployment configures: the contact directory as JSON in
  * CONTACT_DIRECTORY_JSON; NOTIFY_FROM_ADDRESS, a verified SES identity, where SES exists;
- * SMS_SIGNATURE, the registered SMS signature. Lambda's environment holds 4 KB and shows
- * robot tokens to whoever may read the function's configuration: a larger deployment moves
- * the directory to Parameter Store or Secrets Manager behind the same ContactDirectory.
+ * SMS_SIGNATURE, the registered SMS signature; SMS_DELIVERY and the SMS provider's
+ * settings (smsSenderFromEnvironment). A contact this deployment cannot reach (e-mail
+ * without SES, SMS without a sender) is skipped with a warning that names its position,
+ * not its address. Lambda's environment holds 4 KB and shows robot tokens to whoever may
+ * read the function's configuration: a larger deployment moves the directory to Parameter
+ * Store or Secrets Manager behind the same ContactDirectory.
  */
 export function notifierFromEnvironment(env: Record<string, string | undefined>): ChannelNotifier {
   const directoryJson = env.CONTACT_DIRECTORY_JSON;
@@ -84,11 +119,19 @@ export function notifierFromEnvironment(env: Record<string, string | undefined>)
   // Not JSON.parse's own message: it quotes the text, which holds contacts.
   if (entries === undefined) throw new Error('CONTACT_DIRECTORY_JSON is not valid JSON');
   return new ChannelNotifier({
-    directory: new StaticContactDirectory(entries),
+    // Enterprises' principals and controllers from the register; the rest as configured.
+    directory: env.TABLE_NAME
+      ? new EnterpriseContactDirectory(
+          dependencies.eventStore(),
+          new StaticContactDirectory(entries),
+        )
+      : new StaticContactDirectory(entries),
     ses: new SESv2Client({}),
-    sns: new SNSClient({}),
+    sms: smsSenderFromEnvironment(env),
     fromAddress: env.NOTIFY_FROM_ADDRESS || undefined,
     smsSignature: env.SMS_SIGNATURE || undefined,
+    onSkipped: (skipped) =>
+      logger.warn('Contact skipped: this deployment cannot send to its kind', { ...skipped }),
   });
 }
 

@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiEvent, demoPrincipal } from '../../../tests/support/api-events.ts';
@@ -21,6 +26,9 @@ afterEach(() => documents.reset());
 describe('GET /api/health', () => {
   it('reports the code version and the seed version read from the table', async () => {
     documents.on(GetCommand).resolves({ Item: { pk: 'META', sk: 'SEED', version: 'seed-x' } });
+    documents.on(QueryCommand).resolves({
+      Items: [{ pk: 'JURISDICTION', sk: 'cq-gecheng', data: { code: 'cq-gecheng' }, version: 1 }],
+    });
     const result = await health(apiEvent({ path: '/api/health' }));
     expect(result.statusCode).toBe(200);
     expect(parse(result)).toMatchObject({
@@ -28,6 +36,15 @@ describe('GET /api/health', () => {
       version: { code: '9.9.9+test', data: 'seed-x' },
     });
     expect(Array.isArray(parse(result).warnings)).toBe(true);
+  });
+
+  it('answers 503 and ok:false while no jurisdiction exists (the deploy has not seeded)', async () => {
+    documents.on(GetCommand).resolves({});
+    documents.on(QueryCommand).resolves({ Items: [] });
+    const result = await health(apiEvent({ path: '/api/health' }));
+    expect(result.statusCode).toBe(503);
+    expect(parse(result).ok).toBe(false);
+    expect(parse(result).warnings[0].code).toBe('no_jurisdictions');
   });
 
   it('answers 503 and ok:false when the table cannot be read', async () => {

@@ -5,6 +5,7 @@ import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
 import { importRowSchema } from '@qingling/shared/hazards/schemas.ts';
 import { hazardCommandDependenciesIn } from '../hazards/hazard-access.ts';
 import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 type RowResult = {
@@ -27,6 +28,7 @@ const parallelRows = 8;
  */
 export const handler = apiHandler('importHazards', async ({ body, principal }) => {
   if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
+  await requireKnownJurisdiction(body.jurisdiction);
   const deps = await hazardCommandDependenciesIn(body.jurisdiction);
   const actor = personOf(principal);
   const importRow = async (row: unknown, index: number): Promise<RowResult> => {

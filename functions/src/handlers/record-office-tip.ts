@@ -1,4 +1,5 @@
 import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 import { receiveTip } from '../tips/tip-intake.ts';
 
@@ -9,6 +10,7 @@ import { receiveTip } from '../tips/tip-intake.ts';
  */
 export const handler = apiHandler('recordOfficeTip', async ({ body, principal }) => {
   if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
+  await requireKnownJurisdiction(body.jurisdiction);
   const { channel, ...tip } = body;
   return receiveTip(tip, channel, personOf(principal));
 });

@@ -1,6 +1,7 @@
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 /**
@@ -9,6 +10,7 @@ import { personOf } from '../http/principal-actor.ts';
  */
 export const handler = apiHandler('registerEnterprise', async ({ body, principal }) => {
   if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
+  await requireKnownJurisdiction(body.jurisdiction);
   const result = await dependencies.eventStore().append(
     enterpriseStream(body.uscc),
     null,

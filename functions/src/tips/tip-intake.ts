@@ -7,6 +7,7 @@ import { defaultTipTimeLimits, tipDeadline } from '@qingling/shared/tips/time-li
 import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
+import { unknownJurisdictionMessage } from '../http/known-jurisdiction.ts';
 import { photoUploadForms } from './tip-access.ts';
 
 /**
@@ -93,7 +94,7 @@ async function refuseUnknownOrFuture(
   if (!jurisdictions.some((jurisdiction) => jurisdiction.code === tip.jurisdiction)) {
     issues.push({
       path: 'jurisdiction',
-      message: { zh: '没有这个辖区。', en: 'There is no such jurisdiction.' },
+      message: { ...unknownJurisdictionMessage },
     });
   }
   if (!(await dependencies.industries()).some((industry) => industry.code === tip.industry)) {

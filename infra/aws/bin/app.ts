@@ -22,12 +22,18 @@ if (missing.length) {
   process.exit(1);
 }
 
+// A configuration the profile's regions cannot deploy stops here, saying what to pass.
+let config: ReturnType<typeof configFromContext>;
+try {
+  config = configFromContext(app.node);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
 // Env-agnostic on purpose: no account or region lookups, so synth works offline, and
-// partition-neutral ARNs let the same template deploy to the China regions.
-new QinglingStack(app, 'Qingling', {
-  ...configFromContext(app.node),
-  siteAssetPath,
-});
+// partition-neutral ARNs let the same template deploy to the China regions (profile china).
+new QinglingStack(app, 'Qingling', { ...config, siteAssetPath });
 
 // With -c createWebAcl=true: the CloudFront web ACL in us-east-1, deployed on its own
 // (cdk deploy QinglingWebAcl -c createWebAcl=true); its WebAclArn output then goes to the

@@ -4,6 +4,15 @@ import type { Node } from 'constructs';
 import { repoRoot } from './paths.ts';
 
 /**
+ * What the deployment's regions offer. `global`: the AWS regions outside China, with
+ * CloudFront, Cognito, SES and SMS by SNS. `china`: the Beijing and Ningxia regions
+ * (cn-north-1, cn-northwest-1), which have none of these four: the site bucket is served by
+ * a licensed CDN, officers sign in with an OIDC issuer, and SMS goes through an HTTP
+ * provider (`smsProviderUrl`). See infra/aws/README.md.
+ */
+export type Profile = 'global' | 'china';
+
+/**
  * How the site is delivered. CloudFront needs an ICP licence in the China regions, so
  * there the stack builds the site bucket only and a licensed CDN is put in front of it.
  */
@@ -19,6 +28,8 @@ export type AuthConfig =
 
 /** Everything about a deployment that is not code: read from CDK context by bin/app.ts. */
 export interface DeploymentConfig {
+  /** What the regions offer: `global` (default) or `china`. */
+  profile: Profile;
   cdn: CdnMode;
   auth: AuthConfig;
   /** The version the health route reports: context `codeVersion`, else package.json's. */
@@ -43,6 +54,12 @@ export interface DeploymentConfig {
   contactDirectoryJson?: string;
   /** A verified SES address to send e-mail from (absent where SES does not exist). */
   notifyFromAddress?: string;
+  /**
+   * An SMS provider's https endpoint: SMS goes there (a signed JSON POST, see
+   * shared/src/adapters/aws/http-sms-sender.ts) instead of SNS. Required for SMS in the
+   * china profile, where SNS sends none.
+   */
+  smsProviderUrl?: string;
 }
 
 /** API Gateway throttling: steady-state requests per second and burst. */
@@ -104,6 +121,83 @@ function flag(node: Node, key: string): boolean {
   throw new Error(`Context "${key}" must be true or false, got ${String(value)}`);
 }
 
+/** Context `profile`: `global` unless told otherwise. */
+function profileFromContext(node: Node): Profile {
+  const profile = optionalString(node, 'profile') ?? 'global';
+  if (profile !== 'global' && profile !== 'china') {
+    throw new Error(`Context "profile" must be "global" or "china", got "${profile}"`);
+  }
+  return profile;
+}
+
+/** Context `cdn`: CloudFront in the global profile, none in the china profile. */
+function cdnFromContext(node: Node): CdnMode {
+  const profile = profileFromContext(node);
+  const cdn = optionalString(node, 'cdn') ?? (profile === 'china' ? 'none' : 'cloudfront');
+  if (cdn !== 'cloudfront' && cdn !== 'none') {
+    throw new Error(`Context "cdn" must be "cloudfront" or "none", got "${cdn}"`);
+  }
+  return cdn;
+}
+
+function httpsUrl(key: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`Context "${key}" must be an https URL, got ${value}`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new Error(`Context "${key}" must be an https URL, got ${value}`);
+  }
+  if (url.username || url.password) {
+    throw new Error(`Context "${key}" must hold no credentials: requests to it are signed`);
+  }
+  return value;
+}
+
+/**
+ * Refuses a configuration its profile's regions cannot deploy, with what to do instead.
+ * configFromContext and QinglingStack both call it, so no path builds such a stack.
+ */
+export function checkProfile(
+  config: Pick<
+    DeploymentConfig,
+    'profile' | 'cdn' | 'auth' | 'notifyFromAddress' | 'domain' | 'webAclArn'
+  >,
+): void {
+  if (config.profile !== 'china') return;
+  if (config.cdn === 'cloudfront') {
+    throw new Error(
+      'The china profile cannot use cdn "cloudfront": CloudFront in the China regions ' +
+        'needs an ICP licence (ICP 备案) for the domain and a China account set up for it ' +
+        'separately. Leave cdn unset ("none"): the stack makes the site bucket, and a ' +
+        'licensed CDN serves it at -c siteUrl=https://<your site>.',
+    );
+  }
+  if (config.auth.kind !== 'oidc') {
+    throw new Error(
+      'The china profile needs an OIDC issuer for officer sign-in: the China regions have ' +
+        'no Cognito. Pass -c oidcIssuer=https://<your single sign-on> ' +
+        "-c oidcAudience=<the web app's client id>.",
+    );
+  }
+  if (config.notifyFromAddress) {
+    throw new Error(
+      'The china profile cannot send e-mail: the China regions have no SES. Remove ' +
+        'notifyFromAddress, and reach people by SMS (-c smsProviderUrl=https://...) or by ' +
+        'WeCom or DingTalk group robots in the contact directory.',
+    );
+  }
+  if (config.domain || config.webAclArn) {
+    throw new Error(
+      'The china profile makes no CloudFront distribution, so "domainNames", ' +
+        '"certificateArn" and "webAclArn" have nothing to attach to: configure the domain ' +
+        'and any web ACL on the licensed CDN, and pass its address as -c siteUrl=...',
+    );
+  }
+}
+
 function httpsOrigin(key: string, value: string): string {
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost') {
@@ -114,15 +208,14 @@ function httpsOrigin(key: string, value: string): string {
 
 /**
  * Reads the deployment's configuration from CDK context (cdk.json or `-c key=value`):
- * cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn, webAclArn,
- * throttleRateLimit, throttleBurstLimit, receiptThrottleRateLimit,
- * receiptThrottleBurstLimit, codeVersion, contactDirectory (JSON), notifyFromAddress.
+ * profile, cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn,
+ * webAclArn, throttleRateLimit, throttleBurstLimit, receiptThrottleRateLimit,
+ * receiptThrottleBurstLimit, codeVersion, contactDirectory (JSON), notifyFromAddress,
+ * smsProviderUrl. A setting the profile's regions cannot deploy stops it (checkProfile).
  */
 export function configFromContext(node: Node): DeploymentConfig {
-  const cdn = optionalString(node, 'cdn') ?? 'cloudfront';
-  if (cdn !== 'cloudfront' && cdn !== 'none') {
-    throw new Error(`Context "cdn" must be "cloudfront" or "none", got "${cdn}"`);
-  }
+  const profile = profileFromContext(node);
+  const cdn = cdnFromContext(node);
 
   const issuer = optionalString(node, 'oidcIssuer');
   const audience = stringList(node, 'oidcAudience');
@@ -144,8 +237,10 @@ export function configFromContext(node: Node): DeploymentConfig {
   const contactDirectoryJson = optionalString(node, 'contactDirectory');
   if (contactDirectoryJson) JSON.parse(contactDirectoryJson);
   const notifyFromAddress = optionalString(node, 'notifyFromAddress');
+  const smsProviderUrl = optionalString(node, 'smsProviderUrl');
 
-  return {
+  const config: DeploymentConfig = {
+    profile,
     cdn,
     auth,
     codeVersion: optionalString(node, 'codeVersion') ?? packageVersion(),
@@ -156,6 +251,7 @@ export function configFromContext(node: Node): DeploymentConfig {
     ...(webAclArn ? { webAclArn } : {}),
     ...(contactDirectoryJson ? { contactDirectoryJson } : {}),
     ...(notifyFromAddress ? { notifyFromAddress } : {}),
+    ...(smsProviderUrl ? { smsProviderUrl: httpsUrl('smsProviderUrl', smsProviderUrl) } : {}),
     throttle: {
       rateLimit: positiveNumber(node, 'throttleRateLimit', defaultThrottle.rateLimit),
       burstLimit: positiveNumber(node, 'throttleBurstLimit', defaultThrottle.burstLimit),
@@ -173,6 +269,8 @@ export function configFromContext(node: Node): DeploymentConfig {
       ),
     },
   };
+  checkProfile(config);
+  return config;
 }
 
 /**
@@ -182,7 +280,7 @@ export function configFromContext(node: Node): DeploymentConfig {
  */
 export function webAclFromContext(node: Node): WebAclConfig | undefined {
   if (!flag(node, 'createWebAcl')) return undefined;
-  if ((optionalString(node, 'cdn') ?? 'cloudfront') !== 'cloudfront') {
+  if (cdnFromContext(node) !== 'cloudfront') {
     throw new Error('Context "createWebAcl" needs cdn "cloudfront": a web ACL attaches to it');
   }
   const rateLimit = positiveNumber(node, 'webAclRateLimit', defaultWebAclRateLimit);

@@ -40,3 +40,8 @@ export const deliverNotificationEntry = fileURLToPath(
 export const publishChainHeadsEntry = fileURLToPath(
   new URL('../../../functions/src/events/publish-chain-heads.ts', import.meta.url),
 );
+
+/** The deploy's data migrations (a CloudFormation custom resource). */
+export const seedDataEntry = fileURLToPath(
+  new URL('../../../functions/src/deploy/seed-data.ts', import.meta.url),
+);

@@ -2,8 +2,9 @@ import { type RouteDefinition, routes } from '@qingling/shared/api/routes.ts';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig } from './config.ts';
+import { checkProfile, type DeploymentConfig, type Profile } from './config.ts';
 import { ChainHeadsPublication } from './constructs/chain-heads.ts';
+import { DataSeed } from './constructs/data-seed.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
@@ -15,7 +16,9 @@ import { StaticSite } from './constructs/static-site.ts';
 import { TipsterSecrets } from './constructs/tipster-secrets.ts';
 import { handlersDir, processPhotoEntry } from './paths.ts';
 
-export interface QinglingStackProps extends StackProps, DeploymentConfig {
+export interface QinglingStackProps extends StackProps, Omit<DeploymentConfig, 'profile'> {
+  /** What the regions offer; `global` when not given. */
+  profile?: Profile;
   /** The built web app to upload: web/build, or a small fixture folder in tests. */
   siteAssetPath: string;
   /** Where route handlers live; defaults to functions/src/handlers. */
@@ -54,12 +57,14 @@ export class QinglingStack extends Stack {
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
+  readonly seed: DataSeed;
 
   constructor(scope: Construct, id: string, props: QinglingStackProps) {
     super(scope, id, {
       description: 'Qingling (清零): anonymous safety-hazard tips driven to closure',
       ...props,
     });
+    checkProfile({ ...props, profile: props.profile ?? 'global' });
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     this.table = new RecordsTable(this, 'Records');
@@ -81,12 +86,17 @@ export class QinglingStack extends Stack {
     });
 
     this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
+      table: this.table,
       notifications: this.lifecycle.notifications,
       alarmTopic: this.lifecycle.alarmTopic,
       codeVersion: props.codeVersion,
       logRetention,
       ...(props.contactDirectoryJson ? { contactDirectoryJson: props.contactDirectoryJson } : {}),
       ...(props.notifyFromAddress ? { fromAddress: props.notifyFromAddress } : {}),
+      // SNS sends no SMS in the China regions: an HTTP provider there, or none.
+      sms: props.smsProviderUrl
+        ? { via: 'http', url: props.smsProviderUrl }
+        : { via: props.profile === 'china' ? 'none' : 'sns' },
     });
 
     this.chainHeads = new ChainHeadsPublication(this, 'ChainHeads', {
@@ -129,6 +139,13 @@ export class QinglingStack extends Stack {
     });
     this.api.addRoutes({ issuer: this.auth.issuer, audience: this.auth.audience });
 
+    this.seed = new DataSeed(this, 'Seed', {
+      table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+      ...(this.auth.userPool ? { userPool: this.auth.userPool } : {}),
+    });
+
     this.evidence.allowUploadsFrom([siteUrl]);
     this.site.deploy({ authority: this.auth.issuer, clientId: this.auth.clientId });
 
@@ -148,6 +165,11 @@ export class QinglingStack extends Stack {
     new CfnOutput(this, 'OidcClientId', { value: this.auth.clientId });
     if (this.auth.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    }
+    if (this.notificationDelivery.smsProviderSecret) {
+      new CfnOutput(this, 'SmsProviderSecretArn', {
+        value: this.notificationDelivery.smsProviderSecret.secretArn,
+      });
     }
   }
 }

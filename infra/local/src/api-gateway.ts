@@ -137,22 +137,7 @@ function toEvent(
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
-      ...(claims
-        ? {
-            authorizer: {
-              jwt: {
-                // API Gateway passes claims as strings.
-                claims: Object.fromEntries(
-                  Object.entries(claims).map(([name, value]) => [
-                    name,
-                    Array.isArray(value) ? `[${value.join(' ')}]` : String(value),
-                  ]),
-                ),
-                scopes: null,
-              },
-            },
-          }
-        : {}),
+      ...(claims ? { authorizer: jwtAuthorizerContext(claims) } : {}),
     },
     body: request.body.length
       ? isText
@@ -162,4 +147,19 @@ function toEvent(
     isBase64Encoded: request.body.length > 0 && !isText,
   };
   return event as APIGatewayProxyEventV2;
+}
+
+/** What a JWT authorizer puts in the event: API Gateway passes every claim as a string. */
+export function jwtAuthorizerContext(claims: JWTPayload) {
+  return {
+    jwt: {
+      claims: Object.fromEntries(
+        Object.entries(claims).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? `[${value.join(' ')}]` : String(value),
+        ]),
+      ),
+      scopes: null,
+    },
+  };
 }

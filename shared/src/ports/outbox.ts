@@ -13,3 +13,18 @@ export interface Notification {
 export interface Notifier {
   send(notification: Notification): Promise<void>;
 }
+
+/** One SMS as the notifier composed it. */
+export interface SmsMessage {
+  /** The mobile number in E.164 form: +86 and the 11 digits. */
+  to: string;
+  /** The whole text, signature 【…】 first and the short key last. */
+  text: string;
+  /** The notification's idempotency key, for the provider to drop a duplicate by. */
+  key: string;
+}
+
+/** Sends one SMS: SNS in the global regions, an HTTP provider where SNS sends none (China). */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}

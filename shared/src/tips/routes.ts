@@ -61,7 +61,8 @@ export const tipRoutes = [
     path: '/api/tips',
     handler: 'create-tip',
     access: { kind: 'public' },
-    uses: ['evidenceUpload', 'receiptKey', 'contactKey'],
+    // Intake starts the tip's lifecycle (its time limits).
+    uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
     summary: { zh: '匿名举报安全隐患', en: 'Report a hazard anonymously' },
     request: {
       body: createTipSchema,

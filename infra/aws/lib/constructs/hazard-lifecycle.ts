@@ -159,9 +159,10 @@ export class HazardLifecycle extends Construct {
       Renew: make('Renew'),
     };
 
-    // Least privilege: Plan reads; Escalate reads and appends, and publishes; RegisterWait
-    // puts its one item; Renew starts executions of this state machine only.
-    props.table.grantRead(this.functions.Plan.role);
+    // Least privilege: Plan reads and claims the record for its generation (an appended
+    // event); Escalate reads and appends, and publishes; RegisterWait puts its one item;
+    // Renew starts executions of this state machine only.
+    props.table.grantReadWrite(this.functions.Plan.role);
     props.table.grantReadWrite(this.functions.Escalate.role);
     // sns:Publish on the topic and the two key actions SNS needs to encrypt the message
     // (grantPublish would allow kms:GenerateDataKey*, a wildcard).

@@ -1,15 +1,17 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deliverNotificationEntry } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
+import type { RecordsTable } from './records-table.ts';
 
 export interface NotificationDeliveryProps {
   /** The lifecycle's notifications topic: every message carries its step key. */
@@ -25,20 +27,33 @@ export interface NotificationDeliveryProps {
   contactDirectoryJson?: string;
   /** A verified SES identity (an e-mail address) to send from; none where SES does not exist. */
   fromAddress?: string;
+  /** How SMS goes out: SNS unless told otherwise (see SmsDelivery). */
+  sms?: SmsDelivery;
+  /** The record: enterprises' principals and controllers are reached at their registered mobiles. */
+  table: RecordsTable;
 }
 
 /**
+ * SMS by SNS (the global regions), by an HTTP provider at an https URL (the China regions,
+ * where SNS sends no SMS; the construct makes the secret that signs each request), or not
+ * at all (the China regions without a provider: SMS contacts are skipped with a warning).
+ */
+export type SmsDelivery = { via: 'sns' } | { via: 'http'; url: string } | { via: 'none' };
+
+/**
  * Delivery of the lifecycle's notifications: the topic feeds an encrypted queue, and a
- * function sends each message by e-mail (SES), SMS (SNS) or to the WeCom/DingTalk group
- * robots of its contacts, reporting partial batch failures so that one bad contact does
- * not resend the batch. Undeliverable messages go to a dead-letter queue and raise an
- * alarm; receivers drop duplicates by the step key every message carries.
+ * function sends each message by e-mail (SES), SMS (SNS or an HTTP provider) or to the
+ * WeCom/DingTalk group robots of its contacts, reporting partial batch failures so that
+ * one bad contact does not resend the batch. Undeliverable messages go to a dead-letter
+ * queue and raise an alarm; receivers drop duplicates by the step key every message carries.
  */
 export class NotificationDelivery extends Construct {
   readonly queue: Queue;
   readonly deadLetters: Queue;
   readonly function: NodeFunction;
   readonly alarm: Alarm;
+  /** The key that signs requests to the HTTP SMS provider, when there is one. */
+  readonly smsProviderSecret?: Secret;
 
   constructor(scope: Construct, id: string, props: NotificationDeliveryProps) {
     super(scope, id);
@@ -56,6 +71,26 @@ export class NotificationDelivery extends Construct {
     });
     props.notifications.addSubscription(new SqsSubscription(this.queue));
 
+    const sms = props.sms ?? { via: 'sns' };
+    if (sms.via === 'http') {
+      this.smsProviderSecret = new Secret(this, 'SmsProviderKey', {
+        description:
+          'Qingling: HMAC-SHA256 key signing requests to the SMS provider (share it with them)',
+        generateSecretString: {
+          passwordLength: 64,
+          excludePunctuation: true,
+          includeSpace: false,
+          requireEachIncludedType: false,
+        },
+      });
+      Validations.of(this.smsProviderSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The SMS provider verifies with the same key: it is rotated by hand together with ' +
+          'the provider (put the new value; the function reads it again when refused).',
+      });
+    }
+
     this.function = new NodeFunction(this, 'Deliver', {
       entry: deliverNotificationEntry,
       description: 'Qingling: deliver lifecycle notifications (e-mail, SMS, group robots)',
@@ -65,18 +100,51 @@ export class NotificationDelivery extends Construct {
         CODE_VERSION: props.codeVersion,
         POWERTOOLS_SERVICE_NAME: 'qingling',
         CONTACT_DIRECTORY_JSON: props.contactDirectoryJson ?? '{}',
+        TABLE_NAME: props.table.table.tableName,
         ...(props.fromAddress ? { NOTIFY_FROM_ADDRESS: props.fromAddress } : {}),
+        // The function sends SMS by SNS unless told otherwise.
+        ...(sms.via === 'none' ? { SMS_DELIVERY: 'none' } : {}),
+        ...(sms.via === 'http' && this.smsProviderSecret
+          ? {
+              SMS_DELIVERY: 'http',
+              SMS_PROVIDER_URL: sms.url,
+              SMS_PROVIDER_SECRET_ARN: this.smsProviderSecret.secretArn,
+            }
+          : {}),
       },
     });
+    props.table.grantRead(this.function.role);
     this.function.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true }),
     );
-    // SMS goes to phone numbers, which have no ARN.
-    Grant.addToPrincipal({
-      grantee: this.function.role,
-      actions: ['sns:Publish'],
-      resourceArns: ['*'],
-    });
+    if (sms.via === 'sns') {
+      // SMS goes to phone numbers, which have no ARN.
+      Grant.addToPrincipal({
+        grantee: this.function.role,
+        actions: ['sns:Publish'],
+        resourceArns: ['*'],
+      });
+      Validations.of(this.function.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sns:Publish to a phone number (SMS) has no resource ARN to name; the function ' +
+          'publishes to no topic.',
+      });
+    }
+    if (this.smsProviderSecret) {
+      Grant.addToPrincipal({
+        grantee: this.function.role,
+        actions: ['secretsmanager:GetSecretValue'],
+        resourceArns: [this.smsProviderSecret.secretArn],
+      });
+    }
+    if (sms.via === 'none') {
+      Annotations.of(this).addWarningV2(
+        'qingling:sms-not-sent',
+        'SMS contacts in the contact directory are skipped: SNS sends no SMS in the China ' +
+          'regions. Give an SMS provider with -c smsProviderUrl=https://...',
+      );
+    }
     if (props.fromAddress) {
       Grant.addToPrincipal({
         grantee: this.function.role,
@@ -90,12 +158,6 @@ export class NotificationDelivery extends Construct {
         ],
       });
     }
-    Validations.of(this.function.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'sns:Publish to a phone number (SMS) has no resource ARN to name; the function ' +
-        'publishes to no topic.',
-    });
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the delivery queue.',

@@ -11,8 +11,12 @@ import {
   smsText,
   wecomRobotMessage,
 } from '../../notifications/formats.ts';
-import type { Notification } from '../../ports/outbox.ts';
-import { ChannelNotifier, type ChannelNotifierOptions } from './channel-notifier.ts';
+import type { Notification, SmsMessage } from '../../ports/outbox.ts';
+import {
+  ChannelNotifier,
+  type ChannelNotifierOptions,
+  type SkippedContact,
+} from './channel-notifier.ts';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
@@ -208,6 +212,37 @@ describe('ChannelNotifier', () => {
       'Nobody to tell: assigned_officer@cq-gecheng has only email contacts, which this deployment cannot send',
     );
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('sends SMS through another sender when given one (China), never through SNS', async () => {
+    const sent: SmsMessage[] = [];
+    await notifier({ sns: undefined, sms: { send: async (sms) => void sent.push(sms) } }).send(
+      notification,
+    );
+    expect(sent).toEqual([
+      { to: '+8613800138000', text: smsText(notification), key: notification.key },
+    ]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('skips SMS where there is no SMS sender, telling whom it skipped by position only', async () => {
+    const skipped: SkippedContact[] = [];
+    await notifier({ sns: undefined, onSkipped: (contact) => skipped.push(contact) }).send(
+      notification,
+    );
+    expect(skipped).toEqual([
+      { key: notification.key, to: 'department_head@cq-gecheng', kind: 'sms', position: 2 },
+    ]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(robots).toHaveBeenCalledTimes(2);
+
+    const smsOnly = new StaticContactDirectory({
+      'department_head@cq-gecheng': [{ kind: 'sms', phone: '13800138000' }],
+    });
+    await expect(
+      notifier({ directory: smsOnly, sns: undefined }).send(notification),
+    ).rejects.toThrow('has only sms contacts, which this deployment cannot send');
   });
 
   it('sends a key that is not printable ASCII in the body and the tag, not as a header', async () => {

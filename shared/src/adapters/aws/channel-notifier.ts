@@ -9,7 +9,7 @@ import {
   wecomRobotMessage,
 } from '../../notifications/formats.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
-import type { Notification, Notifier } from '../../ports/outbox.ts';
+import type { Notification, Notifier, SmsMessage, SmsSender } from '../../ports/outbox.ts';
 
 /**
  * A delivery that did not happen. Its message names contacts by kind and position only,
@@ -23,10 +23,27 @@ export class DeliveryFailed extends Error {
   }
 }
 
+/** A contact left out because this deployment cannot send its kind (no SES, no SMS sender). */
+export interface SkippedContact {
+  key: string;
+  to: string;
+  kind: Contact['kind'];
+  /** The contact's position (from 1) among the recipient's contacts: never its address. */
+  position: number;
+}
+
 export interface ChannelNotifierOptions {
   directory: ContactDirectory;
   ses: SESv2Client;
-  sns: SNSClient;
+  /** SMS by SNS, in the global regions; unused when `sms` is given. */
+  sns?: SNSClient | undefined;
+  /**
+   * SMS by another sender (an HTTP provider in the China regions, where SNS sends no SMS).
+   * With neither `sms` nor `sns`, SMS contacts are skipped.
+   */
+  sms?: SmsSender | undefined;
+  /** Told of each contact skipped, for a warning in the log. */
+  onSkipped?: ((skipped: SkippedContact) => void) | undefined;
   fetch?: typeof fetch;
   /** The verified SES identity to send from; unset where SES does not exist (China regions). */
   fromAddress?: string | undefined;
@@ -38,20 +55,43 @@ export interface ChannelNotifierOptions {
 const webhookTimeoutMs = 10_000;
 const emailHeaderValue = /^[\x21-\x7e]{1,995}$/;
 
+/** SMS by SNS: transactional, to the E.164 number. */
+export class SnsSmsSender implements SmsSender {
+  private readonly sns: SNSClient;
+
+  constructor(sns: SNSClient) {
+    this.sns = sns;
+  }
+
+  async send(message: SmsMessage): Promise<void> {
+    await this.sns.send(
+      new PublishCommand({
+        PhoneNumber: message.to,
+        Message: message.text,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        },
+      }),
+    );
+  }
+}
+
 /**
  * Delivers a Notification to every contact the directory has for its `to`: e-mail by SES,
- * SMS by SNS, WeCom and DingTalk group robots by their webhooks. The directory, not the
- * notification's `channel`, decides how a recipient is reached. All contacts are tried;
- * if any fails the send throws, so the caller's retry delivers again and receivers drop
- * the duplicates by the key, which every channel carries.
+ * SMS by SNS or another SmsSender, WeCom and DingTalk group robots by their webhooks. The
+ * directory, not the notification's `channel`, decides how a recipient is reached. All
+ * contacts are tried; if any fails the send throws, so the caller's retry delivers again
+ * and receivers drop the duplicates by the key, which every channel carries.
  */
 export class ChannelNotifier implements Notifier {
   private readonly options: ChannelNotifierOptions;
   private readonly post: typeof fetch;
   private readonly clock: Clock;
+  private readonly sms: SmsSender | undefined;
 
   constructor(options: ChannelNotifierOptions) {
     this.options = options;
+    this.sms = options.sms ?? (options.sns ? new SnsSmsSender(options.sns) : undefined);
     this.post = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.clock = options.clock ?? systemClock;
   }
@@ -63,9 +103,13 @@ export class ChannelNotifier implements Notifier {
       throw new DeliveryFailed(`Nobody to tell: no contact for ${notification.to}`);
     }
     // A kind this deployment cannot send is skipped; if that leaves nobody, it is an error.
-    const attempts = contacts.flatMap((contact, index) =>
-      this.canReach(contact) ? [{ contact, position: index + 1 }] : [],
-    );
+    const attempts = contacts.flatMap((contact, index) => {
+      const position = index + 1;
+      if (this.canReach(contact)) return [{ contact, position }];
+      const { key, to } = notification;
+      this.options.onSkipped?.({ key, to, kind: contact.kind, position });
+      return [];
+    });
     if (attempts.length === 0) {
       const kinds = [...new Set(contacts.map((contact) => contact.kind))].join(', ');
       throw new DeliveryFailed(
@@ -89,7 +133,9 @@ export class ChannelNotifier implements Notifier {
   }
 
   private canReach(contact: Contact): boolean {
-    return contact.kind !== 'email' || Boolean(this.options.fromAddress);
+    if (contact.kind === 'email') return Boolean(this.options.fromAddress);
+    if (contact.kind === 'sms') return Boolean(this.sms);
+    return true;
   }
 
   private async deliver(contact: Contact, notification: Notification): Promise<void> {
@@ -97,16 +143,11 @@ export class ChannelNotifier implements Notifier {
       case 'email':
         return this.email(contact.address, notification);
       case 'sms':
-        await this.options.sns.send(
-          new PublishCommand({
-            PhoneNumber: `+86${contact.phone}`,
-            Message: smsText(notification, this.options.smsSignature),
-            MessageAttributes: {
-              'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-            },
-          }),
-        );
-        return;
+        return this.sms?.send({
+          to: `+86${contact.phone}`,
+          text: smsText(notification, this.options.smsSignature),
+          key: notification.key,
+        });
       case 'wecom':
         return this.robot('WeCom', contact.url, wecomRobotMessage(notification));
       case 'dingtalk': {

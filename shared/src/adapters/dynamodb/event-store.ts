@@ -68,7 +68,11 @@ export class DynamoEventStore implements EventStore {
     if (newer.length === 0) return snapshot;
     const behind = snapshot;
     for (const event of newer) snapshot = fold(stream, snapshot, event, projection);
-    await this.writeState(snapshot as Snapshot<State>, behind, projection).catch(ignoreConflict);
+    // A read-only role may not repair: it answers from the log, and a writer (or the next
+    // append) repairs the state.
+    await this.writeState(snapshot as Snapshot<State>, behind, projection).catch(
+      ignoreConflictOrDenied,
+    );
     return snapshot;
   }
 
@@ -182,6 +186,11 @@ function fold<State>(
       ? [...(snapshot?.idempotencyKeys ?? []), event.idempotencyKey]
       : [...(snapshot?.idempotencyKeys ?? [])],
   };
+}
+
+function ignoreConflictOrDenied(error: unknown): void {
+  if ((error as { name?: string } | null)?.name === 'AccessDeniedException') return;
+  ignoreConflict(error);
 }
 
 function ignoreConflict(error: unknown): void {

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { routes } from '@qingling/shared/api/routes.ts';
+import type { Role } from '@qingling/shared/auth/principal.ts';
+
+/**
+ * The journeys a deployment must carry, over HTTP only, so that the same code checks the
+ * template run locally (the harness) and a real deployment (npm run smoke). Each journey
+ * returns what it saw; it throws, with the step and the reply, at the first thing wrong.
+ */
+
+export interface JourneyTarget {
+  /** The API's base URL (…/api is appended by the routes' paths). */
+  apiUrl: string;
+  /** A bearer token for a person with this role in this jurisdiction. */
+  tokenFor(role: Role, jurisdiction: string): Promise<string>;
+  /** Waits a little (a real deployment) or lets deliveries finish (the harness). */
+  pause(milliseconds: number): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: journeys check replies' shapes at run time
+type Reply = { status: number; body: any };
+
+export class JourneyFailure extends Error {
+  readonly reply: Reply | undefined;
+  constructor(step: string, reply?: Reply) {
+    super(
+      `${step}${reply ? ` — answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 400)}` : ''}`,
+    );
+    this.name = 'JourneyFailure';
+    this.reply = reply;
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: documented examples are checked by the API
+type Example = Record<string, any>;
+
+const example = (operationId: string): Example => {
+  const route = (routes as readonly { operationId: string; request?: { example: unknown } }[]).find(
+    (candidate) => candidate.operationId === operationId,
+  );
+  if (!route?.request) throw new Error(`No documented request for ${operationId}`);
+  return structuredClone(route.request.example) as Example;
+};
+
+async function call(
+  target: JourneyTarget,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<Reply> {
+  const response = await fetch(`${target.apiUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: response.status, body };
+}
+
+function expectStatus(step: string, reply: Reply, status: number): Reply {
+  if (reply.status !== status) throw new JourneyFailure(step, reply);
+  return reply;
+}
+
+/** Polls until `check` gives a value, for what happens after a reply (workflows, queues). */
+async function eventually<T>(
+  target: JourneyTarget,
+  step: string,
+  check: () => Promise<T | undefined>,
+  attempts = 60,
+): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await target.pause(250);
+  }
+  throw new JourneyFailure(`${step}: not seen after ${attempts} tries`);
+}
+
+export const demoJurisdiction = 'cq-gecheng';
+
+/** Health: ok, with a jurisdiction to report to. */
+export async function healthJourney(target: JourneyTarget) {
+  const health = expectStatus('GET /api/health', await call(target, 'GET', '/api/health'), 200);
+  if (health.body?.ok !== true) throw new JourneyFailure('health is not ok', health);
+  const jurisdictions = expectStatus(
+    'GET /api/jurisdictions',
+    await call(target, 'GET', '/api/jurisdictions'),
+    200,
+  );
+  if (!jurisdictions.body?.jurisdictions?.length) {
+    throw new JourneyFailure('no jurisdiction to report to', jurisdictions);
+  }
+  return { health: health.body, jurisdictions: jurisdictions.body.jurisdictions.length };
+}
+
+/** A tipster reports anonymously, gets a receipt, and follows the tip up with it. */
+export async function anonymousTipJourney(target: JourneyTarget) {
+  const tip: Example = { ...example('createTip'), idempotencyKey: randomUUID(), photoCount: 0 };
+  const created = expectStatus(
+    'POST /api/tips',
+    await call(target, 'POST', '/api/tips', { body: tip }),
+    201,
+  );
+  const receipt = created.body?.receipt as string;
+  if (!/^\d{18}$/.test(receipt ?? '')) throw new JourneyFailure('no receipt', created);
+  const retried = expectStatus(
+    'POST /api/tips again',
+    await call(target, 'POST', '/api/tips', { body: tip }),
+    200,
+  );
+  if (retried.body.receipt !== receipt)
+    throw new JourneyFailure('a retry made another tip', retried);
+  const followed = expectStatus(
+    'POST /api/tips/lookup',
+    await call(target, 'POST', '/api/tips/lookup', { body: { receipt } }),
+    200,
+  );
+  if (followed.body?.status !== 'received')
+    throw new JourneyFailure('the tip is not received', followed);
+  const officer = await target.tokenFor('officer', String(tip.jurisdiction));
+  const inbox = await eventually(target, 'the tip in the officer inbox', async () => {
+    const reply = expectStatus(
+      'GET /api/office/tips',
+      await call(target, 'GET', `/api/office/tips?jurisdiction=${tip.jurisdiction}`, {
+        token: officer,
+      }),
+      200,
+    );
+    const items = (reply.body?.tips ?? reply.body?.items ?? []) as { description?: string }[];
+    return items.length ? items : undefined;
+  });
+  return { receipt, inbox: inbox.length };
+}
+
+/**
+ * An officer records a major hazard: its lifecycle starts, plans, tells the enterprise at
+ * once (recorded on the log, delivered through the notification queue) and waits; the
+ * enterprise opens its link; the officer orders it fixed, which wakes the waiting lifecycle.
+ */
+export async function hazardLifecycleJourney(target: JourneyTarget) {
+  const officer = await target.tokenFor('officer', demoJurisdiction);
+  // The enterprise on the register (already there on a rerun): its people are told.
+  const enterprise = { ...example('registerEnterprise'), jurisdiction: demoJurisdiction };
+  const registered = await call(target, 'POST', '/api/office/enterprises', {
+    body: enterprise,
+    token: officer,
+  });
+  if (registered.status !== 201 && registered.status !== 409) {
+    throw new JourneyFailure('POST /api/office/enterprises', registered);
+  }
+  const record = {
+    ...example('recordHazard'),
+    idempotencyKey: randomUUID(),
+    jurisdiction: demoJurisdiction,
+  };
+  const recorded = expectStatus(
+    'POST /api/office/hazards',
+    await call(target, 'POST', '/api/office/hazards', { body: record, token: officer }),
+    201,
+  );
+  const hazardId = recorded.body?.hazard?.hazardId as string;
+  const read = () => call(target, 'GET', `/api/office/hazards/${hazardId}`, { token: officer });
+  const escalated = await eventually(target, 'the major-hazard notice on the log', async () => {
+    const reply = expectStatus(`GET /api/office/hazards/${hazardId}`, await read(), 200);
+    const types = ((reply.body?.timeline ?? []) as { type: string }[]).map((event) => event.type);
+    return types.includes('enterprise_told') ? reply.body : undefined;
+  });
+  const link = expectStatus(
+    'POST enterprise-link',
+    await call(target, 'POST', `/api/office/hazards/${hazardId}/enterprise-link`, {
+      body: { validDays: 30 },
+      token: officer,
+    }),
+    201,
+  );
+  const viewed = expectStatus(
+    'POST /api/enterprise/hazard',
+    await call(target, 'POST', '/api/enterprise/hazard', { body: { token: link.body.token } }),
+    200,
+  );
+  if (viewed.body?.hazardId !== hazardId)
+    throw new JourneyFailure('the link shows another hazard', viewed);
+  return { hazardId, hazard: escalated, enterprise };
+}
+
+/** An administrator edits a jurisdiction's escalation ladder; the edit is read back. */
+export async function administratorJourney(target: JourneyTarget) {
+  const administrator = await target.tokenFor('administrator', demoJurisdiction);
+  const before = expectStatus(
+    'GET /api/admin/policies',
+    await call(target, 'GET', '/api/admin/policies', { token: administrator }),
+    200,
+  );
+  // The version this jurisdiction's ladder is at (0: never edited), so a rerun edits again.
+  const stored = (before.body?.escalation ?? []) as { jurisdiction: string; version: number }[];
+  const expectedVersion =
+    stored.find((policy) => policy.jurisdiction === demoJurisdiction)?.version ?? 0;
+  const ladder = { ...example('updateEscalationPolicy'), expectedVersion };
+  const updated = await call(
+    target,
+    'PUT',
+    `/api/admin/jurisdictions/${demoJurisdiction}/escalation-policy`,
+    {
+      body: ladder,
+      token: administrator,
+    },
+  );
+  expectStatus('PUT escalation-policy', updated, 200);
+  return { policies: before.body, updated: updated.body };
+}

@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Role } from '@qingling/shared/auth/principal.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harnessAssemblyDir, synthesizeForHarness } from '../../infra/harness/assembly.ts';
+import { TemplateHarness } from '../../infra/harness/harness.ts';
+import {
+  administratorJourney,
+  anonymousTipJourney,
+  hazardLifecycleJourney,
+  healthJourney,
+  type JourneyTarget,
+} from '../../infra/harness/journeys.ts';
+import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
+
+/**
+ * The synthesized template, executed: every function from its bundle with the environment
+ * and role the template gives it, each AWS call held to that role's policies. A missing
+ * grant or variable fails here, naming the action and resource, not on a first deploy.
+ */
+let assembly: string;
+let harness: TemplateHarness;
+/** Problems are kept for the whole run: each test looks at its own. */
+let problemsSeen = 0;
+const newProblems = () => {
+  const all = harness.problems();
+  const fresh = all.slice(problemsSeen);
+  problemsSeen = all.length;
+  return fresh;
+};
+
+const targetOf = (running: TemplateHarness): JourneyTarget => ({
+  apiUrl: running.apiUrl,
+  tokenFor: (role: Role, jurisdiction: string) =>
+    running.tokenFor({
+      userId: `harness-${role}`,
+      name: `Harness ${role}`,
+      roles: [role],
+      jurisdictions: [jurisdiction],
+    }),
+  pause: async (milliseconds) => {
+    await running.settled();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(milliseconds, 100)));
+  },
+});
+
+beforeAll(async () => {
+  // HARNESS_REUSE=1 reuses the last assembly while working on the harness itself.
+  assembly =
+    process.env.HARNESS_REUSE && existsSync(harnessAssemblyDir)
+      ? harnessAssemblyDir
+      : synthesizeForHarness();
+  harness = await TemplateHarness.start(DeployedTemplate.fromAssembly(assembly));
+}, 300_000);
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+describe('the synthesized template, run with each role enforced', () => {
+  it('seeds itself on deploy and answers health with a jurisdiction to report to', async () => {
+    expect([...harness.customResources.values()].map((answer) => answer.Status)).toEqual([
+      'SUCCESS',
+    ]);
+    await healthJourney(targetOf(harness));
+    expect(harness.problems()).toEqual([]);
+    problemsSeen = harness.problems().length;
+  });
+
+  it('takes an anonymous tip, gives a receipt and follows it up', async () => {
+    await anonymousTipJourney(targetOf(harness));
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('runs a major hazard lifecycle: plans, tells the enterprise, waits, and the link opens', async () => {
+    const { hazardId, enterprise } = await hazardLifecycleJourney(targetOf(harness));
+    await harness.settled();
+    const [execution] = harness.stepFunctions.executionsNamed(hazardId);
+    expect(execution?.status).toBe('RUNNING');
+    // Told at the mobiles on the enterprise register, through topic, queue and function.
+    const people = enterprise as unknown as {
+      principal: { mobile: string };
+      controller: { mobile: string };
+    };
+    const texted = harness.messaging.sent.filter((message) => message.channel === 'sms');
+    expect(texted.map((message) => message.to).sort()).toEqual(
+      [people.principal.mobile, people.controller.mobile].map((mobile) => `+86${mobile}`).sort(),
+    );
+    expect(texted.map((message) => message.attributes?.['AWS.SNS.SMS.SMSType'])).toEqual([
+      'Transactional',
+      'Transactional',
+    ]);
+    expect(texted.every((message) => message.text.length > 0)).toBe(true);
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('answers a read from the log when the current state lags it (read-only roles do not repair)', async () => {
+    const target = targetOf(harness);
+    const { hazardId } = await hazardLifecycleJourney(target);
+    await harness.settled();
+    newProblems();
+    // As if an append stopped between its two writes: the state item is gone.
+    const dynamo = new DynamoDBClient({
+      endpoint: harness.dynamodb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await dynamo.send(
+      new DeleteItemCommand({
+        TableName: harness.template.ref(
+          harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
+        ),
+        Key: { pk: { S: `HAZARD#${hazardId}` }, sk: { S: 'STATE' } },
+      }),
+    );
+    dynamo.destroy();
+    const token = await target.tokenFor('officer', 'cq-gecheng');
+    const reply = await fetch(`${harness.apiUrl}/api/office/hazards/${hazardId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { hazard: { hazardId: string } }).hazard.hazardId).toBe(
+      hazardId,
+    );
+    // The only thing refused is the repair write its read-only role may not make.
+    expect(newProblems()).toEqual([
+      expect.stringMatching(
+        /^denied to HttpGetHazardHandlerRole\w+: .*not authorized to perform: dynamodb:PutItem/,
+      ),
+    ]);
+  });
+
+  it('lets an administrator edit an escalation ladder', async () => {
+    await administratorJourney(targetOf(harness));
+    expect(newProblems()).toEqual([]);
+  });
+});
+
+describe('a template with one grant or one variable taken away', () => {
+  /** A harness on a copy of the template, edited. */
+  async function harnessWith(edit: (json: TemplateJson) => void) {
+    const template = DeployedTemplate.fromAssembly(assembly);
+    const json = structuredClone(template.json);
+    edit(json);
+    return TemplateHarness.start(new DeployedTemplate(json, assembly, template.place));
+  }
+
+  const recordHazardFunction = (json: TemplateJson) => {
+    const found = Object.entries(json.Resources).find(
+      ([id, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' && id.startsWith('HttpRecordHazardHandler'),
+    );
+    if (!found?.[1].Properties) throw new Error('No record-hazard function');
+    return [found[0], { ...found[1], Properties: found[1].Properties }] as const;
+  };
+
+  it('fails, naming the action and resource, without the grant to start a lifecycle', async () => {
+    const broken = await harnessWith((json) => {
+      const [, fn] = recordHazardFunction(json);
+      const role = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      for (const resource of Object.values(json.Resources)) {
+        if (resource.Type !== 'AWS::IAM::Policy') continue;
+        if (!JSON.stringify(resource.Properties?.Roles).includes(role)) continue;
+        const document = resource.Properties?.PolicyDocument as {
+          Statement: { Action: unknown }[];
+        };
+        document.Statement = document.Statement.filter(
+          (statement) => !JSON.stringify(statement.Action).includes('states:StartExecution'),
+        );
+      }
+    });
+    try {
+      await expect(hazardLifecycleJourney(targetOf(broken))).rejects.toThrow();
+      expect(broken.problems().join('\n')).toMatch(
+        /not authorized to perform: states:StartExecution on resource: arn:aws:states:[^ ]+:stateMachine:Qingling-hazard-lifecycle/,
+      );
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('fails, naming the variable, without the state machine in the environment', async () => {
+    const broken = await harnessWith((json) => {
+      const [, fn] = recordHazardFunction(json);
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      delete variables.STATE_MACHINE_ARN;
+    });
+    try {
+      await expect(hazardLifecycleJourney(targetOf(broken))).rejects.toThrow();
+      expect(broken.problems().join('\n')).toContain('STATE_MACHINE_ARN');
+    } finally {
+      await broken.stop();
+    }
+  });
+});
