@@ -11,6 +11,7 @@ import { LambdaRuntime } from './lambda-runtime.ts';
 import { DynamoDbService } from './services/dynamodb.ts';
 import { kms, secretsManager } from './services/keys.ts';
 import { MessagingService } from './services/messaging.ts';
+import { S3Service } from './services/s3.ts';
 import { StepFunctionsService } from './services/step-functions.ts';
 import type { DeployedTemplate } from './template.ts';
 
@@ -38,6 +39,7 @@ export class TemplateHarness {
   readonly dynamodb: DynamoDbService;
   readonly stepFunctions: StepFunctionsService;
   readonly messaging: MessagingService;
+  readonly s3: S3Service;
   /** What custom resources answered at deploy time, by logical id. */
   readonly customResources = new Map<string, { Status: string; Reason?: string; Data?: unknown }>();
   apiUrl = '';
@@ -55,6 +57,7 @@ export class TemplateHarness {
     this.messaging = new MessagingService(template, this.runtime, (role) =>
       endpoint.authority.caller(role),
     );
+    this.s3 = new S3Service(template, this.runtime, (role) => endpoint.authority.caller(role));
   }
 
   static async start(template: DeployedTemplate): Promise<TemplateHarness> {
@@ -68,9 +71,26 @@ export class TemplateHarness {
     endpoint.register('ses', harness.messaging.ses());
     endpoint.register('secretsmanager', secretsManager(template));
     endpoint.register('kms', kms(template));
+    endpoint.register('s3', harness.s3.registration());
+    // A browser's upload with a presigned POST form carries its own signature.
+    endpoint.serveUnsigned(harness.s3.uploadForm());
     const pair = await generateKeyPair('ES256');
     harness.signingKey = pair.privateKey;
     harness.verifyingKey = pair.publicKey;
+    // Step Functions tells EventBridge of every execution's status change.
+    harness.stepFunctions.onEnded = (execution) =>
+      harness.messaging.putEvent({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: execution.arn,
+          stateMachineArn: execution.machine.arn,
+          name: execution.name,
+          status: execution.status,
+          input: execution.input,
+          stopDate: execution.stopDate?.getTime() ?? null,
+        },
+      });
     await harness.serveApi();
     await harness.deployCustomResources();
     return harness;
@@ -87,6 +107,13 @@ export class TemplateHarness {
    */
   problems(): string[] {
     const problems = this.denials.map((denial) => `denied to ${denial.role}: ${denial.message}`);
+    problems.push(...this.messaging.undelivered.map((message) => `not delivered: ${message}`));
+    problems.push(
+      ...this.s3.failed.map(
+        (failure) =>
+          `S3 notification to ${failure.functionArn} failed (${failure.attempts} attempts): ${failure.error}`,
+      ),
+    );
     for (const invocation of this.runtime.invocations) {
       if (invocation.error) {
         problems.push(
@@ -129,8 +156,9 @@ export class TemplateHarness {
   }
 
   /** Resolves when no delivery (topic, queue, function) is under way. */
-  settled(): Promise<void> {
-    return this.messaging.settled();
+  async settled(): Promise<void> {
+    await this.s3.settled();
+    await this.messaging.settled();
   }
 
   async stop(): Promise<void> {

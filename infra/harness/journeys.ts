@@ -15,6 +15,8 @@ export interface JourneyTarget {
   tokenFor(role: Role, jurisdiction: string): Promise<string>;
   /** Waits a little (a real deployment) or lets deliveries finish (the harness). */
   pause(milliseconds: number): Promise<void>;
+  /** The jurisdiction journeys report to and record in (default: the demo's cq-gecheng). */
+  jurisdiction?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: journeys check replies' shapes at run time
@@ -85,6 +87,7 @@ async function eventually<T>(
 }
 
 export const demoJurisdiction = 'cq-gecheng';
+const jurisdictionOf = (target: JourneyTarget) => target.jurisdiction ?? demoJurisdiction;
 
 /** Health: ok, with a jurisdiction to report to. */
 export async function healthJourney(target: JourneyTarget) {
@@ -103,7 +106,12 @@ export async function healthJourney(target: JourneyTarget) {
 
 /** A tipster reports anonymously, gets a receipt, and follows the tip up with it. */
 export async function anonymousTipJourney(target: JourneyTarget) {
-  const tip: Example = { ...example('createTip'), idempotencyKey: randomUUID(), photoCount: 0 };
+  const tip: Example = {
+    ...example('createTip'),
+    idempotencyKey: randomUUID(),
+    photoCount: 0,
+    jurisdiction: jurisdictionOf(target),
+  };
   const created = expectStatus(
     'POST /api/tips',
     await call(target, 'POST', '/api/tips', { body: tip }),
@@ -146,9 +154,10 @@ export async function anonymousTipJourney(target: JourneyTarget) {
  * enterprise opens its link; the officer orders it fixed, which wakes the waiting lifecycle.
  */
 export async function hazardLifecycleJourney(target: JourneyTarget) {
-  const officer = await target.tokenFor('officer', demoJurisdiction);
+  const jurisdiction = jurisdictionOf(target);
+  const officer = await target.tokenFor('officer', jurisdiction);
   // The enterprise on the register (already there on a rerun): its people are told.
-  const enterprise = { ...example('registerEnterprise'), jurisdiction: demoJurisdiction };
+  const enterprise = { ...example('registerEnterprise'), jurisdiction };
   const registered = await call(target, 'POST', '/api/office/enterprises', {
     body: enterprise,
     token: officer,
@@ -159,7 +168,7 @@ export async function hazardLifecycleJourney(target: JourneyTarget) {
   const record = {
     ...example('recordHazard'),
     idempotencyKey: randomUUID(),
-    jurisdiction: demoJurisdiction,
+    jurisdiction,
   };
   const recorded = expectStatus(
     'POST /api/office/hazards',
@@ -191,9 +200,50 @@ export async function hazardLifecycleJourney(target: JourneyTarget) {
   return { hazardId, hazard: escalated, enterprise };
 }
 
+/**
+ * A tipster reports with a photo: the text first, then the photo straight to storage with
+ * the signed form; the photo processor strips it and puts it on the tip, where the officer
+ * sees it.
+ */
+export async function tipWithPhotoJourney(target: JourneyTarget, photo: Uint8Array) {
+  const tip: Example = {
+    ...example('createTip'),
+    idempotencyKey: randomUUID(),
+    photoCount: 1,
+    jurisdiction: jurisdictionOf(target),
+  };
+  const created = expectStatus(
+    'POST /api/tips',
+    await call(target, 'POST', '/api/tips', { body: tip }),
+    201,
+  );
+  const [upload] = created.body.photoUploads as { url: string; fields: Record<string, string> }[];
+  if (!upload) throw new JourneyFailure('no upload form for the photo', created);
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  // As the report page does: the type as a field when the form does not fix it.
+  if (!('Content-Type' in upload.fields)) form.append('Content-Type', 'image/jpeg');
+  form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+  const uploaded = await fetch(upload.url, { method: 'POST', body: form });
+  if (uploaded.status >= 300) {
+    throw new JourneyFailure('POST photo upload', {
+      status: uploaded.status,
+      body: await uploaded.text(),
+    });
+  }
+  const photos = await eventually(target, 'the photo on the tip', async () => {
+    const reply = await call(target, 'POST', '/api/tips/lookup', {
+      body: { receipt: created.body.receipt },
+    });
+    return reply.body?.photos >= 1 ? reply.body.photos : undefined;
+  });
+  return { receipt: created.body.receipt as string, photos: photos as number };
+}
+
 /** An administrator edits a jurisdiction's escalation ladder; the edit is read back. */
 export async function administratorJourney(target: JourneyTarget) {
-  const administrator = await target.tokenFor('administrator', demoJurisdiction);
+  const jurisdiction = jurisdictionOf(target);
+  const administrator = await target.tokenFor('administrator', jurisdiction);
   const before = expectStatus(
     'GET /api/admin/policies',
     await call(target, 'GET', '/api/admin/policies', { token: administrator }),
@@ -202,12 +252,12 @@ export async function administratorJourney(target: JourneyTarget) {
   // The version this jurisdiction's ladder is at (0: never edited), so a rerun edits again.
   const stored = (before.body?.escalation ?? []) as { jurisdiction: string; version: number }[];
   const expectedVersion =
-    stored.find((policy) => policy.jurisdiction === demoJurisdiction)?.version ?? 0;
+    stored.find((policy) => policy.jurisdiction === jurisdiction)?.version ?? 0;
   const ladder = { ...example('updateEscalationPolicy'), expectedVersion };
   const updated = await call(
     target,
     'PUT',
-    `/api/admin/jurisdictions/${demoJurisdiction}/escalation-policy`,
+    `/api/admin/jurisdictions/${jurisdiction}/escalation-policy`,
     {
       body: ladder,
       token: administrator,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessAssemblyDir, synthesizeForHarness } from '../../infra/harness/assembly.ts';
 import { TemplateHarness } from '../../infra/harness/harness.ts';
@@ -10,8 +11,10 @@ import {
   hazardLifecycleJourney,
   healthJourney,
   type JourneyTarget,
+  tipWithPhotoJourney,
 } from '../../infra/harness/journeys.ts';
 import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
+import { runSmoke } from '../../scripts/smoke.ts';
 
 /**
  * The synthesized template, executed: every function from its bundle with the environment
@@ -69,6 +72,29 @@ describe('the synthesized template, run with each role enforced', () => {
 
   it('takes an anonymous tip, gives a receipt and follows it up', async () => {
     await anonymousTipJourney(targetOf(harness));
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('takes a photo through the signed form and keeps it stripped of its metadata', async () => {
+    const photo = await sharp({
+      create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 80, b: 40 } },
+    })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'SecretPhone', Artist: '张三' } })
+      .toBuffer();
+    const { photos } = await tipWithPhotoJourney(targetOf(harness), photo);
+    expect(photos).toBe(1);
+    const bucket = harness.template.ref(
+      harness.template
+        .ofType('AWS::S3::Bucket')
+        .find(({ logicalId }) => logicalId.startsWith('Evidence'))?.logicalId ?? '',
+    );
+    const keys = harness.s3.objects(bucket);
+    expect(keys.filter((key) => key.startsWith('incoming/'))).toEqual([]);
+    const [stored] = keys.filter((key) => key.startsWith('tips/'));
+    const body = harness.s3.object(bucket, stored ?? '')?.body ?? Buffer.alloc(0);
+    expect((await sharp(body).metadata()).exif).toBeUndefined();
+    expect(body.includes('SecretPhone')).toBe(false);
     expect(newProblems()).toEqual([]);
   });
 
@@ -130,9 +156,63 @@ describe('the synthesized template, run with each role enforced', () => {
     ]);
   });
 
+  it('keeps a failed lifecycle in the dead-letter queue and starts it again from the record', async () => {
+    const { hazardId } = await hazardLifecycleJourney(targetOf(harness));
+    await harness.settled();
+    newProblems();
+    const [first] = harness.stepFunctions.executionsNamed(hazardId);
+    first?.abort?.();
+    await first?.done;
+    await harness.settled();
+    const deadLetters = [...harness.messaging.queues.values()].find((queue) =>
+      queue.logicalId.startsWith('LifecycleDeadLetters'),
+    );
+    // The rule keeps the execution's name and input; nothing drains it until an operator says so.
+    expect(deadLetters?.messages.map((message) => JSON.parse(message.body).name)).toEqual([
+      `${hazardId}-1`,
+    ]);
+    const redrive = harness.runtime.find(
+      [...harness.runtime.functions.values()].find((fn) =>
+        fn.logicalId.startsWith('LifecycleRedrive'),
+      )?.logicalId ?? 'LifecycleRedrive',
+    );
+    harness.messaging.enableMapping(redrive.name);
+    await harness.settled();
+    expect(deadLetters?.messages).toEqual([]);
+    const second = harness.stepFunctions.executionsNamed(`${hazardId}-2`);
+    expect(second.map((execution) => execution.status)).toEqual(['RUNNING']);
+    expect(newProblems()).toEqual([]);
+  });
+
   it('lets an administrator edit an escalation ladder', async () => {
     await administratorJourney(targetOf(harness));
     expect(newProblems()).toEqual([]);
+  });
+});
+
+describe('npm run smoke, pointed at the template', () => {
+  it('runs every journey over HTTP with the tokens it is given', async () => {
+    const tokenOf = (role: Role) =>
+      harness.tokenFor({
+        userId: `smoke-${role}`,
+        name: role,
+        roles: [role],
+        jurisdictions: ['cq-gecheng'],
+      });
+    const lines: string[] = [];
+    const { passed, failed, skipped } = await runSmoke({
+      url: harness.apiUrl,
+      tokens: { officer: await tokenOf('officer'), administrator: await tokenOf('administrator') },
+      log: (line) => lines.push(line),
+    });
+    expect({ failed, skipped, lines }).toMatchObject({ failed: [], skipped: [] });
+    expect(passed).toHaveLength(5);
+  });
+
+  it('says which journeys it skipped for want of a token', async () => {
+    const { passed, skipped } = await runSmoke({ url: harness.apiUrl, tokens: {}, log: () => {} });
+    expect(passed).toEqual(['health', 'tip with a photo']);
+    expect(skipped).toHaveLength(3);
   });
 });
 

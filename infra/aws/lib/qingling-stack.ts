@@ -1,6 +1,7 @@
 import { type RouteDefinition, routes } from '@qingling/shared/api/routes.ts';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnCondition, CfnOutput, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSubscription } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { checkProfile, type DeploymentConfig, type Profile } from './config.ts';
 import { ChainHeadsPublication } from './constructs/chain-heads.ts';
@@ -139,6 +140,8 @@ export class QinglingStack extends Stack {
     });
     this.api.addRoutes({ issuer: this.auth.issuer, audience: this.auth.audience });
 
+    this.subscribeOperator();
+
     this.seed = new DataSeed(this, 'Seed', {
       table: this.table,
       codeVersion: props.codeVersion,
@@ -171,5 +174,29 @@ export class QinglingStack extends Stack {
         value: this.notificationDelivery.smsProviderSecret.secretArn,
       });
     }
+  }
+
+  /**
+   * Every alarm (failed lifecycles, undeliverable notifications, unpublished chain heads,
+   * a waiting dead letter) goes to the alarm topic; the deploy parameter OperatorEmail
+   * subscribes the operator to it (AWS e-mails a confirmation link first).
+   */
+  private subscribeOperator(): void {
+    const email = new CfnParameter(this, 'OperatorEmail', {
+      type: 'String',
+      default: '',
+      description:
+        'E-mail address that receives every alarm (confirm the subscription); empty for none.',
+      allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
+    });
+    const given = new CfnCondition(this, 'OperatorEmailGiven', {
+      expression: Fn.conditionNot(Fn.conditionEquals(email.valueAsString, '')),
+    });
+    const subscription = new CfnSubscription(this, 'OperatorAlarmSubscription', {
+      topicArn: this.lifecycle.alarmTopic.topicArn,
+      protocol: 'email',
+      endpoint: email.valueAsString,
+    });
+    subscription.cfnOptions.condition = given;
   }
 }

@@ -7,6 +7,7 @@ import {
   type ServiceRegistration,
   xmlEscape,
 } from '../aws-endpoint.ts';
+import { evaluate, type PolicyStatement } from '../iam.ts';
 import type { LambdaRuntime } from '../lambda-runtime.ts';
 import type { DeployedTemplate } from '../template.ts';
 
@@ -48,6 +49,10 @@ type Json = Record<string, unknown>;
 
 export class MessagingService {
   readonly sent: SentMessage[] = [];
+  /** Deliveries AWS would drop (a queue policy that does not let the service send). */
+  readonly undelivered: string[] = [];
+  /** Event source mappings an operator enabled (those the template leaves disabled). */
+  private readonly enabledMappings = new Set<string>();
   readonly queues = new Map<string, Queue>();
   private readonly template: DeployedTemplate;
   private readonly runtime: LambdaRuntime;
@@ -213,6 +218,7 @@ export class MessagingService {
       if (properties.TopicArn !== topicArn || properties.Protocol !== 'sqs') continue;
       const queue = this.queues.get(String(properties.Endpoint));
       if (!queue) continue;
+      if (!this.queuePolicyAllows(queue, 'sns.amazonaws.com', topicArn)) continue;
       const body = properties.RawMessageDelivery
         ? message
         : JSON.stringify({
@@ -225,6 +231,63 @@ export class MessagingService {
           });
       this.enqueue(queue, body);
     }
+  }
+
+  /**
+   * What `aws lambda update-event-source-mapping --enabled` does for the mapping that feeds
+   * a function from a queue: the queue is drained from now on.
+   */
+  enableMapping(functionArn: string): void {
+    this.enabledMappings.add(functionArn);
+    for (const queue of this.queues.values()) this.track(this.drain(queue));
+  }
+
+  /** EventBridge: an event reaches the targets (SQS queues) of every enabled rule it matches. */
+  putEvent(event: Json): void {
+    for (const { logicalId, resource } of this.template.ofType('AWS::Events::Rule')) {
+      const properties = this.template.resolve(resource.Properties) as Json;
+      if (properties.State === 'DISABLED' || !properties.EventPattern) continue;
+      if (!matches(properties.EventPattern, event)) continue;
+      const ruleArn = this.template.getAtt(logicalId, 'Arn');
+      for (const target of (properties.Targets ?? []) as Json[]) {
+        const queue = this.queues.get(String(target.Arn));
+        if (!queue) continue;
+        if (!this.queuePolicyAllows(queue, 'events.amazonaws.com', ruleArn)) continue;
+        this.enqueue(queue, transformed(event, target));
+      }
+    }
+  }
+
+  /** A service may send to a queue only where the queue's policy lets it (aws:SourceArn). */
+  private queuePolicyAllows(queue: Queue, service: string, sourceArn: string): boolean {
+    const policies = this.template
+      .ofType('AWS::SQS::QueuePolicy')
+      .map(({ resource }) => this.template.resolve(resource.Properties) as Json)
+      .filter((properties) => ((properties.Queues ?? []) as string[]).includes(queue.url));
+    const statements = policies.flatMap((properties) => {
+      const document = properties.PolicyDocument as {
+        Statement: (PolicyStatement & { Principal?: unknown })[];
+      };
+      return document.Statement.filter((statement) => {
+        const principal = statement.Principal as
+          | { Service?: string | string[]; AWS?: string }
+          | string;
+        if (principal === '*' || (typeof principal === 'object' && principal.AWS === '*'))
+          return true;
+        return [principal && typeof principal === 'object' ? principal.Service : undefined]
+          .flat()
+          .includes(service);
+      });
+    });
+    const decision = evaluate(statements, {
+      action: 'sqs:SendMessage',
+      resource: queue.arn,
+      context: { 'aws:SourceArn': sourceArn, 'aws:SecureTransport': 'true' },
+    });
+    if (!decision.allowed) {
+      this.undelivered.push(`${service} may not send to ${queue.logicalId} (from ${sourceArn})`);
+    }
+    return decision.allowed;
   }
 
   enqueue(queue: Queue, body: string): void {
@@ -244,6 +307,8 @@ export class MessagingService {
       .map(({ resource }) => this.template.resolve(resource.Properties) as Json)
       .find((properties) => properties.EventSourceArn === queue.arn);
     if (!mapping) return;
+    const mappingId = String(mapping.FunctionName);
+    if (mapping.Enabled === false && !this.enabledMappings.has(mappingId)) return;
     const fn = this.runtime.find(String(mapping.FunctionName));
     const poller = this.callerOf(fn.roleLogicalId);
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
@@ -302,4 +367,36 @@ function attributesOf(form: URLSearchParams): Record<string, string> {
     attributes[name] = form.get(`MessageAttributes.entry.${index}.Value.StringValue`) ?? '';
   }
   return attributes;
+}
+
+/** EventBridge's pattern matching, as far as rules here use it: values listed, nested objects. */
+function matches(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.includes(event as never);
+  if (pattern && typeof pattern === 'object') {
+    return Object.entries(pattern as Json).every(([key, inner]) =>
+      matches(inner, (event as Json | undefined)?.[key]),
+    );
+  }
+  return pattern === event;
+}
+
+/** A target's input: its InputTransformer (paths into the event, then the template), or the event. */
+function transformed(event: Json, target: Json): string {
+  if (typeof target.Input === 'string') return target.Input;
+  const transformer = target.InputTransformer as
+    | { InputPathsMap?: Record<string, string>; InputTemplate: string }
+    | undefined;
+  if (!transformer) return JSON.stringify(event);
+  const values: Record<string, unknown> = {};
+  for (const [name, path] of Object.entries(transformer.InputPathsMap ?? {})) {
+    values[name] = path
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean)
+      .reduce<unknown>((value, key) => (value as Json | undefined)?.[key], event);
+  }
+  // Outside quotes a placeholder becomes the value as JSON (EventBridge's rule).
+  return transformer.InputTemplate.replace(/<([\w-]+)>/g, (_match, name: string) =>
+    JSON.stringify(values[name] ?? null),
+  );
 }

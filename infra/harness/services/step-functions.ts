@@ -59,9 +59,12 @@ class TaskError extends Error {
 
 export class StepFunctionsService {
   readonly executions = new Map<string, Execution>();
+  /** Told of every execution that ends, as Step Functions tells EventBridge. */
+  onEnded?: (execution: Execution) => void;
   private readonly machines = new Map<string, Machine>();
   private readonly tokens = new Map<string, WaitingToken>();
-  private readonly ended = new Set<string>();
+  /** Tokens whose wait is over, with their state machine: the token names its execution. */
+  private readonly ended = new Map<string, string>();
   private readonly template: DeployedTemplate;
   private readonly runtime: LambdaRuntime;
   private readonly authority: Authority;
@@ -141,14 +144,14 @@ export class StepFunctionsService {
           case 'SendTaskFailure': {
             const token = String(body.taskToken ?? '');
             const waiting = this.tokens.get(token);
-            const machineArn = waiting?.execution.machine.arn ?? '*';
+            const machineArn = waiting?.execution.machine.arn ?? this.ended.get(token) ?? '*';
             caller.authorize({ action: `states:${operation}`, resource: machineArn });
             if (!waiting) {
               if (this.ended.has(token)) throw new ServiceError('TaskTimedOut', 'Task Timed Out');
               throw new ServiceError('TaskDoesNotExist', 'Task does not exist');
             }
             this.tokens.delete(token);
-            this.ended.add(token);
+            this.ended.set(token, waiting.execution.machine.arn);
             if (operation === 'SendTaskSuccess')
               waiting.resolve(JSON.parse(String(body.output ?? 'null')));
             else
@@ -221,10 +224,11 @@ export class StepFunctionsService {
       )
       .finally(() => {
         execution.stopDate = new Date();
+        this.onEnded?.(execution);
         for (const [token, waiting] of this.tokens) {
           if (waiting.execution === execution) {
             this.tokens.delete(token);
-            this.ended.add(token);
+            this.ended.set(token, waiting.execution.machine.arn);
           }
         }
       });

@@ -11,6 +11,7 @@ import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -85,6 +86,10 @@ export class HazardLifecycle extends Construct {
   readonly alarm: Alarm;
   readonly deadLetters: Queue;
   readonly failedExecutions: Rule;
+  /** Drains the dead-letter queue once an operator enables its event source mapping. */
+  readonly redrive: NodeFunction;
+  /** A failed lifecycle waiting in the dead-letter queue for 15 minutes. */
+  readonly deadLetterAlarm: Alarm;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: HazardLifecycleProps) {
@@ -279,7 +284,56 @@ export class HazardLifecycle extends Construct {
       }),
     );
 
+    this.redrive = this.redriveFunction(props, handlersDir);
+    this.deadLetterAlarm = new Alarm(this, 'DeadLettersWaiting', {
+      alarmDescription:
+        'A failed lifecycle has waited in the dead-letter queue for 15 minutes: find the ' +
+        "cause, then enable the redrive function's event source mapping to start each " +
+        'record again from its log (infra/aws/README.md, "When a lifecycle fails").',
+      metric: this.deadLetters.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 15 * 60,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
+
     this.acknowledgeFindings();
+  }
+
+  /**
+   * The function that drains the dead-letter queue, starting each failed record's
+   * lifecycle again from its log. Its event source mapping starts disabled: an operator
+   * enables it once the cause is fixed (a lifecycle that fails for a bug would fail again).
+   */
+  private redriveFunction(props: HazardLifecycleProps, handlersDir: string): NodeFunction {
+    const redrive = new NodeFunction(this, 'Redrive', {
+      entry: join(handlersDir, 'redrive.ts'),
+      description: 'Qingling lifecycle: start failed lifecycles again from the record',
+      logRetention: props.logRetention,
+      // Below the queue's visibility timeout (30 s), so a message is never handled twice at once.
+      timeout: Duration.seconds(25),
+      environment: {
+        CODE_VERSION: props.codeVersion,
+        POWERTOOLS_SERVICE_NAME: 'qingling',
+        TABLE_NAME: props.table.table.tableName,
+        STATE_MACHINE_ARN: this.stateMachineArn,
+        TIP_STATE_MACHINE_ARN: this.tipStateMachineArn,
+      },
+    });
+    props.table.grantRead(redrive.role);
+    this.grantWake(redrive.role);
+    redrive.function.addEventSource(
+      new SqsEventSource(this.deadLetters, {
+        enabled: false,
+        batchSize: 10,
+        reportBatchItemFailures: true,
+      }),
+    );
+    return redrive;
   }
 
   private acknowledgeFindings(): void {
