@@ -131,6 +131,24 @@ export class TemplateHarness {
     return problems;
   }
 
+  /** The CloudWatch metrics functions wrote (embedded metric format), summed by name. */
+  metrics(): Record<string, number> {
+    const sums: Record<string, number> = {};
+    for (const lines of this.runtime.logs.values()) {
+      for (const line of lines) {
+        if (!line.includes('"CloudWatchMetrics"')) continue;
+        const record = JSON.parse(line) as {
+          _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] };
+        } & Record<string, unknown>;
+        for (const { Metrics } of record._aws.CloudWatchMetrics) {
+          for (const { Name } of Metrics)
+            sums[Name] = (sums[Name] ?? 0) + Number(record[Name] ?? 0);
+        }
+      }
+    }
+    return sums;
+  }
+
   /** The issuer and audience the template's JWT authorizer accepts. */
   get jwtSettings(): { issuer: string; audience: string[] } {
     const [authorizer] = this.template.ofType('AWS::ApiGatewayV2::Authorizer');

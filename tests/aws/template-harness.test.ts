@@ -117,6 +117,12 @@ describe('the synthesized template, run with each role enforced', () => {
       'Transactional',
     ]);
     expect(texted.every((message) => message.text.length > 0)).toBe(true);
+    // What operators watch, written by the functions as CloudWatch metrics.
+    const metrics = harness.metrics();
+    expect(metrics.TipsReceived).toBeGreaterThanOrEqual(1);
+    expect(metrics.LifecyclesStarted).toBeGreaterThanOrEqual(1);
+    expect(metrics.NotificationsDelivered).toBeGreaterThanOrEqual(2);
+    expect(metrics.DeliveriesFailed ?? 0).toBe(0);
     expect(newProblems()).toEqual([]);
   });
 

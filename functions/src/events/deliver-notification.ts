@@ -14,6 +14,7 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda
 import * as z from 'zod';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
+import { count } from '../observability/metrics.ts';
 
 const notificationSchema = z.object({
   key: z.string().min(1),
@@ -74,6 +75,8 @@ export async function deliverNotifications(
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
+  count('DeliveriesFailed', batchItemFailures.length);
+  count('NotificationsDelivered', event.Records.length - batchItemFailures.length);
   return { batchItemFailures };
 }
 

@@ -8,6 +8,7 @@ import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tip
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { unknownJurisdictionMessage } from '../http/known-jurisdiction.ts';
+import { count } from '../observability/metrics.ts';
 import { photoUploadForms } from './tip-access.ts';
 
 /**
@@ -56,6 +57,7 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
     tipProjection,
   );
   if (result.kind === 'appended') {
+    count('TipsReceived');
     await dependencies.tipWorkflow().wake(tipId);
     return {
       status: 201,

@@ -1,3 +1,4 @@
+import { count } from '../observability/metrics.ts';
 import { recordRecordSteps, taskInput } from './lifecycle-task.ts';
 
 /**
@@ -7,5 +8,7 @@ import { recordRecordSteps, taskInput } from './lifecycle-task.ts';
  * and the step is not recorded twice.
  */
 export async function handler(event: unknown): Promise<{ recorded: number; delivered: number }> {
-  return recordRecordSteps(taskInput(event));
+  const result = await recordRecordSteps(taskInput(event));
+  count('EscalationsSent', result.recorded);
+  return result;
 }

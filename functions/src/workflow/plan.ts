@@ -1,4 +1,5 @@
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
+import { count } from '../observability/metrics.ts';
 import { planRecordTurn, taskInput } from './lifecycle-task.ts';
 
 /**
@@ -8,5 +9,9 @@ import { planRecordTurn, taskInput } from './lifecycle-task.ts';
  * done.
  */
 export async function handler(event: unknown): Promise<TurnPlan> {
-  return planRecordTurn(taskInput(event));
+  const input = taskInput(event);
+  const plan = await planRecordTurn(input);
+  // The first turn of a generation that goes on: a lifecycle (re)started.
+  if (!input.turn && plan.action !== 'done') count('LifecyclesStarted');
+  return plan;
 }

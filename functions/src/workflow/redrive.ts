@@ -1,6 +1,7 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
+import { count } from '../observability/metrics.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       const workflow =
         field === 'hazardId' ? dependencies.hazardWorkflow() : dependencies.tipWorkflow();
       await workflow.wake(id);
+      count('LifecyclesRestarted');
       logger.info('Lifecycle started again from the record', {
         [field]: id,
         failedGeneration: input.generation,

@@ -189,6 +189,8 @@ export async function startEmbeddedCloud(
     CODE_VERSION: codeVersion(),
     POWERTOOLS_SERVICE_NAME: 'qingling',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // CloudWatch metrics (EMF lines) mean nothing on one machine.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
 
   const referenceData = new DynamoReferenceData(createDocumentClient(dynamo.client), tableName);
