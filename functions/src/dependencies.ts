@@ -7,7 +7,7 @@ import { StepFunctionsRecordWorkflow } from '@qingling/shared/adapters/aws/step-
 import { DynamoChainHeadsStore } from '@qingling/shared/adapters/dynamodb/chain-heads.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
-import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoEventStore, repairsFrom } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
 import {
   DynamoHazardLedger,
@@ -65,7 +65,10 @@ let policyCache: CachedPolicies | undefined;
 const defaults = {
   clock: (): Clock => systemClock,
   referenceData: () => new DynamoReferenceData(documentClient(), requireEnv('TABLE_NAME')),
-  eventStore: () => new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME')),
+  eventStore: () =>
+    new DynamoEventStore(documentClient(), requireEnv('TABLE_NAME'), {
+      repairs: repairsFrom(process.env.RECORD_REPAIRS),
+    }),
   tipInbox: () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME')),
   hazardLedger: () => new DynamoHazardLedger(documentClient(), requireEnv('TABLE_NAME')),
   enterpriseRegister: () =>

@@ -16,4 +16,27 @@ describe('the route table', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(keys).size).toBe(keys.length);
   });
+
+  it('names the partitions of the record every public route may touch, none of the office', () => {
+    const publicRoutes = (
+      routes as readonly {
+        operationId: string;
+        access: { kind: string };
+        table?: { read: readonly string[]; write?: readonly string[] };
+      }[]
+    ).filter((route) => route.access.kind === 'public');
+    expect(publicRoutes.filter((route) => !route.table).map((route) => route.operationId)).toEqual(
+      [],
+    );
+    const touched = publicRoutes.flatMap((route) => [
+      ...(route.table?.read ?? []),
+      ...(route.table?.write ?? []),
+    ]);
+    // The office's lists and the register live under these: never for an anonymous caller.
+    for (const office of ['TIPS#', 'HAZARDS#', 'ENTERPRISE', 'POLICY#CONTACTS', '*']) {
+      expect(touched.filter((pattern) => pattern === office || pattern.startsWith(office))).toEqual(
+        [],
+      );
+    }
+  });
 });

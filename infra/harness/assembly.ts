@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { defaultReceiptRouteThrottle, defaultThrottle } from '../aws/lib/config.ts';
@@ -11,7 +11,37 @@ import { QinglingStack, type QinglingStackProps } from '../aws/lib/qingling-stac
  * bundles resolve the AWS SDK the Lambda runtime provides from this repository's
  * node_modules), with cdk.json's feature flags and a small fixture site.
  */
-export const harnessAssemblyDir = join(repoRoot, '.harness', 'cdk.out');
+const harnessRoot = join(repoRoot, '.harness');
+
+/** One folder per process: two test runs at once must not delete each other's bundles. */
+export const harnessAssemblyDir = join(harnessRoot, `cdk.out.${process.pid}`);
+
+/** The newest assembly an earlier run left, for HARNESS_REUSE while working on the harness. */
+export function latestHarnessAssembly(): string | undefined {
+  const folders = readdirSafe(harnessRoot)
+    .filter((name) => name.startsWith('cdk.out.'))
+    .map((name) => join(harnessRoot, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return folders[0];
+}
+
+function readdirSafe(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+/** Assemblies older than an hour are from runs that are over. */
+function removeStaleAssemblies(): void {
+  for (const name of readdirSafe(harnessRoot)) {
+    const folder = join(harnessRoot, name);
+    if (Date.now() - statSync(folder).mtimeMs > 3_600_000) {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+}
 
 const fixtureSite = join(repoRoot, 'tests/infra/fixtures/site');
 
@@ -22,6 +52,7 @@ export function synthesizeForHarness(
   const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
+  removeStaleAssemblies();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, context: cdkJson.context });

@@ -78,6 +78,8 @@ export interface ServiceRegistration {
 
 export class Authority {
   readonly denials: Denial[] = [];
+  /** Every request a role made and was allowed: what least privilege can be cut down to. */
+  readonly allowed: { role: string; request: AuthorizationRequest }[] = [];
   private readonly template: DeployedTemplate;
   private readonly statements = new Map<string, PolicyStatement[]>();
 
@@ -96,7 +98,10 @@ export class Authority {
       roleArn,
       authorize: (request) => {
         const decision = evaluate(this.statementsOf(roleLogicalId), request);
-        if (decision.allowed) return;
+        if (decision.allowed) {
+          this.allowed.push({ role: roleLogicalId, request });
+          return;
+        }
         const message = accessDeniedMessage(principalArn, request, decision);
         this.denials.push({
           role: roleLogicalId,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import { receiptFromDigits } from '@qingling/shared/tips/receipt.ts';
 
 /**
  * The journeys a deployment must carry, over HTTP only, so that the same code checks the
@@ -133,6 +134,33 @@ export async function anonymousTipJourney(target: JourneyTarget) {
   );
   if (followed.body?.status !== 'received')
     throw new JourneyFailure('the tip is not received', followed);
+  expectStatus(
+    'POST /api/tips/messages',
+    await call(target, 'POST', '/api/tips/messages', {
+      body: { ...example('postTipsterMessage'), receipt, idempotencyKey: randomUUID() },
+    }),
+    201,
+  );
+  const more = expectStatus(
+    'POST /api/tips/photo-uploads',
+    await call(target, 'POST', '/api/tips/photo-uploads', { body: { receipt, count: 1 } }),
+    201,
+  );
+  if (more.body?.photoUploads?.length !== 1)
+    throw new JourneyFailure('no form for one more photo', more);
+  // A well-formed receipt of no tip: "not found", and counted against guessing.
+  const unknown = receiptFromDigits(String(Date.now()).padStart(16, '7').slice(-16));
+  expectStatus(
+    'POST /api/tips/lookup (no such tip)',
+    await call(target, 'POST', '/api/tips/lookup', { body: { receipt: unknown } }),
+    404,
+  );
+  expectStatus('GET /api/openapi.json', await call(target, 'GET', '/api/openapi.json'), 200);
+  expectStatus(
+    'GET /api/public/chain-heads',
+    await call(target, 'GET', '/api/public/chain-heads'),
+    200,
+  );
   const officer = await target.tokenFor('officer', String(tip.jurisdiction));
   const inbox = await eventually(target, 'the tip in the officer inbox', async () => {
     const reply = expectStatus(
@@ -197,6 +225,19 @@ export async function hazardLifecycleJourney(target: JourneyTarget) {
   );
   if (viewed.body?.hazardId !== hazardId)
     throw new JourneyFailure('the link shows another hazard', viewed);
+  const submitted = expectStatus(
+    'POST /api/enterprise/hazard/updates',
+    await call(target, 'POST', '/api/enterprise/hazard/updates', {
+      body: {
+        ...example('submitEnterpriseUpdate'),
+        token: link.body.token,
+        idempotencyKey: randomUUID(),
+      },
+    }),
+    201,
+  );
+  if (!submitted.body?.submittedPlan)
+    throw new JourneyFailure('the plan is not on the hazard', submitted);
   return { hazardId, hazard: escalated, enterprise };
 }
 

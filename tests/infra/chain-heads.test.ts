@@ -35,12 +35,19 @@ describe('chain heads publication', () => {
   it('runs the function every day at 16:05 UTC (00:05 CST)', () => {
     const { chainHeads } = synthesized.stack;
     const rule = resourceOfType(synthesized, 'AWS::Events::Rule', logicalIdOf(chainHeads.rule));
+    // The schedule invokes the function's alias `live`, not the function.
+    const aliasArn = {
+      'Fn::Join': [
+        '',
+        [{ 'Fn::GetAtt': [logicalIdOf(chainHeads.function.function), 'Arn'] }, ':live'],
+      ],
+    };
     expect(rule.properties).toMatchObject({
       ScheduleExpression: 'cron(5 16 * * ? *)',
       State: 'ENABLED',
       Targets: [
         {
-          Arn: { 'Fn::GetAtt': [logicalIdOf(chainHeads.function.function), 'Arn'] },
+          Arn: aliasArn,
           RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
         },
       ],
@@ -48,8 +55,17 @@ describe('chain heads publication', () => {
     synthesized.template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
-      FunctionName: { 'Fn::GetAtt': [logicalIdOf(chainHeads.function.function), 'Arn'] },
+      FunctionName: aliasArn,
       SourceArn: { 'Fn::GetAtt': [logicalIdOf(chainHeads.rule), 'Arn'] },
+    });
+    // The rule and the permission wait for the alias they name.
+    const aliasId = logicalIdOf(chainHeads.function.alias);
+    expect(synthesized.template.toJSON().Resources[logicalIdOf(chainHeads.rule)].DependsOn).toEqual(
+      [aliasId],
+    );
+    synthesized.template.hasResource('AWS::Lambda::Permission', {
+      Properties: { Principal: 'events.amazonaws.com' },
+      DependsOn: [aliasId],
     });
   });
 
@@ -87,12 +103,19 @@ describe('chain heads publication', () => {
     expect(write?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CHAINHEADS', 'CHAINHEADS#*'] },
     });
-    // Nothing else but its own log group.
-    const others = statements.filter((statement) => !dynamo.includes(statement));
+    // Nothing else but its own log group, and its traces (X-Ray takes no resource).
+    const traces = statements.filter((statement) =>
+      actionsOf(statement).every((action) => action.startsWith('xray:')),
+    );
+    expect(traces.map((statement) => statement.Resource)).toEqual(['*']);
+    const others = statements.filter(
+      (statement) => !dynamo.includes(statement) && !traces.includes(statement),
+    );
     for (const statement of others) {
       expect(actionsOf(statement).every((action) => action.startsWith('logs:'))).toBe(true);
     }
-    expect(JSON.stringify(statements)).not.toMatch(/Scan|DeleteItem|UpdateItem|"\*"/);
+    expect(JSON.stringify(others)).not.toMatch(/Scan|DeleteItem|UpdateItem|"\*"/);
+    expect(JSON.stringify(dynamo)).not.toMatch(/Scan|DeleteItem|UpdateItem|"\*"/);
   });
 
   it('raises the lifecycle alarm when a day is not published', () => {

@@ -146,15 +146,34 @@ describe('the optional web ACL from CDK context', () => {
     expect(webAcl({ createWebAcl: 'false' })).toBeUndefined();
   });
 
-  it('limits 100 requests per client in five minutes unless told otherwise', () => {
-    expect(webAcl({ createWebAcl: true })).toEqual({ rateLimit: 100 });
-    expect(webAcl({ createWebAcl: 'true', webAclRateLimit: '300' })).toEqual({ rateLimit: 300 });
+  it('limits tip submission to 50 and receipt look-ups to 30 per client in five minutes unless told otherwise', () => {
+    expect(webAcl({ createWebAcl: true })).toEqual({ tipRateLimit: 50, lookupRateLimit: 30 });
+    expect(webAcl({ createWebAcl: 'true', webAclTipRateLimit: '300' })).toEqual({
+      tipRateLimit: 300,
+      lookupRateLimit: 30,
+    });
+    expect(webAcl({ createWebAcl: true, webAclLookupRateLimit: 12 })).toEqual({
+      tipRateLimit: 50,
+      lookupRateLimit: 12,
+    });
   });
 
   it('refuses what WAF or the deployment cannot do', () => {
     expect(() => webAcl({ createWebAcl: 'yes' })).toThrow(/true or false/);
     expect(() => webAcl({ createWebAcl: true, cdn: 'none' })).toThrow(/cloudfront/);
-    expect(() => webAcl({ createWebAcl: true, webAclRateLimit: 5 })).toThrow(/at least 10/);
+    expect(() => webAcl({ createWebAcl: true, webAclTipRateLimit: 5 })).toThrow(/at least 10/);
+    expect(() => webAcl({ createWebAcl: true, webAclLookupRateLimit: 9.5 })).toThrow(
+      /"webAclLookupRateLimit" must be an integer/,
+    );
+    expect(() => webAcl({ createWebAcl: true, webAclLookupRateLimit: 3e9 })).toThrow(
+      /at most 2000000000/,
+    );
+  });
+
+  it('says what replaced the single limit of old', () => {
+    expect(() => webAcl({ createWebAcl: true, webAclRateLimit: 100 })).toThrow(
+      /webAclTipRateLimit.*webAclLookupRateLimit/,
+    );
   });
 });
 

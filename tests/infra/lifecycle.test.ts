@@ -23,6 +23,10 @@ const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
 const functionId = (task: (typeof lifecycleTasks)[number]) =>
   logicalIdOf(synthesized.stack.lifecycle.functions[task].function);
 const actionsOf = (statement: Statement) => [statement.Action].flat();
+/** The ARN of a task function's alias `live`, as the template writes it. */
+const aliasArn = (task: (typeof lifecycleTasks)[number]) => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId(task), 'Arn'] }, ':live']],
+});
 
 /** The statements of a role's policies in the template. */
 function statementsOf(role: { node: { defaultChild?: unknown } }): Statement[] {
@@ -67,10 +71,9 @@ describe.each([
     );
     expect(Object.keys(substitutions).sort()).toEqual([...new Set(tokens)].sort());
     expect(substitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+    // Each task invokes its function's alias `live`: a deploy switches it, a rollback too.
     for (const task of lifecycleTasks) {
-      expect(substitutions[`${task}FunctionArn`]).toEqual({
-        'Fn::GetAtt': [functionId(task), 'Arn'],
-      });
+      expect(substitutions[`${task}FunctionArn`]).toEqual(aliasArn(task));
     }
 
     // Resolved as CloudFormation would: the same definition as the file, each task's
@@ -90,7 +93,7 @@ describe.each([
     }
   });
 
-  it('may invoke exactly its four functions, by ARN, without version wildcards', () => {
+  it('may invoke exactly the aliases of its four functions, by ARN, without wildcards', () => {
     const invoke = statementsOf(machine().role).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('lambda:')),
     );
@@ -98,9 +101,18 @@ describe.each([
     expect(actionsOf(invoke[0] as Statement)).toEqual(['lambda:InvokeFunction']);
     const resources = (invoke[0] as Statement).Resource as unknown[];
     expect(resources).toHaveLength(lifecycleTasks.length);
-    expect(resources).toEqual(
+    // Lambda authorizes an invocation of an alias against the alias ARN: the function's
+    // own ARN would not let the state machine call `live`.
+    expect(resources).toEqual(expect.arrayContaining(lifecycleTasks.map(aliasArn)));
+  });
+
+  it('is created after the aliases it invokes', () => {
+    const resource = synthesized.template.toJSON().Resources[logicalIdOf(machine())];
+    expect(resource.DependsOn).toEqual(
       expect.arrayContaining(
-        lifecycleTasks.map((task) => ({ 'Fn::GetAtt': [functionId(task), 'Arn'] })),
+        lifecycleTasks.map((task) =>
+          logicalIdOf(synthesized.stack.lifecycle.functions[task].alias),
+        ),
       ),
     );
   });
@@ -132,7 +144,7 @@ describe('the lifecycle functions', () => {
     const actions = (task: (typeof lifecycleTasks)[number]) =>
       statementsOf(functions[task].role)
         .flatMap(actionsOf)
-        .filter((action) => !action.startsWith('logs:'))
+        .filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'))
         .sort();
     // Plan claims the record for its generation: it appends (the harness runs it).
     expect(actions('Plan')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));

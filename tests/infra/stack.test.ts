@@ -196,6 +196,8 @@ describe('the HTTP API', () => {
   it('grants GET-only handlers read access only, and nobody Scan or DeleteItem', () => {
     for (const [handler, fn] of synthesized.stack.api.functions) {
       const served = routes.filter((route) => route.handler === handler);
+      // Public routes are granted partitions by name (the next test).
+      if (served.every((route) => 'table' in route)) continue;
       const readOnly = served.every((route) => route.method === 'GET');
       const policy = fn.role.node.tryFindChild('DefaultPolicy');
       const document = synthesized.stack.resolve(
@@ -212,6 +214,36 @@ describe('the HTTP API', () => {
         handler,
       ).toBe(false);
     }
+  });
+
+  it('lets a public route touch only the partitions it names, never an index', () => {
+    const publicHandlers = [...synthesized.stack.api.functions].filter(([handler]) =>
+      routes.filter((route) => route.handler === handler).every((route) => 'table' in route),
+    );
+    expect(publicHandlers.map(([handler]) => handler)).toContain('create-tip');
+    for (const [handler, fn] of publicHandlers) {
+      const policy = fn.role.node.tryFindChild('DefaultPolicy');
+      const document = synthesized.stack.resolve(
+        (policy as unknown as { document: unknown }).document,
+      ) as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] };
+      for (const statement of document.Statement) {
+        const actions = [statement.Action].flat();
+        if (!actions.some((action) => action.startsWith('dynamodb:'))) continue;
+        expect(JSON.stringify(statement.Resource), handler).not.toContain('/index/');
+        expect(statement.Condition, handler).toMatchObject({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expect.any(Array) },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        });
+      }
+    }
+    const tipIntake = synthesized.stack.api.functions.get('create-tip');
+    if (!tipIntake) throw new Error('No create-tip function');
+    const intakePolicy = tipIntake.role.node.tryFindChild('DefaultPolicy') as unknown as {
+      document: unknown;
+    };
+    const intakeDocument = JSON.stringify(synthesized.stack.resolve(intakePolicy.document));
+    expect(intakeDocument).toContain('TIP#*');
+    expect(intakeDocument).not.toContain('HAZARD#');
   });
 
   it('throttles the default stage', () => {
@@ -316,6 +348,23 @@ describe('the CloudFront distribution', () => {
     expect(headers.HeaderBehavior).toBe('allExcept');
     expect(headers.Headers?.map((header) => header.toLowerCase())).not.toContain('authorization');
     expect(headers.Headers).toEqual(expect.arrayContaining(['Host', 'User-Agent']));
+  });
+
+  it("keeps the API's default endpoint, its origin, even behind a web ACL", () => {
+    // Disabling execute-api would answer 403 to CloudFront too (README: why it stays open).
+    const withWebAcl = synthesize({
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/qingling/abc',
+    });
+    for (const s of [synthesized, withWebAcl]) {
+      const [api] = resourcesOfType(s, 'AWS::ApiGatewayV2::Api');
+      expect(api?.properties.DisableExecuteApiEndpoint).not.toBe(true);
+      const [distribution] = resourcesOfType(s, 'AWS::CloudFront::Distribution');
+      const config = distribution?.properties.DistributionConfig as { Origins: unknown[] };
+      expect(JSON.stringify(config.Origins)).toContain('.execute-api.');
+    }
+    expect(
+      JSON.stringify(resourcesOfType(withWebAcl, 'AWS::CloudFront::Distribution')[0]?.properties),
+    ).toContain('"WebACLId":"arn:aws:wafv2:');
   });
 
   it('answers client-only routes with 200.html by a viewer-request function, not error pages', () => {

@@ -43,6 +43,10 @@ function grantsOf(s: Synthesized, role: IRole): string[] {
       ),
   ).sort();
 }
+/** What the alias `live` of a function resolves to: `<function ARN>:live`. */
+const aliasArn = (functionId: string) => ({
+  'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':live']],
+});
 const grant = (action: string, resource: unknown, condition?: unknown) =>
   `${action} ${JSON.stringify(resource)} ${JSON.stringify(condition ?? null)}`;
 const resolvedGrant = (s: Synthesized, action: string, resource: string, condition?: unknown) =>
@@ -92,8 +96,11 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   }),
 };
 
-/** Table and log grants are checked in stack.test.ts; everything else comes from `uses`. */
-const beyondTableAndLogs = (line: string) => !/^(dynamodb|logs):/.test(line);
+/**
+ * Table, log and trace (X-Ray) grants are checked in stack.test.ts; everything else comes
+ * from `uses`.
+ */
+const beyondTableAndLogs = (line: string) => !/^(dynamodb|logs|xray):/.test(line);
 
 function expectGrantsToMatchUses(s: Synthesized, table: readonly RouteDefinition[]) {
   const handlers = new Set(table.map((route) => route.handler));
@@ -109,6 +116,7 @@ function expectGrantsToMatchUses(s: Synthesized, table: readonly RouteDefinition
     const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables, handler).toEqual({
       TABLE_NAME: { Ref: logicalId(s, s.stack.table.table) },
+      RECORD_REPAIRS: expect.any(String),
       CODE_VERSION: '0.0.0-test',
       POWERTOOLS_SERVICE_NAME: 'qingling',
       ...Object.assign({}, ...[...uses].map((resource) => expectedEnvironment[resource](s))),
@@ -241,13 +249,37 @@ describe('the photo processor', () => {
           {
             Events: ['s3:ObjectCreated:*'],
             Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-            LambdaFunctionArn: {
-              'Fn::GetAtt': [logicalId(synthesized, processor().function.function), 'Arn'],
-            },
+            LambdaFunctionArn: aliasArn(logicalId(synthesized, processor().function.function)),
           },
         ],
       },
     });
+  });
+
+  it('is invoked by S3 through its alias live, for the evidence bucket of this account only', () => {
+    const fnId = logicalId(synthesized, processor().function.function);
+    const permissions = resourcesOfType(synthesized, 'AWS::Lambda::Permission').filter(
+      ({ properties }) => properties.Principal === 's3.amazonaws.com',
+    );
+    expect(permissions.map(({ properties }) => properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        FunctionName: aliasArn(fnId),
+        SourceArn: { 'Fn::GetAtt': [bucketId(), 'Arn'] },
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      },
+    ]);
+    // The permission waits for the alias, and the notification for the permission.
+    const [permission] = permissions;
+    const aliasId = logicalId(synthesized, processor().function.alias);
+    expect(synthesized.template.toJSON().Resources[permission?.logicalId ?? ''].DependsOn).toEqual([
+      aliasId,
+    ]);
+    const [notifications] = resourcesOfType(synthesized, 'Custom::S3BucketNotifications');
+    expect(
+      synthesized.template.toJSON().Resources[notifications?.logicalId ?? ''].DependsOn,
+    ).toContain(permission?.logicalId);
   });
 
   it('may read and delete uploads and write cleaned photos, but never write to incoming/', () => {
@@ -287,7 +319,7 @@ describe('the photo processor', () => {
     });
   });
 
-  it('expires unprocessed uploads and their old versions after a day', () => {
+  it('expires unprocessed uploads, the originals the processor deleted and their delete markers as soon as S3 allows', () => {
     const bucket = resourceOfType(synthesized, 'AWS::S3::Bucket', bucketId());
     const rules = (bucket.properties.LifecycleConfiguration as { Rules: object[] }).Rules;
     expect(rules).toContainEqual(
@@ -305,6 +337,17 @@ describe('the photo processor', () => {
         ExpiredObjectDeleteMarker: true,
       }),
     );
+    // A day is S3's minimum; no rule on incoming/ waits longer.
+    for (const rule of rules as Record<string, unknown>[]) {
+      if (rule.Prefix !== 'incoming/') continue;
+      for (const days of [
+        rule.ExpirationInDays,
+        (rule.NoncurrentVersionExpiration as { NoncurrentDays?: number } | undefined)
+          ?.NoncurrentDays,
+      ]) {
+        if (days !== undefined) expect(days).toBe(1);
+      }
+    }
   });
 
   it("keeps CDK's notification handler's logs for a limited time", () => {

@@ -87,7 +87,7 @@ export const plainInputs: Record<string, string> = {
   unit: 'a unit name typed by the tipster',
   industry: 'a code of the public taxonomy',
   enterprise: 'what the tipster or officer calls the enterprise (free text or credit code)',
-  address: 'free text',
+  address: 'free text, or an e-mail address',
   description: 'free text',
   seenOn: 'a date',
   isEmployee: 'a flag',
@@ -127,7 +127,7 @@ export const plainInputs: Record<string, string> = {
   name: 'a name',
   principal: 'a person (name and mobile)',
   controller: 'a person (name and mobile)',
-  contacts: 'people (name, role, mobile)',
+  contacts: 'people (name, role, mobile), or the contact lists of a jurisdiction',
   mobile: 'a phone number',
   role: "a contact's role (free text)",
   date: 'a date',
@@ -145,7 +145,7 @@ export const plainInputs: Record<string, string> = {
   onSite: 'a flag',
   holding: 'a flag',
   validDays: 'a number',
-  kind: 'an update kind',
+  kind: "an update kind, or a contact's kind",
   rows: 'rows of a spreadsheet (their fields are classified)',
   rowId: "the sheet's own row number",
   // chain heads
@@ -163,6 +163,15 @@ export const plainInputs: Record<string, string> = {
   startHour: 'a number',
   endHour: 'a number',
   lateAfterMinutes: 'a number',
+  // a jurisdiction's contact lists (`contacts` and `address` are classified above)
+  assigned_officer: 'contacts of a recipient (e-mail, mobile, robot)',
+  jurisdiction_departments: 'contacts of a recipient (e-mail, mobile, robot)',
+  department_head: 'contacts of a recipient (e-mail, mobile, robot)',
+  leader_in_charge: 'contacts of a recipient (e-mail, mobile, robot)',
+  principal_leader: 'contacts of a recipient (e-mail, mobile, robot)',
+  phone: 'a phone number',
+  url: 'a webhook URL',
+  secret: "a robot's signing secret",
 };
 
 /**

@@ -7,10 +7,13 @@ import {
   smsRequestSignature,
   smsSignatureHeader,
 } from '@qingling/shared/adapters/aws/http-sms-sender.ts';
+import { MemoryEventStore } from '@qingling/shared/event-log/memory-event-store.ts';
+import type { StoredJurisdictionContacts } from '@qingling/shared/policies/policies.ts';
 import type { Notification, Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resetDependencies, useDependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
 import {
   deliverNotifications,
@@ -235,6 +238,67 @@ describe('handler', () => {
       expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.PhoneNumber).toBe('+8613800138000');
     } finally {
       vi.unstubAllEnvs();
+      sns.restore();
+    }
+  });
+});
+
+describe('the notifier of a deployment with a table', () => {
+  const lists = (phone: string): StoredJurisdictionContacts => ({
+    jurisdiction: 'cq-gecheng',
+    contacts: {
+      assigned_officer: [],
+      jurisdiction_departments: [],
+      department_head: [{ kind: 'sms', phone }],
+      leader_in_charge: [],
+      principal_leader: [],
+    },
+    version: 1,
+    updatedAt: '2026-12-01T02:00:00.000Z',
+    updatedBy: { userId: 'demo:cq-gecheng.administrator', name: '金鑫' },
+    edits: [],
+  });
+
+  it("reaches a jurisdiction's office recipient at the contacts its administrators keep, read at each message, and logs no phone", async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 's1' });
+    let stored = lists('13900139000');
+    const reads: string[] = [];
+    useDependencies({
+      eventStore: () => new MemoryEventStore() as never,
+      policyStore: () =>
+        ({
+          jurisdictionContacts: async (jurisdiction: string) => {
+            reads.push(jurisdiction);
+            return jurisdiction === 'cq-gecheng' ? stored : undefined;
+          },
+        }) as never,
+    });
+    const info = vi.spyOn(logger, 'info');
+    try {
+      const notifier = notifierFromEnvironment({ CONTACT_DIRECTORY_JSON: '{}', TABLE_NAME: 't' });
+      expect(await deliverNotifications(sqsEvent(enveloped(notification)), notifier)).toEqual({
+        batchItemFailures: [],
+      });
+      // The administrator edits the list: the next message reaches the new number.
+      stored = lists('13600136000');
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier);
+      expect(
+        sns.commandCalls(PublishCommand).map((call) => call.args[0].input.PhoneNumber),
+      ).toEqual(['+8613900139000', '+8613600136000']);
+      expect(reads).toEqual(['cq-gecheng', 'cq-gecheng']);
+      expect(JSON.stringify(info.mock.calls)).not.toMatch(/13900139000|13600136000/);
+      // Nobody on file elsewhere: the message fails, to be retried, naming no contact.
+      const error = vi.spyOn(logger, 'error');
+      const elsewhere = { ...notification, to: 'department_head@fj-xiamen-xiangan' };
+      expect(await deliverNotifications(sqsEvent(JSON.stringify(elsewhere)), notifier)).toEqual({
+        batchItemFailures: [{ itemIdentifier: 'm1' }],
+      });
+      expect(error.mock.calls[0]?.[1]).toMatchObject({
+        reason: expect.stringMatching(/Nobody to tell/),
+      });
+    } finally {
+      resetDependencies();
       sns.restore();
     }
   });

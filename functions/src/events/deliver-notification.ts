@@ -7,7 +7,7 @@ import {
 } from '@qingling/shared/adapters/aws/channel-notifier.ts';
 import { HttpSmsSender } from '@qingling/shared/adapters/aws/http-sms-sender.ts';
 import { StaticContactDirectory } from '@qingling/shared/notifications/directory.ts';
-import { EnterpriseContactDirectory } from '@qingling/shared/notifications/enterprise-directory.ts';
+import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
 import type { Notification, Notifier, SmsSender } from '@qingling/shared/ports/outbox.ts';
 import { bilingualSchema } from '@qingling/shared/tips/schemas.ts';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -106,14 +106,15 @@ function smsSenderFromEnvironment(env: Record<string, string | undefined>): SmsS
 }
 
 /**
- * The notifier a deployment configures: the contact directory as JSON in
- * CONTACT_DIRECTORY_JSON; NOTIFY_FROM_ADDRESS, a verified SES identity, where SES exists;
- * SMS_SIGNATURE, the registered SMS signature; SMS_DELIVERY and the SMS provider's
- * settings (smsSenderFromEnvironment). A contact this deployment cannot reach (e-mail
- * without SES, SMS without a sender) is skipped with a warning that names its position,
- * not its address. Lambda's environment holds 4 KB and shows robot tokens to whoever may
- * read the function's configuration: a larger deployment moves the directory to Parameter
- * Store or Secrets Manager behind the same ContactDirectory.
+ * The notifier a deployment configures. Who people are comes from the table (TABLE_NAME):
+ * enterprises' principals and controllers from the register, each jurisdiction's office
+ * recipients from the contact lists its administrators keep (read at each message, so the
+ * next message after an edit reaches the new contact); CONTACT_DIRECTORY_JSON may add
+ * contacts of its own for any address (often `{}`). NOTIFY_FROM_ADDRESS, a verified SES
+ * identity, where SES exists; SMS_SIGNATURE, the registered SMS signature; SMS_DELIVERY and
+ * the SMS provider's settings (smsSenderFromEnvironment). A contact this deployment cannot
+ * reach (e-mail without SES, SMS without a sender) is skipped with a warning that names its
+ * position, not its address.
  */
 export function notifierFromEnvironment(env: Record<string, string | undefined>): ChannelNotifier {
   const directoryJson = env.CONTACT_DIRECTORY_JSON;
@@ -122,12 +123,12 @@ export function notifierFromEnvironment(env: Record<string, string | undefined>)
   // Not JSON.parse's own message: it quotes the text, which holds contacts.
   if (entries === undefined) throw new Error('CONTACT_DIRECTORY_JSON is not valid JSON');
   return new ChannelNotifier({
-    // Enterprises' principals and controllers from the register; the rest as configured.
     directory: env.TABLE_NAME
-      ? new EnterpriseContactDirectory(
-          dependencies.eventStore(),
-          new StaticContactDirectory(entries),
-        )
+      ? recordContactDirectory({
+          events: dependencies.eventStore(),
+          contacts: dependencies.policyStore(),
+          configured: new StaticContactDirectory(entries),
+        })
       : new StaticContactDirectory(entries),
     ses: new SESv2Client({}),
     sms: smsSenderFromEnvironment(env),

@@ -73,14 +73,34 @@ export const defaultReceiptRouteThrottle = { rateLimit: 5, burstLimit: 10 } as c
 
 /**
  * The optional CloudFront web ACL (stack QinglingWebAcl in us-east-1): per-client limits
- * on /api/tips* that keep no identity (no WAF logging, no sampled requests).
+ * on the tip routes that keep no identity (no WAF logging, no sampled requests).
  */
 export interface WebAclConfig {
-  /** Requests per client IP address in any 5 minutes, on paths under /api/tips. */
-  rateLimit: number;
+  /**
+   * Requests per client IP address in any 5 minutes that submit a tip or ask for photo
+   * upload forms (/api/tips, /api/tips/photo-uploads).
+   */
+  tipRateLimit: number;
+  /**
+   * Requests per client IP address in any 5 minutes that present a receipt: the look-up
+   * and the tipster's messages (/api/tips/lookup, /api/tips/messages).
+   */
+  lookupRateLimit: number;
 }
 
-export const defaultWebAclRateLimit = 100;
+/**
+ * A tip with its photos takes a few requests (the tip, a retry, more upload forms), and
+ * people behind one address (a workplace, a carrier's NAT) report together: 50 in five
+ * minutes turns away no one who reports, and still caps a flood from one address.
+ */
+export const defaultWebAclTipRateLimit = 50;
+
+/**
+ * A tipster opens a receipt and writes a few messages. 30 in five minutes is far more than
+ * a person types, and a fifth of the deployment-wide budget of failed look-ups (30 a
+ * minute): one address alone cannot use that budget up for everyone else.
+ */
+export const defaultWebAclLookupRateLimit = 30;
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
@@ -273,19 +293,37 @@ export function configFromContext(node: Node): DeploymentConfig {
   return config;
 }
 
+/** A rate-based rule's limit from context: WAF takes integers from 10 up. */
+function wafRateLimit(node: Node, key: string, fallback: number): number {
+  const limit = positiveNumber(node, key, fallback);
+  if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
+    throw new Error(
+      `Context "${key}" must be an integer of at least 10 (WAF minimum) and at most 2000000000`,
+    );
+  }
+  return limit;
+}
+
 /**
- * Context createWebAcl=true (and optionally webAclRateLimit) asks bin/app.ts for the
- * QinglingWebAcl stack in us-east-1; its output WebAclArn then goes into context
- * webAclArn for the main stack. A web ACL only makes sense in front of CloudFront.
+ * Context createWebAcl=true (and optionally webAclTipRateLimit, webAclLookupRateLimit)
+ * asks bin/app.ts for the QinglingWebAcl stack in us-east-1; its output WebAclArn then
+ * goes into context webAclArn for the main stack. A web ACL only makes sense in front of
+ * CloudFront.
  */
 export function webAclFromContext(node: Node): WebAclConfig | undefined {
   if (!flag(node, 'createWebAcl')) return undefined;
   if (cdnFromContext(node) !== 'cloudfront') {
     throw new Error('Context "createWebAcl" needs cdn "cloudfront": a web ACL attaches to it');
   }
-  const rateLimit = positiveNumber(node, 'webAclRateLimit', defaultWebAclRateLimit);
-  if (!Number.isInteger(rateLimit) || rateLimit < 10) {
-    throw new Error(`Context "webAclRateLimit" must be an integer of at least 10 (WAF minimum)`);
+  if (node.tryGetContext('webAclRateLimit') !== undefined) {
+    throw new Error(
+      'Context "webAclRateLimit" (one limit for all of /api/tips*) is gone: the web ACL ' +
+        'limits tip submission and receipt look-ups apart. Pass -c webAclTipRateLimit=... ' +
+        'and/or -c webAclLookupRateLimit=... instead.',
+    );
   }
-  return { rateLimit };
+  return {
+    tipRateLimit: wafRateLimit(node, 'webAclTipRateLimit', defaultWebAclTipRateLimit),
+    lookupRateLimit: wafRateLimit(node, 'webAclLookupRateLimit', defaultWebAclLookupRateLimit),
+  };
 }

@@ -1,4 +1,5 @@
 import { apiError } from '@qingling/shared/api/errors.ts';
+import { routes } from '@qingling/shared/api/routes.ts';
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
@@ -6,18 +7,53 @@ import type { WebAclConfig } from './config.ts';
 
 export interface WebAclStackProps extends StackProps, WebAclConfig {}
 
-/** The paths the per-client limit covers: intake, follow-up, messages and photo uploads. */
-export const rateLimitedPathPrefix = '/api/tips';
+/** The paths of these route-table operations, read from the table so a rename follows. */
+function pathsOf(...operationIds: string[]): string[] {
+  return operationIds.map((operationId) => {
+    const route = routes.find((candidate) => candidate.operationId === operationId);
+    if (!route) throw new Error(`The route table has no ${operationId} for the web ACL`);
+    return route.path;
+  });
+}
 
-/** What a client over the limit receives: the API's own 429 body, in both languages. */
+/** Submitting a tip and asking for photo upload forms: POST /api/tips, /api/tips/photo-uploads. */
+export const tipSubmissionPaths = pathsOf('createTip', 'requestPhotoUploads');
+
+/** Presenting a receipt: POST /api/tips/lookup (the follow-up) and /api/tips/messages. */
+export const receiptLookupPaths = pathsOf('lookupTip', 'postTipsterMessage');
+
+/**
+ * The pattern a rule's requests match: one of the paths, with or without a trailing slash,
+ * after WAF has URL-decoded the path and removed `//`, `/./` and `/../` (pathTransformations),
+ * so that no spelling of a path the API would route escapes its count.
+ */
+export function pathPattern(paths: readonly string[]): string {
+  const escaped = paths.map((path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `^(${escaped.join('|')})/?$`;
+}
+
+const pathTransformations: CfnWebACL.TextTransformationProperty[] = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+];
+
+/** What a client over a limit receives: the API's own 429 body, in both languages. */
 const tooManyRequests = apiError('too_many_attempts');
 
 /**
  * A CLOUDFRONT-scope WAF web ACL, which AWS keeps in us-east-1 (a regional web ACL cannot
- * attach to an HTTP API): a rate-based rule that blocks a client address sending more than
- * `rateLimit` requests to /api/tips* in any five minutes, with the API's 429 answer.
+ * attach to an HTTP API), with two rate-based rules, each counting requests per client
+ * address in any five minutes and answering the API's 429 over its limit:
  *
- * Anonymity (design principle 4): the rule counts addresses in WAF's memory only. There is
+ * - tip submission (`tipRateLimit`): a new tip, and upload forms for its photos;
+ * - receipt look-ups (`lookupRateLimit`): the follow-up page's look-up and the tipster's
+ *   messages, both of which present a receipt. A deployment-wide budget of failed look-ups
+ *   (in the handler) caps guessing; this limit keeps one address from using it all up.
+ *
+ * Each rule counts any method on its paths: only POST routes live there, and the rest are
+ * answered 404 by API Gateway anyway.
+ *
+ * Anonymity (design principle 4): the rules count addresses in WAF's memory only. There is
  * no logging configuration (WAF logs hold each client's IP address and headers), and no
  * sampled requests (the console would show the same for three hours); the CloudWatch
  * metrics are counts only.
@@ -38,10 +74,43 @@ export class WebAclStack extends Stack {
       metricName,
       sampledRequestsEnabled: false,
     });
+    const perClientRate = (
+      name: string,
+      priority: number,
+      limit: number,
+      paths: readonly string[],
+    ): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      action: {
+        block: {
+          customResponse: {
+            responseCode: tooManyRequests.status,
+            customResponseBodyKey: 'too-many-attempts',
+          },
+        },
+      },
+      statement: {
+        rateBasedStatement: {
+          limit,
+          evaluationWindowSec: 300,
+          aggregateKeyType: 'IP',
+          scopeDownStatement: {
+            regexMatchStatement: {
+              fieldToMatch: { uriPath: {} },
+              regexString: pathPattern(paths),
+              textTransformations: pathTransformations,
+            },
+          },
+        },
+      },
+      visibilityConfig: visibility(`qingling-${name}`),
+    });
 
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
-      description: 'Qingling per-client rate limit on /api/tips and below, no logging',
+      description:
+        'Qingling per-client rate limits on tip submission and receipt look-ups, no logging',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('qingling'),
       customResponseBodies: {
@@ -51,41 +120,20 @@ export class WebAclStack extends Stack {
         },
       },
       rules: [
-        {
-          name: 'tips-per-client-rate',
-          priority: 0,
-          action: {
-            block: {
-              customResponse: {
-                responseCode: tooManyRequests.status,
-                customResponseBodyKey: 'too-many-attempts',
-              },
-            },
-          },
-          statement: {
-            rateBasedStatement: {
-              limit: props.rateLimit,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'STARTS_WITH',
-                  searchString: rateLimitedPathPrefix,
-                  textTransformations: [{ priority: 0, type: 'NONE' }],
-                },
-              },
-            },
-          },
-          visibilityConfig: visibility('qingling-tips-per-client-rate'),
-        },
+        perClientRate('tip-submission-per-client-rate', 0, props.tipRateLimit, tipSubmissionPaths),
+        perClientRate(
+          'receipt-lookup-per-client-rate',
+          1,
+          props.lookupRateLimit,
+          receiptLookupPaths,
+        ),
       ],
     });
 
     // AwsSolutions has no WAF logging rule; the compliance packs that do would ask for it.
     const noLogging =
       'Anonymity (design principle 4): WAF logs record each client IP address and request ' +
-      'headers, including tipsters on /api/tips; the rate rule needs no log to work.';
+      'headers, including tipsters on /api/tips; the rate rules need no log to work.';
     Validations.of(this.webAcl).acknowledge(
       ...['NIST.800.53.R4', 'NIST.800.53.R5', 'HIPAA.Security'].map((pack) => ({
         id: `${pack}-WAFv2LoggingEnabled`,

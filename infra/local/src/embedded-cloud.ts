@@ -26,6 +26,7 @@ import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
 import { nextGeneration, planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
@@ -214,12 +215,19 @@ export async function startEmbeddedCloud(
     secret: Buffer.from(secrets.blobSigningKey, 'base64'),
     clock,
   });
-  const outbox = new FileOutbox(join(dataDirectory, 'outbox.jsonl'), clock);
   // One cache for the handlers and the lifecycles: an administrator's edit reaches both at once.
   const policyStore = new DynamoPolicyStore(createDocumentClient(dynamo.client), tableName);
   const policies = new CachedPolicies({ read: () => policyStore.read() });
+  const events = new DynamoEventStore(createDocumentClient(dynamo.client), tableName);
+  // Each message's `to` resolved as AWS's delivery function does: the enterprise register
+  // and the contact lists administrators keep, read at each message.
+  const outbox = new FileOutbox(
+    join(dataDirectory, 'outbox.jsonl'),
+    clock,
+    recordContactDirectory({ events, contacts: policyStore }),
+  );
   const lifecycle = {
-    events: new DynamoEventStore(createDocumentClient(dynamo.client), tableName),
+    events,
     notifier: outbox,
     clock,
     policy: defaultEscalationPolicy,

@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '@qingling/shared/adapters/local/file-outbox.ts';
+import type { OutboxContact, OutboxEntry } from '@qingling/shared/adapters/local/file-outbox.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -7,6 +7,36 @@ const escapeHtml = (text: string) =>
       ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character] ??
       character,
   );
+
+/** A robot is shown by its host: the rest of its URL is its token. */
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '?';
+  }
+};
+
+const contactText = (contact: OutboxContact) => {
+  switch (contact.kind) {
+    case 'sms':
+      return `短信 SMS ${contact.phone}`;
+    case 'email':
+      return `邮件 E-mail ${contact.address}`;
+    case 'wecom':
+      return `企业微信群机器人 WeCom robot (${hostOf(contact.url)})`;
+    case 'dingtalk':
+      return `钉钉群机器人 DingTalk robot (${hostOf(contact.url)})`;
+  }
+};
+
+function reached(entry: OutboxEntry): string {
+  if (!entry.contacts) return '';
+  const list = entry.contacts.length
+    ? entry.contacts.map((contact) => escapeHtml(contactText(contact))).join('<br>')
+    : '无人可送达：该地址没有联系方式（在 AWS 上此消息会进入死信队列）。<span lang="en">Nobody on file for this address (on AWS the message would wait in the dead-letter queue).</span>';
+  return `\n    <dt>送达 Reached</dt><dd>${list}</dd>`;
+}
 
 /** The embedded cloud's dev mailbox: every e-mail, SMS and webhook the system "sent". */
 export function renderOutboxPage(entries: readonly OutboxEntry[]): string {
@@ -17,7 +47,7 @@ export function renderOutboxPage(entries: readonly OutboxEntry[]): string {
   <h2>${escapeHtml(entry.subject.zh)} <span lang="en">${escapeHtml(entry.subject.en)}</span></h2>
   <dl>
     <dt>渠道 Channel</dt><dd>${escapeHtml(entry.channel)}</dd>
-    <dt>收件人 To</dt><dd>${escapeHtml(entry.to)}</dd>
+    <dt>收件人 To</dt><dd>${escapeHtml(entry.to)}</dd>${reached(entry)}
     <dt>时间 Sent</dt><dd><time datetime="${escapeHtml(entry.sentAt)}">${escapeHtml(entry.sentAt)}</time></dd>
     <dt>去重键 Key</dt><dd><code>${escapeHtml(entry.key)}</code></dd>
   </dl>

@@ -29,6 +29,11 @@ export type Resource =
   | 'contactKey'
   | 'lifecycle';
 
+export interface TableAccess {
+  read: readonly string[];
+  write?: readonly string[];
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route: anyone, or a signed-in person holding one of the roles. */
@@ -53,6 +58,13 @@ export interface RouteDefinition {
   request?: { body: z.ZodType; example: unknown };
   /** What the handler touches besides the table: CDK grants exactly these. */
   uses?: readonly Resource[];
+  /**
+   * The partition keys the handler may touch (IAM StringLike patterns of
+   * `dynamodb:LeadingKeys`), read and written; no index. Every public route declares it, so
+   * that an anonymous caller's function can reach nothing of the office: CDK grants only
+   * these. Routes without it get the table and its indexes (reads only when all are GET).
+   */
+  table?: TableAccess;
   response: { status: number; body: z.ZodType; example: unknown };
 }
 
@@ -63,6 +75,7 @@ export const routes = [
     path: '/api/health',
     handler: 'health',
     access: { kind: 'public' },
+    table: { read: ['META', 'JURISDICTION', 'POLICY'] },
     summary: { zh: '健康检查：服务与数据版本', en: 'Health check with code and data versions' },
     response: {
       status: 200,
@@ -89,6 +102,7 @@ export const routes = [
     path: '/api/openapi.json',
     handler: 'openapi',
     access: { kind: 'public' },
+    table: { read: [] },
     summary: { zh: '本接口的 OpenAPI 3.1 描述', en: 'The OpenAPI 3.1 description of this API' },
     response: {
       status: 200,
@@ -102,6 +116,7 @@ export const routes = [
     path: '/api/jurisdictions',
     handler: 'list-jurisdictions',
     access: { kind: 'public' },
+    table: { read: ['JURISDICTION'] },
     summary: { zh: '辖区列表', en: 'List of jurisdictions' },
     response: {
       status: 200,

@@ -28,6 +28,7 @@ export const chainHeadRoutes = [
     path: '/api/public/chain-heads',
     handler: 'list-chain-heads',
     access: { kind: 'public' },
+    table: { read: ['CHAINHEADS'] },
     summary: {
       zh: '每日链头公示：最近 60 天的摘要',
       en: "Each day's published chain heads: the latest 60 days",
@@ -40,6 +41,7 @@ export const chainHeadRoutes = [
     path: '/api/public/chain-heads/{date}',
     handler: 'get-chain-heads',
     access: { kind: 'public' },
+    table: { read: ['CHAINHEADS', 'CHAINHEADS#*'] },
     summary: {
       zh: '某日公示的各隐患链头（分页）',
       en: "A published day's chain heads, one page at a time",

@@ -277,6 +277,7 @@ export const hazardRoutes = [
     path: '/api/enterprise/hazard',
     handler: 'view-enterprise-hazard',
     access: { kind: 'public' },
+    table: { read: ['HAZARD#*'] },
     uses: ['receiptKey'],
     summary: {
       zh: '企业凭链接查看本隐患及整改要求',
@@ -305,6 +306,7 @@ export const hazardRoutes = [
     path: '/api/enterprise/hazard/updates',
     handler: 'submit-enterprise-update',
     access: { kind: 'public' },
+    table: { read: ['POLICY'], write: ['HAZARD#*'] },
     uses: ['receiptKey', 'lifecycle'],
     summary: {
       zh: '企业提交治理方案、整改进展或整改完成情况',

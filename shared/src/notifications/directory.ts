@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { said, validate } from '../api/validation.ts';
 import type { Recipient } from '../hazards/escalation.ts';
 
 /** One way to reach a recipient. A phone is the 11-digit mainland number, without +86. */
@@ -30,30 +31,90 @@ const recipients: Record<Recipient, true> = {
   public_page: true,
 };
 
+/**
+ * The office people a jurisdiction's administrators keep contacts for (the jurisdiction's
+ * contact lists): every ladder recipient but the enterprise's people, who are reached at
+ * the mobiles of the enterprise register, and the public page, which is no person.
+ */
+export const jurisdictionRecipients = [
+  'assigned_officer',
+  'jurisdiction_departments',
+  'department_head',
+  'leader_in_charge',
+  'principal_leader',
+] as const satisfies readonly Recipient[];
+export type JurisdictionRecipient = (typeof jurisdictionRecipients)[number];
+
+/** The recipient and the place (a jurisdiction's code, an enterprise's credit code) of a `to`. */
+export function addressParts(to: string): { recipient: string; place: string } | undefined {
+  const [recipient = '', place = '', ...rest] = to.split('@');
+  if (!recipient || !place || rest.length) return undefined;
+  return { recipient, place };
+}
+
 const addressSchema = z.string().refine((to) => {
-  const [recipient = '', jurisdiction = '', ...rest] = to.split('@');
-  return Object.hasOwn(recipients, recipient) && /^[^\s@]+$/.test(jurisdiction) && !rest.length;
+  const parts = addressParts(to);
+  return Boolean(parts && Object.hasOwn(recipients, parts.recipient) && /^\S+$/.test(parts.place));
 });
 const addressError = `must be "recipient@jurisdiction", the recipient one of ${Object.keys(recipients).join(', ')}`;
 
 const webhookUrl = z.url({
   protocol: /^https$/,
-  error: 'must be an https:// webhook URL',
+  ...said(
+    '须为 https:// 开头的群机器人 Webhook 地址。',
+    'This must be an https:// webhook URL (a group robot).',
+  ),
 });
 
-// Messages never repeat the value: the error is logged, and the values are personal data.
-const contactSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('email'), address: z.email({ error: 'must be an e-mail address' }) }),
-  z.object({
-    kind: z.literal('sms'),
-    phone: z
-      .string()
-      .transform((phone) => phone.replace(/[\s-]/g, '').replace(/^\+86/, ''))
-      .pipe(z.string().regex(/^1[3-9]\d{9}$/, { error: 'must be a mainland mobile number' })),
-  }),
-  z.object({ kind: z.literal('wecom'), url: webhookUrl }),
-  z.object({ kind: z.literal('dingtalk'), url: webhookUrl, secret: z.string().min(1).optional() }),
-]);
+/**
+ * One contact, as a deployment's configuration or an administrator gives it (one schema for
+ * both). Messages never repeat the value: errors are logged, and the values are personal
+ * data. A phone may be typed with +86, spaces, dashes or full-width digits.
+ */
+export const contactSchema = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.object({
+        kind: z.literal('email'),
+        address: z
+          .email(said('须为电子邮件地址。', 'This must be an e-mail address.'))
+          .max(254, said('电子邮件地址过长。', 'This e-mail address is too long.')),
+      }),
+      z.object({
+        kind: z.literal('sms'),
+        phone: z
+          .string()
+          .transform((phone) => phone.normalize('NFKC').replace(/[\s-]/g, '').replace(/^\+86/, ''))
+          .pipe(
+            z
+              .string()
+              .regex(
+                /^1[3-9]\d{9}$/,
+                said(
+                  '须为 11 位中国大陆手机号码。',
+                  'This must be a mainland mobile number (11 digits).',
+                ),
+              ),
+          ),
+      }),
+      z.object({ kind: z.literal('wecom'), url: webhookUrl }),
+      z.object({
+        kind: z.literal('dingtalk'),
+        url: webhookUrl,
+        secret: z
+          .string()
+          .min(1, said('加签密钥不能为空。', 'The signing secret cannot be empty.'))
+          .max(256, said('加签密钥过长。', 'The signing secret is too long.'))
+          .optional(),
+      }),
+    ],
+    said(
+      '联系方式的种类须为 email（邮件）、sms（短信）、wecom（企业微信群机器人）或 dingtalk（钉钉群机器人）。',
+      "A contact's kind must be email, sms, wecom (a WeCom group robot) or dingtalk (a DingTalk group robot).",
+    ),
+  )
+  .meta({ id: 'ContactInput' });
 
 const contactDirectorySchema = z.record(addressSchema, z.array(contactSchema), {
   error: (issue) => (issue.code === 'invalid_key' ? addressError : undefined),
@@ -65,14 +126,42 @@ export class StaticContactDirectory implements ContactDirectory {
 
   /** Refuses the whole directory on a bad entry: a typo must not silence a recipient. */
   constructor(entries: unknown) {
-    const parsed = contactDirectorySchema.safeParse(entries);
+    const parsed = validate(contactDirectorySchema, entries);
     if (!parsed.success) {
-      throw new Error(`The contact directory is invalid:\n${z.prettifyError(parsed.error)}`);
+      const problems = parsed.issues.map(
+        (issue) => `✖ ${issue.message.en}${issue.path ? `\n  → at ${issue.path}` : ''}`,
+      );
+      throw new Error(`The contact directory is invalid:\n${problems.join('\n')}`);
     }
     this.contacts = new Map(Object.entries(parsed.data));
   }
 
   async resolve(to: string): Promise<Contact[]> {
     return [...(this.contacts.get(to) ?? [])];
+  }
+}
+
+/**
+ * Several directories as one: every contact any of them has for an address, in their
+ * order, each once (the same phone listed by the register and by the configuration is
+ * texted once). A directory that cannot answer fails the whole answer: the caller retries
+ * rather than telling fewer people.
+ */
+export class MergedContactDirectory implements ContactDirectory {
+  private readonly directories: readonly ContactDirectory[];
+
+  constructor(directories: readonly ContactDirectory[]) {
+    this.directories = directories;
+  }
+
+  async resolve(to: string): Promise<Contact[]> {
+    const answers = await Promise.all(this.directories.map((directory) => directory.resolve(to)));
+    const seen = new Set<string>();
+    return answers.flat().filter((contact) => {
+      const key = JSON.stringify(contact);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 }

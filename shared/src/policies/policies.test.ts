@@ -4,15 +4,21 @@ import { calendarWarnings, endOfCstDay, isWorkingDay, seedCalendar } from '../ca
 import { defaultEscalationPolicy, planEscalation, stepKey } from '../hazards/escalation.ts';
 import {
   calendarYears,
+  changedRecipients,
   effectiveCalendar,
   escalationLadderView,
   escalationPolicyFor,
+  jurisdictionContactsView,
   type StoredCalendarYear,
   type StoredEscalationPolicy,
   type StoredPolicies,
 } from './policies.ts';
 import { CachedPolicies } from './policy-source.ts';
-import { calendarYearSchemaFor, updateEscalationPolicySchema } from './schemas.ts';
+import {
+  calendarYearSchemaFor,
+  updateEscalationPolicySchema,
+  updateJurisdictionContactsSchema,
+} from './schemas.ts';
 
 const by = { userId: 'demo:cq-gecheng.administrator', name: '金鑫' };
 
@@ -329,5 +335,132 @@ describe('the policy cache', () => {
     await expect(cache.calendar()).rejects.toThrow('table unavailable');
     fail = false;
     expect((await cache.escalationPolicy('cq-gecheng')).version).toBe('cq-gecheng-1');
+  });
+});
+
+describe("a jurisdiction's contact lists as an administrator enters them", () => {
+  const wecom = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1';
+
+  it('accepts the lists of some recipients, normalises mobiles, and leaves the others empty', () => {
+    const result = validate(updateJurisdictionContactsSchema, {
+      contacts: {
+        leader_in_charge: [{ kind: 'sms', phone: '+86 139 0013 9000' }],
+        jurisdiction_departments: [{ kind: 'wecom', url: wecom }],
+      },
+      expectedVersion: 0,
+    });
+    expect(result.success && result.data).toEqual({
+      contacts: {
+        assigned_officer: [],
+        jurisdiction_departments: [{ kind: 'wecom', url: wecom }],
+        department_head: [],
+        leader_in_charge: [{ kind: 'sms', phone: '13900139000' }],
+        principal_leader: [],
+      },
+      expectedVersion: 0,
+    });
+  });
+
+  it("refuses, in both languages and saying where, a bad mobile, an http robot, a contact twice, an enterprise's people", () => {
+    const issues = issuesOf(
+      validate(updateJurisdictionContactsSchema, {
+        contacts: {
+          leader_in_charge: [
+            { kind: 'sms', phone: '139 0013 9000' },
+            { kind: 'sms', phone: '13900139000' },
+          ],
+          department_head: [{ kind: 'sms', phone: '12345' }],
+          jurisdiction_departments: [{ kind: 'wecom', url: wecom.replace('https', 'http') }],
+          enterprise_principal: [{ kind: 'sms', phone: '13800138000' }],
+        },
+        expectedVersion: 0,
+      }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'contacts.leader_in_charge',
+          zh: '同一联系方式列了两次。',
+          en: 'A contact is listed twice.',
+        },
+        {
+          path: 'contacts.department_head.0.phone',
+          zh: '须为 11 位中国大陆手机号码。',
+          en: 'This must be a mainland mobile number (11 digits).',
+        },
+        {
+          path: 'contacts.jurisdiction_departments.0.url',
+          zh: expect.stringContaining('https://'),
+          en: expect.stringContaining('https:// webhook URL'),
+        },
+        {
+          path: 'contacts',
+          zh: expect.stringContaining('企业档案'),
+          en: expect.stringContaining('enterprise register'),
+        },
+      ]),
+    );
+    expect(issues).toHaveLength(4);
+    // The values are personal data: a refusal never repeats them.
+    expect(JSON.stringify(issues)).not.toMatch(/12345|qyapi/);
+  });
+
+  it('refuses more than ten contacts for one recipient, and an edit without its version', () => {
+    const many = Array.from({ length: 11 }, (_, index) => ({
+      kind: 'email',
+      address: `duty${index}@example.gov.cn`,
+    }));
+    const issues = issuesOf(
+      validate(updateJurisdictionContactsSchema, { contacts: { principal_leader: many } }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'contacts.principal_leader',
+          zh: '每个接收方最多 10 个联系方式。',
+          en: 'At most 10 contacts per recipient.',
+        },
+        expect.objectContaining({ path: 'expectedVersion' }),
+      ]),
+    );
+  });
+
+  it('says whose lists an edit changed, and shows nobody on file until one is stored', () => {
+    const none = {
+      assigned_officer: [],
+      jurisdiction_departments: [],
+      department_head: [],
+      leader_in_charge: [],
+      principal_leader: [],
+    };
+    const first = { ...none, leader_in_charge: [{ kind: 'sms' as const, phone: '13900139000' }] };
+    expect(changedRecipients(undefined, first)).toEqual(['leader_in_charge']);
+    expect(changedRecipients(first, first)).toEqual([]);
+    expect(
+      changedRecipients(first, {
+        ...first,
+        principal_leader: [{ kind: 'email', address: 'li@example.gov.cn' }],
+      }),
+    ).toEqual(['principal_leader']);
+    expect(jurisdictionContactsView('cq-gecheng', undefined)).toEqual({
+      jurisdiction: 'cq-gecheng',
+      contacts: none,
+      version: 0,
+      edits: [],
+    });
+    const view = jurisdictionContactsView('cq-gecheng', {
+      jurisdiction: 'cq-gecheng',
+      contacts: first,
+      version: 1,
+      updatedAt: '2026-12-01T02:00:00.000Z',
+      updatedBy: by,
+      edits: [{ version: 1, at: '2026-12-01T02:00:00.000Z', by, changed: ['leader_in_charge'] }],
+    });
+    // Only the name of who edited is shown, never the user id.
+    expect(view).toMatchObject({ version: 1, updatedBy: '金鑫' });
+    expect(view.edits).toEqual([
+      { version: 1, at: '2026-12-01T02:00:00.000Z', by: '金鑫', changed: ['leader_in_charge'] },
+    ]);
+    expect(JSON.stringify(view)).not.toContain(by.userId);
   });
 });

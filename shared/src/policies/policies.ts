@@ -5,9 +5,12 @@ import {
   type EscalationStep,
   type LadderRung,
 } from '../hazards/escalation.ts';
+import { type JurisdictionRecipient, jurisdictionRecipients } from '../notifications/directory.ts';
 import type {
   CalendarYearView,
   EscalationLadderView,
+  JurisdictionContactLists,
+  JurisdictionContactsView,
   PoliciesView,
   UpdateCalendarYear,
   UpdateEscalationPolicy,
@@ -23,6 +26,9 @@ import type {
  *   stored year replaces the seed's year whole.
  * - The escalation ladder is per jurisdiction. In force: the stored one, or the national
  *   default (defaultEscalationPolicy).
+ * - The contact lists are per jurisdiction: who its office recipients are (e-mail, mobile,
+ *   group robots). In force: the stored ones, or nobody. Personal data: administrators
+ *   read them, the notifier resolves addresses with them, and nothing else.
  *
  * Each stored item carries a version that an edit must name (a conditional write): 0 means
  * "nothing stored yet", so the first edit of a seed year or a default ladder names 0.
@@ -48,6 +54,24 @@ export interface StoredEscalationPolicy extends LadderSettings {
   version: number;
   updatedAt: string;
   updatedBy: Edit['by'];
+}
+
+/** One edit of a jurisdiction's contact lists: who, when, and whose lists it changed. */
+export interface ContactsEdit {
+  version: number;
+  at: string;
+  by: Edit['by'];
+  changed: JurisdictionRecipient[];
+}
+
+export interface StoredJurisdictionContacts {
+  jurisdiction: string;
+  contacts: JurisdictionContactLists;
+  version: number;
+  updatedAt: string;
+  updatedBy: Edit['by'];
+  /** Every edit, oldest first (the values replaced are not kept). */
+  edits: ContactsEdit[];
 }
 
 export interface StoredPolicies {
@@ -190,5 +214,50 @@ export function policiesView(input: {
     escalation: input.jurisdictions.map((code) =>
       escalationLadderView(code, byJurisdiction.get(code)),
     ),
+  };
+}
+
+const noContacts = (): JurisdictionContactLists => ({
+  assigned_officer: [],
+  jurisdiction_departments: [],
+  department_head: [],
+  leader_in_charge: [],
+  principal_leader: [],
+});
+
+/** The recipients whose contacts differ between two versions of the lists (order counts). */
+export function changedRecipients(
+  before: JurisdictionContactLists | undefined,
+  after: JurisdictionContactLists,
+): JurisdictionRecipient[] {
+  const old = before ?? noContacts();
+  return jurisdictionRecipients.filter(
+    (recipient) => JSON.stringify(old[recipient] ?? []) !== JSON.stringify(after[recipient] ?? []),
+  );
+}
+
+/** A jurisdiction's contact lists as its administrators read them. */
+export function jurisdictionContactsView(
+  jurisdiction: string,
+  stored: StoredJurisdictionContacts | undefined,
+): JurisdictionContactsView {
+  const lists = stored?.contacts ?? noContacts();
+  const contacts = noContacts();
+  for (const recipient of jurisdictionRecipients) {
+    contacts[recipient] = (lists[recipient] ?? []).map((contact) => ({ ...contact }));
+  }
+  if (!stored) return { jurisdiction, contacts, version: 0, edits: [] };
+  return {
+    jurisdiction,
+    contacts,
+    version: stored.version,
+    updatedAt: stored.updatedAt,
+    updatedBy: stored.updatedBy.name,
+    edits: stored.edits.map((edit) => ({
+      version: edit.version,
+      at: edit.at,
+      by: edit.by.name,
+      changed: [...edit.changed],
+    })),
   };
 }

@@ -8,8 +8,10 @@ import {
   type LadderSettings,
   type StoredCalendarYear,
   type StoredEscalationPolicy,
+  type StoredJurisdictionContacts,
   type StoredPolicies,
 } from './policies.ts';
+import type { JurisdictionContactLists } from './schemas.ts';
 
 /**
  * Port: the policies in force, as code reads them (the lifecycle, deadlines in working
@@ -40,7 +42,22 @@ export interface PolicyStore {
     settings: LadderSettings,
     edit: Edit & { expectedVersion: number },
   ): Promise<StoredEscalationPolicy | 'conflict'>;
+  /**
+   * A jurisdiction's contact lists, read consistently (undefined: never edited). Not part
+   * of `read`: personal data stays out of the policies every lifecycle turn caches, and
+   * the next message after an edit reaches the new contact.
+   */
+  jurisdictionContacts(jurisdiction: string): Promise<StoredJurisdictionContacts | undefined>;
+  /** Replaces a jurisdiction's contact lists, logging the edit (who, when, which lists) on them. */
+  putJurisdictionContacts(
+    jurisdiction: string,
+    contacts: JurisdictionContactLists,
+    edit: Edit & { expectedVersion: number },
+  ): Promise<StoredJurisdictionContacts | 'conflict'>;
 }
+
+/** Port: what the contact directory reads (JurisdictionContactDirectory). */
+export type JurisdictionContactsSource = Pick<PolicyStore, 'jurisdictionContacts'>;
 
 interface InForce {
   calendar: HolidayCalendar;

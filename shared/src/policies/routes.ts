@@ -4,9 +4,11 @@ import {
   calendarYearParameters,
   calendarYearSchema,
   escalationLadderViewSchema,
+  jurisdictionContactsSchema,
   policiesSchema,
   updateCalendarYearSchema,
   updateEscalationPolicySchema,
+  updateJurisdictionContactsSchema,
 } from './schemas.ts';
 
 const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
@@ -58,11 +60,27 @@ const exampleLadderView = {
   updatedBy: '金鑫',
 };
 
+// Invented people and numbers (not the enterprise examples' ones).
+const exampleContacts = {
+  assigned_officer: [{ kind: 'email', address: 'liming@example.gov.cn' }],
+  jurisdiction_departments: [
+    { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=EXAMPLE-KEY' },
+  ],
+  department_head: [{ kind: 'sms', phone: '13500135000' }],
+  leader_in_charge: [
+    { kind: 'sms', phone: '13600136000' },
+    { kind: 'email', address: 'zhangwei@example.gov.cn' },
+  ],
+  principal_leader: [{ kind: 'sms', phone: '13300133000' }],
+} as const;
+
 /**
  * The policies administrators edit (RULES.md, "Who is who"): the national working-day
- * calendar, year by year, and each jurisdiction's escalation ladder. Office roles read
- * them (a deadline in working days, when a circular goes out); administrators edit them,
- * each edit naming the version it replaces.
+ * calendar, year by year, each jurisdiction's escalation ladder, and who each of its
+ * office recipients is. Office roles read the calendar and the ladders (a deadline in
+ * working days, when a circular goes out); the contact lists are personal data, read by
+ * the jurisdiction's administrators alone. Administrators edit them, each edit naming the
+ * version it replaces.
  */
 export const policyRoutes = [
   {
@@ -157,5 +175,89 @@ export const policyRoutes = [
       },
     },
     response: { status: 200, body: escalationLadderViewSchema, example: exampleLadderView },
+  },
+  {
+    operationId: 'updateJurisdictionContacts',
+    method: 'PUT',
+    path: '/api/admin/jurisdictions/{code}/contacts',
+    handler: 'update-jurisdiction-contacts',
+    access: { kind: 'signedIn', roles: ['administrator'] },
+    summary: {
+      zh: '修改本辖区各接收方的联系方式（邮件、短信、企业微信与钉钉群机器人）',
+      en: "Edit who a jurisdiction's office recipients are (e-mail, SMS, WeCom and DingTalk robots)",
+    },
+    pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
+    request: {
+      body: updateJurisdictionContactsSchema,
+      example: { contacts: exampleContacts, expectedVersion: 0 },
+    },
+    response: {
+      status: 200,
+      body: jurisdictionContactsSchema,
+      example: {
+        jurisdiction: 'cq-gecheng',
+        contacts: exampleContacts,
+        version: 1,
+        updatedAt: '2026-11-22T08:00:00.000Z',
+        updatedBy: '金鑫',
+        edits: [
+          {
+            version: 1,
+            at: '2026-11-22T08:00:00.000Z',
+            by: '金鑫',
+            changed: [
+              'assigned_officer',
+              'jurisdiction_departments',
+              'department_head',
+              'leader_in_charge',
+              'principal_leader',
+            ],
+          },
+        ],
+      },
+    },
+  },
+  {
+    operationId: 'getJurisdictionContacts',
+    method: 'GET',
+    path: '/api/admin/jurisdictions/{code}/contacts',
+    handler: 'get-jurisdiction-contacts',
+    access: { kind: 'signedIn', roles: ['administrator'] },
+    summary: {
+      zh: '本辖区各接收方的联系方式及修改记录（仅限管理员）',
+      en: "Who a jurisdiction's office recipients are, with the edit log (administrators only)",
+    },
+    pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
+    response: {
+      status: 200,
+      body: jurisdictionContactsSchema,
+      example: {
+        jurisdiction: 'cq-gecheng',
+        contacts: {
+          assigned_officer: [],
+          jurisdiction_departments: [],
+          department_head: [],
+          leader_in_charge: [{ kind: 'sms', phone: '13600136000' }],
+          principal_leader: [],
+        },
+        version: 2,
+        updatedAt: '2026-12-01T02:30:00.000Z',
+        updatedBy: '金鑫',
+        edits: [
+          {
+            version: 1,
+            at: '2026-11-22T08:00:00.000Z',
+            by: '金鑫',
+            changed: ['leader_in_charge', 'principal_leader'],
+          },
+          {
+            version: 2,
+            at: '2026-12-01T02:30:00.000Z',
+            by: '金鑫',
+            changed: ['principal_leader'],
+          },
+        ],
+      },
+    },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { said } from '../api/validation.ts';
 import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
+import {
+  contactSchema,
+  type JurisdictionRecipient,
+  jurisdictionRecipients,
+} from '../notifications/directory.ts';
 
 /**
  * What administrators send and read about the policies that are data (DESIGN.md, principle
@@ -274,6 +279,116 @@ export const escalationLadderViewSchema = z
   })
   .meta({ id: 'EscalationLadder' });
 export type EscalationLadderView = z.infer<typeof escalationLadderViewSchema>;
+
+// ---------------------------------------------------------------------------------------
+// The contact lists of a jurisdiction
+
+const recipientNames: Record<JurisdictionRecipient, { zh: string; en: string }> = {
+  assigned_officer: { zh: '承办监管人员', en: 'the assigned officer' },
+  jurisdiction_departments: { zh: '辖区各部门', en: "the jurisdiction's departments" },
+  department_head: { zh: '科室负责人', en: 'the department head' },
+  leader_in_charge: { zh: '分管领导', en: 'the leader in charge' },
+  principal_leader: { zh: '主要领导', en: 'the principal leader' },
+};
+
+export const maxContactsPerRecipient = 10;
+
+/** One recipient's contacts: each once (as normalised: +86 138… and 138… are the same). */
+const contactList = z
+  .array(contactSchema)
+  .max(
+    maxContactsPerRecipient,
+    said(
+      `每个接收方最多 ${maxContactsPerRecipient} 个联系方式。`,
+      `At most ${maxContactsPerRecipient} contacts per recipient.`,
+    ),
+  )
+  .refine(
+    (list) => new Set(list.map((contact) => JSON.stringify(contact))).size === list.length,
+    said('同一联系方式列了两次。', 'A contact is listed twice.'),
+  );
+
+const contactListsShape = {
+  assigned_officer: contactList.default([]),
+  jurisdiction_departments: contactList.default([]),
+  department_head: contactList.default([]),
+  leader_in_charge: contactList.default([]),
+  principal_leader: contactList.default([]),
+} satisfies Record<JurisdictionRecipient, z.ZodType>;
+
+const onlyOfficeRecipients = said(
+  `只能为${jurisdictionRecipients.map((recipient) => recipientNames[recipient].zh).join('、')}录入联系方式；企业主要负责人和实际控制人按企业档案中的手机号通知。`,
+  `Contacts are kept for ${jurisdictionRecipients.map((recipient) => recipientNames[recipient].en).join(', ')}; an enterprise's principal and actual controller are reached at the mobiles of the enterprise register.`,
+).error;
+
+/**
+ * Who each office recipient of a jurisdiction is, as its administrators keep it: for each,
+ * the e-mail addresses, mainland mobiles and group robots (WeCom, DingTalk; https only)
+ * that its notifications reach. A recipient left out has no contacts.
+ */
+export const jurisdictionContactListsSchema = z.strictObject(contactListsShape, {
+  error: (issue) => (issue.code === 'unrecognized_keys' ? onlyOfficeRecipients : undefined),
+});
+export type JurisdictionContactLists = z.output<typeof jurisdictionContactListsSchema>;
+
+/** An administrator's edit of a jurisdiction's contact lists: the lists replace the stored ones. */
+export const updateJurisdictionContactsSchema = z
+  .object({
+    contacts: jurisdictionContactListsSchema,
+    expectedVersion: z
+      .number()
+      .int()
+      .min(0)
+      .describe('The version the editor saw: 0 while the jurisdiction has no contact lists.'),
+  })
+  .strict()
+  .meta({ id: 'UpdateJurisdictionContacts' });
+export type UpdateJurisdictionContacts = z.output<typeof updateJurisdictionContactsSchema>;
+
+const contactViewSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('email'), address: z.string() }),
+    z.object({ kind: z.literal('sms'), phone: z.string() }),
+    z.object({ kind: z.literal('wecom'), url: z.string() }),
+    z.object({ kind: z.literal('dingtalk'), url: z.string(), secret: z.string().optional() }),
+  ])
+  .meta({ id: 'Contact' });
+
+const contactListsViewShape = {
+  assigned_officer: z.array(contactViewSchema),
+  jurisdiction_departments: z.array(contactViewSchema),
+  department_head: z.array(contactViewSchema),
+  leader_in_charge: z.array(contactViewSchema),
+  principal_leader: z.array(contactViewSchema),
+} satisfies Record<JurisdictionRecipient, z.ZodType>;
+
+/** A jurisdiction's contact lists as its administrators read them (personal data: theirs only). */
+export const jurisdictionContactsSchema = z
+  .object({
+    jurisdiction: z.string(),
+    contacts: z.object(contactListsViewShape),
+    version: z
+      .number()
+      .int()
+      .min(0)
+      .describe('What an edit sends as expectedVersion; 0 while nothing is stored.'),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional().describe('The name of who made the last edit.'),
+    edits: z
+      .array(
+        z.object({
+          version: z.number().int().min(1),
+          at: z.string(),
+          by: z.string().describe('The name of who edited.'),
+          changed: z
+            .array(z.enum(jurisdictionRecipients))
+            .describe('The recipients whose contacts the edit changed (never the values).'),
+        }),
+      )
+      .describe('Every edit, oldest first: who and when, not what was there before.'),
+  })
+  .meta({ id: 'JurisdictionContacts' });
+export type JurisdictionContactsView = z.infer<typeof jurisdictionContactsSchema>;
 
 // ---------------------------------------------------------------------------------------
 

@@ -61,6 +61,7 @@ export const tipRoutes = [
     path: '/api/tips',
     handler: 'create-tip',
     access: { kind: 'public' },
+    table: { read: ['JURISDICTION', 'POLICY'], write: ['TIP#*'] },
     // Intake starts the tip's lifecycle (its time limits).
     uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
     summary: { zh: '匿名举报安全隐患', en: 'Report a hazard anonymously' },
@@ -97,6 +98,7 @@ export const tipRoutes = [
     path: '/api/tips/lookup',
     handler: 'lookup-tip',
     access: { kind: 'public' },
+    table: { read: ['JURISDICTION', 'POLICY', 'HAZARD#*'], write: ['TIP#*', 'LOOKUP_FAILURES'] },
     uses: ['receiptKey'],
     summary: { zh: '凭回执码查询举报进度', en: 'Follow up a tip with its receipt' },
     request: { body: tipLookupSchema, example: { receipt: exampleReceipt } },
@@ -122,6 +124,7 @@ export const tipRoutes = [
     path: '/api/tips/messages',
     handler: 'post-tipster-message',
     access: { kind: 'public' },
+    table: { read: [], write: ['TIP#*', 'LOOKUP_FAILURES'] },
     uses: ['receiptKey'],
     summary: { zh: '举报人回复或补充线索', en: 'The tipster answers or adds information' },
     request: {
@@ -149,6 +152,7 @@ export const tipRoutes = [
     path: '/api/tips/photo-uploads',
     handler: 'request-photo-uploads',
     access: { kind: 'public' },
+    table: { read: [], write: ['TIP#*', 'LOOKUP_FAILURES'] },
     uses: ['evidenceUpload', 'receiptKey'],
     summary: { zh: '为举报追加照片', en: 'Add photos to a tip' },
     request: { body: requestPhotoUploadsSchema, example: { receipt: exampleReceipt, count: 1 } },

@@ -73,12 +73,14 @@ export class ChainHeadsPublication extends Construct {
       description: 'Publish the chain heads of the CST day that just ended (00:05 CST)',
       schedule: Schedule.cron({ minute: '5', hour: '16' }),
       targets: [
-        new LambdaFunction(this.function.function, {
+        new LambdaFunction(this.function.alias, {
           retryAttempts: 4,
           maxEventAge: Duration.hours(2),
         }),
       ],
     });
+    // The target and its invoke permission (made in the rule) name the alias.
+    this.function.invokedBy(this.rule);
 
     this.alarm = new Alarm(this, 'NotPublished', {
       alarmDescription:

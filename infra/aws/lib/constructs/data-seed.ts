@@ -40,12 +40,17 @@ export class DataSeed extends Construct {
       },
     });
     props.table.grantReadWrite(this.function.role);
-    this.resource = new CustomResource(this, 'Applied', {
-      serviceToken: this.function.function.functionArn,
+    // CloudFormation refuses to change a custom resource's ServiceToken, so the resource
+    // that names the alias has an id of its own ('Applied' named the function): a stack
+    // deployed before gets a Create here (the migrations are idempotent) and a Delete for
+    // the old one, which the handler answers without touching the record.
+    this.resource = new CustomResource(this, 'AppliedByAlias', {
+      serviceToken: this.function.alias.functionArn,
       resourceType: 'Custom::QinglingSeedData',
       // A new seed version runs the migrations again (an Update event).
       properties: { version: seedData.version },
     });
+    this.function.invokedBy(this.resource);
 
     if (props.userPool) {
       const email = new CfnParameter(this, 'FirstAdministratorEmail', {

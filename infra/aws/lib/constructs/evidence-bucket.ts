@@ -1,6 +1,6 @@
 import { type CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Grant, type IRole } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -40,9 +40,11 @@ export interface EvidenceBucketProps {
  * rectification evidence. Private, encrypted, versioned, TLS only, and without server
  * access logs: those would record every tipster's IP address next to the upload.
  *
- * Uploads under `incoming/` expire after a day, and so do their old versions: an upload
- * the processor never handled, or the original it replaced, does not linger with its
- * EXIF location in it.
+ * Uploads under `incoming/` expire after a day, and so do their old versions, and the
+ * delete markers left alone are removed: an upload the processor never handled, or the
+ * original it deleted (a noncurrent version, the bucket being versioned), does not linger
+ * with its EXIF location in it. A day is the shortest S3 allows; S3 rounds it up to the
+ * next midnight UTC (infra/aws/README.md, Photos, says how long that makes it).
  */
 export class EvidenceBucket extends Construct {
   readonly bucket: Bucket;
@@ -144,13 +146,19 @@ export class EvidenceBucket extends Construct {
   }
 
   /**
-   * Sends every object created under incoming/ to the photo processor. CDK sets the
-   * notification with a deploy-time handler of its own, whose logs get a retention here.
+   * Sends every object created under incoming/ to the photo processor (its alias). CDK
+   * sets the notification with a deploy-time handler of its own, whose logs get a
+   * retention here. Returns the invoke permissions made for S3 (the notification waits
+   * for them), so that they can wait for the alias they name.
    */
-  processUploadsWith(processor: IFunction, logRetention: RetentionDays): void {
+  processUploadsWith(processor: IFunction, logRetention: RetentionDays): CfnPermission[] {
+    const before = new Set(this.bucket.node.children);
     this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(processor), {
       prefix: evidencePrefixes.incoming,
     });
+    const permissions = this.bucket.node.children.filter(
+      (child): child is CfnPermission => child instanceof CfnPermission && !before.has(child),
+    );
     const stack = Stack.of(this);
     for (const child of stack.node.children) {
       if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
@@ -164,6 +172,7 @@ export class EvidenceBucket extends Construct {
         fn.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
       }
     }
+    return permissions;
   }
 
   private grantList(role: IRole): Grant {

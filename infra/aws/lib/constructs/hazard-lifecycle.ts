@@ -193,7 +193,9 @@ export class HazardLifecycle extends Construct {
     });
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
-    const functionArns = lifecycleTasks.map((task) => this.functions[task].function.functionArn);
+    // Each task invokes its function's alias `live` (what a deploy switches and a rollback
+    // points back), so `${PlanFunctionArn}` and the rest are the aliases' ARNs.
+    const aliasArns = lifecycleTasks.map((task) => this.functions[task].alias.functionArn);
     const stateMachineOf = (id: string, name: string, definitionPath: string) => {
       const machine = new StateMachine(this, id, {
         stateMachineName: name,
@@ -204,7 +206,7 @@ export class HazardLifecycle extends Construct {
           ...Object.fromEntries(
             lifecycleTasks.map((task) => [
               `${task}FunctionArn`,
-              this.functions[task].function.functionArn,
+              this.functions[task].alias.functionArn,
             ]),
           ),
         },
@@ -212,10 +214,12 @@ export class HazardLifecycle extends Construct {
         logs: { destination: this.logGroup, level: LogLevel.ERROR, includeExecutionData: false },
         tracingEnabled: true,
       });
-      // Exactly the four functions, without the `:*` version wildcard of grantInvoke.
+      // Exactly the four aliases, without the `:*` wildcard of grantInvoke: Lambda
+      // authorizes an invocation of an alias against the alias's ARN, not the function's.
       machine.addToRolePolicy(
-        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functionArns }),
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: aliasArns }),
       );
+      for (const task of lifecycleTasks) this.functions[task].invokedBy(machine);
       return machine;
     };
     this.stateMachine = stateMachineOf(
@@ -326,6 +330,9 @@ export class HazardLifecycle extends Construct {
     });
     props.table.grantRead(redrive.role);
     this.grantWake(redrive.role);
+    // The one invoker left on the unqualified function ($LATEST, the code of the last
+    // deploy): the template harness enables a disabled mapping by the function's name, so
+    // a mapping on the alias would never drain there. infra/aws/README.md says why.
     redrive.function.addEventSource(
       new SqsEventSource(this.deadLetters, {
         enabled: false,

@@ -44,6 +44,22 @@ export interface QinglingHttpApiProps {
   corsOrigins?: readonly string[];
 }
 
+/** The partitions all of a handler's routes declare, or undefined if any route declares none. */
+function tablePartitionsOf(served: readonly RouteDefinition[]) {
+  if (!served.every((route) => route.table)) return undefined;
+  return {
+    read: served.flatMap((route) => route.table?.read ?? []),
+    write: served.flatMap((route) => route.table?.write ?? []),
+  };
+}
+
+/** RECORD_REPAIRS: the stream patterns the function may write ('*' all, '' none). */
+function repairsOf(served: readonly RouteDefinition[], readOnly: boolean): string {
+  const partitions = tablePartitionsOf(served);
+  if (partitions) return partitions.write.join(',');
+  return readOnly ? '' : '*';
+}
+
 const pascal = (name: string) =>
   name.replace(/(^|[-_/])([a-z0-9])/g, (_match, _separator, letter: string) =>
     letter.toUpperCase(),
@@ -112,6 +128,9 @@ export class QinglingHttpApi extends Construct {
         format: AccessLogFormat.custom(accessLogFormat()),
       },
     });
+    // The default endpoint stays enabled, web ACL or not: it is CloudFront's origin for
+    // /api/*, and disabling it would answer 403 there (infra/aws/README.md, "Why the API's
+    // own endpoint stays open behind the web ACL").
     this.domainName = `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
 
     const functions = new Map<string, NodeFunction>();
@@ -125,6 +144,8 @@ export class QinglingHttpApi extends Construct {
         logRetention: props.logRetention,
         environment: {
           TABLE_NAME: props.table.table.tableName,
+          // Where a read that finds the state behind its log may write the repair.
+          RECORD_REPAIRS: repairsOf(served, readOnly),
           CODE_VERSION: props.codeVersion,
           POWERTOOLS_SERVICE_NAME: 'qingling',
           ...Object.fromEntries(
@@ -135,12 +156,17 @@ export class QinglingHttpApi extends Construct {
         },
       });
       for (const resource of uses) resourceAccess[resource].grant(props.resources, fn.role);
-      if (readOnly) props.table.grantRead(fn.function);
+      // Public routes name the partitions they touch: an anonymous caller's function can
+      // reach nothing else of the record. The others get the table and its indexes.
+      const partitions = tablePartitionsOf(served);
+      if (partitions) props.table.grantPartitions(fn.function, partitions);
+      else if (readOnly) props.table.grantRead(fn.function);
       else props.table.grantReadWrite(fn.function);
       functions.set(handler, fn);
+      // The alias: API Gateway invokes `live`, and its permission is on the alias.
       this.integrations.set(
         handler,
-        new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn.function),
+        new HttpLambdaIntegration(`${pascal(handler)}Integration`, fn.alias),
       );
     }
     this.functions = functions;
@@ -166,6 +192,8 @@ export class QinglingHttpApi extends Construct {
         integration,
         authorizer: isPublic ? new HttpNoneAuthorizer() : jwtAuthorizer,
       });
+      // The route, its integration and the invoke permission name the alias by ARN.
+      this.functions.get(route.handler)?.invokedBy(httpRoute);
       if (isPublic) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',

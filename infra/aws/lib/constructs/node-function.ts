@@ -1,11 +1,18 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Alias,
+  Architecture,
+  type CfnAlias,
+  type IEventSource,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { nativeModulesLockFile, repoRoot } from '../paths.ts';
 
 export interface NodeFunctionProps {
@@ -43,16 +50,48 @@ const requireShim =
   "import { createRequire as __qinglingCreateRequire } from 'node:module';" +
   'const require = __qinglingCreateRequire(import.meta.url);';
 
+/** The alias every invoker names: a deploy points it at the new version, a rollback back. */
+export const liveAliasName = 'live';
+
+/**
+ * The alias `live`, named by its ARN written out, `<function ARN>:live`: the value the
+ * alias's own Ref returns in CloudFormation, so AWS sees the same template either way.
+ * Written out, it can be read without modelling AWS::Lambda::Alias (the template harness
+ * resolves Ref only for the types it runs); in exchange nothing infers a dependency from
+ * it, so whatever names it must wait for the alias explicitly (NodeFunction.invokedBy).
+ * The name is the ARN too: Lambda takes an ARN wherever it takes a function name.
+ */
+class LiveAlias extends Alias {
+  override get functionArn(): string {
+    return `${this.lambda.functionArn}:${this.aliasName}`;
+  }
+
+  override get functionName(): string {
+    return this.functionArn;
+  }
+}
+
 /**
  * A Lambda function the way Qingling runs them: Node.js 24 on arm64, one minified ESM
  * bundle per handler (the AWS SDK comes from the runtime), its own log group with a
- * retention period, and its own role that may write to that log group and nothing else
- * until it is granted more. No AWS managed policy, so every permission is visible here.
+ * retention period, and its own role that may write to that log group (and send X-Ray
+ * traces) and nothing else until it is granted more. No AWS managed policy, so every
+ * permission is visible here.
+ *
+ * Every deploy that changes the function publishes a version and points the alias `live`
+ * at it, at once. Everything that invokes the function invokes `alias` (API routes, the
+ * state machines' tasks, queues, S3, schedules, Cognito, the deploy-time custom resource),
+ * and every Lambda permission is on it: pointing `live` back at the previous version rolls
+ * a bad deploy back (infra/aws/README.md). Old versions are retained for that.
+ *
+ * Lambda traces each invocation (active tracing); the bundles carry no X-Ray SDK.
  */
 export class NodeFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** `live`, on the current version: what every invoker names, by its ARN. */
+  readonly alias: Alias;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -80,6 +119,9 @@ export class NodeFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      // A retained version can still be pointed at after the next deploy: the rollback.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       environment: props.environment ?? {},
       projectRoot: repoRoot,
       depsLockFilePath: props.nativeModules?.length
@@ -104,5 +146,37 @@ export class NodeFunction extends Construct {
           : {}),
       },
     });
+
+    this.alias = new LiveAlias(this, 'Live', {
+      aliasName: liveAliasName,
+      version: this.function.currentVersion,
+      description: 'What every invoker names: the deployed version, or the one rolled back to',
+    });
+
+    // Tracing.ACTIVE grants xray:PutTraceSegments and xray:PutTelemetryRecords on "*".
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing: Lambda sends the trace segments of each invocation with ' +
+        'xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level ' +
+        'permissions, so the grant names "*".',
+    });
+  }
+
+  /**
+   * Makes CloudFormation create the alias before these constructs (and everything in
+   * them): they name the alias by its ARN, which infers no dependency. An invoke
+   * permission or event source mapping on an alias that does not exist yet fails.
+   */
+  invokedBy(...consumers: IConstruct[]): void {
+    const alias = this.alias.node.defaultChild as CfnAlias;
+    for (const consumer of consumers) consumer.node.addDependency(alias);
+  }
+
+  /** An event source (an SQS queue) for the alias: the mapping names it, and waits for it. */
+  addEventSource(source: IEventSource): void {
+    const before = new Set(this.alias.node.children);
+    this.alias.addEventSource(source);
+    this.invokedBy(...this.alias.node.children.filter((child) => !before.has(child)));
   }
 }

@@ -114,7 +114,7 @@ export class NotificationDelivery extends Construct {
       },
     });
     props.table.grantRead(this.function.role);
-    this.function.function.addEventSource(
+    this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true }),
     );
     if (sms.via === 'sns') {

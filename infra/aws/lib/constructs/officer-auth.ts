@@ -95,11 +95,14 @@ export class OfficerAuth extends Construct {
       memorySize: 128,
       timeout: Duration.seconds(5),
     });
+    // Cognito takes an alias ARN for a trigger (not a version's): the pool and its invoke
+    // permission name `live`.
     userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      trigger.function,
+      trigger.alias,
       LambdaVersion.V2_0,
     );
+    trigger.invokedBy(userPool);
 
     const client = userPool.addClient('WebClient', {
       generateSecret: false,

@@ -56,6 +56,9 @@ export class PhotoProcessor extends Construct {
     });
     props.evidence.grantProcessUploads(this.function.role);
     props.table.grantReadWrite(this.function.role);
-    props.evidence.processUploadsWith(this.function.function, props.logRetention);
+    // S3 invokes the alias `live`, with the invoke permission on the alias.
+    this.function.invokedBy(
+      ...props.evidence.processUploadsWith(this.function.alias, props.logRetention),
+    );
   }
 }

@@ -7,7 +7,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../../table-design.ts';
 
@@ -58,6 +58,36 @@ export class RecordsTable extends Construct {
   /** Reads plus single-item conditional writes. */
   grantReadWrite(grantee: IGrantable): Grant {
     return this.grant(grantee, writeActions);
+  }
+
+  /**
+   * Item-level access (dynamodb:LeadingKeys): reads of items whose partition key matches
+   * `read` or `write`, writes only where it matches `write`; the table only, no index. A
+   * request without leading keys (a Scan) matches neither.
+   */
+  grantPartitions(
+    grantee: IGrantable,
+    access: { read: readonly string[]; write?: readonly string[] },
+  ): void {
+    const write = access.write ?? [];
+    const statements: { actions: string[]; keys: readonly string[] }[] = [
+      { actions: readActions, keys: [...access.read, ...write] },
+      { actions: writeActions.filter((action) => !readActions.includes(action)), keys: write },
+    ];
+    for (const { actions, keys } of statements) {
+      if (!keys.length) continue;
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions,
+          resources: [this.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...new Set(keys)] },
+            // ForAllValues holds for a request without the key at all: require it.
+            Null: { 'dynamodb:LeadingKeys': 'false' },
+          },
+        }),
+      );
+    }
   }
 
   private grant(grantee: IGrantable, actions: string[]): Grant {

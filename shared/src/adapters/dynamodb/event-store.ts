@@ -32,10 +32,17 @@ interface StateItem {
 export class DynamoEventStore implements EventStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /** Whether a load that finds the state behind its log writes the repair (see repairsFrom). */
+  private readonly repairs: (stream: string) => boolean;
 
-  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+  constructor(
+    documents: DynamoDBDocumentClient,
+    tableName: string,
+    options: { repairs?: (stream: string) => boolean } = {},
+  ) {
     this.documents = documents;
     this.tableName = tableName;
+    this.repairs = options.repairs ?? (() => true);
   }
 
   async read(stream: string): Promise<RecordedEvent[]> {
@@ -68,8 +75,9 @@ export class DynamoEventStore implements EventStore {
     if (newer.length === 0) return snapshot;
     const behind = snapshot;
     for (const event of newer) snapshot = fold(stream, snapshot, event, projection);
-    // A read-only role may not repair: it answers from the log, and a writer (or the next
-    // append) repairs the state.
+    // A function that may not write this stream answers from the log and leaves the
+    // repair to a writer (the appender itself, a later write, the reconciler).
+    if (!this.repairs(stream)) return snapshot;
     await this.writeState(snapshot as Snapshot<State>, behind, projection).catch(
       ignoreConflictOrDenied,
     );
@@ -195,4 +203,21 @@ function ignoreConflictOrDenied(error: unknown): void {
 
 function ignoreConflict(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}
+
+/**
+ * Which streams a function repairs, from its RECORD_REPAIRS setting: unset or '*' all,
+ * '' none, else comma-separated patterns of partition keys (`TIP#*`), as its grant says.
+ */
+export function repairsFrom(setting: string | undefined): (stream: string) => boolean {
+  if (setting === undefined || setting.trim() === '*') return () => true;
+  const patterns = setting
+    .split(',')
+    .map((pattern) => pattern.trim())
+    .filter(Boolean)
+    .map(
+      (pattern) =>
+        new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
+    );
+  return (stream) => patterns.some((pattern) => pattern.test(stream));
 }

@@ -1,25 +1,49 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  CalendarYearData,
-  Edit,
-  LadderSettings,
-  StoredCalendarYear,
-  StoredEscalationPolicy,
-  StoredPolicies,
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { jurisdictionRecipients } from '../../notifications/directory.ts';
+import {
+  type CalendarYearData,
+  type ContactsEdit,
+  changedRecipients,
+  type Edit,
+  type LadderSettings,
+  type StoredCalendarYear,
+  type StoredEscalationPolicy,
+  type StoredJurisdictionContacts,
+  type StoredPolicies,
 } from '../../policies/policies.ts';
 import type { PolicyStore } from '../../policies/policy-source.ts';
+import type { JurisdictionContactLists } from '../../policies/schemas.ts';
 
 /**
  * Administrators' policy data in the records table, beside the other reference data: one
  * partition (POLICY), one item per calendar year and per jurisdiction's ladder, each with
- * the version conditional writes check. Read with one Query (never a Scan).
+ * the version conditional writes check. Read with one Query (never a Scan). The contact
+ * lists of the jurisdictions are policy data too, but personal: a partition of their own
+ * (POLICY#CONTACTS), one item per jurisdiction, read by key, so the Query every lifecycle
+ * turn caches never carries them.
  */
 const partition = 'POLICY';
 const keys = {
   calendarYear: (year: number) => ({ pk: partition, sk: `CALENDAR#${year}` }),
   escalationPolicy: (jurisdiction: string) => ({ pk: partition, sk: `ESCALATION#${jurisdiction}` }),
+  contacts: (jurisdiction: string) => ({ pk: `${partition}#CONTACTS`, sk: jurisdiction }),
 };
+
+/** The lists as stored, each recipient present (an item written before a recipient existed). */
+function listsOf(data: unknown): JurisdictionContactLists {
+  const stored = (data ?? {}) as Partial<JurisdictionContactLists>;
+  const lists = {} as JurisdictionContactLists;
+  for (const recipient of jurisdictionRecipients) {
+    lists[recipient] = (stored[recipient] ?? []).map((contact) => ({ ...contact }));
+  }
+  return lists;
+}
 
 export class DynamoPolicyStore implements PolicyStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -94,11 +118,61 @@ export class DynamoPolicyStore implements PolicyStore {
     return written === 'conflict' ? written : { ...data, jurisdiction, ...written };
   }
 
+  async jurisdictionContacts(
+    jurisdiction: string,
+  ): Promise<StoredJurisdictionContacts | undefined> {
+    const { Item: item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.contacts(jurisdiction),
+        ConsistentRead: true,
+      }),
+    );
+    if (!item) return undefined;
+    return {
+      jurisdiction,
+      contacts: listsOf(item.data),
+      version: Number(item.version),
+      updatedAt: String(item.updatedAt),
+      updatedBy: item.updatedBy as Edit['by'],
+      edits: ((item.edits ?? []) as ContactsEdit[]).map((entry) => ({
+        version: Number(entry.version),
+        at: String(entry.at),
+        by: { userId: entry.by.userId, name: entry.by.name },
+        changed: [...(entry.changed ?? [])],
+      })),
+    };
+  }
+
+  /**
+   * Read, then one conditional write: the edit log is the stored one with this edit added,
+   * and the write holds only if nobody wrote since the read (the version is the check).
+   */
+  async putJurisdictionContacts(
+    jurisdiction: string,
+    contacts: JurisdictionContactLists,
+    edit: Edit & { expectedVersion: number },
+  ): Promise<StoredJurisdictionContacts | 'conflict'> {
+    const current = await this.jurisdictionContacts(jurisdiction);
+    if ((current?.version ?? 0) !== edit.expectedVersion) return 'conflict';
+    const data = listsOf(contacts);
+    const entry: ContactsEdit = {
+      version: edit.expectedVersion + 1,
+      at: edit.at,
+      by: { userId: edit.by.userId, name: edit.by.name },
+      changed: changedRecipients(current?.contacts, data),
+    };
+    const edits = [...(current?.edits ?? []), entry];
+    const written = await this.put(keys.contacts(jurisdiction), data, edit, { edits });
+    return written === 'conflict' ? written : { jurisdiction, contacts: data, ...written, edits };
+  }
+
   /** One conditional write: a concurrent edit of the same version loses, plainly. */
   private async put(
     key: { pk: string; sk: string },
     data: unknown,
     edit: Edit & { expectedVersion: number },
+    more: Record<string, unknown> = {},
   ): Promise<{ version: number; updatedAt: string; updatedBy: Edit['by'] } | 'conflict'> {
     const version = edit.expectedVersion + 1;
     const updatedBy = { userId: edit.by.userId, name: edit.by.name };
@@ -106,7 +180,7 @@ export class DynamoPolicyStore implements PolicyStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...key, data, version, updatedAt: edit.at, updatedBy },
+          Item: { ...more, ...key, data, version, updatedAt: edit.at, updatedBy },
           ...(edit.expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
