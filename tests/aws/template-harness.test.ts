@@ -124,6 +124,10 @@ describe('the synthesized template, run with each role enforced', () => {
     );
     const keys = harness.s3.objects(bucket);
     expect(keys.filter((key) => key.startsWith('incoming/'))).toEqual([]);
+    // Not even as a noncurrent version of the versioned bucket: the original is gone.
+    expect(
+      harness.s3.storedVersions(bucket).filter(({ key }) => key.startsWith('incoming/')),
+    ).toEqual([]);
     const [stored] = keys.filter((key) => key.startsWith('tips/'));
     const body = harness.s3.object(bucket, stored ?? '')?.body ?? Buffer.alloc(0);
     expect((await sharp(body).metadata()).exif).toBeUndefined();

@@ -289,6 +289,7 @@ describe('the photo processor', () => {
       [
         resolvedGrant(s, 's3:GetObject', bucket.arnForObjects('incoming/*')),
         resolvedGrant(s, 's3:DeleteObject', bucket.arnForObjects('incoming/*')),
+        resolvedGrant(s, 's3:DeleteObjectVersion', bucket.arnForObjects('incoming/*')),
         resolvedGrant(s, 's3:PutObject', bucket.arnForObjects('tips/*')),
         resolvedGrant(s, 's3:ListBucket', bucket.bucketArn),
         resolvedGrant(s, 'sqs:SendMessage', processor().deadLetterQueue.queueArn),

@@ -18,16 +18,21 @@ const incomingKey = /^incoming\/tips\/([a-z2-7]{26})\/(p\d{1,2})$/;
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    await processPhoto(key);
+    await processPhoto(key, record.s3.object.versionId);
   }
 }
 
-export async function processPhoto(key: string): Promise<'added' | 'duplicate' | 'refused'> {
+export async function processPhoto(
+  key: string,
+  version?: string,
+): Promise<'added' | 'duplicate' | 'refused'> {
   const store = dependencies.blobStore();
+  // The upload's own version goes: a versioned bucket keeps no original with its metadata.
+  const remove = () => store.delete(key, version);
   const match = incomingKey.exec(key);
   const upload = await store.get(key);
   if (!match || !upload) {
-    if (upload) await store.delete(key);
+    if (upload) await remove();
     return 'refused';
   }
   const [, tipId = '', photoId = ''] = match;
@@ -35,7 +40,7 @@ export async function processPhoto(key: string): Promise<'added' | 'duplicate' |
   const snapshot = await events.load(tipStream(tipId), tipProjection);
   if (!snapshot?.state.photoSlots.includes(photoId)) {
     logger.warn('Upload for no open photo slot; deleted', { photoId });
-    await store.delete(key);
+    await remove();
     return 'refused';
   }
 
@@ -49,7 +54,7 @@ export async function processPhoto(key: string): Promise<'added' | 'duplicate' |
       .toBuffer();
   } catch {
     logger.warn('Upload is not a readable image; deleted', { photoId });
-    await store.delete(key);
+    await remove();
     return 'refused';
   }
   const location = snapshot.state.location ? await photoLocation(upload.bytes) : undefined;
@@ -78,7 +83,7 @@ export async function processPhoto(key: string): Promise<'added' | 'duplicate' |
     outcome = result.kind === 'appended' ? 'added' : 'duplicate';
     break;
   }
-  await store.delete(key);
+  await remove();
   return outcome;
 }
 

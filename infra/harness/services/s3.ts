@@ -60,6 +60,8 @@ interface Bucket {
   versioned: boolean;
   encryption?: string;
   objects: Map<string, StoredObject>;
+  /** Versions a versioned bucket keeps behind an overwrite or a delete marker. */
+  noncurrent: Map<string, StoredObject[]>;
   writes: Map<string, number>;
 }
 
@@ -130,6 +132,7 @@ export class S3Service {
         // Since 2023 S3 encrypts every new object with SSE-S3 unless told otherwise.
         encryption: encryption ?? 'AES256',
         objects: new Map(),
+        noncurrent: new Map(),
         writes: new Map(),
       });
     }
@@ -184,9 +187,9 @@ export class S3Service {
   private async handle(request: AwsRequest, caller: Caller): Promise<AwsResponse> {
     const { bucket, key } = this.route(request);
     const query = request.url.searchParams;
-    const unsupported = ['uploads', 'uploadId', 'tagging', 'acl', 'versionId', 'delete'].find(
-      (name) => query.has(name),
-    );
+    const unsupported = ['uploads', 'uploadId', 'tagging', 'acl', 'delete']
+      .concat(request.method === 'DELETE' ? [] : ['versionId'])
+      .find((name) => query.has(name));
     if (unsupported || request.headers['x-amz-copy-source'] || request.headers.range) {
       throw new S3Error(
         'NotImplemented',
@@ -210,7 +213,7 @@ export class S3Service {
         case 'PUT':
           return this.putObject(bucket, key, request, caller);
         case 'DELETE':
-          return this.deleteObject(bucket, key, caller);
+          return this.deleteObject(bucket, key, caller, query.get('versionId') ?? undefined);
       }
     }
     throw new S3Error(
@@ -262,8 +265,25 @@ export class S3Service {
     return { status: 200, headers: objectHeaders(bucket, object) };
   }
 
-  private deleteObject(bucket: Bucket, key: string, caller: Caller): AwsResponse {
+  private deleteObject(
+    bucket: Bucket,
+    key: string,
+    caller: Caller,
+    versionId?: string,
+  ): AwsResponse {
+    if (versionId) {
+      // That version itself goes, current or not, and no delete marker is made.
+      this.authorize(caller, bucket, 's3:DeleteObjectVersion', objectArn(bucket, key));
+      if (bucket.objects.get(key)?.versionId === versionId) bucket.objects.delete(key);
+      const older = (bucket.noncurrent.get(key) ?? []).filter(
+        (kept) => kept.versionId !== versionId,
+      );
+      bucket.noncurrent.set(key, older);
+      return { status: 204, headers: { 'x-amz-version-id': versionId } };
+    }
     this.authorize(caller, bucket, 's3:DeleteObject', objectArn(bucket, key));
+    const current = bucket.objects.get(key);
+    if (bucket.versioned && current) this.keepNoncurrent(bucket, key, current);
     const existed = bucket.objects.delete(key);
     // A versioned bucket keeps the versions and puts a delete marker on top.
     const headers: Record<string, string> =
@@ -594,6 +614,22 @@ export class S3Service {
       });
   }
 
+  private keepNoncurrent(bucket: Bucket, key: string, object: StoredObject): void {
+    bucket.noncurrent.set(key, [...(bucket.noncurrent.get(key) ?? []), object]);
+  }
+
+  /** Every key with a version stored, current or noncurrent (what a versioned bucket keeps). */
+  storedVersions(bucketName: string): { key: string; current: boolean }[] {
+    const bucket = [...this.buckets.values()].find(
+      (candidate) => candidate.name === bucketName || candidate.logicalId === bucketName,
+    );
+    if (!bucket) return [];
+    return [
+      ...[...bucket.objects.keys()].map((key) => ({ key, current: true })),
+      ...[...bucket.noncurrent].flatMap(([key, kept]) => kept.map(() => ({ key, current: false }))),
+    ];
+  }
+
   private store(
     bucket: Bucket,
     key: string,
@@ -601,6 +637,8 @@ export class S3Service {
   ): StoredObject {
     const versions = (bucket.writes.get(key) ?? 0) + 1;
     bucket.writes.set(key, versions);
+    const previous = bucket.objects.get(key);
+    if (bucket.versioned && previous) this.keepNoncurrent(bucket, key, previous);
     const stored: StoredObject = {
       ...object,
       versions,

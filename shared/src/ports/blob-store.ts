@@ -28,5 +28,9 @@ export interface BlobStore {
   createUploadForm(policy: UploadPolicy): Promise<UploadForm>;
   get(key: string): Promise<StoredBlob | null>;
   put(blob: StoredBlob): Promise<void>;
-  delete(key: string): Promise<void>;
+  /**
+   * Deletes a blob. Given the version an upload created (S3 tells it in the event), that
+   * version itself is removed, so a versioned store keeps no copy of it behind.
+   */
+  delete(key: string, version?: string): Promise<void>;
 }

@@ -136,7 +136,9 @@ export class EvidenceBucket extends Construct {
     return [
       this.grantObjects(
         role,
-        ['s3:GetObject', 's3:DeleteObject'],
+        // DeleteObjectVersion: the upload's own version is deleted, not hidden behind a
+        // delete marker, so no original with its metadata stays in the versioned bucket.
+        ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
         evidencePrefixes.incoming,
         reason,
       ),

@@ -99,8 +99,15 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
-  async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  async delete(key: string, version?: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        // The version itself, not a delete marker over it: the original is gone.
+        ...(version ? { VersionId: version } : {}),
+      }),
+    );
   }
 }
 
