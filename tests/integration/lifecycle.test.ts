@@ -3,7 +3,7 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
-import type { Actor } from '@qingling/shared/event-log/event-log.ts';
+import { type Actor, verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import {
   giveCommand,
   type HazardCommand,
@@ -52,6 +52,8 @@ let deps: LifecycleDependencies;
 let outbox: FileOutbox;
 let conductor: LocalWorkflowConductor;
 let commands: HazardCommandDependencies;
+/** Messages the notifier refuses before it sends again (a provider outage). */
+let failuresToCome = 0;
 
 function newConductor() {
   return new LocalWorkflowConductor({
@@ -71,7 +73,15 @@ beforeAll(async () => {
   outbox = new FileOutbox(join(data.path, 'outbox.jsonl'), clock);
   deps = {
     events: new DynamoEventStore(createDocumentClient(dynamo.client), 'lifecycle'),
-    notifier: outbox,
+    notifier: {
+      send: async (notification) => {
+        if (failuresToCome > 0) {
+          failuresToCome -= 1;
+          throw new Error('SMS provider unavailable');
+        }
+        await outbox.send(notification);
+      },
+    },
     clock,
     policy: defaultEscalationPolicy,
     // General hazards are not sampled here (each test says what it looks back at).
@@ -460,5 +470,64 @@ describe('the hazard lifecycle ASL on the embedded cloud', () => {
     await decide(hazardId, { type: 'pass_verification', note: '通过', onSite: false });
     await decide(hazardId, { type: 'close', note: '销号' });
     expect(conductor.isRunning(hazardId)).toBe(false);
+  });
+
+  it('withdraws a step recorded before a close instead of delivering it after', async () => {
+    const hazardId = 'h-withdrawn';
+    clock.set('2026-12-08T02:00:00.000Z');
+    await record(hazardId);
+    await decide(hazardId, startRectification('2026-12-31'));
+    await decide(hazardId, { type: 'submit_evidence', note: '已清理', photoKeys: [] });
+    await decide(hazardId, { type: 'pass_verification', note: '现场核查通过', onSite: true });
+    // The reminder falls due (Tue 29 Dec 09:00): recorded, but its delivery fails and the
+    // execution fails with it.
+    failuresToCome = 1;
+    await advanceTo('2026-12-29T01:00:00.000Z');
+    expect(await stepsOf(hazardId)).toEqual(['1:reminder']);
+    expect(conductor.isRunning(hazardId)).toBe(false);
+    expect(failuresToCome).toBe(0);
+    // The officer closes the hazard: the close wakes the lifecycle (a new execution).
+    await decide(hazardId, { type: 'close', note: '销号' });
+    expect(await outboxKeys(hazardId)).toEqual([]);
+    const withdrawals = (await eventsOf(hazardId)).filter(
+      (event) => event.type === 'escalation_withdrawn',
+    );
+    expect(withdrawals.map((event) => event.data)).toEqual([
+      { key: 'h-withdrawn#1#reminder', step: 'reminder', round: 1, reason: 'hazard_closed' },
+    ]);
+    expect(conductor.isRunning(hazardId)).toBe(false);
+    // A delivery retried after the withdrawal sends nothing and writes nothing.
+    const before = (await eventsOf(hazardId)).length;
+    const generation = (await stateOf(hazardId))?.generation ?? 0;
+    expect(await recordDueSteps(deps, { hazardId, generation })).toMatchObject({
+      recorded: 0,
+      delivered: 0,
+    });
+    await advanceTo('2027-01-30T01:00:00.000Z');
+    expect(await outboxKeys(hazardId)).toEqual([]);
+    expect(await eventsOf(hazardId)).toHaveLength(before);
+    expect((await verifyChain(await eventsOf(hazardId))).valid).toBe(true);
+  });
+
+  it('sends the summons at its time when the Spring Festival pushes the circular past it', async () => {
+    const hazardId = 'h-summons-first';
+    clock.set('2026-01-20T02:00:00.000Z');
+    await record(hazardId);
+    await decide(hazardId, startRectification('2026-02-07'));
+    await advanceTo('2026-02-05T01:00:00.000Z'); // the reminder (Thu 09:00)
+    await advanceTo('2026-02-09T01:00:00.000Z'); // the notice letter (Mon 09:00)
+    expect(await stepsOf(hazardId)).toEqual(['1:reminder', '1:notice_letter']);
+    // Summons 14 days after 24:00 Sat 7 Feb (urgent, in the holiday); the circular (7 days)
+    // waits for the first office hours after the holiday, Tue 24 Feb 09:00.
+    await advanceTo('2026-02-21T16:00:00.000Z');
+    expect(await stepsOf(hazardId)).toEqual(['1:reminder', '1:notice_letter', '1:summons']);
+    await advanceTo('2026-02-24T01:00:00.000Z');
+    expect(await stepsOf(hazardId)).toEqual([
+      '1:reminder',
+      '1:notice_letter',
+      '1:summons',
+      '1:circular',
+    ]);
+    await passAndClose(hazardId);
   });
 });

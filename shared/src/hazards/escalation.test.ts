@@ -145,3 +145,88 @@ describe('the ladder of a round', () => {
     expect(schedule[0]?.key).toBe('h1#2#reminder');
   });
 });
+
+describe('the next wake-up across the Spring Festival holiday (real 2026 calendar)', () => {
+  /**
+   * Drives the planner as the workflow does: at each wake-up, records what is due (at that
+   * moment), then sleeps until the planner's next wake-up.
+   */
+  function walk(deadlineDate: string) {
+    const round: Round = {
+      number: 1,
+      deadline: endOfCstDay(deadlineDate),
+      startedAt: new Date('2026-01-20T02:00:00Z'),
+    };
+    const recorded = new Set<string>();
+    const log: { step: string; at: string; late: boolean }[] = [];
+    let now: Date | null = round.startedAt;
+    for (let turn = 0; now && turn < 20; turn += 1) {
+      const plan = planEscalation({
+        hazardId: 'h',
+        round,
+        recorded,
+        closed: false,
+        now,
+        policy,
+        calendar,
+      });
+      for (const step of plan.due) {
+        recorded.add(step.key);
+        log.push({ step: step.step, at: now.toISOString(), late: step.late });
+      }
+      now = plan.nextAt;
+    }
+    return { log, schedule: scheduleRound('h', round, policy, calendar) };
+  }
+
+  for (const deadline of ['2026-02-07', '2026-02-08', '2026-02-09']) {
+    it(`records every step at its own due time, deadline ${deadline}`, () => {
+      const { log, schedule } = walk(deadline);
+      const byDue = [...schedule].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+      // Once each, in due-time order, each at its own time (none waits behind another).
+      expect(log).toEqual(
+        byDue.map((step) => ({ step: step.step, at: iso(step.dueAt), late: false })),
+      );
+    });
+  }
+
+  it('wakes for the summons before the circular the holiday pushed past it', () => {
+    const round: Round = {
+      number: 1,
+      deadline: endOfCstDay('2026-02-07'),
+      startedAt: new Date('2026-01-20T02:00:00Z'),
+    };
+    const plan = planEscalation({
+      hazardId: 'h',
+      round,
+      recorded: new Set(['h#1#reminder', 'h#1#notice_letter']),
+      closed: false,
+      now: new Date('2026-02-10T02:00:00Z'),
+      policy,
+      calendar,
+    });
+    // Summons at 24:00 CST 21 Feb (urgent); the circular waits for Tue 24 Feb 09:00.
+    expect(iso(plan.nextAt)).toBe('2026-02-21T16:00:00.000Z');
+  });
+
+  it('lists steps due at once in due-time order, whatever the ladder order', () => {
+    const round: Round = {
+      number: 1,
+      deadline: endOfCstDay('2026-02-07'),
+      startedAt: new Date('2026-01-20T02:00:00Z'),
+    };
+    const plan = planEscalation({
+      hazardId: 'h',
+      round,
+      recorded: new Set(['h#1#reminder', 'h#1#notice_letter']),
+      closed: false,
+      now: new Date('2026-02-24T03:00:00Z'), // both missed during a shutdown
+      policy,
+      calendar,
+    });
+    expect(plan.due.map((step) => [step.step, iso(step.dueAt)])).toEqual([
+      ['summons', '2026-02-21T16:00:00.000Z'],
+      ['circular', '2026-02-24T01:00:00.000Z'],
+    ]);
+  });
+});

@@ -157,8 +157,22 @@ export function scheduleRound(
 }
 
 /**
- * What the workflow must do now: the steps due and not yet recorded, in ladder order, and
- * when to look again. Nothing is due once the hazard is closed. A step already past when
+ * Steps in the order they fall due: earliest first, ladder order among equals. Office
+ * hours and holidays can push a non-urgent step past a later urgent one (a circular
+ * moved past the Spring Festival falls due after the summons), so ladder order is not
+ * due order.
+ */
+export function byDueTime<Step extends { dueAt: Date }>(steps: readonly Step[]): Step[] {
+  return steps
+    .map((step, index) => ({ step, index }))
+    .sort((a, b) => a.step.dueAt.getTime() - b.step.dueAt.getTime() || a.index - b.index)
+    .map(({ step }) => step);
+}
+
+/**
+ * What the workflow must do now: the steps due and not yet recorded, earliest due first,
+ * and when to look again: the earliest due time of the steps still to come (whatever
+ * their ladder order). Nothing is due once the hazard is closed. A step already past when
  * its round began fires at once (not late); one missed while the system was down fires
  * late, once, in order.
  */
@@ -173,7 +187,7 @@ export function planEscalation(input: {
 }): { due: DueStep[]; nextAt: Date | null } {
   if (input.closed) return { due: [], nextAt: null };
   const schedule = scheduleRound(input.hazardId, input.round, input.policy, input.calendar);
-  const pending = schedule.filter((step) => !input.recorded.has(step.key));
+  const pending = byDueTime(schedule.filter((step) => !input.recorded.has(step.key)));
   const lateAfter = input.policy.lateAfterMinutes * 60 * 1000;
   const due = pending
     .filter((step) => step.dueAt <= input.now)
@@ -183,6 +197,7 @@ export function planEscalation(input: {
         step.dueAt > input.round.startedAt &&
         input.now.getTime() - step.dueAt.getTime() > lateAfter,
     }));
+  // Sorted by due time: the first step still to come is the earliest one.
   const future = pending.filter((step) => step.dueAt > input.now);
   return { due, nextAt: future[0]?.dueAt ?? null };
 }

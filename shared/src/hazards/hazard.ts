@@ -65,7 +65,15 @@ export type HazardEvent =
       type: 'escalation_step_recorded';
       data: { step: EscalationStep; round: number; dueAt: string; late: boolean };
     }
-  | { type: 'escalation_step_delivered'; data: { key: string } };
+  | { type: 'escalation_step_delivered'; data: { key: string } }
+  /**
+   * A recorded step that will never be delivered: the hazard was closed between its record
+   * and its delivery. Its messages are not sent (a retried delivery finds this and stops).
+   */
+  | {
+      type: 'escalation_withdrawn';
+      data: { key: string; step: EscalationStep; round: number; reason: 'hazard_closed' };
+    };
 
 export interface HazardState extends HazardFacts {
   status: HazardStatus;
@@ -102,6 +110,8 @@ export interface HazardState extends HazardFacts {
     at: string;
     late: boolean;
     delivered: boolean;
+    /** Withdrawn undelivered (the hazard was closed first): it is never delivered. */
+    withdrawn?: boolean;
   }[];
   closedAt?: string;
 }
@@ -144,6 +154,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     hazard_reopened: ['closed'],
     escalation_step_recorded: ['rectifying', 'verifying'],
     escalation_step_delivered: ['rectifying', 'verifying', 'closed'],
+    escalation_withdrawn: ['closed'],
     look_back_due: ['closed'],
     look_back_done: ['closed'],
     lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
@@ -200,6 +211,15 @@ function stateRefusal(state: HazardState, event: HazardEvent): LifecycleViolatio
       return state.lookBack?.status === 'due'
         ? null
         : violation('回头看尚未到期。', 'The look-back is not due.');
+    case 'escalation_withdrawn':
+      return state.escalations.some(
+        (entry) => entry.key === event.data.key && !entry.delivered && !entry.withdrawn,
+      )
+        ? null
+        : violation(
+            '没有可撤回的未送达督办步骤。',
+            'There is no undelivered escalation step to withdraw.',
+          );
     case 'lifecycle_generation_started':
       return event.data.generation > state.generation
         ? null
@@ -380,6 +400,13 @@ function applyToHazard(
         ...state,
         escalations: state.escalations.map((entry) =>
           entry.key === event.data.key ? { ...entry, delivered: true } : entry,
+        ),
+      };
+    case 'escalation_withdrawn':
+      return {
+        ...state,
+        escalations: state.escalations.map((entry) =>
+          entry.key === event.data.key ? { ...entry, withdrawn: true } : entry,
         ),
       };
     default:

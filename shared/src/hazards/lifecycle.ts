@@ -11,6 +11,7 @@ import {
   dueForRenewal,
   type TurnInput as GenerationTurnInput,
   nextGenerationOf,
+  outstanding,
   recordThenDeliver,
   type TurnPlan,
   waitSeconds,
@@ -96,7 +97,7 @@ export async function planTurn(base: LifecycleDependencies, input: TurnInput): P
   const state = snapshot.state;
   const now = deps.clock.now();
   if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn };
-  const undelivered = state.escalations.some((entry) => !entry.delivered);
+  const undelivered = state.escalations.some(outstanding);
   const escalation = escalationPlan(deps, state);
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
   const untold =
@@ -120,9 +121,14 @@ export async function planTurn(base: LifecycleDependencies, input: TurnInput): P
 
 /**
  * Records every due step on the log exactly once (the step key is the idempotency key),
- * in ladder order, and a due look-back; then delivers each recorded, undelivered step's
+ * earliest due first, and a due look-back; then delivers each recorded, undelivered step's
  * messages, each carrying the step key, and marks it delivered. A crash between the two
  * delivers again: at least once. A stale generation records and sends nothing.
+ *
+ * The hazard is read again before each delivery: a step recorded before the hazard was
+ * closed is never delivered after the close, nor silently dropped. It is withdrawn on the
+ * log (`escalation_withdrawn`, reason `hazard_closed`), and a retried delivery finds the
+ * withdrawal and sends nothing.
  */
 export async function recordDueSteps(
   base: LifecycleDependencies,
@@ -162,6 +168,19 @@ export async function recordDueSteps(
         data: { key: entry.key },
         idempotencyKey: `${entry.key}#delivered`,
       }),
+      withdrawal: (state, entry) =>
+        state.status === 'closed'
+          ? {
+              type: 'escalation_withdrawn',
+              data: {
+                key: entry.key,
+                step: entry.step,
+                round: entry.round,
+                reason: 'hazard_closed',
+              },
+              idempotencyKey: `${entry.key}#withdrawn`,
+            }
+          : null,
     },
   );
 }

@@ -93,7 +93,7 @@ export async function planTipTurn(
 
 /**
  * Records every due step on the log exactly once (the step key is the idempotency key), in
- * ladder order; then delivers each recorded, undelivered step's messages, each carrying the
+ * due-time order; then delivers each recorded, undelivered step's messages, each carrying the
  * step key, and marks it delivered. A crash between the two delivers again: at least once.
  * A stale generation records and sends nothing.
  */

@@ -263,3 +263,60 @@ describe('final statuses', () => {
     expect(plan(closed, later)).toEqual({ due: [], nextAt: null });
   });
 });
+
+describe('the next wake-up when a holiday reorders the ladder', () => {
+  // A jurisdiction's ladder (valid policy data): a reminder the day before, in office
+  // hours, and an urgent overdue at the deadline itself.
+  const urgentOverdue = {
+    ...limits,
+    verify: {
+      ...limits.verify,
+      ladder: [
+        { ...limits.verify.ladder[0], offsetDays: -1 },
+        { ...limits.verify.ladder[1], urgent: true },
+      ],
+    },
+  } as typeof limits;
+  const planWith = (state: TipState, now: Date) =>
+    planTipLimits({ state, now, limits: urgentOverdue, calendar, officeHours });
+
+  it('wakes for the earliest due step and records each at its own time', () => {
+    expect(tipTimeLimitProblems(urgentOverdue)).toEqual([]);
+    // Accepted 17 Dec 2025: 60 days end at 24:00 Sun 15 Feb 2026, in the Spring Festival.
+    const state = fold([
+      received('2025-12-15T02:00:00.000Z'),
+      ['2025-12-17T02:00:00.000Z', { type: 'tip_accepted', data: {} }],
+    ]);
+    expect(state.verifyDeadline).toBe('2026-02-15T16:00:00.000Z');
+    const recorded: [string, string][] = [];
+    let current = state;
+    let now: Date | null = new Date('2025-12-17T02:00:00.000Z');
+    for (let turn = 0; now && turn < 10; turn += 1) {
+      const next = planWith(current, now);
+      for (const step of next.due) {
+        recorded.push([`${step.step}${step.late ? ' (late)' : ''}`, now.toISOString()]);
+        current = {
+          ...current,
+          timeLimitSteps: [
+            ...current.timeLimitSteps,
+            {
+              key: step.key,
+              limit: step.limit,
+              step: step.step,
+              at: now.toISOString(),
+              late: step.late,
+              delivered: true,
+            },
+          ],
+        };
+      }
+      now = next.nextAt;
+    }
+    // The reminder's 24:00 Sat 14 Feb falls in the holiday: Tue 24 Feb 09:00. The urgent
+    // overdue does not wait for it.
+    expect(recorded).toEqual([
+      ['overdue', '2026-02-15T16:00:00.000Z'],
+      ['reminder', '2026-02-24T01:00:00.000Z'],
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import {
   type HolidayCalendar,
   isWorkingDay,
 } from '../calendar/calendar.ts';
-import { type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
+import { byDueTime, type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { TipState } from './tip.ts';
 
@@ -225,10 +225,11 @@ export function scheduleTipLimit(input: {
 
 /**
  * What the tip's workflow must do now: the steps of the running limit that are due and not
- * yet recorded, in ladder order, and when to look again. Nothing once the tip is final or
- * closed. An extension moves the steps not yet fired (a fired one keeps its key and never
- * fires again); a step already past when its limit began fires at once, not late; one
- * missed while the system was down fires late, once, in order.
+ * yet recorded, earliest due first, and when to look again: the earliest due time still to
+ * come, whatever the ladder order (office hours and holidays can reorder it). Nothing
+ * once the tip is final or closed. An extension moves the steps not yet fired (a fired one
+ * keeps its key and never fires again); a step already past when its limit began fires at
+ * once, not late; one missed while the system was down fires late, once, in order.
  */
 export function planTipLimits(input: {
   state: TipState;
@@ -240,14 +241,16 @@ export function planTipLimits(input: {
   const running = runningLimit(input.state);
   if (!running) return { due: [], nextAt: null };
   const recorded = new Set((input.state.timeLimitSteps ?? []).map((entry) => entry.key));
-  const pending = scheduleTipLimit({
-    tipId: input.state.tipId,
-    limit: running.limit,
-    deadline: running.deadline,
-    limits: input.limits,
-    calendar: input.calendar,
-    officeHours: input.officeHours,
-  }).filter((step) => !recorded.has(step.key));
+  const pending = byDueTime(
+    scheduleTipLimit({
+      tipId: input.state.tipId,
+      limit: running.limit,
+      deadline: running.deadline,
+      limits: input.limits,
+      calendar: input.calendar,
+      officeHours: input.officeHours,
+    }).filter((step) => !recorded.has(step.key)),
+  );
   const lateAfter = input.limits.lateAfterMinutes * 60 * 1000;
   const due = pending
     .filter((step) => step.dueAt <= input.now)

@@ -118,16 +118,25 @@ export async function nextGenerationOf<State extends { generation: number }>(
   return (snapshot?.state.generation ?? 0) + 1;
 }
 
+/** A recorded step still to be delivered: neither delivered nor withdrawn. */
+export const outstanding = (entry: { delivered: boolean; withdrawn?: boolean }) =>
+  !entry.delivered && !entry.withdrawn;
+
 /**
  * A turn's recording work: records every due step once (its key is the idempotency key),
  * in order; then `between` (other once-only work); then delivers each recorded,
  * undelivered step and marks it delivered. A crash between delivering and marking
  * delivers again: at least once, with the same key. A stale generation does nothing.
+ *
+ * With `withdrawal`, the record is read again before each delivery (a person's decision,
+ * a closure, may have been written since the step was recorded): a step the record no
+ * longer wants delivered is withdrawn on the log instead, never delivered and never
+ * silently dropped; a delivery retried after that finds the withdrawal and sends nothing.
  */
 export async function recordThenDeliver<
   State extends { generation: number },
   Event,
-  Entry extends { key: string; delivered: boolean },
+  Entry extends { key: string; delivered: boolean; withdrawn?: boolean },
 >(
   log: GenerationalLog<State>,
   loaded: Snapshot<State> | null,
@@ -140,6 +149,8 @@ export async function recordThenDeliver<
     recordedSteps: (state: State) => readonly Entry[];
     deliver: (state: State, entry: Entry) => Promise<void>;
     delivered: (entry: Entry) => Event & { idempotencyKey: string };
+    /** The event that withdraws a recorded step the record no longer wants delivered. */
+    withdrawal?: (state: State, entry: Entry) => (Event & { idempotencyKey: string }) | null;
   },
 ): Promise<{ recorded: number; delivered: number }> {
   let snapshot = loaded;
@@ -151,15 +162,36 @@ export async function recordThenDeliver<
     recorded += 1;
   }
   if (snapshot && steps.between) snapshot = await steps.between(snapshot);
+  const entryOf = (state: State, key: string) =>
+    steps.recordedSteps(state).find((candidate) => candidate.key === key);
   let delivered = 0;
-  for (const entry of snapshot ? steps.recordedSteps(snapshot.state) : []) {
-    if (entry.delivered || !snapshot) continue;
+  const keys = snapshot
+    ? steps
+        .recordedSteps(snapshot.state)
+        .filter(outstanding)
+        .map((entry) => entry.key)
+    : [];
+  for (const key of keys) {
+    if (!snapshot) break;
+    if (steps.withdrawal) {
+      // The record as it is now, not as this turn began.
+      snapshot = await log.events.load(snapshot.stream, log.projection);
+      if (!snapshot || snapshot.state.generation !== generation) break;
+    }
+    const entry = entryOf(snapshot.state, key);
+    if (!entry || !outstanding(entry)) continue;
+    const withdrawal = steps.withdrawal;
+    if (withdrawal?.(snapshot.state, entry)) {
+      snapshot = await appendAsGeneration(log, snapshot, generation, (state) => {
+        const current = entryOf(state, key);
+        return current && outstanding(current) ? withdrawal(state, current) : null;
+      });
+      continue;
+    }
     await steps.deliver(snapshot.state, entry);
     const before: number = snapshot.version;
     snapshot = await appendAsGeneration(log, snapshot, generation, (state) =>
-      steps.recordedSteps(state).find((candidate) => candidate.key === entry.key)?.delivered
-        ? null
-        : steps.delivered(entry),
+      entryOf(state, key)?.delivered ? null : steps.delivered(entry),
     );
     if (snapshot && snapshot.version !== before) delivered += 1;
   }

@@ -34,6 +34,10 @@ export function eventTitle(entry: TimelineEntry): string {
     const { step } = (entry.data ?? {}) as { step?: string };
     return m.hz_event_escalation({ step: stepName(step ?? '') });
   }
+  if (entry.type === 'escalation_withdrawn') {
+    const { step } = (entry.data ?? {}) as { step?: string };
+    return m.hz_event_escalation_withdrawn({ step: stepName(step ?? '') });
+  }
   return eventTitles[entry.type]?.() ?? m.hz_event_other({ type: entry.type });
 }
 

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { seedCalendar } from '../calendar/calendar.ts';
+import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import type { Notification, Notifier } from '../ports/outbox.ts';
+import { giveCommand, type HazardCommand, recordHazard } from './commands.ts';
+import { defaultEscalationPolicy } from './escalation.ts';
+import { checkTransition, hazardProjection, hazardStream, LifecycleViolation } from './hazard.ts';
+import { type LifecycleDependencies, planTurn, recordDueSteps } from './lifecycle.ts';
+import { defaultLookBackPolicy } from './look-back.ts';
+import { hazardDetailSchema } from './schemas.ts';
+import { hazardDetail, hazardSummary } from './views.ts';
+
+/** A notifier that fails on its first message (a provider outage), then sends. */
+class FlakyNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  private failures = 1;
+  async send(notification: Notification): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('SMS provider unavailable');
+    }
+    this.sent.push(notification);
+  }
+}
+
+function world() {
+  let now = new Date('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
+  const clock = { now: () => new Date(now) };
+  const notifier = new FlakyNotifier();
+  const deps: LifecycleDependencies = {
+    events: new MemoryEventStore(),
+    notifier,
+    clock,
+    policy: defaultEscalationPolicy,
+    lookBack: { ...defaultLookBackPolicy, generalSampleRate: 0 },
+    calendar: seedCalendar,
+  };
+  const commands = { ...deps, workflow: { wake: async () => {} } };
+  let keys = 0;
+  return {
+    deps,
+    notifier,
+    set: (instant: string) => {
+      now = new Date(instant);
+    },
+    record: (hazardId: string) =>
+      recordHazard(commands, {
+        facts: {
+          hazardId,
+          source: 'inspection',
+          jurisdiction: 'cq-gecheng',
+          industry: 'fire',
+          enterprise: '91350100M000100Y43',
+          place: '东门路 18 号仓库',
+          grade: 'general',
+          description: '安全出口被堵',
+        },
+        actor: { kind: 'person', id: 'officer' },
+      }),
+    decide: async (hazardId: string, command: HazardCommand) => {
+      keys += 1;
+      const outcome = await giveCommand(commands, {
+        hazardId,
+        command,
+        actor: { kind: 'person', id: 'officer' },
+        idempotencyKey: `k${keys}`,
+      });
+      expect(outcome.kind).toBe('done');
+    },
+    log: (hazardId: string) => deps.events.read(hazardStream(hazardId)),
+    state: async (hazardId: string) =>
+      (await deps.events.load(hazardStream(hazardId), hazardProjection))?.state,
+  };
+}
+
+describe('a step recorded before a close and delivered after it', () => {
+  it('is withdrawn on the log, not delivered, and a retry sends nothing', async () => {
+    const w = world();
+    const hazardId = 'h-withdrawn';
+    await w.record(hazardId);
+    await w.decide(hazardId, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: { date: '2026-12-10' }, // Thursday
+    });
+    await w.decide(hazardId, { type: 'submit_evidence', note: '已清理', photoKeys: [] });
+    await w.decide(hazardId, { type: 'pass_verification', note: '通过', onSite: true });
+
+    // The reminder is due at once (a deadline two days ahead); its delivery fails.
+    expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await expect(recordDueSteps(w.deps, { hazardId, generation: 1 })).rejects.toThrow(
+      'SMS provider unavailable',
+    );
+    expect((await w.state(hazardId))?.escalations).toMatchObject([
+      { key: `${hazardId}#1#reminder`, delivered: false },
+    ]);
+
+    // The officer closes the hazard before the workflow tries again.
+    w.set('2026-12-08T03:00:00.000Z');
+    await w.decide(hazardId, { type: 'close', note: '销号' });
+    const closedAt = w.notifier.sent.length;
+
+    // The next execution (the close woke it) finds the step undelivered.
+    expect((await planTurn(w.deps, { hazardId, generation: 2 })).action).toBe('escalate');
+    await recordDueSteps(w.deps, { hazardId, generation: 2 });
+    // A retried delivery finds the withdrawal: nothing is sent, nothing is written twice.
+    await recordDueSteps(w.deps, { hazardId, generation: 2 });
+
+    expect(w.notifier.sent.slice(closedAt)).toEqual([]);
+    const withdrawals = (await w.log(hazardId)).filter(
+      (event) => event.type === 'escalation_withdrawn',
+    );
+    expect(withdrawals.map((event) => [event.data, event.idempotencyKey])).toEqual([
+      [
+        { key: `${hazardId}#1#reminder`, step: 'reminder', round: 1, reason: 'hazard_closed' },
+        `${hazardId}#1#reminder#withdrawn`,
+      ],
+    ]);
+    expect((await w.state(hazardId))?.escalations).toMatchObject([
+      { key: `${hazardId}#1#reminder`, delivered: false, withdrawn: true },
+    ]);
+    // Nothing is left to do: the workflow ends.
+    expect((await planTurn(w.deps, { hazardId, generation: 2 })).action).toBe('done');
+
+    // The hazard's page shows the withdrawal on its timeline, in the shape the API promises.
+    const state = await w.state(hazardId);
+    if (!state) throw new Error('no hazard');
+    const detail = hazardDetail(state, await w.log(hazardId), { valid: true, head: 'h' });
+    expect(hazardDetailSchema.parse(detail).timeline.map((entry) => entry.type)).toContain(
+      'escalation_withdrawn',
+    );
+    expect(hazardSummary(state).escalations).toBe(1);
+    // The domain refuses a second withdrawal, and one of a step that was never recorded.
+    for (const key of [`${hazardId}#1#reminder`, `${hazardId}#1#summons`]) {
+      expect(() =>
+        checkTransition(state, {
+          type: 'escalation_withdrawn',
+          data: { key, step: 'reminder', round: 1, reason: 'hazard_closed' },
+        }),
+      ).toThrow(LifecycleViolation);
+    }
+  });
+
+  it('is delivered as before when the hazard is still open', async () => {
+    const w = world();
+    const hazardId = 'h-open';
+    await w.record(hazardId);
+    await w.decide(hazardId, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: { date: '2026-12-10' },
+    });
+    expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await expect(recordDueSteps(w.deps, { hazardId, generation: 1 })).rejects.toThrow();
+    await recordDueSteps(w.deps, { hazardId, generation: 1 });
+    expect(w.notifier.sent.map((message) => message.key)).toEqual([
+      `${hazardId}#1#reminder#enterprise_principal`,
+      `${hazardId}#1#reminder#assigned_officer`,
+    ]);
+    expect((await w.state(hazardId))?.escalations).toMatchObject([{ delivered: true }]);
+    expect((await w.log(hazardId)).map((event) => event.type)).not.toContain(
+      'escalation_withdrawn',
+    );
+  });
+});
