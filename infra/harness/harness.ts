@@ -295,10 +295,7 @@ export class TemplateHarness {
       ...(route.parameterNames.length
         ? {
             pathParameters: Object.fromEntries(
-              route.parameterNames.map((name, index) => [
-                name,
-                decodeURIComponent(values[index] ?? ''),
-              ]),
+              route.parameterNames.map((name, index) => [name, decodedOrRaw(values[index] ?? '')]),
             ),
           }
         : {}),
@@ -430,5 +427,14 @@ export class TemplateHarness {
       server.closeAllConnections();
       server.close();
     }
+  }
+}
+
+/** A path parameter as the handler gets it: decoded, or as sent when it is not valid encoding. */
+function decodedOrRaw(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import type { ReplyBody } from '../support/tips.ts';
 
@@ -237,5 +238,39 @@ describe('the outbox', () => {
     expect(page).not.toContain('<script>alert(1)');
     const { body } = await getJson('/_local/outbox.json');
     expect(body.entries).toHaveLength(1);
+  });
+});
+
+describe('the per-client limit of the public routes', () => {
+  it('answers 429 with a Retry-After from its window, and lets the client in after it', async () => {
+    const clock = new ManualClock('2026-11-22T08:00:00.000Z');
+    const limited = await startTestCloud({ publicRequestsPerMinute: 3, clock });
+    try {
+      // A malformed receipt: 400 without touching the guessing budget, but it is counted.
+      const lookup = () =>
+        fetch(`${limited.url}/api/tips/lookup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ receipt: '1' }),
+        });
+      for (let request = 0; request < 3; request += 1) expect((await lookup()).status).toBe(400);
+      clock.advance(20_000);
+      const refused = await lookup();
+      expect(refused.status).toBe(429);
+      const retryAfter = refused.headers.get('retry-after');
+      expect(retryAfter).toMatch(/^\d+$/);
+      // The window opened 20 s ago and lasts 60 s: it frees up in 40 s.
+      expect(Number(retryAfter)).toBe(40);
+      expect((await refused.json()).error.message.zh).toMatch(/[\u4e00-\u9fff]/);
+      clock.advance(39_000);
+      const early = await lookup();
+      expect(early.status).toBe(429);
+      expect(Number(early.headers.get('retry-after'))).toBe(1);
+      clock.advance(Number(early.headers.get('retry-after')) * 1000);
+      expect((await lookup()).status).toBe(400);
+    } finally {
+      await limited.stop();
+      await limited.removeData();
+    }
   });
 });

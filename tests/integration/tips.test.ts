@@ -19,7 +19,11 @@ afterAll(async () => {
   await cloud.removeData();
 });
 
-const createTip = (body: unknown) => postJson(`${cloud.url}/api/tips`, body);
+// Each tip a second after the last: the inbox (newest first) shows the latest one on top.
+const createTip = (body: unknown) => {
+  clock.advance(1000);
+  return postJson(`${cloud.url}/api/tips`, body);
+};
 const inbox = async (jurisdiction = 'cq-gecheng', token = officerToken) => {
   const tips: { tipId: string }[] = [];
   let cursor: string | undefined;
@@ -166,6 +170,8 @@ describe('following a tip up', () => {
       const { receiptFromDigits } = await import('@qingling/shared/tips/receipt.ts');
       return postJson(`${cloud.url}/api/tips/lookup`, { receipt: receiptFromDigits(digits) });
     };
+    // A fresh minute of the budget, 17.25 s in.
+    clock.set('2026-11-22T08:05:17.250Z');
     const first = await wrong(1);
     expect(first.status).toBe(404);
     const statuses = [];
@@ -175,6 +181,33 @@ describe('following a tip up', () => {
     expect((await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt })).status).toBe(
       200,
     );
+  });
+
+  it('says when to retry past the guessing budget: at the next minute, and then it works', async () => {
+    const { receiptFromDigits } = await import('@qingling/shared/tips/receipt.ts');
+    const wrong = (index: number) =>
+      fetch(`${cloud.url}/api/tips/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          receipt: receiptFromDigits(String(2_000_000_000_000_000 + index).slice(0, 16)),
+        }),
+      });
+    clock.set('2026-11-22T09:10:42.300Z');
+    let refused: Response | undefined;
+    for (let index = 0; index < 40 && !refused; index += 1) {
+      const reply = await wrong(index);
+      if (reply.status === 429) refused = reply;
+      else expect(reply.status).toBe(404);
+    }
+    if (!refused) throw new Error('40 wrong receipts in a minute were never refused');
+    const retryAfter = refused.headers.get('retry-after') ?? '';
+    expect(retryAfter).toMatch(/^\d+$/);
+    // 17.7 s are left of 09:10: whole seconds, rounded up, within the minute's window.
+    expect(Number(retryAfter)).toBe(18);
+    expect((await refused.json()).error.code).toBe('too_many_attempts');
+    clock.advance(Number(retryAfter) * 1000);
+    expect((await wrong(100)).status).toBe(404);
   });
 });
 

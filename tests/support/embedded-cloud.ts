@@ -33,6 +33,7 @@ export async function startTestCloud(
     ...(options.publicRequestsPerMinute
       ? { publicRequestsPerMinute: options.publicRequestsPerMinute }
       : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { ...cloud, removeData: data.remove };
 }

@@ -3,6 +3,7 @@ import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
 import { type RouteDefinition, type RouteId, routes } from '@qingling/shared/api/routes.ts';
 import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
+import { InvalidCursor } from '@qingling/shared/ports/page-cursor.ts';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -22,15 +23,25 @@ export class ApiFailure extends Error {
   readonly issues: { path: string; message: { zh: string; en: string } }[] | undefined;
   /** On a conflict: the record as it is now. */
   readonly current: unknown;
+  /** Headers of the answer, e.g. Retry-After on a 429. */
+  readonly headers: Record<string, string>;
   constructor(
     code: ErrorCode,
     issues?: { path: string; message: { zh: string; en: string } }[],
     current?: unknown,
+    headers: Record<string, string> = {},
   ) {
     super(code);
     this.code = code;
     this.issues = issues;
     this.current = current;
+    this.headers = headers;
+  }
+
+  /** A 429 that says when to come back: Retry-After in whole seconds, at least 1. */
+  static retryLater(code: ErrorCode, retryAfterSeconds: number): ApiFailure {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return new ApiFailure(code, undefined, undefined, { 'retry-after': String(seconds) });
   }
 }
 
@@ -69,9 +80,10 @@ export const failure = (
   code: ErrorCode,
   issues?: ApiFailure['issues'],
   current?: unknown,
+  headers: Record<string, string> = {},
 ): ApiResult => {
   const { status, body } = apiError(code, issues, current);
-  return json(status, body);
+  return json(status, body, headers);
 };
 
 function claimsOf(event: ApiEvent): Record<string, unknown> | null {
@@ -137,7 +149,10 @@ export function apiHandler<Id extends RouteId>(
       }
       return json(route.response.status, reply);
     } catch (error) {
-      if (error instanceof ApiFailure) return failure(error.code, error.issues, error.current);
+      if (error instanceof ApiFailure) {
+        return failure(error.code, error.issues, error.current, error.headers);
+      }
+      if (error instanceof InvalidCursor) return failure('invalid_cursor');
       logger.error('Unhandled error', { operationId, error: error as Error });
       return failure('internal');
     }

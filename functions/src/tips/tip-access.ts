@@ -24,8 +24,11 @@ export async function tipByReceipt(
   const tipId = await tipIdFor(await dependencies.receiptKeys().receiptKey(), receipt);
   const snapshot = await dependencies.eventStore().load(tipStream(tipId), tipProjection);
   if (!snapshot) {
-    const overBudget = await dependencies.guessingGuard().recordFailure(dependencies.clock().now());
-    throw new ApiFailure(overBudget ? 'too_many_attempts' : 'tip_not_found');
+    const { overBudget, retryAfterSeconds } = await dependencies
+      .guessingGuard()
+      .recordFailure(dependencies.clock().now());
+    if (overBudget) throw ApiFailure.retryLater('too_many_attempts', retryAfterSeconds);
+    throw new ApiFailure('tip_not_found');
   }
   return { tipId, snapshot };
 }

@@ -50,6 +50,21 @@ describe('LocalApiGateway', () => {
     expect(events[0]?.pathParameters).toEqual({ code: 'cq-gecheng' });
   });
 
+  it('answers 400 in the error shape to malformed percent-encoding, calling no handler', async () => {
+    const { gateway, events } = gatewayCapturing();
+    for (const bad of ['%E0%A4%A', '%', 'a%zz']) {
+      const result = await gateway.handle(request('GET', `/api/office/tips/${bad}`));
+      expect(result.statusCode).toBe(400);
+      expect(JSON.parse(result.body ?? '')).toMatchObject({
+        error: {
+          code: 'malformed_path',
+          message: { zh: expect.any(String), en: expect.any(String) },
+        },
+      });
+    }
+    expect(events).toHaveLength(0);
+  });
+
   it('answers 401 itself, without calling the handler, when the token does not verify', async () => {
     const { gateway, events } = gatewayCapturing();
     const result = await gateway.handle(request('GET', '/api/me', { authorization: 'Bearer bad' }));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { apiError } from '@qingling/shared/api/errors.ts';
 import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
@@ -58,7 +59,20 @@ export class LocalApiGateway {
   }
 
   async handle(request: GatewayRequest): Promise<APIGatewayProxyStructuredResultV2> {
-    const match = this.match(request.method, request.url.pathname);
+    let match: ReturnType<LocalApiGateway['match']>;
+    try {
+      match = this.match(request.method, request.url.pathname);
+    } catch (error) {
+      if (!(error instanceof URIError)) throw error;
+      // A path parameter with malformed percent-encoding (`%`, `%E0%A4%A`): the caller's
+      // mistake, answered in the API's error shape before any handler or authorizer runs.
+      const { status, body } = apiError('malformed_path');
+      return {
+        statusCode: status,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        body: JSON.stringify(body),
+      };
+    }
     if (!match) return { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) };
     const { route, pathParameters } = match;
 

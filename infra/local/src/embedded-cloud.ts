@@ -146,10 +146,16 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown) {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
+    ...headers,
   });
   response.end(JSON.stringify(body));
 }
@@ -316,9 +322,12 @@ export async function startEmbeddedCloud(
     policies: () => policies,
   });
   await publishChainHeads();
+  // Windows in real time (a fast clock must not loosen the limit), or the injected clock's.
+  const injectedClock = options.clock;
   const publicLimiter = new AnonymousRateLimiter({
     perWindow: options.publicRequestsPerMinute ?? 120,
     windowMs: 60_000,
+    ...(injectedClock ? { now: () => injectedClock.now().getTime() } : {}),
   });
   const gateway = new LocalApiGateway({
     routes,
@@ -333,16 +342,22 @@ export async function startEmbeddedCloud(
     const method = request.method ?? 'GET';
     try {
       const limited = path.startsWith('/api/tips') || path === '/_local/uploads';
-      if (limited && !publicLimiter.allow(request.socket.remoteAddress ?? '')) {
-        sendJson(response, 429, {
-          error: {
-            code: 'too_many_requests',
-            message: {
-              zh: '请求过于频繁，请稍后再试。',
-              en: 'Too many requests; please try again later.',
+      const verdict = limited ? publicLimiter.take(request.socket.remoteAddress ?? '') : null;
+      if (verdict && !verdict.allowed) {
+        sendJson(
+          response,
+          429,
+          {
+            error: {
+              code: 'too_many_requests',
+              message: {
+                zh: '请求过于频繁，请稍后再试。',
+                en: 'Too many requests; please try again later.',
+              },
             },
           },
-        });
+          { 'retry-after': String(verdict.retryAfterSeconds) },
+        );
         return;
       }
       if (path.startsWith('/api/')) {

@@ -20,16 +20,26 @@ export class AnonymousRateLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** True when the client may go on; false when it is over its budget for this window. */
-  allow(clientAddress: string): boolean {
+  /**
+   * Counts a request of the client: allowed while it is within its budget for this window;
+   * past it, retryAfterSeconds says when the window frees up (whole seconds, rounded up,
+   * at least 1 and at most the window).
+   */
+  take(clientAddress: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     const now = this.now();
-    if (now - this.windowStart >= this.windowMs) {
+    if (now - this.windowStart >= this.windowMs || now < this.windowStart) {
       this.windowStart = now;
       this.counts = new Map();
     }
     const client = createHmac('sha256', this.key).update(clientAddress).digest('base64url');
     const count = (this.counts.get(client) ?? 0) + 1;
     this.counts.set(client, count);
-    return count <= this.perWindow;
+    if (count <= this.perWindow) return { allowed: true };
+    const left = this.windowStart + this.windowMs - now;
+    const windowSeconds = Math.max(1, Math.ceil(this.windowMs / 1000));
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.min(windowSeconds, Math.max(1, Math.ceil(left / 1000))),
+    };
   }
 }

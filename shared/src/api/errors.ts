@@ -34,6 +34,20 @@ export const errorCatalog = {
       en: 'The request is not valid; please check it.',
     },
   },
+  invalid_cursor: {
+    status: 400,
+    message: {
+      zh: '翻页标记无效，或不属于这个列表（辖区、状态或企业不同），请从第一页重新加载。',
+      en: 'The page cursor is not valid for this list (another jurisdiction, status or enterprise); reload from the first page.',
+    },
+  },
+  malformed_path: {
+    status: 400,
+    message: {
+      zh: '网址中有无效的百分号编码（%），请检查链接后重试。',
+      en: 'The address contains malformed percent-encoding (%); please check the link.',
+    },
+  },
   unauthenticated: {
     status: 401,
     message: { zh: '请先登录。', en: 'Please sign in first.' },

@@ -99,6 +99,10 @@ export const enterpriseRoutes = [
     access: { kind: 'signedIn', roles: officeRoles },
     summary: { zh: '一企一档：企业及其全部隐患', en: 'An enterprise and all its hazards' },
     pathParameters: { schema: usccParameters, example: { uscc: exampleEnterprise.uscc } },
+    query: {
+      schema: z.object({ cursor: z.string().max(512).optional() }),
+      example: {},
+    },
     response: {
       status: 200,
       body: enterpriseFileSchema,

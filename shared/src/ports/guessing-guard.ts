@@ -6,6 +6,10 @@
  * about 30 × 525,600 × 10^6 / 10^16 ≈ 0.16 %, before the per-client limits in front.
  */
 export interface GuessingGuard {
-  /** Counts a failed look-up; true when this minute's failures are over the budget. */
-  recordFailure(now: Date): Promise<boolean>;
+  /**
+   * Counts a failed look-up. overBudget: this minute's failures are over the budget;
+   * retryAfterSeconds: whole seconds (at least 1) until the minute's count is dropped,
+   * which is when a client refused now may try again (the Retry-After of the 429).
+   */
+  recordFailure(now: Date): Promise<{ overBudget: boolean; retryAfterSeconds: number }>;
 }

@@ -13,7 +13,7 @@ export class DynamoGuessingGuard implements GuessingGuard {
     this.failuresPerMinute = failuresPerMinute;
   }
 
-  async recordFailure(now: Date): Promise<boolean> {
+  async recordFailure(now: Date): Promise<{ overBudget: boolean; retryAfterSeconds: number }> {
     const minute = now.toISOString().slice(0, 16);
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
@@ -24,6 +24,15 @@ export class DynamoGuessingGuard implements GuessingGuard {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(Attributes?.failures ?? 0) > this.failuresPerMinute;
+    return {
+      overBudget: Number(Attributes?.failures ?? 0) > this.failuresPerMinute,
+      retryAfterSeconds: secondsToNextMinute(now),
+    };
   }
+}
+
+/** Whole seconds (rounded up, 1 to 60) until the next UTC minute: the budget's next window. */
+export function secondsToNextMinute(now: Date): number {
+  const left = 60_000 - (now.getTime() % 60_000);
+  return Math.min(60, Math.max(1, Math.ceil(left / 1000)));
 }

@@ -1,9 +1,11 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursor } from '../../ports/page-cursor.ts';
 
 /**
  * One page of a partition of a secondary index, newest (highest sort key) first unless
  * asked otherwise: how every list of the console answers (a Query, never a Scan). The
- * cursor is the page's last key, opaque to the client.
+ * cursor is the page's last key, opaque to the client; one the client made up or carried
+ * over from another list throws InvalidCursor before any read (see decodeCursor).
  */
 export async function queryIndexPage<Item>(
   documents: DynamoDBDocumentClient,
@@ -26,7 +28,9 @@ export async function queryIndexPage<Item>(
       ExpressionAttributeValues: { ':pk': query.partition },
       ScanIndexForward: query.ascending ?? false,
       Limit: query.limit,
-      ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
+      ...(query.cursor
+        ? { ExclusiveStartKey: decodeCursor(query.cursor, query.indexName, query.partition) }
+        : {}),
     }),
   );
   return {
@@ -38,12 +42,41 @@ export async function queryIndexPage<Item>(
 const encodeCursor = (key: Record<string, unknown>) =>
   Buffer.from(JSON.stringify(key)).toString('base64url');
 
-function decodeCursor(cursor: string): Record<string, unknown> {
+/**
+ * The ExclusiveStartKey a cursor holds, only if it is one this list could have given: the
+ * base64url (canonical, no padding) of a JSON object holding exactly the table's and the
+ * index's keys, as strings, in the partition the request's filters select. Anything else
+ * (a forged key of another jurisdiction, status or enterprise included) is refused: the
+ * key of another partition must never become a way to read it.
+ */
+export function decodeCursor(
+  cursor: string,
+  indexName: 'gsi1' | 'gsi2',
+  partition: string,
+): Record<string, string> {
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new InvalidCursor('not base64url');
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.toString('base64url') !== cursor) throw new InvalidCursor('not canonical base64url');
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key;
-  } catch {}
-  return {};
+    key = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new InvalidCursor('not JSON');
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) {
+    throw new InvalidCursor('not a key');
+  }
+  const expected = ['pk', 'sk', `${indexName}pk`, `${indexName}sk`];
+  const names = Object.keys(key);
+  const record = key as Record<string, unknown>;
+  if (
+    names.length !== expected.length ||
+    !expected.every((name) => typeof record[name] === 'string' && record[name] !== '')
+  ) {
+    throw new InvalidCursor('not a key of this index');
+  }
+  if (record[`${indexName}pk`] !== partition) throw new InvalidCursor('another partition');
+  return record as Record<string, string>;
 }
 
 /**
