@@ -1,7 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { canonicalJson } from '@qingling/shared/event-log/canonical-json.ts';
+import { contentDigest } from '@qingling/shared/tips/keys.ts';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dependencies } from '#functions/dependencies.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { postJson, validTip } from '../support/tips.ts';
@@ -307,5 +310,26 @@ describe('anonymity', () => {
       // Nor the receipt: it is stored only as a keyed hash.
       expect(content.includes(body.receipt), `${file.name} holds the receipt`).toBe(false);
     }
+  });
+
+  it('keeps no digest of the content, reward phone included, that anyone without the key can recompute', async () => {
+    const phone = '13812345678';
+    const tip: Record<string, unknown> = validTip({ wantsReward: true, contactPhone: phone });
+    const { body } = await createTip(tip);
+    expect(body.receipt).toBeTruthy();
+    const tips = await inbox();
+    const events = await Promise.all(
+      tips.map(({ tipId }) => dependencies.eventStore().read(`TIP#${tipId}`)),
+    );
+    const received = events
+      .map((stream) => stream[0]?.data as Record<string, unknown> | undefined)
+      .find((data) => data?.contactSealed && data.description === tip.description);
+    expect(received?.contentDigest).toBeTruthy();
+    // What one who reads the table would try: the stored fields with each possible phone.
+    const { idempotencyKey: _key, contactPhone: _phone, ...fields } = tip;
+    const guess = await contentDigest(
+      canonicalJson({ ...fields, contactPhone: phone, photoCount: tip.photoCount, channel: 'web' }),
+    );
+    expect(received?.contentDigest).not.toBe(guess);
   });
 });

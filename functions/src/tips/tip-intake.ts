@@ -1,7 +1,7 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { canonicalJson } from '@qingling/shared/event-log/canonical-json.ts';
 import type { Actor } from '@qingling/shared/event-log/event-log.ts';
-import { contentDigest, receiptFor, tipIdFor } from '@qingling/shared/tips/keys.ts';
+import { receiptFor, tipContentDigest, tipIdFor } from '@qingling/shared/tips/keys.ts';
 import type { CreateTip } from '@qingling/shared/tips/schemas.ts';
 import { defaultTipTimeLimits, tipDeadline } from '@qingling/shared/tips/time-limits.ts';
 import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
@@ -25,7 +25,10 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
   const key = await dependencies.receiptKeys().receiptKey();
   const receipt = await receiptFor(key, idempotencyKey);
   const tipId = await tipIdFor(key, receipt);
-  const digest = await contentDigest(canonicalJson({ ...tip, contactPhone, photoCount, channel }));
+  const digest = await tipContentDigest(
+    key,
+    canonicalJson({ ...tip, contactPhone, photoCount, channel }),
+  );
   const photoIds = Array.from({ length: photoCount }, (_, index) => `p${index + 1}`);
   const received: TipReceived = {
     ...tip,

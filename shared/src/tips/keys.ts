@@ -45,7 +45,16 @@ export async function tipIdFor(key: Uint8Array, receipt: string): Promise<string
   return base32(await hmac(key, `tip:${receipt}`), 26);
 }
 
-/** A digest of a request's content, to tell a true retry from a different tip. */
+/**
+ * A tip's content digest, to tell a true retry from a different tip. Keyed, under its own
+ * label: the content holds the reward phone, and an unkeyed digest beside the rest of the
+ * tip would give the phone away to whoever hashes the few hundred million mobile numbers.
+ */
+export async function tipContentDigest(key: Uint8Array, value: string): Promise<string> {
+  return base32(await hmac(key, `content:${value}`), 26);
+}
+
+/** An unkeyed digest, for what holds nothing personal (a hazard's identity). */
 export async function contentDigest(value: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
   return base32(new Uint8Array(digest), 26);
