@@ -1,5 +1,7 @@
 import { recordHazard } from '@qingling/shared/hazards/commands.ts';
-import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { hazardIdFor, hazardIdForTip } from '@qingling/shared/hazards/ids.ts';
+import { dependencies } from '../dependencies.ts';
 import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure, apiHandler } from '../http/api-handler.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
@@ -13,10 +15,28 @@ export const handler = apiHandler('recordHazard', async ({ body, principal }) =>
   // A hazard from a tip names a tip of the same jurisdiction (404 for any other, as unknown).
   if (body.tipId) await tipForJurisdictionsOf(body.tipId, [body.jurisdiction]);
   const { idempotencyKey, jurisdiction, ...facts } = body;
-  const hazardId = await hazardIdFor(jurisdiction, idempotencyKey);
+  // A tip becomes at most one hazard: its id comes from the tip, not from the request, so
+  // every attempt (any key, however concurrent) collides on one log whose first append is
+  // conditional on it being empty. No claim on the tip's log is needed, and no crash
+  // between a claim and the hazard can leave a tip claimed by a hazard that never was.
+  const hazardId = body.tipId
+    ? await hazardIdForTip(jurisdiction, body.tipId)
+    : await hazardIdFor(jurisdiction, idempotencyKey);
   const { snapshot, duplicate } = await recordHazard(hazardCommandDependencies(), {
     facts: { hazardId, jurisdiction, ...facts },
     actor: personOf(principal),
+    idempotencyKey,
   }).catch(refusal);
+  // The request that made the hazard, retried, is answered as before; any other is told
+  // which hazard the tip already became, and wrote nothing.
+  if (duplicate && body.tipId && !(await recordedWith(hazardId, idempotencyKey))) {
+    throw new ApiFailure('tip_already_recorded', undefined, { hazardId });
+  }
   return { status: duplicate ? 200 : 201, body: await hazardPage(snapshot.state) };
 });
+
+/** Whether the hazard's first event was written by the request with this key. */
+async function recordedWith(hazardId: string, idempotencyKey: string): Promise<boolean> {
+  const [first] = await dependencies.eventStore().read(hazardStream(hazardId));
+  return first?.idempotencyKey === idempotencyKey;
+}

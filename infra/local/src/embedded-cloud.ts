@@ -21,6 +21,7 @@ import {
   LocalContactVault,
   StaticReceiptKeys,
 } from '@qingling/shared/adapters/local/local-secrets.ts';
+import { apiError } from '@qingling/shared/api/errors.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
@@ -73,6 +74,8 @@ export interface EmbeddedCloudOptions {
   clockSpeed?: number;
   /** Per-client budget of the public tip routes (anonymous, in memory). */
   publicRequestsPerMinute?: number;
+  /** For tests: awaited after everything has started, before requests are served. */
+  beforeReady?: () => Promise<void>;
 }
 
 export interface EmbeddedCloud {
@@ -204,7 +207,22 @@ export async function startEmbeddedCloud(
   await referenceData.seed(seedData);
   const users = demoUsers(seedData.jurisdictions);
 
-  const server = createServer();
+  // The port answers from the moment it listens: 503 with Retry-After while the stack is
+  // still starting (resuming lifecycles can take a while), never a request left hanging.
+  let serve: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
+  const server = createServer((request, response) => {
+    if (serve) {
+      void serve(request, response);
+      return;
+    }
+    const { status, body } = apiError('service_starting');
+    response.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '1',
+    });
+    response.end(JSON.stringify(body));
+  });
   server.listen(options.port ?? 8787, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -336,7 +354,7 @@ export async function startEmbeddedCloud(
       ((await import(join(handlersDirectory, `${name}.ts`))) as { handler: LambdaHandler }).handler,
   });
 
-  server.on('request', async (request, response) => {
+  const handleRequest = async (request: IncomingMessage, response: ServerResponse) => {
     const requestUrl = new URL(request.url ?? '/', url);
     const path = requestUrl.pathname;
     const method = request.method ?? 'GET';
@@ -437,7 +455,9 @@ export async function startEmbeddedCloud(
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
       else response.destroy();
     }
-  });
+  };
+  await options.beforeReady?.();
+  serve = handleRequest;
 
   return {
     url,

@@ -41,6 +41,13 @@ export const errorCatalog = {
       en: 'The page cursor is not valid for this list (another jurisdiction, status or enterprise); reload from the first page.',
     },
   },
+  service_starting: {
+    status: 503,
+    message: {
+      zh: '服务正在启动，请稍后重试。',
+      en: 'The service is starting; please try again in a moment.',
+    },
+  },
   malformed_path: {
     status: 400,
     message: {
@@ -93,6 +100,13 @@ export const errorCatalog = {
     message: {
       zh: '这个请求编号已用于另一份不同的举报，请刷新页面后重新提交。',
       en: 'This request key was already used for a different tip; reload and submit again.',
+    },
+  },
+  tip_already_recorded: {
+    status: 409,
+    message: {
+      zh: '这条举报已登记为隐患，不能重复登记；请打开已登记的那条隐患。',
+      en: 'This tip has already been recorded as a hazard; open that hazard instead.',
     },
   },
   rule_violated: {

@@ -9,3 +9,12 @@ import { contentDigest } from '../tips/keys.ts';
 export function hazardIdFor(jurisdiction: string, identity: string): Promise<string> {
   return contentDigest(`hazard:${jurisdiction}:${identity}`);
 }
+
+/**
+ * The id of the hazard a tip becomes: drawn from the tip alone, so a tip is at most one
+ * hazard. Every attempt to record it (a second click, another officer, another key) lands
+ * on the same log, whose first append is conditional: only one can write it.
+ */
+export function hazardIdForTip(jurisdiction: string, tipId: string): Promise<string> {
+  return hazardIdFor(jurisdiction, `tip:${tipId}`);
+}
