@@ -73,4 +73,32 @@ describe('a deployment an operator can run', () => {
     expect(resourcesOfType(oidc, 'AWS::Cognito::UserPoolUser')).toEqual([]);
     oidc.template.resourceCountIs('Custom::QinglingSeedData', 1);
   });
+
+  it('lets the lifecycle, photo, delivery and seed functions touch only their partitions', () => {
+    const { stack } = synthesized;
+    const roles = {
+      Plan: stack.lifecycle.functions.Plan.role,
+      Escalate: stack.lifecycle.functions.Escalate.role,
+      Redrive: stack.lifecycle.redrive.role,
+      PhotoProcessor: stack.photoProcessor.function.role,
+      Delivery: stack.notificationDelivery.function.role,
+      Seed: stack.seed.function.role,
+    };
+    for (const [name, role] of Object.entries(roles)) {
+      const policy = role.node.tryFindChild('DefaultPolicy') as unknown as { document: unknown };
+      const document = stack.resolve(policy.document) as {
+        Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+      };
+      const table = document.Statement.filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+      );
+      expect(table.length, name).toBeGreaterThan(0);
+      for (const statement of table) {
+        expect(JSON.stringify(statement.Resource), name).not.toContain('/index/');
+        expect(statement.Condition, name).toMatchObject({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expect.any(Array) },
+        });
+      }
+    }
+  });
 });

@@ -39,7 +39,11 @@ export class DataSeed extends Construct {
         POWERTOOLS_SERVICE_NAME: 'qingling',
       },
     });
-    props.table.grantReadWrite(this.function.role);
+    // Only what it seeds: the reference data and the seed marker.
+    props.table.grantPartitions(this.function.role, {
+      read: [],
+      write: ['JURISDICTION', 'INDUSTRY', 'META'],
+    });
     // CloudFormation refuses to change a custom resource's ServiceToken, so the resource
     // that names the alias has an id of its own ('Applied' named the function): a stack
     // deployed before gets a Create here (the migrations are idempotent) and a Delete for

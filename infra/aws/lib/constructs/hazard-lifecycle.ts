@@ -167,8 +167,10 @@ export class HazardLifecycle extends Construct {
     // Least privilege: Plan reads and claims the record for its generation (an appended
     // event); Escalate reads and appends, and publishes; RegisterWait puts its one item;
     // Renew starts executions of this state machine only.
-    props.table.grantReadWrite(this.functions.Plan.role);
-    props.table.grantReadWrite(this.functions.Escalate.role);
+    // Each only on the records it conducts (hazards and tips) and the policies it reads.
+    const records = { read: ['POLICY'], write: ['HAZARD#*', 'TIP#*'] };
+    props.table.grantPartitions(this.functions.Plan.role, records);
+    props.table.grantPartitions(this.functions.Escalate.role, records);
     // sns:Publish on the topic and the two key actions SNS needs to encrypt the message
     // (grantPublish would allow kms:GenerateDataKey*, a wildcard).
     Grant.addToPrincipal({
@@ -324,11 +326,12 @@ export class HazardLifecycle extends Construct {
         CODE_VERSION: props.codeVersion,
         POWERTOOLS_SERVICE_NAME: 'qingling',
         TABLE_NAME: props.table.table.tableName,
+        RECORD_REPAIRS: '',
         STATE_MACHINE_ARN: this.stateMachineArn,
         TIP_STATE_MACHINE_ARN: this.tipStateMachineArn,
       },
     });
-    props.table.grantRead(redrive.role);
+    props.table.grantPartitions(redrive.role, { read: ['HAZARD#*', 'TIP#*'] });
     this.grantWake(redrive.role);
     // The one invoker left on the unqualified function ($LATEST, the code of the last
     // deploy): the template harness enables a disabled mapping by the function's name, so

@@ -101,6 +101,8 @@ export class NotificationDelivery extends Construct {
         POWERTOOLS_SERVICE_NAME: 'qingling',
         CONTACT_DIRECTORY_JSON: props.contactDirectoryJson ?? '{}',
         TABLE_NAME: props.table.table.tableName,
+        // It reads the register; a lagging enterprise record is repaired by its writers.
+        RECORD_REPAIRS: '',
         ...(props.fromAddress ? { NOTIFY_FROM_ADDRESS: props.fromAddress } : {}),
         // The function sends SMS by SNS unless told otherwise.
         ...(sms.via === 'none' ? { SMS_DELIVERY: 'none' } : {}),
@@ -113,7 +115,8 @@ export class NotificationDelivery extends Construct {
           : {}),
       },
     });
-    props.table.grantRead(this.function.role);
+    // The register's people and the jurisdictions' contact lists, nothing else.
+    props.table.grantPartitions(this.function.role, { read: ['ENTERPRISE#*', 'POLICY#CONTACTS'] });
     this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true }),
     );

@@ -55,7 +55,7 @@ export class PhotoProcessor extends Construct {
       },
     });
     props.evidence.grantProcessUploads(this.function.role);
-    props.table.grantReadWrite(this.function.role);
+    props.table.grantPartitions(this.function.role, { read: [], write: ['TIP#*'] });
     // S3 invokes the alias `live`, with the invoke permission on the alias.
     this.function.invokedBy(
       ...props.evidence.processUploadsWith(this.function.alias, props.logRetention),
