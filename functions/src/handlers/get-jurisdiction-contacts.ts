@@ -1,6 +1,7 @@
 import { jurisdictionContactsView } from '@qingling/shared/policies/policies.ts';
 import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { apiHandler } from '../http/api-handler.ts';
+import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 
 /**
  * GET /api/admin/jurisdictions/{code}/contacts: the contact lists of one of the caller's
@@ -10,11 +11,7 @@ import { ApiFailure, apiHandler } from '../http/api-handler.ts';
 export const handler = apiHandler(
   'getJurisdictionContacts',
   async ({ principal, pathParameters }) => {
-    const code = pathParameters.code ?? '';
-    if (!principal?.jurisdictions.includes(code)) throw new ApiFailure('forbidden');
-    const known = await dependencies.jurisdictions();
-    if (!known.some((jurisdiction) => jurisdiction.code === code))
-      throw new ApiFailure('not_found');
+    const { code } = await ownJurisdictionOfPath(principal, pathParameters);
     return jurisdictionContactsView(
       code,
       await dependencies.policyStore().jurisdictionContacts(code),

@@ -1,6 +1,7 @@
 import { escalationLadderView } from '@qingling/shared/policies/policies.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure, apiHandler, logger } from '../http/api-handler.ts';
+import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 
 /** Lifecycles woken at a time after an edit. */
 const parallelWakes = 16;
@@ -15,19 +16,13 @@ const parallelWakes = 16;
 export const handler = apiHandler(
   'updateEscalationPolicy',
   async ({ body, principal, pathParameters }) => {
-    const code = pathParameters.code ?? '';
-    // Everyone acts only within their own jurisdictions; the check is the server's.
-    if (!principal?.jurisdictions.includes(code)) throw new ApiFailure('forbidden');
-    const known = await dependencies.jurisdictions();
-    if (!known.some((jurisdiction) => jurisdiction.code === code)) {
-      throw new ApiFailure('not_found');
-    }
+    const { code, principal: caller } = await ownJurisdictionOfPath(principal, pathParameters);
     const { expectedVersion, ...settings } = body;
     const store = dependencies.policyStore();
     const result = await store.putEscalationPolicy(code, settings, {
       expectedVersion,
       at: dependencies.clock().now().toISOString(),
-      by: { userId: principal.userId, name: principal.name },
+      by: { userId: caller.userId, name: caller.name },
     });
     if (result === 'conflict') {
       const stored = (await store.read()).escalationPolicies;

@@ -1,6 +1,7 @@
 import { jurisdictionContactsView } from '@qingling/shared/policies/policies.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure, apiHandler, logger } from '../http/api-handler.ts';
+import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 
 /**
  * PUT /api/admin/jurisdictions/{code}/contacts: an administrator of that jurisdiction sets
@@ -12,18 +13,12 @@ import { ApiFailure, apiHandler, logger } from '../http/api-handler.ts';
 export const handler = apiHandler(
   'updateJurisdictionContacts',
   async ({ body, principal, pathParameters }) => {
-    const code = pathParameters.code ?? '';
-    // Everyone acts only within their own jurisdictions; the check is the server's.
-    if (!principal?.jurisdictions.includes(code)) throw new ApiFailure('forbidden');
-    const known = await dependencies.jurisdictions();
-    if (!known.some((jurisdiction) => jurisdiction.code === code)) {
-      throw new ApiFailure('not_found');
-    }
+    const { code, principal: caller } = await ownJurisdictionOfPath(principal, pathParameters);
     const store = dependencies.policyStore();
     const result = await store.putJurisdictionContacts(code, body.contacts, {
       expectedVersion: body.expectedVersion,
       at: dependencies.clock().now().toISOString(),
-      by: { userId: principal.userId, name: principal.name },
+      by: { userId: caller.userId, name: caller.name },
     });
     if (result === 'conflict') {
       const current = await store.jurisdictionContacts(code);
@@ -35,7 +30,7 @@ export const handler = apiHandler(
       jurisdiction: code,
       version: result.version,
       at: result.updatedAt,
-      by: principal.userId,
+      by: caller.userId,
       changed: edit?.changed ?? [],
     });
     return jurisdictionContactsView(code, result);

@@ -1,3 +1,4 @@
+import type { Principal } from '@qingling/shared/auth/principal.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from './api-handler.ts';
 
@@ -15,4 +16,21 @@ export async function requireKnownJurisdiction(code: string, path = 'jurisdictio
   if (!jurisdictions.some((jurisdiction) => jurisdiction.code === code)) {
     throw new ApiFailure('invalid_request', [{ path, message: { ...unknownJurisdictionMessage } }]);
   }
+}
+
+/**
+ * The jurisdiction a path names ({code}), for a caller who acts in it: 403 outside the
+ * caller's own jurisdictions (the check is the server's), 404 for one that does not exist.
+ */
+export async function ownJurisdictionOfPath(
+  principal: Principal | null,
+  pathParameters: { code?: string },
+): Promise<{ code: string; principal: Principal }> {
+  const code = pathParameters.code ?? '';
+  if (!principal?.jurisdictions.includes(code)) throw new ApiFailure('forbidden');
+  const jurisdictions = await dependencies.jurisdictions();
+  if (!jurisdictions.some((jurisdiction) => jurisdiction.code === code)) {
+    throw new ApiFailure('not_found');
+  }
+  return { code, principal };
 }
