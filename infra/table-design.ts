@@ -1,3 +1,5 @@
+import { expiryAttribute } from '@qingling/shared/adapters/dynamodb/expiry.ts';
+
 /**
  * The one definition of Qingling's DynamoDB table. The CDK stack builds the table from it,
  * and the embedded cloud creates the same table in dynalite from it, so the two can't drift.
@@ -15,6 +17,28 @@ export const tableDesign = {
     // A second listing, e.g. by enterprise or by assigned officer.
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
+  /**
+   * DynamoDB Time to Live: an item whose `deleteAfter` is a Number of epoch seconds in the
+   * past is deleted by DynamoDB (typically within days; no IAM grant, no write capacity).
+   * Only bookkeeping carries it, each writer with its documented lifetime, from the time
+   * it is given (shared/src/adapters/dynamodb/expiry.ts):
+   * - `LOOKUP_FAILURES`, sk `<minute>`: receipt look-up counters, 5 minutes past their
+   *   minute; sk `proof#<id>`: spent puzzles, an hour past the puzzle's expiry
+   *   (guessing-guard.ts);
+   * - `DELIVERY#<key>`: the delivery ledger, 15 days past its last write, longer than SQS
+   *   keeps a message (delivery-ledger.ts, ports/delivery-ledger.ts).
+   * Records never carry it: event logs, STATE, WAIT, policies, chain heads, enterprises,
+   * reference data.
+   *
+   * The embedded cloud's dynalite has no Time to Live (no UpdateTimeToLive; CreateTable
+   * takes none either, so createTableInput leaves it out): there these items stay, and
+   * nothing sweeps them (a sweep would need a Scan, or an index, for `DELIVERY#` keys).
+   * They stay bounded by what made them, never by the clock: a counter item only for a
+   * minute with a failed look-up, a puzzle item per look-up that spent one (both real
+   * requests), a delivery item per notification, of which the record itself keeps the
+   * event. A few hundred bytes each, a small part of the table; `npm run reset` clears them.
+   */
+  timeToLiveAttribute: expiryAttribute,
 } as const;
 
 export type TableDesign = typeof tableDesign;

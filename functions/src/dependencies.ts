@@ -1,4 +1,3 @@
-import { DynamoLifecycleWaits } from '@qingling/shared/adapters/aws/dynamo-lifecycle-waits.ts';
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
@@ -13,9 +12,12 @@ import {
   DynamoHazardLedger,
   liveHazardIds,
 } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
+import { recentChanges } from '@qingling/shared/adapters/dynamodb/recent-changes.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
+import { defaultProofBits } from '@qingling/shared/api/proof-of-work.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
@@ -74,6 +76,8 @@ const defaults = {
   enterpriseRegister: () =>
     new DynamoEnterpriseRegister(documentClient(), requireEnv('TABLE_NAME')),
   guessingGuard: () => new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME')),
+  /** Zero bits a solved puzzle needs (shared/src/api/proof-of-work.ts); tests ask for fewer. */
+  proofOfWorkBits: (): number => defaultProofBits,
   codeVersion: () => process.env.CODE_VERSION ?? 'dev',
   blobStore: once<BlobStore>(() => new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') })),
   receiptKeys: once<ReceiptKeys>(
@@ -86,8 +90,11 @@ const defaults = {
   notifier: once<Notifier>(
     () => new SnsNotifier({ topicArn: requireEnv('NOTIFICATIONS_TOPIC_ARN') }),
   ),
-  /** Where a waiting lifecycle keeps its task token (AWS only: the local runner has none). */
-  lifecycleWaits: () => new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME')),
+  /** What each record's lifecycle last said of itself: its wait (task token, until) or its end. */
+  lifecycleWaits: () =>
+    new DynamoLifecycleWaits(documentClient(), requireEnv('TABLE_NAME'), () =>
+      dependencies.clock().now(),
+    ),
   /** Wakes (or starts) a hazard's lifecycle after a decision is on its record. */
   hazardWorkflow: once<HazardWorkflow>(
     () =>
@@ -135,6 +142,9 @@ const defaults = {
   /** The hazards of some jurisdictions whose lifecycle runs (from the ledger's index). */
   liveHazardIds: (jurisdictions: readonly string[]) =>
     liveHazardIds(documentClient(), requireEnv('TABLE_NAME'), jurisdictions),
+  /** Changes people made to records, from the index of recent changes (the reconciler's). */
+  recentChanges: (from: Date, to: Date) =>
+    recentChanges(documentClient(), requireEnv('TABLE_NAME'), from, to),
   /** Each day's published chain heads (and the ledger index they are read from). */
   chainHeads: () => new DynamoChainHeadsStore(documentClient(), requireEnv('TABLE_NAME')),
 };

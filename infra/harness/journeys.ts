@@ -156,11 +156,19 @@ export async function anonymousTipJourney(target: JourneyTarget) {
     404,
   );
   expectStatus('GET /api/openapi.json', await call(target, 'GET', '/api/openapi.json'), 200);
-  expectStatus(
+  const published = expectStatus(
     'GET /api/public/chain-heads',
     await call(target, 'GET', '/api/public/chain-heads'),
     200,
   );
+  // Once a day is published, its root is served on its own (the public page checks against it).
+  if (published.body?.days?.length) {
+    expectStatus(
+      'GET /api/public/chain-heads/latest',
+      await call(target, 'GET', '/api/public/chain-heads/latest'),
+      200,
+    );
+  }
   const officer = await target.tokenFor('officer', String(tip.jurisdiction));
   const inbox = await eventually(target, 'the tip in the officer inbox', async () => {
     const reply = expectStatus(
@@ -238,6 +246,14 @@ export async function hazardLifecycleJourney(target: JourneyTarget) {
   );
   if (!submitted.body?.submittedPlan)
     throw new JourneyFailure('the plan is not on the hazard', submitted);
+  // Its log exports with the proof of its head in the latest published root (null before).
+  const exported = expectStatus(
+    `GET /api/office/hazards/${hazardId}/log`,
+    await call(target, 'GET', `/api/office/hazards/${hazardId}/log`, { token: officer }),
+    200,
+  );
+  if (!exported.body?.chain?.valid || !('inclusion' in exported.body))
+    throw new JourneyFailure('the exported log does not verify or has no proof field', exported);
   return { hazardId, hazard: escalated, enterprise };
 }
 

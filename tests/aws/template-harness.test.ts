@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
 import sharp from 'sharp';
@@ -135,6 +135,62 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it('refuses what is no photo on the tip for the tipster to see, and keeps the first upload of a form', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${harness.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await post('/api/tips', validTip({ photoCount: 2 }));
+    expect(created.status).toBe(201);
+    const { receipt, photoUploads } = (await created.json()) as {
+      receipt: string;
+      photoUploads: { url: string; fields: Record<string, string> }[];
+    };
+    const upload = async (index: number, bytes: Uint8Array, type: string) => {
+      const form = new FormData();
+      const fields = photoUploads[index]?.fields ?? {};
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      if (!('Content-Type' in fields)) form.append('Content-Type', type);
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }), 'photo');
+      return (await fetch(photoUploads[index]?.url ?? '', { method: 'POST', body: form })).status;
+    };
+    const jpeg = (width: number) =>
+      sharp({ create: { width, height: 48, channels: 3, background: '#367' } })
+        .jpeg()
+        .toBuffer();
+    const bucket = harness.template.ref(
+      harness.template
+        .ofType('AWS::S3::Bucket')
+        .find(({ logicalId }) => logicalId.startsWith('Evidence'))?.logicalId ?? '',
+    );
+    const storedBefore = new Set(harness.s3.objects(bucket));
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>');
+    expect(await upload(0, svg, 'image/png')).toBeLessThan(300);
+    expect(await upload(1, await jpeg(64), 'image/jpeg')).toBeLessThan(300);
+    await harness.settled();
+    // S3 takes the form a second time; the photo processor keeps the first upload.
+    expect(await upload(1, await jpeg(96), 'image/jpeg')).toBeLessThan(300);
+    await harness.settled();
+
+    const seen = (await (await post('/api/tips/lookup', { receipt })).json()) as {
+      photos: number;
+      photoSlots: { status: string; reason?: { en: string } }[];
+    };
+    expect(seen.photos).toBe(1);
+    expect(seen.photoSlots.map((slot) => slot.status)).toEqual(['refused', 'arrived']);
+    expect(seen.photoSlots[0]?.reason?.en).toContain('not a photo');
+    const added = harness.s3.objects(bucket).filter((key) => !storedBefore.has(key));
+    expect(added).toHaveLength(1);
+    const kept = harness.s3.object(bucket, added[0] ?? '')?.body ?? Buffer.alloc(0);
+    expect((await sharp(kept).metadata()).width).toBe(64);
+    expect(
+      harness.s3.storedVersions(bucket).filter(({ key }) => key.startsWith('incoming/')),
+    ).toEqual([]);
+    expect(newProblems()).toEqual([]);
+  });
+
   it('runs a major hazard lifecycle: plans, tells the enterprise, waits, and the link opens', async () => {
     const { hazardId, enterprise } = await hazardLifecycleJourney(targetOf(harness));
     await harness.settled();
@@ -192,6 +248,52 @@ describe('the synthesized template, run with each role enforced', () => {
       hazardId,
     );
     // Its read-only role does not even try the repair write it may not make.
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('reconciles with its own role: repairs a record whose state was lost and starts its lifecycle again', async () => {
+    const { hazardId } = await hazardLifecycleJourney(targetOf(harness));
+    await harness.settled();
+    newProblems();
+    // As if the lifecycle's own items were lost with its execution: no state, no WAIT item.
+    const dynamo = new DynamoDBClient({
+      endpoint: harness.dynamodb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const tableName = harness.template.ref(
+      harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
+    );
+    for (const sk of ['STATE', 'WAIT']) {
+      await dynamo.send(
+        new DeleteItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: `HAZARD#${hazardId}` }, sk: { S: sk } },
+        }),
+      );
+    }
+    const reconciler = [...harness.runtime.functions.values()].find((fn) =>
+      fn.logicalId.startsWith('LifecycleReconcile'),
+    );
+    expect(reconciler, 'the template has a reconciler function').toBeDefined();
+    const result = (await harness.runtime.invoke(reconciler?.logicalId ?? '', {
+      graceSeconds: 0,
+    })) as { unseenChanges: number; woken: number };
+    await harness.settled();
+    expect(result.woken).toBeGreaterThanOrEqual(1);
+    // The record's state is back (the reconciler's read repaired it) and a new generation runs.
+    const { Item } = await dynamo.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `HAZARD#${hazardId}` }, sk: { S: 'STATE' } },
+      }),
+    );
+    dynamo.destroy();
+    expect(Item?.version?.N).toBeDefined();
+    expect(
+      harness.stepFunctions.executionsNamed(`${hazardId}-2`).map((execution) => execution.status),
+    ).toEqual(['RUNNING']);
+    expect(harness.metrics().LifecyclesRepaired).toBeGreaterThanOrEqual(1);
     expect(newProblems()).toEqual([]);
   });
 

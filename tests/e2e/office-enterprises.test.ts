@@ -77,7 +77,9 @@ describe('the enterprise register (一企一档)', () => {
 
     await page.getByLabel('统一社会信用代码').fill(uscc);
     await page.getByRole('button', { name: '登记', exact: true }).click();
-    await page.waitForURL(/\/office\/enterprises\/view\?uscc=91350100M000100Y43$/);
+    await page.waitForURL(
+      /\/office\/enterprises\/view\?jurisdiction=cq-gecheng&uscc=91350100M000100Y43$/,
+    );
     await page.getByRole('heading', { name: '东门商贸有限公司', level: 1 }).waitFor();
     await page.getByText('该企业没有隐患记录。').waitFor();
 
@@ -106,6 +108,48 @@ describe('the enterprise register (一企一档)', () => {
     expect(await page.getByText('王某 · 13800138000').count()).toBe(1);
     await axeClean(page);
 
+    // Another jurisdiction registers the same enterprise on its own register: this file
+    // stays this jurisdiction's, and its officer edits it here; the other's is unchanged.
+    const otherOfficer = {
+      authorization: `Bearer ${await signIn(cloud.url, 'fj-xiamen-xiangan.officer')}`,
+    };
+    const elsewhere = await postJson(
+      `${cloud.url}/api/office/enterprises`,
+      {
+        uscc,
+        name: '翔安东门仓储有限公司',
+        address: '新店镇 6 号',
+        industry: 'fire',
+        jurisdiction: 'fj-xiamen-xiangan',
+        principal: { name: '陈某', mobile: '13700137000' },
+        controller: { name: '林某', mobile: '13700137001' },
+        contacts: [],
+      },
+      otherOfficer,
+    );
+    expect(elsewhere.status).toBe(201);
+    await page.getByRole('button', { name: '修改档案' }).click();
+    await page.getByRole('heading', { name: '修改企业档案' }).waitFor();
+    await page.getByLabel('主要负责人手机号码').fill('1360013600');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.locator('#edit-enterprise-principal-mobile-error').waitFor();
+    await axeClean(page);
+    await page.getByLabel('主要负责人手机号码').fill('13600136000');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.getByText('已保存修改。').waitFor();
+    await page.getByText('王某 · 13600136000').waitFor();
+    await page.reload();
+    await page.getByText('王某 · 13600136000').waitFor();
+    expect(await page.getByText('翔安东门仓储有限公司').count()).toBe(0);
+    await axeClean(page);
+    const theirs = await fetch(
+      `${cloud.url}/api/office/enterprises/${uscc}?jurisdiction=fj-xiamen-xiangan`,
+      { headers: otherOfficer },
+    );
+    const their = (await theirs.json()) as { enterprise: { name: string; principal: unknown } };
+    expect(their.enterprise.name).toBe('翔安东门仓储有限公司');
+    expect(their.enterprise.principal).toEqual({ name: '陈某', mobile: '13700137000' });
+
     // The register lists it; registering it again says so and links to it.
     await page.getByRole('link', { name: '返回企业名录' }).click();
     await page.getByRole('link', { name: '东门商贸有限公司' }).waitFor();
@@ -120,7 +164,7 @@ describe('the enterprise register (一企一档)', () => {
     await page.getByLabel('实际控制人姓名').fill('赵某');
     await page.getByLabel('实际控制人手机号码').fill('13900139000');
     await page.getByRole('button', { name: '登记', exact: true }).click();
-    await page.getByText('该企业已登记，不能重复登记。').waitFor();
+    await page.getByText('该企业已在本辖区登记，不能重复登记。').waitFor();
     await page.getByRole('link', { name: '查看东门商贸有限公司的档案' }).waitFor();
     await axeClean(page);
     await page.context().close();

@@ -143,8 +143,9 @@ describe('a tipster on a phone', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('receipt-heading');
 
     // The photos follow the text, each with its progress bar.
+    // … and the page learns from the tip that both arrived (on AWS, a moment later).
     await expect
-      .poll(() => page.locator('li[data-status="uploaded"]').count(), { timeout: 60_000 })
+      .poll(() => page.locator('li[data-status="arrived"]').count(), { timeout: 60_000 })
       .toBe(2);
     const bars = await page
       .locator('progress')
@@ -393,6 +394,45 @@ describe('a tipster on a phone', () => {
       await page.getByRole('status').filter({ hasText: notice }).waitFor();
       await page.context().close();
     }
+  });
+
+  it('shows beside each added photo whether it arrived, and why one that is no photo was refused', async () => {
+    const created = await postJson(`${cloud.url}/api/tips`, validTip());
+    // A drawing with a photo's name: the browser cannot decode it and sends it as it is.
+    const drawing = join(photoDirectory, 'drawing.png');
+    await writeFile(
+      drawing,
+      '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="red"/></svg>',
+    );
+    const page = await openPage(browser, phoneViewport);
+    await page.goto(`${cloud.url}/follow-up/`);
+    const lookUp = page.getByRole('button', { name: '查询', exact: true });
+    await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
+    await page.getByLabel('回执码').fill(created.body.receipt);
+    await lookUp.click();
+    await page.getByRole('heading', { name: '举报进度', exact: true }).waitFor();
+    await page.locator('#more-photos').setInputFiles([drawing, photos[1] as string]);
+    const send = page.getByRole('button', { name: '上传 2 张照片' });
+    await expect.poll(() => send.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await send.click();
+
+    const refused = page.locator('.photo-list li[data-status="refused"]');
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.textContent()).toContain('这不是照片');
+    await expect
+      .poll(() => page.locator('.photo-list li[data-status="arrived"]').count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    await page.getByRole('alert').filter({ hasText: '有照片未被接受' }).waitFor();
+    // The tip itself lists each photo given a form: what arrived, what was refused and why.
+    const slots = page.locator('.photo-slots li');
+    expect(await slots.allTextContents()).toEqual([
+      expect.stringMatching(/照片 1：\s*未被接受：这不是照片/),
+      expect.stringMatching(/照片 2：\s*已收到/),
+    ]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.context().close();
   });
 
   it('switches the follow-up page to English and back, keeping the open tip and the reply', async () => {

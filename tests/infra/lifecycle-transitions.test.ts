@@ -34,7 +34,7 @@ async function countTransitions(script: readonly Action[]) {
             calls.push('Plan');
             const action = plans.shift();
             if (!action) throw new Error('script ran out');
-            return { Payload: { action, timeoutSeconds: 60, turn: calls.length } };
+            return { Payload: { action, timeoutSeconds: 60, turn: calls.length, version: 1 } };
           },
           RecordDueSteps: async () => {
             calls.push('RecordDueSteps');

@@ -155,13 +155,31 @@ describe('the lifecycle functions', () => {
       'kms:Decrypt',
       'kms:GenerateDataKey',
     ]);
-    expect(actions('RegisterWait')).toEqual(['dynamodb:PutItem']);
+    // RegisterWait puts its WAIT item, reads the record's version again, and ends its own
+    // wait (a decision landed while Plan ran): on hazards' and tips' partitions only.
+    expect(actions('RegisterWait')).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'states:SendTaskSuccess',
+      ]),
+    );
+    expect(actions('RegisterWait')).not.toContain('dynamodb:Scan');
     expect(actions('Renew')).toEqual(['states:StartExecution']);
 
     const put = statementsOf(functions.RegisterWait.role).find((s) =>
       actionsOf(s).includes('dynamodb:PutItem'),
     );
     expect(put?.Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+    expect(JSON.stringify((put as { Condition?: unknown } | undefined)?.Condition)).toContain(
+      '"dynamodb:LeadingKeys":["HAZARD#*","TIP#*"]',
+    );
+    const endWait = statementsOf(functions.RegisterWait.role).find((s) =>
+      actionsOf(s).includes('states:SendTaskSuccess'),
+    );
+    expect(JSON.stringify(endWait?.Resource)).toContain(':stateMachine:Qingling-hazard-lifecycle');
+    expect(JSON.stringify(endWait?.Resource)).toContain(':stateMachine:Qingling-tip-lifecycle');
     const start = statementsOf(functions.Renew.role).find((s) =>
       actionsOf(s).includes('states:StartExecution'),
     );

@@ -28,9 +28,16 @@ type Rule = {
     RateBasedStatement: {
       Limit: number;
       ScopeDownStatement: {
-        RegexMatchStatement: {
-          RegexString: string;
-          TextTransformations: { Priority: number; Type: string }[];
+        AndStatement: {
+          Statements: [
+            {
+              RegexMatchStatement: {
+                RegexString: string;
+                TextTransformations: { Priority: number; Type: string }[];
+              };
+            },
+            { NotStatement: { Statement: { SizeConstraintStatement: unknown } } },
+          ];
         };
       };
     };
@@ -54,7 +61,8 @@ const ruleNamed = (name: string) => {
  */
 function counts(rule: Rule, path: string): boolean {
   const { RegexString, TextTransformations } =
-    rule.Statement.RateBasedStatement.ScopeDownStatement.RegexMatchStatement;
+    rule.Statement.RateBasedStatement.ScopeDownStatement.AndStatement.Statements[0]
+      .RegexMatchStatement;
   expect(TextTransformations).toEqual([
     { Priority: 0, Type: 'URL_DECODE' },
     { Priority: 1, Type: 'NORMALIZE_PATH' },
@@ -68,6 +76,19 @@ function counts(rule: Rule, path: string): boolean {
 }
 
 describe('the optional CloudFront web ACL', () => {
+  it('degrades to a puzzle: requests that carry a proof-of-work header are not counted', () => {
+    for (const rule of properties().Rules) {
+      const [, notProven] =
+        rule.Statement.RateBasedStatement.ScopeDownStatement.AndStatement.Statements;
+      expect(notProven.NotStatement.Statement.SizeConstraintStatement).toEqual({
+        FieldToMatch: { SingleHeader: { Name: 'x-proof-of-work' } },
+        ComparisonOperator: 'GT',
+        Size: 0,
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      });
+    }
+  });
+
   it('lives in us-east-1 with CLOUDFRONT scope, allowing by default', () => {
     expect(stack.region).toBe('us-east-1');
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);

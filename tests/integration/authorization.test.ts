@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkKey } from '#functions/hazards/enterprise-link.ts';
 import {
   Api,
+  createdInputs,
   createLink,
   createMarkedHazard,
   createMarkedTip,
@@ -154,7 +155,8 @@ function recordNamesSent(route: RouteDefinition, variant: Variant, caller: Calle
   for (const match of route.path.matchAll(/\{(\w+)\}/g)) if (match[1]) names.add(match[1]);
   namesIn({ ...route.query?.example, ...variant.query }, names);
   namesIn(bodyTemplate(route, variant, caller), names);
-  return [...names].filter((name) => name in recordInputs).sort();
+  const created = createdInputs[route.operationId] ?? {};
+  return [...names].filter((name) => name in recordInputs && !(name in created)).sort();
 }
 
 const targetName = (target: Target, names: readonly string[]) =>
@@ -223,6 +225,8 @@ async function build(
 
   const fill = async (value: unknown, key?: string): Promise<unknown> => {
     if (key !== undefined) {
+      const create = createdInputs[route.operationId]?.[key];
+      if (create) return create();
       const pick = recordInputs[key];
       if (pick) {
         if (credentialInputs.has(key)) opened.add(setFor(key).jurisdiction);
@@ -377,9 +381,13 @@ describe('lists answer only the caller’s jurisdiction', () => {
   });
 
   it.each(listCases)('$label: ?jurisdiction=<other> → 403', async ({ route, role }) => {
-    await fixturesFor('shared');
+    const sets = await fixturesFor('shared');
+    // A record in the path (an enterprise's file): the caller's own, asked of the other.
+    const path = route.path.replace(/\{(\w+)\}/g, (_whole, name: string) =>
+      encodeURIComponent(String(recordInputs[name]?.(sets.own) ?? '')),
+    );
     const query = new URLSearchParams({ ...route.query?.example, jurisdiction: other });
-    const reply = await api.call('GET', `${route.path}?${query}`, {
+    const reply = await api.call('GET', `${path}?${query}`, {
       as: { role, jurisdiction: own },
     });
     expect(reply.status, describeReply(reply)).toBe(403);

@@ -2,9 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import {
-  type ChainHead,
-  checkLogAgainstHead,
-  dayDigest,
+  checkExportedLog,
+  type InclusionProof,
   type PublishedDay,
   verifyDays,
 } from '@qingling/shared/chain-heads/chain-heads.ts';
@@ -18,8 +17,10 @@ import { ManualClock } from '../support/clock.ts';
 import { fixtureSite, temporaryDataDirectory } from '../support/embedded-cloud.ts';
 
 // Each day's chain heads on the embedded cloud, with a clock the test moves: the day is
-// published once after 24:00 CST by the heartbeat, its digest is what anyone recomputes
-// from the exported logs, and a log rewritten in the table no longer matches it.
+// published once after 24:00 CST by the heartbeat as one Merkle root over every hazard's
+// head, naming no hazard; the root is what anyone recomputes from the exported logs, each
+// exported log carries a proof that verifies against it, and a log or proof altered, or a
+// log rewritten in the table, no longer does.
 const clock = new ManualClock('2026-11-22T15:50:00.000Z'); // 23:50 CST, Sunday 22 November
 const zeros = '0'.repeat(64);
 let data: Awaited<ReturnType<typeof temporaryDataDirectory>>;
@@ -47,16 +48,14 @@ type Day = PublishedDay;
 interface HazardLog {
   hazardId: string;
   chain: { valid: boolean; head?: string; brokenAt?: number };
+  inclusion: InclusionProof | null;
   events: RecordedEvent[];
 }
 
 const days = async (): Promise<Day[]> =>
   (await api.must('GET', '/api/public/chain-heads', {})).body.days;
-const dayPage = async (date: string, page = 1) =>
-  (await api.call('GET', `/api/public/chain-heads/${date}?page=${page}`)) as {
-    status: number;
-    body: Day & { page: number; heads: ChainHead[] };
-  };
+const dayOf = async (date: string) =>
+  (await api.call('GET', `/api/public/chain-heads/${date}`)) as { status: number; body: Day };
 
 /** The hazards recorded here, by jurisdiction, and their exported logs. */
 const hazards: { hazardId: string; jurisdiction: string }[] = [];
@@ -68,14 +67,41 @@ const exportLog = async (hazardId: string): Promise<HazardLog> => {
   return reply.body;
 };
 
-/** The digest as anyone recomputes it from exported logs (DESIGN: the documented format). */
-function digestFrom(date: string, previousDigest: string, logs: readonly HazardLog[]): string {
-  const lines = logs
-    .map((log) => `${log.hazardId} ${log.events.length} ${log.events.at(-1)?.hash}\n`)
-    .sort();
-  return createHash('sha256')
-    .update(`${date} ${previousDigest}\n${lines.join('')}`)
+// The root as anyone recomputes it from exported logs, by the documented format (RFC 6962
+// with node:crypto here, not the system's own code).
+const sha256 = (...parts: (Buffer | string)[]) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+function treeHash(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return sha256('');
+  if (leaves.length === 1) return leaves[0] as Buffer;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return sha256(Buffer.of(1), treeHash(leaves.slice(0, k)), treeHash(leaves.slice(k)));
+}
+function rootFrom(logs: readonly HazardLog[]): string {
+  const leaves = logs
+    .map((log) =>
+      sha256(Buffer.of(0), `${log.hazardId} ${log.events.length} ${log.events.at(-1)?.hash}`),
+    )
+    .sort(Buffer.compare);
+  return treeHash(leaves).toString('hex');
+}
+const digestOf = (day: Day) =>
+  createHash('sha256')
+    .update(`${day.date} ${day.count} ${day.root} ${day.previousDigest}\n`)
     .digest('hex');
+
+/** Whether a public answer names a hazard or one of its event hashes. */
+function namesAny(answer: unknown, logs: readonly HazardLog[]): string[] {
+  const text = JSON.stringify(answer);
+  return logs.flatMap((log) =>
+    [log.hazardId, ...log.events.map((event) => event.hash)].filter((secret) =>
+      text.includes(secret),
+    ),
+  );
 }
 
 /** Moves the clock; sign-ins are made again (a token lasts 8 hours of the clock). */
@@ -106,21 +132,21 @@ describe('each day’s chain heads', () => {
     const list = await days();
     expect(list).toHaveLength(1);
     firstDay = list[0] as Day;
-    expect(firstDay).toMatchObject({
+    expect(firstDay).toEqual({
       date: '2026-11-21',
+      root: createHash('sha256').update('').digest('hex'),
       count: 0,
-      pages: 0,
       previousDigest: zeros,
+      digest: expect.any(String),
+      publishedAt: '2026-11-22T15:50:00.000Z',
     });
-    expect(firstDay.digest).toBe(
-      createHash('sha256').update(`2026-11-21 ${zeros}\n`).digest('hex'),
-    );
-    const latest = await dayPage('latest');
+    expect(firstDay.digest).toBe(digestOf(firstDay));
+    const latest = await dayOf('latest');
     expect(latest.status).toBe(200);
-    expect(latest.body).toMatchObject({ date: '2026-11-21', page: 1, heads: [] });
+    expect(latest.body).toEqual(firstDay);
   });
 
-  it('publishes every hazard’s head once the CST day has ended, with the recomputable digest', async () => {
+  it('publishes one root over every hazard’s head once the CST day has ended, naming none', async () => {
     for (const jurisdiction of ['cq-gecheng', 'cq-gecheng', 'fj-xiamen-xiangan']) {
       const uscc = await createEnterprise(api, jurisdiction, 'CHAIN');
       const hazardId = await createMarkedHazard(api, jurisdiction, 'CHAIN', { enterprise: uscc });
@@ -129,6 +155,8 @@ describe('each day’s chain heads', () => {
     // One hazard moves on (another ledger status): the heads cover every status.
     const moving = hazards[0] as (typeof hazards)[number];
     const current = await exportLog(moving.hazardId);
+    // Not in any published day yet: no proof.
+    expect(current.inclusion).toBeNull();
     const detail = await api.must('GET', `/api/office/hazards/${moving.hazardId}`, {
       as: { role: 'officer', jurisdiction: moving.jurisdiction },
     });
@@ -154,37 +182,44 @@ describe('each day’s chain heads', () => {
 
     // …and once after it.
     published = await passMidnightInto('2026-11-22T16:00:01.000Z', '2026-11-22');
-    expect(published).toMatchObject({
+    expect(published).toEqual({
       date: '2026-11-22',
+      root: expect.any(String),
       count: hazards.length,
-      pages: 1,
       previousDigest: firstDay.digest,
+      digest: expect.any(String),
       publishedAt: '2026-11-22T16:00:01.000Z',
     });
-    // The logs did not move meanwhile: the day holds exactly these heads.
+    // The logs did not move meanwhile: the root is over exactly these heads.
     const logsAfter = await Promise.all(hazards.map((hazard) => exportLog(hazard.hazardId)));
     expect(logsAfter.map((log) => log.chain.head)).toEqual(logsBefore.map((log) => log.chain.head));
-    expect(published.digest).toBe(digestFrom('2026-11-22', firstDay.digest, logsBefore));
+    expect(published.root).toBe(rootFrom(logsBefore));
+    expect(published.digest).toBe(digestOf(published));
 
-    const page = await dayPage('2026-11-22');
-    expect(page.status).toBe(200);
-    expect(page.body.heads).toEqual(
-      logsBefore
-        .map((log) => ({
-          hazardId: log.hazardId,
-          sequence: log.events.length,
-          head: log.chain.head,
-        }))
-        .sort((a, b) => (a.hazardId < b.hazardId ? -1 : 1)),
-    );
-    for (const log of logsBefore) {
-      const head = page.body.heads.find((each) => each.hazardId === log.hazardId) as ChainHead;
-      expect(await checkLogAgainstHead(log.events, head)).toEqual({ kind: 'matches' });
+    // What is public names no hazard and no single head.
+    const day = await dayOf('2026-11-22');
+    expect(day.status).toBe(200);
+    expect(day.body).toEqual(published);
+    expect(namesAny(await days(), logsAfter)).toEqual([]);
+    expect(namesAny(day.body, logsAfter)).toEqual([]);
+    expect(namesAny((await dayOf('latest')).body, logsAfter)).toEqual([]);
+
+    // Each exported log carries its proof, which leads to the published root.
+    for (const log of logsAfter) {
+      expect(log.inclusion).toMatchObject({
+        date: '2026-11-22',
+        sequence: log.events.length,
+        treeSize: hazards.length,
+      });
+      expect(await checkExportedLog(log, published)).toEqual({
+        kind: 'included',
+        date: '2026-11-22',
+        sequence: log.events.length,
+      });
     }
-    expect((await dayPage('2026-11-22', 2)).status).toBe(404);
-    expect((await dayPage('2026-11-20')).status).toBe(404);
+    expect(new Set(logsAfter.map((log) => log.inclusion?.leafIndex))).toEqual(new Set([0, 1, 2]));
+    expect((await dayOf('2026-11-20')).status).toBe(404);
     expect((await api.call('GET', '/api/public/chain-heads/yesterday')).status).toBe(404);
-    expect((await api.call('GET', '/api/public/chain-heads/latest?page=0')).status).toBe(400);
   });
 
   it('changes nothing when the same day is published again', async () => {
@@ -202,12 +237,68 @@ describe('each day’s chain heads', () => {
     const again = await documents.send(new GetCommand({ TableName: tableName, Key: key }));
     expect(again.Item).toEqual(stored.Item);
     expect((await days())[0]).toEqual(published);
-    expect((await dayPage('2026-11-22')).body.heads.map((head) => head.hazardId)).not.toContain(
-      late,
-    );
+    // The late hazard is in no published day: its log carries no proof.
+    const lateLog = await exportLog(late);
+    expect(lateLog.inclusion).toBeNull();
+    expect(await checkExportedLog(lateLog, published)).toEqual({ kind: 'no_proof' });
   });
 
-  it('shows a log rewritten in the table: its chain breaks, or its head is not the published one', async () => {
+  it('fails a log or a proof that was altered after export', async () => {
+    const log = await exportLog((logsBefore[0] as HazardLog).hazardId);
+    const proof = log.inclusion as InclusionProof;
+    expect(await checkExportedLog(log, published)).toMatchObject({ kind: 'included' });
+
+    // An event altered in the file: the chain no longer recomputes.
+    const altered = {
+      ...log,
+      events: log.events.map((event) =>
+        event.sequence === 1 ? { ...event, data: { forged: true } } : event,
+      ),
+    };
+    expect(await checkExportedLog(altered, published)).toMatchObject({
+      kind: 'chain_broken',
+      brokenAt: 1,
+    });
+    // The whole log sealed again with other data: a valid chain, but not the published head.
+    const resealed: RecordedEvent[] = [];
+    for (const event of log.events) {
+      const { stream: _s, sequence: _q, previousHash: _p, hash: _h, ...rest } = event;
+      resealed.push(
+        await sealEvent(event.stream, resealed.at(-1) ?? null, {
+          ...rest,
+          data: event.sequence === 1 ? { forged: true } : event.data,
+        }),
+      );
+    }
+    expect(await checkExportedLog({ ...log, events: resealed }, published)).toEqual({
+      kind: 'not_included',
+    });
+    // The proof altered: a sibling hash, the leaf's place, or the sequence it names.
+    const flipped = proof.path.map((hash, index) =>
+      index === 0 ? `${hash[0] === '0' ? '1' : '0'}${hash.slice(1)}` : hash,
+    );
+    for (const inclusion of [
+      { ...proof, path: flipped },
+      { ...proof, path: proof.path.slice(1) },
+      { ...proof, leafIndex: (proof.leafIndex + 1) % proof.treeSize },
+      { ...proof, sequence: proof.sequence - 1 },
+    ]) {
+      expect(await checkExportedLog({ ...log, inclusion }, published)).toEqual({
+        kind: 'not_included',
+      });
+    }
+    // Another hazard's log with this proof, and this proof held against another day.
+    const other = await exportLog((logsBefore[1] as HazardLog).hazardId);
+    expect(
+      await checkExportedLog({ ...other, hazardId: log.hazardId, inclusion: proof }, published),
+    ).toEqual({ kind: 'other_hazard' });
+    expect(await checkExportedLog(log, firstDay)).toEqual({
+      kind: 'other_day',
+      date: '2026-11-22',
+    });
+  });
+
+  it('shows a log rewritten in the table: its chain breaks, or it is no longer in the root', async () => {
     const documents = createDocumentClient();
     await cloud.conductor.settled();
     const victim = await exportLog((logsBefore[1] as HazardLog).hazardId);
@@ -222,9 +313,6 @@ describe('each day’s chain heads', () => {
       description: 'CHAIN 改写后的描述：隐患轻微。',
       grade: 'general',
     };
-    const published22 = (await dayPage('2026-11-22')).body.heads.find(
-      (head) => head.hazardId === victim.hazardId,
-    ) as ChainHead;
 
     // A clumsy rewrite: the first event's data changed in place.
     await documents.send(
@@ -235,13 +323,14 @@ describe('each day’s chain heads', () => {
     );
     const clumsy = await exportLog(victim.hazardId);
     expect(clumsy.chain).toMatchObject({ valid: false, brokenAt: 1 });
-    expect(await checkLogAgainstHead(clumsy.events, published22)).toMatchObject({
+    expect(await checkExportedLog(clumsy, published)).toMatchObject({
       kind: 'chain_broken',
       brokenAt: 1,
     });
 
     // A careful one: every event sealed again, and the state's head with them. The chain
-    // recomputes, but its head at the published sequence is not the published one.
+    // recomputes, but no head of it is in the published root: the export has no proof,
+    // and the proof of the log as it was does not fit it.
     const resealed: RecordedEvent[] = [];
     for (const event of victim.events) {
       const { stream: _s, sequence: _q, previousHash: _p, hash: _h, ...rest } = event;
@@ -265,9 +354,10 @@ describe('each day’s chain heads', () => {
     );
     const careful = await exportLog(victim.hazardId);
     expect(careful.chain.valid).toBe(true);
-    expect(careful.chain.head).not.toBe(published22.head);
-    expect(await checkLogAgainstHead(careful.events, published22)).toMatchObject({
-      kind: 'different',
+    expect(careful.inclusion).toBeNull();
+    expect(await checkExportedLog(careful, published)).toEqual({ kind: 'no_proof' });
+    expect(await checkExportedLog({ ...careful, inclusion: victim.inclusion }, published)).toEqual({
+      kind: 'not_included',
     });
   });
 
@@ -275,39 +365,32 @@ describe('each day’s chain heads', () => {
     const next = await passMidnightInto('2026-11-23T16:00:01.000Z', '2026-11-23');
     expect(next.previousDigest).toBe(published.digest);
     expect(next.count).toBe(hazards.length);
+    // Every log's proof now names the newest day, and verifies against it.
+    for (const hazard of hazards) {
+      const log = await exportLog(hazard.hazardId);
+      expect(await checkExportedLog(log, next)).toMatchObject({
+        kind: 'included',
+        date: '2026-11-23',
+      });
+    }
 
     const list = (await days()).toReversed();
     expect(list.map((day) => day.date)).toEqual(['2026-11-21', '2026-11-22', '2026-11-23']);
-    const withHeads = await Promise.all(
-      list.map(async (day) => ({ ...day, heads: (await dayPage(day.date)).body.heads })),
-    );
-    expect(await verifyDays(withHeads)).toEqual({ valid: true });
+    expect(await verifyDays(list)).toEqual({ valid: true });
 
-    // Someone rewrites 22 November to hold the forged head, digest and all…
-    const [day21, day22, day23] = withHeads as [
-      (typeof withHeads)[number],
-      (typeof withHeads)[number],
-      (typeof withHeads)[number],
-    ];
-    const forgedHeads = day22.heads.map((head) => {
-      const today = day23.heads.find((each) => each.hazardId === head.hazardId) as ChainHead;
-      return today.head === head.head ? head : { ...head, head: today.head };
-    });
-    expect(forgedHeads).not.toEqual(day22.heads);
-    const forged = {
-      ...day22,
-      heads: forgedHeads,
-      digest: await dayDigest(day22.date, day22.previousDigest, forgedHeads),
-    };
-    // …and the next day no longer names it.
+    // Someone rewrites 22 November to hold another root, digest and all…
+    const [day21, day22, day23] = list as [Day, Day, Day];
+    const forged = { ...day22, root: day23.root };
     expect(await verifyDays([day21, forged, day23])).toEqual({
+      valid: false,
+      reason: 'digest_differs',
+      date: '2026-11-22',
+    });
+    // …and the next day no longer names it.
+    expect(await verifyDays([day21, { ...forged, digest: digestOf(forged) }, day23])).toEqual({
       valid: false,
       reason: 'not_linked',
       date: '2026-11-23',
-    });
-    expect(await verifyDays([day21, { ...day22, heads: forgedHeads }, day23])).toMatchObject({
-      valid: false,
-      reason: 'digest_differs',
     });
   });
 });

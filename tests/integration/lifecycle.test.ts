@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { type Actor, verifyChain } from '@qingling/shared/event-log/event-log.ts';
@@ -59,6 +60,10 @@ function newConductor() {
   return new LocalWorkflowConductor({
     definition: asl,
     clock,
+    waits: new DynamoLifecycleWaits(createDocumentClient(dynamo.client), 'lifecycle', () =>
+      clock.now(),
+    ),
+    stream: hazardStream,
     tasks: {
       plan: ({ id, ...input }) => planTurn(deps, { ...input, hazardId: id }),
       escalate: ({ id, generation }) => recordDueSteps(deps, { hazardId: id, generation }),
@@ -87,6 +92,9 @@ beforeAll(async () => {
     // General hazards are not sampled here (each test says what it looks back at).
     lookBack: { ...defaultLookBackPolicy, generalSampleRate: 0 },
     calendar: seedCalendar,
+
+    // Steps to the minute: no spread after a step's time here (turns.test.ts checks it).
+    spread: () => 0,
   };
   conductor = newConductor();
   commands = { ...deps, workflow: conductor };

@@ -96,8 +96,18 @@ function badCursors(caller: string): Record<string, string> {
     'another jurisdiction’s register': shapedKey('gsi1', `ENTERPRISES#${elsewhere}`),
     'another status of the inbox': shapedKey('gsi1', `TIPS#${caller}#accepted`),
     'another status of the ledger': shapedKey('gsi1', `HAZARDS#${caller}#closed`),
-    'another enterprise’s file': shapedKey('gsi2', `ENTERPRISE#${sets[elsewhere]?.uscc}`),
-    'the enterprise index under gsi1': shapedKey('gsi1', `ENTERPRISE#${sets[caller]?.uscc}`),
+    'another enterprise’s file': shapedKey(
+      'gsi2',
+      `ENTERPRISE#${elsewhere}#${sets[elsewhere]?.uscc}`,
+    ),
+    'the own code’s file in another jurisdiction': shapedKey(
+      'gsi2',
+      `ENTERPRISE#${elsewhere}#${sets[caller]?.uscc}`,
+    ),
+    'the enterprise index under gsi1': shapedKey(
+      'gsi1',
+      `ENTERPRISE#${caller}#${sets[caller]?.uscc}`,
+    ),
     'the outbox or any table partition': key({ pk: 'META', sk: 'STATE' }),
   };
 }
@@ -180,5 +190,30 @@ describe('paths with malformed percent-encoding', () => {
       }
     }
     expect(failures, failures.join('\n')).toEqual([]);
+  });
+});
+
+describe('request targets no URL can be made of', () => {
+  it('answers 400 and keeps serving (a bare "//" must not bring the stack down)', async () => {
+    const { request } = await import('node:http');
+    const raw = (target: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const { port } = new URL(cloud.url);
+        const call = request({ host: '127.0.0.1', port, method: 'GET', path: target }, (reply) => {
+          let body = '';
+          reply.on('data', (chunk) => {
+            body += chunk;
+          });
+          reply.on('end', () => resolve({ status: reply.statusCode ?? 0, body }));
+        });
+        call.on('error', reject);
+        call.end();
+      });
+    for (const target of ['//', '//[', '//:99999/x']) {
+      const reply = await raw(target);
+      expect(reply.status, `${target}: ${reply.body}`).toBe(400);
+      expect(JSON.parse(reply.body).error.code).toBe('malformed_path');
+    }
+    expect((await fetch(`${cloud.url}/api/health`)).status).toBe(200);
   });
 });

@@ -227,6 +227,17 @@ describe('the holiday calendar, year by year', () => {
     expect(await yearOf(2027)).toMatchObject({ ...madeUp2027, version: 1 });
   });
 
+  it('refuses a version beyond any real count (2^53 − 1, found by fuzzing) with 400, not 500', async () => {
+    const reply = await call('PUT', '/api/admin/calendar/2027', `${other}.administrator`, {
+      holidays: ['2027-01-01'],
+      workdays: [],
+      expectedVersion: Number.MAX_SAFE_INTEGER,
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.code).toBe('invalid_request');
+    expect(await yearOf(2027)).toMatchObject({ ...madeUp2027, version: 1 });
+  });
+
   it('refuses, in both languages, a date outside the year and a date in both lists, and changes nothing', async () => {
     const outside = await call('PUT', '/api/admin/calendar/2027', `${own}.administrator`, {
       holidays: [...madeUp2027.holidays, '2028-01-01'],

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
@@ -45,10 +46,15 @@ beforeAll(async () => {
     limits: defaultTipTimeLimits,
     calendar: seedCalendar,
     officeHours: defaultEscalationPolicy.officeHours,
+
+    // Steps to the minute: no spread after a step's time here (turns.test.ts checks it).
+    spread: () => 0,
   };
   conductor = new LocalWorkflowConductor({
     definition: loadDefinition(tipLifecyclePath, localSubstitutions),
     clock,
+    waits: new DynamoLifecycleWaits(createDocumentClient(dynamo.client), 'tips', () => clock.now()),
+    stream: tipStream,
     field: 'tipId',
     tasks: {
       plan: ({ id, ...input }) => planTipTurn(deps, { ...input, tipId: id }),

@@ -1,10 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { canonicalJson } from '@qingling/shared/event-log/canonical-json.ts';
-import { contentDigest } from '@qingling/shared/tips/keys.ts';
+import { contentDigest, tipContentDigest, tipIdFor } from '@qingling/shared/tips/keys.ts';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencies } from '#functions/dependencies.ts';
+import { processPhoto } from '#functions/events/process-photo.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { postJson, validTip } from '../support/tips.ts';
@@ -180,7 +182,12 @@ describe('following a tip up', () => {
     const statuses = [];
     for (let index = 2; index <= 40; index += 1) statuses.push((await wrong(index)).status);
     expect(statuses, statuses.join()).toContain(429);
-    // A correct receipt still opens its tip.
+    // Past the budget a correct receipt is refused like a wrong one (it tells them apart
+    // only with a solved puzzle: receipt-guessing.test.ts), and opens its tip next minute.
+    expect((await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt })).status).toBe(
+      429,
+    );
+    clock.set('2026-11-22T08:06:00.000Z');
     expect((await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt })).status).toBe(
       200,
     );
@@ -237,7 +244,10 @@ describe('photos', () => {
         headers: { authorization: `Bearer ${officerToken}` },
       })
     ).json();
-    expect(tip.photoKeys).toEqual([`tips/${tipId}/p1.jpg`]);
+    // Named by content: a later upload to the slot could never overwrite it.
+    expect(tip.photoKeys).toEqual([
+      expect.stringMatching(new RegExp(`^tips/${tipId}/p1-[0-9a-f]{16}\\.jpg$`)),
+    ]);
     const stored = await cloud.blobStore.get(tip.photoKeys[0]);
     const metadata = await sharp(stored?.bytes).metadata();
     expect(metadata.exif).toBeUndefined();
@@ -259,6 +269,142 @@ describe('photos', () => {
     await fetch(form.url, { method: 'POST', body: data });
     expect(await cloud.blobStore.get(`incoming/tips/${'a'.repeat(26)}/p9`)).toBeNull();
     expect(body.receipt).toBeTruthy();
+  });
+});
+
+describe('photos decoded on arrival, none lost, forms single-use', () => {
+  const uploadWith = async (
+    upload: { url: string; fields: Record<string, string> },
+    bytes: Uint8Array,
+    type = 'image/jpeg',
+  ) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), 'photo.jpg');
+    const response = await fetch(upload.url, { method: 'POST', body: form });
+    return { status: response.status, body: await response.json() };
+  };
+  const jpeg = (background: string, width = 320) =>
+    sharp({ create: { width, height: 240, channels: 3, background } })
+      .jpeg()
+      .toBuffer();
+  const officeTip = async (tipId: string) =>
+    (
+      await fetch(`${cloud.url}/api/office/tips/${tipId}`, {
+        headers: { authorization: `Bearer ${officerToken}` },
+      })
+    ).json();
+  const tipIdOf = async (receipt: string) =>
+    tipIdFor(await dependencies.receiptKeys().receiptKey(), receipt);
+  /** A PNG whose header claims `width` x `height`: decoding would need that many pixels. */
+  const hugePng = async (width: number, height: number) => {
+    const png = Buffer.from(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+    );
+    png.writeUInt32BE(width, 16);
+    png.writeUInt32BE(height, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    return png;
+  };
+
+  it('refuses what is not a readable photo, says why, keeps nothing, and the tipster sees it', async () => {
+    const { body } = await createTip(validTip({ photoCount: 5 }));
+    const [svg, html, truncated, huge, good] = body.photoUploads;
+    const whole = await jpeg('#3a7');
+    const svgBytes = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><rect width="400" height="300" fill="red"/></svg>',
+    );
+    const htmlBytes = Buffer.from('<!doctype html><script>alert(1)</script>');
+    const answers = [
+      await uploadWith(svg, svgBytes, 'image/png'),
+      await uploadWith(html, htmlBytes, 'image/png'),
+      await uploadWith(truncated, whole.subarray(0, Math.floor(whole.length / 2))),
+      await uploadWith(huge, await hugePng(20_000, 20_000), 'image/png'),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([422, 422, 422, 422]);
+    expect(answers.map((answer) => answer.body.error.code)).toEqual([
+      'photo_refused',
+      'photo_refused',
+      'photo_refused',
+      'photo_refused',
+    ]);
+    expect(answers[0]?.body.error.message.en).toContain('JPEG, PNG, WebP or HEIC');
+    expect(answers[2]?.body.error.message.zh).toContain('无法读取');
+    expect(answers[3]?.body.error.message.en).toContain('pixels');
+    expect((await uploadWith(good, whole)).status).toBe(201);
+
+    const tipId = await tipIdOf(body.receipt);
+    expect((await officeTip(tipId)).photoKeys).toHaveLength(1);
+    for (const photoId of ['p1', 'p2', 'p3', 'p4']) {
+      expect(await cloud.blobStore.get(`incoming/tips/${tipId}/${photoId}`)).toBeNull();
+    }
+    const seen = await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt });
+    expect(seen.body.photos).toBe(1);
+    expect(seen.body.photoSlots.map((slot: { status: string }) => slot.status)).toEqual([
+      'refused',
+      'refused',
+      'refused',
+      'refused',
+      'arrived',
+    ]);
+    expect(seen.body.photoSlots[3].reason.zh).toContain('像素');
+  });
+
+  it('keeps every one of 12 photos uploaded to one tip at once', async () => {
+    const { body } = await createTip(validTip({ photoCount: 6 }));
+    const more = await postJson(`${cloud.url}/api/tips/photo-uploads`, {
+      receipt: body.receipt,
+      count: 6,
+    });
+    expect(more.status).toBe(201);
+    const forms = [...body.photoUploads, ...more.body.photoUploads];
+    const photos = await Promise.all(
+      forms.map((_, index) => jpeg(`#${(index + 2).toString(16).repeat(3)}`, 100 + index)),
+    );
+    const answers = await Promise.all(
+      forms.map((form, index) => uploadWith(form, photos[index] as Buffer)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(forms.map(() => 201));
+    const tipId = await tipIdOf(body.receipt);
+    expect((await officeTip(tipId)).photoKeys).toHaveLength(12);
+    const seen = await postJson(`${cloud.url}/api/tips/lookup`, { receipt: body.receipt });
+    expect(seen.body.photos).toBe(12);
+  });
+
+  it('takes one upload per form: a second is refused and the first photo stays', async () => {
+    const { body } = await createTip(validTip({ photoCount: 1 }));
+    const [form] = body.photoUploads;
+    expect((await uploadWith(form, await jpeg('#111'))).status).toBe(201);
+    const tipId = await tipIdOf(body.receipt);
+    const [key] = (await officeTip(tipId)).photoKeys;
+    const first = Buffer.from((await cloud.blobStore.get(key))?.bytes ?? []);
+
+    const again = await uploadWith(form, await jpeg('#eee', 500));
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('upload_form_used');
+    expect((await officeTip(tipId)).photoKeys).toEqual([key]);
+    expect(Buffer.from((await cloud.blobStore.get(key))?.bytes ?? [])).toEqual(first);
+  });
+
+  it('deletes a later upload to a slot already done (S3 takes it), never replacing the photo', async () => {
+    const { body } = await createTip(validTip({ photoCount: 1 }));
+    expect((await uploadWith(body.photoUploads[0], await jpeg('#222'))).status).toBe(201);
+    const tipId = await tipIdOf(body.receipt);
+    const [key] = (await officeTip(tipId)).photoKeys;
+    const first = Buffer.from((await cloud.blobStore.get(key))?.bytes ?? []);
+    // What S3 does with the form used again: stores the object and notifies the processor.
+    const incoming = `incoming/tips/${tipId}/p1`;
+    await cloud.blobStore.put({
+      key: incoming,
+      contentType: 'image/jpeg',
+      bytes: await jpeg('#ddd', 600),
+    });
+    expect(await processPhoto(incoming)).toEqual({ outcome: 'duplicate' });
+    expect(await cloud.blobStore.get(incoming)).toBeNull();
+    expect((await officeTip(tipId)).photoKeys).toEqual([key]);
+    expect(Buffer.from((await cloud.blobStore.get(key))?.bytes ?? [])).toEqual(first);
   });
 });
 
@@ -331,5 +477,13 @@ describe('anonymity', () => {
       canonicalJson({ ...fields, contactPhone: phone, photoCount: tip.photoCount, channel: 'web' }),
     );
     expect(received?.contentDigest).not.toBe(guess);
+    // Nor can one who also holds the deployment's key (a function's role, an insider):
+    // the phone is in no digest at all, keyed or not.
+    const key = await dependencies.receiptKeys().receiptKey();
+    const keyedGuess = await tipContentDigest(
+      key,
+      canonicalJson({ ...fields, contactPhone: phone, photoCount: tip.photoCount, channel: 'web' }),
+    );
+    expect(received?.contentDigest).not.toBe(keyedGuess);
   });
 });

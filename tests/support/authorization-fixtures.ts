@@ -56,6 +56,17 @@ export const recordInputs: Record<string, (f: Fixtures) => unknown> = {
 };
 
 /**
+ * Per route, inputs that name the record the request creates rather than one it points at,
+ * with a fresh value for each request: a credit code registered on the caller's own
+ * register is that register's record, whichever other registers hold the same code (each
+ * jurisdiction keeps its own). The code of the other jurisdiction's fixture is no record
+ * of it here, and sending it would only put it on the own register.
+ */
+export const createdInputs: Record<string, Record<string, () => unknown>> = {
+  registerEnterprise: { uscc: () => freshUscc() },
+};
+
+/**
  * Record inputs that are a credential rather than a reference: on a public route, the
  * reply may show the records the credential opens, and nothing of any other.
  */
@@ -124,6 +135,7 @@ export const plainInputs: Record<string, string> = {
   measures: 'free text',
   deadline: 'a date',
   // enterprises
+  changes: 'the fields an edit of a record changes (its fields are classified)',
   name: 'a name',
   principal: 'a person (name and mobile)',
   controller: 'a person (name and mobile)',

@@ -21,6 +21,8 @@ export async function startTestCloud(
     dataDirectory?: string;
     publicRequestsPerMinute?: number;
     clock?: Clock;
+    /** Proof-of-work difficulty: tests ask for easy puzzles so that solving takes no time. */
+    proofOfWorkBits?: number;
   } = {},
 ): Promise<EmbeddedCloud & { removeData(): Promise<void> }> {
   const data = options.dataDirectory
@@ -34,6 +36,7 @@ export async function startTestCloud(
       ? { publicRequestsPerMinute: options.publicRequestsPerMinute }
       : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.proofOfWorkBits ? { proofOfWorkBits: options.proofOfWorkBits } : {}),
   });
   return { ...cloud, removeData: data.remove };
 }

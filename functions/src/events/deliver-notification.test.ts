@@ -7,6 +7,7 @@ import {
   smsRequestSignature,
   smsSignatureHeader,
 } from '@qingling/shared/adapters/aws/http-sms-sender.ts';
+import { MemoryDeliveryLedger } from '@qingling/shared/adapters/local/memory-delivery-ledger.ts';
 import { MemoryEventStore } from '@qingling/shared/event-log/memory-event-store.ts';
 import type { StoredJurisdictionContacts } from '@qingling/shared/policies/policies.ts';
 import type { Notification, Notifier } from '@qingling/shared/ports/outbox.ts';
@@ -124,6 +125,99 @@ describe('deliverNotifications', () => {
       key: 'H2#1#reminder#department_head',
       reason: 'OptedOutException',
     });
+  });
+});
+
+describe('deliverNotifications with the delivery ledger', () => {
+  // The function's timeout is 60 s; the lease outlasts it (notification-delivery.ts).
+  const leaseMs = 120_000;
+  let at = new Date('2026-12-01T02:00:00.000Z');
+  const clock = { now: () => at };
+  const later = (ms: number) => {
+    at = new Date(at.getTime() + ms);
+  };
+  const ledgered = () => ({ ledger: new MemoryDeliveryLedger(), clock, leaseMs });
+
+  it('sends a message the queue delivers twice once, and drops the duplicate with its key', async () => {
+    const { sent, notifier } = recording();
+    const options = ledgered();
+    const info = vi.spyOn(logger, 'info');
+    expect(
+      await deliverNotifications(
+        sqsEvent(enveloped(notification), enveloped(notification)),
+        notifier,
+        options,
+      ),
+    ).toEqual({ batchItemFailures: [] });
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([notification]);
+    expect(info).toHaveBeenCalledWith('Notification already delivered: duplicate dropped', {
+      key: notification.key,
+    });
+  });
+
+  it('sends once when two deliveries of a key run at the same time; the second is retried', async () => {
+    let release = () => {};
+    const sent: Notification[] = [];
+    const notifier: Notifier = {
+      send: async (n) => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        sent.push(n);
+      },
+    };
+    const options = ledgered();
+    const first = deliverNotifications(sqsEvent(enveloped(notification)), notifier, options);
+    await vi.waitFor(() =>
+      expect(options.ledger.records.get(notification.key)?.state).toBe('sending'),
+    );
+    const second = await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options);
+    // Under the first attempt's lease: back to the queue, to be tried after it has ended.
+    expect(second).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    release();
+    expect(await first).toEqual({ batchItemFailures: [] });
+    // The queue's retry finds it sent.
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([notification]);
+  });
+
+  it('lets a failed send be retried, and then sends', async () => {
+    let down = true;
+    const { sent, notifier } = recording(() =>
+      down ? new DeliveryFailed('sms contact 1: HTTP 500') : undefined,
+    );
+    const options = ledgered();
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(options.ledger.records.get(notification.key)?.state).toBe('failed');
+    down = false;
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([notification]);
+  });
+
+  it('retries a key claimed by an attempt that died, once its lease has run out', async () => {
+    const { sent, notifier } = recording();
+    const options = ledgered();
+    // An attempt claimed the key and was never heard of again (its function timed out).
+    await options.ledger.claim(notification.key, clock.now(), new Date(at.getTime() + leaseMs));
+    later(leaseMs - 1);
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(sent).toEqual([]);
+    later(1);
+    expect(
+      await deliverNotifications(sqsEvent(enveloped(notification)), notifier, options),
+    ).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([notification]);
   });
 });
 

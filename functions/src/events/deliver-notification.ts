@@ -6,8 +6,12 @@ import {
   SnsSmsSender,
 } from '@qingling/shared/adapters/aws/channel-notifier.ts';
 import { HttpSmsSender } from '@qingling/shared/adapters/aws/http-sms-sender.ts';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoDeliveryLedger } from '@qingling/shared/adapters/dynamodb/delivery-ledger.ts';
 import { StaticContactDirectory } from '@qingling/shared/notifications/directory.ts';
 import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
+import type { Clock } from '@qingling/shared/ports/clock.ts';
+import type { DeliveryLedger } from '@qingling/shared/ports/delivery-ledger.ts';
 import type { Notification, Notifier, SmsSender } from '@qingling/shared/ports/outbox.ts';
 import { bilingualSchema } from '@qingling/shared/tips/schemas.ts';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -45,17 +49,34 @@ export function notificationOf(body: string): Notification | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** The ledger that makes delivery once per key, and the clock its leases are read by. */
+export interface DeliveryOnce {
+  ledger: DeliveryLedger;
+  clock: Clock;
+  /** How long a claim keeps others from sending its key: longer than the function may run. */
+  leaseMs: number;
+}
+
+type Outcome = 'delivered' | 'duplicate' | 'failed';
+
 /**
  * Delivers each queued notification and reports the records that failed, so that SQS
  * redelivers those alone (partial batch response): one bad contact does not send the
  * whole batch again. A message that is no notification fails too, on to the dead-letter
  * queue rather than lost. Logs carry the key, never a phone, an address or a webhook URL.
+ *
+ * With a ledger, each key is claimed before it is sent (SQS delivers at least once, and
+ * the lifecycle may publish a step twice): a key already sent is dropped as a duplicate; a
+ * key another attempt is sending, under a live lease, fails back to the queue, to be tried
+ * again after that attempt has ended; a failed send frees the key for the retry.
  */
 export async function deliverNotifications(
   event: SQSEvent,
   notifier: Notifier,
+  once?: DeliveryOnce,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchItemFailure[] = [];
+  let duplicates = 0;
   // One at a time: a group robot accepts about 20 messages a minute.
   for (const record of event.Records) {
     const notification = notificationOf(record.body);
@@ -64,20 +85,73 @@ export async function deliverNotifications(
       batchItemFailures.push({ itemIdentifier: record.messageId });
       continue;
     }
-    try {
-      await notifier.send(notification);
-      logger.info('Notification delivered', { key: notification.key });
-    } catch (error) {
-      logger.error('Notification not delivered; the queue will retry', {
-        key: notification.key,
-        reason: loggableReason(error),
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
+    const outcome = once
+      ? await deliverOnce(notification, notifier, once)
+      : await deliver(notification, notifier);
+    if (outcome === 'failed') batchItemFailures.push({ itemIdentifier: record.messageId });
+    if (outcome === 'duplicate') duplicates += 1;
   }
   count('DeliveriesFailed', batchItemFailures.length);
-  count('NotificationsDelivered', event.Records.length - batchItemFailures.length);
+  count('NotificationsDelivered', event.Records.length - batchItemFailures.length - duplicates);
   return { batchItemFailures };
+}
+
+async function deliver(notification: Notification, notifier: Notifier): Promise<Outcome> {
+  try {
+    await notifier.send(notification);
+    logger.info('Notification delivered', { key: notification.key });
+    return 'delivered';
+  } catch (error) {
+    logger.error('Notification not delivered; the queue will retry', {
+      key: notification.key,
+      reason: loggableReason(error),
+    });
+    return 'failed';
+  }
+}
+
+async function deliverOnce(
+  notification: Notification,
+  notifier: Notifier,
+  { ledger, clock, leaseMs }: DeliveryOnce,
+): Promise<Outcome> {
+  const { key } = notification;
+  const now = clock.now();
+  let claim: Awaited<ReturnType<DeliveryLedger['claim']>>;
+  try {
+    claim = await ledger.claim(key, now, new Date(now.getTime() + leaseMs));
+  } catch (error) {
+    logger.error('Delivery ledger unavailable; the queue will retry', {
+      key,
+      reason: loggableReason(error),
+    });
+    return 'failed';
+  }
+  if (claim.kind === 'sent') {
+    logger.info('Notification already delivered: duplicate dropped', { key });
+    return 'duplicate';
+  }
+  if (claim.kind === 'sending') {
+    logger.warn('Notification is being delivered by another attempt; the queue will retry', {
+      key,
+      leaseUntil: claim.leaseUntil.toISOString(),
+    });
+    return 'failed';
+  }
+  const outcome = await deliver(notification, notifier);
+  try {
+    if (outcome === 'delivered') await ledger.markSent(key, claim.attempt, clock.now());
+    else await ledger.markFailed(key, claim.attempt, clock.now());
+  } catch (error) {
+    // Sent stays sent for the queue (no resend now); the claim's lease runs out instead,
+    // and only a duplicate arriving after it would send again.
+    logger.error('Delivery ledger not updated; the lease will run out', {
+      key,
+      outcome,
+      reason: loggableReason(error),
+    });
+  }
+  return outcome;
 }
 
 /**
@@ -139,10 +213,34 @@ export function notifierFromEnvironment(env: Record<string, string | undefined>)
   });
 }
 
+/**
+ * Once per key, in the table (TABLE_NAME), with a lease of DELIVERY_LEASE_SECONDS (CDK sets
+ * it above the function's timeout); none without a table.
+ */
+export function deliveryOnceFromEnvironment(
+  env: Record<string, string | undefined>,
+): DeliveryOnce | undefined {
+  if (!env.TABLE_NAME) return undefined;
+  const leaseSeconds = Number(env.DELIVERY_LEASE_SECONDS || defaultLeaseSeconds);
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds <= 0) {
+    throw new Error('DELIVERY_LEASE_SECONDS must be a whole number of seconds');
+  }
+  return {
+    ledger: new DynamoDeliveryLedger(createDocumentClient(), env.TABLE_NAME),
+    clock: dependencies.clock(),
+    leaseMs: leaseSeconds * 1000,
+  };
+}
+
+/** Twice the function's 60 s timeout. */
+const defaultLeaseSeconds = 120;
+
 let notifier: Notifier | undefined;
+let once: DeliveryOnce | undefined;
 
 /** SQS event source on the queue subscribed to the notifications topic. */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   notifier ??= notifierFromEnvironment(process.env);
-  return deliverNotifications(event, notifier);
+  once ??= deliveryOnceFromEnvironment(process.env);
+  return deliverNotifications(event, notifier, once);
 }

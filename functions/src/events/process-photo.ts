@@ -1,19 +1,45 @@
-import type { SharedLocation } from '@qingling/shared/tips/tip.ts';
-import { tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
+import { createHash } from 'node:crypto';
+import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import {
+  maxPhotoPixels,
+  type PhotoRefusal,
+  photoSlotStatus,
+  type SharedLocation,
+  type TipEvent,
+  type TipState,
+  tipProjection,
+  tipStream,
+} from '@qingling/shared/tips/tip.ts';
 import type { S3Event } from 'aws-lambda';
 import exifr from 'exifr';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
 
 const incomingKey = /^incoming\/tips\/([a-z2-7]{26})\/(p\d{1,2})$/;
 
+/** What sharp reports for the formats a photo may come in (HEIC is sharp's "heif"). */
+const photoFormats: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'heif']);
+
+export type PhotoOutcome =
+  | { outcome: 'added' }
+  /** The slot was already done: this upload is deleted and changes nothing. */
+  | { outcome: 'duplicate' }
+  /** Not kept; with a reason when it is on the tip's log for the tipster to see. */
+  | { outcome: 'refused'; reason?: PhotoRefusal };
+
 /**
- * S3 ObjectCreated on incoming/: makes an uploaded photo safe to keep. Whatever the browser
- * did, the photo is re-encoded without any metadata (EXIF, GPS, maker notes, ICC
- * comments); its GPS position is kept, on the tip's log and not in the file, only if the
- * tipster chose to share location. Then the incoming upload is deleted. Idempotent: a
- * redelivered event finds the photo already on the log.
+ * S3 ObjectCreated on incoming/: makes an uploaded photo safe to keep. The upload is decoded
+ * first: what is not a readable JPEG, PNG, WebP or HEIC image of a sane size is refused,
+ * and the refusal goes on the tip's log, where the tipster sees it (on AWS the browser's
+ * POST went to S3, which cannot answer for us). A photo is re-encoded without any metadata
+ * (EXIF, GPS, maker notes, ICC comments); its GPS position is kept, on the tip's log and
+ * not in the file, only if the tipster chose to share location. The incoming upload is
+ * deleted either way.
+ *
+ * The first processed upload of a slot is final: a later one to the same key (the form
+ * used again) is deleted and never replaces the evidence. Idempotent: a redelivered event
+ * finds the slot done.
  */
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {
@@ -22,10 +48,7 @@ export async function handler(event: S3Event): Promise<void> {
   }
 }
 
-export async function processPhoto(
-  key: string,
-  version?: string,
-): Promise<'added' | 'duplicate' | 'refused'> {
+export async function processPhoto(key: string, version?: string): Promise<PhotoOutcome> {
   const store = dependencies.blobStore();
   // The upload's own version goes: a versioned bucket keeps no original with its metadata.
   const remove = () => store.delete(key, version);
@@ -33,58 +56,106 @@ export async function processPhoto(
   const upload = await store.get(key);
   if (!match || !upload) {
     if (upload) await remove();
-    return 'refused';
+    return { outcome: 'refused' };
   }
   const [, tipId = '', photoId = ''] = match;
-  const events = dependencies.eventStore();
-  const snapshot = await events.load(tipStream(tipId), tipProjection);
+  const snapshot = await dependencies.eventStore().load(tipStream(tipId), tipProjection);
   if (!snapshot?.state.photoSlots.includes(photoId)) {
     logger.warn('Upload for no open photo slot; deleted', { photoId });
     await remove();
-    return 'refused';
+    return { outcome: 'refused' };
+  }
+  if (photoSlotStatus(snapshot.state, photoId) !== 'waiting') {
+    logger.warn('Upload to a slot already done; deleted', { photoId });
+    await remove();
+    return { outcome: 'duplicate' };
   }
 
-  let clean: Buffer;
+  const decoded = await cleanPhoto(upload.bytes);
+  if ('refusal' in decoded) {
+    logger.warn('Upload is not a readable photo; refused', { photoId, reason: decoded.refusal });
+    const recorded = await settle(tipId, snapshot, {
+      type: 'photo_refused',
+      data: { photoId, reason: decoded.refusal },
+    });
+    await remove();
+    return recorded === 'appended'
+      ? { outcome: 'refused', reason: decoded.refusal }
+      : { outcome: 'duplicate' };
+  }
+  const location = snapshot.state.location ? await photoLocation(upload.bytes) : undefined;
+  // Named by its content: a racing second upload to the slot cannot overwrite the photo
+  // the log names (the first append wins; the loser's copy is referenced by nothing).
+  const digest = createHash('sha256').update(decoded.clean).digest('hex').slice(0, 16);
+  const storedKey = `tips/${tipId}/${photoId}-${digest}.jpg`;
+  await store.put({ key: storedKey, contentType: 'image/jpeg', bytes: decoded.clean });
+  const recorded = await settle(tipId, snapshot, {
+    type: 'photo_added',
+    data: { photoId, key: storedKey, ...(location ? { location } : {}) },
+  });
+  await remove();
+  return { outcome: recorded === 'appended' ? 'added' : 'duplicate' };
+}
+
+/**
+ * Decodes the upload completely (a truncated or corrupt file fails here, not later), and
+ * re-encodes it as a JPEG of at most 2048 px a side, upright and without metadata.
+ */
+async function cleanPhoto(
+  bytes: Uint8Array,
+): Promise<{ clean: Uint8Array } | { refusal: PhotoRefusal }> {
+  let metadata: Metadata;
+  try {
+    // The header only: the format and size are known before any pixel is decoded.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    return { refusal: 'not_a_photo' };
+  }
+  if (!photoFormats.has(metadata.format ?? '')) return { refusal: 'not_a_photo' };
+  if ((metadata.width ?? 0) * (metadata.height ?? 0) > maxPhotoPixels) {
+    return { refusal: 'too_many_pixels' };
+  }
   try {
     // rotate() applies the EXIF orientation before the metadata goes; sharp writes none.
-    clean = await sharp(upload.bytes, { failOn: 'error' })
+    const clean = await sharp(bytes, { failOn: 'error', limitInputPixels: maxPhotoPixels })
       .rotate()
       .resize({ width: 2048, height: 2048, fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 85, mozjpeg: true })
       .toBuffer();
+    return { clean: new Uint8Array(clean) };
   } catch {
-    logger.warn('Upload is not a readable image; deleted', { photoId });
-    await remove();
-    return 'refused';
+    return { refusal: 'unreadable' };
   }
-  const location = snapshot.state.location ? await photoLocation(upload.bytes) : undefined;
-  const storedKey = `tips/${tipId}/${photoId}.jpg`;
-  await store.put({ key: storedKey, contentType: 'image/jpeg', bytes: new Uint8Array(clean) });
+}
 
+/**
+ * Appends the slot's outcome, retrying until it lands: each conflict is someone else's
+ * append (other photos of the tip, its lifecycle), so this ends. The outcome's key is the
+ * slot's, for a photo and a refusal alike: a slot gets one outcome, never two.
+ */
+async function settle(
+  tipId: string,
+  snapshot: Snapshot<TipState>,
+  event: Extract<TipEvent, { type: 'photo_added' | 'photo_refused' }>,
+): Promise<'appended' | 'duplicate'> {
+  const events = dependencies.eventStore();
   let expected = snapshot;
-  let outcome: 'added' | 'duplicate' = 'duplicate';
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (;;) {
     const result = await events.append(
       tipStream(tipId),
       expected,
       {
-        type: 'photo_added',
+        ...event,
         at: dependencies.clock().now().toISOString(),
         actor: { kind: 'system', id: 'photo-processor' },
-        data: { photoId, key: storedKey, ...(location ? { location } : {}) },
-        idempotencyKey: `photo:${photoId}`,
+        idempotencyKey: `photo:${event.data.photoId}`,
       },
       tipProjection,
     );
-    if (result.kind === 'conflict' && result.current) {
-      expected = result.current;
-      continue;
-    }
-    outcome = result.kind === 'appended' ? 'added' : 'duplicate';
-    break;
+    if (result.kind !== 'conflict') return result.kind;
+    if (!result.current) throw new Error(`Tip ${tipId} vanished while a photo was added`);
+    expected = result.current;
   }
-  await remove();
-  return outcome;
 }
 
 async function photoLocation(bytes: Uint8Array): Promise<SharedLocation | undefined> {

@@ -3,7 +3,7 @@ import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
 
 /**
- * Publishes the chain heads of the CST day that ended last (EventBridge, daily at 00:05
+ * Publishes the root over the chain heads of the CST day that ended last (EventBridge, daily at 00:05
  * CST; the embedded cloud calls it on its heartbeat). Idempotent: once the day is
  * published, another call writes nothing.
  */
@@ -20,8 +20,8 @@ export async function publishDueChainHeads(): Promise<Publication> {
     jurisdictions: jurisdictions.map((jurisdiction) => jurisdiction.code),
   });
   if (result.kind === 'published') {
-    const { date, digest, count, pages } = result.day;
-    logger.info('Chain heads published', { date, digest, count, pages });
+    const { date, root, digest, count, pages } = result.day;
+    logger.info('Chain heads published', { date, root, digest, count, pages: pages.length });
   }
   return result;
 }

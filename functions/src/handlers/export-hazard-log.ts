@@ -1,3 +1,4 @@
+import { proveInclusion } from '@qingling/shared/chain-heads/inclusion.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { dependencies } from '../dependencies.ts';
@@ -6,22 +7,24 @@ import { apiHandler } from '../http/api-handler.ts';
 
 /**
  * GET /api/office/hazards/{hazardId}/log: the whole log with every event's previous hash
- * and hash, so that anyone can recompute the chain and compare its head with the day's
- * published heads.
+ * and hash, so that anyone can recompute the chain, and the inclusion proof of its head in
+ * the latest published day's root (null when the hazard is not in that day).
  */
 export const handler = apiHandler('exportHazardLog', async ({ pathParameters, principal }) => {
   const snapshot = await hazardForJurisdictionsOf(
     pathParameters.hazardId ?? '',
     principal?.jurisdictions ?? [],
   );
-  const events = await dependencies.eventStore().read(hazardStream(snapshot.state.hazardId));
+  const hazardId = snapshot.state.hazardId;
+  const events = await dependencies.eventStore().read(hazardStream(hazardId));
   const chain = await verifyChain(events);
   return {
-    hazardId: snapshot.state.hazardId,
+    hazardId,
     exportedAt: dependencies.clock().now().toISOString(),
     chain: chain.valid
       ? { valid: true, head: chain.head }
       : { valid: false, brokenAt: chain.brokenAt, reason: chain.reason },
+    inclusion: await proveInclusion(dependencies.chainHeads(), hazardId, events),
     events: events.map((event) => ({ ...event })),
   };
 });

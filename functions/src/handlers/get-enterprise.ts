@@ -8,28 +8,26 @@ import { ApiFailure, apiHandler } from '../http/api-handler.ts';
 const querySchema = enterpriseRoutes[2].query.schema;
 
 /**
- * GET /api/office/enterprises/{uscc}: the enterprise's file (一企一档) with its hazards in
- * the caller's jurisdictions, newest first, from the enterprise index (gsi2).
+ * GET /api/office/enterprises/{uscc}?jurisdiction=: the jurisdiction's record of the
+ * enterprise (一企一档) with the hazards filed on it, newest first, from the enterprise
+ * index (gsi2). Another jurisdiction's record of the same code is another record.
  */
 export const handler = apiHandler('getEnterprise', async ({ pathParameters, query, principal }) => {
   const parsed = validate(querySchema, query);
   if (!parsed.success) throw new ApiFailure('invalid_request', parsed.issues);
+  const { jurisdiction, cursor } = parsed.data;
+  if (!principal?.jurisdictions.includes(jurisdiction)) throw new ApiFailure('forbidden');
   const uscc = (pathParameters.uscc ?? '').toUpperCase();
   const snapshot = await dependencies
     .eventStore()
-    .load(enterpriseStream(uscc), enterpriseProjection);
-  if (!snapshot || !principal?.jurisdictions.includes(snapshot.state.jurisdiction)) {
-    throw new ApiFailure('not_found');
-  }
-  const { cursor } = parsed.data;
+    .load(enterpriseStream(jurisdiction, uscc), enterpriseProjection);
+  if (!snapshot) throw new ApiFailure('not_found');
   const page = await dependencies
     .hazardLedger()
-    .ofEnterprise({ uscc, limit: 50, ...(cursor ? { cursor } : {}) });
+    .ofEnterprise({ jurisdiction, uscc, limit: 50, ...(cursor ? { cursor } : {}) });
   return {
     enterprise: snapshot.state,
-    hazards: page.items
-      .filter((hazard) => principal.jurisdictions.includes(hazard.jurisdiction))
-      .map(hazardSummary),
+    hazards: page.items.map(hazardSummary),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 });

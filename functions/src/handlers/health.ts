@@ -30,7 +30,7 @@ export const handler = apiHandler('getHealth', async () => {
         body: { ok: false, version: { code, data }, warnings: [notSeeded, ...warnings] },
       };
     }
-    return { ok: true, version: { code, data }, warnings };
+    return { ok: true, now: now.toISOString(), version: { code, data }, warnings };
   } catch (error) {
     logger.error('Health check cannot read the table', { error: error as Error });
     const warnings = calendarWarnings(seedCalendar, now);

@@ -1,4 +1,5 @@
 import { validate } from '@qingling/shared/api/validation.ts';
+import { IdempotencyKeyReused, requestDigest } from '@qingling/shared/event-log/idempotency.ts';
 import { deadlineOf, giveCommand, recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
@@ -14,6 +15,11 @@ type RowResult = {
   outcome: 'stored' | 'already_stored' | 'refused';
   hazardId?: string;
   issues?: { path: string; message: { zh: string; en: string } }[];
+};
+
+const rowNumberReused = {
+  zh: '该企业的这个行号已导入过不同的内容，本行未导入；请改用新的行号，或打开已导入的那条隐患。',
+  en: 'This row number was already imported for this enterprise with different content; this row was not imported. Use a new row number, or open the hazard already imported.',
 };
 
 /** Rows stored at once: enough to keep the table busy, few enough for a small machine. */
@@ -51,9 +57,18 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         body.jurisdiction,
         `import:${body.source}:${facts.enterprise}:${id}`,
       );
+      const hazardFacts = {
+        hazardId,
+        jurisdiction: body.jurisdiction,
+        source: body.source,
+        ...facts,
+      };
+      // The row's number is its key: the same number with other content is refused, not
+      // taken for the row already stored. Digested: what the log records of the row, no more.
       const recorded = await recordHazard(deps, {
-        facts: { hazardId, jurisdiction: body.jurisdiction, source: body.source, ...facts },
+        facts: hazardFacts,
         actor,
+        requestDigest: await requestDigest({ facts: hazardFacts, rectification }),
       });
       if (rectification) {
         await giveCommand(deps, {
@@ -70,6 +85,14 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         hazardId,
       };
     } catch (error) {
+      if (error instanceof IdempotencyKeyReused) {
+        return {
+          index,
+          rowId: id,
+          outcome: 'refused',
+          issues: [{ path: 'rowId', message: rowNumberReused }],
+        };
+      }
       if (!(error instanceof LifecycleViolation)) throw error;
       return {
         index,

@@ -4,8 +4,8 @@ import { apiHandler } from '../http/api-handler.ts';
 import { tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/lookup: the receipt, in the body, opens the tip for its holder. */
-export const handler = apiHandler('lookupTip', async ({ body }) => {
-  const { snapshot } = await tipByReceipt(body.receipt);
+export const handler = apiHandler('lookupTip', async ({ body, headers }) => {
+  const { snapshot } = await tipByReceipt(body.receipt, headers);
   const jurisdiction = (await dependencies.jurisdictions()).find(
     (candidate) => candidate.code === snapshot.state.jurisdiction,
   );

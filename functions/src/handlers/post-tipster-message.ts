@@ -4,8 +4,8 @@ import { ApiFailure, apiHandler } from '../http/api-handler.ts';
 import { appendMessage, tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/messages: the tipster answers a question or adds information. */
-export const handler = apiHandler('postTipsterMessage', async ({ body }) => {
-  const { tipId, snapshot } = await tipByReceipt(body.receipt);
+export const handler = apiHandler('postTipsterMessage', async ({ body, headers }) => {
+  const { tipId, snapshot } = await tipByReceipt(body.receipt, headers);
   const question = snapshot.state.messages.find(
     (message) => message.messageId === body.inReplyTo && message.from === 'office',
   );

@@ -5,14 +5,16 @@ import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 /**
- * POST /api/office/enterprises: one record per legal entity, under its credit code. The
- * same enterprise registered again answers 409 with the record as it is (nothing changes).
+ * POST /api/office/enterprises: one record per legal entity on the jurisdiction's register,
+ * under its credit code; another jurisdiction may register the same code on its own. The
+ * same enterprise registered again here answers 409 with this register's record as it is
+ * (nothing changes).
  */
 export const handler = apiHandler('registerEnterprise', async ({ body, principal }) => {
   if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
   await requireKnownJurisdiction(body.jurisdiction);
   const result = await dependencies.eventStore().append(
-    enterpriseStream(body.uscc),
+    enterpriseStream(body.jurisdiction, body.uscc),
     null,
     {
       type: 'enterprise_registered',
@@ -25,9 +27,5 @@ export const handler = apiHandler('registerEnterprise', async ({ body, principal
   );
   if (result.kind === 'appended') return { status: 201, body: result.snapshot.state };
   const current = result.kind === 'duplicate' ? result.snapshot : result.current;
-  // Someone else's jurisdiction holds it: say no more than that it cannot be registered here.
-  if (!current || !principal.jurisdictions.includes(current.state.jurisdiction)) {
-    throw new ApiFailure('conflict');
-  }
-  throw new ApiFailure('conflict', undefined, current.state);
+  throw new ApiFailure('conflict', undefined, current?.state);
 });

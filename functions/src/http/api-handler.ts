@@ -3,6 +3,7 @@ import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
 import { type RouteDefinition, type RouteId, routes } from '@qingling/shared/api/routes.ts';
 import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
+import { IdempotencyKeyReused } from '@qingling/shared/event-log/idempotency.ts';
 import { InvalidCursor } from '@qingling/shared/ports/page-cursor.ts';
 import type {
   APIGatewayProxyEventV2,
@@ -153,6 +154,7 @@ export function apiHandler<Id extends RouteId>(
         return failure(error.code, error.issues, error.current, error.headers);
       }
       if (error instanceof InvalidCursor) return failure('invalid_cursor');
+      if (error instanceof IdempotencyKeyReused) return failure('idempotency_key_reused');
       logger.error('Unhandled error', { operationId, error: error as Error });
       return failure('internal');
     }

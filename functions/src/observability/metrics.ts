@@ -11,7 +11,8 @@ export type Counted =
   | 'EscalationsSent'
   | 'NotificationsDelivered'
   | 'DeliveriesFailed'
-  | 'LifecyclesRestarted';
+  | 'LifecyclesRestarted'
+  | 'LifecyclesRepaired';
 
 const metrics = new Metrics({ namespace: 'Qingling', serviceName: 'qingling' });
 

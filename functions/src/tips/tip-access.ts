@@ -1,5 +1,18 @@
+import {
+  checkProof,
+  issueChallenge,
+  proofChallengeHeader,
+  proofHeader,
+  proofKeyFrom,
+} from '@qingling/shared/api/proof-of-work.ts';
 import type { NewEvent } from '@qingling/shared/event-log/event-log.ts';
 import type { AppendResult, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import {
+  IdempotencyKeyReused,
+  recordedUnder,
+  sameRequest,
+} from '@qingling/shared/event-log/idempotency.ts';
+import type { LookupTier } from '@qingling/shared/ports/guessing-guard.ts';
 import { tipIdFor } from '@qingling/shared/tips/keys.ts';
 import { normalizeReceipt } from '@qingling/shared/tips/receipt.ts';
 import { maxPhotoBytes, photoContentTypes } from '@qingling/shared/tips/schemas.ts';
@@ -12,22 +25,68 @@ import {
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
+/** The puzzle key, from the receipt key (one secret fewer to keep). */
+async function proofKey(): Promise<Uint8Array<ArrayBuffer>> {
+  return proofKeyFrom(await dependencies.receiptKeys().receiptKey());
+}
+
+/** A 429 that tells nothing about the receipt: when to retry, and a puzzle to come in now. */
+async function refused(now: Date, retryAfterSeconds: number): Promise<ApiFailure> {
+  const failure = ApiFailure.retryLater('too_many_attempts', retryAfterSeconds);
+  failure.headers[proofChallengeHeader] = await issueChallenge(
+    await proofKey(),
+    now,
+    dependencies.proofOfWorkBits(),
+  );
+  return failure;
+}
+
+/**
+ * Checks and spends the solved puzzle a public request carries, if any. A request that
+ * carries one must carry a good one: the per-address limit in front (WAF on AWS, the
+ * embedded cloud's gate) lets such requests past, so a made-up header must buy nothing.
+ */
+export async function spendProof(
+  headers: Record<string, string | undefined>,
+  now: Date,
+): Promise<'none' | 'spent'> {
+  const proof = headers[proofHeader];
+  if (proof === undefined) return 'none';
+  const checked = await checkProof(await proofKey(), proof, now, dependencies.proofOfWorkBits());
+  if (checked && (await dependencies.guessingGuard().spendProof(checked.id, checked.expiresAt))) {
+    return 'spent';
+  }
+  throw await refused(now, 60);
+}
+
 /**
  * The tip a receipt opens, or a failure that says the same for a wrong receipt as for an
- * unknown one. Failures count against the deployment's guessing budget.
+ * unknown one. Only answers that tell them apart are budgeted (GuessingGuard): the minute's
+ * standing is read before the tip, so past the budget a right receipt is refused exactly
+ * like a wrong one, and a solved puzzle takes the look-up into the proven budget.
  */
 export async function tipByReceipt(
   typedReceipt: string,
+  headers: Record<string, string | undefined> = {},
 ): Promise<{ tipId: string; snapshot: Snapshot<TipState> }> {
   const receipt = normalizeReceipt(typedReceipt);
   if (!receipt) throw new ApiFailure('receipt_invalid');
+  const guard = dependencies.guessingGuard();
+  const now = dependencies.clock().now();
+  const proven = (await spendProof(headers, now)) === 'spent';
+  const standing = await guard.standing(now);
+  const tier: LookupTier | null = standing.open
+    ? 'open'
+    : proven && standing.proven
+      ? 'proven'
+      : null;
+  if (!tier) throw await refused(now, standing.retryAfterSeconds);
   const tipId = await tipIdFor(await dependencies.receiptKeys().receiptKey(), receipt);
   const snapshot = await dependencies.eventStore().load(tipStream(tipId), tipProjection);
   if (!snapshot) {
-    const { overBudget, retryAfterSeconds } = await dependencies
-      .guessingGuard()
-      .recordFailure(dependencies.clock().now());
-    if (overBudget) throw ApiFailure.retryLater('too_many_attempts', retryAfterSeconds);
+    const { overBudget, retryAfterSeconds } = await guard.recordFailure(now, tier);
+    // Counted past the budget (a race with other look-ups): answered as if refused before.
+    if (overBudget) throw await refused(now, retryAfterSeconds);
     throw new ApiFailure('tip_not_found');
   }
   return { tipId, snapshot };
@@ -64,7 +123,8 @@ export async function tipForJurisdictionsOf(
 /**
  * Appends a question or an answer to a tip, retrying when someone else appended first
  * (the event store refuses a stale append), and answers with the message as recorded:
- * 201 the first time, 200 with the same message on a retry with the same key.
+ * 201 the first time, 200 with the same message on a retry with the same key, 409
+ * (IdempotencyKeyReused) for the same key with other words.
  */
 export async function appendMessage(
   tipId: string,
@@ -84,12 +144,14 @@ export async function appendMessage(
       expected = result.current;
       continue;
     }
-    const sequence =
+    // A retry is answered with the message it wrote; the key reused for other words is
+    // refused. The recorded words are compared as they are: no digest of them is kept.
+    const recorded =
       result.kind === 'appended'
-        ? result.event.sequence
-        : (await store.read(tipStream(tipId))).find(
-            (recorded) => recorded.idempotencyKey === event.idempotencyKey,
-          )?.sequence;
+        ? result.event
+        : await recordedUnder(store, tipStream(tipId), event.idempotencyKey);
+    if (recorded && !sameRequest(recorded, event)) throw new IdempotencyKeyReused();
+    const sequence = recorded?.sequence;
     const message = result.snapshot.state.messages.find(
       (candidate) => candidate.messageId === `m${sequence}`,
     );

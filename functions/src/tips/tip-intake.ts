@@ -4,7 +4,12 @@ import type { Actor } from '@qingling/shared/event-log/event-log.ts';
 import { receiptFor, tipContentDigest, tipIdFor } from '@qingling/shared/tips/keys.ts';
 import type { CreateTip } from '@qingling/shared/tips/schemas.ts';
 import { defaultTipTimeLimits, tipDeadline } from '@qingling/shared/tips/time-limits.ts';
-import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
+import {
+  type TipReceived,
+  tipProjection,
+  tipStream,
+  waitingPhotoSlots,
+} from '@qingling/shared/tips/tip.ts';
 import { dependencies } from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { unknownJurisdictionMessage } from '../http/known-jurisdiction.ts';
@@ -25,9 +30,11 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
   const key = await dependencies.receiptKeys().receiptKey();
   const receipt = await receiptFor(key, idempotencyKey);
   const tipId = await tipIdFor(key, receipt);
+  // The reward phone is not in the digest, only whether there is one: a digest of it, keyed
+  // or not, would let whoever holds the key and reads the table try every mobile number.
   const digest = await tipContentDigest(
     key,
-    canonicalJson({ ...tip, contactPhone, photoCount, channel }),
+    canonicalJson({ ...tip, hasContactPhone: Boolean(contactPhone), photoCount, channel }),
   );
   const photoIds = Array.from({ length: photoCount }, (_, index) => `p${index + 1}`);
   const received: TipReceived = {
@@ -77,8 +84,7 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
     throw new ApiFailure('idempotency_mismatch');
   // A retry may follow a crash before the lifecycle started: waking again is harmless.
   await dependencies.tipWorkflow().wake(tipId);
-  const uploaded = new Set(current.state.photos.map((photo) => photo.photoId));
-  const pending = current.state.photoSlots.filter((photoId) => !uploaded.has(photoId));
+  const pending = waitingPhotoSlots(current.state);
   return {
     status: 200,
     body: {

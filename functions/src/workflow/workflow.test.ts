@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { endOfCstDay } from '@qingling/shared/calendar/calendar.ts';
 import { MemoryEventStore } from '@qingling/shared/event-log/memory-event-store.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { spreadSeconds } from '@qingling/shared/workflow/turns.ts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDependencies, useDependencies } from '../dependencies.ts';
@@ -89,6 +90,8 @@ describe('the Plan and RecordDueSteps tasks', () => {
       action: 'escalate',
       timeoutSeconds: 1,
       turn: 1,
+      // Reported, rectification started, then claimed by generation 1.
+      version: 3,
     });
     expect(await escalate({ hazardId: 'H1', generation: 1 })).toEqual({
       recorded: 1,
@@ -103,8 +106,8 @@ describe('the Plan and RecordDueSteps tasks', () => {
 
     const next = await plan({ hazardId: 'H1', generation: 1 });
     expect(next.action).toBe('wait');
-    // The notice letter: Friday 11 Dec 09:00 CST, 71 hours on.
-    expect(next.timeoutSeconds).toBe(71 * 3600);
+    // The notice letter: Friday 11 Dec 09:00 CST, 71 hours on, and H1's offset after it.
+    expect(next.timeoutSeconds).toBe(71 * 3600 + spreadSeconds('H1'));
     expect(await escalate({ hazardId: 'H1', generation: 1 })).toEqual({
       recorded: 0,
       delivered: 0,
@@ -127,6 +130,7 @@ describe('the Plan and RecordDueSteps tasks', () => {
       action: 'done',
       timeoutSeconds: 1,
       turn: 1,
+      version: 0,
     });
     await expect(plan({ hazardId: 'H1' })).rejects.toThrow(/generation/);
     await expect(plan({ hazardId: 'a/b', generation: 1 })).rejects.toThrow(/hazardId/);

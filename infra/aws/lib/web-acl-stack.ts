@@ -1,4 +1,5 @@
 import { apiError } from '@qingling/shared/api/errors.ts';
+import { proofHeader } from '@qingling/shared/api/proof-of-work.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
@@ -47,8 +48,14 @@ const tooManyRequests = apiError('too_many_attempts');
  *
  * - tip submission (`tipRateLimit`): a new tip, and upload forms for its photos;
  * - receipt look-ups (`lookupRateLimit`): the follow-up page's look-up and the tipster's
- *   messages, both of which present a receipt. A deployment-wide budget of failed look-ups
- *   (in the handler) caps guessing; this limit keeps one address from using it all up.
+ *   messages, both of which present a receipt. The API caps the answers that tell a right
+ *   receipt from a wrong one deployment-wide (GuessingGuard); this limit keeps one address
+ *   from using that budget up.
+ *
+ * Past a limit the rules degrade to a challenge, not a lock-out: a request that carries a
+ * proof-of-work header is not counted, and the API itself checks and spends it. (WAF's own
+ * CHALLENGE and CAPTCHA actions need a browser and are not offered in the China regions;
+ * the API has to enforce the cap for any client anyway.)
  *
  * Each rule counts any method on its paths: only POST routes live there, and the rest are
  * answered 404 by API Gateway anyway.
@@ -95,11 +102,34 @@ export class WebAclStack extends Stack {
           limit,
           evaluationWindowSec: 300,
           aggregateKeyType: 'IP',
+          // Requests that carry a puzzle answer are not counted: the API checks and spends
+          // each one (and answers any other value with a 429 and a fresh puzzle), so past
+          // this limit a person pays seconds of work instead of being locked out with
+          // everyone behind the same address.
           scopeDownStatement: {
-            regexMatchStatement: {
-              fieldToMatch: { uriPath: {} },
-              regexString: pathPattern(paths),
-              textTransformations: pathTransformations,
+            andStatement: {
+              statements: [
+                {
+                  regexMatchStatement: {
+                    fieldToMatch: { uriPath: {} },
+                    regexString: pathPattern(paths),
+                    textTransformations: pathTransformations,
+                  },
+                },
+                {
+                  notStatement: {
+                    statement: {
+                      sizeConstraintStatement: {
+                        // singleHeader is untyped in the L1 construct: CloudFormation's own casing.
+                        fieldToMatch: { singleHeader: { Name: proofHeader } },
+                        comparisonOperator: 'GT',
+                        size: 0,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  },
+                },
+              ],
             },
           },
         },

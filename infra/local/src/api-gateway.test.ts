@@ -81,6 +81,20 @@ describe('LocalApiGateway', () => {
     expect(context.authorizer.jwt.claims).toEqual({ sub: 'u', list: '[a b]', exp: '5' });
   });
 
+  it('passes query keys that name Object.prototype members as the plain strings they are', async () => {
+    const { gateway, events } = gatewayCapturing();
+    await gateway.handle(
+      request('GET', '/api/health?constructor=x&__proto__=y&toString=z&a=1&a=2'),
+    );
+    const query = events[0]?.queryStringParameters ?? {};
+    expect(Object.entries(query)).toEqual([
+      ['constructor', 'x'],
+      ['__proto__', 'y'],
+      ['toString', 'z'],
+      ['a', '1,2'],
+    ]);
+  });
+
   it('answers 404 for an unknown route or method', async () => {
     const { gateway } = gatewayCapturing();
     expect((await gateway.handle(request('GET', '/api/nothing'))).statusCode).toBe(404);

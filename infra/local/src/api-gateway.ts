@@ -120,9 +120,12 @@ function toEvent(
     }
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
+  // A map, not an object literal: `?constructor=x` or `?__proto__=x` must arrive as the
+  // plain strings API Gateway gives, not meet Object.prototype.
+  const query = new Map<string, string>();
   for (const [name, value] of request.url.searchParams) {
-    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+    const before = query.get(name);
+    query.set(name, before === undefined ? value : `${before},${value}`);
   }
   const isText = textTypes.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
@@ -132,7 +135,7 @@ function toEvent(
     rawPath: request.url.pathname,
     rawQueryString: request.url.search.replace(/^\?/, ''),
     headers,
-    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(query.size ? { queryStringParameters: Object.fromEntries(query) } : {}),
     ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
     requestContext: {
       accountId: 'local',

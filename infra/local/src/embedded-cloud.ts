@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { liveHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { liveTipIds } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
@@ -22,9 +23,16 @@ import {
   StaticReceiptKeys,
 } from '@qingling/shared/adapters/local/local-secrets.ts';
 import { apiError } from '@qingling/shared/api/errors.ts';
+import {
+  defaultProofBits,
+  proofChallengeHeader,
+  proofHeader,
+  proofKeyFrom,
+} from '@qingling/shared/api/proof-of-work.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { nextGeneration, planTurn, recordDueSteps } from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
@@ -37,9 +45,12 @@ import {
   recordDueTipSteps,
 } from '@qingling/shared/tips/lifecycle.ts';
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
+import { photoRefusalReasons, tipStream } from '@qingling/shared/tips/tip.ts';
+import { reconcilerTiming } from '@qingling/shared/workflow/reconcile.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
 import { publishDueChainHeads } from '#functions/events/publish-chain-heads.ts';
+import { reconcileRecords } from '#functions/workflow/reconcile.ts';
 import {
   hazardLifecyclePath,
   loadDefinition,
@@ -52,7 +63,7 @@ import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import { renderOutboxPage } from './outbox-page.ts';
 import { defaultDataDirectory, defaultWebRoot, repositoryRoot } from './paths.ts';
-import { AnonymousRateLimiter } from './rate-limiter.ts';
+import { AnonymousRateLimiter, ProofGate } from './rate-limiter.ts';
 import { ScaledClock } from './scaled-clock.ts';
 import { serveStatic } from './static-site.ts';
 import { LocalWorkflowConductor } from './workflow/conductor.ts';
@@ -74,6 +85,8 @@ export interface EmbeddedCloudOptions {
   clockSpeed?: number;
   /** Per-client budget of the public tip routes (anonymous, in memory). */
   publicRequestsPerMinute?: number;
+  /** Zero bits of the proof-of-work puzzles (default 18); tests ask for easy ones. */
+  proofOfWorkBits?: number;
   /** For tests: awaited after everything has started, before requests are served. */
   beforeReady?: () => Promise<void>;
 }
@@ -91,6 +104,8 @@ export interface EmbeddedCloud {
   clock: Clock;
   /** The policies in force (calendar, ladders), shared by the handlers and the lifecycles. */
   policies: CachedPolicies;
+  /** One sweep of the reconciler now (it also runs every few seconds on the heartbeat). */
+  reconcile(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -182,7 +197,12 @@ export async function startEmbeddedCloud(
   await mkdir(dataDirectory, { recursive: true });
   const scaledClock = options.clock
     ? null
-    : new ScaledClock({ path: join(dataDirectory, 'clock.json'), speed: options.clockSpeed ?? 1 });
+    : new ScaledClock({
+        path: join(dataDirectory, 'clock.json'),
+        speed: options.clockSpeed ?? 1,
+        // Still until the stack is ready: nothing comes due while it starts.
+        paused: true,
+      });
   const clock: Clock = options.clock ?? scaledClock ?? systemClock;
   const host = options.host ?? '127.0.0.1';
   const webRoot = options.webRoot ?? defaultWebRoot;
@@ -260,9 +280,17 @@ export async function startEmbeddedCloud(
   };
   // The calendar in force, read (through the cache) at each task, as the Lambda tasks do.
   const withCalendar = async () => ({ ...lifecycle, calendar: await policies.calendar() });
+  // Where each lifecycle keeps what it last said of itself (its wait, its end), as on AWS.
+  const lifecycleWaits = new DynamoLifecycleWaits(
+    createDocumentClient(dynamo.client),
+    tableName,
+    () => clock.now(),
+  );
   const conductor = new LocalWorkflowConductor({
     definition: loadDefinition(hazardLifecyclePath, localSubstitutions),
     clock,
+    waits: lifecycleWaits,
+    stream: hazardStream,
     tasks: {
       plan: async ({ id, ...input }) => planTurn(await withCalendar(), { ...input, hazardId: id }),
       escalate: async ({ id, generation }) =>
@@ -278,6 +306,8 @@ export async function startEmbeddedCloud(
   const tipConductor = new LocalWorkflowConductor({
     definition: loadDefinition(tipLifecyclePath, localSubstitutions),
     clock,
+    waits: lifecycleWaits,
+    stream: tipStream,
     field: 'tipId',
     tasks: {
       plan: async ({ id, ...input }) => planTipTurn(await tipLifecycle(), { ...input, tipId: id }),
@@ -286,14 +316,20 @@ export async function startEmbeddedCloud(
       nextGeneration: (tipId) => nextTipGeneration(lifecycle.events, tipId),
     },
   });
-  // After a restart every live hazard's and tip's workflow starts its next generation from
-  // the record (open hazards, look-backs pending, tips whose limits run).
+  // After a restart the waits the WAIT items hold become timers again (a Query of the index
+  // of next-due times, not a run of every lifecycle); a live record without one (data kept
+  // before WAIT items existed) starts from the ledger's and the inbox's indexes. What was
+  // under way at the kill is found by the reconciler's first sweep, below.
   const documents = createDocumentClient(dynamo.client);
   const codes = seedData.jurisdictions.map((jurisdiction) => jurisdiction.code);
+  const restoredHazards = await conductor.restore();
   for (const hazardId of await liveHazardIds(documents, tableName, codes)) {
-    conductor.start(hazardId);
+    if (!restoredHazards.has(hazardId)) conductor.start(hazardId);
   }
-  for (const tipId of await liveTipIds(documents, tableName, codes)) tipConductor.start(tipId);
+  const restoredTips = await tipConductor.restore();
+  for (const tipId of await liveTipIds(documents, tableName, codes)) {
+    if (!restoredTips.has(tipId)) tipConductor.start(tipId);
+  }
   // Each day's chain heads, published once the CST day has ended (00:05 CST on AWS): at
   // start (a day that ended while the cloud was down) and on every heartbeat after. One
   // publication at a time; the store makes a second one of the same day change nothing.
@@ -317,17 +353,43 @@ export async function startEmbeddedCloud(
     return chainHeadsRun;
   };
   // The clock's heartbeat: due waits end, and the fast clock's time is kept in .data. A
-  // faster clock beats faster, so a step is not recorded late merely for waiting for a beat
-  // (the ladder marks a step late 15 simulated minutes after its time).
-  const beatMs = Math.max(50, Math.min(1000, (15 * 60 * 1000) / 2 / (scaledClock?.speed ?? 1)));
+  // faster clock beats faster (a simulated minute a beat, 100 beats a second at most), so a
+  // step is not recorded late merely for waiting for a beat (the ladder marks a step late 15
+  // simulated minutes after its time; the timers are a heap, a beat costs nothing).
+  const beatMs = Math.max(10, Math.min(1000, 60_000 / (scaledClock?.speed ?? 1)));
+  // The reconciler (every five minutes on AWS): here every few real seconds, with a grace
+  // of at least half a real minute, however fast the clock (a busy runner is not lost).
+  const speed = scaledClock?.speed ?? 1;
+  const graceMs = Math.max(reconcilerTiming.graceMs, 30_000 * speed);
+  let reconciling: Promise<unknown> | undefined;
+  let reconciledAt = 0;
+  /** Changes up to here were looked at: each sweep looks at the new ones (and a minute more). */
+  let sweptUntil: number | undefined;
+  const sweep = (timing: { graceMs: number; lookBackMs: number }) => {
+    reconciledAt = Date.now();
+    const from = sweptUntil === undefined ? undefined : new Date(sweptUntil - 60_000);
+    reconciling ??= reconcileRecords({ ...timing, ...(from ? { from } : {}) })
+      .then((result) => {
+        sweptUntil = Date.parse(result.until);
+      })
+      .catch((error: unknown) => console.error('embedded cloud: reconciler failed', error))
+      .finally(() => {
+        reconciling = undefined;
+      });
+    return reconciling;
+  };
   const heartbeat = setInterval(() => {
     conductor.tick();
     tipConductor.tick();
     void publishChainHeads();
+    if (Date.now() - reconciledAt > 5000) {
+      void sweep({ graceMs, lookBackMs: graceMs + reconcilerTiming.lookBackMs });
+    }
     scaledClock?.save();
   }, beatMs);
   heartbeat.unref();
   const receiptKeys = new StaticReceiptKeys(secrets.receiptKey);
+  const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
   const contactVault = new LocalContactVault(secrets.contactKey);
   // The handlers run in this process: give them the local adapters behind their ports.
   useDependencies({
@@ -338,6 +400,7 @@ export async function startEmbeddedCloud(
     receiptKeys: () => receiptKeys,
     contactVault: () => contactVault,
     policies: () => policies,
+    proofOfWorkBits: () => proofOfWorkBits,
   });
   await publishChainHeads();
   // Windows in real time (a fast clock must not loosen the limit), or the injected clock's.
@@ -347,6 +410,13 @@ export async function startEmbeddedCloud(
     windowMs: 60_000,
     ...(injectedClock ? { now: () => injectedClock.now().getTime() } : {}),
   });
+  // Past the per-address budget a solved puzzle lets a request in, on the cloud's clock
+  // (the handlers check the same puzzles on it).
+  const proofGate = new ProofGate({
+    key: await proofKeyFrom(await receiptKeys.receiptKey()),
+    bits: proofOfWorkBits,
+    now: () => clock.now(),
+  });
   const gateway = new LocalApiGateway({
     routes,
     verifyToken: (token) => issuer.verify(token),
@@ -355,13 +425,26 @@ export async function startEmbeddedCloud(
   });
 
   const handleRequest = async (request: IncomingMessage, response: ServerResponse) => {
-    const requestUrl = new URL(request.url ?? '/', url);
+    let requestUrl: URL;
+    try {
+      requestUrl = new URL(request.url ?? '/', url);
+    } catch {
+      // "//" and the like: no URL can be made of it (an exception here would be unhandled).
+      const { status, body } = apiError('malformed_path');
+      sendJson(response, status, body);
+      return;
+    }
     const path = requestUrl.pathname;
     const method = request.method ?? 'GET';
     try {
       const limited = path.startsWith('/api/tips') || path === '/_local/uploads';
       const verdict = limited ? publicLimiter.take(request.socket.remoteAddress ?? '') : null;
-      if (verdict && !verdict.allowed) {
+      const proof = request.headers[proofHeader];
+      if (
+        verdict &&
+        !verdict.allowed &&
+        !(await proofGate.admit(typeof proof === 'string' ? proof : undefined))
+      ) {
         sendJson(
           response,
           429,
@@ -374,7 +457,10 @@ export async function startEmbeddedCloud(
               },
             },
           },
-          { 'retry-after': String(verdict.retryAfterSeconds) },
+          {
+            'retry-after': String(verdict.retryAfterSeconds),
+            [proofChallengeHeader]: await proofGate.challenge(),
+          },
         );
         return;
       }
@@ -456,7 +542,11 @@ export async function startEmbeddedCloud(
       else response.destroy();
     }
   };
+  // Before the first request: whatever was under way at a kill (a change whose lifecycle
+  // had not planned from it, a record whose state was not yet written) is woken now.
+  await sweep({ graceMs: 0, lookBackMs: 24 * 3600 * 1000 });
   await options.beforeReady?.();
+  scaledClock?.resume();
   serve = handleRequest;
 
   return {
@@ -469,10 +559,12 @@ export async function startEmbeddedCloud(
     tipConductor,
     clock,
     policies,
+    reconcile: () => sweep({ graceMs, lookBackMs: graceMs + reconcilerTiming.lookBackMs }),
     stop: async () => {
       clearInterval(heartbeat);
       scaledClock?.save();
       await chainHeadsRun;
+      await reconciling;
       await conductor.stop();
       await tipConductor.stop();
       server.closeAllConnections();
@@ -518,9 +610,29 @@ async function handleUpload(
   try {
     const { key } = await blobStore.acceptUpload({ fields, file });
     // What S3's event notification does on AWS: the photo processor takes the upload.
-    // Here it runs before the answer, so a finished upload is a processed photo.
-    if (key.startsWith('incoming/')) await processPhoto(key);
-    sendJson(response, 201, { key });
+    // Here it runs before the answer, so the answer can say what became of the photo.
+    const processed = key.startsWith('incoming/') ? await processPhoto(key) : undefined;
+    if (processed?.outcome === 'refused') {
+      sendJson(response, 422, {
+        error: {
+          code: 'photo_refused',
+          message: processed.reason
+            ? photoRefusalReasons[processed.reason]
+            : { zh: '该照片没有被保存。', en: 'The photo was not kept.' },
+        },
+      });
+    } else if (processed?.outcome === 'duplicate') {
+      // The slot already has its photo (or refusal): the form was used before.
+      sendJson(response, 409, {
+        error: {
+          code: 'upload_form_used',
+          message: {
+            zh: '该上传凭证已经用过，每张照片只能上传一次。',
+            en: 'This upload form has been used already: each takes one photo.',
+          },
+        },
+      });
+    } else sendJson(response, 201, { key });
   } catch (error) {
     if (!(error instanceof UploadRefused)) throw error;
     sendJson(response, error.status, { error: { code: error.code, message: error.text } });

@@ -56,4 +56,20 @@ describe('ScaledClock', () => {
       /clock-speed/,
     );
   });
+
+  it('stands still while paused (the stack starting), then goes on from where it stood', () => {
+    let real = Date.parse('2026-11-22T00:00:00Z');
+    const clock = new ScaledClock({
+      path: join(folder, 'clock.json'),
+      speed: 8000,
+      realNow: () => real,
+      paused: true,
+    });
+    const start = clock.now().getTime();
+    real += 20_000; // twenty real seconds of start-up: 44 simulated hours if it ran
+    expect(clock.now().getTime()).toBe(start);
+    clock.resume();
+    real += 1000;
+    expect(clock.now().getTime()).toBe(start + 8_000_000);
+  });
 });

@@ -1,8 +1,13 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 
-/** How far ahead of the time shown the kept time is written: one real second's worth. */
+/**
+ * How far ahead of the time shown the kept time is written: one real second's worth, or
+ * ten simulated minutes if less (a fast clock writes more often, so a kill -9 skips at most
+ * ten simulated minutes ahead, never days).
+ */
 const leaseRealMs = 1000;
+const leaseSimulatedMs = 10 * 60 * 1000;
 
 /**
  * The embedded cloud's clock: real time, or faster for demonstrations
@@ -11,18 +16,23 @@ const leaseRealMs = 1000;
  * shows a time beyond what .data already holds. Before it would, it writes a new time one
  * real second ahead (to a temporary file, renamed into place, so a kill never leaves a
  * half-written file). A restart goes on from the later of the kept time and the real time:
- * it may skip ahead by up to a second's worth, never back.
+ * it may skip ahead by up to a second's worth (ten simulated minutes at most), never back.
+ *
+ * It can be made to stand still (`paused`, then `resume()`): the embedded cloud starts it
+ * only once the store is open and the lifecycles are back, so that a fast clock does not
+ * run on for simulated days while the stack starts and everything comes due in a burst.
  */
 export class ScaledClock implements Clock {
   readonly speed: number;
   private readonly path: string;
   private readonly realNow: () => number;
-  private readonly simulatedBase: number;
-  private readonly realBase: number;
+  private simulatedBase: number;
+  private realBase: number;
+  private stoppedAt: number | null = null;
   /** The simulated time .data holds: nothing later is ever shown. */
   private kept: number;
 
-  constructor(options: { path: string; speed?: number; realNow?: () => number }) {
+  constructor(options: { path: string; speed?: number; realNow?: () => number; paused?: boolean }) {
     this.path = options.path;
     this.speed = options.speed ?? 1;
     if (!(this.speed >= 1 && this.speed <= 1_000_000)) {
@@ -38,11 +48,26 @@ export class ScaledClock implements Clock {
     this.realBase = this.realNow();
     this.simulatedBase = Math.max(reached, this.realBase);
     this.kept = reached;
+    if (options.paused) this.stoppedAt = this.simulatedBase;
+  }
+
+  /** Whether the clock stands still (until `resume`). */
+  get paused(): boolean {
+    return this.stoppedAt !== null;
+  }
+
+  /** Goes on from the time it stood at. */
+  resume(): void {
+    if (this.stoppedAt === null) return;
+    this.simulatedBase = this.stoppedAt;
+    this.realBase = this.realNow();
+    this.stoppedAt = null;
   }
 
   now(): Date {
-    const now = this.simulatedBase + (this.realNow() - this.realBase) * this.speed;
-    if (now > this.kept) this.keep(now + leaseRealMs * this.speed);
+    const now =
+      this.stoppedAt ?? this.simulatedBase + (this.realNow() - this.realBase) * this.speed;
+    if (now > this.kept) this.keep(now + Math.min(leaseRealMs * this.speed, leaseSimulatedMs));
     return new Date(now);
   }
 

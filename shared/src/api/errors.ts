@@ -102,6 +102,13 @@ export const errorCatalog = {
       en: 'This request key was already used for a different tip; reload and submit again.',
     },
   },
+  idempotency_key_reused: {
+    status: 409,
+    message: {
+      zh: '这个请求编号已用于另一份不同的内容，本次未作任何更改；请刷新查看已记录的内容后重新提交。',
+      en: 'This request key was already used for different content; nothing was changed. Reload to see what was recorded, then submit again.',
+    },
+  },
   tip_already_recorded: {
     status: 409,
     message: {

@@ -82,6 +82,7 @@ export const routes = [
       body: healthSchema,
       example: {
         ok: true,
+        now: '2026-12-08T02:00:00.000Z',
         version: { code: '0.1.0+abc1234', data: 'seed-2026-11-1' },
         warnings: [
           {

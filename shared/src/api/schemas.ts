@@ -1,10 +1,14 @@
 import * as z from 'zod';
 import { principalSchema } from '../auth/principal.ts';
-import { text } from './validation.ts';
+import { maxRecordVersion, text } from './validation.ts';
 
 export const healthSchema = z
   .object({
     ok: z.boolean(),
+    now: z
+      .string()
+      .optional()
+      .describe("The system's time: real time on AWS; the embedded cloud's clock, fast or not."),
     version: z.object({
       code: z.string().describe('Version of the deployed code (package version + commit).'),
       data: z
@@ -67,7 +71,7 @@ export const updateJurisdictionSchema = z
     zh: displayName(60),
     en: displayName(120),
     units: z.array(displayName(40)).max(200),
-    expectedVersion: z.number().int().min(1),
+    expectedVersion: z.number().int().min(1).max(maxRecordVersion),
   })
   .strict()
   .meta({ id: 'UpdateJurisdiction' });

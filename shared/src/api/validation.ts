@@ -107,3 +107,9 @@ export const idempotencyKey = z
     ),
   )
   .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });
+
+/**
+ * The most a record's version or revision can be: far above any real count, and an
+ * integer every store holds exactly (a client's 2^53 would otherwise fail on its +1).
+ */
+export const maxRecordVersion = 1_000_000_000;

@@ -1,19 +1,11 @@
-import {
-  dayDigest,
-  genesisDigest,
-  headsPageSize,
-  lastEndedDay,
-  type PublishedDay,
-  pagesOf,
-  sortHeads,
-} from './chain-heads.ts';
+import { buildDay, genesisDigest, lastEndedDay, type StoredDay } from './chain-heads.ts';
 import type { ChainHeadsStore } from './store.ts';
 
 export type Publication =
   /** The day was published now. */
-  | { kind: 'published'; day: PublishedDay }
+  | { kind: 'published'; day: StoredDay }
   /** The day (or a later one) was published before: nothing was written. */
-  | { kind: 'already'; day: PublishedDay };
+  | { kind: 'already'; day: StoredDay };
 
 /**
  * Publishes the CST day that ended last, once: the scheduled function on AWS (00:05 CST)
@@ -26,6 +18,8 @@ export async function publishDueDay(deps: {
   store: ChainHeadsStore;
   now: Date;
   jurisdictions: readonly string[];
+  /** Leaves per stored page (a power of two); tests make it small. */
+  pageSize?: number;
 }): Promise<Publication> {
   const { store, now } = deps;
   const date = lastEndedDay(now);
@@ -33,18 +27,11 @@ export async function publishDueDay(deps: {
   // Never a day before one already published: the later day's link would no longer hold.
   if (latest && latest.date >= date) return { kind: 'already', day: latest };
 
-  const heads = sortHeads(await store.currentHeads(deps.jurisdictions));
-  const previousDigest = latest?.digest ?? genesisDigest;
-  const pages = pagesOf(heads);
-  const day: PublishedDay = {
-    date,
-    digest: await dayDigest(date, previousDigest, heads),
-    previousDigest,
-    count: heads.length,
-    pages: pages.length,
-    pageSize: headsPageSize,
-    publishedAt: now.toISOString(),
-  };
+  const { day, pages } = await buildDay(
+    { date, previousDigest: latest?.digest ?? genesisDigest, publishedAt: now.toISOString() },
+    await store.currentHeads(deps.jurisdictions),
+    deps.pageSize,
+  );
   // Pages first, under this digest: until the day is put, nobody reads them, and a page
   // written by a publication that then loses the race is never named by the day.
   for (const [index, page] of pages.entries()) await store.putPage(day, index + 1, page);

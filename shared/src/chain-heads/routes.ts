@@ -1,25 +1,19 @@
 import type { RouteDefinition } from '../api/routes.ts';
-import {
-  chainHeadsDayParameters,
-  chainHeadsListSchema,
-  chainHeadsPageQuerySchema,
-  chainHeadsPageSchema,
-} from './schemas.ts';
+import { chainHeadsDayParameters, chainHeadsListSchema, publishedDaySchema } from './schemas.ts';
 
 const exampleDay = {
   date: '2026-11-22',
-  digest: 'b'.repeat(64),
-  previousDigest: 'a'.repeat(64),
+  root: 'c'.repeat(64),
   count: 1,
-  pages: 1,
-  pageSize: 2000,
+  previousDigest: 'a'.repeat(64),
+  digest: 'b'.repeat(64),
   publishedAt: '2026-11-22T16:05:00.000Z',
 };
 
 /**
- * Each day's chain heads, public: no sign-in, and nothing but opaque hazard ids, sequence
- * numbers and hashes, so that anyone can keep them and later hold a hazard's exported log
- * (GET /api/office/hazards/{hazardId}/log) against them.
+ * Each day's chain heads, public: no sign-in, and nothing but a root, a count and digests,
+ * so that anyone can keep them and later hold a hazard's exported log (GET
+ * /api/office/hazards/{hazardId}/log, which carries its inclusion proof) against them.
  */
 export const chainHeadRoutes = [
   {
@@ -30,8 +24,8 @@ export const chainHeadRoutes = [
     access: { kind: 'public' },
     table: { read: ['CHAINHEADS'] },
     summary: {
-      zh: '每日链头公示：最近 60 天的摘要',
-      en: "Each day's published chain heads: the latest 60 days",
+      zh: '每日链头公示：最近 60 天的根哈希',
+      en: "Each day's published root over all chain heads: the latest 60 days",
     },
     response: { status: 200, body: chainHeadsListSchema, example: { days: [exampleDay] } },
   },
@@ -41,21 +35,12 @@ export const chainHeadRoutes = [
     path: '/api/public/chain-heads/{date}',
     handler: 'get-chain-heads',
     access: { kind: 'public' },
-    table: { read: ['CHAINHEADS', 'CHAINHEADS#*'] },
+    table: { read: ['CHAINHEADS'] },
     summary: {
-      zh: '某日公示的各隐患链头（分页）',
-      en: "A published day's chain heads, one page at a time",
+      zh: '某日公示的根哈希（核对导出日志的包含证明）',
+      en: "A published day's root, to check an exported log's inclusion proof against",
     },
     pathParameters: { schema: chainHeadsDayParameters, example: { date: 'latest' } },
-    query: { schema: chainHeadsPageQuerySchema, example: { page: '1' } },
-    response: {
-      status: 200,
-      body: chainHeadsPageSchema,
-      example: {
-        ...exampleDay,
-        page: 1,
-        heads: [{ hazardId: 'bcdefghijklmnopqrstuvwxyza', sequence: 3, head: 'c'.repeat(64) }],
-      },
-    },
+    response: { status: 200, body: publishedDaySchema, example: exampleDay },
   },
 ] as const satisfies readonly RouteDefinition[];

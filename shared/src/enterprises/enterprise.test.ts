@@ -6,6 +6,8 @@ import {
   type EnterpriseInput,
   type EnterpriseState,
   enterpriseChangesSchema,
+  enterprisePlace,
+  enterprisePlaceParts,
   enterpriseProjection,
   enterpriseSchema,
   enterpriseStream,
@@ -77,12 +79,30 @@ describe('an enterprise in the register', () => {
     });
     expect(validate(enterpriseChangesSchema, { uscc: '91110000600037341L' }).success).toBe(false);
     expect(validate(enterpriseChangesSchema, {}).success).toBe(false);
+    // The jurisdiction is the record's identity: another one registers the enterprise anew.
+    expect(validate(enterpriseChangesSchema, { jurisdiction: 'fj-xiamen-xiangan' }).success).toBe(
+      false,
+    );
+  });
+
+  it("keys each jurisdiction's record of the same code apart, and addresses its people there", () => {
+    const uscc = '91350100M000100Y43';
+    expect(enterpriseStream('cq-gecheng', uscc)).not.toBe(
+      enterpriseStream('fj-xiamen-xiangan', uscc),
+    );
+    expect(enterprisePlaceParts(enterprisePlace('cq-gecheng', uscc))).toEqual({
+      jurisdiction: 'cq-gecheng',
+      uscc,
+    });
+    for (const place of [uscc, 'cq-gecheng/', '/91350100M000100Y43', 'a/b/c']) {
+      expect(enterprisePlaceParts(place), place).toBeUndefined();
+    }
   });
 });
 
 describe('the register entry derived from its log', () => {
   const registered = enterpriseSchema.parse(input);
-  const stream = enterpriseStream(registered.uscc);
+  const stream = enterpriseStream(registered.jurisdiction, registered.uscc);
 
   async function play(events: EnterpriseEvent[]): Promise<EnterpriseState | null> {
     let state: EnterpriseState | null = null;
@@ -99,9 +119,9 @@ describe('the register entry derived from its log', () => {
     return state;
   }
 
-  it('is keyed by the code and listed by jurisdiction, sorted by name', async () => {
+  it('is keyed by the jurisdiction and the code and listed by jurisdiction, sorted by name', async () => {
     const state = await play([{ type: 'enterprise_registered', data: registered }]);
-    expect(stream).toBe('ENTERPRISE#91350100M000100Y43');
+    expect(stream).toBe('ENTERPRISE#cq-gecheng#91350100M000100Y43');
     expect(state && enterpriseProjection.indexes?.(state)).toEqual({
       gsi1pk: 'ENTERPRISES#cq-gecheng',
       gsi1sk: '格城安达仓储有限公司#91350100M000100Y43',

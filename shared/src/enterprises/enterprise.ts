@@ -5,9 +5,11 @@ import type { Projection } from '../event-log/event-store.ts';
 import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
 
 /**
- * The enterprise register (一企一档): one record per legal entity, keyed by its unified
- * social credit code, which never changes for the life of the entity. A hazard names its
- * enterprise by the same code.
+ * The enterprise register (一企一档), kept per jurisdiction: each jurisdiction's record of a
+ * legal entity is keyed by the jurisdiction and the entity's unified social credit code,
+ * which never changes for the life of the entity. The same enterprise may be on several
+ * registers (a branch here, a warehouse there), and each keeps its own facts and people.
+ * A hazard names its enterprise by the code and is filed on its own jurisdiction's record.
  */
 export const maxContacts = 10;
 
@@ -67,9 +69,13 @@ export const enterpriseSchema = z
 export type Enterprise = z.output<typeof enterpriseSchema>;
 export type EnterpriseInput = z.input<typeof enterpriseSchema>;
 
-/** What an update may change: anything but the code, which is the record's identity. */
+/**
+ * What an update may change: anything but the code and the jurisdiction, which together
+ * are the record's identity (another jurisdiction registers the enterprise on its own).
+ */
+const { jurisdiction: _identity, ...changeableFields } = enterpriseFields;
 export const enterpriseChangesSchema = z
-  .object(enterpriseFields)
+  .object(changeableFields)
   .partial()
   .strict()
   .refine(
@@ -88,7 +94,28 @@ export interface EnterpriseState extends Enterprise {
   updatedAt: string;
 }
 
-export const enterpriseStream = (uscc: string) => `ENTERPRISE#${uscc}`;
+/**
+ * One log per (jurisdiction, credit code). The key was ENTERPRISE#<code> while the register
+ * was shared by all jurisdictions; nothing was deployed with it, so no data is migrated.
+ * Codes match /^[a-z0-9_-]+$/ and credit codes are 18 capitals and digits: no '#' in either.
+ */
+export const enterpriseStream = (jurisdiction: string, uscc: string) =>
+  `ENTERPRISE#${jurisdiction}#${uscc}`;
+
+/**
+ * Where a hazard's messages reach the enterprise's people: `<jurisdiction>/<credit code>`
+ * after the recipient (`enterprise_principal@cq-gecheng/9135…`), so that the directory
+ * reads the hazard's jurisdiction's record of the enterprise, never another's.
+ */
+export const enterprisePlace = (jurisdiction: string, uscc: string) => `${jurisdiction}/${uscc}`;
+
+export function enterprisePlaceParts(
+  place: string,
+): { jurisdiction: string; uscc: string } | undefined {
+  const [jurisdiction = '', uscc = '', ...rest] = place.split('/');
+  if (!jurisdiction || !uscc || rest.length) return undefined;
+  return { jurisdiction, uscc };
+}
 
 export const enterpriseProjection: Projection<EnterpriseState> = {
   apply(state, recorded: RecordedEvent) {

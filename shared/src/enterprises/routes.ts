@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../api/routes.ts';
-import { code } from '../api/validation.ts';
+import { code, idempotencyKey } from '../api/validation.ts';
 import { hazardSummarySchema } from '../hazards/schemas.ts';
-import { enterpriseSchema, usccSchema } from './enterprise.ts';
+import { enterpriseChangesSchema, enterpriseSchema, usccSchema } from './enterprise.ts';
 
 const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
 const exampleEnterprise = {
@@ -39,9 +39,19 @@ export const enterpriseFileSchema = z
 
 export const usccParameters = z.object({ uscc: usccSchema });
 
+/** Whose record of the enterprise: each jurisdiction keeps its own under the same code. */
+const recordQuery = { jurisdiction: code('cq-gecheng') };
+
+export const enterpriseEditSchema = z
+  .object({ idempotencyKey, changes: enterpriseChangesSchema })
+  .strict()
+  .meta({ id: 'EnterpriseEdit' });
+
 /**
- * The enterprise register (一企一档): register an enterprise under its credit code, list
- * a jurisdiction's register, and one page per enterprise with all its hazards.
+ * The enterprise register (一企一档), one per jurisdiction: register an enterprise under
+ * its credit code, list a jurisdiction's register, one page per record with the
+ * jurisdiction's hazards of the enterprise, and edits to the record. The same code may be
+ * on several jurisdictions' registers: a record is named by the code and `?jurisdiction=`.
  */
 export const enterpriseRoutes = [
   {
@@ -97,11 +107,14 @@ export const enterpriseRoutes = [
     path: '/api/office/enterprises/{uscc}',
     handler: 'get-enterprise',
     access: { kind: 'signedIn', roles: officeRoles },
-    summary: { zh: '一企一档：企业及其全部隐患', en: 'An enterprise and all its hazards' },
+    summary: {
+      zh: '一企一档：本辖区的企业档案及其全部隐患',
+      en: "A jurisdiction's record of an enterprise and all its hazards there",
+    },
     pathParameters: { schema: usccParameters, example: { uscc: exampleEnterprise.uscc } },
     query: {
-      schema: z.object({ cursor: z.string().max(512).optional() }),
-      example: {},
+      schema: z.object({ ...recordQuery, cursor: z.string().max(512).optional() }),
+      example: { jurisdiction: 'cq-gecheng' },
     },
     response: {
       status: 200,
@@ -113,6 +126,36 @@ export const enterpriseRoutes = [
           updatedAt: '2026-11-22T08:00:00.000Z',
         },
         hazards: [],
+      },
+    },
+  },
+  {
+    operationId: 'updateEnterprise',
+    method: 'PATCH',
+    path: '/api/office/enterprises/{uscc}',
+    handler: 'update-enterprise',
+    access: { kind: 'signedIn', roles: ['officer'] },
+    summary: {
+      zh: '修改本辖区的企业档案（其他辖区的档案不变）',
+      en: "Edit a jurisdiction's record of an enterprise (other jurisdictions' stay as they are)",
+    },
+    pathParameters: { schema: usccParameters, example: { uscc: exampleEnterprise.uscc } },
+    query: { schema: z.object(recordQuery), example: { jurisdiction: 'cq-gecheng' } },
+    request: {
+      body: enterpriseEditSchema,
+      example: {
+        idempotencyKey: '5b2d3e4f-5a6b-4c7d-8e9f-012345678912',
+        changes: { principal: { name: '周某', mobile: '13600136000' } },
+      },
+    },
+    response: {
+      status: 200,
+      body: enterpriseRecordSchema,
+      example: {
+        ...exampleEnterprise,
+        principal: { name: '周某', mobile: '13600136000' },
+        registeredAt: '2026-11-22T08:00:00.000Z',
+        updatedAt: '2026-11-23T08:00:00.000Z',
       },
     },
   },

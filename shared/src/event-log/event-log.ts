@@ -19,6 +19,11 @@ export interface NewEvent<Type extends string = string, Data = unknown> {
   data: Data;
   /** A client's retry key or a step key: the same key is never recorded twice. */
   idempotencyKey?: string;
+  /**
+   * The digest of the request a client's key was recorded for, when the event's data
+   * cannot show it (see requestDigest in idempotency.ts): a retry must match it.
+   */
+  requestDigest?: string;
 }
 
 export interface RecordedEvent<Type extends string = string, Data = unknown>
@@ -40,9 +45,21 @@ async function sha256Hex(text: string): Promise<string> {
 
 /** The hash of an event: over everything recorded except the hash itself. */
 export function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
-  const { stream, sequence, type, at, actor, data, idempotencyKey, previousHash } = event;
+  const { stream, sequence, type, at, actor, data, idempotencyKey, requestDigest, previousHash } =
+    event;
+  // An absent requestDigest drops out of the canonical JSON: older events hash as before.
   return sha256Hex(
-    canonicalJson({ stream, sequence, type, at, actor, data, idempotencyKey, previousHash }),
+    canonicalJson({
+      stream,
+      sequence,
+      type,
+      at,
+      actor,
+      data,
+      idempotencyKey,
+      requestDigest,
+      previousHash,
+    }),
   );
 }
 

@@ -23,7 +23,11 @@ export type AppendResult<State> =
   | { kind: 'appended'; snapshot: Snapshot<State>; event: RecordedEvent }
   /** Someone else appended first: reload, decide again. Nothing was written. */
   | { kind: 'conflict'; current: Snapshot<State> | null }
-  /** An event with the same idempotency key is already on the log. Nothing was written. */
+  /**
+   * An event with the same idempotency key is already on the log. Nothing was written.
+   * Whether it was written for the same request is the caller's to check against the
+   * recorded event (idempotency.ts): a client's key reused for other content is refused.
+   */
   | { kind: 'duplicate'; snapshot: Snapshot<State> };
 
 /**

@@ -1,6 +1,12 @@
 import { cstDate, deadlineAfter, endOfCstDay, type HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor, NewEvent } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
+import {
+  IdempotencyKeyReused,
+  refuseReusedKey,
+  requestDigest,
+  sameRequest,
+} from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
 import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
@@ -173,8 +179,12 @@ export function eventFor(
 
 export type CommandOutcome = DecisionOutcome<HazardState>;
 
-/** Gives a command to a hazard: see decideOnRecord for conflicts, retries and waking. */
-export function giveCommand(
+/**
+ * Gives a command to a hazard: see decideOnRecord for conflicts, retries and waking. The
+ * event records the command's digest (its data holds deadlines computed when it was
+ * given), so a retry is told from the key reused for another command (IdempotencyKeyReused).
+ */
+export async function giveCommand(
   deps: HazardCommandDependencies,
   request: {
     hazardId: string;
@@ -184,9 +194,11 @@ export function giveCommand(
     expectedRevision?: number;
   },
 ): Promise<CommandOutcome> {
-  return decideOnRecord({
+  const stream = hazardStream(request.hazardId);
+  const digest = await requestDigest(request.command);
+  const outcome = await decideOnRecord({
     events: deps.events,
-    stream: hazardStream(request.hazardId),
+    stream,
     projection: hazardProjection,
     idempotencyKey: request.idempotencyKey,
     actor: request.actor,
@@ -197,21 +209,47 @@ export function giveCommand(
     decide: (state, now) => {
       const event = eventFor(state, request.command, { ...deps, now, actor: request.actor });
       checkTransition(state, event);
-      return event;
+      return { ...event, requestDigest: digest };
     },
     wake: () => deps.workflow.wake(request.hazardId),
   });
+  if (outcome.kind === 'done' && outcome.duplicate) {
+    await refuseReusedKey(deps.events, stream, request.idempotencyKey, digest);
+  }
+  return outcome;
 }
 
-/** Records a new hazard from any channel and starts its lifecycle. */
+/**
+ * Records a new hazard from any channel and starts its lifecycle. A hazard already there,
+ * recorded under the same key (or, keyless, by the same request digest: an imported row),
+ * must have been recorded from the same request: else IdempotencyKeyReused, and nothing is
+ * written. Recorded under another key (a tip recorded again), it is a plain duplicate.
+ */
 export async function recordHazard(
   deps: Pick<HazardCommandDependencies, 'events' | 'clock' | 'workflow'>,
-  request: { facts: HazardFacts; actor: Actor; idempotencyKey?: string },
+  request: { facts: HazardFacts; actor: Actor; idempotencyKey?: string; requestDigest?: string },
 ): Promise<{ snapshot: Snapshot<HazardState>; duplicate: boolean }> {
   const event: HazardEvent = { type: 'hazard_reported', data: request.facts };
   const stream = hazardStream(request.facts.hazardId);
+  const refuseOtherRequest = async () => {
+    if (request.idempotencyKey === undefined && request.requestDigest === undefined) return;
+    const [first] = await deps.events.read(stream);
+    if (
+      first &&
+      first.idempotencyKey === request.idempotencyKey &&
+      !sameRequest(first, {
+        ...event,
+        ...(request.requestDigest ? { requestDigest: request.requestDigest } : {}),
+      })
+    ) {
+      throw new IdempotencyKeyReused();
+    }
+  };
   const existing = await deps.events.load(stream, hazardProjection);
-  if (existing) return { snapshot: existing, duplicate: true };
+  if (existing) {
+    await refuseOtherRequest();
+    return { snapshot: existing, duplicate: true };
+  }
   checkTransition(null, event);
   const result: AppendResult<HazardState> = await deps.events.append(
     stream,
@@ -221,11 +259,14 @@ export async function recordHazard(
       at: deps.clock.now().toISOString(),
       actor: request.actor,
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      ...(request.requestDigest ? { requestDigest: request.requestDigest } : {}),
     },
     hazardProjection,
   );
   const snapshot = result.kind === 'conflict' ? result.current : result.snapshot;
   if (!snapshot) throw new Error(`The hazard ${request.facts.hazardId} could not be recorded`);
+  // Another request got there first: it may have been this one's retry, or not.
+  if (result.kind !== 'appended') await refuseOtherRequest();
   await deps.workflow.wake(request.facts.hazardId);
   return { snapshot, duplicate: result.kind !== 'appended' };
 }

@@ -67,6 +67,11 @@ export type HazardEvent =
     }
   | { type: 'escalation_step_delivered'; data: { key: string } }
   /**
+   * An attempt to deliver the step begins: written on the record as it was read, so a
+   * closure written in between makes the step withdrawn instead (see recordThenDeliver).
+   */
+  | { type: 'escalation_delivery_started'; data: { key: string; attempt: number } }
+  /**
    * A recorded step that will never be delivered: the hazard was closed between its record
    * and its delivery. Its messages are not sent (a retried delivery finds this and stops).
    */
@@ -112,6 +117,8 @@ export interface HazardState extends HazardFacts {
     delivered: boolean;
     /** Withdrawn undelivered (the hazard was closed first): it is never delivered. */
     withdrawn?: boolean;
+    /** Attempts to deliver it that have begun. */
+    deliveryAttempts?: number;
   }[];
   closedAt?: string;
 }
@@ -155,6 +162,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     escalation_step_recorded: ['rectifying', 'verifying'],
     escalation_step_delivered: ['rectifying', 'verifying', 'closed'],
     escalation_withdrawn: ['closed'],
+    escalation_delivery_started: ['rectifying', 'verifying'],
     look_back_due: ['closed'],
     look_back_done: ['closed'],
     lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
@@ -296,8 +304,8 @@ export const hazardProjection: Projection<HazardState> = {
     // The ledger: a jurisdiction's hazards by status and grade, newest first.
     gsi1pk: `HAZARDS#${state.jurisdiction}#${ledgerStatus(state)}`,
     gsi1sk: `${state.grade}#${state.reportedAt}#${state.hazardId}`,
-    // The enterprise file (一企一档).
-    gsi2pk: `ENTERPRISE#${state.enterprise}`,
+    // The enterprise file (一企一档): the hazard's jurisdiction's record of the enterprise.
+    gsi2pk: `ENTERPRISE#${state.jurisdiction}#${state.enterprise}`,
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
 };
@@ -407,6 +415,15 @@ function applyToHazard(
         ...state,
         escalations: state.escalations.map((entry) =>
           entry.key === event.data.key ? { ...entry, withdrawn: true } : entry,
+        ),
+      };
+    case 'escalation_delivery_started':
+      return {
+        ...state,
+        escalations: state.escalations.map((entry) =>
+          entry.key === event.data.key
+            ? { ...entry, deliveryAttempts: (entry.deliveryAttempts ?? 0) + 1 }
+            : entry,
         ),
       };
     default:

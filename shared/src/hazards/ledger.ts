@@ -8,8 +8,9 @@ export interface HazardLedger {
     limit: number;
     cursor?: string;
   }): Promise<{ items: HazardState[]; nextCursor?: string }>;
-  /** An enterprise's hazards, newest first (一企一档). */
+  /** The hazards filed on a jurisdiction's record of an enterprise, newest first (一企一档). */
   ofEnterprise(query: {
+    jurisdiction: string;
     uscc: string;
     limit: number;
     cursor?: string;

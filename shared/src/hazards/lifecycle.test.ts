@@ -142,6 +142,66 @@ describe('a step recorded before a close and delivered after it', () => {
     }
   });
 
+  it('is withdrawn when the close lands between the last read and the delivery', async () => {
+    const w = world();
+    const hazardId = 'h-race';
+    await w.record(hazardId);
+    await w.decide(hazardId, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: { date: '2026-12-10' },
+    });
+    await w.decide(hazardId, { type: 'submit_evidence', note: '已清理', photoKeys: [] });
+    await w.decide(hazardId, { type: 'pass_verification', note: '通过', onSite: true });
+    // The officer's close is written just as the workflow, having read the record open,
+    // is about to deliver the reminder.
+    const store = w.deps.events;
+    let armed = false;
+    let closed = false;
+    const closeOnce = async () => {
+      if (!armed || closed) return;
+      closed = true;
+      await w.decide(hazardId, { type: 'close', note: '销号' });
+    };
+    const racing: LifecycleDependencies = {
+      ...w.deps,
+      events: {
+        // Whatever the workflow does next after recording the step (reading the record
+        // again, or writing to it), the close lands right after its read, or before its write.
+        load: async (stream, projection) => {
+          const snapshot = await store.load(stream, projection);
+          await closeOnce();
+          return snapshot;
+        },
+        read: (stream) => store.read(stream),
+        append: async (stream, expected, event, projection) => {
+          if (event.type !== 'escalation_step_recorded') await closeOnce();
+          const result = await store.append(stream, expected, event, projection);
+          if (event.type === 'escalation_step_recorded') armed = true;
+          return result;
+        },
+      },
+    };
+    // The flaky notifier's one failure is spent first: this test is about the race alone.
+    await w.notifier
+      .send({
+        key: 'warm-up',
+        channel: 'sms',
+        to: 'x',
+        subject: { zh: '', en: '' },
+        body: { zh: '', en: '' },
+      })
+      .catch(() => {});
+    expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await recordDueSteps(racing, { hazardId, generation: 1 });
+    expect(closed).toBe(true);
+    expect(w.notifier.sent.filter((message) => message.key.startsWith(hazardId))).toEqual([]);
+    expect((await w.state(hazardId))?.escalations).toMatchObject([
+      { key: `${hazardId}#1#reminder`, delivered: false, withdrawn: true },
+    ]);
+  });
+
   it('is delivered as before when the hazard is still open', async () => {
     const w = world();
     const hazardId = 'h-open';

@@ -1,5 +1,6 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { cstDate } from '../calendar/calendar.ts';
+import { enterprisePlace } from '../enterprises/enterprise.ts';
 import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -13,6 +14,7 @@ import {
   nextGenerationOf,
   outstanding,
   recordThenDeliver,
+  spreadSeconds,
   type TurnPlan,
   waitSeconds,
 } from '../workflow/turns.ts';
@@ -47,6 +49,11 @@ export interface LifecycleDependencies {
   policyFor?: (jurisdiction: string) => Promise<EscalationPolicy>;
   lookBack: LookBackPolicy;
   calendar: HolidayCalendar;
+  /**
+   * A record's offset after a step's time, in seconds (default: spreadSeconds, up to five
+   * minutes). Tests that check a ladder to the minute set it to zero.
+   */
+  spread?: (id: string) => number;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -88,15 +95,15 @@ export const nextGeneration = (events: EventStore, hazardId: string) =>
 
 export async function planTurn(base: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
-  const done = { action: 'done', timeoutSeconds: 1, turn } as const;
   const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
-  if (!loaded) return done;
+  if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const deps = await withLadderOf(base, loaded.state);
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
-  if (!snapshot) return done;
-  const state = snapshot.state;
+  if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
+  const { version, state } = snapshot;
+  const done = { action: 'done', timeoutSeconds: 1, turn, version } as const;
   const now = deps.clock.now();
-  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn };
+  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
   const undelivered = state.escalations.some(outstanding);
   const escalation = escalationPlan(deps, state);
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
@@ -109,14 +116,13 @@ export async function planTurn(base: LifecycleDependencies, input: TurnInput): P
     untold ||
     (lookBackDue && new Date(lookBackDue) <= now)
   ) {
-    return { action: 'escalate', timeoutSeconds: 1, turn };
+    return { action: 'escalate', timeoutSeconds: 1, turn, version };
   }
-  if (state.status === 'closed') {
-    return lookBackDue
-      ? { action: 'wait', timeoutSeconds: waitSeconds(now, new Date(lookBackDue)), turn }
-      : done;
-  }
-  return { action: 'wait', timeoutSeconds: waitSeconds(now, escalation.nextAt), turn };
+  const wakeAt =
+    state.status === 'closed' ? (lookBackDue ? new Date(lookBackDue) : null) : escalation.nextAt;
+  if (state.status === 'closed' && !wakeAt) return done;
+  const timeoutSeconds = waitSeconds(now, wakeAt, (deps.spread ?? spreadSeconds)(state.hazardId));
+  return { action: 'wait', timeoutSeconds, turn, version };
 }
 
 /**
@@ -168,6 +174,14 @@ export async function recordDueSteps(
         data: { key: entry.key },
         idempotencyKey: `${entry.key}#delivered`,
       }),
+      started: (entry) => {
+        const attempt = (entry.deliveryAttempts ?? 0) + 1;
+        return {
+          type: 'escalation_delivery_started',
+          data: { key: entry.key, attempt },
+          idempotencyKey: `${entry.key}#started#${attempt}`,
+        };
+      },
       withdrawal: (state, entry) =>
         state.status === 'closed'
           ? {
@@ -309,10 +323,13 @@ async function tellTip(
   }));
 }
 
-/** Enterprise people are reached through the enterprise; officials through the jurisdiction. */
+/**
+ * Enterprise people are reached through the hazard's jurisdiction's record of the
+ * enterprise (each jurisdiction keeps its own); officials through the jurisdiction.
+ */
 const addressOf = (recipient: string, state: HazardState) =>
   recipient.startsWith('enterprise_')
-    ? `${recipient}@${state.enterprise}`
+    ? `${recipient}@${enterprisePlace(state.jurisdiction, state.enterprise)}`
     : `${recipient}@${state.jurisdiction}`;
 
 async function deliver(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../api/routes.ts';
 import { idempotencyKey, text } from '../api/validation.ts';
+import { inclusionProofSchema } from '../chain-heads/schemas.ts';
 import {
   enterpriseLinkRequestSchema,
   enterpriseLinkSchema,
@@ -102,6 +103,12 @@ export const hazardLogSchema = z
     hazardId: z.string(),
     exportedAt: z.string(),
     chain: hazardDetailSchema.shape.chain,
+    inclusion: inclusionProofSchema
+      .nullable()
+      .describe(
+        "The audit path of the log's head in the latest published day's root " +
+          '(GET /api/public/chain-heads/{date}); null when the hazard is not in that day.',
+      ),
     events: z.array(z.record(z.string(), z.unknown())),
   })
   .meta({ id: 'HazardLog' });
@@ -209,6 +216,13 @@ export const hazardRoutes = [
         hazardId: exampleHazardId,
         exportedAt: '2026-11-22T09:00:00.000Z',
         chain: { valid: true, head: 'a'.repeat(64) },
+        inclusion: {
+          date: '2026-11-21',
+          sequence: 1,
+          leafIndex: 0,
+          treeSize: 2,
+          path: ['b'.repeat(64)],
+        },
         events: [{ sequence: 1, type: 'hazard_reported', hash: 'a'.repeat(64) }],
       },
     },

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { code, idempotencyKey, said, text } from '../api/validation.ts';
+import { code, idempotencyKey, maxRecordVersion, said, text } from '../api/validation.ts';
 import { usccSchema } from '../enterprises/enterprise.ts';
 
 /**
@@ -83,7 +83,7 @@ export const giveHazardCommandSchema = z
   .object({
     idempotencyKey,
     /** The revision the officer saw: if someone acted since, the answer is 409. */
-    expectedRevision: z.number().int().min(1),
+    expectedRevision: z.number().int().min(1).max(maxRecordVersion),
     command: hazardCommandSchema,
   })
   .strict()

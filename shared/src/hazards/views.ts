@@ -24,6 +24,7 @@ export function hazardSummary(state: HazardState) {
 const internalEvents = new Set([
   'lifecycle_generation_started',
   'escalation_step_delivered',
+  'escalation_delivery_started',
   'tip_told',
 ]);
 

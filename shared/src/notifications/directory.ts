@@ -11,7 +11,7 @@ export type Contact =
 
 /**
  * Who a notification's `to` reaches: the lifecycle addresses a role where it is,
- * `${recipient}@${jurisdiction}` (an enterprise's roles perhaps at the enterprise), and a
+ * `${recipient}@${jurisdiction}` (an enterprise's roles at its record there), and a
  * deployment says who that is. An empty answer means nobody: the notifier treats that as
  * a configuration error.
  */
@@ -45,7 +45,10 @@ export const jurisdictionRecipients = [
 ] as const satisfies readonly Recipient[];
 export type JurisdictionRecipient = (typeof jurisdictionRecipients)[number];
 
-/** The recipient and the place (a jurisdiction's code, an enterprise's credit code) of a `to`. */
+/**
+ * The recipient and the place of a `to`: a jurisdiction's code, or for an enterprise's people
+ * `<jurisdiction>/<credit code>` (the register entry of that jurisdiction).
+ */
 export function addressParts(to: string): { recipient: string; place: string } | undefined {
   const [recipient = '', place = '', ...rest] = to.split('@');
   if (!recipient || !place || rest.length) return undefined;

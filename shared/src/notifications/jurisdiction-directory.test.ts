@@ -147,28 +147,35 @@ describe('MergedContactDirectory', () => {
 describe('recordContactDirectory: the register, the contact lists, then the configuration', () => {
   const uscc = '91350100M000100Y43';
 
+  /** The same enterprise on two jurisdictions' registers, each with its own people. */
   async function registered() {
     const events = new MemoryEventStore();
-    await events.append(
-      enterpriseStream(uscc),
-      null,
-      {
-        type: 'enterprise_registered',
-        at: '2026-11-20T02:00:00.000Z',
-        actor: { kind: 'person', id: 'demo:cq-gecheng.officer' },
-        data: {
-          uscc,
-          name: '东门仓储有限公司',
-          address: '东门路 18 号',
-          industry: 'fire',
-          jurisdiction: 'cq-gecheng',
-          principal: { name: '王某', mobile: '13800138001' },
-          controller: { name: '赵某', mobile: '13800138002' },
-          contacts: [],
+    const people = {
+      'cq-gecheng': ['13800138001', '13800138002'],
+      'fj-xiamen-xiangan': ['13700137001', '13700137002'],
+    };
+    for (const [jurisdiction, [principal = '', controller = '']] of Object.entries(people)) {
+      await events.append(
+        enterpriseStream(jurisdiction, uscc),
+        null,
+        {
+          type: 'enterprise_registered',
+          at: '2026-11-20T02:00:00.000Z',
+          actor: { kind: 'person', id: `demo:${jurisdiction}.officer` },
+          data: {
+            uscc,
+            name: '东门仓储有限公司',
+            address: '东门路 18 号',
+            industry: 'fire',
+            jurisdiction,
+            principal: { name: '王某', mobile: principal },
+            controller: { name: '赵某', mobile: controller },
+            contacts: [],
+          },
         },
-      },
-      enterpriseProjection,
-    );
+        enterpriseProjection,
+      );
+    }
     return events;
   }
 
@@ -185,20 +192,32 @@ describe('recordContactDirectory: the register, the contact lists, then the conf
           { kind: 'sms', phone: '13900139000' },
           { kind: 'email', address: 'duty@example.gov.cn' },
         ],
-        [`enterprise_principal@${uscc}`]: [{ kind: 'email', address: 'anquan@example.cn' }],
+        [`enterprise_principal@cq-gecheng/${uscc}`]: [
+          { kind: 'email', address: 'anquan@example.cn' },
+        ],
       }),
     });
     expect(await directory.resolve('leader_in_charge@cq-gecheng')).toEqual([
       { kind: 'sms', phone: '13900139000' },
       { kind: 'email', address: 'duty@example.gov.cn' },
     ]);
-    expect(await directory.resolve(`enterprise_principal@${uscc}`)).toEqual([
+    expect(await directory.resolve(`enterprise_principal@cq-gecheng/${uscc}`)).toEqual([
       { kind: 'sms', phone: '13800138001' },
       { kind: 'email', address: 'anquan@example.cn' },
     ]);
-    expect(await directory.resolve(`enterprise_controller@${uscc}`)).toEqual([
+    expect(await directory.resolve(`enterprise_controller@cq-gecheng/${uscc}`)).toEqual([
       { kind: 'sms', phone: '13800138002' },
     ]);
+    // The same code in another jurisdiction: that jurisdiction's record, and only its people.
+    expect(await directory.resolve(`enterprise_principal@fj-xiamen-xiangan/${uscc}`)).toEqual([
+      { kind: 'sms', phone: '13700137001' },
+    ]);
+    expect(await directory.resolve(`enterprise_controller@fj-xiamen-xiangan/${uscc}`)).toEqual([
+      { kind: 'sms', phone: '13700137002' },
+    ]);
+    // Not on that jurisdiction's register, or no jurisdiction named: nobody.
+    expect(await directory.resolve(`enterprise_principal@cq-nanan/${uscc}`)).toEqual([]);
+    expect(await directory.resolve(`enterprise_principal@${uscc}`)).toEqual([]);
     expect(await directory.resolve('department_head@cq-gecheng')).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { said } from '../api/validation.ts';
+import { maxRecordVersion, said } from '../api/validation.ts';
 import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
 import {
   contactSchema,
@@ -81,7 +81,7 @@ const calendarYearBody = (year?: number) =>
     .object({
       holidays: dateList(60),
       workdays: dateList(30),
-      expectedVersion: z.number().int().min(0),
+      expectedVersion: z.number().int().min(0).max(maxRecordVersion),
     })
     .strict()
     // One refinement for all the checks: each problem is reported, not only the first kind.
@@ -246,6 +246,7 @@ export const updateEscalationPolicySchema = z
       .number()
       .int()
       .min(0)
+      .max(maxRecordVersion)
       .describe(
         'The version the editor saw: 0 while the jurisdiction follows the national default.',
       ),
@@ -339,6 +340,7 @@ export const updateJurisdictionContactsSchema = z
       .number()
       .int()
       .min(0)
+      .max(maxRecordVersion)
       .describe('The version the editor saw: 0 while the jurisdiction has no contact lists.'),
   })
   .strict()

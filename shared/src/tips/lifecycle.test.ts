@@ -5,6 +5,7 @@ import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
 import { renewal } from '../hazards/lifecycle.ts';
 import type { Notification } from '../ports/outbox.ts';
+import { spreadSeconds } from '../workflow/turns.ts';
 import { nextTipGeneration, planTipTurn, recordDueTipSteps } from './lifecycle.ts';
 import { defaultTipTimeLimits as limits } from './time-limits.ts';
 import { type TipState, tipProjection, tipStream } from './tip.ts';
@@ -80,8 +81,13 @@ async function give(command: TipCommand, actor = officer) {
   if (outcome.kind !== 'done') throw new Error(outcome.kind);
 }
 
-const plan = (generation = 1, extra: { turn?: number; startedAt?: string } = {}) =>
-  planTipTurn(deps(), { tipId, generation, ...extra });
+/** The plan without the version it was made from (one test checks that). */
+const plan = async (generation = 1, extra: { turn?: number; startedAt?: string } = {}) => {
+  const { version: _version, ...rest } = await planTipTurn(deps(), { tipId, generation, ...extra });
+  return rest;
+};
+/** This tip's fixed offset after a step's time (records due at one instant spread out). */
+const spread = spreadSeconds(tipId);
 const record = (generation = 1) => recordDueTipSteps(deps(), { tipId, generation });
 
 async function stateOf(): Promise<TipState> {
@@ -100,7 +106,7 @@ describe('the acceptance limit', () => {
   beforeEach(() => receive('2026-11-19T02:00:00.000Z')); // Thu 10:00 CST
 
   it('claims the tip and waits for the reminder (Tue 24 Nov 09:00 CST)', async () => {
-    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 119 * 3600, turn: 1 });
+    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 119 * 3600 + spread, turn: 1 });
     expect((await stateOf()).generation).toBe(1);
     expect(await nextTipGeneration(store, tipId)).toBe(2);
     expect(await record()).toEqual({ recorded: 0, delivered: 0 });
@@ -130,9 +136,25 @@ describe('the acceptance limit', () => {
       new RegExp(`${description}|东门路|${tipId}#accept#reminder"`),
     );
     // Next: the overdue step to the department head, Wed 25 Nov 09:00 CST.
-    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 24 * 3600, turn: 1 });
+    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 24 * 3600 + spread, turn: 1 });
     expect(await record()).toEqual({ recorded: 0, delivered: 0 });
     expect(sent).toHaveLength(1);
+  });
+
+  it('withdraws a reminder whose limit was met before its delivery, instead of sending it', async () => {
+    await plan();
+    at('2026-11-24T01:00:00.000Z');
+    failNext = true;
+    await expect(record()).rejects.toThrow('Throttled');
+    // The officer accepts the tip before the workflow tries again: the limit is met.
+    await give({ type: 'accept' });
+    await record();
+    expect(sent).toEqual([]);
+    expect((await stateOf()).timeLimitSteps).toMatchObject([
+      { key: `${tipId}#accept#reminder`, delivered: false, withdrawn: true },
+    ]);
+    // Nothing is left to deliver for it; the verification limit runs on.
+    expect((await plan()).action).toBe('wait');
   });
 
   it('fires steps missed while down late, once, in order', async () => {
@@ -207,7 +229,11 @@ describe('the verification limit', () => {
     // The reminder is 56 days away: the wait is clamped below the 24.8-day timer overflow.
     expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 2_000_000, turn: 1 });
     at('2026-04-20T01:00:00.000Z');
-    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 7 * 24 * 3600, turn: 1 });
+    expect(await plan()).toEqual({
+      action: 'wait',
+      timeoutSeconds: 7 * 24 * 3600 + spread,
+      turn: 1,
+    });
     at('2026-04-27T01:00:00.000Z');
     expect(await record()).toEqual({ recorded: 1, delivered: 1 });
     at('2026-04-28T02:00:00.000Z');
@@ -218,7 +244,11 @@ describe('the verification limit', () => {
     expect(await record()).toEqual({ recorded: 0, delivered: 0 });
     // The moved overdue step: Mon 1 June 09:00 CST (31 May, the new last day, is a Sunday).
     at('2026-05-25T01:00:00.000Z');
-    expect(await plan()).toEqual({ action: 'wait', timeoutSeconds: 7 * 24 * 3600, turn: 1 });
+    expect(await plan()).toEqual({
+      action: 'wait',
+      timeoutSeconds: 7 * 24 * 3600 + spread,
+      turn: 1,
+    });
     at('2026-06-01T01:00:00.000Z');
     expect(await record()).toEqual({ recorded: 1, delivered: 1 });
     expect((await stateOf()).timeLimitSteps.map((entry) => [entry.key, entry.late])).toEqual([
@@ -245,7 +275,7 @@ describe('the feedback limit', () => {
     // Reminder 3 days before 24:00 20 June: Thu 18 June 09:00 CST.
     expect(await plan()).toEqual({
       action: 'wait',
-      timeoutSeconds: (Date.parse('2026-06-18T01:00:00.000Z') - now.getTime()) / 1000,
+      timeoutSeconds: (Date.parse('2026-06-18T01:00:00.000Z') - now.getTime()) / 1000 + spread,
       turn: 1,
     });
     at('2026-06-15T02:00:00.000Z');

@@ -7,7 +7,9 @@ import {
   claimGeneration,
   dueForRenewal,
   nextGenerationOf,
+  outstanding,
   recordThenDeliver,
+  spreadSeconds,
   type TurnInput,
   type TurnPlan,
   waitSeconds,
@@ -37,6 +39,8 @@ export interface TipLifecycleDependencies {
   limits: TipTimeLimits;
   calendar: HolidayCalendar;
   officeHours: EscalationPolicy['officeHours'];
+  /** A tip's offset after a step's time (default: spreadSeconds); tests to the minute: 0. */
+  spread?: (id: string) => number;
 }
 
 export interface TipTurnInput extends TurnInput {
@@ -75,27 +79,32 @@ export async function planTipTurn(
   input: TipTurnInput,
 ): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
-  const done = { action: 'done', timeoutSeconds: 1, turn } as const;
   const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
-  if (!loaded) return done;
+  if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
-  if (!snapshot) return done;
-  const state = snapshot.state;
+  if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
+  const { version, state } = snapshot;
   const now = deps.clock.now();
-  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn };
+  if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
   const limits = plan(deps, state);
-  if (limits.due.length || state.timeLimitSteps.some((entry) => !entry.delivered)) {
-    return { action: 'escalate', timeoutSeconds: 1, turn };
+  if (limits.due.length || state.timeLimitSteps.some(outstanding)) {
+    return { action: 'escalate', timeoutSeconds: 1, turn, version };
   }
-  if (!runningLimit(state)) return done;
-  return { action: 'wait', timeoutSeconds: waitSeconds(now, limits.nextAt), turn };
+  if (!runningLimit(state)) return { action: 'done', timeoutSeconds: 1, turn, version };
+  const timeoutSeconds = waitSeconds(
+    now,
+    limits.nextAt,
+    (deps.spread ?? spreadSeconds)(state.tipId),
+  );
+  return { action: 'wait', timeoutSeconds, turn, version };
 }
 
 /**
  * Records every due step on the log exactly once (the step key is the idempotency key), in
  * due-time order; then delivers each recorded, undelivered step's messages, each carrying the
  * step key, and marks it delivered. A crash between the two delivers again: at least once.
- * A stale generation records and sends nothing.
+ * A step whose limit stopped running before its delivery began is withdrawn on the log
+ * instead. A stale generation records and sends nothing.
  */
 export async function recordDueTipSteps(
   deps: TipLifecycleDependencies,
@@ -133,6 +142,24 @@ export async function recordDueTipSteps(
         data: { key: entry.key },
         idempotencyKey: `${entry.key}#delivered`,
       }),
+      // A reminder or an overdue notice for a limit that no longer runs (the officer acted
+      // meanwhile, or the tip is final) is withdrawn, never sent late to nobody's purpose.
+      withdrawal: (state, entry) =>
+        runningLimit(state)?.limit === entry.limit
+          ? null
+          : {
+              type: 'time_limit_step_withdrawn',
+              data: { key: entry.key, reason: 'limit_met' },
+              idempotencyKey: `${entry.key}#withdrawn`,
+            },
+      started: (entry) => {
+        const attempt = (entry.deliveryAttempts ?? 0) + 1;
+        return {
+          type: 'time_limit_delivery_started',
+          data: { key: entry.key, attempt },
+          idempotencyKey: `${entry.key}#started#${attempt}`,
+        };
+      },
     },
   );
 }

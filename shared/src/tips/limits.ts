@@ -7,6 +7,8 @@ export const tipLimits = {
   photosPerTip: 12,
   photoTypes: ['image/jpeg', 'image/png', 'image/webp'],
   photoBytes: 10 * 1024 * 1024,
+  /** Decoded on arrival: more pixels than this is refused (a decompression bomb, not a photo). */
+  photoPixels: 50_000_000,
   unit: 40,
   enterprise: 100,
   address: { min: 2, max: 200 },

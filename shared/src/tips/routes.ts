@@ -61,7 +61,8 @@ export const tipRoutes = [
     path: '/api/tips',
     handler: 'create-tip',
     access: { kind: 'public' },
-    table: { read: ['JURISDICTION', 'POLICY'], write: ['TIP#*'] },
+    // LOOKUP_FAILURES: where a solved puzzle the request carries is spent.
+    table: { read: ['JURISDICTION', 'POLICY'], write: ['TIP#*', 'LOOKUP_FAILURES'] },
     // Intake starts the tip's lifecycle (its time limits).
     uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
     summary: { zh: '匿名举报安全隐患', en: 'Report a hazard anonymously' },
@@ -115,6 +116,10 @@ export const tipRoutes = [
         messages: [],
         openQuestions: 0,
         photos: 2,
+        photoSlots: [
+          { photoId: 'p1', status: 'arrived' },
+          { photoId: 'p2', status: 'arrived' },
+        ],
       },
     },
   },

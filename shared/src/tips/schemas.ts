@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { code, idempotencyKey, mobileNumber, said, text } from '../api/validation.ts';
+import {
+  code,
+  idempotencyKey,
+  maxRecordVersion,
+  mobileNumber,
+  said,
+  text,
+} from '../api/validation.ts';
 import { tipLimits } from './limits.ts';
 import { receiptLength } from './receipt.ts';
 
@@ -139,7 +146,16 @@ export const tipForTipsterSchema = z
     timeline: z.array(tipTimelineEntrySchema),
     messages: z.array(tipMessageSchema),
     openQuestions: z.number().int(),
-    photos: z.number().int(),
+    photos: z.number().int().describe('How many photos arrived and were kept.'),
+    photoSlots: z
+      .array(
+        z.object({
+          photoId: z.string(),
+          status: z.enum(['waiting', 'arrived', 'refused']),
+          reason: bilingualSchema.optional().describe('Why a refused photo was not kept.'),
+        }),
+      )
+      .describe('Each photo the tip was given a form for: arrived, refused (and why), or waiting.'),
   })
   .meta({ id: 'TipForTipster' });
 
@@ -284,6 +300,10 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
 ]);
 
 export const giveTipCommandSchema = z
-  .object({ idempotencyKey, expectedRevision: z.number().int().min(1), command: tipCommandSchema })
+  .object({
+    idempotencyKey,
+    expectedRevision: z.number().int().min(1).max(maxRecordVersion),
+    command: tipCommandSchema,
+  })
   .strict()
   .meta({ id: 'TipCommandRequest' });

@@ -2,6 +2,7 @@ import { cstDate, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor, RecordedEvent } from '../event-log/event-log.ts';
 import type { Projection } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { tipLimits } from './limits.ts';
 import {
   defaultTipTimeLimits,
   runningLimit,
@@ -74,10 +75,35 @@ export const refusalReasons: Record<RefusalReason, Bilingual> = {
 
 export type TipFinding = 'substantiated' | 'unsubstantiated';
 
+/** Why an uploaded photo was not kept: the tipster sees the reason beside the photo. */
+export type PhotoRefusal = 'not_a_photo' | 'unreadable' | 'too_many_pixels';
+
+export const maxPhotoPixels = tipLimits.photoPixels;
+
+export const photoRefusalReasons: Record<PhotoRefusal, Bilingual> = {
+  not_a_photo: {
+    zh: '这不是照片：只接受 JPEG、PNG、WebP 或 HEIC 格式的图片。',
+    en: 'This is not a photo: only JPEG, PNG, WebP or HEIC images are accepted.',
+  },
+  unreadable: {
+    zh: '照片无法读取（文件可能不完整或已损坏），请重新选择后再发送。',
+    en: 'The photo cannot be read (the file may be incomplete or damaged); choose it again and resend.',
+  },
+  too_many_pixels: {
+    zh: `照片像素过多（最多 ${maxPhotoPixels / 1_000_000} 百万像素），请缩小后再发送。`,
+    en: `The photo has too many pixels (at most ${maxPhotoPixels / 1_000_000} million); make it smaller and resend.`,
+  },
+};
+
+/** Where each photo slot of a tip stands, as the tipster sees it. */
+export type PhotoSlotStatus = 'waiting' | 'arrived' | 'refused';
+
 export type TipEvent =
   | { type: 'tip_received'; data: TipReceived }
   | { type: 'photo_slots_opened'; data: { photoIds: string[] } }
   | { type: 'photo_added'; data: { photoId: string; key: string; location?: SharedLocation } }
+  /** An upload that is not a readable photo: the slot is done, with the reason. */
+  | { type: 'photo_refused'; data: { photoId: string; reason: PhotoRefusal } }
   | { type: 'question_asked'; data: { text: string } }
   | { type: 'tipster_replied'; data: { text: string; inReplyTo?: string } }
   /**
@@ -107,6 +133,13 @@ export type TipEvent =
       data: { limit: TipLimit; step: TipLimitStep; dueAt: string; late: boolean };
     }
   | { type: 'time_limit_step_delivered'; data: { key: string } }
+  /** An attempt to deliver a step begins, on the tip as it was read (see recordThenDeliver). */
+  | { type: 'time_limit_delivery_started'; data: { key: string; attempt: number } }
+  /**
+   * A recorded step that will never be delivered: its limit stopped running (the tip was
+   * accepted, verified or answered, or reached a final status) before its delivery began.
+   */
+  | { type: 'time_limit_step_withdrawn'; data: { key: string; reason: 'limit_met' } }
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
   | { type: 'hazard_progressed'; data: { stage: HazardStage } };
 
@@ -142,6 +175,8 @@ export interface TipState extends Omit<TipReceived, 'photoIds' | 'contentDigest'
   contentDigest: string;
   photoSlots: string[];
   photos: { photoId: string; key: string; location?: SharedLocation }[];
+  /** Slots whose upload was refused; a slot is done once it has a photo or a refusal. */
+  photoRefusals: { photoId: string; reason: PhotoRefusal }[];
   messages: TipMessage[];
   /** What the tipster sees of the tip's course: statuses and reasons meant for them only. */
   timeline: TipTimelineEntry[];
@@ -187,6 +222,10 @@ export interface TipTimeLimitStepEntry {
   at: string;
   late: boolean;
   delivered: boolean;
+  /** Withdrawn undelivered: its limit stopped running first. */
+  withdrawn?: boolean;
+  /** Attempts to deliver it that have begun. */
+  deliveryAttempts?: number;
 }
 
 /** The statuses after which nothing more happens to a tip. */
@@ -206,6 +245,7 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   tip_received: [],
   photo_slots_opened: 'any',
   photo_added: 'any',
+  photo_refused: 'any',
   question_asked: 'any',
   tipster_replied: 'any',
   tip_accepted: ['received'],
@@ -225,6 +265,8 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
     'unsubstantiated',
   ],
   time_limit_step_delivered: 'any',
+  time_limit_delivery_started: 'any',
+  time_limit_step_withdrawn: 'any',
   hazard_progressed: 'any',
 };
 
@@ -369,7 +411,20 @@ const withDefaults = (state: TipState): TipState => ({
   generation: state.generation ?? 0,
   timeLimitSteps: state.timeLimitSteps ?? [],
   revision: state.revision ?? 1,
+  photoRefusals: state.photoRefusals ?? [],
 });
+
+/** The first upload to a slot is final: a photo kept, or refused with a reason. */
+export function photoSlotStatus(state: TipState, photoId: string): PhotoSlotStatus {
+  if (state.photos.some((photo) => photo.photoId === photoId)) return 'arrived';
+  return (state.photoRefusals ?? []).some((refusal) => refusal.photoId === photoId)
+    ? 'refused'
+    : 'waiting';
+}
+
+/** Slots still waiting for their upload: a retried submission gets forms for these only. */
+export const waitingPhotoSlots = (state: TipState): string[] =>
+  state.photoSlots.filter((photoId) => photoSlotStatus(state, photoId) === 'waiting');
 
 export const tipProjection: Projection<TipState> = {
   apply(previous, event: RecordedEvent) {
@@ -406,6 +461,16 @@ export function tipForTipster(
     messages: state.messages.map(({ askedBy: _officer, ...message }) => message),
     openQuestions: openQuestions(state),
     photos: state.photos.length,
+    // Which photos arrived, which were refused and why, which are still on their way.
+    photoSlots: state.photoSlots.map((photoId) => {
+      const status = photoSlotStatus(state, photoId);
+      const refusal = (state.photoRefusals ?? []).find((entry) => entry.photoId === photoId);
+      return {
+        photoId,
+        status,
+        ...(status === 'refused' && refusal ? { reason: photoRefusalReasons[refusal.reason] } : {}),
+      };
+    }),
   };
 }
 
@@ -479,6 +544,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       receivedAt: event.at,
       photoSlots: photoIds,
       photos: [],
+      photoRefusals: [],
       messages: [],
       timeline: [{ at: event.at, status: 'received' }],
       extensionUsed: false,
@@ -493,8 +559,17 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
     case 'photo_slots_opened':
       return { ...state, photoSlots: [...state.photoSlots, ...typed.data.photoIds] };
     case 'photo_added':
-      if (state.photos.some((photo) => photo.photoId === typed.data.photoId)) return state;
+      if (photoSlotStatus(state, typed.data.photoId) !== 'waiting') return state;
       return { ...state, photos: [...state.photos, typed.data] };
+    case 'photo_refused':
+      if (photoSlotStatus(state, typed.data.photoId) !== 'waiting') return state;
+      return {
+        ...state,
+        photoRefusals: [
+          ...state.photoRefusals,
+          { photoId: typed.data.photoId, reason: typed.data.reason },
+        ],
+      };
     case 'question_asked':
       return withMessage(state, event, {
         from: 'office',
@@ -622,6 +697,22 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
         ...state,
         timeLimitSteps: state.timeLimitSteps.map((entry) =>
           entry.key === typed.data.key ? { ...entry, delivered: true } : entry,
+        ),
+      };
+    case 'time_limit_delivery_started':
+      return {
+        ...state,
+        timeLimitSteps: state.timeLimitSteps.map((entry) =>
+          entry.key === typed.data.key
+            ? { ...entry, deliveryAttempts: (entry.deliveryAttempts ?? 0) + 1 }
+            : entry,
+        ),
+      };
+    case 'time_limit_step_withdrawn':
+      return {
+        ...state,
+        timeLimitSteps: state.timeLimitSteps.map((entry) =>
+          entry.key === typed.data.key ? { ...entry, withdrawn: true } : entry,
         ),
       };
     case 'hazard_progressed':

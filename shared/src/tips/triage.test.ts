@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
+import { IdempotencyKeyReused } from '../event-log/idempotency.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { defaultTipTimeLimits as limits } from './time-limits.ts';
 import {
@@ -141,6 +142,12 @@ describe('giving a command', () => {
     const first = await giveTipCommand(deps(), request);
     const again = await giveTipCommand(deps(), request);
     expect(again).toMatchObject({ kind: 'done', duplicate: true });
+    // The same key for another command is refused, and writes nothing.
+    const version = (await store.read(tipStream('t1'))).length;
+    await expect(
+      giveTipCommand(deps(), { ...request, command: { type: 'start_investigation' } }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    expect(await store.read(tipStream('t1'))).toHaveLength(version);
     expect(first.kind === 'done' && again.kind === 'done' && again.snapshot.version).toBe(
       first.kind === 'done' && first.snapshot.version,
     );

@@ -1,6 +1,7 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore } from '../event-log/event-store.ts';
+import { refuseReusedKey, requestDigest } from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
 import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
@@ -120,8 +121,12 @@ export function tipEventFor(
 
 export type TipCommandOutcome = DecisionOutcome<TipState>;
 
-/** Gives a command to a tip: see decideOnRecord for conflicts, retries and waking. */
-export function giveTipCommand(
+/**
+ * Gives a command to a tip: see decideOnRecord for conflicts, retries and waking. As for
+ * hazards, the event records the command's digest (the office's own words, recorded in
+ * plain beside it), so a key reused for another command is refused (IdempotencyKeyReused).
+ */
+export async function giveTipCommand(
   deps: TipCommandDependencies,
   request: {
     tipId: string;
@@ -131,9 +136,11 @@ export function giveTipCommand(
     expectedRevision?: number;
   },
 ): Promise<TipCommandOutcome> {
-  return decideOnRecord({
+  const stream = tipStream(request.tipId);
+  const digest = await requestDigest(request.command);
+  const outcome = await decideOnRecord({
     events: deps.events,
-    stream: tipStream(request.tipId),
+    stream,
     projection: tipProjection,
     idempotencyKey: request.idempotencyKey,
     actor: request.actor,
@@ -144,8 +151,12 @@ export function giveTipCommand(
     decide: (state, now) => {
       const event = tipEventFor(request.command, { ...deps, now, actor: request.actor });
       checkTipTransition(state, event, deps.limits);
-      return event;
+      return { ...event, requestDigest: digest };
     },
     wake: () => deps.workflow.wake(request.tipId),
   });
+  if (outcome.kind === 'done' && outcome.duplicate) {
+    await refuseReusedKey(deps.events, stream, request.idempotencyKey, digest);
+  }
+  return outcome;
 }

@@ -13,6 +13,12 @@ export type TurnPlan = {
   action: 'escalate' | 'wait' | 'done' | 'renew';
   timeoutSeconds: number;
   turn: number;
+  /**
+   * The record's version this turn planned from. The wait compares it with the record's
+   * version once its wake-up can be found: a decision written in between wakes it at once.
+   * 0: there is no such record.
+   */
+  version: number;
 };
 
 /** Below Node's 24.8-day timer overflow (the local runner) and AWS's limits. */
@@ -38,9 +44,29 @@ export function dueForRenewal(input: TurnInput, turn: number, now: Date): boolea
   return turn > renewal.afterTurns || age > renewal.afterDays * 24 * 3600 * 1000;
 }
 
-/** Seconds to wait until `at` (or the longest wait when nothing is due), 1 to 2,000,000. */
-export function waitSeconds(now: Date, at: Date | null): number {
-  const seconds = at ? Math.ceil((at.getTime() - now.getTime()) / 1000) : maxWaitSeconds;
+/**
+ * Steps fall due at a few instants (09:00 of a working day, midnight at a deadline): a
+ * record wakes up to this long after its step's time, at an offset fixed by its id, so
+ * that ten thousand records due at 09:00 spread over five minutes instead of arriving in
+ * the same second. Well inside the 15 minutes after which a step counts as late.
+ */
+export const spreadWindowSeconds = 300;
+
+/** The record's fixed offset within the spread window (FNV-1a of its id), in seconds. */
+export function spreadSeconds(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index += 1) {
+    hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193) >>> 0;
+  }
+  return hash % spreadWindowSeconds;
+}
+
+/**
+ * Seconds to wait until `at` (or the longest wait when nothing is due), 1 to 2,000,000;
+ * with `spread`, that many seconds after `at` (the record's offset in the spread window).
+ */
+export function waitSeconds(now: Date, at: Date | null, spread = 0): number {
+  const seconds = at ? Math.ceil((at.getTime() - now.getTime()) / 1000) + spread : maxWaitSeconds;
   return Math.min(maxWaitSeconds, Math.max(1, seconds));
 }
 
@@ -126,12 +152,15 @@ export const outstanding = (entry: { delivered: boolean; withdrawn?: boolean }) 
  * A turn's recording work: records every due step once (its key is the idempotency key),
  * in order; then `between` (other once-only work); then delivers each recorded,
  * undelivered step and marks it delivered. A crash between delivering and marking
- * delivers again: at least once, with the same key. A stale generation does nothing.
+ * delivers again: at least once, with the same key (the outbox and the delivery ledger
+ * send a key once). A stale generation does nothing.
  *
- * With `withdrawal`, the record is read again before each delivery (a person's decision,
- * a closure, may have been written since the step was recorded): a step the record no
- * longer wants delivered is withdrawn on the log instead, never delivered and never
- * silently dropped; a delivery retried after that finds the withdrawal and sends nothing.
+ * With `withdrawal` and `started`, the record decides, at the moment each delivery attempt
+ * begins, whether it still wants it: the start is an event appended on the version just
+ * read, so a decision (a closure) written in between makes it conflict, and the step is
+ * withdrawn on the log instead, never delivered and never silently dropped. A closure
+ * written after the start finds that attempt's messages in flight (sent before the close
+ * was seen, not after it); an attempt that failed is decided again, as the record is then.
  */
 export async function recordThenDeliver<
   State extends { generation: number },
@@ -151,6 +180,8 @@ export async function recordThenDeliver<
     delivered: (entry: Entry) => Event & { idempotencyKey: string };
     /** The event that withdraws a recorded step the record no longer wants delivered. */
     withdrawal?: (state: State, entry: Entry) => (Event & { idempotencyKey: string }) | null;
+    /** The event that starts an attempt to deliver a step (keyed by attempt). */
+    started?: (entry: Entry) => Event & { idempotencyKey: string };
   },
 ): Promise<{ recorded: number; delivered: number }> {
   let snapshot = loaded;
@@ -173,21 +204,18 @@ export async function recordThenDeliver<
     : [];
   for (const key of keys) {
     if (!snapshot) break;
-    if (steps.withdrawal) {
-      // The record as it is now, not as this turn began.
-      snapshot = await log.events.load(snapshot.stream, log.projection);
-      if (!snapshot || snapshot.state.generation !== generation) break;
+    const { withdrawal, started } = steps;
+    if (withdrawal && started) {
+      // Withdraw, or start the delivery, on the record as it is now (a conflict re-decides).
+      snapshot = await appendAsGeneration(log, snapshot, generation, (state) => {
+        const current = entryOf(state, key);
+        if (!current || !outstanding(current)) return null;
+        return withdrawal(state, current) ?? started(current);
+      });
+      if (!snapshot) break;
     }
     const entry = entryOf(snapshot.state, key);
     if (!entry || !outstanding(entry)) continue;
-    const withdrawal = steps.withdrawal;
-    if (withdrawal?.(snapshot.state, entry)) {
-      snapshot = await appendAsGeneration(log, snapshot, generation, (state) => {
-        const current = entryOf(state, key);
-        return current && outstanding(current) ? withdrawal(state, current) : null;
-      });
-      continue;
-    }
     await steps.deliver(snapshot.state, entry);
     const before: number = snapshot.version;
     snapshot = await appendAsGeneration(log, snapshot, generation, (state) =>

@@ -1,6 +1,12 @@
 import type { ApiError } from '@qingling/shared/api/errors.ts';
+import {
+  proofChallengeHeader,
+  proofHeader,
+  solveChallenge,
+} from '@qingling/shared/api/proof-of-work.ts';
 import type { Bilingual } from '@qingling/shared/i18n/text.ts';
 import { m } from '#lib/paraglide/messages.js';
+import { proofProgress } from '#lib/proof-progress.svelte.ts';
 
 /** A problem with one field of a request, as the API reports it (path like "contactPhone"). */
 export interface FieldIssue {
@@ -80,7 +86,23 @@ interface RequestOptions {
  * Throws a RequestError carrying the API's bilingual message when the answer is not 2xx.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return send<T>(path, options, undefined, true);
+}
+
+/**
+ * Past a limit (too many look-ups deployment-wide, or from one address) the API answers
+ * 429 with a proof-of-work puzzle: solve it here, showing progress, and send once more
+ * with the answer. A 429 without one (WAF's, on AWS) is asked again with a placeholder
+ * answer, which WAF lets through and the API answers with a puzzle.
+ */
+async function send<T>(
+  path: string,
+  options: RequestOptions,
+  proof: string | undefined,
+  mayRetry: boolean,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (proof) headers[proofHeader] = proof;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
@@ -95,6 +117,23 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok && body !== undefined) return body as T;
+  const challenge = response.headers.get(proofChallengeHeader);
+  if (response.status === 429 && mayRetry && path.startsWith('/api/tips')) {
+    if (!challenge) return send<T>(path, options, 'ask', !proof);
+    proofProgress.active = true;
+    proofProgress.percent = 0;
+    try {
+      const solved = await solveChallenge(challenge, {
+        onProgress: (tried, expected) => {
+          // Tries follow a geometric law: show the share of the average, capped below 100.
+          proofProgress.percent = Math.min(99, Math.round((100 * tried) / expected));
+        },
+      });
+      return await send<T>(path, options, solved, false);
+    } finally {
+      proofProgress.active = false;
+    }
+  }
   throw toRequestError(response.status, body);
 }
 

@@ -7,8 +7,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -90,6 +90,9 @@ export class HazardLifecycle extends Construct {
   readonly redrive: NodeFunction;
   /** A failed lifecycle waiting in the dead-letter queue for 15 minutes. */
   readonly deadLetterAlarm: Alarm;
+  /** Wakes every lifecycle that should be awake and is not (every five minutes). */
+  readonly reconciler: NodeFunction;
+  readonly reconcilerSchedule: Rule;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: HazardLifecycleProps) {
@@ -165,7 +168,8 @@ export class HazardLifecycle extends Construct {
     };
 
     // Least privilege: Plan reads and claims the record for its generation (an appended
-    // event); Escalate reads and appends, and publishes; RegisterWait puts its one item;
+    // event, and its WAIT item once the lifecycle ends); Escalate reads and appends, and
+    // publishes; RegisterWait puts its one item (below);
     // Renew starts executions of this state machine only.
     // Each only on the records it conducts (hazards and tips) and the policies it reads.
     const records = { read: ['POLICY'], write: ['HAZARD#*', 'TIP#*'] };
@@ -183,10 +187,16 @@ export class HazardLifecycle extends Construct {
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resourceArns: [this.key.keyArn],
     });
+    // RegisterWait puts the record's WAIT item, reads the record's version again, and ends
+    // its own wait when a decision landed while Plan ran (states:SendTaskSuccess).
+    props.table.grantPartitions(this.functions.RegisterWait.role, {
+      read: [],
+      write: ['HAZARD#*', 'TIP#*'],
+    });
     Grant.addToPrincipal({
       grantee: this.functions.RegisterWait.role,
-      actions: ['dynamodb:PutItem'],
-      resourceArns: [props.table.table.tableArn],
+      actions: ['states:SendTaskSuccess'],
+      resourceArns: [this.stateMachineArn, this.tipStateMachineArn],
     });
     Grant.addToPrincipal({
       grantee: this.functions.Renew.role,
@@ -307,7 +317,53 @@ export class HazardLifecycle extends Construct {
     });
     this.deadLetterAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
 
+    this.reconciler = this.reconcilerFunction(props, handlersDir);
+    // An EventBridge schedule rule: in every partition (China regions included), and the
+    // same mechanism as the daily chain heads.
+    this.reconcilerSchedule = new Rule(this, 'ReconcileEveryFiveMinutes', {
+      description: 'Wake every hazard or tip lifecycle that should be awake and is not',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.reconciler.alias, { retryAttempts: 0 })],
+    });
+    this.reconciler.invokedBy(this.reconcilerSchedule);
+
     this.acknowledgeFindings();
+  }
+
+  /**
+   * The reconciler: reads the index of next-due times (WAIT items) and of recent changes
+   * (people's events), and wakes each lifecycle that missed its timer or a change; a
+   * record whose first event was stored without its state is repaired as its lifecycle
+   * starts. It may query the index, read and repair hazard and tip records, and wake their
+   * lifecycles; it changes nothing people wrote. Runs every five minutes; a failed run is
+   * not retried (the next one reads the same hours again).
+   */
+  private reconcilerFunction(props: HazardLifecycleProps, handlersDir: string): NodeFunction {
+    const reconciler = new NodeFunction(this, 'Reconcile', {
+      entry: join(handlersDir, 'reconcile.ts'),
+      description: 'Qingling lifecycle: wake lifecycles that missed a timer or a change',
+      logRetention: props.logRetention,
+      timeout: Duration.minutes(4),
+      environment: {
+        CODE_VERSION: props.codeVersion,
+        POWERTOOLS_SERVICE_NAME: 'qingling',
+        TABLE_NAME: props.table.table.tableName,
+        STATE_MACHINE_ARN: this.stateMachineArn,
+        TIP_STATE_MACHINE_ARN: this.tipStateMachineArn,
+      },
+    });
+    const tableArn = props.table.table.tableArn;
+    reconciler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'QueryTheIndexOfWaitsAndChanges',
+        actions: ['dynamodb:Query'],
+        resources: [`${tableArn}/index/gsi1`],
+      }),
+    );
+    // Reading a record repairs its state when an append stopped between its two writes.
+    props.table.grantPartitions(reconciler.role, { read: [], write: ['HAZARD#*', 'TIP#*'] });
+    this.grantWake(reconciler.role);
+    return reconciler;
   }
 
   /**

@@ -45,7 +45,9 @@ export type SmsDelivery = { via: 'sns' } | { via: 'http'; url: string } | { via:
  * function sends each message by e-mail (SES), SMS (SNS or an HTTP provider) or to the
  * WeCom/DingTalk group robots of its contacts, reporting partial batch failures so that
  * one bad contact does not resend the batch. Undeliverable messages go to a dead-letter
- * queue and raise an alarm; receivers drop duplicates by the step key every message carries.
+ * queue and raise an alarm. Each key is sent once: the function claims it in the table's
+ * delivery ledger first (a duplicate publish or redelivery is dropped), and receivers may
+ * drop a duplicate by the step key every message carries.
  */
 export class NotificationDelivery extends Construct {
   readonly queue: Queue;
@@ -91,6 +93,16 @@ export class NotificationDelivery extends Construct {
       });
     }
 
+    // A claim's lease in the delivery ledger (DELIVERY#<key>): while it is live, no other
+    // attempt sends the key. It must outlast the invocation that claimed it, which ends by
+    // the timeout (a claim made late in a batch still ends by then), or a retry could send
+    // while that invocation is still sending; twice the timeout leaves room for clocks that
+    // differ between instances. It need not be shorter than the visibility timeout: a
+    // record that finds a live lease fails back and is received again a visibility timeout
+    // later, so a lease up to (maxReceiveCount - 1) visibility timeouts only costs receives;
+    // 120 s against 360 s costs at most one, and never sends the dead-letter queue a message
+    // whose first attempt died.
+    const lease = Duration.seconds(timeout.toSeconds() * 2);
     this.function = new NodeFunction(this, 'Deliver', {
       entry: deliverNotificationEntry,
       description: 'Qingling: deliver lifecycle notifications (e-mail, SMS, group robots)',
@@ -101,6 +113,7 @@ export class NotificationDelivery extends Construct {
         POWERTOOLS_SERVICE_NAME: 'qingling',
         CONTACT_DIRECTORY_JSON: props.contactDirectoryJson ?? '{}',
         TABLE_NAME: props.table.table.tableName,
+        DELIVERY_LEASE_SECONDS: String(lease.toSeconds()),
         // It reads the register; a lagging enterprise record is repaired by its writers.
         RECORD_REPAIRS: '',
         ...(props.fromAddress ? { NOTIFY_FROM_ADDRESS: props.fromAddress } : {}),
@@ -115,8 +128,11 @@ export class NotificationDelivery extends Construct {
           : {}),
       },
     });
-    // The register's people and the jurisdictions' contact lists, nothing else.
-    props.table.grantPartitions(this.function.role, { read: ['ENTERPRISE#*', 'POLICY#CONTACTS'] });
+    // The register's people and the jurisdictions' contact lists; its own delivery ledger.
+    props.table.grantPartitions(this.function.role, {
+      read: ['ENTERPRISE#*', 'POLICY#CONTACTS'],
+      write: ['DELIVERY#*'],
+    });
     this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true }),
     );

@@ -14,6 +14,8 @@ import { tableDesign } from '../../../table-design.ts';
 /**
  * What a request path may do to the table. There is no Scan (no request path scans) and
  * no DeleteItem (the record is append-only; retention is a scheduled sweep of its own).
+ * Bookkeeping items expire by Time to Live (tableDesign.timeToLiveAttribute), which
+ * DynamoDB runs itself: it needs no grant.
  */
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const writeActions = [
@@ -39,6 +41,7 @@ export class RecordsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
     });
     for (const index of tableDesign.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -64,6 +64,8 @@ export class SnsSmsSender implements SmsSender {
   }
 
   async send(message: SmsMessage): Promise<void> {
+    // Publish to a phone number takes no idempotency key (and no deduplication id: that is
+    // FIFO topics'): once per key rests on the delivery function's ledger alone.
     await this.sns.send(
       new PublishCommand({
         PhoneNumber: message.to,
@@ -81,7 +83,9 @@ export class SnsSmsSender implements SmsSender {
  * SMS by SNS or another SmsSender, WeCom and DingTalk group robots by their webhooks. The
  * directory, not the notification's `channel`, decides how a recipient is reached. All
  * contacts are tried; if any fails the send throws, so the caller's retry delivers again
- * and receivers drop the duplicates by the key, which every channel carries.
+ * and receivers drop the duplicates by the key, which every channel carries (as an
+ * idempotency key where the provider takes one: the HTTP SMS provider; SES and SNS SMS
+ * take none, and robots none either).
  */
 export class ChannelNotifier implements Notifier {
   private readonly options: ChannelNotifierOptions;
@@ -162,6 +166,8 @@ export class ChannelNotifier implements Notifier {
   /** One message per address: one bad address fails alone, and nobody sees the others. */
   private async email(address: string, notification: Notification): Promise<void> {
     const { subject, text, html } = emailMessage(notification);
+    // SES SendEmail takes no idempotency key: the ledger sends a key once, and the header
+    // below lets a mail filter drop what a retry after a lost answer sends again.
     const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
     await this.options.ses.send(
       new SendEmailCommand({

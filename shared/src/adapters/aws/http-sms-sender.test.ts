@@ -96,6 +96,21 @@ describe('HttpSmsSender', () => {
     expect(smsRequestSignature(request.body, secret)).toBe(request.headers[smsSignatureHeader]);
   });
 
+  it('carries an Idempotency-Key per message and number, the same on a retry', async () => {
+    const sms = sender();
+    await sms.send(message);
+    await sms.send(message);
+    await sms.send({ ...message, to: '+8613900139000' });
+    await sms.send({ ...message, key: 'H2#1#复查#x' });
+    expect(received.map((request) => request.headers['idempotency-key'])).toEqual([
+      'H1#1#notice_letter#department_head#+8613800138000',
+      'H1#1#notice_letter#department_head#+8613800138000',
+      'H1#1#notice_letter#department_head#+8613900139000',
+      // A header holds ASCII alone: anything else is percent-encoded.
+      'H2#1#%E5%A4%8D%E6%9F%A5#x#+8613800138000',
+    ]);
+  });
+
   it('reads the secret once for many messages', async () => {
     const sms = sender();
     await Promise.all([sms.send(message), sms.send({ ...message, key: 'H2#1#reminder#x' })]);

@@ -15,6 +15,19 @@ export function smsRequestSignature(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
+/**
+ * The header a provider drops a repeated request by: the notification's key and the
+ * number, as one key may go to several numbers of a recipient, one request each. Header
+ * values are ASCII: anything else in the key is percent-encoded.
+ */
+export const smsIdempotencyHeader = 'idempotency-key';
+
+export function smsIdempotencyKey(message: SmsMessage): string {
+  return `${message.key}#${message.to}`.replace(/[^\x21-\x7e]+/gu, (run) =>
+    encodeURIComponent(run),
+  );
+}
+
 export interface HttpSmsSenderOptions {
   /** The provider's endpoint: https (http only to a loopback address, for tests). */
   url: string;
@@ -30,10 +43,10 @@ const loopback = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * SMS through an HTTP provider, where SNS sends no SMS (the China regions): each message
  * is a POST of JSON `{to, text, key}` (`to` in E.164, +86…) with the signature header
- * (smsRequestSignature). Any 2xx answer means accepted; anything else, a network error or
- * no answer within the timeout is a DeliveryFailed (or the error's name), and the queue
- * retries: the provider drops a duplicate by `key`, as a replayed request also carries a
- * key it has seen. The secret is read once per Lambda instance, again after a failed read
+ * (smsRequestSignature) and an Idempotency-Key (smsIdempotencyKey). Any 2xx answer means
+ * accepted; anything else, a network error or no answer within the timeout is a
+ * DeliveryFailed (or the error's name), and the queue retries: the provider drops a
+ * duplicate by its idempotency key, as a replayed request also carries a key it has seen. The secret is read once per Lambda instance, again after a failed read
  * and after the provider refuses the signature (401, 403: the secret may have been
  * replaced). Errors never hold the number, the text, the URL or the secret.
  */
@@ -66,6 +79,8 @@ export class HttpSmsSender implements SmsSender {
       headers: {
         'content-type': 'application/json; charset=utf-8',
         [smsSignatureHeader]: smsRequestSignature(body, secret),
+        // The same on every retry: a request that timed out may have been sent after all.
+        [smsIdempotencyHeader]: smsIdempotencyKey(message),
       },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),

@@ -30,7 +30,10 @@ export function createS3Client(): S3Client {
  *   exactly.
  * - Several types: the policy can only say "starts with" their shared major type (image/),
  *   so S3 accepts any image/* subtype where the local store accepts only the listed ones.
- *   The photo processor decodes every upload and drops what it cannot read.
+ *   The photo processor decodes every upload and refuses, on the tip's log, what is not a
+ *   photo.
+ * - A form can be posted again until it expires (S3 has no single-use policy): the photo
+ *   processor keeps the first upload of a slot and deletes any later one.
  */
 export class S3BlobStore implements BlobStore {
   private readonly bucket: string;

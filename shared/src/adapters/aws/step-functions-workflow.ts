@@ -32,7 +32,9 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
   private readonly client: SFNClient;
   private readonly stateMachineArn: string;
   private readonly waits: {
-    find(stream: string): Promise<{ taskToken: string; generation: number } | null>;
+    find(
+      stream: string,
+    ): Promise<{ taskToken?: string; generation: number; ended?: boolean } | null>;
   };
   private readonly kind: LifecycleRecordKind;
 
@@ -51,7 +53,8 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
 
   async wake(id: string): Promise<void> {
     const wait = await this.waits.find(this.kind.stream(id));
-    if (wait) {
+    // A lifecycle that said it ended is not running: the next generation starts.
+    if (wait?.taskToken && !wait.ended) {
       try {
         await this.client.send(
           new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: '{"woken":true}' }),

@@ -5,50 +5,44 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ChainHead, PublishedDay } from '../../chain-heads/chain-heads.ts';
+import type { ChainHead, StoredDay } from '../../chain-heads/chain-heads.ts';
 import type { ChainHeadsStore } from '../../chain-heads/store.ts';
 import { ledgerStatuses } from '../../hazards/schemas.ts';
 
 /**
  * Published days under pk `CHAINHEADS`, sk `DAY#<date>` (newest first by a Query), and
- * each day's heads in pages of a partition of their own, pk `CHAINHEADS#<date>`, sk
- * `DIGEST#<digest>#PAGE#<n>`: a page is a list of `<hazardId> <sequence> <head>` lines
- * (about 100 bytes each, so 2,000 stay far below the 400 KB item limit). Keeping pages
- * out of the `CHAINHEADS` partition lets the list of days be read without reading heads;
- * naming them by digest means a publication that loses a race writes nothing anybody reads.
+ * each day's leaves in pages of a partition of their own, pk `CHAINHEADS#<date>`, sk
+ * `DIGEST#<digest>#PAGE#<n>`: a page is a list of leaf hashes (65 bytes each, so 2,048 stay
+ * far below the 400 KB item limit), never a hazard id. Keeping pages out of the
+ * `CHAINHEADS` partition lets the list of days be read without reading leaves; naming them
+ * by digest means a publication that loses a race writes nothing anybody reads. A day
+ * item's `pages` are `<first leaf> <subtree hash>` strings. Days written before roots were
+ * published (they listed hazard ids and have no root) are not read.
  */
 const dayKey = (date: string) => ({ pk: 'CHAINHEADS', sk: `DAY#${date}` });
-const pageKey = (day: PublishedDay, page: number) => ({
+const pageKey = (day: StoredDay, page: number) => ({
   pk: `CHAINHEADS#${day.date}`,
   sk: `DIGEST#${day.digest}#PAGE#${String(page).padStart(4, '0')}`,
 });
 
-const dayFields = [
-  'date',
-  'digest',
-  'previousDigest',
-  'count',
-  'pages',
-  'pageSize',
-  'publishedAt',
-] as const;
-
-function dayOf(item: Record<string, unknown>): PublishedDay {
+function dayOf(item: Record<string, unknown>): StoredDay {
   return {
     date: String(item.date),
-    digest: String(item.digest),
-    previousDigest: String(item.previousDigest),
+    root: String(item.root),
     count: Number(item.count),
-    pages: Number(item.pages),
-    pageSize: Number(item.pageSize),
+    previousDigest: String(item.previousDigest),
+    digest: String(item.digest),
     publishedAt: String(item.publishedAt),
+    pageSize: Number(item.pageSize),
+    pages: (item.pages as string[]).map((page) => {
+      const [first = '', root = ''] = page.split(' ');
+      return { first, root };
+    }),
   };
 }
 
-function headOf(line: string): ChainHead {
-  const [hazardId = '', sequence = '0', head = ''] = line.split(' ');
-  return { hazardId, sequence: Number(sequence), head };
-}
+const isRootedDay = (item: Record<string, unknown>) =>
+  typeof item.root === 'string' && Array.isArray(item.pages);
 
 export class DynamoChainHeadsStore implements ChainHeadsStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -94,7 +88,7 @@ export class DynamoChainHeadsStore implements ChainHeadsStore {
     return [...heads.values()];
   }
 
-  async listDays(limit: number): Promise<PublishedDay[]> {
+  async listDays(limit: number): Promise<StoredDay[]> {
     const { Items } = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -105,25 +99,25 @@ export class DynamoChainHeadsStore implements ChainHeadsStore {
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []).map(dayOf);
+    return (Items ?? []).filter(isRootedDay).map(dayOf);
   }
 
-  async getDay(date: string): Promise<PublishedDay | null> {
+  async getDay(date: string): Promise<StoredDay | null> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: dayKey(date), ConsistentRead: true }),
     );
-    return Item ? dayOf(Item) : null;
+    return Item && isRootedDay(Item) ? dayOf(Item) : null;
   }
 
-  async getPage(day: PublishedDay, page: number): Promise<ChainHead[]> {
+  async getPage(day: StoredDay, page: number): Promise<string[]> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: pageKey(day, page) }),
     );
     if (!Item) throw new Error(`chain heads of ${day.date}: page ${page} is missing`);
-    return (Item.heads as string[]).map(headOf);
+    return Item.leaves as string[];
   }
 
-  async putPage(day: PublishedDay, page: number, heads: readonly ChainHead[]): Promise<void> {
+  async putPage(day: StoredDay, page: number, leaves: readonly string[]): Promise<void> {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
@@ -132,20 +126,27 @@ export class DynamoChainHeadsStore implements ChainHeadsStore {
           date: day.date,
           digest: day.digest,
           page,
-          heads: heads.map(({ hazardId, sequence, head }) => `${hazardId} ${sequence} ${head}`),
+          leaves: [...leaves],
         },
       }),
     );
   }
 
-  async putDay(day: PublishedDay): Promise<boolean> {
+  async putDay(day: StoredDay): Promise<boolean> {
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
             ...dayKey(day.date),
-            ...Object.fromEntries(dayFields.map((field) => [field, day[field]])),
+            date: day.date,
+            root: day.root,
+            count: day.count,
+            previousDigest: day.previousDigest,
+            digest: day.digest,
+            publishedAt: day.publishedAt,
+            pageSize: day.pageSize,
+            pages: day.pages.map(({ first, root }) => `${first} ${root}`),
           },
           // A published day is never written again.
           ConditionExpression: 'attribute_not_exists(pk)',

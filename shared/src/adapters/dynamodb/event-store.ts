@@ -12,6 +12,7 @@ import type {
   Projection,
   Snapshot,
 } from '../../event-log/event-store.ts';
+import { changeIndexOf } from './recent-changes.ts';
 
 const stateKey = 'STATE';
 const eventKey = (sequence: number) => `E#${String(sequence).padStart(10, '0')}`;
@@ -102,7 +103,8 @@ export class DynamoEventStore implements EventStore {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: stream, sk: eventKey(sealed.sequence), ...sealed },
+          // A person's change goes on the index of recent changes: the reconciler's.
+          Item: { pk: stream, sk: eventKey(sealed.sequence), ...sealed, ...changeIndexOf(sealed) },
           // The sequence slot must be free: of two concurrent appenders, one wins.
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
@@ -170,7 +172,7 @@ export class DynamoEventStore implements EventStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...event } = item;
+        const { pk: _pk, sk: _sk, gsi1pk: _index, gsi1sk: _indexKey, ...event } = item;
         events.push(event as RecordedEvent);
       }
       startKey = page.LastEvaluatedKey;

@@ -40,7 +40,7 @@ export class DynamoHazardLedger implements HazardLedger {
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi2',
-      partition: `ENTERPRISE#${query.uscc}`,
+      partition: `ENTERPRISE#${query.jurisdiction}#${query.uscc}`,
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as HazardState,

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Bilingual } from '../../i18n/text.ts';
@@ -43,6 +43,11 @@ const refuse = {
     }),
   empty: () =>
     new UploadRefused(400, 'upload_empty', { zh: '文件是空的。', en: 'The file is empty.' }),
+  used: () =>
+    new UploadRefused(409, 'upload_form_used', {
+      zh: '该上传凭证已经用过，每张照片只能上传一次。如需添加照片，请重新获取。',
+      en: 'This upload form has been used already: each takes one photo. Ask for a new one to add photos.',
+    }),
   wrongType: (allowed: readonly string[]) =>
     new UploadRefused(415, 'upload_type_not_allowed', {
       zh: `不支持该文件类型，只接受：${allowed.join('、')}。`,
@@ -59,7 +64,8 @@ function formatBytes(bytes: number): string {
  * secret the way S3 signs a presigned POST policy, and `acceptUpload` enforces the same
  * conditions S3 does (key, content-length-range, Content-Type, expiry) before anything is
  * written; files are written to a temporary name and renamed, so a failed upload leaves
- * nothing behind.
+ * nothing behind. A form is single-use: whoever holds it cannot replace what was uploaded
+ * with it (on S3, where a form can be posted again, the photo processor keeps the first).
  */
 export class FileSystemBlobStore implements BlobStore {
   private readonly root: string;
@@ -102,6 +108,7 @@ export class FileSystemBlobStore implements BlobStore {
     if (!policy.contentTypes.includes(contentType)) throw refuse.wrongType(policy.contentTypes);
     if (form.file.bytes.byteLength === 0) throw refuse.empty();
     if (form.file.bytes.byteLength > policy.maxBytes) throw refuse.tooLarge(policy.maxBytes);
+    await this.claimForm(form.fields.signature ?? '');
     await this.put({ key: policy.key, contentType, bytes: form.file.bytes });
     return { key: policy.key };
   }
@@ -149,6 +156,22 @@ export class FileSystemBlobStore implements BlobStore {
     if (policy.key !== key) throw refuse.badPolicy();
     if (Date.parse(policy.expiresAt) <= this.clock.now().getTime()) throw refuse.expired();
     return policy;
+  }
+
+  /** Marks a valid form used, atomically (exclusive create): of two uploads, one wins. */
+  private async claimForm(signature: string): Promise<void> {
+    const marker = join(
+      this.root,
+      '.used-forms',
+      createHash('sha256').update(signature).digest('hex'),
+    );
+    await mkdir(dirname(marker), { recursive: true });
+    try {
+      await writeFile(marker, '', { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse.used();
+      throw error;
+    }
   }
 
   private sign(encodedPolicy: string): string {

@@ -28,7 +28,10 @@ export async function signOut(): Promise<void> {
  * ends the session (back to sign-in); a 409 with the record attached throws ConflictError;
  * any other failure throws the API's RequestError with its bilingual message.
  */
-export async function officeRequest<T>(path: string, options: { body?: unknown } = {}): Promise<T> {
+export async function officeRequest<T>(
+  path: string,
+  options: { body?: unknown; method?: 'POST' | 'PATCH' } = {},
+): Promise<T> {
   const token = currentToken();
   if (!token) {
     await signOut();
@@ -42,7 +45,7 @@ export async function officeRequest<T>(path: string, options: { body?: unknown }
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.body === undefined ? 'GET' : 'POST',
+      method: options.body === undefined ? 'GET' : (options.method ?? 'POST'),
       headers,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });

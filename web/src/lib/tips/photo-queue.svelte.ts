@@ -1,11 +1,25 @@
 import { RequestError, withRetry } from '#lib/api.ts';
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
-import type { UploadForm } from './contract.ts';
+import type { TipForTipster, UploadForm } from './contract.ts';
 import { forgetPhotos, keepPhoto, keptPhoto } from './photo-store.ts';
 import { preparePhoto, uploadPhoto } from './photos.ts';
 
-export type PhotoStatus = 'preparing' | 'ready' | 'uploading' | 'uploaded' | 'failed';
+/**
+ * `uploaded`: sent to storage; `arrived`: the server decoded and kept it; `refused`: the
+ * server could not take it as a photo (the reason is the item's error), final for its form.
+ */
+export type PhotoStatus =
+  | 'preparing'
+  | 'ready'
+  | 'uploading'
+  | 'uploaded'
+  | 'arrived'
+  | 'refused'
+  | 'failed';
+
+/** Statuses after which a photo is not sent again. */
+const done: readonly PhotoStatus[] = ['uploaded', 'arrived', 'refused'];
 
 /** A photo's SHA-256 as sent; undefined where the browser cannot hash (no secure context). */
 const fingerprint = (photo: Blob): Promise<string | undefined> =>
@@ -28,6 +42,8 @@ export class PhotoItem {
   error = $state<string>();
   /** The photo's fingerprint, to notice the same photo chosen again. */
   key?: Promise<string | undefined>;
+  /** The server's slot (UploadForm.photoId) it was sent to. */
+  slot?: string;
 
   constructor(id: string) {
     this.id = id;
@@ -75,7 +91,29 @@ export class PhotoQueue {
   }
   /** Photos that can be sent (ready, or failed and ready to try again). */
   get sendable(): PhotoItem[] {
-    return this.items.filter((item) => item.photo && item.status !== 'uploaded');
+    return this.items.filter((item) => item.photo && !done.includes(item.status));
+  }
+  get refused(): PhotoItem[] {
+    return this.items.filter((item) => item.status === 'refused');
+  }
+
+  /**
+   * Takes what the server says of each slot (on AWS, photos are checked after the upload,
+   * so "sent" is not yet "kept"). Returns true while a sent photo is still being checked.
+   */
+  reconcile(slots: TipForTipster['photoSlots']): boolean {
+    const bySlot = new Map(slots.map((slot) => [slot.photoId, slot]));
+    let checking = false;
+    for (const item of this.items) {
+      const slot = item.slot ? bySlot.get(item.slot) : undefined;
+      if (!slot || (item.status !== 'uploaded' && item.status !== 'arrived')) continue;
+      if (slot.status === 'arrived') item.status = 'arrived';
+      else if (slot.status === 'refused') {
+        item.status = 'refused';
+        item.error = slot.reason ? text(slot.reason) : m.photo_refused();
+      } else checking = true;
+    }
+    return checking;
   }
 
   /**
@@ -161,6 +199,7 @@ export class PhotoQueue {
         const { item, form } = job;
         const photo = item.photo;
         if (!photo) continue;
+        item.slot = form.photoId;
         item.status = 'uploading';
         item.progress = 0;
         item.error = undefined;
@@ -174,8 +213,20 @@ export class PhotoQueue {
           item.progress = 1;
           onUploaded?.(item);
         } catch (failure) {
+          if (failure instanceof RequestError && failure.code === 'upload_form_used') {
+            // A retry after a lost answer finds its form used: the first try went through.
+            // What the server kept in the slot is checked afterwards (reconcile).
+            item.status = 'uploaded';
+            item.progress = 1;
+            onUploaded?.(item);
+            continue;
+          }
           allSent = false;
-          item.status = 'failed';
+          // Refused as a photo: final for this form, the reason beside the photo.
+          item.status =
+            failure instanceof RequestError && failure.code === 'photo_refused'
+              ? 'refused'
+              : 'failed';
           item.error = failure instanceof RequestError ? text(failure.text) : m.photo_failed();
         }
       }

@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../dynamodb/client.ts';
-import { DynamoLifecycleWaits } from './dynamo-lifecycle-waits.ts';
+import { createDocumentClient } from './client.ts';
+import { DynamoLifecycleWaits } from './lifecycle-waits.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const waits = new DynamoLifecycleWaits(
@@ -33,6 +33,9 @@ describe('DynamoLifecycleWaits', () => {
         taskToken: 'token-abc',
         generation: 2,
         until: '2025-03-01T01:00:00.000Z',
+        // The index of next-due times: the reconciler finds a wait whose time has long passed.
+        gsi1pk: 'LIFECYCLE_WAITS',
+        gsi1sk: '2025-03-01T01:00:00.000Z#HAZARD#H1',
       },
       ConditionExpression: 'attribute_not_exists(generation) OR generation <= :generation',
       ExpressionAttributeValues: { ':generation': 2 },

@@ -1,0 +1,775 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { RecordedEvent } from '@qingling/shared/event-log/event-log.ts';
+
+/**
+ * Time at scale (issue 11): `npm start`'s program, as a separate process on a fast clock,
+ * holds thousands of hazards for a simulated year while a driver makes officers' decisions
+ * at their simulated times (early closes, closes right as a step falls due, extensions
+ * approved by the department head, reopenings) and kills it with kill -9 at random
+ * moments. Then every hazard's log and the outbox are read, and each (hazard, round, step)
+ * is judged against what the ladder says should have happened:
+ *
+ * - recorded once / missing / moved: a step due before its round ended (closed, extended,
+ *   failed) must be on the log once, with the due time the ladder gives; a step recorded
+ *   that was not due, or with another due time, is "moved";
+ * - delivered once / doubled / after closure: each recorded step's messages reach the
+ *   outbox once per recipient, never after the hazard was closed (a step recorded before
+ *   a close is withdrawn instead);
+ * - lateness: when it was recorded after its due time, in simulated minutes (p50, p99);
+ * - throughput, peak RSS of the stack, and each restart's time and how far the clock moved.
+ *
+ * Runs alone: `node bench/time.ts --hazards 10000 --days 365 --speed 8000 --kills 3`, and
+ * as the `timeAtScale` entry of `npm run bench`; tests/integration/time-simulation.test.ts
+ * runs a few hundred hazards of it in `npm test`.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface TimeSimulationOptions {
+  hazards: number;
+  /** Simulated days the run lasts, after the set-up. */
+  days: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  kills: number;
+  seed: number;
+  /** Requests at once from the driver. */
+  concurrency?: number;
+  /**
+   * How late a step may be recorded (simulated minutes; default 60): a step due less than
+   * this before its round ended (a close) and not recorded was overtaken, not lost.
+   */
+  latenessGoalMinutes?: number;
+  log?: (line: string) => void;
+}
+
+export interface TimeSimulationReport {
+  options: Omit<TimeSimulationOptions, 'log'>;
+  hazards: number;
+  /** Hazards whose hash chain does not verify. */
+  chainsBroken: number;
+  steps: {
+    expected: number;
+    recordedOnce: number;
+    deliveredOnce: number;
+    withdrawn: number;
+    /** Due, but its round ended (a close) within the lateness goal before it was recorded. */
+    overtaken: number;
+    missing: number;
+    doubled: number;
+    moved: number;
+    afterClosure: number;
+  };
+  /** Examples of what went wrong, for a failing run to show (at most 10 of each). */
+  problems: Record<string, string[]>;
+  latenessMinutes: { p50: number; p99: number; max: number };
+  decisions: { made: number; refused: number };
+  realSeconds: { setup: number; run: number; analysis: number };
+  stepsPerRealSecond: number;
+  peakRssMegabytes: number;
+  restarts: { realSeconds: number; clockMovedMinutes: number }[];
+  goals: Record<string, boolean>;
+}
+
+/** mulberry32: every random choice of a run follows from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dayMs = 24 * 3600 * 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) : 0;
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+async function residentKilobytes(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+interface Stack {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+async function startStack(data: string, port: number, speed: number): Promise<Stack> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'infra/local/src/main.ts'),
+      '--port',
+      String(port),
+      '--data-dir',
+      data,
+      '--clock-speed',
+      String(speed),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no READY in 120 s:\n${output}`)), 120_000);
+    const check = () => {
+      const match = /^READY (\S+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`exited before READY:\n${output}`));
+    });
+  });
+  return { url, child, exited };
+}
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next] as T;
+        next += 1;
+        await work(item);
+      }
+    }),
+  );
+}
+
+type Decision =
+  | { kind: 'close' }
+  | { kind: 'extend'; days: number }
+  | { kind: 'reopen'; deadlineDays: number };
+
+interface PlannedDecision {
+  at: number;
+  hazardId: string;
+  decision: Decision;
+}
+
+/** A synthetic 2027 calendar shaped like the State Council's (the real one was not published when this was written). */
+const assumed2027 = {
+  holidays: [
+    '2027-01-01',
+    ...['05', '06', '07', '08', '09', '10', '11', '12', '13'].map((day) => `2027-02-${day}`),
+    '2027-04-05',
+    ...['01', '02', '03', '04', '05'].map((day) => `2027-05-${day}`),
+    '2027-06-09',
+    '2027-09-15',
+    ...['01', '02', '03', '04', '05', '06', '07'].map((day) => `2027-10-${day}`),
+  ],
+  workdays: ['2027-02-14', '2027-02-20', '2027-04-25', '2027-05-08', '2027-09-26', '2027-10-09'],
+};
+
+export async function simulateTime(options: TimeSimulationOptions): Promise<TimeSimulationReport> {
+  const log = options.log ?? (() => {});
+  const concurrency = options.concurrency ?? 8;
+  const next = random(options.seed);
+  const data = await mkdtemp(join(tmpdir(), 'qingling-time-'));
+  const port = 20_000 + Math.floor(next() * 20_000);
+  const setupStarted = performance.now();
+  // Set-up at real speed: the hazards are entered before the clock runs fast.
+  let stack = await startStack(data, port, 1);
+  let peakKilobytes = 0;
+  const sampler = setInterval(async () => {
+    if (stack.child.pid) {
+      peakKilobytes = Math.max(peakKilobytes, await residentKilobytes(stack.child.pid));
+    }
+  }, 500);
+  const restarts: TimeSimulationReport['restarts'] = [];
+  try {
+    const tokenOf = async (username: string) => {
+      const reply = await fetch(`${stack.url}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username }),
+      });
+      return ((await reply.json()) as { id_token: string }).id_token;
+    };
+    // Tokens last 8 simulated hours: on a fast clock, a few real seconds. Taken again on 401.
+    const tokens = new Map<string, string>();
+    const officer = 'cq-gecheng.officer';
+    const head = 'cq-gecheng.department_head';
+    const administrator = 'cq-gecheng.administrator';
+    const call = async (username: string, method: string, path: string, body?: unknown) => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          if (!tokens.has(username)) tokens.set(username, await tokenOf(username));
+          const reply = await fetch(`${stack.url}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${tokens.get(username)}`,
+              'content-type': 'application/json',
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          if (reply.status === 401 && attempt < 600) {
+            tokens.delete(username);
+            continue;
+          }
+          // Starting (503) or killed a moment ago: try again.
+          if (reply.status === 503 && attempt < 600) {
+            await sleep(100);
+            continue;
+          }
+          return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
+        } catch (error) {
+          if (attempt >= 600) throw error;
+          await sleep(100);
+        }
+      }
+    };
+    const simulatedNow = async () =>
+      Date.parse(((await call(officer, 'GET', '/api/health')).body.now as string) ?? '');
+
+    const calendar = await call(administrator, 'PUT', '/api/admin/calendar/2027', {
+      ...assumed2027,
+      expectedVersion: 0,
+    });
+    if (calendar.status !== 200) throw new Error(`2027 calendar: ${JSON.stringify(calendar)}`);
+
+    // Hazards with deadlines over the year (past holidays too), imported 200 rows at a time.
+    const start = await simulatedNow();
+    const cstDate = (at: number) => new Date(at + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    const rows = Array.from({ length: options.hazards }, (_, index) => ({
+      rowId: `SIM-${index}`,
+      industry: 'fire',
+      enterprise: '91350100M000100Y43',
+      place: `模拟仓库 ${index} 号`,
+      grade: 'general',
+      description: `模拟隐患 ${index}：安全出口被堵。`,
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: cstDate(start + (2 + next() * Math.max(1, options.days - 45)) * dayMs),
+    }));
+    const hazardIds: string[] = [];
+    const batches: (typeof rows)[] = [];
+    for (let index = 0; index < rows.length; index += 200)
+      batches.push(rows.slice(index, index + 200));
+    await inParallel(batches, Math.min(4, concurrency), async (batch) => {
+      const reply = await call(officer, 'POST', '/api/office/hazard-imports', {
+        jurisdiction: 'cq-gecheng',
+        source: 'inspection',
+        rows: batch,
+      });
+      const results = (reply.body.results ?? []) as { outcome: string; hazardId?: string }[];
+      for (const result of results) {
+        if (!result.hazardId) throw new Error(`import refused a row: ${JSON.stringify(result)}`);
+        hazardIds.push(result.hazardId);
+      }
+      if (hazardIds.length % 2000 < 200) log(`imported ${hazardIds.length} hazards`);
+    });
+
+    // Each hazard's fate, decided now from the seed: the driver acts at simulated times.
+    const planned: PlannedDecision[] = [];
+    const deadlines = new Map(rows.map((row, index) => [hazardIds[index] ?? '', row.deadline]));
+    for (const hazardId of hazardIds) {
+      const deadline = Date.parse(`${deadlines.get(hazardId)}T16:00:00.000Z`);
+      const fate = next();
+      if (fate < 0.3) {
+        planned.push({
+          at: start + next() * (deadline - start),
+          hazardId,
+          decision: { kind: 'close' },
+        });
+      } else if (fate < 0.45) {
+        // Right as a step falls due: the notice letter (deadline + 0 … office hours) or later.
+        const step = [0, 1, 3, 7][Math.floor(next() * 4)] ?? 0;
+        planned.push({
+          at: deadline + step * dayMs + next() * 3600_000,
+          hazardId,
+          decision: { kind: 'close' },
+        });
+      } else if (fate < 0.6) {
+        planned.push({
+          at: deadline - (1 + next() * 5) * dayMs,
+          hazardId,
+          decision: { kind: 'extend', days: 10 + Math.floor(next() * 20) },
+        });
+      } else if (fate < 0.7) {
+        const closedAt = start + next() * (deadline - start);
+        planned.push({ at: closedAt, hazardId, decision: { kind: 'close' } });
+        planned.push({
+          at: closedAt + (1 + next() * 20) * dayMs,
+          hazardId,
+          decision: { kind: 'reopen', deadlineDays: 5 + Math.floor(next() * 20) },
+        });
+      }
+      // The rest are never closed: their whole ladder runs, up to public exposure.
+    }
+    const end = start + options.days * dayMs;
+    const decisions = planned.filter((item) => item.at < end - dayMs).sort((a, b) => a.at - b.at);
+    const kills = Array.from(
+      { length: options.kills },
+      () => start + (0.1 + 0.8 * next()) * (end - start),
+    ).sort((a, b) => a - b);
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    log(
+      `set up ${hazardIds.length} hazards, ${decisions.length} decisions in ${setupSeconds.toFixed(0)} s`,
+    );
+
+    // The run: fast clock, decisions at their times, kill -9 at the chosen moments.
+    stack.child.kill('SIGINT');
+    await stack.exited;
+    stack = await startStack(data, port, options.speed);
+    const runStarted = performance.now();
+    let made = 0;
+    let refused = 0;
+    const decide = async ({ hazardId, decision }: PlannedDecision) => {
+      const revisionOf = async () => {
+        const { body } = await call(officer, 'GET', `/api/office/hazards/${hazardId}`);
+        return {
+          revision: Number(body.revision ?? 0),
+          status: String((body.hazard as { status?: string } | undefined)?.status ?? ''),
+        };
+      };
+      const give = async (token: string, command: Record<string, unknown>) => {
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const { revision } = await revisionOf();
+          const reply = await call(token, 'POST', `/api/office/hazards/${hazardId}/commands`, {
+            idempotencyKey: crypto.randomUUID(),
+            expectedRevision: revision,
+            command,
+          });
+          if (reply.status === 200) return true;
+          if (reply.status !== 409) {
+            log(
+              `refused: ${JSON.stringify(command)} → ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`,
+            );
+            return false;
+          }
+        }
+        return false;
+      };
+      const now = await simulatedNow();
+      const { status } = await revisionOf();
+      let ok = true;
+      if (decision.kind === 'close') {
+        if (status !== 'rectifying') return;
+        ok =
+          (await give(officer, { type: 'submit_evidence', note: '已整改', photoKeys: [] })) &&
+          (await give(officer, { type: 'pass_verification', note: '核查通过', onSite: true })) &&
+          (await give(officer, { type: 'close', note: '销号' }));
+      } else if (decision.kind === 'extend') {
+        if (status !== 'rectifying') return;
+        ok =
+          (await give(officer, {
+            type: 'request_extension',
+            deadline: { date: cstDate(now + decision.days * dayMs) },
+            reason: '材料到货延迟',
+          })) && (await give(head, { type: 'approve_extension' }));
+      } else {
+        if (status !== 'closed') return;
+        ok = await give(officer, {
+          type: 'reopen',
+          reason: '复查发现问题复发',
+          newDeadline: { date: cstDate(now + decision.deadlineDays * dayMs) },
+        });
+      }
+      if (ok) made += 1;
+      else refused += 1;
+    };
+    let lastSeen = start;
+    let index = 0;
+    while (lastSeen < end) {
+      lastSeen = await simulatedNow();
+      const due: PlannedDecision[] = [];
+      while (index < decisions.length && (decisions[index]?.at ?? Infinity) <= lastSeen) {
+        due.push(decisions[index] as PlannedDecision);
+        index += 1;
+      }
+      await inParallel(due, concurrency, decide);
+      if (kills.length && (kills[0] ?? Infinity) <= lastSeen) {
+        kills.shift();
+        const before = await simulatedNow();
+        stack.child.kill('SIGKILL');
+        await stack.exited;
+        const restartStarted = performance.now();
+        stack = await startStack(data, port, options.speed);
+        const realSeconds = (performance.now() - restartStarted) / 1000;
+        const after = await simulatedNow();
+        restarts.push({
+          realSeconds: round2(realSeconds),
+          clockMovedMinutes: round2((after - before) / 60_000),
+        });
+        log(
+          `kill -9 and restart: ${realSeconds.toFixed(1)} s, clock moved ${((after - before) / 60_000).toFixed(0)} min`,
+        );
+      }
+      if (due.length === 0) await sleep(20);
+      if (
+        Math.floor((lastSeen - start) / (30 * dayMs)) !==
+        Math.floor((lastSeen - start - 1) / (30 * dayMs))
+      ) {
+        log(`simulated day ${Math.floor((lastSeen - start) / dayMs)}, ${made} decisions made`);
+      }
+    }
+    const runSeconds = (performance.now() - runStarted) / 1000;
+    stack.child.kill('SIGINT');
+    await stack.exited;
+
+    // Judge: every hazard's log and the outbox, read from .data with the stack stopped.
+    const analysisStarted = performance.now();
+    const goalMinutes = options.latenessGoalMinutes ?? 60;
+    const judged = await judge(data, hazardIds, end, goalMinutes);
+    const analysisSeconds = (performance.now() - analysisStarted) / 1000;
+    const report: TimeSimulationReport = {
+      options: {
+        hazards: options.hazards,
+        days: options.days,
+        speed: options.speed,
+        kills: options.kills,
+        seed: options.seed,
+        concurrency,
+        latenessGoalMinutes: goalMinutes,
+      },
+      hazards: hazardIds.length,
+      chainsBroken: judged.chainsBroken,
+      steps: judged.steps,
+      problems: judged.problems,
+      latenessMinutes: judged.lateness,
+      decisions: { made, refused },
+      realSeconds: {
+        setup: round2(setupSeconds),
+        run: round2(runSeconds),
+        analysis: round2(analysisSeconds),
+      },
+      stepsPerRealSecond: round2(judged.steps.recordedOnce / runSeconds),
+      peakRssMegabytes: round2(peakKilobytes / 1024),
+      restarts,
+      goals: {},
+    };
+    report.goals = {
+      everyChainVerifies: report.chainsBroken === 0,
+      noneMissing: report.steps.missing === 0,
+      noneDoubled: report.steps.doubled === 0,
+      noneAfterClosure: report.steps.afterClosure === 0,
+      noneMoved: report.steps.moved === 0,
+      p99LatenessWithinGoal: report.latenessMinutes.p99 <= goalMinutes,
+      peakRssWithin1536MB: report.peakRssMegabytes <= 1536,
+      everyRestartWithin20s: restarts.every((restart) => restart.realSeconds <= 20),
+      clockStillAcrossRestarts: restarts.every(
+        (restart) => restart.clockMovedMinutes >= 0 && restart.clockMovedMinutes <= 60,
+      ),
+    };
+    return report;
+  } finally {
+    clearInterval(sampler);
+    if (stack.child.exitCode === null) {
+      stack.child.kill('SIGKILL');
+      await stack.exited;
+    }
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+interface StepOnLog {
+  key: string;
+  step: string;
+  round: number;
+  dueAt: string;
+  recordedAt: string;
+}
+
+/** Reads the logs and the outbox and compares them with the ladder. */
+async function judge(data: string, hazardIds: string[], end: number, goalMinutes: number) {
+  const { startLocalDynamo } = await import('#local/dynamodb.ts');
+  const { tableName } = await import('#local/embedded-cloud.ts');
+  const { createDocumentClient } = await import('@qingling/shared/adapters/dynamodb/client.ts');
+  const { DynamoEventStore } = await import('@qingling/shared/adapters/dynamodb/event-store.ts');
+  const { DynamoPolicyStore } = await import('@qingling/shared/adapters/dynamodb/policy-store.ts');
+  const { CachedPolicies } = await import('@qingling/shared/policies/policy-source.ts');
+  const { hazardStream } = await import('@qingling/shared/hazards/hazard.ts');
+  const { scheduleRound } = await import('@qingling/shared/hazards/escalation.ts');
+  const { verifyChain } = await import('@qingling/shared/event-log/event-log.ts');
+  const dynamo = await startLocalDynamo({ path: join(data, 'dynamodb'), tableName });
+  const documents = createDocumentClient(dynamo.client);
+  const events = new DynamoEventStore(documents, tableName, { repairs: () => false });
+  const policies = new CachedPolicies({
+    read: () => new DynamoPolicyStore(documents, tableName).read(),
+  });
+  const calendar = await policies.calendar();
+  const policy = await policies.escalationPolicy('cq-gecheng');
+
+  // The outbox: messages by their key (step key + recipient), with when they were sent.
+  const sent = new Map<string, string[]>();
+  const outbox = await readFile(join(data, 'outbox.jsonl'), 'utf8').catch(() => '');
+  for (const line of outbox.split('\n')) {
+    try {
+      const entry = JSON.parse(line) as { key: string; sentAt: string };
+      sent.set(entry.key, [...(sent.get(entry.key) ?? []), entry.sentAt]);
+    } catch {}
+  }
+
+  const steps = {
+    expected: 0,
+    recordedOnce: 0,
+    deliveredOnce: 0,
+    withdrawn: 0,
+    overtaken: 0,
+    missing: 0,
+    doubled: 0,
+    moved: 0,
+    afterClosure: 0,
+  };
+  const problems: Record<string, string[]> = {};
+  const problem = (kind: string, text: string) => {
+    problems[kind] ??= [];
+    if ((problems[kind]?.length ?? 0) < 10) problems[kind]?.push(text);
+  };
+  const lateness: number[] = [];
+  let chainsBroken = 0;
+  // Anything due in the last hour before the end may not have been recorded yet.
+  const judgedUntil = end - 3600_000;
+  try {
+    await inParallel(hazardIds, 8, async (hazardId) => {
+      const log: RecordedEvent[] = await events.read(hazardStream(hazardId));
+      const chain = await verifyChain(log);
+      if (!chain.valid) {
+        chainsBroken += 1;
+        problem('chainBroken', `${hazardId}: ${chain.reason}`);
+      }
+      // Each round: the deadlines in force over time (an extension moves the steps not yet
+      // recorded) and when the round ended (closed, or a failed verification's new round).
+      const rounds = new Map<
+        number,
+        { periods: { from: number; deadline: string }[]; endedAt: number }
+      >();
+      let current = 0;
+      const closures: number[] = [];
+      const begin = (at: number, deadline: unknown) => {
+        const previous = rounds.get(current);
+        if (previous && previous.endedAt === Infinity) previous.endedAt = at;
+        current += 1;
+        rounds.set(current, {
+          periods: [{ from: at, deadline: String(deadline) }],
+          endedAt: Infinity,
+        });
+      };
+      for (const event of log) {
+        const at = Date.parse(event.at);
+        const data = event.data as Record<string, unknown>;
+        if (event.type === 'rectification_started') begin(at, data.deadline);
+        else if (event.type === 'verification_failed' || event.type === 'hazard_reopened') {
+          begin(at, data.newDeadline);
+        } else if (event.type === 'deadline_extended') {
+          rounds.get(current)?.periods.push({ from: at, deadline: String(data.deadline) });
+        } else if (event.type === 'hazard_closed') {
+          const round = rounds.get(current);
+          if (round && round.endedAt === Infinity) round.endedAt = at;
+          closures.push(at);
+        }
+      }
+      const recorded = new Map<string, StepOnLog[]>();
+      const delivered = new Set<string>();
+      const withdrawn = new Set<string>();
+      /** When each attempt to deliver a step began (on the log). */
+      const startedAt = new Map<string, number[]>();
+      for (const event of log) {
+        const data = event.data as Record<string, unknown>;
+        if (event.type === 'escalation_step_recorded') {
+          const key = `${hazardId}#${data.round}#${data.step}`;
+          recorded.set(key, [
+            ...(recorded.get(key) ?? []),
+            {
+              key,
+              step: String(data.step),
+              round: Number(data.round),
+              dueAt: String(data.dueAt),
+              recordedAt: event.at,
+            },
+          ]);
+        } else if (event.type === 'escalation_step_delivered') delivered.add(String(data.key));
+        else if (event.type === 'escalation_withdrawn') withdrawn.add(String(data.key));
+        else if (event.type === 'escalation_delivery_started') {
+          const key = String(data.key);
+          startedAt.set(key, [...(startedAt.get(key) ?? []), Date.parse(event.at)]);
+        }
+      }
+      for (const [number, round] of rounds) {
+        const until = Math.min(round.endedAt, judgedUntil);
+        // A step falls due in the first period whose deadline puts it before that period ends.
+        const schedules = round.periods.map((period, index) => ({
+          steps: scheduleRound(
+            hazardId,
+            {
+              number,
+              deadline: new Date(period.deadline),
+              startedAt: new Date(round.periods[0]?.from ?? 0),
+            },
+            policy,
+            calendar,
+          ),
+          endsAt: Math.min(round.periods[index + 1]?.from ?? Infinity, until),
+        }));
+        for (const [rung, expected] of (schedules[0]?.steps ?? []).entries()) {
+          const dueIn = schedules.find(
+            (schedule) => (schedule.steps[rung]?.dueAt.getTime() ?? Infinity) < schedule.endsAt,
+          );
+          const due = dueIn?.steps[rung]?.dueAt.getTime() ?? Infinity;
+          const shouldBeDue = dueIn !== undefined;
+          // Due before its period began (a deadline set or moved close): due from that moment.
+          const dueFrom = Math.max(
+            due,
+            dueIn ? (round.periods[schedules.indexOf(dueIn)]?.from ?? 0) : 0,
+          );
+          const onLog = recorded.get(expected.key) ?? [];
+          if (shouldBeDue) steps.expected += 1;
+          if (onLog.length > 1) {
+            steps.doubled += 1;
+            problem('recordedTwice', expected.key);
+          }
+          const entry = onLog[0];
+          if (!entry) {
+            if (shouldBeDue && round.endedAt - due < goalMinutes * 60_000) {
+              steps.overtaken += 1;
+            } else if (shouldBeDue) {
+              steps.missing += 1;
+              problem(
+                'missingContext',
+                `${expected.key}: deadlines ${round.periods.map((period) => `${new Date(period.from).toISOString()}→${period.deadline}`).join(', ')}; round ended ${Number.isFinite(round.endedAt) ? new Date(round.endedAt).toISOString() : 'no'}; events ${log.map((event) => `${event.sequence}:${event.type}@${event.at.slice(5, 16)}`).join(' ')}`,
+              );
+              problem('missing', `${expected.key} due ${new Date(due).toISOString()}`);
+            }
+            continue;
+          }
+          if (!shouldBeDue || Date.parse(entry.dueAt) !== due) {
+            steps.moved += 1;
+            problem(
+              'movedContext',
+              `${expected.key}: recorded ${entry.recordedAt}; deadlines ${round.periods.map((period) => `${new Date(period.from).toISOString()}→${period.deadline}`).join(', ')}; round ended ${Number.isFinite(round.endedAt) ? new Date(round.endedAt).toISOString() : 'no'}`,
+            );
+            problem(
+              'moved',
+              `${expected.key}: recorded due ${entry.dueAt}, ladder says ${shouldBeDue ? new Date(due).toISOString() : 'not due (its round ended first)'}`,
+            );
+            continue;
+          }
+          steps.recordedOnce += 1;
+          const late = (Date.parse(entry.recordedAt) - dueFrom) / 60_000;
+          lateness.push(late);
+          if (late > 60)
+            problem(
+              'lateOverAnHour',
+              `${expected.key}: ${late.toFixed(0)} min after ${new Date(dueFrom).toISOString()}`,
+            );
+          if (withdrawn.has(expected.key)) steps.withdrawn += 1;
+          const messages = expected.rung.recipients.map(
+            (recipient) => sent.get(`${expected.key}#${recipient}`) ?? [],
+          );
+          if (messages.some((times) => times.length > 1)) {
+            steps.doubled += 1;
+            problem('deliveredTwice', expected.key);
+          }
+          // A message whose delivery attempt began after the step's hazard was closed: the
+          // attempt should have found the close and withdrawn the step. (A close that lands
+          // once an attempt has begun finds its messages in flight: not after closure.)
+          const starts = startedAt.get(expected.key) ?? [];
+          const recordedAt = Date.parse(entry.recordedAt);
+          const closedBefore = (at: string) => {
+            const sentAt = Date.parse(at);
+            const begun = Math.max(...starts.filter((start) => start <= sentAt), -Infinity);
+            // Without a recorded attempt, the message itself is when it began.
+            const from = Number.isFinite(begun) ? begun : sentAt;
+            return closures.some((closedAt) => closedAt > recordedAt && closedAt <= from);
+          };
+          if (messages.some((times) => times.some(closedBefore))) {
+            steps.afterClosure += 1;
+            problem(
+              'afterClosure',
+              `${expected.key}: recorded ${entry.recordedAt}, attempts ${starts.map((at) => new Date(at).toISOString()).join(' ')}, closed ${closures.map((at) => new Date(at).toISOString()).join(' ')}, sent ${messages.flat().join(' ')}`,
+            );
+          }
+          if (delivered.has(expected.key) && messages.every((times) => times.length === 1)) {
+            steps.deliveredOnce += 1;
+          } else if (!withdrawn.has(expected.key) && Date.parse(entry.recordedAt) < judgedUntil) {
+            problem('undelivered', expected.key);
+          }
+        }
+      }
+    });
+  } finally {
+    await dynamo.stop();
+  }
+  const sorted = lateness.sort((a, b) => a - b);
+  return {
+    steps,
+    chainsBroken,
+    problems,
+    lateness: {
+      p50: round2(quantile(sorted, 0.5)),
+      p99: round2(quantile(sorted, 0.99)),
+      max: round2(sorted.at(-1) ?? 0),
+    },
+  };
+}
+
+/** The table a README shows for a run. */
+export function reportTable(report: TimeSimulationReport): string {
+  const restarts = report.restarts
+    .map((restart) => `${restart.realSeconds} s / ${restart.clockMovedMinutes} min`)
+    .join(', ');
+  return [
+    '| measure | value | goal |',
+    '| --- | --- | --- |',
+    `| hazards × simulated days × clock speed | ${report.hazards} × ${report.options.days} × ${report.options.speed} | 10,000 × 365 × 8000 |`,
+    `| steps expected / recorded once / delivered once / withdrawn | ${report.steps.expected} / ${report.steps.recordedOnce} / ${report.steps.deliveredOnce} / ${report.steps.withdrawn} | |`,
+    `| overtaken by a close within the lateness goal | ${report.steps.overtaken} | |`,
+    `| missing / doubled / moved / after closure | ${report.steps.missing} / ${report.steps.doubled} / ${report.steps.moved} / ${report.steps.afterClosure} | 0 / 0 / 0 / 0 |`,
+    `| lateness p50 / p99 / max (simulated minutes) | ${report.latenessMinutes.p50} / ${report.latenessMinutes.p99} / ${report.latenessMinutes.max} | p99 ≤ ${report.options.latenessGoalMinutes ?? 60} |`,
+    `| decisions made / refused | ${report.decisions.made} / ${report.decisions.refused} | |`,
+    `| steps per real second | ${report.stepsPerRealSecond} | keeps up |`,
+    `| peak RSS of the stack | ${report.peakRssMegabytes} MB | ≤ 1,536 MB |`,
+    `| kill -9 restarts (ready in / clock moved) | ${restarts} | ≤ 20 s, clock still |`,
+    `| real time: set-up / run / judging | ${report.realSeconds.setup} / ${report.realSeconds.run} / ${report.realSeconds.analysis} s | |`,
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      hazards: { type: 'string', default: '10000' },
+      days: { type: 'string', default: '365' },
+      speed: { type: 'string', default: '8000' },
+      kills: { type: 'string', default: '3' },
+      seed: { type: 'string', default: String(Date.now() % 2 ** 31) },
+    },
+  });
+  const report = await simulateTime({
+    hazards: Number(values.hazards),
+    days: Number(values.days),
+    speed: Number(values.speed),
+    kills: Number(values.kills),
+    seed: Number(values.seed),
+    log: (line) => console.log(`[time] ${line}`),
+  });
+  console.log(JSON.stringify(report, null, 2));
+  console.log(reportTable(report));
+  process.exit(0);
+}

@@ -1,0 +1,50 @@
+import { validate } from '@qingling/shared/api/validation.ts';
+import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
+import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
+import { dependencies } from '../dependencies.ts';
+import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { personOf } from '../http/principal-actor.ts';
+
+const querySchema = enterpriseRoutes[3].query.schema;
+
+/** Appends lost to concurrent edits before giving up with a 409 (each loss is someone's edit). */
+const attempts = 5;
+
+/**
+ * PATCH /api/office/enterprises/{uscc}?jurisdiction=: the jurisdiction's officer edits its
+ * own record of the enterprise; other jurisdictions' records of the same code are other
+ * records and stay as they are. A retry with the same key is answered with the record and
+ * records nothing.
+ */
+export const handler = apiHandler(
+  'updateEnterprise',
+  async ({ body, pathParameters, query, principal }) => {
+    const parsed = validate(querySchema, query);
+    if (!parsed.success) throw new ApiFailure('invalid_request', parsed.issues);
+    const { jurisdiction } = parsed.data;
+    if (!principal?.jurisdictions.includes(jurisdiction)) throw new ApiFailure('forbidden');
+    const stream = enterpriseStream(jurisdiction, (pathParameters.uscc ?? '').toUpperCase());
+    const events = dependencies.eventStore();
+    let snapshot = await events.load(stream, enterpriseProjection);
+    // An edit names the fields it changes: laid over whatever is current, so an edit that
+    // landed first (of other fields) is kept rather than refused.
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
+      if (!snapshot) throw new ApiFailure('not_found');
+      const result = await events.append(
+        stream,
+        snapshot,
+        {
+          type: 'enterprise_updated',
+          at: dependencies.clock().now().toISOString(),
+          actor: personOf(principal),
+          data: { changes: body.changes },
+          idempotencyKey: body.idempotencyKey,
+        },
+        enterpriseProjection,
+      );
+      if (result.kind !== 'conflict') return result.snapshot.state;
+      snapshot = result.current;
+    }
+    throw new ApiFailure('conflict', undefined, snapshot?.state);
+  },
+);
