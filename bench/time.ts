@@ -269,6 +269,8 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       deadline: cstDate(start + (2 + next() * Math.max(1, options.days - 45)) * dayMs),
     }));
     const hazardIds: string[] = [];
+    const rowDeadlines = new Map(rows.map((row) => [row.rowId, row.deadline]));
+    const deadlines = new Map<string, string>();
     const batches: (typeof rows)[] = [];
     for (let index = 0; index < rows.length; index += 200)
       batches.push(rows.slice(index, index + 200));
@@ -278,17 +280,22 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         source: 'inspection',
         rows: batch,
       });
-      const results = (reply.body.results ?? []) as { outcome: string; hazardId?: string }[];
+      const results = (reply.body.results ?? []) as {
+        outcome: string;
+        rowId?: string;
+        hazardId?: string;
+      }[];
       for (const result of results) {
         if (!result.hazardId) throw new Error(`import refused a row: ${JSON.stringify(result)}`);
         hazardIds.push(result.hazardId);
+        // Batches finish in any order: each hazard's deadline is its own row's.
+        deadlines.set(result.hazardId, rowDeadlines.get(result.rowId ?? '') ?? '');
       }
       if (hazardIds.length % 2000 < 200) log(`imported ${hazardIds.length} hazards`);
     });
 
     // Each hazard's fate, decided now from the seed: the driver acts at simulated times.
     const planned: PlannedDecision[] = [];
-    const deadlines = new Map(rows.map((row, index) => [hazardIds[index] ?? '', row.deadline]));
     for (const hazardId of hazardIds) {
       const deadline = Date.parse(`${deadlines.get(hazardId)}T16:00:00.000Z`);
       const fate = next();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +13,15 @@ export const hazardLifecyclePath = fileURLToPath(
 
 export const tipLifecyclePath = fileURLToPath(new URL('./tip-lifecycle.asl.json', import.meta.url));
 
+/**
+ * A definition's fingerprint: its executions carry it into Plan, whose function knows the
+ * fingerprint deployed last; an execution of an older definition hands over to the next
+ * generation, which runs the new one (DESIGN.md, principle 1).
+ */
+export function definitionHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path, 'utf8')).digest('hex').slice(0, 16);
+}
+
 export function loadDefinition(
   path: string,
   values: { partition: string; functionArn: (name: string) => string },
@@ -19,6 +29,8 @@ export function loadDefinition(
   const text = readFileSync(path, 'utf8')
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's substitution token
     .replaceAll('${Partition}', values.partition)
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the ASL's substitution token
+    .replaceAll('${DefinitionHash}', definitionHash(path))
     .replace(/\$\{(\w+)FunctionArn\}/g, (_token, name: string) => values.functionArn(name));
   return JSON.parse(text);
 }

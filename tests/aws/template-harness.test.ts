@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
 import sharp from 'sharp';
@@ -69,9 +74,12 @@ afterAll(async () => {
 
 describe('the synthesized template, run with each role enforced', () => {
   it('seeds itself on deploy and answers health with a jurisdiction to report to', async () => {
-    expect([...harness.customResources.values()].map((answer) => answer.Status)).toEqual([
-      'SUCCESS',
-    ]);
+    // The seed data, and the renewal sweep of lifecycles on an older definition (none yet).
+    expect(
+      [...harness.customResources.entries()]
+        .map(([logicalId, answer]) => `${logicalId.replace(/[0-9A-F]{8}$/, '')} ${answer.Status}`)
+        .sort(),
+    ).toEqual(['LifecycleRenewOntoNewDefinitions SUCCESS', 'SeedAppliedByAlias SUCCESS']);
     await healthJourney(targetOf(harness));
     expect(harness.problems()).toEqual([]);
     problemsSeen = harness.problems().length;
@@ -294,6 +302,51 @@ describe('the synthesized template, run with each role enforced', () => {
       harness.stepFunctions.executionsNamed(`${hazardId}-2`).map((execution) => execution.status),
     ).toEqual(['RUNNING']);
     expect(harness.metrics().LifecyclesRepaired).toBeGreaterThanOrEqual(1);
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('renews running lifecycles onto a new definition: the deploy wakes them, Plan hands over', async () => {
+    const { hazardId } = await hazardLifecycleJourney(targetOf(harness));
+    await harness.settled();
+    newProblems();
+    const functionNamed = (prefix: string) =>
+      [...harness.runtime.functions.values()].find((fn) => fn.logicalId.startsWith(prefix))
+        ?.logicalId ?? prefix;
+    // Plan, handed an execution of an older definition, asks the state machine (its role may
+    // describe it) and renews.
+    const [execution] = harness.stepFunctions.executionsNamed(hazardId);
+    const planned = (await harness.runtime.invoke(functionNamed('LifecyclePlan'), {
+      hazardId,
+      generation: 1,
+      turn: 3,
+      definition: '0000000000000000',
+      stateMachineArn: execution?.machine.arn,
+    })) as { action: string };
+    expect(planned.action).toBe('renew');
+    // The deploy's sweep wakes the lifecycles whose WAIT item names an older definition.
+    const dynamo = new DynamoDBClient({
+      endpoint: harness.dynamodb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const tableName = harness.template.ref(
+      harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
+    );
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: `HAZARD#${hazardId}` }, sk: { S: 'WAIT' } },
+        UpdateExpression: 'SET #definition = :older',
+        ExpressionAttributeNames: { '#definition': 'definition' },
+        ExpressionAttributeValues: { ':older': { S: '0000000000000000' } },
+      }),
+    );
+    dynamo.destroy();
+    const swept = (await harness.runtime.invoke(functionNamed('LifecycleReconcile'), {
+      renewDefinitions: true,
+    })) as { woken: number };
+    await harness.settled();
+    expect(swept.woken).toBe(1);
     expect(newProblems()).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
+import { respond } from './custom-resource.ts';
 
 /**
  * The deployment's data migrations, as a CloudFormation custom resource run on every
@@ -26,29 +27,5 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
     reason = `Seed data not applied: ${(error as Error).message}`;
     logger.error('Seed data not applied', { error: error as Error });
   }
-  await respond(event, status, reason, data);
-}
-
-async function respond(
-  event: CloudFormationCustomResourceEvent,
-  status: 'SUCCESS' | 'FAILED',
-  reason: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: reason,
-    PhysicalResourceId: 'qingling-seed-data',
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    Data: data,
-  });
-  // The pre-signed S3 URL accepts the PUT only without a content type.
-  const response = await fetch(event.ResponseURL, {
-    method: 'PUT',
-    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
-    body,
-  });
-  if (!response.ok) throw new Error(`CloudFormation did not take the answer: ${response.status}`);
+  await respond(event, 'qingling-seed-data', status, reason, data);
 }

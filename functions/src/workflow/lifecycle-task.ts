@@ -23,6 +23,8 @@ export type LifecycleTaskInput = ({ hazardId: string } | { tipId: string }) & {
   startedAt?: string;
   /** The state machine's own ARN ($$.StateMachine.Id), for the next generation. */
   stateMachineArn?: string;
+  /** The fingerprint of the definition this execution runs (its DefinitionHash). */
+  definition?: string;
 };
 
 const recordIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -33,7 +35,7 @@ const recordIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
  */
 export function taskInput(event: unknown): LifecycleTaskInput {
   const input = (event ?? {}) as Record<string, unknown>;
-  const { generation, turn, startedAt, stateMachineArn } = input;
+  const { generation, turn, startedAt, stateMachineArn, definition } = input;
   const id = input.hazardId ?? input.tipId;
   if (typeof id !== 'string' || !recordIdPattern.test(id)) {
     throw new TypeError('The task input needs a hazardId or a tipId');
@@ -47,6 +49,7 @@ export function taskInput(event: unknown): LifecycleTaskInput {
     ...(typeof turn === 'number' && Number.isInteger(turn) ? { turn } : {}),
     ...(typeof startedAt === 'string' && !Number.isNaN(Date.parse(startedAt)) ? { startedAt } : {}),
     ...(typeof stateMachineArn === 'string' ? { stateMachineArn } : {}),
+    ...(typeof definition === 'string' && /^[0-9a-f]{16}$/.test(definition) ? { definition } : {}),
   };
 }
 

@@ -1,7 +1,11 @@
+import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { dependencies } from '../dependencies.ts';
+import { logger } from '../http/api-handler.ts';
 import { count } from '../observability/metrics.ts';
-import { planRecordTurn, recordOf, taskInput } from './lifecycle-task.ts';
+import { type LifecycleTaskInput, planRecordTurn, recordOf, taskInput } from './lifecycle-task.ts';
+
+let client: SFNClient | undefined;
 
 /**
  * The state machines' Plan task: reads the record (a hazard or a tip) and the clock and
@@ -9,9 +13,17 @@ import { planRecordTurn, recordOf, taskInput } from './lifecycle-task.ts';
  * seconds, with the record's version it planned from. It first claims the record for its
  * generation: a stale execution is told it is done. A lifecycle that is done says so on
  * its WAIT item, which leaves the index of next-due times (the reconciler's).
+ *
+ * New definitions take over running lifecycles: an execution whose definition is not the
+ * one deployed last (LIFECYCLE_DEFINITIONS) renews, so the next generation runs the new
+ * definition; the deploy wakes every waiting lifecycle (the reconciler's renewal sweep).
  */
 export async function handler(event: unknown): Promise<TurnPlan> {
   const input = taskInput(event);
+  if (await runsAnOlderDefinition(input)) {
+    logger.info('Lifecycle renews onto the new definition', { definition: input.definition });
+    return { action: 'renew', timeoutSeconds: 1, turn: (input.turn ?? 0) + 1, version: 0 };
+  }
   const plan = await planRecordTurn(input);
   // The first turn of a generation that goes on: a lifecycle (re)started.
   if (!input.turn && plan.action !== 'done') count('LifecyclesStarted');
@@ -19,4 +31,26 @@ export async function handler(event: unknown): Promise<TurnPlan> {
     await dependencies.lifecycleWaits().end(recordOf(input).stream, input.generation, plan.version);
   }
   return plan;
+}
+
+/** The definitions deployed last, by record kind (set by CDK); none on the embedded cloud. */
+function deployedDefinition(input: LifecycleTaskInput): string | undefined {
+  const deployed = JSON.parse(process.env.LIFECYCLE_DEFINITIONS ?? '{}') as Record<string, string>;
+  return deployed['hazardId' in input ? 'hazard' : 'tip'];
+}
+
+/**
+ * Whether this execution runs an older definition than the one deployed, and the state
+ * machine already has the new one (a deploy updates the function and the state machine
+ * one after the other: renewing before the machine has changed would start the old one).
+ */
+async function runsAnOlderDefinition(input: LifecycleTaskInput): Promise<boolean> {
+  const deployed = deployedDefinition(input);
+  if (!deployed || !input.definition || input.definition === deployed) return false;
+  if (!input.stateMachineArn) return false;
+  client ??= new SFNClient({});
+  const machine = await client.send(
+    new DescribeStateMachineCommand({ stateMachineArn: input.stateMachineArn }),
+  );
+  return machine.definition?.includes(deployed) ?? false;
 }

@@ -5,7 +5,9 @@ import {
   reconcile,
   reconcilerTiming,
 } from '@qingling/shared/workflow/reconcile.ts';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { dependencies } from '../dependencies.ts';
+import { respond } from '../deploy/custom-resource.ts';
 import { logger } from '../http/api-handler.ts';
 import { count } from '../observability/metrics.ts';
 
@@ -40,15 +42,75 @@ export async function reconcileRecords(timing = reconcilerTiming): Promise<Recon
 }
 
 /**
+ * After a deploy that changed a lifecycle's definition: wakes every waiting lifecycle whose
+ * execution runs an older one (its WAIT item says which), so that it plans now and renews
+ * onto the new definition, instead of waiting up to 23 days for its timer. Ten at a time.
+ */
+export async function renewOlderDefinitions(
+  deployed: Partial<Record<'hazard' | 'tip', string>>,
+): Promise<{ woken: number }> {
+  const waits = dependencies.lifecycleWaits();
+  const wakes: Promise<void>[] = [];
+  let woken = 0;
+  for await (const wait of waits.waitingUntil()) {
+    const kind = wait.stream.startsWith(hazardPrefix)
+      ? 'hazard'
+      : wait.stream.startsWith(tipPrefix)
+        ? 'tip'
+        : undefined;
+    const current = kind && deployed[kind];
+    if (!current || wait.definition === current) continue;
+    woken += 1;
+    wakes.push(
+      kind === 'hazard'
+        ? dependencies.hazardWorkflow().wake(wait.stream.slice(hazardPrefix.length))
+        : dependencies.tipWorkflow().wake(wait.stream.slice(tipPrefix.length)),
+    );
+    if (wakes.length >= 10) await Promise.all(wakes.splice(0));
+  }
+  await Promise.all(wakes);
+  logger.info('Lifecycles woken onto the new definition', { woken, ...deployed });
+  return { woken };
+}
+
+const deployedDefinitions = () =>
+  JSON.parse(process.env.LIFECYCLE_DEFINITIONS ?? '{}') as Partial<
+    Record<'hazard' | 'tip', string>
+  >;
+
+/**
  * The scheduled function (EventBridge, every five minutes). An operator may invoke it with
  * `{"graceSeconds": 0}` to sweep at once after an incident (0 to 3,600; the default is the
- * 15 minutes a lifecycle may take to see a change).
+ * 15 minutes a lifecycle may take to see a change), or `{"renewDefinitions": true}`. As a
+ * CloudFormation custom resource (Custom::QinglingLifecycleRenewal, whose properties are the
+ * definitions' fingerprints) it runs the renewal sweep on every deploy that changed one.
  */
-export async function handler(event?: unknown): Promise<Reconciliation> {
-  const grace = (event as { graceSeconds?: unknown } | null | undefined)?.graceSeconds;
+export async function handler(event?: unknown): Promise<unknown> {
+  if (isCustomResourceEvent(event)) {
+    let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
+    let reason = 'Waiting lifecycles woken onto the new definitions';
+    let data: Record<string, unknown> = {};
+    try {
+      if (event.RequestType !== 'Delete') data = await renewOlderDefinitions(deployedDefinitions());
+    } catch (error) {
+      status = 'FAILED';
+      reason = `Lifecycles not woken: ${(error as Error).message}`;
+      logger.error('Lifecycles not woken onto the new definitions', { error: error as Error });
+    }
+    await respond(event, 'qingling-lifecycle-renewal', status, reason, data);
+    return data;
+  }
+  const request = (event ?? {}) as { graceSeconds?: unknown; renewDefinitions?: unknown };
+  if (request.renewDefinitions === true) return renewOlderDefinitions(deployedDefinitions());
+  const grace = request.graceSeconds;
   if (grace === undefined) return reconcileRecords();
   if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 3600) {
     throw new TypeError('graceSeconds must be an integer from 0 to 3600');
   }
   return reconcileRecords({ ...reconcilerTiming, graceMs: grace * 1000 });
+}
+
+function isCustomResourceEvent(event: unknown): event is CloudFormationCustomResourceEvent {
+  const candidate = event as Partial<CloudFormationCustomResourceEvent> | null | undefined;
+  return typeof candidate?.RequestType === 'string' && typeof candidate.ResponseURL === 'string';
 }

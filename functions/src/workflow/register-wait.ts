@@ -28,6 +28,7 @@ export async function handler(event: unknown): Promise<{ until: string; woken: b
     timeoutSeconds?: unknown;
     seenVersion?: unknown;
   };
+  const { definition } = input;
   if (typeof taskToken !== 'string' || !taskToken) {
     throw new TypeError('The wait needs its task token');
   }
@@ -46,6 +47,7 @@ export async function handler(event: unknown): Promise<{ until: string; woken: b
     taskToken,
     timeoutSeconds,
     ...(seen !== undefined ? { seenVersion: seen } : {}),
+    ...(definition ? { definition } : {}),
   });
   // A stale generation's wait is not kept: it times out, and its next Plan ends it.
   let woken = false;

@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeStateMachineCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { endOfCstDay } from '@qingling/shared/calendar/calendar.ts';
@@ -135,6 +140,42 @@ describe('the Plan and RecordDueSteps tasks', () => {
     await expect(plan({ hazardId: 'H1' })).rejects.toThrow(/generation/);
     await expect(plan({ hazardId: 'a/b', generation: 1 })).rejects.toThrow(/hazardId/);
     await expect(escalate({ hazardId: 'H1', generation: 0 })).rejects.toThrow(/generation/);
+  });
+});
+
+describe('a new definition takes over running lifecycles', () => {
+  const older = '0123456789abcdef';
+  const deployed = 'fedcba9876543210';
+  beforeEach(() => {
+    process.env.LIFECYCLE_DEFINITIONS = JSON.stringify({ hazard: deployed, tip: deployed });
+  });
+  afterEach(() => {
+    delete process.env.LIFECYCLE_DEFINITIONS;
+  });
+
+  it('renews an execution of an older definition once the state machine has the new one', async () => {
+    await reportHazard('H1');
+    sfn.on(DescribeStateMachineCommand).resolves({ definition: `{"definition": "${deployed}"}` });
+    const input = { hazardId: 'H1', generation: 1, definition: older, stateMachineArn };
+    expect((await plan(input)).action).toBe('renew');
+    expect(sfn.commandCalls(DescribeStateMachineCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn,
+    });
+    // The record is left to the next generation: this one claimed nothing.
+    expect((await store.read(hazardStream('H1'))).map((event) => event.type)).not.toContain(
+      'lifecycle_generation_started',
+    );
+  });
+
+  it('plans as before while the state machine still has the older one (mid-deploy), or when current', async () => {
+    await reportHazard('H1');
+    sfn.on(DescribeStateMachineCommand).resolves({ definition: `{"definition": "${older}"}` });
+    const input = { hazardId: 'H1', generation: 1, stateMachineArn };
+    expect((await plan({ ...input, definition: older })).action).toBe('escalate');
+    sfn.reset();
+    expect((await plan({ ...input, turn: 1, definition: deployed })).action).toBe('escalate');
+    // The current definition costs no call.
+    expect(sfn.commandCalls(DescribeStateMachineCommand)).toHaveLength(0);
   });
 });
 

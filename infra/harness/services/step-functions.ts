@@ -140,6 +140,23 @@ export class StepFunctionsService {
               input: execution.input,
             });
           }
+          case 'DescribeStateMachine': {
+            const arn = String(body.stateMachineArn ?? '');
+            caller.authorize({ action: 'states:DescribeStateMachine', resource: arn });
+            const machine = this.machines.get(arn);
+            if (!machine)
+              throw new ServiceError(
+                'StateMachineDoesNotExist',
+                `State Machine Does Not Exist: '${arn}'`,
+              );
+            return ok({
+              stateMachineArn: arn,
+              name: machine.name,
+              status: 'ACTIVE',
+              definition: JSON.stringify(machine.definition),
+              type: 'STANDARD',
+            });
+          }
           case 'SendTaskSuccess':
           case 'SendTaskFailure': {
             const token = String(body.taskToken ?? '');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -22,7 +22,11 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { hazardLifecyclePath, tipLifecyclePath } from '../../../workflows/definitions.ts';
+import {
+  definitionHash,
+  hazardLifecyclePath,
+  tipLifecyclePath,
+} from '../../../workflows/definitions.ts';
 import { workflowHandlersDir } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
@@ -92,6 +96,10 @@ export class HazardLifecycle extends Construct {
   readonly deadLetterAlarm: Alarm;
   /** Wakes every lifecycle that should be awake and is not (every five minutes). */
   readonly reconciler: NodeFunction;
+  /** On a deploy that changed a definition: wakes lifecycles waiting on an older one. */
+  readonly renewal: CustomResource;
+  /** Each definition's fingerprint (DefinitionHash), as deployed. */
+  readonly definitions: { hazard: string; tip: string };
   readonly reconcilerSchedule: Rule;
   readonly logGroup: LogGroup;
 
@@ -137,12 +145,26 @@ export class HazardLifecycle extends Construct {
     });
 
     const handlersDir = props.handlersDir ?? workflowHandlersDir;
+    // Each definition's fingerprint: executions carry theirs into Plan, which renews an
+    // execution of an older one onto the one deployed (see functions/src/workflow/plan.ts).
+    const definitionPaths = {
+      hazard: props.definitionPath ?? hazardLifecyclePath,
+      tip: props.tipDefinitionPath ?? tipLifecyclePath,
+    };
+    this.definitions = {
+      hazard: definitionHash(definitionPaths.hazard),
+      tip: definitionHash(definitionPaths.tip),
+    };
     const common = {
       CODE_VERSION: props.codeVersion,
       POWERTOOLS_SERVICE_NAME: 'qingling',
     };
     const environments: Record<LifecycleTask, Record<string, string>> = {
-      Plan: { ...common, TABLE_NAME: props.table.table.tableName },
+      Plan: {
+        ...common,
+        TABLE_NAME: props.table.table.tableName,
+        LIFECYCLE_DEFINITIONS: JSON.stringify(this.definitions),
+      },
       Escalate: {
         ...common,
         TABLE_NAME: props.table.table.tableName,
@@ -203,18 +225,26 @@ export class HazardLifecycle extends Construct {
       actions: ['states:StartExecution'],
       resourceArns: [this.stateMachineArn, this.tipStateMachineArn],
     });
+    // Plan checks that the state machine has the new definition before it renews onto it.
+    Grant.addToPrincipal({
+      grantee: this.functions.Plan.role,
+      actions: ['states:DescribeStateMachine'],
+      resourceArns: [this.stateMachineArn, this.tipStateMachineArn],
+    });
 
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     // Each task invokes its function's alias `live` (what a deploy switches and a rollback
     // points back), so `${PlanFunctionArn}` and the rest are the aliases' ARNs.
     const aliasArns = lifecycleTasks.map((task) => this.functions[task].alias.functionArn);
     const stateMachineOf = (id: string, name: string, definitionPath: string) => {
+      const fingerprint = definitionHash(definitionPath);
       const machine = new StateMachine(this, id, {
         stateMachineName: name,
         stateMachineType: StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromFile(definitionPath),
         definitionSubstitutions: {
           Partition: stack.partition,
+          DefinitionHash: fingerprint,
           ...Object.fromEntries(
             lifecycleTasks.map((task) => [
               `${task}FunctionArn`,
@@ -237,12 +267,12 @@ export class HazardLifecycle extends Construct {
     this.stateMachine = stateMachineOf(
       'StateMachine',
       this.stateMachineName,
-      props.definitionPath ?? hazardLifecyclePath,
+      definitionPaths.hazard,
     );
     this.tipStateMachine = stateMachineOf(
       'TipStateMachine',
       this.tipStateMachineName,
-      props.tipDefinitionPath ?? tipLifecyclePath,
+      definitionPaths.tip,
     );
 
     const period = Duration.minutes(5);
@@ -326,6 +356,16 @@ export class HazardLifecycle extends Construct {
       targets: [new LambdaFunction(this.reconciler.alias, { retryAttempts: 0 })],
     });
     this.reconciler.invokedBy(this.reconcilerSchedule);
+    // A deploy that changes a definition wakes the lifecycles waiting on an older one (a
+    // custom resource whose properties are the fingerprints), once the state machines and
+    // Plan have the new one.
+    this.renewal = new CustomResource(this, 'RenewOntoNewDefinitions', {
+      serviceToken: this.reconciler.alias.functionArn,
+      resourceType: 'Custom::QinglingLifecycleRenewal',
+      properties: this.definitions,
+    });
+    this.renewal.node.addDependency(this.stateMachine, this.tipStateMachine, this.functions.Plan);
+    this.reconciler.invokedBy(this.renewal);
 
     this.acknowledgeFindings();
   }
@@ -350,6 +390,7 @@ export class HazardLifecycle extends Construct {
         TABLE_NAME: props.table.table.tableName,
         STATE_MACHINE_ARN: this.stateMachineArn,
         TIP_STATE_MACHINE_ARN: this.tipStateMachineArn,
+        LIFECYCLE_DEFINITIONS: JSON.stringify(this.definitions),
       },
     });
     const tableArn = props.table.table.tableArn;

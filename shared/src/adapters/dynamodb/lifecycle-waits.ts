@@ -16,6 +16,8 @@ export interface LifecycleWait {
   timeoutSeconds: number;
   /** The record's version the turn planned from: a decision written after it must wake it. */
   seenVersion?: number;
+  /** The fingerprint of the definition the waiting execution runs (a deploy wakes older ones). */
+  definition?: string;
 }
 
 /** What a record's lifecycle last said of itself: waiting until a time, or ended. */
@@ -26,6 +28,7 @@ export interface LifecycleWaitItem {
   /** When the wait's timer ends; absent once the lifecycle has ended. */
   until?: string;
   seenVersion?: number;
+  definition?: string;
   ended?: boolean;
 }
 
@@ -76,6 +79,7 @@ export class DynamoLifecycleWaits {
       generation: wait.generation,
       until,
       ...(wait.seenVersion !== undefined ? { seenVersion: wait.seenVersion } : {}),
+      ...(wait.definition ? { definition: wait.definition } : {}),
       gsi1pk: waitsPartition,
       gsi1sk: `${until}#${wait.stream}`,
     });
@@ -152,6 +156,7 @@ function itemOf(item: Record<string, unknown>): LifecycleWaitItem {
     ...(typeof item.taskToken === 'string' ? { taskToken: item.taskToken } : {}),
     ...(typeof item.until === 'string' && !item.ended ? { until: item.until } : {}),
     ...(typeof item.seenVersion === 'number' ? { seenVersion: item.seenVersion } : {}),
+    ...(typeof item.definition === 'string' ? { definition: item.definition } : {}),
     ...(item.ended ? { ended: true } : {}),
   };
 }
