@@ -108,7 +108,12 @@ interface Stack {
   exited: Promise<void>;
 }
 
-async function startStack(data: string, port: number, speed: number): Promise<Stack> {
+async function startStack(
+  data: string,
+  port: number,
+  speed: number,
+  log: (line: string) => void = () => {},
+): Promise<Stack> {
   const child = spawn(
     process.execPath,
     [
@@ -130,6 +135,12 @@ async function startStack(data: string, port: number, speed: number): Promise<St
     output = (output + chunk).slice(-20_000);
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // A stack that dies on its own (not killed by the driver) says why.
+  child.on('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && signal !== 'SIGINT' && code !== 0) {
+      log(`the stack exited by itself (${code ?? signal}):\n${output.slice(-4000)}`);
+    }
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no READY in 120 s:\n${output}`)), 120_000);
     const check = () => {
@@ -195,7 +206,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
   const port = 20_000 + Math.floor(next() * 20_000);
   const setupStarted = performance.now();
   // Set-up at real speed: the hazards are entered before the clock runs fast.
-  let stack = await startStack(data, port, 1);
+  let stack = await startStack(data, port, 1, log);
   let peakKilobytes = 0;
   const sampler = setInterval(async () => {
     if (stack.child.pid) {
@@ -344,7 +355,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
     // The run: fast clock, decisions at their times, kill -9 at the chosen moments.
     stack.child.kill('SIGINT');
     await stack.exited;
-    stack = await startStack(data, port, options.speed);
+    stack = await startStack(data, port, options.speed, log);
     const runStarted = performance.now();
     let made = 0;
     let refused = 0;
@@ -418,7 +429,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         stack.child.kill('SIGKILL');
         await stack.exited;
         const restartStarted = performance.now();
-        stack = await startStack(data, port, options.speed);
+        stack = await startStack(data, port, options.speed, log);
         const realSeconds = (performance.now() - restartStarted) / 1000;
         const after = await simulatedNow();
         restarts.push({

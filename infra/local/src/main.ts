@@ -61,6 +61,15 @@ for (const warning of calendarWarnings(await cloud.policies.calendar(), cloud.cl
   console.warn(`⚠ ${warning.message.zh}\n  ${warning.message.en}`);
 }
 
+// kill -USR2 <pid>: what the process holds, for an operator watching a long run.
+process.on('SIGUSR2', () => {
+  const megabytes = (bytes: number) => Math.round(bytes / 1048576);
+  const usage = process.memoryUsage();
+  console.log(
+    `memory: rss ${megabytes(usage.rss)} MB, heap ${megabytes(usage.heapUsed)}/${megabytes(usage.heapTotal)} MB, external ${megabytes(usage.external)} MB, array buffers ${megabytes(usage.arrayBuffers)} MB; lifecycles ${JSON.stringify(cloud.conductor.size)} / tips ${JSON.stringify(cloud.tipConductor.size)}`,
+  );
+});
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
