@@ -57,7 +57,7 @@ export interface TimeSimulationReport {
     recordedOnce: number;
     deliveredOnce: number;
     withdrawn: number;
-    /** Due, but its round ended (a close) within the lateness goal before it was recorded. */
+    /** Due, but a close ended its round, or an extension moved it, within the lateness goal. */
     overtaken: number;
     missing: number;
     doubled: number;
@@ -647,10 +647,28 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
           endsAt: Math.min(round.periods[index + 1]?.from ?? Infinity, until),
         }));
         for (const [rung, expected] of (schedules[0]?.steps ?? []).entries()) {
-          const dueIn = schedules.find(
-            (schedule) => (schedule.steps[rung]?.dueAt.getTime() ?? Infinity) < schedule.endsAt,
-          );
-          const due = dueIn?.steps[rung]?.dueAt.getTime() ?? Infinity;
+          const dueAtIn = (schedule: (typeof schedules)[number] | undefined) =>
+            schedule?.steps[rung]?.dueAt.getTime() ?? Infinity;
+          let dueIn = schedules.find((schedule) => dueAtIn(schedule) < schedule.endsAt);
+          // An extension approved less than the lateness goal after the step fell due may
+          // overtake it: the step is then due as the new deadline says (as for a close).
+          const recordedDue = Date.parse(recorded.get(expected.key)?.[0]?.dueAt ?? '');
+          if (
+            dueIn &&
+            recordedDue !== dueAtIn(dueIn) &&
+            dueIn.endsAt - dueAtIn(dueIn) < goalMinutes * 60_000
+          ) {
+            const later = schedules
+              .slice(schedules.indexOf(dueIn) + 1)
+              .find(
+                (schedule) => dueAtIn(schedule) === recordedDue && recordedDue < schedule.endsAt,
+              );
+            if (later) {
+              dueIn = later;
+              steps.overtaken += 1;
+            }
+          }
+          const due = dueAtIn(dueIn);
           const shouldBeDue = dueIn !== undefined;
           // Due before its period began (a deadline set or moved close): due from that moment.
           const dueFrom = Math.max(
@@ -758,7 +776,7 @@ export function reportTable(report: TimeSimulationReport): string {
     '| --- | --- | --- |',
     `| hazards × simulated days × clock speed | ${report.hazards} × ${report.options.days} × ${report.options.speed} | 10,000 × 365 × 8000 |`,
     `| steps expected / recorded once / delivered once / withdrawn | ${report.steps.expected} / ${report.steps.recordedOnce} / ${report.steps.deliveredOnce} / ${report.steps.withdrawn} | |`,
-    `| overtaken by a close within the lateness goal | ${report.steps.overtaken} | |`,
+    `| overtaken by a close or an extension within the lateness goal | ${report.steps.overtaken} | |`,
     `| missing / doubled / moved / after closure | ${report.steps.missing} / ${report.steps.doubled} / ${report.steps.moved} / ${report.steps.afterClosure} | 0 / 0 / 0 / 0 |`,
     `| lateness p50 / p99 / max (simulated minutes) | ${report.latenessMinutes.p50} / ${report.latenessMinutes.p99} / ${report.latenessMinutes.max} | p99 ≤ ${report.options.latenessGoalMinutes ?? 60} |`,
     `| decisions made / refused | ${report.decisions.made} / ${report.decisions.refused} | |`,
