@@ -46,6 +46,18 @@ const newProblems = () => {
   return fresh;
 };
 
+/** The template's table, written to directly (as a crash or a lost item leaves it). */
+const recordsTable = () => ({
+  dynamo: new DynamoDBClient({
+    endpoint: harness.dynamodb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  }),
+  tableName: harness.template.ref(
+    harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
+  ),
+});
+
 const targetOf = (running: TemplateHarness): JourneyTarget => ({
   apiUrl: running.apiUrl,
   tokenFor: (role: Role, jurisdiction: string) =>
@@ -233,16 +245,10 @@ describe('the synthesized template, run with each role enforced', () => {
     await harness.settled();
     newProblems();
     // As if an append stopped between its two writes: the state item is gone.
-    const dynamo = new DynamoDBClient({
-      endpoint: harness.dynamodb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const { dynamo, tableName } = recordsTable();
     await dynamo.send(
       new DeleteItemCommand({
-        TableName: harness.template.ref(
-          harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
-        ),
+        TableName: tableName,
         Key: { pk: { S: `HAZARD#${hazardId}` }, sk: { S: 'STATE' } },
       }),
     );
@@ -264,14 +270,7 @@ describe('the synthesized template, run with each role enforced', () => {
     await harness.settled();
     newProblems();
     // As if the lifecycle's own items were lost with its execution: no state, no WAIT item.
-    const dynamo = new DynamoDBClient({
-      endpoint: harness.dynamodb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const tableName = harness.template.ref(
-      harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
-    );
+    const { dynamo, tableName } = recordsTable();
     for (const sk of ['STATE', 'WAIT']) {
       await dynamo.send(
         new DeleteItemCommand({
@@ -324,14 +323,7 @@ describe('the synthesized template, run with each role enforced', () => {
     })) as { action: string };
     expect(planned.action).toBe('renew');
     // The deploy's sweep wakes the lifecycles whose WAIT item names an older definition.
-    const dynamo = new DynamoDBClient({
-      endpoint: harness.dynamodb.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const tableName = harness.template.ref(
-      harness.template.ofType('AWS::DynamoDB::Table')[0]?.logicalId ?? '',
-    );
+    const { dynamo, tableName } = recordsTable();
     await dynamo.send(
       new UpdateItemCommand({
         TableName: tableName,

@@ -101,3 +101,13 @@ export async function recordRecordSteps(
     ? recordDueSteps(await lifecycleDependencies(), input)
     : recordDueTipSteps(await tipDependencies(), input);
 }
+
+/**
+ * The fingerprints of the lifecycle definitions deployed last, by record kind
+ * (LIFECYCLE_DEFINITIONS, set by CDK); none on the embedded cloud.
+ */
+export function deployedDefinitions(): Partial<Record<'hazard' | 'tip', string>> {
+  return JSON.parse(process.env.LIFECYCLE_DEFINITIONS ?? '{}') as Partial<
+    Record<'hazard' | 'tip', string>
+  >;
+}

@@ -3,7 +3,13 @@ import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { dependencies } from '../dependencies.ts';
 import { logger } from '../http/api-handler.ts';
 import { count } from '../observability/metrics.ts';
-import { type LifecycleTaskInput, planRecordTurn, recordOf, taskInput } from './lifecycle-task.ts';
+import {
+  deployedDefinitions,
+  type LifecycleTaskInput,
+  planRecordTurn,
+  recordOf,
+  taskInput,
+} from './lifecycle-task.ts';
 
 let client: SFNClient | undefined;
 
@@ -33,19 +39,13 @@ export async function handler(event: unknown): Promise<TurnPlan> {
   return plan;
 }
 
-/** The definitions deployed last, by record kind (set by CDK); none on the embedded cloud. */
-function deployedDefinition(input: LifecycleTaskInput): string | undefined {
-  const deployed = JSON.parse(process.env.LIFECYCLE_DEFINITIONS ?? '{}') as Record<string, string>;
-  return deployed['hazardId' in input ? 'hazard' : 'tip'];
-}
-
 /**
  * Whether this execution runs an older definition than the one deployed, and the state
  * machine already has the new one (a deploy updates the function and the state machine
  * one after the other: renewing before the machine has changed would start the old one).
  */
 async function runsAnOlderDefinition(input: LifecycleTaskInput): Promise<boolean> {
-  const deployed = deployedDefinition(input);
+  const deployed = deployedDefinitions()['hazardId' in input ? 'hazard' : 'tip'];
   if (!deployed || !input.definition || input.definition === deployed) return false;
   if (!input.stateMachineArn) return false;
   client ??= new SFNClient({});

@@ -10,9 +10,24 @@ import { dependencies } from '../dependencies.ts';
 import { respond } from '../deploy/custom-resource.ts';
 import { logger } from '../http/api-handler.ts';
 import { count } from '../observability/metrics.ts';
+import { deployedDefinitions } from './lifecycle-task.ts';
 
 const hazardPrefix = hazardStream('');
 const tipPrefix = tipStream('');
+
+/** Which lifecycle a record's stream has: a hazard's, a tip's, or none. */
+function lifecycleKind(stream: string): 'hazard' | 'tip' | undefined {
+  if (stream.startsWith(hazardPrefix)) return 'hazard';
+  if (stream.startsWith(tipPrefix)) return 'tip';
+  return undefined;
+}
+
+/** Wakes the record's lifecycle (or starts its next generation) through its workflow. */
+function wakeStream(stream: string): Promise<void> {
+  return lifecycleKind(stream) === 'hazard'
+    ? dependencies.hazardWorkflow().wake(stream.slice(hazardPrefix.length))
+    : dependencies.tipWorkflow().wake(stream.slice(tipPrefix.length));
+}
 
 /**
  * The reconciler's sweep over both lifecycles (hazards', tips'), wired from the
@@ -28,11 +43,8 @@ export async function reconcileRecords(timing = reconcilerTiming): Promise<Recon
       waitingUntil: (before) => waits.waitingUntil(before),
       lifecycleOf: (stream) => waits.find(stream),
       changes: (from, to) => dependencies.recentChanges(from, to),
-      hasLifecycle: (stream) => stream.startsWith(hazardPrefix) || stream.startsWith(tipPrefix),
-      wake: (stream) =>
-        stream.startsWith(hazardPrefix)
-          ? dependencies.hazardWorkflow().wake(stream.slice(hazardPrefix.length))
-          : dependencies.tipWorkflow().wake(stream.slice(tipPrefix.length)),
+      hasLifecycle: (stream) => lifecycleKind(stream) !== undefined,
+      wake: wakeStream,
     },
     timing,
   );
@@ -53,30 +65,17 @@ export async function renewOlderDefinitions(
   const wakes: Promise<void>[] = [];
   let woken = 0;
   for await (const wait of waits.waitingUntil()) {
-    const kind = wait.stream.startsWith(hazardPrefix)
-      ? 'hazard'
-      : wait.stream.startsWith(tipPrefix)
-        ? 'tip'
-        : undefined;
+    const kind = lifecycleKind(wait.stream);
     const current = kind && deployed[kind];
     if (!current || wait.definition === current) continue;
     woken += 1;
-    wakes.push(
-      kind === 'hazard'
-        ? dependencies.hazardWorkflow().wake(wait.stream.slice(hazardPrefix.length))
-        : dependencies.tipWorkflow().wake(wait.stream.slice(tipPrefix.length)),
-    );
+    wakes.push(wakeStream(wait.stream));
     if (wakes.length >= 10) await Promise.all(wakes.splice(0));
   }
   await Promise.all(wakes);
   logger.info('Lifecycles woken onto the new definition', { woken, ...deployed });
   return { woken };
 }
-
-const deployedDefinitions = () =>
-  JSON.parse(process.env.LIFECYCLE_DEFINITIONS ?? '{}') as Partial<
-    Record<'hazard' | 'tip', string>
-  >;
 
 /**
  * The scheduled function (EventBridge, every five minutes). An operator may invoke it with
