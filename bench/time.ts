@@ -44,6 +44,8 @@ export interface TimeSimulationOptions {
    * this before its round ended (a close) and not recorded was overtaken, not lost.
    */
   latenessGoalMinutes?: number;
+  /** Leave the stack's data directory in place (its path is logged), to inspect the store. */
+  keepData?: boolean;
   log?: (line: string) => void;
 }
 
@@ -503,7 +505,8 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       stack.child.kill('SIGKILL');
       await stack.exited;
     }
-    await rm(data, { recursive: true, force: true });
+    if (options.keepData) log(`data kept in ${data}`);
+    else await rm(data, { recursive: true, force: true });
   }
 }
 
@@ -795,6 +798,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       speed: { type: 'string', default: '8000' },
       kills: { type: 'string', default: '3' },
       seed: { type: 'string', default: String(Date.now() % 2 ** 31) },
+      'keep-data': { type: 'boolean', default: false },
     },
   });
   const report = await simulateTime({
@@ -803,6 +807,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     speed: Number(values.speed),
     kills: Number(values.kills),
     seed: Number(values.seed),
+    keepData: values['keep-data'],
     log: (line) => console.log(`[time] ${line}`),
   });
   console.log(JSON.stringify(report, null, 2));

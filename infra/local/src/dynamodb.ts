@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -8,6 +9,33 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../../table-design.ts';
+
+closeDynaliteIterators();
+
+/**
+ * dynalite 4 reads LevelDB through abstract-level 3 iterators wrapped in streams, and closes
+ * each one with `iterator.return()`, a method abstract-level 3 iterators do not have (they
+ * have `close()`). So every Query and Scan left a native iterator open until the store
+ * closed, each pinning its buffers and a snapshot that keeps compacted files on disk: about
+ * 20 KB of memory a query, and at 10,000 hazards the stack grew to gigabytes of memory and
+ * of disk (issue 11). Giving the iterators the `return()` dynalite calls closes them.
+ * Checked by infra/local/src/dynamodb.test.ts; drop this when dynalite calls `close()`.
+ */
+function closeDynaliteIterators(): void {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { AbstractIterator } = fromDynalite('abstract-level') as {
+    AbstractIterator: { prototype: object };
+  };
+  // The base class shared by entry, key and value iterators.
+  const iterator = Object.getPrototypeOf(AbstractIterator.prototype) as {
+    return?: () => Promise<void>;
+    close(): Promise<void>;
+  };
+  if (typeof iterator.return === 'function') return;
+  iterator.return = function (this: { close(): Promise<void> }) {
+    return this.close();
+  };
+}
 
 export interface LocalDynamo {
   endpoint: string;
