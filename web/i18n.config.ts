@@ -1,6 +1,6 @@
 /**
- * Paraglide compiler options, shared by the Vite plugin (build, dev) and
- * scripts/compile-messages.ts (type checking before the first build).
+ * Paraglide compiler options, shared by scripts/compile-messages.ts (`vite build`,
+ * `npm run check`, `npm start`) and Paraglide's Vite plugin (`vite dev`).
  *
  * Locale from the URL only: `/` is Chinese (base locale), `/en/` is English. Every page
  * therefore has one fixed language and can be prerendered once per language.

@@ -6,6 +6,7 @@ import { formatReceipt, isValidReceipt, receiptFromDigits } from '@qingling/shar
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsGoalBytes, measureWeight, phoneContext, reportPaths } from '../../bench/page-weight.ts';
 import {
   accessibilityViolations,
   launchChromium,
@@ -515,5 +516,23 @@ describe('a tipster on a phone', () => {
     expect(await page.getByRole('heading', { name: '举报安全隐患' }).isVisible()).toBe(true);
     expect(await page.locator('form').isVisible()).toBe(false);
     await context.close();
+  });
+});
+
+describe("the report page's weight", () => {
+  // Weighed as `npm run bench -- pages` weighs it (the same function, bench/page-weight.ts): a
+  // phone loading the built page, each file gzipped as a CDN sends it, the worker's included.
+  it.each(reportPaths)('%s loads at most 45 KB of JavaScript, gzipped', async (path) => {
+    const context = await browser.newContext(phoneContext);
+    try {
+      const weight = await measureWeight(context, `${cloud.url}${path}`);
+      expect(jsGoalBytes(path)).toBe(45 * 1024);
+      expect(
+        weight.jsGzipBytes,
+        `${path}: ${weight.jsGzipBytes} B of JavaScript; heaviest: ${JSON.stringify(weight.heaviest)}`,
+      ).toBeLessThanOrEqual(jsGoalBytes(path));
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { sealEvent, verifyChain } from '@qingling/shared/event-log/event-log.ts'
 import type { Projection } from '@qingling/shared/event-log/event-store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#local/dynamodb.ts';
+import { byOperation, watchDynamoCalls } from '../support/dynamo-calls.ts';
 import { temporaryDataDirectory } from '../support/embedded-cloud.ts';
 
 // The event store against dynalite, the embedded cloud's DynamoDB: no transactions, only
@@ -123,5 +124,61 @@ describe('DynamoEventStore', () => {
     expect(again?.version).toBe(2);
     const next = await store.append('S#crash', loaded, note('2'), counter);
     expect(next.kind).toBe('appended');
+  });
+
+  /** Writes events as a crash leaves them: on the log, the state item not (yet) written. */
+  async function orphans(
+    stream: string,
+    after: { sequence: number; hash: string } | null,
+    n: number,
+  ) {
+    let previous = after;
+    for (let index = 0; index < n; index += 1) {
+      const event = await sealEvent(stream, previous, note(`孤${index}`));
+      await documents().send(
+        new PutCommand({
+          TableName: 'events',
+          Item: { pk: stream, sk: `E#${String(event.sequence).padStart(10, '0')}`, ...event },
+        }),
+      );
+      previous = event;
+    }
+  }
+
+  it('loads a stream whose first event was stored without its state, and writes the state', async () => {
+    await orphans('S#first', null, 1);
+    expect(await store.load('S#first', counter)).toMatchObject({
+      version: 1,
+      state: { count: 1, notes: ['孤0'] },
+    });
+    const watch = watchDynamoCalls();
+    try {
+      expect((await store.load('S#first', counter))?.version).toBe(1);
+      // Repaired: the next load is one Query and no write.
+      expect(byOperation(watch.calls)).toEqual({ Query: 1 });
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('loads a state more than one event behind its log from the log', async () => {
+    const start = await store.append('S#behind', null, note('0'), counter);
+    if (start.kind !== 'appended') throw new Error(start.kind);
+    await orphans('S#behind', { sequence: 1, hash: start.snapshot.head }, 3);
+    const loaded = await store.load('S#behind', counter);
+    expect(loaded).toMatchObject({ version: 4, state: { count: 4 } });
+    expect(loaded?.state.notes).toEqual(['0', '孤0', '孤1', '孤2']);
+    expect((await verifyChain(await store.read('S#behind'))).valid).toBe(true);
+    expect((await store.append('S#behind', loaded, note('4'), counter)).kind).toBe('appended');
+  });
+
+  it('answers a load of an unknown stream with null, in one Query', async () => {
+    const watch = watchDynamoCalls();
+    try {
+      expect(await store.load('S#none', counter)).toBeNull();
+      expect(byOperation(watch.calls)).toEqual({ Query: 1 });
+    } finally {
+      watch.stop();
+    }
   });
 });

@@ -296,7 +296,7 @@ export function sentNames(route: RouteDefinition): Set<string> {
   return names;
 }
 
-function schemaNames(schema: z.ZodType, into: Set<string>) {
+function schemaNames(schema: z.core.$ZodType, into: Set<string>) {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
   const definitions = (json.$defs ?? {}) as Record<string, JsonNode>;
   const seen = new Set<string>();

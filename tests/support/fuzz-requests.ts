@@ -227,7 +227,10 @@ export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchemaOf(schema: z.ZodType): { root: JsonSchema; defs: Record<string, JsonSchema> } {
+function jsonSchemaOf(schema: z.core.$ZodType): {
+  root: JsonSchema;
+  defs: Record<string, JsonSchema>;
+} {
   const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return { root, defs: (root.$defs ?? {}) as Record<string, JsonSchema> };
 }

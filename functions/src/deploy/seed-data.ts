@@ -1,7 +1,7 @@
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 import { respond } from './custom-resource.ts';
 
 /**

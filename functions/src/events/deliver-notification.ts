@@ -15,18 +15,18 @@ import type { DeliveryLedger } from '@qingling/shared/ports/delivery-ledger.ts';
 import type { Notification, Notifier, SmsSender } from '@qingling/shared/ports/outbox.ts';
 import { bilingualSchema } from '@qingling/shared/tips/schemas.ts';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as z from 'zod/mini';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 import { count } from '../observability/metrics.ts';
 
 const notificationSchema = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   channel: z.enum(['email', 'sms', 'webhook']),
-  to: z.string().min(1),
+  to: z.string().check(z.minLength(1)),
   subject: bilingualSchema,
   body: bilingualSchema,
-}) satisfies z.ZodType<Notification>;
+}) satisfies z.ZodMiniType<Notification>;
 
 // With raw message delivery off, the queue holds SNS's envelope around the notification.
 const snsEnvelopeSchema = z.object({ Type: z.literal('Notification'), Message: z.string() });

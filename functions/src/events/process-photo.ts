@@ -13,8 +13,8 @@ import {
 import type { S3Event } from 'aws-lambda';
 import exifr from 'exifr';
 import sharp, { type Metadata } from 'sharp';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 
 const incomingKey = /^incoming\/tips\/([a-z2-7]{26})\/(p\d{1,2})$/;
 

@@ -1,6 +1,6 @@
 import { type Publication, publishDueDay } from '@qingling/shared/chain-heads/publication.ts';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 
 /**
  * Publishes the root over the chain heads of the CST day that ended last (EventBridge, daily at 00:05

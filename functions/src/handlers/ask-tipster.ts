@@ -1,5 +1,6 @@
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { appendMessage, tipForJurisdictionsOf } from '../tips/tip-access.ts';
 
 /** POST /api/office/tips/{tipId}/questions: an officer asks the anonymous tipster. */

@@ -1,8 +1,8 @@
 import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { linkKey } from '../hazards/enterprise-link.ts';
 import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 
 /**
  * POST /api/office/hazards/{hazardId}/enterprise-link: a link for the enterprise's

@@ -1,9 +1,9 @@
 import { proveInclusion } from '@qingling/shared/chain-heads/inclusion.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 
 /**
  * GET /api/office/hazards/{hazardId}/log: the whole log with every event's previous hash

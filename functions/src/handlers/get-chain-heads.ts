@@ -1,6 +1,7 @@
 import { publicDay } from '@qingling/shared/chain-heads/chain-heads.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/chain-head-api.ts';
 
 /**
  * GET /api/public/chain-heads/{date}: a published day's root, count and digests (never its

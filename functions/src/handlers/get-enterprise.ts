@@ -2,8 +2,9 @@ import { validate } from '@qingling/shared/api/validation.ts';
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
 import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
 import { hazardSummary } from '@qingling/shared/hazards/views.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/enterprise-api.ts';
 
 const querySchema = enterpriseRoutes[2].query.schema;
 

@@ -1,7 +1,7 @@
 import { jurisdictionContactsView } from '@qingling/shared/policies/policies.ts';
-import { dependencies } from '../dependencies.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
 import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
+import { apiHandler } from '../http/policy-api.ts';
 
 /**
  * GET /api/admin/jurisdictions/{code}/contacts: the contact lists of one of the caller's

@@ -1,7 +1,8 @@
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { policiesView } from '@qingling/shared/policies/policies.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/policy-api.ts';
 
 /**
  * GET /api/admin/policies: the calendar years in force (seed merged with the stored ones,

@@ -1,5 +1,5 @@
 import { tipForOfficer } from '@qingling/shared/tips/tip.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
 
 /** GET /api/office/tips/{tipId}: the whole tip for an officer of its jurisdiction. */

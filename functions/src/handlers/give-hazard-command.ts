@@ -5,7 +5,8 @@ import {
   hazardForJurisdictionsOf,
   refusal,
 } from '../hazards/hazard-access.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 /**

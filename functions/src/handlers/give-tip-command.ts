@@ -1,10 +1,11 @@
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { TipRuleViolation, tipForOfficer } from '@qingling/shared/tips/tip.ts';
 import { giveTipCommand, tipCommandRoles } from '@qingling/shared/tips/triage.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
 import { personOf } from '../http/principal-actor.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
 
 /**

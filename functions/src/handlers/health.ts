@@ -1,6 +1,7 @@
 import { calendarWarnings, seedCalendar } from '@qingling/shared/calendar/calendar.ts';
-import { dependencies } from '../dependencies.ts';
-import { apiHandler, logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { apiHandler } from '../http/core-api.ts';
+import { logger } from '../observability/logger.ts';
 
 const notSeeded = {
   code: 'no_jurisdictions',

@@ -5,7 +5,8 @@ import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
 import { importRowSchema } from '@qingling/shared/hazards/schemas.ts';
 import { hazardCommandDependenciesIn } from '../hazards/hazard-access.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 

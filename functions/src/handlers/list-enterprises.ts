@@ -1,7 +1,8 @@
 import { validate } from '@qingling/shared/api/validation.ts';
 import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/enterprise-api.ts';
 
 const querySchema = enterpriseRoutes[1].query.schema;
 

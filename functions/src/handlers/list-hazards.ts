@@ -1,8 +1,9 @@
 import { validate } from '@qingling/shared/api/validation.ts';
 import { hazardListQuerySchema } from '@qingling/shared/hazards/schemas.ts';
 import { hazardSummary } from '@qingling/shared/hazards/views.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 
 /** GET /api/office/hazards: a jurisdiction's ledger by status, major first, from the index. */
 export const handler = apiHandler('listHazards', async ({ query, principal }) => {

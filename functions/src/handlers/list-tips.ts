@@ -1,8 +1,9 @@
 import { validate } from '@qingling/shared/api/validation.ts';
 import { tipListQuerySchema } from '@qingling/shared/tips/schemas.ts';
 import { type TipState, tipSummary } from '@qingling/shared/tips/tip.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/tip-api.ts';
 
 /** GET /api/office/tips: a jurisdiction's tips by status, newest first, from the index. */
 export const handler = apiHandler('listTips', async ({ query, principal }) => {

@@ -1,6 +1,6 @@
 import { tipForTipster } from '@qingling/shared/tips/tip.ts';
-import { dependencies } from '../dependencies.ts';
-import { apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/lookup: the receipt, in the body, opens the tip for its holder. */

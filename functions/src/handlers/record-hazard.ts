@@ -1,9 +1,10 @@
 import { recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor, hazardIdForTip } from '@qingling/shared/hazards/ids.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 import { tipForJurisdictionsOf } from '../tips/tip-access.ts';

@@ -1,6 +1,7 @@
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { receiveTip } from '../tips/tip-intake.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/enterprise-api.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 

@@ -6,8 +6,9 @@ import {
   tipStream,
   tipsterActor,
 } from '@qingling/shared/tips/tip.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/tip-api.ts';
 import { photoUploadForms, tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/photo-uploads: forms for more photos, up to 12 on a tip in all. */

@@ -2,7 +2,8 @@ import { giveCommand, type HazardCommand } from '@qingling/shared/hazards/comman
 import { hazardForEnterprise } from '@qingling/shared/hazards/views.ts';
 import { hazardByLink } from '../hazards/enterprise-link.ts';
 import { hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/hazard-api.ts';
 
 /**
  * POST /api/enterprise/hazard/updates: the enterprise sends its plan, its progress, or the

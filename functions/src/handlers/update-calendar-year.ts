@@ -2,8 +2,9 @@ import { validate } from '@qingling/shared/api/validation.ts';
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { calendarYearView, storedYearView } from '@qingling/shared/policies/policies.ts';
 import { calendarYearSchemaFor } from '@qingling/shared/policies/schemas.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/policy-api.ts';
 
 /**
  * PUT /api/admin/calendar/{year}: an administrator enters or corrects a year's days off

@@ -1,8 +1,9 @@
 import { validate } from '@qingling/shared/api/validation.ts';
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
 import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/enterprise-api.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 const querySchema = enterpriseRoutes[3].query.schema;

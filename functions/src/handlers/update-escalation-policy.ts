@@ -1,7 +1,9 @@
 import { escalationLadderView } from '@qingling/shared/policies/policies.ts';
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler, logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
 import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
+import { apiHandler } from '../http/policy-api.ts';
+import { logger } from '../observability/logger.ts';
 
 /** Lifecycles woken at a time after an edit. */
 const parallelWakes = 16;

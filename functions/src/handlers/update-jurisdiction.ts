@@ -1,5 +1,6 @@
-import { dependencies } from '../dependencies.ts';
-import { ApiFailure, apiHandler } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { apiHandler } from '../http/core-api.ts';
 
 /** PUT /api/jurisdictions/{code}: an administrator of that jurisdiction edits it. */
 export const handler = apiHandler(

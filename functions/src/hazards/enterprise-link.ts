@@ -6,7 +6,7 @@ import {
   hazardStream,
 } from '@qingling/shared/hazards/hazard.ts';
 import { hmac } from '@qingling/shared/tips/keys.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
 let cached: { raw: Uint8Array; key: CryptoKey } | undefined;

@@ -14,7 +14,7 @@ import {
 } from '@qingling/shared/hazards/hazard.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { hazardDetail } from '@qingling/shared/hazards/views.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
 /**

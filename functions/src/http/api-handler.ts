@@ -1,22 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
-import { type RouteDefinition, type RouteId, routes } from '@qingling/shared/api/routes.ts';
+import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
 import { IdempotencyKeyReused } from '@qingling/shared/event-log/idempotency.ts';
 import { InvalidCursor } from '@qingling/shared/ports/page-cursor.ts';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import { logger } from '../observability/logger.ts';
+import { type ApiEvent, type ApiResult, json } from './json.ts';
 
-export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
-export type ApiResult = APIGatewayProxyStructuredResultV2;
-
-// Anonymity: the logger never receives the event, so no IP address or user agent is logged.
-export const logger = new Logger({ serviceName: 'qingling' });
+export type { ApiEvent, ApiResult };
+export { logger };
 
 /** A failure the caller can act on: answered as a 4xx with a bilingual message. */
 export class ApiFailure extends Error {
@@ -46,11 +39,15 @@ export class ApiFailure extends Error {
   }
 }
 
-type RouteOf<Id extends RouteId> = Extract<(typeof routes)[number], { operationId: Id }>;
-type BodyOf<R> = R extends { request: { body: infer S extends z.ZodType } }
-  ? z.infer<S>
+/** A domain's route table (coreRoutes, tipRoutes, hazardRoutes…). */
+type RouteTable = readonly RouteDefinition[];
+type RouteOf<Table extends RouteTable, Id> = Extract<Table[number], { operationId: Id }>;
+type BodyOf<R> = R extends { request: { body: infer S extends z.ZodMiniType } }
+  ? z.output<S>
   : undefined;
-type ReplyOf<R> = R extends { response: { body: infer S extends z.ZodType } } ? z.input<S> : never;
+type ReplyOf<R> = R extends { response: { body: infer S extends z.ZodMiniType } }
+  ? z.input<S>
+  : never;
 
 export interface ApiRequest<Body> {
   body: Body;
@@ -60,22 +57,11 @@ export interface ApiRequest<Body> {
   pathParameters: Record<string, string | undefined>;
 }
 
-export function routeById(operationId: RouteId): RouteDefinition {
-  const route = routes.find((candidate) => candidate.operationId === operationId);
+function routeIn(table: RouteTable, operationId: string): RouteDefinition {
+  const route = table.find((candidate) => candidate.operationId === operationId);
   if (!route) throw new Error(`No route ${operationId}`);
   return route;
 }
-
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
-  statusCode: status,
-  headers: {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  },
-  body: JSON.stringify(body),
-});
 
 export const failure = (
   code: ErrorCode,
@@ -114,49 +100,55 @@ function parseBody(route: RouteDefinition, event: ApiEvent): unknown {
  * Wraps a route's implementation in what every API handler needs: the caller's principal
  * from the JWT authorizer's claims, a role check, body validation against the route's
  * schema, and errors as bilingual 4xx/5xx bodies. Handlers stay a few lines long.
+ *
+ * `apiHandlerFor(table)` gives the wrapper for one domain's route table; each handler takes
+ * it from its domain's module (tip-api.ts, hazard-api.ts…), so that its bundle holds that
+ * domain's schemas and no other's.
  */
-export function apiHandler<Id extends RouteId>(
-  operationId: Id,
-  implementation: (
-    request: ApiRequest<BodyOf<RouteOf<Id>>>,
-  ) => Promise<ReplyOf<RouteOf<Id>> | { status: number; body: unknown }>,
-): (event: ApiEvent) => Promise<ApiResult> {
-  const route = routeById(operationId);
-  return async (event) => {
-    try {
-      const claims = claimsOf(event);
-      const principal = claims ? principalFromClaims(claims) : null;
-      if (route.access.kind === 'signedIn') {
-        if (!principal) return failure('unauthenticated');
-        const allowed = route.access.roles;
-        if (allowed !== 'any' && !principal.roles.some((role) => allowed.includes(role))) {
-          return failure('forbidden');
+export function apiHandlerFor<const Table extends RouteTable>(table: Table) {
+  return function apiHandler<Id extends Table[number]['operationId']>(
+    operationId: Id,
+    implementation: (
+      request: ApiRequest<BodyOf<RouteOf<Table, Id>>>,
+    ) => Promise<ReplyOf<RouteOf<Table, Id>> | { status: number; body: unknown }>,
+  ): (event: ApiEvent) => Promise<ApiResult> {
+    const route = routeIn(table, operationId);
+    return async (event) => {
+      try {
+        const claims = claimsOf(event);
+        const principal = claims ? principalFromClaims(claims) : null;
+        if (route.access.kind === 'signedIn') {
+          if (!principal) return failure('unauthenticated');
+          const allowed = route.access.roles;
+          if (allowed !== 'any' && !principal.roles.some((role) => allowed.includes(role))) {
+            return failure('forbidden');
+          }
         }
+        if (route.pathParameters) {
+          const parsed = route.pathParameters.schema.safeParse(event.pathParameters ?? {});
+          if (!parsed.success) throw new ApiFailure('not_found');
+        }
+        const body = parseBody(route, event) as BodyOf<RouteOf<Table, Id>>;
+        const reply = await implementation({
+          body,
+          principal,
+          headers: event.headers ?? {},
+          query: event.queryStringParameters ?? {},
+          pathParameters: event.pathParameters ?? {},
+        });
+        if (reply && typeof reply === 'object' && 'status' in reply && 'body' in reply) {
+          return json(reply.status as number, reply.body);
+        }
+        return json(route.response.status, reply);
+      } catch (error) {
+        if (error instanceof ApiFailure) {
+          return failure(error.code, error.issues, error.current, error.headers);
+        }
+        if (error instanceof InvalidCursor) return failure('invalid_cursor');
+        if (error instanceof IdempotencyKeyReused) return failure('idempotency_key_reused');
+        logger.error('Unhandled error', { operationId, error: error as Error });
+        return failure('internal');
       }
-      if (route.pathParameters) {
-        const parsed = route.pathParameters.schema.safeParse(event.pathParameters ?? {});
-        if (!parsed.success) throw new ApiFailure('not_found');
-      }
-      const body = parseBody(route, event) as BodyOf<RouteOf<Id>>;
-      const reply = await implementation({
-        body,
-        principal,
-        headers: event.headers ?? {},
-        query: event.queryStringParameters ?? {},
-        pathParameters: event.pathParameters ?? {},
-      });
-      if (reply && typeof reply === 'object' && 'status' in reply && 'body' in reply) {
-        return json(reply.status as number, reply.body);
-      }
-      return json(route.response.status, reply);
-    } catch (error) {
-      if (error instanceof ApiFailure) {
-        return failure(error.code, error.issues, error.current, error.headers);
-      }
-      if (error instanceof InvalidCursor) return failure('invalid_cursor');
-      if (error instanceof IdempotencyKeyReused) return failure('idempotency_key_reused');
-      logger.error('Unhandled error', { operationId, error: error as Error });
-      return failure('internal');
-    }
+    };
   };
 }

@@ -1,5 +1,5 @@
 import type { Principal } from '@qingling/shared/auth/principal.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from './api-handler.ts';
 
 export const unknownJurisdictionMessage = {

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from './document.ts';
+import { buildOpenApiDocument, committedDocument, unversioned } from './document.ts';
 
 describe('the OpenAPI document', () => {
   const document = buildOpenApiDocument(routes, 'test');
@@ -26,5 +27,14 @@ describe('the OpenAPI document', () => {
     const me = document.paths?.['/api/me']?.get;
     expect(me?.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(me?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
+  it('is the document the function serves, openapi.json (else: node functions/src/openapi/write-document.ts)', () => {
+    const served = JSON.parse(readFileSync(committedDocument, 'utf8'));
+    const current = JSON.parse(JSON.stringify(buildOpenApiDocument(routes, unversioned)));
+    expect(
+      served,
+      'openapi.json is stale: run node functions/src/openapi/write-document.ts',
+    ).toEqual(current);
   });
 });

@@ -2,6 +2,13 @@ import { apiErrorSchema, errorCatalog } from '@qingling/shared/api/errors.ts';
 import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 
+/**
+ * The document the function serves: written by write-document.ts from this module, with
+ * `unversioned` for the version, which the function replaces with the deployment's.
+ */
+export const committedDocument = new URL('./openapi.json', import.meta.url);
+export const unversioned = 'unversioned';
+
 /** The OpenAPI 3.1 document, generated from the same route table and schemas that validate. */
 export function buildOpenApiDocument(routes: readonly RouteDefinition[], version: string) {
   const paths: ZodOpenApiPathsObject = {};

@@ -22,7 +22,7 @@ import {
   tipProjection,
   tipStream,
 } from '@qingling/shared/tips/tip.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
 /** The puzzle key, from the receipt key (one secret fewer to keep). */

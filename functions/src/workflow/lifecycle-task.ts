@@ -10,7 +10,7 @@ import { planTipTurn, recordDueTipSteps } from '@qingling/shared/tips/lifecycle.
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 
 /**
  * What every lifecycle task receives from a state machine (ASL Parameters.Payload): the

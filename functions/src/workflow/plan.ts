@@ -1,7 +1,7 @@
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 import { count } from '../observability/metrics.ts';
 import {
   deployedDefinitions,

@@ -6,9 +6,9 @@ import {
   reconcilerTiming,
 } from '@qingling/shared/workflow/reconcile.ts';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { dependencies } from '../dependencies.ts';
+import * as dependencies from '../dependencies.ts';
 import { respond } from '../deploy/custom-resource.ts';
-import { logger } from '../http/api-handler.ts';
+import { logger } from '../observability/logger.ts';
 import { count } from '../observability/metrics.ts';
 import { deployedDefinitions } from './lifecycle-task.ts';
 

@@ -1,6 +1,6 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 import { count } from '../observability/metrics.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
 

@@ -2,8 +2,8 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { hazardProjection } from '@qingling/shared/hazards/hazard.ts';
 import { maxWaitSeconds } from '@qingling/shared/hazards/lifecycle.ts';
 import { tipProjection } from '@qingling/shared/tips/tip.ts';
-import { dependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import * as dependencies from '../dependencies.ts';
+import { logger } from '../observability/logger.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
 
 let client: SFNClient | undefined;

@@ -1,6 +1,6 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionName } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
-import { logger } from '../http/api-handler.ts';
+import { logger } from '../observability/logger.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
 
 let client: SFNClient | undefined;

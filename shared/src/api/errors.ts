@@ -1,25 +1,27 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Bilingual } from '../i18n/text.ts';
+import { withMeta } from './validation.ts';
 
 /** Every 4xx/5xx of the API has this body: a stable code and a message in both languages. */
-export const apiErrorSchema = z
-  .object({
+export const apiErrorSchema = withMeta(
+  z.object({
     error: z.object({
       code: z.string(),
       message: z.object({ zh: z.string(), en: z.string() }),
-      issues: z
-        .array(
+      issues: z.optional(
+        z.array(
           z.object({
             path: z.string(),
             message: z.object({ zh: z.string(), en: z.string() }),
           }),
-        )
-        .optional(),
+        ),
+      ),
       /** On a conflict: the record as it is now, so the client can show what changed. */
-      current: z.unknown().optional(),
+      current: z.optional(z.unknown()),
     }),
-  })
-  .meta({ id: 'ApiError' });
+  }),
+  { id: 'ApiError' },
+);
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 export const errorCatalog = {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import type { Bilingual } from '../i18n/text.ts';
@@ -13,6 +13,18 @@ export function said(zh: string, en: string): { error: string } {
   return { error: marker + JSON.stringify({ zh, en }) };
 }
 
+/**
+ * What zod classic's `.meta(data)` does, for zod mini: a copy of the schema with `data`
+ * registered (an `id` names it in the OpenAPI document; a `description` or an `example`
+ * documents it). The schema itself is left as it was, so one schema can be documented
+ * differently where it is used.
+ */
+export function withMeta<S extends z.ZodMiniType>(schema: S, data: z.core.GlobalMeta): S {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, data);
+  return copy;
+}
+
 export interface FieldIssue {
   path: string;
   message: Bilingual;
@@ -25,7 +37,10 @@ function fromMarker(message: string): Bilingual | null {
 
 export type Validated<T> = { success: true; data: T } | { success: false; issues: FieldIssue[] };
 
-export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.output<S>> {
+export function validate<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+): Validated<z.output<S>> {
   const english = schema.safeParse(input, { error: en().localeError as z.core.$ZodErrorMap });
   if (english.success) return { success: true, data: english.data };
   // Only on failure: parse again for the Chinese text (issues come in the same order).
@@ -62,51 +77,61 @@ export function text(options: {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
   const singleLineControls = /[\u0000-\u001F\u007F]/;
   const controls = multiline ? multilineControls : singleLineControls;
-  return z
-    .string()
-    .refine(
-      (value) => value.isWellFormed(),
-      said('文字中有无法识别的字符。', 'The text contains broken characters.'),
-    )
-    .transform((value) => value.normalize(normalization).replace(/\r\n?/g, '\n').trim())
-    .pipe(
+  return z.pipe(
+    z.pipe(
       z
         .string()
-        .min(min, said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`))
-        .max(max, said(`最多 ${max} 个字。`, `At most ${max} characters.`))
-        .refine(
-          (value) => !controls.test(value),
-          said('文字中有不允许的控制字符。', 'The text contains control characters.'),
+        .check(
+          z.refine(
+            (value) => value.isWellFormed(),
+            said('文字中有无法识别的字符。', 'The text contains broken characters.'),
+          ),
         ),
-    );
+      z.transform((value) => value.normalize(normalization).replace(/\r\n?/g, '\n').trim()),
+    ),
+    z.string().check(
+      z.minLength(min, said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`)),
+      z.maxLength(max, said(`最多 ${max} 个字。`, `At most ${max} characters.`)),
+      z.refine(
+        (value) => !controls.test(value),
+        said('文字中有不允许的控制字符。', 'The text contains control characters.'),
+      ),
+    ),
+  );
 }
 
 /** A mainland mobile number: 11 digits, 1[3-9] then 9 digits, after NFKC and spaces removed. */
-export const mobileNumber = z
-  .string()
-  .transform((value) => value.normalize('NFKC').replace(/[\s-]/g, ''))
-  .pipe(
-    z
-      .string()
-      .regex(/^1[3-9]\d{9}$/, said('请输入 11 位手机号码。', 'Enter an 11-digit mobile number.')),
-  );
+export const mobileNumber = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value) => value.normalize('NFKC').replace(/[\s-]/g, '')),
+  ),
+  z
+    .string()
+    .check(
+      z.regex(/^1[3-9]\d{9}$/, said('请输入 11 位手机号码。', 'Enter an 11-digit mobile number.')),
+    ),
+);
 
 /** A reference-data code (jurisdiction, industry, department): lower case, digits, _ and -. */
 export const code = (example: string) =>
-  z
-    .string()
-    .regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))
-    .meta({ example });
+  withMeta(
+    z
+      .string()
+      .check(z.regex(/^[a-z0-9_-]{2,64}$/, said('代码格式有误。', 'The code is not valid.'))),
+    { example },
+  );
 
 /** The key a client makes once per submission and reuses on its retries. */
-export const idempotencyKey = z
-  .uuid(
+export const idempotencyKey = withMeta(
+  z.uuid(
     said(
       '请求编号（idempotencyKey）应为 UUID 格式。',
       'The request key (idempotencyKey) must be a UUID.',
     ),
-  )
-  .meta({ description: 'A UUID the client makes once per submission and reuses on retries.' });
+  ),
+  { description: 'A UUID the client makes once per submission and reuses on retries.' },
+);
 
 /**
  * The most a record's version or revision can be: far above any real count, and an

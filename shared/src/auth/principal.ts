@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { claimNames, listClaim } from './claims.ts';
 
 export { claimNames, listClaim } from './claims.ts';
@@ -25,12 +25,12 @@ export const roleNames: Record<Role, { zh: string; en: string }> = {
 };
 
 export const principalSchema = z.object({
-  userId: z.string().min(1),
-  name: z.string().min(1),
-  roles: z.array(roleSchema).min(1),
-  jurisdictions: z.array(z.string().min(1)).min(1),
-  department: z.string().optional(),
-  industries: z.array(z.string()).optional(),
+  userId: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
+  roles: z.array(roleSchema).check(z.minLength(1)),
+  jurisdictions: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  department: z.optional(z.string()),
+  industries: z.optional(z.array(z.string())),
 });
 export type Principal = z.infer<typeof principalSchema>;
 

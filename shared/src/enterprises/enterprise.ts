@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { code, mobileNumber, said, text } from '../api/validation.ts';
+import * as z from 'zod/mini';
+import { code, mobileNumber, said, text, withMeta } from '../api/validation.ts';
 import type { RecordedEvent } from '../event-log/event-log.ts';
 import type { Projection } from '../event-log/event-store.ts';
 import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
@@ -13,37 +13,39 @@ import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
  */
 export const maxContacts = 10;
 
-export const usccSchema = z
-  .string()
-  .transform(normalizeUscc)
-  .pipe(
-    z
-      .string()
-      .refine(isWellFormedUscc, {
+export const usccSchema = withMeta(
+  z.pipe(
+    z.pipe(z.string(), z.transform(normalizeUscc)),
+    z.string().check(
+      z.refine(isWellFormedUscc, {
         ...said(
           '统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）。',
           'The unified social credit code is 18 digits or capital letters (no I, O, Z, S or V).',
         ),
         // A code of the wrong shape has no check character worth reporting on.
         abort: true,
-      })
-      .refine(
+      }),
+      z.refine(
         isValidUscc,
         said(
           '统一社会信用代码校验位不正确。',
           "The unified social credit code's check character is wrong.",
         ),
       ),
-  )
-  .meta({ description: '统一社会信用代码 (GB 32100)', example: '91350100M000100Y43' });
+    ),
+  ),
+  { description: '统一社会信用代码 (GB 32100)', example: '91350100M000100Y43' },
+);
 
 const personName = text({ min: 1, max: 50 });
 
-const person = z.object({ name: personName, mobile: mobileNumber }).strict();
+const person = z.strictObject({ name: personName, mobile: mobileNumber });
 
-const contact = z
-  .object({ name: personName, role: text({ min: 1, max: 50 }), mobile: mobileNumber })
-  .strict();
+const contact = z.strictObject({
+  name: personName,
+  role: text({ min: 1, max: 50 }),
+  mobile: mobileNumber,
+});
 
 const enterpriseFields = {
   name: text({ min: 1, max: 100 }),
@@ -56,16 +58,18 @@ const enterpriseFields = {
   controller: person,
   contacts: z
     .array(contact)
-    .max(
-      maxContacts,
-      said(`最多登记 ${maxContacts} 位联系人。`, `At most ${maxContacts} contacts.`),
+    .check(
+      z.maxLength(
+        maxContacts,
+        said(`最多登记 ${maxContacts} 位联系人。`, `At most ${maxContacts} contacts.`),
+      ),
     ),
 };
 
-export const enterpriseSchema = z
-  .object({ uscc: usccSchema, ...enterpriseFields })
-  .strict()
-  .meta({ id: 'Enterprise' });
+export const enterpriseSchema = withMeta(
+  z.strictObject({ uscc: usccSchema, ...enterpriseFields }),
+  { id: 'Enterprise' },
+);
 export type Enterprise = z.output<typeof enterpriseSchema>;
 export type EnterpriseInput = z.input<typeof enterpriseSchema>;
 
@@ -74,15 +78,17 @@ export type EnterpriseInput = z.input<typeof enterpriseSchema>;
  * are the record's identity (another jurisdiction registers the enterprise on its own).
  */
 const { jurisdiction: _identity, ...changeableFields } = enterpriseFields;
-export const enterpriseChangesSchema = z
-  .object(changeableFields)
-  .partial()
-  .strict()
-  .refine(
-    (changes) => Object.keys(changes).length > 0,
-    said('没有修改内容。', 'Nothing to change.'),
-  )
-  .meta({ id: 'EnterpriseChanges' });
+export const enterpriseChangesSchema = withMeta(
+  z
+    .partial(z.strictObject(changeableFields))
+    .check(
+      z.refine(
+        (changes) => Object.keys(changes).length > 0,
+        said('没有修改内容。', 'Nothing to change.'),
+      ),
+    ),
+  { id: 'EnterpriseChanges' },
+);
 export type EnterpriseChanges = z.output<typeof enterpriseChangesSchema>;
 
 export type EnterpriseEvent =

@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RouteDefinition } from '../api/routes.ts';
-import { code, idempotencyKey } from '../api/validation.ts';
+import { code, idempotencyKey, withMeta } from '../api/validation.ts';
 import { hazardSummarySchema } from '../hazards/schemas.ts';
 import { enterpriseChangesSchema, enterpriseSchema, usccSchema } from './enterprise.ts';
 
@@ -16,36 +16,39 @@ const exampleEnterprise = {
   contacts: [{ name: '孙某', role: '安全员', mobile: '13700137000' }],
 };
 
-export const enterpriseRecordSchema = enterpriseSchema
-  .extend({ registeredAt: z.string(), updatedAt: z.string() })
-  .meta({ id: 'EnterpriseRecord' });
+export const enterpriseRecordSchema = withMeta(
+  z.extend(enterpriseSchema, { registeredAt: z.string(), updatedAt: z.string() }),
+  { id: 'EnterpriseRecord' },
+);
 
-export const enterpriseListSchema = z
-  .object({
+export const enterpriseListSchema = withMeta(
+  z.object({
     enterprises: z.array(
       z.object({ uscc: z.string(), name: z.string(), address: z.string(), industry: z.string() }),
     ),
-    nextCursor: z.string().optional(),
-  })
-  .meta({ id: 'EnterpriseList' });
+    nextCursor: z.optional(z.string()),
+  }),
+  { id: 'EnterpriseList' },
+);
 
-export const enterpriseFileSchema = z
-  .object({
+export const enterpriseFileSchema = withMeta(
+  z.object({
     enterprise: enterpriseRecordSchema,
     hazards: z.array(hazardSummarySchema),
-    nextCursor: z.string().optional(),
-  })
-  .meta({ id: 'EnterpriseFile' });
+    nextCursor: z.optional(z.string()),
+  }),
+  { id: 'EnterpriseFile' },
+);
 
 export const usccParameters = z.object({ uscc: usccSchema });
 
 /** Whose record of the enterprise: each jurisdiction keeps its own under the same code. */
 const recordQuery = { jurisdiction: code('cq-gecheng') };
 
-export const enterpriseEditSchema = z
-  .object({ idempotencyKey, changes: enterpriseChangesSchema })
-  .strict()
-  .meta({ id: 'EnterpriseEdit' });
+export const enterpriseEditSchema = withMeta(
+  z.strictObject({ idempotencyKey, changes: enterpriseChangesSchema }),
+  { id: 'EnterpriseEdit' },
+);
 
 /**
  * The enterprise register (一企一档), one per jurisdiction: register an enterprise under
@@ -82,7 +85,7 @@ export const enterpriseRoutes = [
     query: {
       schema: z.object({
         jurisdiction: code('cq-gecheng'),
-        cursor: z.string().max(512).optional(),
+        cursor: z.optional(z.string().check(z.maxLength(512))),
       }),
       example: { jurisdiction: 'cq-gecheng' },
     },
@@ -113,7 +116,7 @@ export const enterpriseRoutes = [
     },
     pathParameters: { schema: usccParameters, example: { uscc: exampleEnterprise.uscc } },
     query: {
-      schema: z.object({ ...recordQuery, cursor: z.string().max(512).optional() }),
+      schema: z.object({ ...recordQuery, cursor: z.optional(z.string().check(z.maxLength(512))) }),
       example: { jurisdiction: 'cq-gecheng' },
     },
     response: {

@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RouteDefinition } from '../api/routes.ts';
-import { idempotencyKey, text } from '../api/validation.ts';
+import { idempotencyKey, text, withMeta } from '../api/validation.ts';
 import { inclusionProofSchema } from '../chain-heads/schemas.ts';
 import {
   enterpriseLinkRequestSchema,
@@ -63,31 +63,36 @@ const examplePlan = {
   safetyAndEmergencyMeasures: '整改期间专人值守，配备灭火器',
 };
 
-export const enterpriseUpdateSchema = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('plan'), plan: rectificationPlanSchema }).strict(),
-    z
-      .object({ kind: z.literal('progress'), note: text({ min: 2, max: 2000, multiline: true }) })
-      .strict(),
-    z
-      .object({ kind: z.literal('evidence'), note: text({ min: 2, max: 2000, multiline: true }) })
-      .strict(),
-  ])
-  .and(z.object({ token: z.string().min(10).max(1024), idempotencyKey }))
-  .meta({ id: 'EnterpriseUpdate' });
+export const enterpriseUpdateSchema = withMeta(
+  z.intersection(
+    z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('plan'), plan: rectificationPlanSchema }),
+      z.strictObject({
+        kind: z.literal('progress'),
+        note: text({ min: 2, max: 2000, multiline: true }),
+      }),
+      z.strictObject({
+        kind: z.literal('evidence'),
+        note: text({ min: 2, max: 2000, multiline: true }),
+      }),
+    ]),
+    z.object({ token: z.string().check(z.minLength(10), z.maxLength(1024)), idempotencyKey }),
+  ),
+  { id: 'EnterpriseUpdate' },
+);
 
-export const enterpriseViewSchema = z
-  .object({
+export const enterpriseViewSchema = withMeta(
+  z.object({
     hazardId: z.string(),
     status: z.string(),
     grade: z.enum(['general', 'major']),
     place: z.string(),
     description: z.string(),
-    standard: z.object({ ref: z.string(), clause: z.string() }).optional(),
-    deadline: z.string().optional(),
-    measures: z.string().optional(),
-    plan: rectificationPlanSchema.optional(),
-    submittedPlan: rectificationPlanSchema.optional(),
+    standard: z.optional(z.object({ ref: z.string(), clause: z.string() })),
+    deadline: z.optional(z.string()),
+    measures: z.optional(z.string()),
+    plan: z.optional(rectificationPlanSchema),
+    submittedPlan: z.optional(rectificationPlanSchema),
     progress: z.array(
       z.object({
         at: z.string(),
@@ -95,23 +100,24 @@ export const enterpriseViewSchema = z
         note: z.string(),
       }),
     ),
-  })
-  .meta({ id: 'EnterpriseHazardView' });
+  }),
+  { id: 'EnterpriseHazardView' },
+);
 
-export const hazardLogSchema = z
-  .object({
+export const hazardLogSchema = withMeta(
+  z.object({
     hazardId: z.string(),
     exportedAt: z.string(),
     chain: hazardDetailSchema.shape.chain,
-    inclusion: inclusionProofSchema
-      .nullable()
-      .describe(
+    inclusion: withMeta(z.nullable(inclusionProofSchema), {
+      description:
         "The audit path of the log's head in the latest published day's root " +
-          '(GET /api/public/chain-heads/{date}); null when the hazard is not in that day.',
-      ),
+        '(GET /api/public/chain-heads/{date}); null when the hazard is not in that day.',
+    }),
     events: z.array(z.record(z.string(), z.unknown())),
-  })
-  .meta({ id: 'HazardLog' });
+  }),
+  { id: 'HazardLog' },
+);
 
 /**
  * The hazard API. Every office route checks, on the server, that the hazard (or the
@@ -298,7 +304,7 @@ export const hazardRoutes = [
       en: 'The enterprise sees its hazard through its link',
     },
     request: {
-      body: z.object({ token: z.string().min(10).max(1024) }).strict(),
+      body: z.strictObject({ token: z.string().check(z.minLength(10), z.maxLength(1024)) }),
       example: { token: exampleToken },
     },
     response: {

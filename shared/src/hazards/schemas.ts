@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { code, idempotencyKey, maxRecordVersion, said, text } from '../api/validation.ts';
+import * as z from 'zod/mini';
+import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import { usccSchema } from '../enterprises/enterprise.ts';
 
 /**
@@ -9,95 +9,90 @@ import { usccSchema } from '../enterprises/enterprise.ts';
 export const hazardStatuses = ['reported', 'rectifying', 'verifying', 'closed'] as const;
 export const ledgerStatuses = [...hazardStatuses, 'closed_look_back'] as const;
 
-export const hazardIdSchema = z
-  .string()
-  .regex(/^[a-z2-7]{26}$/)
-  .meta({ description: 'Hazard id 隐患编号', example: 'bcdefghijklmnopqrstuvwxyza' });
+export const hazardIdSchema = withMeta(z.string().check(z.regex(/^[a-z2-7]{26}$/)), {
+  description: 'Hazard id 隐患编号',
+  example: 'bcdefghijklmnopqrstuvwxyza',
+});
 export const hazardIdParameters = z.object({ hazardId: hazardIdSchema });
 
 const cstDateSchema = z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.'));
 
 export const deadlineInputSchema = z.union([
-  z.object({ date: cstDateSchema }).strict(),
-  z
-    .object({
-      workingDays: z
-        .number()
-        .int()
-        .min(1, said('至少 1 个工作日。', 'At least 1 working day.'))
-        .max(365, said('最多 365 个工作日。', 'At most 365 working days.')),
-    })
-    .strict(),
+  z.strictObject({ date: cstDateSchema }),
+  z.strictObject({
+    workingDays: z
+      .number()
+      .check(
+        z.int(),
+        z.gte(1, said('至少 1 个工作日。', 'At least 1 working day.')),
+        z.lte(365, said('最多 365 个工作日。', 'At most 365 working days.')),
+      ),
+  }),
 ]);
 
 const part = text({ min: 2, max: 1000, multiline: true });
-export const rectificationPlanSchema = z
-  .object({
+export const rectificationPlanSchema = withMeta(
+  z.strictObject({
     goalAndTasks: part,
     methodsAndMeasures: part,
     fundsAndMaterials: part,
     responsibleBodyAndPeople: part,
     deadlineAndRequirements: part,
     safetyAndEmergencyMeasures: part,
-  })
-  .strict()
-  .meta({ id: 'RectificationPlan', description: '治理方案（六项内容）' });
+  }),
+  { id: 'RectificationPlan', description: '治理方案（六项内容）' },
+);
 
 const note = text({ min: 1, max: 2000, multiline: true });
-const evidenceKeys = z.array(z.string().regex(/^evidence\/[a-z2-7]{26}\/[a-z0-9-]{1,40}$/)).max(12);
+const evidenceKeys = z
+  .array(z.string().check(z.regex(/^evidence\/[a-z2-7]{26}\/[a-z0-9-]{1,40}$/)))
+  .check(z.maxLength(12));
 
 export const hazardCommandSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('start_rectification'),
-      responsible: text({ min: 1, max: 100 }),
-      measures: text({ min: 2, max: 2000, multiline: true }),
-      deadline: deadlineInputSchema,
-      plan: rectificationPlanSchema.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('request_extension'),
-      deadline: deadlineInputSchema,
-      reason: text({ min: 2, max: 1000, multiline: true }),
-    })
-    .strict(),
-  z.object({ type: z.literal('approve_extension') }).strict(),
-  z.object({ type: z.literal('refuse_extension'), reason: note }).strict(),
-  z.object({ type: z.literal('submit_evidence'), note, photoKeys: evidenceKeys }).strict(),
-  z.object({ type: z.literal('pass_verification'), note, onSite: z.boolean() }).strict(),
-  z
-    .object({
-      type: z.literal('fail_verification'),
-      reasons: note,
-      newDeadline: deadlineInputSchema,
-    })
-    .strict(),
-  z.object({ type: z.literal('close'), note }).strict(),
-  z.object({ type: z.literal('reopen'), reason: note, newDeadline: deadlineInputSchema }).strict(),
-  z.object({ type: z.literal('record_look_back'), note, holding: z.boolean() }).strict(),
+  z.strictObject({
+    type: z.literal('start_rectification'),
+    responsible: text({ min: 1, max: 100 }),
+    measures: text({ min: 2, max: 2000, multiline: true }),
+    deadline: deadlineInputSchema,
+    plan: z.optional(rectificationPlanSchema),
+  }),
+  z.strictObject({
+    type: z.literal('request_extension'),
+    deadline: deadlineInputSchema,
+    reason: text({ min: 2, max: 1000, multiline: true }),
+  }),
+  z.strictObject({ type: z.literal('approve_extension') }),
+  z.strictObject({ type: z.literal('refuse_extension'), reason: note }),
+  z.strictObject({ type: z.literal('submit_evidence'), note, photoKeys: evidenceKeys }),
+  z.strictObject({ type: z.literal('pass_verification'), note, onSite: z.boolean() }),
+  z.strictObject({
+    type: z.literal('fail_verification'),
+    reasons: note,
+    newDeadline: deadlineInputSchema,
+  }),
+  z.strictObject({ type: z.literal('close'), note }),
+  z.strictObject({ type: z.literal('reopen'), reason: note, newDeadline: deadlineInputSchema }),
+  z.strictObject({ type: z.literal('record_look_back'), note, holding: z.boolean() }),
 ]);
 
-export const giveHazardCommandSchema = z
-  .object({
+export const giveHazardCommandSchema = withMeta(
+  z.strictObject({
     idempotencyKey,
     /** The revision the officer saw: if someone acted since, the answer is 409. */
-    expectedRevision: z.number().int().min(1).max(maxRecordVersion),
+    expectedRevision: z.number().check(z.int(), z.gte(1), z.lte(maxRecordVersion)),
     command: hazardCommandSchema,
-  })
-  .strict()
-  .meta({ id: 'HazardCommandRequest' });
+  }),
+  { id: 'HazardCommandRequest' },
+);
 
 const hazardFactsFields = {
   industry: code('fire'),
   enterprise: usccSchema,
   place: text({ min: 2, max: 200 }),
   grade: z.enum(['general', 'major']),
-  standard: z
-    .object({ ref: text({ min: 2, max: 200 }), clause: text({ min: 1, max: 50 }) })
-    .strict()
-    .optional(),
+  standard: z.optional(
+    z.strictObject({ ref: text({ min: 2, max: 200 }), clause: text({ min: 1, max: 50 }) }),
+  ),
   description: text({ min: 5, max: 2000, multiline: true }),
 };
 
@@ -111,72 +106,72 @@ const majorCitesStandardMessage = {
   path: ['standard'],
 };
 
-export const recordHazardSchema = z
-  .object({
-    idempotencyKey,
-    jurisdiction: code('cq-gecheng'),
-    source: z.enum(['inspection', 'self_report', 'tip']),
-    tipId: z
-      .string()
-      .regex(/^[a-z2-7]{26}$/)
-      .optional(),
-    ...hazardFactsFields,
-  })
-  .strict()
-  .refine(majorCitesStandard, majorCitesStandardMessage)
-  .refine((value) => value.source !== 'tip' || value.tipId !== undefined, {
-    ...said('来自举报的隐患须关联线索编号。', 'A hazard from a tip must name the tip.'),
-    path: ['tipId'],
-  })
-  .meta({ id: 'RecordHazardRequest' });
+export const recordHazardSchema = withMeta(
+  z
+    .strictObject({
+      idempotencyKey,
+      jurisdiction: code('cq-gecheng'),
+      source: z.enum(['inspection', 'self_report', 'tip']),
+      tipId: z.optional(z.string().check(z.regex(/^[a-z2-7]{26}$/))),
+      ...hazardFactsFields,
+    })
+    .check(
+      z.refine(majorCitesStandard, majorCitesStandardMessage),
+      z.refine((value) => value.source !== 'tip' || value.tipId !== undefined, {
+        ...said('来自举报的隐患须关联线索编号。', 'A hazard from a tip must name the tip.'),
+        path: ['tipId'],
+      }),
+    ),
+  { id: 'RecordHazardRequest' },
+);
 
 /** One spreadsheet row, as the browser posts it: its own identity makes re-imports no-ops. */
 export const importRowSchema = z
-  .object({
+  .strictObject({
     rowId: text({ min: 1, max: 64, normalization: 'NFKC' }),
     ...hazardFactsFields,
-    responsible: text({ min: 1, max: 100 }).optional(),
-    measures: text({ min: 2, max: 2000, multiline: true }).optional(),
-    deadline: cstDateSchema.optional(),
+    responsible: z.optional(text({ min: 1, max: 100 })),
+    measures: z.optional(text({ min: 2, max: 2000, multiline: true })),
+    deadline: z.optional(cstDateSchema),
   })
-  .strict()
-  .refine(majorCitesStandard, majorCitesStandardMessage);
+  .check(z.refine(majorCitesStandard, majorCitesStandardMessage));
 
 export const maxImportRowsPerRequest = 200;
 
-export const importHazardsSchema = z
-  .object({
+export const importHazardsSchema = withMeta(
+  z.strictObject({
     jurisdiction: code('cq-gecheng'),
     source: z.enum(['self_report', 'inspection']),
     // Rows are checked one by one in the handler: a bad row is reported, not fatal.
-    rows: z.array(z.unknown()).min(1).max(maxImportRowsPerRequest),
-  })
-  .strict()
-  .meta({ id: 'ImportHazardsRequest' });
+    rows: z.array(z.unknown()).check(z.minLength(1), z.maxLength(maxImportRowsPerRequest)),
+  }),
+  { id: 'ImportHazardsRequest' },
+);
 
 const issueSchema = z.object({
   path: z.string(),
   message: z.object({ zh: z.string(), en: z.string() }),
 });
 
-export const importResultSchema = z
-  .object({
+export const importResultSchema = withMeta(
+  z.object({
     results: z.array(
       z.object({
-        index: z.number().int(),
-        rowId: z.string().optional(),
+        index: z.number().check(z.int()),
+        rowId: z.optional(z.string()),
         outcome: z.enum(['stored', 'already_stored', 'refused']),
-        hazardId: z.string().optional(),
-        issues: z.array(issueSchema).optional(),
+        hazardId: z.optional(z.string()),
+        issues: z.optional(z.array(issueSchema)),
       }),
     ),
-  })
-  .meta({ id: 'ImportHazardsResult' });
+  }),
+  { id: 'ImportHazardsResult' },
+);
 
 export const hazardListQuerySchema = z.object({
   jurisdiction: code('cq-gecheng'),
-  status: z.enum(ledgerStatuses).default('reported'),
-  cursor: z.string().max(512).optional(),
+  status: z._default(z.enum(ledgerStatuses), 'reported'),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
 export const hazardSummarySchema = z.object({
@@ -190,45 +185,46 @@ export const hazardSummarySchema = z.object({
   place: z.string(),
   excerpt: z.string(),
   reportedAt: z.string(),
-  deadline: z.string().optional(),
-  round: z.number().int().optional(),
+  deadline: z.optional(z.string()),
+  round: z.optional(z.number().check(z.int())),
   pendingExtension: z.boolean(),
-  escalations: z.number().int(),
+  escalations: z.number().check(z.int()),
 });
 
-export const hazardListSchema = z
-  .object({ hazards: z.array(hazardSummarySchema), nextCursor: z.string().optional() })
-  .meta({ id: 'HazardList' });
+export const hazardListSchema = withMeta(
+  z.object({ hazards: z.array(hazardSummarySchema), nextCursor: z.optional(z.string()) }),
+  { id: 'HazardList' },
+);
 
 const actorSchema = z.object({
   kind: z.string(),
   id: z.string(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
 });
 
-export const hazardDetailSchema = z
-  .object({
-    hazard: hazardSummarySchema.extend({
+export const hazardDetailSchema = withMeta(
+  z.object({
+    hazard: z.extend(hazardSummarySchema, {
       description: z.string(),
-      standard: z.object({ ref: z.string(), clause: z.string() }).optional(),
-      tipId: z.string().optional(),
-      responsible: z.string().optional(),
-      measures: z.string().optional(),
-      plan: rectificationPlanSchema.optional(),
-      pendingExtensionDetail: z
-        .object({ deadline: z.string(), reason: z.string(), requestedBy: z.string() })
-        .optional(),
-      verifiedAt: z.string().optional(),
-      closedAt: z.string().optional(),
-      lookBack: z
-        .object({ dueAt: z.string(), status: z.enum(['scheduled', 'due', 'done']) })
-        .optional(),
+      standard: z.optional(z.object({ ref: z.string(), clause: z.string() })),
+      tipId: z.optional(z.string()),
+      responsible: z.optional(z.string()),
+      measures: z.optional(z.string()),
+      plan: z.optional(rectificationPlanSchema),
+      pendingExtensionDetail: z.optional(
+        z.object({ deadline: z.string(), reason: z.string(), requestedBy: z.string() }),
+      ),
+      verifiedAt: z.optional(z.string()),
+      closedAt: z.optional(z.string()),
+      lookBack: z.optional(
+        z.object({ dueAt: z.string(), status: z.enum(['scheduled', 'due', 'done']) }),
+      ),
       enterpriseTold: z.boolean(),
     }),
-    revision: z.number().int(),
+    revision: z.number().check(z.int()),
     timeline: z.array(
       z.object({
-        sequence: z.number().int(),
+        sequence: z.number().check(z.int()),
         at: z.string(),
         type: z.string(),
         actor: actorSchema,
@@ -238,24 +234,27 @@ export const hazardDetailSchema = z
     ),
     chain: z.object({
       valid: z.boolean(),
-      head: z.string().optional(),
-      brokenAt: z.number().optional(),
-      reason: z.string().optional(),
+      head: z.optional(z.string()),
+      brokenAt: z.optional(z.number()),
+      reason: z.optional(z.string()),
     }),
-  })
-  .meta({ id: 'HazardDetail' });
+  }),
+  { id: 'HazardDetail' },
+);
 
-export const hazardConflictSchema = z
-  .object({ code: z.literal('conflict'), message: z.object({ zh: z.string(), en: z.string() }) })
-  .passthrough();
+export const hazardConflictSchema = z.looseObject({
+  code: z.literal('conflict'),
+  message: z.object({ zh: z.string(), en: z.string() }),
+});
 
-export const enterpriseLinkSchema = z
-  .object({ token: z.string(), expiresAt: z.string() })
-  .meta({ id: 'EnterpriseLink' });
+export const enterpriseLinkSchema = withMeta(
+  z.object({ token: z.string(), expiresAt: z.string() }),
+  { id: 'EnterpriseLink' },
+);
 
-export const enterpriseLinkRequestSchema = z
-  .object({ validDays: z.number().int().min(1).max(180).default(60) })
-  .strict();
+export const enterpriseLinkRequestSchema = z.strictObject({
+  validDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(180)), 60),
+});
 
 export type RecordHazardRequest = z.output<typeof recordHazardSchema>;
 export type HazardCommandRequest = z.output<typeof giveHazardCommandSchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { said, validate } from '../api/validation.ts';
+import * as z from 'zod/mini';
+import { said, validate, withMeta } from '../api/validation.ts';
 import type { Recipient } from '../hazards/escalation.ts';
 
 /** One way to reach a recipient. A phone is the 11-digit mainland number, without +86. */
@@ -55,10 +55,14 @@ export function addressParts(to: string): { recipient: string; place: string } |
   return { recipient, place };
 }
 
-const addressSchema = z.string().refine((to) => {
-  const parts = addressParts(to);
-  return Boolean(parts && Object.hasOwn(recipients, parts.recipient) && /^\S+$/.test(parts.place));
-});
+const addressSchema = z.string().check(
+  z.refine((to) => {
+    const parts = addressParts(to);
+    return Boolean(
+      parts && Object.hasOwn(recipients, parts.recipient) && /^\S+$/.test(parts.place),
+    );
+  }),
+);
 const addressError = `must be "recipient@jurisdiction", the recipient one of ${Object.keys(recipients).join(', ')}`;
 
 const webhookUrl = z.url({
@@ -74,50 +78,59 @@ const webhookUrl = z.url({
  * both). Messages never repeat the value: errors are logged, and the values are personal
  * data. A phone may be typed with +86, spaces, dashes or full-width digits.
  */
-export const contactSchema = z
-  .discriminatedUnion(
+export const contactSchema = withMeta(
+  z.discriminatedUnion(
     'kind',
     [
       z.object({
         kind: z.literal('email'),
         address: z
           .email(said('须为电子邮件地址。', 'This must be an e-mail address.'))
-          .max(254, said('电子邮件地址过长。', 'This e-mail address is too long.')),
+          .check(z.maxLength(254, said('电子邮件地址过长。', 'This e-mail address is too long.'))),
       }),
       z.object({
         kind: z.literal('sms'),
-        phone: z
-          .string()
-          .transform((phone) => phone.normalize('NFKC').replace(/[\s-]/g, '').replace(/^\+86/, ''))
-          .pipe(
-            z
-              .string()
-              .regex(
+        phone: z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((phone) =>
+              phone.normalize('NFKC').replace(/[\s-]/g, '').replace(/^\+86/, ''),
+            ),
+          ),
+          z
+            .string()
+            .check(
+              z.regex(
                 /^1[3-9]\d{9}$/,
                 said(
                   '须为 11 位中国大陆手机号码。',
                   'This must be a mainland mobile number (11 digits).',
                 ),
               ),
-          ),
+            ),
+        ),
       }),
       z.object({ kind: z.literal('wecom'), url: webhookUrl }),
       z.object({
         kind: z.literal('dingtalk'),
         url: webhookUrl,
-        secret: z
-          .string()
-          .min(1, said('加签密钥不能为空。', 'The signing secret cannot be empty.'))
-          .max(256, said('加签密钥过长。', 'The signing secret is too long.'))
-          .optional(),
+        secret: z.optional(
+          z
+            .string()
+            .check(
+              z.minLength(1, said('加签密钥不能为空。', 'The signing secret cannot be empty.')),
+              z.maxLength(256, said('加签密钥过长。', 'The signing secret is too long.')),
+            ),
+        ),
       }),
     ],
     said(
       '联系方式的种类须为 email（邮件）、sms（短信）、wecom（企业微信群机器人）或 dingtalk（钉钉群机器人）。',
       "A contact's kind must be email, sms, wecom (a WeCom group robot) or dingtalk (a DingTalk group robot).",
     ),
-  )
-  .meta({ id: 'ContactInput' });
+  ),
+  { id: 'ContactInput' },
+);
 
 const contactDirectorySchema = z.record(addressSchema, z.array(contactSchema), {
   error: (issue) => (issue.code === 'invalid_key' ? addressError : undefined),

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { maxRecordVersion, said } from '../api/validation.ts';
+import * as z from 'zod/mini';
+import { maxRecordVersion, said, withMeta } from '../api/validation.ts';
 import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
 import {
   contactSchema,
@@ -54,72 +54,72 @@ const stepNames: Record<EscalationStep, { zh: string; en: string }> = {
 // The working-day calendar of a year
 
 /** A CST date as typed (full-width digits become half-width), checked to exist. */
-const calendarDate = z
-  .string()
-  .transform((value) => value.normalize('NFKC').trim())
-  .pipe(
-    z.iso.date(
-      said(
-        '日期格式应为 YYYY-MM-DD，且须是真实存在的日期。',
-        'Dates must be real YYYY-MM-DD dates.',
-      ),
-    ),
-  );
+const calendarDate = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value) => value.normalize('NFKC').trim()),
+  ),
+  z.iso.date(
+    said('日期格式应为 YYYY-MM-DD，且须是真实存在的日期。', 'Dates must be real YYYY-MM-DD dates.'),
+  ),
+);
 
 /** Sorted, each date once: the stored form, whatever order the administrator typed. */
 const dateList = (max: number) =>
-  z
-    .array(calendarDate)
-    .max(max, said(`最多 ${max} 个日期。`, `At most ${max} dates.`))
-    .transform((dates) => [...new Set(dates)].sort());
+  z.pipe(
+    z
+      .array(calendarDate)
+      .check(z.maxLength(max, said(`最多 ${max} 个日期。`, `At most ${max} dates.`))),
+    z.transform((dates) => [...new Set(dates)].sort()),
+  );
 
 const weekday = (date: string) => new Date(`${date}T00:00:00.000Z`).getUTCDay();
 
 /** The checks of a calendar year: each date once in one list, make-up days at weekends. */
 const calendarYearBody = (year?: number) =>
   z
-    .object({
+    .strictObject({
       holidays: dateList(60),
       workdays: dateList(30),
-      expectedVersion: z.number().int().min(0).max(maxRecordVersion),
+      expectedVersion: z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)),
     })
-    .strict()
-    // One refinement for all the checks: each problem is reported, not only the first kind.
-    .superRefine((value, context) => {
-      const problem = (path: 'holidays' | 'workdays', zh: string, en: string) =>
-        context.addIssue({ code: 'custom', path: [path], message: said(zh, en).error });
-      if (year !== undefined) {
-        for (const list of ['holidays', 'workdays'] as const) {
-          for (const date of value[list]) {
-            if (!date.startsWith(`${year}-`)) {
-              problem(
-                list,
-                `${date} 不在 ${year} 年内：每年的安排单独录入。`,
-                `${date} is not in ${year}: each year's calendar is entered on its own.`,
-              );
+    .check(
+      z.superRefine((value, context) => {
+        const problem = (path: 'holidays' | 'workdays', zh: string, en: string) =>
+          context.addIssue({ code: 'custom', path: [path], message: said(zh, en).error });
+        if (year !== undefined) {
+          for (const list of ['holidays', 'workdays'] as const) {
+            for (const date of value[list]) {
+              if (!date.startsWith(`${year}-`)) {
+                problem(
+                  list,
+                  `${date} 不在 ${year} 年内：每年的安排单独录入。`,
+                  `${date} is not in ${year}: each year's calendar is entered on its own.`,
+                );
+              }
             }
           }
         }
-      }
-      const off = new Set(value.holidays);
-      for (const date of value.workdays) {
-        if (off.has(date)) {
-          problem(
-            'workdays',
-            `${date} 不能既是放假日又是调休上班日。`,
-            `${date} cannot be both a day off and a make-up working day.`,
-          );
+        const off = new Set(value.holidays);
+        for (const date of value.workdays) {
+          if (off.has(date)) {
+            problem(
+              'workdays',
+              `${date} 不能既是放假日又是调休上班日。`,
+              `${date} cannot be both a day off and a make-up working day.`,
+            );
+          }
+          const day = weekday(date);
+          if (day !== 0 && day !== 6) {
+            problem(
+              'workdays',
+              `${date} 是工作日，调休上班日应为周六或周日。`,
+              `${date} is a weekday: a make-up working day is a Saturday or a Sunday.`,
+            );
+          }
         }
-        const day = weekday(date);
-        if (day !== 0 && day !== 6) {
-          problem(
-            'workdays',
-            `${date} 是工作日，调休上班日应为周六或周日。`,
-            `${date} is a weekday: a make-up working day is a Saturday or a Sunday.`,
-          );
-        }
-      }
-    });
+      }),
+    );
 
 /**
  * An administrator's calendar of one year: the days off (法定节假日 and the days joined to
@@ -128,36 +128,35 @@ const calendarYearBody = (year?: number) =>
  * 0 for a year never edited here (from the seed, or not known yet). The year is the path's:
  * the handler holds the dates to it with `calendarYearSchemaFor`.
  */
-export const updateCalendarYearSchema = calendarYearBody().meta({ id: 'UpdateCalendarYear' });
+export const updateCalendarYearSchema = withMeta(calendarYearBody(), { id: 'UpdateCalendarYear' });
 export type UpdateCalendarYear = z.output<typeof updateCalendarYearSchema>;
 
 /** The same, for a given year: every date must also fall in it. */
 export const calendarYearSchemaFor = (year: number) => calendarYearBody(year);
 
 export const calendarYearParameters = z.object({
-  year: z
-    .string()
-    .regex(/^20\d{2}$/)
-    .meta({ description: 'Year 年份', example: '2027' }),
+  year: withMeta(z.string().check(z.regex(/^20\d{2}$/)), {
+    description: 'Year 年份',
+    example: '2027',
+  }),
 });
 
-export const calendarYearSchema = z
-  .object({
-    year: z.number().int(),
+export const calendarYearSchema = withMeta(
+  z.object({
+    year: z.number().check(z.int()),
     holidays: z.array(z.string()),
     workdays: z.array(z.string()),
-    version: z
-      .number()
-      .int()
-      .min(0)
-      .describe('What an edit sends as expectedVersion; 0 while the year was never edited here.'),
-    source: z
-      .enum(['seed', 'administrator'])
-      .describe('seed: from the chinese-days package; administrator: entered here.'),
-    updatedAt: z.string().optional(),
-    updatedBy: z.string().optional().describe('The name of who entered it.'),
-  })
-  .meta({ id: 'CalendarYear' });
+    version: withMeta(z.number().check(z.int(), z.gte(0)), {
+      description: 'What an edit sends as expectedVersion; 0 while the year was never edited here.',
+    }),
+    source: withMeta(z.enum(['seed', 'administrator']), {
+      description: 'seed: from the chinese-days package; administrator: entered here.',
+    }),
+    updatedAt: z.optional(z.string()),
+    updatedBy: withMeta(z.optional(z.string()), { description: 'The name of who entered it.' }),
+  }),
+  { id: 'CalendarYear' },
+);
 export type CalendarYearView = z.infer<typeof calendarYearSchema>;
 
 // ---------------------------------------------------------------------------------------
@@ -165,51 +164,51 @@ export type CalendarYearView = z.infer<typeof calendarYearSchema>;
 
 const nameOf = (step: EscalationStep) => stepNames[step];
 
-const ladderRungSchema = z
-  .object({
-    step: z.enum(escalationSteps),
-    offsetDays: z
-      .number()
-      .int(said('天数须为整数。', 'Days must be a whole number.'))
-      .min(-30, said('最早在期限前 30 天。', 'At most 30 days before the deadline.'))
-      .max(365, said('最晚在期限后 365 天。', 'At most 365 days after the deadline.')),
-    urgent: z.boolean(),
-    recipients: z
-      .array(z.enum(recipients))
-      .min(1, said('每一步至少要告知一方。', 'Each step must tell someone.'))
-      .max(recipients.length)
-      .refine(
-        (list) => new Set(list).size === list.length,
-        said('同一接收方列了两次。', 'A recipient is listed twice.'),
-      ),
-  })
-  .strict();
+const ladderRungSchema = z.strictObject({
+  step: z.enum(escalationSteps),
+  offsetDays: z
+    .number()
+    .check(
+      z.int(said('天数须为整数。', 'Days must be a whole number.')),
+      z.gte(-30, said('最早在期限前 30 天。', 'At most 30 days before the deadline.')),
+      z.lte(365, said('最晚在期限后 365 天。', 'At most 365 days after the deadline.')),
+    ),
+  urgent: z.boolean(),
+  recipients: z.array(z.enum(recipients)).check(
+    z.minLength(1, said('每一步至少要告知一方。', 'Each step must tell someone.')),
+    z.maxLength(recipients.length),
+    z.refine(
+      (list) => new Set(list).size === list.length,
+      said('同一接收方列了两次。', 'A recipient is listed twice.'),
+    ),
+  ),
+});
 
 const officeHoursSchema = z
-  .object({
-    startHour: z.number().int().min(0).max(23),
-    endHour: z.number().int().min(1).max(24),
+  .strictObject({
+    startHour: z.number().check(z.int(), z.gte(0), z.lte(23)),
+    endHour: z.number().check(z.int(), z.gte(1), z.lte(24)),
   })
-  .strict()
-  .refine((hours) => hours.startHour < hours.endHour, {
-    ...said(
-      '办公时间的开始须早于结束（例如 9 至 18 时）。',
-      'Office hours must start before they end (for example 9 to 18).',
-    ),
-    path: ['endHour'],
-  });
+  .check(
+    z.refine((hours) => hours.startHour < hours.endHour, {
+      ...said(
+        '办公时间的开始须早于结束（例如 9 至 18 时）。',
+        'Office hours must start before they end (for example 9 to 18).',
+      ),
+      path: ['endHour'],
+    }),
+  );
 
 /** The ladder an administrator edits: the five steps in order, later days for later steps. */
-export const escalationLadderSchema = z
-  .array(ladderRungSchema)
-  .length(
+export const escalationLadderSchema = z.array(ladderRungSchema).check(
+  z.length(
     escalationSteps.length,
     said(
       '阶梯须包含全部五个步骤：到期提醒、函告、通报、约谈、曝光。',
       'The ladder has all five steps: reminder, notice letter, circular, summons, public exposure.',
     ),
-  )
-  .superRefine((ladder, context) => {
+  ),
+  z.superRefine((ladder, context) => {
     ladder.forEach((rung, index) => {
       const expected = escalationSteps[index];
       if (expected && rung.step !== expected) {
@@ -234,51 +233,51 @@ export const escalationLadderSchema = z
         });
       }
     });
-  });
+  }),
+);
 
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
-export const updateEscalationPolicySchema = z
-  .object({
+export const updateEscalationPolicySchema = withMeta(
+  z.strictObject({
     ladder: escalationLadderSchema,
     officeHours: officeHoursSchema,
-    lateAfterMinutes: z.number().int().min(0).max(1440),
-    expectedVersion: z
-      .number()
-      .int()
-      .min(0)
-      .max(maxRecordVersion)
-      .describe(
+    lateAfterMinutes: z.number().check(z.int(), z.gte(0), z.lte(1440)),
+    expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
+      description:
         'The version the editor saw: 0 while the jurisdiction follows the national default.',
-      ),
-  })
-  .strict()
-  .meta({ id: 'UpdateEscalationPolicy' });
+    }),
+  }),
+  { id: 'UpdateEscalationPolicy' },
+);
 export type UpdateEscalationPolicy = z.output<typeof updateEscalationPolicySchema>;
 
-export const escalationLadderViewSchema = z
-  .object({
+export const escalationLadderViewSchema = withMeta(
+  z.object({
     jurisdiction: z.string(),
     ladder: z.array(
       z.object({
         step: z.enum(escalationSteps),
-        offsetDays: z.number().int(),
+        offsetDays: z.number().check(z.int()),
         urgent: z.boolean(),
         recipients: z.array(z.enum(recipients)),
         name: z.object({ zh: z.string(), en: z.string() }),
       }),
     ),
-    officeHours: z.object({ startHour: z.number().int(), endHour: z.number().int() }),
-    lateAfterMinutes: z.number().int(),
-    version: z.number().int().min(0),
-    source: z
-      .enum(['national_default', 'administrator'])
-      .describe(
+    officeHours: z.object({
+      startHour: z.number().check(z.int()),
+      endHour: z.number().check(z.int()),
+    }),
+    lateAfterMinutes: z.number().check(z.int()),
+    version: z.number().check(z.int(), z.gte(0)),
+    source: withMeta(z.enum(['national_default', 'administrator']), {
+      description:
         "national_default: RULES.md's ladder; administrator: edited for this jurisdiction.",
-      ),
-    updatedAt: z.string().optional(),
-    updatedBy: z.string().optional(),
-  })
-  .meta({ id: 'EscalationLadder' });
+    }),
+    updatedAt: z.optional(z.string()),
+    updatedBy: z.optional(z.string()),
+  }),
+  { id: 'EscalationLadder' },
+);
 export type EscalationLadderView = z.infer<typeof escalationLadderViewSchema>;
 
 // ---------------------------------------------------------------------------------------
@@ -295,27 +294,27 @@ const recipientNames: Record<JurisdictionRecipient, { zh: string; en: string }> 
 export const maxContactsPerRecipient = 10;
 
 /** One recipient's contacts: each once (as normalised: +86 138… and 138… are the same). */
-const contactList = z
-  .array(contactSchema)
-  .max(
+const contactList = z.array(contactSchema).check(
+  z.maxLength(
     maxContactsPerRecipient,
     said(
       `每个接收方最多 ${maxContactsPerRecipient} 个联系方式。`,
       `At most ${maxContactsPerRecipient} contacts per recipient.`,
     ),
-  )
-  .refine(
+  ),
+  z.refine(
     (list) => new Set(list.map((contact) => JSON.stringify(contact))).size === list.length,
     said('同一联系方式列了两次。', 'A contact is listed twice.'),
-  );
+  ),
+);
 
 const contactListsShape = {
-  assigned_officer: contactList.default([]),
-  jurisdiction_departments: contactList.default([]),
-  department_head: contactList.default([]),
-  leader_in_charge: contactList.default([]),
-  principal_leader: contactList.default([]),
-} satisfies Record<JurisdictionRecipient, z.ZodType>;
+  assigned_officer: z._default(contactList, []),
+  jurisdiction_departments: z._default(contactList, []),
+  department_head: z._default(contactList, []),
+  leader_in_charge: z._default(contactList, []),
+  principal_leader: z._default(contactList, []),
+} satisfies Record<JurisdictionRecipient, z.ZodMiniType>;
 
 const onlyOfficeRecipients = said(
   `只能为${jurisdictionRecipients.map((recipient) => recipientNames[recipient].zh).join('、')}录入联系方式；企业主要负责人和实际控制人按企业档案中的手机号通知。`,
@@ -333,28 +332,26 @@ export const jurisdictionContactListsSchema = z.strictObject(contactListsShape, 
 export type JurisdictionContactLists = z.output<typeof jurisdictionContactListsSchema>;
 
 /** An administrator's edit of a jurisdiction's contact lists: the lists replace the stored ones. */
-export const updateJurisdictionContactsSchema = z
-  .object({
+export const updateJurisdictionContactsSchema = withMeta(
+  z.strictObject({
     contacts: jurisdictionContactListsSchema,
-    expectedVersion: z
-      .number()
-      .int()
-      .min(0)
-      .max(maxRecordVersion)
-      .describe('The version the editor saw: 0 while the jurisdiction has no contact lists.'),
-  })
-  .strict()
-  .meta({ id: 'UpdateJurisdictionContacts' });
+    expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
+      description: 'The version the editor saw: 0 while the jurisdiction has no contact lists.',
+    }),
+  }),
+  { id: 'UpdateJurisdictionContacts' },
+);
 export type UpdateJurisdictionContacts = z.output<typeof updateJurisdictionContactsSchema>;
 
-const contactViewSchema = z
-  .discriminatedUnion('kind', [
+const contactViewSchema = withMeta(
+  z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('email'), address: z.string() }),
     z.object({ kind: z.literal('sms'), phone: z.string() }),
     z.object({ kind: z.literal('wecom'), url: z.string() }),
-    z.object({ kind: z.literal('dingtalk'), url: z.string(), secret: z.string().optional() }),
-  ])
-  .meta({ id: 'Contact' });
+    z.object({ kind: z.literal('dingtalk'), url: z.string(), secret: z.optional(z.string()) }),
+  ]),
+  { id: 'Contact' },
+);
 
 const contactListsViewShape = {
   assigned_officer: z.array(contactViewSchema),
@@ -362,53 +359,56 @@ const contactListsViewShape = {
   department_head: z.array(contactViewSchema),
   leader_in_charge: z.array(contactViewSchema),
   principal_leader: z.array(contactViewSchema),
-} satisfies Record<JurisdictionRecipient, z.ZodType>;
+} satisfies Record<JurisdictionRecipient, z.ZodMiniType>;
 
 /** A jurisdiction's contact lists as its administrators read them (personal data: theirs only). */
-export const jurisdictionContactsSchema = z
-  .object({
+export const jurisdictionContactsSchema = withMeta(
+  z.object({
     jurisdiction: z.string(),
     contacts: z.object(contactListsViewShape),
-    version: z
-      .number()
-      .int()
-      .min(0)
-      .describe('What an edit sends as expectedVersion; 0 while nothing is stored.'),
-    updatedAt: z.string().optional(),
-    updatedBy: z.string().optional().describe('The name of who made the last edit.'),
-    edits: z
-      .array(
+    version: withMeta(z.number().check(z.int(), z.gte(0)), {
+      description: 'What an edit sends as expectedVersion; 0 while nothing is stored.',
+    }),
+    updatedAt: z.optional(z.string()),
+    updatedBy: withMeta(z.optional(z.string()), {
+      description: 'The name of who made the last edit.',
+    }),
+    edits: withMeta(
+      z.array(
         z.object({
-          version: z.number().int().min(1),
+          version: z.number().check(z.int(), z.gte(1)),
           at: z.string(),
-          by: z.string().describe('The name of who edited.'),
-          changed: z
-            .array(z.enum(jurisdictionRecipients))
-            .describe('The recipients whose contacts the edit changed (never the values).'),
+          by: withMeta(z.string(), { description: 'The name of who edited.' }),
+          changed: withMeta(z.array(z.enum(jurisdictionRecipients)), {
+            description: 'The recipients whose contacts the edit changed (never the values).',
+          }),
         }),
-      )
-      .describe('Every edit, oldest first: who and when, not what was there before.'),
-  })
-  .meta({ id: 'JurisdictionContacts' });
+      ),
+      { description: 'Every edit, oldest first: who and when, not what was there before.' },
+    ),
+  }),
+  { id: 'JurisdictionContacts' },
+);
 export type JurisdictionContactsView = z.infer<typeof jurisdictionContactsSchema>;
 
 // ---------------------------------------------------------------------------------------
 
-export const policiesSchema = z
-  .object({
+export const policiesSchema = withMeta(
+  z.object({
     calendar: z.object({
       years: z.array(calendarYearSchema),
       warnings: z.array(
         z.object({
           code: z.string(),
-          year: z.number().int(),
+          year: z.number().check(z.int()),
           message: z.object({ zh: z.string(), en: z.string() }),
         }),
       ),
     }),
-    escalation: z
-      .array(escalationLadderViewSchema)
-      .describe("The ladders of the caller's own jurisdictions."),
-  })
-  .meta({ id: 'Policies' });
+    escalation: withMeta(z.array(escalationLadderViewSchema), {
+      description: "The ladders of the caller's own jurisdictions.",
+    }),
+  }),
+  { id: 'Policies' },
+);
 export type PoliciesView = z.infer<typeof policiesSchema>;

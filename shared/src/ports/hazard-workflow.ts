@@ -6,4 +6,11 @@
  */
 export interface HazardWorkflow {
   wake(hazardId: string): Promise<void>;
+  /**
+   * Starts the given generation of a record created with that generation claimed on its
+   * first event (a tip: its receipt claims generation 1), reading nothing first: the
+   * execution's first turn finds its claim and writes none. A record already at work is
+   * woken instead. Without it, callers wake.
+   */
+  begin?(id: string, generation: number): Promise<void>;
 }

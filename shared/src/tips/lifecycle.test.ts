@@ -43,7 +43,7 @@ const deps = () => ({
   },
 });
 
-async function receive(instant: string) {
+async function receive(instant: string, claimed: { lifecycleGeneration?: number } = {}) {
   at(instant);
   await store.append(
     tipStream(tipId),
@@ -66,6 +66,7 @@ async function receive(instant: string) {
         photoIds: [],
         contentDigest: 'd',
         acceptDeadline: deadlineAfter(seedCalendar, now, limits.accept).toISOString(),
+        ...claimed,
       },
     },
     tipProjection,
@@ -185,6 +186,21 @@ describe('the acceptance limit', () => {
     expect(sent.map((message) => message.key)).toEqual([
       `${tipId}#accept#reminder#assigned_officer`,
     ]);
+  });
+
+  it('claims nothing when the receipt claimed its generation (the intake began it)', async () => {
+    store = new MemoryEventStore();
+    await receive('2026-11-19T02:00:00.000Z', { lifecycleGeneration: 1 });
+    expect((await stateOf()).generation).toBe(1);
+    expect(await plan(1)).toEqual({ action: 'wait', timeoutSeconds: 119 * 3600 + spread, turn: 1 });
+    expect((await store.read(tipStream(tipId))).map((event) => event.type)).toEqual([
+      'tip_received',
+    ]);
+    // The state shows nothing of it; the next execution is generation 2, and claims it.
+    expect(await stateOf()).not.toHaveProperty('lifecycleGeneration');
+    expect(await nextTipGeneration(store, tipId)).toBe(2);
+    expect((await plan(2)).action).toBe('wait');
+    expect((await stateOf()).generation).toBe(2);
   });
 
   it('lets a stale generation change nothing', async () => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   code,
   idempotencyKey,
@@ -6,6 +6,7 @@ import {
   mobileNumber,
   said,
   text,
+  withMeta,
 } from '../api/validation.ts';
 import { tipLimits } from './limits.ts';
 import { receiptLength } from './receipt.ts';
@@ -31,29 +32,27 @@ export const photoContentTypes = tipLimits.photoTypes;
 export const maxPhotoBytes = tipLimits.photoBytes;
 
 /** The position the tipster chose to share, as the phone reported it (WGS-84). */
-export const sharedLocationSchema = z
-  .object({
-    latitude: z.number().min(-90).max(90),
-    longitude: z.number().min(-180).max(180),
-    accuracyMeters: z.number().min(0).max(100_000).optional(),
-    datum: z.literal('WGS84'),
-  })
-  .strict();
+export const sharedLocationSchema = z.strictObject({
+  latitude: z.number().check(z.gte(-90), z.lte(90)),
+  longitude: z.number().check(z.gte(-180), z.lte(180)),
+  accuracyMeters: z.optional(z.number().check(z.gte(0), z.lte(100_000))),
+  datum: z.literal('WGS84'),
+});
 
 const tipFields = {
   idempotencyKey,
   jurisdiction: code('cq-gecheng'),
-  unit: text({ max: tipLimits.unit }).optional(),
+  unit: z.optional(text({ max: tipLimits.unit })),
   industry: code('fire'),
-  enterprise: text({ max: tipLimits.enterprise }).optional(),
+  enterprise: z.optional(text({ max: tipLimits.enterprise })),
   address: text(tipLimits.address),
   description: text({ ...tipLimits.description, multiline: true }),
   seenOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
   isEmployee: z.boolean(),
   wantsReward: z.boolean(),
-  contactPhone: mobileNumber.optional(),
-  location: sharedLocationSchema.optional(),
-  photoCount: z.number().int().min(0).max(maxPhotosAtReport),
+  contactPhone: z.optional(mobileNumber),
+  location: z.optional(sharedLocationSchema),
+  photoCount: z.number().check(z.int(), z.gte(0), z.lte(maxPhotosAtReport)),
 };
 
 const rewardNeedsPhone: [
@@ -70,74 +69,78 @@ const rewardNeedsPhone: [
   },
 ];
 
-export const createTipSchema = z
-  .object(tipFields)
-  .strict()
-  .refine(...rewardNeedsPhone)
-  .meta({ id: 'CreateTip' });
+export const createTipSchema = withMeta(
+  z.strictObject(tipFields).check(z.refine(...rewardNeedsPhone)),
+  { id: 'CreateTip' },
+);
 export type CreateTip = z.infer<typeof createTipSchema>;
 
 /** A tip that came by the 12350 hotline, by letter or in person, entered by an officer. */
-export const officeTipSchema = z
-  .object({ ...tipFields, channel: z.enum(['hotline', 'letter', 'visit']) })
-  .strict()
-  .refine(...rewardNeedsPhone)
-  .meta({ id: 'OfficeTip' });
+export const officeTipSchema = withMeta(
+  z
+    .strictObject({ ...tipFields, channel: z.enum(['hotline', 'letter', 'visit']) })
+    .check(z.refine(...rewardNeedsPhone)),
+  { id: 'OfficeTip' },
+);
 
-export const uploadFormSchema = z
-  .object({
+export const uploadFormSchema = withMeta(
+  z.object({
     photoId: z.string(),
     url: z.string(),
     fields: z.record(z.string(), z.string()),
-  })
-  .meta({
+  }),
+  {
     id: 'UploadForm',
     description: 'POST as multipart/form-data: these fields, then "file".',
-  });
+  },
+);
 
-export const tipCreatedSchema = z
-  .object({
-    receipt: z.string().regex(new RegExp(`^\\d{${receiptLength}}$`)),
+export const tipCreatedSchema = withMeta(
+  z.object({
+    receipt: z.string().check(z.regex(new RegExp(`^\\d{${receiptLength}}$`))),
     receivedAt: z.string(),
     photoUploads: z.array(uploadFormSchema),
-    duplicate: z.boolean().describe('True when this was a retry of a tip already received.'),
-  })
-  .meta({ id: 'TipCreated' });
+    duplicate: withMeta(z.boolean(), {
+      description: 'True when this was a retry of a tip already received.',
+    }),
+  }),
+  { id: 'TipCreated' },
+);
 
-export const receiptSchema = z
-  .string()
-  .max(64)
-  .meta({ description: 'The receipt, 18 digits; spaces, dashes and full-width digits accepted.' });
+export const receiptSchema = withMeta(z.string().check(z.maxLength(64)), {
+  description: 'The receipt, 18 digits; spaces, dashes and full-width digits accepted.',
+});
 
-export const tipLookupSchema = z
-  .object({ receipt: receiptSchema })
-  .strict()
-  .meta({ id: 'TipLookup' });
+export const tipLookupSchema = withMeta(z.strictObject({ receipt: receiptSchema }), {
+  id: 'TipLookup',
+});
 
-export const tipMessageSchema = z
-  .object({
+export const tipMessageSchema = withMeta(
+  z.object({
     messageId: z.string(),
     at: z.string(),
     from: z.enum(['office', 'tipster']),
     text: z.string(),
-    inReplyTo: z.string().optional(),
-  })
-  .meta({ id: 'TipMessage' });
+    inReplyTo: z.optional(z.string()),
+  }),
+  { id: 'TipMessage' },
+);
 
 export const bilingualSchema = z.object({ zh: z.string(), en: z.string() });
 
-export const tipTimelineEntrySchema = z
-  .object({
+export const tipTimelineEntrySchema = withMeta(
+  z.object({
     at: z.string(),
     status: tipStatusSchema,
-    reason: bilingualSchema.optional(),
-    hazardStage: z.enum(['recorded', 'rectifying', 'verifying', 'closed']).optional(),
-  })
-  .meta({ id: 'TipTimelineEntry' });
+    reason: z.optional(bilingualSchema),
+    hazardStage: z.optional(z.enum(['recorded', 'rectifying', 'verifying', 'closed'])),
+  }),
+  { id: 'TipTimelineEntry' },
+);
 
 /** What the holder of a receipt sees: nothing about who sent it, nothing internal. */
-export const tipForTipsterSchema = z
-  .object({
+export const tipForTipsterSchema = withMeta(
+  z.object({
     status: tipStatusSchema,
     receivedAt: z.string(),
     jurisdiction: z.object({ code: z.string(), zh: z.string(), en: z.string() }),
@@ -145,165 +148,169 @@ export const tipForTipsterSchema = z
     description: z.string(),
     timeline: z.array(tipTimelineEntrySchema),
     messages: z.array(tipMessageSchema),
-    openQuestions: z.number().int(),
-    photos: z.number().int().describe('How many photos arrived and were kept.'),
-    photoSlots: z
-      .array(
+    openQuestions: z.number().check(z.int()),
+    photos: withMeta(z.number().check(z.int()), {
+      description: 'How many photos arrived and were kept.',
+    }),
+    photoSlots: withMeta(
+      z.array(
         z.object({
           photoId: z.string(),
           status: z.enum(['waiting', 'arrived', 'refused']),
-          reason: bilingualSchema.optional().describe('Why a refused photo was not kept.'),
+          reason: withMeta(z.optional(bilingualSchema), {
+            description: 'Why a refused photo was not kept.',
+          }),
         }),
-      )
-      .describe('Each photo the tip was given a form for: arrived, refused (and why), or waiting.'),
-  })
-  .meta({ id: 'TipForTipster' });
+      ),
+      {
+        description:
+          'Each photo the tip was given a form for: arrived, refused (and why), or waiting.',
+      },
+    ),
+  }),
+  { id: 'TipForTipster' },
+);
 
-export const postTipsterMessageSchema = z
-  .object({
+export const postTipsterMessageSchema = withMeta(
+  z.strictObject({
     receipt: receiptSchema,
     idempotencyKey,
     text: text({ ...tipLimits.message, multiline: true }),
-    inReplyTo: z.string().max(64).optional(),
-  })
-  .strict()
-  .meta({ id: 'PostTipsterMessage' });
+    inReplyTo: z.optional(z.string().check(z.maxLength(64))),
+  }),
+  { id: 'PostTipsterMessage' },
+);
 
-export const requestPhotoUploadsSchema = z
-  .object({ receipt: receiptSchema, count: z.number().int().min(1).max(maxPhotosAtReport) })
-  .strict()
-  .meta({ id: 'RequestPhotoUploads' });
+export const requestPhotoUploadsSchema = withMeta(
+  z.strictObject({
+    receipt: receiptSchema,
+    count: z.number().check(z.int(), z.gte(1), z.lte(maxPhotosAtReport)),
+  }),
+  { id: 'RequestPhotoUploads' },
+);
 
-export const photoUploadsSchema = z
-  .object({ photoUploads: z.array(uploadFormSchema) })
-  .meta({ id: 'PhotoUploads' });
-
-export const tipIdParameters = z.object({
-  tipId: z
-    .string()
-    .regex(/^[a-z2-7]{26}$/)
-    .meta({ description: 'Tip id 线索编号', example: 'abcdefghijklmnopqrstuvwxyz' }),
+export const photoUploadsSchema = withMeta(z.object({ photoUploads: z.array(uploadFormSchema) }), {
+  id: 'PhotoUploads',
 });
 
-export const askQuestionSchema = z
-  .object({ idempotencyKey, text: text({ min: 2, max: 1000, multiline: true }) })
-  .strict()
-  .meta({ id: 'AskQuestion' });
+export const tipIdParameters = z.object({
+  tipId: withMeta(z.string().check(z.regex(/^[a-z2-7]{26}$/)), {
+    description: 'Tip id 线索编号',
+    example: 'abcdefghijklmnopqrstuvwxyz',
+  }),
+});
 
-export const tipSummarySchema = z
-  .object({
+export const askQuestionSchema = withMeta(
+  z.strictObject({ idempotencyKey, text: text({ min: 2, max: 1000, multiline: true }) }),
+  { id: 'AskQuestion' },
+);
+
+export const tipSummarySchema = withMeta(
+  z.object({
     tipId: z.string(),
     status: tipStatusSchema,
     receivedAt: z.string(),
     jurisdiction: z.string(),
     industry: z.string(),
-    enterprise: z.string().optional(),
+    enterprise: z.optional(z.string()),
     address: z.string(),
     excerpt: z.string(),
-    photos: z.number().int(),
-    openQuestions: z.number().int(),
-    acceptDeadline: z.string().describe('When acceptance is due (3 working days by default).'),
-  })
-  .meta({ id: 'TipSummary' });
+    photos: z.number().check(z.int()),
+    openQuestions: z.number().check(z.int()),
+    acceptDeadline: withMeta(z.string(), {
+      description: 'When acceptance is due (3 working days by default).',
+    }),
+  }),
+  { id: 'TipSummary' },
+);
 
 export const tipListQuerySchema = z.object({
   jurisdiction: code('cq-gecheng'),
-  status: tipStatusSchema.default('received'),
-  cursor: z.string().max(512).optional(),
+  status: z._default(tipStatusSchema, 'received'),
+  cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
-export const tipListSchema = z
-  .object({ tips: z.array(tipSummarySchema), nextCursor: z.string().optional() })
-  .meta({ id: 'TipList' });
+export const tipListSchema = withMeta(
+  z.object({ tips: z.array(tipSummarySchema), nextCursor: z.optional(z.string()) }),
+  { id: 'TipList' },
+);
 
-export const tipForOfficerSchema = tipSummarySchema
-  .extend({
-    unit: z.string().optional(),
-    description: z.string(),
-    seenOn: z.string(),
-    isEmployee: z.boolean(),
-    wantsReward: z.boolean(),
-    hasContact: z
-      .boolean()
-      .describe('Whether a contact was left; only the reward officer may read it.'),
-    location: sharedLocationSchema.optional(),
-    photoKeys: z.array(z.string()),
-    messages: z.array(tipMessageSchema),
-    timeline: z.array(tipTimelineEntrySchema),
-  })
-  .extend({
-    channel: z.enum(['web', 'hotline', 'letter', 'visit']),
-    revision: z.number().int(),
-    runningLimit: z.object({ limit: z.string(), deadline: z.string() }).optional(),
-    acceptedAt: z.string().optional(),
-    verifyDeadline: z.string().optional(),
-    extensionUsed: z.boolean(),
-    finding: z.enum(['substantiated', 'unsubstantiated']).optional(),
-    findingNote: z.string().optional(),
-    hazardId: z.string().optional(),
-    refusal: z.object({ reason: z.string(), note: z.string().optional() }).optional(),
-    referredTo: z.string().optional(),
-    mergedInto: z.string().optional(),
-    feedback: z.object({ text: z.string(), at: z.string() }).optional(),
-  })
-  .meta({ id: 'TipForOfficer' });
+export const tipForOfficerSchema = withMeta(
+  z.extend(
+    z.extend(tipSummarySchema, {
+      unit: z.optional(z.string()),
+      description: z.string(),
+      seenOn: z.string(),
+      isEmployee: z.boolean(),
+      wantsReward: z.boolean(),
+      hasContact: withMeta(z.boolean(), {
+        description: 'Whether a contact was left; only the reward officer may read it.',
+      }),
+      location: z.optional(sharedLocationSchema),
+      photoKeys: z.array(z.string()),
+      messages: z.array(tipMessageSchema),
+      timeline: z.array(tipTimelineEntrySchema),
+    }),
+    {
+      channel: z.enum(['web', 'hotline', 'letter', 'visit']),
+      revision: z.number().check(z.int()),
+      runningLimit: z.optional(z.object({ limit: z.string(), deadline: z.string() })),
+      acceptedAt: z.optional(z.string()),
+      verifyDeadline: z.optional(z.string()),
+      extensionUsed: z.boolean(),
+      finding: z.optional(z.enum(['substantiated', 'unsubstantiated'])),
+      findingNote: z.optional(z.string()),
+      hazardId: z.optional(z.string()),
+      refusal: z.optional(z.object({ reason: z.string(), note: z.optional(z.string()) })),
+      referredTo: z.optional(z.string()),
+      mergedInto: z.optional(z.string()),
+      feedback: z.optional(z.object({ text: z.string(), at: z.string() })),
+    },
+  ),
+  { id: 'TipForOfficer' },
+);
 
 const triageNote = text({ min: 1, max: 1000, multiline: true });
 
 export const tipCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('accept') }).strict(),
-  z
-    .object({
-      type: z.literal('refuse'),
-      reason: z.enum(['duplicate', 'no_target_or_facts', 'opinion_or_request', 'other_department']),
-      note: triageNote.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('refer'),
-      department: text({ min: 2, max: 100 }),
-      note: triageNote.optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('merge'),
-      intoTipId: z.string().regex(/^[a-z2-7]{26}$/),
-    })
-    .strict(),
-  z.object({ type: z.literal('start_investigation') }).strict(),
-  z
-    .object({
-      type: z.literal('record_finding'),
-      finding: z.enum(['substantiated', 'unsubstantiated']),
-      note: triageNote,
-      hazardId: z
-        .string()
-        .regex(/^[a-z2-7]{26}$/)
-        .optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('approve_extension'),
-      days: z.number().int().min(1).max(30),
-      reason: triageNote,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('give_feedback'),
-      text: text({ min: 2, max: 2000, multiline: true }),
-    })
-    .strict(),
+  z.strictObject({ type: z.literal('accept') }),
+  z.strictObject({
+    type: z.literal('refuse'),
+    reason: z.enum(['duplicate', 'no_target_or_facts', 'opinion_or_request', 'other_department']),
+    note: z.optional(triageNote),
+  }),
+  z.strictObject({
+    type: z.literal('refer'),
+    department: text({ min: 2, max: 100 }),
+    note: z.optional(triageNote),
+  }),
+  z.strictObject({
+    type: z.literal('merge'),
+    intoTipId: z.string().check(z.regex(/^[a-z2-7]{26}$/)),
+  }),
+  z.strictObject({ type: z.literal('start_investigation') }),
+  z.strictObject({
+    type: z.literal('record_finding'),
+    finding: z.enum(['substantiated', 'unsubstantiated']),
+    note: triageNote,
+    hazardId: z.optional(z.string().check(z.regex(/^[a-z2-7]{26}$/))),
+  }),
+  z.strictObject({
+    type: z.literal('approve_extension'),
+    days: z.number().check(z.int(), z.gte(1), z.lte(30)),
+    reason: triageNote,
+  }),
+  z.strictObject({
+    type: z.literal('give_feedback'),
+    text: text({ min: 2, max: 2000, multiline: true }),
+  }),
 ]);
 
-export const giveTipCommandSchema = z
-  .object({
+export const giveTipCommandSchema = withMeta(
+  z.strictObject({
     idempotencyKey,
-    expectedRevision: z.number().int().min(1).max(maxRecordVersion),
+    expectedRevision: z.number().check(z.int(), z.gte(1), z.lte(maxRecordVersion)),
     command: tipCommandSchema,
-  })
-  .strict()
-  .meta({ id: 'TipCommandRequest' });
+  }),
+  { id: 'TipCommandRequest' },
+);

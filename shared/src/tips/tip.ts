@@ -45,6 +45,12 @@ export interface TipReceived {
   /** Digest of the submission: a retry with other content is refused, not merged. */
   contentDigest: string;
   acceptDeadline: string;
+  /**
+   * The lifecycle generation the receipt claims: the intake starts that execution itself,
+   * so its first turn finds the tip claimed and writes no claim of its own. Absent (tips
+   * received before, tests): generation 0, and the first execution claims as any other.
+   */
+  lifecycleGeneration?: number;
 }
 
 /** Why a tip may be refused (RULES.md, "Time limits on a tip"): the tipster sees the reason. */
@@ -169,7 +175,8 @@ export interface TipMessage {
   askedBy?: string;
 }
 
-export interface TipState extends Omit<TipReceived, 'photoIds' | 'contentDigest'> {
+export interface TipState
+  extends Omit<TipReceived, 'photoIds' | 'contentDigest' | 'lifecycleGeneration'> {
   status: TipStatus;
   receivedAt: string;
   contentDigest: string;
@@ -537,7 +544,7 @@ export function tipTriage(state: TipState) {
 function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipState {
   const typed = event as unknown as TipEvent & { at: string; sequence: number; actor: Actor };
   if (typed.type === 'tip_received') {
-    const { photoIds, ...received } = typed.data;
+    const { photoIds, lifecycleGeneration, ...received } = typed.data;
     return {
       ...received,
       status: 'received',
@@ -549,7 +556,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       timeline: [{ at: event.at, status: 'received' }],
       extensionUsed: false,
       revision: 1,
-      generation: 0,
+      generation: lifecycleGeneration ?? 0,
       timeLimitSteps: [],
     };
   }

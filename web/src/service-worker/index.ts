@@ -12,6 +12,8 @@ const cacheName = `qingling-report-${version}`;
 const page = new URL(self.registration.scope).pathname;
 const jurisdictions = '/api/jurisdictions';
 const hashedFile = /\/_app\/immutable\/[\w./-]+\.(?:js|css)/g;
+/** A module's imports of its neighbours, static or lazy: `from"./a.js"`, `import(`../b/c.js`)`. */
+const relativeImport = /["'`](\.\.?\/[\w./-]+\.js)["'`]/g;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -20,9 +22,9 @@ self.addEventListener('install', (event) => {
       const response = await fetch(page, { cache: 'no-cache' });
       if (!response.ok) throw new Error(`${page}: ${response.status}`);
       // The hashed files the page loads: those its HTML names (preloads and imports), then
-      // those its code loads later (e.g. the receipt's panel, loaded once a tip is sent),
-      // which the build lists by absolute path in each file that imports them lazily. The
-      // app's entry lists every route of the site that way, the office's too: not followed.
+      // those its code imports, at once or later (e.g. the receipt's panel, loaded once a tip
+      // is sent): by absolute path, or relative to the importing file. The app's entry
+      // imports every route of the site, the office's too: not followed.
       const html = await response.clone().text();
       const assets = new Set(html.match(hashedFile));
       let added = [...assets];
@@ -32,7 +34,10 @@ self.addEventListener('install', (event) => {
         for (const path of added) {
           if (!path.endsWith('.js') || path.startsWith('/_app/immutable/entry/app.')) continue;
           const code = await (await cache.match(path))?.text();
-          for (const file of code?.match(hashedFile) ?? []) {
+          const neighbours = [...(code?.matchAll(relativeImport) ?? [])].map(
+            ([, file]) => new URL(file as string, new URL(path, self.location.origin)).pathname,
+          );
+          for (const file of [...(code?.match(hashedFile) ?? []), ...neighbours]) {
             if (!assets.has(file)) found.push(file);
             assets.add(file);
           }

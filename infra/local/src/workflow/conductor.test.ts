@@ -110,6 +110,27 @@ describe('the local lifecycle runner', () => {
     await conductor.stop();
   });
 
+  it('begins a record created with its generation claimed without asking for one', async () => {
+    const waits = new MemoryWaits();
+    const { calls, tasks: counted } = tasks();
+    const conductor = new LocalWorkflowConductor({
+      definition,
+      clock,
+      tasks: counted,
+      waits,
+      stream,
+    });
+    await conductor.begin('H1', 3);
+    await conductor.settled();
+    expect(waits.items.get('HAZARD#H1')).toMatchObject({ generation: 3 });
+    // Known here already (parked): begun again, it is only woken, in its own generation.
+    await conductor.begin('H1', 3);
+    await conductor.settled();
+    expect(calls).toMatchObject({ plan: 2, nextGeneration: 0 });
+    expect(waits.items.get('HAZARD#H1')).toMatchObject({ generation: 3 });
+    await conductor.stop();
+  });
+
   it('never runs a task twice at once when the library retries it on its timeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const waits = new MemoryWaits();

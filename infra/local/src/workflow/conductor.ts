@@ -142,6 +142,16 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     this.schedule(id, parked ?? (this.queue.has(id) ? (this.queue.get(id) ?? null) : null));
   }
 
+  /**
+   * Runs the given generation of a record just created with it claimed (a tip at intake):
+   * no read of the record to learn its generation. A record already known here is woken.
+   */
+  async begin(id: string, generation: number): Promise<void> {
+    if (this.stopped) return;
+    if (this.isRunning(id)) return this.wake(id);
+    this.schedule(id, generation);
+  }
+
   /** The clock moved: every timer whose time has come runs its record again. */
   tick(): void {
     const now = this.clock.now().getTime();

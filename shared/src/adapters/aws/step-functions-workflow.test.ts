@@ -72,6 +72,40 @@ describe('StepFunctionsRecordWorkflow', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe('H2-4');
   });
 
+  it('begins a new record in the generation its first event claimed, reading nothing', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+    const read: string[] = [];
+    const begun = new StepFunctionsRecordWorkflow({
+      stateMachineArn,
+      waits: {
+        find: async (stream) => {
+          read.push(stream);
+          return null;
+        },
+      },
+      kind: {
+        ...hazards,
+        nextGeneration: async (id) => {
+          read.push(id);
+          return 1;
+        },
+      },
+      client: new SFNClient({}),
+    });
+    await begun.begin('T1', 1);
+    expect(read).toEqual([]);
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+      stateMachineArn,
+      name: 'T1-1',
+      input: JSON.stringify({ hazardId: 'T1', generation: 1 }),
+    });
+    // A second begin (a retry) finds the execution there: done.
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    await expect(begun.begin('T1', 1)).resolves.toBeUndefined();
+  });
+
   it('fails loudly on any other error', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new Error('AccessDenied'));
     await expect(workflow({ taskToken: 't', generation: 1 }).wake('H1')).rejects.toThrow(

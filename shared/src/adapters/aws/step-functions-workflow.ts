@@ -72,6 +72,15 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
     await this.start(id);
   }
 
+  /**
+   * Starts `{id}-{generation}` at once: the record was just created with that generation
+   * claimed, so there is no wait to find and no generation to read. A second start of the
+   * same name (a retry) finds the execution there already.
+   */
+  async begin(id: string, generation: number): Promise<void> {
+    await this.startExecution(id, generation);
+  }
+
   private async isRunning(name: string): Promise<boolean> {
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
@@ -84,7 +93,10 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
   }
 
   private async start(id: string): Promise<void> {
-    const generation = await this.kind.nextGeneration(id);
+    await this.startExecution(id, await this.kind.nextGeneration(id));
+  }
+
+  private async startExecution(id: string, generation: number): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({

@@ -1,10 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type NewEvent, type RecordedEvent, sealEvent } from '../../event-log/event-log.ts';
 import type {
   AppendResult,
@@ -50,18 +45,29 @@ export class DynamoEventStore implements EventStore {
     return this.eventsAfter(stream, 0);
   }
 
+  /**
+   * One strongly consistent Query, newest first, of the keys from `E#` to `STATE`: the
+   * state item and the last event beside it (`E#…` sorts just before `STATE`; nothing else
+   * on a record's partition sorts between them). When the last event is the state's
+   * version, that is all; events the state has not caught up with (an append that stopped
+   * between its writes) are folded on and the repair written.
+   */
   async load<State>(
     stream: string,
     projection: Projection<State>,
   ): Promise<Snapshot<State> | null> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
         TableName: this.tableName,
-        Key: { pk: stream, sk: stateKey },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :state',
+        ExpressionAttributeValues: { ':pk': stream, ':first': 'E#', ':state': stateKey },
+        ScanIndexForward: false,
+        Limit: 2,
         ConsistentRead: true,
       }),
     );
-    const stored = Item as StateItem | undefined;
+    const stored = Items[0]?.sk === stateKey ? (Items[0] as StateItem) : undefined;
+    const last = Items[stored ? 1 : 0];
     let snapshot: Snapshot<State> | null = stored
       ? {
           stream,
@@ -71,9 +77,14 @@ export class DynamoEventStore implements EventStore {
           idempotencyKeys: stored.idempotencyKeys ?? [],
         }
       : null;
+    const version = snapshot?.version ?? 0;
+    const lastSequence = last ? eventOf(last).sequence : 0;
+    if (lastSequence <= version) return snapshot;
     // Events the state has not caught up with: an append that stopped between its writes.
-    const newer = await this.eventsAfter(stream, snapshot?.version ?? 0);
-    if (newer.length === 0) return snapshot;
+    const newer =
+      lastSequence === version + 1 && last
+        ? [eventOf(last)]
+        : await this.eventsAfter(stream, version);
     const behind = snapshot;
     for (const event of newer) snapshot = fold(stream, snapshot, event, projection);
     // A function that may not write this stream answers from the log and leaves the
@@ -171,14 +182,17 @@ export class DynamoEventStore implements EventStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, gsi1pk: _index, gsi1sk: _indexKey, ...event } = item;
-        events.push(event as RecordedEvent);
-      }
+      for (const item of page.Items ?? []) events.push(eventOf(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;
   }
+}
+
+/** An event item as the event it stores (without its keys and its index attributes). */
+function eventOf(item: Record<string, unknown>): RecordedEvent {
+  const { pk: _pk, sk: _sk, gsi1pk: _index, gsi1sk: _indexKey, ...event } = item;
+  return event as unknown as RecordedEvent;
 }
 
 function fold<State>(

@@ -1,0 +1,263 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { startEmbeddedCloud, tableName } from '#local/embedded-cloud.ts';
+import {
+  byOperation,
+  type DynamoCall,
+  isWrite,
+  sequentialDepth,
+  watchDynamoCalls,
+} from '../tests/support/dynamo-calls.ts';
+
+/**
+ * Tip intake over HTTP on the embedded cloud, beside its floor: raw PutItem to the same
+ * dynalite, in the same process and the same run (DESIGN.md, quality bars; issue 13).
+ *
+ * - Closed loops of 1 and of 20 connections (a keep-alive agent of that many sockets for
+ *   the tips; the SDK's own keep-alive sockets, as many as requests in flight, for the raw
+ *   writes), each for a few seconds, raw and tips taking turns, four times.
+ * - A tip's rate counts until its lifecycles have settled (each tip starts one; the local
+ *   runner does their work after the answer): tips per second of the whole work, not only
+ *   of the answers.
+ * - Every DynamoDB call dynalite answers is counted by operation (tests/support/
+ *   dynamo-calls.ts, from the server's side: the handlers' client and the lifecycle
+ *   runner's alike): per tip, in all and on the request alone, and the request's writes
+ *   that waited for one another (sequential writes), over tips sent one at a time.
+ *
+ * Goals: tips/s at 20 connections ≥ ¼ of raw writes/s at 20; p99 at 20 ≤ 3× the raw p99
+ * at 20; ≤ 3 writes per tip in all, ≤ 2 sequential on the request.
+ */
+export interface TipIntakeOptions {
+  /** Seconds of each measurement (default 2). */
+  seconds?: number;
+  /** Rounds of the four measurements (default 4): short turns, so that a stall of the
+   * machine (it is shared) falls on raw writes and tips alike. */
+  rounds?: number;
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+interface Loop {
+  operations: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** `connections` loops, each sending the next operation once the last was answered. */
+async function closedLoop(
+  connections: number,
+  seconds: number,
+  operation: () => Promise<void>,
+  settle: () => Promise<void> = async () => {},
+): Promise<Loop> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const sent = performance.now();
+        await operation();
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  await settle();
+  return {
+    operations: latencies.length,
+    seconds: (performance.now() - started) / 1000,
+    latencies,
+  };
+}
+
+function summary(loops: readonly Loop[]) {
+  const latencies = loops.flatMap((loop) => loop.latencies);
+  const operations = loops.reduce((sum, loop) => sum + loop.operations, 0);
+  const seconds = loops.reduce((sum, loop) => sum + loop.seconds, 0);
+  return {
+    perSecond: round(operations / seconds, 1),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    operations,
+  };
+}
+
+export async function measureTipIntake(options: TipIntakeOptions = {}) {
+  const seconds = options.seconds ?? 2;
+  const rounds = options.rounds ?? 4;
+  const loadAtStart = loadavg().map((value) => round(value, 2));
+  const data = await mkdtemp(join(tmpdir(), 'qingling-bench-tips-'));
+  const watch = watchDynamoCalls();
+  const cloud = await startEmbeddedCloud({
+    dataDirectory: data,
+    port: 0,
+    publicRequestsPerMinute: 1e9,
+  });
+  const url = new URL('/api/tips', cloud.url);
+  const documents = createDocumentClient();
+  const seenOn = new Date(Date.now() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const tip = () => ({
+    idempotencyKey: crypto.randomUUID(),
+    jurisdiction: 'cq-gecheng',
+    industry: 'fire',
+    address: '东门路 18 号仓库',
+    description: '仓库安全出口被货物堵住，消防通道上停满电动车，晚上尤其严重。',
+    seenOn,
+    isEmployee: false,
+    wantsReward: false,
+    photoCount: 2,
+  });
+  const agents = new Map<number, Agent>();
+  const agentFor = (connections: number) => {
+    let agent = agents.get(connections);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: connections });
+      agents.set(connections, agent);
+    }
+    return agent;
+  };
+  const post = (agent: Agent) => () =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify(tip());
+      const sent = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () =>
+            response.statusCode === 201
+              ? resolve()
+              : reject(new Error(`a tip was answered ${response.statusCode}`)),
+          );
+        },
+      );
+      sent.on('error', reject);
+      sent.end(body);
+    });
+  let rawItems = 0;
+  const rawWrite = async () => {
+    rawItems += 1;
+    // The size of a tip's state item, without its index attributes: the floor.
+    const item = { pk: `BENCH#${rawItems}`, sk: 'STATE', state: tip(), version: 1 };
+    await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+  };
+  const settled = () => cloud.tipConductor.settled();
+
+  const loops = {
+    raw1: [] as Loop[],
+    tips1: [] as Loop[],
+    raw20: [] as Loop[],
+    tips20: [] as Loop[],
+  };
+  let perTip: ReturnType<typeof costPerTip> | undefined;
+  let tipsCounted: DynamoCall[] = [];
+  let tipsCountedTips = 0;
+  try {
+    // Warm both paths: module loads, caches, sockets.
+    await closedLoop(20, 0.5, rawWrite);
+    await closedLoop(20, 0.5, post(agentFor(20)), settled);
+    // What one tip costs, tips sent one at a time, each after the last one's lifecycle.
+    const oneByOne: { request: DynamoCall[]; all: DynamoCall[] }[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const from = watch.calls.length;
+      await post(agentFor(1))();
+      const answered = watch.calls.length;
+      await settled();
+      oneByOne.push({ request: watch.calls.slice(from, answered), all: watch.since(from) });
+    }
+    perTip = costPerTip(oneByOne);
+    for (let turn = 0; turn < rounds; turn += 1) {
+      loops.raw1.push(await closedLoop(1, seconds, rawWrite));
+      loops.tips1.push(await closedLoop(1, seconds, post(agentFor(1)), settled));
+      loops.raw20.push(await closedLoop(20, seconds, rawWrite));
+      const from = watch.calls.length;
+      const loop = await closedLoop(20, seconds, post(agentFor(20)), settled);
+      tipsCounted = tipsCounted.concat(watch.since(from));
+      tipsCountedTips += loop.operations;
+      loops.tips20.push(loop);
+    }
+  } finally {
+    for (const agent of agents.values()) agent.destroy();
+    watch.stop();
+    await cloud.stop();
+    await rm(data, { recursive: true, force: true });
+  }
+  const raw1 = summary(loops.raw1);
+  const raw20 = summary(loops.raw20);
+  const tips1 = summary(loops.tips1);
+  const tips20 = summary(loops.tips20);
+  const callsAt20 = Object.fromEntries(
+    Object.entries(byOperation(tipsCounted)).map(([operation, count]) => [
+      operation,
+      round(count / tipsCountedTips),
+    ]),
+  );
+  const goals = {
+    throughputAt20: round(tips20.perSecond / raw20.perSecond) >= 0.25,
+    p99At20: tips20.p99Ms <= 3 * raw20.p99Ms,
+    writesPerTip: (perTip?.writesPerTipMost ?? Number.POSITIVE_INFINITY) <= 3,
+    sequentialWritesOnRequest:
+      (perTip?.sequentialWritesOnRequestMost ?? Number.POSITIVE_INFINITY) <= 2,
+  };
+  return {
+    what: 'POST /api/tips over HTTP on the embedded cloud (handler, then its lifecycle start), at 1 and 20 connections, beside raw PutItem to the same dynalite at 1 and 20, same process, same run',
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((value) => round(value, 2)) },
+    secondsPerMeasurement: seconds,
+    rounds,
+    rawPutItem: { at1: raw1, at20: raw20 },
+    tipsOverHttp: { at1: tips1, at20: tips20 },
+    throughputRatioAt20: round(tips20.perSecond / raw20.perSecond, 3),
+    p99RatioAt20: round(tips20.p99Ms / raw20.p99Ms, 2),
+    /** Each round's ratio of tips/s to raw writes/s at 20: how much the machine moved. */
+    throughputRatioAt20ByRound: loops.tips20.map((loop, index) => {
+      const raw = loops.raw20[index];
+      return raw ? round(loop.operations / loop.seconds / (raw.operations / raw.seconds), 3) : null;
+    }),
+    dynamoCallsPerTip: perTip,
+    dynamoCallsPerTipAt20: callsAt20,
+    goal: 'at 20 connections: tips/s >= 1/4 raw writes/s, p99 <= 3x raw p99; per tip <= 3 writes in all, <= 2 sequential writes on the request',
+    goals,
+    meetsGoal: Object.values(goals).every(Boolean),
+  };
+}
+
+/** Calls per tip by operation (mean), and the most writes any one tip took. */
+function costPerTip(tips: readonly { request: DynamoCall[]; all: DynamoCall[] }[]) {
+  const mean = (calls: readonly DynamoCall[][]) =>
+    Object.fromEntries(
+      Object.entries(byOperation(calls.flat())).map(([operation, count]) => [
+        operation,
+        round(count / tips.length),
+      ]),
+    );
+  return {
+    tips: tips.length,
+    inAll: mean(tips.map((tip) => tip.all)),
+    onRequest: mean(tips.map((tip) => tip.request)),
+    writesPerTipMost: Math.max(...tips.map((tip) => tip.all.filter(isWrite).length)),
+    sequentialWritesOnRequestMost: Math.max(
+      ...tips.map((tip) => sequentialDepth(tip.request.filter(isWrite))),
+    ),
+    order: tips[0]?.all.map((call) => call.operation) ?? [],
+  };
+}
+
+if (import.meta.main) {
+  console.log(JSON.stringify(await measureTipIntake(), null, 2));
+  process.exit(0);
+}
