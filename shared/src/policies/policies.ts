@@ -6,6 +6,7 @@ import {
   type LadderRung,
 } from '../hazards/escalation.ts';
 import { type JurisdictionRecipient, jurisdictionRecipients } from '../notifications/directory.ts';
+import type { StoredRewardPolicy } from '../rewards/reward-policy.ts';
 import type {
   CalendarYearView,
   EscalationLadderView,
@@ -77,6 +78,8 @@ export interface StoredJurisdictionContacts {
 export interface StoredPolicies {
   calendarYears: readonly StoredCalendarYear[];
   escalationPolicies: readonly StoredEscalationPolicy[];
+  /** Per jurisdiction; absent or missing one: the national rule (rewards/reward-policy.ts). */
+  rewardPolicies?: readonly StoredRewardPolicy[];
 }
 
 /** The calendar in force: the seed's years, each replaced by a stored one if there is one. */

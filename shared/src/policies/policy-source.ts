@@ -1,6 +1,13 @@
 import { type HolidayCalendar, seedCalendar } from '../calendar/calendar.ts';
 import { defaultEscalationPolicy, type EscalationPolicy } from '../hazards/escalation.ts';
 import {
+  nationalRewardPolicy,
+  type RewardPolicy,
+  type RewardPolicySettings,
+  rewardPolicyFor,
+  type StoredRewardPolicy,
+} from '../rewards/reward-policy.ts';
+import {
   type CalendarYearData,
   type Edit,
   effectiveCalendar,
@@ -23,6 +30,8 @@ export interface PolicySource {
   calendar(): Promise<HolidayCalendar>;
   /** The escalation ladder in force in a jurisdiction. */
   escalationPolicy(jurisdiction: string): Promise<EscalationPolicy>;
+  /** The reward policy in force in a jurisdiction: its stored one, or the national rule. */
+  rewardPolicy(jurisdiction: string): Promise<RewardPolicy>;
 }
 
 /**
@@ -42,6 +51,11 @@ export interface PolicyStore {
     settings: LadderSettings,
     edit: Edit & { expectedVersion: number },
   ): Promise<StoredEscalationPolicy | 'conflict'>;
+  putRewardPolicy(
+    jurisdiction: string,
+    settings: RewardPolicySettings,
+    edit: Edit & { expectedVersion: number },
+  ): Promise<StoredRewardPolicy | 'conflict'>;
   /**
    * A jurisdiction's contact lists, read consistently (undefined: never edited). Not part
    * of `read`: personal data stays out of the policies every lifecycle turn caches, and
@@ -62,6 +76,7 @@ export type JurisdictionContactsSource = Pick<PolicyStore, 'jurisdictionContacts
 interface InForce {
   calendar: HolidayCalendar;
   ladders: Map<string, EscalationPolicy>;
+  rewards: Map<string, RewardPolicy>;
 }
 
 /**
@@ -99,6 +114,10 @@ export class CachedPolicies implements PolicySource {
     return (await this.inForce()).ladders.get(jurisdiction) ?? defaultEscalationPolicy;
   }
 
+  async rewardPolicy(jurisdiction: string): Promise<RewardPolicy> {
+    return (await this.inForce()).rewards.get(jurisdiction) ?? nationalRewardPolicy;
+  }
+
   /** Drops what is cached: the next read goes to the store (after an edit). */
   forget(): void {
     this.cached = undefined;
@@ -114,6 +133,12 @@ export class CachedPolicies implements PolicySource {
           stored.escalationPolicies.map((policy) => [
             policy.jurisdiction,
             escalationPolicyFor(policy.jurisdiction, policy),
+          ]),
+        ),
+        rewards: new Map(
+          (stored.rewardPolicies ?? []).map((policy) => [
+            policy.jurisdiction,
+            rewardPolicyFor(policy.jurisdiction, policy),
           ]),
         ),
       }),

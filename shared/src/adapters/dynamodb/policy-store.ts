@@ -19,6 +19,7 @@ import {
 } from '../../policies/policies.ts';
 import type { PolicyStore } from '../../policies/policy-source.ts';
 import type { JurisdictionContactLists } from '../../policies/schemas.ts';
+import type { RewardPolicySettings, StoredRewardPolicy } from '../../rewards/reward-policy.ts';
 
 /**
  * Administrators' policy data in the records table, beside the other reference data: one
@@ -32,6 +33,7 @@ const partition = 'POLICY';
 const keys = {
   calendarYear: (year: number) => ({ pk: partition, sk: `CALENDAR#${year}` }),
   escalationPolicy: (jurisdiction: string) => ({ pk: partition, sk: `ESCALATION#${jurisdiction}` }),
+  rewardPolicy: (jurisdiction: string) => ({ pk: partition, sk: `REWARD#${jurisdiction}` }),
   contacts: (jurisdiction: string) => ({ pk: `${partition}#CONTACTS`, sk: jurisdiction }),
 };
 
@@ -57,6 +59,7 @@ export class DynamoPolicyStore implements PolicyStore {
   async read(): Promise<StoredPolicies> {
     const calendarYears: StoredCalendarYear[] = [];
     const escalationPolicies: StoredEscalationPolicy[] = [];
+    const rewardPolicies: StoredRewardPolicy[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(
@@ -87,11 +90,17 @@ export class DynamoPolicyStore implements PolicyStore {
             jurisdiction: sk.slice('ESCALATION#'.length),
             ...meta,
           });
+        } else if (sk.startsWith('REWARD#')) {
+          rewardPolicies.push({
+            ...(item.data as RewardPolicySettings),
+            jurisdiction: sk.slice('REWARD#'.length),
+            ...meta,
+          });
         }
       }
       startKey = page?.LastEvaluatedKey;
     } while (startKey);
-    return { calendarYears, escalationPolicies };
+    return { calendarYears, escalationPolicies, rewardPolicies };
   }
 
   async putCalendarYear(
@@ -115,6 +124,16 @@ export class DynamoPolicyStore implements PolicyStore {
       lateAfterMinutes: settings.lateAfterMinutes,
     };
     const written = await this.put(keys.escalationPolicy(jurisdiction), data, edit);
+    return written === 'conflict' ? written : { ...data, jurisdiction, ...written };
+  }
+
+  async putRewardPolicy(
+    jurisdiction: string,
+    settings: RewardPolicySettings,
+    edit: Edit & { expectedVersion: number },
+  ): Promise<StoredRewardPolicy | 'conflict'> {
+    const data: RewardPolicySettings = structuredClone(settings);
+    const written = await this.put(keys.rewardPolicy(jurisdiction), data, edit);
     return written === 'conflict' ? written : { ...data, jurisdiction, ...written };
   }
 
