@@ -121,6 +121,13 @@ export const plainInputs: Record<string, string> = {
   reason: 'a reason (free text or code)',
   department: 'the department referred to (free text)',
   finding: 'a verdict',
+  outcome: 'a case result (its parts are plain)',
+  hazardGrade: 'a code',
+  fineYuan: 'an amount',
+  accidentGrade: 'a code',
+  deaths: 'a number',
+  documentNumber: 'a document number typed by the officer',
+  adjustedAmountFen: 'an amount',
   days: 'a number',
   // hazards
   source: 'a channel',
@@ -250,6 +257,7 @@ export const roleBodies: Record<string, Partial<Record<Role, Record<string, unkn
   },
   giveTipCommand: {
     department_head: { command: { type: 'approve_extension', days: 10, reason: '案情复杂' } },
+    reward_officer: { command: { type: 'compute_reward' } },
   },
 };
 

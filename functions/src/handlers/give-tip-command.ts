@@ -11,7 +11,8 @@ import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
 /**
  * POST /api/office/tips/{tipId}/commands: triage a tip (accept, refuse with a rule's
  * reason, refer, merge, investigate, record the finding, extend verification once,
- * tell the tipster the result), checked against the caller's role and the revision the
+ * tell the tipster the result, record the case result, compute the reward and approve it
+ * as another reward officer), checked against the caller's role and the revision the
  * caller saw; written to the record, then the tip's lifecycle is woken.
  */
 export const handler = apiHandler('giveTipCommand', async ({ body, pathParameters, principal }) => {
@@ -28,13 +29,18 @@ export const handler = apiHandler('giveTipCommand', async ({ body, pathParameter
   if (body.command.type === 'record_finding' && body.command.hazardId) {
     await hazardForJurisdictionsOf(body.command.hazardId, [tip.state.jurisdiction]);
   }
+  const policies = dependencies.policies();
   const outcome = await giveTipCommand(
     {
       events: dependencies.eventStore(),
       clock: dependencies.clock(),
-      calendar: await dependencies.policies().calendar(),
+      calendar: await policies.calendar(),
       limits: defaultTipTimeLimits,
       workflow: dependencies.tipWorkflow(),
+      // Written on a substantiated finding: the policy its reward is computed by.
+      ...(body.command.type === 'record_finding' && body.command.finding === 'substantiated'
+        ? { rewardPolicy: await policies.rewardPolicy(tip.state.jurisdiction) }
+        : {}),
     },
     {
       tipId,

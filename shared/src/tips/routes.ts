@@ -25,6 +25,8 @@ const exampleUpload = {
   fields: { key: 'incoming/tips/x/p1', policy: '…', signature: '…' },
 };
 const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
+/** Reward officers read a tip and give its reward commands (RULES.md, "Who is who"). */
+const tipReaders = [...officeRoles, 'reward_officer'] as const;
 
 const exampleTipForOfficer = {
   tipId: exampleTipId,
@@ -181,7 +183,7 @@ export const tipRoutes = [
     method: 'GET',
     path: '/api/office/tips/{tipId}',
     handler: 'get-tip',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: { kind: 'signedIn', roles: tipReaders },
     uses: ['evidenceRead'],
     summary: { zh: '查看举报线索', en: 'Read a tip' },
     pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
@@ -198,11 +200,11 @@ export const tipRoutes = [
     method: 'POST',
     path: '/api/office/tips/{tipId}/commands',
     handler: 'give-tip-command',
-    access: { kind: 'signedIn', roles: ['officer', 'department_head'] },
+    access: { kind: 'signedIn', roles: ['officer', 'department_head', 'reward_officer'] },
     uses: ['lifecycle'],
     summary: {
-      zh: '受理、不予受理、转办、合并、核查、答复举报',
-      en: 'Accept, refuse, refer, merge, investigate or answer a tip',
+      zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励',
+      en: 'Accept, refuse, refer, merge, investigate or answer a tip; record the case result, compute and approve the reward',
     },
     pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
     request: {

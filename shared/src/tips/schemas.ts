@@ -235,6 +235,52 @@ export const tipListSchema = withMeta(
   { id: 'TipList' },
 );
 
+const wholeNumber = (max: number) => z.number().check(z.int(), z.gte(0), z.lte(max));
+/** Amounts in fen (分): integers, never floats. */
+const fen = wholeNumber(Number.MAX_SAFE_INTEGER);
+
+export const caseOutcomeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('fine_imposed'),
+    hazardGrade: z.enum(['major', 'general']),
+    fineYuan: withMeta(wholeNumber(1_000_000_000), { description: 'Fine imposed, whole yuan.' }),
+  }),
+  z.strictObject({
+    kind: z.literal('accident_concealed'),
+    accidentGrade: z.enum(['general', 'larger', 'major', 'especially_major']),
+    deaths: z.number().check(z.int(), z.gte(1), z.lte(10_000)),
+  }),
+  z.strictObject({ kind: z.literal('nothing_found') }),
+]);
+
+const rewardComputationSchema = z.object({
+  amountFen: fen,
+  policyVersion: z.string(),
+  rule: bilingualSchema,
+  figures: bilingualSchema,
+});
+
+const tipOutcomeSchema = z.object({
+  kind: z.enum(['fine_imposed', 'accident_concealed', 'nothing_found']),
+  hazardGrade: z.optional(z.enum(['major', 'general'])),
+  fineYuan: z.optional(z.number()),
+  accidentGrade: z.optional(z.enum(['general', 'larger', 'major', 'especially_major'])),
+  deaths: z.optional(z.number()),
+  documentNumber: z.string(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+
+const tipRewardSchema = z.object({
+  computation: rewardComputationSchema,
+  amountFen: withMeta(fen, { description: 'The amount to pay in fen: computed or adjusted.' }),
+  adjustmentReason: z.optional(z.string()),
+  computedBy: z.string(),
+  computedAt: z.string(),
+  approvedBy: z.optional(z.string()),
+  approvedAt: z.optional(z.string()),
+});
+
 export const tipForOfficerSchema = withMeta(
   z.extend(
     z.extend(tipSummarySchema, {
@@ -261,6 +307,8 @@ export const tipForOfficerSchema = withMeta(
       finding: z.optional(z.enum(['substantiated', 'unsubstantiated'])),
       findingNote: z.optional(z.string()),
       hazardId: z.optional(z.string()),
+      outcome: z.optional(tipOutcomeSchema),
+      reward: z.optional(tipRewardSchema),
       refusal: z.optional(z.object({ reason: z.string(), note: z.optional(z.string()) })),
       referredTo: z.optional(z.string()),
       mergedInto: z.optional(z.string()),
@@ -304,6 +352,17 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('give_feedback'),
     text: text({ min: 2, max: 2000, multiline: true }),
   }),
+  z.strictObject({
+    type: z.literal('record_outcome'),
+    outcome: caseOutcomeSchema,
+    documentNumber: withMeta(text({ min: 1, max: 100 }), { description: '文书编号' }),
+  }),
+  z.strictObject({
+    type: z.literal('compute_reward'),
+    adjustedAmountFen: z.optional(fen),
+    reason: z.optional(triageNote),
+  }),
+  z.strictObject({ type: z.literal('approve_reward') }),
 ]);
 
 export const giveTipCommandSchema = withMeta(

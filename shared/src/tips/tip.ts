@@ -2,6 +2,13 @@ import { cstDate, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor, RecordedEvent } from '../event-log/event-log.ts';
 import type { Projection } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import {
+  type CaseOutcome,
+  computeReward,
+  nationalRewardPolicy,
+  type RewardComputation,
+  type RewardPolicy,
+} from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
 import {
   defaultTipTimeLimits,
@@ -124,7 +131,17 @@ export type TipEvent =
   /** The verification result; `feedbackDeadline` as for `verifyDeadline` above. */
   | {
       type: 'investigation_recorded';
-      data: { finding: TipFinding; note: string; hazardId?: string; feedbackDeadline?: string };
+      data: {
+        finding: TipFinding;
+        note: string;
+        hazardId?: string;
+        feedbackDeadline?: string;
+        /**
+         * The reward policy in force when the tip was substantiated: the one its reward is
+         * computed by, whatever is edited later. Absent (older tips): the national rule.
+         */
+        rewardPolicy?: RewardPolicy;
+      };
     }
   | {
       type: 'verification_extension_approved';
@@ -146,6 +163,22 @@ export type TipEvent =
    * accepted, verified or answered, or reached a final status) before its delivery began.
    */
   | { type: 'time_limit_step_withdrawn'; data: { key: string; reason: 'limit_met' } }
+  /** The case result on a substantiated tip (RULES.md, "Tips and rewards"). */
+  | { type: 'outcome_recorded'; data: { outcome: CaseOutcome; documentNumber: string } }
+  /**
+   * A reward officer's computation: the policy's amount, or an adjusted one with a reason.
+   * `computedBy` is the officer: the one who approves must be someone else.
+   */
+  | {
+      type: 'reward_computed';
+      data: {
+        computation: RewardComputation;
+        amountFen: number;
+        adjustmentReason?: string;
+        computedBy: string;
+      };
+    }
+  | { type: 'reward_approved'; data: { amountFen: number; approvedBy: string } }
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
   | { type: 'hazard_progressed'; data: { stage: HazardStage } };
 
@@ -201,6 +234,11 @@ export interface TipState
   findingNote?: string;
   /** The hazard recorded from a substantiated tip. */
   hazardId?: string;
+  /** The reward policy in force when the tip was substantiated. */
+  rewardPolicy?: RewardPolicy;
+  /** The case result, with its document number (文书编号). */
+  outcome?: CaseOutcome & { documentNumber: string; recordedAt: string; recordedBy: string };
+  reward?: TipReward;
   refusal?: { reason: RefusalReason; note?: string };
   referredTo?: string;
   referralNote?: string;
@@ -212,6 +250,19 @@ export interface TipState
   /** The lifecycle execution's generation that owns the tip now. */
   generation: number;
   timeLimitSteps: TipTimeLimitStepEntry[];
+}
+
+/** The reward computed for a tip, then approved by another reward officer. */
+export interface TipReward {
+  /** What was computed by the policy, with the rule and figures. */
+  computation: RewardComputation;
+  /** The amount to pay, in fen: the computed one, or an adjusted one. */
+  amountFen: number;
+  adjustmentReason?: string;
+  computedBy: string;
+  computedAt: string;
+  approvedBy?: string;
+  approvedAt?: string;
 }
 
 export interface TipTimelineEntry {
@@ -275,9 +326,86 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   time_limit_delivery_started: 'any',
   time_limit_step_withdrawn: 'any',
   hazard_progressed: 'any',
+  outcome_recorded: ['substantiated', 'closed'],
+  reward_computed: ['substantiated', 'closed'],
+  reward_approved: ['substantiated', 'closed'],
 };
 
 const blank = (text: string | undefined) => !text?.trim();
+
+const rewardEvents: readonly TipEventType[] = [
+  'outcome_recorded',
+  'reward_computed',
+  'reward_approved',
+];
+
+const notSubstantiated = () =>
+  violation(
+    '举报核查属实后才能记录查处结果和奖励。',
+    'The case result and the reward need a substantiated tip.',
+  );
+
+/** The rules of the case result and the reward (RULES.md, "Tips and rewards"). */
+function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | null {
+  if (state.finding !== 'substantiated') return notSubstantiated();
+  if (state.reward?.approvedBy) {
+    return violation('奖励已批准，不能再更改。', 'The reward is approved: it cannot change.');
+  }
+  switch (event.type) {
+    case 'outcome_recorded': {
+      const { outcome } = event.data;
+      if (blank(event.data.documentNumber)) {
+        return violation('请填写文书编号。', 'Give the document number.');
+      }
+      if (
+        outcome.kind === 'fine_imposed' &&
+        (!Number.isSafeInteger(outcome.fineYuan) || outcome.fineYuan < 0)
+      ) {
+        return violation('罚款金额须为非负整数（元）。', 'The fine is a whole number of yuan.');
+      }
+      if (
+        outcome.kind === 'accident_concealed' &&
+        (!Number.isSafeInteger(outcome.deaths) || outcome.deaths < 1)
+      ) {
+        return violation(
+          '瞒报死亡人数须为正整数。',
+          'The concealed deaths are a whole number, 1 or more.',
+        );
+      }
+      return null;
+    }
+    case 'reward_computed': {
+      if (!state.outcome) {
+        return violation('请先记录查处结果。', 'Record the case result first.');
+      }
+      if (state.outcome.kind === 'nothing_found') {
+        return violation('查无违法事实，不予奖励。', 'Nothing was found: there is no reward.');
+      }
+      const { amountFen, computation, adjustmentReason } = event.data;
+      if (!Number.isSafeInteger(amountFen) || amountFen < 0) {
+        return violation('奖励金额须为非负整数（分）。', 'The reward is a whole number of fen.');
+      }
+      if (amountFen !== computation.amountFen && blank(adjustmentReason)) {
+        return violation('调整奖励金额须说明理由。', 'An adjusted reward needs a reason.');
+      }
+      return null;
+    }
+    case 'reward_approved':
+      if (!state.reward) {
+        return violation('奖励尚未核算。', 'The reward has not been computed yet.');
+      }
+      if (state.reward.computedBy === event.data.approvedBy) {
+        return violation(
+          '核算奖励的人不能批准同一笔奖励，须由另一名奖励专员批准。',
+          'The reward officer who computed the reward cannot approve it: another must.',
+        );
+      }
+      // What the approver saw is the revision the command names (a conflict otherwise).
+      return null;
+    default:
+      return null;
+  }
+}
 
 /**
  * Which event may follow in which status: the domain refuses anything else, with a reason
@@ -298,6 +426,7 @@ export function checkTipTransition(
     if (event.type === 'feedback_given') {
       throw violation('核查结果记录后才能反馈。', 'Feedback needs the verification result first.');
     }
+    if (rewardEvents.includes(event.type)) throw notSubstantiated();
     throw violation(
       `举报当前状态（${state.status}）不能进行此操作。`,
       `Not allowed while the tip is ${state.status}.`,
@@ -361,6 +490,10 @@ function stateRefusal(
       return blank(event.data.text)
         ? violation('请写明反馈内容。', 'Write what the tipster is told.')
         : null;
+    case 'outcome_recorded':
+    case 'reward_computed':
+    case 'reward_approved':
+      return rewardRefusal(state, event);
     case 'lifecycle_generation_started':
       return event.data.generation > state.generation
         ? null
@@ -532,6 +665,8 @@ export function tipTriage(state: TipState) {
     ...(state.finding ? { finding: state.finding } : {}),
     ...(state.findingNote ? { findingNote: state.findingNote } : {}),
     ...(state.hazardId ? { hazardId: state.hazardId } : {}),
+    ...(state.outcome ? { outcome: state.outcome } : {}),
+    ...(state.reward ? { reward: state.reward } : {}),
     ...(state.refusal ? { refusal: state.refusal } : {}),
     ...(state.referredTo ? { referredTo: state.referredTo } : {}),
     ...(state.referralNote ? { referralNote: state.referralNote } : {}),
@@ -645,6 +780,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
           finding: typed.data.finding,
           findingNote: typed.data.note,
           ...(typed.data.hazardId ? { hazardId: typed.data.hazardId } : {}),
+          ...(typed.data.rewardPolicy ? { rewardPolicy: typed.data.rewardPolicy } : {}),
         },
         event.at,
         typed.data.finding,
@@ -722,6 +858,37 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
           entry.key === typed.data.key ? { ...entry, withdrawn: true } : entry,
         ),
       };
+    case 'outcome_recorded': {
+      const { reward: _previous, ...rest } = state;
+      // A corrected result drops a computation made on the old one.
+      return {
+        ...rest,
+        outcome: {
+          ...typed.data.outcome,
+          documentNumber: typed.data.documentNumber,
+          recordedAt: event.at,
+          recordedBy: typed.actor.id,
+        },
+      };
+    }
+    case 'reward_computed':
+      return {
+        ...state,
+        reward: {
+          computation: typed.data.computation,
+          amountFen: typed.data.amountFen,
+          ...(typed.data.adjustmentReason ? { adjustmentReason: typed.data.adjustmentReason } : {}),
+          computedBy: typed.data.computedBy,
+          computedAt: event.at,
+        },
+      };
+    case 'reward_approved':
+      return state.reward
+        ? {
+            ...state,
+            reward: { ...state.reward, approvedBy: typed.data.approvedBy, approvedAt: event.at },
+          }
+        : state;
     case 'hazard_progressed':
       return {
         ...state,
@@ -733,4 +900,11 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
     default:
       return state;
   }
+}
+
+/** The reward an outcome earns under the policy in force when the tip was substantiated. */
+export function rewardFor(state: TipState): RewardComputation | undefined {
+  if (!state.outcome) return undefined;
+  const { documentNumber: _n, recordedAt: _a, recordedBy: _b, ...outcome } = state.outcome;
+  return computeReward(state.rewardPolicy ?? nationalRewardPolicy, outcome as CaseOutcome);
 }

@@ -3,6 +3,11 @@ import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { IdempotencyKeyReused } from '../event-log/idempotency.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import {
+  nationalRewardPolicy,
+  type RewardPolicy,
+  shandongRewardPolicy,
+} from '../rewards/reward-policy.ts';
 import { defaultTipTimeLimits as limits } from './time-limits.ts';
 import {
   checkTipTransition,
@@ -24,8 +29,10 @@ let store: MemoryEventStore;
 let now: Date;
 let woken: string[];
 let keys = 0;
+let rewardPolicy: RewardPolicy | undefined;
 
 const deps = () => ({
+  ...(rewardPolicy ? { rewardPolicy } : {}),
   events: store,
   clock: { now: () => now },
   calendar: seedCalendar,
@@ -98,12 +105,17 @@ beforeEach(() => {
   store = new MemoryEventStore();
   now = new Date('2026-03-03T02:00:00.000Z'); // Tue 10:00 CST
   woken = [];
+  rewardPolicy = undefined;
 });
 
 describe('roles', () => {
-  it('lets the department head approve an extension; officers do the rest', () => {
+  it('lets the department head approve an extension, reward officers compute and approve rewards; officers do the rest', () => {
     expect(tipCommandRoles.approve_extension).toEqual(['department_head']);
-    const others = Object.entries(tipCommandRoles).filter(([type]) => type !== 'approve_extension');
+    expect(tipCommandRoles.compute_reward).toEqual(['reward_officer']);
+    expect(tipCommandRoles.approve_reward).toEqual(['reward_officer']);
+    const others = Object.entries(tipCommandRoles).filter(
+      ([type]) => !['approve_extension', 'compute_reward', 'approve_reward'].includes(type),
+    );
     expect(others.every(([, roles]) => roles.length === 1 && roles[0] === 'officer')).toBe(true);
   });
 });
@@ -339,5 +351,84 @@ describe('checkTipTransition', () => {
       hash: '',
     });
     expect(next).toMatchObject({ status: 'accepted', generation: 0, timeLimitSteps: [] });
+  });
+});
+
+describe('the case result and the reward', () => {
+  const rewardOfficer: Actor = { kind: 'person', id: 'reward-1', name: '吕娜' };
+  const approver: Actor = { kind: 'person', id: 'reward-2', name: '施浩' };
+
+  async function substantiated(tipId: string) {
+    await receive(tipId);
+    await give(tipId, { type: 'accept' });
+    await give(tipId, { type: 'start_investigation' });
+    await give(tipId, { type: 'record_finding', finding: 'substantiated', note: '属实' });
+  }
+
+  const fine = {
+    type: 'record_outcome',
+    outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 80_000 },
+    documentNumber: '渝葛应急罚〔2026〕12号',
+  } as const;
+
+  it('computes by the policy in force when the tip was substantiated, approved by another', async () => {
+    rewardPolicy = shandongRewardPolicy;
+    await substantiated('t1');
+    rewardPolicy = nationalRewardPolicy; // edited afterwards: not the one applied
+    await give('t1', fine);
+    await give('t1', { type: 'compute_reward' }, rewardOfficer);
+    let state = await stateOf('t1');
+    expect(state.reward).toMatchObject({
+      amountFen: 4_000_000,
+      computedBy: 'reward-1',
+      computation: { policyVersion: 'shandong-2024-1' },
+    });
+    expect(state.reward?.computation.figures.zh).toContain('罚款 80,000 元 × 50% = 40,000 元');
+    await give('t1', { type: 'approve_reward' }, approver);
+    state = await stateOf('t1');
+    expect(state.reward).toMatchObject({ approvedBy: 'reward-2', amountFen: 4_000_000 });
+    expect(tipForOfficer(state)).toMatchObject({
+      outcome: { kind: 'fine_imposed', fineYuan: 80_000, documentNumber: fine.documentNumber },
+      reward: { amountFen: 4_000_000, approvedBy: 'reward-2' },
+    });
+  });
+
+  it('refuses the same person approving what they computed; nothing changes', async () => {
+    await substantiated('t1');
+    await give('t1', fine);
+    await give('t1', { type: 'compute_reward' }, rewardOfficer);
+    const before = await stateOf('t1');
+    const refusal = await refusalOf(give('t1', { type: 'approve_reward' }, rewardOfficer));
+    expect(refusal?.zh).toContain('不能批准');
+    expect(refusal?.en).toContain('cannot approve');
+    expect(await stateOf('t1')).toEqual(before);
+  });
+
+  it('takes an adjusted amount only with a reason', async () => {
+    await substantiated('t1');
+    await give('t1', fine);
+    const adjusted = { type: 'compute_reward', adjustedAmountFen: 1_000_000 } as const;
+    expect((await refusalOf(give('t1', adjusted, rewardOfficer)))?.en).toContain('reason');
+    await give('t1', { ...adjusted, reason: '联名举报，两人平分' }, rewardOfficer);
+    expect((await stateOf('t1')).reward).toMatchObject({
+      amountFen: 1_000_000,
+      adjustmentReason: '联名举报，两人平分',
+      computation: { amountFen: 1_200_000 }, // national: 80,000 × 15%
+    });
+  });
+
+  it('refuses a result on a tip not substantiated, and a reward when nothing was found', async () => {
+    await receive('t1');
+    await give('t1', { type: 'accept' });
+    expect((await refusalOf(give('t1', fine)))?.zh).toContain('核查属实后');
+    await substantiated('t2');
+    await give('t2', {
+      type: 'record_outcome',
+      outcome: { kind: 'nothing_found' },
+      documentNumber: '无',
+    });
+    expect((await refusalOf(give('t2', { type: 'compute_reward' }, rewardOfficer)))?.en).toContain(
+      'no reward',
+    );
   });
 });

@@ -3,11 +3,13 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore } from '../event-log/event-store.ts';
 import { refuseReusedKey, requestDigest } from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
 import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
 import {
   checkTipTransition,
   type RefusalReason,
+  rewardFor,
   type TipEvent,
   type TipFinding,
   type TipState,
@@ -28,7 +30,13 @@ export type TipCommand =
   | { type: 'start_investigation' }
   | { type: 'record_finding'; finding: TipFinding; note: string; hazardId?: string }
   | { type: 'approve_extension'; days: number; reason: string }
-  | { type: 'give_feedback'; text: string };
+  | { type: 'give_feedback'; text: string }
+  /** The case result on a substantiated tip, with its document number (文书编号). */
+  | { type: 'record_outcome'; outcome: CaseOutcome; documentNumber: string }
+  /** The policy's amount, or an adjusted one (in fen) with a reason. */
+  | { type: 'compute_reward'; adjustedAmountFen?: number; reason?: string }
+  /** By another reward officer than the one who computed it. */
+  | { type: 'approve_reward' };
 
 export type TipCommandType = TipCommand['type'];
 
@@ -36,7 +44,10 @@ export type TipCommandType = TipCommand['type'];
  * Who may give each command (RULES.md, "Who is who"): the verification limit is extended
  * "with the approval of the level above", the head of the officer's department.
  */
-export const tipCommandRoles: Record<TipCommandType, readonly ('officer' | 'department_head')[]> = {
+export const tipCommandRoles: Record<
+  TipCommandType,
+  readonly ('officer' | 'department_head' | 'reward_officer')[]
+> = {
   accept: ['officer'],
   refuse: ['officer'],
   refer: ['officer'],
@@ -45,6 +56,9 @@ export const tipCommandRoles: Record<TipCommandType, readonly ('officer' | 'depa
   record_finding: ['officer'],
   approve_extension: ['department_head'],
   give_feedback: ['officer'],
+  record_outcome: ['officer'],
+  compute_reward: ['reward_officer'],
+  approve_reward: ['reward_officer'],
 };
 
 /** Port: wakes (or starts) a tip's lifecycle after a decision is on its record. */
@@ -58,6 +72,11 @@ export interface TipCommandDependencies {
   calendar: HolidayCalendar;
   limits: TipTimeLimits;
   workflow: TipWorkflow;
+  /**
+   * The jurisdiction's reward policy in force now: written on a substantiated finding, it
+   * is the one the tip's reward is computed by. Absent: nothing written (the national rule).
+   */
+  rewardPolicy?: RewardPolicy;
 }
 
 /**
@@ -66,7 +85,10 @@ export interface TipCommandDependencies {
  */
 export function tipEventFor(
   command: TipCommand,
-  context: { now: Date; actor: Actor } & Pick<TipCommandDependencies, 'calendar' | 'limits'>,
+  context: { now: Date; actor: Actor; state?: TipState | null } & Pick<
+    TipCommandDependencies,
+    'calendar' | 'limits' | 'rewardPolicy'
+  >,
 ): TipEvent {
   switch (command.type) {
     case 'accept':
@@ -107,6 +129,9 @@ export function tipEventFor(
             context.now,
             context.calendar,
           ).toISOString(),
+          ...(command.finding === 'substantiated' && context.rewardPolicy
+            ? { rewardPolicy: context.rewardPolicy }
+            : {}),
         },
       };
     case 'approve_extension':
@@ -116,6 +141,35 @@ export function tipEventFor(
       };
     case 'give_feedback':
       return { type: 'feedback_given', data: { text: command.text } };
+    case 'record_outcome':
+      return {
+        type: 'outcome_recorded',
+        data: { outcome: command.outcome, documentNumber: command.documentNumber },
+      };
+    case 'compute_reward': {
+      const computation = context.state ? rewardFor(context.state) : undefined;
+      // No result recorded: the tip's rules refuse it (an empty computation never stands).
+      const computed = computation ?? {
+        amountFen: 0,
+        policyVersion: '',
+        rule: { zh: '', en: '' },
+        figures: { zh: '', en: '' },
+      };
+      return {
+        type: 'reward_computed',
+        data: {
+          computation: computed,
+          amountFen: command.adjustedAmountFen ?? computed.amountFen,
+          ...(command.reason ? { adjustmentReason: command.reason } : {}),
+          computedBy: context.actor.id,
+        },
+      };
+    }
+    case 'approve_reward':
+      return {
+        type: 'reward_approved',
+        data: { amountFen: context.state?.reward?.amountFen ?? 0, approvedBy: context.actor.id },
+      };
   }
 }
 
@@ -149,7 +203,7 @@ export async function giveTipCommand(
       ? {}
       : { expectedRevision: request.expectedRevision }),
     decide: (state, now) => {
-      const event = tipEventFor(request.command, { ...deps, now, actor: request.actor });
+      const event = tipEventFor(request.command, { ...deps, now, actor: request.actor, state });
       checkTipTransition(state, event, deps.limits);
       return { ...event, requestDigest: digest };
     },

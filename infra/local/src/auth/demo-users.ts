@@ -16,14 +16,22 @@ export interface DemoUser extends Principal {
   jurisdictionName: { zh: string; en: string };
 }
 
+/**
+ * A second reward officer in each jurisdiction: a reward is computed by one and approved
+ * by another (RULES.md, "Tips and rewards"), so a demo needs two.
+ */
+const secondRewardOfficers: readonly string[] = ['孔悦', '曾凡', '彭越', '邵宁', '毛毅'];
+
 export function demoUsers(jurisdictions: readonly Jurisdiction[]): DemoUser[] {
   return jurisdictions.flatMap((jurisdiction, index) =>
-    (Object.keys(namesByRole) as Role[]).map((role) => {
-      const username = `${jurisdiction.code}.${role}`;
+    [...(Object.keys(namesByRole) as Role[]), 'reward_officer_2' as const].map((key) => {
+      const role: Role = key === 'reward_officer_2' ? 'reward_officer' : key;
+      const username = `${jurisdiction.code}.${key}`;
+      const names = key === 'reward_officer_2' ? secondRewardOfficers : namesByRole[role];
       return {
         username,
         userId: `demo:${username}`,
-        name: namesByRole[role][index % namesByRole[role].length] ?? role,
+        name: names[index % names.length] ?? role,
         roles: [role],
         jurisdictions: [jurisdiction.code],
         ...(role === 'officer' || role === 'department_head'

@@ -18,9 +18,23 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   record_finding: ['investigating'],
   approve_extension: ['accepted', 'investigating'],
   give_feedback: ['substantiated', 'unsubstantiated'],
+  record_outcome: ['substantiated', 'closed'],
+  compute_reward: ['substantiated', 'closed'],
+  approve_reward: ['substantiated', 'closed'],
 };
 
+/** The case result and the reward: on a substantiated tip, until the reward is approved. */
+function rewardStepOpen(tip: TipForOfficer, action: TipAction): boolean {
+  if (tip.finding !== 'substantiated' || tip.reward?.approvedBy) return false;
+  if (action === 'compute_reward') {
+    return Boolean(tip.outcome) && tip.outcome?.kind !== 'nothing_found';
+  }
+  if (action === 'approve_reward') return Boolean(tip.reward);
+  return true;
+}
+
 const order = Object.keys(givenIn) as TipAction[];
+const rewardActions = { record_outcome: true, compute_reward: true, approve_reward: true };
 
 /** The commands valid for the tip as it is and for the person's roles (RULES.md, "Who is who"). */
 export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]): TipAction[] {
@@ -28,7 +42,8 @@ export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]):
     (action) =>
       givenIn[action].includes(tip.status) &&
       tipCommandRoles[action].some((role) => roles.includes(role)) &&
-      !(action === 'approve_extension' && tip.extensionUsed),
+      !(action === 'approve_extension' && tip.extensionUsed) &&
+      (!(action in rewardActions) || rewardStepOpen(tip, action)),
   );
 }
 
