@@ -276,8 +276,10 @@ const tipRewardSchema = z.object({
   amountFen: withMeta(fen, { description: 'The amount to pay in fen: computed or adjusted.' }),
   adjustmentReason: z.optional(z.string()),
   computedBy: z.string(),
+  computedByName: z.optional(z.string()),
   computedAt: z.string(),
   approvedBy: z.optional(z.string()),
+  approvedByName: z.optional(z.string()),
   approvedAt: z.optional(z.string()),
 });
 

@@ -260,8 +260,11 @@ export interface TipReward {
   amountFen: number;
   adjustmentReason?: string;
   computedBy: string;
+  /** The people's names, as the office reads them (the ids are what the rules compare). */
+  computedByName?: string;
   computedAt: string;
   approvedBy?: string;
+  approvedByName?: string;
   approvedAt?: string;
 }
 
@@ -879,6 +882,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
           amountFen: typed.data.amountFen,
           ...(typed.data.adjustmentReason ? { adjustmentReason: typed.data.adjustmentReason } : {}),
           computedBy: typed.data.computedBy,
+          ...(typed.actor.name ? { computedByName: typed.actor.name } : {}),
           computedAt: event.at,
         },
       };
@@ -886,7 +890,12 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return state.reward
         ? {
             ...state,
-            reward: { ...state.reward, approvedBy: typed.data.approvedBy, approvedAt: event.at },
+            reward: {
+              ...state.reward,
+              approvedBy: typed.data.approvedBy,
+              ...(typed.actor.name ? { approvedByName: typed.actor.name } : {}),
+              approvedAt: event.at,
+            },
           }
         : state;
     case 'hazard_progressed':
