@@ -115,6 +115,7 @@ export const plainInputs: Record<string, string> = {
   channel: 'how the tip came',
   inReplyTo: 'a message of the tip the receipt opens (checked against that tip)',
   status: 'a status filter',
+  format: 'a file format of an export',
   cursor:
     'an opaque page key: the query is bound to the partition of the jurisdiction checked first',
   // tip triage

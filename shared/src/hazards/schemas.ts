@@ -174,6 +174,26 @@ export const hazardListQuerySchema = z.object({
   cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
+/** The ledger's export: the list's filters (every status when none is given) and a format. */
+export const hazardLedgerExportQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  status: z.optional(z.enum(ledgerStatuses)),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+});
+
+export const hazardLedgerExportSchema = withMeta(
+  z.object({
+    columns: z.array(z.string()),
+    rows: z.array(z.array(z.union([z.string(), z.number()]))),
+  }),
+  {
+    id: 'HazardLedgerExport',
+    description:
+      'format=json: the rows the console writes as .xlsx. format=csv answers text/csv ' +
+      '(UTF-8 with a BOM, Chinese header row) with the same rows instead.',
+  },
+);
+
 export const hazardSummarySchema = z.object({
   hazardId: z.string(),
   status: z.enum(hazardStatuses),
