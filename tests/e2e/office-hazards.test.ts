@@ -321,6 +321,14 @@ describe('an officer at a desktop', () => {
       .first()
       .waitFor();
     const shown = await page.locator('table tbody tr').count();
+    expect(await page.locator('table thead').textContent()).toContain('发现日期');
+
+    // A hazard found tomorrow is refused in the browser, in the API's words.
+    await page.getByRole('button', { name: '登记隐患' }).click();
+    await page.getByLabel('发现日期').fill(dateIn(1));
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.getByText('发现日期不能晚于今天。').first().waitFor();
+    await page.getByRole('button', { name: '登记隐患' }).click();
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '导出台账（Excel）' }).click();

@@ -64,7 +64,7 @@ describe('exporting the hazard ledger', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFF序号,隐患编号,登记日期,隐患等级,行业,统一社会信用代码,隐患部位,隐患描述,' +
+      '\uFEFF序号,隐患编号,发现日期,隐患等级,行业,统一社会信用代码,隐患部位,隐患描述,' +
         '整改责任人,整改措施,整改期限,状态,超期天数,已升级至',
     );
     const rows = lines.slice(1).filter(Boolean);
@@ -114,5 +114,61 @@ describe('exporting the hazard ledger', () => {
     expect(sheet.getRow(2).getCell(3).value).toBeInstanceOf(Date);
     expect(sheet.getRow(2).getCell(11).value).toBeInstanceOf(Date);
     expect(String(sheet.getRow(2).getCell(9).value)).toBe("'@王某");
+  });
+
+  it('keeps the date a hazard was found, the day it was entered when not given, never later than today', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10);
+    const record = (key: string, extra: Record<string, unknown>) =>
+      postJson(
+        `${cloud.url}/api/office/hazards`,
+        {
+          idempotencyKey: key,
+          jurisdiction: 'cq-gecheng',
+          source: 'inspection',
+          industry: 'fire',
+          enterprise: '91350100M000100Y43',
+          place: '四号车间',
+          grade: 'general',
+          description: '配电箱前堆放杂物，需清理。',
+          ...extra,
+        },
+        { authorization: `Bearer ${token}` },
+      );
+    const found = await record('9a1c2d3e-4b5a-4c6d-8e7f-901234567801', { foundOn: '2026-11-01' });
+    expect(found.status, JSON.stringify(found.body)).toBe(201);
+    expect(found.body.hazard.foundOn).toBe('2026-11-01');
+    const entered = await record('9a1c2d3e-4b5a-4c6d-8e7f-901234567802', {});
+    expect(entered.body.hazard.foundOn).toBe(today);
+    const future = await record('9a1c2d3e-4b5a-4c6d-8e7f-901234567803', { foundOn: tomorrow });
+    expect(future.status).toBe(400);
+    expect(JSON.stringify(future.body)).toContain('发现日期不能晚于今天');
+    expect(JSON.stringify(future.body)).toContain('cannot be after today');
+
+    const imported = await postJson(
+      `${cloud.url}/api/office/hazard-imports`,
+      {
+        jurisdiction: 'cq-gecheng',
+        source: 'inspection',
+        rows: [
+          {
+            rowId: 'F-1',
+            industry: 'fire',
+            enterprise: '91350100M000100Y43',
+            place: '五号车间',
+            grade: 'general',
+            description: '消防通道被占用，需清理。',
+            foundOn: tomorrow,
+          },
+        ],
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(imported.body.results[0].outcome).toBe('refused');
+    expect(imported.body.results[0].issues[0].path).toBe('foundOn');
+
+    const csv = await (await exportLedger('format=csv&status=reported')).text();
+    const row = csv.split('\r\n').find((line) => line.includes('2026-11-01')) ?? '';
+    expect(row).toContain('四号车间');
   });
 });

@@ -101,6 +101,7 @@ export const plainInputs: Record<string, string> = {
   address: 'free text, or an e-mail address',
   description: 'free text',
   seenOn: 'a date',
+  foundOn: 'a date',
   isEmployee: 'a flag',
   wantsReward: 'a flag',
   contactPhone: "the tipster's own number",

@@ -9,7 +9,7 @@ import type { HazardState } from './hazard.ts';
 export const ledgerColumns = [
   '序号',
   '隐患编号',
-  '登记日期',
+  '发现日期',
   '隐患等级',
   '行业',
   '统一社会信用代码',
@@ -63,7 +63,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
   return [
     index,
     state.hazardId,
-    cstDate(new Date(state.reportedAt)),
+    state.foundOn ?? cstDate(new Date(state.reportedAt)),
     gradeNames[state.grade],
     state.industry,
     state.enterprise,

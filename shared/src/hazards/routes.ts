@@ -33,6 +33,7 @@ const exampleSummary = {
   place: '东门路 18 号仓库',
   excerpt: '仓库安全出口被货物堵死，疏散通道不畅。',
   reportedAt: '2026-11-22T08:00:00.000Z',
+  foundOn: '2026-11-22',
   pendingExtension: false,
   escalations: 0,
 } as const;

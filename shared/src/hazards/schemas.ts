@@ -94,6 +94,14 @@ const hazardFactsFields = {
     z.strictObject({ ref: text({ min: 2, max: 200 }), clause: text({ min: 1, max: 50 }) }),
   ),
   description: text({ min: 5, max: 2000, multiline: true }),
+  /** When the hazard was found (CST date), if not the day it is entered; never after today. */
+  foundOn: z.optional(cstDateSchema),
+};
+
+/** Refused by the handlers, which know today: a hazard cannot be found in the future. */
+export const foundOnAfterToday = {
+  zh: '发现日期不能晚于今天。',
+  en: 'The date the hazard was found cannot be after today.',
 };
 
 const majorCitesStandard = (value: { grade: string; standard?: unknown }) =>
@@ -205,6 +213,9 @@ export const hazardSummarySchema = z.object({
   place: z.string(),
   excerpt: z.string(),
   reportedAt: z.string(),
+  foundOn: withMeta(z.string(), {
+    description: 'When the hazard was found (CST date); the day it was entered if not given.',
+  }),
   deadline: z.optional(z.string()),
   round: z.optional(z.number().check(z.int())),
   pendingExtension: z.boolean(),
