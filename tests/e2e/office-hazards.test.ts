@@ -293,6 +293,62 @@ describe('an officer at a desktop', () => {
     await page.context().close();
   });
 
+  it('exports the ledger of the tab shown as a workbook: frozen header, dates as dates', async () => {
+    const token = await signIn(cloud.url, 'cq-gecheng.officer');
+    const imported = await postJson(
+      `${cloud.url}/api/office/hazard-imports`,
+      {
+        jurisdiction: 'cq-gecheng',
+        source: 'self_report',
+        rows: [
+          {
+            rowId: `LEDGER-${Date.now()}`,
+            industry: 'fire',
+            enterprise,
+            place: '台账导出车间',
+            grade: 'general',
+            description: '=1+1 灭火器压力不足，需更换。',
+          },
+        ],
+      },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(imported.status).toBe(200);
+    const page = await officerPage();
+    await page.getByRole('link', { name: '隐患台账' }).first().click();
+    await page
+      .getByRole('link', { name: /台账导出车间|灭火器压力不足/ })
+      .first()
+      .waitFor();
+    const shown = await page.locator('table tbody tr').count();
+    expect(await page.locator('table thead').textContent()).toContain('发现日期');
+
+    // A hazard found tomorrow is refused in the browser, in the API's words.
+    await page.getByRole('button', { name: '登记隐患' }).click();
+    await page.getByLabel('发现日期').fill(dateIn(1));
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.getByText('发现日期不能晚于今天。').first().waitFor();
+    await page.getByRole('button', { name: '登记隐患' }).click();
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出台账（Excel）' }).click();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await (await download).path()) as string);
+    const sheet = workbook.worksheets[0];
+    if (!sheet) throw new Error('the export has no sheet');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).getCell(1).value).toBe('序号');
+    expect(sheet.rowCount - 1).toBe(shown);
+    expect(sheet.getRow(2).getCell(3).value).toBeInstanceOf(Date);
+    const ours = sheet
+      .getRows(2, sheet.rowCount - 1)
+      ?.find((row) => row.getCell(7).value === '台账导出车间');
+    expect(ours?.getCell(8).value).toBe("'=1+1 灭火器压力不足，需更换。");
+    await page.getByText(/已导出 \d+ 条隐患/).waitFor();
+    await axeClean(page);
+    await page.context().close();
+  });
+
   it('tells the enterprise plainly when its link is not valid, in English too', async () => {
     const page = await openPage(browser, phoneViewport);
     await page.goto(`${cloud.url}/en/enterprise/#not-a-valid-link-token`);

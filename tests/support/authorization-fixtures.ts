@@ -101,6 +101,7 @@ export const plainInputs: Record<string, string> = {
   address: 'free text, or an e-mail address',
   description: 'free text',
   seenOn: 'a date',
+  foundOn: 'a date',
   isEmployee: 'a flag',
   wantsReward: 'a flag',
   contactPhone: "the tipster's own number",
@@ -115,6 +116,7 @@ export const plainInputs: Record<string, string> = {
   channel: 'how the tip came',
   inReplyTo: 'a message of the tip the receipt opens (checked against that tip)',
   status: 'a status filter',
+  format: 'a file format of an export',
   cursor:
     'an opaque page key: the query is bound to the partition of the jurisdiction checked first',
   // tip triage

@@ -1,9 +1,10 @@
 import { validate } from '@qingling/shared/api/validation.ts';
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { IdempotencyKeyReused, requestDigest } from '@qingling/shared/event-log/idempotency.ts';
 import { deadlineOf, giveCommand, recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
-import { importRowSchema } from '@qingling/shared/hazards/schemas.ts';
+import { foundOnAfterToday, importRowSchema } from '@qingling/shared/hazards/schemas.ts';
 import { hazardCommandDependenciesIn } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/hazard-api.ts';
@@ -47,6 +48,14 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
     if (!parsed.success)
       return { index, ...(rowId ? { rowId } : {}), outcome: 'refused', issues: parsed.issues };
     const { rowId: id, responsible, measures, deadline, ...facts } = parsed.data;
+    if (facts.foundOn && facts.foundOn > cstDate(deps.clock.now())) {
+      return {
+        index,
+        rowId: id,
+        outcome: 'refused',
+        issues: [{ path: 'foundOn', message: foundOnAfterToday }],
+      };
+    }
     try {
       const rectification =
         responsible && measures && deadline && facts.grade === 'general'

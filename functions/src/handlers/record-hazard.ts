@@ -1,6 +1,8 @@
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor, hazardIdForTip } from '@qingling/shared/hazards/ids.ts';
+import { foundOnAfterToday } from '@qingling/shared/hazards/schemas.ts';
 import * as dependencies from '../dependencies.ts';
 import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
@@ -16,6 +18,9 @@ export const handler = apiHandler('recordHazard', async ({ body, principal }) =>
   // A hazard from a tip names a tip of the same jurisdiction (404 for any other, as unknown).
   if (body.tipId) await tipForJurisdictionsOf(body.tipId, [body.jurisdiction]);
   const { idempotencyKey, jurisdiction, ...facts } = body;
+  if (facts.foundOn && facts.foundOn > cstDate(dependencies.clock().now())) {
+    throw new ApiFailure('invalid_request', [{ path: 'foundOn', message: foundOnAfterToday }]);
+  }
   // A tip becomes at most one hazard: its id comes from the tip, not from the request, so
   // every attempt (any key, however concurrent) collides on one log whose first append is
   // conditional on it being empty. No claim on the tip's log is needed, and no crash

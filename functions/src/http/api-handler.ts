@@ -96,6 +96,32 @@ function parseBody(route: RouteDefinition, event: ApiEvent): unknown {
   return result.data;
 }
 
+/** A file instead of JSON (an export): its bytes as text, its type and its name. */
+export class FileReply {
+  readonly body: string;
+  readonly contentType: string;
+  readonly fileName: string;
+
+  constructor(body: string, contentType: string, fileName: string) {
+    this.body = body;
+    this.contentType = contentType;
+    this.fileName = fileName;
+  }
+
+  result(): ApiResult {
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': this.contentType,
+        'content-disposition': `attachment; filename="${this.fileName}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      },
+      body: this.body,
+    };
+  }
+}
+
 /**
  * Wraps a route's implementation in what every API handler needs: the caller's principal
  * from the JWT authorizer's claims, a role check, body validation against the route's
@@ -110,7 +136,7 @@ export function apiHandlerFor<const Table extends RouteTable>(table: Table) {
     operationId: Id,
     implementation: (
       request: ApiRequest<BodyOf<RouteOf<Table, Id>>>,
-    ) => Promise<ReplyOf<RouteOf<Table, Id>> | { status: number; body: unknown }>,
+    ) => Promise<ReplyOf<RouteOf<Table, Id>> | { status: number; body: unknown } | FileReply>,
   ): (event: ApiEvent) => Promise<ApiResult> {
     const route = routeIn(table, operationId);
     return async (event) => {
@@ -136,6 +162,7 @@ export function apiHandlerFor<const Table extends RouteTable>(table: Table) {
           query: event.queryStringParameters ?? {},
           pathParameters: event.pathParameters ?? {},
         });
+        if (reply instanceof FileReply) return reply.result();
         if (reply && typeof reply === 'object' && 'status' in reply && 'body' in reply) {
           return json(reply.status as number, reply.body);
         }

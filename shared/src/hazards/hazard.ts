@@ -34,6 +34,8 @@ export interface HazardFacts {
   grade: HazardGrade;
   standard?: { ref: string; clause: string };
   description: string;
+  /** The CST date the hazard was found, when it was not the day it was entered. */
+  foundOn?: string;
 }
 
 export type HazardEvent =

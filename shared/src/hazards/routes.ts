@@ -8,6 +8,8 @@ import {
   giveHazardCommandSchema,
   hazardDetailSchema,
   hazardIdParameters,
+  hazardLedgerExportQuerySchema,
+  hazardLedgerExportSchema,
   hazardListQuerySchema,
   hazardListSchema,
   importHazardsSchema,
@@ -31,6 +33,7 @@ const exampleSummary = {
   place: '东门路 18 号仓库',
   excerpt: '仓库安全出口被货物堵死，疏散通道不畅。',
   reportedAt: '2026-11-22T08:00:00.000Z',
+  foundOn: '2026-11-22',
   pendingExtension: false,
   escalations: 0,
 } as const;
@@ -167,6 +170,29 @@ export const hazardRoutes = [
       status: 200,
       body: hazardListSchema,
       example: { hazards: [exampleSummary] },
+    },
+  },
+  {
+    operationId: 'exportHazardLedger',
+    method: 'GET',
+    path: '/api/office/hazard-ledger',
+    handler: 'export-hazard-ledger',
+    access: { kind: 'signedIn', roles: officeRoles },
+    summary: {
+      zh: '导出隐患排查治理台账（CSV，或供生成 Excel 的表格行）',
+      en: 'Export the hazard ledger (CSV, or the rows the console writes as Excel)',
+    },
+    query: {
+      schema: hazardLedgerExportQuerySchema,
+      example: { jurisdiction: 'cq-gecheng', status: 'reported', format: 'json' },
+    },
+    response: {
+      status: 200,
+      body: hazardLedgerExportSchema,
+      example: {
+        columns: ['序号', '隐患编号'],
+        rows: [[1, exampleHazardId]],
+      },
     },
   },
   {

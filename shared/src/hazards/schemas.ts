@@ -94,6 +94,14 @@ const hazardFactsFields = {
     z.strictObject({ ref: text({ min: 2, max: 200 }), clause: text({ min: 1, max: 50 }) }),
   ),
   description: text({ min: 5, max: 2000, multiline: true }),
+  /** When the hazard was found (CST date), if not the day it is entered; never after today. */
+  foundOn: z.optional(cstDateSchema),
+};
+
+/** Refused by the handlers, which know today: a hazard cannot be found in the future. */
+export const foundOnAfterToday = {
+  zh: '发现日期不能晚于今天。',
+  en: 'The date the hazard was found cannot be after today.',
 };
 
 const majorCitesStandard = (value: { grade: string; standard?: unknown }) =>
@@ -174,6 +182,26 @@ export const hazardListQuerySchema = z.object({
   cursor: z.optional(z.string().check(z.maxLength(512))),
 });
 
+/** The ledger's export: the list's filters (every status when none is given) and a format. */
+export const hazardLedgerExportQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  status: z.optional(z.enum(ledgerStatuses)),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+});
+
+export const hazardLedgerExportSchema = withMeta(
+  z.object({
+    columns: z.array(z.string()),
+    rows: z.array(z.array(z.union([z.string(), z.number()]))),
+  }),
+  {
+    id: 'HazardLedgerExport',
+    description:
+      'format=json: the rows the console writes as .xlsx. format=csv answers text/csv ' +
+      '(UTF-8 with a BOM, Chinese header row) with the same rows instead.',
+  },
+);
+
 export const hazardSummarySchema = z.object({
   hazardId: z.string(),
   status: z.enum(hazardStatuses),
@@ -185,6 +213,9 @@ export const hazardSummarySchema = z.object({
   place: z.string(),
   excerpt: z.string(),
   reportedAt: z.string(),
+  foundOn: withMeta(z.string(), {
+    description: 'When the hazard was found (CST date); the day it was entered if not given.',
+  }),
   deadline: z.optional(z.string()),
   round: z.optional(z.number().check(z.int())),
   pendingExtension: z.boolean(),

@@ -1,7 +1,13 @@
+import { cstDate } from '../calendar/calendar.ts';
 import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
 import type { HazardState } from './hazard.ts';
 
 /** What the ledger shows of a hazard: one row. */
+/** The day the hazard was found: as recorded, else the CST day it was entered. */
+export function foundOnOf(state: Pick<HazardState, 'foundOn' | 'reportedAt'>): string {
+  return state.foundOn ?? cstDate(new Date(state.reportedAt));
+}
+
 export function hazardSummary(state: HazardState) {
   return {
     hazardId: state.hazardId,
@@ -14,6 +20,7 @@ export function hazardSummary(state: HazardState) {
     place: state.place,
     excerpt: state.description.slice(0, 80),
     reportedAt: state.reportedAt,
+    foundOn: foundOnOf(state),
     ...(state.round ? { deadline: state.round.deadline, round: state.round.number } : {}),
     pendingExtension: Boolean(state.pendingExtension),
     escalations: state.escalations.length,
