@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktopViewport, launchChromium, openPage } from '../support/browser.ts';
+import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import type { ReplyBody } from '../support/tips.ts';
+
+// Issue 14's rough edges, on the demo office `npm start` seeds (葛城街道).
+const webRoot = join(repositoryRoot, 'web/build');
+const jurisdiction = 'cq-gecheng';
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let browser: Browser;
+let token: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(webRoot, '200.html'))) {
+    throw new Error('web/build is missing: run npm run build:web first (npm test does)');
+  }
+  cloud = await startTestCloud({ webRoot, demoRecords: true });
+  browser = await launchChromium();
+  token = await signIn(cloud.url, `${jurisdiction}.officer`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.stop();
+  await cloud?.removeData();
+});
+
+async function api(path: string): Promise<ReplyBody> {
+  const response = await fetch(`${cloud.url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status, path).toBe(200);
+  return response.json();
+}
+
+/** A fresh tab signed in as the demo officer, in Chinese or English. */
+async function officerPage(language: 'zh' | 'en' = 'zh'): Promise<Page> {
+  const page = await openPage(browser, desktopViewport);
+  await page.goto(`${cloud.url}${language === 'en' ? '/en' : ''}/office/sign-in`);
+  await page.getByRole('button', { name: new RegExp(`${jurisdiction}\\.officer`) }).click();
+  await page.waitForURL(/\/office$/);
+  return page;
+}
+
+describe('the office console', () => {
+  it('cites a clause that already says 第…条 as typed, in Chinese and English', async () => {
+    const { hazards } = await api(
+      `/api/office/hazards?jurisdiction=${jurisdiction}&status=reported`,
+    );
+    const major = hazards.find((hazard: ReplyBody) => hazard.grade === 'major');
+    expect(major).toBeDefined();
+
+    const zh = await officerPage('zh');
+    await zh.goto(`${cloud.url}/office/hazards/view?id=${major.hazardId}`);
+    await zh.getByRole('heading', { name: /滨河路调压站/ }).waitFor();
+    await zh.getByText('建城规〔2023〕4号，第五条第（二）项').first().waitFor();
+    expect(await zh.locator('body').textContent()).not.toMatch(/第\s*第五条/);
+    await zh.context().close();
+
+    const en = await officerPage('en');
+    await en.goto(`${cloud.url}/en/office/hazards/view?id=${major.hazardId}`);
+    await en.getByRole('heading', { name: /滨河路调压站/ }).waitFor();
+    await en.getByText('建城规〔2023〕4号, 第五条第（二）项').first().waitFor();
+    expect(await en.locator('body').textContent()).not.toContain('clause 第');
+    await en.context().close();
+  });
+});
