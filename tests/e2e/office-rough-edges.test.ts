@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -65,5 +66,45 @@ describe('the office console', () => {
     await en.getByText('建城规〔2023〕4号, 第五条第（二）项').first().waitFor();
     expect(await en.locator('body').textContent()).not.toContain('clause 第');
     await en.context().close();
+  });
+
+  it('records a tip as one hazard however often it is sent, and leads back to the tip', async () => {
+    const { tips } = await api(`/api/office/tips?jurisdiction=${jurisdiction}&status=accepted`);
+    const tipId: string = tips[0].tipId;
+    for (const command of [
+      { type: 'start_investigation' },
+      { type: 'record_finding', finding: 'substantiated', note: '现场核查属实。' },
+    ]) {
+      const { revision } = await api(`/api/office/tips/${tipId}`);
+      const response = await fetch(`${cloud.url}/api/office/tips/${tipId}/commands`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ idempotencyKey: randomUUID(), expectedRevision: revision, command }),
+      });
+      expect(response.status).toBe(200);
+    }
+    const reported = async () =>
+      (await api(`/api/office/hazards?jurisdiction=${jurisdiction}&status=reported`)).hazards
+        .length as number;
+    const before = await reported();
+
+    /** The form opened from the tip, filled in, and sent with a double click. */
+    const recordFromTip = async (): Promise<string> => {
+      const page = await officerPage();
+      await page.goto(`${cloud.url}/office/hazards?newFromTip=${tipId}`);
+      await page.getByLabel('一般隐患').check();
+      await page.getByLabel('统一社会信用代码').fill('91350100M000100Y43');
+      await page.getByLabel('位置', { exact: true }).fill('西门社区石门沟采石场');
+      await page.getByLabel('隐患描述').fill('爆破作业未设置警戒区，飞石落至村道。');
+      await page.getByRole('button', { name: '登记', exact: true }).dblclick();
+      await page.waitForURL(/\/office\/tips\/view\?id=[^&]+&hazardId=[a-z2-7]{26}$/);
+      const hazardId = new URL(page.url()).searchParams.get('hazardId') ?? '';
+      await page.context().close();
+      return hazardId;
+    };
+    const first = await recordFromTip();
+    // Sent again (another tab, the tip's button clicked again): the same hazard, not a second.
+    expect(await recordFromTip()).toBe(first);
+    expect(await reported()).toBe(before + 1);
   });
 });
