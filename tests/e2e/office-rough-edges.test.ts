@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktopViewport, launchChromium, openPage } from '../support/browser.ts';
+import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import type { ReplyBody } from '../support/tips.ts';
 
-// Issue 14's rough edges, on the demo office `npm start` seeds (葛城街道).
+// Issue 14's rough edges, on the demo office `npm start` seeds (葛城街道), on a server clock
+// 100 days ahead of the browser's: countdowns must run on the server's.
+const serverAhead = 100 * 24 * 3600 * 1000;
 const webRoot = join(repositoryRoot, 'web/build');
 const jurisdiction = 'cq-gecheng';
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -18,7 +21,11 @@ beforeAll(async () => {
   if (!existsSync(join(webRoot, '200.html'))) {
     throw new Error('web/build is missing: run npm run build:web first (npm test does)');
   }
-  cloud = await startTestCloud({ webRoot, demoRecords: true });
+  cloud = await startTestCloud({
+    webRoot,
+    demoRecords: true,
+    clock: new ManualClock(new Date(Date.now() + serverAhead)),
+  });
   browser = await launchChromium();
   token = await signIn(cloud.url, `${jurisdiction}.officer`);
 });
@@ -106,5 +113,35 @@ describe('the office console', () => {
     // Sent again (another tab, the tip's button clicked again): the same hazard, not a second.
     expect(await recordFromTip()).toBe(first);
     expect(await reported()).toBe(before + 1);
+  });
+
+  it("counts down to deadlines on the server's clock, and not at all once a hazard is closed", async () => {
+    const { hazards } = await api(
+      `/api/office/hazards?jurisdiction=${jurisdiction}&status=rectifying`,
+    );
+    const serverNow = cloud.clock.now().getTime();
+    const overdue = hazards.filter((hazard: ReplyBody) => Date.parse(hazard.deadline) < serverNow);
+    expect(overdue.length).toBe(1);
+
+    const page = await officerPage();
+    await page.goto(`${cloud.url}/office/hazards?jurisdiction=${jurisdiction}&status=rectifying`);
+    await page.locator('.deadline-left .left').first().waitFor();
+    // The browser's clock is 100 days behind: by it, nothing would be overdue.
+    expect(await page.locator('.deadline-left .left.overdue').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('.deadline-left .left.overdue').first().textContent())
+      .toMatch(/已逾期 1\d ?天/);
+
+    await page.goto(`${cloud.url}/office/hazards?jurisdiction=${jurisdiction}&status=closed`);
+    await page.locator('.deadline-left time').first().waitFor();
+    expect(await page.locator('.deadline-left time').count()).toBeGreaterThan(0);
+    expect(await page.locator('.deadline-left .left').count()).toBe(0);
+
+    const closed = (await api(`/api/office/hazards?jurisdiction=${jurisdiction}&status=closed`))
+      .hazards[0];
+    await page.goto(`${cloud.url}/office/hazards/view?id=${closed.hazardId}`);
+    await page.locator('.deadline-left time').first().waitFor();
+    expect(await page.locator('.deadline-left .left').count()).toBe(0);
+    await page.context().close();
   });
 });
