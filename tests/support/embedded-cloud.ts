@@ -23,6 +23,8 @@ export async function startTestCloud(
     clock?: Clock;
     /** Proof-of-work difficulty: tests ask for easy puzzles so that solving takes no time. */
     proofOfWorkBits?: number;
+    /** The demo office (enterprises, hazards, tips) `npm start` seeds: off unless asked. */
+    demoRecords?: boolean;
   } = {},
 ): Promise<EmbeddedCloud & { removeData(): Promise<void> }> {
   const data = options.dataDirectory
@@ -37,6 +39,7 @@ export async function startTestCloud(
       : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.proofOfWorkBits ? { proofOfWorkBits: options.proofOfWorkBits } : {}),
+    demoRecords: options.demoRecords ?? false,
   });
   return { ...cloud, removeData: data.remove };
 }
@@ -66,7 +69,7 @@ export interface CloudProcess {
 export async function spawnCloud(
   dataDirectory: string,
   webRoot = fixtureSite,
-  options: { port?: number; clockSpeed?: number } = {},
+  options: { port?: number; clockSpeed?: number; demoRecords?: boolean } = {},
 ): Promise<CloudProcess> {
   const child = spawn(
     process.execPath,
@@ -77,6 +80,7 @@ export async function spawnCloud(
       '--data-dir',
       dataDirectory,
       ...(options.clockSpeed ? ['--clock-speed', String(options.clockSpeed)] : []),
+      ...(options.demoRecords ? [] : ['--no-demo-records']),
     ],
     {
       cwd: repositoryRoot,

@@ -60,6 +60,7 @@ import {
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
+import { seedDemoRecords } from './demo-records.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import { renderOutboxPage } from './outbox-page.ts';
 import { defaultDataDirectory, defaultWebRoot, repositoryRoot } from './paths.ts';
@@ -87,6 +88,11 @@ export interface EmbeddedCloudOptions {
   publicRequestsPerMinute?: number;
   /** Zero bits of the proof-of-work puzzles (default 18); tests ask for easy ones. */
   proofOfWorkBits?: number;
+  /**
+   * Seed a lived-in demo office (enterprises, hazards, tips) into an empty store: `npm
+   * start` asks for it; tests, which count what they write, do not.
+   */
+  demoRecords?: boolean;
   /** For tests: awaited after everything has started, before requests are served. */
   beforeReady?: () => Promise<void>;
 }
@@ -322,6 +328,20 @@ export async function startEmbeddedCloud(
   // under way at the kill is found by the reconciler's first sweep, below.
   const documents = createDocumentClient(dynamo.client);
   const codes = seedData.jurisdictions.map((jurisdiction) => jurisdiction.code);
+  if (options.demoRecords) {
+    // Before the lifecycles are resumed: the seeded records' lifecycles start below.
+    await seedDemoRecords({
+      events,
+      documents,
+      tableName,
+      jurisdictions: codes,
+      now: clock.now(),
+      calendar: await policies.calendar(),
+      policy: await policies.escalationPolicy('cq-gecheng'),
+      receiptKey: await new StaticReceiptKeys(secrets.receiptKey).receiptKey(),
+      notifier: outbox,
+    });
+  }
   const restoredHazards = await conductor.restore();
   for (const hazardId of await liveHazardIds(documents, tableName, codes)) {
     if (!restoredHazards.has(hazardId)) conductor.start(hazardId);

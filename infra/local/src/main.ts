@@ -10,6 +10,8 @@ const { values } = parseArgs({
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'clock-speed': { type: 'string' },
+    /** Start with an empty office: no demo enterprises, hazards or tips. */
+    'no-demo-records': { type: 'boolean' },
   },
 });
 
@@ -34,6 +36,7 @@ try {
     dataDirectory,
     ...(process.env.QINGLING_WEB_ROOT ? { webRoot: process.env.QINGLING_WEB_ROOT } : {}),
     clockSpeed: Number(values['clock-speed'] ?? 1),
+    demoRecords: !values['no-demo-records'],
   });
 } catch (error) {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -18,6 +18,7 @@ import {
   type TurnPlan,
   waitSeconds,
 } from '../workflow/turns.ts';
+import { citeStandard } from './citation.ts';
 import { type DueStep, type EscalationPolicy, planEscalation } from './escalation.ts';
 import {
   currentRound,
@@ -241,6 +242,7 @@ function tellEnterprise(
   const state = snapshot.state;
   if (state.grade !== 'major' || state.enterpriseTold) return Promise.resolve(snapshot);
   const recipients = ['enterprise_principal', 'enterprise_controller'];
+  const citation = citeStandard(state.standard ?? { ref: '', clause: '' });
   return tellThenRecord(deps, snapshot, generation, {
     key: `${state.hazardId}#major_hazard_recorded`,
     recipients,
@@ -249,8 +251,8 @@ function tellEnterprise(
       en: `Major accident hazard on record: ${state.place}`,
     },
     body: {
-      zh: `贵单位“${state.description}”已被认定为重大事故隐患（${state.standard?.ref ?? ''} ${state.standard?.clause ?? ''}），请主要负责人、实际控制人组织制定治理方案并整改。`,
-      en: `"${state.description}" at your enterprise is on record as a major accident hazard (${state.standard?.ref ?? ''} ${state.standard?.clause ?? ''}). The principal and the actual controller must see to a rectification plan and the fix.`,
+      zh: `贵单位“${state.description}”已被认定为重大事故隐患（${citation.zh}），请主要负责人、实际控制人组织制定治理方案并整改。`,
+      en: `"${state.description}" at your enterprise is on record as a major accident hazard (${citation.en}). The principal and the actual controller must see to a rectification plan and the fix.`,
     },
     event: { type: 'enterprise_told', data: { recipients } },
   });

@@ -1,3 +1,4 @@
+import { citeStandard } from '@qingling/shared/hazards/citation.ts';
 import { listSeparator, text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Hazard, TimelineEntry } from './contract.ts';
@@ -114,7 +115,7 @@ function detailText(key: string, value: unknown, namer: Namer): string {
   }
   if (key === 'standard' && value && typeof value === 'object') {
     const { ref, clause } = value as { ref?: string; clause?: string };
-    return m.hz_standard_clause({ ref: ref ?? '', clause: clause ?? '' });
+    return text(citeStandard({ ref: ref ?? '', clause: clause ?? '' }));
   }
   return JSON.stringify(value);
 }
