@@ -27,6 +27,7 @@ import {
   recordDueSteps,
 } from '@qingling/shared/hazards/lifecycle.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { ledgerStatuses } from '@qingling/shared/hazards/schemas.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import { receiptFor, tipContentDigest, tipIdFor } from '@qingling/shared/tips/keys.ts';
 import {
@@ -34,6 +35,7 @@ import {
   planTipTurn,
   recordDueTipSteps,
 } from '@qingling/shared/tips/lifecycle.ts';
+import { tipStatuses } from '@qingling/shared/tips/schemas.ts';
 import { defaultTipTimeLimits, tipDeadline } from '@qingling/shared/tips/time-limits.ts';
 import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
 import { giveTipCommand, type TipCommand } from '@qingling/shared/tips/triage.ts';
@@ -51,19 +53,6 @@ import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
  * codes are invented; the codes have valid check characters (GB 32100, GB 11714).
  */
 export const demoJurisdiction = 'cq-gecheng';
-
-const hazardStatuses = ['reported', 'rectifying', 'verifying', 'closed'] as const;
-const tipStatuses = [
-  'received',
-  'accepted',
-  'refused',
-  'referred',
-  'merged',
-  'investigating',
-  'substantiated',
-  'unsubstantiated',
-  'closed',
-] as const;
 
 /** An invented code of Chengkou county (500229) with valid GB 11714 and GB 32100 checks. */
 export function demoUscc(index: number): string {
@@ -186,7 +175,7 @@ async function storeHasRecords(
 ): Promise<boolean> {
   const partitions = jurisdictions.flatMap((code) => [
     `ENTERPRISES#${code}`,
-    ...hazardStatuses.map((status) => `HAZARDS#${code}#${status}`),
+    ...ledgerStatuses.map((status) => `HAZARDS#${code}#${status}`),
     ...tipStatuses.map((status) => `TIPS#${code}#${status}`),
   ]);
   for (const partition of partitions) {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,16 +8,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
-
-/** The prototype every LevelDB iterator dynalite opens inherits from (see dynamodb.ts). */
-function iteratorPrototype(): { close(): Promise<void> } {
-  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { AbstractIterator } = fromDynalite('abstract-level') as {
-    AbstractIterator: { prototype: object };
-  };
-  return Object.getPrototypeOf(AbstractIterator.prototype);
-}
+import { dynaliteIteratorPrototype, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 
 const tableName = 'records';
 const path = mkdtempSync(join(tmpdir(), 'qingling-dynamo-'));
@@ -48,7 +38,7 @@ describe('the embedded DynamoDB (dynalite)', () => {
   it('closes the LevelDB iterator of every Query and Scan, stopped by a limit or not', async () => {
     // An iterator left open pins memory and a snapshot until the store closes: the stack
     // grew by about 20 KB a query, to gigabytes at 10,000 hazards (issue 11).
-    const close = vi.spyOn(iteratorPrototype(), 'close');
+    const close = vi.spyOn(dynaliteIteratorPrototype(), 'close');
     const byPartition: QueryCommandInput = {
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk',

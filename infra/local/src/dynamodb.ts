@@ -22,19 +22,23 @@ closeDynaliteIterators();
  * Checked by infra/local/src/dynamodb.test.ts; drop this when dynalite calls `close()`.
  */
 function closeDynaliteIterators(): void {
-  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { AbstractIterator } = fromDynalite('abstract-level') as {
-    AbstractIterator: { prototype: object };
-  };
-  // The base class shared by entry, key and value iterators.
-  const iterator = Object.getPrototypeOf(AbstractIterator.prototype) as {
-    return?: () => Promise<void>;
-    close(): Promise<void>;
-  };
+  const iterator = dynaliteIteratorPrototype();
   if (typeof iterator.return === 'function') return;
   iterator.return = function (this: { close(): Promise<void> }) {
     return this.close();
   };
+}
+
+/** The base class of the entry, key and value iterators dynalite opens (abstract-level). */
+export function dynaliteIteratorPrototype(): {
+  return?: () => Promise<void>;
+  close(): Promise<void>;
+} {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { AbstractIterator } = fromDynalite('abstract-level') as {
+    AbstractIterator: { prototype: object };
+  };
+  return Object.getPrototypeOf(AbstractIterator.prototype);
 }
 
 export interface LocalDynamo {
