@@ -650,21 +650,26 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         }
       }
       for (const [number, round] of rounds) {
-        const until = Math.min(round.endedAt, judgedUntil);
         // A step falls due in the first period whose deadline puts it before that period ends.
-        const schedules = round.periods.map((period, index) => ({
-          steps: scheduleRound(
-            hazardId,
-            {
-              number,
-              deadline: new Date(period.deadline),
-              startedAt: new Date(round.periods[0]?.from ?? 0),
-            },
-            policy,
-            calendar,
-          ),
-          endsAt: Math.min(round.periods[index + 1]?.from ?? Infinity, until),
-        }));
+        const schedulesUntil = (until: number) =>
+          round.periods.map((period, index) => ({
+            steps: scheduleRound(
+              hazardId,
+              {
+                number,
+                deadline: new Date(period.deadline),
+                startedAt: new Date(round.periods[0]?.from ?? 0),
+              },
+              policy,
+              calendar,
+            ),
+            endsAt: Math.min(round.periods[index + 1]?.from ?? Infinity, until),
+          }));
+        const schedules = schedulesUntil(Math.min(round.endedAt, judgedUntil));
+        // The stack runs on a little past the planned end (until the driver sees the end and
+        // stops it: up to a clock reading's worth of simulated time): steps it records then
+        // are judged against the round as it stood, not against the judged window.
+        const unbounded = schedulesUntil(round.endedAt);
         for (const [rung, expected] of (schedules[0]?.steps ?? []).entries()) {
           const dueAtIn = (schedule: (typeof schedules)[number] | undefined) =>
             schedule?.steps[rung]?.dueAt.getTime() ?? Infinity;
@@ -713,6 +718,14 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
               problem('missing', `${expected.key} due ${new Date(due).toISOString()}`);
             }
             continue;
+          }
+          if (!shouldBeDue) {
+            const lateDue = unbounded.find((schedule) => dueAtIn(schedule) < schedule.endsAt);
+            const fellDueAfterWindow =
+              lateDue !== undefined &&
+              dueAtIn(lateDue) >= judgedUntil &&
+              dueAtIn(lateDue) === Date.parse(entry.dueAt);
+            if (fellDueAfterWindow) continue;
           }
           if (!shouldBeDue || Date.parse(entry.dueAt) !== due) {
             steps.moved += 1;
