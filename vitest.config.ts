@@ -1,6 +1,7 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// One runner, four kinds of test. `npm test` runs them all; `vitest run --project unit` one.
+// One runner, five kinds of test. `npm test` runs them all; `vitest run --project unit` one.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +15,15 @@ export default defineConfig({
             'infra/local/src/**/*.test.ts',
             'infra/harness/**/*.test.ts',
           ],
+        },
+      },
+      {
+        // The web app's state classes (`.svelte.ts`, runes compiled by the Svelte plugin),
+        // without a browser: the rules of a page, tested beside the page.
+        plugins: [svelte({ configFile: false })],
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.ts'],
         },
       },
       {

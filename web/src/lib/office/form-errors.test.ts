@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { FormErrors } from './form-errors.svelte.ts';
+
+const issue = (path: string, zh: string) => ({ path, message: { zh, en: `${zh} (en)` } });
+
+describe('FormErrors', () => {
+  const labels = { deadline: '期限 Deadline', 'deadline.reason': '理由', measures: '措施' };
+
+  it('puts each issue next to the longest field key its path starts with, the first per field', () => {
+    const errors = new FormErrors('plan', labels);
+    errors.add(
+      [
+        issue('plan.deadline.date', '日期无效'),
+        issue('plan.deadline.reason.text', '请写理由'),
+        issue('plan.deadline.date', '第二条'),
+        issue('plan.other', '表单错误'),
+      ],
+      'plan.',
+    );
+    expect(errors.message('deadline')).toBe('日期无效');
+    expect(errors.message('deadline.reason')).toBe('请写理由');
+    expect(errors.form).toBe('表单错误');
+    expect(errors.list.map((entry) => entry.id)).toEqual(['plan-deadline', 'plan-deadline-reason']);
+    expect(errors.describedBy('deadline', true)).toBe('plan-deadline-hint plan-deadline-error');
+    expect(errors.invalid('measures')).toBeUndefined();
+    expect(errors.empty).toBe(false);
+    errors.clear();
+    expect(errors.empty).toBe(true);
+  });
+});
