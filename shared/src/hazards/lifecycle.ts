@@ -5,7 +5,8 @@ import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
-import { type HazardStage, tipProjection, tipStream } from '../tips/tip.ts';
+import { tipProjection } from '../tips/tip-projection.ts';
+import { type HazardStage, tipStream } from '../tips/tip-state.ts';
 import {
   appendAsGeneration,
   claimGeneration,

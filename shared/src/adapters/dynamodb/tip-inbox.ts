@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
-import type { TipState } from '../../tips/tip.ts';
+import type { TipState } from '../../tips/tip-state.ts';
 import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
