@@ -12,11 +12,16 @@ export interface Actor {
   name?: string;
 }
 
-export interface NewEvent<Type extends string = string, Data = unknown> {
+/** What a record kind's events have in common: each of its union's members is one. */
+export interface EventShape<Type extends string = string, Data = unknown> {
   type: Type;
+  data: Data;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown>
+  extends EventShape<Type, Data> {
   at: string;
   actor: Actor;
-  data: Data;
   /** A client's retry key or a step key: the same key is never recorded twice. */
   idempotencyKey?: string;
   /**
