@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { code, mobileNumber, said, text, withMeta } from '../api/validation.ts';
-import type { RecordedEvent } from '../event-log/event-log.ts';
-import type { Projection } from '../event-log/event-store.ts';
+import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
 
 /**
@@ -123,15 +122,17 @@ export function enterprisePlaceParts(
   return { jurisdiction, uscc };
 }
 
-export const enterpriseProjection: Projection<EnterpriseState> = {
-  apply(state, recorded: RecordedEvent) {
-    const event = recorded as unknown as EnterpriseEvent;
+export const enterpriseProjection: Projection<EnterpriseState> = projectionOf<
+  EnterpriseState,
+  EnterpriseEvent
+>({
+  apply(state, event) {
     if (event.type === 'enterprise_registered') {
-      return { ...event.data, registeredAt: recorded.at, updatedAt: recorded.at };
+      return { ...event.data, registeredAt: event.at, updatedAt: event.at };
     }
-    if (!state) throw new Error(`enterprise event ${recorded.type} before enterprise_registered`);
+    if (!state) throw new Error(`enterprise event ${event.type} before enterprise_registered`);
     if (event.type === 'enterprise_updated') {
-      return { ...state, ...event.data.changes, updatedAt: recorded.at };
+      return { ...state, ...event.data.changes, updatedAt: event.at };
     }
     // Events of later features (a link sent, a summons held…) leave the entry as it is.
     return state;
@@ -142,4 +143,4 @@ export const enterpriseProjection: Projection<EnterpriseState> = {
     gsi1pk: `ENTERPRISES#${state.jurisdiction}`,
     gsi1sk: `${state.name}#${state.uscc}`,
   }),
-};
+});

@@ -40,6 +40,14 @@ export interface RecordedEvent<Type extends string = string, Data = unknown>
   hash: string;
 }
 
+/**
+ * A record kind's events as its log holds them: each member of the kind's union (a
+ * HazardEvent, a TipEvent…) with the log's own fields, so that a fold narrows on `type`.
+ */
+export type Recorded<Event extends EventShape> = Event extends EventShape
+  ? RecordedEvent<Event['type'], Event['data']>
+  : never;
+
 /** The hash before the first event of every stream. */
 export const genesisHash = '0'.repeat(64);
 

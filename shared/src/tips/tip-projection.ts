@@ -1,6 +1,6 @@
 import { cstDate, seedCalendar } from '../calendar/calendar.ts';
-import type { Actor, RecordedEvent } from '../event-log/event-log.ts';
-import type { Projection } from '../event-log/event-store.ts';
+import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
+import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
 import {
@@ -13,8 +13,8 @@ import {
 } from './tip-state.ts';
 
 /** How a tip's state is derived from its log (a pure fold), and the inbox's index keys. */
-export const tipProjection: Projection<TipState> = {
-  apply(previous, event: RecordedEvent) {
+export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEvent>({
+  apply(previous, event) {
     const next = applyTipEvent(previous, event);
     // Photos arrive from the photo processor (a system actor): they conflict with nobody.
     return previous && event.actor.kind !== 'system'
@@ -26,12 +26,11 @@ export const tipProjection: Projection<TipState> = {
     gsi1pk: `TIPS#${state.jurisdiction}#${state.status}`,
     gsi1sk: `${state.receivedAt}#${state.tipId}`,
   }),
-};
+});
 
-function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipState {
-  const typed = event as unknown as TipEvent & { at: string; sequence: number; actor: Actor };
-  if (typed.type === 'tip_received') {
-    const { photoIds, lifecycleGeneration, ...received } = typed.data;
+function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): TipState {
+  if (event.type === 'tip_received') {
+    const { photoIds, lifecycleGeneration, ...received } = event.data;
     return {
       ...received,
       status: 'received',
@@ -49,36 +48,36 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
   }
   if (!previous) throw new Error(`tip event ${event.type} before tip_received`);
   const state = withDefaults(previous);
-  switch (typed.type) {
+  switch (event.type) {
     case 'photo_slots_opened':
-      return { ...state, photoSlots: [...state.photoSlots, ...typed.data.photoIds] };
+      return { ...state, photoSlots: [...state.photoSlots, ...event.data.photoIds] };
     case 'photo_added':
-      if (photoSlotStatus(state, typed.data.photoId) !== 'waiting') return state;
-      return { ...state, photos: [...state.photos, typed.data] };
+      if (photoSlotStatus(state, event.data.photoId) !== 'waiting') return state;
+      return { ...state, photos: [...state.photos, event.data] };
     case 'photo_refused':
-      if (photoSlotStatus(state, typed.data.photoId) !== 'waiting') return state;
+      if (photoSlotStatus(state, event.data.photoId) !== 'waiting') return state;
       return {
         ...state,
         photoRefusals: [
           ...state.photoRefusals,
-          { photoId: typed.data.photoId, reason: typed.data.reason },
+          { photoId: event.data.photoId, reason: event.data.reason },
         ],
       };
     case 'question_asked':
       return withMessage(state, event, {
         from: 'office',
-        text: typed.data.text,
-        askedBy: typed.actor.id,
+        text: event.data.text,
+        askedBy: event.actor.id,
       });
     case 'tipster_replied':
       return withMessage(state, event, {
         from: 'tipster',
-        text: typed.data.text,
-        ...(typed.data.inReplyTo ? { inReplyTo: typed.data.inReplyTo } : {}),
+        text: event.data.text,
+        ...(event.data.inReplyTo ? { inReplyTo: event.data.inReplyTo } : {}),
       });
     case 'tip_accepted': {
       const verifyDeadline =
-        typed.data.verifyDeadline ??
+        event.data.verifyDeadline ??
         tipDeadline(defaultTipTimeLimits.verify, new Date(event.at), seedCalendar).toISOString();
       return withStatus({ ...state, acceptedAt: event.at, verifyDeadline }, event.at, 'accepted', {
         zh: `已受理，将于 ${dayOf(verifyDeadline)} 前完成核查。`,
@@ -90,31 +89,31 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
         {
           ...state,
           refusal: {
-            reason: typed.data.reason,
-            ...(typed.data.note ? { note: typed.data.note } : {}),
+            reason: event.data.reason,
+            ...(event.data.note ? { note: event.data.note } : {}),
           },
         },
         event.at,
         'refused',
-        refusalReasons[typed.data.reason],
+        refusalReasons[event.data.reason],
       );
     case 'tip_referred':
       return withStatus(
         {
           ...state,
-          referredTo: typed.data.department,
-          ...(typed.data.note ? { referralNote: typed.data.note } : {}),
+          referredTo: event.data.department,
+          ...(event.data.note ? { referralNote: event.data.note } : {}),
         },
         event.at,
         'referred',
         {
-          zh: `已转交${typed.data.department}处理。`,
-          en: `Referred to ${typed.data.department}.`,
+          zh: `已转交${event.data.department}处理。`,
+          en: `Referred to ${event.data.department}.`,
         },
       );
     case 'tip_merged':
       // The other tip is not named to the tipster: it is someone else's.
-      return withStatus({ ...state, mergedInto: typed.data.intoTipId }, event.at, 'merged', {
+      return withStatus({ ...state, mergedInto: event.data.intoTipId }, event.at, 'merged', {
         zh: '已与同一事项的举报合并处理。',
         en: 'Handled together with another tip on the same matter.',
       });
@@ -122,20 +121,20 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return withStatus({ ...state, investigationStartedAt: event.at }, event.at, 'investigating');
     case 'investigation_recorded': {
       const feedbackDeadline =
-        typed.data.feedbackDeadline ??
+        event.data.feedbackDeadline ??
         tipDeadline(defaultTipTimeLimits.feedback, new Date(event.at), seedCalendar).toISOString();
       return withStatus(
         {
           ...state,
           verifiedAt: event.at,
           feedbackDeadline,
-          finding: typed.data.finding,
-          findingNote: typed.data.note,
-          ...(typed.data.hazardId ? { hazardId: typed.data.hazardId } : {}),
-          ...(typed.data.rewardPolicy ? { rewardPolicy: typed.data.rewardPolicy } : {}),
+          finding: event.data.finding,
+          findingNote: event.data.note,
+          ...(event.data.hazardId ? { hazardId: event.data.hazardId } : {}),
+          ...(event.data.rewardPolicy ? { rewardPolicy: event.data.rewardPolicy } : {}),
         },
         event.at,
-        typed.data.finding,
+        event.data.finding,
         {
           zh: `核查已完成，结果将于 ${dayOf(feedbackDeadline)} 前反馈。`,
           en: `Verification is finished; you will be told the result by ${dayOf(feedbackDeadline)}.`,
@@ -143,7 +142,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       );
     }
     case 'verification_extension_approved': {
-      const { days, reason, approvedBy } = typed.data;
+      const { days, reason, approvedBy } = event.data;
       const verifyDeadline = state.verifyDeadline
         ? new Date(Date.parse(state.verifyDeadline) + days * dayMs).toISOString()
         : undefined;
@@ -165,13 +164,13 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
     }
     case 'feedback_given':
       return withStatus(
-        { ...state, feedback: { text: typed.data.text, at: event.at }, closedAt: event.at },
+        { ...state, feedback: { text: event.data.text, at: event.at }, closedAt: event.at },
         event.at,
         'closed',
-        { zh: typed.data.text, en: typed.data.text },
+        { zh: event.data.text, en: event.data.text },
       );
     case 'lifecycle_generation_started':
-      return { ...state, generation: typed.data.generation };
+      return { ...state, generation: event.data.generation };
     case 'time_limit_step_recorded':
       return {
         ...state,
@@ -179,10 +178,10 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
           ...state.timeLimitSteps,
           {
             key: event.idempotencyKey ?? '',
-            limit: typed.data.limit,
-            step: typed.data.step,
+            limit: event.data.limit,
+            step: event.data.step,
             at: event.at,
-            late: typed.data.late,
+            late: event.data.late,
             delivered: false,
           },
         ],
@@ -191,14 +190,14 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return {
         ...state,
         timeLimitSteps: state.timeLimitSteps.map((entry) =>
-          entry.key === typed.data.key ? { ...entry, delivered: true } : entry,
+          entry.key === event.data.key ? { ...entry, delivered: true } : entry,
         ),
       };
     case 'time_limit_delivery_started':
       return {
         ...state,
         timeLimitSteps: state.timeLimitSteps.map((entry) =>
-          entry.key === typed.data.key
+          entry.key === event.data.key
             ? { ...entry, deliveryAttempts: (entry.deliveryAttempts ?? 0) + 1 }
             : entry,
         ),
@@ -207,7 +206,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return {
         ...state,
         timeLimitSteps: state.timeLimitSteps.map((entry) =>
-          entry.key === typed.data.key ? { ...entry, withdrawn: true } : entry,
+          entry.key === event.data.key ? { ...entry, withdrawn: true } : entry,
         ),
       };
     case 'outcome_recorded': {
@@ -216,10 +215,10 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return {
         ...rest,
         outcome: {
-          ...typed.data.outcome,
-          documentNumber: typed.data.documentNumber,
+          ...event.data.outcome,
+          documentNumber: event.data.documentNumber,
           recordedAt: event.at,
-          recordedBy: typed.actor.id,
+          recordedBy: event.actor.id,
         },
       };
     }
@@ -227,11 +226,11 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
       return {
         ...state,
         reward: {
-          computation: typed.data.computation,
-          amountFen: typed.data.amountFen,
-          ...(typed.data.adjustmentReason ? { adjustmentReason: typed.data.adjustmentReason } : {}),
-          computedBy: typed.data.computedBy,
-          ...(typed.actor.name ? { computedByName: typed.actor.name } : {}),
+          computation: event.data.computation,
+          amountFen: event.data.amountFen,
+          ...(event.data.adjustmentReason ? { adjustmentReason: event.data.adjustmentReason } : {}),
+          computedBy: event.data.computedBy,
+          ...(event.actor.name ? { computedByName: event.actor.name } : {}),
           computedAt: event.at,
         },
       };
@@ -241,8 +240,8 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
             ...state,
             reward: {
               ...state.reward,
-              approvedBy: typed.data.approvedBy,
-              ...(typed.actor.name ? { approvedByName: typed.actor.name } : {}),
+              approvedBy: event.data.approvedBy,
+              ...(event.actor.name ? { approvedByName: event.actor.name } : {}),
               approvedAt: event.at,
             },
           }
@@ -252,7 +251,7 @@ function applyTipEvent(previous: TipState | null, event: RecordedEvent): TipStat
         ...state,
         timeline: [
           ...state.timeline,
-          { at: event.at, status: state.status, hazardStage: typed.data.stage },
+          { at: event.at, status: state.status, hazardStage: event.data.stage },
         ],
       };
     default:
