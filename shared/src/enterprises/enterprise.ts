@@ -107,6 +107,9 @@ export interface EnterpriseState extends Enterprise {
 export const enterpriseStream = (jurisdiction: string, uscc: string) =>
   `ENTERPRISE#${jurisdiction}#${uscc}`;
 
+/** The register's index partition (gsi1): a jurisdiction's enterprises, by name. */
+export const enterpriseRegisterPartition = (jurisdiction: string) => `ENTERPRISES#${jurisdiction}`;
+
 /**
  * Where a hazard's messages reach the enterprise's people: `<jurisdiction>/<credit code>`
  * after the recipient (`enterprise_principal@cq-gecheng/9135…`), so that the directory
@@ -140,7 +143,7 @@ export const enterpriseProjection: Projection<EnterpriseState> = projectionOf<
   indexes: (state) => ({
     // A jurisdiction's register by name. DynamoDB orders by UTF-8 bytes, so Chinese names
     // come in code-point order, not pinyin; the code after the name keeps namesakes apart.
-    gsi1pk: `ENTERPRISES#${state.jurisdiction}`,
+    gsi1pk: enterpriseRegisterPartition(state.jurisdiction),
     gsi1sk: `${state.name}#${state.uscc}`,
   }),
 });

@@ -249,7 +249,19 @@ export function currentRound(state: HazardState): Round | null {
   };
 }
 
-export const hazardStream = (hazardId: string) => `HAZARD#${hazardId}`;
+const hazardStreamPrefix = 'HAZARD#';
+export const hazardStream = (hazardId: string) => `${hazardStreamPrefix}${hazardId}`;
+/** The hazard's id, from its stream's key. */
+export const hazardIdOfStream = (stream: string) =>
+  stream.startsWith(hazardStreamPrefix) ? stream.slice(hazardStreamPrefix.length) : stream;
+
+/** The ledger's index partition (gsi1): a jurisdiction's hazards listed under a status. */
+export const hazardLedgerPartition = (jurisdiction: string, status: LedgerStatus) =>
+  `HAZARDS#${jurisdiction}#${status}`;
+
+/** The enterprise file's index partition (gsi2, 一企一档): one record's hazards. */
+export const enterpriseHazardsPartition = (jurisdiction: string, uscc: string) =>
+  `ENTERPRISE#${jurisdiction}#${uscc}`;
 
 /**
  * The status a hazard is listed under. A closed hazard awaiting its look-back has a
@@ -303,10 +315,10 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
   },
   indexes: (state) => ({
     // The ledger: a jurisdiction's hazards by status and grade, newest first.
-    gsi1pk: `HAZARDS#${state.jurisdiction}#${ledgerStatus(state)}`,
+    gsi1pk: hazardLedgerPartition(state.jurisdiction, ledgerStatus(state)),
     gsi1sk: `${state.grade}#${state.reportedAt}#${state.hazardId}`,
     // The enterprise file (一企一档): the hazard's jurisdiction's record of the enterprise.
-    gsi2pk: `ENTERPRISE#${state.jurisdiction}#${state.enterprise}`,
+    gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
 });

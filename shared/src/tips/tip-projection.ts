@@ -10,6 +10,7 @@ import {
   type TipMessage,
   type TipState,
   type TipStatus,
+  tipInboxPartition,
 } from './tip-state.ts';
 
 /** How a tip's state is derived from its log (a pure fold), and the inbox's index keys. */
@@ -23,7 +24,7 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
   },
   indexes: (state) => ({
     // The inbox: a jurisdiction's tips by status, newest first (no Scan).
-    gsi1pk: `TIPS#${state.jurisdiction}#${state.status}`,
+    gsi1pk: tipInboxPartition(state.jurisdiction, state.status),
     gsi1sk: `${state.receivedAt}#${state.tipId}`,
   }),
 });

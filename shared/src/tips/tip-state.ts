@@ -282,6 +282,10 @@ export const finalTipStatuses: readonly TipStatus[] = ['refused', 'referred', 'm
 
 export const tipStream = (tipId: string) => `TIP#${tipId}`;
 
+/** The inbox's index partition (gsi1): a jurisdiction's tips under a status. */
+export const tipInboxPartition = (jurisdiction: string, status: TipStatus) =>
+  `TIPS#${jurisdiction}#${status}`;
+
 /** Questions from the office not yet answered by the tipster. */
 export function openQuestions(state: TipState): number {
   const answered = new Set(
