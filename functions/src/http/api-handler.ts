@@ -9,7 +9,6 @@ import { logger } from '../observability/logger.ts';
 import { type ApiEvent, type ApiResult, json } from './json.ts';
 
 export type { ApiEvent, ApiResult };
-export { logger };
 
 /** A failure the caller can act on: answered as a 4xx with a bilingual message. */
 export class ApiFailure extends Error {
