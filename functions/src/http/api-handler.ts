@@ -1,5 +1,5 @@
 import { apiError, type ErrorCode } from '@qingling/shared/api/errors.ts';
-import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
+import type { RouteDefinition } from '@qingling/shared/api/route-definition.ts';
 import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
 import { IdempotencyKeyReused } from '@qingling/shared/event-log/idempotency.ts';
