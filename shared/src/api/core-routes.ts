@@ -127,7 +127,13 @@ export const coreRoutes = [
     access: {
       kind: 'signedIn',
       roles: 'any',
-      scope: { in: 'none', reason: 'who the token stands for: the caller’s own claims' },
+      scope: {
+        in: 'none',
+        reason: {
+          zh: '只返回令牌所代表的本人',
+          en: 'who the token stands for: the caller’s own claims',
+        },
+      },
     },
     summary: { zh: '当前登录用户', en: 'The signed-in user' },
     response: {

@@ -45,7 +45,7 @@ export type RecordKind = 'tip' | 'hazard';
 export type Scope =
   | { in: 'path' | 'query' | 'body'; field: string }
   | { in: 'record'; record: RecordKind; id: string }
-  | { in: 'none'; reason: string };
+  | { in: 'none'; reason: Bilingual };
 
 /**
  * Who may call a route: anyone, or a signed-in person holding one of the roles, within

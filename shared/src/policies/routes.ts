@@ -93,7 +93,10 @@ export const policyRoutes = [
       roles: ['administrator', ...officeRoles],
       scope: {
         in: 'none',
-        reason: 'the national calendar, and the ladders of the caller’s own jurisdictions only',
+        reason: {
+          zh: '全国统一的节假日安排，督办阶梯只返回本人所属辖区的',
+          en: 'the national calendar, and the ladders of the caller’s own jurisdictions only',
+        },
       },
     },
     summary: {
@@ -137,7 +140,10 @@ export const policyRoutes = [
     access: {
       kind: 'signedIn',
       roles: ['administrator'],
-      scope: { in: 'none', reason: 'the working-day calendar is national' },
+      scope: {
+        in: 'none',
+        reason: { zh: '节假日安排全国统一', en: 'the working-day calendar is national' },
+      },
     },
     summary: {
       zh: '录入或修改一年的节假日与调休上班日',
