@@ -77,6 +77,11 @@ type RecordLoaders<Table extends RouteTable> = {
   ) => Promise<Snapshot<RecordStates[K]> | null>;
 };
 
+/** The same, as the wrapper holds them: any kind, any record with a jurisdiction. */
+type AnyRecordLoaders = Partial<
+  Record<RecordKind, (id: string) => Promise<Snapshot<{ jurisdiction: string }> | null>>
+>;
+
 export interface ApiRequest<R = RouteDefinition> {
   body: BodyOf<R>;
   principal: PrincipalOf<R>;
@@ -144,9 +149,7 @@ async function withinScope(
   route: RouteDefinition,
   principal: Principal | null,
   request: { path: Record<string, unknown>; query: unknown; body: unknown },
-  loaders: Partial<
-    Record<RecordKind, (id: string) => Promise<Snapshot<{ jurisdiction: string }> | null>>
-  >,
+  loaders: AnyRecordLoaders,
 ): Promise<Snapshot<unknown> | undefined> {
   if (route.access.kind !== 'signedIn') return undefined;
   const scope = route.access.scope;
@@ -218,7 +221,7 @@ export function apiHandlerFor<const Table extends RouteTable>(
     ) => Promise<ReplyOf<RouteOf<Table, Id>> | { status: number; body: unknown } | FileReply>,
   ): (event: ApiEvent) => Promise<ApiResult> {
     const route = routeIn(table, operationId);
-    const loadersOf = (loaders ?? {}) as Parameters<typeof withinScope>[3];
+    const loadersOf: AnyRecordLoaders = loaders ?? {};
     if (route.access.kind === 'signedIn' && route.access.scope.in === 'record') {
       if (!loadersOf[route.access.scope.record]) {
         throw new Error(
