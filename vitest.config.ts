@@ -14,6 +14,7 @@ export default defineConfig({
             'functions/src/**/*.test.ts',
             'infra/local/src/**/*.test.ts',
             'infra/harness/**/*.test.ts',
+            'tests/arch/**/*.test.ts',
           ],
         },
       },

@@ -2,7 +2,10 @@ import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
-import { StepFunctionsRecordWorkflow } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
+import {
+  StepFunctionsLifecycleConductor,
+  StepFunctionsRecordWorkflow,
+} from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
 import { DynamoChainHeadsStore } from '@qingling/shared/adapters/dynamodb/chain-heads.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
@@ -25,6 +28,7 @@ import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
+import type { LifecycleConductor } from '@qingling/shared/ports/lifecycle-conductor.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
@@ -60,6 +64,7 @@ const made: {
   notifier?: Notifier;
   hazardWorkflow?: HazardWorkflow;
   tipWorkflow?: HazardWorkflow;
+  lifecycleConductor?: LifecycleConductor;
 } = {};
 
 let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
@@ -127,6 +132,9 @@ const defaultTipWorkflow = (): HazardWorkflow =>
     tipStream,
     nextTipGeneration,
   ));
+/** What the lifecycle's own tasks ask of Step Functions: renew, the definition, end a wait. */
+const defaultLifecycleConductor = (): LifecycleConductor =>
+  (made.lifecycleConductor ??= new StepFunctionsLifecycleConductor());
 /** Jurisdictions change rarely: read at most once a minute per instance. */
 const defaultJurisdictions = async (): Promise<Jurisdiction[]> => {
   const now = Date.now();
@@ -171,6 +179,7 @@ const defaults = {
   lifecycleWaits: defaultLifecycleWaits,
   hazardWorkflow: defaultHazardWorkflow,
   tipWorkflow: defaultTipWorkflow,
+  lifecycleConductor: defaultLifecycleConductor,
   jurisdictions: defaultJurisdictions,
   industries: defaultIndustries,
   policyStore: defaultPolicyStore,
@@ -198,6 +207,7 @@ export let notifier: Dependencies['notifier'] = defaultNotifier;
 export let lifecycleWaits: Dependencies['lifecycleWaits'] = defaultLifecycleWaits;
 export let hazardWorkflow: Dependencies['hazardWorkflow'] = defaultHazardWorkflow;
 export let tipWorkflow: Dependencies['tipWorkflow'] = defaultTipWorkflow;
+export let lifecycleConductor: Dependencies['lifecycleConductor'] = defaultLifecycleConductor;
 export let jurisdictions: Dependencies['jurisdictions'] = defaultJurisdictions;
 export let industries: Dependencies['industries'] = defaultIndustries;
 export let policyStore: Dependencies['policyStore'] = defaultPolicyStore;
@@ -224,6 +234,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   lifecycleWaits = overrides.lifecycleWaits ?? lifecycleWaits;
   hazardWorkflow = overrides.hazardWorkflow ?? hazardWorkflow;
   tipWorkflow = overrides.tipWorkflow ?? tipWorkflow;
+  lifecycleConductor = overrides.lifecycleConductor ?? lifecycleConductor;
   jurisdictions = overrides.jurisdictions ?? jurisdictions;
   industries = overrides.industries ?? industries;
   policyStore = overrides.policyStore ?? policyStore;

@@ -15,7 +15,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetDependencies, useDependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import { logger } from '../observability/logger.ts';
 import {
   deliverNotifications,
   handler,

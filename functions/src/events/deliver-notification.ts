@@ -1,5 +1,3 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import {
   ChannelNotifier,
   loggableReason,
@@ -163,7 +161,7 @@ function smsSenderFromEnvironment(env: Record<string, string | undefined>): SmsS
   const delivery = env.SMS_DELIVERY || 'sns';
   switch (delivery) {
     case 'sns':
-      return new SnsSmsSender(new SNSClient({}));
+      return new SnsSmsSender();
     case 'http': {
       const url = env.SMS_PROVIDER_URL;
       const secretId = env.SMS_PROVIDER_SECRET_ARN;
@@ -204,7 +202,6 @@ export function notifierFromEnvironment(env: Record<string, string | undefined>)
           configured: new StaticContactDirectory(entries),
         })
       : new StaticContactDirectory(entries),
-    ses: new SESv2Client({}),
     sms: smsSenderFromEnvironment(env),
     fromAddress: env.NOTIFY_FROM_ADDRESS || undefined,
     smsSignature: env.SMS_SIGNATURE || undefined,

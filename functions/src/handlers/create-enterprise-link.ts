@@ -1,7 +1,6 @@
 import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
 import * as dependencies from '../dependencies.ts';
 import { linkKey } from '../hazards/enterprise-link.ts';
-import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
 import { apiHandler } from '../http/hazard-api.ts';
 
 /**
@@ -9,19 +8,12 @@ import { apiHandler } from '../http/hazard-api.ts';
  * principal that opens this hazard only, until it expires. The console shows it as
  * `/enterprise/#<token>`: after the #, the token never reaches a server log.
  */
-export const handler = apiHandler(
-  'createEnterpriseLink',
-  async ({ body, pathParameters, principal }) => {
-    const snapshot = await hazardForJurisdictionsOf(
-      pathParameters.hazardId ?? '',
-      principal?.jurisdictions ?? [],
-    );
-    const now = dependencies.clock().now();
-    const expiresAt = new Date(now.getTime() + body.validDays * 24 * 3600 * 1000);
-    const token = await createAccessLink(await linkKey(), {
-      hazardId: snapshot.state.hazardId,
-      expiresAt,
-    });
-    return { status: 201, body: { token, expiresAt: expiresAt.toISOString() } };
-  },
-);
+export const handler = apiHandler('createEnterpriseLink', async ({ body, record }) => {
+  const now = dependencies.clock().now();
+  const expiresAt = new Date(now.getTime() + body.validDays * 24 * 3600 * 1000);
+  const token = await createAccessLink(await linkKey(), {
+    hazardId: record.state.hazardId,
+    expiresAt,
+  });
+  return { status: 201, body: { token, expiresAt: expiresAt.toISOString() } };
+});

@@ -2,7 +2,6 @@ import { proveInclusion } from '@qingling/shared/chain-heads/inclusion.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import * as dependencies from '../dependencies.ts';
-import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
 import { apiHandler } from '../http/hazard-api.ts';
 
 /**
@@ -10,12 +9,8 @@ import { apiHandler } from '../http/hazard-api.ts';
  * and hash, so that anyone can recompute the chain, and the inclusion proof of its head in
  * the latest published day's root (null when the hazard is not in that day).
  */
-export const handler = apiHandler('exportHazardLog', async ({ pathParameters, principal }) => {
-  const snapshot = await hazardForJurisdictionsOf(
-    pathParameters.hazardId ?? '',
-    principal?.jurisdictions ?? [],
-  );
-  const hazardId = snapshot.state.hazardId;
+export const handler = apiHandler('exportHazardLog', async ({ record }) => {
+  const hazardId = record.state.hazardId;
   const events = await dependencies.eventStore().read(hazardStream(hazardId));
   const chain = await verifyChain(events);
   return {

@@ -1,6 +1,6 @@
 import { jurisdictionContactsView } from '@qingling/shared/policies/policies.ts';
 import * as dependencies from '../dependencies.ts';
-import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
+import { knownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 import { apiHandler } from '../http/policy-api.ts';
 
 /**
@@ -8,13 +8,10 @@ import { apiHandler } from '../http/policy-api.ts';
  * jurisdictions, with their version and edit log, for its administrators only (personal
  * data). Read from the store: an administrator sees an edit at once.
  */
-export const handler = apiHandler(
-  'getJurisdictionContacts',
-  async ({ principal, pathParameters }) => {
-    const { code } = await ownJurisdictionOfPath(principal, pathParameters);
-    return jurisdictionContactsView(
-      code,
-      await dependencies.policyStore().jurisdictionContacts(code),
-    );
-  },
-);
+export const handler = apiHandler('getJurisdictionContacts', async ({ pathParameters }) => {
+  const code = await knownJurisdictionOfPath(pathParameters);
+  return jurisdictionContactsView(
+    code,
+    await dependencies.policyStore().jurisdictionContacts(code),
+  );
+});

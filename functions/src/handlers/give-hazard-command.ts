@@ -1,10 +1,5 @@
 import { commandRoles, giveCommand } from '@qingling/shared/hazards/commands.ts';
-import {
-  answer,
-  hazardCommandDependencies,
-  hazardForJurisdictionsOf,
-  refusal,
-} from '../hazards/hazard-access.ts';
+import { answer, hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/hazard-api.ts';
 import { personOf } from '../http/principal-actor.ts';
@@ -14,35 +9,30 @@ import { personOf } from '../http/principal-actor.ts';
  * caller's role (an extension is approved by the department head) and the revision the
  * caller saw; written to the record, then the lifecycle is woken.
  */
-export const handler = apiHandler(
-  'giveHazardCommand',
-  async ({ body, pathParameters, principal }) => {
-    if (!principal) throw new ApiFailure('unauthenticated');
-    const hazardId = pathParameters.hazardId ?? '';
-    await hazardForJurisdictionsOf(hazardId, principal.jurisdictions);
-    // Evidence photos are the hazard's own: a key under another hazard is refused.
-    if ('photoKeys' in body.command) {
-      const own = `evidence/${hazardId}/`;
-      if (body.command.photoKeys.some((key) => !key.startsWith(own))) {
-        throw new ApiFailure('invalid_request', [
-          {
-            path: 'command.photoKeys',
-            message: { zh: '照片不属于这条隐患。', en: 'A photo does not belong to this hazard.' },
-          },
-        ]);
-      }
+export const handler = apiHandler('giveHazardCommand', async ({ body, principal, record }) => {
+  const hazardId = record.state.hazardId;
+  // Evidence photos are the hazard's own: a key under another hazard is refused.
+  if ('photoKeys' in body.command) {
+    const own = `evidence/${hazardId}/`;
+    if (body.command.photoKeys.some((key) => !key.startsWith(own))) {
+      throw new ApiFailure('invalid_request', [
+        {
+          path: 'command.photoKeys',
+          message: { zh: '照片不属于这条隐患。', en: 'A photo does not belong to this hazard.' },
+        },
+      ]);
     }
-    const allowed = commandRoles[body.command.type];
-    if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
-      throw new ApiFailure('forbidden');
-    }
-    const outcome = await giveCommand(hazardCommandDependencies(), {
-      hazardId,
-      command: body.command,
-      actor: personOf(principal),
-      idempotencyKey: body.idempotencyKey,
-      expectedRevision: body.expectedRevision,
-    }).catch(refusal);
-    return answer(outcome);
-  },
-);
+  }
+  const allowed = commandRoles[body.command.type];
+  if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
+    throw new ApiFailure('forbidden');
+  }
+  const outcome = await giveCommand(hazardCommandDependencies(), {
+    hazardId,
+    command: body.command,
+    actor: personOf(principal),
+    idempotencyKey: body.idempotencyKey,
+    expectedRevision: body.expectedRevision,
+  }).catch(refusal);
+  return answer(outcome);
+});

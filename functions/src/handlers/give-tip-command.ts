@@ -15,12 +15,10 @@ import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
  * as another reward officer), checked against the caller's role and the revision the
  * caller saw; written to the record, then the tip's lifecycle is woken.
  */
-export const handler = apiHandler('giveTipCommand', async ({ body, pathParameters, principal }) => {
-  if (!principal) throw new ApiFailure('unauthenticated');
-  const tipId = pathParameters.tipId ?? '';
+export const handler = apiHandler('giveTipCommand', async ({ body, principal, record: tip }) => {
+  const tipId = tip.state.tipId;
   const allowed: readonly string[] = tipCommandRoles[body.command.type];
   if (!principal.roles.some((role) => allowed.includes(role))) throw new ApiFailure('forbidden');
-  const tip = await tipForJurisdictionsOf(tipId, principal.jurisdictions);
   // Records a command names belong to the tip's own jurisdiction (404 for any other).
   if (body.command.type === 'merge') {
     if (body.command.intoTipId === tipId) throw new ApiFailure('invalid_request');

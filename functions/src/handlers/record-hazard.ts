@@ -13,7 +13,6 @@ import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
 
 /** POST /api/office/hazards: an officer records a hazard from any channel; a retry is a no-op. */
 export const handler = apiHandler('recordHazard', async ({ body, principal }) => {
-  if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
   await requireKnownJurisdiction(body.jurisdiction);
   // A hazard from a tip names a tip of the same jurisdiction (404 for any other, as unknown).
   if (body.tipId) await tipForJurisdictionsOf(body.tipId, [body.jurisdiction]);

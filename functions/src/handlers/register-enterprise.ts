@@ -12,7 +12,6 @@ import { personOf } from '../http/principal-actor.ts';
  * (nothing changes).
  */
 export const handler = apiHandler('registerEnterprise', async ({ body, principal }) => {
-  if (!principal?.jurisdictions.includes(body.jurisdiction)) throw new ApiFailure('forbidden');
   await requireKnownJurisdiction(body.jurisdiction);
   const result = await dependencies.eventStore().append(
     enterpriseStream(body.jurisdiction, body.uscc),

@@ -1,12 +1,8 @@
-import { validate } from '@qingling/shared/api/validation.ts';
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
-import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/enterprise-api.ts';
 import { personOf } from '../http/principal-actor.ts';
-
-const querySchema = enterpriseRoutes[3].query.schema;
 
 /** Appends lost to concurrent edits before giving up with a 409 (each loss is someone's edit). */
 const attempts = 5;
@@ -20,11 +16,7 @@ const attempts = 5;
 export const handler = apiHandler(
   'updateEnterprise',
   async ({ body, pathParameters, query, principal }) => {
-    const parsed = validate(querySchema, query);
-    if (!parsed.success) throw new ApiFailure('invalid_request', parsed.issues);
-    const { jurisdiction } = parsed.data;
-    if (!principal?.jurisdictions.includes(jurisdiction)) throw new ApiFailure('forbidden');
-    const stream = enterpriseStream(jurisdiction, (pathParameters.uscc ?? '').toUpperCase());
+    const stream = enterpriseStream(query.jurisdiction, (pathParameters.uscc ?? '').toUpperCase());
     const events = dependencies.eventStore();
     let snapshot = await events.load(stream, enterpriseProjection);
     // An edit names the fields it changes: laid over whatever is current, so an edit that

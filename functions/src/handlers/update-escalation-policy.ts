@@ -1,7 +1,7 @@
 import { escalationLadderView } from '@qingling/shared/policies/policies.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
+import { knownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 import { apiHandler } from '../http/policy-api.ts';
 import { logger } from '../observability/logger.ts';
 
@@ -18,13 +18,13 @@ const parallelWakes = 16;
 export const handler = apiHandler(
   'updateEscalationPolicy',
   async ({ body, principal, pathParameters }) => {
-    const { code, principal: caller } = await ownJurisdictionOfPath(principal, pathParameters);
+    const code = await knownJurisdictionOfPath(pathParameters);
     const { expectedVersion, ...settings } = body;
     const store = dependencies.policyStore();
     const result = await store.putEscalationPolicy(code, settings, {
       expectedVersion,
       at: dependencies.clock().now().toISOString(),
-      by: { userId: caller.userId, name: caller.name },
+      by: { userId: principal.userId, name: principal.name },
     });
     if (result === 'conflict') {
       const stored = (await store.read()).escalationPolicies;

@@ -1,7 +1,7 @@
 import { jurisdictionContactsView } from '@qingling/shared/policies/policies.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { ownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
+import { knownJurisdictionOfPath } from '../http/known-jurisdiction.ts';
 import { apiHandler } from '../http/policy-api.ts';
 import { logger } from '../observability/logger.ts';
 
@@ -15,12 +15,12 @@ import { logger } from '../observability/logger.ts';
 export const handler = apiHandler(
   'updateJurisdictionContacts',
   async ({ body, principal, pathParameters }) => {
-    const { code, principal: caller } = await ownJurisdictionOfPath(principal, pathParameters);
+    const code = await knownJurisdictionOfPath(pathParameters);
     const store = dependencies.policyStore();
     const result = await store.putJurisdictionContacts(code, body.contacts, {
       expectedVersion: body.expectedVersion,
       at: dependencies.clock().now().toISOString(),
-      by: { userId: caller.userId, name: caller.name },
+      by: { userId: principal.userId, name: principal.name },
     });
     if (result === 'conflict') {
       const current = await store.jurisdictionContacts(code);
@@ -32,7 +32,7 @@ export const handler = apiHandler(
       jurisdiction: code,
       version: result.version,
       at: result.updatedAt,
-      by: caller.userId,
+      by: principal.userId,
       changed: edit?.changed ?? [],
     });
     return jurisdictionContactsView(code, result);

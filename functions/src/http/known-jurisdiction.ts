@@ -1,4 +1,3 @@
-import type { Principal } from '@qingling/shared/auth/principal.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from './api-handler.ts';
 
@@ -19,18 +18,14 @@ export async function requireKnownJurisdiction(code: string, path = 'jurisdictio
 }
 
 /**
- * The jurisdiction a path names ({code}), for a caller who acts in it: 403 outside the
- * caller's own jurisdictions (the check is the server's), 404 for one that does not exist.
+ * The jurisdiction a path names ({code}), which the route's scope has already held to the
+ * caller's own: 404 for one that does not exist.
  */
-export async function ownJurisdictionOfPath(
-  principal: Principal | null,
-  pathParameters: { code?: string },
-): Promise<{ code: string; principal: Principal }> {
+export async function knownJurisdictionOfPath(pathParameters: { code?: string }): Promise<string> {
   const code = pathParameters.code ?? '';
-  if (!principal?.jurisdictions.includes(code)) throw new ApiFailure('forbidden');
   const jurisdictions = await dependencies.jurisdictions();
   if (!jurisdictions.some((jurisdiction) => jurisdiction.code === code)) {
     throw new ApiFailure('not_found');
   }
-  return { code, principal };
+  return code;
 }

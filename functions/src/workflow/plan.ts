@@ -1,4 +1,3 @@
-import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import * as dependencies from '../dependencies.ts';
 import { logger } from '../observability/logger.ts';
@@ -10,8 +9,6 @@ import {
   recordOf,
   taskInput,
 } from './lifecycle-task.ts';
-
-let client: SFNClient | undefined;
 
 /**
  * The state machines' Plan task: reads the record (a hazard or a tip) and the clock and
@@ -48,9 +45,5 @@ async function runsAnOlderDefinition(input: LifecycleTaskInput): Promise<boolean
   const deployed = deployedDefinitions()['hazardId' in input ? 'hazard' : 'tip'];
   if (!deployed || !input.definition || input.definition === deployed) return false;
   if (!input.stateMachineArn) return false;
-  client ??= new SFNClient({});
-  const machine = await client.send(
-    new DescribeStateMachineCommand({ stateMachineArn: input.stateMachineArn }),
-  );
-  return machine.definition?.includes(deployed) ?? false;
+  return dependencies.lifecycleConductor().definitionHolds(input.stateMachineArn, deployed);
 }

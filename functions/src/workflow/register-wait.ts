@@ -1,12 +1,9 @@
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { hazardProjection } from '@qingling/shared/hazards/hazard.ts';
 import { maxWaitSeconds } from '@qingling/shared/hazards/lifecycle.ts';
 import { tipProjection } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
 import { logger } from '../observability/logger.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
-
-let client: SFNClient | undefined;
 
 /**
  * The state machine's WaitForDecisionOrTimer task (`lambda:invoke.waitForTaskToken`):
@@ -58,8 +55,7 @@ export async function handler(event: unknown): Promise<{ until: string; woken: b
         ? await events.load(stream, hazardProjection)
         : await events.load(stream, tipProjection);
     if ((current?.version ?? 0) > seen) {
-      client ??= new SFNClient({});
-      await client.send(new SendTaskSuccessCommand({ taskToken, output: '{"woken":true}' }));
+      await dependencies.lifecycleConductor().endWait(taskToken);
       woken = true;
     }
   }

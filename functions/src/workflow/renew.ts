@@ -1,9 +1,7 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionName } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
+import * as dependencies from '../dependencies.ts';
 import { logger } from '../observability/logger.ts';
 import { recordOf, taskInput } from './lifecycle-task.ts';
-
-let client: SFNClient | undefined;
 
 /**
  * The state machine's ContinueAsNewGeneration task: before an execution nears a year or
@@ -20,18 +18,10 @@ export async function handler(event: unknown): Promise<{ executionName: string }
   if (!stateMachineArn) throw new TypeError('The task input needs the stateMachineArn');
   const next = input.generation + 1;
   const name = executionName(id, next);
-  client ??= new SFNClient({});
-  try {
-    await client.send(
-      new StartExecutionCommand({
-        stateMachineArn,
-        name,
-        input: JSON.stringify({ [field]: id, generation: next }),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-  }
+  await dependencies.lifecycleConductor().start(stateMachineArn, name, {
+    [field]: id,
+    generation: next,
+  });
   logger.info('Lifecycle renewed', { [field]: id, generation: next });
   return { executionName: name };
 }

@@ -13,7 +13,7 @@ import { spreadSeconds } from '@qingling/shared/workflow/turns.ts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDependencies, useDependencies } from '../dependencies.ts';
-import { logger } from '../http/api-handler.ts';
+import { logger } from '../observability/logger.ts';
 import { handler as escalate } from './escalate.ts';
 import { handler as plan } from './plan.ts';
 import { handler as registerWait } from './register-wait.ts';

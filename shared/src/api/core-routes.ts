@@ -1,4 +1,4 @@
-import type { RouteDefinition } from './routes.ts';
+import type { RouteDefinition } from './route-definition.ts';
 import {
   healthSchema,
   jurisdictionCodeParameters,
@@ -89,7 +89,11 @@ export const coreRoutes = [
     method: 'PUT',
     path: '/api/jurisdictions/{code}',
     handler: 'update-jurisdiction',
-    access: { kind: 'signedIn', roles: ['administrator'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: { in: 'path', field: 'code' },
+    },
     summary: { zh: '修改辖区名称与下辖单位', en: "Edit a jurisdiction's names and units" },
     pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
     request: {
@@ -120,7 +124,17 @@ export const coreRoutes = [
     method: 'GET',
     path: '/api/me',
     handler: 'me',
-    access: { kind: 'signedIn', roles: 'any' },
+    access: {
+      kind: 'signedIn',
+      roles: 'any',
+      scope: {
+        in: 'none',
+        reason: {
+          zh: '只返回令牌所代表的本人',
+          en: 'who the token stands for: the caller’s own claims',
+        },
+      },
+    },
     summary: { zh: '当前登录用户', en: 'The signed-in user' },
     response: {
       status: 200,

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../api/routes.ts';
+import type { RouteDefinition } from '../api/route-definition.ts';
 import { chainHeadsDayParameters, chainHeadsListSchema, publishedDaySchema } from './schemas.ts';
 
 const exampleDay = {

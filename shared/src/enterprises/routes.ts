@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { RouteDefinition } from '../api/routes.ts';
+import type { RouteDefinition } from '../api/route-definition.ts';
 import { code, idempotencyKey, withMeta } from '../api/validation.ts';
 import { hazardSummarySchema } from '../hazards/schemas.ts';
 import { enterpriseChangesSchema, enterpriseSchema, usccSchema } from './enterprise.ts';
@@ -62,7 +62,11 @@ export const enterpriseRoutes = [
     method: 'POST',
     path: '/api/office/enterprises',
     handler: 'register-enterprise',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'body', field: 'jurisdiction' },
+    },
     summary: { zh: '登记企业（一企一档）', en: 'Register an enterprise' },
     request: { body: enterpriseSchema, example: exampleEnterprise },
     response: {
@@ -80,7 +84,11 @@ export const enterpriseRoutes = [
     method: 'GET',
     path: '/api/office/enterprises',
     handler: 'list-enterprises',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: { zh: '辖区企业名录', en: "A jurisdiction's enterprise register" },
     query: {
       schema: z.object({
@@ -109,7 +117,11 @@ export const enterpriseRoutes = [
     method: 'GET',
     path: '/api/office/enterprises/{uscc}',
     handler: 'get-enterprise',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: {
       zh: '一企一档：本辖区的企业档案及其全部隐患',
       en: "A jurisdiction's record of an enterprise and all its hazards there",
@@ -137,7 +149,11 @@ export const enterpriseRoutes = [
     method: 'PATCH',
     path: '/api/office/enterprises/{uscc}',
     handler: 'update-enterprise',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: {
       zh: '修改本辖区的企业档案（其他辖区的档案不变）',
       en: "Edit a jurisdiction's record of an enterprise (other jurisdictions' stay as they are)",

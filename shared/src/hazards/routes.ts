@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { RouteDefinition } from '../api/routes.ts';
+import type { RouteDefinition } from '../api/route-definition.ts';
 import { idempotencyKey, text, withMeta } from '../api/validation.ts';
 import { inclusionProofSchema } from '../chain-heads/schemas.ts';
 import {
@@ -133,7 +133,11 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazards',
     handler: 'record-hazard',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'body', field: 'jurisdiction' },
+    },
     uses: ['lifecycle'],
     summary: {
       zh: '登记隐患（检查发现、企业自查、举报查实）',
@@ -160,7 +164,11 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/hazards',
     handler: 'list-hazards',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: { zh: '隐患台账（按辖区与状态，来自索引）', en: "A jurisdiction's hazard ledger" },
     query: {
       schema: hazardListQuerySchema,
@@ -177,7 +185,11 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/hazard-ledger',
     handler: 'export-hazard-ledger',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: {
       zh: '导出隐患排查治理台账（CSV，或供生成 Excel 的表格行）',
       en: 'Export the hazard ledger (CSV, or the rows the console writes as Excel)',
@@ -200,7 +212,11 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/hazards/{hazardId}',
     handler: 'get-hazard',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'record', record: 'hazard', id: 'hazardId' },
+    },
     summary: { zh: '隐患详情、时间线与哈希链校验', en: 'A hazard, its timeline and chain check' },
     pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
     response: { status: 200, body: hazardDetailSchema, example: exampleDetail },
@@ -210,7 +226,11 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazards/{hazardId}/commands',
     handler: 'give-hazard-command',
-    access: { kind: 'signedIn', roles: ['officer', 'department_head'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer', 'department_head'],
+      scope: { in: 'record', record: 'hazard', id: 'hazardId' },
+    },
     uses: ['lifecycle'],
     summary: {
       zh: '整改、延期、核查、销号、重新打开等操作',
@@ -238,7 +258,11 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/hazards/{hazardId}/log',
     handler: 'export-hazard-log',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'record', record: 'hazard', id: 'hazardId' },
+    },
     summary: { zh: '导出隐患日志及哈希', en: "Export a hazard's log with its hashes" },
     pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
     response: {
@@ -264,7 +288,11 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazards/{hazardId}/enterprise-link',
     handler: 'create-enterprise-link',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'record', record: 'hazard', id: 'hazardId' },
+    },
     uses: ['receiptKey'],
     summary: {
       zh: '为企业主要负责人生成仅限本隐患的提交链接',
@@ -283,7 +311,11 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazard-imports',
     handler: 'import-hazards',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'body', field: 'jurisdiction' },
+    },
     uses: ['lifecycle'],
     summary: {
       zh: '导入企业自查或检查发现的隐患（表格行，重复导入不新增）',

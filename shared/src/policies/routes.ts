@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../api/routes.ts';
+import type { RouteDefinition } from '../api/route-definition.ts';
 import { jurisdictionCodeParameters } from '../api/schemas.ts';
 import {
   calendarYearParameters,
@@ -88,7 +88,17 @@ export const policyRoutes = [
     method: 'GET',
     path: '/api/admin/policies',
     handler: 'get-policies',
-    access: { kind: 'signedIn', roles: ['administrator', ...officeRoles] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator', ...officeRoles],
+      scope: {
+        in: 'none',
+        reason: {
+          zh: '全国统一的节假日安排，督办阶梯只返回本人所属辖区的',
+          en: 'the national calendar, and the ladders of the caller’s own jurisdictions only',
+        },
+      },
+    },
     summary: {
       zh: '现行政策：节假日安排与本辖区的督办阶梯',
       en: "The policies in force: the holiday calendar and the caller's escalation ladders",
@@ -127,7 +137,14 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/calendar/{year}',
     handler: 'update-calendar-year',
-    access: { kind: 'signedIn', roles: ['administrator'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: {
+        in: 'none',
+        reason: { zh: '节假日安排全国统一', en: 'the working-day calendar is national' },
+      },
+    },
     summary: {
       zh: '录入或修改一年的节假日与调休上班日',
       en: "Enter or edit a year's days off and make-up working days",
@@ -157,7 +174,11 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/jurisdictions/{code}/escalation-policy',
     handler: 'update-escalation-policy',
-    access: { kind: 'signedIn', roles: ['administrator'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: { in: 'path', field: 'code' },
+    },
     // The jurisdiction's running lifecycles are woken to plan with the new ladder.
     uses: ['lifecycle'],
     summary: {
@@ -181,7 +202,11 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/jurisdictions/{code}/contacts',
     handler: 'update-jurisdiction-contacts',
-    access: { kind: 'signedIn', roles: ['administrator'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: { in: 'path', field: 'code' },
+    },
     summary: {
       zh: '修改本辖区各接收方的联系方式（邮件、短信、企业微信与钉钉群机器人）',
       en: "Edit who a jurisdiction's office recipients are (e-mail, SMS, WeCom and DingTalk robots)",
@@ -222,7 +247,11 @@ export const policyRoutes = [
     method: 'GET',
     path: '/api/admin/jurisdictions/{code}/contacts',
     handler: 'get-jurisdiction-contacts',
-    access: { kind: 'signedIn', roles: ['administrator'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: { in: 'path', field: 'code' },
+    },
     summary: {
       zh: '本辖区各接收方的联系方式及修改记录（仅限管理员）',
       en: "Who a jurisdiction's office recipients are, with the edit log (administrators only)",

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../api/routes.ts';
+import type { RouteDefinition } from '../api/route-definition.ts';
 import {
   askQuestionSchema,
   createTipSchema,
@@ -170,7 +170,11 @@ export const tipRoutes = [
     method: 'GET',
     path: '/api/office/tips',
     handler: 'list-tips',
-    access: { kind: 'signedIn', roles: officeRoles },
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
     summary: { zh: '辖区举报线索（新线索在前）', en: "The jurisdiction's tip inbox, newest first" },
     query: {
       schema: tipListQuerySchema,
@@ -183,7 +187,11 @@ export const tipRoutes = [
     method: 'GET',
     path: '/api/office/tips/{tipId}',
     handler: 'get-tip',
-    access: { kind: 'signedIn', roles: tipReaders },
+    access: {
+      kind: 'signedIn',
+      roles: tipReaders,
+      scope: { in: 'record', record: 'tip', id: 'tipId' },
+    },
     uses: ['evidenceRead'],
     summary: { zh: '查看举报线索', en: 'Read a tip' },
     pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
@@ -200,7 +208,11 @@ export const tipRoutes = [
     method: 'POST',
     path: '/api/office/tips/{tipId}/commands',
     handler: 'give-tip-command',
-    access: { kind: 'signedIn', roles: ['officer', 'department_head', 'reward_officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer', 'department_head', 'reward_officer'],
+      scope: { in: 'record', record: 'tip', id: 'tipId' },
+    },
     uses: ['lifecycle'],
     summary: {
       zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励',
@@ -222,7 +234,11 @@ export const tipRoutes = [
     method: 'POST',
     path: '/api/office/tips/{tipId}/questions',
     handler: 'ask-tipster',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'record', record: 'tip', id: 'tipId' },
+    },
     summary: {
       zh: '向举报人提问（匿名双向）',
       en: 'Ask the tipster a question (anonymous, two-way)',
@@ -251,7 +267,11 @@ export const tipRoutes = [
     method: 'POST',
     path: '/api/office/tips',
     handler: 'record-office-tip',
-    access: { kind: 'signedIn', roles: ['officer'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['officer'],
+      scope: { in: 'body', field: 'jurisdiction' },
+    },
     uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
     summary: {
       zh: '录入 12350 热线、信件或来访举报（同样生成回执码）',

@@ -1,5 +1,5 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Contact, ContactDirectory } from '../../notifications/directory.ts';
 import {
   dingtalkRobotMessage,
@@ -34,7 +34,8 @@ export interface SkippedContact {
 
 export interface ChannelNotifierOptions {
   directory: ContactDirectory;
-  ses: SESv2Client;
+  /** E-mail by SES: a client of the function's region unless given. */
+  ses?: SESv2Client | undefined;
   /** SMS by SNS, in the global regions; unused when `sms` is given. */
   sns?: SNSClient | undefined;
   /**
@@ -59,7 +60,7 @@ const emailHeaderValue = /^[\x21-\x7e]{1,995}$/;
 export class SnsSmsSender implements SmsSender {
   private readonly sns: SNSClient;
 
-  constructor(sns: SNSClient) {
+  constructor(sns: SNSClient = new SNSClient({})) {
     this.sns = sns;
   }
 
@@ -92,9 +93,11 @@ export class ChannelNotifier implements Notifier {
   private readonly post: typeof fetch;
   private readonly clock: Clock;
   private readonly sms: SmsSender | undefined;
+  private readonly ses: SESv2Client;
 
   constructor(options: ChannelNotifierOptions) {
     this.options = options;
+    this.ses = options.ses ?? new SESv2Client({});
     this.sms = options.sms ?? (options.sns ? new SnsSmsSender(options.sns) : undefined);
     this.post = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.clock = options.clock ?? systemClock;
@@ -169,7 +172,7 @@ export class ChannelNotifier implements Notifier {
     // SES SendEmail takes no idempotency key: the ledger sends a key once, and the header
     // below lets a mail filter drop what a retry after a lost answer sends again.
     const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
-    await this.options.ses.send(
+    await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.options.fromAddress,
         Destination: { ToAddresses: [address] },

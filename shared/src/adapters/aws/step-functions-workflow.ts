@@ -1,5 +1,6 @@
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
@@ -10,6 +11,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { HazardWorkflow } from '../../ports/hazard-workflow.ts';
+import type { LifecycleConductor } from '../../ports/lifecycle-conductor.ts';
 
 /** Executions are named `{hazardId}-{generation}`: one live execution per hazard. */
 export const executionName = (hazardId: string, generation: number) => `${hazardId}-${generation}`;
@@ -56,9 +58,7 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
     // A lifecycle that said it ended is not running: the next generation starts.
     if (wait?.taskToken && !wait.ended) {
       try {
-        await this.client.send(
-          new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: '{"woken":true}' }),
-        );
+        await endWait(this.client, wait.taskToken);
         return;
       } catch (error) {
         const spent =
@@ -97,17 +97,53 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
   }
 
   private async startExecution(id: string, generation: number): Promise<void> {
-    try {
-      await this.client.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name: executionName(id, generation),
-          input: JSON.stringify({ [this.kind.field]: id, generation }),
-        }),
-      );
-    } catch (error) {
-      // Someone woke it at the same moment: that execution will plan from the record.
-      if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    }
+    // Someone woke it at the same moment: that execution will plan from the record.
+    await startOnce(this.client, this.stateMachineArn, executionName(id, generation), {
+      [this.kind.field]: id,
+      generation,
+    });
+  }
+}
+
+/** Starts the named execution; one already started by that name is success. */
+async function startOnce(
+  client: SFNClient,
+  stateMachineArn: string,
+  name: string,
+  input: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await client.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
+}
+
+/** Task success for a waiting lifecycle: it plans again now. */
+async function endWait(client: SFNClient, taskToken: string): Promise<void> {
+  await client.send(new SendTaskSuccessCommand({ taskToken, output: '{"woken":true}' }));
+}
+
+/** The lifecycle tasks' own calls to Step Functions (renew, see the definition, end a wait). */
+export class StepFunctionsLifecycleConductor implements LifecycleConductor {
+  private readonly client: SFNClient;
+
+  constructor(options: { client?: SFNClient } = {}) {
+    this.client = options.client ?? new SFNClient({});
+  }
+
+  async start(stateMachineArn: string, name: string, input: Record<string, unknown>) {
+    await startOnce(this.client, stateMachineArn, name, input);
+  }
+
+  async definitionHolds(stateMachineArn: string, text: string): Promise<boolean> {
+    const machine = await this.client.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    return machine.definition?.includes(text) ?? false;
+  }
+
+  async endWait(taskToken: string): Promise<void> {
+    await endWait(this.client, taskToken);
   }
 }
