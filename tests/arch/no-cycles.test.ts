@@ -9,15 +9,7 @@ import { type Import, importsOf, sourceFiles } from './imports.ts';
  * Imports that close a circle known today, left out of the graph so that every other
  * circle still fails. Each goes when its circle is undone: delete the entry then.
  */
-const knownCircles: { from: RegExp; to: string }[] = [
-  {
-    // shared/src/tips/tip.ts ↔ shared/src/tips/time-limits.ts (issue 12, "tip.ts is 638
-    // lines doing four jobs; it and the time-limits module import each other"): the time
-    // limits read TipState. Ends when tip.ts is split by job (not this change's files).
-    from: /^shared\/src\/tips\/time-limits\.ts$/,
-    to: 'shared/src/tips/tip.ts',
-  },
-];
+const knownCircles: { from: RegExp; to: string }[] = [];
 
 /** The graph of these files' imports of each other, less the imports the list names. */
 function graphOf(

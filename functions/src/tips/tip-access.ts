@@ -5,8 +5,9 @@ import {
   proofHeader,
   proofKeyFrom,
 } from '@qingling/shared/api/proof-of-work.ts';
+import { appendWithRetry } from '@qingling/shared/event-log/append-with-retry.ts';
 import type { NewEvent } from '@qingling/shared/event-log/event-log.ts';
-import type { AppendResult, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import {
   IdempotencyKeyReused,
   recordedUnder,
@@ -16,12 +17,8 @@ import type { LookupTier } from '@qingling/shared/ports/guessing-guard.ts';
 import { tipIdFor } from '@qingling/shared/tips/keys.ts';
 import { normalizeReceipt } from '@qingling/shared/tips/receipt.ts';
 import { maxPhotoBytes, photoContentTypes } from '@qingling/shared/tips/schemas.ts';
-import {
-  type TipMessage,
-  type TipState,
-  tipProjection,
-  tipStream,
-} from '@qingling/shared/tips/tip.ts';
+import { tipProjection } from '@qingling/shared/tips/tip-projection.ts';
+import { type TipMessage, type TipState, tipStream } from '@qingling/shared/tips/tip-state.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 
@@ -132,31 +129,21 @@ export async function appendMessage(
   event: NewEvent & { idempotencyKey: string },
 ): Promise<{ status: number; body: Omit<TipMessage, 'askedBy'> | TipMessage }> {
   const store = dependencies.eventStore();
-  let expected: Snapshot<TipState> | null = snapshot;
-  for (let attempt = 0; attempt < 5 && expected; attempt += 1) {
-    const result: AppendResult<TipState> = await store.append(
-      tipStream(tipId),
-      expected,
-      event,
-      tipProjection,
-    );
-    if (result.kind === 'conflict') {
-      expected = result.current;
-      continue;
-    }
-    // A retry is answered with the message it wrote; the key reused for other words is
-    // refused. The recorded words are compared as they are: no digest of them is kept.
-    const recorded =
-      result.kind === 'appended'
-        ? result.event
-        : await recordedUnder(store, tipStream(tipId), event.idempotencyKey);
-    if (recorded && !sameRequest(recorded, event)) throw new IdempotencyKeyReused();
-    const sequence = recorded?.sequence;
-    const message = result.snapshot.state.messages.find(
-      (candidate) => candidate.messageId === `m${sequence}`,
-    );
-    if (!message) break;
-    return { status: result.kind === 'appended' ? 201 : 200, body: message };
-  }
-  throw new ApiFailure('conflict');
+  const result = await appendWithRetry(store, tipProjection, snapshot, () => event, {
+    attempts: 5,
+  });
+  if (result.kind !== 'appended' && result.kind !== 'duplicate') throw new ApiFailure('conflict');
+  // A retry is answered with the message it wrote; the key reused for other words is
+  // refused. The recorded words are compared as they are: no digest of them is kept.
+  const recorded =
+    result.kind === 'appended'
+      ? result.event
+      : await recordedUnder(store, tipStream(tipId), event.idempotencyKey);
+  if (recorded && !sameRequest(recorded, event)) throw new IdempotencyKeyReused();
+  const sequence = recorded?.sequence;
+  const message = result.snapshot.state.messages.find(
+    (candidate) => candidate.messageId === `m${sequence}`,
+  );
+  if (!message) throw new ApiFailure('conflict');
+  return { status: result.kind === 'appended' ? 201 : 200, body: message };
 }

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { code, mobileNumber, said, text, withMeta } from '../api/validation.ts';
-import type { RecordedEvent } from '../event-log/event-log.ts';
-import type { Projection } from '../event-log/event-store.ts';
+import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import { isValidUscc, isWellFormedUscc, normalizeUscc } from './uscc.ts';
 
 /**
@@ -108,6 +107,9 @@ export interface EnterpriseState extends Enterprise {
 export const enterpriseStream = (jurisdiction: string, uscc: string) =>
   `ENTERPRISE#${jurisdiction}#${uscc}`;
 
+/** The register's index partition (gsi1): a jurisdiction's enterprises, by name. */
+export const enterpriseRegisterPartition = (jurisdiction: string) => `ENTERPRISES#${jurisdiction}`;
+
 /**
  * Where a hazard's messages reach the enterprise's people: `<jurisdiction>/<credit code>`
  * after the recipient (`enterprise_principal@cq-gecheng/9135…`), so that the directory
@@ -123,15 +125,17 @@ export function enterprisePlaceParts(
   return { jurisdiction, uscc };
 }
 
-export const enterpriseProjection: Projection<EnterpriseState> = {
-  apply(state, recorded: RecordedEvent) {
-    const event = recorded as unknown as EnterpriseEvent;
+export const enterpriseProjection: Projection<EnterpriseState> = projectionOf<
+  EnterpriseState,
+  EnterpriseEvent
+>({
+  apply(state, event) {
     if (event.type === 'enterprise_registered') {
-      return { ...event.data, registeredAt: recorded.at, updatedAt: recorded.at };
+      return { ...event.data, registeredAt: event.at, updatedAt: event.at };
     }
-    if (!state) throw new Error(`enterprise event ${recorded.type} before enterprise_registered`);
+    if (!state) throw new Error(`enterprise event ${event.type} before enterprise_registered`);
     if (event.type === 'enterprise_updated') {
-      return { ...state, ...event.data.changes, updatedAt: recorded.at };
+      return { ...state, ...event.data.changes, updatedAt: event.at };
     }
     // Events of later features (a link sent, a summons held…) leave the entry as it is.
     return state;
@@ -139,7 +143,7 @@ export const enterpriseProjection: Projection<EnterpriseState> = {
   indexes: (state) => ({
     // A jurisdiction's register by name. DynamoDB orders by UTF-8 bytes, so Chinese names
     // come in code-point order, not pinyin; the code after the name keeps namesakes apart.
-    gsi1pk: `ENTERPRISES#${state.jurisdiction}`,
+    gsi1pk: enterpriseRegisterPartition(state.jurisdiction),
     gsi1sk: `${state.name}#${state.uscc}`,
   }),
-};
+});

@@ -12,11 +12,16 @@ export interface Actor {
   name?: string;
 }
 
-export interface NewEvent<Type extends string = string, Data = unknown> {
+/** What a record kind's events have in common: each of its union's members is one. */
+export interface EventShape<Type extends string = string, Data = unknown> {
   type: Type;
+  data: Data;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown>
+  extends EventShape<Type, Data> {
   at: string;
   actor: Actor;
-  data: Data;
   /** A client's retry key or a step key: the same key is never recorded twice. */
   idempotencyKey?: string;
   /**
@@ -34,6 +39,14 @@ export interface RecordedEvent<Type extends string = string, Data = unknown>
   previousHash: string;
   hash: string;
 }
+
+/**
+ * A record kind's events as its log holds them: each member of the kind's union (a
+ * HazardEvent, a TipEvent…) with the log's own fields, so that a fold narrows on `type`.
+ */
+export type Recorded<Event extends EventShape> = Event extends EventShape
+  ? RecordedEvent<Event['type'], Event['data']>
+  : never;
 
 /** The hash before the first event of every stream. */
 export const genesisHash = '0'.repeat(64);

@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from './event-log.ts';
+import type { EventShape, NewEvent, Recorded, RecordedEvent } from './event-log.ts';
 
 /**
  * How a record's current state is derived from its log: a pure fold, plus the index
@@ -7,6 +7,23 @@ import type { NewEvent, RecordedEvent } from './event-log.ts';
 export interface Projection<State> {
   apply(state: State | null, event: RecordedEvent): State;
   indexes?(state: State): Record<string, string>;
+}
+
+/**
+ * A projection whose fold reads its record kind's own events (a HazardEvent, a TipEvent…),
+ * narrowed on `type` with no cast. A record's stream holds only the events its kind's
+ * commands and workflow append: this is the one place the log's events are taken as the
+ * kind's union.
+ */
+export function projectionOf<State, Event extends EventShape>(fold: {
+  apply(state: State | null, event: Recorded<Event>): State;
+  indexes?(state: State): Record<string, string>;
+}): Projection<State> {
+  const { indexes } = fold;
+  return {
+    apply: (state, event) => fold.apply(state, event as Recorded<Event>),
+    ...(indexes ? { indexes } : {}),
+  };
 }
 
 /** A record as it stands: its state, the sequence of its last event, and its chain head. */

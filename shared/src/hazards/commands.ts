@@ -1,5 +1,5 @@
 import { cstDate, deadlineAfter, endOfCstDay, type HolidayCalendar } from '../calendar/calendar.ts';
-import type { Actor, NewEvent } from '../event-log/event-log.ts';
+import type { Actor } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
 import {
   IdempotencyKeyReused,
@@ -255,7 +255,7 @@ export async function recordHazard(
     stream,
     null,
     {
-      ...(event as NewEvent),
+      ...event,
       at: deps.clock.now().toISOString(),
       actor: request.actor,
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),

@@ -1,5 +1,5 @@
-import type { Actor, RecordedEvent } from '../event-log/event-log.ts';
-import type { Projection } from '../event-log/event-store.ts';
+import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
+import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
 
@@ -249,7 +249,19 @@ export function currentRound(state: HazardState): Round | null {
   };
 }
 
-export const hazardStream = (hazardId: string) => `HAZARD#${hazardId}`;
+const hazardStreamPrefix = 'HAZARD#';
+export const hazardStream = (hazardId: string) => `${hazardStreamPrefix}${hazardId}`;
+/** The hazard's id, from its stream's key. */
+export const hazardIdOfStream = (stream: string) =>
+  stream.startsWith(hazardStreamPrefix) ? stream.slice(hazardStreamPrefix.length) : stream;
+
+/** The ledger's index partition (gsi1): a jurisdiction's hazards listed under a status. */
+export const hazardLedgerPartition = (jurisdiction: string, status: LedgerStatus) =>
+  `HAZARDS#${jurisdiction}#${status}`;
+
+/** The enterprise file's index partition (gsi2, 一企一档): one record's hazards. */
+export const enterpriseHazardsPartition = (jurisdiction: string, uscc: string) =>
+  `ENTERPRISE#${jurisdiction}#${uscc}`;
 
 /**
  * The status a hazard is listed under. A closed hazard awaiting its look-back has a
@@ -283,14 +295,13 @@ function newRound(state: HazardState, deadline: string, at: string): HazardState
   };
 }
 
-export const hazardProjection: Projection<HazardState> = {
-  apply(state, recorded: RecordedEvent) {
-    const event = recorded as unknown as HazardEvent & { at: string; actor: Actor };
+export const hazardProjection: Projection<HazardState> = projectionOf<HazardState, HazardEvent>({
+  apply(state, event) {
     if (event.type === 'hazard_reported') {
       return {
         ...event.data,
         status: 'reported',
-        reportedAt: recorded.at,
+        reportedAt: event.at,
         round: null,
         enterpriseUpdates: [],
         revision: 1,
@@ -298,25 +309,21 @@ export const hazardProjection: Projection<HazardState> = {
         escalations: [],
       };
     }
-    if (!state) throw new Error(`hazard event ${recorded.type} before hazard_reported`);
-    const next = applyToHazard(state, event, recorded);
-    return recorded.actor.kind === 'system' ? next : { ...next, revision: state.revision + 1 };
+    if (!state) throw new Error(`hazard event ${event.type} before hazard_reported`);
+    const next = applyToHazard(state, event);
+    return event.actor.kind === 'system' ? next : { ...next, revision: state.revision + 1 };
   },
   indexes: (state) => ({
     // The ledger: a jurisdiction's hazards by status and grade, newest first.
-    gsi1pk: `HAZARDS#${state.jurisdiction}#${ledgerStatus(state)}`,
+    gsi1pk: hazardLedgerPartition(state.jurisdiction, ledgerStatus(state)),
     gsi1sk: `${state.grade}#${state.reportedAt}#${state.hazardId}`,
     // The enterprise file (一企一档): the hazard's jurisdiction's record of the enterprise.
-    gsi2pk: `ENTERPRISE#${state.jurisdiction}#${state.enterprise}`,
+    gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
-};
+});
 
-function applyToHazard(
-  state: HazardState,
-  event: HazardEvent,
-  recorded: RecordedEvent,
-): HazardState {
+function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): HazardState {
   switch (event.type) {
     case 'rectification_started':
       return {
@@ -325,7 +332,7 @@ function applyToHazard(
         responsible: event.data.responsible,
         measures: event.data.measures,
         ...(event.data.plan ? { plan: event.data.plan } : {}),
-        round: { number: 1, deadline: event.data.deadline, startedAt: recorded.at },
+        round: { number: 1, deadline: event.data.deadline, startedAt: event.at },
       };
     case 'deadline_extension_requested':
       return {
@@ -333,7 +340,7 @@ function applyToHazard(
         pendingExtension: {
           deadline: event.data.deadline,
           reason: event.data.reason,
-          requestedBy: recorded.actor.id,
+          requestedBy: event.actor.id,
         },
       };
     case 'deadline_extended': {
@@ -350,35 +357,35 @@ function applyToHazard(
       return {
         ...state,
         status: 'verifying',
-        enterpriseUpdates: fromEnterprise(state, recorded, 'evidence', event.data.note),
+        enterpriseUpdates: fromEnterprise(state, event, 'evidence', event.data.note),
       };
     case 'plan_submitted':
       return {
         ...state,
         submittedPlan: event.data.plan,
-        enterpriseUpdates: fromEnterprise(state, recorded, 'plan', event.data.plan.goalAndTasks),
+        enterpriseUpdates: fromEnterprise(state, event, 'plan', event.data.plan.goalAndTasks),
       };
     case 'progress_reported':
       return {
         ...state,
-        enterpriseUpdates: fromEnterprise(state, recorded, 'progress', event.data.note),
+        enterpriseUpdates: fromEnterprise(state, event, 'progress', event.data.note),
       };
     case 'verification_passed':
-      return { ...state, verifiedAt: recorded.at };
+      return { ...state, verifiedAt: event.at };
     case 'verification_failed':
-      return newRound(state, event.data.newDeadline, recorded.at);
+      return newRound(state, event.data.newDeadline, event.at);
     case 'hazard_closed':
       return {
         ...state,
         status: 'closed',
-        closedAt: recorded.at,
+        closedAt: event.at,
         ...(event.data.lookBackAt
           ? { lookBack: { dueAt: event.data.lookBackAt, status: 'scheduled' as const } }
           : {}),
       };
     case 'hazard_reopened': {
       const { closedAt: _closed, lookBack: _lookBack, ...open } = state;
-      return newRound(open, event.data.newDeadline, recorded.at);
+      return newRound(open, event.data.newDeadline, event.at);
     }
     case 'look_back_due':
       return state.lookBack ? { ...state, lookBack: { ...state.lookBack, status: 'due' } } : state;
@@ -396,10 +403,10 @@ function applyToHazard(
         escalations: [
           ...state.escalations,
           {
-            key: recorded.idempotencyKey ?? '',
+            key: event.idempotencyKey ?? '',
             step: event.data.step,
             round: event.data.round,
-            at: recorded.at,
+            at: event.at,
             late: event.data.late,
             delivered: false,
           },

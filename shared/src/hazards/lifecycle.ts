@@ -1,11 +1,13 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { cstDate } from '../calendar/calendar.ts';
 import { enterprisePlace } from '../enterprises/enterprise.ts';
+import { appendWithRetry } from '../event-log/append-with-retry.ts';
 import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
-import { type HazardStage, tipProjection, tipStream } from '../tips/tip.ts';
+import { tipProjection } from '../tips/tip-projection.ts';
+import { type HazardStage, tipStream } from '../tips/tip-state.ts';
 import {
   appendAsGeneration,
   claimGeneration,
@@ -298,26 +300,19 @@ async function tellTip(
   if (!state.tipId || state.tipTold === stageKey) return snapshot;
   if (state.generation !== generation) return null;
   const [round, stage] = stageKey.split('#') as [string, HazardStage];
-  const tip = await deps.events.load(tipStream(state.tipId), tipProjection);
-  if (tip) {
-    for (let attempt = 0, current = tip; attempt < 5; attempt += 1) {
-      const result = await deps.events.append(
-        current.stream,
-        current,
-        {
-          type: 'hazard_progressed',
-          data: { stage },
-          at: deps.clock.now().toISOString(),
-          actor: systemActor,
-          idempotencyKey: `hazard#${state.hazardId}#${stageKey}`,
-        },
-        tipProjection,
-      );
-      if (result.kind !== 'conflict') break;
-      if (!result.current) break;
-      current = result.current;
-    }
-  }
+  await appendWithRetry(
+    deps.events,
+    tipProjection,
+    await deps.events.load(tipStream(state.tipId), tipProjection),
+    () => ({
+      type: 'hazard_progressed',
+      data: { stage },
+      at: deps.clock.now().toISOString(),
+      actor: systemActor,
+      idempotencyKey: `hazard#${state.hazardId}#${stageKey}`,
+    }),
+    { attempts: 5 },
+  );
   return appendAsGeneration<HazardState, HazardEvent>(logOf(deps), snapshot, generation, () => ({
     type: 'tip_told',
     data: { stage, round: Number(round) },

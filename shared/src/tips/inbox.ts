@@ -1,4 +1,4 @@
-import type { TipState, TipStatus } from './tip.ts';
+import type { TipState, TipStatus } from './tip-state.ts';
 
 /** Port: the office inbox, a jurisdiction's tips by status, newest first, from an index. */
 export interface TipInbox {

@@ -49,7 +49,7 @@ export async function tipIdFor(key: Uint8Array, receipt: string): Promise<string
  * A tip's content digest, to tell a true retry from a different tip. Keyed, under its own
  * label. It never covers the reward phone (only whether one was given): a digest of the
  * phone beside the rest of the tip would give it away to whoever hashes the few hundred
- * million mobile numbers with the key (functions/src/tips/tip-intake.ts).
+ * million mobile numbers with the key (tips/intake.ts).
  */
 export async function tipContentDigest(key: Uint8Array, value: string): Promise<string> {
   return base32(await hmac(key, `content:${value}`), 26);

@@ -15,13 +15,13 @@ import {
   waitSeconds,
 } from '../workflow/turns.ts';
 import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
+import { tipProjection } from './tip-projection.ts';
 import {
   type TipEvent,
   type TipState,
   type TipTimeLimitStepEntry,
-  tipProjection,
   tipStream,
-} from './tip.ts';
+} from './tip-state.ts';
 
 /**
  * The work of a tip's lifecycle workflow, free of Step Functions, with the same contract

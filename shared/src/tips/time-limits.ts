@@ -8,7 +8,7 @@ import {
 } from '../calendar/calendar.ts';
 import { byDueTime, type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
 import type { Bilingual } from '../i18n/text.ts';
-import type { TipState } from './tip.ts';
+import type { TipLimit, TipLimitStep, TipState } from './tip-state.ts';
 
 /**
  * The time limits on a tip (RULES.md, "Time limits on a tip"): policy data with the rule
@@ -17,8 +17,7 @@ import type { TipState } from './tip.ts';
  * (RULES.md, "How the ladder behaves"): a step is keyed by (tip, limit, step) and recorded
  * once; an extension moves the steps not yet fired; missed steps fire late, once, in order.
  */
-export type TipLimit = 'accept' | 'verify' | 'feedback';
-export type TipLimitStep = 'reminder' | 'overdue';
+export type { TipLimit, TipLimitStep };
 export type TipLimitRecipient = 'assigned_officer' | 'department_head';
 export type DayUnit = 'calendar' | 'working';
 

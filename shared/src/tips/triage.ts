@@ -6,16 +6,15 @@ import type { Clock } from '../ports/clock.ts';
 import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
 import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
+import { tipProjection } from './tip-projection.ts';
+import { checkTipTransition, rewardFor } from './tip-rules.ts';
 import {
-  checkTipTransition,
   type RefusalReason,
-  rewardFor,
   type TipEvent,
   type TipFinding,
   type TipState,
-  tipProjection,
   tipStream,
-} from './tip.ts';
+} from './tip-state.ts';
 
 /**
  * What the office does with a tip (RULES.md, "Tips and rewards" and "Time limits on a

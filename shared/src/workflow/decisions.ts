@@ -1,5 +1,6 @@
+import { appendWithRetry } from '../event-log/append-with-retry.ts';
 import type { Actor, NewEvent } from '../event-log/event-log.ts';
-import type { AppendResult, EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
+import type { EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
 
 export type DecisionOutcome<State> =
   | { kind: 'done'; snapshot: Snapshot<State>; duplicate: boolean }
@@ -27,36 +28,42 @@ export async function decideOnRecord<State extends { revision: number }>(request
   decide: (state: State, now: Date) => Omit<NewEvent, 'at' | 'actor' | 'idempotencyKey'>;
   wake: () => Promise<void>;
 }): Promise<DecisionOutcome<State>> {
-  let snapshot = await request.events.load(request.stream, request.projection);
-  for (let attempt = 0; attempt < 5 && snapshot; attempt += 1) {
-    if (snapshot.idempotencyKeys.includes(request.idempotencyKey)) {
-      return { kind: 'done', snapshot, duplicate: true };
-    }
-    if (
-      request.expectedRevision !== undefined &&
-      request.expectedRevision !== snapshot.state.revision
-    ) {
-      return { kind: 'conflict', current: snapshot };
-    }
-    const now = request.now();
-    const result: AppendResult<State> = await request.events.append(
-      request.stream,
-      snapshot,
-      {
+  const loaded = await request.events.load(request.stream, request.projection);
+  const seen = (snapshot: Snapshot<State>) =>
+    snapshot.idempotencyKeys.includes(request.idempotencyKey);
+  const outcome = await appendWithRetry(
+    request.events,
+    request.projection,
+    loaded,
+    (snapshot) => {
+      if (seen(snapshot)) return null;
+      if (
+        request.expectedRevision !== undefined &&
+        request.expectedRevision !== snapshot.state.revision
+      ) {
+        return null;
+      }
+      const now = request.now();
+      return {
         ...request.decide(snapshot.state, now),
         at: now.toISOString(),
         actor: request.actor,
         idempotencyKey: request.idempotencyKey,
-      },
-      request.projection,
-    );
-    if (result.kind === 'conflict') {
-      snapshot = result.current;
-      continue;
-    }
-    await request.wake();
-    return { kind: 'done', snapshot: result.snapshot, duplicate: result.kind === 'duplicate' };
+      };
+    },
+    { attempts: 5 },
+  );
+  switch (outcome.kind) {
+    case 'missing':
+      return { kind: 'not_found' };
+    case 'exhausted':
+      return { kind: 'conflict', current: outcome.current };
+    case 'declined':
+      return seen(outcome.snapshot)
+        ? { kind: 'done', snapshot: outcome.snapshot, duplicate: true }
+        : { kind: 'conflict', current: outcome.snapshot };
+    default:
+      await request.wake();
+      return { kind: 'done', snapshot: outcome.snapshot, duplicate: outcome.kind === 'duplicate' };
   }
-  if (!snapshot) return { kind: 'not_found' };
-  return { kind: 'conflict', current: snapshot };
 }

@@ -1,5 +1,6 @@
-import type { Actor, NewEvent } from '../event-log/event-log.ts';
-import type { AppendResult, EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
+import { appendWithRetry, snapshotAfter } from '../event-log/append-with-retry.ts';
+import type { Actor, EventShape } from '../event-log/event-log.ts';
+import type { EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
 import type { Clock } from '../ports/clock.ts';
 
 /**
@@ -81,27 +82,35 @@ export interface GenerationalLog<State extends { generation: number }> {
  * Appends a system event, reloading and deciding again when someone else wrote first.
  * Returns null when the record now belongs to another generation (this one must stop).
  */
-export async function appendAsGeneration<State extends { generation: number }, Event>(
+export async function appendAsGeneration<
+  State extends { generation: number },
+  Event extends EventShape,
+>(
   log: GenerationalLog<State>,
   snapshot: Snapshot<State>,
   generation: number,
   decide: (state: State) => (Event & { idempotencyKey: string }) | null,
 ): Promise<Snapshot<State> | null> {
-  let current: Snapshot<State> | null = snapshot;
-  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
-    if (current.state.generation !== generation) return null;
-    const event = decide(current.state);
-    if (!event) return current;
-    const result: AppendResult<State> = await log.events.append(
-      current.stream,
-      current,
-      { ...(event as unknown as NewEvent), at: log.clock.now().toISOString(), actor: log.actor },
-      log.projection,
-    );
-    if (result.kind !== 'conflict') return result.snapshot;
-    current = result.current;
+  const outcome = await appendWithRetry(
+    log.events,
+    log.projection,
+    snapshot,
+    (current) => {
+      if (current.state.generation !== generation) return null;
+      const event = decide(current.state);
+      return event && { ...event, at: log.clock.now().toISOString(), actor: log.actor };
+    },
+    { attempts: 10 },
+  );
+  switch (outcome.kind) {
+    case 'declined':
+      return outcome.snapshot.state.generation === generation ? outcome.snapshot : null;
+    case 'appended':
+    case 'duplicate':
+      return outcome.snapshot;
+    default:
+      throw new Error(`The log kept changing: ${snapshot.stream}`);
   }
-  throw new Error(`The log kept changing: ${snapshot.stream}`);
 }
 
 /**
@@ -113,24 +122,23 @@ export async function claimGeneration<State extends { generation: number }>(
   snapshot: Snapshot<State>,
   generation: number,
 ): Promise<Snapshot<State> | null> {
-  let current: Snapshot<State> | null = snapshot;
-  for (let attempt = 0; attempt < 10 && current; attempt += 1) {
-    if (current.state.generation > generation) return null;
-    if (current.state.generation === generation) return current;
-    const result: AppendResult<State> = await log.events.append(
-      current.stream,
-      current,
-      {
-        type: 'lifecycle_generation_started',
-        data: { generation },
-        at: log.clock.now().toISOString(),
-        actor: log.actor,
-        idempotencyKey: `generation#${generation}`,
-      },
-      log.projection,
-    );
-    current = result.kind === 'conflict' ? result.current : result.snapshot;
-  }
+  const outcome = await appendWithRetry(
+    log.events,
+    log.projection,
+    snapshot,
+    (current) =>
+      current.state.generation >= generation
+        ? null
+        : {
+            type: 'lifecycle_generation_started',
+            data: { generation },
+            at: log.clock.now().toISOString(),
+            actor: log.actor,
+            idempotencyKey: `generation#${generation}`,
+          },
+    { attempts: 10 },
+  );
+  const current = snapshotAfter(outcome);
   return current?.state.generation === generation ? current : null;
 }
 
@@ -164,7 +172,7 @@ export const outstanding = (entry: { delivered: boolean; withdrawn?: boolean }) 
  */
 export async function recordThenDeliver<
   State extends { generation: number },
-  Event,
+  Event extends EventShape,
   Entry extends { key: string; delivered: boolean; withdrawn?: boolean },
 >(
   log: GenerationalLog<State>,

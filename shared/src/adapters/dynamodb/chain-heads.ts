@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredDay } from '../../chain-heads/chain-heads.ts';
 import type { ChainHeadsStore } from '../../chain-heads/store.ts';
+import { hazardIdOfStream, hazardLedgerPartition } from '../../hazards/hazard.ts';
 import { ledgerStatuses } from '../../hazards/schemas.ts';
 
 /**
@@ -65,7 +66,7 @@ export class DynamoChainHeadsStore implements ChainHeadsStore {
               TableName: this.tableName,
               IndexName: 'gsi1',
               KeyConditionExpression: 'gsi1pk = :pk',
-              ExpressionAttributeValues: { ':pk': `HAZARDS#${jurisdiction}#${status}` },
+              ExpressionAttributeValues: { ':pk': hazardLedgerPartition(jurisdiction, status) },
               ProjectionExpression: '#pk, #version, #head',
               ExpressionAttributeNames: { '#pk': 'pk', '#version': 'version', '#head': 'head' },
               ExclusiveStartKey: startKey,
@@ -73,7 +74,7 @@ export class DynamoChainHeadsStore implements ChainHeadsStore {
           );
           for (const item of page.Items ?? []) {
             const head: ChainHead = {
-              hazardId: String(item.pk).replace(/^HAZARD#/, ''),
+              hazardId: hazardIdOfStream(String(item.pk)),
               sequence: Number(item.version),
               head: String(item.head),
             };

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EnterpriseState } from '../../enterprises/enterprise.ts';
+import { type EnterpriseState, enterpriseRegisterPartition } from '../../enterprises/enterprise.ts';
 import { queryIndexPage } from './index-page.ts';
 
 /** The register from gsi1 (ENTERPRISES#<jurisdiction>, by name): a Query, never a Scan. */
@@ -16,7 +16,7 @@ export class DynamoEnterpriseRegister {
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi1',
-      partition: `ENTERPRISES#${query.jurisdiction}`,
+      partition: enterpriseRegisterPartition(query.jurisdiction),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as EnterpriseState,

@@ -1,5 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HazardState, LedgerStatus } from '../../hazards/hazard.ts';
+import {
+  enterpriseHazardsPartition,
+  type HazardState,
+  hazardLedgerPartition,
+  type LedgerStatus,
+} from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
 import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
@@ -12,7 +17,13 @@ export function liveHazardIds(
   tableName: string,
   jurisdictions: readonly string[],
 ): Promise<string[]> {
-  return recordIdsByStatus(documents, tableName, 'HAZARDS', jurisdictions, liveStatuses);
+  return recordIdsByStatus(
+    documents,
+    tableName,
+    hazardLedgerPartition,
+    jurisdictions,
+    liveStatuses,
+  );
 }
 
 /** The ledger from gsi1 and the enterprise file from gsi2: Queries, never a Scan. */
@@ -29,7 +40,7 @@ export class DynamoHazardLedger implements HazardLedger {
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi1',
-      partition: `HAZARDS#${query.jurisdiction}#${query.status}`,
+      partition: hazardLedgerPartition(query.jurisdiction, query.status),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as HazardState,
@@ -40,7 +51,7 @@ export class DynamoHazardLedger implements HazardLedger {
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi2',
-      partition: `ENTERPRISE#${query.jurisdiction}#${query.uscc}`,
+      partition: enterpriseHazardsPartition(query.jurisdiction, query.uscc),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as HazardState,

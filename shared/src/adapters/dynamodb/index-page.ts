@@ -109,19 +109,19 @@ export async function recordIdsIn(
   return ids;
 }
 
-/** Every record id listed under `prefix#<jurisdiction>#<status>` for these statuses. */
-export function recordIdsByStatus(
+/** Every record id listed in the record kind's index partitions for these statuses. */
+export function recordIdsByStatus<Status extends string>(
   documents: DynamoDBDocumentClient,
   tableName: string,
-  prefix: string,
+  partition: (jurisdiction: string, status: Status) => string,
   jurisdictions: readonly string[],
-  statuses: readonly string[],
+  statuses: readonly Status[],
 ): Promise<string[]> {
   return recordIdsIn(
     documents,
     tableName,
     jurisdictions.flatMap((jurisdiction) =>
-      statuses.map((status) => `${prefix}#${jurisdiction}#${status}`),
+      statuses.map((status) => partition(jurisdiction, status)),
     ),
   );
 }

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
-import type { TipState } from '../../tips/tip.ts';
+import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
 import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
@@ -17,7 +17,7 @@ export class DynamoTipInbox implements TipInbox {
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi1',
-      partition: `TIPS#${query.jurisdiction}#${query.status}`,
+      partition: tipInboxPartition(query.jurisdiction, query.status),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as TipState,
@@ -40,5 +40,5 @@ export function liveTipIds(
   tableName: string,
   jurisdictions: readonly string[],
 ): Promise<string[]> {
-  return recordIdsByStatus(documents, tableName, 'TIPS', jurisdictions, liveTipStatuses);
+  return recordIdsByStatus(documents, tableName, tipInboxPartition, jurisdictions, liveTipStatuses);
 }

@@ -1,0 +1,98 @@
+import { runningLimit } from './time-limits.ts';
+import { openQuestions, photoRefusalReasons, photoSlotStatus, type TipState } from './tip-state.ts';
+
+/** What each reader is shown of a tip: the tipster, the inbox, the officer. */
+export function tipForTipster(
+  state: TipState,
+  jurisdiction: { code: string; zh: string; en: string },
+) {
+  return {
+    status: state.status,
+    receivedAt: state.receivedAt,
+    jurisdiction,
+    industry: state.industry,
+    description: state.description,
+    // Only what the tipster is meant to see: no actor, no officer's name, no internal note.
+    timeline: state.timeline.map(({ at, status, reason, hazardStage }) => ({
+      at,
+      status,
+      ...(reason ? { reason } : {}),
+      ...(hazardStage ? { hazardStage } : {}),
+    })),
+    messages: state.messages.map(({ askedBy: _officer, ...message }) => message),
+    openQuestions: openQuestions(state),
+    photos: state.photos.length,
+    // Which photos arrived, which were refused and why, which are still on their way.
+    photoSlots: state.photoSlots.map((photoId) => {
+      const status = photoSlotStatus(state, photoId);
+      const refusal = (state.photoRefusals ?? []).find((entry) => entry.photoId === photoId);
+      return {
+        photoId,
+        status,
+        ...(status === 'refused' && refusal ? { reason: photoRefusalReasons[refusal.reason] } : {}),
+      };
+    }),
+  };
+}
+
+export function tipSummary(state: TipState) {
+  return {
+    tipId: state.tipId,
+    status: state.status,
+    receivedAt: state.receivedAt,
+    jurisdiction: state.jurisdiction,
+    industry: state.industry,
+    ...(state.enterprise ? { enterprise: state.enterprise } : {}),
+    address: state.address,
+    excerpt: state.description.slice(0, 80),
+    photos: state.photos.length,
+    openQuestions: openQuestions(state),
+    acceptDeadline: state.acceptDeadline,
+  };
+}
+
+export function tipForOfficer(state: TipState) {
+  return {
+    ...tipSummary(state),
+    channel: state.channel,
+    revision: state.revision,
+    ...(state.unit ? { unit: state.unit } : {}),
+    description: state.description,
+    seenOn: state.seenOn,
+    isEmployee: state.isEmployee,
+    wantsReward: state.wantsReward,
+    hasContact: Boolean(state.contactSealed),
+    ...(state.location ? { location: state.location } : {}),
+    photoKeys: state.photos.map((photo) => photo.key),
+    messages: state.messages,
+    timeline: state.timeline,
+    ...tipTriage(state),
+  };
+}
+
+/** The triage and time-limit facts of a tip, for the office (internal notes included). */
+export function tipTriage(state: TipState) {
+  const running = runningLimit(state);
+  return {
+    ...(running
+      ? { runningLimit: { limit: running.limit, deadline: running.deadline.toISOString() } }
+      : {}),
+    ...(state.acceptedAt ? { acceptedAt: state.acceptedAt } : {}),
+    ...(state.verifyDeadline ? { verifyDeadline: state.verifyDeadline } : {}),
+    extensionUsed: state.extensionUsed ?? false,
+    ...(state.extension ? { extension: state.extension } : {}),
+    ...(state.verifiedAt ? { verifiedAt: state.verifiedAt } : {}),
+    ...(state.feedbackDeadline ? { feedbackDeadline: state.feedbackDeadline } : {}),
+    ...(state.finding ? { finding: state.finding } : {}),
+    ...(state.findingNote ? { findingNote: state.findingNote } : {}),
+    ...(state.hazardId ? { hazardId: state.hazardId } : {}),
+    ...(state.outcome ? { outcome: state.outcome } : {}),
+    ...(state.reward ? { reward: state.reward } : {}),
+    ...(state.refusal ? { refusal: state.refusal } : {}),
+    ...(state.referredTo ? { referredTo: state.referredTo } : {}),
+    ...(state.referralNote ? { referralNote: state.referralNote } : {}),
+    ...(state.mergedInto ? { mergedInto: state.mergedInto } : {}),
+    ...(state.feedback ? { feedback: state.feedback } : {}),
+    ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+  };
+}
