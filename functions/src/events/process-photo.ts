@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendWithRetry } from '@qingling/shared/event-log/append-with-retry.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import {
   maxPhotoPixels,
@@ -129,33 +130,30 @@ async function cleanPhoto(
 }
 
 /**
- * Appends the slot's outcome, retrying until it lands: each conflict is someone else's
- * append (other photos of the tip, its lifecycle), so this ends. The outcome's key is the
- * slot's, for a photo and a refusal alike: a slot gets one outcome, never two.
+ * Appends the slot's outcome, retrying while others append first (other photos of the tip,
+ * its lifecycle); should they win every time, the invocation fails and is retried. The
+ * outcome's key is the slot's, for a photo and a refusal alike: a slot gets one outcome.
  */
 async function settle(
   tipId: string,
   snapshot: Snapshot<TipState>,
   event: Extract<TipEvent, { type: 'photo_added' | 'photo_refused' }>,
 ): Promise<'appended' | 'duplicate'> {
-  const events = dependencies.eventStore();
-  let expected = snapshot;
-  for (;;) {
-    const result = await events.append(
-      tipStream(tipId),
-      expected,
-      {
-        ...event,
-        at: dependencies.clock().now().toISOString(),
-        actor: { kind: 'system', id: 'photo-processor' },
-        idempotencyKey: `photo:${event.data.photoId}`,
-      },
-      tipProjection,
-    );
-    if (result.kind !== 'conflict') return result.kind;
-    if (!result.current) throw new Error(`Tip ${tipId} vanished while a photo was added`);
-    expected = result.current;
-  }
+  const outcome = await appendWithRetry(
+    dependencies.eventStore(),
+    tipProjection,
+    snapshot,
+    () => ({
+      ...event,
+      at: dependencies.clock().now().toISOString(),
+      actor: { kind: 'system', id: 'photo-processor' },
+      idempotencyKey: `photo:${event.data.photoId}`,
+    }),
+    { attempts: 25 },
+  );
+  if (outcome.kind === 'appended' || outcome.kind === 'duplicate') return outcome.kind;
+  if (outcome.kind === 'missing') throw new Error(`Tip ${tipId} vanished while a photo was added`);
+  throw new Error(`Tip ${tipId} kept changing while a photo was added`);
 }
 
 async function photoLocation(bytes: Uint8Array): Promise<SharedLocation | undefined> {

@@ -1,4 +1,5 @@
 import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
+import { appendWithRetry } from '@qingling/shared/event-log/append-with-retry.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/enterprise-api.ts';
@@ -18,26 +19,24 @@ export const handler = apiHandler(
   async ({ body, pathParameters, query, principal }) => {
     const stream = enterpriseStream(query.jurisdiction, (pathParameters.uscc ?? '').toUpperCase());
     const events = dependencies.eventStore();
-    let snapshot = await events.load(stream, enterpriseProjection);
     // An edit names the fields it changes: laid over whatever is current, so an edit that
     // landed first (of other fields) is kept rather than refused.
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      if (!snapshot) throw new ApiFailure('not_found');
-      const result = await events.append(
-        stream,
-        snapshot,
-        {
-          type: 'enterprise_updated',
-          at: dependencies.clock().now().toISOString(),
-          actor: personOf(principal),
-          data: { changes: body.changes },
-          idempotencyKey: body.idempotencyKey,
-        },
-        enterpriseProjection,
-      );
-      if (result.kind !== 'conflict') return result.snapshot.state;
-      snapshot = result.current;
-    }
-    throw new ApiFailure('conflict', undefined, snapshot?.state);
+    const outcome = await appendWithRetry(
+      events,
+      enterpriseProjection,
+      await events.load(stream, enterpriseProjection),
+      () => ({
+        type: 'enterprise_updated',
+        at: dependencies.clock().now().toISOString(),
+        actor: personOf(principal),
+        data: { changes: body.changes },
+        idempotencyKey: body.idempotencyKey,
+      }),
+      { attempts },
+    );
+    if (outcome.kind === 'missing') throw new ApiFailure('not_found');
+    if (outcome.kind === 'exhausted')
+      throw new ApiFailure('conflict', undefined, outcome.current.state);
+    return outcome.snapshot.state;
   },
 );
