@@ -432,6 +432,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       else refused += 1;
     };
     let lastSeen = start;
+    let loggedMonth = 0;
     let index = 0;
     while (lastSeen < end) {
       lastSeen = await simulatedNow();
@@ -459,10 +460,10 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         );
       }
       if (due.length === 0) await sleep(20);
-      if (
-        Math.floor((lastSeen - start) / (30 * dayMs)) !==
-        Math.floor((lastSeen - start - 1) / (30 * dayMs))
-      ) {
+      // Progress every 30 simulated days (the clock is read in steps: compare months).
+      const month = Math.floor((lastSeen - start) / (30 * dayMs));
+      if (month > loggedMonth) {
+        loggedMonth = month;
         log(`simulated day ${Math.floor((lastSeen - start) / dayMs)}, ${made} decisions made`);
       }
     }
