@@ -305,10 +305,9 @@ describe('ReportFlow: sending', () => {
     page.answers.createTip = () => answer.promise;
     const first = page.flow.submit();
     expect(page.flow.phase).toBe('sending');
-    await page.flow.send();
-    await page.flow.submit();
+    const again = [page.flow.send(), page.flow.submit(), page.flow.wentOnline()];
     answer.resolve(created());
-    await first;
+    await Promise.all([first, ...again]);
     expect(page.calls.createTip).toHaveLength(1);
     expect(page.flow.phase).toBe('receipt');
   });
@@ -399,6 +398,22 @@ describe('ReportFlow: a tip kept by an earlier visit', () => {
       ['uploaded', 'slot-1'],
       ['uploaded', 'slot-2'],
     ]);
+  });
+
+  it('sends a photo again to the slot it was given before, and the others to the free ones', async () => {
+    // The first visit was given slot-2 for photo a, then lost the network before any upload.
+    const page = world({
+      pending: { ...pending(), uploaded: [], slots: { a: 'slot-2' } },
+      photos: ['a', 'b'],
+    });
+    page.answers.createTip = () => Promise.resolve(created(['slot-1', 'slot-2']));
+    await page.flow.start();
+    expect(page.calls.photoUploads).toEqual([]);
+    expect(page.flow.photos.items.map((item) => [item.id, item.slot])).toEqual([
+      ['a', 'slot-2'],
+      ['b', 'slot-1'],
+    ]);
+    expect(page.kept()?.slots).toEqual({ a: 'slot-2', b: 'slot-1' });
   });
 
   it('waits while offline; discarded, it comes back as a form to correct', async () => {
