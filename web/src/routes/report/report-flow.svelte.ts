@@ -141,7 +141,8 @@ export class ReportFlow<Panel = unknown> {
 
   /**
    * The page has hydrated: a tip kept by an earlier visit is sent again (when online), or
-   * the draft of this tab comes back. Resolves when both have settled (for tests).
+   * the draft of this tab comes back. Resolves once the photos, any resend and the list of
+   * jurisdictions have settled (for tests).
    */
   start(): Promise<unknown> {
     const { kept, photos } = this.#deps;
