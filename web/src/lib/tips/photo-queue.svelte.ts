@@ -63,6 +63,24 @@ export class PhotoItem {
   }
 }
 
+/** Where photos are kept on the phone and how one is sent: the browser's, or a test's fakes. */
+export interface PhotoIo {
+  keep(id: string, photo: Blob): Promise<void>;
+  kept(id: string): Promise<Blob | undefined>;
+  /** Forgets every kept photo but `except`. */
+  forget(except?: readonly string[]): Promise<void>;
+  /** Sends one photo with its form (retrying a lost connection), reporting progress 0…1. */
+  upload(form: UploadForm, photo: Blob, onProgress: (fraction: number) => void): Promise<void>;
+}
+
+/** IndexedDB, and an upload retried after a lost connection. */
+const browserIo: PhotoIo = {
+  keep: keepPhoto,
+  kept: keptPhoto,
+  forget: forgetPhotos,
+  upload: (form, photo, onProgress) => withRetry(() => uploadPhoto(form, photo, onProgress)),
+};
+
 /**
  * The photos of one form. `keep` stores them on the phone (IndexedDB) so that a tip waiting
  * for the network keeps its photos; the follow-up page does not keep them.
@@ -71,10 +89,12 @@ export class PhotoQueue {
   items = $state<PhotoItem[]>([]);
   readonly keep: boolean;
   max: number;
+  readonly #io: PhotoIo;
 
-  constructor(options: { max: number; keep: boolean }) {
+  constructor(options: { max: number; keep: boolean; io?: PhotoIo }) {
     this.max = options.max;
     this.keep = options.keep;
+    this.#io = options.io ?? browserIo;
   }
 
   get ids(): string[] {
@@ -140,7 +160,7 @@ export class PhotoQueue {
           continue;
         }
         item.setPhoto(photo, Promise.resolve(key));
-        if (this.keep) await keepPhoto(item.id, photo);
+        if (this.keep) await this.#io.keep(item.id, photo);
       } catch (failure) {
         item.status = 'failed';
         item.error = failure instanceof Error ? failure.message : m.photo_unreadable();
@@ -152,7 +172,7 @@ export class PhotoQueue {
   /** Photos kept on the phone by an earlier visit. */
   async restore(ids: readonly string[], uploaded: readonly string[] = []): Promise<void> {
     for (const id of ids) {
-      const photo = await keptPhoto(id);
+      const photo = await this.#io.kept(id);
       if (!photo) continue;
       const item = new PhotoItem(id);
       item.setPhoto(photo);
@@ -167,13 +187,18 @@ export class PhotoQueue {
   remove(item: PhotoItem) {
     item.release();
     this.items = this.items.filter((candidate) => candidate !== item);
-    if (this.keep) void forgetPhotos(this.ids);
+    if (this.keep) void this.#io.forget(this.ids);
   }
 
   clear() {
     for (const item of this.items) item.release();
     this.items = [];
-    if (this.keep) void forgetPhotos();
+    if (this.keep) void this.#io.forget();
+  }
+
+  /** Forgets the photos kept on the phone but `ids` (those of an earlier visit's tip). */
+  forgetOthers(ids: readonly string[]): Promise<void> {
+    return this.#io.forget(ids);
   }
 
   /**
@@ -204,11 +229,9 @@ export class PhotoQueue {
         item.progress = 0;
         item.error = undefined;
         try {
-          await withRetry(() =>
-            uploadPhoto(form, photo, (fraction) => {
-              item.progress = fraction;
-            }),
-          );
+          await this.#io.upload(form, photo, (fraction) => {
+            item.progress = fraction;
+          });
           item.status = 'uploaded';
           item.progress = 1;
           onUploaded?.(item);
