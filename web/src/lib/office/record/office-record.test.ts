@@ -45,7 +45,9 @@ async function opened(note: Note = { revision: 3, lines: ['a'] }) {
   return record;
 }
 
-beforeEach(() => request.mockReset());
+beforeEach(() => {
+  request.mockReset();
+});
 
 describe('OfficeRecord', () => {
   it('reads the record at its kind’s path and says a failure in words', async () => {
