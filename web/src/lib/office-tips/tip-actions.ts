@@ -1,6 +1,12 @@
 import type { Role } from '@qingling/shared/auth/principal.ts';
 import { tipCommandRoles } from '@qingling/shared/tips/triage.ts';
-import type { TipCommandType, TipForOfficer, TipStatus } from './contract.ts';
+import type {
+  TipCommandType,
+  TipForOfficer,
+  TipMessage,
+  TipStatus,
+  TipTimelineEntry,
+} from './contract.ts';
 
 /** The forms of the tip page: one per command a person can give on a tip. */
 export type TipAction = TipCommandType;
@@ -50,3 +56,21 @@ export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]):
 /** Officers may ask the tipster while the tip is still being handled. */
 export const canAskTipster = (tip: TipForOfficer, roles: readonly Role[]): boolean =>
   roles.includes('officer') && !['refused', 'referred', 'merged', 'closed'].includes(tip.status);
+
+/** What came into a tip: a step of its course or a message of its conversation. */
+export type TipChange = { step: TipTimelineEntry } | { message: TipMessage };
+
+/**
+ * The steps and then the messages `after` has that `before` did not (both only grow), oldest
+ * first.
+ */
+export function newTipChanges(
+  before: TipForOfficer | undefined,
+  after: TipForOfficer | undefined,
+): TipChange[] {
+  if (!after) return [];
+  return [
+    ...after.timeline.slice(before?.timeline.length ?? 0).map((step) => ({ step })),
+    ...after.messages.slice(before?.messages.length ?? 0).map((message) => ({ message })),
+  ];
+}

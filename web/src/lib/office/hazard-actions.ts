@@ -1,5 +1,5 @@
 import type { Role } from '@qingling/shared/auth/principal.ts';
-import type { Hazard } from './contract.ts';
+import type { Hazard, HazardDetail, TimelineEntry } from './contract.ts';
 
 /** The forms of the hazard page: one per decision a person can take on it. */
 export type HazardAction =
@@ -32,4 +32,13 @@ export function availableActions(hazard: Hazard, roles: readonly Role[]): Hazard
     ],
   ];
   return actions.filter(([, allowed]) => allowed).map(([action]) => action);
+}
+
+/** The log entries `after` has that `before` did not (by sequence), oldest first. */
+export function newHazardEntries(
+  before: HazardDetail | undefined,
+  after: HazardDetail | undefined,
+): TimelineEntry[] {
+  const seen = before?.timeline.at(-1)?.sequence ?? 0;
+  return after?.timeline.filter((entry) => entry.sequence > seen) ?? [];
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { TipForOfficer, TipMessage, TipTimelineEntry } from './contract.ts';
+import { availableTipActions, canAskTipster, newTipChanges } from './tip-actions.ts';
+
+const tip = (fields: Partial<TipForOfficer>) =>
+  ({ status: 'received', timeline: [], messages: [], ...fields }) as TipForOfficer;
+const step = (status: string) => ({ status }) as TipTimelineEntry;
+const message = (messageId: string) => ({ messageId }) as TipMessage;
+
+describe('availableTipActions', () => {
+  it('offers an officer the first decisions on a received tip, and nothing to others', () => {
+    expect(availableTipActions(tip({ status: 'received' }), ['officer'])).toEqual([
+      'accept',
+      'refuse',
+      'refer',
+      'merge',
+    ]);
+    expect(availableTipActions(tip({ status: 'received' }), ['reward_officer'])).toEqual([]);
+  });
+
+  it('lets the department head extend a limit once', () => {
+    const accepted = tip({ status: 'accepted' });
+    expect(availableTipActions(accepted, ['department_head'])).toEqual(['approve_extension']);
+    expect(
+      availableTipActions({ ...accepted, extensionUsed: true } as TipForOfficer, [
+        'department_head',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('opens the reward steps in order on a substantiated tip, until the reward is approved', () => {
+    const found = tip({
+      status: 'substantiated',
+      finding: 'substantiated',
+    } as Partial<TipForOfficer>);
+    const both = ['officer', 'reward_officer'] as const;
+    expect(availableTipActions(found, both)).toEqual(['give_feedback', 'record_outcome']);
+    const outcome = { ...found, outcome: { kind: 'fined' } } as unknown as TipForOfficer;
+    expect(availableTipActions(outcome, both)).toContain('compute_reward');
+    expect(availableTipActions(outcome, both)).not.toContain('approve_reward');
+    const computed = { ...outcome, reward: {} } as unknown as TipForOfficer;
+    expect(availableTipActions(computed, ['reward_officer'])).toEqual([
+      'compute_reward',
+      'approve_reward',
+    ]);
+    const approved = { ...outcome, reward: { approvedBy: 'x' } } as unknown as TipForOfficer;
+    expect(availableTipActions(approved, ['reward_officer'])).toEqual([]);
+    const nothing = { ...found, outcome: { kind: 'nothing_found' } } as unknown as TipForOfficer;
+    expect(availableTipActions(nothing, ['reward_officer'])).toEqual([]);
+  });
+
+  it('lets officers ask the tipster only while the tip is being handled', () => {
+    expect(canAskTipster(tip({ status: 'investigating' }), ['officer'])).toBe(true);
+    expect(canAskTipster(tip({ status: 'closed' }), ['officer'])).toBe(false);
+    expect(canAskTipster(tip({ status: 'investigating' }), ['department_head'])).toBe(false);
+  });
+});
+
+describe('newTipChanges', () => {
+  it('is the steps and then the messages the tip gained', () => {
+    const before = tip({ timeline: [step('received')], messages: [message('m1')] });
+    const after = tip({
+      timeline: [step('received'), step('accepted')],
+      messages: [message('m1'), message('m2')],
+    });
+    expect(newTipChanges(before, after)).toEqual([
+      { step: step('accepted') },
+      { message: message('m2') },
+    ]);
+    expect(newTipChanges(after, after)).toEqual([]);
+    expect(newTipChanges(undefined, before)).toHaveLength(2);
+    expect(newTipChanges(before, undefined)).toEqual([]);
+  });
+});

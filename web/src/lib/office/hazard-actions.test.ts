@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Hazard, HazardDetail, TimelineEntry } from './contract.ts';
+import { availableActions, newHazardEntries } from './hazard-actions.ts';
+
+const hazard = (fields: Partial<Hazard>) => ({ status: 'reported', ...fields }) as Hazard;
+const entry = (sequence: number) => ({ sequence }) as TimelineEntry;
+const detail = (...sequences: number[]) =>
+  ({ timeline: sequences.map(entry) }) as unknown as HazardDetail;
+
+describe('availableActions', () => {
+  it('offers an officer what the hazard’s status allows, one step at a time', () => {
+    const officer = ['officer'] as const;
+    expect(availableActions(hazard({ status: 'reported' }), officer)).toEqual([
+      'start_rectification',
+    ]);
+    expect(availableActions(hazard({ status: 'rectifying' }), officer)).toEqual([
+      'request_extension',
+    ]);
+    expect(availableActions(hazard({ status: 'verifying' }), officer)).toEqual(['verify']);
+    expect(
+      availableActions(
+        hazard({ status: 'verifying', verifiedAt: '2026-01-01T00:00:00Z' }),
+        officer,
+      ),
+    ).toEqual(['close']);
+    expect(
+      availableActions(
+        hazard({ status: 'closed', lookBack: { status: 'due' } } as Partial<Hazard>),
+        officer,
+      ),
+    ).toEqual(['reopen', 'record_look_back']);
+  });
+
+  it('leaves a pending extension to the department head alone', () => {
+    const pending = hazard({ status: 'rectifying', pendingExtension: true } as Partial<Hazard>);
+    expect(availableActions(pending, ['officer'])).toEqual([]);
+    expect(availableActions(pending, ['department_head'])).toEqual(['decide_extension']);
+    expect(availableActions(hazard({ status: 'reported' }), ['department_head'])).toEqual([]);
+  });
+});
+
+describe('newHazardEntries', () => {
+  it('is what the log gained after the last entry seen', () => {
+    expect(newHazardEntries(detail(1, 2), detail(1, 2, 3, 4)).map((e) => e.sequence)).toEqual([
+      3, 4,
+    ]);
+    expect(newHazardEntries(undefined, detail(1)).map((e) => e.sequence)).toEqual([1]);
+    expect(newHazardEntries(detail(1, 2), detail(1, 2))).toEqual([]);
+    expect(newHazardEntries(detail(1), undefined)).toEqual([]);
+  });
+});
