@@ -143,7 +143,8 @@ export async function startEmbeddedCloud(
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
   useLocalAdapters(adapters, conductors, proofOfWorkBits);
-  // A day that ended while the cloud was down.
+  // A day that ended while the cloud was down (after the line above: the publication, like
+  // the reconciler's sweeps, reads the clock and the stores through the handlers' ports).
   await chainHeads.publish();
 
   const handleRequest = localRequestHandler({
