@@ -14,6 +14,16 @@ export const hazardLifecyclePath = fileURLToPath(
 export const tipLifecyclePath = fileURLToPath(new URL('./tip-lifecycle.asl.json', import.meta.url));
 
 /**
+ * The records whose lifecycle a state machine runs: each kind's ASL file and the field of
+ * the task input that names the record. CDK builds a state machine of each (with the same
+ * four task functions); the embedded cloud a conductor of each.
+ */
+export const recordLifecycles = {
+  hazard: { definitionPath: hazardLifecyclePath, field: 'hazardId' },
+  tip: { definitionPath: tipLifecyclePath, field: 'tipId' },
+} as const;
+
+/**
  * A definition's fingerprint: its executions carry it into Plan, whose function knows the
  * fingerprint deployed last; an execution of an older definition hands over to the next
  * generation, which runs the new one (DESIGN.md, principle 1).

@@ -22,11 +22,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  definitionHash,
-  hazardLifecyclePath,
-  tipLifecyclePath,
-} from '../../../workflows/definitions.ts';
+import { definitionHash, recordLifecycles } from '../../../workflows/definitions.ts';
 import { workflowHandlersDir } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
@@ -148,8 +144,8 @@ export class HazardLifecycle extends Construct {
     // Each definition's fingerprint: executions carry theirs into Plan, which renews an
     // execution of an older one onto the one deployed (see functions/src/workflow/plan.ts).
     const definitionPaths = {
-      hazard: props.definitionPath ?? hazardLifecyclePath,
-      tip: props.tipDefinitionPath ?? tipLifecyclePath,
+      hazard: props.definitionPath ?? recordLifecycles.hazard.definitionPath,
+      tip: props.tipDefinitionPath ?? recordLifecycles.tip.definitionPath,
     };
     this.definitions = {
       hazard: definitionHash(definitionPaths.hazard),

@@ -1,0 +1,290 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
+import {
+  FileSystemBlobStore,
+  UploadRefused,
+} from '@qingling/shared/adapters/local/fs-blob-store.ts';
+import { apiError } from '@qingling/shared/api/errors.ts';
+import { proofChallengeHeader, proofHeader } from '@qingling/shared/api/proof-of-work.ts';
+import { routes } from '@qingling/shared/api/routes.ts';
+import { photoRefusalReasons } from '@qingling/shared/tips/tip.ts';
+import { processPhoto } from '#functions/events/process-photo.ts';
+import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
+import type { DemoUser } from './auth/demo-users.ts';
+import type { LocalTokenIssuer } from './auth/token-issuer.ts';
+import { BodyTooLarge, type RequestHandler, readBody, sendJson } from './local-server.ts';
+import { renderOutboxPage } from './outbox-page.ts';
+import { repositoryRoot } from './paths.ts';
+import type { AnonymousRateLimiter, ProofGate } from './rate-limiter.ts';
+import { serveStatic } from './static-site.ts';
+
+const handlersDirectory = join(repositoryRoot, 'functions/src/handlers');
+/** What the local API accepts in one request body (API Gateway's own limit is 10 MB). */
+const apiBodyLimitBytes = 1024 * 1024;
+
+/** API Gateway's part: the route table's routes, each to its Lambda handler, in process. */
+export function localApiGateway(issuer: LocalTokenIssuer): LocalApiGateway {
+  return new LocalApiGateway({
+    routes,
+    verifyToken: (token) => issuer.verify(token),
+    loadHandler: async (name) =>
+      ((await import(join(handlersDirectory, `${name}.ts`))) as { handler: LambdaHandler }).handler,
+  });
+}
+
+/** The public routes' budget per address, and past it the puzzles that let a request in. */
+export interface PublicGate {
+  limiter: AnonymousRateLimiter;
+  proofs: ProofGate;
+}
+
+/** Everything the local routes answer from, passed in by the composition. */
+export interface LocalRoutes {
+  /** The server's own address (relative request URLs are resolved against it). */
+  url: string;
+  webRoot: string;
+  issuer: LocalTokenIssuer;
+  users: readonly DemoUser[];
+  blobStore: FileSystemBlobStore;
+  outbox: FileOutbox;
+  gateway: LocalApiGateway;
+  publicGate: PublicGate;
+}
+
+const tooLargeError = {
+  error: {
+    code: 'payload_too_large',
+    message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },
+  },
+};
+
+/**
+ * The HTTP server's requests: /api/* through the local API Gateway, and what CloudFront,
+ * Cognito and the mail and SMS providers do on AWS: the web app's files and config, the
+ * demo sign-in, the signed upload form's target and the outbox pages.
+ */
+export function localRequestHandler(local: LocalRoutes): RequestHandler {
+  return async (request, response) => {
+    let requestUrl: URL;
+    try {
+      requestUrl = new URL(request.url ?? '/', local.url);
+    } catch {
+      // "//" and the like: no URL can be made of it (an exception here would be unhandled).
+      const { status, body } = apiError('malformed_path');
+      sendJson(response, status, body);
+      return;
+    }
+    const path = requestUrl.pathname;
+    const method = request.method ?? 'GET';
+    try {
+      if (await refusedOverBudget(request, response, path, local.publicGate)) return;
+      await route(local, request, response, requestUrl);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        response.setHeader('connection', 'close');
+        sendJson(response, 413, tooLargeError);
+        return;
+      }
+      console.error('embedded cloud: request failed', method, path, error);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.destroy();
+    }
+  };
+}
+
+/**
+ * The public tip routes and the upload target count against the address's budget; past
+ * it, a request without a good solved puzzle is refused with 429 and a fresh puzzle.
+ */
+async function refusedOverBudget(
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  gate: PublicGate,
+): Promise<boolean> {
+  if (!(path.startsWith('/api/tips') || path === '/_local/uploads')) return false;
+  const verdict = gate.limiter.take(request.socket.remoteAddress ?? '');
+  if (verdict.allowed) return false;
+  const proof = request.headers[proofHeader];
+  if (await gate.proofs.admit(typeof proof === 'string' ? proof : undefined)) return false;
+  sendJson(
+    response,
+    429,
+    {
+      error: {
+        code: 'too_many_requests',
+        message: {
+          zh: '请求过于频繁，请稍后再试。',
+          en: 'Too many requests; please try again later.',
+        },
+      },
+    },
+    {
+      'retry-after': String(verdict.retryAfterSeconds),
+      [proofChallengeHeader]: await gate.proofs.challenge(),
+    },
+  );
+  return true;
+}
+
+async function route(
+  local: LocalRoutes,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestUrl: URL,
+): Promise<void> {
+  const path = requestUrl.pathname;
+  const method = request.method ?? 'GET';
+  if (path.startsWith('/api/')) {
+    await serveApi(local.gateway, request, response, requestUrl);
+  } else if (path === '/config.json') {
+    sendJson(response, 200, { auth: { mode: 'local', issuer: local.issuer.issuer } });
+  } else if (path === '/auth/.well-known/openid-configuration') {
+    sendJson(response, 200, local.issuer.discovery());
+  } else if (path === '/auth/jwks.json') {
+    sendJson(response, 200, local.issuer.jwks());
+  } else if (path === '/auth/demo-users') {
+    sendJson(response, 200, {
+      users: local.users.map(({ username, name, roles, jurisdictions, jurisdictionName }) => ({
+        username,
+        name,
+        roles,
+        jurisdictions,
+        jurisdictionName,
+      })),
+    });
+  } else if (path === '/auth/token' && method === 'POST') {
+    await issueDemoToken(local, request, response);
+  } else if (path === '/_local/uploads' && method === 'POST') {
+    await handleUpload(request, response, local.blobStore);
+  } else if (path === '/_local/outbox.json') {
+    sendJson(response, 200, { entries: await local.outbox.list() });
+  } else if (path === '/_local/outbox') {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(renderOutboxPage(await local.outbox.list()));
+  } else if (method === 'GET' || method === 'HEAD') {
+    await serveStatic(local.webRoot, path, response);
+  } else {
+    sendJson(response, 405, { message: 'Method Not Allowed' });
+  }
+}
+
+async function serveApi(
+  gateway: LocalApiGateway,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const body = await readBody(request, apiBodyLimitBytes);
+  const result = await gateway.handle({
+    method: request.method ?? 'GET',
+    url,
+    headers: request.headers,
+    body,
+  });
+  response.writeHead(result.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string> | undefined),
+  });
+  response.end(
+    result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+  );
+}
+
+/** Cognito's part on one machine: an ID token for a demo user, by name, for eight hours. */
+async function issueDemoToken(
+  local: LocalRoutes,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const body = await readBody(request, 4096);
+  let username: unknown;
+  try {
+    username = (JSON.parse(body.toString('utf8')) as { username?: unknown }).username;
+  } catch {
+    username = undefined;
+  }
+  const user = local.users.find((candidate) => candidate.username === username);
+  if (!user) {
+    sendJson(response, 400, {
+      error: {
+        code: 'unknown_user',
+        message: { zh: '没有这个演示用户。', en: 'There is no such demo user.' },
+      },
+    });
+    return;
+  }
+  const expiresIn = 8 * 3600;
+  sendJson(response, 200, {
+    id_token: await local.issuer.issue(user, expiresIn),
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+  });
+}
+
+/** S3's part: the signed upload form's target, then the photo processor (S3's event). */
+async function handleUpload(
+  request: IncomingMessage,
+  response: ServerResponse,
+  blobStore: FileSystemBlobStore,
+) {
+  const body = await readBody(request, FileSystemBlobStore.hardLimitBytes);
+  let form: FormData;
+  try {
+    form = await new Request('http://local/upload', {
+      method: 'POST',
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+      body: new Uint8Array(body),
+    }).formData();
+  } catch {
+    sendJson(response, 400, {
+      error: {
+        code: 'upload_malformed',
+        message: {
+          zh: '上传内容格式有误（需要 multipart/form-data）。',
+          en: 'The upload is malformed (multipart/form-data expected).',
+        },
+      },
+    });
+    return;
+  }
+  const fields: Record<string, string> = {};
+  let file: { contentType: string; bytes: Uint8Array } | null = null;
+  for (const [name, value] of form) {
+    if (typeof value === 'string') fields[name] = value;
+    else if (name === 'file') {
+      file = { contentType: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+    }
+  }
+  try {
+    const { key } = await blobStore.acceptUpload({ fields, file });
+    // What S3's event notification does on AWS: the photo processor takes the upload.
+    // Here it runs before the answer, so the answer can say what became of the photo.
+    const processed = key.startsWith('incoming/') ? await processPhoto(key) : undefined;
+    if (processed?.outcome === 'refused') {
+      sendJson(response, 422, {
+        error: {
+          code: 'photo_refused',
+          message: processed.reason
+            ? photoRefusalReasons[processed.reason]
+            : { zh: '该照片没有被保存。', en: 'The photo was not kept.' },
+        },
+      });
+    } else if (processed?.outcome === 'duplicate') {
+      // The slot already has its photo (or refusal): the form was used before.
+      sendJson(response, 409, {
+        error: {
+          code: 'upload_form_used',
+          message: {
+            zh: '该上传凭证已经用过，每张照片只能上传一次。',
+            en: 'This upload form has been used already: each takes one photo.',
+          },
+        },
+      });
+    } else sendJson(response, 201, { key });
+  } catch (error) {
+    if (!(error instanceof UploadRefused)) throw error;
+    sendJson(response, error.status, { error: { code: error.code, message: error.text } });
+  }
+}

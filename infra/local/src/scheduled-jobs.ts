@@ -1,0 +1,113 @@
+import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
+import type { Clock } from '@qingling/shared/ports/clock.ts';
+import { reconcilerTiming } from '@qingling/shared/workflow/reconcile.ts';
+import { publishDueChainHeads } from '#functions/events/publish-chain-heads.ts';
+import { reconcileRecords } from '#functions/workflow/reconcile.ts';
+
+/**
+ * Each day's chain heads, published once the CST day has ended (00:05 CST on AWS): at
+ * start (a day that ended while the cloud was down) and on every heartbeat after. One
+ * publication at a time; the store makes a second one of the same day change nothing.
+ */
+export class ChainHeadsPublisher {
+  private readonly clock: Clock;
+  /** The last day published. */
+  private through = '';
+  private failedAt = 0;
+  /** The publication under way. */
+  running: Promise<void> | undefined;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /** Publishes the days that ended since the last; after a failure, not for a minute. */
+  publish(): Promise<void> | undefined {
+    if (this.running || lastEndedDay(this.clock.now()) <= this.through) return this.running;
+    if (Date.now() - this.failedAt < 60_000) return undefined;
+    this.running = publishDueChainHeads()
+      .then((result) => {
+        this.through = result.day.date;
+      })
+      .catch((error: unknown) => {
+        this.failedAt = Date.now();
+        console.error('embedded cloud: chain heads not published', error);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+}
+
+interface SweepTiming {
+  graceMs: number;
+  lookBackMs: number;
+}
+
+/**
+ * The reconciler (every five minutes on AWS): here every few real seconds, with a grace of
+ * at least half a real minute, however fast the clock (a busy runner is not lost). One
+ * sweep at a time; each looks at the changes since the last (and a minute more).
+ */
+export class ReconcilerSweeps {
+  private readonly regular: SweepTiming;
+  private reconciledAt = 0;
+  /** Changes up to here were looked at. */
+  private sweptUntil: number | undefined;
+  /** The sweep under way. */
+  running: Promise<unknown> | undefined;
+
+  /** `speed`: how many times faster than real time the cloud's clock runs. */
+  constructor(speed: number) {
+    const graceMs = Math.max(reconcilerTiming.graceMs, 30_000 * speed);
+    this.regular = { graceMs, lookBackMs: graceMs + reconcilerTiming.lookBackMs };
+  }
+
+  /**
+   * The first sweep, before the first request: whatever was under way at a kill (a change
+   * whose lifecycle had not planned from it, a record whose state was not yet written) is
+   * woken now.
+   */
+  afterStart(): Promise<unknown> {
+    return this.sweep({ graceMs: 0, lookBackMs: 24 * 3600 * 1000 });
+  }
+
+  /** One regular sweep now (it joins the sweep under way, if any). */
+  now(): Promise<unknown> {
+    return this.sweep(this.regular);
+  }
+
+  /** A regular sweep if none began in the last five real seconds. */
+  whenDue(): void {
+    if (Date.now() - this.reconciledAt > 5000) void this.now();
+  }
+
+  private sweep(timing: SweepTiming): Promise<unknown> {
+    this.reconciledAt = Date.now();
+    const from = this.sweptUntil === undefined ? undefined : new Date(this.sweptUntil - 60_000);
+    this.running ??= reconcileRecords({ ...timing, ...(from ? { from } : {}) })
+      .then((result) => {
+        this.sweptUntil = Date.parse(result.until);
+      })
+      .catch((error: unknown) => console.error('embedded cloud: reconciler failed', error))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+}
+
+/**
+ * The clock's heartbeat: runs `beat` (due waits end, the jobs that are due run, the fast
+ * clock's time is kept in .data). A faster clock beats faster (a simulated minute a beat,
+ * 100 beats a second at most), so a step is not recorded late merely for waiting for a
+ * beat (the ladder marks a step late 15 simulated minutes after its time; the timers are a
+ * heap, a beat costs nothing). Returns the function that stops it.
+ */
+export function startHeartbeat(speed: number, beat: () => void): () => void {
+  const beatMs = Math.max(10, Math.min(1000, 60_000 / speed));
+  const heartbeat = setInterval(beat, beatMs);
+  heartbeat.unref();
+  return () => clearInterval(heartbeat);
+}
