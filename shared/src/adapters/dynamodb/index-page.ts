@@ -125,3 +125,62 @@ export function recordIdsByStatus<Status extends string>(
     ),
   );
 }
+
+/**
+ * Every item of one gsi1 partition, paged, with only the attributes a projection
+ * expression names (or, with `count`, only the number of items): the bounded reads the
+ * desk makes, one partition per status.
+ */
+export async function readPartition(
+  documents: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    partition: string;
+    projection: string;
+    names?: Record<string, string>;
+  },
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: query.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ProjectionExpression: query.projection,
+        ...(query.names ? { ExpressionAttributeNames: query.names } : {}),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** How many items one gsi1 partition holds (Select COUNT, paged: nothing is read out). */
+export async function countPartition(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
