@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineStanding, deskCounts } from './desk.ts';
+import { deadlineStanding, deskCounts, openingStatus } from './desk.ts';
 
 // Deadlines are instants: 24:00 CST of the deadline date (16:00 UTC that day).
 const endOf = (date: string) => `${date}T16:00:00.000Z`;
@@ -44,5 +44,14 @@ describe('the desk: deadlines as of the clock', () => {
       openMajor: 2,
       tips: { received: 2, accepted: 1, investigating: 0, substantiated: 0 },
     });
+  });
+});
+
+describe('the ledger opens where the work is', () => {
+  const none = { reported: 0, rectifying: 0, verifying: 0, closed_look_back: 0, closed: 0 };
+  it('on the first open status with hazards, else on reported', () => {
+    expect(openingStatus({ ...none, reported: 0, rectifying: 2, verifying: 1 })).toBe('rectifying');
+    expect(openingStatus({ ...none, verifying: 1, closed: 5 })).toBe('verifying');
+    expect(openingStatus({ ...none, closed: 5 })).toBe('reported');
   });
 });

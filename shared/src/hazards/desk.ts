@@ -82,3 +82,11 @@ export function deskCounts(
   ) as DeskCounts['hazards'];
   return { hazards, overdue, dueSoon, openMajor, tips: { ...tips } };
 }
+
+/**
+ * The ledger tab to open when the address names none: the first open status with hazards
+ * in it (what needs doing), else the first tab.
+ */
+export function openingStatus(hazards: DeskCounts['hazards']): LedgerStatus {
+  return openLedgerStatuses.find((status) => hazards[status] > 0) ?? 'reported';
+}
