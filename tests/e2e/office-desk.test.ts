@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +10,7 @@ import {
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { postJson } from '../support/tips.ts';
+import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
 
 // The office desk (工作台): an officer sees what needs doing as counts, and each count opens
 // the ledger tab with those hazards; the ledger's tabs carry the counts and, with no tab
@@ -34,40 +33,18 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-async function recordHazard(place: string, grade: 'general' | 'major', deadline?: string) {
+async function record(place: string, grade: 'general' | 'major', deadline?: string) {
   const token = await signIn(cloud.url, 'cq-gecheng.officer');
-  const auth = { authorization: `Bearer ${token}` };
-  const reply = await postJson(
-    `${cloud.url}/api/office/hazards`,
-    {
-      idempotencyKey: randomUUID(),
-      jurisdiction: 'cq-gecheng',
-      source: 'inspection',
-      industry: 'fire',
-      enterprise: '91350100M000100Y43',
-      place,
-      grade,
-      ...(grade === 'major' ? { standard: { ref: 'GB 35181-2025', clause: '5.1.1' } } : {}),
-      description: `${place}灭火器压力不足，需更换。`,
-    },
-    auth,
-  );
+  const reply = await recordHazard(cloud.url, token, place, grade);
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   if (!deadline) return;
-  const started = await postJson(
-    `${cloud.url}/api/office/hazards/${reply.body.hazard.hazardId}/commands`,
-    {
-      idempotencyKey: randomUUID(),
-      expectedRevision: reply.body.revision,
-      command: {
-        type: 'start_rectification',
-        responsible: '王某',
-        measures: '更换灭火器',
-        deadline: { date: deadline },
-      },
-    },
-    auth,
-  );
+  const hazard = { id: reply.body.hazard.hazardId, revision: reply.body.revision };
+  const started = await giveHazardCommand(cloud.url, token, hazard, {
+    type: 'start_rectification',
+    responsible: '王某',
+    measures: '更换灭火器',
+    deadline: { date: deadline },
+  });
   expect(started.status, JSON.stringify(started.body)).toBe(200);
 }
 
@@ -84,7 +61,7 @@ const card = (page: Page, key: string) => page.locator(`[data-card="${key}"]`);
 
 describe('the office desk', () => {
   it('opens the ledger where the work is, with counts on its tabs', async () => {
-    await recordHazard('一号仓库', 'general', '2026-12-09');
+    await record('一号仓库', 'general', '2026-12-09');
     const page = await officerPage();
     await page.getByRole('link', { name: '隐患台账' }).first().click();
     await page.getByRole('link', { name: /一号仓库/ }).waitFor();
@@ -97,8 +74,8 @@ describe('the office desk', () => {
   });
 
   it('shows the counts, overdue once the deadline passed, and a click lands on them', async () => {
-    await recordHazard('二号仓库', 'general');
-    await recordHazard('三号仓库', 'major');
+    await record('二号仓库', 'general');
+    await record('三号仓库', 'major');
     clock.set('2026-12-10T01:00:00.000Z'); // Thu 09:00 CST: 一号仓库's deadline has passed
     const page = await officerPage();
     await card(page, 'overdue').waitFor();

@@ -3,6 +3,7 @@ import { tipRoutes } from '@qingling/shared/tips/routes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
 import { postJson, type ReplyBody } from '../support/tips.ts';
 
 // Issues 14 and 15: the office desk (工作台) counts, from the ledger's and the inbox's
@@ -29,32 +30,14 @@ async function desk(jurisdiction = 'cq-gecheng'): Promise<{ status: number; body
   return { status: response.status, body: await response.json() };
 }
 
-async function recordHazard(grade: 'general' | 'major', place: string) {
-  const reply = await postJson(
-    `${cloud.url}/api/office/hazards`,
-    {
-      idempotencyKey: randomUUID(),
-      jurisdiction: 'cq-gecheng',
-      source: 'inspection',
-      industry: 'fire',
-      enterprise: '91350100M000100Y43',
-      place,
-      grade,
-      ...(grade === 'major' ? { standard: { ref: 'GB 35181-2025', clause: '5.1.1' } } : {}),
-      description: `${place}安全出口被货物堵塞。`,
-    },
-    auth(),
-  );
+async function record(grade: 'general' | 'major', place: string) {
+  const reply = await recordHazard(cloud.url, token, place, grade);
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return { id: reply.body.hazard.hazardId as string, revision: reply.body.revision as number };
 }
 
 async function command(hazard: { id: string; revision: number }, body: Record<string, unknown>) {
-  const reply = await postJson(
-    `${cloud.url}/api/office/hazards/${hazard.id}/commands`,
-    { idempotencyKey: randomUUID(), expectedRevision: hazard.revision, command: body },
-    auth(),
-  );
+  const reply = await giveHazardCommand(cloud.url, token, hazard, body);
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   hazard.revision = reply.body.revision;
 }
@@ -80,12 +63,12 @@ describe('the office desk', () => {
   const closing = { id: '', revision: 0 };
 
   it('counts hazards by status, deadlines, open majors and tips waiting', async () => {
-    Object.assign(soon, await recordHazard('general', '一号仓库'));
+    Object.assign(soon, await record('general', '一号仓库'));
     await command(soon, rectify('2026-12-09'));
-    const later = await recordHazard('major', '二号仓库');
+    const later = await record('major', '二号仓库');
     await command(later, { ...rectify('2026-12-20'), plan });
-    await recordHazard('major', '三号仓库');
-    Object.assign(closing, await recordHazard('general', '四号仓库'));
+    await record('major', '三号仓库');
+    Object.assign(closing, await record('general', '四号仓库'));
     await command(closing, rectify('2026-12-10'));
     const example = tipRoutes.find((route) => route.operationId === 'recordOfficeTip')?.request
       ?.example as Record<string, unknown>;

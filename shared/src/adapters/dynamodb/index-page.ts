@@ -90,23 +90,49 @@ export async function recordIdsIn(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const partition of partitions) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of partitionPages(documents, {
+      tableName,
+      partition,
+      projection: 'pk',
+    })) {
       for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^[A-Z]+#/, ''));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return ids;
+}
+
+/**
+ * The pages of one gsi1 partition, in key order, with only what `projection` names (or,
+ * with `count`, no items: only each page's Count). Every page is read: the partitions
+ * read whole are the ones kept small (a jurisdiction's records under one status).
+ */
+async function* partitionPages(
+  documents: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    partition: string;
+    projection?: string;
+    names?: Record<string, string>;
+    count?: boolean;
+  },
+) {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: query.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ...(query.count ? { Select: 'COUNT' as const } : {}),
+        ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+        ...(query.names ? { ExpressionAttributeNames: query.names } : {}),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }
 
 /** Every record id listed in the record kind's index partitions for these statuses. */
@@ -126,11 +152,7 @@ export function recordIdsByStatus<Status extends string>(
   );
 }
 
-/**
- * Every item of one gsi1 partition, paged, with only the attributes a projection
- * expression names (or, with `count`, only the number of items): the bounded reads the
- * desk makes, one partition per status.
- */
+/** Every item of one gsi1 partition with only the attributes a projection names. */
 export async function readPartition(
   documents: DynamoDBDocumentClient,
   query: {
@@ -141,22 +163,7 @@ export async function readPartition(
   },
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: query.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': query.partition },
-        ProjectionExpression: query.projection,
-        ...(query.names ? { ExpressionAttributeNames: query.names } : {}),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of partitionPages(documents, query)) items.push(...(page.Items ?? []));
   return items;
 }
 
@@ -167,20 +174,8 @@ export async function countPartition(
   partition: string,
 ): Promise<number> {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of partitionPages(documents, { tableName, partition, count: true })) {
     count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return count;
 }
