@@ -1,3 +1,4 @@
+import type { LedgerEntry } from './desk.ts';
 import type { HazardState, LedgerStatus } from './hazard.ts';
 
 /** Port: the hazard ledger, a jurisdiction's hazards by status (major first, newest first). */
@@ -15,4 +16,9 @@ export interface HazardLedger {
     limit: number;
     cursor?: string;
   }): Promise<{ items: HazardState[]; nextCursor?: string }>;
+  /**
+   * Every hazard listed under a status, as the desk counts it (grade and deadline only):
+   * the whole partition, read page by page with nothing else projected.
+   */
+  entries(query: { jurisdiction: string; status: LedgerStatus }): Promise<LedgerEntry[]>;
 }

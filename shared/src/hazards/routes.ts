@@ -3,6 +3,8 @@ import type { RouteDefinition } from '../api/route-definition.ts';
 import { idempotencyKey, text, withMeta } from '../api/validation.ts';
 import { inclusionProofSchema } from '../chain-heads/schemas.ts';
 import {
+  deskQuerySchema,
+  deskSchema,
   enterpriseLinkRequestSchema,
   enterpriseLinkSchema,
   giveHazardCommandSchema,
@@ -178,6 +180,35 @@ export const hazardRoutes = [
       status: 200,
       body: hazardListSchema,
       example: { hazards: [exampleSummary] },
+    },
+  },
+  {
+    operationId: 'getDesk',
+    method: 'GET',
+    path: '/api/office/desk',
+    handler: 'get-desk',
+    access: {
+      kind: 'signedIn',
+      roles: officeRoles,
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
+    summary: {
+      zh: '工作台：辖区隐患与线索的待办计数',
+      en: "The desk: a jurisdiction's hazard and tip counts that need doing",
+    },
+    query: { schema: deskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
+    response: {
+      status: 200,
+      body: deskSchema,
+      example: {
+        jurisdiction: 'cq-gecheng',
+        asOf: '2026-11-22T08:00:00.000Z',
+        hazards: { reported: 2, rectifying: 3, verifying: 1, closed_look_back: 0, closed: 4 },
+        overdue: 1,
+        dueSoon: 1,
+        openMajor: 2,
+        tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
+      },
     },
   },
   {

@@ -289,3 +289,36 @@ export const enterpriseLinkRequestSchema = z.strictObject({
 
 export type RecordHazardRequest = z.output<typeof recordHazardSchema>;
 export type HazardCommandRequest = z.output<typeof giveHazardCommandSchema>;
+
+export const deskQuerySchema = z.object({ jurisdiction: code('cq-gecheng') });
+
+const countOf = z.number().check(z.int(), z.nonnegative());
+
+export const deskSchema = withMeta(
+  z.object({
+    jurisdiction: z.string(),
+    asOf: z.string(),
+    hazards: z.object({
+      reported: countOf,
+      rectifying: countOf,
+      verifying: countOf,
+      closed_look_back: countOf,
+      closed: countOf,
+    }),
+    overdue: countOf,
+    dueSoon: countOf,
+    openMajor: countOf,
+    tips: z.object({
+      received: countOf,
+      accepted: countOf,
+      investigating: countOf,
+      substantiated: countOf,
+    }),
+  }),
+  {
+    id: 'Desk',
+    description:
+      "A jurisdiction's desk as of the clock: hazards by ledger status, rectifying hazards " +
+      'overdue and due within 3 CST days, open major hazards, and tips awaiting the office.',
+  },
+);

@@ -8,4 +8,6 @@ export interface TipInbox {
     limit: number;
     cursor?: string | undefined;
   }): Promise<{ items: TipState[]; nextCursor?: string }>;
+  /** How many tips are listed under a status (counted by the index, no tip read). */
+  count(query: { jurisdiction: string; status: TipStatus }): Promise<number>;
 }

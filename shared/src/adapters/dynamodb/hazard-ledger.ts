@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry } from '../../hazards/desk.ts';
 import {
   enterpriseHazardsPartition,
   type HazardState,
@@ -6,7 +7,7 @@ import {
   type LedgerStatus,
 } from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
-import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
+import { queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
 
 /** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
 const liveStatuses: LedgerStatus[] = ['reported', 'rectifying', 'verifying', 'closed_look_back'];
@@ -55,6 +56,26 @@ export class DynamoHazardLedger implements HazardLedger {
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as HazardState,
+    });
+  }
+
+  /**
+   * The index item is the hazard's state item (gsi1 projects ALL), so grade and deadline
+   * are on it for every hazard, whenever written: nothing to backfill.
+   */
+  async entries(query: Parameters<HazardLedger['entries']>[0]): Promise<LedgerEntry[]> {
+    const items = await readPartition(this.documents, {
+      tableName: this.tableName,
+      partition: hazardLedgerPartition(query.jurisdiction, query.status),
+      projection: '#state.#grade, #state.#round.#deadline',
+      names: { '#state': 'state', '#grade': 'grade', '#round': 'round', '#deadline': 'deadline' },
+    });
+    return items.map((item) => {
+      const state = item.state as { grade: LedgerEntry['grade']; round?: { deadline?: string } };
+      return {
+        grade: state.grade,
+        ...(state.round?.deadline ? { deadline: state.round.deadline } : {}),
+      };
     });
   }
 }

@@ -90,23 +90,49 @@ export async function recordIdsIn(
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const partition of partitions) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of partitionPages(documents, {
+      tableName,
+      partition,
+      projection: 'pk',
+    })) {
       for (const item of page.Items ?? []) ids.push(String(item.pk).replace(/^[A-Z]+#/, ''));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   return ids;
+}
+
+/**
+ * The pages of one gsi1 partition, in key order, with only what `projection` names (or,
+ * with `count`, no items: only each page's Count). Every page is read: the partitions
+ * read whole are the ones kept small (a jurisdiction's records under one status).
+ */
+async function* partitionPages(
+  documents: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    partition: string;
+    projection?: string;
+    names?: Record<string, string>;
+    count?: boolean;
+  },
+) {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: query.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ...(query.count ? { Select: 'COUNT' as const } : {}),
+        ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+        ...(query.names ? { ExpressionAttributeNames: query.names } : {}),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
 }
 
 /** Every record id listed in the record kind's index partitions for these statuses. */
@@ -124,4 +150,32 @@ export function recordIdsByStatus<Status extends string>(
       statuses.map((status) => partition(jurisdiction, status)),
     ),
   );
+}
+
+/** Every item of one gsi1 partition with only the attributes a projection names. */
+export async function readPartition(
+  documents: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    partition: string;
+    projection: string;
+    names?: Record<string, string>;
+  },
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of partitionPages(documents, query)) items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** How many items one gsi1 partition holds (Select COUNT, paged: nothing is read out). */
+export async function countPartition(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+): Promise<number> {
+  let count = 0;
+  for await (const page of partitionPages(documents, { tableName, partition, count: true })) {
+    count += page.Count ?? 0;
+  }
+  return count;
 }

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
 import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
-import { queryIndexPage, recordIdsByStatus } from './index-page.ts';
+import { countPartition, queryIndexPage, recordIdsByStatus } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
 export class DynamoTipInbox implements TipInbox {
@@ -22,6 +22,14 @@ export class DynamoTipInbox implements TipInbox {
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as TipState,
     });
+  }
+
+  count(query: Parameters<TipInbox['count']>[0]) {
+    return countPartition(
+      this.documents,
+      this.tableName,
+      tipInboxPartition(query.jurisdiction, query.status),
+    );
   }
 }
 

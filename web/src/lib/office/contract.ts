@@ -5,6 +5,7 @@
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import type { enterpriseViewSchema, hazardLogSchema } from '@qingling/shared/hazards/routes.ts';
 import type {
+  deskSchema,
   enterpriseLinkSchema,
   hazardDetailSchema,
   hazardListSchema,
@@ -26,6 +27,7 @@ export type EnterpriseLink = z.output<typeof enterpriseLinkSchema>;
 export type ImportResult = z.output<typeof importResultSchema>['results'][number];
 export type EnterpriseView = z.output<typeof enterpriseViewSchema>;
 export type RectificationPlan = z.output<typeof rectificationPlanSchema>;
+export type Desk = z.output<typeof deskSchema>;
 
 /**
  * A substantiated tip a hazard is recorded from (举报查实): what the form starts with. Not
