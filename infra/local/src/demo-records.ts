@@ -4,6 +4,7 @@ import { cstDate, type HolidayCalendar } from '@qingling/shared/calendar/calenda
 import {
   type Enterprise,
   enterpriseProjection,
+  enterpriseRegisterPartition,
   enterpriseStream,
 } from '@qingling/shared/enterprises/enterprise.ts';
 import { usccCheckCharacter } from '@qingling/shared/enterprises/uscc.ts';
@@ -18,7 +19,11 @@ import {
   recordHazard,
 } from '@qingling/shared/hazards/commands.ts';
 import type { EscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
-import type { HazardFacts, RectificationPlan } from '@qingling/shared/hazards/hazard.ts';
+import {
+  type HazardFacts,
+  hazardLedgerPartition,
+  type RectificationPlan,
+} from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor, hazardIdForTip } from '@qingling/shared/hazards/ids.ts';
 import {
   type LifecycleDependencies,
@@ -37,7 +42,12 @@ import {
 } from '@qingling/shared/tips/lifecycle.ts';
 import { tipStatuses } from '@qingling/shared/tips/schemas.ts';
 import { defaultTipTimeLimits, tipDeadline } from '@qingling/shared/tips/time-limits.ts';
-import { type TipReceived, tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
+import {
+  type TipReceived,
+  tipInboxPartition,
+  tipProjection,
+  tipStream,
+} from '@qingling/shared/tips/tip.ts';
 import { giveTipCommand, type TipCommand } from '@qingling/shared/tips/triage.ts';
 import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
 
@@ -174,9 +184,9 @@ async function storeHasRecords(
   jurisdictions: readonly string[],
 ): Promise<boolean> {
   const partitions = jurisdictions.flatMap((code) => [
-    `ENTERPRISES#${code}`,
-    ...ledgerStatuses.map((status) => `HAZARDS#${code}#${status}`),
-    ...tipStatuses.map((status) => `TIPS#${code}#${status}`),
+    enterpriseRegisterPartition(code),
+    ...ledgerStatuses.map((status) => hazardLedgerPartition(code, status)),
+    ...tipStatuses.map((status) => tipInboxPartition(code, status)),
   ]);
   for (const partition of partitions) {
     const page = await queryIndexPage(documents, {
