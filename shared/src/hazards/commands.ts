@@ -1,15 +1,10 @@
 import { cstDate, deadlineAfter, endOfCstDay, type HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
-import {
-  IdempotencyKeyReused,
-  refuseReusedKey,
-  requestDigest,
-  sameRequest,
-} from '../event-log/idempotency.ts';
+import { IdempotencyKeyReused, sameRequest } from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
-import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
+import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
 import type { EscalationPolicy } from './escalation.ts';
 import {
   checkTransition,
@@ -194,29 +189,19 @@ export async function giveCommand(
     expectedRevision?: number;
   },
 ): Promise<CommandOutcome> {
-  const stream = hazardStream(request.hazardId);
-  const digest = await requestDigest(request.command);
-  const outcome = await decideOnRecord({
+  return giveRecordCommand({
+    ...request,
     events: deps.events,
-    stream,
+    stream: hazardStream(request.hazardId),
     projection: hazardProjection,
-    idempotencyKey: request.idempotencyKey,
-    actor: request.actor,
     now: () => deps.clock.now(),
-    ...(request.expectedRevision === undefined
-      ? {}
-      : { expectedRevision: request.expectedRevision }),
     decide: (state, now) => {
       const event = eventFor(state, request.command, { ...deps, now, actor: request.actor });
       checkTransition(state, event);
-      return { ...event, requestDigest: digest };
+      return event;
     },
     wake: () => deps.workflow.wake(request.hazardId),
   });
-  if (outcome.kind === 'done' && outcome.duplicate) {
-    await refuseReusedKey(deps.events, stream, request.idempotencyKey, digest);
-  }
-  return outcome;
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore } from '../event-log/event-store.ts';
-import { refuseReusedKey, requestDigest } from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
-import { type DecisionOutcome, decideOnRecord } from '../workflow/decisions.ts';
+import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import { checkTipTransition, rewardFor } from './tip-rules.ts';
@@ -189,27 +188,17 @@ export async function giveTipCommand(
     expectedRevision?: number;
   },
 ): Promise<TipCommandOutcome> {
-  const stream = tipStream(request.tipId);
-  const digest = await requestDigest(request.command);
-  const outcome = await decideOnRecord({
+  return giveRecordCommand({
+    ...request,
     events: deps.events,
-    stream,
+    stream: tipStream(request.tipId),
     projection: tipProjection,
-    idempotencyKey: request.idempotencyKey,
-    actor: request.actor,
     now: () => deps.clock.now(),
-    ...(request.expectedRevision === undefined
-      ? {}
-      : { expectedRevision: request.expectedRevision }),
     decide: (state, now) => {
       const event = tipEventFor(request.command, { ...deps, now, actor: request.actor, state });
       checkTipTransition(state, event, deps.limits);
-      return { ...event, requestDigest: digest };
+      return event;
     },
     wake: () => deps.workflow.wake(request.tipId),
   });
-  if (outcome.kind === 'done' && outcome.duplicate) {
-    await refuseReusedKey(deps.events, stream, request.idempotencyKey, digest);
-  }
-  return outcome;
 }

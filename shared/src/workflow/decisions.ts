@@ -1,6 +1,7 @@
 import { appendWithRetry } from '../event-log/append-with-retry.ts';
 import type { Actor, NewEvent } from '../event-log/event-log.ts';
 import type { EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
+import { refuseReusedKey, requestDigest } from '../event-log/idempotency.ts';
 
 export type DecisionOutcome<State> =
   | { kind: 'done'; snapshot: Snapshot<State>; duplicate: boolean }
@@ -66,4 +67,23 @@ export async function decideOnRecord<State extends { revision: number }>(request
       await request.wake();
       return { kind: 'done', snapshot: outcome.snapshot, duplicate: outcome.kind === 'duplicate' };
   }
+}
+
+/**
+ * A person's command on a record (a hazard's, a tip's): decideOnRecord, with the command's
+ * digest on its event (its data may hold what was computed when it was given, deadlines),
+ * so that a key reused for another command is told from a retry (IdempotencyKeyReused).
+ */
+export async function giveRecordCommand<State extends { revision: number }>(
+  request: Parameters<typeof decideOnRecord<State>>[0] & { command: unknown },
+): Promise<DecisionOutcome<State>> {
+  const digest = await requestDigest(request.command);
+  const outcome = await decideOnRecord({
+    ...request,
+    decide: (state, now) => ({ ...request.decide(state, now), requestDigest: digest }),
+  });
+  if (outcome.kind === 'done' && outcome.duplicate) {
+    await refuseReusedKey(request.events, request.stream, request.idempotencyKey, digest);
+  }
+  return outcome;
 }
