@@ -15,6 +15,16 @@ const pricePerThousandTransitions = 0.025;
 
 type Action = 'escalate' | 'wait' | 'done' | 'renew';
 
+/**
+ * What RecordDueSteps says follows: a wait it planned itself (the next scripted action, when
+ * it is a wait: no Plan in between), or `plan` (back through Plan for the rest).
+ */
+function afterRecording(plans: Action[]) {
+  const waits = plans[0] === 'wait';
+  if (waits) plans.shift();
+  return { action: waits ? 'wait' : 'plan', timeoutSeconds: 60, turn: 1, version: 1 };
+}
+
 async function countTransitions(script: readonly Action[]) {
   const machine = new StateMachine(
     loadDefinition(hazardLifecyclePath, localSubstitutions) as never,
@@ -38,7 +48,7 @@ async function countTransitions(script: readonly Action[]) {
           },
           RecordDueSteps: async () => {
             calls.push('RecordDueSteps');
-            return { Payload: { recorded: 1 } };
+            return { Payload: { recorded: 1, delivered: 1, next: afterRecording(plans) } };
           },
           // A decision (SendTaskSuccess) or the timer (States.Timeout → Plan): one transition.
           WaitForDecisionOrTimer: async () => {
@@ -65,7 +75,7 @@ async function countTransitions(script: readonly Action[]) {
 
 /** The plans of one turn: a wait that a decision or the timer ends. */
 const waitTurn: Action[] = ['wait'];
-/** A ladder step falls due: record it, then wait again. */
+/** A ladder step falls due: record it, then wait again (recording plans the wait). */
 const stepTurn: Action[] = ['escalate', 'wait'];
 
 describe('state transitions per lifecycle (Standard workflow cost)', () => {
@@ -79,13 +89,14 @@ describe('state transitions per lifecycle (Standard workflow cost)', () => {
       'done', // closed
     ];
     const { transitions, entered, calls } = await countTransitions(script);
-    // Begin + 8 Plans + 8 Routes + 2 RecordDueSteps + 5 waits + Ended.
-    expect(transitions).toBe(25);
-    expect(entered.filter((name) => name === 'Plan')).toHaveLength(8);
+    // Begin + 6 Plans + 8 Routes + 2 RecordDueSteps + 5 waits + Ended: each step's
+    // recording plans the wait after it (before: a Plan more per step, 25 transitions).
+    expect(transitions).toBe(23);
+    expect(entered.filter((name) => name === 'Plan')).toHaveLength(6);
     expect(calls.filter((name) => name === 'RecordDueSteps')).toHaveLength(2);
     expect(entered.at(-1)).toBe('Ended');
     const perThousandHazards = (transitions * 1000 * pricePerThousandTransitions) / 1000;
-    expect(perThousandHazards).toBeCloseTo(0.625);
+    expect(perThousandHazards).toBeCloseTo(0.575);
   });
 
   it('worst case: a major hazard, all five steps, a failed verification, a second round of five, a look-back', async () => {
@@ -110,9 +121,10 @@ describe('state transitions per lifecycle (Standard workflow cost)', () => {
       'done',
     ];
     const { transitions } = await countTransitions(script);
-    // Begin + 32 Plans + 32 Routes + 12 RecordDueSteps + 19 waits + Ended.
-    expect(transitions).toBe(97);
-    expect((transitions * 1000 * pricePerThousandTransitions) / 1000).toBeCloseTo(2.425);
+    // Begin + 21 Plans + 33 Routes + 12 RecordDueSteps + 19 waits + Ended (before: 97):
+    // 11 steps are followed by a wait their recording planned; the look-back's is not.
+    expect(transitions).toBe(87);
+    expect((transitions * 1000 * pricePerThousandTransitions) / 1000).toBeCloseTo(2.175);
   });
 
   it('renewal: a long-lived lifecycle hands over to the next generation and ends', async () => {

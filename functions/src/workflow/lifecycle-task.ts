@@ -9,7 +9,7 @@ import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { planTipTurn, recordDueTipSteps } from '@qingling/shared/tips/lifecycle.ts';
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
-import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
+import type { StepsRecorded, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import * as dependencies from '../dependencies.ts';
 
 /**
@@ -93,10 +93,11 @@ export async function planRecordTurn(input: LifecycleTaskInput): Promise<TurnPla
     : planTipTurn(await tipDependencies(), input);
 }
 
-/** Records and delivers the due steps of whichever record the input names. */
-export async function recordRecordSteps(
-  input: LifecycleTaskInput,
-): Promise<{ recorded: number; delivered: number }> {
+/**
+ * Records and delivers the due steps of whichever record the input names, and plans what
+ * follows from the record as the recording left it.
+ */
+export async function recordRecordSteps(input: LifecycleTaskInput): Promise<StepsRecorded> {
   return 'hazardId' in input
     ? recordDueSteps(await lifecycleDependencies(), input)
     : recordDueTipSteps(await tipDependencies(), input);

@@ -49,7 +49,7 @@ import {
   tipStream,
 } from '@qingling/shared/tips/tip.ts';
 import { giveTipCommand, type TipCommand } from '@qingling/shared/tips/triage.ts';
-import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
+import type { StepsRecorded, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 
 /**
  * A lived-in office for whoever runs `npm start` the first time: enterprises on the
@@ -257,13 +257,17 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
   /** Runs a record's lifecycle from the seed's time to now, as the conductor would. */
   const drive = async (
     turnOf: (generation: number, turn: number) => Promise<TurnPlan>,
-    escalate: (generation: number) => Promise<unknown>,
+    escalate: (generation: number, turn: number) => Promise<StepsRecorded>,
     generation: number,
   ) => {
+    let next: TurnPlan | null = null;
     for (let turn = 0; turn < 200; turn++) {
-      const plan = await turnOf(generation, turn);
-      if (plan.action === 'escalate') await escalate(generation);
-      else if (plan.action === 'wait') {
+      const plan: TurnPlan = next ?? (await turnOf(generation, turn));
+      next = null;
+      if (plan.action === 'escalate') {
+        const recorded = await escalate(generation, plan.turn);
+        if (recorded.next.action === 'wait') next = recorded.next;
+      } else if (plan.action === 'wait') {
         const next = time + plan.timeoutSeconds * 1000;
         if (next > deps.now.getTime()) break;
         time = next;
@@ -273,7 +277,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
   const driveHazard = async (hazardId: string) =>
     drive(
       (generation, turn) => planTurn(lifecycle, { hazardId, generation, turn }),
-      (generation) => recordDueSteps(lifecycle, { hazardId, generation }),
+      (generation, turn) => recordDueSteps(lifecycle, { hazardId, generation, turn }),
       await nextGeneration(deps.events, hazardId),
     );
   const tipLifecycle = {
@@ -287,7 +291,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
   const driveTip = async (tipId: string) =>
     drive(
       (generation, turn) => planTipTurn(tipLifecycle, { tipId, generation, turn }),
-      (generation) => recordDueTipSteps(tipLifecycle, { tipId, generation }),
+      (generation, turn) => recordDueTipSteps(tipLifecycle, { tipId, generation, turn }),
       await nextTipGeneration(deps.events, tipId),
     );
 

@@ -91,8 +91,8 @@ const localLifecycles: Record<keyof typeof recordLifecycles, LocalRecordLifecycl
     tasks: (resources) => ({
       plan: async ({ id, ...input }) =>
         planTurn(await hazardDependencies(resources), { ...input, hazardId: id }),
-      escalate: async ({ id, generation }) =>
-        recordDueSteps(await hazardDependencies(resources), { hazardId: id, generation }),
+      escalate: async ({ id, ...input }) =>
+        recordDueSteps(await hazardDependencies(resources), { ...input, hazardId: id }),
       nextGeneration: (hazardId) => nextGeneration(resources.events, hazardId),
     }),
   },
@@ -102,8 +102,8 @@ const localLifecycles: Record<keyof typeof recordLifecycles, LocalRecordLifecycl
     tasks: (resources) => ({
       plan: async ({ id, ...input }) =>
         planTipTurn(await tipDependencies(resources), { ...input, tipId: id }),
-      escalate: async ({ id, generation }) =>
-        recordDueTipSteps(await tipDependencies(resources), { tipId: id, generation }),
+      escalate: async ({ id, ...input }) =>
+        recordDueTipSteps(await tipDependencies(resources), { ...input, tipId: id }),
       nextGeneration: (tipId) => nextTipGeneration(resources.events, tipId),
     }),
   },

@@ -9,6 +9,7 @@ import type { Notifier } from '../ports/outbox.ts';
 import { tipProjection } from '../tips/tip-projection.ts';
 import { type HazardStage, tipStream } from '../tips/tip-state.ts';
 import {
+  afterRecording,
   appendAsGeneration,
   claimGeneration,
   dueForRenewal,
@@ -16,6 +17,7 @@ import {
   nextGenerationOf,
   outstanding,
   recordThenDeliver,
+  type StepsRecorded,
   spreadSeconds,
   type TurnPlan,
   waitSeconds,
@@ -31,7 +33,7 @@ import {
 } from './hazard.ts';
 import type { LookBackPolicy } from './look-back.ts';
 
-export { maxWaitSeconds, renewal, type TurnPlan } from '../workflow/turns.ts';
+export { maxWaitSeconds, renewal, type StepsRecorded, type TurnPlan } from '../workflow/turns.ts';
 
 /**
  * The work of the lifecycle workflow's tasks, free of Step Functions: plan a turn from
@@ -103,6 +105,16 @@ export async function planTurn(base: LifecycleDependencies, input: TurnInput): P
   const deps = await withLadderOf(base, loaded.state);
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
+  return planFrom(deps, snapshot, input, turn);
+}
+
+/** A turn's plan from the hazard as this generation holds it and the clock. */
+function planFrom(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  input: GenerationTurnInput,
+  turn: number,
+): TurnPlan {
   const { version, state } = snapshot;
   const done = { action: 'done', timeoutSeconds: 1, turn, version } as const;
   const now = deps.clock.now();
@@ -141,65 +153,69 @@ export async function planTurn(base: LifecycleDependencies, input: TurnInput): P
  */
 export async function recordDueSteps(
   base: LifecycleDependencies,
-  input: { hazardId: string; generation: number },
-): Promise<{ recorded: number; delivered: number }> {
+  input: TurnInput,
+): Promise<StepsRecorded> {
   const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
   const deps = loaded ? await withLadderOf(base, loaded.state) : base;
-  return recordThenDeliver<HazardState, HazardEvent, HazardState['escalations'][number]>(
-    logOf(deps),
-    loaded,
-    input.generation,
-    {
-      most: deps.policy.ladder.length,
-      nextDue: (state) => {
-        const [due] = escalationPlan(deps, state).due;
-        if (!due) return null;
-        return {
-          type: 'escalation_step_recorded',
-          data: {
-            step: due.step,
-            round: Number(due.key.split('#')[1]),
-            dueAt: due.dueAt.toISOString(),
-            late: due.late,
-          },
-          idempotencyKey: due.key,
-        };
-      },
-      between: async (snapshot) => {
-        const told = await tellEnterprise(deps, snapshot, input.generation);
-        const tipTold = told && (await tellTip(deps, told, input.generation));
-        return tipTold && recordLookBackDue(deps, tipTold, input.generation);
-      },
-      recordedSteps: (state) => state.escalations,
-      deliver: (state, entry) => deliver(deps, state, entry),
-      delivered: (entry) => ({
-        type: 'escalation_step_delivered',
-        data: { key: entry.key },
-        idempotencyKey: `${entry.key}#delivered`,
-      }),
-      started: (entry) => {
-        const attempt = (entry.deliveryAttempts ?? 0) + 1;
-        return {
-          type: 'escalation_delivery_started',
-          data: { key: entry.key, attempt },
-          idempotencyKey: `${entry.key}#started#${attempt}`,
-        };
-      },
-      withdrawal: (state, entry) =>
-        state.status === 'closed'
-          ? {
-              type: 'escalation_withdrawn',
-              data: {
-                key: entry.key,
-                step: entry.step,
-                round: entry.round,
-                reason: 'hazard_closed',
-              },
-              idempotencyKey: `${entry.key}#withdrawn`,
-            }
-          : null,
+  const { snapshot, ...counts } = await recordThenDeliver<
+    HazardState,
+    HazardEvent,
+    HazardState['escalations'][number]
+  >(logOf(deps), loaded, input.generation, {
+    most: deps.policy.ladder.length,
+    nextDue: (state) => {
+      const [due] = escalationPlan(deps, state).due;
+      if (!due) return null;
+      return {
+        type: 'escalation_step_recorded',
+        data: {
+          step: due.step,
+          round: Number(due.key.split('#')[1]),
+          dueAt: due.dueAt.toISOString(),
+          late: due.late,
+        },
+        idempotencyKey: due.key,
+      };
     },
-  );
+    between: async (snapshot) => {
+      const told = await tellEnterprise(deps, snapshot, input.generation);
+      const tipTold = told && (await tellTip(deps, told, input.generation));
+      return tipTold && recordLookBackDue(deps, tipTold, input.generation);
+    },
+    recordedSteps: (state) => state.escalations,
+    deliver: (state, entry) => deliver(deps, state, entry),
+    delivered: (entry) => ({
+      type: 'escalation_step_delivered',
+      data: { key: entry.key },
+      idempotencyKey: `${entry.key}#delivered`,
+    }),
+    started: (entry) => {
+      const attempt = (entry.deliveryAttempts ?? 0) + 1;
+      return {
+        type: 'escalation_delivery_started',
+        data: { key: entry.key, attempt },
+        idempotencyKey: `${entry.key}#started#${attempt}`,
+      };
+    },
+    withdrawal: (state, entry) =>
+      state.status === 'closed'
+        ? {
+            type: 'escalation_withdrawn',
+            data: {
+              key: entry.key,
+              step: entry.step,
+              round: entry.round,
+              reason: 'hazard_closed',
+            },
+            idempotencyKey: `${entry.key}#withdrawn`,
+          }
+        : null,
+  });
+  const turn = input.turn ?? 0;
+  return {
+    ...counts,
+    next: afterRecording(snapshot && planFrom(deps, snapshot, input, turn), turn),
+  };
 }
 
 /**

@@ -1,14 +1,16 @@
 import { cstDate, type HolidayCalendar } from '../calendar/calendar.ts';
-import type { EventStore } from '../event-log/event-store.ts';
+import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { EscalationPolicy } from '../hazards/escalation.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
 import {
+  afterRecording,
   claimGeneration,
   dueForRenewal,
   nextGenerationOf,
   outstanding,
   recordThenDeliver,
+  type StepsRecorded,
   spreadSeconds,
   type TurnInput,
   type TurnPlan,
@@ -83,6 +85,16 @@ export async function planTipTurn(
   if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
+  return planFrom(deps, snapshot, input, turn);
+}
+
+/** A turn's plan from the tip as this generation holds it and the clock. */
+function planFrom(
+  deps: TipLifecycleDependencies,
+  snapshot: Snapshot<TipState>,
+  input: TipTurnInput,
+  turn: number,
+): TurnPlan {
   const { version, state } = snapshot;
   const now = deps.clock.now();
   if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
@@ -108,60 +120,64 @@ export async function planTipTurn(
  */
 export async function recordDueTipSteps(
   deps: TipLifecycleDependencies,
-  input: { tipId: string; generation: number },
-): Promise<{ recorded: number; delivered: number }> {
+  input: TipTurnInput,
+): Promise<StepsRecorded> {
   const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
-  return recordThenDeliver<TipState, TipEvent, TipTimeLimitStepEntry>(
-    logOf(deps),
-    loaded,
-    input.generation,
-    {
-      most: Math.max(
-        deps.limits.accept.ladder.length,
-        deps.limits.verify.ladder.length,
-        deps.limits.feedback.ladder.length,
-      ),
-      nextDue: (state) => {
-        const [due] = plan(deps, state).due;
-        if (!due) return null;
-        return {
-          type: 'time_limit_step_recorded',
-          data: {
-            limit: due.limit,
-            step: due.step,
-            dueAt: due.dueAt.toISOString(),
-            late: due.late,
-          },
-          idempotencyKey: due.key,
-        };
-      },
-      recordedSteps: (state) => state.timeLimitSteps,
-      deliver: (state, entry) => deliver(deps, state, entry),
-      delivered: (entry) => ({
-        type: 'time_limit_step_delivered',
-        data: { key: entry.key },
-        idempotencyKey: `${entry.key}#delivered`,
-      }),
-      // A reminder or an overdue notice for a limit that no longer runs (the officer acted
-      // meanwhile, or the tip is final) is withdrawn, never sent late to nobody's purpose.
-      withdrawal: (state, entry) =>
-        runningLimit(state)?.limit === entry.limit
-          ? null
-          : {
-              type: 'time_limit_step_withdrawn',
-              data: { key: entry.key, reason: 'limit_met' },
-              idempotencyKey: `${entry.key}#withdrawn`,
-            },
-      started: (entry) => {
-        const attempt = (entry.deliveryAttempts ?? 0) + 1;
-        return {
-          type: 'time_limit_delivery_started',
-          data: { key: entry.key, attempt },
-          idempotencyKey: `${entry.key}#started#${attempt}`,
-        };
-      },
+  const { snapshot, ...counts } = await recordThenDeliver<
+    TipState,
+    TipEvent,
+    TipTimeLimitStepEntry
+  >(logOf(deps), loaded, input.generation, {
+    most: Math.max(
+      deps.limits.accept.ladder.length,
+      deps.limits.verify.ladder.length,
+      deps.limits.feedback.ladder.length,
+    ),
+    nextDue: (state) => {
+      const [due] = plan(deps, state).due;
+      if (!due) return null;
+      return {
+        type: 'time_limit_step_recorded',
+        data: {
+          limit: due.limit,
+          step: due.step,
+          dueAt: due.dueAt.toISOString(),
+          late: due.late,
+        },
+        idempotencyKey: due.key,
+      };
     },
-  );
+    recordedSteps: (state) => state.timeLimitSteps,
+    deliver: (state, entry) => deliver(deps, state, entry),
+    delivered: (entry) => ({
+      type: 'time_limit_step_delivered',
+      data: { key: entry.key },
+      idempotencyKey: `${entry.key}#delivered`,
+    }),
+    // A reminder or an overdue notice for a limit that no longer runs (the officer acted
+    // meanwhile, or the tip is final) is withdrawn, never sent late to nobody's purpose.
+    withdrawal: (state, entry) =>
+      runningLimit(state)?.limit === entry.limit
+        ? null
+        : {
+            type: 'time_limit_step_withdrawn',
+            data: { key: entry.key, reason: 'limit_met' },
+            idempotencyKey: `${entry.key}#withdrawn`,
+          },
+    started: (entry) => {
+      const attempt = (entry.deliveryAttempts ?? 0) + 1;
+      return {
+        type: 'time_limit_delivery_started',
+        data: { key: entry.key, attempt },
+        idempotencyKey: `${entry.key}#started#${attempt}`,
+      };
+    },
+  });
+  const turn = input.turn ?? 0;
+  return {
+    ...counts,
+    next: afterRecording(snapshot && planFrom(deps, snapshot, input, turn), turn),
+  };
 }
 
 /** The deadline of a limit as the tip's record holds it. */

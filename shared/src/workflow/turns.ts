@@ -11,7 +11,8 @@ import type { Clock } from '../ports/clock.ts';
  * reloads, sees the newer generation, and stops: two executions never both act.
  */
 export type TurnPlan = {
-  action: 'escalate' | 'wait' | 'done' | 'renew';
+  /** `plan`: only after recording steps, for anything but a wait: the Plan task decides. */
+  action: 'escalate' | 'wait' | 'done' | 'renew' | 'plan';
   timeoutSeconds: number;
   turn: number;
   /**
@@ -152,6 +153,25 @@ export async function nextGenerationOf<State extends { generation: number }>(
   return (snapshot?.state.generation ?? 0) + 1;
 }
 
+/** What a turn's recording work did, and the plan that follows it (see afterRecording). */
+export type StepsRecorded = {
+  recorded: number;
+  delivered: number;
+  next: TurnPlan;
+};
+
+/**
+ * What follows a turn's recording work. A wait goes straight to the timer, planned from the
+ * snapshot the recording ended on (no second read of the record, no second task); anything
+ * else (more to record, renewal, the end) goes through Plan, which alone claims, renews and
+ * ends. `turn` is the turn the recording work belonged to.
+ */
+export function afterRecording(plan: Omit<TurnPlan, 'turn'> | null, turn: number): TurnPlan {
+  return plan?.action === 'wait'
+    ? { ...plan, turn: turn + 1 }
+    : { action: 'plan', timeoutSeconds: 1, turn, version: plan?.version ?? 0 };
+}
+
 /** A recorded step still to be delivered: neither delivered nor withdrawn. */
 export const outstanding = (entry: { delivered: boolean; withdrawn?: boolean }) =>
   !entry.delivered && !entry.withdrawn;
@@ -191,7 +211,7 @@ export async function recordThenDeliver<
     /** The event that starts an attempt to deliver a step (keyed by attempt). */
     started?: (entry: Entry) => Event & { idempotencyKey: string };
   },
-): Promise<{ recorded: number; delivered: number }> {
+): Promise<{ recorded: number; delivered: number; snapshot: Snapshot<State> | null }> {
   let snapshot = loaded;
   let recorded = 0;
   for (let step = 0; snapshot && step < steps.most; step += 1) {
@@ -231,5 +251,5 @@ export async function recordThenDeliver<
     );
     if (snapshot && snapshot.version !== before) delivered += 1;
   }
-  return { recorded, delivered };
+  return { recorded, delivered, snapshot };
 }

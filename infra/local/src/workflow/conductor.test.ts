@@ -1,5 +1,5 @@
 import type { LifecycleWaitItem } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
-import type { TurnPlan } from '@qingling/shared/workflow/turns.ts';
+import type { StepsRecorded, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   hazardLifecyclePath,
@@ -45,13 +45,20 @@ class MemoryWaits implements LifecycleWaitStore {
   }
 }
 
+/** What recording returns when it leaves the next plan to Plan. */
+const throughPlan: StepsRecorded = {
+  recorded: 1,
+  delivered: 1,
+  next: { action: 'plan', timeoutSeconds: 1, turn: 1, version: 2 },
+};
+
 /** Tasks that plan a wait of an hour unless told otherwise, and count their calls. */
 function tasks(overrides: Partial<LifecycleTasks> = {}) {
   const calls = { plan: 0, escalate: 0, nextGeneration: 0 };
   const wait: TurnPlan = { action: 'wait', timeoutSeconds: 3600, turn: 1, version: 1 };
   const base: LifecycleTasks = {
     plan: async () => wait,
-    escalate: async () => ({ recorded: 1 }),
+    escalate: async () => throughPlan,
     nextGeneration: async () => 1,
   };
   const counted: LifecycleTasks = {
@@ -110,6 +117,40 @@ describe('the local lifecycle runner', () => {
     await conductor.stop();
   });
 
+  it('goes from recording straight to the wait recording planned, without planning again', async () => {
+    const waits = new MemoryWaits();
+    const seen: (number | undefined)[] = [];
+    const { calls, tasks: counted } = tasks({
+      plan: async () => ({ action: 'escalate', timeoutSeconds: 1, turn: 1, version: 3 }),
+      escalate: async (input) => {
+        seen.push(input.turn);
+        return {
+          recorded: 1,
+          delivered: 1,
+          next: { action: 'wait', timeoutSeconds: 7200, turn: 2, version: 5 },
+        };
+      },
+    });
+    const conductor = new LocalWorkflowConductor({
+      definition,
+      clock,
+      tasks: counted,
+      waits,
+      stream,
+    });
+    conductor.start('H1');
+    await conductor.settled();
+    expect(calls).toMatchObject({ plan: 1, escalate: 1 });
+    // The recording task knew its turn; the wait counts from the version it left.
+    expect(seen).toEqual([1]);
+    expect(waits.items.get('HAZARD#H1')).toMatchObject({
+      seenVersion: 5,
+      until: new Date(now + 7200 * 1000).toISOString(),
+    });
+    expect(conductor.size).toEqual({ parked: 1, running: 0, queued: 0 });
+    await conductor.stop();
+  });
+
   it('begins a record created with its generation claimed without asking for one', async () => {
     const waits = new MemoryWaits();
     const { calls, tasks: counted } = tasks();
@@ -134,7 +175,7 @@ describe('the local lifecycle runner', () => {
   it('never runs a task twice at once when the library retries it on its timeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const waits = new MemoryWaits();
-    const slow = deferred<{ recorded: number }>();
+    const slow = deferred<StepsRecorded>();
     let planned = 0;
     const { calls, tasks: counted } = tasks({
       plan: async () => {
@@ -157,7 +198,7 @@ describe('the local lifecycle runner', () => {
     await vi.advanceTimersByTimeAsync(61_000);
     await vi.advanceTimersByTimeAsync(70_000);
     expect(calls.escalate).toBe(1);
-    slow.resolve({ recorded: 1 });
+    slow.resolve(throughPlan);
     await vi.advanceTimersByTimeAsync(1000);
     await conductor.settled();
     expect(calls.escalate).toBe(1);

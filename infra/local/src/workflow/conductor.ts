@@ -1,7 +1,7 @@
 import type { LifecycleWaitItem } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
-import type { TurnInput, TurnPlan } from '@qingling/shared/workflow/turns.ts';
+import type { StepsRecorded, TurnInput, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { TimerQueue } from './timer-queue.ts';
 
@@ -26,7 +26,7 @@ import { TimerQueue } from './timer-queue.ts';
  */
 export interface LifecycleTasks {
   plan(input: TurnInput & { id: string }): Promise<TurnPlan>;
-  escalate(input: { id: string; generation: number }): Promise<{ recorded: number }>;
+  escalate(input: TurnInput & { id: string }): Promise<StepsRecorded>;
   /** The generation the record's next execution must carry. */
   nextGeneration(id: string): Promise<number>;
 }
@@ -214,10 +214,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
             taskResourceLocalHandlers: {
               Plan: async (input) => ({
                 Payload: await this.once(id, 'plan', async () => {
-                  // Executions here last one turn or a few: none ever needs renewal (and the
-                  // library's StartTime is real time, not this clock's).
-                  const { startedAt: _real, ...turn } = payloadOf(input);
-                  const plan = await this.tasks.plan({ ...turn, id });
+                  const plan = await this.tasks.plan({ ...turnOf(input), id });
                   // The wait's time counts from the moment of planning, not of registering
                   // (on a fast clock the milliseconds between are simulated minutes).
                   this.plannedAt.set(id, this.clock.now().getTime());
@@ -228,9 +225,12 @@ export class LocalWorkflowConductor implements HazardWorkflow {
                 }),
               }),
               RecordDueSteps: async (input) => ({
-                Payload: await this.once(id, 'escalate', () =>
-                  this.tasks.escalate({ ...payloadOf(input), id }),
-                ),
+                Payload: await this.once(id, 'escalate', async () => {
+                  const recorded = await this.tasks.escalate({ ...turnOf(input), id });
+                  // It planned the wait that follows: the wait counts from now.
+                  this.plannedAt.set(id, this.clock.now().getTime());
+                  return recorded;
+                }),
               }),
               WaitForDecisionOrTimer: async (input) => {
                 const payload = payloadOf(input);
@@ -308,4 +308,13 @@ export class LocalWorkflowConductor implements HazardWorkflow {
 
 function payloadOf(input: unknown): TaskPayload {
   return (input as { Payload: TaskPayload }).Payload;
+}
+
+/**
+ * A task's turn input. Executions here last one turn or a few: none ever needs renewal (and
+ * the library's StartTime is real time, not this clock's), so startedAt is left out.
+ */
+function turnOf(input: unknown): TurnInput {
+  const { generation, turn } = payloadOf(input);
+  return { generation, ...(turn !== undefined ? { turn } : {}) };
 }
