@@ -92,6 +92,12 @@ describe('each role’s desk on the demo office', () => {
       en: 'You are not allowed to do this.',
     });
     expect((await rewardDesk('reward_officer', 'cq-dongan')).status).toBe(403);
+    const missing = await get('reward_officer', '/api/office/reward-desk');
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toMatchObject({
+      zh: expect.any(String),
+      en: expect.any(String),
+    });
     expect((await desk('reward_officer')).status).toBe(403);
   });
 
