@@ -86,6 +86,9 @@ describe('the office desk', () => {
       overdue: 0,
       dueSoon: 2,
       openMajor: 2,
+      pendingExtensions: 0,
+      // The reminders (3 days before) of the deadlines on the 9th and 10th went out today.
+      escalationsToday: 2,
       tips: { received: 2, accepted: 0, investigating: 0, substantiated: 0 },
     });
   });

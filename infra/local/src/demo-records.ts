@@ -248,7 +248,13 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     calendar: deps.calendar,
     spread: () => 60,
   };
-  const officer: Actor = { kind: 'person', id: `demo:${demoJurisdiction}.officer`, name: '李明' };
+  // The demo users of the jurisdiction (auth/demo-users.ts): what they did is on the records.
+  const officer: Actor = { kind: 'person', id: `demo:${demoJurisdiction}.officer`, name: '张伟' };
+  const rewardOfficer: Actor = {
+    kind: 'person',
+    id: `demo:${demoJurisdiction}.reward_officer`,
+    name: '曹颖',
+  };
   const jurisdiction = demoJurisdiction;
   let added = 0;
   let key = 0;
@@ -343,6 +349,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     unit: string;
     address: string;
     description: string;
+    wantsReward?: boolean;
   }) => {
     at(tip.days, tip.hours ?? 0);
     const receipt = await receiptFor(receiptKey, nextKey());
@@ -356,7 +363,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
       description: tip.description,
       seenOn: cstDate(clock.now()),
       isEmployee: false,
-      wantsReward: false,
+      wantsReward: tip.wantsReward ?? false,
     };
     const received: TipReceived = {
       ...content,
@@ -389,7 +396,12 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     if (result.kind === 'appended') added++;
     return tipId;
   };
-  const tipCommand = async (tipId: string, days: number, command: TipCommand) => {
+  const tipCommand = async (
+    tipId: string,
+    days: number,
+    command: TipCommand,
+    actor: Actor = officer,
+  ) => {
     at(days, 1);
     await giveTipCommand(
       {
@@ -399,7 +411,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
         limits: defaultTipTimeLimits,
         workflow: quiet,
       },
-      { tipId, command, actor: officer, idempotencyKey: nextKey() },
+      { tipId, command, actor, idempotencyKey: nextKey() },
     );
   };
 
@@ -681,7 +693,97 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     note: '经现场核查，举报属实，已立为隐患督促整改。',
     hazardId: fromTip,
   });
+  // Its case result is in: the reward officer's desk has a reward to compute.
+  await tipCommand(turned, -1, {
+    type: 'record_outcome',
+    outcome: { kind: 'fine_imposed', hazardGrade: 'general', fineYuan: 20_000 },
+    documentNumber: '渝葛应急罚〔2026〕21号',
+  });
   await driveTip(turned);
   await driveHazard(fromTip);
+
+  // The department head's desk: an extension asked for, due tomorrow as it stands.
+  await hazard(
+    {
+      enterprise: 10,
+      industry: 'fire',
+      place: '后厨燃气管道',
+      grade: 'general',
+      description: '后厨燃气管道穿越墙体未加套管，未安装燃气泄漏报警及紧急切断装置。',
+    },
+    -12,
+    [
+      [
+        -11,
+        {
+          type: 'start_rectification',
+          responsible: '张桂芳',
+          measures: '加装套管，安装燃气泄漏报警器和紧急切断阀。',
+          deadline: dateIn(1),
+        },
+      ],
+      [
+        -1,
+        {
+          type: 'request_extension',
+          deadline: dateIn(10),
+          reason: '紧急切断阀须由燃气公司停气配合安装，最早下周施工。',
+        },
+      ],
+    ],
+  );
+  // The leaders' desk: fifteen days overdue, so the summons (约谈, urgent) fell due at
+  // 00:00 CST today and is on the log as an escalation of today. Reported before the other
+  // overdue hazard, which the ledger lists first (newest first).
+  await hazard(
+    {
+      enterprise: 11,
+      industry: 'industry_trade',
+      place: '冷库及制冷机房',
+      grade: 'general',
+      description: '冷库门内未设置应急开启装置和报警按钮，制冷机房通风设施损坏。',
+    },
+    -40,
+    [
+      [
+        -39,
+        {
+          type: 'start_rectification',
+          responsible: '罗永红',
+          measures: '冷库门加装内开装置和报警按钮，修复机房排风扇。',
+          deadline: dateIn(-15),
+        },
+      ],
+    ],
+  );
+  // The reward officers' desk: a reward computed by one, for another to approve.
+  const rewarded = await receiveTip({
+    days: -20,
+    channel: 'web',
+    industry: 'fire',
+    enterprise: '西门商贸仓库',
+    unit: '西门社区',
+    address: '西门社区西大街 15 号后院仓库',
+    description: '仓库里堆满纸箱，消防通道被锁死，灭火器都过期了。',
+    wantsReward: true,
+  });
+  await tipCommand(rewarded, -20, { type: 'accept' });
+  await tipCommand(rewarded, -19, { type: 'start_investigation' });
+  await tipCommand(rewarded, -17, {
+    type: 'record_finding',
+    finding: 'substantiated',
+    note: '现场检查属实，已责令改正并立案查处。',
+  });
+  await tipCommand(rewarded, -16, {
+    type: 'give_feedback',
+    text: '经核查，您反映的问题属实，已依法查处并责令整改。感谢您的监督。',
+  });
+  await tipCommand(rewarded, -10, {
+    type: 'record_outcome',
+    outcome: { kind: 'fine_imposed', hazardGrade: 'general', fineYuan: 30_000 },
+    documentNumber: '渝葛应急罚〔2026〕17号',
+  });
+  await tipCommand(rewarded, -8, { type: 'compute_reward' }, rewardOfficer);
+  await driveTip(rewarded);
   return { added };
 }

@@ -26,13 +26,22 @@ describe('the desk: deadlines as of the clock', () => {
       {
         reported: [{ grade: 'major' }],
         rectifying: [
-          { grade: 'general', deadline: endOf('2026-12-01') },
-          { grade: 'major', deadline: endOf('2026-12-09') },
+          {
+            grade: 'general',
+            deadline: endOf('2026-12-01'),
+            // Two steps today (CST), one yesterday.
+            escalatedAt: [
+              '2026-12-06T16:00:00.000Z',
+              '2026-12-07T16:00:00.000Z',
+              '2026-12-08T01:00:00.000Z',
+            ],
+          },
+          { grade: 'major', deadline: endOf('2026-12-09'), pendingExtension: true },
           { grade: 'general', deadline: endOf('2026-12-30') },
         ],
         verifying: [{ grade: 'general', deadline: endOf('2026-12-01') }],
         closed_look_back: [{ grade: 'major' }],
-        closed: [{ grade: 'major' }],
+        closed: [{ grade: 'major', escalatedAt: ['2026-12-08T01:00:00.000Z'] }],
       },
       { received: 2, accepted: 1, investigating: 0, substantiated: 0 },
       new Date('2026-12-08T02:00:00.000Z'),
@@ -42,6 +51,8 @@ describe('the desk: deadlines as of the clock', () => {
       overdue: 1,
       dueSoon: 1,
       openMajor: 2,
+      pendingExtensions: 1,
+      escalationsToday: 2,
       tips: { received: 2, accepted: 1, investigating: 0, substantiated: 0 },
     });
   });

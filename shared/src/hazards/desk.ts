@@ -13,6 +13,10 @@ export interface LedgerEntry {
   grade: HazardGrade;
   /** The current round's deadline (an instant: 24:00 CST of the deadline date), if any. */
   deadline?: string;
+  /** An extension the officer asked for waits on the department head. */
+  pendingExtension?: boolean;
+  /** When each escalation step was recorded (withdrawn ones left out). */
+  escalatedAt?: readonly string[];
 }
 
 /** The ledger statuses the desk counts, open ones first. */
@@ -45,6 +49,10 @@ export interface DeskCounts {
   dueSoon: number;
   /** Open major hazards: the campaign's zeroing count (清零). */
   openMajor: number;
+  /** Extension requests waiting for the department head's decision. */
+  pendingExtensions: number;
+  /** Escalation steps recorded today (CST) on open hazards: what the leaders hear of. */
+  escalationsToday: number;
   tips: Record<(typeof deskTipStatuses)[number], number>;
 }
 
@@ -73,14 +81,25 @@ export function deskCounts(
     if (standing === 'overdue') overdue += 1;
     if (standing === 'due_soon') dueSoon += 1;
   }
-  const openMajor = openLedgerStatuses.reduce(
-    (sum, status) => sum + ledger[status].filter((entry) => entry.grade === 'major').length,
-    0,
-  );
+  const open = openLedgerStatuses.flatMap((status) => ledger[status]);
+  const openMajor = open.filter((entry) => entry.grade === 'major').length;
+  const pendingExtensions = ledger.rectifying.filter((entry) => entry.pendingExtension).length;
+  const today = cstDate(now);
+  const escalationsToday = open
+    .flatMap((entry) => entry.escalatedAt ?? [])
+    .filter((at) => cstDate(new Date(at)) === today).length;
   const hazards = Object.fromEntries(
     deskLedgerStatuses.map((status) => [status, ledger[status].length]),
   ) as DeskCounts['hazards'];
-  return { hazards, overdue, dueSoon, openMajor, tips: { ...tips } };
+  return {
+    hazards,
+    overdue,
+    dueSoon,
+    openMajor,
+    pendingExtensions,
+    escalationsToday,
+    tips: { ...tips },
+  };
 }
 
 /**

@@ -17,7 +17,8 @@ export interface HazardLedger {
     cursor?: string;
   }): Promise<{ items: HazardState[]; nextCursor?: string }>;
   /**
-   * Every hazard listed under a status, as the desk counts it (grade and deadline only):
+   * Every hazard listed under a status, as the desk counts it (grade, deadline, pending
+   * extension and escalation times only):
    * the whole partition, read page by page with nothing else projected.
    */
   entries(query: { jurisdiction: string; status: LedgerStatus }): Promise<LedgerEntry[]>;

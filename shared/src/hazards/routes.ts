@@ -207,6 +207,8 @@ export const hazardRoutes = [
         overdue: 1,
         dueSoon: 1,
         openMajor: 2,
+        pendingExtensions: 1,
+        escalationsToday: 2,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
       },
     },

@@ -308,6 +308,8 @@ export const deskSchema = withMeta(
     overdue: countOf,
     dueSoon: countOf,
     openMajor: countOf,
+    pendingExtensions: countOf,
+    escalationsToday: countOf,
     tips: z.object({
       received: countOf,
       accepted: countOf,
@@ -319,6 +321,7 @@ export const deskSchema = withMeta(
     id: 'Desk',
     description:
       "A jurisdiction's desk as of the clock: hazards by ledger status, rectifying hazards " +
-      'overdue and due within 3 CST days, open major hazards, and tips awaiting the office.',
+      'overdue and due within 3 CST days, open major hazards, extension requests awaiting ' +
+      'the department head, escalation steps recorded today, and tips awaiting the office.',
   },
 );

@@ -1,3 +1,4 @@
+import type { RewardDeskEntry } from './reward-desk.ts';
 import type { TipState, TipStatus } from './tip-state.ts';
 
 /** Port: the office inbox, a jurisdiction's tips by status, newest first, from an index. */
@@ -10,4 +11,9 @@ export interface TipInbox {
   }): Promise<{ items: TipState[]; nextCursor?: string }>;
   /** How many tips are listed under a status (counted by the index, no tip read). */
   count(query: { jurisdiction: string; status: TipStatus }): Promise<number>;
+  /**
+   * Every tip listed under a status, as the reward desk reads it (case result and reward
+   * only): the whole partition, page by page, with nothing else projected.
+   */
+  rewardEntries(query: { jurisdiction: string; status: TipStatus }): Promise<RewardDeskEntry[]>;
 }

@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
+import { rewardDeskQuerySchema, rewardDeskSchema } from './reward-desk.ts';
 import {
   askQuestionSchema,
   createTipSchema,
@@ -181,6 +182,41 @@ export const tipRoutes = [
       example: { jurisdiction: 'cq-gecheng', status: 'received' },
     },
     response: { status: 200, body: tipListSchema, example: { tips: [] } },
+  },
+  {
+    operationId: 'getRewardDesk',
+    method: 'GET',
+    path: '/api/office/reward-desk',
+    handler: 'get-reward-desk',
+    access: {
+      kind: 'signedIn',
+      roles: ['reward_officer'],
+      scope: { in: 'query', field: 'jurisdiction' },
+    },
+    summary: {
+      zh: '奖励工作台：待核算、待批准的举报奖励',
+      en: "The reward officer's desk: rewards to compute and to approve",
+    },
+    query: { schema: rewardDeskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
+    response: {
+      status: 200,
+      body: rewardDeskSchema,
+      example: {
+        jurisdiction: 'cq-gecheng',
+        asOf: '2026-11-22T08:00:00.000Z',
+        toCompute: {
+          count: 1,
+          items: [
+            {
+              tipId: exampleTipId,
+              receivedAt: '2026-11-02T08:00:00.000Z',
+              address: '东门路 18 号',
+            },
+          ],
+        },
+        toApprove: { count: 0, items: [] },
+      },
+    },
   },
   {
     operationId: 'getTip',

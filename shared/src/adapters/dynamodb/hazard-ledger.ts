@@ -60,21 +60,41 @@ export class DynamoHazardLedger implements HazardLedger {
   }
 
   /**
-   * The index item is the hazard's state item (gsi1 projects ALL), so grade and deadline
-   * are on it for every hazard, whenever written: nothing to backfill.
+   * The index item is the hazard's state item (gsi1 projects ALL), so grade, deadline,
+   * pending extension and escalations are on it for every hazard, whenever written:
+   * nothing to backfill.
    */
   async entries(query: Parameters<HazardLedger['entries']>[0]): Promise<LedgerEntry[]> {
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: hazardLedgerPartition(query.jurisdiction, query.status),
-      projection: '#state.#grade, #state.#round.#deadline',
-      names: { '#state': 'state', '#grade': 'grade', '#round': 'round', '#deadline': 'deadline' },
+      projection:
+        '#state.#grade, #state.#round.#deadline, #state.#pending.#requestedBy, #state.#escalations',
+      names: {
+        '#state': 'state',
+        '#grade': 'grade',
+        '#round': 'round',
+        '#deadline': 'deadline',
+        '#pending': 'pendingExtension',
+        '#requestedBy': 'requestedBy',
+        '#escalations': 'escalations',
+      },
     });
     return items.map((item) => {
-      const state = item.state as { grade: LedgerEntry['grade']; round?: { deadline?: string } };
+      const state = item.state as {
+        grade: LedgerEntry['grade'];
+        round?: { deadline?: string };
+        pendingExtension?: unknown;
+        escalations?: { at: string; withdrawn?: boolean }[];
+      };
+      const escalatedAt = (state.escalations ?? [])
+        .filter((step) => !step.withdrawn)
+        .map((step) => step.at);
       return {
         grade: state.grade,
         ...(state.round?.deadline ? { deadline: state.round.deadline } : {}),
+        ...(state.pendingExtension ? { pendingExtension: true } : {}),
+        ...(escalatedAt.length ? { escalatedAt } : {}),
       };
     });
   }

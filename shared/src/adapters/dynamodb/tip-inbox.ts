@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
+import type { RewardDeskEntry } from '../../tips/reward-desk.ts';
 import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
-import { countPartition, queryIndexPage, recordIdsByStatus } from './index-page.ts';
+import { countPartition, queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
 
 /** The inbox from gsi1 (TIPS#<jurisdiction>#<status>, newest first): a Query, never a Scan. */
 export class DynamoTipInbox implements TipInbox {
@@ -30,6 +31,41 @@ export class DynamoTipInbox implements TipInbox {
       this.tableName,
       tipInboxPartition(query.jurisdiction, query.status),
     );
+  }
+
+  /** The index item is the tip's state item (gsi1 projects ALL): nothing to backfill. */
+  async rewardEntries(query: Parameters<TipInbox['rewardEntries']>[0]) {
+    const items = await readPartition(this.documents, {
+      tableName: this.tableName,
+      partition: tipInboxPartition(query.jurisdiction, query.status),
+      // Every name through a placeholder: some (state…) are DynamoDB reserved words.
+      projection:
+        '#s.#tipId, #s.#receivedAt, #s.#address, #s.#finding, #s.#outcome.#kind, ' +
+        '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy',
+      names: Object.fromEntries(
+        [
+          'tipId',
+          'receivedAt',
+          'address',
+          'finding',
+          'outcome',
+          'kind',
+          'reward',
+          'amountFen',
+          'computedByName',
+          'approvedBy',
+        ]
+          .map((name) => [`#${name}`, name])
+          .concat([['#s', 'state']]),
+      ),
+    });
+    return items.map((item) => {
+      const state = item.state as Omit<RewardDeskEntry, 'outcomeKind'> & {
+        outcome?: { kind: RewardDeskEntry['outcomeKind'] };
+      };
+      const { outcome, ...rest } = state;
+      return { ...rest, ...(outcome?.kind ? { outcomeKind: outcome.kind } : {}) };
+    });
   }
 }
 

@@ -1,0 +1,31 @@
+import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts';
+import { m } from '#lib/paraglide/messages.js';
+
+/**
+ * The office console's navigation: one entry per page, shown only to the roles its page
+ * works for. `routes` names the API operations the page needs when it opens; `roles` are
+ * the roles every one of them allows (navigation.test.ts holds the two to the route
+ * table, so an entry never leads anyone to a "not allowed" page). One line per entry.
+ */
+export interface NavEntry {
+  href: `/office${string}`;
+  label: () => string;
+  roles: readonly Role[];
+  routes: readonly string[];
+}
+
+const office = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
+
+export const officeNavigation: readonly NavEntry[] = [
+  // The desk (工作台) shows each role its own sections (desk-sections.ts): everyone has one.
+  { href: '/office', label: m.office_title, roles: allRoles, routes: ['getMe'] },
+  { href: '/office/hazards', label: m.hz_nav_hazards, roles: office, routes: ['listHazards'] },
+  { href: '/office/enterprises', label: m.en_nav, roles: office, routes: ['listEnterprises'] },
+  { href: '/office/import', label: m.hz_nav_import, roles: ['officer'], routes: ['importHazards'] },
+  { href: '/office/tips', label: m.hz_nav_tips, roles: office, routes: ['listTips'] },
+];
+
+/** The entries a person holding these roles may use. */
+export function navigationFor(held: readonly Role[]): NavEntry[] {
+  return officeNavigation.filter((entry) => entry.roles.some((role) => held.includes(role)));
+}
