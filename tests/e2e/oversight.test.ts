@@ -133,6 +133,37 @@ describe('leaders on a hazard page', () => {
   });
 });
 
+describe('escalation documents', () => {
+  it('print a notice letter on A4, filled from the hazard and numbered from it', async () => {
+    const page = await leaderOnHazard('principal_leader');
+    await page.getByRole('link', { name: '告知函（函告）' }).click();
+    await page.waitForURL(/\/office\/hazards\/document\?/);
+    const letter = page.locator('article.document');
+    await letter.getByRole('heading', { name: '安全隐患逾期未整改告知函' }).waitFor();
+    const number = `清零函〔2026〕${hazardId.slice(0, 8).toUpperCase()}-1号`;
+    await letter.getByText(`文号：${number}`).waitFor();
+    await letter.getByText('LEADERS 企业：').waitFor();
+    await letter.getByText('搬离货物，恢复疏散通道').waitFor();
+    await letter.getByText('2026年12月20日').first().waitFor();
+    await letter.getByText('葛城街道（盖章）').waitFor();
+    await axeClean(page);
+    // On paper the document stands alone: no console bar, site header or tools.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.office-bar').isVisible()).toBe(false);
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: '打印' }).isVisible()).toBe(false);
+    expect(await letter.isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.goto(`${cloud.url}/en/office/hazards/document?id=${hazardId}&kind=summons_notice`);
+    await page.getByRole('heading', { name: 'Summons notice' }).waitFor();
+    await page.getByText(`No. 清零约〔2026〕${hazardId.slice(0, 8).toUpperCase()}-1号`).waitFor();
+    await page.goto(`${cloud.url}/office/hazards/document?id=${hazardId}&kind=nonsense`);
+    await page.getByText('没有这种文书。').waitFor();
+    await page.context().close();
+  });
+});
+
 describe('the public exposure page', () => {
   it('shows the exposed hazard by jurisdiction, on a phone, naming no tip or officer', async () => {
     const page = await openPage(browser, phoneViewport);
