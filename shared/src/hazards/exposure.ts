@@ -69,23 +69,29 @@ export async function listIfExposed(list: ExposureList, state: HazardState): Pro
   });
 }
 
-/** One page of a jurisdiction's exposed hazards, as the public sees them. */
+/**
+ * One page of a jurisdiction's exposed hazards, as the public sees them. A listing whose
+ * exposure was withdrawn shows nothing, so the list is read on (a few pages at most) until
+ * the page has something to show or the list ends.
+ */
 export async function exposedHazards(
   deps: { list: ExposureList; events: Pick<EventStore, 'load'> },
   query: { jurisdiction: string; limit: number; cursor?: string },
 ): Promise<{ hazards: ExposedHazard[]; nextCursor?: string }> {
-  const page = await deps.list.page(query);
-  const states = await Promise.all(
-    page.hazardIds.map((hazardId) => deps.events.load(hazardStream(hazardId), hazardProjection)),
-  );
-  const hazards = states
-    .map((snapshot) => snapshot?.state)
-    .filter(
-      (state): state is HazardState =>
-        state !== undefined &&
-        state.jurisdiction === query.jurisdiction &&
-        state.exposure !== undefined,
-    )
-    .map(exposedHazardView);
-  return { hazards, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  const hazards: ExposedHazard[] = [];
+  let cursor = query.cursor;
+  for (let read = 0; read < 5 && hazards.length === 0; read += 1) {
+    const page = await deps.list.page({ ...query, ...(cursor ? { cursor } : {}) });
+    const states = await Promise.all(
+      page.hazardIds.map((hazardId) => deps.events.load(hazardStream(hazardId), hazardProjection)),
+    );
+    for (const state of states.map((snapshot) => snapshot?.state)) {
+      if (state?.exposure && state.jurisdiction === query.jurisdiction) {
+        hazards.push(exposedHazardView(state));
+      }
+    }
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return { hazards, ...(cursor ? { nextCursor: cursor } : {}) };
 }

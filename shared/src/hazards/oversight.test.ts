@@ -227,11 +227,16 @@ class MemoryExposureList implements ExposureList {
   async add(entry: { jurisdiction: string; sortKey: string; hazardId: string }) {
     this.entries.set(`${entry.jurisdiction}|${entry.sortKey}`, entry);
   }
-  async page(query: { jurisdiction: string; limit: number }) {
+  /** Newest first, `limit` at a time; the cursor is the position to read on from. */
+  async page(query: { jurisdiction: string; limit: number; cursor?: string }) {
+    const all = [...this.entries.values()]
+      .filter((entry) => entry.jurisdiction === query.jurisdiction)
+      .sort((a, b) => b.sortKey.localeCompare(a.sortKey));
+    const from = Number(query.cursor ?? 0);
+    const to = from + query.limit;
     return {
-      hazardIds: [...this.entries.values()]
-        .filter((entry) => entry.jurisdiction === query.jurisdiction)
-        .map((entry) => entry.hazardId),
+      hazardIds: all.slice(from, to).map((entry) => entry.hazardId),
+      ...(to < all.length ? { nextCursor: String(to) } : {}),
     };
   }
 }
@@ -295,5 +300,61 @@ describe('the public exposure list', () => {
       (await exposedHazards({ list, events: w.events }, { jurisdiction: 'xm-siming', limit: 20 }))
         .hazards,
     ).toEqual([]);
+  });
+
+  it('reads past withdrawn listings, so that a page is never empty while more are exposed', async () => {
+    const list = new MemoryExposureList();
+    const events = new MemoryEventStore();
+    const deps = {
+      events,
+      clock: { now: () => new Date('2026-12-08T02:00:00.000Z') },
+      calendar: seedCalendar,
+      policy: defaultEscalationPolicy,
+      lookBack: defaultLookBackPolicy,
+      workflow: { wake: async () => {} },
+    };
+    const give = async (hazardId: string, command: HazardCommand) => {
+      const outcome = await giveCommand(deps, {
+        hazardId,
+        command,
+        actor: leader,
+        idempotencyKey: `${hazardId}-${command.type}`,
+      });
+      if (outcome.kind !== 'done') throw new Error(outcome.kind);
+      await listIfExposed(list, outcome.snapshot.state);
+    };
+    // Three exposed, the two newest then withdrawn: a page of one reads on to the third.
+    for (const [index, hazardId] of ['a1', 'a2', 'a3'].entries()) {
+      deps.clock.now = () => new Date(`2026-12-0${index + 1}T02:00:00.000Z`);
+      await recordHazard(deps, {
+        facts: {
+          hazardId,
+          source: 'inspection',
+          jurisdiction: 'cq-gecheng',
+          industry: 'fire',
+          enterprise: '91350100M000100Y43',
+          place: `${hazardId} 号仓库`,
+          grade: 'general',
+          description: '安全出口被堵。',
+        },
+        actor: { kind: 'person', id: 'officer' },
+      });
+      await give(hazardId, {
+        type: 'start_rectification',
+        responsible: '王某',
+        measures: '清理',
+        deadline: { date: '2026-12-20' },
+      });
+      await give(hazardId, {
+        type: 'approve_exposure',
+        documentNumber: `曝${index}号`,
+        reason: '逾期',
+      });
+    }
+    await give('a2', { type: 'withdraw_exposure', reason: '已整改' });
+    await give('a3', { type: 'withdraw_exposure', reason: '已整改' });
+    const first = await exposedHazards({ list, events }, { jurisdiction: 'cq-gecheng', limit: 1 });
+    expect(first.hazards.map((hazard) => hazard.place)).toEqual(['a1 号仓库']);
+    expect(first.nextCursor).toBeUndefined();
   });
 });
