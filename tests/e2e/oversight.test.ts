@@ -133,6 +133,25 @@ describe('leaders on a hazard page', () => {
   });
 });
 
+describe('leaders on a hazard page, in English', () => {
+  it('shows the summons, the exposure and the forms in English', async () => {
+    const page = await leaderOnHazard('principal_leader');
+    await page.goto(`${cloud.url}/en/office/hazards/view?id=${hazardId}`);
+    const oversight = page.locator('section', {
+      has: page.getByRole('heading', { name: "Leaders' oversight" }),
+    });
+    await oversight.getByRole('heading', { name: 'Public exposure' }).waitFor();
+    await oversight.getByText(documentNumber).waitFor();
+    await oversight.getByRole('heading', { name: 'Summonses' }).waitFor();
+    await page.locator('.log').getByText('Summons held').first().waitFor();
+    await page.locator('.log').getByText('Exposure approved').first().waitFor();
+    await page.getByRole('heading', { name: 'Withdraw exposure' }).waitFor();
+    await page.getByRole('heading', { name: 'Record a summons' }).waitFor();
+    await axeClean(page);
+    await page.context().close();
+  });
+});
+
 describe('escalation documents', () => {
   it('print a notice letter on A4, filled from the hazard and numbered from it', async () => {
     const page = await leaderOnHazard('principal_leader');
