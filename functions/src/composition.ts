@@ -10,6 +10,7 @@ import { DynamoChainHeadsStore } from '@qingling/shared/adapters/dynamodb/chain-
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
 import { DynamoEventStore, repairsFrom } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoExposureList } from '@qingling/shared/adapters/dynamodb/exposure-list.ts';
 import { DynamoGuessingGuard } from '@qingling/shared/adapters/dynamodb/guessing-guard.ts';
 import {
   DynamoHazardLedger,
@@ -82,6 +83,9 @@ const defaultHazardLedger = () =>
   new DynamoHazardLedger(documentClient(), requireEnv('TABLE_NAME'));
 const defaultEnterpriseRegister = () =>
   new DynamoEnterpriseRegister(documentClient(), requireEnv('TABLE_NAME'));
+/** The public exposure page's list (EXPOSED#<jurisdiction> partitions). */
+const defaultExposureList = () =>
+  new DynamoExposureList(documentClient(), requireEnv('TABLE_NAME'));
 const defaultGuessingGuard = () =>
   new DynamoGuessingGuard(documentClient(), requireEnv('TABLE_NAME'));
 /** Zero bits a solved puzzle needs (shared/src/api/proof-of-work.ts); tests ask for fewer. */
@@ -169,6 +173,7 @@ const defaults = {
   tipInbox: defaultTipInbox,
   hazardLedger: defaultHazardLedger,
   enterpriseRegister: defaultEnterpriseRegister,
+  exposureList: defaultExposureList,
   guessingGuard: defaultGuessingGuard,
   proofOfWorkBits: defaultProofOfWorkBits,
   codeVersion: defaultCodeVersion,
@@ -197,6 +202,7 @@ export let eventStore: Dependencies['eventStore'] = defaultEventStore;
 export let tipInbox: Dependencies['tipInbox'] = defaultTipInbox;
 export let hazardLedger: Dependencies['hazardLedger'] = defaultHazardLedger;
 export let enterpriseRegister: Dependencies['enterpriseRegister'] = defaultEnterpriseRegister;
+export let exposureList: Dependencies['exposureList'] = defaultExposureList;
 export let guessingGuard: Dependencies['guessingGuard'] = defaultGuessingGuard;
 export let proofOfWorkBits: Dependencies['proofOfWorkBits'] = defaultProofOfWorkBits;
 export let codeVersion: Dependencies['codeVersion'] = defaultCodeVersion;
@@ -224,6 +230,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   tipInbox = overrides.tipInbox ?? tipInbox;
   hazardLedger = overrides.hazardLedger ?? hazardLedger;
   enterpriseRegister = overrides.enterpriseRegister ?? enterpriseRegister;
+  exposureList = overrides.exposureList ?? exposureList;
   guessingGuard = overrides.guessingGuard ?? guessingGuard;
   proofOfWorkBits = overrides.proofOfWorkBits ?? proofOfWorkBits;
   codeVersion = overrides.codeVersion ?? codeVersion;

@@ -60,6 +60,9 @@ describe('the demo office npm start seeds', () => {
           headers: { authorization: `Bearer ${token}` },
         })
       ).json();
+      const exposed = await (
+        await fetch(`${first.url}/api/public/exposure?jurisdiction=${jurisdiction}`)
+      ).json();
       await first.stop();
 
       expect(office.enterprises.length).toBeGreaterThanOrEqual(12);
@@ -79,6 +82,18 @@ describe('the demo office npm start seeds', () => {
       ]);
       expect(steps.every((entry) => !entry.data.late)).toBe(true);
       expect((overdue as { chain: { valid: boolean } }).chain.valid).toBe(true);
+      // Leaders acted on it: a summons held, and its exposure on the public page.
+      expect(
+        (overdue as { timeline: { type: string }[] }).timeline
+          .map((entry) => entry.type)
+          .filter((type) => type === 'summons_held' || type === 'exposure_approved'),
+      ).toEqual(['summons_held', 'exposure_approved']);
+      expect(exposed.hazards).toEqual([
+        expect.objectContaining({
+          enterpriseName: '重庆城口顺达运输有限公司',
+          documentNumber: '葛城安委曝〔2026〕1号',
+        }),
+      ]);
 
       // Started again on the same store: nothing is added.
       const second = await startTestCloud({ dataDirectory: data.path, demoRecords: true });

@@ -128,6 +128,10 @@ export const plainInputs: Record<string, string> = {
   fineYuan: 'an amount',
   accidentGrade: 'a code',
   deaths: 'a number',
+  // leaders' decisions on a hazard
+  attendees: 'free text',
+  agreed: 'free text',
+  nextDate: 'a date',
   documentNumber: 'a document number typed by the officer',
   adjustedAmountFen: 'an amount',
   days: 'a number',
@@ -253,9 +257,18 @@ export const variants: Record<string, readonly Variant[]> = {
  * A role the route admits but the example's command does not (commands have roles of
  * their own): the body that role would send instead, merged over the example's top level.
  */
+const leaderSummons = {
+  type: 'record_summons',
+  attendees: '企业主要负责人',
+  agreed: '限期整改',
+  nextDate: '2099-12-31',
+};
+
 export const roleBodies: Record<string, Partial<Record<Role, Record<string, unknown>>>> = {
   giveHazardCommand: {
     department_head: { command: { type: 'refuse_extension', reason: '理由不充分' } },
+    leader_in_charge: { command: leaderSummons },
+    principal_leader: { command: leaderSummons },
   },
   giveTipCommand: {
     department_head: { command: { type: 'approve_extension', days: 10, reason: '案情复杂' } },

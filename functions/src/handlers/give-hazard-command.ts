@@ -1,4 +1,7 @@
+import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
 import { commandRoles, giveCommand } from '@qingling/shared/hazards/commands.ts';
+import { listIfExposed } from '@qingling/shared/hazards/exposure.ts';
+import * as dependencies from '../dependencies.ts';
 import { answer, hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/hazard-api.ts';
@@ -27,12 +30,26 @@ export const handler = apiHandler('giveHazardCommand', async ({ body, principal,
   if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
     throw new ApiFailure('forbidden');
   }
+  // The public exposure page names the enterprise as registered now (no register there).
+  const enterprise =
+    body.command.type === 'approve_exposure'
+      ? await dependencies
+          .eventStore()
+          .load(
+            enterpriseStream(record.state.jurisdiction, record.state.enterprise),
+            enterpriseProjection,
+          )
+      : null;
   const outcome = await giveCommand(hazardCommandDependencies(), {
     hazardId,
     command: body.command,
     actor: personOf(principal),
     idempotencyKey: body.idempotencyKey,
     expectedRevision: body.expectedRevision,
+    ...(enterprise ? { enterpriseName: enterprise.state.name } : {}),
   }).catch(refusal);
+  // Listed after the log says so; a retried request (same key) lists it again if this failed.
+  if (outcome.kind === 'done')
+    await listIfExposed(dependencies.exposureList(), outcome.snapshot.state);
   return answer(outcome);
 });

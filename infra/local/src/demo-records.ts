@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoExposureList } from '@qingling/shared/adapters/dynamodb/exposure-list.ts';
 import { queryIndexPage } from '@qingling/shared/adapters/dynamodb/index-page.ts';
 import { cstDate, type HolidayCalendar } from '@qingling/shared/calendar/calendar.ts';
 import {
@@ -19,6 +20,7 @@ import {
   recordHazard,
 } from '@qingling/shared/hazards/commands.ts';
 import type { EscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
+import { listIfExposed } from '@qingling/shared/hazards/exposure.ts';
 import {
   type HazardFacts,
   hazardLedgerPartition,
@@ -532,7 +534,7 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     ],
   );
   // Overdue: its deadline passed twelve days ago, and the ladder has gone on since.
-  await hazard(
+  const overdue = await hazard(
     {
       enterprise: 5,
       industry: 'road_transport',
@@ -553,6 +555,44 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
       ],
     ],
   );
+  // Then leaders acted on it (issue 15): the leader in charge held a summons, and the
+  // principal leader approved its public exposure (the public exposure page lists it).
+  // Keys of their own: the numbered keys name the later hazards (and sample their look-backs).
+  const leader = (role: string, name: string): Actor => ({
+    kind: 'person',
+    id: `demo:${demoJurisdiction}.${role}`,
+    name,
+  });
+  at(-2, 5);
+  await giveCommand(hazardDeps, {
+    hazardId: overdue,
+    command: {
+      type: 'record_summons',
+      attendees: '企业主要负责人、安全管理负责人',
+      agreed: '三日内完成动态监控装置维修，故障车辆停运至修复。',
+      nextDate: cstDate(new Date(today + 5 * day)),
+    },
+    actor: leader('leader_in_charge', '蒋平'),
+    idempotencyKey: 'demo-seed-leader-summons',
+  });
+  at(-1, 5);
+  const exposed = await giveCommand(hazardDeps, {
+    hazardId: overdue,
+    command: {
+      type: 'approve_exposure',
+      documentNumber: '葛城安委曝〔2026〕1号',
+      reason: '逾期未整改，经约谈仍未落实。',
+    },
+    actor: leader('principal_leader', '秦川'),
+    idempotencyKey: 'demo-seed-leader-exposure',
+    ...(enterprises[5] ? { enterpriseName: enterprises[5].name } : {}),
+  });
+  if (exposed.kind === 'done') {
+    await listIfExposed(
+      new DynamoExposureList(deps.documents, deps.tableName),
+      exposed.snapshot.state,
+    );
+  }
   await hazard(
     {
       enterprise: 6,

@@ -1,5 +1,6 @@
 import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
+import { exposureRoutes } from '../hazards/exposure-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
@@ -24,6 +25,7 @@ export const routes = [
   ...coreRoutes,
   ...tipRoutes,
   ...hazardRoutes,
+  ...exposureRoutes,
   ...enterpriseRoutes,
   ...policyRoutes,
   ...chainHeadRoutes,

@@ -17,6 +17,7 @@ import {
   type RectificationPlan,
 } from './hazard.ts';
 import { type LookBackPolicy, lookBackAt } from './look-back.ts';
+import { nextDateRefusal } from './oversight.ts';
 
 /**
  * What people do to a hazard, as commands: each becomes one event on the hazard's log
@@ -44,12 +45,18 @@ export type HazardCommand =
   | { type: 'fail_verification'; reasons: string; newDeadline: DeadlineInput }
   | { type: 'close'; note: string }
   | { type: 'reopen'; reason: string; newDeadline: DeadlineInput }
-  | { type: 'record_look_back'; note: string; holding: boolean };
+  | { type: 'record_look_back'; note: string; holding: boolean }
+  /** Leaders' decisions (oversight.ts). */
+  | { type: 'record_summons'; attendees: string; agreed: string; nextDate: string }
+  | { type: 'place_listed_supervision'; documentNumber: string; reason: string }
+  | { type: 'lift_listed_supervision'; documentNumber: string; reason: string }
+  | { type: 'approve_exposure'; documentNumber: string; reason: string }
+  | { type: 'withdraw_exposure'; reason: string };
 
 export type HazardCommandType = HazardCommand['type'];
 
 /** Who may give each command (RULES.md, "Who is who"): the server checks the token's roles. */
-export const commandRoles: Record<HazardCommandType, readonly ('officer' | 'department_head')[]> = {
+export const commandRoles: Record<HazardCommandType, readonly OfficeRole[]> = {
   start_rectification: ['officer'],
   request_extension: ['officer'],
   approve_extension: ['department_head'],
@@ -63,7 +70,16 @@ export const commandRoles: Record<HazardCommandType, readonly ('officer' | 'depa
   close: ['officer'],
   reopen: ['officer'],
   record_look_back: ['officer'],
+  // The leader in charge holds summons; the principal leader may too. Listing and public
+  // exposure are the principal leader's (the top of the ladder).
+  record_summons: ['leader_in_charge', 'principal_leader'],
+  place_listed_supervision: ['principal_leader'],
+  lift_listed_supervision: ['principal_leader'],
+  approve_exposure: ['principal_leader'],
+  withdraw_exposure: ['principal_leader'],
 };
+
+type OfficeRole = 'officer' | 'department_head' | 'leader_in_charge' | 'principal_leader';
 
 export interface HazardCommandDependencies {
   events: EventStore;
@@ -92,7 +108,7 @@ export function deadlineOf(input: DeadlineInput, now: Date, calendar: HolidayCal
 export function eventFor(
   state: HazardState,
   command: HazardCommand,
-  context: { now: Date; actor: Actor } & Pick<
+  context: { now: Date; actor: Actor; enterpriseName?: string } & Pick<
     HazardCommandDependencies,
     'calendar' | 'lookBack' | 'policy'
   >,
@@ -169,6 +185,35 @@ export function eventFor(
       };
     case 'record_look_back':
       return { type: 'look_back_done', data: { note: command.note, holding: command.holding } };
+    case 'record_summons': {
+      const refusal = nextDateRefusal(command.nextDate, cstDate(context.now));
+      if (refusal) throw new LifecycleViolation(refusal);
+      return {
+        type: 'summons_held',
+        data: { attendees: command.attendees, agreed: command.agreed, nextDate: command.nextDate },
+      };
+    }
+    case 'place_listed_supervision':
+      return {
+        type: 'listed_supervision_placed',
+        data: { documentNumber: command.documentNumber, reason: command.reason },
+      };
+    case 'lift_listed_supervision':
+      return {
+        type: 'listed_supervision_lifted',
+        data: { documentNumber: command.documentNumber, reason: command.reason },
+      };
+    case 'approve_exposure':
+      return {
+        type: 'exposure_approved',
+        data: {
+          documentNumber: command.documentNumber,
+          reason: command.reason,
+          ...(context.enterpriseName ? { enterpriseName: context.enterpriseName } : {}),
+        },
+      };
+    case 'withdraw_exposure':
+      return { type: 'exposure_withdrawn', data: { reason: command.reason } };
   }
 }
 
@@ -187,6 +232,8 @@ export async function giveCommand(
     actor: Actor;
     idempotencyKey: string;
     expectedRevision?: number;
+    /** The enterprise's registered name, for an exposure (the register is not the domain's). */
+    enterpriseName?: string;
   },
 ): Promise<CommandOutcome> {
   return giveRecordCommand({
@@ -196,7 +243,12 @@ export async function giveCommand(
     projection: hazardProjection,
     now: () => deps.clock.now(),
     decide: (state, now) => {
-      const event = eventFor(state, request.command, { ...deps, now, actor: request.actor });
+      const event = eventFor(state, request.command, {
+        ...deps,
+        now,
+        actor: request.actor,
+        ...(request.enterpriseName ? { enterpriseName: request.enterpriseName } : {}),
+      });
       checkTransition(state, event);
       return event;
     },

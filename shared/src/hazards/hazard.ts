@@ -2,6 +2,14 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
+import {
+  applyOversight,
+  isOversightEvent,
+  type OversightEvent,
+  type OversightState,
+  oversightRefusal,
+  oversightStatuses,
+} from './oversight.ts';
 
 /**
  * A hazard's life, report → rectify → verify → close, as events on its log and the state
@@ -40,6 +48,8 @@ export interface HazardFacts {
 
 export type HazardEvent =
   | { type: 'hazard_reported'; data: HazardFacts }
+  /** Leaders' decisions: summons, listed supervision, public exposure (oversight.ts). */
+  | OversightEvent
   | {
       type: 'rectification_started';
       data: { responsible: string; deadline: string; measures: string; plan?: RectificationPlan };
@@ -82,7 +92,7 @@ export type HazardEvent =
       data: { key: string; step: EscalationStep; round: number; reason: 'hazard_closed' };
     };
 
-export interface HazardState extends HazardFacts {
+export interface HazardState extends HazardFacts, OversightState {
   status: HazardStatus;
   reportedAt: string;
   responsible?: string;
@@ -170,6 +180,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
     enterprise_told: ['reported', 'rectifying', 'verifying', 'closed'],
     tip_told: ['reported', 'rectifying', 'verifying', 'closed'],
+    ...oversightStatuses,
   };
   if (!allowed[event.type].includes(state.status)) {
     throw violation(
@@ -183,6 +194,10 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
 
 /** The rules that depend on more than the status. */
 function stateRefusal(state: HazardState, event: HazardEvent): LifecycleViolation | null {
+  if (isOversightEvent(event)) {
+    const refusal = oversightRefusal(state, event);
+    return refusal ? new LifecycleViolation(refusal) : null;
+  }
   switch (event.type) {
     case 'rectification_started':
       return state.grade === 'major' && !event.data.plan
@@ -324,6 +339,7 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
 });
 
 function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): HazardState {
+  if (isOversightEvent(event)) return applyOversight(state, event);
   switch (event.type) {
     case 'rectification_started':
       return {

@@ -261,13 +261,14 @@ export const hazardRoutes = [
     handler: 'give-hazard-command',
     access: {
       kind: 'signedIn',
-      roles: ['officer', 'department_head'],
+      // Each command's own roles are checked by the handler (commands.ts, commandRoles).
+      roles: officeRoles,
       scope: { in: 'record', record: 'hazard', id: 'hazardId' },
     },
     uses: ['lifecycle'],
     summary: {
-      zh: '整改、延期、核查、销号、重新打开等操作',
-      en: 'Rectify, extend, verify, close or reopen a hazard',
+      zh: '整改、延期、核查、销号、重新打开；领导约谈、挂牌督办、批准曝光等操作',
+      en: 'Rectify, extend, verify, close or reopen a hazard; leaders summon, list, expose',
     },
     pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
     request: {

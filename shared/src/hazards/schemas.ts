@@ -48,6 +48,21 @@ const evidenceKeys = z
   .array(z.string().check(z.regex(/^evidence\/[a-z2-7]{26}\/[a-z0-9-]{1,40}$/)))
   .check(z.maxLength(12));
 
+/** Leaders' decisions (oversight.ts): a document number is what the office's letter bears. */
+const documentNumber = text({ min: 2, max: 60, normalization: 'NFKC' });
+const oversightCommandSchemas = [
+  z.strictObject({
+    type: z.literal('record_summons'),
+    attendees: text({ min: 2, max: 500, multiline: true }),
+    agreed: text({ min: 2, max: 2000, multiline: true }),
+    nextDate: cstDateSchema,
+  }),
+  z.strictObject({ type: z.literal('place_listed_supervision'), documentNumber, reason: note }),
+  z.strictObject({ type: z.literal('lift_listed_supervision'), documentNumber, reason: note }),
+  z.strictObject({ type: z.literal('approve_exposure'), documentNumber, reason: note }),
+  z.strictObject({ type: z.literal('withdraw_exposure'), reason: note }),
+] as const;
+
 export const hazardCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('start_rectification'),
@@ -73,6 +88,7 @@ export const hazardCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('close'), note }),
   z.strictObject({ type: z.literal('reopen'), reason: note, newDeadline: deadlineInputSchema }),
   z.strictObject({ type: z.literal('record_look_back'), note, holding: z.boolean() }),
+  ...oversightCommandSchemas,
 ]);
 
 export const giveHazardCommandSchema = withMeta(
@@ -227,6 +243,37 @@ export const hazardListSchema = withMeta(
   { id: 'HazardList' },
 );
 
+/** What leaders decided on the hazard (oversight.ts), on its page. */
+const oversightDetailFields = {
+  summonses: z.optional(
+    z.array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        attendees: z.string(),
+        agreed: z.string(),
+        nextDate: z.string(),
+      }),
+    ),
+  ),
+  listedSupervision: z.optional(
+    z.object({
+      documentNumber: z.string(),
+      reason: z.string(),
+      placedAt: z.string(),
+      by: z.string(),
+    }),
+  ),
+  exposure: z.optional(
+    z.object({
+      documentNumber: z.string(),
+      reason: z.string(),
+      approvedAt: z.string(),
+      enterpriseName: z.optional(z.string()),
+    }),
+  ),
+};
+
 const actorSchema = z.object({
   kind: z.string(),
   id: z.string(),
@@ -251,6 +298,7 @@ export const hazardDetailSchema = withMeta(
         z.object({ dueAt: z.string(), status: z.enum(['scheduled', 'due', 'done']) }),
       ),
       enterpriseTold: z.boolean(),
+      ...oversightDetailFields,
     }),
     revision: z.number().check(z.int()),
     timeline: z.array(

@@ -55,6 +55,9 @@ export function hazardDetail(
       ...(state.closedAt ? { closedAt: state.closedAt } : {}),
       ...(state.lookBack ? { lookBack: state.lookBack } : {}),
       enterpriseTold: Boolean(state.enterpriseTold),
+      ...(state.summonses?.length ? { summonses: state.summonses } : {}),
+      ...(state.listedSupervision ? { listedSupervision: state.listedSupervision } : {}),
+      ...(state.exposure ? { exposure: state.exposure } : {}),
     },
     revision: state.revision,
     timeline: events

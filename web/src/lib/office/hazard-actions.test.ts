@@ -37,6 +37,35 @@ describe('availableActions', () => {
     expect(availableActions(pending, ['department_head'])).toEqual(['decide_extension']);
     expect(availableActions(hazard({ status: 'reported' }), ['department_head'])).toEqual([]);
   });
+
+  it('offers leaders summons, listing and exposure, by role and status', () => {
+    const major = (fields: Partial<Hazard>) => hazard({ grade: 'major', ...fields });
+    expect(availableActions(major({ status: 'reported' }), ['leader_in_charge'])).toEqual([
+      'record_summons',
+    ]);
+    expect(availableActions(major({ status: 'reported' }), ['principal_leader'])).toEqual([
+      'record_summons',
+      'listed_supervision',
+    ]);
+    expect(availableActions(major({ status: 'rectifying' }), ['principal_leader'])).toEqual([
+      'record_summons',
+      'listed_supervision',
+      'exposure',
+    ]);
+    // A general hazard is not listed; a closed one keeps only what is in force, to lift.
+    expect(
+      availableActions(hazard({ status: 'rectifying', grade: 'general' }), ['principal_leader']),
+    ).toEqual(['record_summons', 'exposure']);
+    const exposure = { documentNumber: 'x', reason: 'y', approvedAt: 'z' };
+    expect(availableActions(major({ status: 'closed', exposure }), ['principal_leader'])).toEqual([
+      'exposure',
+    ]);
+    expect(availableActions(major({ status: 'closed' }), ['principal_leader'])).toEqual([]);
+    // Officers give none of them.
+    expect(availableActions(major({ status: 'rectifying' }), ['officer'])).toEqual([
+      'request_extension',
+    ]);
+  });
 });
 
 describe('newHazardEntries', () => {

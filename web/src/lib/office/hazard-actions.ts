@@ -9,16 +9,24 @@ export type HazardAction =
   | 'verify'
   | 'close'
   | 'reopen'
-  | 'record_look_back';
+  | 'record_look_back'
+  /** Leaders' (oversight.ts): each form places or lifts, approves or withdraws, as fits. */
+  | 'record_summons'
+  | 'listed_supervision'
+  | 'exposure';
 
 /**
  * The decisions valid for the hazard as it is and for the person's roles (RULES.md, "Who is
- * who": officers act on hazards, the department head decides extensions). The server
+ * who": officers act on hazards, the department head decides extensions, leaders summon,
+ * list and expose). The server
  * checks the same again; this only keeps off the page what would be refused.
  */
 export function availableActions(hazard: Hazard, roles: readonly Role[]): HazardAction[] {
   const officer = roles.includes('officer');
   const head = roles.includes('department_head');
+  const principal = roles.includes('principal_leader');
+  const leader = principal || roles.includes('leader_in_charge');
+  const open = hazard.status !== 'closed';
   const actions: [HazardAction, boolean][] = [
     ['start_rectification', officer && hazard.status === 'reported'],
     ['request_extension', officer && hazard.status === 'rectifying' && !hazard.pendingExtension],
@@ -29,6 +37,18 @@ export function availableActions(hazard: Hazard, roles: readonly Role[]): Hazard
     [
       'record_look_back',
       officer && hazard.status === 'closed' && hazard.lookBack?.status === 'due',
+    ],
+    ['record_summons', leader && open],
+    [
+      'listed_supervision',
+      principal && (Boolean(hazard.listedSupervision) || (open && hazard.grade === 'major')),
+    ],
+    [
+      'exposure',
+      principal &&
+        (Boolean(hazard.exposure) ||
+          hazard.status === 'rectifying' ||
+          hazard.status === 'verifying'),
     ],
   ];
   return actions.filter(([, allowed]) => allowed).map(([action]) => action);

@@ -27,6 +27,11 @@ const eventTitles: Record<string, () => string> = {
   look_back_due: m.hz_event_look_back_due,
   look_back_done: m.hz_event_look_back_done,
   enterprise_told: m.hz_event_enterprise_told,
+  summons_held: m.hz_event_summons_held,
+  listed_supervision_placed: m.hz_event_listed_supervision_placed,
+  listed_supervision_lifted: m.hz_event_listed_supervision_lifted,
+  exposure_approved: m.hz_event_exposure_approved,
+  exposure_withdrawn: m.hz_event_exposure_withdrawn,
 };
 
 /** What happened, in plain words: "开始整改", "督办：函告". */
@@ -79,6 +84,11 @@ const fieldLabels: Record<string, () => string> = {
   step: m.hz_field_step,
   round: m.hz_field_round,
   late: m.hz_field_late,
+  attendees: m.hz_field_attendees,
+  agreed: m.hz_field_agreed,
+  nextDate: m.hz_field_next_date,
+  documentNumber: m.hz_field_document_number,
+  enterpriseName: m.hz_field_enterprise_name,
 };
 
 const fieldLabel = (key: string): string => fieldLabels[key]?.() ?? key;
