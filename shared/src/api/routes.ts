@@ -2,6 +2,7 @@ import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
+import { rewardRoutes } from '../tips/reward-routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
 import { coreRoutes } from './core-routes.ts';
 import type { RouteDefinition } from './route-definition.ts';
@@ -23,6 +24,7 @@ export type {
 export const routes = [
   ...coreRoutes,
   ...tipRoutes,
+  ...rewardRoutes,
   ...hazardRoutes,
   ...enterpriseRoutes,
   ...policyRoutes,

@@ -289,11 +289,11 @@ export function rewardForTipster(state: TipState, now: Date) {
  * The reward as the office reads it: the claim's method and whether bank details are
  * sealed on it, never the sealed text nor the code's hash.
  */
-export function rewardForOffice(reward: Reward, now: Date) {
+export function rewardForOffice(reward: Reward, now?: Date) {
   const { claim, ...rest } = reward;
   return {
     ...rest,
-    standing: claimStanding(reward, now),
+    ...(now ? { standing: claimStanding(reward, now) } : {}),
     ...(claim
       ? {
           claim: {
