@@ -569,7 +569,10 @@ describe('a receipt opens its own tip and nothing else', () => {
       const reply = await api.call(route.method, route.path, {
         body: await body(sets.own.receipt),
       });
-      expect(reply.status, describeReply(reply)).toBeLessThan(300);
+      // A claim needs an approved reward: the fixture's tip has none, and the refusal of
+      // its own tip's rule (422, not 404) shows the receipt opened it.
+      const answersByState = route.operationId === 'claimReward' && reply.status === 422;
+      if (!answersByState) expect(reply.status, describeReply(reply)).toBeLessThan(300);
       for (const value of [sets.own.tip2Id, sets.own.tip2Text, ...identifiersOf(sets.other)]) {
         expect(reply.text).not.toContain(value);
       }

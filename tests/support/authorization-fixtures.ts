@@ -135,6 +135,15 @@ export const plainInputs: Record<string, string> = {
   documentNumber: 'a document number typed by the officer',
   adjustedAmountFen: 'an amount',
   days: 'a number',
+  // reward claims and payment
+  method: 'how a reward is paid (a code)',
+  bank: "the tipster's own account (its parts are plain)",
+  accountName: "the tipster's own name on the account",
+  bankName: 'a bank, typed',
+  accountNumber: "the tipster's own account number",
+  paidOn: 'a date',
+  voucherNumber: 'a voucher number typed by the reward officer',
+  claimCode: "the claimant's code, checked against the tip's own claim",
   // hazards
   source: 'a channel',
   place: 'free text',

@@ -3,6 +3,7 @@ import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { exposureRoutes } from '../hazards/exposure-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
+import { rewardRoutes } from '../tips/reward-routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
 import { coreRoutes } from './core-routes.ts';
 import type { RouteDefinition } from './route-definition.ts';
@@ -24,6 +25,7 @@ export type {
 export const routes = [
   ...coreRoutes,
   ...tipRoutes,
+  ...rewardRoutes,
   ...hazardRoutes,
   ...exposureRoutes,
   ...enterpriseRoutes,

@@ -43,6 +43,8 @@ export interface RewardPolicy {
   noticeDays: number;
   /** Days the tipster has to claim it; after that it lapses without a good reason. */
   claimDays: number;
+  /** How notice and claim days count; absent: calendar days (the 2018 rule's 日). */
+  deadlineUnit?: 'calendar' | 'working';
 }
 
 /** 《安全生产领域举报奖励办法》(2018): the default everywhere nothing else is set. */

@@ -249,10 +249,11 @@ export const tipRoutes = [
       roles: ['officer', 'department_head', 'reward_officer'],
       scope: { in: 'record', record: 'tip', id: 'tipId' },
     },
-    uses: ['lifecycle'],
+    // receiptKey: a claim code typed in at payment is checked as its keyed hash.
+    uses: ['lifecycle', 'receiptKey'],
     summary: {
-      zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励',
-      en: 'Accept, refuse, refer, merge, investigate or answer a tip; record the case result, compute and approve the reward',
+      zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励，登记兑付',
+      en: 'Accept, refuse, refer, merge, investigate or answer a tip; record the case result, compute and approve the reward, record its payment',
     },
     pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
     request: {

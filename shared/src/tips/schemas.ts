@@ -139,6 +139,26 @@ export const tipTimelineEntrySchema = withMeta(
 );
 
 /** What the holder of a receipt sees: nothing about who sent it, nothing internal. */
+/** An approved reward as its tipster sees it (reward-claim.ts, rewardForTipster). */
+export const claimStandings = ['awaiting_approval', 'open', 'claimed', 'paid', 'lapsed'] as const;
+export const rewardForTipsterSchema = withMeta(
+  z.object({
+    amountFen: z.number().check(z.int()),
+    rule: bilingualSchema,
+    figures: bilingualSchema,
+    adjusted: z.boolean(),
+    approvedAt: z.string(),
+    claimBy: withMeta(z.optional(z.string()), {
+      description: 'The claim deadline: 24:00 CST of the last day to claim.',
+    }),
+    standing: z.enum(claimStandings),
+    method: z.optional(z.enum(['in_person', 'bank_transfer'])),
+    claimedAt: z.optional(z.string()),
+    paidOn: z.optional(z.string()),
+  }),
+  { id: 'RewardForTipster' },
+);
+
 export const tipForTipsterSchema = withMeta(
   z.object({
     status: tipStatusSchema,
@@ -167,6 +187,7 @@ export const tipForTipsterSchema = withMeta(
           'Each photo the tip was given a form for: arrived, refused (and why), or waiting.',
       },
     ),
+    reward: z.optional(rewardForTipsterSchema),
   }),
   { id: 'TipForTipster' },
 );
@@ -281,6 +302,30 @@ const tipRewardSchema = z.object({
   approvedBy: z.optional(z.string()),
   approvedByName: z.optional(z.string()),
   approvedAt: z.optional(z.string()),
+  noticeDueBy: z.optional(z.string()),
+  claimBy: z.optional(z.string()),
+  standing: z.optional(z.enum(claimStandings)),
+  /** What the reward officer sees of the claim: never the code, never the sealed account. */
+  claim: z.optional(
+    z.object({
+      method: z.enum(['in_person', 'bank_transfer']),
+      claimedAt: z.string(),
+      hasBankDetails: z.boolean(),
+    }),
+  ),
+  lapsedAt: z.optional(z.string()),
+  detailsOpened: z.optional(
+    z.array(z.object({ by: z.string(), name: z.optional(z.string()), at: z.string() })),
+  ),
+  payment: z.optional(
+    z.object({
+      paidOn: z.string(),
+      voucherNumber: z.string(),
+      recordedBy: z.string(),
+      recordedByName: z.optional(z.string()),
+      recordedAt: z.string(),
+    }),
+  ),
 });
 
 export const tipForOfficerSchema = withMeta(
@@ -289,7 +334,9 @@ export const tipForOfficerSchema = withMeta(
       unit: z.optional(z.string()),
       description: z.string(),
       seenOn: z.string(),
-      isEmployee: z.boolean(),
+      isEmployee: withMeta(z.optional(z.boolean()), {
+        description: 'Absent for a reward officer, who sees nothing else about the tipster.',
+      }),
       wantsReward: z.boolean(),
       hasContact: withMeta(z.boolean(), {
         description: 'Whether a contact was left; only the reward officer may read it.',
@@ -365,6 +412,14 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
     reason: z.optional(triageNote),
   }),
   z.strictObject({ type: z.literal('approve_reward') }),
+  z.strictObject({
+    type: z.literal('record_payment'),
+    paidOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),
+    voucherNumber: withMeta(text({ min: 1, max: 100 }), { description: '凭证编号' }),
+    claimCode: withMeta(z.optional(z.string().check(z.maxLength(32))), {
+      description: 'For a claim in person: the code the claimant shows.',
+    }),
+  }),
 ]);
 
 export const giveTipCommandSchema = withMeta(

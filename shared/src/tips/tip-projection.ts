@@ -2,6 +2,7 @@ import { cstDate, seedCalendar } from '../calendar/calendar.ts';
 import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { applyClaimEvent } from './reward-claim.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
 import {
   photoSlotStatus,
@@ -244,9 +245,16 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
               approvedBy: event.data.approvedBy,
               ...(event.actor.name ? { approvedByName: event.actor.name } : {}),
               approvedAt: event.at,
+              ...(event.data.noticeDueBy ? { noticeDueBy: event.data.noticeDueBy } : {}),
+              ...(event.data.claimBy ? { claimBy: event.data.claimBy } : {}),
             },
           }
         : state;
+    case 'reward_claimed':
+    case 'reward_lapsed':
+    case 'payment_details_opened':
+    case 'payment_recorded':
+      return applyClaimEvent(state, event);
     case 'hazard_progressed':
       return {
         ...state,

@@ -5,6 +5,7 @@ import {
   nationalRewardPolicy,
   type RewardComputation,
 } from '../rewards/reward-policy.ts';
+import { claimEventRefusal } from './reward-claim.ts';
 import { defaultTipTimeLimits, runningLimit, type TipTimeLimits } from './time-limits.ts';
 import {
   refusalReasons,
@@ -58,6 +59,10 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   outcome_recorded: ['substantiated', 'closed'],
   reward_computed: ['substantiated', 'closed'],
   reward_approved: ['substantiated', 'closed'],
+  reward_claimed: ['substantiated', 'closed'],
+  reward_lapsed: ['substantiated', 'closed'],
+  payment_details_opened: ['substantiated', 'closed'],
+  payment_recorded: ['substantiated', 'closed'],
 };
 
 const blank = (text: string | undefined) => !text?.trim();
@@ -223,6 +228,13 @@ function stateRefusal(
     case 'reward_computed':
     case 'reward_approved':
       return rewardRefusal(state, event);
+    case 'reward_claimed':
+    case 'reward_lapsed':
+    case 'payment_details_opened':
+    case 'payment_recorded': {
+      const refusal = claimEventRefusal(state, event);
+      return refusal ? new TipRuleViolation(refusal) : null;
+    }
     case 'lifecycle_generation_started':
       return event.data.generation > state.generation
         ? null

@@ -2,6 +2,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { CaseOutcome, RewardComputation, RewardPolicy } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
+import type { RewardClaimEvent, RewardClaimState } from './reward-claim.ts';
 
 /**
  * A tip's life as events on its log, and the state derived from them. Pure: no I/O.
@@ -166,7 +167,16 @@ export type TipEvent =
         computedBy: string;
       };
     }
-  | { type: 'reward_approved'; data: { amountFen: number; approvedBy: string } }
+  /**
+   * Approval is the notice to the tipster: the claim deadline (and the notice's own, from
+   * the verification result) is computed then, by the tip's policy, and kept here.
+   */
+  | {
+      type: 'reward_approved';
+      data: { amountFen: number; approvedBy: string; noticeDueBy?: string; claimBy?: string };
+    }
+  /** The tipster's claim, the lapse, the payment (reward-claim.ts). */
+  | RewardClaimEvent
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
   | { type: 'hazard_progressed'; data: { stage: HazardStage } };
 
@@ -240,8 +250,11 @@ export interface TipState
   timeLimitSteps: TipTimeLimitStepEntry[];
 }
 
-/** The reward computed for a tip, then approved by another reward officer. */
-export interface TipReward {
+/**
+ * The reward computed for a tip, then approved by another reward officer; then claimed by
+ * the tipster and paid (its claim deadlines and claim: RewardClaimState).
+ */
+export interface TipReward extends RewardClaimState {
   /** What was computed by the policy, with the rule and figures. */
   computation: RewardComputation;
   /** The amount to pay, in fen: the computed one, or an adjusted one. */
@@ -255,7 +268,6 @@ export interface TipReward {
   approvedByName?: string;
   approvedAt?: string;
 }
-
 export interface TipTimelineEntry {
   at: string;
   status: TipStatus;

@@ -1,3 +1,4 @@
+import { rewardForOffice, rewardForTipster } from './reward-claim.ts';
 import { runningLimit } from './time-limits.ts';
 import { openQuestions, photoRefusalReasons, photoSlotStatus, type TipState } from './tip-state.ts';
 
@@ -5,7 +6,9 @@ import { openQuestions, photoRefusalReasons, photoSlotStatus, type TipState } fr
 export function tipForTipster(
   state: TipState,
   jurisdiction: { code: string; zh: string; en: string },
+  now?: Date,
 ) {
+  const reward = now ? rewardForTipster(state, now) : undefined;
   return {
     status: state.status,
     receivedAt: state.receivedAt,
@@ -32,6 +35,7 @@ export function tipForTipster(
         ...(status === 'refused' && refusal ? { reason: photoRefusalReasons[refusal.reason] } : {}),
       };
     }),
+    ...(reward ? { reward } : {}),
   };
 }
 
@@ -51,7 +55,8 @@ export function tipSummary(state: TipState) {
   };
 }
 
-export function tipForOfficer(state: TipState) {
+/** `now`: where the reward's claim stands (open, lapsed…) is told as of the clock. */
+export function tipForOfficer(state: TipState, now?: Date) {
   return {
     ...tipSummary(state),
     channel: state.channel,
@@ -66,12 +71,12 @@ export function tipForOfficer(state: TipState) {
     photoKeys: state.photos.map((photo) => photo.key),
     messages: state.messages,
     timeline: state.timeline,
-    ...tipTriage(state),
+    ...tipTriage(state, now),
   };
 }
 
 /** The triage and time-limit facts of a tip, for the office (internal notes included). */
-export function tipTriage(state: TipState) {
+export function tipTriage(state: TipState, now?: Date) {
   const running = runningLimit(state);
   return {
     ...(running
@@ -87,7 +92,8 @@ export function tipTriage(state: TipState) {
     ...(state.findingNote ? { findingNote: state.findingNote } : {}),
     ...(state.hazardId ? { hazardId: state.hazardId } : {}),
     ...(state.outcome ? { outcome: state.outcome } : {}),
-    ...(state.reward ? { reward: state.reward } : {}),
+    // Never the claim code's hash nor the sealed account.
+    ...(state.reward ? { reward: rewardForOffice(state.reward, now) } : {}),
     ...(state.refusal ? { refusal: state.refusal } : {}),
     ...(state.referredTo ? { referredTo: state.referredTo } : {}),
     ...(state.referralNote ? { referralNote: state.referralNote } : {}),
@@ -95,4 +101,20 @@ export function tipTriage(state: TipState) {
     ...(state.feedback ? { feedback: state.feedback } : {}),
     ...(state.closedAt ? { closedAt: state.closedAt } : {}),
   };
+}
+
+/**
+ * What a reward officer reads of a tip (RULES.md, "Who is who": claim codes and payment
+ * details, nothing else about a tipster): the matter and its reward, without the tipster's
+ * own messages, the position their phone shared, their photos, or whether they work there.
+ */
+export function tipForRewardOfficer(state: TipState, now?: Date) {
+  const {
+    messages: _messages,
+    location: _location,
+    isEmployee: _employee,
+    photoKeys: _photos,
+    ...rest
+  } = tipForOfficer(state, now);
+  return { ...rest, messages: [], photoKeys: [] };
 }

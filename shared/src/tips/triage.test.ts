@@ -113,8 +113,10 @@ describe('roles', () => {
     expect(tipCommandRoles.approve_extension).toEqual(['department_head']);
     expect(tipCommandRoles.compute_reward).toEqual(['reward_officer']);
     expect(tipCommandRoles.approve_reward).toEqual(['reward_officer']);
+    expect(tipCommandRoles.record_payment).toEqual(['reward_officer']);
     const others = Object.entries(tipCommandRoles).filter(
-      ([type]) => !['approve_extension', 'compute_reward', 'approve_reward'].includes(type),
+      ([type]) =>
+        !['approve_extension', 'compute_reward', 'approve_reward', 'record_payment'].includes(type),
     );
     expect(others.every(([, roles]) => roles.length === 1 && roles[0] === 'officer')).toBe(true);
   });

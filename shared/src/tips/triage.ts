@@ -1,12 +1,13 @@
-import type { HolidayCalendar } from '../calendar/calendar.ts';
+import { cstDate, type HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore } from '../event-log/event-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
 import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
+import { approvalDeadlines } from './reward-claim.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
-import { checkTipTransition, rewardFor } from './tip-rules.ts';
+import { checkTipTransition, rewardFor, TipRuleViolation } from './tip-rules.ts';
 import {
   type RefusalReason,
   type TipEvent,
@@ -34,7 +35,12 @@ export type TipCommand =
   /** The policy's amount, or an adjusted one (in fen) with a reason. */
   | { type: 'compute_reward'; adjustedAmountFen?: number; reason?: string }
   /** By another reward officer than the one who computed it. */
-  | { type: 'approve_reward' };
+  | { type: 'approve_reward' }
+  /**
+   * A claimed reward paid: the date and the voucher; for a claim in person, the keyed hash
+   * of the code the claimant showed (the handler hashes what the reward officer typed).
+   */
+  | { type: 'record_payment'; paidOn: string; voucherNumber: string; claimCodeHash?: string };
 
 export type TipCommandType = TipCommand['type'];
 
@@ -57,6 +63,7 @@ export const tipCommandRoles: Record<
   record_outcome: ['officer'],
   compute_reward: ['reward_officer'],
   approve_reward: ['reward_officer'],
+  record_payment: ['reward_officer'],
 };
 
 /** Port: wakes (or starts) a tip's lifecycle after a decision is on its record. */
@@ -166,7 +173,27 @@ export function tipEventFor(
     case 'approve_reward':
       return {
         type: 'reward_approved',
-        data: { amountFen: context.state?.reward?.amountFen ?? 0, approvedBy: context.actor.id },
+        data: {
+          amountFen: context.state?.reward?.amountFen ?? 0,
+          approvedBy: context.actor.id,
+          // The approval is the notice: the claim deadline runs from it.
+          ...(context.state ? approvalDeadlines(context.state, context.now, context.calendar) : {}),
+        },
+      };
+    case 'record_payment':
+      if (command.paidOn > cstDate(context.now)) {
+        throw new TipRuleViolation({
+          zh: '兑付日期不能晚于今天。',
+          en: 'The payment cannot be dated after today.',
+        });
+      }
+      return {
+        type: 'payment_recorded',
+        data: {
+          paidOn: command.paidOn,
+          voucherNumber: command.voucherNumber,
+          ...(command.claimCodeHash ? { claimCodeHash: command.claimCodeHash } : {}),
+        },
       };
   }
 }

@@ -49,6 +49,29 @@ describe('availableTipActions', () => {
     expect(availableTipActions(nothing, ['reward_officer'])).toEqual([]);
   });
 
+  it('offers the payment to a reward officer once the tipster has claimed, once', () => {
+    const approved = {
+      status: 'closed',
+      finding: 'substantiated',
+      timeline: [],
+      messages: [],
+      outcome: { kind: 'fine_imposed' },
+      reward: { approvedBy: 'x' },
+    } as unknown as TipForOfficer;
+    expect(availableTipActions(approved, ['reward_officer'])).toEqual([]);
+    const claimed = {
+      ...approved,
+      reward: { approvedBy: 'x', claim: { method: 'in_person' } },
+    } as unknown as TipForOfficer;
+    expect(availableTipActions(claimed, ['reward_officer'])).toEqual(['record_payment']);
+    expect(availableTipActions(claimed, ['officer'])).toEqual([]);
+    const paid = {
+      ...approved,
+      reward: { approvedBy: 'x', claim: { method: 'in_person' }, payment: { paidOn: 'd' } },
+    } as unknown as TipForOfficer;
+    expect(availableTipActions(paid, ['reward_officer'])).toEqual([]);
+  });
+
   it('lets officers ask the tipster only while the tip is being handled', () => {
     expect(canAskTipster(tip({ status: 'investigating' }), ['officer'])).toBe(true);
     expect(canAskTipster(tip({ status: 'closed' }), ['officer'])).toBe(false);

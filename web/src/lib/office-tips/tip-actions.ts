@@ -27,10 +27,13 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   record_outcome: ['substantiated', 'closed'],
   compute_reward: ['substantiated', 'closed'],
   approve_reward: ['substantiated', 'closed'],
+  record_payment: ['substantiated', 'closed'],
 };
 
 /** The case result and the reward: on a substantiated tip, until the reward is approved. */
 function rewardStepOpen(tip: TipForOfficer, action: TipAction): boolean {
+  // A claimed reward is paid once.
+  if (action === 'record_payment') return Boolean(tip.reward?.claim && !tip.reward.payment);
   if (tip.finding !== 'substantiated' || tip.reward?.approvedBy) return false;
   if (action === 'compute_reward') {
     return Boolean(tip.outcome) && tip.outcome?.kind !== 'nothing_found';
@@ -40,7 +43,12 @@ function rewardStepOpen(tip: TipForOfficer, action: TipAction): boolean {
 }
 
 const order = Object.keys(givenIn) as TipAction[];
-const rewardActions = { record_outcome: true, compute_reward: true, approve_reward: true };
+const rewardActions = {
+  record_outcome: true,
+  compute_reward: true,
+  approve_reward: true,
+  record_payment: true,
+};
 
 /** The commands valid for the tip as it is and for the person's roles (RULES.md, "Who is who"). */
 export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]): TipAction[] {

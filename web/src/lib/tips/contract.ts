@@ -6,6 +6,10 @@
 
 import { tipLimits } from '@qingling/shared/tips/limits.ts';
 import type {
+  claimRewardSchema,
+  rewardClaimedSchema,
+} from '@qingling/shared/tips/reward-schemas.ts';
+import type {
   createTipSchema,
   photoUploadsSchema,
   postTipsterMessageSchema,
@@ -27,6 +31,9 @@ export type TipMessage = z.output<typeof tipMessageSchema>;
 export type PostTipsterMessageBody = z.input<typeof postTipsterMessageSchema>;
 export type RequestPhotoUploadsBody = z.input<typeof requestPhotoUploadsSchema>;
 export type PhotoUploads = z.output<typeof photoUploadsSchema>;
+export type RewardForTipster = NonNullable<TipForTipster['reward']>;
+export type ClaimRewardBody = z.input<typeof claimRewardSchema>;
+export type RewardClaimed = z.output<typeof rewardClaimedSchema>;
 export type SharedLocation = NonNullable<CreateTipBody['location']>;
 
 /** The limits of a tip: the same module the server's schemas read (no zod in it). */

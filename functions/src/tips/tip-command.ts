@@ -1,0 +1,99 @@
+import type { Principal } from '@qingling/shared/auth/principal.ts';
+import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { claimCodeHash } from '@qingling/shared/tips/reward-claim.ts';
+import type { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
+import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
+import {
+  TipRuleViolation,
+  type TipState,
+  tipForOfficer,
+  tipForRewardOfficer,
+} from '@qingling/shared/tips/tip.ts';
+import { giveTipCommand, type TipCommand, tipCommandRoles } from '@qingling/shared/tips/triage.ts';
+import type * as z from 'zod/mini';
+import * as dependencies from '../dependencies.ts';
+import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
+import { ApiFailure } from '../http/api-handler.ts';
+import { personOf } from '../http/principal-actor.ts';
+import { tipForJurisdictionsOf } from './tip-access.ts';
+
+/** The roles that read the whole tip; a reward officer alone reads the reward's view. */
+const wholeTipReaders: readonly string[] = [
+  'officer',
+  'department_head',
+  'leader_in_charge',
+  'principal_leader',
+];
+
+/** The tip as this caller may read it (RULES.md, "Who is who"). */
+export function tipViewFor(principal: Principal, state: TipState) {
+  const now = dependencies.clock().now();
+  return principal.roles.some((role) => wholeTipReaders.includes(role))
+    ? tipForOfficer(state, now)
+    : tipForRewardOfficer(state, now);
+}
+
+type CommandBody = z.output<typeof tipCommandSchema>;
+
+/** The command as the domain takes it: a claim code typed in becomes its keyed hash. */
+async function domainCommand(tipId: string, command: CommandBody): Promise<TipCommand> {
+  if (command.type !== 'record_payment') return command;
+  const { claimCode, ...payment } = command;
+  if (claimCode === undefined) return payment;
+  const key = await dependencies.receiptKeys().receiptKey();
+  return { ...payment, claimCodeHash: await claimCodeHash(key, tipId, claimCode) };
+}
+
+/**
+ * A command on a tip (giveTipCommand, commandTip's routes and computeReward/approveReward):
+ * checked against the caller's role and the revision the caller saw, written to the
+ * record, then the tip's lifecycle is woken. One path for every route that gives one.
+ */
+export async function runTipCommand(
+  principal: Principal,
+  tip: Snapshot<TipState>,
+  body: { idempotencyKey: string; expectedRevision: number; command: CommandBody },
+) {
+  const tipId = tip.state.tipId;
+  const allowed: readonly string[] = tipCommandRoles[body.command.type];
+  if (!principal.roles.some((role) => allowed.includes(role))) throw new ApiFailure('forbidden');
+  // Records a command names belong to the tip's own jurisdiction (404 for any other).
+  if (body.command.type === 'merge') {
+    if (body.command.intoTipId === tipId) throw new ApiFailure('invalid_request');
+    await tipForJurisdictionsOf(body.command.intoTipId, [tip.state.jurisdiction]);
+  }
+  if (body.command.type === 'record_finding' && body.command.hazardId) {
+    await hazardForJurisdictionsOf(body.command.hazardId, [tip.state.jurisdiction]);
+  }
+  const policies = dependencies.policies();
+  const outcome = await giveTipCommand(
+    {
+      events: dependencies.eventStore(),
+      clock: dependencies.clock(),
+      calendar: await policies.calendar(),
+      limits: defaultTipTimeLimits,
+      workflow: dependencies.tipWorkflow(),
+      // Written on a substantiated finding: the policy its reward is computed by.
+      ...(body.command.type === 'record_finding' && body.command.finding === 'substantiated'
+        ? { rewardPolicy: await policies.rewardPolicy(tip.state.jurisdiction) }
+        : {}),
+    },
+    {
+      tipId,
+      command: await domainCommand(tipId, body.command),
+      actor: personOf(principal),
+      idempotencyKey: body.idempotencyKey,
+      expectedRevision: body.expectedRevision,
+    },
+  ).catch((error: unknown) => {
+    if (error instanceof TipRuleViolation) {
+      throw new ApiFailure('rule_violated', [{ path: 'command', message: error.text }]);
+    }
+    throw error;
+  });
+  if (outcome.kind === 'not_found') throw new ApiFailure('not_found');
+  if (outcome.kind === 'conflict') {
+    throw new ApiFailure('conflict', undefined, tipViewFor(principal, outcome.current.state));
+  }
+  return { status: 200, body: tipViewFor(principal, outcome.snapshot.state) };
+}

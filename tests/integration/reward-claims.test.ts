@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.ts';
+import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
+
+// Issue 16, the claim, over HTTP on the embedded cloud with an injected clock: the reward
+// computed and approved through their own routes, the tipster claims with the receipt
+// alone, the reward officer pays; a claim after the deadline is refused and the lapse kept.
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+const tokens: Record<string, string> = {};
+const clock = new ManualClock('2026-11-24T02:00:00.000Z');
+const dayMs = 24 * 3600 * 1000;
+/** Tokens expire by the injected clock: signed in again after it moves. */
+async function signInAll() {
+  for (const who of ['officer', 'reward_officer', 'reward_officer_2']) {
+    tokens[who] = await signIn(cloud.url, `cq-gecheng.${who}`);
+  }
+}
+async function moveClockTo(instant: Date) {
+  clock.set(instant);
+  await signInAll();
+}
+beforeAll(async () => {
+  cloud = await startTestCloud({ publicRequestsPerMinute: 100_000, clock });
+  await signInAll();
+});
+afterAll(async () => {
+  await cloud.stop();
+  await cloud.removeData();
+});
+
+const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
+const phone = '13812345678';
+const bank = {
+  accountName: '王小明',
+  bankName: '中国工商银行重庆分行',
+  accountNumber: '6222 0202 0011 2233 445',
+};
+
+async function readTip(tipId: string, who = 'officer'): Promise<ReplyBody> {
+  const reply = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth(who) });
+  expect(reply.status).toBe(200);
+  return reply.json();
+}
+
+async function command(tipId: string, who: string, body: Record<string, unknown>) {
+  const { revision } = await readTip(tipId, who);
+  return postJson(
+    `${cloud.url}/api/office/tips/${tipId}/commands`,
+    { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
+    auth(who),
+  );
+}
+
+async function rewardRoute(tipId: string, who: string, action: 'compute' | 'approve') {
+  const { revision } = await readTip(tipId, who);
+  return postJson(
+    `${cloud.url}/api/office/tips/${tipId}/reward/${action}`,
+    { idempotencyKey: randomUUID(), expectedRevision: revision },
+    auth(who),
+  );
+}
+
+const lookup = async (receipt: string) => postJson(`${cloud.url}/api/tips/lookup`, { receipt });
+const claim = (receipt: string, body: Record<string, unknown>) =>
+  postJson(`${cloud.url}/api/tips/reward-claims`, {
+    receipt,
+    idempotencyKey: randomUUID(),
+    ...body,
+  });
+
+/**
+ * A tip that wants a reward (phone, shared position, a message from the tipster), verified,
+ * fined 80,000 yuan; the reward computed by one reward officer and approved by another
+ * through computeReward and approveReward.
+ */
+async function approvedReward(marker: string): Promise<{ tipId: string; receipt: string }> {
+  clock.advance(1000);
+  const description = `仓库安全出口被货物堵死，疏散通道不畅 ${marker}`;
+  const created = await postJson(
+    `${cloud.url}/api/tips`,
+    validTip({
+      description,
+      wantsReward: true,
+      contactPhone: phone,
+      isEmployee: true,
+      location: { latitude: 29.5647, longitude: 106.5501, datum: 'WGS84' },
+    }),
+  );
+  expect(created.status).toBe(201);
+  const receipt: string = created.body.receipt;
+  const said = await postJson(`${cloud.url}/api/tips/messages`, {
+    receipt,
+    idempotencyKey: randomUUID(),
+    text: '我是三号库的夜班保管员，晚上八点后最严重。',
+  });
+  expect(said.status).toBe(201);
+  const inbox = await fetch(`${cloud.url}/api/office/tips?jurisdiction=cq-gecheng`, {
+    headers: auth('officer'),
+  });
+  const page = (await inbox.json()) as { tips: { tipId: string; excerpt: string }[] };
+  const tipId = page.tips.find((entry) => entry.excerpt.includes(marker))?.tipId;
+  if (!tipId) throw new Error(`tip ${marker} not in the inbox`);
+  for (const step of [
+    { type: 'accept' },
+    { type: 'start_investigation' },
+    { type: 'record_finding', finding: 'substantiated', note: '现场核查属实' },
+    {
+      type: 'record_outcome',
+      outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 80_000 },
+      documentNumber: '渝葛应急罚〔2026〕12号',
+    },
+  ]) {
+    expect((await command(tipId, 'officer', step)).status).toBe(200);
+  }
+  expect((await rewardRoute(tipId, 'reward_officer', 'compute')).status).toBe(200);
+  const approved = await rewardRoute(tipId, 'reward_officer_2', 'approve');
+  expect(approved.status).toBe(200);
+  return { tipId, receipt };
+}
+
+describe('the tipster claims the reward with the receipt alone', () => {
+  it('sees the reward and its deadline, claims in person, and the reward officer pays on the code', async () => {
+    const { tipId, receipt } = await approvedReward('C1');
+    const seen = await lookup(receipt);
+    expect(seen.status).toBe(200);
+    expect(seen.body.reward).toMatchObject({
+      amountFen: 1_200_000,
+      standing: 'open',
+      figures: { zh: '罚款 80,000 元 × 15% = 12,000 元，不低于 3,000 元，不高于 300,000 元' },
+      claimBy: '2027-01-23T16:00:00.000Z', // approved 24 Nov (CST), + 60 days, 24:00 CST
+    });
+    expect(JSON.stringify(seen.body)).not.toContain('reward_officer'); // no officer named
+
+    const key = randomUUID();
+    const first = await postJson(`${cloud.url}/api/tips/reward-claims`, {
+      receipt,
+      idempotencyKey: key,
+      method: 'in_person',
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.claimCode).toMatch(/^\d{5}-\d{5}$/);
+    expect(first.body.reward).toMatchObject({ standing: 'claimed', method: 'in_person' });
+    const retry = await postJson(`${cloud.url}/api/tips/reward-claims`, {
+      receipt,
+      idempotencyKey: key,
+      method: 'in_person',
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.body.claimCode).toBe(first.body.claimCode);
+    const second = await claim(receipt, { method: 'in_person' });
+    expect(second.status).toBe(422);
+    expect(JSON.stringify(second.body)).toContain('不能重复申领');
+    expect(JSON.stringify(second.body)).toContain('cannot be claimed twice');
+
+    // The reward officer's view: the claim, nothing else about the tipster.
+    const view = await readTip(tipId, 'reward_officer');
+    const text = JSON.stringify(view);
+    expect(view.reward).toMatchObject({
+      standing: 'claimed',
+      claim: { method: 'in_person', hasBankDetails: false },
+    });
+    expect(view.messages).toEqual([]);
+    expect(view.location).toBeUndefined();
+    expect(view.isEmployee).toBeUndefined();
+    for (const secret of [
+      phone,
+      '夜班保管员',
+      '29.5647',
+      first.body.claimCode,
+      first.body.claimCode.replace('-', ''),
+      receipt,
+      'claimCodeHash',
+      'contactSealed',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    // An officer still reads the whole tip.
+    expect((await readTip(tipId)).messages).toHaveLength(1);
+
+    await moveClockTo(new Date(clock.now().getTime() + 2 * dayMs));
+    const paidOn = '2026-11-26';
+    const wrong = await command(tipId, 'reward_officer', {
+      type: 'record_payment',
+      paidOn,
+      voucherNumber: '记-2026-1126',
+      claimCode: '00000-00000',
+    });
+    expect(wrong.status).toBe(422);
+    expect(JSON.stringify(wrong.body)).toContain('领奖码不符');
+    const paid = await command(tipId, 'reward_officer', {
+      type: 'record_payment',
+      paidOn,
+      voucherNumber: '记-2026-1126',
+      claimCode: first.body.claimCode,
+    });
+    expect(paid.status).toBe(200);
+    expect(paid.body.reward.payment).toMatchObject({
+      paidOn,
+      voucherNumber: '记-2026-1126',
+      recordedBy: 'demo:cq-gecheng.reward_officer',
+    });
+    expect((await lookup(receipt)).body.reward).toMatchObject({ standing: 'paid', paidOn });
+  });
+
+  it('by bank transfer: the account sealed; each opening by a reward officer is on the tip', async () => {
+    const { tipId, receipt } = await approvedReward('C2');
+    const bad = await claim(receipt, {
+      method: 'bank_transfer',
+      bank: { ...bank, accountNumber: '12' },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('银行账号应为 12 至 30 位数字');
+    expect((await lookup(receipt)).body.reward.standing).toBe('open');
+
+    const claimed = await claim(receipt, { method: 'bank_transfer', bank });
+    expect(claimed.status).toBe(201);
+    expect(claimed.body.claimCode).toBeUndefined();
+    const officerView = JSON.stringify(await readTip(tipId));
+    expect(officerView).not.toContain('6222020200112233445');
+    expect(officerView).not.toContain('王小明');
+
+    const opened = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/reward/payment-details`,
+      { idempotencyKey: randomUUID() },
+      auth('reward_officer'),
+    );
+    expect(opened.status).toBe(200);
+    expect(opened.body).toEqual({ ...bank, accountNumber: '6222020200112233445' });
+    expect((await readTip(tipId, 'reward_officer')).reward.detailsOpened).toEqual([
+      expect.objectContaining({ by: 'demo:cq-gecheng.reward_officer' }),
+    ]);
+    const refusedToOfficer = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/reward/payment-details`,
+      { idempotencyKey: randomUUID() },
+      auth('officer'),
+    );
+    expect(refusedToOfficer.status).toBe(403);
+  });
+
+  it('is refused before approval, and after the deadline, where the lapse is recorded', async () => {
+    const { receipt } = await approvedReward('C3');
+    const { claimBy } = (await lookup(receipt)).body.reward;
+    await moveClockTo(new Date(Date.parse(claimBy) + 1000));
+    const late = await claim(receipt, { method: 'in_person' });
+    expect(late.status).toBe(422);
+    const lastDay = new Date(Date.parse(claimBy) - 1 + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    expect(JSON.stringify(late.body)).toContain(`领取期限已于 ${lastDay} 届满，奖励已失效`);
+    expect(JSON.stringify(late.body)).toContain('the reward has lapsed');
+    expect((await lookup(receipt)).body.reward).toMatchObject({ standing: 'lapsed' });
+    expect((await lookup(receipt)).body.reward.method).toBeUndefined();
+
+    // A tip whose reward is not approved yet has nothing to claim.
+    const created = await postJson(`${cloud.url}/api/tips`, validTip());
+    const early = await claim(created.body.receipt, { method: 'in_person' });
+    expect(early.status).toBe(422);
+    expect(JSON.stringify(early.body)).toContain('奖励尚未批准');
+  });
+
+  it('answers a wrong receipt as for any other follow-up route', async () => {
+    const wrong = await claim('000000000000000000', { method: 'in_person' });
+    expect([400, 404]).toContain(wrong.status);
+  });
+});
