@@ -532,6 +532,18 @@ describe('npm run smoke, pointed at the template', () => {
     expect(passed).toEqual(['health', 'tip with a photo']);
     expect(skipped).toHaveLength(3);
   });
+
+  it("says to use the site's address when pointed at the API's own endpoint", async () => {
+    const lines: string[] = [];
+    const { passed, failed } = await runSmoke({
+      url: harness.executeApiUrl,
+      tokens: {},
+      log: (line) => lines.push(line),
+    });
+    expect(passed).toEqual([]);
+    expect(failed).toContain('health');
+    expect(lines.join('\n')).toMatch(/本站网址.*SiteUrl.*pass the site's address/);
+  });
 });
 
 describe('a template with one grant or one variable taken away', () => {

@@ -1,9 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { secretsManagerStages } from '@qingling/shared/adapters/aws/secrets-manager-stages.ts';
 import { type ApiEvent, type ApiResult, json } from './json.ts';
 
 /** How long an instance trusts the values it read: a rotation takes effect within this. */
@@ -74,31 +70,6 @@ export class OriginGate {
   }
 }
 
-/** AWSCURRENT and, when there is one, AWSPREVIOUS of a Secrets Manager secret. */
-export function secretStages(
-  secretId: string,
-  client = new SecretsManagerClient({}),
-): () => Promise<string[]> {
-  const read = async (stage: string) => {
-    try {
-      const secret = await client.send(
-        new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }),
-      );
-      return secret.SecretString || undefined;
-    } catch (error) {
-      // A secret never rotated has no previous version.
-      if (stage === 'AWSPREVIOUS' && error instanceof ResourceNotFoundException) return undefined;
-      throw error;
-    }
-  };
-  return async () => {
-    const values = await Promise.all([read('AWSCURRENT'), read('AWSPREVIOUS')]);
-    const found = values.filter((value): value is string => Boolean(value));
-    if (!found.length) throw new Error(`The origin secret ${secretId} holds no value`);
-    return found;
-  };
-}
-
 let fromEnvironment: { key: string; gate: OriginGate | undefined } | undefined;
 
 /**
@@ -118,7 +89,7 @@ export function originGate(): OriginGate | undefined {
       key,
       gate:
         secretId && header
-          ? new OriginGate({ header, readValues: secretStages(secretId) })
+          ? new OriginGate({ header, readValues: secretsManagerStages(secretId) })
           : undefined,
     };
   }
