@@ -14,6 +14,10 @@ import {
  * npm run smoke -- --url https://qingling.example.gov.cn [--token officer=JWT]
  *   [--token administrator=JWT] [--jurisdiction CODE]
  *
+ * --url is the site's address (the stack's output SiteUrl), where CloudFront sends /api/*
+ * on with its origin header: the API's own endpoint (ApiUrl) refuses every request then.
+ * Only a stack without CloudFront (cdn "none", the China profile) is smoked at ApiUrl.
+ *
  * Runs the template harness's journeys over HTTPS against a real deployment: health, an
  * anonymous tip and its follow-up, a tip with a photo, and, given tokens of people of that
  * jurisdiction, a major hazard's lifecycle and an administrator's ladder edit. It writes
@@ -64,6 +68,14 @@ export async function runSmoke(
   const passed: string[] = [];
   const failed: string[] = [];
   const skipped: string[] = [];
+  if (await refusedAsDirect(target.apiUrl)) {
+    log(
+      'FAILED   这是 API 自身的地址，它只接受经 CloudFront 的请求：请用本站网址（输出 SiteUrl）。' +
+        " / This is the API's own endpoint, which answers only CloudFront: pass the site's " +
+        'address (output SiteUrl) as --url.',
+    );
+    return { passed, failed: journeys.map((journey) => journey.name), skipped };
+  }
   for (const journey of journeys) {
     if (journey.needs && !options.tokens[journey.needs]) {
       skipped.push(journey.name);
@@ -84,6 +96,19 @@ export async function runSmoke(
   return { passed, failed, skipped };
 }
 
+/** Whether the URL is an API that refuses requests not sent through CloudFront. */
+async function refusedAsDirect(apiUrl: string): Promise<boolean> {
+  try {
+    const reply = await fetch(`${apiUrl}/api/health`);
+    if (reply.status !== 403) return false;
+    const body = (await reply.json()) as { error?: { code?: string } };
+    return body.error?.code === 'not_through_site';
+  } catch {
+    // Unreachable or not JSON: the health journey says what is wrong.
+    return false;
+  }
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     options: {
@@ -94,7 +119,7 @@ if (import.meta.main) {
   });
   if (!values.url) {
     console.error(
-      'Usage: npm run smoke -- --url https://<site or API> [--token officer=JWT] [--token administrator=JWT] [--jurisdiction CODE]',
+      'Usage: npm run smoke -- --url https://<site (output SiteUrl)> [--token officer=JWT] [--token administrator=JWT] [--jurisdiction CODE]',
     );
     process.exit(2);
   }

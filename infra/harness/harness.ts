@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { claimsForPrincipal, type Principal } from '@qingling/shared/auth/principal.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -9,7 +9,7 @@ import { jwtAuthorizerContext } from '../local/src/api-gateway.ts';
 import { AwsEndpoint, type Denial } from './aws-endpoint.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
 import { DynamoDbService } from './services/dynamodb.ts';
-import { kms, secretsManager } from './services/keys.ts';
+import { kms, SecretsManagerService } from './services/keys.ts';
 import { MessagingService } from './services/messaging.ts';
 import { S3Service } from './services/s3.ts';
 import { StepFunctionsService } from './services/step-functions.ts';
@@ -20,7 +20,8 @@ import type { DeployedTemplate } from './template.ts';
  * environments, their roles enforced), its tables, state machines, topics, queues, secrets
  * and keys, and its HTTP API with the JWT authorizer, as a deployment would have them.
  * Custom resources run at "deploy" time, before the first request. Journeys then drive it
- * over HTTP exactly as they drive a real deployment (npm run smoke).
+ * over HTTP exactly as they drive a real deployment (npm run smoke), through CloudFront
+ * when the template has a distribution: the harness plays its /api/* behaviour.
  */
 
 interface ApiRoute {
@@ -40,10 +41,20 @@ export class TemplateHarness {
   readonly stepFunctions: StepFunctionsService;
   readonly messaging: MessagingService;
   readonly s3: S3Service;
+  readonly secretsManager: SecretsManagerService;
   /** What custom resources answered at deploy time, by logical id. */
   readonly customResources = new Map<string, { Status: string; Reason?: string; Data?: unknown }>();
+  /**
+   * Where journeys send /api/* requests: the site's address when the template has a
+   * distribution (the harness plays CloudFront), else the API's own endpoint.
+   */
   apiUrl = '';
+  /** The API's own endpoint (execute-api): what a caller who skips CloudFront reaches. */
+  executeApiUrl = '';
+  /** The headers CloudFront adds to /api/* origin requests, as last deployed. */
+  originHeaders: Record<string, string> = {};
   private server?: Server;
+  private cloudFront?: Server;
   private routes: ApiRoute[] = [];
   private signingKey?: CryptoKey;
   private verifyingKey?: CryptoKey;
@@ -58,6 +69,7 @@ export class TemplateHarness {
       endpoint.authority.caller(role),
     );
     this.s3 = new S3Service(template, this.runtime, (role) => endpoint.authority.caller(role));
+    this.secretsManager = new SecretsManagerService(template);
   }
 
   static async start(template: DeployedTemplate): Promise<TemplateHarness> {
@@ -69,7 +81,7 @@ export class TemplateHarness {
     endpoint.register('states', harness.stepFunctions.registration());
     endpoint.register('sns', harness.messaging.sns());
     endpoint.register('ses', harness.messaging.ses());
-    endpoint.register('secretsmanager', secretsManager(template));
+    endpoint.register('secretsmanager', harness.secretsManager.registration());
     endpoint.register('kms', kms(template));
     endpoint.register('s3', harness.s3.registration());
     // A browser's upload with a presigned POST form carries its own signature.
@@ -92,6 +104,7 @@ export class TemplateHarness {
         },
       });
     await harness.serveApi();
+    await harness.serveCloudFront();
     await harness.deployCustomResources();
     return harness;
   }
@@ -182,8 +195,10 @@ export class TemplateHarness {
   async stop(): Promise<void> {
     await this.stepFunctions.stop();
     await this.runtime.stop();
-    this.server?.closeAllConnections();
-    this.server?.close();
+    for (const server of [this.server, this.cloudFront]) {
+      server?.closeAllConnections();
+      server?.close();
+    }
     await this.endpoint.stop();
     await this.dynamodb.stop();
   }
@@ -233,23 +248,98 @@ export class TemplateHarness {
       });
     }
     this.server = createServer((request, response) => {
-      void this.handleApi(request).then((result) => {
-        response.writeHead(result.statusCode ?? 200, {
-          'content-type': 'application/json',
-          ...(result.headers as Record<string, string>),
-        });
-        response.end(
-          result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
-        );
-      });
+      void this.handleApi(request, request.headers).then((result) => reply(response, result));
     });
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
-    this.apiUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.executeApiUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.apiUrl = this.executeApiUrl;
+  }
+
+  /**
+   * CloudFront's /api/* behaviour, when the template has a distribution: the viewer's
+   * headers less those its origin request policy leaves out, plus the origin's custom
+   * headers (which replace a viewer's header of the same name), on to the API.
+   */
+  private async serveCloudFront(): Promise<void> {
+    const [distribution] = this.template.ofType('AWS::CloudFront::Distribution');
+    if (!distribution) return;
+    const config = this.template.resolve(
+      distribution.resource.Properties?.DistributionConfig,
+    ) as CloudFrontConfig;
+    const behavior = config.CacheBehaviors?.find((candidate) => candidate.PathPattern === '/api/*');
+    if (!behavior) return;
+    const origin = config.Origins.find((candidate) => candidate.Id === behavior.TargetOriginId);
+    // The policy by logical id: resolved, its Ref would be an id the template does not hold.
+    const unresolved = distribution.resource.Properties?.DistributionConfig as CloudFrontConfig;
+    const policyId = this.template.logicalIdOf(
+      unresolved.CacheBehaviors?.find((candidate) => candidate.PathPattern === '/api/*')
+        ?.OriginRequestPolicyId,
+    );
+    const policy = policyId ? this.template.resource(policyId) : undefined;
+    const headersConfig = (
+      this.template.resolve(policy?.Properties?.OriginRequestPolicyConfig) as
+        | { HeadersConfig?: { HeaderBehavior?: string; Headers?: string[] } }
+        | undefined
+    )?.HeadersConfig;
+    const withheld = new Set(
+      headersConfig?.HeaderBehavior === 'allExcept'
+        ? (headersConfig.Headers ?? []).map((name) => name.toLowerCase())
+        : [],
+    );
+    this.deployDistribution = () => {
+      this.originHeaders = Object.fromEntries(
+        (origin?.OriginCustomHeaders ?? []).map(({ HeaderName, HeaderValue }) => [
+          HeaderName.toLowerCase(),
+          this.withDynamicReferences(HeaderValue),
+        ]),
+      );
+    };
+    this.deployDistribution();
+    this.cloudFront = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://cloudfront').pathname;
+      // Only /api/* is the API's; the rest would be the site bucket, which the harness lacks.
+      if (!path.startsWith('/api/')) {
+        reply(response, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
+        return;
+      }
+      const headers: Record<string, string | string[] | undefined> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (!withheld.has(name)) headers[name] = value;
+      }
+      Object.assign(headers, this.originHeaders);
+      void this.handleApi(request, headers).then((result) => reply(response, result));
+    });
+    this.cloudFront.listen(0, '127.0.0.1');
+    await once(this.cloudFront, 'listening');
+    this.apiUrl = `http://127.0.0.1:${(this.cloudFront.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * A stack update of the distribution: CloudFormation resolves its dynamic references
+   * again (a pinned version id, or AWSCURRENT), e.g. after a rotation of a secret.
+   */
+  deployDistribution: () => void = () => {};
+
+  /** {{resolve:secretsmanager:…}} against the Secrets Manager stand-in, as CloudFormation does. */
+  private withDynamicReferences(value: string): string {
+    return value.replace(
+      /\{\{resolve:secretsmanager:(.+?):SecretString:([^:]*):([^:]*):([^:}]*)\}\}/g,
+      (_reference, secretId: string, jsonKey: string, stage: string, versionId: string) => {
+        const secret = this.secretsManager.valueOf(secretId, {
+          ...(versionId ? { id: versionId } : {}),
+          ...(stage ? { stage } : {}),
+        });
+        return jsonKey ? String((JSON.parse(secret) as Record<string, unknown>)[jsonKey]) : secret;
+      },
+    );
   }
 
   /** API Gateway (HTTP API, payload 2.0): route, JWT authorizer, Lambda permission, invoke. */
-  private async handleApi(request: IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
+  private async handleApi(
+    request: IncomingMessage,
+    requestHeaders: Record<string, string | string[] | undefined>,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -267,7 +357,7 @@ export class TemplateHarness {
     const { route, values } = found;
     let claims: JWTPayload | undefined;
     if (route.jwt) {
-      const token = /^Bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+      const token = /^Bearer\s+(.+)$/i.exec(String(requestHeaders.authorization ?? ''))?.[1];
       claims = token ? await this.verify(token, route.jwt) : undefined;
       if (!claims) return { statusCode: 401, body: JSON.stringify({ message: 'Unauthorized' }) };
     }
@@ -275,7 +365,7 @@ export class TemplateHarness {
       return { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) };
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
+    for (const [name, value] of Object.entries(requestHeaders)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
     const query: Record<string, string> = {};
@@ -428,6 +518,28 @@ export class TemplateHarness {
       server.close();
     }
   }
+}
+
+interface CloudFrontConfig {
+  Origins: {
+    Id: string;
+    OriginCustomHeaders?: { HeaderName: string; HeaderValue: string }[];
+  }[];
+  CacheBehaviors?: {
+    PathPattern: string;
+    TargetOriginId: string;
+    OriginRequestPolicyId?: unknown;
+  }[];
+}
+
+function reply(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  response.writeHead(result.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string>),
+  });
+  response.end(
+    result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+  );
 }
 
 /** A path parameter as the handler gets it: decoded, or as sent when it is not valid encoding. */

@@ -10,7 +10,10 @@ import { receiptFromDigits } from '@qingling/shared/tips/receipt.ts';
  */
 
 export interface JourneyTarget {
-  /** The API's base URL (…/api is appended by the routes' paths). */
+  /**
+   * Where /api/* is served (the routes' paths are appended): the site's address when
+   * CloudFront fronts the API, whose own endpoint then refuses every request.
+   */
   apiUrl: string;
   /** A bearer token for a person with this role in this jurisdiction. */
   tokenFor(role: Role, jurisdiction: string): Promise<string>;

@@ -428,6 +428,86 @@ describe('the synthesized template, run with each role enforced', () => {
   });
 });
 
+describe('the API answers only through CloudFront (its web ACL)', () => {
+  /** The routes' answers straight at the API's endpoint, and through the "CloudFront" path. */
+  const requests = async (): Promise<{ path: string; headers: Record<string, string> }[]> => {
+    const officer = await targetOf(harness).tokenFor('officer', 'cq-gecheng');
+    return [
+      { path: '/api/health', headers: {} },
+      {
+        path: '/api/office/desk?jurisdiction=cq-gecheng',
+        headers: { authorization: `Bearer ${officer}` },
+      },
+    ];
+  };
+  const header = 'x-origin-verify';
+  const originSecretArn = () =>
+    String(harness.template.resolve(harness.template.json.Outputs?.OriginVerifySecretArn?.Value));
+
+  it('refuses a request to its own endpoint without the origin header, or with a wrong one, before any work', async () => {
+    // CloudFront's /api/* origin declares the header, its value resolved from the secret.
+    expect(Object.keys(harness.originHeaders)).toEqual([header]);
+    expect(harness.originHeaders[header]).toBe(harness.secretsManager.valueOf(originSecretArn()));
+    for (const { path, headers } of await requests()) {
+      const through = await fetch(`${harness.apiUrl}${path}`, { headers });
+      expect(through.status, `${path} through CloudFront: ${await through.clone().text()}`).toBe(
+        200,
+      );
+      // A viewer's own header of that name is replaced by CloudFront's.
+      const spoofed = await fetch(`${harness.apiUrl}${path}`, {
+        headers: { ...headers, [header]: 'guessed' },
+      });
+      expect(spoofed.status, `${path} through CloudFront, viewer header`).toBe(200);
+
+      const calls = harness.endpoint.authority.allowed.length;
+      const direct = await fetch(`${harness.executeApiUrl}${path}`, { headers });
+      expect(direct.status, `${path} straight to execute-api`).toBe(403);
+      expect(await direct.json()).toEqual({
+        error: {
+          code: 'not_through_site',
+          message: { zh: '请通过本站网址访问。', en: "Use the site's own address." },
+        },
+      });
+      const wrong = await fetch(`${harness.executeApiUrl}${path}`, {
+        headers: { ...headers, [header]: `${harness.originHeaders[header]}x` },
+      });
+      expect(wrong.status, `${path} straight to execute-api, wrong value`).toBe(403);
+      // Refused before any handler work: no AWS call but the gate's reading of its secret.
+      const made = harness.endpoint.authority.allowed.slice(calls);
+      expect(
+        made
+          .map(({ request }) => request.action)
+          .filter((action) => !action.startsWith('secretsmanager:')),
+      ).toEqual([]);
+    }
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('keeps answering CloudFront through a rotation: the previous value holds until the redeploy', async () => {
+    const arn = originSecretArn();
+    const first = harness.originHeaders[header] ?? '';
+    const direct = (value: string) =>
+      fetch(`${harness.executeApiUrl}/api/health`, { headers: { [header]: value } });
+    // put-secret-value, then new instances (or five minutes) read both stages again.
+    const second = harness.secretsManager.putValue(arn, `second-${randomUUID()}`);
+    await harness.settled();
+    await harness.runtime.stop();
+    expect((await fetch(`${harness.apiUrl}/api/health`)).status).toBe(200);
+    harness.deployDistribution();
+    expect(harness.originHeaders[header]).toBe(harness.secretsManager.valueOf(arn, { id: second }));
+    expect((await fetch(`${harness.apiUrl}/api/health`)).status).toBe(200);
+    // A second rotation: the first value is neither current nor previous any more.
+    harness.secretsManager.putValue(arn, `third-${randomUUID()}`);
+    await harness.runtime.stop();
+    expect((await direct(first)).status).toBe(403);
+    expect((await direct(harness.secretsManager.valueOf(arn, { id: second }))).status).toBe(200);
+    expect((await direct(harness.secretsManager.valueOf(arn))).status).toBe(200);
+    harness.deployDistribution();
+    expect((await fetch(`${harness.apiUrl}/api/health`)).status).toBe(200);
+    expect(newProblems()).toEqual([]);
+  });
+});
+
 describe('npm run smoke, pointed at the template', () => {
   it('runs every journey over HTTP with the tokens it is given', async () => {
     const tokenOf = (role: Role) =>
@@ -451,6 +531,18 @@ describe('npm run smoke, pointed at the template', () => {
     const { passed, skipped } = await runSmoke({ url: harness.apiUrl, tokens: {}, log: () => {} });
     expect(passed).toEqual(['health', 'tip with a photo']);
     expect(skipped).toHaveLength(3);
+  });
+
+  it("says to use the site's address when pointed at the API's own endpoint", async () => {
+    const lines: string[] = [];
+    const { passed, failed } = await runSmoke({
+      url: harness.executeApiUrl,
+      tokens: {},
+      log: (line) => lines.push(line),
+    });
+    expect(passed).toEqual([]);
+    expect(failed).toContain('health');
+    expect(lines.join('\n')).toMatch(/本站网址.*SiteUrl.*pass the site's address/);
   });
 });
 

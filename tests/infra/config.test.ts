@@ -63,6 +63,15 @@ describe('configuration from CDK context', () => {
     );
     expect(() => fromContext({ domainNames: 'a.example.org' })).toThrow(/go together/);
     expect(() => fromContext({ throttleRateLimit: -1 })).toThrow(/positive/);
+    // After rotating the origin secret: its new VersionId, and only in front of CloudFront.
+    const version = '5f0c3a7e-1b2d-4c8e-9f10-0a1b2c3d4e5f';
+    expect(fromContext({ originSecretVersion: version }).originSecretVersion).toBe(version);
+    expect(() => fromContext({ originSecretVersion: 'AWSCURRENT' })).toThrow(
+      /密钥版本 ID.*must be a secret's VersionId/,
+    );
+    expect(() => fromContext({ cdn: 'none', originSecretVersion: version })).toThrow(
+      /CloudFront.*only applies with cdn "cloudfront"/,
+    );
     expect(() => fromContext({ receiptThrottleBurstLimit: 'many' })).toThrow(/positive/);
   });
 });

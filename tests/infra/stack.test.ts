@@ -351,7 +351,8 @@ describe('the CloudFront distribution', () => {
   });
 
   it("keeps the API's default endpoint, its origin, even behind a web ACL", () => {
-    // Disabling execute-api would answer 403 to CloudFront too (README: why it stays open).
+    // Disabling execute-api would answer 403 to CloudFront too; the origin header closes it
+    // to everyone else (README: "The API answers only CloudFront").
     const withWebAcl = synthesize({
       webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/qingling/abc',
     });
@@ -365,6 +366,71 @@ describe('the CloudFront distribution', () => {
     expect(
       JSON.stringify(resourcesOfType(withWebAcl, 'AWS::CloudFront::Distribution')[0]?.properties),
     ).toContain('"WebACLId":"arn:aws:wafv2:');
+  });
+
+  it('sends the API a generated secret as an origin header, resolved by CloudFormation', () => {
+    const verification = synthesized.stack.originVerification;
+    if (!verification) throw new Error('No origin verification with CloudFront');
+    const secretId = synthesized.stack.getLogicalId(verification.secret.node.defaultChild as never);
+    const secret = resourceOfType(synthesized, 'AWS::SecretsManager::Secret', secretId);
+    expect(secret.properties.GenerateSecretString).toMatchObject({
+      PasswordLength: 48,
+      ExcludePunctuation: true,
+    });
+    const api = config().CacheBehaviors.find((behavior) => behavior.PathPattern === '/api/*');
+    const origin = config().Origins.find((candidate) => candidate.Id === api?.TargetOriginId) as
+      | { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }
+      | undefined;
+    // A dynamic reference to the secret, never its value: the template holds no secret.
+    expect(origin?.OriginCustomHeaders).toEqual([
+      {
+        HeaderName: 'x-origin-verify',
+        HeaderValue: {
+          'Fn::Join': ['', ['{{resolve:secretsmanager:', ref(secretId), ':SecretString:::}}']],
+        },
+      },
+    ]);
+    // After a rotation, -c originSecretVersion pins the new version: the template changes.
+    const version = '5f0c3a7e-1b2d-4c8e-9f10-0a1b2c3d4e5f';
+    const pinned = synthesize({ originSecretVersion: version });
+    expect(pinned.json).toContain(`:SecretString:::${version}}}`);
+  });
+
+  it('has every API function check that header first, reading only that secret', () => {
+    const verification = synthesized.stack.originVerification;
+    if (!verification) throw new Error('No origin verification with CloudFront');
+    const secretId = synthesized.stack.getLogicalId(verification.secret.node.defaultChild as never);
+    expect(synthesized.stack.api.functions.size).toBeGreaterThan(10);
+    for (const [handler, fn] of synthesized.stack.api.functions) {
+      const variables = (
+        synthesized.stack.resolve(
+          (fn.function.node.defaultChild as unknown as { environment: unknown }).environment,
+        ) as { variables: Record<string, unknown> }
+      ).variables;
+      expect(variables, handler).toMatchObject({
+        ORIGIN_VERIFY_SECRET_ARN: ref(secretId),
+        ORIGIN_VERIFY_HEADER: 'x-origin-verify',
+      });
+      const policy = fn.role.node.tryFindChild('DefaultPolicy') as unknown as { document: unknown };
+      // IAM merges statements of one action: the receipt key may share this one.
+      const statements = (
+        synthesized.stack.resolve(policy.document) as {
+          Statement: { Action: string | string[]; Resource: unknown }[];
+        }
+      ).Statement.filter((statement) => JSON.stringify(statement.Resource).includes(secretId));
+      expect(
+        statements.map((statement) => statement.Action),
+        handler,
+      ).toEqual(['secretsmanager:GetSecretValue']);
+    }
+    // Functions outside the API (lifecycle, deliveries) are not reached through CloudFront.
+    const others = resourcesOfType(synthesized, 'AWS::Lambda::Function').filter(
+      ({ properties }) => !String(properties.Description).startsWith('Qingling API'),
+    );
+    expect(others.length).toBeGreaterThan(0);
+    for (const { properties } of others) {
+      expect(JSON.stringify(properties.Environment ?? {})).not.toContain('ORIGIN_VERIFY');
+    }
   });
 
   it('answers client-only routes with 200.html by a viewer-request function, not error pages', () => {

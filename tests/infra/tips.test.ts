@@ -96,6 +96,19 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   }),
 };
 
+/** Every API handler's, whatever its routes use, when CloudFront fronts the API. */
+function originGate(s: Synthesized) {
+  const verification = s.stack.originVerification;
+  if (!verification) return { grants: [], environment: {} };
+  return {
+    grants: [resolvedGrant(s, 'secretsmanager:GetSecretValue', verification.secret.secretArn)],
+    environment: {
+      ORIGIN_VERIFY_SECRET_ARN: { Ref: logicalId(s, verification.secret) },
+      ORIGIN_VERIFY_HEADER: verification.header,
+    },
+  };
+}
+
 /**
  * Table, log and trace (X-Ray) grants are checked in stack.test.ts; everything else comes
  * from `uses`.
@@ -109,7 +122,10 @@ function expectGrantsToMatchUses(s: Synthesized, table: readonly RouteDefinition
     const uses = new Set(
       table.filter((route) => route.handler === handler).flatMap((route) => route.uses ?? []),
     );
-    const expected = [...uses].flatMap((resource) => expectedGrants[resource](s)).sort();
+    const expected = [
+      ...[...uses].flatMap((resource) => expectedGrants[resource](s)),
+      ...originGate(s).grants,
+    ].sort();
     expect(grantsOf(s, fn.role).filter(beyondTableAndLogs), handler).toEqual(expected);
 
     const { properties } = resourceOfType(s, 'AWS::Lambda::Function', logicalId(s, fn.function));
@@ -120,6 +136,7 @@ function expectGrantsToMatchUses(s: Synthesized, table: readonly RouteDefinition
       CODE_VERSION: '0.0.0-test',
       POWERTOOLS_SERVICE_NAME: 'qingling',
       ...Object.assign({}, ...[...uses].map((resource) => expectedEnvironment[resource](s))),
+      ...originGate(s).environment,
     });
   }
 }

@@ -159,8 +159,9 @@ describe('the global profile (the default)', () => {
     ]) {
       expect(types).toContain(type);
     }
-    // The receipt key only: no SMS provider secret.
-    expect(types.filter((type) => type === 'AWS::SecretsManager::Secret')).toHaveLength(1);
+    // The receipt key and CloudFront's origin secret: no SMS provider secret.
+    expect(types.filter((type) => type === 'AWS::SecretsManager::Secret')).toHaveLength(2);
+    expect(global.stack.originVerification).toBeDefined();
     // On "*" with the X-Ray grants (IAM merges statements of one resource).
     expect(notificationStatements(global)).toContainEqual(
       expect.objectContaining({ Action: expect.arrayContaining(['sns:Publish']), Resource: '*' }),
@@ -178,6 +179,13 @@ describe('the china profile (cn-north-1, cn-northwest-1)', () => {
       expect(types.filter((type) => type.startsWith('AWS::CloudFront::'))).toEqual([]);
       expect(types).toContain('AWS::S3::Bucket');
       expect(synthesized.json).not.toMatch(/cognito-idp|cloudfront\.net/);
+    }
+  });
+
+  it('has no origin secret and no origin check: no CloudFront sends one', () => {
+    for (const synthesized of [china, chinaWithoutSms, chinaCdn]) {
+      expect(synthesized.stack.originVerification).toBeUndefined();
+      expect(synthesized.json).not.toMatch(/ORIGIN_VERIFY|x-origin-verify|OriginVerif/);
     }
   });
 

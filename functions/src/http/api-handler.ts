@@ -10,6 +10,7 @@ import type { TipState } from '@qingling/shared/tips/tip.ts';
 import type * as z from 'zod/mini';
 import { logger } from '../observability/logger.ts';
 import { type ApiEvent, type ApiResult, json } from './json.ts';
+import { notThroughSite, originGate } from './origin-gate.ts';
 
 export type { ApiEvent, ApiResult };
 
@@ -231,6 +232,9 @@ export function apiHandlerFor<const Table extends RouteTable>(
     }
     return async (event) => {
       try {
+        // First of all: a request that went around CloudFront (and its web ACL) gets no work.
+        const gate = originGate();
+        if (gate && !(await gate.admits(event))) return notThroughSite();
         const claims = claimsOf(event);
         const principal = claims ? principalFromClaims(claims) : null;
         if (route.access.kind === 'signedIn') {
@@ -256,7 +260,7 @@ export function apiHandlerFor<const Table extends RouteTable>(
         const request = {
           body,
           principal,
-          headers: event.headers ?? {},
+          headers: gate?.withoutSecret(event.headers ?? {}) ?? event.headers ?? {},
           query,
           pathParameters,
           record,

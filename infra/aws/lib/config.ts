@@ -60,6 +60,11 @@ export interface DeploymentConfig {
    * china profile, where SNS sends none.
    */
   smsProviderUrl?: string;
+  /**
+   * After rotating the origin verification secret: the VersionId of its new value, which
+   * CloudFront sends from then on (infra/aws/README.md, "The API answers only CloudFront").
+   */
+  originSecretVersion?: string;
 }
 
 /** API Gateway throttling: steady-state requests per second and burst. */
@@ -231,7 +236,7 @@ function httpsOrigin(key: string, value: string): string {
  * profile, cdn, oidcIssuer + oidcAudience, siteUrl, domainNames + certificateArn,
  * webAclArn, throttleRateLimit, throttleBurstLimit, receiptThrottleRateLimit,
  * receiptThrottleBurstLimit, codeVersion, contactDirectory (JSON), notifyFromAddress,
- * smsProviderUrl. A setting the profile's regions cannot deploy stops it (checkProfile).
+ * smsProviderUrl, originSecretVersion. A setting the profile's regions cannot deploy stops it (checkProfile).
  */
 export function configFromContext(node: Node): DeploymentConfig {
   const profile = profileFromContext(node);
@@ -258,6 +263,7 @@ export function configFromContext(node: Node): DeploymentConfig {
   if (contactDirectoryJson) JSON.parse(contactDirectoryJson);
   const notifyFromAddress = optionalString(node, 'notifyFromAddress');
   const smsProviderUrl = optionalString(node, 'smsProviderUrl');
+  const originSecretVersion = originSecretVersionFrom(node, cdn);
 
   const config: DeploymentConfig = {
     profile,
@@ -272,6 +278,7 @@ export function configFromContext(node: Node): DeploymentConfig {
     ...(contactDirectoryJson ? { contactDirectoryJson } : {}),
     ...(notifyFromAddress ? { notifyFromAddress } : {}),
     ...(smsProviderUrl ? { smsProviderUrl: httpsUrl('smsProviderUrl', smsProviderUrl) } : {}),
+    ...(originSecretVersion ? { originSecretVersion } : {}),
     throttle: {
       rateLimit: positiveNumber(node, 'throttleRateLimit', defaultThrottle.rateLimit),
       burstLimit: positiveNumber(node, 'throttleBurstLimit', defaultThrottle.burstLimit),
@@ -291,6 +298,28 @@ export function configFromContext(node: Node): DeploymentConfig {
   };
   checkProfile(config);
   return config;
+}
+
+/** A Secrets Manager VersionId: 32 to 64 characters (a UUID when Secrets Manager makes it). */
+const secretVersionId = /^[A-Za-z0-9-]{32,64}$/;
+
+function originSecretVersionFrom(node: Node, cdn: CdnMode): string | undefined {
+  const version = optionalString(node, 'originSecretVersion');
+  if (!version) return undefined;
+  if (cdn !== 'cloudfront') {
+    throw new Error(
+      'Context "originSecretVersion" 只用于 CloudFront 前置 API 的部署（cdn "cloudfront"）。' +
+        ' / "originSecretVersion" only applies with cdn "cloudfront": without CloudFront ' +
+        'there is no origin verification secret.',
+    );
+  }
+  if (!secretVersionId.test(version)) {
+    throw new Error(
+      `Context "originSecretVersion" 须为密钥版本 ID（VersionId，32–64 个字母、数字或 -），收到 ${version}。` +
+        ` / "originSecretVersion" must be a secret's VersionId (32-64 letters, digits or -), got ${version}.`,
+    );
+  }
+  return version;
 }
 
 /** A rate-based rule's limit from context: WAF takes integers from 10 up. */

@@ -11,6 +11,7 @@ import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
 import { NotificationDelivery } from './constructs/notification-delivery.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
+import { OriginVerification } from './constructs/origin-verification.ts';
 import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
 import { StaticSite } from './constructs/static-site.ts';
@@ -59,6 +60,8 @@ export class QinglingStack extends Stack {
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
   readonly seed: DataSeed;
+  /** Only with CloudFront: the header that tells its requests from direct ones. */
+  readonly originVerification?: OriginVerification;
 
   constructor(scope: Construct, id: string, props: QinglingStackProps) {
     super(scope, id, {
@@ -107,6 +110,12 @@ export class QinglingStack extends Stack {
       alarmTopic: this.lifecycle.alarmTopic,
     });
 
+    if (props.cdn === 'cloudfront') {
+      this.originVerification = new OriginVerification(this, 'OriginVerification', {
+        ...(props.originSecretVersion ? { secretVersion: props.originSecretVersion } : {}),
+      });
+    }
+
     // The sign-in client needs the site's URL, the CDN needs the API's domain, and the
     // routes need the sign-in client: API and functions, site, auth, then the routes.
     this.api = new QinglingHttpApi(this, 'Http', {
@@ -120,6 +129,7 @@ export class QinglingStack extends Stack {
       logRetention,
       // Same origin through CloudFront; a site served elsewhere calls the API cross-origin.
       ...(props.cdn === 'none' && props.siteUrl ? { corsOrigins: [props.siteUrl] } : {}),
+      ...(this.originVerification ? { originVerification: this.originVerification } : {}),
     });
     this.site = new StaticSite(this, 'Site', {
       assetPath: props.siteAssetPath,
@@ -128,6 +138,13 @@ export class QinglingStack extends Stack {
       logRetention,
       ...(props.domain ? { domain: props.domain } : {}),
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(this.originVerification
+        ? {
+            apiOriginHeaders: {
+              [this.originVerification.header]: this.originVerification.headerValue,
+            },
+          }
+        : {}),
     });
     const siteUrl = props.siteUrl ?? this.site.url ?? developmentOrigin;
 
@@ -168,6 +185,11 @@ export class QinglingStack extends Stack {
     new CfnOutput(this, 'OidcClientId', { value: this.auth.clientId });
     if (this.auth.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    }
+    if (this.originVerification) {
+      new CfnOutput(this, 'OriginVerifySecretArn', {
+        value: this.originVerification.secret.secretArn,
+      });
     }
     if (this.notificationDelivery.smsProviderSecret) {
       new CfnOutput(this, 'SmsProviderSecretArn', {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { jsonError, ServiceError, type ServiceRegistration } from '../aws-endpoint.ts';
 import type { DeployedTemplate } from '../template.ts';
 
@@ -18,51 +18,123 @@ const jsonBody = (body: unknown) => ({
 
 const parse = (body: Buffer) => JSON.parse(body.toString('utf8') || '{}') as Json;
 
-export function secretsManager(template: DeployedTemplate): ServiceRegistration {
-  const secrets = new Map<string, { name: string; value: string }>();
-  for (const { logicalId } of template.ofType('AWS::SecretsManager::Secret')) {
-    const arn = template.ref(logicalId);
-    const given = template.property<string | undefined>(logicalId, 'SecretString');
-    const generate = template.property<Json | undefined>(logicalId, 'GenerateSecretString');
-    secrets.set(arn, {
-      name: arn.split(':secret:')[1] ?? arn,
-      value: given ?? generated(generate ?? {}),
-    });
-  }
-  const error = jsonError('application/x-amz-json-1.1');
-  return {
-    error,
-    denied: (message) => error(new ServiceError('AccessDeniedException', message)),
-    handle: async (request, caller) => {
-      const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-      const body = parse(request.body);
-      if (operation !== 'GetSecretValue') {
-        throw new ServiceError(
-          'InvalidRequestException',
-          `The harness does not emulate ${operation}`,
-        );
-      }
-      const id = String(body.SecretId ?? '');
-      const found = [...secrets.entries()].find(
-        ([arn, secret]) =>
-          arn === id || secret.name === id || secret.name.replace(/-AbCdEf$/, '') === id,
-      );
-      const arn = found?.[0] ?? template.arn('secretsmanager', `secret:${id}`);
-      caller.authorize({ action: 'secretsmanager:GetSecretValue', resource: arn });
-      if (!found) {
-        throw new ServiceError(
-          'ResourceNotFoundException',
-          "Secrets Manager can't find the specified secret.",
-        );
-      }
-      return jsonBody({
-        ARN: arn,
-        Name: found[1].name,
-        SecretString: found[1].value,
-        VersionId: 'v1',
+/** A secret's versions, newest first, and which carry AWSCURRENT and AWSPREVIOUS. */
+interface StoredSecret {
+  name: string;
+  versions: { id: string; value: string }[];
+  current: string;
+  previous?: string;
+}
+
+/**
+ * Secrets Manager for the template's secrets: GetSecretValue by id, version stage or
+ * version id. `putValue` is what `aws secretsmanager put-secret-value` does (the new value
+ * becomes AWSCURRENT, the one before AWSPREVIOUS), for tests of a rotation.
+ */
+export class SecretsManagerService {
+  private readonly template: DeployedTemplate;
+  private readonly secrets = new Map<string, StoredSecret>();
+
+  constructor(template: DeployedTemplate) {
+    this.template = template;
+    for (const { logicalId } of template.ofType('AWS::SecretsManager::Secret')) {
+      const arn = template.ref(logicalId);
+      const given = template.property<string | undefined>(logicalId, 'SecretString');
+      const generate = template.property<Json | undefined>(logicalId, 'GenerateSecretString');
+      const id = randomUUID();
+      this.secrets.set(arn, {
+        name: arn.split(':secret:')[1] ?? arn,
+        versions: [{ id, value: given ?? generated(generate ?? {}) }],
+        current: id,
       });
-    },
-  };
+    }
+  }
+
+  /** A version's value: by version id, else by stage (AWSCURRENT when neither is given). */
+  valueOf(secretId: string, version: { id?: string; stage?: string } = {}): string {
+    const [, secret] = this.find(secretId) ?? [];
+    if (!secret) throw new Error(`The template has no secret ${secretId}`);
+    return this.version(secret, version).value;
+  }
+
+  /** A new value for the secret; returns its version id. */
+  putValue(secretId: string, value: string): string {
+    const [, secret] = this.find(secretId) ?? [];
+    if (!secret) throw new Error(`The template has no secret ${secretId}`);
+    const id = randomUUID();
+    secret.versions.unshift({ id, value });
+    secret.previous = secret.current;
+    secret.current = id;
+    return id;
+  }
+
+  registration(): ServiceRegistration {
+    const error = jsonError('application/x-amz-json-1.1');
+    return {
+      error,
+      denied: (message) => error(new ServiceError('AccessDeniedException', message)),
+      handle: async (request, caller) => {
+        const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
+        const body = parse(request.body);
+        if (operation !== 'GetSecretValue') {
+          throw new ServiceError(
+            'InvalidRequestException',
+            `The harness does not emulate ${operation}`,
+          );
+        }
+        const id = String(body.SecretId ?? '');
+        const found = this.find(id);
+        const arn = found?.[0] ?? this.template.arn('secretsmanager', `secret:${id}`);
+        caller.authorize({ action: 'secretsmanager:GetSecretValue', resource: arn });
+        if (!found) {
+          throw new ServiceError(
+            'ResourceNotFoundException',
+            "Secrets Manager can't find the specified secret.",
+          );
+        }
+        const [, secret] = found;
+        const version = this.version(secret, {
+          ...(body.VersionId ? { id: String(body.VersionId) } : {}),
+          ...(body.VersionStage ? { stage: String(body.VersionStage) } : {}),
+        });
+        return jsonBody({
+          ARN: arn,
+          Name: secret.name,
+          SecretString: version.value,
+          VersionId: version.id,
+          VersionStages: [
+            ...(version.id === secret.current ? ['AWSCURRENT'] : []),
+            ...(version.id === secret.previous ? ['AWSPREVIOUS'] : []),
+          ],
+        });
+      },
+    };
+  }
+
+  private find(id: string): [string, StoredSecret] | undefined {
+    return [...this.secrets.entries()].find(
+      ([arn, secret]) =>
+        arn === id || secret.name === id || secret.name.replace(/-AbCdEf$/, '') === id,
+    );
+  }
+
+  private version(secret: StoredSecret, { id, stage }: { id?: string; stage?: string }) {
+    const wanted =
+      id ??
+      (stage === undefined || stage === 'AWSCURRENT'
+        ? secret.current
+        : stage === 'AWSPREVIOUS'
+          ? secret.previous
+          : undefined);
+    const version = secret.versions.find((candidate) => candidate.id === wanted);
+    if (!version) {
+      throw new ServiceError(
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret value for staging label or version.",
+      );
+    }
+    return version;
+  }
 }
 
 function generated(options: Json): string {

@@ -21,6 +21,7 @@ import { accessLogFormat } from '../access-log-format.ts';
 import type { Throttle } from '../config.ts';
 import { type RouteResources, resourceAccess, usedResources } from '../route-resources.ts';
 import { NodeFunction } from './node-function.ts';
+import type { OriginVerification } from './origin-verification.ts';
 import type { RecordsTable } from './records-table.ts';
 
 export interface QinglingHttpApiProps {
@@ -42,6 +43,11 @@ export interface QinglingHttpApiProps {
   logRetention: RetentionDays;
   /** Browser origins allowed to call the API directly (only when the site has its own). */
   corsOrigins?: readonly string[];
+  /**
+   * With CloudFront in front: the header every handler requires before any work, so that
+   * the API's own endpoint answers nothing past the web ACL.
+   */
+  originVerification?: OriginVerification;
 }
 
 /** The partitions all of a handler's routes declare, or undefined if any route declares none. */
@@ -128,9 +134,10 @@ export class QinglingHttpApi extends Construct {
         format: AccessLogFormat.custom(accessLogFormat()),
       },
     });
-    // The default endpoint stays enabled, web ACL or not: it is CloudFront's origin for
-    // /api/*, and disabling it would answer 403 there (infra/aws/README.md, "Why the API's
-    // own endpoint stays open behind the web ACL").
+    // The default endpoint stays enabled: it is CloudFront's origin for /api/*, and
+    // disabling it would answer 403 there. What reaches it without CloudFront's origin
+    // header is refused by the handlers (infra/aws/README.md, "The API answers only
+    // CloudFront").
     this.domainName = `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
 
     const functions = new Map<string, NodeFunction>();
@@ -148,6 +155,12 @@ export class QinglingHttpApi extends Construct {
           RECORD_REPAIRS: repairsOf(served, readOnly),
           CODE_VERSION: props.codeVersion,
           POWERTOOLS_SERVICE_NAME: 'qingling',
+          ...(props.originVerification
+            ? {
+                ORIGIN_VERIFY_SECRET_ARN: props.originVerification.secret.secretArn,
+                ORIGIN_VERIFY_HEADER: props.originVerification.header,
+              }
+            : {}),
           ...Object.fromEntries(
             uses.flatMap((resource) =>
               Object.entries(resourceAccess[resource].environment(props.resources)),
@@ -156,6 +169,7 @@ export class QinglingHttpApi extends Construct {
         },
       });
       for (const resource of uses) resourceAccess[resource].grant(props.resources, fn.role);
+      props.originVerification?.grantRead(fn.role);
       // Public routes name the partitions they touch: an anonymous caller's function can
       // reach nothing else of the record. The others get the table and its indexes.
       const partitions = tablePartitionsOf(served);

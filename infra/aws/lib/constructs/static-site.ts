@@ -50,6 +50,8 @@ export interface StaticSiteProps {
   logRetention: RetentionDays;
   domain?: { names: readonly string[]; certificateArn: string };
   webAclArn?: string;
+  /** Headers CloudFront adds to every /api/* origin request (the origin verification). */
+  apiOriginHeaders?: Record<string, string>;
 }
 
 /**
@@ -147,6 +149,8 @@ export class StaticSite extends Construct {
         '/api/*': {
           origin: new HttpOrigin(props.apiDomainName, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            // Replaces a header of the same name a viewer may send.
+            ...(props.apiOriginHeaders ? { customHeaders: props.apiOriginHeaders } : {}),
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
