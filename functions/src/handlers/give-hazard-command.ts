@@ -31,6 +31,7 @@ export const handler = apiHandler('giveHazardCommand', async ({ body, principal,
     hazardId,
     command: body.command,
     actor: personOf(principal),
+    roles: principal.roles,
     idempotencyKey: body.idempotencyKey,
     expectedRevision: body.expectedRevision,
   }).catch(refusal);

@@ -1,6 +1,7 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { addCalendarDays, cstDate, isWorkingDay } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import type { ClosurePolicy } from './closure.ts';
 
 /**
  * The escalation ladder (RULES.md, "Default escalation ladder" and "How the ladder
@@ -42,6 +43,8 @@ export interface EscalationPolicy {
   officeHours: { startHour: number; endHour: number };
   /** A step recorded more than this after its time is marked late. */
   lateAfterMinutes: number;
+  /** Who signs off a major hazard; absent: defaultClosurePolicy (closure.ts). */
+  closure?: ClosurePolicy;
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

@@ -52,6 +52,8 @@ export interface StoredCalendarYear extends CalendarYearData {
 
 export interface StoredEscalationPolicy extends LadderSettings {
   jurisdiction: string;
+  /** Who signs off a major hazard here (absent: the default, closure.ts). */
+  closure?: EscalationPolicy['closure'];
   version: number;
   updatedAt: string;
   updatedBy: Edit['by'];
@@ -164,6 +166,7 @@ export function escalationPolicyFor(
     })),
     officeHours: { ...stored.officeHours },
     lateAfterMinutes: stored.lateAfterMinutes,
+    ...(stored.closure ? { closure: stored.closure } : {}),
   };
 }
 
