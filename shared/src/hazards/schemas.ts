@@ -257,12 +257,7 @@ export const hazardDetailSchema = withMeta(
       ),
       closure: withMeta(
         z.object({
-          signOffRole: z.enum([
-            'officer',
-            'department_head',
-            'leader_in_charge',
-            'principal_leader',
-          ]),
+          signOffRole: z.enum(['officer', 'department_head']),
           secondPerson: z.boolean(),
           verifiedBy: z.optional(z.object({ id: z.string(), name: z.optional(z.string()) })),
           awaitingSignOff: z.boolean(),

@@ -16,15 +16,24 @@ export type HazardAction =
  * who": officers act on hazards, the department head decides extensions). The server
  * checks the same again; this only keeps off the page what would be refused.
  */
-export function availableActions(hazard: Hazard, roles: readonly Role[]): HazardAction[] {
+export function availableActions(
+  hazard: Hazard,
+  roles: readonly Role[],
+  userId?: string,
+): HazardAction[] {
   const officer = roles.includes('officer');
   const head = roles.includes('department_head');
+  // 销号: a major hazard by a second person in the sign-off role, never its verifier.
+  const closure = hazard.closure;
+  const signs =
+    roles.includes(closure?.signOffRole ?? 'officer') &&
+    !(closure?.secondPerson && closure.verifiedBy?.id === userId);
   const actions: [HazardAction, boolean][] = [
     ['start_rectification', officer && hazard.status === 'reported'],
     ['request_extension', officer && hazard.status === 'rectifying' && !hazard.pendingExtension],
     ['decide_extension', head && hazard.status === 'rectifying' && hazard.pendingExtension],
     ['verify', officer && hazard.status === 'verifying' && !hazard.verifiedAt],
-    ['close', officer && hazard.status === 'verifying' && Boolean(hazard.verifiedAt)],
+    ['close', signs && hazard.status === 'verifying' && Boolean(hazard.verifiedAt)],
     ['reopen', officer && hazard.status === 'closed'],
     [
       'record_look_back',
