@@ -1,6 +1,7 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { addCalendarDays, cstDate, isWorkingDay } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import type { EscalationTemplateOverrides } from '../notifications/escalation-messages.ts';
 import type { ClosurePolicy } from './closure.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface EscalationPolicy {
   lateAfterMinutes: number;
   /** Who signs off a major hazard; absent: defaultClosurePolicy (closure.ts). */
   closure?: ClosurePolicy;
+  /** A jurisdiction's wording of the steps' messages; absent: the defaults. */
+  messages?: EscalationTemplateOverrides;
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

@@ -54,6 +54,8 @@ export interface StoredEscalationPolicy extends LadderSettings {
   jurisdiction: string;
   /** Who signs off a major hazard here (absent: the default, closure.ts). */
   closure?: EscalationPolicy['closure'];
+  /** Its wording of the steps' messages (absent: the defaults, escalation-messages.ts). */
+  messages?: EscalationPolicy['messages'];
   version: number;
   updatedAt: string;
   updatedBy: Edit['by'];
@@ -167,6 +169,7 @@ export function escalationPolicyFor(
     officeHours: { ...stored.officeHours },
     lateAfterMinutes: stored.lateAfterMinutes,
     ...(stored.closure ? { closure: stored.closure } : {}),
+    ...(stored.messages ? { messages: stored.messages } : {}),
   };
 }
 
