@@ -131,3 +131,80 @@ describe('closing a general hazard over HTTP', () => {
     expect(reply.body.hazard.status).toBe('closed');
   });
 });
+
+describe("a jurisdiction's own closure and message policy", () => {
+  const admin = () => signIn(cloud.url, 'cq-gecheng.administrator');
+  const put = async (body: unknown) => {
+    const response = await fetch(
+      `${cloud.url}/api/admin/jurisdictions/cq-gecheng/escalation-policy`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await admin()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
+    return { status: response.status, body: await response.json() };
+  };
+  const ladderView = async () => {
+    const response = await fetch(`${cloud.url}/api/admin/policies`, {
+      headers: { authorization: `Bearer ${await admin()}` },
+    });
+    const body = await response.json();
+    return body.escalation.find(
+      (entry: { jurisdiction: string }) => entry.jurisdiction === 'cq-gecheng',
+    );
+  };
+
+  it('refuses an unknown placeholder in both languages and changes nothing', async () => {
+    const { ladder, officeHours, lateAfterMinutes } = await ladderView();
+    const bad = await put({
+      ladder: ladder.map(({ name: _name, ...rung }: { name: unknown }) => rung),
+      officeHours,
+      lateAfterMinutes,
+      messages: {
+        circular: { subject: { zh: '通报：{enterprize}', en: 'Circular: {enterprise}' } },
+      },
+      expectedVersion: 0,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0]).toMatchObject({
+      path: 'messages.circular.subject.zh',
+      message: {
+        zh: expect.stringContaining('未知的占位符 {enterprize}'),
+        en: expect.stringContaining('Unknown placeholder {enterprize}'),
+      },
+    });
+    expect(await ladderView()).toMatchObject({ version: 0, source: 'national_default' });
+  });
+
+  it("names who signs off as the jurisdiction's policy says, and keeps its wording", async () => {
+    const { ladder, officeHours, lateAfterMinutes } = await ladderView();
+    const messages = {
+      circular: { subject: { zh: '督办通报：{enterprise}', en: 'Circular: {enterprise}' } },
+    };
+    const saved = await put({
+      ladder: ladder.map(({ name: _name, ...rung }: { name: unknown }) => rung),
+      officeHours,
+      lateAfterMinutes,
+      closure: { majorSignOff: 'officer' },
+      messages,
+      expectedVersion: 0,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(await ladderView()).toMatchObject({ closure: { majorSignOff: 'officer' }, messages });
+
+    const hazard = await verified('major', '五号仓库');
+    expect((await page(hazard.id, officer)).hazard.closure).toMatchObject({
+      signOffRole: 'officer',
+      secondPerson: true,
+    });
+    // The department head is no officer; the one officer verified it: neither may close.
+    for (const token of [head, officer]) {
+      const reply = await giveHazardCommand(cloud.url, token, hazard, {
+        type: 'close',
+        note: '销号',
+      });
+      expect(reply.status).toBe(422);
+    }
+  });
+});

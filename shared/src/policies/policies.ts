@@ -52,10 +52,6 @@ export interface StoredCalendarYear extends CalendarYearData {
 
 export interface StoredEscalationPolicy extends LadderSettings {
   jurisdiction: string;
-  /** Who signs off a major hazard here (absent: the default, closure.ts). */
-  closure?: EscalationPolicy['closure'];
-  /** Its wording of the steps' messages (absent: the defaults, escalation-messages.ts). */
-  messages?: EscalationPolicy['messages'];
   version: number;
   updatedAt: string;
   updatedBy: Edit['by'];
@@ -168,7 +164,10 @@ export function escalationPolicyFor(
     })),
     officeHours: { ...stored.officeHours },
     lateAfterMinutes: stored.lateAfterMinutes,
-    ...(stored.closure ? { closure: stored.closure } : {}),
+    // Who signs off and the messages' wording: the administrator's, else the defaults.
+    ...(stored.closure
+      ? { closure: { ...stored.closure, source: `edited for ${jurisdiction} by an administrator` } }
+      : {}),
     ...(stored.messages ? { messages: stored.messages } : {}),
   };
 }
@@ -190,6 +189,8 @@ export function escalationLadderView(
     })),
     officeHours: { ...policy.officeHours },
     lateAfterMinutes: policy.lateAfterMinutes,
+    ...(stored?.closure ? { closure: structuredClone(stored.closure) } : {}),
+    ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
     ...(stored
       ? {
           version: stored.version,
