@@ -85,7 +85,9 @@ describe('escalation messages in the outbox', () => {
     });
     expect(circular.body.zh).toContain('二号仓库安全出口被货物堵塞');
     expect(circular.body.zh).toContain('请科室负责人督办');
-    expect(circular.body.zh).toContain(`/office/hazards/view?id=${hazard.id}`);
+    expect(circular.body.zh).toContain(
+      `查看隐患：${cloud.url}/office/hazards/view?id=${hazard.id}`,
+    );
     // Not the same reminder at every step.
     expect(circular.body.zh).not.toBe(message('circular', 'jurisdiction_departments').body.zh);
     expect(circular.body.zh).not.toBe(letter.body.zh);
