@@ -265,13 +265,13 @@ const templateText = (max: number) =>
       }
     }),
   );
-const bilingualTemplate = (max: number) =>
-  z.strictObject({ zh: templateText(max), en: templateText(max) });
-const expectedText = z.optional(bilingualTemplate(300));
-const stepMessageSchema = z.optional(
+const bilingualTemplate = (max: number, id: string) =>
+  withMeta(z.strictObject({ zh: templateText(max), en: templateText(max) }), { id });
+const expectedText = z.optional(bilingualTemplate(300, 'MessageExpectation'));
+const stepMessageSchema = withMeta(
   z.strictObject({
-    subject: z.optional(bilingualTemplate(120)),
-    body: z.optional(bilingualTemplate(600)),
+    subject: z.optional(bilingualTemplate(120, 'MessageSubjectTemplate')),
+    body: z.optional(bilingualTemplate(600, 'MessageBodyTemplate')),
     expected: z.optional(
       z.strictObject({
         default: expectedText,
@@ -286,19 +286,23 @@ const stepMessageSchema = z.optional(
       }),
     ),
   }),
+  { id: 'StepMessageTemplate' },
 );
 
 /**
  * A jurisdiction's wording of its steps' messages, over the defaults: any part of any step
  * (issue 14). Absent: the defaults of escalation-messages.ts.
  */
-export const escalationMessagesSchema = z.strictObject({
-  reminder: stepMessageSchema,
-  notice_letter: stepMessageSchema,
-  circular: stepMessageSchema,
-  summons: stepMessageSchema,
-  public_exposure: stepMessageSchema,
-});
+export const escalationMessagesSchema = withMeta(
+  z.strictObject({
+    reminder: z.optional(stepMessageSchema),
+    notice_letter: z.optional(stepMessageSchema),
+    circular: z.optional(stepMessageSchema),
+    summons: z.optional(stepMessageSchema),
+    public_exposure: z.optional(stepMessageSchema),
+  }),
+  { id: 'EscalationMessages' },
+);
 
 /** Who signs off (销号) a verified major hazard here: a second person, never its verifier. */
 export const closureSettingsSchema = z.strictObject({
