@@ -1,6 +1,7 @@
 import type { Role } from '../auth/principal.ts';
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import type { Bilingual } from '../i18n/text.ts';
+import type { ClosurePolicy, SignOffRole } from './escalation.ts';
 import { type HazardState, LifecycleViolation } from './hazard.ts';
 
 /**
@@ -10,16 +11,7 @@ import { type HazardState, LifecycleViolation } from './hazard.ts';
  * person: one holding the jurisdiction's sign-off role (default: the department head), and
  * never the person who passed its verification. Pure: the caller says who is signing.
  */
-export type SignOffRole = Extract<Role, 'officer' | 'department_head'>;
-
-export interface ClosurePolicy {
-  /**
-   * Who signs off a verified major hazard: a second person, never its verifier. The
-   * department head by default; `officer` lets any other officer of the jurisdiction sign.
-   */
-  majorSignOff: SignOffRole;
-  source: string;
-}
+export type { ClosurePolicy, SignOffRole } from './escalation.ts';
 
 export const defaultClosurePolicy: ClosurePolicy = {
   majorSignOff: 'department_head',

@@ -1,8 +1,7 @@
+import type { Role } from '../auth/principal.ts';
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { addCalendarDays, cstDate, isWorkingDay } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
-import type { EscalationTemplateOverrides } from '../notifications/escalation-messages.ts';
-import type { ClosurePolicy } from './closure.ts';
 
 /**
  * The escalation ladder (RULES.md, "Default escalation ladder" and "How the ladder
@@ -35,6 +34,34 @@ export interface LadderRung {
   recipients: readonly Recipient[];
   name: Bilingual;
 }
+
+/** Who signs off (销号) a verified major hazard: closure.ts applies it. */
+export type SignOffRole = Extract<Role, 'officer' | 'department_head'>;
+export interface ClosurePolicy {
+  /**
+   * A second person, never its verifier: the department head by default; `officer` lets
+   * any other officer of the jurisdiction sign.
+   */
+  majorSignOff: SignOffRole;
+  source: string;
+}
+
+/** A step's message template (placeholders: notifications/escalation-messages.ts). */
+export interface EscalationTemplate {
+  subject: Bilingual;
+  body: Bilingual;
+  /** What the step asks of each recipient; `default` for a recipient not named. */
+  expected: { default: Bilingual } & Partial<Record<Recipient, Bilingual>>;
+}
+/** A jurisdiction's changes to the default templates: any part of any step's. */
+export type EscalationTemplateOverrides = Partial<
+  Record<
+    EscalationStep,
+    Partial<Omit<EscalationTemplate, 'expected'>> & {
+      expected?: Partial<EscalationTemplate['expected']>;
+    }
+  >
+>;
 
 export interface EscalationPolicy {
   version: string;

@@ -1,5 +1,10 @@
 import { cstDate } from '../calendar/calendar.ts';
-import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
+import type {
+  EscalationStep,
+  EscalationTemplate,
+  EscalationTemplateOverrides,
+  Recipient,
+} from '../hazards/escalation.ts';
 import type { Bilingual } from '../i18n/text.ts';
 
 /**
@@ -12,29 +17,14 @@ import type { Bilingual } from '../i18n/text.ts';
  *   {hazard}      the hazard's short description
  *   {deadline}    the rectification deadline, as a CST date
  *   {daysLeft}    days until the deadline, a part day counted whole (the reminder)
- *   {daysOverdue} day(s) past the deadline's day, in CST dates
+ *   {daysOverdue} days past the deadline's day, in CST dates
  *   {expected}    what is expected of this recipient (the template's `expected`)
  *   {link}        where to see the hazard (office recipients; empty for the enterprise)
  *
  * A placeholder the renderer does not know is left as written, so a typo shows.
  */
-export interface EscalationTemplate {
-  subject: Bilingual;
-  body: Bilingual;
-  /** What the step asks of each recipient; `default` for a recipient not named. */
-  expected: { default: Bilingual } & Partial<Record<Recipient, Bilingual>>;
-}
-
+export type { EscalationTemplate, EscalationTemplateOverrides } from '../hazards/escalation.ts';
 export type EscalationTemplates = Record<EscalationStep, EscalationTemplate>;
-/** A jurisdiction's changes: any part of any step's template. */
-export type EscalationTemplateOverrides = Partial<
-  Record<
-    EscalationStep,
-    Partial<Omit<EscalationTemplate, 'expected'>> & {
-      expected?: Partial<EscalationTemplate['expected']>;
-    }
-  >
->;
 
 export const defaultEscalationTemplates: EscalationTemplates = {
   reminder: {
