@@ -141,14 +141,22 @@ describe('an officer at a desktop', () => {
     await page.getByLabel('说明', { exact: true }).fill('现场核查，安全出口畅通。');
     await page.getByRole('button', { name: '记录核查结果' }).click();
     await decided(page, '已记录核查通过，可以销号。');
+    // A major hazard is signed off by a second person, the department head (closure.ts).
+    await page.getByText('待科室负责人审核销号').waitFor();
+    expect(await page.getByRole('button', { name: '销号…' }).count()).toBe(0);
 
-    await page.getByLabel('销号说明').fill('整改到位，同意销号。');
-    await page.getByRole('button', { name: '销号…' }).click();
-    await page.getByText('确认销号：由 张伟 签名销号').waitFor();
-    await axeClean(page);
-    await page.getByRole('button', { name: '确认', exact: true }).click();
-    await decided(page, '已销号。');
-    expect(await page.locator('.standing').textContent()).toContain('已销号');
+    const head = await officerPage('cq-gecheng.department_head');
+    await head.goto(page.url());
+    await head.getByLabel('销号说明').fill('整改到位，同意销号。');
+    await head.getByRole('button', { name: '销号…' }).click();
+    await head.getByText('确认销号：由 周强 签名销号').waitFor();
+    await axeClean(head);
+    await head.getByRole('button', { name: '确认', exact: true }).click();
+    await decided(head, '已销号。');
+    expect(await head.locator('.standing').textContent()).toContain('已销号');
+    await head.context().close();
+    await page.reload();
+    await page.locator('.standing', { hasText: '已销号' }).waitFor();
 
     // The timeline says each step in plain words, by whom, and the chain verifies.
     const timeline = page.locator('section.log');
@@ -157,7 +165,9 @@ describe('an officer at a desktop', () => {
       expect(steps).toContain(step);
     }
     expect(await timeline.getByText('企业（通过链接提交）').count()).toBeGreaterThan(0);
-    expect(await timeline.locator('.who', { hasText: '张伟' }).count()).toBeGreaterThanOrEqual(4);
+    expect(await timeline.locator('.who', { hasText: '张伟' }).count()).toBeGreaterThanOrEqual(3);
+    // The sign-off is the department head's (谁签名、谁负责).
+    expect(await timeline.locator('.who', { hasText: '周强' }).count()).toBe(1);
     await timeline.getByText('记录完整：哈希链校验通过').waitFor();
     await axeClean(page);
 

@@ -38,10 +38,10 @@ afterAll(async () => {
 
 const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
-async function officerPage(): Promise<Page> {
+async function officerPage(username = 'cq-gecheng.officer'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
   await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.officer/ }).click();
+  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
   await page.waitForURL(/\/office$/);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
@@ -153,13 +153,17 @@ describe('an officer takes a tip all the way to a closed hazard', () => {
     await page.getByLabel('说明', { exact: true }).fill('现场核查，安全出口畅通。');
     await page.getByRole('button', { name: '记录核查结果' }).click();
     await page.locator('#hazard-notice', { hasText: '已记录核查通过，可以销号。' }).waitFor();
-    await page.getByLabel('销号说明').fill('整改到位，同意销号。');
-    await page.getByRole('button', { name: '销号…' }).click();
-    await page.getByRole('button', { name: '确认', exact: true }).click();
-    await page.locator('#hazard-notice', { hasText: '已销号。' }).waitFor();
-    await page.getByText('记录完整：哈希链校验通过').waitFor();
-    await axeClean(page);
     await page.context().close();
+    // A major hazard is signed off by a second person, the department head (closure.ts).
+    const head = await officerPage('cq-gecheng.department_head');
+    await head.goto(`${cloud.url}/office/hazards/view?id=${hazardId}`);
+    await head.getByLabel('销号说明').fill('整改到位，同意销号。');
+    await head.getByRole('button', { name: '销号…' }).click();
+    await head.getByRole('button', { name: '确认', exact: true }).click();
+    await head.locator('#hazard-notice', { hasText: '已销号。' }).waitFor();
+    await head.getByText('记录完整：哈希链校验通过').waitFor();
+    await axeClean(head);
+    await head.context().close();
 
     // The tipster's follow-up page says each step in plain words.
     const tipster = await openPage(browser, phoneViewport);

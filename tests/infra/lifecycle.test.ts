@@ -151,6 +151,9 @@ describe('the lifecycle functions', () => {
     expect(actions('Escalate')).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish']),
     );
+    // A step's message names the enterprise: Escalate reads the register, Plan does not.
+    expect(JSON.stringify(statementsOf(functions.Escalate.role))).toContain('ENTERPRISE#*');
+    expect(JSON.stringify(statementsOf(functions.Plan.role))).not.toContain('ENTERPRISE#*');
     expect(actions('Escalate').filter((action) => action.startsWith('kms:'))).toEqual([
       'kms:Decrypt',
       'kms:GenerateDataKey',

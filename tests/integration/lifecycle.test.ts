@@ -107,6 +107,8 @@ afterAll(async () => {
 
 const officer: Actor = { kind: 'person', id: 'demo:cq-gecheng.officer' };
 const head: Actor = { kind: 'person', id: 'demo:cq-gecheng.head' };
+const rolesOf = (actor: Actor) =>
+  actor === head ? ['department_head' as const] : ['officer' as const];
 let keys = 0;
 
 async function record(hazardId: string, facts: Partial<HazardFacts> = {}) {
@@ -134,6 +136,7 @@ async function decide(hazardId: string, command: HazardCommand, actor = officer)
     hazardId,
     command,
     actor,
+    roles: rolesOf(actor),
     idempotencyKey: `k${keys}`,
   });
   expect(outcome.kind).toBe('done');
@@ -168,7 +171,9 @@ const startRectification = (date: string): HazardCommand => ({
 const passAndClose = async (hazardId: string) => {
   await decide(hazardId, { type: 'submit_evidence', note: '已清理', photoKeys: [] });
   await decide(hazardId, { type: 'pass_verification', note: '现场核查通过', onSite: true });
-  await decide(hazardId, { type: 'close', note: '销号' });
+  // A major hazard is signed off by a second person, the department head (closure.ts).
+  const major = (await stateOf(hazardId))?.grade === 'major';
+  await decide(hazardId, { type: 'close', note: '销号' }, major ? head : officer);
 };
 
 describe('the hazard lifecycle ASL on the embedded cloud', () => {

@@ -78,7 +78,8 @@ export async function hazardForJurisdictionsOf(
 /** The hazard's page: its state, its log, and whether the log's hash chain verifies. */
 export async function hazardPage(state: HazardState) {
   const events = await dependencies.eventStore().read(hazardStream(state.hazardId));
-  return hazardDetail(state, events, await verifyChain(events));
+  const policy = await dependencies.policies().escalationPolicy(state.jurisdiction);
+  return hazardDetail(state, events, await verifyChain(events), policy.closure);
 }
 
 /** A rule of the lifecycle refused the decision: a 409 that says which rule, in both languages. */

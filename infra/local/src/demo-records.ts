@@ -257,6 +257,12 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     id: `demo:${demoJurisdiction}.reward_officer`,
     name: '曹颖',
   };
+  // A major hazard is signed off by a second person, the department head (closure.ts).
+  const head: Actor = {
+    kind: 'person',
+    id: `demo:${demoJurisdiction}.department_head`,
+    name: '周强',
+  };
   const jurisdiction = demoJurisdiction;
   let added = 0;
   let key = 0;
@@ -447,10 +453,12 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     if (!recorded.duplicate) added++;
     for (const [when, command] of script) {
       at(when, 2);
+      const signOff = command.type === 'close' && facts.grade === 'major';
       await giveCommand(hazardDeps, {
         hazardId,
         command,
-        actor: officer,
+        actor: signOff ? head : officer,
+        roles: signOff ? ['department_head'] : ['officer'],
         idempotencyKey: nextKey(),
       });
     }

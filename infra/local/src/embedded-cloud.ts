@@ -112,6 +112,7 @@ export async function startEmbeddedCloud(
     clock,
     policies,
     waits: adapters.lifecycleWaits,
+    siteUrl: server.url,
   });
 
   const documents = createDocumentClient(dynamo.client);

@@ -40,6 +40,8 @@ export interface LifecycleResources {
   policies: CachedPolicies;
   /** Where each lifecycle keeps what it last said of itself (its wait, its end). */
   waits: LifecycleWaitStore;
+  /** The site's address: messages link to the hazard's page there. */
+  siteUrl?: string;
 }
 
 /** Reads a record kind's live ids from its index (the ledger's, the inbox's). */
@@ -63,11 +65,12 @@ interface LocalRecordLifecycle {
  * cache) at each task.
  */
 async function hazardDependencies(resources: LifecycleResources): Promise<LifecycleDependencies> {
-  const { events, notifier, clock, policies } = resources;
+  const { events, notifier, clock, policies, siteUrl } = resources;
   return {
     events,
     notifier,
     clock,
+    ...(siteUrl ? { siteUrl } : {}),
     policy: defaultEscalationPolicy,
     policyFor: (jurisdiction: string) => policies.escalationPolicy(jurisdiction),
     lookBack: defaultLookBackPolicy,

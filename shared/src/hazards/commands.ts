@@ -1,3 +1,4 @@
+import type { Role } from '../auth/principal.ts';
 import { cstDate, deadlineAfter, endOfCstDay, type HolidayCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import type { AppendResult, EventStore, Snapshot } from '../event-log/event-store.ts';
@@ -5,6 +6,7 @@ import { IdempotencyKeyReused, sameRequest } from '../event-log/idempotency.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
 import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
+import { closureRefusal, signOffOf } from './closure.ts';
 import type { EscalationPolicy } from './escalation.ts';
 import {
   checkTransition,
@@ -67,7 +69,8 @@ export const commandRoles: Record<HazardCommandType, readonly OfficeRole[]> = {
   report_progress: [],
   pass_verification: ['officer'],
   fail_verification: ['officer'],
-  close: ['officer'],
+  // Who signs off depends on the grade and the jurisdiction's policy: closure.ts decides.
+  close: ['officer', 'department_head'],
   reopen: ['officer'],
   record_look_back: ['officer'],
   // The leader in charge holds summons; the principal leader may too. Listing and public
@@ -108,7 +111,7 @@ export function deadlineOf(input: DeadlineInput, now: Date, calendar: HolidayCal
 export function eventFor(
   state: HazardState,
   command: HazardCommand,
-  context: { now: Date; actor: Actor; enterpriseName?: string } & Pick<
+  context: { now: Date; actor: Actor; enterpriseName?: string; roles?: readonly Role[] } & Pick<
     HazardCommandDependencies,
     'calendar' | 'lookBack' | 'policy'
   >,
@@ -166,6 +169,13 @@ export function eventFor(
         data: { reasons: command.reasons, newDeadline: deadline(command.newDeadline) },
       };
     case 'close': {
+      const refused = closureRefusal(
+        state,
+        { id: context.actor.id, ...(context.roles ? { roles: context.roles } : {}) },
+        context.policy.closure,
+      );
+      if (refused) throw refused;
+      const signOff = signOffOf(state, context.policy.closure);
       const at = lookBackAt(
         state,
         context.now,
@@ -175,7 +185,11 @@ export function eventFor(
       );
       return {
         type: 'hazard_closed',
-        data: { note: command.note, ...(at ? { lookBackAt: at } : {}) },
+        data: {
+          note: command.note,
+          ...(at ? { lookBackAt: at } : {}),
+          ...(signOff.secondPerson ? { signedOffAs: signOff.role } : {}),
+        },
       };
     }
     case 'reopen':
@@ -230,6 +244,8 @@ export async function giveCommand(
     hazardId: string;
     command: HazardCommand;
     actor: Actor;
+    /** The signer's roles, where a rule depends on them (who closes a major hazard). */
+    roles?: readonly Role[];
     idempotencyKey: string;
     expectedRevision?: number;
     /** The enterprise's registered name, for an exposure (the register is not the domain's). */
@@ -248,6 +264,7 @@ export async function giveCommand(
         now,
         actor: request.actor,
         ...(request.enterpriseName ? { enterpriseName: request.enterpriseName } : {}),
+        ...(request.roles ? { roles: request.roles } : {}),
       });
       checkTransition(state, event);
       return event;

@@ -1,3 +1,4 @@
+import type { Role } from '../auth/principal.ts';
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { addCalendarDays, cstDate, isWorkingDay } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
@@ -34,6 +35,34 @@ export interface LadderRung {
   name: Bilingual;
 }
 
+/** Who signs off (销号) a verified major hazard: closure.ts applies it. */
+export type SignOffRole = Extract<Role, 'officer' | 'department_head'>;
+export interface ClosurePolicy {
+  /**
+   * A second person, never its verifier: the department head by default; `officer` lets
+   * any other officer of the jurisdiction sign.
+   */
+  majorSignOff: SignOffRole;
+  source: string;
+}
+
+/** A step's message template (placeholders: notifications/escalation-messages.ts). */
+export interface EscalationTemplate {
+  subject: Bilingual;
+  body: Bilingual;
+  /** What the step asks of each recipient; `default` for a recipient not named. */
+  expected: { default: Bilingual } & Partial<Record<Recipient, Bilingual>>;
+}
+/** A jurisdiction's changes to the default templates: any part of any step's. */
+export type EscalationTemplateOverrides = Partial<
+  Record<
+    EscalationStep,
+    Partial<Omit<EscalationTemplate, 'expected'>> & {
+      expected?: Partial<EscalationTemplate['expected']>;
+    }
+  >
+>;
+
 export interface EscalationPolicy {
   version: string;
   source: string;
@@ -42,6 +71,10 @@ export interface EscalationPolicy {
   officeHours: { startHour: number; endHour: number };
   /** A step recorded more than this after its time is marked late. */
   lateAfterMinutes: number;
+  /** Who signs off a major hazard; absent: defaultClosurePolicy (closure.ts). */
+  closure?: ClosurePolicy;
+  /** A jurisdiction's wording of the steps' messages; absent: the defaults. */
+  messages?: EscalationTemplateOverrides;
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

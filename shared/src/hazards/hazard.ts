@@ -63,7 +63,8 @@ export type HazardEvent =
   | { type: 'progress_reported'; data: { note: string; photoKeys: string[] } }
   | { type: 'verification_passed'; data: { note: string; onSite: boolean } }
   | { type: 'verification_failed'; data: { reasons: string; newDeadline: string } }
-  | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string } }
+  /** `signedOffAs`: the role a major hazard's second person signed off in (closure.ts). */
+  | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string; signedOffAs?: string } }
   | { type: 'hazard_reopened'; data: { reason: string; newDeadline: string } }
   | { type: 'look_back_due'; data: { dueAt: string } }
   /** The tipster's timeline was told how far the hazard has come (round, stage). */
@@ -108,6 +109,8 @@ export interface HazardState extends HazardFacts, OversightState {
   pendingExtension?: { deadline: string; reason: string; requestedBy: string };
   /** Set when the current round's evidence passed verification: closing needs it. */
   verifiedAt?: string;
+  /** Who passed it: never the one who closes a major hazard (closure.ts). */
+  verifiedBy?: { id: string; name?: string };
   /** A look-back re-inspection (回头看) of a closed hazard, when it was sampled for one. */
   lookBack?: { dueAt: string; status: 'scheduled' | 'due' | 'done' };
   enterpriseTold?: boolean;
@@ -302,7 +305,12 @@ function fromEnterprise(
 
 /** A failed verification or a reopening: a new round with a new deadline and ladder. */
 function newRound(state: HazardState, deadline: string, at: string): HazardState {
-  const { verifiedAt: _verified, pendingExtension: _pending, ...rest } = state;
+  const {
+    verifiedAt: _verified,
+    verifiedBy: _verifier,
+    pendingExtension: _pending,
+    ...rest
+  } = state;
   return {
     ...rest,
     status: 'rectifying',
@@ -387,7 +395,14 @@ function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): Hazard
         enterpriseUpdates: fromEnterprise(state, event, 'progress', event.data.note),
       };
     case 'verification_passed':
-      return { ...state, verifiedAt: event.at };
+      return {
+        ...state,
+        verifiedAt: event.at,
+        verifiedBy: {
+          id: event.actor.id,
+          ...(event.actor.name ? { name: event.actor.name } : {}),
+        },
+      };
     case 'verification_failed':
       return newRound(state, event.data.newDeadline, event.at);
     case 'hazard_closed':

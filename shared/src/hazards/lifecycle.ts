@@ -1,9 +1,13 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
-import { cstDate } from '../calendar/calendar.ts';
-import { enterprisePlace } from '../enterprises/enterprise.ts';
+import {
+  enterprisePlace,
+  enterpriseProjection,
+  enterpriseStream,
+} from '../enterprises/enterprise.ts';
 import { appendWithRetry } from '../event-log/append-with-retry.ts';
 import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { renderEscalationMessage } from '../notifications/escalation-messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
 import { tipProjection } from '../tips/tip-projection.ts';
@@ -59,6 +63,8 @@ export interface LifecycleDependencies {
    * minutes). Tests that check a ladder to the minute set it to zero.
    */
   spread?: (id: string) => number;
+  /** The site's address, for absolute links in messages; absent: paths on the site. */
+  siteUrl?: string;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -351,24 +357,28 @@ async function deliver(
   entry: HazardState['escalations'][number],
 ): Promise<void> {
   const rung = deps.policy.ladder.find((candidate) => candidate.step === entry.step);
-  if (!rung) return;
+  if (!rung || !state.round) return;
+  // The enterprise by name, as the hazard's jurisdiction registered it (else its code).
+  const enterprise = await deps.events.load(
+    enterpriseStream(state.jurisdiction, state.enterprise),
+    enterpriseProjection,
+  );
+  const facts = {
+    hazardId: state.hazardId,
+    enterpriseName: enterprise?.state.name ?? state.enterprise,
+    place: state.place,
+    description: state.description,
+    deadline: state.round.deadline,
+    now: deps.clock.now(),
+    late: entry.late,
+    ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
+  };
   for (const recipient of rung.recipients) {
     await deps.notifier.send({
       key: `${entry.key}#${recipient}`,
       channel: recipient === 'public_page' ? 'webhook' : 'sms',
       to: addressOf(recipient, state),
-      subject: {
-        zh: `${rung.name.zh}：${state.place}${entry.late ? '（补发）' : ''}`,
-        en: `${rung.name.en}: ${state.place}${entry.late ? ' (late)' : ''}`,
-      },
-      body: {
-        zh: `隐患“${state.description}”整改期限为 ${deadlineDate(state)}，请按要求处理。`,
-        en: `Hazard "${state.description}" is due for rectification by ${deadlineDate(state)}.`,
-      },
+      ...renderEscalationMessage(entry.step, recipient, facts, deps.policy.messages),
     });
   }
 }
-
-/** The deadline as people say it: the CST date whose 24:00 it is. */
-const deadlineDate = (state: HazardState) =>
-  state.round ? cstDate(new Date(Date.parse(state.round.deadline) - 1)) : '';

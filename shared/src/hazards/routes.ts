@@ -45,6 +45,8 @@ const exampleDetail = {
     description: '仓库安全出口被货物堵死，疏散通道不畅。',
     standard: { ref: 'GB 35181-2025 重大火灾隐患判定规则', clause: '5.1.1' },
     enterpriseTold: false,
+    supervisingDepartment: { code: 'fire_rescue', zh: '消防救援机构', en: 'Fire and rescue' },
+    closure: { signOffRole: 'department_head', secondPerson: true, awaitingSignOff: false },
   },
   revision: 1,
   timeline: [

@@ -299,6 +299,22 @@ export const hazardDetailSchema = withMeta(
       ),
       enterpriseTold: z.boolean(),
       ...oversightDetailFields,
+      supervisingDepartment: withMeta(
+        z.object({ code: z.string(), zh: z.string(), en: z.string() }),
+        { description: '管行业必须管安全: the department with duty for the industry.' },
+      ),
+      closure: withMeta(
+        z.object({
+          signOffRole: z.enum(['officer', 'department_head']),
+          secondPerson: z.boolean(),
+          verifiedBy: z.optional(z.object({ id: z.string(), name: z.optional(z.string()) })),
+          awaitingSignOff: z.boolean(),
+        }),
+        {
+          description:
+            '销号: who signs off (a major hazard: a second person in signOffRole, never verifiedBy).',
+        },
+      ),
     }),
     revision: z.number().check(z.int()),
     timeline: z.array(

@@ -1,5 +1,6 @@
 import { cstDate } from '../calendar/calendar.ts';
 import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
+import { type ClosurePolicy, closureView, supervisingDepartment } from './closure.ts';
 import type { HazardState } from './hazard.ts';
 
 /** What the ledger shows of a hazard: one row. */
@@ -40,6 +41,7 @@ export function hazardDetail(
   state: HazardState,
   events: readonly RecordedEvent[],
   chain: ChainCheck,
+  closurePolicy?: ClosurePolicy,
 ) {
   return {
     hazard: {
@@ -58,6 +60,8 @@ export function hazardDetail(
       ...(state.summonses?.length ? { summonses: state.summonses } : {}),
       ...(state.listedSupervision ? { listedSupervision: state.listedSupervision } : {}),
       ...(state.exposure ? { exposure: state.exposure } : {}),
+      supervisingDepartment: supervisingDepartment(state.industry),
+      closure: closureView(state, closurePolicy),
     },
     revision: state.revision,
     timeline: events

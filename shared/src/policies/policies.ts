@@ -164,6 +164,11 @@ export function escalationPolicyFor(
     })),
     officeHours: { ...stored.officeHours },
     lateAfterMinutes: stored.lateAfterMinutes,
+    // Who signs off and the messages' wording: the administrator's, else the defaults.
+    ...(stored.closure
+      ? { closure: { ...stored.closure, source: `edited for ${jurisdiction} by an administrator` } }
+      : {}),
+    ...(stored.messages ? { messages: stored.messages } : {}),
   };
 }
 
@@ -184,6 +189,8 @@ export function escalationLadderView(
     })),
     officeHours: { ...policy.officeHours },
     lateAfterMinutes: policy.lateAfterMinutes,
+    ...(stored?.closure ? { closure: structuredClone(stored.closure) } : {}),
+    ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
     ...(stored
       ? {
           version: stored.version,

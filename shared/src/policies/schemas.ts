@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { maxRecordVersion, said, withMeta } from '../api/validation.ts';
+import { maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import type { EscalationStep, Recipient } from '../hazards/escalation.ts';
 import {
   contactSchema,
@@ -236,12 +236,91 @@ export const escalationLadderSchema = z.array(ladderRungSchema).check(
   }),
 );
 
+/** The placeholders a message template may use (escalation-messages.ts). */
+export const templatePlaceholders = [
+  'enterprise',
+  'place',
+  'hazard',
+  'deadline',
+  'daysLeft',
+  'daysOverdue',
+  'expected',
+  'link',
+] as const;
+
+/** One language of a template: placeholders it does not know are refused by name. */
+const templateText = (max: number) =>
+  text({ min: 1, max, multiline: true }).check(
+    z.superRefine((value, context) => {
+      for (const [, name = ''] of value.matchAll(/\{(\w*)\}/g)) {
+        if (!(templatePlaceholders as readonly string[]).includes(name)) {
+          context.addIssue({
+            code: 'custom',
+            message: said(
+              `未知的占位符 {${name}}：可用 ${templatePlaceholders.map((known) => `{${known}}`).join('、')}。`,
+              `Unknown placeholder {${name}}: use ${templatePlaceholders.map((known) => `{${known}}`).join(', ')}.`,
+            ).error,
+          });
+        }
+      }
+    }),
+  );
+const bilingualTemplate = (max: number, id: string) =>
+  withMeta(z.strictObject({ zh: templateText(max), en: templateText(max) }), { id });
+const expectedText = z.optional(bilingualTemplate(300, 'MessageExpectation'));
+const stepMessageSchema = withMeta(
+  z.strictObject({
+    subject: z.optional(bilingualTemplate(120, 'MessageSubjectTemplate')),
+    body: z.optional(bilingualTemplate(600, 'MessageBodyTemplate')),
+    expected: z.optional(
+      z.strictObject({
+        default: expectedText,
+        enterprise_principal: expectedText,
+        enterprise_controller: expectedText,
+        assigned_officer: expectedText,
+        jurisdiction_departments: expectedText,
+        department_head: expectedText,
+        leader_in_charge: expectedText,
+        principal_leader: expectedText,
+        public_page: expectedText,
+      }),
+    ),
+  }),
+  { id: 'StepMessageTemplate' },
+);
+
+/**
+ * A jurisdiction's wording of its steps' messages, over the defaults: any part of any step
+ * (issue 14). Absent: the defaults of escalation-messages.ts.
+ */
+export const escalationMessagesSchema = withMeta(
+  z.strictObject({
+    reminder: z.optional(stepMessageSchema),
+    notice_letter: z.optional(stepMessageSchema),
+    circular: z.optional(stepMessageSchema),
+    summons: z.optional(stepMessageSchema),
+    public_exposure: z.optional(stepMessageSchema),
+  }),
+  { id: 'EscalationMessages' },
+);
+
+/** Who signs off (销号) a verified major hazard here: a second person, never its verifier. */
+export const closureSettingsSchema = z.strictObject({
+  majorSignOff: z.enum(['department_head', 'officer']),
+});
+
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
 export const updateEscalationPolicySchema = withMeta(
   z.strictObject({
     ladder: escalationLadderSchema,
     officeHours: officeHoursSchema,
     lateAfterMinutes: z.number().check(z.int(), z.gte(0), z.lte(1440)),
+    closure: withMeta(z.optional(closureSettingsSchema), {
+      description: 'Absent: a major hazard is signed off by the department head.',
+    }),
+    messages: withMeta(z.optional(escalationMessagesSchema), {
+      description: "Absent: the default wording of each step's message.",
+    }),
     expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
       description:
         'The version the editor saw: 0 while the jurisdiction follows the national default.',
@@ -268,6 +347,8 @@ export const escalationLadderViewSchema = withMeta(
       endHour: z.number().check(z.int()),
     }),
     lateAfterMinutes: z.number().check(z.int()),
+    closure: z.optional(closureSettingsSchema),
+    messages: z.optional(escalationMessagesSchema),
     version: z.number().check(z.int(), z.gte(0)),
     source: withMeta(z.enum(['national_default', 'administrator']), {
       description:

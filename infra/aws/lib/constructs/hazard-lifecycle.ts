@@ -192,7 +192,11 @@ export class HazardLifecycle extends Construct {
     // Each only on the records it conducts (hazards and tips) and the policies it reads.
     const records = { read: ['POLICY'], write: ['HAZARD#*', 'TIP#*'] };
     props.table.grantPartitions(this.functions.Plan.role, records);
-    props.table.grantPartitions(this.functions.Escalate.role, records);
+    // Escalate also reads the register: a step's message names the enterprise.
+    props.table.grantPartitions(this.functions.Escalate.role, {
+      ...records,
+      read: [...records.read, 'ENTERPRISE#*'],
+    });
     // sns:Publish on the topic and the two key actions SNS needs to encrypt the message
     // (grantPublish would allow kms:GenerateDataKey*, a wildcard).
     Grant.addToPrincipal({

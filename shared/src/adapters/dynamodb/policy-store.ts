@@ -122,6 +122,8 @@ export class DynamoPolicyStore implements PolicyStore {
       ladder: settings.ladder.map((rung) => ({ ...rung, recipients: [...rung.recipients] })),
       officeHours: { ...settings.officeHours },
       lateAfterMinutes: settings.lateAfterMinutes,
+      ...(settings.closure ? { closure: { ...settings.closure } } : {}),
+      ...(settings.messages ? { messages: structuredClone(settings.messages) } : {}),
     };
     const written = await this.put(keys.escalationPolicy(jurisdiction), data, edit);
     return written === 'conflict' ? written : { ...data, jurisdiction, ...written };

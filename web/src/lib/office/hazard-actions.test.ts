@@ -78,3 +78,33 @@ describe('newHazardEntries', () => {
     expect(newHazardEntries(detail(1), undefined)).toEqual([]);
   });
 });
+
+describe('availableActions for closing (销号)', () => {
+  const verified = (grade: 'general' | 'major') =>
+    hazard({
+      status: 'verifying',
+      grade,
+      verifiedAt: '2026-01-01T00:00:00Z',
+      closure:
+        grade === 'major'
+          ? {
+              signOffRole: 'department_head',
+              secondPerson: true,
+              verifiedBy: { id: 'li', name: '李明' },
+              awaitingSignOff: true,
+            }
+          : { signOffRole: 'officer', secondPerson: false, awaitingSignOff: true },
+    } as Partial<Hazard>);
+
+  it('offers a major hazard’s close to the department head, not to its verifier', () => {
+    expect(availableActions(verified('major'), ['officer'], 'li')).toEqual([]);
+    expect(availableActions(verified('major'), ['officer'], 'wang')).toEqual([]);
+    expect(availableActions(verified('major'), ['department_head'], 'zhao')).toEqual(['close']);
+    expect(availableActions(verified('major'), ['officer', 'department_head'], 'li')).toEqual([]);
+  });
+
+  it('offers a general hazard’s close to its officer, as before', () => {
+    expect(availableActions(verified('general'), ['officer'], 'li')).toEqual(['close']);
+    expect(availableActions(verified('general'), ['department_head'], 'zhao')).toEqual([]);
+  });
+});

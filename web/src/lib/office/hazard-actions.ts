@@ -21,18 +21,27 @@ export type HazardAction =
  * list and expose). The server
  * checks the same again; this only keeps off the page what would be refused.
  */
-export function availableActions(hazard: Hazard, roles: readonly Role[]): HazardAction[] {
+export function availableActions(
+  hazard: Hazard,
+  roles: readonly Role[],
+  userId?: string,
+): HazardAction[] {
   const officer = roles.includes('officer');
   const head = roles.includes('department_head');
   const principal = roles.includes('principal_leader');
   const leader = principal || roles.includes('leader_in_charge');
   const open = hazard.status !== 'closed';
+  // 销号: a major hazard by a second person in the sign-off role, never its verifier.
+  const closure = hazard.closure;
+  const signs =
+    roles.includes(closure?.signOffRole ?? 'officer') &&
+    !(closure?.secondPerson && closure.verifiedBy?.id === userId);
   const actions: [HazardAction, boolean][] = [
     ['start_rectification', officer && hazard.status === 'reported'],
     ['request_extension', officer && hazard.status === 'rectifying' && !hazard.pendingExtension],
     ['decide_extension', head && hazard.status === 'rectifying' && hazard.pendingExtension],
     ['verify', officer && hazard.status === 'verifying' && !hazard.verifiedAt],
-    ['close', officer && hazard.status === 'verifying' && Boolean(hazard.verifiedAt)],
+    ['close', signs && hazard.status === 'verifying' && Boolean(hazard.verifiedAt)],
     ['reopen', officer && hazard.status === 'closed'],
     [
       'record_look_back',
