@@ -145,7 +145,11 @@ describe('the optional CloudFront web ACL', () => {
     const routeOf = (path: string) =>
       routes.filter((route) => route.path === path).map((route) => route.method);
     expect(tipSubmissionPaths).toEqual(['/api/tips', '/api/tips/photo-uploads']);
-    expect(receiptLookupPaths).toEqual(['/api/tips/lookup', '/api/tips/messages']);
+    expect(receiptLookupPaths).toEqual([
+      '/api/tips/lookup',
+      '/api/tips/messages',
+      '/api/tips/reward-claims',
+    ]);
     for (const path of [...tipSubmissionPaths, ...receiptLookupPaths]) {
       expect(routeOf(path), path).toEqual(['POST']);
     }

@@ -1,6 +1,6 @@
 import { tipsterActor } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandler } from '../http/tip-api.ts';
+import { apiHandler } from '../http/public-tip-api.ts';
 import { spendProof } from '../tips/tip-access.ts';
 import { receiveTip } from '../tips/tip-intake.ts';
 

@@ -2,7 +2,7 @@ import { recordLapse } from '@qingling/shared/tips/claim-command.ts';
 import { claimStanding } from '@qingling/shared/tips/reward-claim.ts';
 import { tipForTipster } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandler } from '../http/tip-api.ts';
+import { apiHandler } from '../http/public-tip-api.ts';
 import { tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/lookup: the receipt, in the body, opens the tip for its holder. */

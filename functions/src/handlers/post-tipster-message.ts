@@ -1,7 +1,7 @@
 import { tipsterActor } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { apiHandler } from '../http/tip-api.ts';
+import { apiHandler } from '../http/public-tip-api.ts';
 import { appendMessage, tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/messages: the tipster answers a question or adds information. */

@@ -3,7 +3,7 @@ import { maxPhotosPerTip } from '@qingling/shared/tips/schemas.ts';
 import { tipProjection, tipsterActor } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { apiHandler } from '../http/tip-api.ts';
+import { apiHandler } from '../http/public-tip-api.ts';
 import { photoUploadForms, tipByReceipt } from '../tips/tip-access.ts';
 
 /** POST /api/tips/photo-uploads: forms for more photos, up to 12 on a tip in all. */

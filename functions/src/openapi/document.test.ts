@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { routes } from '@qingling/shared/api/routes.ts';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, committedDocument, unversioned } from './document.ts';
+import {
+  buildOpenApiDocument,
+  committedDocument,
+  servedDocument,
+  servedDocumentModule,
+  unversioned,
+} from './document.ts';
+import { gzippedDocument } from './served-document.ts';
 
 describe('the OpenAPI document', () => {
   const document = buildOpenApiDocument(routes, 'test');
@@ -36,5 +44,13 @@ describe('the OpenAPI document', () => {
       served,
       'openapi.json is stale: run node functions/src/openapi/write-document.ts',
     ).toEqual(current);
+    // The function serves the gzipped copy: it holds the same document.
+    expect(
+      readFileSync(servedDocument, 'utf8'),
+      'served-document.ts is stale: run node functions/src/openapi/write-document.ts',
+    ).toBe(servedDocumentModule(JSON.stringify(current)));
+    expect(JSON.parse(gunzipSync(Buffer.from(gzippedDocument, 'base64')).toString())).toEqual(
+      current,
+    );
   });
 });

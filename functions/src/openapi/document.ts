@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { apiErrorSchema, errorCatalog } from '@qingling/shared/api/errors.ts';
 import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
@@ -7,6 +8,18 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
  * `unversioned` for the version, which the function replaces with the deployment's.
  */
 export const committedDocument = new URL('./openapi.json', import.meta.url);
+
+/** The module the function bundles: the document, gzipped, as base64 (write-document.ts). */
+export const servedDocument = new URL('./served-document.ts', import.meta.url);
+
+/** That module's text for a document (JSON text): byte for byte the same for the same one. */
+export function servedDocumentModule(document: string): string {
+  const gzipped = gzipSync(Buffer.from(document), { level: 9 }).toString('base64');
+  return (
+    '// Written by functions/src/openapi/write-document.ts: openapi.json, gzipped (base64).\n' +
+    `export const gzippedDocument =\n  '${gzipped}';\n`
+  );
+}
 export const unversioned = 'unversioned';
 
 /** The OpenAPI 3.1 document, generated from the same route table and schemas that validate. */

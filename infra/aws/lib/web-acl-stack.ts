@@ -20,8 +20,11 @@ function pathsOf(...operationIds: string[]): string[] {
 /** Submitting a tip and asking for photo upload forms: POST /api/tips, /api/tips/photo-uploads. */
 export const tipSubmissionPaths = pathsOf('createTip', 'requestPhotoUploads');
 
-/** Presenting a receipt: POST /api/tips/lookup (the follow-up) and /api/tips/messages. */
-export const receiptLookupPaths = pathsOf('lookupTip', 'postTipsterMessage');
+/**
+ * Presenting a receipt: POST /api/tips/lookup (the follow-up), /api/tips/messages and
+ * /api/tips/reward-claims (claiming a reward: the receipt is the claimant's only proof).
+ */
+export const receiptLookupPaths = pathsOf('lookupTip', 'postTipsterMessage', 'claimReward');
 
 /**
  * The pattern a rule's requests match: one of the paths, with or without a trailing slash,

@@ -4,6 +4,7 @@ import type { Bilingual } from '../i18n/text.ts';
 import { nationalRewardPolicy, type RewardPolicy } from '../rewards/reward-policy.ts';
 import { hmac } from './keys.ts';
 import { digitsFromBytes } from './receipt.ts';
+import type { RewardClaimEvent } from './reward-claim-state.ts';
 import type { TipState } from './tip-state.ts';
 
 /**
@@ -21,51 +22,12 @@ import type { TipState } from './tip-state.ts';
  * - by bank transfer: the account is sealed like the reward phone (ContactVault) and only
  *   opened by a reward officer, each opening an event on the tip.
  */
-export type ClaimMethod = 'in_person' | 'bank_transfer';
-
-export interface BankDetails {
-  accountName: string;
-  bankName: string;
-  accountNumber: string;
-}
-
-export type RewardClaimEvent =
-  | {
-      type: 'reward_claimed';
-      data:
-        | { method: 'in_person'; claimCodeHash: string }
-        | { method: 'bank_transfer'; bankSealed: string };
-    }
-  /** The claim deadline passed unclaimed: recorded once, by the system. */
-  | { type: 'reward_lapsed'; data: { claimBy: string } }
-  /** A reward officer read the sealed bank details: who and when stay on the tip. */
-  | { type: 'payment_details_opened'; data: Record<string, never> }
-  | {
-      type: 'payment_recorded';
-      data: { paidOn: string; voucherNumber: string; claimCodeHash?: string };
-    };
-
-export interface RewardClaimState {
-  /** 24:00 CST of the last day the tipster was to be told (from the verification result). */
-  noticeDueBy?: string;
-  /** 24:00 CST of the last day to claim (from the approval, which is the notice). */
-  claimBy?: string;
-  claim?: {
-    method: ClaimMethod;
-    claimedAt: string;
-    claimCodeHash?: string;
-    bankSealed?: string;
-  };
-  lapsedAt?: string;
-  detailsOpened?: { by: string; name?: string; at: string }[];
-  payment?: {
-    paidOn: string;
-    voucherNumber: string;
-    recordedBy: string;
-    recordedByName?: string;
-    recordedAt: string;
-  };
-}
+export type {
+  BankDetails,
+  ClaimMethod,
+  RewardClaimEvent,
+  RewardClaimState,
+} from './reward-claim-state.ts';
 
 /** Where a reward stands for its claim. */
 export type ClaimStanding = 'awaiting_approval' | 'open' | 'claimed' | 'paid' | 'lapsed';

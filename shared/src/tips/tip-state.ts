@@ -2,7 +2,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { CaseOutcome, RewardComputation, RewardPolicy } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
-import type { RewardClaimEvent, RewardClaimState } from './reward-claim.ts';
+import type { RewardClaimEvent, RewardClaimState } from './reward-claim-state.ts';
 
 /**
  * A tip's life as events on its log, and the state derived from them. Pure: no I/O.

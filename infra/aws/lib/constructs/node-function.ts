@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Alias,
@@ -72,10 +72,24 @@ class LiveAlias extends Alias {
 }
 
 /**
+ * The stack's one log group for its functions' logs, per retention period. A stack holds
+ * at most 500 resources, and a log group per function was 57 of them; Lambda names each
+ * log stream of a shared group after its function, so the logs stay apart.
+ */
+function sharedLogGroup(scope: Construct, retention: RetentionDays): LogGroup {
+  const stack = Stack.of(scope);
+  const id = `FunctionLogs${retention}`;
+  return (
+    (stack.node.tryFindChild(id) as LogGroup | undefined) ??
+    new LogGroup(stack, id, { retention, removalPolicy: RemovalPolicy.DESTROY })
+  );
+}
+
+/**
  * A Lambda function the way Qingling runs them: Node.js 24 on arm64, one minified ESM
- * bundle per handler (the AWS SDK comes from the runtime), its own log group with a
- * retention period, and its own role that may write to that log group (and send X-Ray
- * traces) and nothing else until it is granted more. No AWS managed policy, so every
+ * bundle per handler (the AWS SDK comes from the runtime), logs in the stack's shared log
+ * group with a retention period, and its own role that may write to that log group (and
+ * send X-Ray traces) and nothing else until it is granted more. No AWS managed policy, so every
  * permission is visible here.
  *
  * Every deploy that changes the function publishes a version and points the alias `live`
@@ -95,10 +109,7 @@ export class NodeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.logGroup = sharedLogGroup(this, props.logRetention);
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs: ${props.description}`,

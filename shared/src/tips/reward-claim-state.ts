@@ -1,0 +1,49 @@
+/**
+ * What a reward's claim adds to a tip: its events and its state (the rules are in
+ * reward-claim.ts; tip-state.ts holds these without importing the rules).
+ */
+export type ClaimMethod = 'in_person' | 'bank_transfer';
+
+export interface BankDetails {
+  accountName: string;
+  bankName: string;
+  accountNumber: string;
+}
+
+export type RewardClaimEvent =
+  | {
+      type: 'reward_claimed';
+      data:
+        | { method: 'in_person'; claimCodeHash: string }
+        | { method: 'bank_transfer'; bankSealed: string };
+    }
+  /** The claim deadline passed unclaimed: recorded once, by the system. */
+  | { type: 'reward_lapsed'; data: { claimBy: string } }
+  /** A reward officer read the sealed bank details: who and when stay on the tip. */
+  | { type: 'payment_details_opened'; data: Record<string, never> }
+  | {
+      type: 'payment_recorded';
+      data: { paidOn: string; voucherNumber: string; claimCodeHash?: string };
+    };
+
+export interface RewardClaimState {
+  /** 24:00 CST of the last day the tipster was to be told (from the verification result). */
+  noticeDueBy?: string;
+  /** 24:00 CST of the last day to claim (from the approval, which is the notice). */
+  claimBy?: string;
+  claim?: {
+    method: ClaimMethod;
+    claimedAt: string;
+    claimCodeHash?: string;
+    bankSealed?: string;
+  };
+  lapsedAt?: string;
+  detailsOpened?: { by: string; name?: string; at: string }[];
+  payment?: {
+    paidOn: string;
+    voucherNumber: string;
+    recordedBy: string;
+    recordedByName?: string;
+    recordedAt: string;
+  };
+}
