@@ -1,6 +1,7 @@
 import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
+import { statisticsRoutes } from '../hazards/statistics-routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
 import { coreRoutes } from './core-routes.ts';
@@ -24,6 +25,7 @@ export const routes = [
   ...coreRoutes,
   ...tipRoutes,
   ...hazardRoutes,
+  ...statisticsRoutes,
   ...enterpriseRoutes,
   ...policyRoutes,
   ...chainHeadRoutes,

@@ -2,6 +2,7 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
+import { hazardTally } from './statistics.ts';
 
 /**
  * A hazard's life, report → rectify → verify → close, as events on its log and the state
@@ -321,6 +322,8 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
     gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
+  // The statistics' counters (statistics.ts): one bucket per jurisdiction and month found.
+  tally: hazardTally,
 });
 
 function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): HazardState {

@@ -1,5 +1,4 @@
 import { cstDate } from '../calendar/calendar.ts';
-import type { HazardGrade, HazardState, HazardStatus } from './hazard.ts';
 
 /**
  * Statistics (分区域、分行业统计分析) from counters, not from the hazards: every hazard is a
@@ -10,6 +9,25 @@ import type { HazardGrade, HazardState, HazardStatus } from './hazard.ts';
  * in one conditional write; this module says what a code is, its cells, and what the cells
  * mean.
  */
+
+type HazardGrade = 'general' | 'major';
+type HazardStatus = 'reported' | 'rectifying' | 'verifying' | 'closed';
+
+/**
+ * What the statistics read of a hazard's state (HazardState has it all; named here so that
+ * hazard.ts can name this module's tally without an import circle).
+ */
+export interface HazardState {
+  hazardId: string;
+  jurisdiction: string;
+  industry: string;
+  grade: HazardGrade;
+  status: HazardStatus;
+  reportedAt: string;
+  foundOn?: string;
+  round: { deadline: string } | null;
+  closedAt?: string;
+}
 
 /** A hazard's part in the statistics, as of one version of its log. */
 export interface StatisticsCode {
@@ -522,4 +540,9 @@ export function subtreeOf(
     }
   }
   return found;
+}
+
+/** Port: the counter items, read by jurisdiction (a bounded number of reads). */
+export interface HazardStatistics {
+  buckets(jurisdictions: readonly string[]): Promise<Bucket[]>;
 }

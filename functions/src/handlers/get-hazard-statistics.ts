@@ -1,0 +1,58 @@
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
+import { aggregate, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
+import * as dependencies from '../dependencies.ts';
+import { apiHandler } from '../http/statistics-api.ts';
+
+/**
+ * GET /api/office/statistics: a jurisdiction's statistics, and those below it, from the
+ * counter items. One Query per jurisdiction of the subtree, whatever the number of hazards.
+ */
+export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
+  const now = dependencies.clock().now();
+  const thisMonth = cstDate(now).slice(0, 7);
+  const to = query.to ?? thisMonth;
+  const from = query.from ?? `${Number(to.slice(0, 4)) - 2}-01`;
+  const [jurisdictions, industries] = await Promise.all([
+    dependencies.jurisdictions(),
+    dependencies.industries(),
+  ]);
+  const codes = subtreeOf(query.jurisdiction, jurisdictions);
+  const store = dependencies.hazardStatistics();
+  const readsBefore = store.reads;
+  const buckets = await store.buckets(codes);
+  const statistics = aggregate(buckets, {
+    jurisdictions: codes,
+    from,
+    to,
+    cutoff: query.cutoff,
+    now,
+  });
+  const depthOf = (code: string): number => {
+    const entry = jurisdictions.find((item) => item.code === code);
+    const parent =
+      entry && jurisdictions.find((item) => item.code === entry.parent || item.zh === entry.parent);
+    return parent && code !== query.jurisdiction ? depthOf(parent.code) + 1 : 0;
+  };
+  return {
+    jurisdiction: query.jurisdiction,
+    from,
+    to,
+    cutoff: query.cutoff,
+    asOf: now.toISOString(),
+    ...statistics,
+    regions: statistics.regions.map((row) => {
+      const entry = jurisdictions.find((item) => item.code === row.jurisdiction);
+      return {
+        ...row,
+        zh: entry?.zh ?? row.jurisdiction,
+        en: entry?.en ?? row.jurisdiction,
+        depth: depthOf(row.jurisdiction),
+      };
+    }),
+    industries: statistics.industries.map((row) => {
+      const entry = industries.find((item) => item.code === row.industry);
+      return { ...row, zh: entry?.zh ?? row.industry, en: entry?.en ?? row.industry };
+    }),
+    reads: store.reads - readsBefore,
+  };
+});

@@ -1,0 +1,159 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { deskLedgerStatuses } from '../../hazards/desk.ts';
+import {
+  type HazardState,
+  hazardLedgerPartition,
+  hazardProjection,
+  hazardStream,
+} from '../../hazards/hazard.ts';
+import {
+  type Bucket,
+  type HazardStatistics,
+  hazardTally,
+  statisticsPartition,
+} from '../../hazards/statistics.ts';
+import { readPartition } from './index-page.ts';
+import { applyTally, tallyStanding } from './tally.ts';
+
+/**
+ * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by one
+ * Query per jurisdiction (count cells only), rebuilt from the hazards' states, and a
+ * hazard's membership checked and repaired by the reconciler.
+ */
+export class DynamoHazardStatistics implements HazardStatistics {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  /** Requests sent by `buckets` (each Query page counts): the bench and tests read it. */
+  reads = 0;
+
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    this.documents = documents;
+    this.tableName = tableName;
+  }
+
+  async buckets(jurisdictions: readonly string[]): Promise<Bucket[]> {
+    const perJurisdiction = await Promise.all(
+      jurisdictions.map(async (jurisdiction) => {
+        const buckets: Bucket[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          this.reads += 1;
+          const page = await this.documents.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': statisticsPartition(jurisdiction) },
+              ProjectionExpression: 'sk, #counts',
+              ExpressionAttributeNames: { '#counts': 'counts' },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            buckets.push({
+              jurisdiction,
+              month: item.sk as string,
+              cells: (item.counts ?? {}) as Record<string, number>,
+            });
+          }
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return buckets;
+      }),
+    );
+    return perJurisdiction.flat();
+  }
+
+  /**
+   * Recomputes every bucket of these jurisdictions from the hazards' states (the ledger's
+   * index holds every hazard under one status) and overwrites them; a bucket left with no
+   * member is emptied. Run when nothing writes (a deploy, a repair): a write during it may
+   * be overwritten, and the reconciler's check of recent changes would put it back.
+   */
+  async rebuild(jurisdictions: readonly string[]): Promise<{ hazards: number; buckets: number }> {
+    let hazards = 0;
+    let written = 0;
+    for (const jurisdiction of jurisdictions) {
+      const items = (
+        await Promise.all(
+          deskLedgerStatuses.map((status) =>
+            readPartition(this.documents, {
+              tableName: this.tableName,
+              partition: hazardLedgerPartition(jurisdiction, status),
+              projection: '#state, #version',
+              names: { '#state': 'state', '#version': 'version' },
+            }),
+          ),
+        )
+      ).flat();
+      const buckets = new Map<
+        string,
+        { members: Record<string, string>; counts: Record<string, number> }
+      >();
+      for (const item of items) {
+        const tally = hazardTally.of(item.state as HazardState, item.version as number);
+        const bucket = buckets.get(tally.sort) ?? { members: {}, counts: {} };
+        buckets.set(tally.sort, bucket);
+        bucket.members[tally.member] = tally.code;
+        for (const [cell, value] of Object.entries(hazardTally.deltas(null, tally.code))) {
+          bucket.counts[cell] = (bucket.counts[cell] ?? 0) + value;
+        }
+        hazards += 1;
+      }
+      for (const { month } of await this.buckets([jurisdiction])) {
+        if (!buckets.has(month)) buckets.set(month, { members: {}, counts: {} });
+      }
+      for (const [month, bucket] of buckets) {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: statisticsPartition(jurisdiction), sk: month, ...bucket },
+          }),
+        );
+        written += 1;
+      }
+    }
+    return { hazards, buckets: written };
+  }
+
+  /**
+   * Checks one hazard's code in its bucket against its state and moves it if it is
+   * behind (a counter update lost after its state write). 'moved' when it repaired.
+   */
+  async retally(hazardId: string): Promise<'moved' | 'current' | 'absent'> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: hazardStream(hazardId), sk: 'STATE' },
+        ProjectionExpression: '#state, #version',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return 'absent';
+    const tally = hazardProjection.tally;
+    if (!tally) return 'absent';
+    // Two reads when all is well (the sweep's usual case); the conditional move only if behind.
+    const state = Item.state as HazardState;
+    const standing = await tallyStanding(
+      this.documents,
+      this.tableName,
+      tally,
+      state,
+      Item.version as number,
+    );
+    if (standing.stored !== null && standing.stored >= standing.expected) return 'current';
+    return applyTally(
+      this.documents,
+      this.tableName,
+      tally,
+      Item.state as HazardState,
+      Item.version as number,
+      null,
+    );
+  }
+}
