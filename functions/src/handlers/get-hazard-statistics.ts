@@ -1,11 +1,12 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
-import { aggregate, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
+import { aggregate, bucketMonths, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
 import * as dependencies from '../dependencies.ts';
 import { apiHandler } from '../http/statistics-api.ts';
 
 /**
  * GET /api/office/statistics: a jurisdiction's statistics, and those below it, from the
- * counter items. One Query per jurisdiction of the subtree, whatever the number of hazards.
+ * counter items: every bucket of the subtree's jurisdictions from the epoch to this month,
+ * by key (BatchGetItem, 100 a call), whatever the number of hazards.
  */
 export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
   const now = dependencies.clock().now();
@@ -19,7 +20,7 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
   const codes = subtreeOf(query.jurisdiction, jurisdictions);
   const store = dependencies.hazardStatistics();
   const readsBefore = store.reads;
-  const buckets = await store.buckets(codes);
+  const buckets = await store.buckets(codes, bucketMonths(now));
   const statistics = aggregate(buckets, {
     jurisdictions: codes,
     from,

@@ -103,7 +103,8 @@ export const statisticsSchema = withMeta(
       }),
     ),
     reads: withMeta(countOf, {
-      description: 'DynamoDB requests the answer took: one Query page per jurisdiction.',
+      description:
+        'DynamoDB requests the answer took: BatchGetItem calls of 100 buckets (jurisdiction × month since 2019-01).',
     }),
   }),
   {

@@ -114,8 +114,9 @@ export const daysBetween = (from: string, to: string) =>
 /**
  * What a member adds to its bucket. Cells (names are short: an item holds many):
  * - `f|<found>|<industry>|<grade>|<o or c>` 1: found, and open or closed now;
- * - `x|<closed>|<grade>` 1: closed on that day (closings by month, targets' dates);
- * - `d|<industry>|<grade>` days to close, `t|<industry>|<grade>` 1 if closed on time;
+ * - `x|<closed>|<grade>|<b: found before 2024, else n>` 1: closings by day (targets' dates);
+ * - `d|<month found>|<industry>|<grade>` days to close, `t|…` 1 if closed by the deadline;
+ * Every cell names its own days: no sum depends on which bucket a member is in.
  * - `due|<deadline>|<grade>` 1 while rectifying: overdue once the deadline day is past.
  */
 export function cellsOf(code: StatisticsCode): Record<string, number> {
@@ -124,12 +125,14 @@ export function cellsOf(code: StatisticsCode): Record<string, number> {
     [`f|${code.foundOn}|${code.industry}|${code.grade}|${closed ? 'c' : 'o'}`]: 1,
   };
   if (closed && code.closedOn) {
-    cells[`x|${code.closedOn}|${code.grade}`] = 1;
-    cells[`d|${code.industry}|${code.grade}`] = Math.max(
+    const backlog = code.foundOn < campaignTargets.backlogCleared.backlogBefore ? 'b' : 'n';
+    const foundMonth = code.foundOn.slice(0, 7);
+    cells[`x|${code.closedOn}|${code.grade}|${backlog}`] = 1;
+    cells[`d|${foundMonth}|${code.industry}|${code.grade}`] = Math.max(
       0,
       daysBetween(code.foundOn, code.closedOn),
     );
-    if (code.onTime) cells[`t|${code.industry}|${code.grade}`] = 1;
+    if (code.onTime) cells[`t|${foundMonth}|${code.industry}|${code.grade}`] = 1;
   }
   if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}`] = 1;
   return cells;
@@ -151,12 +154,25 @@ export function cellDeltas(
   return deltas;
 }
 
+/**
+ * The first bucket month: a hazard found earlier counts in this month's bucket (its cells
+ * keep its own days). A reader fetches every bucket from here to the current month by key.
+ */
+export const statisticsEpoch = '2019-01';
+
 /** The bucket a hazard counts in: its jurisdiction and the month it was found (fixed). */
 export const statisticsPartition = (jurisdiction: string) => `HAZARD#STATS#${jurisdiction}`;
 export function bucketOf(state: HazardState): { jurisdiction: string; month: string } {
   const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
-  return { jurisdiction: state.jurisdiction, month: foundOn.slice(0, 7) };
+  const month = foundOn.slice(0, 7);
+  return {
+    jurisdiction: state.jurisdiction,
+    month: month < statisticsEpoch ? statisticsEpoch : month,
+  };
 }
+
+/** Every bucket month from the epoch to the clock's month (CST). */
+export const bucketMonths = (now: Date) => monthsBetween(statisticsEpoch, cstDate(now).slice(0, 7));
 
 /** The hazard projection's tally: which counter item, which member, which code. */
 export const hazardTally = {
@@ -282,7 +298,6 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
   for (const bucket of buckets) {
     const region = regions.get(bucket.jurisdiction);
     if (!region) continue;
-    const counted = inPeriod(bucket.month);
     const rows = (industry: string, grade: string) => {
       const key = `${industry}|${grade}`;
       const row = industries.get(key) ?? emptyRow();
@@ -306,24 +321,21 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
             openMajor += value;
             for (const row of rows(industry, grade)) row.openMajor += value;
           }
-          if (counted) {
+          if (inPeriod(foundOn.slice(0, 7))) {
             for (const row of rows(industry, grade)) {
               row.found += value;
               row[isOpen ? 'open' : 'closed'] += value;
             }
-            const month = months.get(bucket.month);
+            const month = months.get(foundOn.slice(0, 7));
             if (month) month.found += value;
           }
           break;
         }
         case 'x': {
-          const [, closedOn = '', grade] = parts;
+          const [, closedOn = '', grade, backlogFlag] = parts;
           const month = months.get(closedOn.slice(0, 7));
           if (month) month.closed += value;
-          if (
-            bucket.month < backlogCleared.backlogBefore.slice(0, 7) &&
-            closedOn > target.backlogClosedLast
-          ) {
+          if (backlogFlag === 'b' && closedOn > target.backlogClosedLast) {
             target.backlogClosedLast = closedOn;
           }
           if (grade === 'major' && closedOn > majorClosedLast) majorClosedLast = closedOn;
@@ -331,8 +343,8 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
         }
         case 'd':
         case 't': {
-          if (!counted) break;
-          const [, industry = '', grade = ''] = parts;
+          const [, foundMonth = '', industry = '', grade = ''] = parts;
+          if (!inPeriod(foundMonth)) break;
           for (const row of rows(industry, grade)) {
             if (parts[0] === 'd') row.daysToClose += value;
             else row.closedOnTime += value;
@@ -544,5 +556,5 @@ export function subtreeOf(
 
 /** Port: the counter items, read by jurisdiction (a bounded number of reads). */
 export interface HazardStatistics {
-  buckets(jurisdictions: readonly string[]): Promise<Bucket[]>;
+  buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]>;
 }

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -21,8 +22,8 @@ import { readPartition } from './index-page.ts';
 import { applyTally, tallyStanding } from './tally.ts';
 
 /**
- * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by one
- * Query per jurisdiction (count cells only), rebuilt from the hazards' states, and a
+ * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by key
+ * (count cells only), rebuilt from the hazards' states, and a
  * hazard's membership checked and repaired by the reconciler.
  */
 export class DynamoHazardStatistics implements HazardStatistics {
@@ -36,36 +37,67 @@ export class DynamoHazardStatistics implements HazardStatistics {
     this.tableName = tableName;
   }
 
-  async buckets(jurisdictions: readonly string[]): Promise<Bucket[]> {
-    const perJurisdiction = await Promise.all(
-      jurisdictions.map(async (jurisdiction) => {
-        const buckets: Bucket[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          this.reads += 1;
-          const page = await this.documents.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': statisticsPartition(jurisdiction) },
-              ProjectionExpression: 'sk, #counts',
-              ExpressionAttributeNames: { '#counts': 'counts' },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            buckets.push({
-              jurisdiction,
-              month: item.sk as string,
-              cells: (item.counts ?? {}) as Record<string, number>,
-            });
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return buckets;
-      }),
+  /**
+   * BatchGetItem by key, 100 keys a call, count cells only: the calls depend on the
+   * jurisdictions and months asked, never on how many hazards the buckets hold.
+   */
+  async buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]> {
+    let keys = jurisdictions.flatMap((jurisdiction) =>
+      months.map((month) => ({ pk: statisticsPartition(jurisdiction), sk: month })),
     );
-    return perJurisdiction.flat();
+    const buckets: Bucket[] = [];
+    const calls: Promise<void>[] = [];
+    const get = async (batch: typeof keys): Promise<void> => {
+      let pending: Record<string, unknown>[] = batch;
+      while (pending.length) {
+        this.reads += 1;
+        const reply = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ProjectionExpression: 'pk, sk, #counts',
+                ExpressionAttributeNames: { '#counts': 'counts' },
+              },
+            },
+          }),
+        );
+        for (const item of reply.Responses?.[this.tableName] ?? []) {
+          buckets.push({
+            jurisdiction: (item.pk as string).slice(statisticsPartition('').length),
+            month: item.sk as string,
+            cells: (item.counts ?? {}) as Record<string, number>,
+          });
+        }
+        pending = reply.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    };
+    while (keys.length) {
+      calls.push(get(keys.slice(0, 100)));
+      keys = keys.slice(100);
+    }
+    await Promise.all(calls);
+    return buckets;
+  }
+
+  /** The months a jurisdiction has buckets for (keys only): for the rebuild. */
+  private async monthsOf(jurisdiction: string): Promise<string[]> {
+    const months: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': statisticsPartition(jurisdiction) },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) months.push(item.sk as string);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return months;
   }
 
   /**
@@ -104,7 +136,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
         }
         hazards += 1;
       }
-      for (const { month } of await this.buckets([jurisdiction])) {
+      for (const month of await this.monthsOf(jurisdiction)) {
         if (!buckets.has(month)) buckets.set(month, { members: {}, counts: {} });
       }
       for (const [month, bucket] of buckets) {
