@@ -317,7 +317,7 @@ beforeAll(async () => {
   const later: Life[] = [];
   const bulk: Life[] = lives.map((life) => {
     const keep =
-      next() < 0.35 && life.events.length > 1
+      next() < 0.25 && life.events.length > 1
         ? Math.max(1, life.events.length - 1 - Math.floor(next() * 2))
         : life.events.length;
     if (keep < life.events.length) later.push({ id: life.id, events: life.events.slice(keep) });

@@ -113,7 +113,9 @@ export const daysBetween = (from: string, to: string) =>
 
 /**
  * What a member adds to its bucket. Cells (names are short: an item holds many):
- * - `f|<found>|<industry>|<grade>|<o or c>` 1: found, and open or closed now;
+ * - `f|<found>|<o or c>` 1: found that day, and open or closed now (backlog, targets);
+ * - `g|<month found>|<industry>|<grade>|<o or c>` 1: the same by industry and grade;
+ * (two cells, not their product: a bucket's cells stay few, bounded by the calendar)
  * - `x|<closed>|<grade>|<b: found before 2024, else n>` 1: closings by day (targets' dates);
  * - `d|<month found>|<industry>|<grade>` days to close, `t|…` 1 if closed by the deadline;
  * Every cell names its own days: no sum depends on which bucket a member is in.
@@ -122,7 +124,8 @@ export const daysBetween = (from: string, to: string) =>
 export function cellsOf(code: StatisticsCode): Record<string, number> {
   const closed = code.status === 'closed';
   const cells: Record<string, number> = {
-    [`f|${code.foundOn}|${code.industry}|${code.grade}|${closed ? 'c' : 'o'}`]: 1,
+    [`f|${code.foundOn}|${closed ? 'c' : 'o'}`]: 1,
+    [`g|${code.foundOn.slice(0, 7)}|${code.industry}|${code.grade}|${closed ? 'c' : 'o'}`]: 1,
   };
   if (closed && code.closedOn) {
     const backlog = code.foundOn < campaignTargets.backlogCleared.backlogBefore ? 'b' : 'n';
@@ -309,7 +312,7 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
       const parts = cell.split('|');
       switch (parts[0]) {
         case 'f': {
-          const [, foundOn = '', industry = '', grade = '', open] = parts;
+          const [, foundOn = '', open] = parts;
           const isOpen = open === 'o';
           const side = foundOn < query.cutoff ? backlog : inflow;
           side.found += value;
@@ -317,17 +320,22 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
           if (foundOn < backlogCleared.backlogBefore && isOpen) target.backlogOpen += value;
           const year = Number(foundOn.slice(0, 4));
           target.found.set(year, (target.found.get(year) ?? 0) + value);
+          const month = months.get(foundOn.slice(0, 7));
+          if (month) month.found += value;
+          break;
+        }
+        case 'g': {
+          const [, foundMonth = '', industry = '', grade = '', open] = parts;
+          const isOpen = open === 'o';
           if (grade === 'major' && isOpen) {
             openMajor += value;
             for (const row of rows(industry, grade)) row.openMajor += value;
           }
-          if (inPeriod(foundOn.slice(0, 7))) {
+          if (inPeriod(foundMonth)) {
             for (const row of rows(industry, grade)) {
               row.found += value;
               row[isOpen ? 'open' : 'closed'] += value;
             }
-            const month = months.get(foundOn.slice(0, 7));
-            if (month) month.found += value;
           }
           break;
         }

@@ -171,6 +171,7 @@ export class DynamoEventStore implements EventStore {
         this.documents,
         this.tableName,
         projection.tally,
+        snapshot.stream,
         snapshot.state,
         snapshot.version,
         previous,

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -19,7 +20,7 @@ import {
   statisticsPartition,
 } from '../../hazards/statistics.ts';
 import { readPartition } from './index-page.ts';
-import { applyTally, tallyStanding } from './tally.ts';
+import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
 
 /**
  * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by key
@@ -102,15 +103,15 @@ export class DynamoHazardStatistics implements HazardStatistics {
 
   /**
    * Recomputes every bucket of these jurisdictions from the hazards' states (the ledger's
-   * index holds every hazard under one status) and overwrites them; a bucket left with no
-   * member is emptied. Run when nothing writes (a deploy, a repair): a write during it may
+   * index holds every hazard under one status) and overwrites them, with each hazard's
+   * marker (what it is counted as); a bucket left with no member is emptied. Run when nothing writes (a deploy, a repair): a write during it may
    * be overwritten, and the reconciler's check of recent changes would put it back.
    */
   async rebuild(jurisdictions: readonly string[]): Promise<{ hazards: number; buckets: number }> {
     let hazards = 0;
     let written = 0;
     for (const jurisdiction of jurisdictions) {
-      const items = (
+      const states = (
         await Promise.all(
           deskLedgerStatuses.map((status) =>
             readPartition(this.documents, {
@@ -122,32 +123,41 @@ export class DynamoHazardStatistics implements HazardStatistics {
           ),
         )
       ).flat();
-      const buckets = new Map<
-        string,
-        { members: Record<string, string>; counts: Record<string, number> }
-      >();
-      for (const item of items) {
-        const tally = hazardTally.of(item.state as HazardState, item.version as number);
-        const bucket = buckets.get(tally.sort) ?? { members: {}, counts: {} };
-        buckets.set(tally.sort, bucket);
-        bucket.members[tally.member] = tally.code;
+      const buckets = new Map<string, Record<string, number>>();
+      const markers: Record<string, unknown>[] = [];
+      for (const item of states) {
+        const state = item.state as HazardState;
+        const tally = hazardTally.of(state, item.version as number);
+        const counts = buckets.get(tally.sort) ?? {};
+        buckets.set(tally.sort, counts);
         for (const [cell, value] of Object.entries(hazardTally.deltas(null, tally.code))) {
-          bucket.counts[cell] = (bucket.counts[cell] ?? 0) + value;
+          counts[cell] = (counts[cell] ?? 0) + value;
         }
+        markers.push({ pk: hazardStream(state.hazardId), sk: tallyMarkerKey, code: tally.code });
         hazards += 1;
       }
       for (const month of await this.monthsOf(jurisdiction)) {
-        if (!buckets.has(month)) buckets.set(month, { members: {}, counts: {} });
+        if (!buckets.has(month)) buckets.set(month, {});
       }
-      for (const [month, bucket] of buckets) {
-        await this.documents.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: statisticsPartition(jurisdiction), sk: month, ...bucket },
-          }),
-        );
-        written += 1;
+      const items = [
+        ...[...buckets].map(([month, counts]) => ({
+          pk: statisticsPartition(jurisdiction),
+          sk: month,
+          counts,
+          pending: {},
+        })),
+        ...markers,
+      ];
+      for (let from = 0; from < items.length; from += 25) {
+        let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (writes.length) {
+          const reply = await this.documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: writes } }),
+          );
+          writes = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof writes;
+        }
       }
+      written += buckets.size;
     }
     return { hazards, buckets: written };
   }
@@ -169,21 +179,17 @@ export class DynamoHazardStatistics implements HazardStatistics {
     if (!Item) return 'absent';
     const tally = hazardProjection.tally;
     if (!tally) return 'absent';
-    // Two reads when all is well (the sweep's usual case); the conditional move only if behind.
+    // One read more when all is well (the sweep's usual case); a move only if behind.
     const state = Item.state as HazardState;
-    const standing = await tallyStanding(
-      this.documents,
-      this.tableName,
-      tally,
-      state,
-      Item.version as number,
-    );
-    if (standing.stored !== null && standing.stored >= standing.expected) return 'current';
+    const marker = await tallyMarker(this.documents, this.tableName, hazardStream(hazardId));
+    const expected = tally.of(state, Item.version as number).code;
+    if (!marker.next && marker.code !== null && marker.code >= expected) return 'current';
     return applyTally(
       this.documents,
       this.tableName,
       tally,
-      Item.state as HazardState,
+      hazardStream(hazardId),
+      state,
       Item.version as number,
       null,
     );
