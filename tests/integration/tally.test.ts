@@ -93,6 +93,10 @@ describe('a counter move', () => {
       await move('a', { status: 'rectifying', version: 2 }, { status: 'reported', version: 1 }),
     ).toBe('current');
     expect(await move('a', { status: 'reported', version: 1 }, null)).toBe('current');
+    // A write that leaves the cells as they were (an escalation step) writes nothing.
+    expect(
+      await move('a', { status: 'rectifying', version: 3 }, { status: 'rectifying', version: 2 }),
+    ).toBe('current');
     expect(await cells()).toEqual(countedAs('a', 'rectifying', 2));
   });
 

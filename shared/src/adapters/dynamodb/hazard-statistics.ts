@@ -183,7 +183,13 @@ export class DynamoHazardStatistics implements HazardStatistics {
     const state = Item.state as HazardState;
     const marker = await tallyMarker(this.documents, this.tableName, hazardStream(hazardId));
     const expected = tally.of(state, Item.version as number).code;
-    if (!marker.next && marker.code !== null && marker.code >= expected) return 'current';
+    if (
+      !marker.next &&
+      marker.code !== null &&
+      (marker.code >= expected || Object.keys(tally.deltas(marker.code, expected)).length === 0)
+    ) {
+      return 'current';
+    }
     return applyTally(
       this.documents,
       this.tableName,

@@ -41,6 +41,11 @@ export async function applyTally<State>(
 ): Promise<'moved' | 'current'> {
   const next = tally.of(state, version);
   let expected: string | null = previous ? tally.of(previous.state, previous.version).code : null;
+  // Most writes (escalation steps, messages, look-back dates) leave the cells as they were:
+  // nothing to move. The marker keeps an older version of the same cells, which is as good.
+  if (expected !== null && Object.keys(tally.deltas(expected, next.code)).length === 0) {
+    return 'current';
+  }
   let moved = false;
   for (let attempt = 0; attempt < 8; attempt += 1) {
     // Counted as this version or a later one (codes sort by version): a stale write stops.
