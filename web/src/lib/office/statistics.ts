@@ -101,8 +101,10 @@ export const words = {
   major: { zh: '重大', en: 'Major' },
   general: { zh: '一般', en: 'General' },
   overdueLink: {
-    zh: '打开台账中整改中的隐患',
-    en: 'Open the rectifying hazards in the ledger',
+    zh: '在台账中打开这些超期隐患',
+    en: 'Open these overdue hazards in the ledger',
   },
   noData: { zh: '—', en: '—' },
+  overdueOnly: { zh: '只显示已超过整改期限的隐患。', en: 'Only hazards past their deadline.' },
+  showAll: { zh: '显示全部', en: 'Show all' },
 } satisfies Record<string, Bilingual>;
