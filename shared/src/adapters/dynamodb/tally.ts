@@ -30,8 +30,40 @@ interface Target {
   member: string;
 }
 
+type Documents = DynamoDBDocumentClient;
+type Key = { pk: string; sk: string };
+
+/** One conditional UpdateItem (names: #code #next #pending #counts, #m the member). */
+const update = (
+  documents: Documents,
+  TableName: string,
+  Key: Key,
+  expression: string,
+  condition: string,
+  values: Record<string, unknown>,
+  more: Record<string, string> = {},
+) =>
+  documents.send(
+    new UpdateCommand({
+      TableName,
+      Key,
+      UpdateExpression: expression,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: Object.fromEntries(
+        Object.entries({
+          '#code': 'code',
+          '#next': 'next',
+          '#pending': 'pending',
+          '#counts': 'counts',
+          ...more,
+        }).filter(([name]) => `${expression} ${condition}`.includes(name)),
+      ),
+      ExpressionAttributeValues: values,
+    }),
+  );
+
 export async function applyTally<State>(
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   tableName: string,
   tally: Tally<State>,
   stream: string,
@@ -40,6 +72,7 @@ export async function applyTally<State>(
   previous: { state: State; version: number } | null,
 ): Promise<'moved' | 'current'> {
   const next = tally.of(state, version);
+  const marker = { pk: stream, sk: tallyMarkerKey };
   let expected: string | null = previous ? tally.of(previous.state, previous.version).code : null;
   // Most writes (escalation steps, messages, look-back dates) leave the cells as they were:
   // nothing to move. The marker keeps an older version of the same cells, which is as good.
@@ -51,121 +84,71 @@ export async function applyTally<State>(
     // Counted as this version or a later one (codes sort by version): a stale write stops.
     if (expected !== null && expected >= next.code) return moved ? 'moved' : 'current';
     try {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { pk: stream, sk: tallyMarkerKey },
-          UpdateExpression: 'SET #next = :next',
-          ConditionExpression: `${expected === null ? 'attribute_not_exists(#code)' : '#code = :expected'} AND attribute_not_exists(#next)`,
-          ExpressionAttributeNames: { '#code': 'code', '#next': 'next' },
-          ExpressionAttributeValues: {
-            ':next': next.code,
-            ...(expected === null ? {} : { ':expected': expected }),
-          },
-        }),
+      await update(
+        documents,
+        tableName,
+        marker,
+        'SET #next = :next',
+        `${expected === null ? 'attribute_not_exists(#code)' : '#code = :old'} AND attribute_not_exists(#next)`,
+        { ':next': next.code, ...(expected === null ? {} : { ':old': expected }) },
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const marker = await markerOf(documents, tableName, stream);
-      if (marker.next) {
+      const stored = await tallyMarker(documents, tableName, stream);
+      if (stored.next) {
         // Another move is under way (or stopped half-way): finish it first.
-        await finish(documents, tableName, tally, stream, next, marker.code, marker.next);
+        await finish(documents, tableName, tally, marker, next, stored.code, stored.next);
         moved = true;
-        expected = marker.next;
-        continue;
       }
-      // Already counted as this version or a later one: nothing to do.
-      if (marker.code !== null && marker.code >= next.code) return moved ? 'moved' : 'current';
-      expected = marker.code;
+      expected = stored.next ?? stored.code;
       continue;
     }
-    await finish(documents, tableName, tally, stream, next, expected, next.code);
+    await finish(documents, tableName, tally, marker, next, expected, next.code);
     return 'moved';
   }
-  throw new Error(`counter of ${stream} kept changing`);
+  throw new Error(`tally ${stream}`);
 }
 
 /** Steps b, c and d of a claimed move from `from` to `to`. */
 async function finish<State>(
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   tableName: string,
   tally: Tally<State>,
-  stream: string,
+  marker: Key,
   target: Target,
   from: string | null,
   to: string,
 ): Promise<void> {
-  await count(documents, tableName, target, from, to, tally.deltas(from, to));
-  await documents
-    .send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: stream, sk: tallyMarkerKey },
-        UpdateExpression: 'SET #code = :to REMOVE #next',
-        ConditionExpression: '#next = :to',
-        ExpressionAttributeNames: { '#code': 'code', '#next': 'next' },
-        ExpressionAttributeValues: { ':to': to },
-      }),
-    )
-    .catch(ignoreConflict);
-  await documents
-    .send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: target.partition, sk: target.sort },
-        UpdateExpression: 'REMOVE #pending.#m',
-        ConditionExpression: '#pending.#m = :to',
-        ExpressionAttributeNames: { '#pending': 'pending', '#m': target.member },
-        ExpressionAttributeValues: { ':to': to },
-      }),
-    )
-    .catch(ignoreConflict);
-}
-
-/** Step b: the cells move and the member is marked pending with its new code, once. */
-async function count(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  target: Target,
-  from: string | null,
-  to: string,
-  deltas: Record<string, number>,
-): Promise<void> {
-  const names: Record<string, string> = { '#pending': 'pending', '#m': target.member };
+  const bucket = { pk: target.partition, sk: target.sort };
+  const member = { '#m': target.member };
+  // b. The cells move and the member is pending with its new code, once. A member left
+  // pending by the move before (its step d lost) holds that move's code.
   const values: Record<string, unknown> = { ':to': to };
-  const sets = ['#pending.#m = :to'];
-  Object.entries(deltas).forEach(([cell, delta], index) => {
-    names['#counts'] = 'counts';
-    names[`#c${index}`] = cell;
-    values[`:d${index}`] = delta;
+  const cells: Record<string, string> = { ...member };
+  let expression = 'SET #pending.#m = :to';
+  Object.entries(tally.deltas(from, to)).forEach(([cell, delta], index) => {
     values[':zero'] = 0;
-    sets.push(`#counts.#c${index} = if_not_exists(#counts.#c${index}, :zero) + :d${index}`);
+    values[`:d${index}`] = delta;
+    cells[`#c${index}`] = cell;
+    expression += `, #counts.#c${index} = if_not_exists(#counts.#c${index}, :zero) + :d${index}`;
   });
-  // A member left pending by the move before (its step d lost) holds that move's code.
-  if (from !== null) values[':from'] = from;
-  const update = new UpdateCommand({
-    TableName: tableName,
-    Key: { pk: target.partition, sk: target.sort },
-    UpdateExpression: `SET ${sets.join(', ')}`,
-    ConditionExpression:
-      from === null
-        ? 'attribute_not_exists(#pending.#m)'
-        : 'attribute_not_exists(#pending.#m) OR #pending.#m = :from',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  });
+  let condition = 'attribute_not_exists(#pending.#m)';
+  if (from !== null) {
+    values[':from'] = from;
+    condition += ' OR #pending.#m = :from';
+  }
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      await documents.send(update);
-      return;
+      await update(documents, tableName, bucket, expression, condition, values, cells);
+      break;
     } catch (error) {
-      if (isMissingMap(error)) {
+      if (/document path/i.test((error as Error).message)) {
         // The bucket's first member: make the item (a racing maker is as good).
         await documents
           .send(
             new PutCommand({
               TableName: tableName,
-              Item: { pk: target.partition, sk: target.sort, counts: {}, pending: {} },
+              Item: { ...bucket, counts: {}, pending: {} },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           )
@@ -174,14 +157,37 @@ async function count(
       }
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // Pending with the new code already: this step was done before (a repeat).
-      if ((await pendingOf(documents, tableName, target)) === to) return;
-      throw new Error(`counter ${target.partition} ${target.sort}: ${target.member} is pending`);
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: bucket, ConsistentRead: true }),
+      );
+      if ((Item?.pending as Record<string, string>)?.[target.member] === to) break;
+      throw new Error(`tally ${target.member}`);
     }
   }
+  // c. The marker settles; d. the member is no longer pending.
+  const settled = { ':to': to };
+  await update(
+    documents,
+    tableName,
+    marker,
+    'SET #code = :to REMOVE #next',
+    '#next = :to',
+    settled,
+  ).catch(ignoreConflict);
+  await update(
+    documents,
+    tableName,
+    bucket,
+    'REMOVE #pending.#m',
+    '#pending.#m = :to',
+    settled,
+    member,
+  ).catch(ignoreConflict);
 }
 
-async function markerOf(
-  documents: DynamoDBDocumentClient,
+/** What a record was last counted as (its marker), and whether a move is under way. */
+export async function tallyMarker(
+  documents: Documents,
   tableName: string,
   stream: string,
 ): Promise<{ code: string | null; next: string | null }> {
@@ -195,38 +201,6 @@ async function markerOf(
   return { code: (Item?.code as string) ?? null, next: (Item?.next as string) ?? null };
 }
 
-async function pendingOf(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  target: Target,
-): Promise<string | null> {
-  const { Item } = await documents.send(
-    new GetCommand({
-      TableName: tableName,
-      Key: { pk: target.partition, sk: target.sort },
-      ProjectionExpression: '#pending.#m',
-      ExpressionAttributeNames: { '#pending': 'pending', '#m': target.member },
-      ConsistentRead: true,
-    }),
-  );
-  return ((Item?.pending as Record<string, string> | undefined)?.[target.member] as string) ?? null;
-}
-
-/** The bucket item (or its maps) does not exist yet: DynamoDB refuses a nested path. */
-function isMissingMap(error: unknown): boolean {
-  const { name, message } = (error ?? {}) as { name?: string; message?: string };
-  return name === 'ValidationException' && /document path/i.test(message ?? '');
-}
-
 function ignoreConflict(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
-}
-
-/** What a record was last counted as (its marker), and whether a move is under way. */
-export function tallyMarker(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  stream: string,
-): Promise<{ code: string | null; next: string | null }> {
-  return markerOf(documents, tableName, stream);
 }
