@@ -163,6 +163,23 @@ export class DynamoHazardStatistics implements HazardStatistics {
   }
 
   /**
+   * Builds every bucket once, for hazards written before the counters existed: a marker
+   * item (HAZARD#STATS#, sk BUILT) says it was done. True when it built them now.
+   */
+  async ensureBuilt(jurisdictions: readonly string[]): Promise<boolean> {
+    const key = { pk: statisticsPartition(''), sk: 'BUILT' };
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (Item) return false;
+    const built = await this.rebuild(jurisdictions);
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...key, ...built } }),
+    );
+    return true;
+  }
+
+  /**
    * Checks one hazard's code in its bucket against its state and moves it if it is
    * behind (a counter update lost after its state write). 'moved' when it repaired.
    */
