@@ -524,6 +524,9 @@ describe('statistics against a recount of the hazards', () => {
     const backwards = await statistics('cq-gecheng', { from: '2026-05', to: '2026-01' });
     expect(backwards.status).toBe(400);
     expect(JSON.stringify(backwards.body)).toMatch(/起始月份.*first month/s);
+    const afterNow = await statistics('cq-gecheng', { from: '2027-03' });
+    expect(afterNow.status).toBe(400);
+    expect(JSON.stringify(afterNow.body)).toMatch(/起始月份.*first month/s);
     const badMonth = await statistics('cq-gecheng', { from: '2026-13' });
     expect(badMonth.status).toBe(400);
     expect(JSON.stringify(badMonth.body)).toMatch(/YYYY-MM/);

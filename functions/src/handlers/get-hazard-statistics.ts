@@ -1,6 +1,8 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { aggregate, bucketMonths, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
+import { periodBackwards } from '@qingling/shared/hazards/statistics-routes.ts';
 import * as dependencies from '../dependencies.ts';
+import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/statistics-api.ts';
 
 /**
@@ -13,6 +15,10 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
   const thisMonth = cstDate(now).slice(0, 7);
   const to = query.to ?? thisMonth;
   const from = query.from ?? `${Number(to.slice(0, 4)) - 2}-01`;
+  // With `to` left to the clock, the schema could not compare them.
+  if (from > to) {
+    throw new ApiFailure('invalid_request', [{ path: 'from', message: periodBackwards }]);
+  }
   const [jurisdictions, industries] = await Promise.all([
     dependencies.jurisdictions(),
     dependencies.industries(),

@@ -20,6 +20,11 @@ const month = (example: string) =>
 /** At most this many months in one period (the counters are per month). */
 export const maxStatisticsMonths = 120;
 
+export const periodBackwards = {
+  zh: '起始月份不能晚于结束月份。',
+  en: 'The first month must not be after the last.',
+};
+
 export const statisticsQuerySchema = z
   .object({
     jurisdiction: code('cq-gecheng'),
@@ -34,7 +39,7 @@ export const statisticsQuerySchema = z
   .check(
     z.refine(
       (query) => !query.from || !query.to || query.from <= query.to,
-      said('起始月份不能晚于结束月份。', 'The first month must not be after the last.'),
+      said(periodBackwards.zh, periodBackwards.en),
     ),
     z.refine(
       (query) => {
