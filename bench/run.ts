@@ -142,6 +142,12 @@ async function listLatency() {
   return measure();
 }
 
+/** The statistics dashboard at 1,000 and at 100,000 hazards in one run: bench/statistics.ts. */
+async function statisticsLatency() {
+  const { statisticsLatency: measure } = await import('./statistics.ts');
+  return measure();
+}
+
 /**
  * Each Lambda function's bundle as CDK builds it (ESM, minified, AWS SDK from the runtime):
  * its size, and its module initialisation, the cold-start proxy: a fresh Node process
@@ -252,6 +258,7 @@ const entries: Record<string, () => Promise<unknown>> = {
   firstStart,
   tipIntake,
   listLatency,
+  statisticsLatency,
   handlerBundles,
   pages,
   timeAtScale,

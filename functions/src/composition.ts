@@ -16,6 +16,7 @@ import {
   DynamoHazardLedger,
   liveHazardIds as queryLiveHazardIds,
 } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
+import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { recentChanges as queryRecentChanges } from '@qingling/shared/adapters/dynamodb/recent-changes.ts';
@@ -81,6 +82,18 @@ const defaultEventStore = () =>
 const defaultTipInbox = () => new DynamoTipInbox(documentClient(), requireEnv('TABLE_NAME'));
 const defaultHazardLedger = () =>
   new DynamoHazardLedger(documentClient(), requireEnv('TABLE_NAME'));
+/** The statistics' counters: one per Lambda instance (it counts the reads it sent). */
+let statisticsStore: { store: DynamoHazardStatistics; endpoint?: string } | undefined;
+const defaultHazardStatistics = () => {
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!statisticsStore || statisticsStore.endpoint !== endpoint) {
+    statisticsStore = {
+      store: new DynamoHazardStatistics(documentClient(), requireEnv('TABLE_NAME')),
+      endpoint,
+    };
+  }
+  return statisticsStore.store;
+};
 const defaultEnterpriseRegister = () =>
   new DynamoEnterpriseRegister(documentClient(), requireEnv('TABLE_NAME'));
 /** The public exposure page's list (EXPOSED#<jurisdiction> partitions). */
@@ -172,6 +185,7 @@ const defaults = {
   eventStore: defaultEventStore,
   tipInbox: defaultTipInbox,
   hazardLedger: defaultHazardLedger,
+  hazardStatistics: defaultHazardStatistics,
   enterpriseRegister: defaultEnterpriseRegister,
   exposureList: defaultExposureList,
   guessingGuard: defaultGuessingGuard,
@@ -201,6 +215,7 @@ export let referenceData: Dependencies['referenceData'] = defaultReferenceData;
 export let eventStore: Dependencies['eventStore'] = defaultEventStore;
 export let tipInbox: Dependencies['tipInbox'] = defaultTipInbox;
 export let hazardLedger: Dependencies['hazardLedger'] = defaultHazardLedger;
+export let hazardStatistics: Dependencies['hazardStatistics'] = defaultHazardStatistics;
 export let enterpriseRegister: Dependencies['enterpriseRegister'] = defaultEnterpriseRegister;
 export let exposureList: Dependencies['exposureList'] = defaultExposureList;
 export let guessingGuard: Dependencies['guessingGuard'] = defaultGuessingGuard;
@@ -229,6 +244,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   eventStore = overrides.eventStore ?? eventStore;
   tipInbox = overrides.tipInbox ?? tipInbox;
   hazardLedger = overrides.hazardLedger ?? hazardLedger;
+  hazardStatistics = overrides.hazardStatistics ?? hazardStatistics;
   enterpriseRegister = overrides.enterpriseRegister ?? enterpriseRegister;
   exposureList = overrides.exposureList ?? exposureList;
   guessingGuard = overrides.guessingGuard ?? guessingGuard;

@@ -117,6 +117,10 @@ export const plainInputs: Record<string, string> = {
   inReplyTo: 'a message of the tip the receipt opens (checked against that tip)',
   status: 'a status filter',
   format: 'a file format of an export',
+  from: 'a month of a statistics period (counts of the jurisdiction checked)',
+  to: 'a month of a statistics period (counts of the jurisdiction checked)',
+  cutoff: 'a date splitting backlog from inflow in statistics',
+  overdue: 'a flag narrowing a ledger status to hazards past their deadline',
   cursor:
     'an opaque page key: the query is bound to the partition of the jurisdiction checked first',
   // tip triage

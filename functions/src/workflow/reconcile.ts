@@ -29,6 +29,13 @@ function wakeStream(stream: string): Promise<void> {
     : dependencies.tipWorkflow().wake(stream.slice(tipPrefix.length));
 }
 
+/** A changed hazard's statistics code against its state: true when it was behind and moved. */
+export async function checkHazardCounters(stream: string): Promise<boolean> {
+  if (lifecycleKind(stream) !== 'hazard') return false;
+  const id = stream.slice(hazardPrefix.length);
+  return (await dependencies.hazardStatistics().retally(id)) === 'moved';
+}
+
 /**
  * The reconciler's sweep over both lifecycles (hazards', tips'), wired from the
  * composition root: on AWS a scheduled function every five minutes; on the embedded cloud
@@ -45,10 +52,12 @@ export async function reconcileRecords(timing = reconcilerTiming): Promise<Recon
       changes: (from, to) => dependencies.recentChanges(from, to),
       hasLifecycle: (stream) => lifecycleKind(stream) !== undefined,
       wake: wakeStream,
+      checkCounters: checkHazardCounters,
     },
     timing,
   );
   if (result.woken > 0) logger.warn('Reconciler woke lifecycles', { ...result });
+  if (result.countersRepaired) logger.warn('Reconciler repaired counters', { ...result });
   count('LifecyclesRepaired', result.woken);
   return result;
 }

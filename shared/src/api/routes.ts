@@ -2,6 +2,7 @@ import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { exposureRoutes } from '../hazards/exposure-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
+import { statisticsRoutes } from '../hazards/statistics-routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
 import { rewardRoutes } from '../tips/reward-routes.ts';
 import { tipRoutes } from '../tips/routes.ts';
@@ -28,6 +29,7 @@ export const routes = [
   ...rewardRoutes,
   ...hazardRoutes,
   ...exposureRoutes,
+  ...statisticsRoutes,
   ...enterpriseRoutes,
   ...policyRoutes,
   ...chainHeadRoutes,

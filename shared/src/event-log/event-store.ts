@@ -7,6 +7,22 @@ import type { EventShape, NewEvent, Recorded, RecordedEvent } from './event-log.
 export interface Projection<State> {
   apply(state: State | null, event: RecordedEvent): State;
   indexes?(state: State): Record<string, string>;
+  tally?: Tally<State>;
+}
+
+/**
+ * Counters kept beside the states (statistics): each record is a member of one counter
+ * item, with a code that names the count cells it adds to. After each state write the
+ * store moves the member from its old code's cells to the new one's in one conditional
+ * single-item write. Codes of later versions sort after earlier ones (as strings).
+ */
+export interface Tally<State> {
+  of(
+    state: State,
+    version: number,
+  ): { partition: string; sort: string; member: string; code: string };
+  /** What each cell gains (or loses) when a member's code goes from `before` to `after`. */
+  deltas(before: string | null, after: string): Record<string, number>;
 }
 
 /**
@@ -18,11 +34,13 @@ export interface Projection<State> {
 export function projectionOf<State, Event extends EventShape>(fold: {
   apply(state: State | null, event: Recorded<Event>): State;
   indexes?(state: State): Record<string, string>;
+  tally?: Tally<State>;
 }): Projection<State> {
-  const { indexes } = fold;
+  const { indexes, tally } = fold;
   return {
     apply: (state, event) => fold.apply(state, event as Recorded<Event>),
     ...(indexes ? { indexes } : {}),
+    ...(tally ? { tally } : {}),
   };
 }
 

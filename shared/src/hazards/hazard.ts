@@ -10,6 +10,7 @@ import {
   oversightRefusal,
   oversightStatuses,
 } from './oversight.ts';
+import { hazardTally } from './statistics.ts';
 
 /**
  * A hazard's life, report → rectify → verify → close, as events on its log and the state
@@ -344,6 +345,8 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
     gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
     gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
   }),
+  // The statistics' counters (statistics.ts): one bucket per jurisdiction and month found.
+  tally: hazardTally,
 });
 
 function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): HazardState {

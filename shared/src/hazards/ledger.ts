@@ -8,6 +8,8 @@ export interface HazardLedger {
     status: LedgerStatus;
     limit: number;
     cursor?: string;
+    /** Only hazards whose current deadline is at or before this instant (overdue then). */
+    deadlineBy?: string;
   }): Promise<{ items: HazardState[]; nextCursor?: string }>;
   /** The hazards filed on a jurisdiction's record of an enterprise, newest first (一企一档). */
   ofEnterprise(query: {

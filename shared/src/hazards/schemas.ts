@@ -196,6 +196,8 @@ export const hazardListQuerySchema = z.object({
   jurisdiction: code('cq-gecheng'),
   status: z._default(z.enum(ledgerStatuses), 'reported'),
   cursor: z.optional(z.string().check(z.maxLength(512))),
+  /** `true`: only those whose deadline has passed (the statistics' overdue counts link here). */
+  overdue: z.optional(z.enum(['true'])),
 });
 
 /** The ledger's export: the list's filters (every status when none is given) and a format. */

@@ -29,6 +29,8 @@ export interface ReconcilerPorts {
   hasLifecycle(stream: string): boolean;
   /** Wakes the record's lifecycle, or starts its next generation if none runs. */
   wake(stream: string): Promise<void>;
+  /** Checks the record's counters (statistics) against its state; true if it repaired them. */
+  checkCounters?(stream: string): Promise<boolean>;
 }
 
 /**
@@ -48,6 +50,8 @@ export interface Reconciliation {
   woken: number;
   /** Changes up to this instant were looked at (a next sweep may start here). */
   until: string;
+  /** Records whose counters were behind their state and were moved on (when checked). */
+  countersRepaired?: number;
 }
 
 /**
@@ -89,6 +93,13 @@ export async function reconcile(
   const from = timing.from ?? new Date(now - timing.lookBackMs);
   for await (const change of ports.changes(from, settledBefore)) {
     latest.set(change.stream, Math.max(change.sequence, latest.get(change.stream) ?? 0));
+  }
+  if (ports.checkCounters) {
+    // A counter update lost after its state write (a crash between the two).
+    result.countersRepaired = 0;
+    for (const stream of latest.keys()) {
+      if (await ports.checkCounters(stream)) result.countersRepaired += 1;
+    }
   }
   for (const [stream, sequence] of latest) {
     if (woken.has(stream) || !ports.hasLifecycle(stream)) continue;

@@ -8,6 +8,7 @@ import type {
   Snapshot,
 } from '../../event-log/event-store.ts';
 import { changeIndexOf } from './recent-changes.ts';
+import { applyTally } from './tally.ts';
 
 const stateKey = 'STATE';
 const eventKey = (sequence: number) => `E#${String(sequence).padStart(10, '0')}`;
@@ -163,6 +164,19 @@ export class DynamoEventStore implements EventStore {
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       }),
     );
+    // The counters follow the state. A failure here leaves the state written and the
+    // counter behind: the next write of the record, or the reconciler, moves it on.
+    if (projection.tally) {
+      await applyTally(
+        this.documents,
+        this.tableName,
+        projection.tally,
+        snapshot.stream,
+        snapshot.state,
+        snapshot.version,
+        previous,
+      ).catch(() => undefined);
+    }
   }
 
   private async eventsAfter(stream: string, sequence: number): Promise<RecordedEvent[]> {

@@ -44,6 +44,15 @@ export class DynamoHazardLedger implements HazardLedger {
       partition: hazardLedgerPartition(query.jurisdiction, query.status),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.deadlineBy
+        ? {
+            filter: {
+              expression: '#state.#round.#deadline <= :deadlineBy',
+              names: { '#state': 'state', '#round': 'round', '#deadline': 'deadline' },
+              values: { ':deadlineBy': query.deadlineBy },
+            },
+          }
+        : {}),
       pick: (item) => item.state as HazardState,
     });
   }

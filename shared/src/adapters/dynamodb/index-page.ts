@@ -18,6 +18,8 @@ export async function queryIndexPage<Item>(
     /** The stored item's attribute that holds the record's state. */
     pick: (item: Record<string, unknown>) => Item;
     ascending?: boolean;
+    /** A filter on the page read (it may come back shorter than `limit`, cursor still set). */
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
   },
 ): Promise<{ items: Item[]; nextCursor?: string }> {
   const page = await documents.send(
@@ -25,7 +27,13 @@ export async function queryIndexPage<Item>(
       TableName: query.tableName,
       IndexName: query.indexName,
       KeyConditionExpression: `${query.indexName}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': query.partition },
+      ExpressionAttributeValues: { ':pk': query.partition, ...query.filter?.values },
+      ...(query.filter
+        ? {
+            FilterExpression: query.filter.expression,
+            ExpressionAttributeNames: query.filter.names,
+          }
+        : {}),
       ScanIndexForward: query.ascending ?? false,
       Limit: query.limit,
       ...(query.cursor

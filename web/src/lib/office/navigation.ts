@@ -1,5 +1,7 @@
 import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts';
+import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
+import { words as statisticsWords } from './statistics.ts';
 
 /**
  * The office console's navigation: one entry per page, shown only to the roles its page
@@ -23,6 +25,12 @@ export const officeNavigation: readonly NavEntry[] = [
   { href: '/office/enterprises', label: m.en_nav, roles: office, routes: ['listEnterprises'] },
   { href: '/office/import', label: m.hz_nav_import, roles: ['officer'], routes: ['importHazards'] },
   { href: '/office/tips', label: m.hz_nav_tips, roles: office, routes: ['listTips'] },
+  {
+    href: '/office/statistics',
+    label: () => text(statisticsWords.nav),
+    roles: office,
+    routes: ['getHazardStatistics'],
+  },
 ];
 
 /** The entries a person holding these roles may use. */

@@ -1,0 +1,220 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { deskLedgerStatuses } from '../../hazards/desk.ts';
+import {
+  type HazardState,
+  hazardLedgerPartition,
+  hazardProjection,
+  hazardStream,
+} from '../../hazards/hazard.ts';
+import {
+  type Bucket,
+  type HazardStatistics,
+  hazardTally,
+  statisticsPartition,
+} from '../../hazards/statistics.ts';
+import { readPartition } from './index-page.ts';
+import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
+
+/**
+ * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by key
+ * (count cells only), rebuilt from the hazards' states, and a
+ * hazard's membership checked and repaired by the reconciler.
+ */
+export class DynamoHazardStatistics implements HazardStatistics {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  /** Requests sent by `buckets` (each Query page counts): the bench and tests read it. */
+  reads = 0;
+
+  constructor(documents: DynamoDBDocumentClient, tableName: string) {
+    this.documents = documents;
+    this.tableName = tableName;
+  }
+
+  /**
+   * BatchGetItem by key, 100 keys a call, count cells only: the calls depend on the
+   * jurisdictions and months asked, never on how many hazards the buckets hold.
+   */
+  async buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]> {
+    let keys = jurisdictions.flatMap((jurisdiction) =>
+      months.map((month) => ({ pk: statisticsPartition(jurisdiction), sk: month })),
+    );
+    const buckets: Bucket[] = [];
+    const calls: Promise<void>[] = [];
+    const get = async (batch: typeof keys): Promise<void> => {
+      let pending: Record<string, unknown>[] = batch;
+      while (pending.length) {
+        this.reads += 1;
+        const reply = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ProjectionExpression: 'pk, sk, #counts',
+                ExpressionAttributeNames: { '#counts': 'counts' },
+              },
+            },
+          }),
+        );
+        for (const item of reply.Responses?.[this.tableName] ?? []) {
+          buckets.push({
+            jurisdiction: (item.pk as string).slice(statisticsPartition('').length),
+            month: item.sk as string,
+            cells: (item.counts ?? {}) as Record<string, number>,
+          });
+        }
+        pending = reply.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    };
+    while (keys.length) {
+      calls.push(get(keys.slice(0, 100)));
+      keys = keys.slice(100);
+    }
+    await Promise.all(calls);
+    return buckets;
+  }
+
+  /** The months a jurisdiction has buckets for (keys only): for the rebuild. */
+  private async monthsOf(jurisdiction: string): Promise<string[]> {
+    const months: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': statisticsPartition(jurisdiction) },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) months.push(item.sk as string);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return months;
+  }
+
+  /**
+   * Recomputes every bucket of these jurisdictions from the hazards' states (the ledger's
+   * index holds every hazard under one status) and overwrites them, with each hazard's
+   * marker (what it is counted as); a bucket left with no member is emptied. Run when nothing writes (a deploy, a repair): a write during it may
+   * be overwritten, and the reconciler's check of recent changes would put it back.
+   */
+  async rebuild(jurisdictions: readonly string[]): Promise<{ hazards: number; buckets: number }> {
+    let hazards = 0;
+    let written = 0;
+    for (const jurisdiction of jurisdictions) {
+      const states = (
+        await Promise.all(
+          deskLedgerStatuses.map((status) =>
+            readPartition(this.documents, {
+              tableName: this.tableName,
+              partition: hazardLedgerPartition(jurisdiction, status),
+              projection: '#state, #version',
+              names: { '#state': 'state', '#version': 'version' },
+            }),
+          ),
+        )
+      ).flat();
+      const buckets = new Map<string, Record<string, number>>();
+      const markers: Record<string, unknown>[] = [];
+      for (const item of states) {
+        const state = item.state as HazardState;
+        const tally = hazardTally.of(state, item.version as number);
+        const counts = buckets.get(tally.sort) ?? {};
+        buckets.set(tally.sort, counts);
+        for (const [cell, value] of Object.entries(hazardTally.deltas(null, tally.code))) {
+          counts[cell] = (counts[cell] ?? 0) + value;
+        }
+        markers.push({ pk: hazardStream(state.hazardId), sk: tallyMarkerKey, code: tally.code });
+        hazards += 1;
+      }
+      for (const month of await this.monthsOf(jurisdiction)) {
+        if (!buckets.has(month)) buckets.set(month, {});
+      }
+      const items = [
+        ...[...buckets].map(([month, counts]) => ({
+          pk: statisticsPartition(jurisdiction),
+          sk: month,
+          counts,
+          pending: {},
+        })),
+        ...markers,
+      ];
+      for (let from = 0; from < items.length; from += 25) {
+        let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (writes.length) {
+          const reply = await this.documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: writes } }),
+          );
+          writes = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof writes;
+        }
+      }
+      written += buckets.size;
+    }
+    return { hazards, buckets: written };
+  }
+
+  /**
+   * Builds every bucket once, for hazards written before the counters existed: a marker
+   * item (HAZARD#STATS#, sk BUILT) says it was done. True when it built them now.
+   */
+  async ensureBuilt(jurisdictions: readonly string[]): Promise<boolean> {
+    const key = { pk: statisticsPartition(''), sk: 'BUILT' };
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (Item) return false;
+    const built = await this.rebuild(jurisdictions);
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...key, ...built } }),
+    );
+    return true;
+  }
+
+  /**
+   * Checks one hazard's code in its bucket against its state and moves it if it is
+   * behind (a counter update lost after its state write). 'moved' when it repaired.
+   */
+  async retally(hazardId: string): Promise<'moved' | 'current' | 'absent'> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: hazardStream(hazardId), sk: 'STATE' },
+        ProjectionExpression: '#state, #version',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return 'absent';
+    const tally = hazardProjection.tally;
+    if (!tally) return 'absent';
+    // One read more when all is well (the sweep's usual case); a move only if behind.
+    const state = Item.state as HazardState;
+    const marker = await tallyMarker(this.documents, this.tableName, hazardStream(hazardId));
+    const expected = tally.of(state, Item.version as number).code;
+    if (
+      !marker.next &&
+      marker.code !== null &&
+      (marker.code >= expected || Object.keys(tally.deltas(marker.code, expected)).length === 0)
+    ) {
+      return 'current';
+    }
+    return applyTally(
+      this.documents,
+      this.tableName,
+      tally,
+      hazardStream(hazardId),
+      state,
+      Item.version as number,
+      null,
+    );
+  }
+}

@@ -1,0 +1,203 @@
+import * as z from 'zod/mini';
+import type { RouteDefinition } from '../api/route-definition.ts';
+import { code, said, withMeta } from '../api/validation.ts';
+
+/** The statistics' route (issue 15): its query, its answer, its entry in the route table. */
+
+const month = (example: string) =>
+  withMeta(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^\d{4}-(0[1-9]|1[0-2])$/,
+          said('月份格式应为 YYYY-MM。', 'The month must be YYYY-MM.'),
+        ),
+      ),
+    { example },
+  );
+
+/** At most this many months in one period (the counters are per month). */
+export const maxStatisticsMonths = 120;
+
+export const periodBackwards = {
+  zh: '起始月份不能晚于结束月份。',
+  en: 'The first month must not be after the last.',
+};
+
+export const statisticsQuerySchema = z
+  .object({
+    jurisdiction: code('cq-gecheng'),
+    /** Months found, inclusive; the handler defaults to the last three calendar years. */
+    from: z.optional(month('2024-01')),
+    to: z.optional(month('2026-12')),
+    cutoff: z._default(
+      z.iso.date(said('截止日期格式应为 YYYY-MM-DD。', 'The cut-off must be YYYY-MM-DD.')),
+      '2024-01-01',
+    ),
+  })
+  .check(
+    z.refine(
+      (query) => !query.from || !query.to || query.from <= query.to,
+      said(periodBackwards.zh, periodBackwards.en),
+    ),
+    z.refine(
+      (query) => {
+        if (!query.from || !query.to) return true;
+        const [fy, fm] = query.from.split('-').map(Number) as [number, number];
+        const [ty, tm] = query.to.split('-').map(Number) as [number, number];
+        return (ty - fy) * 12 + (tm - fm) < maxStatisticsMonths;
+      },
+      said(
+        `统计期间最多 ${maxStatisticsMonths} 个月。`,
+        `A period is at most ${maxStatisticsMonths} months.`,
+      ),
+    ),
+  );
+
+const countOf = z.number().check(z.int(), z.nonnegative());
+const rowShape = {
+  found: countOf,
+  closed: countOf,
+  open: countOf,
+  closedOnTime: countOf,
+  daysToClose: countOf,
+  overdue: countOf,
+  openMajor: countOf,
+};
+const cohort = z.object({ found: countOf, closed: countOf, open: countOf });
+
+export const statisticsSchema = withMeta(
+  z.object({
+    jurisdiction: z.string(),
+    from: z.string(),
+    to: z.string(),
+    cutoff: z.string(),
+    asOf: z.string(),
+    totals: z.object(rowShape),
+    regions: z.array(
+      z.object({
+        ...rowShape,
+        jurisdiction: z.string(),
+        zh: z.string(),
+        en: z.string(),
+        depth: countOf,
+      }),
+    ),
+    industries: z.array(
+      z.object({
+        ...rowShape,
+        industry: z.string(),
+        grade: z.enum(['general', 'major']),
+        zh: z.string(),
+        en: z.string(),
+      }),
+    ),
+    months: z.array(z.object({ month: z.string(), found: countOf, closed: countOf })),
+    backlog: cohort,
+    inflow: cohort,
+    targets: z.array(
+      z.object({
+        id: z.enum(['backlog_cleared', 'inflow_curbed', 'major_zero']),
+        due: z.string(),
+        standing: z.enum(['met', 'met_late', 'pending', 'missed']),
+        metOn: z.nullable(z.string()),
+        value: countOf,
+        baseline: z.optional(countOf),
+        daysLeft: z.number().check(z.int()),
+      }),
+    ),
+    reads: withMeta(countOf, {
+      description:
+        'DynamoDB requests the answer took: BatchGetItem calls of 100 buckets (jurisdiction × month since 2019-01).',
+    }),
+  }),
+  {
+    id: 'HazardStatistics',
+    description:
+      'Hazards found in the period (months found, inclusive) by region and industry, with ' +
+      'how many are closed and open now, days to close and closings by the deadline; ' +
+      'overdue and open major now, whatever the month found; backlog (found before the ' +
+      'cut-off) against inflow; the campaign targets (RULES.md). Read from counters, so ' +
+      'its cost does not grow with the number of hazards.',
+  },
+);
+
+const zeroRow = {
+  found: 3,
+  closed: 2,
+  open: 1,
+  closedOnTime: 1,
+  daysToClose: 24,
+  overdue: 1,
+  openMajor: 1,
+};
+
+export const statisticsRoute = {
+  operationId: 'getHazardStatistics',
+  method: 'GET',
+  path: '/api/office/statistics',
+  handler: 'get-hazard-statistics',
+  access: {
+    kind: 'signedIn',
+    roles: ['officer', 'department_head', 'leader_in_charge', 'principal_leader'],
+    scope: { in: 'query', field: 'jurisdiction' },
+  },
+  summary: {
+    zh: '统计分析：分区域、分行业的隐患发现、整改销号与攻坚目标进度',
+    en: 'Statistics by region and industry, and the campaign targets',
+  },
+  query: {
+    schema: statisticsQuerySchema,
+    example: { jurisdiction: 'cq-gecheng', from: '2026-01', to: '2026-12', cutoff: '2024-01-01' },
+  },
+  response: {
+    status: 200,
+    body: statisticsSchema,
+    example: {
+      jurisdiction: 'cq-gecheng',
+      from: '2026-01',
+      to: '2026-12',
+      cutoff: '2024-01-01',
+      asOf: '2026-11-22T08:00:00.000Z',
+      totals: zeroRow,
+      regions: [
+        { ...zeroRow, jurisdiction: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng', depth: 0 },
+      ],
+      industries: [{ ...zeroRow, industry: 'fire', grade: 'major', zh: '消防', en: 'Fire' }],
+      months: [{ month: '2026-11', found: 3, closed: 2 }],
+      backlog: { found: 0, closed: 0, open: 0 },
+      inflow: { found: 3, closed: 2, open: 1 },
+      targets: [
+        {
+          id: 'backlog_cleared',
+          due: '2024-12-31',
+          standing: 'met',
+          metOn: null,
+          value: 0,
+          daysLeft: -691,
+        },
+        {
+          id: 'inflow_curbed',
+          due: '2025-12-31',
+          standing: 'met',
+          metOn: '2025-12-31',
+          value: 0,
+          baseline: 0,
+          daysLeft: -326,
+        },
+        {
+          id: 'major_zero',
+          due: '2026-12-31',
+          standing: 'pending',
+          metOn: null,
+          value: 1,
+          daysLeft: 39,
+        },
+      ],
+      reads: 1,
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const statisticsRoutes = [statisticsRoute] as const satisfies readonly RouteDefinition[];

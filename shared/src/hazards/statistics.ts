@@ -1,0 +1,568 @@
+import { cstDate } from '../calendar/calendar.ts';
+
+/**
+ * Statistics (分区域、分行业统计分析) from counters, not from the hazards: every hazard is a
+ * member of one bucket, (its jurisdiction, the month it was found), and the bucket keeps
+ * each member's compact code and the count cells its members add up to. Reading a
+ * jurisdiction's statistics reads its buckets (months × jurisdictions), never its hazards.
+ * Pure: the adapter moves a member's counts from its old code's cells to its new code's
+ * in one conditional write; this module says what a code is, its cells, and what the cells
+ * mean.
+ */
+
+type HazardGrade = 'general' | 'major';
+type HazardStatus = 'reported' | 'rectifying' | 'verifying' | 'closed';
+
+/**
+ * What the statistics read of a hazard's state (HazardState has it all; named here so that
+ * hazard.ts can name this module's tally without an import circle).
+ */
+export interface HazardState {
+  hazardId: string;
+  jurisdiction: string;
+  industry: string;
+  grade: HazardGrade;
+  status: HazardStatus;
+  reportedAt: string;
+  foundOn?: string;
+  round: { deadline: string } | null;
+  closedAt?: string;
+}
+
+/** A hazard's part in the statistics, as of one version of its log. */
+export interface StatisticsCode {
+  /** The log's sequence this code was computed at: a bucket never takes an older one. */
+  version: number;
+  grade: HazardGrade;
+  industry: string;
+  status: HazardStatus;
+  /** The CST date found. */
+  foundOn: string;
+  /** While rectifying: the CST date of the deadline (it ends at 24:00 of that day). */
+  deadlineOn?: string;
+  /** Once closed: the CST date closed, and whether by the round's deadline. */
+  closedOn?: string;
+  onTime?: boolean;
+}
+
+const statusLetters: Record<HazardStatus, string> = {
+  reported: 'r',
+  rectifying: 'x',
+  verifying: 'v',
+  closed: 'c',
+};
+const letterStatuses = Object.fromEntries(
+  Object.entries(statusLetters).map(([status, letter]) => [letter, status]),
+) as Record<string, HazardStatus>;
+
+/** The CST date of a deadline instant (24:00 CST of date D is D's end, not D + 1). */
+const deadlineDate = (deadline: string) => cstDate(new Date(Date.parse(deadline) - 1));
+
+export function codeOf(state: HazardState, version: number): StatisticsCode {
+  const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
+  const code: StatisticsCode = {
+    version,
+    grade: state.grade,
+    industry: state.industry,
+    status: state.status,
+    foundOn,
+  };
+  if (state.status === 'rectifying' && state.round)
+    code.deadlineOn = deadlineDate(state.round.deadline);
+  if (state.status === 'closed' && state.closedAt) {
+    code.closedOn = cstDate(new Date(state.closedAt));
+    code.onTime = state.round
+      ? Date.parse(state.closedAt) <= Date.parse(state.round.deadline)
+      : true;
+  }
+  return code;
+}
+
+/** `version|grade|industry|status|found|deadline|closed|onTime`: versions sort as strings. */
+export function encodeCode(code: StatisticsCode): string {
+  return [
+    String(code.version).padStart(10, '0'),
+    code.grade === 'major' ? 'M' : 'G',
+    code.industry.replaceAll('|', '_'),
+    statusLetters[code.status],
+    code.foundOn,
+    code.deadlineOn ?? '',
+    code.closedOn ?? '',
+    code.onTime === undefined ? '' : code.onTime ? '1' : '0',
+  ].join('|');
+}
+
+export function decodeCode(text: string): StatisticsCode {
+  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime] = text.split('|');
+  const code: StatisticsCode = {
+    version: Number(version),
+    grade: grade === 'M' ? 'major' : 'general',
+    industry: industry ?? '',
+    status: letterStatuses[status ?? ''] ?? 'reported',
+    foundOn: foundOn ?? '',
+  };
+  if (deadlineOn) code.deadlineOn = deadlineOn;
+  if (closedOn) code.closedOn = closedOn;
+  if (onTime) code.onTime = onTime === '1';
+  return code;
+}
+
+/** Whole CST calendar days from one date to a later one. */
+export const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * What a member adds to its bucket. Cells (names are short: an item holds many):
+ * - `f|<found>|<o or c>` 1: found that day, and open or closed now (backlog, targets);
+ * - `g|<month found>|<industry>|<grade>|<o or c>` 1: the same by industry and grade;
+ * (two cells, not their product: a bucket's cells stay few, bounded by the calendar)
+ * - `x|<closed>|<grade>|<b: found before 2024, else n>` 1: closings by day (targets' dates);
+ * - `d|<month found>|<industry>|<grade>` days to close, `t|…` 1 if closed by the deadline;
+ * Every cell names its own days: no sum depends on which bucket a member is in.
+ * - `due|<deadline>|<grade>` 1 while rectifying: overdue once the deadline day is past.
+ */
+export function cellsOf(code: StatisticsCode): Record<string, number> {
+  const closed = code.status === 'closed';
+  const cells: Record<string, number> = {
+    [`f|${code.foundOn}|${closed ? 'c' : 'o'}`]: 1,
+    [`g|${code.foundOn.slice(0, 7)}|${code.industry}|${code.grade}|${closed ? 'c' : 'o'}`]: 1,
+  };
+  if (closed && code.closedOn) {
+    const backlog = code.foundOn < campaignTargets.backlogCleared.backlogBefore ? 'b' : 'n';
+    const foundMonth = code.foundOn.slice(0, 7);
+    cells[`x|${code.closedOn}|${code.grade}|${backlog}`] = 1;
+    cells[`d|${foundMonth}|${code.industry}|${code.grade}`] = Math.max(
+      0,
+      daysBetween(code.foundOn, code.closedOn),
+    );
+    if (code.onTime) cells[`t|${foundMonth}|${code.industry}|${code.grade}`] = 1;
+  }
+  if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}`] = 1;
+  return cells;
+}
+
+/** The change in each cell when a member's code goes from `before` (or none) to `after`. */
+export function cellDeltas(
+  before: StatisticsCode | null,
+  after: StatisticsCode | null,
+): Record<string, number> {
+  const deltas: Record<string, number> = {};
+  for (const [cell, value] of Object.entries(before ? cellsOf(before) : {})) {
+    deltas[cell] = (deltas[cell] ?? 0) - value;
+  }
+  for (const [cell, value] of Object.entries(after ? cellsOf(after) : {})) {
+    deltas[cell] = (deltas[cell] ?? 0) + value;
+  }
+  for (const [cell, value] of Object.entries(deltas)) if (value === 0) delete deltas[cell];
+  return deltas;
+}
+
+/**
+ * The first bucket month: a hazard found earlier counts in this month's bucket (its cells
+ * keep its own days). A reader fetches every bucket from here to the current month by key.
+ */
+export const statisticsEpoch = '2019-01';
+
+/** The bucket a hazard counts in: its jurisdiction and the month it was found (fixed). */
+export const statisticsPartition = (jurisdiction: string) => `HAZARD#STATS#${jurisdiction}`;
+export function bucketOf(state: HazardState): { jurisdiction: string; month: string } {
+  const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
+  const month = foundOn.slice(0, 7);
+  return {
+    jurisdiction: state.jurisdiction,
+    month: month < statisticsEpoch ? statisticsEpoch : month,
+  };
+}
+
+/** Every bucket month from the epoch to the clock's month (CST). */
+export const bucketMonths = (now: Date) => monthsBetween(statisticsEpoch, cstDate(now).slice(0, 7));
+
+/** The hazard projection's tally: which counter item, which member, which code. */
+export const hazardTally = {
+  of(state: HazardState, version: number) {
+    const { jurisdiction, month } = bucketOf(state);
+    return {
+      partition: statisticsPartition(jurisdiction),
+      sort: month,
+      member: state.hazardId,
+      code: encodeCode(codeOf(state, version)),
+    };
+  },
+  deltas: (before: string | null, after: string) =>
+    cellDeltas(before ? decodeCode(before) : null, decodeCode(after)),
+};
+
+/** A bucket as read: its jurisdiction, its month and its count cells. */
+export interface Bucket {
+  jurisdiction: string;
+  month: string;
+  cells: Record<string, number>;
+}
+
+/** The campaign's targets (RULES.md): each with the day it is due. */
+export const campaignTargets = {
+  backlogCleared: { due: '2024-12-31', backlogBefore: '2024-01-01' },
+  inflowCurbed: { due: '2025-12-31', year: 2025 },
+  majorZero: { due: '2026-12-31' },
+} as const;
+
+export type TargetStanding = 'met' | 'met_late' | 'pending' | 'missed';
+
+export interface Target {
+  id: 'backlog_cleared' | 'inflow_curbed' | 'major_zero';
+  due: string;
+  standing: TargetStanding;
+  /** The day it was met (as the hazards stand now): the last closing that made it true. */
+  metOn: string | null;
+  /** How far: what is still open (backlog, open majors) or found this year (inflow). */
+  value: number;
+  /** The inflow target's baseline: found in the year before. */
+  baseline?: number;
+  /** Days from today to the due day (negative once past). */
+  daysLeft: number;
+}
+
+export interface Row {
+  found: number;
+  closed: number;
+  open: number;
+  /** Of the closed: closed by their deadline, and the sum of their days to close. */
+  closedOnTime: number;
+  daysToClose: number;
+  /** Now, whatever the month found: rectifying past the deadline, and open major. */
+  overdue: number;
+  openMajor: number;
+}
+
+export interface StatisticsQuery {
+  /** Jurisdictions counted: the one asked for and those below it. */
+  jurisdictions: readonly string[];
+  /** Months found, inclusive (YYYY-MM). */
+  from: string;
+  to: string;
+  /** Backlog: found before this CST date; inflow: on or after it. */
+  cutoff: string;
+  now: Date;
+}
+
+export interface Statistics {
+  totals: Row;
+  regions: (Row & { jurisdiction: string })[];
+  industries: (Row & { industry: string; grade: HazardGrade })[];
+  months: { month: string; found: number; closed: number }[];
+  backlog: { found: number; closed: number; open: number };
+  inflow: { found: number; closed: number; open: number };
+  targets: Target[];
+}
+
+const emptyRow = (): Row => ({
+  found: 0,
+  closed: 0,
+  open: 0,
+  closedOnTime: 0,
+  daysToClose: 0,
+  overdue: 0,
+  openMajor: 0,
+});
+
+/** Months from one to another, inclusive. */
+export function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  const [lastYear, lastMonth] = to.split('-').map(Number) as [number, number];
+  while (year < lastYear || (year === lastYear && month <= lastMonth)) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/** Adds up buckets' cells into the dashboard's numbers. */
+export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): Statistics {
+  const today = cstDate(query.now);
+  const inPeriod = (month: string) => month >= query.from && month <= query.to;
+  const totals = emptyRow();
+  const regions = new Map(query.jurisdictions.map((code) => [code, emptyRow()]));
+  const industries = new Map<string, Row>();
+  const months = new Map(
+    monthsBetween(query.from, query.to).map((month) => [month, { found: 0, closed: 0 }]),
+  );
+  const backlog = { found: 0, closed: 0, open: 0 };
+  const inflow = { found: 0, closed: 0, open: 0 };
+  const { backlogCleared } = campaignTargets;
+  const target = { backlogOpen: 0, backlogClosedLast: '', found: new Map<number, number>() };
+  let majorClosedLast = '';
+  let openMajor = 0;
+
+  for (const bucket of buckets) {
+    const region = regions.get(bucket.jurisdiction);
+    if (!region) continue;
+    const rows = (industry: string, grade: string) => {
+      const key = `${industry}|${grade}`;
+      const row = industries.get(key) ?? emptyRow();
+      industries.set(key, row);
+      return [totals, region, row];
+    };
+    for (const [cell, value] of Object.entries(bucket.cells)) {
+      if (!value) continue;
+      const parts = cell.split('|');
+      switch (parts[0]) {
+        case 'f': {
+          const [, foundOn = '', open] = parts;
+          const isOpen = open === 'o';
+          const side = foundOn < query.cutoff ? backlog : inflow;
+          side.found += value;
+          side[isOpen ? 'open' : 'closed'] += value;
+          if (foundOn < backlogCleared.backlogBefore && isOpen) target.backlogOpen += value;
+          const year = Number(foundOn.slice(0, 4));
+          target.found.set(year, (target.found.get(year) ?? 0) + value);
+          const month = months.get(foundOn.slice(0, 7));
+          if (month) month.found += value;
+          break;
+        }
+        case 'g': {
+          const [, foundMonth = '', industry = '', grade = '', open] = parts;
+          const isOpen = open === 'o';
+          if (grade === 'major' && isOpen) {
+            openMajor += value;
+            for (const row of rows(industry, grade)) row.openMajor += value;
+          }
+          if (inPeriod(foundMonth)) {
+            for (const row of rows(industry, grade)) {
+              row.found += value;
+              row[isOpen ? 'open' : 'closed'] += value;
+            }
+          }
+          break;
+        }
+        case 'x': {
+          const [, closedOn = '', grade, backlogFlag] = parts;
+          const month = months.get(closedOn.slice(0, 7));
+          if (month) month.closed += value;
+          if (backlogFlag === 'b' && closedOn > target.backlogClosedLast) {
+            target.backlogClosedLast = closedOn;
+          }
+          if (grade === 'major' && closedOn > majorClosedLast) majorClosedLast = closedOn;
+          break;
+        }
+        case 'd':
+        case 't': {
+          const [, foundMonth = '', industry = '', grade = ''] = parts;
+          if (!inPeriod(foundMonth)) break;
+          for (const row of rows(industry, grade)) {
+            if (parts[0] === 'd') row.daysToClose += value;
+            else row.closedOnTime += value;
+          }
+          break;
+        }
+        case 'due': {
+          // Overdue now: the deadline day (ending 24:00 CST) is before today.
+          if ((parts[1] ?? '') >= today) break;
+          totals.overdue += value;
+          region.overdue += value;
+          break;
+        }
+      }
+    }
+  }
+
+  return finish({
+    today,
+    totals,
+    regions,
+    industries,
+    months,
+    backlog,
+    inflow,
+    backlogOpen: target.backlogOpen,
+    backlogClosedLast: target.backlogClosedLast,
+    foundByYear: target.found,
+    openMajor,
+    majorClosedLast,
+  });
+}
+
+interface Tallied {
+  today: string;
+  totals: Row;
+  regions: Map<string, Row>;
+  industries: Map<string, Row>;
+  months: Map<string, { found: number; closed: number }>;
+  backlog: Statistics['backlog'];
+  inflow: Statistics['inflow'];
+  backlogOpen: number;
+  backlogClosedLast: string;
+  foundByYear: Map<number, number>;
+  openMajor: number;
+  majorClosedLast: string;
+}
+
+/** The targets' standing and the rows in order, from what was counted (either way). */
+function finish(counted: Tallied): Statistics {
+  const { today, backlogOpen, openMajor } = counted;
+  const { backlogCleared, inflowCurbed, majorZero } = campaignTargets;
+  const daysLeft = (due: string) => daysBetween(today, due);
+  const standing = (done: boolean, metOn: string | null, due: string): TargetStanding =>
+    done ? (metOn && metOn > due ? 'met_late' : 'met') : today > due ? 'missed' : 'pending';
+  const backlogMetOn = backlogOpen === 0 ? counted.backlogClosedLast || null : null;
+  const year = inflowCurbed.year;
+  const thisYear = counted.foundByYear.get(year) ?? 0;
+  const lastYear = counted.foundByYear.get(year - 1) ?? 0;
+  const inflowDone = today > inflowCurbed.due && thisYear < lastYear;
+  const majorMetOn = openMajor === 0 ? counted.majorClosedLast || null : null;
+  const targets: Target[] = [
+    {
+      id: 'backlog_cleared',
+      due: backlogCleared.due,
+      standing: standing(backlogOpen === 0, backlogMetOn, backlogCleared.due),
+      metOn: backlogMetOn,
+      value: backlogOpen,
+      daysLeft: daysLeft(backlogCleared.due),
+    },
+    {
+      id: 'inflow_curbed',
+      due: inflowCurbed.due,
+      standing: inflowDone ? 'met' : today > inflowCurbed.due ? 'missed' : 'pending',
+      metOn: inflowDone ? inflowCurbed.due : null,
+      value: thisYear,
+      baseline: lastYear,
+      daysLeft: daysLeft(inflowCurbed.due),
+    },
+    {
+      id: 'major_zero',
+      due: majorZero.due,
+      standing: standing(openMajor === 0, majorMetOn, majorZero.due),
+      metOn: majorMetOn,
+      value: openMajor,
+      daysLeft: daysLeft(majorZero.due),
+    },
+  ];
+  return {
+    totals: counted.totals,
+    regions: [...counted.regions].map(([jurisdiction, row]) => ({ jurisdiction, ...row })),
+    industries: [...counted.industries]
+      .map(([key, row]) => {
+        const [industry = '', grade = 'general'] = key.split('|');
+        return { industry, grade: grade as HazardGrade, ...row };
+      })
+      .filter((row) => row.found > 0 || row.openMajor > 0)
+      .sort(
+        (a, b) =>
+          b.found - a.found ||
+          a.industry.localeCompare(b.industry) ||
+          a.grade.localeCompare(b.grade),
+      ),
+    months: [...counted.months].map(([month, counts]) => ({ month, ...counts })),
+    backlog: counted.backlog,
+    inflow: counted.inflow,
+    targets,
+  };
+}
+
+/**
+ * The same numbers counted the slow way, hazard by hazard, from their states: what the
+ * counters must always agree with (tests, the reconciler's spot checks).
+ */
+export function recount(states: readonly HazardState[], query: StatisticsQuery): Statistics {
+  const today = cstDate(query.now);
+  const inPeriod = (date: string) => date.slice(0, 7) >= query.from && date.slice(0, 7) <= query.to;
+  const counted: Tallied = {
+    today,
+    totals: emptyRow(),
+    regions: new Map(query.jurisdictions.map((code) => [code, emptyRow()])),
+    industries: new Map(),
+    months: new Map(
+      monthsBetween(query.from, query.to).map((month) => [month, { found: 0, closed: 0 }]),
+    ),
+    backlog: { found: 0, closed: 0, open: 0 },
+    inflow: { found: 0, closed: 0, open: 0 },
+    backlogOpen: 0,
+    backlogClosedLast: '',
+    foundByYear: new Map(),
+    openMajor: 0,
+    majorClosedLast: '',
+  };
+  for (const state of states) {
+    const region = counted.regions.get(state.jurisdiction);
+    if (!region) continue;
+    const key = `${state.industry}|${state.grade}`;
+    const industry = counted.industries.get(key) ?? emptyRow();
+    counted.industries.set(key, industry);
+    const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
+    const closedOn = state.closedAt ? cstDate(new Date(state.closedAt)) : undefined;
+    const closed = state.status === 'closed';
+    const side = foundOn < query.cutoff ? counted.backlog : counted.inflow;
+    side.found += 1;
+    side[closed ? 'closed' : 'open'] += 1;
+    const year = Number(foundOn.slice(0, 4));
+    counted.foundByYear.set(year, (counted.foundByYear.get(year) ?? 0) + 1);
+    if (foundOn < campaignTargets.backlogCleared.backlogBefore) {
+      if (!closed) counted.backlogOpen += 1;
+      else if (closedOn && closedOn > counted.backlogClosedLast)
+        counted.backlogClosedLast = closedOn;
+    }
+    if (state.grade === 'major') {
+      if (!closed) {
+        counted.openMajor += 1;
+        for (const row of [counted.totals, region, industry]) row.openMajor += 1;
+      } else if (closedOn && closedOn > counted.majorClosedLast) counted.majorClosedLast = closedOn;
+    }
+    if (
+      state.status === 'rectifying' &&
+      state.round &&
+      Date.parse(state.round.deadline) <= query.now.getTime()
+    ) {
+      counted.totals.overdue += 1;
+      region.overdue += 1;
+    }
+    if (closed && closedOn) {
+      const month = counted.months.get(closedOn.slice(0, 7));
+      if (month) month.closed += 1;
+    }
+    if (!inPeriod(foundOn)) continue;
+    const month = counted.months.get(foundOn.slice(0, 7));
+    if (month) month.found += 1;
+    for (const row of [counted.totals, region, industry]) {
+      row.found += 1;
+      if (!closed) row.open += 1;
+      else {
+        row.closed += 1;
+        if (closedOn) row.daysToClose += Math.max(0, daysBetween(foundOn, closedOn));
+        if (
+          state.closedAt &&
+          (!state.round || Date.parse(state.closedAt) <= Date.parse(state.round.deadline))
+        ) {
+          row.closedOnTime += 1;
+        }
+      }
+    }
+  }
+  return finish(counted);
+}
+
+/** The jurisdiction asked for and every one below it (a child names its parent by code or name). */
+export function subtreeOf(
+  root: string,
+  jurisdictions: readonly { code: string; zh: string; parent: string }[],
+): string[] {
+  const found = [root];
+  for (let index = 0; index < found.length; index += 1) {
+    const parent = jurisdictions.find((entry) => entry.code === found[index]);
+    for (const child of jurisdictions) {
+      if (found.includes(child.code)) continue;
+      if (child.parent === found[index] || (parent && child.parent === parent.zh)) {
+        found.push(child.code);
+      }
+    }
+  }
+  return found;
+}
+
+/** Port: the counter items, read by jurisdiction (a bounded number of reads). */
+export interface HazardStatistics {
+  buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]>;
+}
