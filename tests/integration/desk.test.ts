@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { tipRoutes } from '@qingling/shared/tips/routes.ts';
+import { officeTipRoutes } from '@qingling/shared/tips/routes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -70,8 +70,8 @@ describe('the office desk', () => {
     await record('major', '三号仓库');
     Object.assign(closing, await record('general', '四号仓库'));
     await command(closing, rectify('2026-12-10'));
-    const example = tipRoutes.find((route) => route.operationId === 'recordOfficeTip')?.request
-      ?.example as Record<string, unknown>;
+    const example = officeTipRoutes.find((route) => route.operationId === 'recordOfficeTip')
+      ?.request?.example as Record<string, unknown>;
     for (const n of [1, 2]) {
       const tip = { ...example, idempotencyKey: randomUUID(), description: `来电反映 ${n} 号商铺` };
       expect((await postJson(`${cloud.url}/api/office/tips`, tip, auth())).status).toBe(201);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { tipRoutes } from '@qingling/shared/tips/routes.ts';
+import { officeTipRoutes } from '@qingling/shared/tips/routes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -99,8 +99,8 @@ describe('a tip submitted twice with one key', () => {
 
   it('entered by an officer: the same as from the web', async () => {
     const marker = `office-${randomUUID().slice(0, 8)}`;
-    const example = tipRoutes.find((route) => route.operationId === 'recordOfficeTip')?.request
-      ?.example as Record<string, unknown>;
+    const example = officeTipRoutes.find((route) => route.operationId === 'recordOfficeTip')
+      ?.request?.example as Record<string, unknown>;
     const tip = {
       ...example,
       seenOn: '2026-11-23',

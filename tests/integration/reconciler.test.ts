@@ -9,7 +9,7 @@ import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts'
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
 import { hazardRoutes } from '@qingling/shared/hazards/routes.ts';
-import { tipRoutes } from '@qingling/shared/tips/routes.ts';
+import { officeTipRoutes } from '@qingling/shared/tips/routes.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
@@ -59,7 +59,7 @@ describe('the reconciler', () => {
   it('repairs a tip whose state was never written: back in the inbox, its time limits running', async () => {
     const recorded = await postJson(
       `${cloud.url}/api/office/tips`,
-      { ...exampleOf(tipRoutes, 'recordOfficeTip'), idempotencyKey: randomUUID() },
+      { ...exampleOf(officeTipRoutes, 'recordOfficeTip'), idempotencyKey: randomUUID() },
       asOfficer(),
     );
     expect(recorded.status).toBe(201);

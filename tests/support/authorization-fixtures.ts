@@ -4,7 +4,7 @@ import type { Role } from '@qingling/shared/auth/principal.ts';
 import { enterpriseRoutes } from '@qingling/shared/enterprises/routes.ts';
 import { usccAlphabet, usccCheckCharacter } from '@qingling/shared/enterprises/uscc.ts';
 import { hazardRoutes } from '@qingling/shared/hazards/routes.ts';
-import { tipRoutes } from '@qingling/shared/tips/routes.ts';
+import { publicTipRoutes } from '@qingling/shared/tips/public-routes.ts';
 import * as z from 'zod';
 import { signIn } from './embedded-cloud.ts';
 
@@ -201,6 +201,8 @@ export const plainInputs: Record<string, string> = {
   startHour: 'a number',
   endHour: 'a number',
   lateAfterMinutes: 'a number',
+  closure: 'who signs a major hazard off (its fields are classified)',
+  majorSignOff: 'a role',
   // a jurisdiction's contact lists (`contacts` and `address` are classified above)
   assigned_officer: 'contacts of a recipient (e-mail, mobile, robot)',
   jurisdiction_departments: 'contacts of a recipient (e-mail, mobile, robot)',
@@ -470,7 +472,7 @@ export async function createMarkedTip(
   const description = `${marker} 举报内容 ${serial}：仓库安全出口被货物堵住。`;
   const reply = await api.must('POST', '/api/tips', {
     body: {
-      ...exampleBody(tipRoutes, 'createTip'),
+      ...exampleBody(publicTipRoutes, 'createTip'),
       idempotencyKey: randomUUID(),
       jurisdiction,
       unit: undefined,

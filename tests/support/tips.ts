@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { tipRoutes } from '@qingling/shared/tips/routes.ts';
+import { publicTipRoutes } from '@qingling/shared/tips/public-routes.ts';
 
-const documentedExample = tipRoutes.find((route) => route.operationId === 'createTip')?.request
-  .example;
+const documentedExample = publicTipRoutes.find((route) => route.operationId === 'createTip')
+  ?.request.example;
 
 /** The documented example tip, with a fresh idempotency key and no photos unless asked. */
 export const validTip = (overrides: Record<string, unknown> = {}) => ({

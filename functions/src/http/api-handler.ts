@@ -42,7 +42,7 @@ export class ApiFailure extends Error {
   }
 }
 
-/** A domain's route table (coreRoutes, tipRoutes, hazardRoutes…). */
+/** A domain's route table (coreRoutes, officeTipRoutes, hazardRoutes…). */
 type RouteTable = readonly RouteDefinition[];
 type RouteOf<Table extends RouteTable, Id> = Extract<Table[number], { operationId: Id }>;
 type BodyOf<R> = R extends { request: { body: infer S extends z.ZodMiniType } }

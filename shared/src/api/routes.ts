@@ -4,8 +4,9 @@ import { exposureRoutes } from '../hazards/exposure-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { statisticsRoutes } from '../hazards/statistics-routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
+import { publicTipRoutes } from '../tips/public-routes.ts';
 import { rewardRoutes } from '../tips/reward-routes.ts';
-import { tipRoutes } from '../tips/routes.ts';
+import { officeTipRoutes } from '../tips/routes.ts';
 import { coreRoutes } from './core-routes.ts';
 import type { RouteDefinition } from './route-definition.ts';
 
@@ -25,7 +26,8 @@ export type {
  */
 export const routes = [
   ...coreRoutes,
-  ...tipRoutes,
+  ...publicTipRoutes,
+  ...officeTipRoutes,
   ...rewardRoutes,
   ...hazardRoutes,
   ...exposureRoutes,

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
-import { exampleReceipt, publicTipRoutes } from './public-routes.ts';
+import { exampleReceipt } from './public-routes.ts';
 import { rewardDeskQuerySchema, rewardDeskSchema } from './reward-desk.ts';
 import {
   askQuestionSchema,
@@ -42,9 +42,8 @@ const exampleTipForOfficer = {
   extensionUsed: false,
 };
 
-/** The tips API: the tipster's routes (public-routes.ts), then the office's. */
-export const tipRoutes = [
-  ...publicTipRoutes,
+/** The office's routes of tips: the tipster's are in public-routes.ts, apart. */
+export const officeTipRoutes = [
   {
     operationId: 'listTips',
     method: 'GET',

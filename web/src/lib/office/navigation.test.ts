@@ -31,6 +31,7 @@ describe('the office navigation', () => {
       '/office/enterprises',
       '/office/import',
       '/office/tips',
+      '/office/statistics',
     ]);
     expect(hrefs('department_head')).not.toContain('/office/import');
     expect(hrefs('reward_officer')).toEqual(['/office']);

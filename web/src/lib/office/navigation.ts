@@ -1,7 +1,7 @@
 import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts';
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
-import { words as statisticsWords } from './statistics.ts';
+import { words as statisticsWords } from './statistics-words.ts';
 
 /**
  * The office console's navigation: one entry per page, shown only to the roles its page
