@@ -40,7 +40,7 @@ export const handler = apiHandler('giveHazardCommand', async ({ body, principal,
             enterpriseProjection,
           )
       : null;
-  const outcome = await giveCommand(hazardCommandDependencies(), {
+  const outcome = await giveCommand(hazardCommandDependencies(record), {
     hazardId,
     command: body.command,
     actor: personOf(principal),

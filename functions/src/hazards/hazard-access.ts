@@ -1,6 +1,7 @@
 import { seedCalendar } from '@qingling/shared/calendar/calendar.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import type { Projection, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { withRecordJustRead } from '@qingling/shared/event-log/read-once.ts';
 import type {
   CommandOutcome,
   HazardCommandDependencies,
@@ -24,8 +25,13 @@ import { ApiFailure } from '../http/api-handler.ts';
  * reads them, so they are fetched (through the policy cache) as the hazard is loaded; until
  * then the seed and the national default stand in.
  */
-export function hazardCommandDependencies(): HazardCommandDependencies {
-  const store = dependencies.eventStore();
+export function hazardCommandDependencies(
+  /** The hazard as the route's scope check just read it: not read a second time. */
+  justRead?: Snapshot<HazardState>,
+): HazardCommandDependencies {
+  const store = justRead
+    ? withRecordJustRead(dependencies.eventStore(), justRead)
+    : dependencies.eventStore();
   const policies = dependencies.policies();
   const deps: HazardCommandDependencies = {
     events: {

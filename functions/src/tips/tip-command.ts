@@ -1,5 +1,6 @@
 import type { Principal } from '@qingling/shared/auth/principal.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { withRecordJustRead } from '@qingling/shared/event-log/read-once.ts';
 import { claimCodeHash } from '@qingling/shared/tips/reward-claim.ts';
 import type { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
@@ -68,7 +69,8 @@ export async function runTipCommand(
   const policies = dependencies.policies();
   const outcome = await giveTipCommand(
     {
-      events: dependencies.eventStore(),
+      // The tip as the route's scope check just read it: not read a second time.
+      events: withRecordJustRead(dependencies.eventStore(), tip),
       clock: dependencies.clock(),
       calendar: await policies.calendar(),
       limits: defaultTipTimeLimits,
