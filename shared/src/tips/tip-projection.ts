@@ -252,6 +252,7 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
         : state;
     case 'reward_claimed':
     case 'reward_lapsed':
+    case 'reward_claim_reminder_recorded':
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
