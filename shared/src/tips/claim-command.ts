@@ -26,6 +26,8 @@ export interface ClaimDependencies {
   clock: Clock;
   receiptKey: Uint8Array;
   contactVault: Pick<ContactVault, 'seal'>;
+  /** Wakes the tip's lifecycle, which waits for the claim deadline (claim-deadline.ts). */
+  workflow?: { wake(tipId: string): Promise<void> };
 }
 
 export type ClaimRequest = { tipId: string; idempotencyKey: string } & (
@@ -90,7 +92,7 @@ export async function claimReward(
         checkTipTransition(state, event);
         return event;
       },
-      wake: async () => {},
+      wake: async () => deps.workflow?.wake(tipId),
     });
     if (outcome.kind === 'not_found') return outcome;
     if (outcome.kind === 'conflict') {
