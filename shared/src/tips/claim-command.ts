@@ -119,7 +119,8 @@ export async function claimReward(
 
 /**
  * Records the lapse of an unclaimed reward past its deadline, once (its key is the tip's
- * own): lazily, when a claim or a read finds the deadline passed.
+ * own): the tip's lifecycle records it at the deadline (claim-deadline.ts, the same key);
+ * this is the fallback when a claim or a read finds the deadline passed first.
  */
 export async function recordLapse(
   deps: Pick<ClaimDependencies, 'events' | 'clock'>,
