@@ -149,6 +149,12 @@ describe('the statistics dashboard', () => {
       ).toBe(1);
     }
     expect(await page.locator('[data-chart="regions"] svg').innerHTML()).toContain('葛城街道');
+    // The rewards' money (issue 16): none approved here, every amount 0, in yuan and items.
+    const rewards = page.locator('table[data-table="rewards"]');
+    expect(await rewards.locator('thead').innerText()).toContain('逾期失效');
+    expect(await cells(page, '[data-reward-region="cq-gecheng"]')).toEqual(
+      Array(5).fill('0 (0笔)'),
+    );
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
   });
@@ -160,6 +166,7 @@ describe('the statistics dashboard', () => {
     await page.getByRole('heading', { name: 'Campaign targets' }).waitFor();
     await page.locator('[data-region="cq-gecheng"]').waitFor();
     expect(await page.locator('[data-target="backlog_cleared"]').innerText()).toContain('Missed');
+    expect(await page.locator('table[data-table="rewards"] thead').innerText()).toContain('Lapsed');
     await page.locator('[data-chart="months"] svg').first().waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();

@@ -290,8 +290,10 @@ async function compare(root: string, query: { from: string; to: string; cutoff: 
         ...row
       }: T & { zh?: string; en?: string; depth?: number }) => row,
     );
+  // The rewards' money is another count (tests/integration/reward-lapse.test.ts).
+  const { rewards: _rewards, ...hazards } = body;
   return {
-    actual: { ...body, regions: strip(body.regions), industries: strip(body.industries) },
+    actual: { ...hazards, regions: strip(body.regions), industries: strip(body.industries) },
     expected: {
       ...expected,
       jurisdiction: root,

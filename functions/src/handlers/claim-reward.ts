@@ -18,6 +18,8 @@ export const handler = apiHandler('claimReward', async ({ body, headers }) => {
       clock: dependencies.clock(),
       receiptKey: await dependencies.receiptKeys().receiptKey(),
       contactVault: dependencies.contactVault(),
+      // The lifecycle waits for the claim deadline: a claim ends the wait at once.
+      workflow: dependencies.tipWorkflow(),
     },
     body.method === 'in_person'
       ? { tipId, idempotencyKey: body.idempotencyKey, method: 'in_person' }

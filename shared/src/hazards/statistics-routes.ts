@@ -65,6 +65,8 @@ const rowShape = {
   overdue: countOf,
   openMajor: countOf,
 };
+const money = z.object({ count: countOf, fen: countOf });
+const moneyRowShape = { offered: money, claimed: money, paid: money, lapsed: money, open: money };
 const cohort = z.object({ found: countOf, closed: countOf, open: countOf });
 
 export const statisticsSchema = withMeta(
@@ -107,6 +109,20 @@ export const statisticsSchema = withMeta(
         daysLeft: z.number().check(z.int()),
       }),
     ),
+    rewards: withMeta(
+      z.object({
+        totals: z.object(moneyRowShape),
+        regions: z.array(
+          z.object({ ...moneyRowShape, jurisdiction: z.string(), zh: z.string(), en: z.string() }),
+        ),
+      }),
+      {
+        description:
+          'Tip rewards in the period, amounts in fen: offered (approved), claimed, paid (by the ' +
+          'date paid) and lapsed (by the last day to claim); open now, whatever the period. ' +
+          'Read from the index of approved rewards per jurisdiction: bounded by the rewards.',
+      },
+    ),
     reads: withMeta(countOf, {
       description:
         'DynamoDB requests the answer took: BatchGetItem calls of 100 buckets (jurisdiction × month since 2019-01).',
@@ -131,6 +147,14 @@ const zeroRow = {
   daysToClose: 24,
   overdue: 1,
   openMajor: 1,
+};
+
+const rewardRow = {
+  offered: { count: 2, fen: 2_400_000 },
+  claimed: { count: 1, fen: 1_200_000 },
+  paid: { count: 1, fen: 1_200_000 },
+  lapsed: { count: 0, fen: 0 },
+  open: { count: 1, fen: 1_200_000 },
 };
 
 export const statisticsRoute = {
@@ -195,6 +219,10 @@ export const statisticsRoute = {
           daysLeft: 39,
         },
       ],
+      rewards: {
+        totals: rewardRow,
+        regions: [{ ...rewardRow, jurisdiction: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng' }],
+      },
       reads: 1,
     },
   },

@@ -26,6 +26,8 @@ export interface ClaimDependencies {
   clock: Clock;
   receiptKey: Uint8Array;
   contactVault: Pick<ContactVault, 'seal'>;
+  /** Wakes the tip's lifecycle, which waits for the claim deadline (claim-deadline.ts). */
+  workflow?: { wake(tipId: string): Promise<void> };
 }
 
 export type ClaimRequest = { tipId: string; idempotencyKey: string } & (
@@ -90,7 +92,7 @@ export async function claimReward(
         checkTipTransition(state, event);
         return event;
       },
-      wake: async () => {},
+      wake: async () => deps.workflow?.wake(tipId),
     });
     if (outcome.kind === 'not_found') return outcome;
     if (outcome.kind === 'conflict') {
@@ -117,7 +119,8 @@ export async function claimReward(
 
 /**
  * Records the lapse of an unclaimed reward past its deadline, once (its key is the tip's
- * own): lazily, when a claim or a read finds the deadline passed.
+ * own): the tip's lifecycle records it at the deadline (claim-deadline.ts, the same key);
+ * this is the fallback when a claim or a read finds the deadline passed first.
  */
 export async function recordLapse(
   deps: Pick<ClaimDependencies, 'events' | 'clock'>,

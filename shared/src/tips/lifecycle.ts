@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
 import {
   afterRecording,
+  appendAsGeneration,
   claimGeneration,
   dueForRenewal,
   nextGenerationOf,
@@ -16,6 +17,7 @@ import {
   type TurnPlan,
   waitSeconds,
 } from '../workflow/turns.ts';
+import { type ClaimReminderPolicy, planClaimDeadline } from './claim-deadline.ts';
 import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import {
@@ -43,6 +45,8 @@ export interface TipLifecycleDependencies {
   officeHours: EscalationPolicy['officeHours'];
   /** A tip's offset after a step's time (default: spreadSeconds); tests to the minute: 0. */
   spread?: (id: string) => number;
+  /** The reminder before a reward's claim deadline (default: defaultClaimReminderPolicy). */
+  claimReminder?: ClaimReminderPolicy;
 }
 
 export interface TipTurnInput extends TurnInput {
@@ -58,6 +62,17 @@ const plan = (deps: TipLifecycleDependencies, state: TipState) =>
     limits: deps.limits,
     calendar: deps.calendar,
     officeHours: deps.officeHours,
+  });
+
+/** The claim deadline of an approved, unclaimed reward (claim-deadline.ts). */
+const claimPlan = (deps: TipLifecycleDependencies, state: TipState) =>
+  planClaimDeadline({
+    state,
+    now: deps.clock.now(),
+    calendar: deps.calendar,
+    officeHours: deps.officeHours,
+    ...(deps.claimReminder ? { policy: deps.claimReminder } : {}),
+    lateAfterMinutes: deps.limits.lateAfterMinutes,
   });
 
 const logOf = (deps: TipLifecycleDependencies) => ({
@@ -99,13 +114,20 @@ function planFrom(
   const now = deps.clock.now();
   if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
   const limits = plan(deps, state);
-  if (limits.due.length || state.timeLimitSteps.some(outstanding)) {
+  const claim = claimPlan(deps, state);
+  if (limits.due.length || claim.due.length || state.timeLimitSteps.some(outstanding)) {
     return { action: 'escalate', timeoutSeconds: 1, turn, version };
   }
-  if (!runningLimit(state)) return { action: 'done', timeoutSeconds: 1, turn, version };
+  // An approved reward keeps the lifecycle alive until its claim deadline, tip closed or not.
+  if (!runningLimit(state) && !claim.waiting) {
+    return { action: 'done', timeoutSeconds: 1, turn, version };
+  }
+  const next = [limits.nextAt, claim.nextAt]
+    .filter((at): at is Date => at !== null)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
   const timeoutSeconds = waitSeconds(
     now,
-    limits.nextAt,
+    next ?? null,
     (deps.spread ?? spreadSeconds)(state.tipId),
   );
   return { action: 'wait', timeoutSeconds, turn, version };
@@ -147,6 +169,8 @@ export async function recordDueTipSteps(
         idempotencyKey: due.key,
       };
     },
+    // The claim's reminder and lapse: recorded once each (no message: see claim-deadline.ts).
+    between: (snapshot) => recordClaimSteps(deps, snapshot, input.generation),
     recordedSteps: (state) => state.timeLimitSteps,
     deliver: (state, entry) => deliver(deps, state, entry),
     delivered: (entry) => ({
@@ -178,6 +202,38 @@ export async function recordDueTipSteps(
     ...counts,
     next: afterRecording(snapshot && planFrom(deps, snapshot, input, turn), turn),
   };
+}
+
+/** Records the claim's due steps, reminder before lapse, each once (its key). */
+async function recordClaimSteps(
+  deps: TipLifecycleDependencies,
+  loaded: Snapshot<TipState>,
+  generation: number,
+): Promise<Snapshot<TipState> | null> {
+  let snapshot: Snapshot<TipState> | null = loaded;
+  for (let step = 0; snapshot && step < 2; step += 1) {
+    const before: number = snapshot.version;
+    snapshot = await appendAsGeneration<TipState, TipEvent>(
+      logOf(deps),
+      snapshot,
+      generation,
+      (state) => {
+        const [due] = claimPlan(deps, state).due;
+        const claimBy = state.reward?.claimBy;
+        if (!due || !claimBy) return null;
+        return due.step === 'lapse'
+          ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
+          : {
+              type: 'reward_claim_reminder_recorded',
+              // No path reaches the tipster's sealed phone: recorded, not messaged.
+              data: { dueAt: due.dueAt.toISOString(), claimBy, late: due.late, messaged: false },
+              idempotencyKey: due.key,
+            };
+      },
+    );
+    if (!snapshot || snapshot.version === before) break;
+  }
+  return snapshot;
 }
 
 /** The deadline of a limit as the tip's record holds it. */

@@ -17,6 +17,14 @@ export type RewardClaimEvent =
         | { method: 'in_person'; claimCodeHash: string }
         | { method: 'bank_transfer'; bankSealed: string };
     }
+  /**
+   * The lifecycle's reminder, some days before the claim deadline (claim-deadline.ts):
+   * recorded once; `messaged` false, as no path reaches the tipster's sealed phone.
+   */
+  | {
+      type: 'reward_claim_reminder_recorded';
+      data: { dueAt: string; claimBy: string; late: boolean; messaged: boolean };
+    }
   /** The claim deadline passed unclaimed: recorded once, by the system. */
   | { type: 'reward_lapsed'; data: { claimBy: string } }
   /** A reward officer read the sealed bank details: who and when stay on the tip. */
@@ -37,6 +45,8 @@ export interface RewardClaimState {
     claimCodeHash?: string;
     bankSealed?: string;
   };
+  /** The lifecycle's reminder before the claim deadline, once recorded. */
+  claimReminder?: { at: string; dueAt: string; claimBy: string; late: boolean; messaged: boolean };
   lapsedAt?: string;
   detailsOpened?: { by: string; name?: string; at: string }[];
   payment?: {

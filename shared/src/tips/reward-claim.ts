@@ -126,6 +126,7 @@ export function claimEventRefusal(state: TipState, event: RewardClaimEvent): Bil
         ? said('奖励已经申领，不能重复申领。', 'The reward has already been claimed.')
         : null;
     case 'reward_lapsed':
+    case 'reward_claim_reminder_recorded':
       return reward.claim || reward.lapsedAt
         ? said('奖励已申领或已失效。', 'The reward is claimed or has lapsed already.')
         : null;
@@ -180,6 +181,11 @@ export function applyClaimEvent(state: TipState, event: Recorded<RewardClaimEven
       };
     case 'reward_lapsed':
       return { ...state, reward: { ...reward, lapsedAt: event.at } };
+    case 'reward_claim_reminder_recorded':
+      return {
+        ...state,
+        reward: { ...reward, claimReminder: { ...event.data, at: event.at } },
+      };
     case 'payment_details_opened':
       return {
         ...state,

@@ -313,6 +313,16 @@ const tipRewardSchema = z.object({
       hasBankDetails: z.boolean(),
     }),
   ),
+  /** The lifecycle's reminder before the claim deadline: recorded, not sent (no path). */
+  claimReminder: z.optional(
+    z.object({
+      at: z.string(),
+      dueAt: z.string(),
+      claimBy: z.string(),
+      late: z.boolean(),
+      messaged: z.boolean(),
+    }),
+  ),
   lapsedAt: z.optional(z.string()),
   detailsOpened: z.optional(
     z.array(z.object({ by: z.string(), name: z.optional(z.string()), at: z.string() })),

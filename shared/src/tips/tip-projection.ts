@@ -3,6 +3,7 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { applyClaimEvent } from './reward-claim.ts';
+import { rewardIndexPartition } from './reward-statistics.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
 import {
   photoSlotStatus,
@@ -27,6 +28,13 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
     // The inbox: a jurisdiction's tips by status, newest first (no Scan).
     gsi1pk: tipInboxPartition(state.jurisdiction, state.status),
     gsi1sk: `${state.receivedAt}#${state.tipId}`,
+    // The statistics' money: approved rewards by jurisdiction (reward-statistics.ts).
+    ...(state.reward?.approvedAt
+      ? {
+          gsi2pk: rewardIndexPartition(state.jurisdiction),
+          gsi2sk: `${state.reward.approvedAt}#${state.tipId}`,
+        }
+      : {}),
   }),
 });
 
@@ -252,6 +260,7 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
         : state;
     case 'reward_claimed':
     case 'reward_lapsed':
+    case 'reward_claim_reminder_recorded':
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);

@@ -61,6 +61,7 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   reward_approved: ['substantiated', 'closed'],
   reward_claimed: ['substantiated', 'closed'],
   reward_lapsed: ['substantiated', 'closed'],
+  reward_claim_reminder_recorded: ['substantiated', 'closed'],
   payment_details_opened: ['substantiated', 'closed'],
   payment_recorded: ['substantiated', 'closed'],
 };
@@ -230,6 +231,7 @@ function stateRefusal(
       return rewardRefusal(state, event);
     case 'reward_claimed':
     case 'reward_lapsed':
+    case 'reward_claim_reminder_recorded':
     case 'payment_details_opened':
     case 'payment_recorded': {
       const refusal = claimEventRefusal(state, event);

@@ -20,6 +20,7 @@ import {
   statisticsPartition,
 } from '../../hazards/statistics.ts';
 import { readPartition } from './index-page.ts';
+import { readRewardEntries } from './reward-statistics.ts';
 import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
 
 /**
@@ -79,6 +80,14 @@ export class DynamoHazardStatistics implements HazardStatistics {
     }
     await Promise.all(calls);
     return buckets;
+  }
+
+  /**
+   * The approved rewards of these jurisdictions (the statistics' money): a Query per
+   * jurisdiction, bounded by its rewards; not counted in `reads`, which are the buckets'.
+   */
+  rewards(jurisdictions: readonly string[]) {
+    return readRewardEntries(this.documents, this.tableName, jurisdictions);
   }
 
   /** The months a jurisdiction has buckets for (keys only): for the rebuild. */
