@@ -1,5 +1,6 @@
 import { cstDate } from '../calendar/calendar.ts';
 import type { HazardState } from './hazard.ts';
+import { partyName } from './site.ts';
 
 /**
  * The hazard ledger (隐患排查治理台账) as offices file it: one row per hazard, the columns
@@ -66,7 +67,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     state.foundOn ?? cstDate(new Date(state.reportedAt)),
     gradeNames[state.grade],
     state.industry,
-    state.enterprise,
+    partyName(state),
     state.place,
     state.description,
     state.responsible ?? '',
