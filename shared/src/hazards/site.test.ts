@@ -41,8 +41,8 @@ describe('a place without a credit code (九小场所)', () => {
         {
           path: 'phone',
           message: {
-            zh: '请输入 11 位手机号码或带区号的固定电话（如 023-12345678）。',
-            en: 'Enter an 11-digit mobile number or a landline with its area code (like 023-12345678).',
+            zh: '请输入手机号或带区号的固定电话。',
+            en: 'Enter a mobile or a landline with its area code.',
           },
         },
       ]);
@@ -76,8 +76,8 @@ describe('a hazard names an enterprise or a place, one of them', () => {
 
   it('is refused with neither, or with both, in both languages', () => {
     const message = {
-      zh: '请选择已登记的企业（统一社会信用代码），或填写无信用代码的场所，二者选其一。',
-      en: 'Name either a registered enterprise (by its credit code) or a place without one, not both.',
+      zh: '请选择登记的企业，或填写无信用代码的场所，二选一。',
+      en: 'Name a registered enterprise or a place without a credit code: one of them.',
     };
     for (const body of [request, { ...request, site: shop, enterprise: '91350100M000100Y43' }]) {
       const result = validate(recordHazardSchema, body);
@@ -119,14 +119,16 @@ describe('a hazard at a place, where its party is named', () => {
 
   it('shows the place in the ledger row, the export and the summary', async () => {
     const state = await stateAtShop();
-    expect(ledgerRow(state, 1, '2026-12-02')[5]).toBe('老王便利店');
+    const row = ledgerRow(state, 1, '2026-12-02');
+    expect(row[5]).toBe('');
+    expect(row.at(-1)).toBe('老王便利店（小商店）东门路 20 号 负责人 王某 13800138000');
     expect(hazardSummary(state)).toMatchObject({ site: { name: '老王便利店', kind: 'shop' } });
     expect(hazardSummary(state)).not.toHaveProperty('enterprise');
   });
 
   it('names the place in escalation messages, an enterprise by its registered name or code', async () => {
     const state = await stateAtShop();
-    const message = renderEscalationMessage('reminder', 'responsible_officer', {
+    const message = renderEscalationMessage('reminder', 'assigned_officer', {
       hazardId: 'h1',
       enterpriseName: partyName(state),
       place: state.place,

@@ -28,19 +28,15 @@ export const siteKindNames: Record<SiteKind, { zh: string; en: string }> = {
 
 /**
  * A phone the person in charge answers: a mainland mobile (11 digits from 1[3-9]) or a
- * landline with its area code (0 + 2–3 digits, then 7–8 digits, an extension allowed).
+ * landline with its area code (0 + 2–3 digits, then 7–8 digits). Spaces, brackets and
+ * dashes are dropped. (Every office handler bundles this: the messages are kept short.)
  */
-export const sitePhonePattern = /^(?:1[3-9]\d{9}|0\d{2,3}\d{7,8}(?:#\d{1,6})?)$/;
+export const sitePhonePattern = /^(?:1[3-9]\d{9}|0\d{9,11})$/;
 
 export const sitePhone = z.pipe(
   z.pipe(
     z.string(),
-    z.transform((value) =>
-      value
-        .normalize('NFKC')
-        .replace(/[\s()-]/g, '')
-        .replace(/(?:转|ext\.?|x)/i, '#'),
-    ),
+    z.transform((value) => value.normalize('NFKC').replace(/[\s()-]/g, '')),
   ),
   z
     .string()
@@ -48,8 +44,8 @@ export const sitePhone = z.pipe(
       z.regex(
         sitePhonePattern,
         said(
-          '请输入 11 位手机号码或带区号的固定电话（如 023-12345678）。',
-          'Enter an 11-digit mobile number or a landline with its area code (like 023-12345678).',
+          '请输入手机号或带区号的固定电话。',
+          'Enter a mobile or a landline with its area code.',
         ),
       ),
     ),
@@ -64,17 +60,7 @@ export const siteSchema = withMeta(
     personInCharge: text({ min: 1, max: 50 }),
     phone: sitePhone,
   }),
-  {
-    id: 'Site',
-    description: '无统一社会信用代码的场所（九小场所）',
-    example: {
-      name: '老王便利店',
-      address: '东门路 20 号',
-      kind: 'shop',
-      personInCharge: '王某',
-      phone: '13800138000',
-    },
-  },
+  { id: 'Site' },
 );
 export type Site = z.output<typeof siteSchema>;
 
@@ -103,8 +89,8 @@ export const namesOneParty = (value: HazardParty) =>
   (value.enterprise === undefined) !== (value.site === undefined);
 export const namesOnePartyMessage = {
   ...said(
-    '请选择已登记的企业（统一社会信用代码），或填写无信用代码的场所，二者选其一。',
-    'Name either a registered enterprise (by its credit code) or a place without one, not both.',
+    '请选择登记的企业，或填写无信用代码的场所，二选一。',
+    'Name a registered enterprise or a place without a credit code: one of them.',
   ),
   path: ['enterprise'],
 };
