@@ -76,7 +76,7 @@ describe('an officer on a 360 px phone, in Chinese', () => {
     await page.getByLabel('检查发现').check();
     await page.getByLabel('行业领域').selectOption('fire');
     await page.getByLabel('一般隐患').check();
-    await page.getByLabel('无统一社会信用代码的场所').check();
+    await page.getByLabel('无信用代码的场所').check();
     await page.getByLabel('场所名称').fill(shop);
     await page.getByLabel('场所类型').selectOption('shop');
     await page.getByLabel('场所地址').fill('格城区南街 7 号');
