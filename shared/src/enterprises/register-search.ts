@@ -33,14 +33,3 @@ export const searchQuerySchema = z.pipe(
 export function searchTerms(q: string): string[] {
   return [...new Set([q, q.toUpperCase()])];
 }
-
-/** Whether an entry matches, as the filter decides (for the in-memory register and tests). */
-export function matchesSearch(
-  entry: { name: string; address: string; uscc: string },
-  q: string,
-): boolean {
-  return searchTerms(q).some(
-    (term) =>
-      entry.name.includes(term) || entry.address.includes(term) || entry.uscc.includes(term),
-  );
-}
