@@ -89,6 +89,10 @@ export const generatedInputs: Record<string, (context: InputContext) => unknown>
 
 /** Inputs that name no record or jurisdiction, with why: the example's value is sent. */
 export const plainInputs: Record<string, string> = {
+  // a place without a credit code (issue 14): kept on the hazard, on no register
+  site: 'a place kept on the hazard itself, on no register',
+  personInCharge: 'a name',
+  q: 'a search within the jurisdiction the query names',
   // jurisdictions
   zh: 'a name',
   en: 'a name',

@@ -32,7 +32,7 @@ export const handler = apiHandler('giveHazardCommand', async ({ body, principal,
   }
   // The public exposure page names the enterprise as registered now (no register there).
   const enterprise =
-    body.command.type === 'approve_exposure'
+    body.command.type === 'approve_exposure' && record.state.enterprise
       ? await dependencies
           .eventStore()
           .load(

@@ -3,6 +3,7 @@ import type { RouteDefinition } from '../api/route-definition.ts';
 import { code, idempotencyKey, withMeta } from '../api/validation.ts';
 import { hazardSummarySchema } from '../hazards/schemas.ts';
 import { enterpriseChangesSchema, enterpriseSchema, usccSchema } from './enterprise.ts';
+import { searchQuerySchema } from './register-search.ts';
 
 const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
 const exampleEnterprise = {
@@ -93,9 +94,11 @@ export const enterpriseRoutes = [
     query: {
       schema: z.object({
         jurisdiction: code('cq-gecheng'),
+        /** Part of a name, an address or a credit code (register-search.ts). */
+        q: z.optional(searchQuerySchema),
         cursor: z.optional(z.string().check(z.maxLength(512))),
       }),
-      example: { jurisdiction: 'cq-gecheng' },
+      example: { jurisdiction: 'cq-gecheng', q: '东门' },
     },
     response: {
       status: 200,

@@ -10,6 +10,7 @@ import {
   oversightRefusal,
   oversightStatuses,
 } from './oversight.ts';
+import type { Site } from './site.ts';
 import { hazardTally } from './statistics.ts';
 
 /**
@@ -38,7 +39,10 @@ export interface HazardFacts {
   tipId?: string;
   jurisdiction: string;
   industry: string;
-  enterprise: string;
+  /** The registered enterprise's credit code, or else… */
+  enterprise?: string;
+  /** …a place without a credit code (九小场所, site.ts), kept on the hazard itself. */
+  site?: Site;
   place: string;
   grade: HazardGrade;
   standard?: { ref: string; clause: string };
@@ -342,8 +346,13 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
     gsi1pk: hazardLedgerPartition(state.jurisdiction, ledgerStatus(state)),
     gsi1sk: `${state.grade}#${state.reportedAt}#${state.hazardId}`,
     // The enterprise file (一企一档): the hazard's jurisdiction's record of the enterprise.
-    gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
-    gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
+    // A place without a credit code has no file: its hazards are found in the ledger.
+    ...(state.enterprise
+      ? {
+          gsi2pk: enterpriseHazardsPartition(state.jurisdiction, state.enterprise),
+          gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
+        }
+      : {}),
   }),
   // The statistics' counters (statistics.ts): one bucket per jurisdiction and month found.
   tally: hazardTally,

@@ -1,5 +1,6 @@
 import { cstDate } from '../calendar/calendar.ts';
 import type { HazardState } from './hazard.ts';
+import { type Site, siteKindNames } from './site.ts';
 
 /**
  * The hazard ledger (隐患排查治理台账) as offices file it: one row per hazard, the columns
@@ -21,6 +22,8 @@ export const ledgerColumns = [
   '状态',
   '超期天数',
   '已升级至',
+  // A place without a credit code (site.ts): its name, kind, address and person in charge.
+  '无信用代码场所',
 ] as const;
 
 /** The columns holding a CST date (YYYY-MM-DD): a real date in the workbook. */
@@ -66,7 +69,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     state.foundOn ?? cstDate(new Date(state.reportedAt)),
     gradeNames[state.grade],
     state.industry,
-    state.enterprise,
+    state.enterprise ?? '',
     state.place,
     state.description,
     state.responsible ?? '',
@@ -75,6 +78,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     statusNames[state.status] ?? state.status,
     open ? daysOverdue(deadline, today) : 0,
     reached ? (stepNames[reached.step] ?? reached.step) : '',
+    state.site ? siteCell(state.site) : '',
   ];
 }
 
@@ -96,4 +100,9 @@ function csvCell(value: string | number): string {
 export function ledgerCsv(rows: readonly LedgerRow[]): string {
   const lines = [ledgerColumns, ...rows].map((row) => row.map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** A place in one cell: 老王便利店（小商店）格城区南街 7 号 负责人 王某 02361234567. */
+export function siteCell(site: Site): string {
+  return `${site.name}（${siteKindNames[site.kind].zh}）${site.address} 负责人 ${site.personInCharge} ${site.phone}`;
 }

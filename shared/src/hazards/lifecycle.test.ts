@@ -4,7 +4,13 @@ import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import type { Notification, Notifier } from '../ports/outbox.ts';
 import { giveCommand, type HazardCommand, recordHazard } from './commands.ts';
 import { defaultEscalationPolicy } from './escalation.ts';
-import { checkTransition, hazardProjection, hazardStream, LifecycleViolation } from './hazard.ts';
+import {
+  checkTransition,
+  type HazardFacts,
+  hazardProjection,
+  hazardStream,
+  LifecycleViolation,
+} from './hazard.ts';
 import { type LifecycleDependencies, planTurn, recordDueSteps } from './lifecycle.ts';
 import { defaultLookBackPolicy } from './look-back.ts';
 import { hazardDetailSchema } from './schemas.ts';
@@ -43,14 +49,14 @@ function world() {
     set: (instant: string) => {
       now = new Date(instant);
     },
-    record: (hazardId: string) =>
+    record: (hazardId: string, party: Partial<HazardFacts> = {}) =>
       recordHazard(commands, {
         facts: {
           hazardId,
           source: 'inspection',
           jurisdiction: 'cq-gecheng',
           industry: 'fire',
-          enterprise: '91350100M000100Y43',
+          ...(party.site ? { site: party.site } : { enterprise: '91350100M000100Y43' }),
           place: '东门路 18 号仓库',
           grade: 'general',
           description: '安全出口被堵',
@@ -223,5 +229,34 @@ describe('a step recorded before a close and delivered after it', () => {
     expect((await w.log(hazardId)).map((event) => event.type)).not.toContain(
       'escalation_withdrawn',
     );
+  });
+});
+
+describe('a hazard at a place without a credit code (site.ts)', () => {
+  it('tells the officials, names the place, and reaches no enterprise recipient', async () => {
+    const w = world();
+    const hazardId = 'h-site';
+    const site = {
+      name: '老王便利店',
+      address: '东门路 20 号',
+      kind: 'shop' as const,
+      personInCharge: '王某',
+      phone: '13800138000',
+    };
+    await w.record(hazardId, { site });
+    await w.decide(hazardId, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: { date: '2026-12-10' },
+    });
+    expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await expect(recordDueSteps(w.deps, { hazardId, generation: 1 })).rejects.toThrow();
+    await recordDueSteps(w.deps, { hazardId, generation: 1 });
+    expect(w.notifier.sent.map((message) => message.key)).toEqual([
+      `${hazardId}#1#reminder#assigned_officer`,
+    ]);
+    expect(w.notifier.sent[0]?.body.zh).toContain('老王便利店');
+    expect((await w.state(hazardId))?.escalations).toMatchObject([{ delivered: true }]);
   });
 });

@@ -36,6 +36,7 @@ import {
   hazardStream,
 } from './hazard.ts';
 import type { LookBackPolicy } from './look-back.ts';
+import { partyName } from './site.ts';
 
 export { maxWaitSeconds, renewal, type StepsRecorded, type TurnPlan } from '../workflow/turns.ts';
 
@@ -242,6 +243,7 @@ async function tellThenRecord(
 ): Promise<Snapshot<HazardState> | null> {
   if (snapshot.state.generation !== generation) return null;
   for (const recipient of told.recipients) {
+    if (!reachable(recipient, snapshot.state)) continue;
     await deps.notifier.send({
       key: `${told.key}#${recipient}`,
       channel: 'sms',
@@ -348,8 +350,16 @@ async function tellTip(
  */
 const addressOf = (recipient: string, state: HazardState) =>
   recipient.startsWith('enterprise_')
-    ? `${recipient}@${enterprisePlace(state.jurisdiction, state.enterprise)}`
+    ? `${recipient}@${enterprisePlace(state.jurisdiction, state.enterprise ?? '')}`
     : `${recipient}@${state.jurisdiction}`;
+
+/**
+ * A place without a credit code (site.ts) has no register entry to reach its people by:
+ * the rungs' enterprise recipients are left out for it; the officials are told as ever,
+ * and the messages name the place.
+ */
+const reachable = (recipient: string, state: HazardState) =>
+  Boolean(state.enterprise) || !recipient.startsWith('enterprise_');
 
 async function deliver(
   deps: LifecycleDependencies,
@@ -359,13 +369,16 @@ async function deliver(
   const rung = deps.policy.ladder.find((candidate) => candidate.step === entry.step);
   if (!rung || !state.round) return;
   // The enterprise by name, as the hazard's jurisdiction registered it (else its code).
-  const enterprise = await deps.events.load(
-    enterpriseStream(state.jurisdiction, state.enterprise),
-    enterpriseProjection,
-  );
+  // A place without a credit code is named as the officer recorded it (site.ts).
+  const enterprise = state.enterprise
+    ? await deps.events.load(
+        enterpriseStream(state.jurisdiction, state.enterprise),
+        enterpriseProjection,
+      )
+    : undefined;
   const facts = {
     hazardId: state.hazardId,
-    enterpriseName: enterprise?.state.name ?? state.enterprise,
+    enterpriseName: partyName(state, enterprise?.state.name),
     place: state.place,
     description: state.description,
     deadline: state.round.deadline,
@@ -374,6 +387,7 @@ async function deliver(
     ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
   };
   for (const recipient of rung.recipients) {
+    if (!reachable(recipient, state)) continue;
     await deps.notifier.send({
       key: `${entry.key}#${recipient}`,
       channel: recipient === 'public_page' ? 'webhook' : 'sms',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import { usccSchema } from '../enterprises/enterprise.ts';
+import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
 /**
  * The hazard API's shapes, shared by the office console (forms) and the handlers
@@ -138,8 +139,12 @@ export const recordHazardSchema = withMeta(
       source: z.enum(['inspection', 'self_report', 'tip']),
       tipId: z.optional(z.string().check(z.regex(/^[a-z2-7]{26}$/))),
       ...hazardFactsFields,
+      // A registered enterprise by its code, or a place without one (site.ts): one of them.
+      enterprise: z.optional(usccSchema),
+      site: z.optional(siteSchema),
     })
     .check(
+      z.refine(namesOneParty, namesOnePartyMessage),
       z.refine(majorCitesStandard, majorCitesStandardMessage),
       z.refine((value) => value.source !== 'tip' || value.tipId !== undefined, {
         ...said('来自举报的隐患须关联线索编号。', 'A hazard from a tip must name the tip.'),
@@ -227,7 +232,9 @@ export const hazardSummarySchema = z.object({
   grade: z.enum(['general', 'major']),
   jurisdiction: z.string(),
   industry: z.string(),
-  enterprise: z.string(),
+  /** The registered enterprise's credit code; absent when the hazard names a `site`. */
+  enterprise: z.optional(z.string()),
+  site: z.optional(siteSchema),
   place: z.string(),
   excerpt: z.string(),
   reportedAt: z.string(),
