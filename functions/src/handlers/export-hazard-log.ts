@@ -2,7 +2,7 @@ import { proveInclusion } from '@qingling/shared/chain-heads/inclusion.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandler } from '../http/hazard-api.ts';
+import { apiHandler } from '../http/hazard-log-api.ts';
 
 /**
  * GET /api/office/hazards/{hazardId}/log: the whole log with every event's previous hash

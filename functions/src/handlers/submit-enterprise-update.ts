@@ -3,7 +3,7 @@ import { hazardForEnterprise } from '@qingling/shared/hazards/views.ts';
 import { hazardByLink } from '../hazards/enterprise-link.ts';
 import { hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { apiHandler } from '../http/hazard-api.ts';
+import { apiHandler } from '../http/enterprise-access-api.ts';
 
 /**
  * POST /api/enterprise/hazard/updates: the enterprise sends its plan, its progress, or the

@@ -1,6 +1,8 @@
 import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
+import { enterpriseAccessRoutes } from '../hazards/enterprise-access-routes.ts';
 import { exposureRoutes } from '../hazards/exposure-routes.ts';
+import { hazardLogRoutes } from '../hazards/log-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { statisticsRoutes } from '../hazards/statistics-routes.ts';
 import { policyRoutes } from '../policies/routes.ts';
@@ -30,6 +32,8 @@ export const routes = [
   ...officeTipRoutes,
   ...rewardRoutes,
   ...hazardRoutes,
+  ...hazardLogRoutes,
+  ...enterpriseAccessRoutes,
   ...exposureRoutes,
   ...statisticsRoutes,
   ...enterpriseRoutes,

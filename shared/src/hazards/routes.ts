@@ -1,7 +1,4 @@
-import * as z from 'zod/mini';
 import type { RouteDefinition } from '../api/route-definition.ts';
-import { idempotencyKey, text, withMeta } from '../api/validation.ts';
-import { inclusionProofSchema } from '../chain-heads/schemas.ts';
 import {
   deskQuerySchema,
   deskSchema,
@@ -17,7 +14,6 @@ import {
   importHazardsSchema,
   importResultSchema,
   recordHazardSchema,
-  rectificationPlanSchema,
 } from './schemas.ts';
 
 const officeRoles = ['officer', 'department_head', 'leader_in_charge', 'principal_leader'] as const;
@@ -69,62 +65,6 @@ const examplePlan = {
   deadlineAndRequirements: '12 月 31 日前完成并自查',
   safetyAndEmergencyMeasures: '整改期间专人值守，配备灭火器',
 };
-
-export const enterpriseUpdateSchema = withMeta(
-  z.intersection(
-    z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('plan'), plan: rectificationPlanSchema }),
-      z.strictObject({
-        kind: z.literal('progress'),
-        note: text({ min: 2, max: 2000, multiline: true }),
-      }),
-      z.strictObject({
-        kind: z.literal('evidence'),
-        note: text({ min: 2, max: 2000, multiline: true }),
-      }),
-    ]),
-    z.object({ token: z.string().check(z.minLength(10), z.maxLength(1024)), idempotencyKey }),
-  ),
-  { id: 'EnterpriseUpdate' },
-);
-
-export const enterpriseViewSchema = withMeta(
-  z.object({
-    hazardId: z.string(),
-    status: z.string(),
-    grade: z.enum(['general', 'major']),
-    place: z.string(),
-    description: z.string(),
-    standard: z.optional(z.object({ ref: z.string(), clause: z.string() })),
-    deadline: z.optional(z.string()),
-    measures: z.optional(z.string()),
-    plan: z.optional(rectificationPlanSchema),
-    submittedPlan: z.optional(rectificationPlanSchema),
-    progress: z.array(
-      z.object({
-        at: z.string(),
-        kind: z.enum(['plan', 'progress', 'evidence']),
-        note: z.string(),
-      }),
-    ),
-  }),
-  { id: 'EnterpriseHazardView' },
-);
-
-export const hazardLogSchema = withMeta(
-  z.object({
-    hazardId: z.string(),
-    exportedAt: z.string(),
-    chain: hazardDetailSchema.shape.chain,
-    inclusion: withMeta(z.nullable(inclusionProofSchema), {
-      description:
-        "The audit path of the log's head in the latest published day's root " +
-        '(GET /api/public/chain-heads/{date}); null when the hazard is not in that day.',
-    }),
-    events: z.array(z.record(z.string(), z.unknown())),
-  }),
-  { id: 'HazardLog' },
-);
 
 /**
  * The hazard API. Every office route checks, on the server, that the hazard (or the
@@ -290,36 +230,6 @@ export const hazardRoutes = [
     response: { status: 200, body: hazardDetailSchema, example: exampleDetail },
   },
   {
-    operationId: 'exportHazardLog',
-    method: 'GET',
-    path: '/api/office/hazards/{hazardId}/log',
-    handler: 'export-hazard-log',
-    access: {
-      kind: 'signedIn',
-      roles: officeRoles,
-      scope: { in: 'record', record: 'hazard', id: 'hazardId' },
-    },
-    summary: { zh: '导出隐患日志及哈希', en: "Export a hazard's log with its hashes" },
-    pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
-    response: {
-      status: 200,
-      body: hazardLogSchema,
-      example: {
-        hazardId: exampleHazardId,
-        exportedAt: '2026-11-22T09:00:00.000Z',
-        chain: { valid: true, head: 'a'.repeat(64) },
-        inclusion: {
-          date: '2026-11-21',
-          sequence: 1,
-          leafIndex: 0,
-          treeSize: 2,
-          path: ['b'.repeat(64)],
-        },
-        events: [{ sequence: 1, type: 'hazard_reported', hash: 'a'.repeat(64) }],
-      },
-    },
-  },
-  {
     operationId: 'createEnterpriseLink',
     method: 'POST',
     path: '/api/office/hazards/{hazardId}/enterprise-link',
@@ -382,70 +292,6 @@ export const hazardRoutes = [
       body: importResultSchema,
       example: {
         results: [{ index: 0, rowId: 'ZC-2026-001', outcome: 'stored', hazardId: exampleHazardId }],
-      },
-    },
-  },
-  {
-    operationId: 'viewEnterpriseHazard',
-    method: 'POST',
-    path: '/api/enterprise/hazard',
-    handler: 'view-enterprise-hazard',
-    access: { kind: 'public' },
-    table: { read: ['HAZARD#*'] },
-    uses: ['receiptKey'],
-    summary: {
-      zh: '企业凭链接查看本隐患及整改要求',
-      en: 'The enterprise sees its hazard through its link',
-    },
-    request: {
-      body: z.strictObject({ token: z.string().check(z.minLength(10), z.maxLength(1024)) }),
-      example: { token: exampleToken },
-    },
-    response: {
-      status: 200,
-      body: enterpriseViewSchema,
-      example: {
-        hazardId: exampleHazardId,
-        status: 'rectifying',
-        grade: 'major',
-        place: '东门路 18 号仓库',
-        description: '仓库安全出口被货物堵死，疏散通道不畅。',
-        progress: [],
-      },
-    },
-  },
-  {
-    operationId: 'submitEnterpriseUpdate',
-    method: 'POST',
-    path: '/api/enterprise/hazard/updates',
-    handler: 'submit-enterprise-update',
-    access: { kind: 'public' },
-    table: { read: ['POLICY'], write: ['HAZARD#*'] },
-    uses: ['receiptKey', 'lifecycle'],
-    summary: {
-      zh: '企业提交治理方案、整改进展或整改完成情况',
-      en: 'The enterprise submits its plan, progress or evidence of the fix',
-    },
-    request: {
-      body: enterpriseUpdateSchema,
-      example: {
-        token: exampleToken,
-        idempotencyKey: '7c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
-        kind: 'plan',
-        plan: examplePlan,
-      },
-    },
-    response: {
-      status: 201,
-      body: enterpriseViewSchema,
-      example: {
-        hazardId: exampleHazardId,
-        status: 'reported',
-        grade: 'major',
-        place: '东门路 18 号仓库',
-        description: '仓库安全出口被货物堵死，疏散通道不畅。',
-        submittedPlan: examplePlan,
-        progress: [{ at: '2026-11-23T02:00:00.000Z', kind: 'plan', note: '清理安全出口' }],
       },
     },
   },

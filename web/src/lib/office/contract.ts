@@ -3,7 +3,8 @@
  * from the shared schemas so that a change of contract fails the type check here.
  */
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
-import type { enterpriseViewSchema, hazardLogSchema } from '@qingling/shared/hazards/routes.ts';
+import type { enterpriseViewSchema } from '@qingling/shared/hazards/enterprise-access-routes.ts';
+import type { hazardLogSchema } from '@qingling/shared/hazards/log-routes.ts';
 import type {
   deskSchema,
   enterpriseLinkSchema,
