@@ -11,6 +11,7 @@ import {
 import { recordHazard } from './commands.ts';
 import { defaultEscalationPolicy, planEscalation } from './escalation.ts';
 import { currentRound, hazardProjection, hazardStream } from './hazard.ts';
+import { ledgerRow } from './ledger-export.ts';
 import { type LifecycleDependencies, recordDueSteps } from './lifecycle.ts';
 import { defaultLookBackPolicy } from './look-back.ts';
 
@@ -174,8 +175,12 @@ describe('an imported hazard on its log', () => {
     const again = await startImportedRectification(w.commands, request);
     expect(again.kind === 'done' && again.duplicate).toBe(true);
     const state = await w.state('h1');
-    expect(state?.status).toBe('rectifying');
-    expect(currentRound(state!)?.reachedBefore?.toISOString()).toBe('2026-12-03T02:00:00.000Z');
+    if (!state) throw new Error('not recorded');
+    expect(state.status).toBe('rectifying');
+    expect(currentRound(state)?.reachedBefore?.toISOString()).toBe('2026-12-03T02:00:00.000Z');
+    // Ten days overdue: the circular (day 7) was the last step reached; the ledger says so.
+    expect(state.round?.reachedStep).toBe('circular');
+    expect(ledgerRow(state, 1, '2026-12-03').at(-1)).toBe('通报');
 
     await recordDueSteps(w.deps, { hazardId: 'h1', generation: 0 });
     expect(w.outbox.sent).toEqual([]);

@@ -3,6 +3,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { giveRecordCommand } from '../workflow/decisions.ts';
 import type { HazardCommandDependencies } from './commands.ts';
+import { byDueTime, scheduleRound } from './escalation.ts';
 import { checkTransition, type HazardEvent, hazardProjection, hazardStream } from './hazard.ts';
 
 /**
@@ -68,9 +69,21 @@ export function backlogRefusal(
 
 type Deps = Pick<HazardCommandDependencies, 'events' | 'clock' | 'workflow'>;
 
+/** The last ladder step due by the import (the ledger shows it), if any. */
+export function stepReachedBy(
+  deadline: string,
+  importedAt: Date,
+  deps: Pick<HazardCommandDependencies, 'policy' | 'calendar'>,
+) {
+  const round = { number: 1, deadline: new Date(deadline), startedAt: importedAt };
+  return byDueTime(scheduleRound('', round, deps.policy, deps.calendar))
+    .filter((step) => step.dueAt <= importedAt)
+    .at(-1)?.step;
+}
+
 /** Starts an imported row's rectification with its ledger deadline (past ones too). */
 export function startImportedRectification(
-  deps: Deps,
+  deps: Deps & Pick<HazardCommandDependencies, 'policy' | 'calendar'>,
   request: {
     hazardId: string;
     responsible: string;
@@ -90,13 +103,16 @@ export function startImportedRectification(
     idempotencyKey,
     command: { type: 'start_imported_rectification', ...command },
     decide: (state, now) => {
+      const deadline = endOfCstDay(command.deadline).toISOString();
+      const reachedStep = stepReachedBy(deadline, now, deps);
       const event: HazardEvent = {
         type: 'rectification_started',
         data: {
           responsible: command.responsible,
           measures: command.measures,
-          deadline: endOfCstDay(command.deadline).toISOString(),
+          deadline,
           reachedBefore: now.toISOString(),
+          ...(reachedStep ? { reachedStep } : {}),
         },
       };
       checkTransition(state, event);

@@ -60,6 +60,8 @@ export type HazardEvent =
         plan?: RectificationPlan;
         /** Imported backlog: ladder steps due by then were reached before (escalation.ts). */
         reachedBefore?: string;
+        /** The last of them, for the ledger to show (the planner needs only the instant). */
+        reachedStep?: EscalationStep;
       };
     }
   /** An imported ledger row already closed (销号) on paper: no lifecycle, no ladder. */
@@ -110,7 +112,13 @@ export interface HazardState extends HazardFacts, OversightState {
   measures?: string;
   plan?: RectificationPlan;
   /** The current round: its number, deadline and start (null before rectification). */
-  round: { number: number; deadline: string; startedAt: string; reachedBefore?: string } | null;
+  round: {
+    number: number;
+    deadline: string;
+    startedAt: string;
+    reachedBefore?: string;
+    reachedStep?: EscalationStep;
+  } | null;
   /** The plan the enterprise proposed (the officer adopts it when rectification starts). */
   submittedPlan?: RectificationPlan;
   /** What the enterprise sent through its link, in order. */
@@ -375,6 +383,7 @@ function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): Hazard
           deadline: event.data.deadline,
           startedAt: event.at,
           ...(event.data.reachedBefore ? { reachedBefore: event.data.reachedBefore } : {}),
+          ...(event.data.reachedStep ? { reachedStep: event.data.reachedStep } : {}),
         },
       };
     case 'closed_before_import':
