@@ -129,7 +129,7 @@ describe('an imported hazard on its log', () => {
     };
     const commands = { ...deps, workflow: { wake: async () => {} } };
     const actor = { kind: 'person' as const, id: 'officer' };
-    const record = (hazardId: string) =>
+    const record = (hazardId: string, grade: 'general' | 'major' = 'general') =>
       recordHazard(commands, {
         facts: {
           hazardId,
@@ -138,7 +138,8 @@ describe('an imported hazard on its log', () => {
           industry: 'fire',
           enterprise: '91350100M000100Y43',
           place: '东门路 18 号仓库',
-          grade: 'general',
+          grade,
+          ...(grade === 'major' ? { standard: { ref: 'GB 35181', clause: '3.1' } } : {}),
           description: '安全出口被堵',
           foundOn: '2023-05-01',
         },
@@ -192,9 +193,9 @@ describe('an imported hazard on its log', () => {
     expect(w.outbox.sent.map((message) => message.key)).toEqual(['h1#1#summons#leader_in_charge']);
   });
 
-  it('closes a closed row on the day the ledger gives, with no ladder', async () => {
+  it('closes a closed row on the day the ledger gives, with no ladder, telling nobody', async () => {
     const w = world();
-    await w.record('h2');
+    await w.record('h2', 'major');
     const outcome = await closeImported(w.commands, {
       hazardId: 'h2',
       closedOn: '2023-07-15',
