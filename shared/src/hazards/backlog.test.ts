@@ -104,6 +104,11 @@ describe("an imported row's dates", () => {
       'deadline',
     );
     expect(backlogRefusal({ deadline: '2026-12-31' }, now)).toBeNull();
+    // A date closed on an open row is a contradiction, not something to drop silently.
+    expect(backlogRefusal({ status: 'open', closedOn: '2023-06-01' }, now)?.path).toBe('status');
+    expect(backlogRefusal({ closedOn: '2023-06-01' }, now)?.message).toBe(
+      backlogRefusals.closedOnButOpen,
+    );
   });
 });
 

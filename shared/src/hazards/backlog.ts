@@ -39,6 +39,10 @@ export const backlogRefusals = {
     zh: '整改期限已过：请填写发现日期，按台账如实导入为逾期隐患。',
     en: 'The deadline has passed: give the date the hazard was found, so that it is imported as overdue, as the ledger has it.',
   },
+  closedOnButOpen: {
+    zh: '填写了销号日期，但状态不是“已销号”：请核对状态或删去销号日期。',
+    en: 'A date closed is given but the status is not closed (已销号): check the status or remove the date.',
+  },
   deadlineBeforeFound: {
     zh: '整改期限不能早于发现日期。',
     en: 'The deadline cannot be before the date the hazard was found.',
@@ -59,6 +63,7 @@ export function backlogRefusal(
       return { path: 'closedOn', message: backlogRefusals.closedBeforeFound };
     return null;
   }
+  if (row.closedOn) return { path: 'status', message: backlogRefusals.closedOnButOpen };
   if (!row.deadline) return null;
   if (row.foundOn && row.deadline < row.foundOn)
     return { path: 'deadline', message: backlogRefusals.deadlineBeforeFound };
