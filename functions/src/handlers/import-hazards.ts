@@ -1,7 +1,12 @@
 import { validate } from '@qingling/shared/api/validation.ts';
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { IdempotencyKeyReused, requestDigest } from '@qingling/shared/event-log/idempotency.ts';
-import { deadlineOf, giveCommand, recordHazard } from '@qingling/shared/hazards/commands.ts';
+import {
+  backlogRefusal,
+  closeImported,
+  startImportedRectification,
+} from '@qingling/shared/hazards/backlog.ts';
+import { recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
 import { foundOnAfterToday, importRowSchema } from '@qingling/shared/hazards/schemas.ts';
@@ -45,7 +50,7 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         : undefined;
     if (!parsed.success)
       return { index, ...(rowId ? { rowId } : {}), outcome: 'refused', issues: parsed.issues };
-    const { rowId: id, responsible, measures, deadline, ...facts } = parsed.data;
+    const { rowId: id, responsible, measures, deadline, status, closedOn, ...facts } = parsed.data;
     if (facts.foundOn && facts.foundOn > cstDate(deps.clock.now())) {
       return {
         index,
@@ -54,13 +59,24 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         issues: [{ path: 'foundOn', message: foundOnAfterToday }],
       };
     }
+    // Dates that cannot stand together are refused before anything is stored.
+    const refusal = backlogRefusal(
+      {
+        ...(facts.foundOn ? { foundOn: facts.foundOn } : {}),
+        ...(deadline ? { deadline } : {}),
+        ...(status ? { status } : {}),
+        ...(closedOn ? { closedOn } : {}),
+      },
+      deps.clock.now(),
+    );
+    if (refusal) return { index, rowId: id, outcome: 'refused', issues: [refusal] };
     try {
+      const closed = status === 'closed' && closedOn ? closedOn : null;
+      // A past deadline is the ledger's: the ladder counts its past steps as reached.
       const rectification =
-        responsible && measures && deadline && facts.grade === 'general'
-          ? { responsible, measures, deadline: { date: deadline } }
+        !closed && responsible && measures && deadline && facts.grade === 'general'
+          ? { responsible, measures, deadline }
           : null;
-      // A deadline already past is refused before anything is stored.
-      if (rectification) deadlineOf(rectification.deadline, deps.clock.now(), deps.calendar);
       const hazardId = await hazardIdFor(
         body.jurisdiction,
         `import:${body.source}:${facts.enterprise}:${id}`,
@@ -73,15 +89,30 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
       };
       // The row's number is its key: the same number with other content is refused, not
       // taken for the row already stored. Digested: what the log records of the row, no more.
-      const recorded = await recordHazard(deps, {
+      // The lifecycle is woken once the row is whole (closed or rectifying), not before:
+      // a closed row must not start a ladder, nor tell anyone, on its way in.
+      const quiet = { ...deps, workflow: { wake: async () => {} } };
+      const recorded = await recordHazard(closed || rectification ? quiet : deps, {
         facts: hazardFacts,
         actor,
-        requestDigest: await requestDigest({ facts: hazardFacts, rectification }),
+        requestDigest: await requestDigest({
+          facts: hazardFacts,
+          // As digested before backlogs: a sheet imported then imports the same now.
+          rectification: rectification && { ...rectification, deadline: { date: deadline } },
+          ...(closed ? { closedOn: closed } : {}),
+        }),
       });
-      if (rectification) {
-        await giveCommand(deps, {
+      if (closed) {
+        await closeImported(deps, {
           hazardId,
-          command: { type: 'start_rectification', ...rectification },
+          closedOn: closed,
+          actor,
+          idempotencyKey: `import:closed:${hazardId}`,
+        });
+      } else if (rectification) {
+        await startImportedRectification(deps, {
+          hazardId,
+          ...rectification,
           actor,
           idempotencyKey: `import:rectify:${hazardId}`,
         });

@@ -156,6 +156,12 @@ export interface Round {
   number: number;
   deadline: Date;
   startedAt: Date;
+  /**
+   * An imported backlog's round (backlog.ts): the steps due at or before this instant were
+   * reached in the paper ledger, before the system held the hazard. They count as reached
+   * and are never sent; the ladder goes on from the next one.
+   */
+  reachedBefore?: Date;
 }
 
 export interface ScheduledStep {
@@ -220,7 +226,12 @@ export function planEscalation(input: {
 }): { due: DueStep[]; nextAt: Date | null } {
   if (input.closed) return { due: [], nextAt: null };
   const schedule = scheduleRound(input.hazardId, input.round, input.policy, input.calendar);
-  const pending = byDueTime(schedule.filter((step) => !input.recorded.has(step.key)));
+  const reachedBefore = input.round.reachedBefore?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const pending = byDueTime(
+    schedule.filter(
+      (step) => !input.recorded.has(step.key) && step.dueAt.getTime() > reachedBefore,
+    ),
+  );
   const lateAfter = input.policy.lateAfterMinutes * 60 * 1000;
   const due = pending
     .filter((step) => step.dueAt <= input.now)

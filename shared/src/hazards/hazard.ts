@@ -57,8 +57,19 @@ export type HazardEvent =
   | OversightEvent
   | {
       type: 'rectification_started';
-      data: { responsible: string; deadline: string; measures: string; plan?: RectificationPlan };
+      data: {
+        responsible: string;
+        deadline: string;
+        measures: string;
+        plan?: RectificationPlan;
+        /** Imported backlog: ladder steps due by then were reached before (escalation.ts). */
+        reachedBefore?: string;
+        /** The last of them, for the ledger to show (the planner needs only the instant). */
+        reachedStep?: EscalationStep;
+      };
     }
+  /** An imported ledger row already closed (销号) on paper: no lifecycle, no ladder. */
+  | { type: 'closed_before_import'; data: { closedOn: string } }
   | { type: 'deadline_extension_requested'; data: { deadline: string; reason: string } }
   | { type: 'deadline_extended'; data: { deadline: string; reason: string; approvedBy: string } }
   | { type: 'deadline_extension_refused'; data: { reason: string } }
@@ -105,7 +116,13 @@ export interface HazardState extends HazardFacts, OversightState {
   measures?: string;
   plan?: RectificationPlan;
   /** The current round: its number, deadline and start (null before rectification). */
-  round: { number: number; deadline: string; startedAt: string } | null;
+  round: {
+    number: number;
+    deadline: string;
+    startedAt: string;
+    reachedBefore?: string;
+    reachedStep?: EscalationStep;
+  } | null;
   /** The plan the enterprise proposed (the officer adopts it when rectification starts). */
   submittedPlan?: RectificationPlan;
   /** What the enterprise sent through its link, in order. */
@@ -179,6 +196,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     verification_failed: ['verifying'],
     hazard_closed: ['verifying'],
     hazard_reopened: ['closed'],
+    closed_before_import: ['reported'],
     escalation_step_recorded: ['rectifying', 'verifying'],
     escalation_step_delivered: ['rectifying', 'verifying', 'closed'],
     escalation_withdrawn: ['closed'],
@@ -269,6 +287,7 @@ export function currentRound(state: HazardState): Round | null {
     number: state.round.number,
     deadline: new Date(state.round.deadline),
     startedAt: new Date(state.round.startedAt),
+    ...(state.round.reachedBefore ? { reachedBefore: new Date(state.round.reachedBefore) } : {}),
   };
 }
 
@@ -368,7 +387,19 @@ function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): Hazard
         responsible: event.data.responsible,
         measures: event.data.measures,
         ...(event.data.plan ? { plan: event.data.plan } : {}),
-        round: { number: 1, deadline: event.data.deadline, startedAt: event.at },
+        round: {
+          number: 1,
+          deadline: event.data.deadline,
+          startedAt: event.at,
+          ...(event.data.reachedBefore ? { reachedBefore: event.data.reachedBefore } : {}),
+          ...(event.data.reachedStep ? { reachedStep: event.data.reachedStep } : {}),
+        },
+      };
+    case 'closed_before_import':
+      return {
+        ...state,
+        status: 'closed',
+        closedAt: new Date(`${event.data.closedOn}T00:00:00+08:00`).toISOString(),
       };
     case 'deadline_extension_requested':
       return {

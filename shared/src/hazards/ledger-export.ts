@@ -62,7 +62,10 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     ? cstDate(new Date(Date.parse(state.round.deadline) - 1))
     : undefined;
   const open = state.status !== 'closed';
-  const reached = state.escalations.filter((step) => !step.withdrawn).at(-1);
+  // The last step fired here, else the one an imported ledger had reached (backlog.ts).
+  const reached =
+    state.escalations.filter((step) => !step.withdrawn).at(-1) ??
+    (state.round?.reachedStep ? { step: state.round.reachedStep } : undefined);
   return [
     index,
     state.hazardId,

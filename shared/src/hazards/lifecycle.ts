@@ -130,7 +130,7 @@ function planFrom(
   const escalation = escalationPlan(deps, state);
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
   const untold =
-    (state.grade === 'major' && !state.enterpriseTold) ||
+    (state.grade === 'major' && !state.enterpriseTold && state.status !== 'closed') ||
     (state.tipId !== undefined && state.tipTold !== tipStageKey(state));
   if (
     escalation.due.length ||
@@ -266,7 +266,10 @@ function tellEnterprise(
   generation: number,
 ): Promise<Snapshot<HazardState> | null> {
   const state = snapshot.state;
-  if (state.grade !== 'major' || state.enterpriseTold) return Promise.resolve(snapshot);
+  // A major hazard imported closed (backlog.ts) is history: nobody is told of it now.
+  if (state.grade !== 'major' || state.enterpriseTold || state.status === 'closed') {
+    return Promise.resolve(snapshot);
+  }
   const recipients = ['enterprise_principal', 'enterprise_controller'];
   const citation = citeStandard(state.standard ?? { ref: '', clause: '' });
   return tellThenRecord(deps, snapshot, generation, {

@@ -162,6 +162,9 @@ export const importRowSchema = z
     responsible: z.optional(text({ min: 1, max: 100 })),
     measures: z.optional(text({ min: 2, max: 2000, multiline: true })),
     deadline: z.optional(cstDateSchema),
+    /** A paper ledger's closed rows (已销号) import closed, with the day (backlog.ts). */
+    status: z.optional(z.enum(['open', 'closed'])),
+    closedOn: z.optional(cstDateSchema),
   })
   .check(z.refine(majorCitesStandard, majorCitesStandardMessage));
 

@@ -19,7 +19,13 @@ const importColumns = [
   { key: 'responsible', zh: '责任人', en: 'responsible', width: 14 },
   { key: 'measures', zh: '整改措施', en: 'measures', width: 30 },
   { key: 'deadline', zh: '整改期限', en: 'deadline', width: 14 },
+  // A paper ledger's history (issue 15): when found, and whether and when it was closed.
+  { key: 'foundOn', zh: '发现日期', en: 'foundOn', width: 14 },
+  { key: 'status', zh: '状态', en: 'status', width: 10 },
+  { key: 'closedOn', zh: '销号日期', en: 'closedOn', width: 14 },
 ] as const;
+
+const dateColumns: readonly string[] = ['deadline', 'foundOn', 'closedOn'];
 
 type ColumnKey = (typeof importColumns)[number]['key'];
 export type SheetRow = { rowNumber: number; cells: Record<ColumnKey, string> };
@@ -35,7 +41,7 @@ export function fillTemplate(workbook: Workbook): void {
     key: column.key,
     width: column.width,
     // Codes stay text: an 18-digit credit code must not become a number.
-    style: column.key === 'deadline' ? { numFmt: 'yyyy-mm-dd' } : { numFmt: '@' },
+    style: dateColumns.includes(column.key) ? { numFmt: 'yyyy-mm-dd' } : { numFmt: '@' },
   }));
   sheet.getRow(1).font = { bold: true };
 
@@ -62,6 +68,11 @@ export function fillTemplate(workbook: Workbook): void {
       type: 'list',
       allowBlank: true,
       formulae: ['"一般,重大"'],
+    };
+    sheet.getCell(`M${row}`).dataValidation = {
+      type: 'list',
+      allowBlank: true,
+      formulae: ['"整改中,已销号"'],
     };
   }
 }
@@ -116,6 +127,16 @@ export function readSheet(workbook: Workbook): SheetRow[] {
 }
 
 const grades: Record<string, string> = { 一般: 'general', 重大: 'major' };
+/** A ledger's words for open and closed; anything else is left for the schema to refuse. */
+const statuses: Record<string, string> = {
+  整改中: 'open',
+  未销号: 'open',
+  open: 'open',
+  已销号: 'closed',
+  销号: 'closed',
+  已关闭: 'closed',
+  closed: 'closed',
+};
 
 /** 2026/1/5, 2026年1月5日 → 2026-01-05; anything else is left for the schema to refuse. */
 function isoDate(written: string): string {
@@ -125,8 +146,7 @@ function isoDate(written: string): string {
 
 /** A sheet row as the import row schema takes it; empty optional cells are left out. */
 export function importRow({ cells }: SheetRow): Record<string, unknown> {
-  const optional = (key: 'responsible' | 'measures' | 'deadline', value: string) =>
-    value ? { [key]: value } : {};
+  const optional = (key: ColumnKey, value: string) => (value ? { [key]: value } : {});
   const cited = cells.standard || cells.clause;
   return {
     rowId: cells.rowId,
@@ -139,6 +159,9 @@ export function importRow({ cells }: SheetRow): Record<string, unknown> {
     ...optional('responsible', cells.responsible),
     ...optional('measures', cells.measures),
     ...optional('deadline', isoDate(cells.deadline)),
+    ...optional('foundOn', isoDate(cells.foundOn)),
+    ...optional('status', statuses[cells.status.toLowerCase()] ?? cells.status),
+    ...optional('closedOn', isoDate(cells.closedOn)),
   };
 }
 

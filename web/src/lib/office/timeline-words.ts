@@ -24,6 +24,7 @@ const eventTitles: Record<string, () => string> = {
   verification_failed: m.hz_event_verification_failed,
   hazard_closed: m.hz_event_hazard_closed,
   hazard_reopened: m.hz_event_hazard_reopened,
+  closed_before_import: m.hz_event_closed_before_import,
   look_back_due: m.hz_event_look_back_due,
   look_back_done: m.hz_event_look_back_done,
   enterprise_told: m.hz_event_enterprise_told,
@@ -89,6 +90,9 @@ const fieldLabels: Record<string, () => string> = {
   nextDate: m.hz_field_next_date,
   documentNumber: m.hz_field_document_number,
   enterpriseName: m.hz_field_enterprise_name,
+  closedOn: m.hz_field_closed_on,
+  reachedBefore: m.hz_field_reached_before,
+  reachedStep: m.hz_field_reached_step,
 };
 
 const fieldLabel = (key: string): string => fieldLabels[key]?.() ?? key;
@@ -109,12 +113,13 @@ function detailText(key: string, value: unknown, namer: Namer): string {
   if (typeof value === 'boolean') return yesNo(value);
   if (typeof value === 'string') {
     if (key === 'deadline' || key === 'newDeadline') return formatDeadline(value);
-    if (key === 'lookBackAt' || key === 'dueAt') return formatMoment(value);
+    if (key === 'lookBackAt' || key === 'dueAt' || key === 'reachedBefore')
+      return formatMoment(value);
     if (key === 'grade' && (value === 'general' || value === 'major')) return gradeNames[value]();
     if (key === 'source' && value in sourceNames) return sourceNames[value as Hazard['source']]();
     if (key === 'industry') return industryName(value);
     if (key === 'jurisdiction') return namer.jurisdictionName(value);
-    if (key === 'step') return stepName(value);
+    if (key === 'step' || key === 'reachedStep') return stepName(value);
     return value;
   }
   if (Array.isArray(value)) {
