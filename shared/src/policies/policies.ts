@@ -169,8 +169,12 @@ export function escalationPolicyFor(
       ? { closure: { ...stored.closure, source: `edited for ${jurisdiction} by an administrator` } }
       : {}),
     ...(stored.messages ? { messages: stored.messages } : {}),
+    ...(stored.tipLimits ? { tipLimits: stored.tipLimits } : {}),
   };
 }
+
+/** A tip's limits until a jurisdiction stores its own (tips/time-limits.ts's defaults). */
+export const nationalTipLimitDays = { acceptDays: 3, verifyDays: 60, feedbackDays: 10 } as const;
 
 /** A jurisdiction's ladder as administrators read it. */
 export function escalationLadderView(
@@ -191,6 +195,7 @@ export function escalationLadderView(
     lateAfterMinutes: policy.lateAfterMinutes,
     ...(stored?.closure ? { closure: structuredClone(stored.closure) } : {}),
     ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
+    tipLimits: { ...(stored?.tipLimits ?? nationalTipLimitDays) },
     ...(stored
       ? {
           version: stored.version,

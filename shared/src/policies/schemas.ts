@@ -309,6 +309,46 @@ export const closureSettingsSchema = z.strictObject({
   majorSignOff: z.enum(['department_head', 'officer']),
 });
 
+/**
+ * How long a tip's three limits are in this jurisdiction (RULES.md, "Time limits on a tip"):
+ * acceptance in working days, verification and feedback in calendar days. The 2012 rule's
+ * 60 and 10 days are maxima (a jurisdiction may be quicker, never slower); each limit is
+ * long enough for its reminder (1 working day, 7 and 3 days before). Applies to tips
+ * received, accepted or verified after the edit (the deadline is written when it starts).
+ */
+export const tipLimitBounds = {
+  acceptDays: { min: 2, max: 15 },
+  verifyDays: { min: 8, max: 60 },
+  feedbackDays: { min: 4, max: 10 },
+} as const;
+const limitNames = {
+  acceptDays: {
+    zh: '受理期限',
+    en: 'The acceptance limit',
+    unit: { zh: '个工作日', en: 'working days' },
+  },
+  verifyDays: { zh: '核查期限', en: 'The verification limit', unit: { zh: '天', en: 'days' } },
+  feedbackDays: { zh: '反馈期限', en: 'The feedback limit', unit: { zh: '天', en: 'days' } },
+} as const;
+const limitDays = (limit: keyof typeof tipLimitBounds) => {
+  const { min, max } = tipLimitBounds[limit];
+  const { zh, en, unit } = limitNames[limit];
+  const range = said(
+    `${zh}须为 ${min} 至 ${max} ${unit.zh}之间的整数。`,
+    `${en} must be a whole number of ${unit.en} from ${min} to ${max}.`,
+  );
+  return z.number(range).check(z.int(range), z.gte(min, range), z.lte(max, range));
+};
+export const tipLimitsSchema = withMeta(
+  z.strictObject({
+    acceptDays: limitDays('acceptDays'),
+    verifyDays: limitDays('verifyDays'),
+    feedbackDays: limitDays('feedbackDays'),
+  }),
+  { id: 'TipLimits' },
+);
+export type TipLimitsSettings = z.output<typeof tipLimitsSchema>;
+
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
 export const updateEscalationPolicySchema = withMeta(
   z.strictObject({
@@ -320,6 +360,9 @@ export const updateEscalationPolicySchema = withMeta(
     }),
     messages: withMeta(z.optional(escalationMessagesSchema), {
       description: "Absent: the default wording of each step's message.",
+    }),
+    tipLimits: withMeta(z.optional(tipLimitsSchema), {
+      description: "Absent: the national defaults of a tip's time limits (3 working days, 60, 10).",
     }),
     expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
       description:
@@ -349,6 +392,9 @@ export const escalationLadderViewSchema = withMeta(
     lateAfterMinutes: z.number().check(z.int()),
     closure: z.optional(closureSettingsSchema),
     messages: z.optional(escalationMessagesSchema),
+    tipLimits: withMeta(tipLimitsSchema, {
+      description: "A tip's time limits in force here (the national defaults until edited).",
+    }),
     version: z.number().check(z.int(), z.gte(0)),
     source: withMeta(z.enum(['national_default', 'administrator']), {
       description:

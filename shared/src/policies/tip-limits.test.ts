@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { validate } from '../api/validation.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
+import { defaultEscalationPolicy } from '../hazards/escalation.ts';
+import {
+  defaultTipTimeLimits,
+  tipTimeLimitsFor as limitsOf,
+  tipDeadline,
+  tipTimeLimitProblems,
+} from '../tips/time-limits.ts';
+import {
+  escalationLadderView,
+  escalationPolicyFor,
+  nationalTipLimitDays,
+  type StoredEscalationPolicy,
+} from './policies.ts';
+import { CachedPolicies } from './policy-source.ts';
+import { tipLimitsSchema, updateEscalationPolicySchema } from './schemas.ts';
+
+/** As the tip's code reads them: from the ladder in force (policy-source.ts). */
+const tipTimeLimitsFor = (jurisdiction: string, policy: StoredEscalationPolicy | undefined) =>
+  limitsOf(escalationPolicyFor(jurisdiction, policy));
+
+const by = { userId: 'demo:cq-gecheng.administrator', name: '金鑫' };
+const ladder = defaultEscalationPolicy.ladder.map(({ name: _, ...rung }) => ({
+  ...rung,
+  recipients: [...rung.recipients],
+}));
+const stored = (tipLimits?: StoredEscalationPolicy['tipLimits']): StoredEscalationPolicy => ({
+  jurisdiction: 'cq-gecheng',
+  ladder,
+  officeHours: { startHour: 9, endHour: 18 },
+  lateAfterMinutes: 15,
+  ...(tipLimits ? { tipLimits } : {}),
+  version: 4,
+  updatedAt: '2026-12-01T02:00:00.000Z',
+  updatedBy: by,
+});
+const issuesOf = (result: ReturnType<typeof validate>) =>
+  result.success ? [] : result.issues.map((issue) => ({ path: issue.path, ...issue.message }));
+
+describe("a tip's time limits as an administrator enters them", () => {
+  it('accepts the national defaults and any length within the bounds', () => {
+    for (const body of [
+      { acceptDays: 3, verifyDays: 60, feedbackDays: 10 },
+      { acceptDays: 2, verifyDays: 8, feedbackDays: 4 },
+      { acceptDays: 15, verifyDays: 30, feedbackDays: 7 },
+    ]) {
+      expect(issuesOf(validate(tipLimitsSchema, body)), JSON.stringify(body)).toEqual([]);
+    }
+  });
+
+  it('refuses, in both languages and saying which limit, a length past the national maximum, too short for its reminder, or not whole', () => {
+    const issues = issuesOf(
+      validate(tipLimitsSchema, { acceptDays: 1, verifyDays: 61, feedbackDays: 5.5 }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'acceptDays',
+        zh: '受理期限须为 2 至 15 个工作日之间的整数。',
+        en: 'The acceptance limit must be a whole number of working days from 2 to 15.',
+      },
+      {
+        path: 'verifyDays',
+        zh: '核查期限须为 8 至 60 天之间的整数。',
+        en: 'The verification limit must be a whole number of days from 8 to 60.',
+      },
+      {
+        path: 'feedbackDays',
+        zh: '反馈期限须为 4 至 10 天之间的整数。',
+        en: 'The feedback limit must be a whole number of days from 4 to 10.',
+      },
+    ]);
+    expect(issuesOf(validate(tipLimitsSchema, { acceptDays: '3', verifyDays: 60 }))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'acceptDays', zh: expect.stringContaining('受理期限') }),
+        expect.objectContaining({ path: 'feedbackDays' }),
+      ]),
+    );
+  });
+
+  it('travels with the ladder edit, which still passes without it', () => {
+    const body = {
+      ladder,
+      officeHours: { startHour: 9, endHour: 18 },
+      lateAfterMinutes: 15,
+      expectedVersion: 0,
+    };
+    expect(issuesOf(validate(updateEscalationPolicySchema, body))).toEqual([]);
+    expect(
+      issuesOf(
+        validate(updateEscalationPolicySchema, {
+          ...body,
+          tipLimits: { acceptDays: 16, verifyDays: 60, feedbackDays: 10 },
+        }),
+      ).map((issue) => issue.path),
+    ).toEqual(['tipLimits.acceptDays']);
+  });
+
+  it('every length the schema accepts makes a policy the planner accepts (each reminder fits)', () => {
+    for (const acceptDays of [2, 15]) {
+      for (const verifyDays of [8, 60]) {
+        for (const feedbackDays of [4, 10]) {
+          const limits = tipTimeLimitsFor(
+            'cq-gecheng',
+            stored({ acceptDays, verifyDays, feedbackDays }),
+          );
+          expect(tipTimeLimitProblems(limits)).toEqual([]);
+        }
+      }
+    }
+    // One day shorter than the bound and the reminder would not fit: the bound is the rule's.
+    const tooShort = tipTimeLimitsFor(
+      'cq-gecheng',
+      stored({ acceptDays: 1, verifyDays: 60, feedbackDays: 10 }),
+    );
+    expect(tipTimeLimitProblems(tooShort)).toHaveLength(1);
+  });
+});
+
+describe("a tip's time limits in force", () => {
+  it('are the defaults until stored with the ladder; stored, they change the lengths only', () => {
+    expect(tipTimeLimitsFor('cq-gecheng', undefined)).toBe(defaultTipTimeLimits);
+    expect(tipTimeLimitsFor('cq-gecheng', stored())).toBe(defaultTipTimeLimits);
+    const edited = tipTimeLimitsFor(
+      'cq-gecheng',
+      stored({ acceptDays: 5, verifyDays: 30, feedbackDays: 7 }),
+    );
+    expect([edited.accept.days, edited.verify.days, edited.feedback.days]).toEqual([5, 30, 7]);
+    expect(edited.accept.unit).toBe('working');
+    expect(edited.accept.ladder).toBe(defaultTipTimeLimits.accept.ladder);
+    expect(edited.verify.extension).toBe(defaultTipTimeLimits.verify.extension);
+    expect(edited.version).toBe('cq-gecheng-4');
+    // Received Thu 3 Dec 2026: 3 working days → Tue 8 Dec 24:00; 5 → Thu 10 Dec 24:00 (CST).
+    const thursday = new Date('2026-12-03T02:00:00.000Z');
+    expect(tipDeadline(defaultTipTimeLimits.accept, thursday, seedCalendar).toISOString()).toBe(
+      '2026-12-08T16:00:00.000Z',
+    );
+    expect(tipDeadline(edited.accept, thursday, seedCalendar).toISOString()).toBe(
+      '2026-12-10T16:00:00.000Z',
+    );
+  });
+
+  it("are shown to administrators, the defaults included (the defaults are the planner's)", () => {
+    expect(nationalTipLimitDays).toEqual({
+      acceptDays: defaultTipTimeLimits.accept.days,
+      verifyDays: defaultTipTimeLimits.verify.days,
+      feedbackDays: defaultTipTimeLimits.feedback.days,
+    });
+    expect(escalationLadderView('cq-gecheng', undefined).tipLimits).toEqual({
+      acceptDays: 3,
+      verifyDays: 60,
+      feedbackDays: 10,
+    });
+    expect(
+      escalationLadderView('cq-gecheng', stored({ acceptDays: 5, verifyDays: 30, feedbackDays: 7 }))
+        .tipLimits,
+    ).toEqual({ acceptDays: 5, verifyDays: 30, feedbackDays: 7 });
+  });
+
+  it('are read through the policy cache, per jurisdiction', async () => {
+    const cache = new CachedPolicies({
+      read: async () => ({
+        calendarYears: [],
+        escalationPolicies: [stored({ acceptDays: 5, verifyDays: 30, feedbackDays: 7 })],
+      }),
+    });
+    expect(limitsOf(await cache.escalationPolicy('cq-gecheng')).accept.days).toBe(5);
+    expect(limitsOf(await cache.escalationPolicy('fj-xiamen-xiangan'))).toBe(defaultTipTimeLimits);
+  });
+});
