@@ -252,7 +252,8 @@ export const templatePlaceholders = [
 const templateText = (max: number) =>
   text({ min: 1, max, multiline: true }).check(
     z.superRefine((value, context) => {
-      for (const [, name = ''] of value.matchAll(/\{(\w*)\}/g)) {
+      // Any name in braces, not only ASCII ones: {企业} is a mistake to say, not to send.
+      for (const [, name = ''] of value.matchAll(/\{([^{}\s]*)\}/g)) {
         if (!(templatePlaceholders as readonly string[]).includes(name)) {
           context.addIssue({
             code: 'custom',

@@ -169,3 +169,36 @@ describe("a tip's time limits in force", () => {
     expect(limitsOf(await cache.escalationPolicy('fj-xiamen-xiangan'))).toBe(defaultTipTimeLimits);
   });
 });
+
+describe("a step's message template as an administrator enters it", () => {
+  const withSubject = (zh: string) => ({
+    ladder,
+    officeHours: { startHour: 9, endHour: 18 },
+    lateAfterMinutes: 15,
+    messages: { circular: { subject: { zh, en: 'Circular: {enterprise}' } } },
+    expectedVersion: 0,
+  });
+
+  it('accepts the placeholders it lists', () => {
+    expect(
+      issuesOf(
+        validate(updateEscalationPolicySchema, withSubject('通报：{enterprise}（{place}）')),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses, in both languages, a placeholder it does not know, a Chinese name included', () => {
+    for (const name of ['企业', 'enterprize', '']) {
+      const issues = issuesOf(
+        validate(updateEscalationPolicySchema, withSubject(`通报：{${name}}`)),
+      );
+      expect(issues, name).toEqual([
+        {
+          path: 'messages.circular.subject.zh',
+          zh: expect.stringContaining(`未知的占位符 {${name}}`),
+          en: expect.stringContaining(`Unknown placeholder {${name}}`),
+        },
+      ]);
+    }
+  });
+});
