@@ -101,10 +101,10 @@ const count = async (page: Page, key: string) =>
   Number(await page.locator(`[data-card="${key}"] .count`).innerText());
 
 const roles = [
-  { who: 'officer', work: 'work-tips-to-accept', pages: 5 },
-  { who: 'department_head', work: 'work-extensions', pages: 4 },
-  { who: 'leader_in_charge', work: 'work-escalations-today', pages: 4 },
-  { who: 'principal_leader', work: 'work-overdue', pages: 4 },
+  { who: 'officer', work: 'work-tips-to-accept', pages: 6 },
+  { who: 'department_head', work: 'work-extensions', pages: 5 },
+  { who: 'leader_in_charge', work: 'work-escalations-today', pages: 5 },
+  { who: 'principal_leader', work: 'work-overdue', pages: 5 },
   { who: 'reward_officer', work: 'work-rewards-to-compute', pages: 1 },
   { who: 'reward_officer_2', work: 'work-rewards-to-approve', pages: 1 },
 ] as const;
