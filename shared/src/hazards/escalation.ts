@@ -80,6 +80,8 @@ export interface EscalationPolicy {
    * jurisdiction; tips/time-limits.ts: tipTimeLimitsFor); absent: the defaults.
    */
   tipLimits?: { acceptDays: number; verifyDays: number; feedbackDays: number };
+  /** Look-back re-inspection here (look-back.ts: lookBackPolicyFor); absent: the defaults. */
+  lookBack?: { afterDays: number; generalSamplePercent: number };
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

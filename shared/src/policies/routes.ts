@@ -55,6 +55,7 @@ const exampleLadderView = {
   officeHours: { startHour: 9, endHour: 18 },
   lateAfterMinutes: 15,
   tipLimits: { acceptDays: 3, verifyDays: 60, feedbackDays: 10 },
+  lookBack: { afterDays: 30, generalSamplePercent: 20 },
   version: 1,
   source: 'administrator',
   updatedAt: '2026-11-22T08:00:00.000Z',

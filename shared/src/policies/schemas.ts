@@ -350,6 +350,33 @@ export const tipLimitsSchema = withMeta(
 );
 export type TipLimitsSettings = z.output<typeof tipLimitsSchema>;
 
+const wholeIn = (min: number, max: number, zh: string, en: string) => {
+  const range = said(zh, en);
+  return z.number(range).check(z.int(range), z.gte(min, range), z.lte(max, range));
+};
+/**
+ * Look-back re-inspection (回头看) of closed hazards here: how many days after closure, and
+ * what share of the general ones (every major one is looked at again). Applies to hazards
+ * closed after the edit.
+ */
+export const lookBackSettingsSchema = withMeta(
+  z.strictObject({
+    afterDays: wholeIn(
+      7,
+      180,
+      '回头看须在销号后 7 至 180 天之间（整数）。',
+      'The look-back must come 7 to 180 days after closure (a whole number).',
+    ),
+    generalSamplePercent: wholeIn(
+      0,
+      100,
+      '一般隐患的抽查比例须为 0 至 100 之间的整数（百分比）。',
+      'The share of general hazards looked at again must be a whole per cent from 0 to 100.',
+    ),
+  }),
+  { id: 'LookBackSettings' },
+);
+
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
 export const updateEscalationPolicySchema = withMeta(
   z.strictObject({
@@ -364,6 +391,9 @@ export const updateEscalationPolicySchema = withMeta(
     }),
     tipLimits: withMeta(z.optional(tipLimitsSchema), {
       description: "Absent: the national defaults of a tip's time limits (3 working days, 60, 10).",
+    }),
+    lookBack: withMeta(z.optional(lookBackSettingsSchema), {
+      description: 'Absent: 30 days after closure, 20% of general hazards, every major one.',
     }),
     expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
       description:
@@ -395,6 +425,9 @@ export const escalationLadderViewSchema = withMeta(
     messages: z.optional(escalationMessagesSchema),
     tipLimits: withMeta(tipLimitsSchema, {
       description: "A tip's time limits in force here (the national defaults until edited).",
+    }),
+    lookBack: withMeta(lookBackSettingsSchema, {
+      description: 'Look-back re-inspection in force here (the defaults until edited).',
     }),
     version: z.number().check(z.int(), z.gte(0)),
     source: withMeta(z.enum(['national_default', 'administrator']), {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validate } from '../api/validation.ts';
 import { seedCalendar } from '../calendar/calendar.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
+import type { HazardState } from '../hazards/hazard.ts';
+import { defaultLookBackPolicy, lookBackAt, lookBackPolicyFor } from '../hazards/look-back.ts';
 import {
   defaultTipTimeLimits,
   tipTimeLimitsFor as limitsOf,
@@ -9,13 +11,18 @@ import {
   tipTimeLimitProblems,
 } from '../tips/time-limits.ts';
 import {
+  defaultLookBack,
   escalationLadderView,
   escalationPolicyFor,
   nationalTipLimitDays,
   type StoredEscalationPolicy,
 } from './policies.ts';
 import { CachedPolicies } from './policy-source.ts';
-import { tipLimitsSchema, updateEscalationPolicySchema } from './schemas.ts';
+import {
+  lookBackSettingsSchema,
+  tipLimitsSchema,
+  updateEscalationPolicySchema,
+} from './schemas.ts';
 
 /** As the tip's code reads them: from the ladder in force (policy-source.ts). */
 const tipTimeLimitsFor = (jurisdiction: string, policy: StoredEscalationPolicy | undefined) =>
@@ -200,5 +207,72 @@ describe("a step's message template as an administrator enters it", () => {
         },
       ]);
     }
+  });
+});
+
+describe('look-back re-inspection as policy', () => {
+  it('refuses, in both languages, a share outside 0–100 % and a delay outside 7–180 days', () => {
+    expect(
+      issuesOf(validate(lookBackSettingsSchema, { afterDays: 30, generalSamplePercent: 50 })),
+    ).toEqual([]);
+    expect(
+      issuesOf(validate(lookBackSettingsSchema, { afterDays: 3, generalSamplePercent: 120 })),
+    ).toEqual([
+      {
+        path: 'afterDays',
+        zh: '回头看须在销号后 7 至 180 天之间（整数）。',
+        en: 'The look-back must come 7 to 180 days after closure (a whole number).',
+      },
+      {
+        path: 'generalSamplePercent',
+        zh: '一般隐患的抽查比例须为 0 至 100 之间的整数（百分比）。',
+        en: 'The share of general hazards looked at again must be a whole per cent from 0 to 100.',
+      },
+    ]);
+  });
+
+  it('is the default until stored; stored, it decides which general hazards are looked at again', () => {
+    expect(defaultLookBack).toEqual({
+      afterDays: defaultLookBackPolicy.afterDays,
+      generalSamplePercent: defaultLookBackPolicy.generalSampleRate * 100,
+    });
+    expect(lookBackPolicyFor(escalationPolicyFor('cq-gecheng', stored()))).toBe(
+      defaultLookBackPolicy,
+    );
+    const policyWith = (generalSamplePercent: number) =>
+      escalationPolicyFor('cq-gecheng', {
+        ...stored(),
+        lookBack: { afterDays: 14, generalSamplePercent },
+      });
+    const closedAt = new Date('2026-12-03T02:00:00.000Z');
+    const general = (hazardId: string) =>
+      ({ hazardId, grade: 'general', round: { number: 1 } }) as unknown as HazardState;
+    const sampled = (percent: number) =>
+      Array.from({ length: 200 }, (_, i) => general(`h${i}`)).filter((hazard) => {
+        const policy = policyWith(percent);
+        return lookBackAt(
+          hazard,
+          closedAt,
+          lookBackPolicyFor(policy),
+          seedCalendar,
+          policy.officeHours,
+        );
+      }).length;
+    expect(sampled(0)).toBe(0);
+    expect(sampled(100)).toBe(200);
+    const some = sampled(50);
+    expect(some).toBeGreaterThan(70);
+    expect(some).toBeLessThan(130);
+    // 14 days after Thu 3 Dec: Thu 17 Dec, 09:00 CST.
+    const policy = policyWith(100);
+    expect(
+      lookBackAt(
+        general('h1'),
+        closedAt,
+        lookBackPolicyFor(policy),
+        seedCalendar,
+        policy.officeHours,
+      ),
+    ).toBe('2026-12-17T01:00:00.000Z');
   });
 });

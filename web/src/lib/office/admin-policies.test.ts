@@ -28,6 +28,7 @@ const view: LadderView = {
     },
   },
   tipLimits: { acceptDays: 5, verifyDays: 60, feedbackDays: 10 },
+  lookBack: { afterDays: 30, generalSamplePercent: 20 },
   version: 3,
   source: 'administrator',
 };

@@ -36,6 +36,7 @@ export function editOf(
     // A copy by JSON, not structuredClone: the page's view is a Svelte state proxy.
     ...(view.messages ? { messages: JSON.parse(JSON.stringify(view.messages)) } : {}),
     tipLimits: { ...view.tipLimits },
+    lookBack: { ...view.lookBack },
     ...change,
     expectedVersion: view.version,
   };
