@@ -214,4 +214,58 @@ describe("an administrator's edit of a tip limit and a step's message", () => {
     // The parts not edited keep the default wording.
     expect(letter?.body.zh).toContain('现已逾期 1 天');
   });
+
+  it('looks again at every closed general hazard once the administrator samples all of them', async () => {
+    const edited = await putPolicy(
+      own,
+      editOf(await ladderOf(own), { lookBack: { afterDays: 14, generalSamplePercent: 100 } }),
+    );
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.lookBack).toEqual({ afterDays: 14, generalSamplePercent: 100 });
+    const refused = await putPolicy(
+      own,
+      editOf(edited.body, { lookBack: { afterDays: 14, generalSamplePercent: 101 } }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues[0]).toMatchObject({
+      path: 'lookBack.generalSamplePercent',
+      message: { zh: expect.stringContaining('抽查比例'), en: expect.stringContaining('per cent') },
+    });
+
+    clock.set('2026-12-14T02:00:00.000Z'); // Mon 14 Dec, 10:00 CST
+    const officer = await signIn(cloud.url, `${own}.officer`);
+    const closedIds: string[] = [];
+    for (const place of ['五号仓库', '六号仓库', '七号仓库']) {
+      const recorded = await recordHazard(cloud.url, officer, place, 'general');
+      expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+      const hazard = {
+        id: recorded.body.hazard.hazardId as string,
+        revision: recorded.body.revision,
+      };
+      for (const command of [
+        {
+          type: 'start_rectification',
+          responsible: '王某',
+          measures: '清理通道',
+          deadline: { date: '2026-12-31' },
+        },
+        { type: 'submit_evidence', note: '已清理', photoKeys: [] },
+        { type: 'pass_verification', note: '现场核查通过', onSite: true },
+        { type: 'close', note: '销号' },
+      ]) {
+        const reply = await giveHazardCommand(cloud.url, officer, hazard, command);
+        expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+        hazard.revision = reply.body.revision;
+      }
+      closedIds.push(hazard.id);
+    }
+    for (const hazardId of closedIds) {
+      const view = await call('GET', `/api/office/hazards/${hazardId}`, `${own}.officer`);
+      // 14 days after Mon 14 Dec: Mon 28 Dec, 09:00 CST (20 % would have left most out).
+      expect(view.body.hazard.lookBack, hazardId).toMatchObject({
+        status: 'scheduled',
+        dueAt: '2026-12-28T01:00:00.000Z',
+      });
+    }
+  });
 });
