@@ -149,7 +149,18 @@ export const words = {
     zh: '4 至 10 天，默认 10（2012 年规定的上限）。',
     en: '4 to 10 days; 10 by default (the 2012 rule’s maximum).',
   },
-  saveLimits: { zh: '保存处理时限', en: 'Save the time limits' },
+  saveLimits: { zh: '保存处理时限与回头看', en: 'Save the time limits and look-back' },
+  lookBack: { zh: '回头看（销号后复查）', en: 'Look-back (re-inspection after closure)' },
+  afterDays: { zh: '销号后第几天复查', en: 'Days after closure' },
+  afterDaysHint: { zh: '7 至 180 天，默认 30。', en: '7 to 180 days; 30 by default.' },
+  generalSamplePercent: {
+    zh: '一般隐患抽查比例（%）',
+    en: 'General hazards sampled (%)',
+  },
+  samplePercentHint: {
+    zh: '0 至 100，默认 20；重大隐患全部复查。对之后销号的隐患生效。',
+    en: '0 to 100; 20 by default. Every major hazard is looked at again. Applies to hazards closed after the change.',
+  },
   ladder: { zh: '督办阶梯与告知文本', en: 'Escalation ladder and messages' },
   ladderNote: {
     zh: '天数相对整改期限计算（负数为期限前）。已发出的步骤不会重发，未发出的步骤按新设置执行。',
