@@ -140,7 +140,10 @@ describe('a desk per role, on the demo office', () => {
     expect(await ladder.count()).toBe(5);
     expect(await page.locator('[data-admin="calendar"] li').count()).toBeGreaterThan(0);
     expect(await accessibilityViolations(page)).toEqual([]);
-    expect(await followNavigation(page, calls, 'zh')).toEqual(['/office']);
+    expect(await followNavigation(page, calls, 'zh')).toEqual([
+      '/office',
+      '/office/admin/policies',
+    ]);
     await page.context().close();
   });
 

@@ -13,7 +13,7 @@ import {
   hazardStream,
   LifecycleViolation,
 } from '@qingling/shared/hazards/hazard.ts';
-import { defaultLookBackPolicy } from '@qingling/shared/hazards/look-back.ts';
+import { defaultLookBackPolicy, lookBackPolicyFor } from '@qingling/shared/hazards/look-back.ts';
 import { hazardDetail } from '@qingling/shared/hazards/views.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
@@ -45,6 +45,7 @@ export function hazardCommandDependencies(
         deps.calendar = await policies.calendar();
         if (typeof jurisdiction === 'string') {
           deps.policy = await policies.escalationPolicy(jurisdiction);
+          deps.lookBack = lookBackPolicyFor(deps.policy);
         }
         return snapshot;
       },
@@ -66,6 +67,7 @@ export async function hazardCommandDependenciesIn(
   const policies = dependencies.policies();
   deps.calendar = await policies.calendar();
   deps.policy = await policies.escalationPolicy(jurisdiction);
+  deps.lookBack = lookBackPolicyFor(deps.policy);
   return deps;
 }
 

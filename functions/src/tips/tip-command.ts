@@ -3,7 +3,7 @@ import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import { withRecordJustRead } from '@qingling/shared/event-log/read-once.ts';
 import { claimCodeHash } from '@qingling/shared/tips/reward-claim.ts';
 import type { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
-import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
+import { tipTimeLimitsFor } from '@qingling/shared/tips/time-limits.ts';
 import {
   TipRuleViolation,
   type TipState,
@@ -73,7 +73,8 @@ export async function runTipCommand(
       events: withRecordJustRead(dependencies.eventStore(), tip),
       clock: dependencies.clock(),
       calendar: await policies.calendar(),
-      limits: defaultTipTimeLimits,
+      // The jurisdiction's limits now: a deadline a command starts is written on its event.
+      limits: tipTimeLimitsFor(await policies.escalationPolicy(tip.state.jurisdiction)),
       workflow: dependencies.tipWorkflow(),
       // Written on a substantiated finding: the policy its reward is computed by.
       ...(body.command.type === 'record_finding' && body.command.finding === 'substantiated'

@@ -23,6 +23,8 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
       receiptKeys: dependencies.receiptKeys(),
       contactVault: dependencies.contactVault(),
       calendar: () => dependencies.policies().calendar(),
+      acceptDays: async (jurisdiction) =>
+        (await dependencies.policies().escalationPolicy(jurisdiction)).tipLimits?.acceptDays,
       workflow: dependencies.tipWorkflow(),
     },
     { submission: body, channel, actor, now },

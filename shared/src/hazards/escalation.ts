@@ -75,6 +75,13 @@ export interface EscalationPolicy {
   closure?: ClosurePolicy;
   /** A jurisdiction's wording of the steps' messages; absent: the defaults. */
   messages?: EscalationTemplateOverrides;
+  /**
+   * The lengths of a tip's time limits here, kept with the ladder (one policy item per
+   * jurisdiction; tips/time-limits.ts: tipTimeLimitsFor); absent: the defaults.
+   */
+  tipLimits?: { acceptDays: number; verifyDays: number; feedbackDays: number };
+  /** Look-back re-inspection here (look-back.ts: lookBackPolicyFor); absent: the defaults. */
+  lookBack?: { afterDays: number; generalSamplePercent: number };
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

@@ -25,6 +25,18 @@ export const defaultLookBackPolicy: LookBackPolicy = {
   majorAlways: true,
 };
 
+/** The look-back policy in force where `policy` is: its administrator's, or the default. */
+export function lookBackPolicyFor(policy: EscalationPolicy): LookBackPolicy {
+  if (!policy.lookBack) return defaultLookBackPolicy;
+  return {
+    ...defaultLookBackPolicy,
+    version: policy.version,
+    source: policy.source,
+    afterDays: policy.lookBack.afterDays,
+    generalSampleRate: policy.lookBack.generalSamplePercent / 100,
+  };
+}
+
 /** A number in [0, 1) from a string: FNV-1a, enough for a fair, repeatable sample. */
 function unitHash(text: string): number {
   let hash = 0x811c9dc5;

@@ -169,8 +169,16 @@ export function escalationPolicyFor(
       ? { closure: { ...stored.closure, source: `edited for ${jurisdiction} by an administrator` } }
       : {}),
     ...(stored.messages ? { messages: stored.messages } : {}),
+    ...(stored.tipLimits ? { tipLimits: stored.tipLimits } : {}),
+    ...(stored.lookBack ? { lookBack: stored.lookBack } : {}),
   };
 }
+
+/** A tip's limits until a jurisdiction stores its own (tips/time-limits.ts's defaults). */
+export const nationalTipLimitDays = { acceptDays: 3, verifyDays: 60, feedbackDays: 10 } as const;
+
+/** Look-back until a jurisdiction stores its own (hazards/look-back.ts's defaults). */
+export const defaultLookBack = { afterDays: 30, generalSamplePercent: 20 } as const;
 
 /** A jurisdiction's ladder as administrators read it. */
 export function escalationLadderView(
@@ -191,6 +199,8 @@ export function escalationLadderView(
     lateAfterMinutes: policy.lateAfterMinutes,
     ...(stored?.closure ? { closure: structuredClone(stored.closure) } : {}),
     ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
+    tipLimits: { ...(stored?.tipLimits ?? nationalTipLimitDays) },
+    lookBack: { ...(stored?.lookBack ?? defaultLookBack) },
     ...(stored
       ? {
           version: stored.version,

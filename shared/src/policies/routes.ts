@@ -54,6 +54,8 @@ const exampleLadderView = {
   ladder: exampleLadder.map((rung) => ({ ...rung, name: stepNames[rung.step] })),
   officeHours: { startHour: 9, endHour: 18 },
   lateAfterMinutes: 15,
+  tipLimits: { acceptDays: 3, verifyDays: 60, feedbackDays: 10 },
+  lookBack: { afterDays: 30, generalSamplePercent: 20 },
   version: 1,
   source: 'administrator',
   updatedAt: '2026-11-22T08:00:00.000Z',

@@ -252,7 +252,8 @@ export const templatePlaceholders = [
 const templateText = (max: number) =>
   text({ min: 1, max, multiline: true }).check(
     z.superRefine((value, context) => {
-      for (const [, name = ''] of value.matchAll(/\{(\w*)\}/g)) {
+      // Any name in braces, not only ASCII ones: {企业} is a mistake to say, not to send.
+      for (const [, name = ''] of value.matchAll(/\{([^{}\s]*)\}/g)) {
         if (!(templatePlaceholders as readonly string[]).includes(name)) {
           context.addIssue({
             code: 'custom',
@@ -309,6 +310,73 @@ export const closureSettingsSchema = z.strictObject({
   majorSignOff: z.enum(['department_head', 'officer']),
 });
 
+/**
+ * How long a tip's three limits are in this jurisdiction (RULES.md, "Time limits on a tip"):
+ * acceptance in working days, verification and feedback in calendar days. The 2012 rule's
+ * 60 and 10 days are maxima (a jurisdiction may be quicker, never slower); each limit is
+ * long enough for its reminder (1 working day, 7 and 3 days before). Applies to tips
+ * received, accepted or verified after the edit (the deadline is written when it starts).
+ */
+export const tipLimitBounds = {
+  acceptDays: { min: 2, max: 15 },
+  verifyDays: { min: 8, max: 60 },
+  feedbackDays: { min: 4, max: 10 },
+} as const;
+const limitNames = {
+  acceptDays: {
+    zh: '受理期限',
+    en: 'The acceptance limit',
+    unit: { zh: '个工作日', en: 'working days' },
+  },
+  verifyDays: { zh: '核查期限', en: 'The verification limit', unit: { zh: '天', en: 'days' } },
+  feedbackDays: { zh: '反馈期限', en: 'The feedback limit', unit: { zh: '天', en: 'days' } },
+} as const;
+const limitDays = (limit: keyof typeof tipLimitBounds) => {
+  const { min, max } = tipLimitBounds[limit];
+  const { zh, en, unit } = limitNames[limit];
+  const range = said(
+    `${zh}须为 ${min} 至 ${max} ${unit.zh}之间的整数。`,
+    `${en} must be a whole number of ${unit.en} from ${min} to ${max}.`,
+  );
+  return z.number(range).check(z.int(range), z.gte(min, range), z.lte(max, range));
+};
+export const tipLimitsSchema = withMeta(
+  z.strictObject({
+    acceptDays: limitDays('acceptDays'),
+    verifyDays: limitDays('verifyDays'),
+    feedbackDays: limitDays('feedbackDays'),
+  }),
+  { id: 'TipLimits' },
+);
+export type TipLimitsSettings = z.output<typeof tipLimitsSchema>;
+
+const wholeIn = (min: number, max: number, zh: string, en: string) => {
+  const range = said(zh, en);
+  return z.number(range).check(z.int(range), z.gte(min, range), z.lte(max, range));
+};
+/**
+ * Look-back re-inspection (回头看) of closed hazards here: how many days after closure, and
+ * what share of the general ones (every major one is looked at again). Applies to hazards
+ * closed after the edit.
+ */
+export const lookBackSettingsSchema = withMeta(
+  z.strictObject({
+    afterDays: wholeIn(
+      7,
+      180,
+      '回头看须在销号后 7 至 180 天之间（整数）。',
+      'The look-back must come 7 to 180 days after closure (a whole number).',
+    ),
+    generalSamplePercent: wholeIn(
+      0,
+      100,
+      '一般隐患的抽查比例须为 0 至 100 之间的整数（百分比）。',
+      'The share of general hazards looked at again must be a whole per cent from 0 to 100.',
+    ),
+  }),
+  { id: 'LookBackSettings' },
+);
+
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
 export const updateEscalationPolicySchema = withMeta(
   z.strictObject({
@@ -320,6 +388,12 @@ export const updateEscalationPolicySchema = withMeta(
     }),
     messages: withMeta(z.optional(escalationMessagesSchema), {
       description: "Absent: the default wording of each step's message.",
+    }),
+    tipLimits: withMeta(z.optional(tipLimitsSchema), {
+      description: "Absent: the national defaults of a tip's time limits (3 working days, 60, 10).",
+    }),
+    lookBack: withMeta(z.optional(lookBackSettingsSchema), {
+      description: 'Absent: 30 days after closure, 20% of general hazards, every major one.',
     }),
     expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
       description:
@@ -349,6 +423,12 @@ export const escalationLadderViewSchema = withMeta(
     lateAfterMinutes: z.number().check(z.int()),
     closure: z.optional(closureSettingsSchema),
     messages: z.optional(escalationMessagesSchema),
+    tipLimits: withMeta(tipLimitsSchema, {
+      description: "A tip's time limits in force here (the national defaults until edited).",
+    }),
+    lookBack: withMeta(lookBackSettingsSchema, {
+      description: 'Look-back re-inspection in force here (the defaults until edited).',
+    }),
     version: z.number().check(z.int(), z.gte(0)),
     source: withMeta(z.enum(['national_default', 'administrator']), {
       description:

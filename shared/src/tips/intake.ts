@@ -19,6 +19,11 @@ export interface TipIntakeDependencies {
   contactVault: Pick<ContactVault, 'seal'>;
   /** The calendar in force (an administrator's years over the seed), read when needed. */
   calendar: () => Promise<HolidayCalendar>;
+  /**
+   * The acceptance limit's working days in a jurisdiction (policy data, read through the
+   * policy cache); absent or undefined: the default.
+   */
+  acceptDays?: (jurisdiction: string) => Promise<number | undefined>;
   workflow: HazardWorkflow;
 }
 
@@ -62,9 +67,12 @@ export async function receiveTip(
     ...(contactPhone ? { contactSealed: await deps.contactVault.seal(contactPhone) } : {}),
     photoIds,
     contentDigest: digest,
-    // Working days by the calendar in force.
+    // The jurisdiction's limit when received, in working days by the calendar in force.
     acceptDeadline: tipDeadline(
-      defaultTipTimeLimits.accept,
+      {
+        ...defaultTipTimeLimits.accept,
+        days: (await deps.acceptDays?.(tip.jurisdiction)) ?? defaultTipTimeLimits.accept.days,
+      },
       now,
       await deps.calendar(),
     ).toISOString(),

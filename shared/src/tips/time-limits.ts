@@ -107,6 +107,34 @@ export const defaultTipTimeLimits: TipTimeLimits = {
   lateAfterMinutes: 15,
 };
 
+/** A jurisdiction's lengths of the three limits (policies/schemas.ts, tipLimitsSchema). */
+export interface TipLimitDays {
+  acceptDays: number;
+  verifyDays: number;
+  feedbackDays: number;
+}
+
+/**
+ * A tip's time limits in a jurisdiction: the defaults with the lengths stored with its
+ * ladder over them (the ladders, units and extension kept), or the defaults.
+ */
+export function tipTimeLimitsFor(policy: {
+  version: string;
+  tipLimits?: TipLimitDays;
+}): TipTimeLimits {
+  const days = policy.tipLimits;
+  if (!days) return defaultTipTimeLimits;
+  const d = defaultTipTimeLimits;
+  const { version } = policy;
+  return {
+    ...d,
+    version,
+    accept: { ...d.accept, days: days.acceptDays },
+    verify: { ...d.verify, days: days.verifyDays },
+    feedback: { ...d.feedback, days: days.feedbackDays },
+  };
+}
+
 /** What is wrong with a policy an administrator entered (empty: it is valid). */
 export function tipTimeLimitProblems(limits: TipTimeLimits): string[] {
   const problems: string[] = [];

@@ -118,13 +118,8 @@ export class DynamoPolicyStore implements PolicyStore {
     settings: LadderSettings,
     edit: Edit & { expectedVersion: number },
   ): Promise<StoredEscalationPolicy | 'conflict'> {
-    const data: LadderSettings = {
-      ladder: settings.ladder.map((rung) => ({ ...rung, recipients: [...rung.recipients] })),
-      officeHours: { ...settings.officeHours },
-      lateAfterMinutes: settings.lateAfterMinutes,
-      ...(settings.closure ? { closure: { ...settings.closure } } : {}),
-      ...(settings.messages ? { messages: structuredClone(settings.messages) } : {}),
-    };
+    // All of it (the schema is strict: nothing else can be in it), a copy of its own.
+    const data: LadderSettings = structuredClone(settings);
     const written = await this.put(keys.escalationPolicy(jurisdiction), data, edit);
     return written === 'conflict' ? written : { ...data, jurisdiction, ...written };
   }

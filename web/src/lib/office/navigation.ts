@@ -1,6 +1,7 @@
 import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts';
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
+import { words as adminPolicyWords } from './admin-policies.ts';
 import { words as statisticsWords } from './statistics-words.ts';
 
 /**
@@ -30,6 +31,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(statisticsWords.nav),
     roles: office,
     routes: ['getHazardStatistics'],
+  },
+  {
+    href: '/office/admin/policies',
+    label: () => text(adminPolicyWords.nav),
+    roles: ['administrator'],
+    routes: ['getPolicies', 'updateEscalationPolicy'],
   },
 ];
 

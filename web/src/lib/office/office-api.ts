@@ -30,7 +30,7 @@ export async function signOut(): Promise<void> {
  */
 export async function officeRequest<T>(
   path: string,
-  options: { body?: unknown; method?: 'POST' | 'PATCH' } = {},
+  options: { body?: unknown; method?: 'POST' | 'PATCH' | 'PUT' } = {},
 ): Promise<T> {
   const token = currentToken();
   if (!token) {

@@ -1,0 +1,16 @@
+import type { UpdateEscalationPolicy } from '@qingling/shared/policies/schemas.ts';
+import type { LadderView, PoliciesView } from './admin-policies.ts';
+import { officeRequest } from './office-api.ts';
+
+/** The policy page's requests: the jurisdiction's policy as read, and its versioned save. */
+export async function loadLadder(jurisdiction: string): Promise<LadderView | undefined> {
+  const policies = await officeRequest<PoliciesView>('/api/admin/policies');
+  return policies.escalation.find((view) => view.jurisdiction === jurisdiction);
+}
+
+export function saveLadder(jurisdiction: string, body: UpdateEscalationPolicy) {
+  return officeRequest<LadderView>(
+    `/api/admin/jurisdictions/${encodeURIComponent(jurisdiction)}/escalation-policy`,
+    { method: 'PUT', body },
+  );
+}
