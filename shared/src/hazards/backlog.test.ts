@@ -11,7 +11,7 @@ import {
 import { recordHazard } from './commands.ts';
 import { defaultEscalationPolicy, planEscalation } from './escalation.ts';
 import { currentRound, hazardProjection, hazardStream } from './hazard.ts';
-import { ledgerRow } from './ledger-export.ts';
+import { ledgerColumns, ledgerRow } from './ledger-export.ts';
 import { type LifecycleDependencies, recordDueSteps } from './lifecycle.ts';
 import { defaultLookBackPolicy } from './look-back.ts';
 
@@ -186,7 +186,7 @@ describe('an imported hazard on its log', () => {
     expect(currentRound(state)?.reachedBefore?.toISOString()).toBe('2026-12-03T02:00:00.000Z');
     // Ten days overdue: the circular (day 7) was the last step reached; the ledger says so.
     expect(state.round?.reachedStep).toBe('circular');
-    expect(ledgerRow(state, 1, '2026-12-03').at(-1)).toBe('通报');
+    expect(ledgerRow(state, 1, '2026-12-03')[ledgerColumns.indexOf('已升级至')]).toBe('通报');
 
     await recordDueSteps(w.deps, { hazardId: 'h1', generation: 0 });
     expect(w.outbox.sent).toEqual([]);
