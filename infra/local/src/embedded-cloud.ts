@@ -185,7 +185,7 @@ export async function startEmbeddedCloud(
       await chainHeads.running;
       await reconciler.running;
       await stopConductors(conductors);
-      server.close();
+      await server.close();
       await dynamo.stop();
     },
   };

@@ -10,7 +10,8 @@ export interface StartingServer {
   url: string;
   /** From now on requests reach `handler` (until then: 503). */
   ready(handler: RequestHandler): void;
-  close(): void;
+  /** Stops listening, and resolves once every request under way has been answered. */
+  close(): Promise<void>;
 }
 
 /**
@@ -20,9 +21,13 @@ export interface StartingServer {
  */
 export async function listenWhileStarting(port: number, host: string): Promise<StartingServer> {
   let serve: RequestHandler | undefined;
+  // Requests under way: the stack waits for them before it closes its store, so a request
+  // still working when the stack stops is answered, never cut off mid-write.
+  const underWay = new Set<Promise<void>>();
   const server = createServer((request, response) => {
     if (serve) {
-      void serve(request, response);
+      const answered = serve(request, response).finally(() => underWay.delete(answered));
+      underWay.add(answered);
       return;
     }
     const { status, body } = apiError('service_starting');
@@ -41,9 +46,14 @@ export async function listenWhileStarting(port: number, host: string): Promise<S
     ready: (handler) => {
       serve = handler;
     },
-    close: () => {
-      server.closeAllConnections();
+    close: async () => {
       server.close();
+      // A kept-alive connection may bring one more request as the last one ends.
+      do {
+        server.closeIdleConnections();
+        await Promise.allSettled([...underWay]);
+      } while (underWay.size > 0);
+      server.closeAllConnections();
     },
   };
 }
