@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { tipIdFor } from '@qingling/shared/tips/keys.ts';
@@ -68,7 +69,33 @@ describe('what a tip costs in DynamoDB calls', () => {
       const detail = `request: ${describeCalls(request)}; in all: ${describeCalls(all)} ${JSON.stringify(byOperation(all))}`;
       expect(sequentialDepth(request.filter(isWrite)), detail).toBeLessThanOrEqual(2);
       expect(writes.length, detail).toBeLessThanOrEqual(3);
+      // Intake plans the lifecycle's first turn from the state it wrote: the execution
+      // starts at its wait, reading nothing (before: a Plan task and its Query).
+      expect(
+        all.filter((call) => !isWrite(call)),
+        detail,
+      ).toEqual([]);
     }
+  });
+
+  it('the lifecycle begun without a read waits for the acceptance limit like any other', async () => {
+    const { reply } = await submitCounted();
+    expect(reply.status).toBe(201);
+    const tipId = await tipIdFor(
+      await dependencies.receiptKeys().receiptKey(),
+      String(reply.body.receipt),
+    );
+    // Parked on its timer (its WAIT item registered), not at work and not queued.
+    expect(cloud.tipConductor.isRunning(tipId)).toBe(true);
+    expect(cloud.tipConductor.size.running).toBe(0);
+    const { Items = [] } = await createDocumentClient().send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': tipStream(tipId) },
+      }),
+    );
+    expect(Items.map((item) => item.sk)).toContain('WAIT');
   });
 
   it('a retry with the same key is the same tip, stored once', async () => {
