@@ -4,7 +4,7 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { tipIdFor } from '@qingling/shared/tips/keys.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dependencies } from '#functions/dependencies.ts';
 import { tableName } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
@@ -138,5 +138,22 @@ describe('what a tip costs in DynamoDB calls', () => {
     const lookup = await postJson(`${cloud.url}/api/tips/lookup`, { receipt });
     expect(lookup.status).toBe(200);
     expect(lookup.body.status).toBe('received');
+  });
+});
+
+describe('the embedded cloud on its console', () => {
+  it('prints no CloudWatch metric line for a tip (metrics are off on one machine)', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      const { reply } = await submitCounted();
+      expect(reply.status).toBe(201);
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed.filter((line) => line.includes('CloudWatchMetrics'))).toEqual([]);
   });
 });
