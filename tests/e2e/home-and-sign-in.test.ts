@@ -53,6 +53,20 @@ describe('a visitor on a phone', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('keeps the query and the fragment when it switches language (an id, a link token)', async () => {
+    const page = await openPage(browser, phoneViewport);
+    // Once the page has come to life (a link followed before then is a plain link).
+    await page.goto(`${cloud.url}/enterprise/#a-link-token`, { waitUntil: 'networkidle' });
+    await page.getByRole('link', { name: 'English' }).first().click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(page.url()).toBe(`${cloud.url}/en/enterprise/#a-link-token`);
+    await page.goto(`${cloud.url}/en/follow-up/?from=mail#receipt`, { waitUntil: 'networkidle' });
+    await page.getByRole('link', { name: '中文' }).first().click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    expect(page.url()).toBe(`${cloud.url}/follow-up/?from=mail#receipt`);
+    await page.context().close();
+  });
 });
 
 describe('an officer at a desktop', () => {
