@@ -152,7 +152,7 @@ describe('a tip begun with its first turn (issue 13)', () => {
     );
     const calls: string[] = [];
     let waits = 0;
-    const execution = machine.run(input, {
+    const execution = machine.run(input as never, {
       context: { Task: { Token: 'local:t1' }, StateMachine: { Id: 'local:tip-lifecycle' } },
       overrides: {
         taskResourceLocalHandlers: {
