@@ -146,7 +146,7 @@ describe('statistics codes', () => {
     for (const cell of new Set([...Object.keys(there), ...Object.keys(back)])) {
       expect((there[cell] ?? 0) + (back[cell] ?? 0)).toBe(0);
     }
-    expect(there[`due|${day(4)}|general`]).toBe(-1);
+    expect(there[`due|${day(4)}|general|fire`]).toBe(-1);
     expect(there[`d|2022-01|fire|general`]).toBe(5);
   });
 });
@@ -198,6 +198,9 @@ describe('counters agree with a recount of the hazards', () => {
     const before = aggregate(bucketsFrom([state]), query('2022-01-03T15:59:00.000Z'));
     const after = aggregate(bucketsFrom([state]), query('2022-01-03T16:00:00.000Z'));
     expect([before.totals.overdue, after.totals.overdue]).toEqual([0, 1]);
+    // By region and by industry alike (the industry rows said 0 whatever was overdue).
+    expect(after.regions.find((row) => row.jurisdiction === 'a')?.overdue).toBe(1);
+    expect(after.industries.map((row) => [row.industry, row.overdue])).toEqual([['fire', 1]]);
   });
 });
 

@@ -119,7 +119,8 @@ export const daysBetween = (from: string, to: string) =>
  * - `x|<closed>|<grade>|<b: found before 2024, else n>` 1: closings by day (targets' dates);
  * - `d|<month found>|<industry>|<grade>` days to close, `t|…` 1 if closed by the deadline;
  * Every cell names its own days: no sum depends on which bucket a member is in.
- * - `due|<deadline>|<grade>` 1 while rectifying: overdue once the deadline day is past.
+ * - `due|<deadline>|<grade>|<industry>` 1 while rectifying: overdue once the deadline day is
+ *   past (by region and by industry).
  */
 export function cellsOf(code: StatisticsCode): Record<string, number> {
   const closed = code.status === 'closed';
@@ -137,7 +138,7 @@ export function cellsOf(code: StatisticsCode): Record<string, number> {
     );
     if (code.onTime) cells[`t|${foundMonth}|${code.industry}|${code.grade}`] = 1;
   }
-  if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}`] = 1;
+  if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}|${code.industry}`] = 1;
   return cells;
 }
 
@@ -361,9 +362,9 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
         }
         case 'due': {
           // Overdue now: the deadline day (ending 24:00 CST) is before today.
-          if ((parts[1] ?? '') >= today) break;
-          totals.overdue += value;
-          region.overdue += value;
+          const [, deadlineOn = '', grade = '', industry = ''] = parts;
+          if (deadlineOn >= today) break;
+          for (const row of rows(industry, grade)) row.overdue += value;
           break;
         }
       }
@@ -516,8 +517,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
       state.round &&
       Date.parse(state.round.deadline) <= query.now.getTime()
     ) {
-      counted.totals.overdue += 1;
-      region.overdue += 1;
+      for (const row of [counted.totals, region, industry]) row.overdue += 1;
     }
     if (closed && closedOn) {
       const month = counted.months.get(closedOn.slice(0, 7));

@@ -28,6 +28,13 @@ import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
  * (count cells only), rebuilt from the hazards' states, and a
  * hazard's membership checked and repaired by the reconciler.
  */
+/**
+ * The cells' format (statistics.ts cellsOf). A change of cells must rebuild the buckets once:
+ * a move computes both sides in the new format, so old cells would never be taken away.
+ * 2: overdue by industry (`due|<deadline>|<grade>|<industry>`).
+ */
+export const countersFormat = 2;
+
 export class DynamoHazardStatistics implements HazardStatistics {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -172,11 +179,12 @@ export class DynamoHazardStatistics implements HazardStatistics {
   }
 
   /**
-   * Builds every bucket once, for hazards written before the counters existed: a marker
-   * item (HAZARD#STATS#, sk BUILT) says it was done. True when it built them now.
+   * Builds every bucket once, for hazards written before the counters existed or counted in
+   * an older format: a marker item (HAZARD#STATS#, sk BUILT#<format>) says it was done.
+   * True when it built them now.
    */
   async ensureBuilt(jurisdictions: readonly string[]): Promise<boolean> {
-    const key = { pk: statisticsPartition(''), sk: 'BUILT' };
+    const key = { pk: statisticsPartition(''), sk: `BUILT#${countersFormat}` };
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
