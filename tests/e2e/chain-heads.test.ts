@@ -5,7 +5,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 import { Api, createEnterprise, createMarkedHazard } from '../support/authorization-fixtures.ts';
-import { accessibilityViolations, launchChromium, openPage } from '../support/browser.ts';
+import {
+  accessibilityViolations,
+  launchChromium,
+  narrowestFactValue,
+  openPage,
+  phoneViewport,
+} from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, temporaryDataDirectory } from '../support/embedded-cloud.ts';
 
@@ -107,6 +113,14 @@ describe('the public chain heads page', () => {
       .getByLabel('Choose an exported log file (JSON)')
       .setInputFiles(await fileOf('log-en.json', exported));
     await page.getByText('The log is intact, and its event').waitFor();
+    await page.context().close();
+  });
+
+  it('leaves every value room to read on a phone, in English (long labels)', async () => {
+    const page = await openPage(browser, phoneViewport);
+    await page.goto(`${cloud.url}/en/chain/`);
+    await page.locator('dl > dd').first().waitFor();
+    expect(await narrowestFactValue(page)).toBeGreaterThanOrEqual(0.5);
     await page.context().close();
   });
 });

@@ -9,6 +9,7 @@ import {
   accessibilityViolations,
   desktopViewport,
   launchChromium,
+  narrowestFactValue,
   openPage,
   phoneViewport,
 } from '../support/browser.ts';
@@ -122,6 +123,7 @@ describe('an officer at a desktop', () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       ),
     ).toBeLessThanOrEqual(0);
+    expect(await narrowestFactValue(phone)).toBeGreaterThanOrEqual(0.5);
     await axeClean(phone);
     await phone.getByLabel('整改完成', { exact: true }).check();
     const evidence = `${marker} 货物已全部搬离，安全出口畅通，已划设禁止堆放标线。`;

@@ -40,3 +40,20 @@ export async function openPage(
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   return context.newPage();
 }
+
+/**
+ * The narrowest value of a label/value list (a `dl`) on the page, as a share of its list's
+ * width: on a phone a long label once squeezed its value to one character a line.
+ */
+export function narrowestFactValue(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    let narrowest = 1;
+    for (const value of document.querySelectorAll('dl > dd')) {
+      const list = value.closest('dl');
+      if (!list || getComputedStyle(list).display !== 'grid') continue;
+      const share = value.getBoundingClientRect().width / list.getBoundingClientRect().width;
+      if (share < narrowest) narrowest = share;
+    }
+    return narrowest;
+  });
+}
