@@ -177,6 +177,10 @@ describe('escalation documents', () => {
     await page.goto(`${cloud.url}/en/office/hazards/document?id=${hazardId}&kind=summons_notice`);
     await page.getByRole('heading', { name: 'Summons notice' }).waitFor();
     await page.getByText(`No. 清零约〔2026〕${hazardId.slice(0, 8).toUpperCase()}-1号`).waitFor();
+    // The deadline's words carry their own "by" (they once read "by by 24:00 on …").
+    const summons = await page.locator('main').innerText();
+    expect(summons).toContain('due to be rectified by 24:00 on');
+    expect(summons).not.toContain('by by');
     await page.goto(`${cloud.url}/office/hazards/document?id=${hazardId}&kind=nonsense`);
     await page.getByText('没有这种文书。').waitFor();
     await page.context().close();
@@ -208,10 +212,16 @@ describe('the public exposure page', () => {
     await page.context().close();
   });
 
-  it('says the same in English', async () => {
-    const page = await openPage(browser, desktopViewport);
+  it('says the same in English, on a phone', async () => {
+    const page = await openPage(browser, phoneViewport);
     await page.goto(`${cloud.url}/en/exposure/?jurisdiction=cq-gecheng`);
     await page.getByRole('heading', { name: 'Public exposure', level: 1 }).waitFor();
+    // The jurisdiction list's longest English name once made the page 536 px wide.
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBeLessThanOrEqual(0);
     const item = page.locator('ol li', { hasText: documentNumber });
     await item.getByText('Being rectified').first().waitFor();
     await item.getByText('What must be done').waitFor();
