@@ -18,6 +18,8 @@ describe('the first npm start', () => {
     // The build's own lines are in its log, not on the screen.
     expect(start.buildLog).toMatch(/modules transformed/);
     expect(start.output).not.toMatch(/modules transformed/);
+    // The functions' INFO logs are for CloudWatch: on the console only warnings and errors.
+    expect(start.output).not.toMatch(/"level":"INFO"/);
   }, 90_000);
 
   it('shows the whole build log when the build fails, and does not start', async () => {

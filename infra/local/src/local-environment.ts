@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { logger } from '#functions/observability/logger.ts';
 import { repositoryRoot } from './paths.ts';
 
 function codeVersion(): string {
@@ -36,6 +38,8 @@ export function pointHandlersAt(dynamo: { endpoint: string }, tableName: string)
     // CloudWatch metrics (EMF lines) mean nothing on one machine.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  // The functions' logger was made when they were imported, before these variables.
+  logger.setLogLevel((process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN') as LogLevel);
 }
 
 export interface LocalSecrets {
