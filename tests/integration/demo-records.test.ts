@@ -63,7 +63,18 @@ describe('the demo office npm start seeds', () => {
       const exposed = await (
         await fetch(`${first.url}/api/public/exposure?jurisdiction=${jurisdiction}`)
       ).json();
+      const outbox = await first.outbox.list();
+      const listed = (await (await fetch(`${first.url}/auth/demo-users`)).json()) as {
+        users: { username: string }[];
+      };
       await first.stop();
+
+      // The demo's messages reach someone: every office recipient has contacts on file.
+      const officeMessages = outbox.filter((entry) => entry.to.endsWith(`@${jurisdiction}`));
+      expect(officeMessages.length).toBeGreaterThan(0);
+      expect(officeMessages.filter((entry) => !entry.contacts?.length)).toEqual([]);
+      // The sign-in page lists the users of the office with the records first.
+      expect(listed.users[0]?.username).toBe(`${jurisdiction}.officer`);
 
       expect(office.enterprises.length).toBeGreaterThanOrEqual(12);
       for (const status of hazardStatuses) expect(office.hazards[status], status).not.toEqual([]);

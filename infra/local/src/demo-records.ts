@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoExposureList } from '@qingling/shared/adapters/dynamodb/exposure-list.ts';
 import { queryIndexPage } from '@qingling/shared/adapters/dynamodb/index-page.ts';
+import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { cstDate, type HolidayCalendar } from '@qingling/shared/calendar/calendar.ts';
 import {
   type Enterprise,
@@ -216,12 +217,41 @@ export interface DemoSeedDependencies {
   notifier: Notifier;
 }
 
+/**
+ * Who the demo jurisdiction's office recipients are (its administrator's contact lists), so
+ * that the demo's escalations reach someone in the outbox rather than "nobody on file".
+ * Invented addresses (example.cn) and numbers; kept if an administrator wrote lists already.
+ */
+async function seedDemoContacts(deps: DemoSeedDependencies): Promise<void> {
+  const email = (name: string) => ({
+    kind: 'email' as const,
+    address: `${name}@gecheng.example.cn`,
+  });
+  const sms = (phone: string) => ({ kind: 'sms' as const, phone });
+  await new DynamoPolicyStore(deps.documents, deps.tableName).putJurisdictionContacts(
+    demoJurisdiction,
+    {
+      assigned_officer: [email('zhangwei'), sms('13900000101')],
+      jurisdiction_departments: [email('yingji'), email('shichang')],
+      department_head: [email('zhouqiang'), sms('13900000102')],
+      leader_in_charge: [sms('13900000103')],
+      principal_leader: [sms('13900000104')],
+    },
+    {
+      expectedVersion: 0,
+      at: deps.now.toISOString(),
+      by: { userId: `demo:${demoJurisdiction}.administrator`, name: '陶然' },
+    },
+  );
+}
+
 /** Seeds the demo office into an empty store; returns how many records it wrote (0: left alone). */
 export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ added: number }> {
   if (!deps.jurisdictions.includes(demoJurisdiction)) return { added: 0 };
   if (await storeHasRecords(deps.documents, deps.tableName, deps.jurisdictions)) {
     return { added: 0 };
   }
+  await seedDemoContacts(deps);
   // The seed's own clock, moved through the demo's past; 09:30 CST of a day `days` from today.
   let time = deps.now.getTime();
   const clock = { now: () => new Date(time) };

@@ -20,7 +20,7 @@ import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
-import { seedDemoRecords } from './demo-records.ts';
+import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import {
   type LocalConductors,
@@ -156,7 +156,7 @@ export async function startEmbeddedCloud(
     url: server.url,
     webRoot: options.webRoot ?? defaultWebRoot,
     issuer: adapters.issuer,
-    users: demoUsers(seedData.jurisdictions),
+    users: demoUsers(seedData.jurisdictions, demoJurisdiction),
     blobStore: adapters.blobStore,
     outbox,
     publicGate: await publicGate(options, clock, adapters.receiptKeys, proofOfWorkBits),

@@ -22,8 +22,13 @@ export interface DemoUser extends Principal {
  */
 const secondRewardOfficers: readonly string[] = ['孔悦', '曾凡', '彭越', '邵宁', '毛毅'];
 
-export function demoUsers(jurisdictions: readonly Jurisdiction[]): DemoUser[] {
-  return jurisdictions.flatMap((jurisdiction, index) =>
+/**
+ * The demo users, those of `first` (the jurisdiction with the demo records) listed first:
+ * a newcomer who picks the first name lands on a desk with work on it. Names follow the
+ * seed's order of jurisdictions, whatever comes first (the demo records name them).
+ */
+export function demoUsers(jurisdictions: readonly Jurisdiction[], first?: string): DemoUser[] {
+  const users = jurisdictions.flatMap((jurisdiction, index) =>
     [...(Object.keys(namesByRole) as Role[]), 'reward_officer_2' as const].map((key) => {
       const role: Role = key === 'reward_officer_2' ? 'reward_officer' : key;
       const username = `${jurisdiction.code}.${key}`;
@@ -41,4 +46,6 @@ export function demoUsers(jurisdictions: readonly Jurisdiction[]): DemoUser[] {
       };
     }),
   );
+  const rank = (user: DemoUser) => (user.jurisdictions[0] === first ? 0 : 1);
+  return users.sort((a, b) => rank(a) - rank(b));
 }
