@@ -558,7 +558,7 @@ describe('a template with one grant or one variable taken away', () => {
   const recordHazardFunction = (json: TemplateJson) => {
     const found = Object.entries(json.Resources).find(
       ([id, resource]) =>
-        resource.Type === 'AWS::Lambda::Function' && id.startsWith('HttpRecordHazardHandler'),
+        resource.Type === 'AWS::Lambda::Function' && id.startsWith('RecordHazardHandler'),
     );
     if (!found?.[1].Properties) throw new Error('No record-hazard function');
     return [found[0], { ...found[1], Properties: found[1].Properties }] as const;
