@@ -1,12 +1,13 @@
-// Lints the stack's CloudFormation template with cfn-lint for each profile, against the
-// regions it is meant for: the global profile in us-east-1, us-west-2 and eu-west-1, the
-// china profile in cn-north-1 and cn-northwest-1 (where a resource type the region lacks,
-// such as a Cognito user pool, is error E3006). Synthesizes without bundling, with the
-// test fixture site, so it needs no build. Exit 1 on any error (each is printed);
-// warnings are counted. cfn-lint is a Python tool (pip), in neither npm nor Debian: where
-// it is missing this says so loudly and exits 0, so that the other tests still run.
+// Lints the stack's CloudFormation templates, its own and its nested stacks' (the API's
+// route groups), with cfn-lint for each profile, against the regions it is meant for: the
+// global profile in us-east-1, us-west-2 and eu-west-1, the china profile in cn-north-1
+// and cn-northwest-1 (where a resource type the region lacks, such as a Cognito user pool,
+// is error E3006). Synthesizes without bundling, with the test fixture site, so it needs
+// no build. Exit 1 on any error (each is printed); warnings are counted. cfn-lint is a
+// Python tool (pip), in neither npm nor Debian: where it is missing this says so loudly
+// and exits 0, so that the other tests still run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -36,6 +37,7 @@ const variants: Variant[] = [
 ];
 
 interface Finding {
+  Filename?: string;
   Level: string;
   Message: string;
   Rule: { Id: string };
@@ -88,10 +90,14 @@ function notInstalled(): never {
 // Asked while the first template is synthesized: Python takes a second to answer.
 const versionCheck = run('cfn-lint', ['--version']);
 
-/** Synthesizes one variant as `cdk synth -c ...` would, without bundling; its template's path. */
-function synthesize(variant: Variant): string {
+/**
+ * Synthesizes one variant as `cdk synth -c ...` would, without bundling; the paths of its
+ * template and of its nested stacks' templates (the API's route groups).
+ */
+function synthesize(variant: Variant): string[] {
+  const outdir = join(workDir, `${variant.name}.out`);
   const app = new App({
-    outdir: join(workDir, `${variant.name}.out`),
+    outdir,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...variant.context },
   });
   new QinglingStack(app, 'Qingling', {
@@ -101,34 +107,38 @@ function synthesize(variant: Variant): string {
   const template = app.synth().getStackByName('Qingling').template as unknown;
   const file = join(workDir, `${variant.name}.template.json`);
   writeFileSync(file, JSON.stringify(template, null, 1));
-  return file;
+  const nested = readdirSync(outdir)
+    .filter((name) => name.endsWith('.nested.template.json'))
+    .map((name) => join(outdir, name));
+  if (!nested.length) throw new Error(`The ${variant.name} assembly has no nested stack`);
+  return [file, ...nested];
 }
 
-/** Runs cfn-lint on a template; its findings, or the reason it could not lint. */
-async function lint(file: string, regions: string[]): Promise<Finding[]> {
+/** Runs cfn-lint on templates; its findings, or the reason it could not lint. */
+async function lint(files: string[], regions: string[]): Promise<Finding[]> {
   const { code, stdout, stderr } = await run('cfn-lint', [
     '--format',
     'json',
     '--regions',
     ...regions,
     '--',
-    file,
+    ...files,
   ]);
   // Exit codes are bit flags: 2 errors, 4 warnings, 8 informational; 1 a failure.
   try {
     if (code === null || code & 1) throw new Error(`exit ${code}`);
     return stdout.trim() ? (JSON.parse(stdout) as Finding[]) : [];
   } catch (error) {
-    throw new Error(`cfn-lint could not lint ${file} (${String(error)}):\n${stderr}`);
+    throw new Error(`cfn-lint could not lint ${files.join(' ')} (${String(error)}):\n${stderr}`);
   }
 }
 
 const linting: Promise<{ variant: Variant; findings: Finding[] }>[] = [];
 let version = '';
 for (const variant of variants) {
-  let file: string;
+  let files: string[];
   try {
-    file = synthesize(variant);
+    files = synthesize(variant);
   } catch (error) {
     // Without cfn-lint there is nothing to lint: the infra tests report a broken synth.
     if ((await versionCheck).code !== 0) notInstalled();
@@ -142,7 +152,7 @@ for (const variant of variants) {
     version = answer.stdout.trim();
   }
   // Each template is linted while the next is synthesized.
-  linting.push(lint(file, variant.regions).then((findings) => ({ variant, findings })));
+  linting.push(lint(files, variant.regions).then((findings) => ({ variant, findings })));
 }
 
 let errors = 0;
@@ -153,12 +163,13 @@ try {
     const otherRules = [...new Set(others.map((finding) => finding.Rule.Id))].join(', ');
     errors += failed.length;
     console.log(
-      `${variant.name} template (${variant.regions.join(' ')}): ${failed.length} errors, ` +
+      `${variant.name} templates (${variant.regions.join(' ')}; the stack and its nested ` +
+        `stacks): ${failed.length} errors, ` +
         `${others.length} warnings${others.length ? ` (${otherRules})` : ''}`,
     );
     for (const finding of failed) {
       console.log(
-        `  ${finding.Rule.Id} ${finding.Location.Path.join('/')} (line ${finding.Location.Start.LineNumber}): ${finding.Message}`,
+        `  ${finding.Rule.Id} ${finding.Filename ?? ''} ${finding.Location.Path.join('/')} (line ${finding.Location.Start.LineNumber}): ${finding.Message}`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PolicyStatement } from './iam.ts';
+import { flattenNestedStacks } from './nested-stacks.ts';
 
 /**
  * A synthesized CloudFormation template as a deployment would see it: every intrinsic
@@ -69,9 +70,11 @@ export class DeployedTemplate {
     place?: Partial<DeploymentPlace>,
     parameters?: Record<string, unknown>,
   ): DeployedTemplate {
-    const json = JSON.parse(
-      readFileSync(join(assemblyDir, `${stackName}.template.json`), 'utf8'),
-    ) as TemplateJson;
+    const read = (file: string) =>
+      JSON.parse(readFileSync(join(assemblyDir, file), 'utf8')) as TemplateJson;
+    const json = flattenNestedStacks(read(`${stackName}.template.json`), (logicalId, resource) =>
+      read(nestedTemplateFile(assemblyDir, stackName, logicalId, resource)),
+    );
     return new DeployedTemplate(
       json,
       assemblyDir,
@@ -314,6 +317,28 @@ export class DeployedTemplate {
     const object = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
     return object?.Ref ?? object?.['Fn::GetAtt']?.[0];
   }
+}
+
+/**
+ * The file of a nested stack's template in the assembly: its TemplateURL ends in the
+ * asset's hash, which the stack's asset manifest maps to the file.
+ */
+export function nestedTemplateFile(
+  assemblyDir: string,
+  stackName: string,
+  logicalId: string,
+  resource: Resource,
+): string {
+  const metadataPath = resource.Metadata?.['aws:asset:path'];
+  if (typeof metadataPath === 'string') return metadataPath;
+  const url = JSON.stringify(resource.Properties?.TemplateURL ?? '');
+  const hash = /([0-9a-f]{64})\.json/.exec(url)?.[1];
+  const assets = JSON.parse(
+    readFileSync(join(assemblyDir, `${stackName}.assets.json`), 'utf8'),
+  ) as { files: Record<string, { source: { path: string } }> };
+  const file = hash ? assets.files[hash]?.source.path : undefined;
+  if (!file) throw new Error(`No template in the assembly for nested stack ${logicalId}`);
+  return file;
 }
 
 function documentStatements(document: unknown): PolicyStatement[] {

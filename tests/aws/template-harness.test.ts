@@ -375,6 +375,42 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it('answers the office routes held to their partitions (LeadingKeys): who am I, a jurisdiction edit, a calendar year edit', async () => {
+    const target = targetOf(harness);
+    const administrator = await target.tokenFor('administrator', 'cq-gecheng');
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${administrator}`,
+    };
+    const me = await fetch(`${harness.apiUrl}/api/me`, { headers });
+    expect(me.status, await me.clone().text()).toBe(200);
+
+    const listed = (await (await fetch(`${harness.apiUrl}/api/jurisdictions`)).json()) as {
+      jurisdictions: { code: string; zh: string; en: string; units?: string[]; version: number }[];
+    };
+    const gecheng = listed.jurisdictions.find((jurisdiction) => jurisdiction.code === 'cq-gecheng');
+    if (!gecheng) throw new Error('cq-gecheng is not seeded');
+    const edited = await fetch(`${harness.apiUrl}/api/jurisdictions/cq-gecheng`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({
+        zh: gecheng.zh,
+        en: gecheng.en,
+        units: gecheng.units ?? [],
+        expectedVersion: gecheng.version,
+      }),
+    });
+    expect(edited.status, await edited.clone().text()).toBe(200);
+
+    const year = await fetch(`${harness.apiUrl}/api/admin/calendar/2031`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ holidays: ['2031-01-01'], workdays: [], expectedVersion: 0 }),
+    });
+    expect(year.status, await year.clone().text()).toBe(200);
+    expect(newProblems()).toEqual([]);
+  });
+
   it("delivers a jurisdiction's message to the contacts its administrator keeps, read by the delivery function's own role", async () => {
     const target = targetOf(harness);
     const administrator = await target.tokenFor('administrator', 'cq-gecheng');
@@ -558,7 +594,7 @@ describe('a template with one grant or one variable taken away', () => {
   const recordHazardFunction = (json: TemplateJson) => {
     const found = Object.entries(json.Resources).find(
       ([id, resource]) =>
-        resource.Type === 'AWS::Lambda::Function' && id.startsWith('HttpRecordHazardHandler'),
+        resource.Type === 'AWS::Lambda::Function' && id.startsWith('RecordHazardHandler'),
     );
     if (!found?.[1].Properties) throw new Error('No record-hazard function');
     return [found[0], { ...found[1], Properties: found[1].Properties }] as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, type CfnResource, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -10,6 +10,8 @@ import {
   defaultThrottle,
 } from '../../infra/aws/lib/config.ts';
 import { QinglingStack, type QinglingStackProps } from '../../infra/aws/lib/qingling-stack.ts';
+import { flattenNestedStacks } from '../../infra/harness/nested-stacks.ts';
+import type { TemplateJson } from '../../infra/harness/template.ts';
 
 /** A tiny built site: index.html, 200.html, a prerendered page and an immutable asset. */
 export const fixtureSite = fileURLToPath(new URL('./fixtures/site/', import.meta.url));
@@ -31,6 +33,7 @@ export interface Synthesized {
   stack: QinglingStack;
   /** The cloud assembly folder: assets such as the generated config.json live there. */
   outdir: string;
+  /** The deployment as one template: the API's nested stacks folded in (flattenedTemplate). */
   template: Template;
   /** The whole template as JSON text, for "appears nowhere" assertions. */
   json: string;
@@ -58,7 +61,7 @@ export function synthesize(
     siteAssetPath: fixtureSite,
     ...overrides,
   });
-  const template = Template.fromStack(stack);
+  const template = Template.fromJSON(flattenedTemplate(stack) as never);
   return {
     stack,
     outdir: app.outdir,
@@ -67,6 +70,35 @@ export function synthesize(
     annotations: Annotations.fromStack(stack),
     nagViolations: nagViolationsOf(stack),
   };
+}
+
+/** Each nested stack under a stack, by the logical id of its AWS::CloudFormation::Stack. */
+export function nestedStacksOf(stack: Stack): Map<string, NestedStack> {
+  const found = new Map<string, NestedStack>();
+  for (const construct of stack.node.findAll()) {
+    if (!(construct instanceof NestedStack)) continue;
+    const resource = construct.nestedStackResource as CfnResource;
+    found.set(Stack.of(resource).resolve(resource.logicalId) as string, construct);
+  }
+  return found;
+}
+
+/**
+ * A stack's template with its nested stacks folded in (infra/harness/nested-stacks.ts):
+ * what the infra tests read, so a route's function is found wherever its group lives.
+ */
+export function flattenedTemplate(stack: Stack): TemplateJson {
+  const nested = nestedStacksOf(stack);
+  // One synthesis for all: Template.fromStack would synthesize the app again for each.
+  const assembly = Stage.of(stack)?.synth({ force: true });
+  if (!assembly) throw new Error(`${stack.stackName} is in no stage`);
+  const read = (file: string) =>
+    JSON.parse(readFileSync(join(assembly.directory, file), 'utf8')) as TemplateJson;
+  return flattenNestedStacks(read(stack.templateFile), (logicalId) => {
+    const found = nested.get(logicalId);
+    if (!found) throw new Error(`No nested stack ${logicalId}`);
+    return read(found.templateFile);
+  });
 }
 
 /** The cdk-nag AwsSolutions findings on a stack that no acknowledgment covers. */

@@ -89,6 +89,8 @@ export const coreRoutes = [
     method: 'PUT',
     path: '/api/jurisdictions/{code}',
     handler: 'update-jurisdiction',
+    // Its own item under JURISDICTION, read and updated conditionally.
+    table: { read: [], write: ['JURISDICTION'] },
     access: {
       kind: 'signedIn',
       roles: ['administrator'],
@@ -124,6 +126,8 @@ export const coreRoutes = [
     method: 'GET',
     path: '/api/me',
     handler: 'me',
+    // The token's claims only: no item of the record.
+    table: { read: [] },
     access: {
       kind: 'signedIn',
       roles: 'any',

@@ -78,8 +78,9 @@ export interface RouteDefinition {
   /**
    * The partition keys the handler may touch (IAM StringLike patterns of
    * `dynamodb:LeadingKeys`), read and written; no index. Every public route declares it, so
-   * that an anonymous caller's function can reach nothing of the office: CDK grants only
-   * these. Routes without it get the table and its indexes (reads only when all are GET).
+   * that an anonymous caller's function can reach nothing of the office, and so does every
+   * office route that needs no index: CDK grants only these. Routes without it get the
+   * table and its indexes (reads only when all are GET).
    */
   table?: TableAccess;
   response: { status: number; body: z.ZodMiniType; example: unknown };

@@ -90,6 +90,8 @@ export const policyRoutes = [
     method: 'GET',
     path: '/api/admin/policies',
     handler: 'get-policies',
+    // The stored policies and the jurisdictions; not the contact lists.
+    table: { read: ['POLICY', 'JURISDICTION'] },
     access: {
       kind: 'signedIn',
       roles: ['administrator', ...officeRoles],
@@ -139,6 +141,8 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/calendar/{year}',
     handler: 'update-calendar-year',
+    // A calendar year's item under POLICY (and the policies again on a conflict).
+    table: { read: [], write: ['POLICY'] },
     access: {
       kind: 'signedIn',
       roles: ['administrator'],
@@ -204,6 +208,8 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/jurisdictions/{code}/contacts',
     handler: 'update-jurisdiction-contacts',
+    // The jurisdiction must exist; its contact lists live apart, under POLICY#CONTACTS.
+    table: { read: ['JURISDICTION'], write: ['POLICY#CONTACTS'] },
     access: {
       kind: 'signedIn',
       roles: ['administrator'],
@@ -249,6 +255,8 @@ export const policyRoutes = [
     method: 'GET',
     path: '/api/admin/jurisdictions/{code}/contacts',
     handler: 'get-jurisdiction-contacts',
+    // The jurisdiction must exist; then its contact lists.
+    table: { read: ['JURISDICTION', 'POLICY#CONTACTS'] },
     access: {
       kind: 'signedIn',
       roles: ['administrator'],

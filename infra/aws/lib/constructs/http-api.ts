@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -19,6 +19,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessLogFormat } from '../access-log-format.ts';
 import type { Throttle } from '../config.ts';
+import { type RouteGroup, routeGroupOf } from '../route-groups.ts';
 import { type RouteResources, resourceAccess, usedResources } from '../route-resources.ts';
 import { NodeFunction } from './node-function.ts';
 import type { OriginVerification } from './origin-verification.ts';
@@ -98,6 +99,9 @@ export class QinglingHttpApi extends Construct {
   private readonly routes: readonly RouteDefinition[];
   private readonly receiptRouteThrottle: Throttle;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
+  /** Each handler's nested stack: its function and its routes are built there. */
+  private readonly groupOfHandler = new Map<string, NestedStack>();
+  private readonly groups = new Map<RouteGroup, NestedStack>();
 
   constructor(scope: Construct, id: string, props: QinglingHttpApiProps) {
     super(scope, id);
@@ -145,7 +149,9 @@ export class QinglingHttpApi extends Construct {
       const served = props.routes.filter((route) => route.handler === handler);
       const readOnly = served.every((route) => route.method === 'GET');
       const uses = usedResources(served);
-      const fn = new NodeFunction(this, `${pascal(handler)}Handler`, {
+      const group = this.groupStack(routeGroupOf(served));
+      this.groupOfHandler.set(handler, group);
+      const fn = new NodeFunction(group, `${pascal(handler)}Handler`, {
         entry: join(props.handlersDir, `${handler}.ts`),
         description: `Qingling API: ${served.map((route) => `${route.method} ${route.path}`).join(', ')}`,
         logRetention: props.logRetention,
@@ -187,6 +193,21 @@ export class QinglingHttpApi extends Construct {
   }
 
   /**
+   * The nested stack of a route group (infra/aws/lib/route-groups.ts), made on first use:
+   * the API's handlers and routes live there, so that no template nears CloudFormation's
+   * 500 resources. Each handler keeps its own role.
+   */
+  private groupStack(name: RouteGroup): NestedStack {
+    const existing = this.groups.get(name);
+    if (existing) return existing;
+    const created = new NestedStack(this, name, {
+      description: `Qingling API: the ${name} handlers and their routes`,
+    });
+    this.groups.set(name, created);
+    return created;
+  }
+
+  /**
    * One route per entry of the route table; those not public need a valid JWT. Public
    * routes that use the receipt key get their own throttling on the default stage.
    */
@@ -200,7 +221,9 @@ export class QinglingHttpApi extends Construct {
       const isPublic = route.access.kind === 'public';
       const integration = this.integrations.get(route.handler);
       if (!integration) throw new Error(`No integration for handler ${route.handler}`);
-      const httpRoute = new HttpRoute(this, `Route${pascal(route.operationId)}`, {
+      const group = this.groupOfHandler.get(route.handler);
+      if (!group) throw new Error(`No nested stack for handler ${route.handler}`);
+      const httpRoute = new HttpRoute(group, `Route${pascal(route.operationId)}`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,

@@ -72,12 +72,15 @@ class LiveAlias extends Alias {
 }
 
 /**
- * The stack's one log group for its functions' logs, per retention period. A stack holds
- * at most 500 resources, and a log group per function was 57 of them; Lambda names each
- * log stream of a shared group after its function, so the logs stay apart.
+ * The deployment's one log group for its functions' logs, per retention period. A
+ * template holds at most 500 resources, and a log group per function was 57 of them;
+ * Lambda names each log stream of a shared group after its function, so the logs stay
+ * apart.
  */
 function sharedLogGroup(scope: Construct, retention: RetentionDays): LogGroup {
-  const stack = Stack.of(scope);
+  // Functions in a nested stack (the API's route groups) log to the root stack's group too.
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
   const id = `FunctionLogs${retention}`;
   return (
     (stack.node.tryFindChild(id) as LogGroup | undefined) ??
