@@ -117,19 +117,43 @@ describe('a desk per role, on the demo office', () => {
     expect(await count(page, role.work)).toBeGreaterThan(0);
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(await followNavigation(page, calls, 'zh')).toHaveLength(role.pages);
+    // Only an officer records a hazard: no one else is offered the form the server refuses.
+    if (role.pages === 5) {
+      await page.goto(`${cloud.url}/office/hazards?jurisdiction=cq-gecheng`);
+      await page.getByRole('heading', { name: '隐患台账', level: 1 }).waitFor();
+      expect(await page.getByRole('button', { name: '登记隐患' }).count()).toBe(0);
+    }
     await page.context().close();
   });
 
   it('a count leads to the list behind it: the reward to approve opens its tip', async () => {
     const page = await openPage(browser, desktopViewport);
-    await signInAs(page, 'cq-gecheng.reward_officer_2');
+    const calls = await signInAs(page, 'cq-gecheng.reward_officer_2');
     await page.locator('[data-card="work-rewards-to-approve"]').click();
     const list = page.getByRole('region', { name: '待批准奖励' });
     await list.getByRole('link', { name: /西门社区西大街 15 号/ }).click();
     await page.waitForURL(/\/office\/tips\/view\?id=/);
+    const tipPage = page.url();
     const result = page.getByRole('region', { name: '查处结果与奖励' });
     await expect.poll(async () => result.textContent()).toContain('核算：曹颖');
+    await expect.poll(() => calls.inFlight).toBe(0);
+    // A reward officer may not list tips: the page asks nothing it is refused, and leads
+    // back to the desk rather than to the inbox.
+    expect(calls.refused).toEqual([]);
+    expect(await page.getByRole('link', { name: '返回工作台' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: '批准奖励' }).count()).toBeGreaterThan(0);
     await page.context().close();
+
+    // The reward officer who computed it is not offered its approval.
+    const computer = await openPage(browser, desktopViewport);
+    await signInAs(computer, 'cq-gecheng.reward_officer');
+    await computer.goto(tipPage);
+    await computer.getByRole('region', { name: '查处结果与奖励' }).waitFor();
+    await expect
+      .poll(async () => computer.getByRole('region', { name: '查处结果与奖励' }).textContent())
+      .toContain('核算：曹颖');
+    expect(await computer.getByRole('button', { name: '批准奖励' }).count()).toBe(0);
+    await computer.context().close();
   });
 
   it('an administrator reads the ladder, the calendar and the contacts', async () => {

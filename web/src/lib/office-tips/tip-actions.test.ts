@@ -43,6 +43,10 @@ describe('availableTipActions', () => {
       'compute_reward',
       'approve_reward',
     ]);
+    // Two people: the one who computed it is not offered the approval.
+    const computedByMe = { ...outcome, reward: { computedBy: 'u1' } } as unknown as TipForOfficer;
+    expect(availableTipActions(computedByMe, ['reward_officer'], 'u1')).toEqual(['compute_reward']);
+    expect(availableTipActions(computedByMe, ['reward_officer'], 'u2')).toContain('approve_reward');
     const approved = { ...outcome, reward: { approvedBy: 'x' } } as unknown as TipForOfficer;
     expect(availableTipActions(approved, ['reward_officer'])).toEqual([]);
     const nothing = { ...found, outcome: { kind: 'nothing_found' } } as unknown as TipForOfficer;

@@ -50,13 +50,22 @@ const rewardActions = {
   record_payment: true,
 };
 
-/** The commands valid for the tip as it is and for the person's roles (RULES.md, "Who is who"). */
-export function availableTipActions(tip: TipForOfficer, roles: readonly Role[]): TipAction[] {
+/**
+ * The commands valid for the tip as it is and for the person's roles (RULES.md, "Who is
+ * who"). `userId`: who asks; the reward officer who computed a reward is not offered its
+ * approval (two people: the server refuses it).
+ */
+export function availableTipActions(
+  tip: TipForOfficer,
+  roles: readonly Role[],
+  userId?: string,
+): TipAction[] {
   return order.filter(
     (action) =>
       givenIn[action].includes(tip.status) &&
       tipCommandRoles[action].some((role) => roles.includes(role)) &&
       !(action === 'approve_extension' && tip.extensionUsed) &&
+      !(action === 'approve_reward' && userId && tip.reward?.computedBy === userId) &&
       (!(action in rewardActions) || rewardStepOpen(tip, action)),
   );
 }
