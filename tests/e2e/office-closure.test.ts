@@ -155,4 +155,40 @@ describe('closing a major hazard in the office console', () => {
       ).toMatchObject({ actor: { id: 'demo:cq-gecheng.department_head' } });
     });
   }
+
+  it('lets the officer reopen a closed hazard with a reason and a new deadline', async () => {
+    const hazardId = await awaitingVerification('重开号仓库');
+    const hazard = { id: hazardId, revision: 0 };
+    const officerToken = await signIn(cloud.url, 'cq-gecheng.officer');
+    const headToken = await signIn(cloud.url, 'cq-gecheng.department_head');
+    for (const [token, command] of [
+      [officerToken, { type: 'pass_verification', note: '现场核查通过', onSite: true }],
+      [headToken, { type: 'close', note: '同意销号' }],
+    ] as const) {
+      const read = await fetch(`${cloud.url}/api/office/hazards/${hazardId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      hazard.revision = (await read.json()).revision;
+      expect((await giveHazardCommand(cloud.url, token, hazard, command)).status).toBe(200);
+    }
+
+    const officer = await signedIn('cq-gecheng.officer', '');
+    await officer.goto(`${cloud.url}/office/hazards/view?id=${hazardId}`);
+    const form = officer.locator('section.command-form', {
+      has: officer.getByRole('heading', { name: '重新打开' }),
+    });
+    // Nothing typed: the reason and the deadline are both named, the deadline in its own words.
+    await form.getByRole('button', { name: '重新打开' }).click();
+    const summary = officer.locator('#reopen-summary');
+    await summary.getByText('请选择截止日期。').waitFor();
+    expect(await summary.getByRole('link').count()).toBe(2);
+    await axeClean(officer);
+    await form.getByLabel('理由').fill('回头看发现通道再次被堵');
+    await form.getByLabel('若干个工作日').check();
+    await form.getByLabel('工作日数').fill('5');
+    await form.getByRole('button', { name: '重新打开' }).click();
+    await notice(officer, '已重新打开，新一轮整改开始。');
+    await axeClean(officer);
+    await officer.context().close();
+  });
 });
