@@ -192,3 +192,51 @@ describe('closing a major hazard in the office console', () => {
     await officer.context().close();
   });
 });
+
+describe('an extension of a deadline', () => {
+  it('the officer asks for one and the department head refuses it, with a reason', async () => {
+    const token = await signIn(cloud.url, 'cq-gecheng.officer');
+    const recorded = await recordHazard(cloud.url, token, '延期号仓库', 'general');
+    expect(recorded.status).toBe(201);
+    const hazard = {
+      id: recorded.body.hazard.hazardId as string,
+      revision: recorded.body.revision,
+    };
+    const started = await giveHazardCommand(cloud.url, token, hazard, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '更换灭火器',
+      deadline: { workingDays: 5 },
+    });
+    expect(started.status).toBe(200);
+    const address = `${cloud.url}/office/hazards/view?id=${hazard.id}`;
+
+    const officer = await signedIn('cq-gecheng.officer', '');
+    await officer.goto(address);
+    const request = officer.locator('section.command-form', {
+      has: officer.getByRole('heading', { name: '申请延期' }),
+    });
+    await request.getByLabel('截止日期').fill('2099-01-31');
+    await request.getByRole('button', { name: '申请延期' }).click();
+    // No reason: refused in the browser, the reason named in the summary.
+    await officer.locator('#request-extension-summary').getByRole('link').first().waitFor();
+    expect(await request.getByLabel('理由').getAttribute('aria-invalid')).toBe('true');
+    await request.getByLabel('理由').fill('灭火器供货延迟');
+    await request.getByRole('button', { name: '申请延期' }).click();
+    await notice(officer, '已申请延期，等待科室负责人审批。');
+    await axeClean(officer);
+    await officer.context().close();
+
+    const head = await signedIn('cq-gecheng.department_head', '');
+    await head.goto(address);
+    await head.getByText('待审批的延期申请').waitFor();
+    const refuse = head.locator('section.command-form', {
+      has: head.getByRole('heading', { name: '不予延期' }),
+    });
+    await refuse.getByLabel('理由').fill('可先行借用灭火器');
+    await refuse.getByRole('button', { name: '不予延期' }).click();
+    await notice(head, '已不予延期。');
+    await axeClean(head);
+    await head.context().close();
+  });
+});
