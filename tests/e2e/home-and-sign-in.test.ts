@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
@@ -83,4 +83,41 @@ describe('an officer at a desktop', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
+
+  // Where the text of the header's brand, the console's first link, the page's heading and
+  // the footer starts, and how far the page scrolls sideways.
+  const edges = (page: Page) =>
+    page.evaluate(() => {
+      const textLeft = (selector: string) => {
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector(selector) as Element);
+        return Math.round(range.getBoundingClientRect().left);
+      };
+      return {
+        lines: ['.brand', '.office-bar nav a', 'main h1', '.site-footer p'].map(textLeft),
+        overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      };
+    });
+
+  it.each([
+    { language: 'zh', prefix: '', width: 360 },
+    { language: 'zh', prefix: '', width: 768 },
+    { language: 'en', prefix: '/en', width: 1280 },
+  ])(
+    'sees the header, the console and its pages line up ($language, $width px)',
+    async ({ prefix, width }) => {
+      const page = await openPage(browser, { width, height: 800 });
+      await page.goto(`${cloud.url}${prefix}/office/sign-in`);
+      await page
+        .getByRole('button', { name: /cq-gecheng\.officer/ })
+        .first()
+        .click();
+      await page.waitForURL(/\/office\/?$/);
+      await page.locator('.office-bar nav a').first().waitFor();
+      const { lines, overflow } = await edges(page);
+      expect(lines).toEqual(lines.map(() => lines[0]));
+      expect(overflow).toBe(0);
+      await page.context().close();
+    },
+  );
 });

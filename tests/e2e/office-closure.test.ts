@@ -155,4 +155,88 @@ describe('closing a major hazard in the office console', () => {
       ).toMatchObject({ actor: { id: 'demo:cq-gecheng.department_head' } });
     });
   }
+
+  it('lets the officer reopen a closed hazard with a reason and a new deadline', async () => {
+    const hazardId = await awaitingVerification('重开号仓库');
+    const hazard = { id: hazardId, revision: 0 };
+    const officerToken = await signIn(cloud.url, 'cq-gecheng.officer');
+    const headToken = await signIn(cloud.url, 'cq-gecheng.department_head');
+    for (const [token, command] of [
+      [officerToken, { type: 'pass_verification', note: '现场核查通过', onSite: true }],
+      [headToken, { type: 'close', note: '同意销号' }],
+    ] as const) {
+      const read = await fetch(`${cloud.url}/api/office/hazards/${hazardId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      hazard.revision = (await read.json()).revision;
+      expect((await giveHazardCommand(cloud.url, token, hazard, command)).status).toBe(200);
+    }
+
+    const officer = await signedIn('cq-gecheng.officer', '');
+    await officer.goto(`${cloud.url}/office/hazards/view?id=${hazardId}`);
+    const form = officer.locator('section.command-form', {
+      has: officer.getByRole('heading', { name: '重新打开' }),
+    });
+    // Nothing typed: the reason and the deadline are both named, the deadline in its own words.
+    await form.getByRole('button', { name: '重新打开' }).click();
+    const summary = officer.locator('#reopen-summary');
+    await summary.getByText('请选择截止日期。').waitFor();
+    expect(await summary.getByRole('link').count()).toBe(2);
+    await axeClean(officer);
+    await form.getByLabel('理由').fill('回头看发现通道再次被堵');
+    await form.getByLabel('若干个工作日').check();
+    await form.getByLabel('工作日数').fill('5');
+    await form.getByRole('button', { name: '重新打开' }).click();
+    await notice(officer, '已重新打开，新一轮整改开始。');
+    await axeClean(officer);
+    await officer.context().close();
+  });
+});
+
+describe('an extension of a deadline', () => {
+  it('the officer asks for one and the department head refuses it, with a reason', async () => {
+    const token = await signIn(cloud.url, 'cq-gecheng.officer');
+    const recorded = await recordHazard(cloud.url, token, '延期号仓库', 'general');
+    expect(recorded.status).toBe(201);
+    const hazard = {
+      id: recorded.body.hazard.hazardId as string,
+      revision: recorded.body.revision,
+    };
+    const started = await giveHazardCommand(cloud.url, token, hazard, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '更换灭火器',
+      deadline: { workingDays: 5 },
+    });
+    expect(started.status).toBe(200);
+    const address = `${cloud.url}/office/hazards/view?id=${hazard.id}`;
+
+    const officer = await signedIn('cq-gecheng.officer', '');
+    await officer.goto(address);
+    const request = officer.locator('section.command-form', {
+      has: officer.getByRole('heading', { name: '申请延期' }),
+    });
+    await request.getByLabel('截止日期').fill('2099-01-31');
+    await request.getByRole('button', { name: '申请延期' }).click();
+    // No reason: refused in the browser, the reason named in the summary.
+    await officer.locator('#request-extension-summary').getByRole('link').first().waitFor();
+    expect(await request.getByLabel('理由').getAttribute('aria-invalid')).toBe('true');
+    await request.getByLabel('理由').fill('灭火器供货延迟');
+    await request.getByRole('button', { name: '申请延期' }).click();
+    await notice(officer, '已申请延期，等待科室负责人审批。');
+    await axeClean(officer);
+    await officer.context().close();
+
+    const head = await signedIn('cq-gecheng.department_head', '');
+    await head.goto(address);
+    await head.getByText('待审批的延期申请').waitFor();
+    const refuse = head.locator('section.command-form', {
+      has: head.getByRole('heading', { name: '不予延期' }),
+    });
+    await refuse.getByLabel('理由').fill('可先行借用灭火器');
+    await refuse.getByRole('button', { name: '不予延期' }).click();
+    await notice(head, '已不予延期。');
+    await axeClean(head);
+    await head.context().close();
+  });
 });

@@ -131,6 +131,42 @@ describe('leaders on a hazard page', () => {
     await axeClean(page);
     await page.context().close();
   });
+
+  it('the principal leader places the major hazard under listed supervision, then lifts it', async () => {
+    const page = await leaderOnHazard('principal_leader');
+    const place = page.locator('section.command-form', {
+      has: page.getByRole('heading', { name: '挂牌督办' }),
+    });
+    await place.getByText('挂牌督办仅适用于重大事故隐患').waitFor();
+    // Nothing typed: the summary names both fields in the form's order, and links to them.
+    await place.getByRole('button', { name: '挂牌督办' }).click();
+    const summary = page.locator('#place-listed-supervision-summary');
+    await summary.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+      'place-listed-supervision-summary',
+    );
+    const links = await summary.getByRole('link').allInnerTexts();
+    expect(links.map((link) => link.split(/[:：]/)[0]?.trim())).toEqual(['文号', '理由']);
+    expect(await place.getByLabel('文号').getAttribute('aria-invalid')).toBe('true');
+    await axeClean(page);
+    await place.getByLabel('文号').fill('葛城安委督〔2026〕3号');
+    await place.getByLabel('理由').fill('重大隐患逾期未整改');
+    await place.getByRole('button', { name: '挂牌督办' }).click();
+    await decided(page, '已挂牌督办。');
+    await page.locator('.log').getByText('挂牌督办').first().waitFor();
+
+    // Now the form lifts it, its fields empty.
+    const lift = page.locator('section.command-form', {
+      has: page.getByRole('heading', { name: '解除挂牌督办' }),
+    });
+    expect(await lift.getByLabel('文号').inputValue()).toBe('');
+    await lift.getByLabel('文号').fill('葛城安委督〔2026〕4号');
+    await lift.getByLabel('理由').fill('已完成整改');
+    await lift.getByRole('button', { name: '解除挂牌督办' }).click();
+    await decided(page, '已解除挂牌督办。');
+    await axeClean(page);
+    await page.context().close();
+  });
 });
 
 describe('leaders on a hazard page, in English', () => {
