@@ -70,6 +70,13 @@ describe('tip intake', () => {
     expect((await inbox('fj-xiamen-xiangan', token)).length).toBe(before + 200);
   });
 
+  it('takes a village or community of the jurisdiction, and says which field was wrong', async () => {
+    expect((await createTip(validTip({ unit: '东门社区' }))).status).toBe(201);
+    const wrong = await createTip(validTip({ unit: 'x' }));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.issues.map((issue: { path: string }) => issue.path)).toEqual(['unit']);
+  });
+
   it('refuses the same key with different content, and stores nothing new', async () => {
     const tip = validTip();
     expect((await createTip(tip)).status).toBe(201);
@@ -88,6 +95,8 @@ describe('bad input', () => {
     ['missing fields', { idempotencyKey: crypto.randomUUID() }],
     ['unknown jurisdiction', validTip({ jurisdiction: 'nowhere' })],
     ['unknown industry', validTip({ industry: 'space_mining' })],
+    ['unit of no jurisdiction', validTip({ unit: '../../etc' })],
+    ['unit of another jurisdiction', validTip({ unit: '福田村' })],
     ['oversized description', validTip({ description: '隐'.repeat(2001) })],
     ['description too short', validTip({ description: '有隐患' })],
     ['broken Unicode', validTip({ description: `安全出口被堵住了${'\uD800'}很危险的情况` })],

@@ -4,13 +4,16 @@ import { publicTipRoutes } from '@qingling/shared/tips/public-routes.ts';
 const documentedExample = publicTipRoutes.find((route) => route.operationId === 'createTip')
   ?.request.example;
 
-/** The documented example tip, with a fresh idempotency key and no photos unless asked. */
-export const validTip = (overrides: Record<string, unknown> = {}) => ({
-  ...documentedExample,
-  idempotencyKey: randomUUID(),
-  photoCount: 0,
-  ...overrides,
-});
+/**
+ * The documented example tip, with a fresh idempotency key and no photos unless asked. Its
+ * village or community is the example jurisdiction's: a tip for another jurisdiction names
+ * none unless asked (the server refuses a unit the jurisdiction does not have).
+ */
+export const validTip = (overrides: Record<string, unknown> = {}) => {
+  const example = { ...documentedExample };
+  if ('jurisdiction' in overrides) delete (example as { unit?: string }).unit;
+  return { ...example, idempotencyKey: randomUUID(), photoCount: 0, ...overrides };
+};
 
 /** A reply body as tests read it: assertions, not types, check its shape. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions check the shape at run time

@@ -46,15 +46,26 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
 }
 
 async function refuseUnknownOrFuture(
-  tip: { jurisdiction: string; industry: string; seenOn: string },
+  tip: { jurisdiction: string; industry: string; seenOn: string; unit?: string | undefined },
   now: Date,
 ): Promise<void> {
   const issues = [];
-  const jurisdictions = await dependencies.jurisdictions();
-  if (!jurisdictions.some((jurisdiction) => jurisdiction.code === tip.jurisdiction)) {
+  const jurisdiction = (await dependencies.jurisdictions()).find(
+    (known) => known.code === tip.jurisdiction,
+  );
+  if (!jurisdiction) {
     issues.push({
       path: 'jurisdiction',
       message: { ...unknownJurisdictionMessage },
+    });
+  } else if (tip.unit !== undefined && !jurisdiction.units.includes(tip.unit)) {
+    // The form offers the jurisdiction's own villages and communities; nothing else is one.
+    issues.push({
+      path: 'unit',
+      message: {
+        zh: '本辖区没有这个村（社区）。',
+        en: 'This jurisdiction has no such village or community.',
+      },
     });
   }
   if (!(await dependencies.industries()).some((industry) => industry.code === tip.industry)) {
