@@ -69,6 +69,10 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
       StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
     }),
   ],
+  ledgerExport: (s) =>
+    ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'].map((action) =>
+      resolvedGrant(s, action, s.stack.evidence.bucket.arnForObjects('exports/*')),
+    ),
   lifecycle: (s) =>
     [s.stack.lifecycle.stateMachineArn, s.stack.lifecycle.tipStateMachineArn].flatMap((arn) => [
       resolvedGrant(s, 'states:StartExecution', arn),
@@ -90,6 +94,7 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   contactKey: (s) => ({
     CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
   }),
+  ledgerExport: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
   lifecycle: (s) => ({
     STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn),
     TIP_STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.tipStateMachineArn),
