@@ -183,6 +183,35 @@ describe("each handler gets exactly what its routes' `uses` list", () => {
   });
 });
 
+describe('the ledger export', () => {
+  it('runs with 1024 MB for 29 s (an .xlsx of 100,000 rows is CPU bound; API Gateway waits 30 s)', () => {
+    const fn = synthesized.stack.api.functions.get('export-hazard-ledger');
+    if (!fn) throw new Error('no export function');
+    const { properties } = resourceOfType(
+      synthesized,
+      'AWS::Lambda::Function',
+      logicalId(synthesized, fn.function),
+    );
+    expect(properties).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+  });
+
+  it('writes and reads only under exports/, which expire after a day', () => {
+    const { properties } = resourceOfType(
+      synthesized,
+      'AWS::S3::Bucket',
+      logicalId(synthesized, synthesized.stack.evidence.bucket),
+    );
+    expect((properties.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'expire-exports',
+        Prefix: 'exports/',
+        ExpirationInDays: 1,
+        Status: 'Enabled',
+      }),
+    );
+  });
+});
+
 describe('the tipster secrets', () => {
   it('generates a receipt key of at least 32 bytes, base64-safe, never rotated, retained', () => {
     const secret = resourceOfType(

@@ -54,7 +54,7 @@ export const handler = apiHandler('exportHazardLedger', async ({ query }) => {
     count -= 1; // the header line
   } else {
     const file = new PassThrough();
-    const jurisdictionName = (await dependencies.referenceData().listJurisdictions()).find(
+    const jurisdictionName = (await dependencies.jurisdictions()).find(
       (each) => each.code === jurisdiction,
     );
     const writing = writeLedgerWorkbook(
