@@ -143,6 +143,12 @@ async function listLatency() {
 }
 
 /** The statistics dashboard at 1,000 and at 100,000 hazards in one run: bench/statistics.ts. */
+/** The ledger export at 100,000 rows beside 1,000, time and peak memory: bench/ledger-export.ts. */
+async function ledgerExport() {
+  const { ledgerExport: measure } = await import('./ledger-export.ts');
+  return measure();
+}
+
 async function statisticsLatency() {
   const { statisticsLatency: measure } = await import('./statistics.ts');
   return measure();
@@ -258,6 +264,7 @@ const entries: Record<string, () => Promise<unknown>> = {
   firstStart,
   tipIntake,
   listLatency,
+  ledgerExport,
   statisticsLatency,
   handlerBundles,
   pages,

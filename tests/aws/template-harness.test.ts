@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
+import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestHarnessAssembly, synthesizeForHarness } from '../../infra/harness/assembly.ts';
@@ -236,6 +238,43 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(metrics.LifecyclesStarted).toBeGreaterThanOrEqual(1);
     expect(metrics.NotificationsDelivered).toBeGreaterThanOrEqual(2);
     expect(metrics.DeliveriesFailed ?? 0).toBe(0);
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('exports the ledger as .xlsx into exports/ with the export function’s own role, and answers a link', async () => {
+    const target = targetOf(harness);
+    const { hazardId } = await hazardLifecycleJourney(target);
+    await harness.settled();
+    newProblems();
+    const token = await target.tokenFor('officer', 'cq-gecheng');
+    const reply = await fetch(
+      `${harness.apiUrl}/api/office/hazard-ledger?jurisdiction=cq-gecheng&format=xlsx`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(reply.status).toBe(200);
+    const answer = (await reply.json()) as { url: string; rows: number; fileName: string };
+    expect(answer.rows).toBeGreaterThanOrEqual(1);
+    const link = new URL(answer.url);
+    expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('900');
+    const bucket = harness.template.ref(
+      harness.template
+        .ofType('AWS::S3::Bucket')
+        .find(({ logicalId }) => logicalId.startsWith('Evidence'))?.logicalId ?? '',
+    );
+    const key = decodeURIComponent(link.pathname).split('/').slice(2).join('/');
+    expect(key).toMatch(/^exports\/hazard-ledger\/cq-gecheng\/.+\.xlsx$/);
+    const stored = harness.s3.object(bucket, key);
+    expect(stored?.contentType).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(stored?.body as never);
+    const ids: string[] = [];
+    workbook.getWorksheet(ledgerSheetName)?.eachRow((row, number) => {
+      if (number > ledgerHeaderRow) ids.push(String(row.getCell(2).value));
+    });
+    expect(ids).toContain(hazardId);
     expect(newProblems()).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,17 @@ async function officerPage(username = 'cq-gecheng.officer'): Promise<Page> {
   await page.waitForURL(/\/office$/);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
+}
+
+/** Clicks an export button and opens the .xlsx the browser downloads (from the server). */
+async function exportedSheet(page: Page, button: string) {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: button }).click();
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile((await (await download).path()) as string);
+  const sheet = workbook.getWorksheet(ledgerSheetName);
+  if (!sheet) throw new Error('the export has no ledger sheet');
+  return sheet;
 }
 
 /** The notice that says what the last decision did (focus moves to it). */
@@ -305,7 +317,7 @@ describe('an officer at a desktop', () => {
     await page.context().close();
   });
 
-  it('exports the ledger of the tab shown as a workbook: frozen header, dates as dates', async () => {
+  it('exports the ledger of the tab shown as the server’s workbook: frozen header, dates as dates', async () => {
     const token = await signIn(cloud.url, 'cq-gecheng.officer');
     const imported = await postJson(
       `${cloud.url}/api/office/hazard-imports`,
@@ -342,24 +354,55 @@ describe('an officer at a desktop', () => {
     await page.getByText('发现日期不能晚于今天。').first().waitFor();
     await page.getByRole('button', { name: '登记隐患' }).click();
 
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: '导出台账（Excel）' }).click();
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.readFile((await (await download).path()) as string);
-    const sheet = workbook.worksheets[0];
-    if (!sheet) throw new Error('the export has no sheet');
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.getRow(1).getCell(1).value).toBe('序号');
-    expect(sheet.rowCount - 1).toBe(shown);
-    expect(sheet.getRow(2).getCell(3).value).toBeInstanceOf(Date);
+    const sheet = await exportedSheet(page, '导出台账（Excel）');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: ledgerHeaderRow });
+    expect(String(sheet.getRow(ledgerHeaderRow).getCell(1).value)).toBe('序号\nNo.');
+    expect(sheet.rowCount - ledgerHeaderRow).toBe(shown);
+    expect(sheet.getRow(ledgerHeaderRow + 1).getCell(3).value).toBeInstanceOf(Date);
     const ours = sheet
-      .getRows(2, sheet.rowCount - 1)
+      .getRows(ledgerHeaderRow + 1, sheet.rowCount - ledgerHeaderRow)
       ?.find((row) => row.getCell(7).value === '台账导出车间');
     expect(ours?.getCell(8).value).toBe("'=1+1 灭火器压力不足，需更换。");
     await page.getByText(/已导出 \d+ 条隐患/).waitFor();
     await axeClean(page);
     await page.context().close();
   });
+
+  it.each([
+    ['zh', '', '导出台账（Excel）', /已导出 \d+ 条隐患/],
+    ['en', '/en', 'Export ledger (Excel)', /Exported \d+ hazards/],
+  ] as const)(
+    'gives a leader the ledger the page shows as the server’s .xlsx (%s)',
+    async (_language, prefix, button, done) => {
+      const page = await officerPage('cq-gecheng.leader_in_charge');
+      await page.goto(
+        `${cloud.url}${prefix}/office/hazards?jurisdiction=cq-gecheng&status=reported`,
+      );
+      await page.locator('table tbody tr').first().waitFor();
+      // Every page of the list, as the export holds every page.
+      const more = page.getByRole('button', { name: /加载更多|Load more/ });
+      while (await more.isVisible()) {
+        await more.click();
+        await page.waitForLoadState('networkidle');
+      }
+      const shownIds = await page
+        .locator('table tbody tr a[href*="/office/hazards/view?id="]')
+        .evaluateAll((links) =>
+          links.map((link) => new URL((link as HTMLAnchorElement).href).searchParams.get('id')),
+        );
+      expect(shownIds.length).toBeGreaterThan(0);
+      const sheet = await exportedSheet(page, button);
+      expect(sheet.getCell('A1').value).toBe('葛城街道 隐患排查治理台账');
+      expect(String(sheet.getCell('A3').value)).toContain('状态：已登记 status: reported');
+      const exportedIds = (
+        sheet.getRows(ledgerHeaderRow + 1, sheet.rowCount - ledgerHeaderRow) ?? []
+      ).map((row) => String(row.getCell(2).value));
+      expect(exportedIds).toEqual(shownIds);
+      await page.getByText(done).waitFor();
+      await axeClean(page);
+      await page.context().close();
+    },
+  );
 
   it('tells the enterprise plainly when its link is not valid, in English too', async () => {
     const page = await openPage(browser, phoneViewport);

@@ -69,6 +69,10 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
       StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
     }),
   ],
+  ledgerExport: (s) =>
+    ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'].map((action) =>
+      resolvedGrant(s, action, s.stack.evidence.bucket.arnForObjects('exports/*')),
+    ),
   lifecycle: (s) =>
     [s.stack.lifecycle.stateMachineArn, s.stack.lifecycle.tipStateMachineArn].flatMap((arn) => [
       resolvedGrant(s, 'states:StartExecution', arn),
@@ -90,6 +94,7 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
   contactKey: (s) => ({
     CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
   }),
+  ledgerExport: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
   lifecycle: (s) => ({
     STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn),
     TIP_STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.tipStateMachineArn),
@@ -175,6 +180,35 @@ describe("each handler gets exactly what its routes' `uses` list", () => {
 
   it("binds the contact key's grant to the adapter's encryption context", () => {
     expect(contactEncryptionContext).toEqual({ purpose: 'tipster-contact' });
+  });
+});
+
+describe('the ledger export', () => {
+  it('runs with 1024 MB for 29 s (an .xlsx of 100,000 rows is CPU bound; API Gateway waits 30 s)', () => {
+    const fn = synthesized.stack.api.functions.get('export-hazard-ledger');
+    if (!fn) throw new Error('no export function');
+    const { properties } = resourceOfType(
+      synthesized,
+      'AWS::Lambda::Function',
+      logicalId(synthesized, fn.function),
+    );
+    expect(properties).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+  });
+
+  it('writes and reads only under exports/, which expire after a day', () => {
+    const { properties } = resourceOfType(
+      synthesized,
+      'AWS::S3::Bucket',
+      logicalId(synthesized, synthesized.stack.evidence.bucket),
+    );
+    expect((properties.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'expire-exports',
+        Prefix: 'exports/',
+        ExpirationInDays: 1,
+        Status: 'Enabled',
+      }),
+    );
   });
 });
 

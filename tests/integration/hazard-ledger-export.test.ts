@@ -1,11 +1,13 @@
+import { ledgerColumns } from '@qingling/shared/hazards/ledger-export.ts';
+import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ledgerWorkbook } from '../../web/src/lib/office/ledger-workbook.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { postJson } from '../support/tips.ts';
 
-// Issue 15: the hazard ledger (隐患排查治理台账) exported as CSV by the API and as .xlsx by the
-// console's own module, holding exactly what the filters show, safe against formula injection.
+// Issue 15: the hazard ledger (隐患排查治理台账) exported by the API as .xlsx and as CSV, each
+// written on the server into the blob store and answered as a short-lived link, holding
+// exactly what the filters show, safe against formula injection.
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let token: string;
 
@@ -55,14 +57,52 @@ async function exportLedger(query: string): Promise<Response> {
   });
 }
 
+interface ExportedFile {
+  url: string;
+  fileName: string;
+  rows: number;
+  expiresAt: string;
+}
+
+/** Asks for the export, then follows its link as a browser does: no sign-in. */
+async function exportFile(query: string) {
+  const response = await exportLedger(query);
+  expect(response.status).toBe(200);
+  const link = (await response.json()) as ExportedFile;
+  const file = await fetch(link.url);
+  expect(file.status).toBe(200);
+  return { link, file, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/** The list's hazard ids, in its order, every page. */
+async function listedIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const reply = await fetch(
+      `${cloud.url}/api/office/hazards?jurisdiction=cq-gecheng&${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    const page = (await reply.json()) as { hazards: { hazardId: string }[]; nextCursor?: string };
+    ids.push(...page.hazards.map((hazard) => hazard.hazardId));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+const csvText = (bytes: Uint8Array) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+
 describe('exporting the hazard ledger', () => {
   it('answers CSV with a BOM, the Chinese header, one row per hazard, formulas defused', async () => {
-    const response = await exportLedger('format=csv');
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/csv');
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const { link, file, bytes } = await exportFile('format=csv');
+    expect(link.rows).toBe(3);
+    expect(link.fileName).toMatch(/^隐患排查治理台账-cq-gecheng-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(file.headers.get('content-type')).toContain('text/csv');
+    expect(file.headers.get('content-disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent(link.fileName)}`,
+    );
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).split('\r\n');
+    const lines = csvText(bytes).split('\r\n');
     expect(lines[0]).toBe(
       '\uFEFF序号,隐患编号,发现日期,隐患等级,行业,统一社会信用代码,隐患部位,隐患描述,' +
         '整改责任人,整改措施,整改期限,状态,超期天数,已升级至,无信用代码场所',
@@ -80,12 +120,15 @@ describe('exporting the hazard ledger', () => {
   });
 
   it('holds only what the status filter shows', async () => {
-    const reported = await (await exportLedger('format=csv&status=reported')).text();
+    const reported = csvText((await exportFile('format=csv&status=reported')).bytes);
     const rows = reported.split('\r\n').slice(1).filter(Boolean);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain('二号车间');
-    const closed = await (await exportLedger('format=csv&status=closed')).text();
-    expect(closed.split('\r\n').slice(1).filter(Boolean)).toHaveLength(0);
+    const closed = await exportFile('format=xlsx&status=closed');
+    expect(closed.link.rows).toBe(0);
+    // Overdue only, as the list shows it: none of these is past its deadline.
+    expect((await exportFile('format=xlsx&status=rectifying&overdue=true')).link.rows).toBe(0);
+    expect(await listedIds('status=rectifying&overdue=true')).toEqual([]);
   });
 
   it('refuses a jurisdiction that is not the caller’s', async () => {
@@ -96,24 +139,63 @@ describe('exporting the hazard ledger', () => {
     expect(response.status).toBe(403);
   });
 
-  it('gives the rows the console writes as a workbook: frozen header, real dates', async () => {
-    const response = await exportLedger('format=json&status=rectifying');
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { columns: string[]; rows: (string | number)[][] };
-    expect(body.rows).toHaveLength(2);
-    const workbook = new ExcelJS.Workbook();
-    ledgerWorkbook(workbook as never, body);
-    const file = Buffer.from(await workbook.xlsx.writeBuffer());
+  it('writes the .xlsx on the server: the same rows as the list, frozen header, real dates', async () => {
+    const { link, file, bytes } = await exportFile('format=xlsx&status=rectifying');
+    expect(link.rows).toBe(2);
+    expect(link.fileName).toMatch(/^隐患排查治理台账-cq-gecheng-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(file.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     const opened = new ExcelJS.Workbook();
-    await opened.xlsx.load(file as never);
-    const sheet = opened.worksheets[0];
-    if (!sheet) throw new Error('no sheet');
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(sheet.getRow(1).getCell(1).value).toBe('序号');
-    expect(sheet.rowCount).toBe(3);
-    expect(sheet.getRow(2).getCell(3).value).toBeInstanceOf(Date);
-    expect(sheet.getRow(2).getCell(11).value).toBeInstanceOf(Date);
-    expect(String(sheet.getRow(2).getCell(9).value)).toBe("'@王某");
+    await opened.xlsx.load(Buffer.from(bytes) as never);
+    const sheet = opened.getWorksheet(ledgerSheetName);
+    if (!sheet) throw new Error('no ledger sheet');
+    expect(sheet.getCell('A1').value).toBe('葛城街道 隐患排查治理台账');
+    expect(String(sheet.getCell('A3').value)).toContain('状态：整改中');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: ledgerHeaderRow });
+    const header = sheet.getRow(ledgerHeaderRow);
+    expect(String(header.getCell(2).value)).toBe('隐患编号\nHazard ID');
+    expect(sheet.rowCount).toBe(ledgerHeaderRow + 2);
+    const first = sheet.getRow(ledgerHeaderRow + 1);
+    expect(first.getCell(3).value).toBeInstanceOf(Date);
+    expect(first.getCell(11).value).toBeInstanceOf(Date);
+    expect(String(first.getCell(9).value)).toBe("'@王某");
+    const exportedIds = [1, 2].map((offset) =>
+      String(
+        sheet.getRow(ledgerHeaderRow + offset).getCell(ledgerColumns.indexOf('隐患编号') + 1).value,
+      ),
+    );
+    expect(exportedIds).toEqual(await listedIds('status=rectifying'));
+  });
+
+  it('holds every status when none is asked for, the same hazards as the list’s tabs', async () => {
+    const { bytes } = await exportFile('format=xlsx');
+    const opened = new ExcelJS.Workbook();
+    await opened.xlsx.load(Buffer.from(bytes) as never);
+    const sheet = opened.getWorksheet(ledgerSheetName);
+    const ids: string[] = [];
+    sheet?.eachRow((row, number) => {
+      if (number > ledgerHeaderRow) ids.push(String(row.getCell(2).value));
+    });
+    const listed = [];
+    for (const status of ['reported', 'rectifying', 'verifying', 'closed', 'closed_look_back']) {
+      listed.push(...(await listedIds(`status=${status}`)));
+    }
+    expect(ids).toEqual(listed);
+  });
+
+  it('answers a download link that only works as signed and while it lasts', async () => {
+    const response = await exportLedger('format=xlsx');
+    const link = (await response.json()) as ExportedFile;
+    const tampered = new URL(link.url);
+    tampered.searchParams.set(
+      'key',
+      tampered.searchParams.get('key')?.replace(/\.xlsx$/, '.csv') ?? '',
+    );
+    const refused = await fetch(tampered);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(await refused.json())).toContain('下载链接无效或已过期');
+    expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
   });
 
   it('keeps the date a hazard was found, the day it was entered when not given, never later than today', async () => {
@@ -167,7 +249,7 @@ describe('exporting the hazard ledger', () => {
     expect(imported.body.results[0].outcome).toBe('refused');
     expect(imported.body.results[0].issues[0].path).toBe('foundOn');
 
-    const csv = await (await exportLedger('format=csv&status=reported')).text();
+    const csv = csvText((await exportFile('format=csv&status=reported')).bytes);
     const row = csv.split('\r\n').find((line) => line.includes('2026-11-01')) ?? '';
     expect(row).toContain('四号车间');
   });

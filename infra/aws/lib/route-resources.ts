@@ -47,6 +47,12 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
       secrets.grantSealContact(role);
     },
   },
+  ledgerExport: {
+    environment: ({ evidence }) => ({ EVIDENCE_BUCKET: evidence.bucket.bucketName }),
+    grant: ({ evidence }, role) => {
+      evidence.grantExports(role);
+    },
+  },
   lifecycle: {
     environment: ({ lifecycle }) => ({
       STATE_MACHINE_ARN: lifecycle.stateMachineArn,

@@ -226,6 +226,7 @@ async function localAdapters(input: {
   const blobStore = new FileSystemBlobStore({
     root: join(dataDirectory, 'blobs'),
     uploadUrl: `${url}/_local/uploads`,
+    downloadUrl: `${url}/_local/downloads`,
     secret: Buffer.from(secrets.blobSigningKey, 'base64'),
     clock,
   });
@@ -270,6 +271,7 @@ function useLocalAdapters(
     hazardWorkflow: () => conductors.hazard,
     tipWorkflow: () => conductors.tip,
     blobStore: () => adapters.blobStore,
+    exportFiles: () => adapters.blobStore,
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import {
   FileSystemBlobStore,
@@ -158,6 +159,8 @@ async function route(
     await issueDemoToken(local, request, response);
   } else if (path === '/_local/uploads' && method === 'POST') {
     await handleUpload(request, response, local.blobStore);
+  } else if (path === '/_local/downloads' && (method === 'GET' || method === 'HEAD')) {
+    await handleDownload(requestUrl, response, local.blobStore, method === 'HEAD');
   } else if (path === '/_local/outbox.json') {
     sendJson(response, 200, { entries: await local.outbox.list() });
   } else if (path === '/_local/outbox') {
@@ -221,6 +224,34 @@ async function issueDemoToken(
     token_type: 'Bearer',
     expires_in: expiresIn,
   });
+}
+
+/** S3's presigned GET: a signed link's file, streamed (an export may be large). */
+async function handleDownload(
+  url: URL,
+  response: ServerResponse,
+  blobStore: FileSystemBlobStore,
+  headOnly: boolean,
+) {
+  try {
+    const download = await blobStore.openDownload(url.searchParams);
+    response.writeHead(200, {
+      'content-type': download.contentType,
+      'content-length': String(download.bytes),
+      'content-disposition': download.disposition,
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    if (headOnly) {
+      download.body.destroy();
+      response.end();
+      return;
+    }
+    await pipeline(download.body, response);
+  } catch (error) {
+    if (!(error instanceof UploadRefused)) throw error;
+    sendJson(response, error.status, { error: { code: error.code, message: error.text } });
+  }
 }
 
 /** S3's part: the signed upload form's target, then the photo processor (S3's event). */

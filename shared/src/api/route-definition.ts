@@ -12,14 +12,16 @@ import type { Bilingual } from '../i18n/text.ts';
  * Resources beyond the table. evidenceUpload: sign upload forms for incoming/ photos;
  * evidenceRead: read stored photos; receiptKey: the secret behind receipts and tip ids;
  * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact; lifecycle:
- * wake or start a record's lifecycle execution (Step Functions).
+ * wake or start a record's lifecycle execution (Step Functions); ledgerExport: write an
+ * export file under exports/ in the evidence bucket and sign a link to read it back.
  */
 export type Resource =
   | 'evidenceUpload'
   | 'evidenceRead'
   | 'receiptKey'
   | 'contactKey'
-  | 'lifecycle';
+  | 'lifecycle'
+  | 'ledgerExport';
 
 export interface TableAccess {
   read: readonly string[];

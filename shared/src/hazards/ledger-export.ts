@@ -1,11 +1,14 @@
 import { cstDate } from '../calendar/calendar.ts';
-import type { HazardState } from './hazard.ts';
+import type { Bilingual } from '../i18n/text.ts';
+import type { HazardState, LedgerStatus } from './hazard.ts';
+import type { HazardLedger } from './ledger.ts';
+import { ledgerStatuses } from './schemas.ts';
 import { type Site, siteKindNames } from './site.ts';
 
 /**
  * The hazard ledger (隐患排查治理台账) as offices file it: one row per hazard, the columns
- * in Chinese. The server writes it as CSV; the console writes the same rows as .xlsx in the
- * browser (exceljs is far over a handler's bundle limit).
+ * in Chinese. The server writes it as CSV (here) and as .xlsx (ledger-workbook.ts), both
+ * streamed row by row into the blob store.
  */
 export const ledgerColumns = [
   '序号',
@@ -26,11 +29,30 @@ export const ledgerColumns = [
   '无信用代码场所',
 ] as const;
 
+/** The columns' English names, in the same order: the workbook's header shows both. */
+export const ledgerColumnsEn = [
+  'No.',
+  'Hazard ID',
+  'Found on',
+  'Grade',
+  'Industry',
+  'Credit code',
+  'Location',
+  'Description',
+  'Responsible',
+  'Measures',
+  'Deadline',
+  'Status',
+  'Days overdue',
+  'Escalated to',
+  'Place without credit code',
+] as const satisfies { length: (typeof ledgerColumns)['length'] };
+
 /** The columns holding a CST date (YYYY-MM-DD): a real date in the workbook. */
 export const ledgerDateColumns: readonly number[] = [2, 10];
 
 const gradeNames = { general: '一般隐患', major: '重大隐患' } as const;
-const statusNames: Record<string, string> = {
+export const statusNames: Record<string, string> = {
   reported: '已登记',
   rectifying: '整改中',
   verifying: '待核查',
@@ -99,13 +121,90 @@ function csvCell(value: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+const csvLine = (row: readonly (string | number)[]) => `${row.map(csvCell).join(',')}\r\n`;
+
 /** The ledger as CSV: UTF-8 with a BOM (so Excel reads the Chinese), CRLF lines. */
 export function ledgerCsv(rows: readonly LedgerRow[]): string {
-  const lines = [ledgerColumns, ...rows].map((row) => row.map(csvCell).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return `\uFEFF${[ledgerColumns, ...rows].map(csvLine).join('')}`;
+}
+
+/**
+ * The same CSV, a line at a time as the rows arrive: an export of any length is written
+ * out without the whole of it in memory.
+ */
+export async function* ledgerCsvLines(rows: AsyncIterable<LedgerRow>): AsyncGenerator<string> {
+  yield `\uFEFF${csvLine(ledgerColumns)}`;
+  for await (const row of rows) yield csvLine(row);
 }
 
 /** A place in one cell: 老王便利店（小商店）格城区南街 7 号 负责人 王某 02361234567. */
 export function siteCell(site: Site): string {
   return `${site.name}（${siteKindNames[site.kind].zh}）${site.address} 负责人 ${site.personInCharge} ${site.phone}`;
+}
+
+const statusNamesEn: Record<string, string> = {
+  reported: 'reported',
+  rectifying: 'rectifying',
+  verifying: 'verifying',
+  closed: 'closed',
+  closed_look_back: 'closed, look-back pending',
+};
+
+/** What the export's filters were, in both languages, for the sheet's heading. */
+export function ledgerFilterNames(filters: Record<string, unknown>): Bilingual[] {
+  const names: Bilingual[] = [];
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === undefined || ['jurisdiction', 'format', 'cursor'].includes(key)) continue;
+    if (key === 'status') {
+      const status = String(value);
+      const zh = status === 'closed_look_back' ? '已销号待回头看' : (statusNames[status] ?? status);
+      names.push({ zh: `状态：${zh}`, en: `status: ${statusNamesEn[status] ?? status}` });
+    } else if (key === 'overdue') {
+      names.push({ zh: '只看超期', en: 'overdue only' });
+    } else {
+      // Filters this list does not name yet still say what they were.
+      names.push({ zh: `${key}：${String(value)}`, en: `${key}: ${String(value)}` });
+    }
+  }
+  return names;
+}
+
+/** The filters a ledger export is made of: the list's own (status: every one when absent). */
+export interface LedgerExportFilter {
+  jurisdiction: string;
+  status?: LedgerStatus | undefined;
+  /** `true`: only hazards whose deadline has passed, as the list shows them. */
+  overdue?: 'true' | undefined;
+}
+
+/**
+ * The ledger's rows, page by page through the same index query the list makes (never a
+ * Scan, never the whole ledger in memory): each status in turn when none is asked for,
+ * numbered from 1 across all of them.
+ */
+export async function* ledgerRows(
+  ledger: Pick<HazardLedger, 'list'>,
+  filter: LedgerExportFilter,
+  now: Date,
+  pageSize = 100,
+): AsyncGenerator<LedgerRow> {
+  const today = cstDate(now);
+  let index = 0;
+  for (const status of filter.status ? [filter.status] : ledgerStatuses) {
+    let cursor: string | undefined;
+    do {
+      const page = await ledger.list({
+        jurisdiction: filter.jurisdiction,
+        status,
+        limit: pageSize,
+        ...(cursor ? { cursor } : {}),
+        ...(filter.overdue ? { deadlineBy: now.toISOString() } : {}),
+      });
+      for (const state of page.items) {
+        index += 1;
+        yield ledgerRow(state, index, today);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
 }

@@ -24,6 +24,21 @@ export interface StoredBlob {
   bytes: Uint8Array;
 }
 
+export interface DownloadOptions {
+  /** The name the browser saves the file under. */
+  fileName: string;
+  expiresInSeconds: number;
+}
+
+/**
+ * Content-Disposition for a download named `fileName`: an ASCII fallback, and the name
+ * itself (Chinese included) as RFC 6266's filename*.
+ */
+export function downloadDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]+/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
 export interface BlobStore {
   createUploadForm(policy: UploadPolicy): Promise<UploadForm>;
   get(key: string): Promise<StoredBlob | null>;
@@ -33,4 +48,29 @@ export interface BlobStore {
    * version itself is removed, so a versioned store keeps no copy of it behind.
    */
   delete(key: string, version?: string): Promise<void>;
+}
+
+export interface StoredFile {
+  bytes: number;
+}
+
+/**
+ * Files made on the server for one download (an export), kept where the blobs are (the
+ * evidence bucket's exports/, the embedded cloud's blob folder), fetched by a signed link.
+ */
+export interface ExportFiles {
+  /**
+   * Writes a file from chunks as they arrive, never holding the whole of it; it appears
+   * whole once complete, or not at all.
+   */
+  putStream(
+    key: string,
+    contentType: string,
+    chunks: AsyncIterable<Uint8Array>,
+  ): Promise<StoredFile>;
+  /**
+   * A short-lived URL that downloads the file, no sign-in needed: an S3 presigned GET, or
+   * the embedded cloud's signed equivalent. Whoever holds it may read that one file.
+   */
+  downloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }

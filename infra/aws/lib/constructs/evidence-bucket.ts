@@ -22,6 +22,8 @@ import { Construct, type IConstruct } from 'constructs';
 export const evidencePrefixes = {
   incoming: 'incoming/',
   tips: 'tips/',
+  /** Files made on the server for one download (the hazard ledger's export). */
+  exports: 'exports/',
 } as const;
 
 /** What officers read: the cleaned copies (hazards/ joins when evidence uploads do). */
@@ -67,6 +69,13 @@ export class EvidenceBucket extends Construct {
         {
           id: 'expire-unprocessed-uploads',
           prefix: evidencePrefixes.incoming,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          // An export is fetched once, through a link valid for minutes: a day is plenty.
+          id: 'expire-exports',
+          prefix: evidencePrefixes.exports,
           expiration: Duration.days(1),
           noncurrentVersionExpiration: Duration.days(1),
         },
@@ -122,6 +131,23 @@ export class EvidenceBucket extends Construct {
       ),
       this.grantList(role),
     ];
+  }
+
+  /**
+   * ledgerExport: write export files under exports/ (PutObject covers the multipart
+   * upload's create, parts and completion; AbortMultipartUpload cleans up a failed one) and
+   * read them (GetObject: the link the function presigns is signed with its credentials).
+   */
+  grantExports(role: IRole): Grant {
+    return this.grantObjects(
+      role,
+      ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+      evidencePrefixes.exports,
+      [
+        'The ledger export writes one new file per request under exports/ (jurisdiction and',
+        'a random id in the key) and presigns a short-lived GET link to that one file.',
+      ],
+    );
   }
 
   /**

@@ -67,6 +67,15 @@ function repairsOf(served: readonly RouteDefinition[], readOnly: boolean): strin
   return readOnly ? '' : '*';
 }
 
+/**
+ * Handlers that need more than a function's default (256 MB, 10 s). The ledger export
+ * writes up to 100,000 rows as .xlsx, bound by CPU, which Lambda gives in proportion to
+ * memory (bench/ledger-export.ts); API Gateway waits for an answer at most 30 s.
+ */
+export const handlerSizes: Record<string, { memorySize: number; timeout: Duration }> = {
+  'export-hazard-ledger': { memorySize: 1024, timeout: Duration.seconds(29) },
+};
+
 const pascal = (name: string) =>
   name.replace(/(^|[-_/])([a-z0-9])/g, (_match, _separator, letter: string) =>
     letter.toUpperCase(),
@@ -155,6 +164,7 @@ export class QinglingHttpApi extends Construct {
         entry: join(props.handlersDir, `${handler}.ts`),
         description: `Qingling API: ${served.map((route) => `${route.method} ${route.path}`).join(', ')}`,
         logRetention: props.logRetention,
+        ...handlerSizes[handler],
         environment: {
           TABLE_NAME: props.table.table.tableName,
           // Where a read that finds the state behind its log may write the repair.

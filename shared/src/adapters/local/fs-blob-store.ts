@@ -1,8 +1,19 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Bilingual } from '../../i18n/text.ts';
-import type { BlobStore, StoredBlob, UploadForm, UploadPolicy } from '../../ports/blob-store.ts';
+import {
+  type BlobStore,
+  type DownloadOptions,
+  downloadDisposition,
+  type ExportFiles,
+  type StoredBlob,
+  type UploadForm,
+  type UploadPolicy,
+} from '../../ports/blob-store.ts';
 import type { Clock } from '../../ports/clock.ts';
 
 /** The signed policy of a local upload form: what S3's presigned POST policy pins down. */
@@ -48,6 +59,16 @@ const refuse = {
       zh: '该上传凭证已经用过，每张照片只能上传一次。如需添加照片，请重新获取。',
       en: 'This upload form has been used already: each takes one photo. Ask for a new one to add photos.',
     }),
+  badDownload: () =>
+    new UploadRefused(403, 'download_link_invalid', {
+      zh: '下载链接无效或已过期，请重新导出。',
+      en: 'The download link is not valid or has expired; export again.',
+    }),
+  noDownload: () =>
+    new UploadRefused(404, 'download_not_found', {
+      zh: '要下载的文件不存在。',
+      en: 'The file to download does not exist.',
+    }),
   wrongType: (allowed: readonly string[]) =>
     new UploadRefused(415, 'upload_type_not_allowed', {
       zh: `不支持该文件类型，只接受：${allowed.join('、')}。`,
@@ -67,15 +88,24 @@ function formatBytes(bytes: number): string {
  * nothing behind. A form is single-use: whoever holds it cannot replace what was uploaded
  * with it (on S3, where a form can be posted again, the photo processor keeps the first).
  */
-export class FileSystemBlobStore implements BlobStore {
+export class FileSystemBlobStore implements BlobStore, ExportFiles {
   private readonly root: string;
   private readonly uploadUrl: string;
+  private readonly downloadBase: string;
   private readonly secret: Buffer;
   private readonly clock: Clock;
 
-  constructor(options: { root: string; uploadUrl: string; secret: Buffer; clock: Clock }) {
+  constructor(options: {
+    root: string;
+    uploadUrl: string;
+    /** Where signed download links point (S3's presigned GET); beside the upload target. */
+    downloadUrl?: string;
+    secret: Buffer;
+    clock: Clock;
+  }) {
     this.root = resolve(options.root);
     this.uploadUrl = options.uploadUrl;
+    this.downloadBase = options.downloadUrl ?? options.uploadUrl.replace(/uploads$/, 'downloads');
     this.secret = options.secret;
     this.clock = options.clock;
   }
@@ -133,6 +163,73 @@ export class FileSystemBlobStore implements BlobStore {
     await writeFile(temporary, blob.bytes);
     await rename(`${temporary}.meta`, `${path}.meta.json`);
     await rename(temporary, path);
+  }
+
+  async putStream(
+    key: string,
+    contentType: string,
+    chunks: AsyncIterable<Uint8Array>,
+  ): Promise<{ bytes: number }> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomUUID()}.partial`;
+    try {
+      await pipeline(Readable.from(chunks), createWriteStream(temporary));
+      await writeFile(`${temporary}.meta`, JSON.stringify({ contentType }));
+      await rename(`${temporary}.meta`, `${path}.meta.json`);
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      await rm(`${temporary}.meta`, { force: true });
+      throw error;
+    }
+    return { bytes: (await stat(path)).size };
+  }
+
+  async downloadUrl(key: string, options: DownloadOptions): Promise<string> {
+    this.pathOf(key);
+    const expires = String(
+      Math.floor(this.clock.now().getTime() / 1000) + options.expiresInSeconds,
+    );
+    const query = new URLSearchParams({ key, name: options.fileName, expires });
+    query.set('signature', this.sign(`download\n${key}\n${options.fileName}\n${expires}`));
+    return `${this.downloadBase}?${query}`;
+  }
+
+  /**
+   * The local download endpoint's work: the link's signature and expiry checked as S3
+   * checks a presigned GET's, then the file as a stream, never read whole.
+   */
+  async openDownload(query: URLSearchParams): Promise<{
+    contentType: string;
+    disposition: string;
+    bytes: number;
+    body: Readable;
+  }> {
+    const [key, name, expires, signature] = ['key', 'name', 'expires', 'signature'].map(
+      (field) => query.get(field) ?? '',
+    );
+    if (!key || !name || !expires || !signature) throw refuse.badDownload();
+    const expected = Buffer.from(this.sign(`download\n${key}\n${name}\n${expires}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw refuse.badDownload();
+    }
+    if (Number(expires) * 1000 <= this.clock.now().getTime()) throw refuse.badDownload();
+    const path = this.pathOf(key);
+    try {
+      const [meta, info] = await Promise.all([readFile(`${path}.meta.json`), stat(path)]);
+      const { contentType } = JSON.parse(meta.toString('utf8')) as { contentType: string };
+      return {
+        contentType,
+        disposition: downloadDisposition(name),
+        bytes: info.size,
+        body: createReadStream(path),
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw refuse.noDownload();
+      throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -9,3 +9,17 @@ export function saveFile(blob: Blob, name: string): void {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * Downloads a file the server made, from its short-lived link (the server names it with
+ * Content-Disposition; `name` is for the same-origin case, where the attribute counts).
+ */
+export function downloadFrom(url: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
