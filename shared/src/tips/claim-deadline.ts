@@ -1,6 +1,6 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
 import { type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
-import type { TipState } from './tip-state.ts';
+import { ownShareFen, type TipState } from './tip-state.ts';
 
 /**
  * The claim deadline kept by the tip's lifecycle (RULES.md, "Tips and rewards": claim
@@ -57,7 +57,7 @@ export function awaitingClaim(state: TipState): boolean {
   return Boolean(
     reward?.approvedAt &&
       reward.claimBy &&
-      reward.amountFen > 0 &&
+      ownShareFen(state) > 0 &&
       !reward.claim &&
       !reward.payment &&
       !reward.lapsedAt,

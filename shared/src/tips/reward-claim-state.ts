@@ -34,6 +34,12 @@ export type RewardClaimEvent =
       data: { paidOn: string; voucherNumber: string; claimCodeHash?: string };
     };
 
+/** One joint tipster's share of a reward: the tip they sent, and the fen due to it. */
+export interface RewardShare {
+  tipId: string;
+  amountFen: number;
+}
+
 export interface RewardClaimState {
   /** 24:00 CST of the last day the tipster was to be told (from the verification result). */
   noticeDueBy?: string;

@@ -155,6 +155,15 @@ export const rewardForTipsterSchema = withMeta(
     method: z.optional(z.enum(['in_person', 'bank_transfer'])),
     claimedAt: z.optional(z.string()),
     paidOn: z.optional(z.string()),
+    jointShare: withMeta(
+      z.optional(
+        z.object({ shareCount: z.number().check(z.int()), totalFen: z.number().check(z.int()) }),
+      ),
+      {
+        description:
+          "Joint tipsters share one reward: amountFen is this tip's share of totalFen, split equally among shareCount tips (never who the others are).",
+      },
+    ),
   }),
   { id: 'RewardForTipster' },
 );
@@ -305,6 +314,15 @@ const tipRewardSchema = z.object({
   noticeDueBy: z.optional(z.string()),
   claimBy: z.optional(z.string()),
   standing: z.optional(z.enum(claimStandings)),
+  shares: withMeta(z.optional(z.array(z.object({ tipId: z.string(), amountFen: fen }))), {
+    description: "Joint tipsters: each tip's share of amountFen, this tip's first.",
+  }),
+  jointShareOf: withMeta(
+    z.optional(
+      z.object({ tipId: z.string(), totalFen: fen, shareCount: z.number().check(z.int()) }),
+    ),
+    { description: 'On a joint tip: the reward it shares; amountFen is then its share.' },
+  ),
   /** What the reward officer sees of the claim: never the code, never the sealed account. */
   claim: z.optional(
     z.object({
@@ -368,6 +386,9 @@ export const tipForOfficerSchema = withMeta(
       hazardId: z.optional(z.string()),
       outcome: z.optional(tipOutcomeSchema),
       reward: z.optional(tipRewardSchema),
+      jointTipIds: withMeta(z.optional(z.array(z.string())), {
+        description: 'Tips merged into this one and sent jointly with it: they share its reward.',
+      }),
       refusal: z.optional(z.object({ reason: z.string(), note: z.optional(z.string()) })),
       referredTo: z.optional(z.string()),
       mergedInto: z.optional(z.string()),
@@ -422,6 +443,18 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
     reason: z.optional(triageNote),
   }),
   z.strictObject({ type: z.literal('approve_reward') }),
+  z.strictObject({
+    type: z.literal('record_joint_tipsters'),
+    tipIds: withMeta(
+      z
+        .array(z.string().check(z.regex(/^[a-z2-7]{26}$/)))
+        .check(z.maxLength(tipLimits.jointTipsters)),
+      {
+        description:
+          'The tips merged into this one that were sent jointly with it: they share its one reward. An empty list clears it.',
+      },
+    ),
+  }),
   z.strictObject({
     type: z.literal('record_payment'),
     paidOn: z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')),

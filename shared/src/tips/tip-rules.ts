@@ -5,6 +5,7 @@ import {
   nationalRewardPolicy,
   type RewardComputation,
 } from '../rewards/reward-policy.ts';
+import { tipLimits } from './limits.ts';
 import { claimEventRefusal } from './reward-claim.ts';
 import { defaultTipTimeLimits, runningLimit, type TipTimeLimits } from './time-limits.ts';
 import {
@@ -59,11 +60,14 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   outcome_recorded: ['substantiated', 'closed'],
   reward_computed: ['substantiated', 'closed'],
   reward_approved: ['substantiated', 'closed'],
-  reward_claimed: ['substantiated', 'closed'],
-  reward_lapsed: ['substantiated', 'closed'],
-  reward_claim_reminder_recorded: ['substantiated', 'closed'],
-  payment_details_opened: ['substantiated', 'closed'],
-  payment_recorded: ['substantiated', 'closed'],
+  joint_tipsters_recorded: ['substantiated', 'closed'],
+  // A joint tip was merged into the one whose reward it shares: merged is where it rests.
+  reward_share_granted: ['merged'],
+  reward_claimed: ['substantiated', 'closed', 'merged'],
+  reward_lapsed: ['substantiated', 'closed', 'merged'],
+  reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
+  payment_details_opened: ['substantiated', 'closed', 'merged'],
+  payment_recorded: ['substantiated', 'closed', 'merged'],
 };
 
 const blank = (text: string | undefined) => !text?.trim();
@@ -72,7 +76,10 @@ const rewardEvents: readonly TipEventType[] = [
   'outcome_recorded',
   'reward_computed',
   'reward_approved',
+  'joint_tipsters_recorded',
 ];
+
+const maxJointTipsters = tipLimits.jointTipsters;
 
 const notSubstantiated = () =>
   violation(
@@ -137,6 +144,21 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
       }
       // What the approver saw is the revision the command names (a conflict otherwise).
       return null;
+    case 'joint_tipsters_recorded': {
+      const { tipIds } = event.data;
+      if (tipIds.includes(state.tipId)) {
+        return violation('举报不能与自身联名。', 'A tip cannot be joint with itself.');
+      }
+      if (new Set(tipIds).size !== tipIds.length) {
+        return violation('联名举报重复列出。', 'A joint tip is listed twice.');
+      }
+      return tipIds.length > maxJointTipsters
+        ? violation(
+            `联名举报人最多 ${maxJointTipsters} 个。`,
+            `At most ${maxJointTipsters} joint tips.`,
+          )
+        : null;
+    }
     default:
       return null;
   }
@@ -228,7 +250,18 @@ function stateRefusal(
     case 'outcome_recorded':
     case 'reward_computed':
     case 'reward_approved':
+    case 'joint_tipsters_recorded':
       return rewardRefusal(state, event);
+    case 'reward_share_granted':
+      if (state.mergedInto !== event.data.fromTipId) {
+        return violation(
+          '只有并入该举报的举报才能分享其奖励。',
+          'Only a tip merged into that tip can share its reward.',
+        );
+      }
+      return state.reward
+        ? violation('该举报已有奖励份额。', 'This tip already has its share.')
+        : null;
     case 'reward_claimed':
     case 'reward_lapsed':
     case 'reward_claim_reminder_recorded':

@@ -94,6 +94,7 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.outcome ? { outcome: state.outcome } : {}),
     // Never the claim code's hash nor the sealed account.
     ...(state.reward ? { reward: rewardForOffice(state.reward, now) } : {}),
+    ...(state.jointTipIds ? { jointTipIds: state.jointTipIds } : {}),
     ...(state.refusal ? { refusal: state.refusal } : {}),
     ...(state.referredTo ? { referredTo: state.referredTo } : {}),
     ...(state.referralNote ? { referralNote: state.referralNote } : {}),
