@@ -6,8 +6,8 @@ import {
   inReceiptOrder,
   jointTipRefusal,
 } from '@qingling/shared/tips/joint-tipsters.ts';
+import type { tipCommandSchema } from '@qingling/shared/tips/office-schemas.ts';
 import { claimCodeHash } from '@qingling/shared/tips/reward-claim.ts';
-import type { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
 import { tipTimeLimitsFor } from '@qingling/shared/tips/time-limits.ts';
 import {
   TipRuleViolation,

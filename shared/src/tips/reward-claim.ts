@@ -130,6 +130,10 @@ export function claimEventRefusal(state: TipState, event: RewardClaimEvent): Bil
       return reward.claim || reward.lapsedAt
         ? said('奖励已申领或已失效。', 'The reward is claimed or has lapsed already.')
         : null;
+    case 'reward_claim_reminder_sent':
+      return reward.claimReminder?.messaged
+        ? null
+        : said('没有待发送的提醒。', 'There is no reminder to send.');
     case 'payment_details_opened':
       return reward.claim?.bankSealed
         ? null
@@ -186,6 +190,13 @@ export function applyClaimEvent(state: TipState, event: Recorded<RewardClaimEven
         ...state,
         reward: { ...reward, claimReminder: { ...event.data, at: event.at } },
       };
+    case 'reward_claim_reminder_sent':
+      return reward.claimReminder
+        ? {
+            ...state,
+            reward: { ...reward, claimReminder: { ...reward.claimReminder, sentAt: event.at } },
+          }
+        : state;
     case 'payment_details_opened':
       return {
         ...state,

@@ -280,8 +280,17 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
         },
       };
     }
+    case 'tipster_contact_opened':
+      return {
+        ...state,
+        contactOpenings: [
+          ...(state.contactOpenings ?? []),
+          { at: event.at, by: event.actor.id, purpose: event.data.purpose },
+        ],
+      };
     case 'reward_claimed':
     case 'reward_lapsed':
+    case 'reward_claim_reminder_sent':
     case 'reward_claim_reminder_recorded':
     case 'payment_details_opened':
     case 'payment_recorded':

@@ -66,6 +66,8 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   reward_claimed: ['substantiated', 'closed', 'merged'],
   reward_lapsed: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
+  reward_claim_reminder_sent: ['substantiated', 'closed', 'merged'],
+  tipster_contact_opened: 'any',
   payment_details_opened: ['substantiated', 'closed', 'merged'],
   payment_recorded: ['substantiated', 'closed', 'merged'],
 };
@@ -265,6 +267,7 @@ function stateRefusal(
     case 'reward_claimed':
     case 'reward_lapsed':
     case 'reward_claim_reminder_recorded':
+    case 'reward_claim_reminder_sent':
     case 'payment_details_opened':
     case 'payment_recorded': {
       const refusal = claimEventRefusal(state, event);

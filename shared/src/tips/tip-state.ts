@@ -211,6 +211,11 @@ export type TipEvent =
     }
   /** The tipster's claim, the lapse, the payment (reward-claim.ts). */
   | RewardClaimEvent
+  /**
+   * The tipster's sealed phone opened to deliver a message to it (the claim reminder):
+   * logged before it is opened, by the delivering system. Nothing of the phone is kept.
+   */
+  | { type: 'tipster_contact_opened'; data: { purpose: 'claim_reminder' } }
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
   | { type: 'hazard_progressed'; data: { stage: HazardStage } };
 
@@ -273,6 +278,8 @@ export interface TipState
   reward?: TipReward;
   /** Tips sent jointly with this one (merged into it): they share its reward. */
   jointTipIds?: string[];
+  /** Each opening of the sealed phone to deliver a message: when, by which system, why. */
+  contactOpenings?: { at: string; by: string; purpose: 'claim_reminder' }[];
   refusal?: { reason: RefusalReason; note?: string };
   referredTo?: string;
   referralNote?: string;
