@@ -4,6 +4,7 @@ import {
   hazardLifecyclePath,
   loadDefinition,
   localSubstitutions,
+  tipLifecyclePath,
 } from '../../infra/workflows/definitions.ts';
 
 // Standard workflows are billed per state transition: most of the lifecycle's cost. The
@@ -140,5 +141,54 @@ describe('state transitions per lifecycle (Standard workflow cost)', () => {
       'ContinueAsNewGeneration',
       'Ended',
     ]);
+  });
+});
+
+describe('a tip begun with its first turn (issue 13)', () => {
+  async function tipStates(input: Record<string, unknown>) {
+    const machine = new StateMachine(
+      loadDefinition(tipLifecyclePath, localSubstitutions) as never,
+      { validationOptions: { checkArn: false } },
+    );
+    const calls: string[] = [];
+    let waits = 0;
+    const execution = machine.run(input, {
+      context: { Task: { Token: 'local:t1' }, StateMachine: { Id: 'local:tip-lifecycle' } },
+      overrides: {
+        taskResourceLocalHandlers: {
+          Plan: async () => {
+            calls.push('Plan');
+            return { Payload: { action: 'done', timeoutSeconds: 1, turn: 2, version: 1 } };
+          },
+          WaitForDecisionOrTimer: async (payload) => {
+            calls.push(`Wait ${JSON.stringify((payload as { Payload: unknown }).Payload)}`);
+            waits += 1;
+            return {};
+          },
+        },
+      },
+    });
+    const entered: string[] = [];
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered')
+        entered.push((event as { state: { name: string } }).state.name);
+    }
+    await execution.result;
+    return { entered, calls, waits };
+  }
+
+  it('goes straight to the wait intake planned, with no Plan task before it', async () => {
+    const firstTurn = { action: 'wait', timeoutSeconds: 3600, turn: 1, version: 1 };
+    const { entered, calls } = await tipStates({ tipId: 't1', generation: 1, firstTurn });
+    expect(entered.slice(0, 4)).toEqual(['Begin', 'FirstTurn', 'Route', 'WaitForDecisionOrTimer']);
+    expect(calls[0]).toMatch(/^Wait .*"timeoutSeconds":3600,"seenVersion":1,/);
+    // Woken (or timed out): it plans from the record as any turn does.
+    expect(calls[1]).toBe('Plan');
+  });
+
+  it('plans first when started without one (a wake, a renewal, the reconciler)', async () => {
+    const { entered, calls } = await tipStates({ tipId: 't1', generation: 2 });
+    expect(entered.slice(0, 3)).toEqual(['Begin', 'CountTurns', 'Plan']);
+    expect(calls).toEqual(['Plan']);
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { tipIdFor } from '@qingling/shared/tips/keys.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dependencies } from '#functions/dependencies.ts';
 import { tableName } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
@@ -68,7 +69,33 @@ describe('what a tip costs in DynamoDB calls', () => {
       const detail = `request: ${describeCalls(request)}; in all: ${describeCalls(all)} ${JSON.stringify(byOperation(all))}`;
       expect(sequentialDepth(request.filter(isWrite)), detail).toBeLessThanOrEqual(2);
       expect(writes.length, detail).toBeLessThanOrEqual(3);
+      // Intake plans the lifecycle's first turn from the state it wrote: the execution
+      // starts at its wait, reading nothing (before: a Plan task and its Query).
+      expect(
+        all.filter((call) => !isWrite(call)),
+        detail,
+      ).toEqual([]);
     }
+  });
+
+  it('the lifecycle begun without a read waits for the acceptance limit like any other', async () => {
+    const { reply } = await submitCounted();
+    expect(reply.status).toBe(201);
+    const tipId = await tipIdFor(
+      await dependencies.receiptKeys().receiptKey(),
+      String(reply.body.receipt),
+    );
+    // Parked on its timer (its WAIT item registered), not at work and not queued.
+    expect(cloud.tipConductor.isRunning(tipId)).toBe(true);
+    expect(cloud.tipConductor.size.running).toBe(0);
+    const { Items = [] } = await createDocumentClient().send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': tipStream(tipId) },
+      }),
+    );
+    expect(Items.map((item) => item.sk)).toContain('WAIT');
   });
 
   it('a retry with the same key is the same tip, stored once', async () => {
@@ -111,5 +138,22 @@ describe('what a tip costs in DynamoDB calls', () => {
     const lookup = await postJson(`${cloud.url}/api/tips/lookup`, { receipt });
     expect(lookup.status).toBe(200);
     expect(lookup.body.status).toBe('received');
+  });
+});
+
+describe('the embedded cloud on its console', () => {
+  it('prints no CloudWatch metric line for a tip (metrics are off on one machine)', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      const { reply } = await submitCounted();
+      expect(reply.status).toBe(201);
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed.filter((line) => line.includes('CloudWatchMetrics'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import type { Actor } from '@qingling/shared/event-log/event-log.ts';
+import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
 import { receiveTip as receive } from '@qingling/shared/tips/intake.ts';
 import type { CreateTip } from '@qingling/shared/tips/schemas.ts';
 import type { TipReceived } from '@qingling/shared/tips/tip-state.ts';
@@ -25,6 +26,8 @@ export async function receiveTip(body: CreateTip, channel: TipReceived['channel'
       calendar: () => dependencies.policies().calendar(),
       acceptDays: async (jurisdiction) =>
         (await dependencies.policies().escalationPolicy(jurisdiction)).tipLimits?.acceptDays,
+      // The tip lifecycle's Plan keeps these too (workflow/lifecycle-task.ts).
+      officeHours: defaultEscalationPolicy.officeHours,
       workflow: dependencies.tipWorkflow(),
     },
     { submission: body, channel, actor, now },

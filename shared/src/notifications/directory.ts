@@ -31,19 +31,11 @@ const recipients: Record<Recipient, true> = {
   public_page: true,
 };
 
-/**
- * The office people a jurisdiction's administrators keep contacts for (the jurisdiction's
- * contact lists): every ladder recipient but the enterprise's people, who are reached at
- * the mobiles of the enterprise register, and the public page, which is no person.
- */
-export const jurisdictionRecipients = [
-  'assigned_officer',
-  'jurisdiction_departments',
-  'department_head',
-  'leader_in_charge',
-  'principal_leader',
-] as const satisfies readonly Recipient[];
-export type JurisdictionRecipient = (typeof jurisdictionRecipients)[number];
+// In a module of its own so that readers of policies do not bundle the contact schemas.
+export {
+  type JurisdictionRecipient,
+  jurisdictionRecipients,
+} from './jurisdiction-recipients.ts';
 
 /**
  * The recipient and the place of a `to`: a jurisdiction's code, or for an enterprise's people

@@ -5,7 +5,10 @@ import {
   type EscalationStep,
   type LadderRung,
 } from '../hazards/escalation.ts';
-import { type JurisdictionRecipient, jurisdictionRecipients } from '../notifications/directory.ts';
+import {
+  type JurisdictionRecipient,
+  jurisdictionRecipients,
+} from '../notifications/jurisdiction-recipients.ts';
 import type { StoredRewardPolicy } from '../rewards/reward-policy.ts';
 import type {
   CalendarYearView,

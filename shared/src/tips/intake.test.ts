@@ -1,26 +1,34 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedCalendar } from '../calendar/calendar.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import { defaultEscalationPolicy } from '../hazards/escalation.ts';
+import type { TurnPlan } from '../workflow/turns.ts';
 import { receiveTip, type TipIntakeDependencies } from './intake.ts';
+import { planTipTurn } from './lifecycle.ts';
 import type { CreateTip } from './schemas.ts';
+import { defaultTipTimeLimits } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import { tipStream, tipsterActor } from './tip-state.ts';
 
 const now = new Date('2026-03-02T02:00:00.000Z');
 let store: MemoryEventStore;
 let started: string[];
+let firstTurns: (TurnPlan | null)[];
 
 const deps = (): TipIntakeDependencies => ({
   events: store,
   receiptKeys: { receiptKey: async () => new Uint8Array(32).fill(7) },
   contactVault: { seal: async (contact) => `sealed:${contact}` },
   calendar: async () => seedCalendar,
+  officeHours: defaultEscalationPolicy.officeHours,
   workflow: {
     wake: async (tipId) => {
       started.push(`wake ${tipId}`);
     },
-    begin: async (tipId, generation) => {
+    begin: async (tipId, generation, firstTurn) => {
       started.push(`begin ${tipId} ${generation}`);
+      firstTurns.push(firstTurn ?? null);
     },
   },
 });
@@ -44,6 +52,7 @@ const receive = (tip: CreateTip = submission) =>
 beforeEach(() => {
   store = new MemoryEventStore();
   started = [];
+  firstTurns = [];
 });
 
 describe('receiveTip', () => {
@@ -93,5 +102,39 @@ describe('receiveTip', () => {
     const other = await receive({ ...submission, description: '另一件事：配电箱没有盖子。' });
     expect(other).toEqual({ kind: 'other_content' });
     expect(await store.read(tipStream(first.tipId))).toHaveLength(1);
+  });
+});
+
+describe('the first turn intake plans (issue 13: the lifecycle starts at its wait)', () => {
+  it('is what Plan decides from the same tip and clock, at any hour of 2026', async () => {
+    const start = Date.parse('2026-01-01T00:00:00.000Z');
+    const end = Date.parse('2026-12-31T00:00:00.000Z');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: start, max: end }), async (at) => {
+        store = new MemoryEventStore();
+        firstTurns = [];
+        const when = new Date(at);
+        const intake = await receiveTip(deps(), {
+          submission: { ...submission, seenOn: '2025-12-31' },
+          channel: 'web',
+          actor: tipsterActor,
+          now: when,
+        });
+        if (intake.kind !== 'received') throw new Error(intake.kind);
+        const planned = await planTipTurn(
+          {
+            events: store,
+            notifier: { send: async () => {} },
+            clock: { now: () => when },
+            limits: defaultTipTimeLimits,
+            calendar: seedCalendar,
+            officeHours: defaultEscalationPolicy.officeHours,
+          },
+          { tipId: intake.tipId, generation: 1, turn: 0 },
+        );
+        expect(firstTurns).toEqual([planned]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
 import type { ContactVault, ReceiptKeys } from '../ports/secrets.ts';
+import { firstTipTurn } from './first-turn.ts';
 import { receiptFor, tipContentDigest, tipIdFor } from './keys.ts';
 import type { CreateTip } from './schemas.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
@@ -24,6 +25,8 @@ export interface TipIntakeDependencies {
    * policy cache); absent or undefined: the default.
    */
   acceptDays?: (jurisdiction: string) => Promise<number | undefined>;
+  /** The office hours the lifecycle's steps keep (the escalation policy's). */
+  officeHours: { startHour: number; endHour: number };
   workflow: HazardWorkflow;
 }
 
@@ -40,8 +43,10 @@ export type TipIntake =
  * hotline call, a letter or a visit. Two sequential writes (the first event, then the
  * state) and no read; a retry with the same idempotency key gets the same receipt and
  * stores nothing. Then the tip's lifecycle starts: its acceptance limit runs from now.
- * The receipt claims the lifecycle's first generation, so the start reads nothing and its
- * first turn writes only its wait: three writes in all (issue 13; the bench counts them).
+ * The receipt claims the lifecycle's first generation, and intake plans the first turn from
+ * the state it wrote, so the start reads nothing and goes straight to its wait, whose
+ * registration is the only write: three writes in all, no read (issue 13; the bench counts
+ * them).
  * The submission is checked against the reference data by the caller, before.
  */
 export async function receiveTip(
@@ -60,6 +65,7 @@ export async function receiveTip(
     canonicalJson({ ...tip, hasContactPhone: Boolean(contactPhone), photoCount, channel }),
   );
   const photoIds = Array.from({ length: photoCount }, (_, index) => `p${index + 1}`);
+  const calendar = await deps.calendar();
   const received: TipReceived = {
     ...tip,
     tipId,
@@ -74,7 +80,7 @@ export async function receiveTip(
         days: (await deps.acceptDays?.(tip.jurisdiction)) ?? defaultTipTimeLimits.accept.days,
       },
       now,
-      await deps.calendar(),
+      calendar,
     ).toISOString(),
     lifecycleGeneration: firstTipGeneration,
   };
@@ -93,7 +99,16 @@ export async function receiveTip(
   );
   if (result.kind === 'appended') {
     const { workflow } = deps;
-    await (workflow.begin ? workflow.begin(tipId, firstTipGeneration) : workflow.wake(tipId));
+    const firstTurn = firstTipTurn({
+      snapshot: result.snapshot,
+      now,
+      limits: defaultTipTimeLimits,
+      calendar,
+      officeHours: deps.officeHours,
+    });
+    await (workflow.begin
+      ? workflow.begin(tipId, firstTipGeneration, firstTurn)
+      : workflow.wake(tipId));
     return { kind: 'received', tipId, receipt, state: result.snapshot.state, photoIds };
   }
   const current: Snapshot<TipState> | null =

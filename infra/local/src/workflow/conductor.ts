@@ -77,6 +77,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   private readonly queue = new Map<string, number | null>();
   /** Records woken while their execution ran: they plan again before they park. */
   private readonly wokenWhileRunning = new Set<string>();
+  /** Turns planned by whoever began the record (a tip at intake), run without Plan. */
+  private readonly firstTurns = new Map<string, TurnPlan>();
   /** When each record at work last planned: its wait counts from then. */
   private readonly plannedAt = new Map<string, number>();
   /** Task calls under way, by record and task: a retried call joins the first. */
@@ -134,6 +136,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
    */
   async wake(id: string): Promise<void> {
     if (this.stopped) return;
+    // A decision was written after the first turn was planned: plan from the record.
+    this.firstTurns.delete(id);
     if (this.runs.has(id)) {
       this.wokenWhileRunning.add(id);
       return;
@@ -146,9 +150,13 @@ export class LocalWorkflowConductor implements HazardWorkflow {
    * Runs the given generation of a record just created with it claimed (a tip at intake):
    * no read of the record to learn its generation. A record already known here is woken.
    */
-  async begin(id: string, generation: number): Promise<void> {
+  async begin(id: string, generation: number, firstTurn?: TurnPlan | null): Promise<void> {
     if (this.stopped) return;
     if (this.isRunning(id)) return this.wake(id);
+    if (firstTurn) {
+      this.firstTurns.set(id, firstTurn);
+      this.plannedAt.set(id, this.clock.now().getTime());
+    }
     this.schedule(id, generation);
   }
 
@@ -199,9 +207,11 @@ export class LocalWorkflowConductor implements HazardWorkflow {
     run.done = (async () => {
       const generation = knownGeneration ?? (await this.tasks.nextGeneration(id));
       run.generation = generation;
+      const firstTurn = this.firstTurns.get(id);
+      this.firstTurns.delete(id);
       if (this.stopped) return;
       const execution = this.machine.run(
-        { [this.field]: id, generation },
+        { [this.field]: id, generation, ...(firstTurn ? { firstTurn } : {}) },
         {
           noThrowOnAbort: true,
           // The local runner has no task tokens: waits are keyed by record.

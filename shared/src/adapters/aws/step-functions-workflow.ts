@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HazardWorkflow } from '../../ports/hazard-workflow.ts';
 import type { LifecycleConductor } from '../../ports/lifecycle-conductor.ts';
+import type { TurnPlan } from '../../workflow/turns.ts';
 
 /** Executions are named `{hazardId}-{generation}`: one live execution per hazard. */
 export const executionName = (hazardId: string, generation: number) => `${hazardId}-${generation}`;
@@ -77,8 +78,8 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
    * claimed, so there is no wait to find and no generation to read. A second start of the
    * same name (a retry) finds the execution there already.
    */
-  async begin(id: string, generation: number): Promise<void> {
-    await this.startExecution(id, generation);
+  async begin(id: string, generation: number, firstTurn?: TurnPlan | null): Promise<void> {
+    await this.startExecution(id, generation, firstTurn ?? undefined);
   }
 
   private async isRunning(name: string): Promise<boolean> {
@@ -96,11 +97,12 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
     await this.startExecution(id, await this.kind.nextGeneration(id));
   }
 
-  private async startExecution(id: string, generation: number): Promise<void> {
+  private async startExecution(id: string, generation: number, firstTurn?: TurnPlan) {
     // Someone woke it at the same moment: that execution will plan from the record.
     await startOnce(this.client, this.stateMachineArn, executionName(id, generation), {
       [this.kind.field]: id,
       generation,
+      ...(firstTurn ? { firstTurn } : {}),
     });
   }
 }

@@ -5,7 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { jurisdictionRecipients } from '../../notifications/directory.ts';
+import { jurisdictionRecipients } from '../../notifications/jurisdiction-recipients.ts';
 import {
   type CalendarYearData,
   type ContactsEdit,

@@ -1,0 +1,15 @@
+import type { Recipient } from '../hazards/escalation.ts';
+
+/**
+ * The office people a jurisdiction's administrators keep contacts for (the jurisdiction's
+ * contact lists): every ladder recipient but the enterprise's people, who are reached at
+ * the mobiles of the enterprise register, and the public page, which is no person.
+ */
+export const jurisdictionRecipients = [
+  'assigned_officer',
+  'jurisdiction_departments',
+  'department_head',
+  'leader_in_charge',
+  'principal_leader',
+] as const satisfies readonly Recipient[];
+export type JurisdictionRecipient = (typeof jurisdictionRecipients)[number];
