@@ -64,15 +64,10 @@ const tipRewardSchema = z.object({
   noticeDueBy: z.optional(z.string()),
   claimBy: z.optional(z.string()),
   standing: z.optional(z.enum(claimStandings)),
-  shares: withMeta(z.optional(z.array(z.object({ tipId: z.string(), amountFen: fen }))), {
-    description: "Joint tipsters: each tip's share of amountFen, this tip's first.",
-  }),
-  jointShareOf: withMeta(
-    z.optional(
-      z.object({ tipId: z.string(), totalFen: fen, shareCount: z.number().check(z.int()) }),
-    ),
-    { description: 'On a joint tip: the reward it shares; amountFen is then its share.' },
-  ),
+  /** Joint tipsters: each tip's share of amountFen, this tip's first. */
+  shares: z.optional(z.array(z.object({ tipId: z.string(), amountFen: fen }))),
+  /** On a joint tip: the reward it shares; amountFen is then its share. */
+  jointShareOf: z.optional(z.object({ tipId: z.string(), totalFen: fen, shareCount: z.number() })),
   /** What the reward officer sees of the claim: never the code, never the sealed account. */
   claim: z.optional(
     z.object({
@@ -137,20 +132,12 @@ export const tipForOfficerSchema = withMeta(
       hazardId: z.optional(z.string()),
       outcome: z.optional(tipOutcomeSchema),
       reward: z.optional(tipRewardSchema),
-      contactOpenings: withMeta(
-        z.optional(
-          z.array(
-            z.object({ at: z.string(), by: z.string(), purpose: z.literal('claim_reminder') }),
-          ),
-        ),
-        {
-          description:
-            "Each opening of the tipster's sealed phone to deliver a message (the claim reminder): when and by which system.",
-        },
+      /** Each opening of the sealed phone to deliver the claim reminder: when, by what. */
+      contactOpenings: z.optional(
+        z.array(z.object({ at: z.string(), by: z.string(), purpose: z.string() })),
       ),
-      jointTipIds: withMeta(z.optional(z.array(z.string())), {
-        description: 'Tips merged into this one and sent jointly with it: they share its reward.',
-      }),
+      /** Tips merged into this one and sent jointly with it: they share its reward. */
+      jointTipIds: z.optional(z.array(z.string())),
       refusal: z.optional(z.object({ reason: z.string(), note: z.optional(z.string()) })),
       referredTo: z.optional(z.string()),
       mergedInto: z.optional(z.string()),
@@ -160,6 +147,8 @@ export const tipForOfficerSchema = withMeta(
   { id: 'TipForOfficer' },
 );
 
+/** A record id (a tip's, a hazard's): 26 characters of base32. */
+const tipId = z.string().check(z.regex(/^[a-z2-7]{26}$/));
 const triageNote = text({ min: 1, max: 1000, multiline: true });
 
 export const tipCommandSchema = z.discriminatedUnion('type', [
@@ -176,14 +165,14 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('merge'),
-    intoTipId: z.string().check(z.regex(/^[a-z2-7]{26}$/)),
+    intoTipId: tipId,
   }),
   z.strictObject({ type: z.literal('start_investigation') }),
   z.strictObject({
     type: z.literal('record_finding'),
     finding: z.enum(['substantiated', 'unsubstantiated']),
     note: triageNote,
-    hazardId: z.optional(z.string().check(z.regex(/^[a-z2-7]{26}$/))),
+    hazardId: z.optional(tipId),
   }),
   z.strictObject({
     type: z.literal('approve_extension'),
@@ -207,15 +196,8 @@ export const tipCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('approve_reward') }),
   z.strictObject({
     type: z.literal('record_joint_tipsters'),
-    tipIds: withMeta(
-      z
-        .array(z.string().check(z.regex(/^[a-z2-7]{26}$/)))
-        .check(z.maxLength(tipLimits.jointTipsters)),
-      {
-        description:
-          'The tips merged into this one that were sent jointly with it: they share its one reward. An empty list clears it.',
-      },
-    ),
+    // The tips merged into this one that were sent jointly with it ([] clears).
+    tipIds: z.array(tipId).check(z.maxLength(tipLimits.jointTipsters)),
   }),
   z.strictObject({
     type: z.literal('record_payment'),

@@ -81,8 +81,6 @@ const rewardEvents: readonly TipEventType[] = [
   'joint_tipsters_recorded',
 ];
 
-const maxJointTipsters = tipLimits.jointTipsters;
-
 const notSubstantiated = () =>
   violation(
     '举报核查属实后才能记录查处结果和奖励。',
@@ -147,17 +145,14 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
       // What the approver saw is the revision the command names (a conflict otherwise).
       return null;
     case 'joint_tipsters_recorded': {
+      // Each one merged into this tip is checked by the handler, which reads them.
       const { tipIds } = event.data;
-      if (tipIds.includes(state.tipId)) {
-        return violation('举报不能与自身联名。', 'A tip cannot be joint with itself.');
-      }
-      if (new Set(tipIds).size !== tipIds.length) {
-        return violation('联名举报重复列出。', 'A joint tip is listed twice.');
-      }
-      return tipIds.length > maxJointTipsters
+      return tipIds.includes(state.tipId) ||
+        new Set(tipIds).size !== tipIds.length ||
+        tipIds.length > tipLimits.jointTipsters
         ? violation(
-            `联名举报人最多 ${maxJointTipsters} 个。`,
-            `At most ${maxJointTipsters} joint tips.`,
+            `联名举报须是并入本举报的其他举报，各列一次，最多 ${tipLimits.jointTipsters} 个。`,
+            `Joint tips are other tips merged into this one, each once, at most ${tipLimits.jointTipsters}.`,
           )
         : null;
     }
@@ -255,14 +250,9 @@ function stateRefusal(
     case 'joint_tipsters_recorded':
       return rewardRefusal(state, event);
     case 'reward_share_granted':
-      if (state.mergedInto !== event.data.fromTipId) {
-        return violation(
-          '只有并入该举报的举报才能分享其奖励。',
-          'Only a tip merged into that tip can share its reward.',
-        );
-      }
-      return state.reward
-        ? violation('该举报已有奖励份额。', 'This tip already has its share.')
+      // Written by the system on a joint tip, once: never on another tip.
+      return state.mergedInto !== event.data.fromTipId || state.reward
+        ? violation('不能分配此奖励份额。', 'This share cannot be granted here.')
         : null;
     case 'reward_claimed':
     case 'reward_lapsed':

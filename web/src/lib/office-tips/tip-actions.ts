@@ -27,6 +27,8 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   record_outcome: ['substantiated', 'closed'],
   compute_reward: ['substantiated', 'closed'],
   approve_reward: ['substantiated', 'closed'],
+  // Joint tipsters are named through the API for now: the page has no form for it yet.
+  record_joint_tipsters: [],
   record_payment: ['substantiated', 'closed'],
 };
 
