@@ -69,6 +69,18 @@ async function newTip(marker: string): Promise<{ receipt: string; tipId: string 
   return { receipt: created.body.receipt, tipId };
 }
 
+async function officeTipPage(tipId: string, who: string, language: 'zh' | 'en') {
+  const page = await openPage(browser, desktopViewport);
+  await page.context().addInitScript((idToken) => {
+    sessionStorage.setItem(
+      'qingling:session',
+      JSON.stringify({ idToken, expiresAt: Date.now() + 3_600_000 }),
+    );
+  }, tokens[who]);
+  await page.goto(`${cloud.url}${language === 'en' ? '/en' : ''}/office/tips/view?id=${tipId}`);
+  return page;
+}
+
 async function followUp(receipt: string, language: 'zh' | 'en'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
   const words =
@@ -124,5 +136,23 @@ describe('joint tipsters on the follow-up page', () => {
     expect(said).toContain('the reward of 12,000.15 yuan is shared equally by 2 tipsters');
     await axeClean(en);
     await en.close();
+
+    // The reward officer's pages: the shares by their order, and on the joint tip its own
+    // share of the whole; no one named (zh on the first tip, en on the joint one).
+    const office = await officeTipPage(first.tipId, 'reward_officer', 'zh');
+    const panel = office.getByRole('region', { name: '查处结果与奖励' });
+    await expect
+      .poll(async () => panel.textContent(), { timeout: 10_000 })
+      .toContain('联名举报：奖励由 2 名举报人平分，各份（本举报在先）：6,000.08 / 6,000.07 元');
+    await axeClean(office);
+    await office.close();
+    const joint = await officeTipPage(second.tipId, 'reward_officer', 'en');
+    const share = joint.getByRole('region', { name: 'Case result and reward' });
+    await expect
+      .poll(async () => share.textContent(), { timeout: 10_000 })
+      .toContain("this tip's share of a reward of 12,000.15 yuan, shared equally by 2 tipsters");
+    expect(await share.textContent()).toContain('Reward: 6,000.07 yuan');
+    await axeClean(joint);
+    await joint.close();
   });
 });

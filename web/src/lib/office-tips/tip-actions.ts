@@ -29,7 +29,8 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   approve_reward: ['substantiated', 'closed'],
   // Joint tipsters are named through the API for now: the page has no form for it yet.
   record_joint_tipsters: [],
-  record_payment: ['substantiated', 'closed'],
+  // A joint tip's share is paid on the joint tip, which rests merged.
+  record_payment: ['substantiated', 'closed', 'merged'],
 };
 
 /** The case result and the reward: on a substantiated tip, until the reward is approved. */
