@@ -207,6 +207,27 @@ describe('joint tipsters', () => {
     });
     expect(late.status).toBe(422);
     expect(JSON.stringify(late.body)).toContain('奖励已批准');
+
+    // Each joint tip's own lifecycle keeps its claim deadline: five days before it, every
+    // unclaimed share has had its reminder sent to its own tipster's phone; the paid one none.
+    const claimBy = Date.parse(seenFirst.body.reward.claimBy);
+    clock.set(new Date(claimBy - 5 * 24 * 3600 * 1000));
+    cloud.tipConductor.tick();
+    await cloud.tipConductor.settled();
+    for (const who of ['officer', 'reward_officer', 'reward_officer_2']) {
+      tokens[who] = await signIn(cloud.url, `cq-gecheng.${who}`);
+    }
+    for (const tip of [first, second, third]) {
+      expect((await readTip(tip.tipId, 'reward_officer')).reward.claimReminder).toMatchObject({
+        messaged: true,
+        sentAt: expect.any(String),
+      });
+    }
+    expect((await readTip(fourth.tipId, 'reward_officer')).reward.claimReminder).toBeUndefined();
+    const reminders = (await cloud.outbox.list()).filter((entry) =>
+      entry.key.startsWith('claim-reminder#'),
+    );
+    expect(reminders).toHaveLength(3);
   });
 
   it('is refused a joint tip from another jurisdiction as if it did not exist', async () => {
