@@ -501,6 +501,73 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(logs).not.toContain(phone);
     expect(newProblems()).toEqual([]);
   });
+
+  it("texts the claim reminder to a tip's sealed phone, opened by the delivery function's own grant", async () => {
+    // The intake seals the phone with its kms:Encrypt; the delivery opens it with its
+    // kms:Decrypt (in the tipster-contact context) and logs the opening on the tip.
+    const phone = '13612345678';
+    const marker = `harness-reminder-${randomUUID().slice(0, 8)}`;
+    const created = await fetch(`${harness.apiUrl}/api/tips`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(
+        validTip({
+          description: `仓库安全出口被货物堵死 ${marker}`,
+          wantsReward: true,
+          contactPhone: phone,
+        }),
+      ),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const target = targetOf(harness);
+    const officer = await target.tokenFor('officer', 'cq-gecheng');
+    const inbox = await fetch(`${harness.apiUrl}/api/office/tips?jurisdiction=cq-gecheng`, {
+      headers: { authorization: `Bearer ${officer}` },
+    });
+    const page = (await inbox.json()) as { tips: { tipId: string; excerpt: string }[] };
+    const tipId = page.tips.find((tip) => tip.excerpt.includes(marker))?.tipId;
+    if (!tipId) throw new Error('The tip is not in the inbox');
+    const queue = [...harness.messaging.queues.values()].find((candidate) =>
+      candidate.logicalId.startsWith('NotificationDeliveryQueue'),
+    );
+    if (!queue) throw new Error('No notification delivery queue');
+    const key = 'claim-reminder#harness';
+    harness.messaging.enqueue(
+      queue,
+      JSON.stringify({
+        key,
+        channel: 'sms',
+        to: `sealed_tipster_phone@${tipId}`,
+        subject: { zh: '奖励领取提醒', en: 'Reward claim reminder' },
+        body: {
+          zh: '您有一笔待领取的奖励，请凭回执在 2027-01-23 前查看。',
+          en: 'You have a reward to collect: look it up with your receipt by 2027-01-23.',
+        },
+      }),
+    );
+    await harness.settled();
+    const texted = harness.messaging.sent.filter((message) => message.to === `+86${phone}`);
+    expect(texted).toHaveLength(1);
+    expect(texted[0]?.text).toContain('您有一笔待领取的奖励');
+    expect(texted[0]?.text).not.toContain(marker);
+    expect(queue.messages).toEqual([]);
+    expect(queue.stuck).toEqual([]);
+    const tip = (await (
+      await fetch(`${harness.apiUrl}/api/office/tips/${tipId}`, {
+        headers: { authorization: `Bearer ${officer}` },
+      })
+    ).json()) as { contactOpenings?: unknown[] };
+    expect(tip.contactOpenings).toEqual([
+      { at: expect.any(String), by: 'notification-delivery', purpose: 'claim_reminder' },
+    ]);
+    const deliver = [...harness.runtime.functions.values()].find((fn) =>
+      fn.logicalId.startsWith('NotificationDeliveryDeliver'),
+    );
+    const logs = harness.logsOf(deliver?.logicalId ?? 'NotificationDeliveryDeliver').join('\n');
+    expect(logs).toContain(key);
+    expect(logs).not.toContain(phone);
+    expect(newProblems()).toEqual([]);
+  });
 });
 
 describe('the API answers only through CloudFront (its web ACL)', () => {

@@ -160,22 +160,45 @@ describe("each handler gets exactly what its routes' `uses` list", () => {
     expect(grantsOf(extended, health?.role as IRole).join('\n')).toContain('kms:Encrypt');
   });
 
-  it('grants nobody kms:Decrypt on the contact key yet (the reward officer route will need it)', () => {
-    // The lifecycle's publisher decrypts with its own topic key (SNS needs it): only the
-    // contact key is closed to everyone.
+  it('grants kms:Decrypt on the contact key to the notification delivery alone, in its context', () => {
+    // The claim reminder opens a tip's sealed phone as it is delivered: that function's
+    // role alone may decrypt with the contact key, and only with the tipster-contact
+    // encryption context. (The lifecycle's publisher decrypts with its own topic key.)
     const contactKeyId = synthesized.stack.getLogicalId(
       synthesized.stack.secrets.contactKey.node.defaultChild as CfnResource,
     );
-    type Statement = { Action: string | string[]; Resource: unknown };
+    const deliveryRole = synthesized.stack.getLogicalId(
+      synthesized.stack.notificationDelivery.function.role?.node.defaultChild as CfnResource,
+    );
+    type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+    const decrypting: { roles: unknown; statement: Statement }[] = [];
     for (const { properties } of resourcesOfType(synthesized, 'AWS::IAM::Policy')) {
       const document = properties.PolicyDocument as { Statement: Statement[] };
       expect(JSON.stringify(document)).not.toMatch(/kms:\*/);
       for (const statement of document.Statement) {
         if (![statement.Action].flat().includes('kms:Decrypt')) continue;
-        expect(JSON.stringify(statement.Resource)).not.toContain(contactKeyId);
         expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
+        if (JSON.stringify(statement.Resource).includes(contactKeyId)) {
+          decrypting.push({ roles: properties.Roles, statement });
+        }
       }
     }
+    expect(decrypting).toEqual([
+      {
+        roles: [{ Ref: deliveryRole }],
+        statement: {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: { 'Fn::GetAtt': [contactKeyId, 'Arn'] },
+          Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' } },
+        },
+      },
+    ]);
+    const deliver = synthesized.template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { CONTACT_KEY_ID: Match.anyValue() } } },
+    });
+    // The routes that seal (intake, the claim) and the delivery that opens: no other.
+    expect(Object.keys(deliver).some((id) => id.includes('NotificationDelivery'))).toBe(true);
   });
 
   it("binds the contact key's grant to the adapter's encryption context", () => {

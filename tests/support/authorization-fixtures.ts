@@ -48,6 +48,8 @@ export const recordInputs: Record<string, (f: Fixtures) => unknown> = {
   jurisdiction: (f) => f.jurisdiction,
   tipId: (f) => f.tipId,
   intoTipId: (f) => f.tip2Id,
+  // Joint tipsters: tips of the same jurisdiction, each merged into the one commanded.
+  tipIds: (f) => [f.tip2Id],
   hazardId: (f) => f.hazardId,
   receipt: (f) => f.receipt,
   token: (f) => f.token,
@@ -278,6 +280,10 @@ export const variants: Record<string, readonly Variant[]> = {
   ],
   giveTipCommand: [
     { name: 'merge', body: { command: { type: 'merge', intoTipId: placeholder } } },
+    {
+      name: 'record_joint_tipsters',
+      body: { command: { type: 'record_joint_tipsters', tipIds: placeholder } },
+    },
     {
       name: 'record_finding',
       body: {

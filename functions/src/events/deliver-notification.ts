@@ -184,7 +184,8 @@ function smsSenderFromEnvironment(env: Record<string, string | undefined>): SmsS
  * next message after an edit reaches the new contact); CONTACT_DIRECTORY_JSON may add
  * contacts of its own for any address (often `{}`). NOTIFY_FROM_ADDRESS, a verified SES
  * identity, where SES exists; SMS_SIGNATURE, the registered SMS signature; SMS_DELIVERY and
- * the SMS provider's settings (smsSenderFromEnvironment). A contact this deployment cannot
+ * the SMS provider's settings (smsSenderFromEnvironment); CONTACT_KEY_ID, the key that opens
+ * a tip's sealed phone for the claim reminder. A contact this deployment cannot
  * reach (e-mail without SES, SMS without a sender) is skipped with a warning that names its
  * position, not its address.
  */
@@ -200,6 +201,15 @@ export function notifierFromEnvironment(env: Record<string, string | undefined>)
           events: dependencies.eventStore(),
           contacts: dependencies.policyStore(),
           configured: new StaticContactDirectory(entries),
+          // The claim reminder's recipient, a tip's sealed phone: opened here, as it is sent.
+          ...(env.CONTACT_KEY_ID
+            ? {
+                tipsterPhones: {
+                  vault: dependencies.contactVault(),
+                  clock: dependencies.clock(),
+                },
+              }
+            : {}),
         })
       : new StaticContactDirectory(entries),
     sms: smsSenderFromEnvironment(env),

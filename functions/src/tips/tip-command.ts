@@ -1,8 +1,13 @@
 import type { Principal } from '@qingling/shared/auth/principal.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import { withRecordJustRead } from '@qingling/shared/event-log/read-once.ts';
+import {
+  grantJointShares,
+  inReceiptOrder,
+  jointTipRefusal,
+} from '@qingling/shared/tips/joint-tipsters.ts';
+import type { tipCommandSchema } from '@qingling/shared/tips/office-schemas.ts';
 import { claimCodeHash } from '@qingling/shared/tips/reward-claim.ts';
-import type { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
 import { tipTimeLimitsFor } from '@qingling/shared/tips/time-limits.ts';
 import {
   TipRuleViolation,
@@ -36,8 +41,31 @@ export function tipViewFor(principal: Principal, state: TipState) {
 
 type CommandBody = z.output<typeof tipCommandSchema>;
 
+/**
+ * Joint tips named on a tip: each in the tip's own jurisdiction (404 for any other) and
+ * merged into it; given in the order they were received, the order their shares go in.
+ */
+async function jointTipsInReceiptOrder(tip: TipState, tipIds: readonly string[]) {
+  const joint = await Promise.all(
+    tipIds.map((id) => tipForJurisdictionsOf(id, [tip.jurisdiction])),
+  );
+  for (const [index, snapshot] of joint.entries()) {
+    const refusal = jointTipRefusal(tip.tipId, snapshot.state);
+    if (refusal) {
+      throw new ApiFailure('rule_violated', [
+        { path: `command.tipIds.${index}`, message: refusal },
+      ]);
+    }
+  }
+  return inReceiptOrder(joint.map((snapshot) => snapshot.state));
+}
+
 /** The command as the domain takes it: a claim code typed in becomes its keyed hash. */
-async function domainCommand(tipId: string, command: CommandBody): Promise<TipCommand> {
+async function domainCommand(tip: TipState, command: CommandBody): Promise<TipCommand> {
+  const tipId = tip.tipId;
+  if (command.type === 'record_joint_tipsters') {
+    return { ...command, tipIds: await jointTipsInReceiptOrder(tip, command.tipIds) };
+  }
   if (command.type !== 'record_payment') return command;
   const { claimCode, ...payment } = command;
   if (claimCode === undefined) return payment;
@@ -83,7 +111,7 @@ export async function runTipCommand(
     },
     {
       tipId,
-      command: await domainCommand(tipId, body.command),
+      command: await domainCommand(tip.state, body.command),
       actor: personOf(principal),
       idempotencyKey: body.idempotencyKey,
       expectedRevision: body.expectedRevision,
@@ -97,6 +125,17 @@ export async function runTipCommand(
   if (outcome.kind === 'not_found') throw new ApiFailure('not_found');
   if (outcome.kind === 'conflict') {
     throw new ApiFailure('conflict', undefined, tipViewFor(principal, outcome.current.state));
+  }
+  if (body.command.type === 'approve_reward') {
+    // Joint tipsters' shares on their own tips; a retried approval writes any missing.
+    await grantJointShares(
+      {
+        events: dependencies.eventStore(),
+        clock: dependencies.clock(),
+        workflow: dependencies.tipWorkflow(),
+      },
+      outcome.snapshot.state,
+    );
   }
   return { status: 200, body: tipViewFor(principal, outcome.snapshot.state) };
 }

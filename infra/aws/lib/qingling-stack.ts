@@ -91,6 +91,8 @@ export class QinglingStack extends Stack {
 
     this.notificationDelivery = new NotificationDelivery(this, 'NotificationDelivery', {
       table: this.table,
+      // The claim reminder's recipient, a tip's sealed phone, is opened as it is sent.
+      secrets: this.secrets,
       notifications: this.lifecycle.notifications,
       alarmTopic: this.lifecycle.alarmTopic,
       codeVersion: props.codeVersion,

@@ -234,12 +234,18 @@ async function localAdapters(input: {
   const policyStore = new DynamoPolicyStore(createDocumentClient(dynamo.client), tableName);
   const policies = new CachedPolicies({ read: () => policyStore.read() });
   const events = new DynamoEventStore(createDocumentClient(dynamo.client), tableName);
+  const contactVault = new LocalContactVault(secrets.contactKey);
   // Each message's `to` resolved as AWS's delivery function does: the enterprise register
-  // and the contact lists administrators keep, read at each message.
+  // and the contact lists administrators keep, read at each message; a tip's sealed phone
+  // opened as its message is written (the claim reminder), each opening logged on the tip.
   const outbox = new FileOutbox(
     join(dataDirectory, 'outbox.jsonl'),
     clock,
-    recordContactDirectory({ events, contacts: policyStore }),
+    recordContactDirectory({
+      events,
+      contacts: policyStore,
+      tipsterPhones: { vault: contactVault, clock },
+    }),
   );
   // Where each lifecycle keeps what it last said of itself (its wait, its end), as on AWS.
   const lifecycleWaits = new DynamoLifecycleWaits(
@@ -256,7 +262,7 @@ async function localAdapters(input: {
     outbox,
     lifecycleWaits,
     receiptKeys: new StaticReceiptKeys(secrets.receiptKey),
-    contactVault: new LocalContactVault(secrets.contactKey),
+    contactVault,
   };
 }
 

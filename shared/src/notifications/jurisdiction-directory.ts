@@ -1,5 +1,7 @@
 import type { EventStore } from '../event-log/event-store.ts';
 import type { JurisdictionContactsSource } from '../policies/policy-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ContactVault } from '../ports/secrets.ts';
 import {
   addressParts,
   type Contact,
@@ -8,6 +10,7 @@ import {
   MergedContactDirectory,
 } from './directory.ts';
 import { EnterpriseContactDirectory } from './enterprise-directory.ts';
+import { SealedTipsterPhoneDirectory } from './tipster-phone-directory.ts';
 
 const officeRecipients: ReadonlySet<string> = new Set(jurisdictionRecipients);
 
@@ -36,16 +39,21 @@ export class JurisdictionContactDirectory implements ContactDirectory {
 /**
  * The directory a deployment with a table uses: who people are comes from the record (the
  * enterprise register's mobiles, the contact lists administrators keep), with whatever the
- * deployment's configuration lists for the same address after them.
+ * deployment's configuration lists for the same address after them. With `tipsterPhones`
+ * (the contact key's opener), a tip's sealed phone too, opened as the message goes.
  */
 export function recordContactDirectory(options: {
   events: EventStore;
   contacts: JurisdictionContactsSource;
   configured?: ContactDirectory | undefined;
+  tipsterPhones?: { vault: Pick<ContactVault, 'open'>; clock: Clock } | undefined;
 }): ContactDirectory {
   return new MergedContactDirectory([
     new EnterpriseContactDirectory(options.events),
     new JurisdictionContactDirectory(options.contacts),
+    ...(options.tipsterPhones
+      ? [new SealedTipsterPhoneDirectory({ events: options.events, ...options.tipsterPhones })]
+      : []),
     ...(options.configured ? [options.configured] : []),
   ]);
 }

@@ -149,6 +149,48 @@ describe('Shandong (2024)', () => {
   });
 });
 
+describe('Shandong (2024), as a table', () => {
+  // RULES.md's example: an anonymous web tipster was paid 270,000 yuan (50% of 540,000).
+  it.each([
+    ['major', 540_000, 27_000_000],
+    ['major', 9_999, 500_000],
+    ['major', 10_001, 500_050],
+    ['major', 999_999, 49_999_950],
+    ['major', 1_000_001, 50_000_000],
+    ['general', 999, 50_000],
+    ['general', 1_001, 50_050],
+    ['general', 10_000, 500_000],
+    ['general', 10_001, 500_000],
+  ] as const)('a %s hazard fined %i yuan earns %i fen', (hazardGrade, fineYuan, fen) => {
+    expect(computeReward(shandong, { kind: 'fine_imposed', hazardGrade, fineYuan }).amountFen).toBe(
+      fen,
+    );
+  });
+
+  it('keeps the national amounts for concealed accidents', () => {
+    const outcome = { kind: 'accident_concealed', accidentGrade: 'major', deaths: 3 } as const;
+    expect(computeReward(shandong, outcome).amountFen).toBe(15_000_000);
+    expect(computeReward(shandong, outcome).amountFen).toBe(
+      computeReward(national, outcome).amountFen,
+    );
+  });
+});
+
+describe('the national rule, as a table', () => {
+  it.each([
+    [0, 300_000],
+    [20_000, 300_000],
+    [20_001, 300_015],
+    [1_999_999, 29_999_985],
+    [2_000_000, 30_000_000],
+    [2_000_001, 30_000_000],
+  ] as const)('a major hazard fined %i yuan earns %i fen', (fineYuan, fen) => {
+    expect(
+      computeReward(national, { kind: 'fine_imposed', hazardGrade: 'major', fineYuan }).amountFen,
+    ).toBe(fen);
+  });
+});
+
 describe('the policy in force', () => {
   it('is the national rule where none is stored', () => {
     expect(rewardPolicyFor('cq-gecheng', undefined)).toBe(nationalRewardPolicy);

@@ -6,7 +6,13 @@ import { defaultEscalationPolicy } from '../hazards/escalation.ts';
 import type { Notification } from '../ports/outbox.ts';
 import { maxWaitSeconds } from '../workflow/turns.ts';
 import { recordLapse } from './claim-command.ts';
-import { claimReminderText, claimStepKey, planClaimDeadline } from './claim-deadline.ts';
+import {
+  claimReminderNotificationKey,
+  claimReminderText,
+  claimStepKey,
+  planClaimDeadline,
+  tipsterPhoneAddress,
+} from './claim-deadline.ts';
 import { planTipTurn, recordDueTipSteps } from './lifecycle.ts';
 import { defaultTipTimeLimits as limits } from './time-limits.ts';
 import { type TipState, tipProjection, tipStream } from './tip.ts';
@@ -23,6 +29,7 @@ let store: MemoryEventStore;
 let now: Date;
 let sent: Notification[];
 let keys = 0;
+let notifierDown = false;
 const at = (instant: string) => {
   now = new Date(instant);
 };
@@ -32,7 +39,12 @@ const deps = () => ({
   limits,
   calendar: seedCalendar,
   officeHours: defaultEscalationPolicy.officeHours,
-  notifier: { send: async (notification: Notification) => void sent.push(notification) },
+  notifier: {
+    send: async (notification: Notification) => {
+      if (notifierDown) throw new Error('notifier down');
+      sent.push(notification);
+    },
+  },
   spread: () => 0,
 });
 
@@ -67,7 +79,7 @@ const claimEvents = async () =>
     .map((event) => [event.type, event.idempotencyKey, event.at]);
 
 /** A tip received Mon 1 June 2026, substantiated, answered (closed), reward approved 3 June. */
-async function approvedReward() {
+async function approvedReward(contactSealed?: string) {
   at('2026-06-01T02:00:00.000Z');
   await store.append(
     tipStream(tipId),
@@ -88,6 +100,7 @@ async function approvedReward() {
         isEmployee: true,
         wantsReward: true,
         photoIds: [],
+        ...(contactSealed ? { contactSealed } : {}),
         contentDigest: 'd',
         acceptDeadline: deadlineAfter(seedCalendar, now, limits.accept).toISOString(),
       },
@@ -112,10 +125,11 @@ async function approvedReward() {
 beforeEach(() => {
   store = new MemoryEventStore();
   sent = [];
+  notifierDown = false;
 });
 
 describe('the claim deadline in the tip lifecycle', () => {
-  beforeEach(approvedReward);
+  beforeEach(() => approvedReward());
 
   it('keeps a closed tip with an unclaimed reward waiting: the reminder 10 days before', async () => {
     const state = await stateOf();
@@ -248,5 +262,44 @@ describe('planClaimDeadline', () => {
       zh: '您有一笔待领取的奖励，请凭回执在 2026-08-02 前查看。',
       en: 'You have a reward to collect: look it up with your receipt by 2026-08-02.',
     });
+  });
+});
+
+describe('the claim reminder to the tipster who left a phone', () => {
+  beforeEach(() => approvedReward('sealed-phone'));
+
+  it('is sent once, addressed to the tip, naming nothing of it, then recorded sent', async () => {
+    at('2026-07-24T01:00:00.000Z');
+    expect(await plan()).toMatchObject({ action: 'escalate' });
+    await record();
+    expect(sent).toEqual([
+      {
+        key: await claimReminderNotificationKey(tipId),
+        channel: 'sms',
+        to: tipsterPhoneAddress(tipId),
+        subject: { zh: '奖励领取提醒', en: 'Reward claim reminder' },
+        body: claimReminderText('2026-08-02'),
+      },
+    ]);
+    expect(sent[0]?.key).not.toContain(tipId);
+    expect((await stateOf()).reward?.claimReminder).toMatchObject({
+      messaged: true,
+      sentAt: '2026-07-24T01:00:00.000Z',
+    });
+    expect(await plan()).toMatchObject({ action: 'wait' });
+    await record();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('is sent again on the next turn when the notifier failed', async () => {
+    at('2026-07-24T01:00:00.000Z');
+    notifierDown = true;
+    await expect(record()).rejects.toThrow('notifier down');
+    expect((await stateOf()).reward?.claimReminder).toMatchObject({ messaged: true });
+    expect((await stateOf()).reward?.claimReminder?.sentAt).toBeUndefined();
+    expect(await plan()).toMatchObject({ action: 'escalate' });
+    notifierDown = false;
+    await record();
+    expect(sent).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
-import type { HolidayCalendar } from '../calendar/calendar.ts';
+import { cstDate, type HolidayCalendar } from '../calendar/calendar.ts';
 import { type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
-import type { TipState } from './tip-state.ts';
+import { ownShareFen, type TipState } from './tip-state.ts';
 
 /**
  * The claim deadline kept by the tip's lifecycle (RULES.md, "Tips and rewards": claim
@@ -11,9 +11,10 @@ import type { TipState } from './tip-state.ts';
  * A claim ends the wait: nothing is planned once the reward is claimed, paid or lapsed.
  * Pure: no I/O.
  *
- * The reminder is recorded on the tip only: there is no path from the lifecycle to the
- * tipster's sealed phone (the notifier reaches office roles through the jurisdiction's
- * contact directory; the sealed contact is opened by the reward officer's route alone).
+ * The reminder goes to the tipster's sealed phone when they left one: the lifecycle
+ * addresses it to the tip (tipsterPhoneAddress), never to a number, and the delivery opens
+ * the seal only as it sends (SealedTipsterPhoneDirectory), each opening an event on the
+ * tip. A tipster who left no phone is sent nothing; the reminder is recorded all the same.
  */
 export interface ClaimReminderPolicy {
   /** Calendar days before the claim deadline; 0: no reminder. */
@@ -34,6 +35,38 @@ export const claimReminderText = (lastDay: string) => ({
   zh: `您有一笔待领取的奖励，请凭回执在 ${lastDay} 前查看。`,
   en: `You have a reward to collect: look it up with your receipt by ${lastDay}.`,
 });
+
+/** The recipient kind of a tip's sealed phone: `sealed_tipster_phone@<tipId>`. */
+export const tipsterPhoneRecipient = 'sealed_tipster_phone';
+export const tipsterPhoneAddress = (tipId: string) => `${tipsterPhoneRecipient}@${tipId}`;
+
+/**
+ * The reminder's message: the subject and text name neither the tip nor the matter, so
+ * whoever sees the phone (or the SMS provider) learns nothing of it.
+ */
+export const claimReminderMessage = (claimBy: string) => ({
+  subject: { zh: '奖励领取提醒', en: 'Reward claim reminder' },
+  body: claimReminderText(cstDate(new Date(Date.parse(claimBy) - 1))),
+});
+
+/**
+ * The reminder's notification key: one per tip, so that it is sent once; a digest of the
+ * tip id, as the key travels to the SMS provider with the message.
+ */
+export async function claimReminderNotificationKey(tipId: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(`claim-reminder:${tipId}`),
+  );
+  const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0'));
+  return `claim-reminder#${hex.join('').slice(0, 32)}`;
+}
+
+/** A reminder recorded for a phone and not yet handed to the notifier, while it matters. */
+export function reminderToSend(state: TipState): boolean {
+  const reminder = state.reward?.claimReminder;
+  return Boolean(reminder?.messaged && !reminder.sentAt && awaitingClaim(state));
+}
 
 export type ClaimStep = 'reminder' | 'lapse';
 
@@ -57,7 +90,7 @@ export function awaitingClaim(state: TipState): boolean {
   return Boolean(
     reward?.approvedAt &&
       reward.claimBy &&
-      reward.amountFen > 0 &&
+      ownShareFen(state) > 0 &&
       !reward.claim &&
       !reward.payment &&
       !reward.lapsedAt,

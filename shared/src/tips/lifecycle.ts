@@ -17,7 +17,14 @@ import {
   type TurnPlan,
   waitSeconds,
 } from '../workflow/turns.ts';
-import { type ClaimReminderPolicy, planClaimDeadline } from './claim-deadline.ts';
+import {
+  type ClaimReminderPolicy,
+  claimReminderMessage,
+  claimReminderNotificationKey,
+  planClaimDeadline,
+  reminderToSend,
+  tipsterPhoneAddress,
+} from './claim-deadline.ts';
 import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import {
@@ -115,7 +122,12 @@ function planFrom(
   if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
   const limits = plan(deps, state);
   const claim = claimPlan(deps, state);
-  if (limits.due.length || claim.due.length || state.timeLimitSteps.some(outstanding)) {
+  if (
+    limits.due.length ||
+    claim.due.length ||
+    reminderToSend(state) ||
+    state.timeLimitSteps.some(outstanding)
+  ) {
     return { action: 'escalate', timeoutSeconds: 1, turn, version };
   }
   // An approved reward keeps the lifecycle alive until its claim deadline, tip closed or not.
@@ -169,8 +181,12 @@ export async function recordDueTipSteps(
         idempotencyKey: due.key,
       };
     },
-    // The claim's reminder and lapse: recorded once each (no message: see claim-deadline.ts).
-    between: (snapshot) => recordClaimSteps(deps, snapshot, input.generation),
+    // The claim's reminder and lapse: recorded once each; the reminder then sent to the
+    // tipster's sealed phone, when they left one (claim-deadline.ts).
+    between: async (snapshot) => {
+      const recorded = await recordClaimSteps(deps, snapshot, input.generation);
+      return recorded && sendClaimReminder(deps, recorded, input.generation);
+    },
     recordedSteps: (state) => state.timeLimitSteps,
     deliver: (state, entry) => deliver(deps, state, entry),
     delivered: (entry) => ({
@@ -225,8 +241,13 @@ async function recordClaimSteps(
           ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
           : {
               type: 'reward_claim_reminder_recorded',
-              // No path reaches the tipster's sealed phone: recorded, not messaged.
-              data: { dueAt: due.dueAt.toISOString(), claimBy, late: due.late, messaged: false },
+              // Messaged when there is a phone to send it to; recorded either way.
+              data: {
+                dueAt: due.dueAt.toISOString(),
+                claimBy,
+                late: due.late,
+                messaged: Boolean(state.contactSealed),
+              },
               idempotencyKey: due.key,
             };
       },
@@ -234,6 +255,39 @@ async function recordClaimSteps(
     if (!snapshot || snapshot.version === before) break;
   }
   return snapshot;
+}
+
+/**
+ * Sends a recorded reminder to the tipster's sealed phone, then records it sent: at least
+ * once, and once by its key (the delivery ledger, the outbox). The message is addressed to
+ * the tip, not to a number: the delivery opens the seal as it sends (and logs that on the
+ * tip). Only while the reward awaits its claim: a reward claimed meanwhile is not reminded.
+ */
+async function sendClaimReminder(
+  deps: TipLifecycleDependencies,
+  snapshot: Snapshot<TipState>,
+  generation: number,
+): Promise<Snapshot<TipState> | null> {
+  const { state } = snapshot;
+  const claimBy = state.reward?.claimBy;
+  if (!reminderToSend(state) || !claimBy) return snapshot;
+  const message = claimReminderMessage(claimBy);
+  await deps.notifier.send({
+    key: await claimReminderNotificationKey(state.tipId),
+    channel: 'sms',
+    to: tipsterPhoneAddress(state.tipId),
+    subject: message.subject,
+    body: message.body,
+  });
+  return appendAsGeneration<TipState, TipEvent>(logOf(deps), snapshot, generation, (current) =>
+    reminderToSend(current)
+      ? {
+          type: 'reward_claim_reminder_sent',
+          data: {},
+          idempotencyKey: `${current.tipId}#reward#claim-reminder#sent`,
+        }
+      : null,
+  );
 }
 
 /** The deadline of a limit as the tip's record holds it. */

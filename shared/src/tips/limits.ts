@@ -14,4 +14,6 @@ export const tipLimits = {
   address: { min: 2, max: 200 },
   description: { min: 10, max: 2000 },
   message: { min: 1, max: 1000 },
+  /** Joint tipsters on one reward (RULES.md: they share it): keeps the split small. */
+  jointTipsters: 20,
 } as const;

@@ -19,12 +19,15 @@ export type RewardClaimEvent =
     }
   /**
    * The lifecycle's reminder, some days before the claim deadline (claim-deadline.ts):
-   * recorded once; `messaged` false, as no path reaches the tipster's sealed phone.
+   * recorded once; `messaged` when the tipster left a phone to send it to (older records:
+   * false, when no path reached the sealed phone).
    */
   | {
       type: 'reward_claim_reminder_recorded';
       data: { dueAt: string; claimBy: string; late: boolean; messaged: boolean };
     }
+  /** The reminder handed to the notifier (sent once by its key): recorded once. */
+  | { type: 'reward_claim_reminder_sent'; data: Record<string, never> }
   /** The claim deadline passed unclaimed: recorded once, by the system. */
   | { type: 'reward_lapsed'; data: { claimBy: string } }
   /** A reward officer read the sealed bank details: who and when stay on the tip. */
@@ -33,6 +36,12 @@ export type RewardClaimEvent =
       type: 'payment_recorded';
       data: { paidOn: string; voucherNumber: string; claimCodeHash?: string };
     };
+
+/** One joint tipster's share of a reward: the tip they sent, and the fen due to it. */
+export interface RewardShare {
+  tipId: string;
+  amountFen: number;
+}
 
 export interface RewardClaimState {
   /** 24:00 CST of the last day the tipster was to be told (from the verification result). */
@@ -46,7 +55,15 @@ export interface RewardClaimState {
     bankSealed?: string;
   };
   /** The lifecycle's reminder before the claim deadline, once recorded. */
-  claimReminder?: { at: string; dueAt: string; claimBy: string; late: boolean; messaged: boolean };
+  claimReminder?: {
+    at: string;
+    dueAt: string;
+    claimBy: string;
+    late: boolean;
+    messaged: boolean;
+    /** When it was handed to the notifier, for a tipster's phone. */
+    sentAt?: string;
+  };
   lapsedAt?: string;
   detailsOpened?: { by: string; name?: string; at: string }[];
   payment?: {

@@ -5,7 +5,7 @@ import { nationalRewardPolicy, type RewardPolicy } from '../rewards/reward-polic
 import { hmac } from './keys.ts';
 import { digitsFromBytes } from './receipt.ts';
 import type { RewardClaimEvent } from './reward-claim-state.ts';
-import type { TipState } from './tip-state.ts';
+import { ownShareFen, type TipState } from './tip-state.ts';
 
 /**
  * The tipster's claim of an approved reward (RULES.md, "Tips and rewards"): the receipt
@@ -83,7 +83,7 @@ export type ClaimRefusal = { kind: 'lapsed' | 'other'; text: Bilingual };
 /** Why the tipster cannot claim now; null when they can. */
 export function claimRefusal(state: TipState, now: Date): ClaimRefusal | null {
   const reward = state.reward;
-  if (!reward?.approvedAt || reward.amountFen <= 0) {
+  if (!reward?.approvedAt || ownShareFen(state) <= 0) {
     return {
       kind: 'other',
       text: said('奖励尚未批准，暂不能领取。', 'There is no approved reward to claim yet.'),
@@ -130,6 +130,10 @@ export function claimEventRefusal(state: TipState, event: RewardClaimEvent): Bil
       return reward.claim || reward.lapsedAt
         ? said('奖励已申领或已失效。', 'The reward is claimed or has lapsed already.')
         : null;
+    case 'reward_claim_reminder_sent':
+      return reward.claimReminder?.messaged
+        ? null
+        : said('没有待发送的提醒。', 'There is no reminder to send.');
     case 'payment_details_opened':
       return reward.claim?.bankSealed
         ? null
@@ -186,6 +190,13 @@ export function applyClaimEvent(state: TipState, event: Recorded<RewardClaimEven
         ...state,
         reward: { ...reward, claimReminder: { ...event.data, at: event.at } },
       };
+    case 'reward_claim_reminder_sent':
+      return reward.claimReminder
+        ? {
+            ...state,
+            reward: { ...reward, claimReminder: { ...reward.claimReminder, sentAt: event.at } },
+          }
+        : state;
     case 'payment_details_opened':
       return {
         ...state,
@@ -239,12 +250,17 @@ export async function claimCodeHash(key: Uint8Array, tipId: string, code: string
 /** What the holder of the receipt sees of their reward: no officer, nothing internal. */
 export function rewardForTipster(state: TipState, now: Date) {
   const reward = state.reward;
-  if (!reward?.approvedAt || reward.amountFen <= 0) return undefined;
+  const amountFen = ownShareFen(state);
+  if (!reward?.approvedAt || amountFen <= 0) return undefined;
+  const totalFen = reward.jointShareOf?.totalFen ?? reward.amountFen;
+  const shareCount = reward.jointShareOf?.shareCount ?? reward.shares?.length;
   return {
-    amountFen: reward.amountFen,
+    amountFen,
     rule: reward.computation.rule,
     figures: reward.computation.figures,
-    adjusted: reward.amountFen !== reward.computation.amountFen,
+    adjusted: totalFen !== reward.computation.amountFen,
+    // Joint tipsters: how many share the reward and its whole, never who the others are.
+    ...(shareCount && shareCount > 1 ? { jointShare: { shareCount, totalFen } } : {}),
     approvedAt: reward.approvedAt,
     ...(reward.claimBy ? { claimBy: reward.claimBy } : {}),
     standing: claimStanding(reward, now),

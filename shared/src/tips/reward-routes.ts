@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
+import { tipForOfficerSchema } from './office-schemas.ts';
 import {
   approveRewardSchema,
   claimRewardSchema,
@@ -7,7 +8,7 @@ import {
   paymentDetailsSchema,
   rewardClaimedSchema,
 } from './reward-schemas.ts';
-import { tipForOfficerSchema, tipIdParameters } from './schemas.ts';
+import { tipIdParameters } from './schemas.ts';
 
 /**
  * The reward's routes (issue 16). The claim is public and, like the other follow-up

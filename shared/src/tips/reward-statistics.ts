@@ -1,5 +1,5 @@
 import { cstDate } from '../calendar/calendar.ts';
-import type { TipState } from './tip-state.ts';
+import { ownShareFen, type TipState } from './tip-state.ts';
 
 /**
  * Money in the statistics (issue 16): rewards offered (approved), claimed, paid and lapsed,
@@ -25,10 +25,12 @@ export interface RewardEntry {
 
 export function rewardEntryOf(state: TipState): RewardEntry | null {
   const reward = state.reward;
-  if (!reward?.approvedAt || reward.amountFen <= 0) return null;
+  // Joint tipsters: each tip counts its own share, so the shares add up to the reward once.
+  const amountFen = ownShareFen(state);
+  if (!reward?.approvedAt || amountFen <= 0) return null;
   return {
     jurisdiction: state.jurisdiction,
-    amountFen: reward.amountFen,
+    amountFen,
     approvedAt: reward.approvedAt,
     ...(reward.claimBy ? { claimBy: reward.claimBy } : {}),
     ...(reward.claim ? { claimedAt: reward.claim.claimedAt } : {}),

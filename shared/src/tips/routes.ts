@@ -1,12 +1,11 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
+import { giveTipCommandSchema, tipForOfficerSchema } from './office-schemas.ts';
 import { exampleReceipt } from './public-routes.ts';
 import { rewardDeskQuerySchema, rewardDeskSchema } from './reward-desk.ts';
 import {
   askQuestionSchema,
-  giveTipCommandSchema,
   officeTipSchema,
   tipCreatedSchema,
-  tipForOfficerSchema,
   tipIdParameters,
   tipListQuerySchema,
   tipListSchema,

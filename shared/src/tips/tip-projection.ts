@@ -255,11 +255,42 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
               approvedAt: event.at,
               ...(event.data.noticeDueBy ? { noticeDueBy: event.data.noticeDueBy } : {}),
               ...(event.data.claimBy ? { claimBy: event.data.claimBy } : {}),
+              ...(event.data.shares ? { shares: event.data.shares } : {}),
             },
           }
         : state;
+    case 'joint_tipsters_recorded': {
+      const { jointTipIds: _previous, ...rest } = state;
+      return event.data.tipIds.length ? { ...rest, jointTipIds: event.data.tipIds } : rest;
+    }
+    case 'reward_share_granted': {
+      const { fromTipId, totalFen, shareCount, noticeDueBy, claimBy, ...data } = event.data;
+      return {
+        ...state,
+        reward: {
+          computation: data.computation,
+          amountFen: data.amountFen,
+          computedBy: data.computedBy,
+          computedAt: data.approvedAt,
+          approvedBy: data.approvedBy,
+          approvedAt: data.approvedAt,
+          ...(noticeDueBy ? { noticeDueBy } : {}),
+          ...(claimBy ? { claimBy } : {}),
+          jointShareOf: { tipId: fromTipId, totalFen, shareCount },
+        },
+      };
+    }
+    case 'tipster_contact_opened':
+      return {
+        ...state,
+        contactOpenings: [
+          ...(state.contactOpenings ?? []),
+          { at: event.at, by: event.actor.id, purpose: event.data.purpose },
+        ],
+      };
     case 'reward_claimed':
     case 'reward_lapsed':
+    case 'reward_claim_reminder_sent':
     case 'reward_claim_reminder_recorded':
     case 'payment_details_opened':
     case 'payment_recorded':

@@ -5,6 +5,7 @@ import {
   nationalRewardPolicy,
   type RewardComputation,
 } from '../rewards/reward-policy.ts';
+import { tipLimits } from './limits.ts';
 import { claimEventRefusal } from './reward-claim.ts';
 import { defaultTipTimeLimits, runningLimit, type TipTimeLimits } from './time-limits.ts';
 import {
@@ -59,11 +60,16 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   outcome_recorded: ['substantiated', 'closed'],
   reward_computed: ['substantiated', 'closed'],
   reward_approved: ['substantiated', 'closed'],
-  reward_claimed: ['substantiated', 'closed'],
-  reward_lapsed: ['substantiated', 'closed'],
-  reward_claim_reminder_recorded: ['substantiated', 'closed'],
-  payment_details_opened: ['substantiated', 'closed'],
-  payment_recorded: ['substantiated', 'closed'],
+  joint_tipsters_recorded: ['substantiated', 'closed'],
+  // A joint tip was merged into the one whose reward it shares: merged is where it rests.
+  reward_share_granted: ['merged'],
+  reward_claimed: ['substantiated', 'closed', 'merged'],
+  reward_lapsed: ['substantiated', 'closed', 'merged'],
+  reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
+  reward_claim_reminder_sent: ['substantiated', 'closed', 'merged'],
+  tipster_contact_opened: 'any',
+  payment_details_opened: ['substantiated', 'closed', 'merged'],
+  payment_recorded: ['substantiated', 'closed', 'merged'],
 };
 
 const blank = (text: string | undefined) => !text?.trim();
@@ -72,6 +78,7 @@ const rewardEvents: readonly TipEventType[] = [
   'outcome_recorded',
   'reward_computed',
   'reward_approved',
+  'joint_tipsters_recorded',
 ];
 
 const notSubstantiated = () =>
@@ -137,6 +144,18 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
       }
       // What the approver saw is the revision the command names (a conflict otherwise).
       return null;
+    case 'joint_tipsters_recorded': {
+      // Each one merged into this tip is checked by the handler, which reads them.
+      const { tipIds } = event.data;
+      return tipIds.includes(state.tipId) ||
+        new Set(tipIds).size !== tipIds.length ||
+        tipIds.length > tipLimits.jointTipsters
+        ? violation(
+            `联名举报须是并入本举报的其他举报，各列一次，最多 ${tipLimits.jointTipsters} 个。`,
+            `Joint tips are other tips merged into this one, each once, at most ${tipLimits.jointTipsters}.`,
+          )
+        : null;
+    }
     default:
       return null;
   }
@@ -228,10 +247,17 @@ function stateRefusal(
     case 'outcome_recorded':
     case 'reward_computed':
     case 'reward_approved':
+    case 'joint_tipsters_recorded':
       return rewardRefusal(state, event);
+    case 'reward_share_granted':
+      // Written by the system on a joint tip, once: never on another tip.
+      return state.mergedInto !== event.data.fromTipId || state.reward
+        ? violation('不能分配此奖励份额。', 'This share cannot be granted here.')
+        : null;
     case 'reward_claimed':
     case 'reward_lapsed':
     case 'reward_claim_reminder_recorded':
+    case 'reward_claim_reminder_sent':
     case 'payment_details_opened':
     case 'payment_recorded': {
       const refusal = claimEventRefusal(state, event);

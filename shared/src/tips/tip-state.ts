@@ -2,7 +2,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { CaseOutcome, RewardComputation, RewardPolicy } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
-import type { RewardClaimEvent, RewardClaimState } from './reward-claim-state.ts';
+import type { RewardClaimEvent, RewardClaimState, RewardShare } from './reward-claim-state.ts';
 
 /**
  * A tip's life as events on its log, and the state derived from them. Pure: no I/O.
@@ -173,10 +173,49 @@ export type TipEvent =
    */
   | {
       type: 'reward_approved';
-      data: { amountFen: number; approvedBy: string; noticeDueBy?: string; claimBy?: string };
+      data: {
+        amountFen: number;
+        approvedBy: string;
+        noticeDueBy?: string;
+        claimBy?: string;
+        /**
+         * Joint tipsters (RULES.md: they share one reward): each tip's share, this tip's
+         * first, splitReward's equal shares in fen summing exactly to `amountFen`.
+         */
+        shares?: RewardShare[];
+      };
+    }
+  /**
+   * The tips sent jointly with this one on the same matter (each merged into it): they
+   * share its one reward. Replaces any earlier list; an empty list clears it.
+   */
+  | { type: 'joint_tipsters_recorded'; data: { tipIds: string[] } }
+  /**
+   * On a joint tip: its share of the reward approved on the tip it was merged into, with
+   * that reward's deadlines. Its tipster claims it with their own receipt.
+   */
+  | {
+      type: 'reward_share_granted';
+      data: {
+        fromTipId: string;
+        amountFen: number;
+        totalFen: number;
+        shareCount: number;
+        computation: RewardComputation;
+        computedBy: string;
+        approvedBy: string;
+        approvedAt: string;
+        noticeDueBy?: string;
+        claimBy?: string;
+      };
     }
   /** The tipster's claim, the lapse, the payment (reward-claim.ts). */
   | RewardClaimEvent
+  /**
+   * The tipster's sealed phone opened to deliver a message to it (the claim reminder):
+   * logged before it is opened, by the delivering system. Nothing of the phone is kept.
+   */
+  | { type: 'tipster_contact_opened'; data: { purpose: 'claim_reminder' } }
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
   | { type: 'hazard_progressed'; data: { stage: HazardStage } };
 
@@ -237,6 +276,10 @@ export interface TipState
   /** The case result, with its document number (文书编号). */
   outcome?: CaseOutcome & { documentNumber: string; recordedAt: string; recordedBy: string };
   reward?: TipReward;
+  /** Tips sent jointly with this one (merged into it): they share its reward. */
+  jointTipIds?: string[];
+  /** Each opening of the sealed phone to deliver a message: when, by which system, why. */
+  contactOpenings?: { at: string; by: string; purpose: 'claim_reminder' }[];
   refusal?: { reason: RefusalReason; note?: string };
   referredTo?: string;
   referralNote?: string;
@@ -267,7 +310,19 @@ export interface TipReward extends RewardClaimState {
   approvedBy?: string;
   approvedByName?: string;
   approvedAt?: string;
+  /** Joint tipsters: every tip's share (this tip's first), fixed at the approval. */
+  shares?: RewardShare[];
+  /** On a joint tip: the reward it has a share of. `amountFen` is then this tip's share. */
+  jointShareOf?: { tipId: string; totalFen: number; shareCount: number };
 }
+
+/** What this tip's own tipster is due: their share when joint, else the whole reward. */
+export function ownShareFen(state: Pick<TipState, 'tipId' | 'reward'>): number {
+  const reward = state.reward;
+  if (!reward) return 0;
+  return reward.shares?.find((share) => share.tipId === state.tipId)?.amountFen ?? reward.amountFen;
+}
+
 export interface TipTimelineEntry {
   at: string;
   status: TipStatus;

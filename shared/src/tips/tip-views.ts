@@ -94,6 +94,9 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.outcome ? { outcome: state.outcome } : {}),
     // Never the claim code's hash nor the sealed account.
     ...(state.reward ? { reward: rewardForOffice(state.reward, now) } : {}),
+    ...(state.jointTipIds ? { jointTipIds: state.jointTipIds } : {}),
+    // Each opening of the sealed phone to deliver a message: never the phone itself.
+    ...(state.contactOpenings ? { contactOpenings: state.contactOpenings } : {}),
     ...(state.refusal ? { refusal: state.refusal } : {}),
     ...(state.referredTo ? { referredTo: state.referredTo } : {}),
     ...(state.referralNote ? { referralNote: state.referralNote } : {}),

@@ -3,6 +3,7 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { EventStore } from '../event-log/event-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
+import { splitReward } from '../rewards/reward-split.ts';
 import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
 import { approvalDeadlines } from './reward-claim.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
@@ -37,6 +38,12 @@ export type TipCommand =
   /** By another reward officer than the one who computed it. */
   | { type: 'approve_reward' }
   /**
+   * Joint tipsters (RULES.md: they share one reward): the tips merged into this one that
+   * were sent jointly with it, in the order they were received (the handler checks each is
+   * merged into this tip, in its jurisdiction). Before the approval, which splits the reward.
+   */
+  | { type: 'record_joint_tipsters'; tipIds: string[] }
+  /**
    * A claimed reward paid: the date and the voucher; for a claim in person, the keyed hash
    * of the code the claimant showed (the handler hashes what the reward officer typed).
    */
@@ -63,6 +70,7 @@ export const tipCommandRoles: Record<
   record_outcome: ['officer'],
   compute_reward: ['reward_officer'],
   approve_reward: ['reward_officer'],
+  record_joint_tipsters: ['officer'],
   record_payment: ['reward_officer'],
 };
 
@@ -170,16 +178,29 @@ export function tipEventFor(
         },
       };
     }
-    case 'approve_reward':
+    case 'approve_reward': {
+      const amountFen = context.state?.reward?.amountFen ?? 0;
+      const joint = context.state?.jointTipIds ?? [];
+      // This tip's share first (its tipster was first), then the others in receipt order.
+      const shares = joint.length
+        ? splitReward(amountFen, joint.length + 1).map((share, index) => ({
+            tipId: index === 0 ? (context.state?.tipId ?? '') : (joint[index - 1] ?? ''),
+            amountFen: share,
+          }))
+        : undefined;
       return {
         type: 'reward_approved',
         data: {
-          amountFen: context.state?.reward?.amountFen ?? 0,
+          amountFen,
           approvedBy: context.actor.id,
+          ...(shares ? { shares } : {}),
           // The approval is the notice: the claim deadline runs from it.
           ...(context.state ? approvalDeadlines(context.state, context.now, context.calendar) : {}),
         },
       };
+    }
+    case 'record_joint_tipsters':
+      return { type: 'joint_tipsters_recorded', data: { tipIds: command.tipIds } };
     case 'record_payment':
       if (command.paidOn > cstDate(context.now)) {
         throw new TipRuleViolation({

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { deliverNotificationEntry } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
+import type { TipsterSecrets } from './tipster-secrets.ts';
 
 export interface NotificationDeliveryProps {
   /** The lifecycle's notifications topic: every message carries its step key. */
@@ -31,6 +32,12 @@ export interface NotificationDeliveryProps {
   sms?: SmsDelivery;
   /** The record: enterprises' principals and controllers are reached at their registered mobiles. */
   table: RecordsTable;
+  /**
+   * The contact key: the claim reminder goes to a tip's sealed phone, opened here as it is
+   * sent (kms:Decrypt with the tipster-contact context, nothing else), each opening an
+   * event on the tip. Absent: such messages find nobody and wait in the dead-letter queue.
+   */
+  secrets?: TipsterSecrets;
 }
 
 /**
@@ -114,6 +121,7 @@ export class NotificationDelivery extends Construct {
         CONTACT_DIRECTORY_JSON: props.contactDirectoryJson ?? '{}',
         TABLE_NAME: props.table.table.tableName,
         DELIVERY_LEASE_SECONDS: String(lease.toSeconds()),
+        ...(props.secrets ? { CONTACT_KEY_ID: props.secrets.contactKey.keyArn } : {}),
         // It reads the register; a lagging enterprise record is repaired by its writers.
         RECORD_REPAIRS: '',
         ...(props.fromAddress ? { NOTIFY_FROM_ADDRESS: props.fromAddress } : {}),
@@ -131,8 +139,10 @@ export class NotificationDelivery extends Construct {
     // The register's people and the jurisdictions' contact lists; its own delivery ledger.
     props.table.grantPartitions(this.function.role, {
       read: ['ENTERPRISE#*', 'POLICY#CONTACTS'],
-      write: ['DELIVERY#*'],
+      // A tip's record: its sealed phone read, and each opening written on it.
+      write: ['DELIVERY#*', ...(props.secrets ? ['TIP#*'] : [])],
     });
+    if (props.secrets) props.secrets.grantOpenContact(this.function.role);
     this.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 5, reportBatchItemFailures: true }),
     );

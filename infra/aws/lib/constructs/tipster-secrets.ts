@@ -5,6 +5,14 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
+/** The encryption context every use of the contact key must carry (the adapter binds it). */
+const contactContextCondition = Object.fromEntries(
+  Object.entries(contactEncryptionContext).map(([name, value]) => [
+    `kms:EncryptionContext:${name}`,
+    value,
+  ]),
+);
+
 /**
  * The two secrets behind a tipster's anonymity (design principle 4).
  * - The receipt key: the HMAC key behind receipts and tip ids. A generated secret of 64
@@ -13,7 +21,7 @@ import { Construct } from 'constructs';
  *   already handed out are keyed hashes under it, and a new key would orphan them all.
  * - The contact key: a KMS key (yearly rotation, old versions kept for decryption) that
  *   seals the contact a tipster leaves for a reward. Intake may only encrypt; decryption
- *   is for the reward officer's route alone.
+ *   is for the notification delivery alone (the claim reminder to the sealed phone).
  * Both are retained when the stack is deleted: losing either loses every tip's link.
  */
 export class TipsterSecrets extends Construct {
@@ -55,20 +63,26 @@ export class TipsterSecrets extends Construct {
     });
   }
 
+  /**
+   * kms:Decrypt on the contact key, and only with the tipster-contact encryption context:
+   * for the delivery of the claim reminder, which opens a tip's sealed phone as it sends.
+   */
+  grantOpenContact(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [this.contactKey.keyArn],
+      conditions: { StringEquals: contactContextCondition },
+    });
+  }
+
   /** kms:Encrypt on the contact key, and only with the tipster-contact encryption context. */
   grantSealContact(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['kms:Encrypt'],
       resourceArns: [this.contactKey.keyArn],
-      conditions: {
-        StringEquals: Object.fromEntries(
-          Object.entries(contactEncryptionContext).map(([name, value]) => [
-            `kms:EncryptionContext:${name}`,
-            value,
-          ]),
-        ),
-      },
+      conditions: { StringEquals: contactContextCondition },
     });
   }
 }

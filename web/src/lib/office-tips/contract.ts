@@ -4,10 +4,12 @@
  */
 import type {
   giveTipCommandSchema,
+  tipForOfficerSchema,
+} from '@qingling/shared/tips/office-schemas.ts';
+import type {
   officeTipSchema,
   TipStatus,
   tipCreatedSchema,
-  tipForOfficerSchema,
   tipListSchema,
   tipMessageSchema,
 } from '@qingling/shared/tips/schemas.ts';

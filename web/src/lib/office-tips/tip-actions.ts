@@ -27,7 +27,10 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   record_outcome: ['substantiated', 'closed'],
   compute_reward: ['substantiated', 'closed'],
   approve_reward: ['substantiated', 'closed'],
-  record_payment: ['substantiated', 'closed'],
+  // Joint tipsters are named through the API for now: the page has no form for it yet.
+  record_joint_tipsters: [],
+  // A joint tip's share is paid on the joint tip, which rests merged.
+  record_payment: ['substantiated', 'closed', 'merged'],
 };
 
 /** The case result and the reward: on a substantiated tip, until the reward is approved. */

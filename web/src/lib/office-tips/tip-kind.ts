@@ -1,5 +1,5 @@
 import { validate } from '@qingling/shared/api/validation.ts';
-import { tipCommandSchema } from '@qingling/shared/tips/schemas.ts';
+import { tipCommandSchema } from '@qingling/shared/tips/office-schemas.ts';
 import type { RecordKind } from '#lib/office/record/office-record.svelte.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { TipCommand, TipForOfficer } from './contract.ts';

@@ -1,0 +1,171 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
+import type { Actor } from '../event-log/event-log.ts';
+import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import { claimReward } from './claim-command.ts';
+import { grantJointShares, inReceiptOrder, jointTipRefusal } from './joint-tipsters.ts';
+import { rewardForTipster } from './reward-claim.ts';
+import { rewardEntryOf } from './reward-statistics.ts';
+import { defaultTipTimeLimits as limits } from './time-limits.ts';
+import { TipRuleViolation, type TipState, tipProjection, tipStream } from './tip.ts';
+import { giveTipCommand, type TipCommand } from './triage.ts';
+
+// Joint tipsters share one reward (RULES.md, "Tips and rewards"): named on the first tip,
+// split at the approval, each share written on its own tip and claimed with its own receipt.
+const officer: Actor = { kind: 'person', id: 'officer-1' };
+const computer: Actor = { kind: 'person', id: 'reward-1' };
+const approver: Actor = { kind: 'person', id: 'reward-2' };
+const first = 'firsttipabcdefghijklmnopqr';
+const second = 'secondtipabcdefghijklmnopq';
+const third = 'thirdtipabcdefghijklmnopqr';
+
+let store: MemoryEventStore;
+let now: Date;
+let keys = 0;
+const clock = { now: () => now };
+const deps = () => ({
+  events: store,
+  clock,
+  calendar: seedCalendar,
+  limits,
+  workflow: { wake: async () => {} },
+});
+
+async function receive(tipId: string, at: string) {
+  await store.append(
+    tipStream(tipId),
+    null,
+    {
+      type: 'tip_received',
+      at,
+      actor: { kind: 'tipster', id: 'tipster' },
+      idempotencyKey: 'tip_received',
+      data: {
+        tipId,
+        channel: 'web',
+        jurisdiction: 'cq-gecheng',
+        industry: 'fire',
+        address: '东门路 18 号',
+        description: '仓库安全出口被货物堵死',
+        seenOn: '2026-03-01',
+        isEmployee: false,
+        wantsReward: true,
+        photoIds: [],
+        contentDigest: 'd',
+        acceptDeadline: deadlineAfter(seedCalendar, new Date(at), limits.accept).toISOString(),
+      },
+    },
+    tipProjection,
+  );
+}
+
+async function give(tipId: string, command: TipCommand, actor = officer) {
+  keys += 1;
+  const outcome = await giveTipCommand(deps(), {
+    tipId,
+    command,
+    actor,
+    idempotencyKey: `k${keys}`,
+  });
+  if (outcome.kind !== 'done') throw new Error(outcome.kind);
+  return outcome.snapshot.state;
+}
+
+async function stateOf(tipId: string): Promise<TipState> {
+  const snapshot = await store.load(tipStream(tipId), tipProjection);
+  if (!snapshot) throw new Error('no tip');
+  return snapshot.state;
+}
+
+beforeEach(async () => {
+  store = new MemoryEventStore();
+  now = new Date('2026-03-02T02:00:00.000Z');
+  await receive(first, '2026-03-02T02:00:00.000Z');
+  await receive(second, '2026-03-02T03:00:00.000Z');
+  await receive(third, '2026-03-02T04:00:00.000Z');
+  await give(second, { type: 'merge', intoTipId: first });
+  await give(third, { type: 'merge', intoTipId: first });
+  await give(first, { type: 'accept' });
+  await give(first, { type: 'start_investigation' });
+  await give(first, { type: 'record_finding', finding: 'substantiated', note: '属实' });
+  await give(first, {
+    type: 'record_outcome',
+    // 15% of 66,667 yuan = 10,000.05 yuan: 1,000,005 fen.
+    outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 66_667 },
+    documentNumber: '渝葛应急罚〔2026〕7号',
+  });
+});
+
+describe('joint tipsters', () => {
+  it('split the approved reward, the first tip first, and each share is its own to claim', async () => {
+    expect(jointTipRefusal(first, await stateOf(second))).toBeNull();
+    const joint = inReceiptOrder([await stateOf(third), await stateOf(second)]);
+    expect(joint).toEqual([second, third]);
+    await give(first, { type: 'record_joint_tipsters', tipIds: joint });
+    // Adjusted to 1,000,001 fen: 2 fen over three equal shares, to the first two.
+    await give(
+      first,
+      { type: 'compute_reward', adjustedAmountFen: 1_000_001, reason: '经集体研究调整' },
+      computer,
+    );
+    const approved = await give(first, { type: 'approve_reward' }, approver);
+    expect(approved.reward?.shares).toEqual([
+      { tipId: first, amountFen: 333_334 },
+      { tipId: second, amountFen: 333_334 },
+      { tipId: third, amountFen: 333_333 },
+    ]);
+
+    await grantJointShares(deps(), approved);
+    await grantJointShares(deps(), approved); // again: nothing written twice
+    const shares = await store.read(tipStream(third));
+    expect(shares.filter((event) => event.type === 'reward_share_granted')).toHaveLength(1);
+    const thirdState = await stateOf(third);
+    expect(thirdState.status).toBe('merged');
+    expect(rewardForTipster(thirdState, now)).toMatchObject({
+      amountFen: 333_333,
+      adjusted: true,
+      standing: 'open',
+      claimBy: approved.reward?.claimBy,
+      jointShare: { shareCount: 3, totalFen: 1_000_001 },
+    });
+    // The statistics count each share once: together, the reward once.
+    const counted = await Promise.all([first, second, third].map(stateOf));
+    expect(counted.map((state) => rewardEntryOf(state)?.amountFen)).toEqual([
+      333_334, 333_334, 333_333,
+    ]);
+
+    const claimed = await claimReward(
+      {
+        events: store,
+        clock,
+        receiptKey: new Uint8Array(32),
+        contactVault: { seal: async (text) => `sealed:${text}` },
+      },
+      { tipId: third, idempotencyKey: 'claim-1', method: 'in_person' },
+    );
+    expect(claimed.kind).toBe('claimed');
+    expect(rewardForTipster(await stateOf(first), now)?.standing).toBe('open');
+  });
+
+  it('are refused once the reward is approved, a tip named twice, or the tip itself', async () => {
+    const refused = (tipIds: string[]) =>
+      give(first, { type: 'record_joint_tipsters', tipIds }).then(
+        () => null,
+        (error: unknown) => (error instanceof TipRuleViolation ? error.text.en : error),
+      );
+    expect(await refused([first])).toContain('other tips merged into this one');
+    expect(await refused([second, second])).toContain('each once');
+    expect(jointTipRefusal(second, await stateOf(third))?.en).toContain('must first be merged');
+    await give(first, { type: 'compute_reward' }, computer);
+    await give(first, { type: 'approve_reward' }, approver);
+    expect(await refused([second])).toContain('approved');
+  });
+
+  it('without joint tips, leave the reward whole', async () => {
+    await give(first, { type: 'compute_reward' }, computer);
+    const approved = await give(first, { type: 'approve_reward' }, approver);
+    expect(approved.reward?.shares).toBeUndefined();
+    expect(rewardForTipster(approved, now)).toMatchObject({ amountFen: 1_000_005 });
+    expect(rewardForTipster(approved, now)).not.toHaveProperty('jointShare');
+  });
+});
