@@ -7,6 +7,8 @@ import {
   type LedgerStatus,
 } from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
+import { isFiltered } from '../../hazards/ledger-filter.ts';
+import { filteredLedgerPage } from './filtered-ledger.ts';
 import { queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
 
 /** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
@@ -37,22 +39,18 @@ export class DynamoHazardLedger implements HazardLedger {
     this.tableName = tableName;
   }
 
+  /** Unfiltered: gsi1, major first, newest first. Filtered: the ledger's own indexes. */
   list(query: Parameters<HazardLedger['list']>[0]) {
+    const { filter, ...rest } = query;
+    if (isFiltered(filter)) {
+      return filteredLedgerPage(this.documents, this.tableName, { ...rest, filter });
+    }
     return queryIndexPage(this.documents, {
       tableName: this.tableName,
       indexName: 'gsi1',
       partition: hazardLedgerPartition(query.jurisdiction, query.status),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),
-      ...(query.deadlineBy
-        ? {
-            filter: {
-              expression: '#state.#round.#deadline <= :deadlineBy',
-              names: { '#state': 'state', '#round': 'round', '#deadline': 'deadline' },
-              values: { ':deadlineBy': query.deadlineBy },
-            },
-          }
-        : {}),
       pick: (item) => item.state as HazardState,
     });
   }
