@@ -89,20 +89,20 @@ describe('the ledger’s filters', () => {
     await page.goto(`${cloud.url}/office/hazards?jurisdiction=cq-gecheng&status=reported`);
     await shownPlaces(page, places);
     const filters = page.getByRole('form', { name: '筛选台账' });
-    await filters.getByLabel('等级').selectOption('major');
+    await filters.getByLabel('级别').selectOption('major');
     await filters.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/grade=major/);
     await shownPlaces(page, ['筛选甲车间', '筛选丙工地']);
     await page.getByText(/（已筛选）/).waitFor();
     await axeClean(page);
-    await filters.getByLabel('行业领域').selectOption('fire');
+    await filters.getByLabel('所属行业').selectOption('fire');
     await filters.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/industry=fire/);
     await shownPlaces(page, ['筛选甲车间']);
 
-    await filters.getByLabel('等级').selectOption('');
-    await filters.getByLabel('行业领域').selectOption('');
-    await filters.getByLabel('发现日期自').fill(dateIn(-30));
+    await filters.getByLabel('级别').selectOption('');
+    await filters.getByLabel('所属行业').selectOption('');
+    await filters.getByLabel('发现起始日').fill(dateIn(-30));
     await filters.getByLabel('排序').selectOption('foundOn-asc');
     await filters.getByRole('button', { name: '筛选' }).click();
     await page.waitForURL(/foundFrom=/);
@@ -118,7 +118,7 @@ describe('the ledger’s filters', () => {
     await again.goto(address);
     await shownPlaces(again, ['筛选甲车间', '筛选乙车间', '筛选丙工地']);
     const form = again.getByRole('form', { name: '筛选台账' });
-    expect(await form.getByLabel('发现日期自').inputValue()).toBe(dateIn(-30));
+    expect(await form.getByLabel('发现起始日').inputValue()).toBe(dateIn(-30));
     expect(await form.getByLabel('排序').inputValue()).toBe('foundOn-asc');
 
     // The export holds the rows the filters show, no more.
