@@ -1,3 +1,6 @@
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import type { AppendResult, Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import type { HazardEvent, HazardState } from '@qingling/shared/hazards/hazard.ts';
 import { hazardProjection, hazardStream } from '@qingling/shared/hazards/hazard.ts';
@@ -325,5 +328,66 @@ describe('the filtered hazard ledger', () => {
     const { error } = await unit.json();
     expect(error.message.zh).toMatch(/[\u4e00-\u9fff]/);
     expect(error.message.en).toMatch(/[a-z]/);
+  });
+
+  it('gives a hazard written before the filtered indexes its attributes, once, at start', async () => {
+    const documents = createDocumentClient();
+    const tableName = process.env.TABLE_NAME as string;
+    const elsewhere = 'fj-xiamen-xiangan';
+    const life = lifeOf(count + 1);
+    const reported = life.events[0] as { at: number; event: HazardEvent };
+    if (reported.event.type !== 'hazard_reported') throw new Error('not a report');
+    const event = {
+      ...reported.event,
+      data: {
+        ...reported.event.data,
+        jurisdiction: elsewhere,
+        hazardId: 'oldhazardaaaaaaaaaaaaaaaaa',
+      },
+    };
+    const store = dependencies.eventStore();
+    const stream = hazardStream(event.data.hazardId);
+    const appended = await store.append(
+      stream,
+      null,
+      { ...event, at: new Date(reported.at).toISOString(), actor: officer },
+      hazardProjection,
+    );
+    expect(appended.kind).toBe('appended');
+    // As an older version wrote it: gsi1 and gsi2 only.
+    const filtered = ['gsi3', 'gsi4', 'gsi5', 'gsi6', 'gsi7'].flatMap((index) => [
+      `${index}pk`,
+      `${index}sk`,
+    ]);
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: stream, sk: 'STATE' },
+        UpdateExpression: `REMOVE ${filtered.join(', ')}`,
+      }),
+    );
+    const elsewhereToken = await signIn(cloud.url, `${elsewhere}.officer`);
+    const listed = async () => {
+      const query = new URLSearchParams({
+        jurisdiction: elsewhere,
+        status: 'reported',
+        grade: event.data.grade,
+      });
+      const response = await fetch(`${cloud.url}/api/office/hazards?${query}`, {
+        headers: { authorization: `Bearer ${elsewhereToken}` },
+      });
+      const body = await response.json();
+      return body.hazards.map((hazard: { hazardId: string }) => hazard.hazardId);
+    };
+    expect(await listed()).toEqual([]);
+    const ledger = new DynamoHazardLedger(documents, tableName);
+    // The cloud's start did it already (nothing then): as after an upgrade, once more.
+    expect(await ledger.ensureIndexed([elsewhere])).toBe(0);
+    await documents.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: 'LEDGER#INDEXES', sk: 'BUILT' } }),
+    );
+    expect(await ledger.ensureIndexed([elsewhere])).toBe(1);
+    expect(await listed()).toEqual([event.data.hazardId]);
+    expect(await ledger.ensureIndexed([elsewhere])).toBe(0);
   });
 });
