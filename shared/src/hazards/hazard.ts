@@ -2,7 +2,7 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
-import { ledgerFilterIndexes } from './ledger-filter.ts';
+import { ledgerFilterIndexes } from './ledger-indexes.ts';
 import {
   applyOversight,
   isOversightEvent,
@@ -374,7 +374,7 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
         }
       : {}),
     // The filtered ledger's indexes (ledger-filter.ts): grade, channel, industry, period…
-    ...ledgerFilterIndexes(state),
+    ...ledgerFilterIndexes(state, ledgerStatus(state)),
   }),
   // The statistics' counters (statistics.ts): one bucket per jurisdiction and month found.
   tally: hazardTally,

@@ -1,7 +1,13 @@
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
+import { foundOnOf } from './found-on.ts';
 import type { HazardGrade, HazardSource, HazardState, LedgerStatus } from './hazard.ts';
-import { ledgerStatus } from './hazard.ts';
-import { foundOnOf } from './views.ts';
+import {
+  enterprisePartition,
+  type LedgerSortBy,
+  narrowPartition,
+  sortValue,
+  widePartition,
+} from './ledger-indexes.ts';
 
 /**
  * The ledger's filters (台账筛选) and how each is answered from an index, at any size.
@@ -27,7 +33,8 @@ export const ledgerSources = [
   'self_report',
   'tip',
 ] as const satisfies readonly HazardSource[];
-export type LedgerSortBy = 'foundOn' | 'deadline';
+
+export type { LedgerSortBy };
 
 export interface LedgerFilter {
   grade?: HazardGrade;
@@ -91,52 +98,6 @@ export function sortOf(filter: LedgerFilter): { by: LedgerSortBy; order: 'asc' |
   return filter.deadlineBy ? { by: 'deadline', order: 'asc' } : { by: 'foundOn', order: 'desc' };
 }
 
-/** A hazard without a deadline (not yet rectifying) sorts after every date. */
-const noDeadline = '~';
-const deadlineKey = (state: HazardState) =>
-  `${state.round?.deadline ?? noDeadline}#${state.hazardId}`;
-const foundOnKey = (state: HazardState) => `${foundOnOf(state)}#${state.hazardId}`;
-/** The value a hazard sorts by: the index's sort key for that order. */
-export const sortValue = (state: HazardState, by: LedgerSortBy) =>
-  by === 'deadline' ? deadlineKey(state) : foundOnKey(state);
-
-const wide = (jurisdiction: string, status: LedgerStatus, grade: string, source: string) =>
-  `LEDGER#${jurisdiction}#${status}#${grade}#${source}`;
-const narrow = (
-  jurisdiction: string,
-  status: LedgerStatus,
-  grade: string,
-  source: string,
-  industry: string,
-) => `${wide(jurisdiction, status, grade, source)}#${industry}`;
-const ofEnterprise = (jurisdiction: string, status: LedgerStatus, uscc: string) =>
-  `LEDGER#${jurisdiction}#${status}#E#${uscc}`;
-
-/**
- * The index attributes the hazard's state item carries for the filtered ledger (the event
- * store writes them with every state write, beside gsi1/gsi2).
- */
-export function ledgerFilterIndexes(state: HazardState): Record<string, string> {
-  const status = ledgerStatus(state);
-  const { jurisdiction, grade, source, industry } = state;
-  return {
-    // By found-on date: the whole ledger, then one industry's.
-    gsi3pk: wide(jurisdiction, status, grade, source),
-    gsi3sk: foundOnKey(state),
-    gsi4pk: narrow(jurisdiction, status, grade, source, industry),
-    gsi4sk: foundOnKey(state),
-    // By deadline: the same partitions.
-    gsi5pk: wide(jurisdiction, status, grade, source),
-    gsi5sk: deadlineKey(state),
-    gsi6pk: narrow(jurisdiction, status, grade, source, industry),
-    gsi6sk: deadlineKey(state),
-    // One enterprise's hazards (its record in this jurisdiction), by found-on date.
-    ...(state.enterprise
-      ? { gsi7pk: ofEnterprise(jurisdiction, status, state.enterprise), gsi7sk: foundOnKey(state) }
-      : {}),
-  };
-}
-
 export type LedgerIndexName = 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7';
 
 /** How a filtered page is read: which partitions of which index, in which key range. */
@@ -181,7 +142,7 @@ export function ledgerReadPlan(
     };
     return {
       indexName: 'gsi7',
-      partitions: [ofEnterprise(jurisdiction, status, filter.enterprise)],
+      partitions: [enterprisePartition(jurisdiction, status, filter.enterprise)],
       ...foundOnRange,
       by,
       order,
@@ -191,8 +152,10 @@ export function ledgerReadPlan(
   const partitions = grades.flatMap((grade) =>
     sources.flatMap((source) =>
       industries
-        ? industries.map((industry) => narrow(jurisdiction, status, grade, source, industry))
-        : [wide(jurisdiction, status, grade, source)],
+        ? industries.map((industry) =>
+            narrowPartition(jurisdiction, status, grade, source, industry),
+          )
+        : [widePartition(jurisdiction, status, grade, source)],
     ),
   );
   const indexName: LedgerIndexName = industries

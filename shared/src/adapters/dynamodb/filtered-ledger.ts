@@ -6,8 +6,8 @@ import {
   type LedgerReadPlan,
   ledgerReadPlan,
   matchesLedgerFilter,
-  sortValue,
 } from '../../hazards/ledger-filter.ts';
+import { sortValue } from '../../hazards/ledger-indexes.ts';
 import { InvalidCursor } from '../../ports/page-cursor.ts';
 
 /**

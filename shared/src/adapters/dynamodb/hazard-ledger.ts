@@ -10,9 +10,11 @@ import {
   type HazardState,
   hazardLedgerPartition,
   type LedgerStatus,
+  ledgerStatus,
 } from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
-import { isFiltered, ledgerFilterIndexes } from '../../hazards/ledger-filter.ts';
+import { isFiltered } from '../../hazards/ledger-filter.ts';
+import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
 import { ledgerStatuses } from '../../hazards/schemas.ts';
 import { filteredLedgerPage } from './filtered-ledger.ts';
 import { queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
@@ -135,7 +137,8 @@ export class DynamoHazardLedger implements HazardLedger {
         });
         for (const item of items) {
           if (item.gsi3pk) continue;
-          const indexes = Object.entries(ledgerFilterIndexes(item.state as HazardState));
+          const state = item.state as HazardState;
+          const indexes = Object.entries(ledgerFilterIndexes(state, ledgerStatus(state)));
           try {
             await this.documents.send(
               new UpdateCommand({
