@@ -26,7 +26,7 @@ import { startLocalDynamo } from '#local/dynamodb.ts';
  * The officer's lists at two sizes in one run (DESIGN.md, "Quality bars": the queue answers
  * from an index, at 100,000 hazards as fast as at 100). For the hazard ledger and for the
  * tip inbox, a dynalite with the table of infra/table-design.ts holding two jurisdictions:
- * one with 100 records in the listed status, one with 100,000. The real list handlers
+ * one with 1,000 records in the listed status, one with 100,000. The real list handlers
  * (API Gateway v2 events with a signed-in officer's claims) over the real adapters answer
  * the first page of each, interleaved; the small jurisdiction is the large one's baseline.
  * The handlers' client counts what it sends: one Query on gsi1 per request, never a Scan.
@@ -40,7 +40,7 @@ import { startLocalDynamo } from '#local/dynamodb.ts';
  */
 
 const tableName = 'qingling-bench-ledger';
-const small = { jurisdiction: 'bench-small', records: 100 };
+const small = { jurisdiction: 'bench-small', records: 1_000 };
 const large = { jurisdiction: 'bench-large', records: 100_000 };
 /** `node bench/ledger.ts --records 5000`: a smaller large side, to estimate the seeding. */
 const recordsArgument = process.argv.indexOf('--records');
@@ -92,12 +92,37 @@ const startedAt = Date.parse('2026-01-05T01:00:00.000Z');
 /** Newest last: one record a minute, so the sort keys are distinct and in time order. */
 const timeOf = (index: number) => new Date(startedAt + index * 60_000).toISOString();
 
+/** Five industries, three channels, found over 300 days: what the filters select among. */
+const benchIndustries = [
+  'fire',
+  'construction',
+  'city_gas',
+  'hazardous_chemicals',
+  'road_transport',
+];
+const benchSources = ['inspection', 'self_report', 'tip'] as const;
+const foundOnOf = (index: number) =>
+  new Date(startedAt + 8 * 3_600_000 - (index % 300) * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The filtered ledger's requests: open hazards of one industry and grade found in a
+ * period. General ones fill a page at both sizes (about 1 in 12 of the ledger: some 86 of
+ * the small side's, 8,600 of the large's), so that the two pages are the same work; major
+ * ones (1 in 70: 14 of the small side's, 1,400 of the large's) are the issue's example.
+ */
+const period = { foundFrom: foundOnOf(149), foundTo: foundOnOf(0) };
+const filteredQueries = {
+  hazardsFiltered: { grade: 'general', industry: 'fire', ...period },
+  hazardsFilteredMajor: { grade: 'major', industry: 'fire', ...period },
+};
+
 /** A hazard in rectification, its state derived by the real projection from its events. */
 function hazardState(jurisdiction: string, index: number): HazardState {
   const hazardId = idFor(jurisdiction, index);
   const stream = hazardStream(hazardId);
   const major = index % 7 === 0;
   const at = timeOf(index);
+  const source = benchSources[index % 3] as (typeof benchSources)[number];
   const reported = hazardProjection.apply(
     null,
     recorded(stream, 1, {
@@ -105,14 +130,16 @@ function hazardState(jurisdiction: string, index: number): HazardState {
       at,
       data: {
         hazardId,
-        source: 'inspection',
+        source,
+        ...(source === 'tip' ? { tipId: hazardId } : {}),
         jurisdiction,
-        industry: 'fire',
+        industry: benchIndustries[index % benchIndustries.length],
         enterprise: `91500000MA${String(index % 400).padStart(8, '0')}`,
         place: `东门路 ${index % 300} 号仓库`,
         grade: major ? 'major' : 'general',
         ...(major ? { standard: { ref: 'GB 50016-2014', clause: '6.4.2' } } : {}),
         description: '仓库安全出口被货物堵住，消防通道上停满电动车，晚上尤其严重。',
+        foundOn: foundOnOf(index),
       },
     }),
   );
@@ -237,6 +264,8 @@ interface ListCase {
   name: 'hazards' | 'tips';
   path: string;
   status: string;
+  /** Filters measured on the same records after the plain list (the filtered ledger). */
+  filtered?: Record<string, Record<string, string>>;
   handler: Handler;
   /** The field of the reply that holds the rows. */
   rows: string;
@@ -246,10 +275,16 @@ interface ListCase {
 }
 
 /** Interleaved requests to the small and the large jurisdiction, after a warm-up. */
-async function measureList(list: ListCase, documents: DynamoDBDocumentClient) {
+async function measureList(
+  list: ListCase,
+  documents: DynamoDBDocumentClient,
+  filters: Record<string, string> = {},
+) {
   const call = async (jurisdiction: string) => {
     const start = performance.now();
-    const reply = await list.handler(getEvent(list.path, { jurisdiction, status: list.status }));
+    const reply = await list.handler(
+      getEvent(list.path, { jurisdiction, status: list.status, ...filters }),
+    );
     const elapsed = performance.now() - start;
     if (reply.statusCode !== 200) {
       throw new Error(`${list.path} answered ${reply.statusCode}: ${reply.body}`);
@@ -306,7 +341,7 @@ async function measureList(list: ListCase, documents: DynamoDBDocumentClient) {
   const p50Ratio = round(largeTimes.p50Ms / smallTimes.p50Ms, 2);
   const p99Ratio = round(largeTimes.p99Ms / smallTimes.p99Ms, 2);
   return {
-    request: `GET ${list.path}?jurisdiction=…&status=${list.status} (first page of ${pageSize})`,
+    request: `GET ${list.path}?${new URLSearchParams({ jurisdiction: '…', status: list.status, ...filters })} (first page of ${pageSize})`,
     requests,
     rowsPerPage: { small: smallRows, large: largeRows },
     largeHasNextCursor: largeHasMore,
@@ -374,6 +409,7 @@ export async function listLatency() {
       name: 'hazards',
       path: '/api/office/hazards',
       status: 'rectifying',
+      filtered: filteredQueries,
       handler: listHazards as Handler,
       rows: 'hazards',
       partition: (jurisdiction) => `HAZARDS#${jurisdiction}#rectifying`,
@@ -471,6 +507,27 @@ export async function listLatency() {
             queriesOnGsi1 === handlerCalls &&
             Object.keys(commands).length === 1,
         };
+        for (const [name, filters] of Object.entries(list.filtered ?? {})) {
+          // The same records, filtered: Queries on the filtered ledger's indexes only.
+          for (const command of Object.keys(commands)) delete commands[command];
+          const filtered = await measureList(list, createDocumentClient(dynamo.client), filters);
+          const filteredScans = commands.ScanCommand ?? 0;
+          const queries = Object.entries(commands)
+            .filter(([name]) => name.startsWith('QueryCommand'))
+            .reduce((sum, [, count]) => sum + count, 0);
+          results[name] = {
+            ...filtered,
+            commandsSent: { ...commands },
+            scans: filteredScans,
+            queriesPerRequest: round(queries / handlerCalls, 2),
+            goal: 'large p50 and p99 each <= 2x the small; Queries only (one per partition the filters span, a few per page), no Scan',
+            meetsGoal:
+              filtered.p50RatioLargeToSmall <= 2 &&
+              filtered.p99RatioLargeToSmall <= 2 &&
+              filteredScans === 0 &&
+              Object.keys(commands).every((name) => name.startsWith('QueryCommand on gsi')),
+          };
+        }
       } finally {
         handlerClient.destroy();
         await dynamo.stop();

@@ -136,7 +136,7 @@ async function tipIntake() {
   return measureTipIntake();
 }
 
-/** The officer's lists at 100 and at 100,000 records in one run: bench/ledger.ts. */
+/** The officer's lists at 1,000 and at 100,000 records, and the filtered ledger, in one run: bench/ledger.ts. */
 async function listLatency() {
   const { listLatency: measure } = await import('./ledger.ts');
   return measure();

@@ -16,6 +16,15 @@ export const tableDesign = {
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     // A second listing, e.g. by enterprise or by assigned officer.
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    // The filtered hazard ledger (shared/src/hazards/ledger-filter.ts): partitions by
+    // jurisdiction, status, grade and channel (gsi3/gsi5), and industry (gsi4/gsi6), sorted
+    // by found-on date (gsi3/gsi4) or deadline (gsi5/gsi6); one enterprise's (gsi7).
+    // CloudFormation adds one index per update of an existing table: deploy them one by one.
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
+    { indexName: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk' },
   ],
   /**
    * DynamoDB Time to Live: an item whose `deleteAfter` is a Number of epoch seconds in the

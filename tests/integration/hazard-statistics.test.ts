@@ -415,7 +415,7 @@ describe('statistics against a recount of the hazards', () => {
           jurisdiction,
           status: 'rectifying',
           limit: 50,
-          deadlineBy: clock.now().toISOString(),
+          filter: { deadlineBy: clock.now().toISOString() },
           ...(cursor ? { cursor } : {}),
         });
         listed += page.items.length;

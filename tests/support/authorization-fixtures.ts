@@ -127,6 +127,10 @@ export const plainInputs: Record<string, string> = {
   to: 'a month of a statistics period (counts of the jurisdiction checked)',
   cutoff: 'a date splitting backlog from inflow in statistics',
   overdue: 'a flag narrowing a ledger status to hazards past their deadline',
+  foundFrom: 'a date of a ledger filter (hazards of the jurisdiction checked)',
+  foundTo: 'a date of a ledger filter (hazards of the jurisdiction checked)',
+  sort: 'the order a list is sorted by',
+  order: 'ascending or descending',
   cursor:
     'an opaque page key: the query is bound to the partition of the jurisdiction checked first',
   // tip triage

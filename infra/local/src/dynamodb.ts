@@ -1,14 +1,20 @@
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createTableInput } from '../../table-design.ts';
+import { createTableInput, tableDesign } from '../../table-design.ts';
 
 closeDynaliteIterators();
 
@@ -63,7 +69,7 @@ export async function startLocalDynamo(options: {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await ensureTable(client, options.tableName);
+  await ensureTable(client, options.tableName, `${options.path}.upgrade.jsonl`);
   return {
     endpoint,
     client,
@@ -75,14 +81,81 @@ export async function startLocalDynamo(options: {
   };
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  upgradeFile: string,
+): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const missing = tableDesign.globalSecondaryIndexes.some(
+      (index) => !present.has(index.indexName),
+    );
+    if (missing) await upgradeTable(client, tableName, upgradeFile);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   }
-  // dynalite answers "not found" to writes while a new table is still CREATING.
+  // A copy left by an upgrade that stopped half-way: the new table gets it back.
+  if (existsSync(upgradeFile)) await restoreItems(client, tableName, upgradeFile);
+  await waitUntilActive(client, tableName);
+}
+
+/**
+ * A table of an older design (an index added since, e.g. the filtered ledger's): dynalite
+ * cannot add an index to a table, so every item is copied to a file beside the data, the
+ * table made again from the design, and the items written back (the event store's items
+ * as they were; the records' new index attributes come from their own backfills, e.g.
+ * DynamoHazardLedger.ensureIndexed). The file is complete before the table is dropped, and
+ * kept until every item is back: a start after a crash in between finishes the restore.
+ */
+async function upgradeTable(
+  client: DynamoDBClient,
+  tableName: string,
+  upgradeFile: string,
+): Promise<void> {
+  const partial = `${upgradeFile}.partial`;
+  await rm(partial, { force: true });
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+    );
+    const lines = (page.Items ?? []).map((item) => `${JSON.stringify(item)}\n`).join('');
+    if (lines) await appendFile(partial, lines);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  if (existsSync(partial)) await rename(partial, upgradeFile);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntilActive(client, tableName);
+}
+
+async function restoreItems(
+  client: DynamoDBClient,
+  tableName: string,
+  upgradeFile: string,
+): Promise<void> {
+  await waitUntilActive(client, tableName);
+  const items = (await readFile(upgradeFile, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, AttributeValue>);
+  for (let from = 0; from < items.length; from += 25) {
+    let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (writes.length) {
+      const reply = await client.send(
+        new BatchWriteItemCommand({ RequestItems: { [tableName]: writes } }),
+      );
+      writes = (reply.UnprocessedItems?.[tableName] ?? []) as typeof writes;
+    }
+  }
+  await rm(upgradeFile);
+}
+
+/** dynalite answers "not found" to writes while a new table is still CREATING. */
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(

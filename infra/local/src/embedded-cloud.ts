@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
@@ -135,6 +136,8 @@ export async function startEmbeddedCloud(
   // The statistics' counters of hazards written before they existed: built once, before
   // anything else writes.
   await new DynamoHazardStatistics(documents, tableName).ensureBuilt(jurisdictions);
+  // The filtered ledger's index attributes of hazards written before those indexes: once.
+  await new DynamoHazardLedger(documents, tableName).ensureIndexed(jurisdictions);
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);

@@ -2,6 +2,7 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
+import { ledgerFilterIndexes } from './ledger-indexes.ts';
 import {
   applyOversight,
   isOversightEvent,
@@ -372,6 +373,8 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
           gsi2sk: `HAZARD#${state.reportedAt}#${state.hazardId}`,
         }
       : {}),
+    // The filtered ledger's indexes (ledger-filter.ts): grade, channel, industry, period…
+    ...ledgerFilterIndexes(state, ledgerStatus(state)),
   }),
   // The statistics' counters (statistics.ts): one bucket per jurisdiction and month found.
   tally: hazardTally,

@@ -2,6 +2,7 @@ import { cstDate } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { HazardState, LedgerStatus } from './hazard.ts';
 import type { HazardLedger } from './ledger.ts';
+import { ledgerFilterOf } from './ledger-filter.ts';
 import { ledgerStatuses } from './schemas.ts';
 import { type Site, siteKindNames } from './site.ts';
 
@@ -169,13 +170,11 @@ export function ledgerFilterNames(filters: Record<string, unknown>): Bilingual[]
   return names;
 }
 
-/** The filters a ledger export is made of: the list's own (status: every one when absent). */
-export interface LedgerExportFilter {
+/** What an export asks for: the jurisdiction, a status or all, and the list's own filters. */
+export type LedgerExportFilter = Parameters<typeof ledgerFilterOf>[0] & {
   jurisdiction: string;
   status?: LedgerStatus | undefined;
-  /** `true`: only hazards whose deadline has passed, as the list shows them. */
-  overdue?: 'true' | undefined;
-}
+};
 
 /**
  * The ledger's rows, page by page through the same index query the list makes (never a
@@ -189,16 +188,19 @@ export async function* ledgerRows(
   pageSize = 100,
 ): AsyncGenerator<LedgerRow> {
   const today = cstDate(now);
+  const { jurisdiction, status: only, ...asked } = filter;
+  // The list's own filters: the file holds exactly what the filtered ledger shows.
+  const listFilter = ledgerFilterOf(asked, now);
   let index = 0;
-  for (const status of filter.status ? [filter.status] : ledgerStatuses) {
+  for (const status of only ? [only] : ledgerStatuses) {
     let cursor: string | undefined;
     do {
       const page = await ledger.list({
-        jurisdiction: filter.jurisdiction,
+        jurisdiction,
         status,
         limit: pageSize,
         ...(cursor ? { cursor } : {}),
-        ...(filter.overdue ? { deadlineBy: now.toISOString() } : {}),
+        filter: listFilter,
       });
       for (const state of page.items) {
         index += 1;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
+import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import { usccSchema } from '../enterprises/enterprise.ts';
 import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
@@ -200,16 +201,39 @@ export const importResultSchema = withMeta(
   { id: 'ImportHazardsResult' },
 );
 
-export const hazardListQuerySchema = z.object({
+const optionalDate = z.optional(cstDateSchema);
+
+/**
+ * The ledger's filters (台账筛选), one object that the list and its export both extend, so
+ * that an export is exactly what the filtered page shows (ledger-filter.ts answers each from
+ * an index). `unit`: the supervising department (管行业必须管安全), the industries it
+ * answers for. `enterprise`: a credit code (a place without one has no key to list by).
+ */
+export const hazardLedgerFilterSchema = z.object({
+  /** `true`: only those whose deadline has passed (the statistics' overdue counts link here). */
+  overdue: z.optional(z.enum(['true'])),
+  grade: z.optional(z.enum(['major', 'general'])),
+  source: z.optional(z.enum(['inspection', 'self_report', 'tip'])),
+  industry: z.optional(code('fire')),
+  unit: z.optional(z.enum(Object.keys(industryDepartments.departments) as [string, ...string[]])),
+  enterprise: z.optional(usccSchema),
+  /** Found on or after, on or before (CST dates, inclusive). */
+  foundFrom: optionalDate,
+  foundTo: optionalDate,
+  /** The order: by found-on date or deadline (default: newest found, or most overdue). */
+  sort: z.optional(z.enum(['foundOn', 'deadline'])),
+  order: z.optional(z.enum(['asc', 'desc'])),
+});
+export type HazardLedgerFilterQuery = z.output<typeof hazardLedgerFilterSchema>;
+
+export const hazardListQuerySchema = z.extend(hazardLedgerFilterSchema, {
   jurisdiction: code('cq-gecheng'),
   status: z._default(z.enum(ledgerStatuses), 'reported'),
   cursor: z.optional(z.string().check(z.maxLength(512))),
-  /** `true`: only those whose deadline has passed (the statistics' overdue counts link here). */
-  overdue: z.optional(z.enum(['true'])),
 });
 
 /** The ledger's export: the list's filters (every status when none is given) and a format. */
-export const hazardLedgerExportQuerySchema = z.object({
+export const hazardLedgerExportQuerySchema = z.extend(hazardLedgerFilterSchema, {
   jurisdiction: code('cq-gecheng'),
   status: z.optional(z.enum(ledgerStatuses)),
   /** As the list's: the export holds what the page shows (the shared filter object's, once merged). */

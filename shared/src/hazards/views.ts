@@ -1,13 +1,11 @@
-import { cstDate } from '../calendar/calendar.ts';
 import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
 import { type ClosurePolicy, closureView, supervisingDepartment } from './closure.ts';
+import { foundOnOf } from './found-on.ts';
 import type { HazardState } from './hazard.ts';
 
+export { foundOnOf };
+
 /** What the ledger shows of a hazard: one row. */
-/** The day the hazard was found: as recorded, else the CST day it was entered. */
-export function foundOnOf(state: Pick<HazardState, 'foundOn' | 'reportedAt'>): string {
-  return state.foundOn ?? cstDate(new Date(state.reportedAt));
-}
 
 export function hazardSummary(state: HazardState) {
   return {
