@@ -1,5 +1,6 @@
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
+import { S3BlobDigests, S3ReadUrls } from '@qingling/shared/adapters/aws/s3-evidence-reads.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
 import {
@@ -27,7 +28,7 @@ import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
-import type { BlobStore } from '@qingling/shared/ports/blob-store.ts';
+import type { BlobDigests, BlobReadUrls, BlobStore } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import type { LifecycleConductor } from '@qingling/shared/ports/lifecycle-conductor.ts';
@@ -61,6 +62,8 @@ const documentClient = () => {
 // One instance per Lambda instance: these adapters hold clients and caches (the receipt key).
 const made: {
   blobStore?: BlobStore;
+  blobReadUrls?: BlobReadUrls;
+  blobDigests?: BlobDigests;
   receiptKeys?: ReceiptKeys;
   contactVault?: ContactVault;
   notifier?: Notifier;
@@ -106,6 +109,11 @@ const defaultProofOfWorkBits = (): number => defaultProofBits;
 const defaultCodeVersion = () => process.env.CODE_VERSION ?? 'dev';
 const defaultBlobStore = (): BlobStore =>
   (made.blobStore ??= new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+/** Presigned GETs: a class apart from S3BlobStore, bundled only where photos are shown. */
+const defaultBlobReadUrls = (): BlobReadUrls =>
+  (made.blobReadUrls ??= new S3ReadUrls({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+const defaultBlobDigests = (): BlobDigests =>
+  (made.blobDigests ??= new S3BlobDigests({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultReceiptKeys = (): ReceiptKeys =>
   (made.receiptKeys ??= new SecretsManagerReceiptKeys({
     secretId: requireEnv('RECEIPT_KEY_SECRET_ARN'),
@@ -192,6 +200,8 @@ const defaults = {
   proofOfWorkBits: defaultProofOfWorkBits,
   codeVersion: defaultCodeVersion,
   blobStore: defaultBlobStore,
+  blobReadUrls: defaultBlobReadUrls,
+  blobDigests: defaultBlobDigests,
   receiptKeys: defaultReceiptKeys,
   contactVault: defaultContactVault,
   notifier: defaultNotifier,
@@ -222,6 +232,8 @@ export let guessingGuard: Dependencies['guessingGuard'] = defaultGuessingGuard;
 export let proofOfWorkBits: Dependencies['proofOfWorkBits'] = defaultProofOfWorkBits;
 export let codeVersion: Dependencies['codeVersion'] = defaultCodeVersion;
 export let blobStore: Dependencies['blobStore'] = defaultBlobStore;
+export let blobReadUrls: Dependencies['blobReadUrls'] = defaultBlobReadUrls;
+export let blobDigests: Dependencies['blobDigests'] = defaultBlobDigests;
 export let receiptKeys: Dependencies['receiptKeys'] = defaultReceiptKeys;
 export let contactVault: Dependencies['contactVault'] = defaultContactVault;
 export let notifier: Dependencies['notifier'] = defaultNotifier;
@@ -251,6 +263,8 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   proofOfWorkBits = overrides.proofOfWorkBits ?? proofOfWorkBits;
   codeVersion = overrides.codeVersion ?? codeVersion;
   blobStore = overrides.blobStore ?? blobStore;
+  blobReadUrls = overrides.blobReadUrls ?? blobReadUrls;
+  blobDigests = overrides.blobDigests ?? blobDigests;
   receiptKeys = overrides.receiptKeys ?? receiptKeys;
   contactVault = overrides.contactVault ?? contactVault;
   notifier = overrides.notifier ?? notifier;

@@ -270,6 +270,8 @@ function useLocalAdapters(
     hazardWorkflow: () => conductors.hazard,
     tipWorkflow: () => conductors.tip,
     blobStore: () => adapters.blobStore,
+    blobReadUrls: () => adapters.blobStore,
+    blobDigests: () => adapters.blobStore,
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,
