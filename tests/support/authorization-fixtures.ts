@@ -269,7 +269,11 @@ const placeholder = 'filled from the fixtures';
  * or by one of these (the matrix says which is missing).
  */
 export const variants: Record<string, readonly Variant[]> = {
-  recordHazard: [{ name: 'from a tip', body: { source: 'tip', tipId: placeholder } }],
+  recordHazard: [
+    { name: 'from a tip', body: { source: 'tip', tipId: placeholder } },
+    { name: 'with photos', body: { photoKeys: placeholder } },
+  ],
+  submitEnterpriseUpdate: [{ name: 'with photos', body: { photoKeys: placeholder } }],
   requestHazardPhotoUploads: [
     { name: 'for a recorded hazard', body: { hazardId: placeholder } },
     { name: 'for a tip', body: { tipId: placeholder } },
