@@ -33,10 +33,21 @@ export class S3ReadUrls implements BlobReadUrls {
       uriEscapePath: false,
       applyChecksum: false,
     });
-    const hostname = `${this.bucket}.s3.${region}.amazonaws.com`;
+    // China's regions (cn-north-1, cn-northwest-1) answer under amazonaws.com.cn.
+    const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const hostname = `${this.bucket}.s3.${region}.${domain}`;
     const path = `/${key.split('/').map(encodeURIComponent).join('/')}`;
+    // S3 checks a presigned request against UNSIGNED-PAYLOAD, as @aws-sdk/s3-request-presigner
+    // tells the signer (else it signs an empty body's hash, which S3 refuses).
     const signed = await signer.presign(
-      { method: 'GET', protocol: 'https:', hostname, path, headers: { host: hostname }, query: {} },
+      {
+        method: 'GET',
+        protocol: 'https:',
+        hostname,
+        path,
+        headers: { host: hostname, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        query: {},
+      },
       { expiresIn: expiresInSeconds, unsignableHeaders: new Set() },
     );
     // A presigned request's query holds single strings only (the X-Amz-* parameters).
