@@ -1,5 +1,6 @@
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
+import { S3BlobDigests, S3ReadUrls } from '@qingling/shared/adapters/aws/s3-evidence-reads.ts';
 import { S3ExportFiles } from '@qingling/shared/adapters/aws/s3-export-files.ts';
 import { SecretsManagerReceiptKeys } from '@qingling/shared/adapters/aws/secrets-manager-receipt-keys.ts';
 import { SnsNotifier } from '@qingling/shared/adapters/aws/sns-notifier.ts';
@@ -28,7 +29,12 @@ import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
-import type { BlobStore, ExportFiles } from '@qingling/shared/ports/blob-store.ts';
+import type {
+  BlobDigests,
+  BlobReadUrls,
+  BlobStore,
+  ExportFiles,
+} from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import type { LifecycleConductor } from '@qingling/shared/ports/lifecycle-conductor.ts';
@@ -63,6 +69,8 @@ const documentClient = () => {
 const made: {
   blobStore?: BlobStore;
   exportFiles?: ExportFiles;
+  blobReadUrls?: BlobReadUrls;
+  blobDigests?: BlobDigests;
   receiptKeys?: ReceiptKeys;
   contactVault?: ContactVault;
   notifier?: Notifier;
@@ -110,6 +118,11 @@ const defaultBlobStore = (): BlobStore =>
   (made.blobStore ??= new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultExportFiles = (): ExportFiles =>
   (made.exportFiles ??= new S3ExportFiles({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+/** Presigned GETs: a class apart from S3BlobStore, bundled only where photos are shown. */
+const defaultBlobReadUrls = (): BlobReadUrls =>
+  (made.blobReadUrls ??= new S3ReadUrls({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+const defaultBlobDigests = (): BlobDigests =>
+  (made.blobDigests ??= new S3BlobDigests({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultReceiptKeys = (): ReceiptKeys =>
   (made.receiptKeys ??= new SecretsManagerReceiptKeys({
     secretId: requireEnv('RECEIPT_KEY_SECRET_ARN'),
@@ -197,6 +210,8 @@ const defaults = {
   codeVersion: defaultCodeVersion,
   blobStore: defaultBlobStore,
   exportFiles: defaultExportFiles,
+  blobReadUrls: defaultBlobReadUrls,
+  blobDigests: defaultBlobDigests,
   receiptKeys: defaultReceiptKeys,
   contactVault: defaultContactVault,
   notifier: defaultNotifier,
@@ -228,6 +243,8 @@ export let proofOfWorkBits: Dependencies['proofOfWorkBits'] = defaultProofOfWork
 export let codeVersion: Dependencies['codeVersion'] = defaultCodeVersion;
 export let blobStore: Dependencies['blobStore'] = defaultBlobStore;
 export let exportFiles: Dependencies['exportFiles'] = defaultExportFiles;
+export let blobReadUrls: Dependencies['blobReadUrls'] = defaultBlobReadUrls;
+export let blobDigests: Dependencies['blobDigests'] = defaultBlobDigests;
 export let receiptKeys: Dependencies['receiptKeys'] = defaultReceiptKeys;
 export let contactVault: Dependencies['contactVault'] = defaultContactVault;
 export let notifier: Dependencies['notifier'] = defaultNotifier;
@@ -258,6 +275,8 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   codeVersion = overrides.codeVersion ?? codeVersion;
   blobStore = overrides.blobStore ?? blobStore;
   exportFiles = overrides.exportFiles ?? exportFiles;
+  blobReadUrls = overrides.blobReadUrls ?? blobReadUrls;
+  blobDigests = overrides.blobDigests ?? blobDigests;
   receiptKeys = overrides.receiptKeys ?? receiptKeys;
   contactVault = overrides.contactVault ?? contactVault;
   notifier = overrides.notifier ?? notifier;

@@ -61,6 +61,11 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
     resolvedGrant(s, 's3:GetObject', s.stack.evidence.bucket.arnForObjects('tips/*')),
     resolvedGrant(s, 's3:ListBucket', s.stack.evidence.bucket.bucketArn),
   ],
+  hazardEvidence: (s) => [
+    resolvedGrant(s, 's3:PutObject', s.stack.evidence.bucket.arnForObjects('incoming/hazards/*')),
+    resolvedGrant(s, 's3:GetObject', s.stack.evidence.bucket.arnForObjects('evidence/*')),
+    resolvedGrant(s, 's3:ListBucket', s.stack.evidence.bucket.bucketArn),
+  ],
   receiptKey: (s) => [
     resolvedGrant(s, 'secretsmanager:GetSecretValue', s.stack.secrets.receiptKey.secretArn),
   ],
@@ -88,6 +93,7 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
 const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, unknown>> = {
   evidenceUpload: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
   evidenceRead: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
+  hazardEvidence: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
   receiptKey: (s) => ({
     RECEIPT_KEY_SECRET_ARN: { Ref: logicalId(s, s.stack.secrets.receiptKey) },
   }),
@@ -365,6 +371,9 @@ describe('the photo processor', () => {
         resolvedGrant(s, 's3:DeleteObject', bucket.arnForObjects('incoming/*')),
         resolvedGrant(s, 's3:DeleteObjectVersion', bucket.arnForObjects('incoming/*')),
         resolvedGrant(s, 's3:PutObject', bucket.arnForObjects('tips/*')),
+        // A hazard's photo: looked for first (the first stored copy is final), then stored.
+        resolvedGrant(s, 's3:GetObject', bucket.arnForObjects('evidence/*')),
+        resolvedGrant(s, 's3:PutObject', bucket.arnForObjects('evidence/*')),
         resolvedGrant(s, 's3:ListBucket', bucket.bucketArn),
         resolvedGrant(s, 'sqs:SendMessage', processor().deadLetterQueue.queueArn),
       ].sort(),

@@ -170,6 +170,9 @@ export const plainInputs: Record<string, string> = {
   responsible: 'a person named in free text',
   measures: 'free text',
   deadline: 'a date',
+  // a hazard's photos (photoKeys name the hazard's own, above)
+  position: 'where a hazard was found (its parts are plain)',
+  photoUploads: 'how many upload forms',
   // enterprises
   changes: 'the fields an edit of a record changes (its fields are classified)',
   name: 'a name',
@@ -272,7 +275,15 @@ const placeholder = 'filled from the fixtures';
  * or by one of these (the matrix says which is missing).
  */
 export const variants: Record<string, readonly Variant[]> = {
-  recordHazard: [{ name: 'from a tip', body: { source: 'tip', tipId: placeholder } }],
+  recordHazard: [
+    { name: 'from a tip', body: { source: 'tip', tipId: placeholder } },
+    { name: 'with photos', body: { photoKeys: placeholder } },
+  ],
+  submitEnterpriseUpdate: [{ name: 'with photos', body: { photoKeys: placeholder } }],
+  requestHazardPhotoUploads: [
+    { name: 'for a recorded hazard', body: { hazardId: placeholder } },
+    { name: 'for a tip', body: { tipId: placeholder } },
+  ],
   giveHazardCommand: [
     {
       name: 'submit_evidence',

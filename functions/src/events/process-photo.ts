@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendWithRetry } from '@qingling/shared/event-log/append-with-retry.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { storedKeyOfIncoming } from '@qingling/shared/hazards/evidence.ts';
 import {
   maxPhotoPixels,
   type PhotoRefusal,
@@ -53,6 +54,8 @@ export async function processPhoto(key: string, version?: string): Promise<Photo
   const store = dependencies.blobStore();
   // The upload's own version goes: a versioned bucket keeps no original with its metadata.
   const remove = () => store.delete(key, version);
+  const evidenceKey = storedKeyOfIncoming(key);
+  if (evidenceKey) return processEvidencePhoto(key, evidenceKey, remove);
   const match = incomingKey.exec(key);
   const upload = await store.get(key);
   if (!match || !upload) {
@@ -96,6 +99,36 @@ export async function processPhoto(key: string, version?: string): Promise<Photo
   });
   await remove();
   return { outcome: recorded === 'appended' ? 'added' : 'duplicate' };
+}
+
+/**
+ * A hazard's evidence photo: its key was chosen by the server for a hazard an officer or
+ * its enterprise may act on (the form pins it), so it is cleaned and stored under that
+ * key's evidence/ name; the event that names it later records its hash. Nothing goes on
+ * the hazard's log here. The first stored copy is final, as a tip's: a form posted again
+ * never replaces a photo an event may already name by its hash.
+ */
+async function processEvidencePhoto(
+  key: string,
+  storedKey: string,
+  remove: () => Promise<void>,
+): Promise<PhotoOutcome> {
+  const store = dependencies.blobStore();
+  const upload = await store.get(key);
+  if (!upload) return { outcome: 'refused' };
+  if (await store.get(storedKey)) {
+    await remove();
+    return { outcome: 'duplicate' };
+  }
+  const decoded = await cleanPhoto(upload.bytes);
+  if ('refusal' in decoded) {
+    logger.warn('Evidence upload is not a readable photo; refused', { reason: decoded.refusal });
+    await remove();
+    return { outcome: 'refused', reason: decoded.refusal };
+  }
+  await store.put({ key: storedKey, contentType: 'image/jpeg', bytes: decoded.clean });
+  await remove();
+  return { outcome: 'added' };
 }
 
 /**

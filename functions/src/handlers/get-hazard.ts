@@ -1,7 +1,7 @@
-import { hazardPage } from '../hazards/hazard-access.ts';
+import { hazardPageWithPhotos } from '../hazards/hazard-access.ts';
 import { apiHandler } from '../http/hazard-api.ts';
 
 /** GET /api/office/hazards/{hazardId}: the hazard, its timeline and its chain check. */
 export const handler = apiHandler('getHazard', async ({ record }) => {
-  return hazardPage(record.state);
+  return hazardPageWithPhotos(record.state);
 });

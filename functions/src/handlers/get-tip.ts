@@ -1,10 +1,19 @@
+import * as dependencies from '../dependencies.ts';
 import { apiHandler } from '../http/tip-api.ts';
 import { tipViewFor } from '../tips/tip-command.ts';
 
 /**
- * GET /api/office/tips/{tipId}: the whole tip for an officer of its jurisdiction; for a
- * reward officer, the matter and its reward, nothing else about the tipster.
+ * GET /api/office/tips/{tipId}: the whole tip for an officer of its jurisdiction, with
+ * short-lived read URLs of its photos; for a reward officer, the matter and its reward,
+ * nothing else about the tipster (no photos).
  */
-export const handler = apiHandler('getTip', async ({ principal, record }) =>
-  tipViewFor(principal, record.state),
-);
+export const handler = apiHandler('getTip', async ({ principal, record }) => {
+  const view = tipViewFor(principal, record.state);
+  const keys = 'photoKeys' in view ? view.photoKeys : [];
+  if (keys.length === 0) return view;
+  const urls = dependencies.blobReadUrls();
+  const entries = await Promise.all(
+    keys.map(async (key) => [key, await urls.createReadUrl(key, 300)] as const),
+  );
+  return { ...view, photoUrls: Object.fromEntries(entries) };
+});

@@ -2,6 +2,7 @@ import { enterpriseProjection, enterpriseStream } from '@qingling/shared/enterpr
 import { commandRoles, giveCommand } from '@qingling/shared/hazards/commands.ts';
 import { listIfExposed } from '@qingling/shared/hazards/exposure.ts';
 import * as dependencies from '../dependencies.ts';
+import { hashedPhotos } from '../hazards/evidence-photos.ts';
 import { answer, hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/hazard-api.ts';
@@ -14,22 +15,17 @@ import { personOf } from '../http/principal-actor.ts';
  */
 export const handler = apiHandler('giveHazardCommand', async ({ body, principal, record }) => {
   const hazardId = record.state.hazardId;
-  // Evidence photos are the hazard's own: a key under another hazard is refused.
-  if ('photoKeys' in body.command) {
-    const own = `evidence/${hazardId}/`;
-    if (body.command.photoKeys.some((key) => !key.startsWith(own))) {
-      throw new ApiFailure('invalid_request', [
-        {
-          path: 'command.photoKeys',
-          message: { zh: '照片不属于这条隐患。', en: 'A photo does not belong to this hazard.' },
-        },
-      ]);
-    }
-  }
   const allowed = commandRoles[body.command.type];
   if (!principal.roles.some((role) => (allowed as readonly string[]).includes(role))) {
     throw new ApiFailure('forbidden');
   }
+  // Evidence photos are the hazard's own (a key under another hazard is refused), and go
+  // on the event with the hash of their stored copy.
+  const photos =
+    'photoKeys' in body.command
+      ? await hashedPhotos(hazardId, body.command.photoKeys, 'command.photoKeys')
+      : [];
+  const command = photos.length > 0 ? { ...body.command, photos } : body.command;
   // The public exposure page names the enterprise as registered now (no register there).
   const enterprise =
     body.command.type === 'approve_exposure' && record.state.enterprise
@@ -42,7 +38,7 @@ export const handler = apiHandler('giveHazardCommand', async ({ body, principal,
       : null;
   const outcome = await giveCommand(hazardCommandDependencies(record), {
     hazardId,
-    command: body.command,
+    command,
     actor: personOf(principal),
     roles: principal.roles,
     idempotencyKey: body.idempotencyKey,

@@ -4,6 +4,7 @@ import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor, hazardIdForTip } from '@qingling/shared/hazards/ids.ts';
 import { foundOnAfterToday } from '@qingling/shared/hazards/schemas.ts';
 import * as dependencies from '../dependencies.ts';
+import { hashedPhotos } from '../hazards/evidence-photos.ts';
 import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/hazard-api.ts';
@@ -16,7 +17,7 @@ export const handler = apiHandler('recordHazard', async ({ body, principal }) =>
   await requireKnownJurisdiction(body.jurisdiction);
   // A hazard from a tip names a tip of the same jurisdiction (404 for any other, as unknown).
   if (body.tipId) await tipForJurisdictionsOf(body.tipId, [body.jurisdiction]);
-  const { idempotencyKey, jurisdiction, ...facts } = body;
+  const { idempotencyKey, jurisdiction, photoKeys, ...facts } = body;
   if (facts.foundOn && facts.foundOn > cstDate(dependencies.clock().now())) {
     throw new ApiFailure('invalid_request', [{ path: 'foundOn', message: foundOnAfterToday }]);
   }
@@ -27,8 +28,10 @@ export const handler = apiHandler('recordHazard', async ({ body, principal }) =>
   const hazardId = body.tipId
     ? await hazardIdForTip(jurisdiction, body.tipId)
     : await hazardIdFor(jurisdiction, idempotencyKey);
+  // Photos were uploaded with forms for this very id (requestHazardPhotoUploads).
+  const photos = await hashedPhotos(hazardId, photoKeys);
   const { snapshot, duplicate } = await recordHazard(hazardCommandDependencies(), {
-    facts: { hazardId, jurisdiction, ...facts },
+    facts: { hazardId, jurisdiction, ...facts, ...(photos.length > 0 ? { photos } : {}) },
     actor: personOf(principal),
     idempotencyKey,
   }).catch(refusal);

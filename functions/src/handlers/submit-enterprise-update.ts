@@ -1,6 +1,7 @@
 import { giveCommand, type HazardCommand } from '@qingling/shared/hazards/commands.ts';
 import { hazardForEnterprise } from '@qingling/shared/hazards/views.ts';
-import { hazardByLink } from '../hazards/enterprise-link.ts';
+import { enterprisePhotoUrls, hazardByLink } from '../hazards/enterprise-link.ts';
+import { hashedPhotos } from '../hazards/evidence-photos.ts';
 import { hazardCommandDependencies, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/enterprise-access-api.ts';
@@ -12,12 +13,15 @@ import { apiHandler } from '../http/enterprise-access-api.ts';
  */
 export const handler = apiHandler('submitEnterpriseUpdate', async ({ body }) => {
   const snapshot = await hazardByLink(body.token);
+  // Photos from forms of this hazard's link, hashed as stored (the link's hazard only).
+  const photos = await hashedPhotos(snapshot.state.hazardId, body.photoKeys);
+  const photoKeys = photos.map((photo) => photo.key);
   const command: HazardCommand =
     body.kind === 'plan'
-      ? { type: 'submit_plan', plan: body.plan }
+      ? { type: 'submit_plan', plan: body.plan, photos }
       : body.kind === 'progress'
-        ? { type: 'report_progress', note: body.note, photoKeys: [] }
-        : { type: 'submit_evidence', note: body.note, photoKeys: [] };
+        ? { type: 'report_progress', note: body.note, photoKeys, photos }
+        : { type: 'submit_evidence', note: body.note, photoKeys, photos };
   const outcome = await giveCommand(hazardCommandDependencies(), {
     hazardId: snapshot.state.hazardId,
     command,
@@ -28,6 +32,6 @@ export const handler = apiHandler('submitEnterpriseUpdate', async ({ body }) => 
     throw new ApiFailure(outcome.kind === 'conflict' ? 'conflict' : 'link_invalid');
   return {
     status: outcome.duplicate ? 200 : 201,
-    body: hazardForEnterprise(outcome.snapshot.state),
+    body: await enterprisePhotoUrls(hazardForEnterprise(outcome.snapshot.state)),
   };
 });

@@ -8,6 +8,7 @@ import {
 import { hmac } from '@qingling/shared/tips/keys.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
+import { photoReadUrls } from './evidence-photos.ts';
 
 let cached: { raw: Uint8Array; key: CryptoKey } | undefined;
 
@@ -33,4 +34,18 @@ export async function hazardByLink(token: string): Promise<Snapshot<HazardState>
     .load(hazardStream(check.hazardId), hazardProjection);
   if (!snapshot) throw new ApiFailure('link_invalid');
   return snapshot;
+}
+
+/**
+ * The enterprise's view with read URLs of the photos it sent itself: never the office's
+ * (found, verification), which stay in the console.
+ */
+export async function enterprisePhotoUrls<View extends { progress: { photoKeys?: string[] }[] }>(
+  view: View,
+): Promise<View & { photoUrls?: Record<string, string> }> {
+  const photos = view.progress.flatMap((update) =>
+    (update.photoKeys ?? []).map((key) => ({ key, sha256: '' })),
+  );
+  if (photos.length === 0) return view;
+  return { ...view, photoUrls: await photoReadUrls([{ data: { photos } }]) };
 }

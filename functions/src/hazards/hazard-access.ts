@@ -7,6 +7,7 @@ import type {
   HazardCommandDependencies,
 } from '@qingling/shared/hazards/commands.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
+import { photosOfEvent } from '@qingling/shared/hazards/evidence.ts';
 import {
   type HazardState,
   hazardProjection,
@@ -17,6 +18,7 @@ import { defaultLookBackPolicy, lookBackPolicyFor } from '@qingling/shared/hazar
 import { hazardDetail } from '@qingling/shared/hazards/views.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
+import { photoReadUrls } from './evidence-photos.ts';
 
 /**
  * The record, the clock, the policies and the workflow, as hazard commands need them. The
@@ -90,6 +92,18 @@ export async function hazardPage(state: HazardState) {
   return hazardDetail(state, events, await verifyChain(events), policy.closure);
 }
 
+/**
+ * The page with short-lived read URLs of its photos, for the console to show them. Apart
+ * from hazardPage: recording a hazard answers without them (the console opens the page
+ * next), so that function does not carry the URL signer.
+ */
+export async function hazardPageWithPhotos(state: HazardState) {
+  const page = await hazardPage(state);
+  // Only a hazard with photos needs the evidence store (and its read grant).
+  if (!page.timeline.some((entry) => photosOfEvent(entry).length > 0)) return page;
+  return { ...page, photoUrls: await photoReadUrls(page.timeline) };
+}
+
 /** A rule of the lifecycle refused the decision: a 409 that says which rule, in both languages. */
 export function refusal(error: unknown): never {
   if (error instanceof LifecycleViolation) {
@@ -102,10 +116,10 @@ export function refusal(error: unknown): never {
 export async function answer(outcome: CommandOutcome, status = 200) {
   if (outcome.kind === 'not_found') throw new ApiFailure('not_found');
   if (outcome.kind === 'conflict') {
-    throw new ApiFailure('conflict', undefined, await hazardPage(outcome.current.state));
+    throw new ApiFailure('conflict', undefined, await hazardPageWithPhotos(outcome.current.state));
   }
   return {
     status: outcome.duplicate ? 200 : status,
-    body: await hazardPage(outcome.snapshot.state),
+    body: await hazardPageWithPhotos(outcome.snapshot.state),
   };
 }

@@ -35,6 +35,12 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
       evidence.grantRead(role);
     },
   },
+  hazardEvidence: {
+    environment: ({ evidence }) => ({ EVIDENCE_BUCKET: evidence.bucket.bucketName }),
+    grant: ({ evidence }, role) => {
+      evidence.grantHazardEvidence(role);
+    },
+  },
   receiptKey: {
     environment: ({ secrets }) => ({ RECEIPT_KEY_SECRET_ARN: secrets.receiptKey.secretArn }),
     grant: ({ secrets }, role) => {

@@ -281,6 +281,8 @@ function useLocalAdapters(
     tipWorkflow: () => conductors.tip,
     blobStore: () => adapters.blobStore,
     exportFiles: () => adapters.blobStore,
+    blobReadUrls: () => adapters.blobStore,
+    blobDigests: () => adapters.blobStore,
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,

@@ -161,6 +161,18 @@ async function route(
     await handleUpload(request, response, local.blobStore);
   } else if (path === '/_local/downloads' && (method === 'GET' || method === 'HEAD')) {
     await handleDownload(requestUrl, response, local.blobStore, method === 'HEAD');
+  } else if (path === '/_local/blobs' && method === 'GET') {
+    // S3's presigned GET: the signed URL names one key until it expires.
+    const blob = await local.blobStore.readSigned(requestUrl.searchParams);
+    if (!blob) sendJson(response, 403, { message: 'Forbidden' });
+    else {
+      response.writeHead(200, {
+        'content-type': blob.contentType,
+        'cache-control': 'private, max-age=300',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(Buffer.from(blob.bytes));
+    }
   } else if (path === '/_local/outbox.json') {
     sendJson(response, 200, { entries: await local.outbox.list() });
   } else if (path === '/_local/outbox') {

@@ -10,7 +10,8 @@ import type { Bilingual } from '../i18n/text.ts';
 
 /**
  * Resources beyond the table. evidenceUpload: sign upload forms for incoming/ photos;
- * evidenceRead: read stored photos; receiptKey: the secret behind receipts and tip ids;
+ * evidenceRead: read stored tip photos; hazardEvidence: upload forms for and reads of a
+ * hazard's own photos (never a tip's); receiptKey: the secret behind receipts and tip ids;
  * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact; lifecycle:
  * wake or start a record's lifecycle execution (Step Functions); ledgerExport: write an
  * export file under exports/ in the evidence bucket and sign a link to read it back.
@@ -18,6 +19,7 @@ import type { Bilingual } from '../i18n/text.ts';
 export type Resource =
   | 'evidenceUpload'
   | 'evidenceRead'
+  | 'hazardEvidence'
   | 'receiptKey'
   | 'contactKey'
   | 'lifecycle'

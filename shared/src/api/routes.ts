@@ -1,6 +1,7 @@
 import { chainHeadRoutes } from '../chain-heads/routes.ts';
 import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { enterpriseAccessRoutes } from '../hazards/enterprise-access-routes.ts';
+import { hazardEvidenceRoutes } from '../hazards/evidence-routes.ts';
 import { exposureRoutes } from '../hazards/exposure-routes.ts';
 import { hazardLogRoutes } from '../hazards/log-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
@@ -33,6 +34,7 @@ export const routes = [
   ...rewardRoutes,
   ...hazardRoutes,
   ...hazardLogRoutes,
+  ...hazardEvidenceRoutes,
   ...enterpriseAccessRoutes,
   ...exposureRoutes,
   ...statisticsRoutes,

@@ -8,6 +8,7 @@ import type { HazardWorkflow } from '../ports/hazard-workflow.ts';
 import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
 import { closureRefusal, signOffOf } from './closure.ts';
 import type { EscalationPolicy } from './escalation.ts';
+import { type EvidencePhoto, type PhotosGiven, photosFor } from './evidence.ts';
 import {
   checkTransition,
   type HazardEvent,
@@ -39,12 +40,12 @@ export type HazardCommand =
   | { type: 'request_extension'; deadline: DeadlineInput; reason: string }
   | { type: 'approve_extension' }
   | { type: 'refuse_extension'; reason: string }
-  | { type: 'submit_evidence'; note: string; photoKeys: string[] }
+  | ({ type: 'submit_evidence'; note: string; photoKeys: string[] } & PhotosGiven)
   /** From the enterprise, through its link. */
-  | { type: 'submit_plan'; plan: RectificationPlan }
-  | { type: 'report_progress'; note: string; photoKeys: string[] }
-  | { type: 'pass_verification'; note: string; onSite: boolean }
-  | { type: 'fail_verification'; reasons: string; newDeadline: DeadlineInput }
+  | ({ type: 'submit_plan'; plan: RectificationPlan } & PhotosGiven)
+  | ({ type: 'report_progress'; note: string; photoKeys: string[] } & PhotosGiven)
+  | ({ type: 'pass_verification'; note: string; onSite: boolean } & PhotosGiven)
+  | ({ type: 'fail_verification'; reasons: string; newDeadline: DeadlineInput } & PhotosGiven)
   | { type: 'close'; note: string }
   | { type: 'reopen'; reason: string; newDeadline: DeadlineInput }
   | { type: 'record_look_back'; note: string; holding: boolean }
@@ -117,6 +118,13 @@ export function eventFor(
   >,
 ): HazardEvent {
   const deadline = (input: DeadlineInput) => deadlineOf(input, context.now, context.calendar);
+  // A step's photos: this hazard's own, each with the hash of its stored copy.
+  const evidence = (given: PhotosGiven): EvidencePhoto[] => {
+    const outcome = photosFor(state.hazardId, given);
+    if ('refusal' in outcome) throw new LifecycleViolation(outcome.refusal);
+    return outcome.photos;
+  };
+  const withPhotos = (photos: EvidencePhoto[]) => (photos.length > 0 ? { photos } : {});
   switch (command.type) {
     case 'start_rectification':
       return {
@@ -146,27 +154,46 @@ export function eventFor(
     }
     case 'refuse_extension':
       return { type: 'deadline_extension_refused', data: { reason: command.reason } };
-    case 'submit_evidence':
+    case 'submit_evidence': {
+      const photos = evidence(command);
       return {
         type: 'evidence_submitted',
-        data: { note: command.note, photoKeys: command.photoKeys },
+        data: {
+          note: command.note,
+          photoKeys: photos.map((photo) => photo.key),
+          ...withPhotos(photos),
+        },
       };
+    }
     case 'submit_plan':
-      return { type: 'plan_submitted', data: { plan: command.plan } };
-    case 'report_progress':
+      return {
+        type: 'plan_submitted',
+        data: { plan: command.plan, ...withPhotos(evidence(command)) },
+      };
+    case 'report_progress': {
+      const photos = evidence(command);
       return {
         type: 'progress_reported',
-        data: { note: command.note, photoKeys: command.photoKeys },
+        data: {
+          note: command.note,
+          photoKeys: photos.map((photo) => photo.key),
+          ...withPhotos(photos),
+        },
       };
+    }
     case 'pass_verification':
       return {
         type: 'verification_passed',
-        data: { note: command.note, onSite: command.onSite },
+        data: { note: command.note, onSite: command.onSite, ...withPhotos(evidence(command)) },
       };
     case 'fail_verification':
       return {
         type: 'verification_failed',
-        data: { reasons: command.reasons, newDeadline: deadline(command.newDeadline) },
+        data: {
+          reasons: command.reasons,
+          newDeadline: deadline(command.newDeadline),
+          ...withPhotos(evidence(command)),
+        },
       };
     case 'close': {
       const refused = closureRefusal(

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type { RouteDefinition } from '../api/route-definition.ts';
 import { idempotencyKey, text, withMeta } from '../api/validation.ts';
-import { rectificationPlanSchema } from './schemas.ts';
+import { maxUploadFormsPerRequest } from './evidence.ts';
+import { evidenceKeys, hazardUploadFormSchema, rectificationPlanSchema } from './schemas.ts';
 
 const exampleHazardId = 'bcdefghijklmnopqrstuvwxyza';
 const exampleToken =
@@ -18,14 +19,20 @@ const examplePlan = {
 export const enterpriseUpdateSchema = withMeta(
   z.intersection(
     z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('plan'), plan: rectificationPlanSchema }),
+      z.strictObject({
+        kind: z.literal('plan'),
+        plan: rectificationPlanSchema,
+        photoKeys: z.optional(evidenceKeys),
+      }),
       z.strictObject({
         kind: z.literal('progress'),
         note: text({ min: 2, max: 2000, multiline: true }),
+        photoKeys: z.optional(evidenceKeys),
       }),
       z.strictObject({
         kind: z.literal('evidence'),
         note: text({ min: 2, max: 2000, multiline: true }),
+        photoKeys: z.optional(evidenceKeys),
       }),
     ]),
     z.object({ token: z.string().check(z.minLength(10), z.maxLength(1024)), idempotencyKey }),
@@ -50,8 +57,13 @@ export const enterpriseViewSchema = withMeta(
         at: z.string(),
         kind: z.enum(['plan', 'progress', 'evidence']),
         note: z.string(),
+        photoKeys: z.optional(z.array(z.string())),
       }),
     ),
+    /** Read URLs of the enterprise's own photos (never the office's), by key. */
+    photoUrls: z.optional(z.record(z.string(), z.string())),
+    /** Forms for new photos, when asked for (photoUploads in the request). */
+    photoUploads: z.optional(z.array(hazardUploadFormSchema)),
   }),
   { id: 'EnterpriseHazardView' },
 );
@@ -69,13 +81,19 @@ export const enterpriseAccessRoutes = [
     handler: 'view-enterprise-hazard',
     access: { kind: 'public' },
     table: { read: ['HAZARD#*'] },
-    uses: ['receiptKey'],
+    uses: ['receiptKey', 'hazardEvidence'],
     summary: {
       zh: '企业凭链接查看本隐患及整改要求',
       en: 'The enterprise sees its hazard through its link',
     },
     request: {
-      body: z.strictObject({ token: z.string().check(z.minLength(10), z.maxLength(1024)) }),
+      body: z.strictObject({
+        token: z.string().check(z.minLength(10), z.maxLength(1024)),
+        /** Forms for this many new photos, for the enterprise's next update. */
+        photoUploads: z.optional(
+          z.number().check(z.int(), z.gte(1), z.lte(maxUploadFormsPerRequest)),
+        ),
+      }),
       example: { token: exampleToken },
     },
     response: {
@@ -98,7 +116,7 @@ export const enterpriseAccessRoutes = [
     handler: 'submit-enterprise-update',
     access: { kind: 'public' },
     table: { read: ['POLICY'], write: ['HAZARD#*'] },
-    uses: ['receiptKey', 'lifecycle'],
+    uses: ['receiptKey', 'lifecycle', 'hazardEvidence'],
     summary: {
       zh: '企业提交治理方案、整改进展或整改完成情况',
       en: 'The enterprise submits its plan, progress or evidence of the fix',

@@ -2,6 +2,7 @@ import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
+import type { EvidencePhoto, FoundPosition } from './evidence.ts';
 import { ledgerFilterIndexes } from './ledger-indexes.ts';
 import {
   applyOversight,
@@ -50,6 +51,10 @@ export interface HazardFacts {
   description: string;
   /** The CST date the hazard was found, when it was not the day it was entered. */
   foundOn?: string;
+  /** Photos taken when it was found, with their hashes (evidence.ts). */
+  photos?: EvidencePhoto[];
+  /** Where it was found, when the officer chose to record the position. */
+  position?: FoundPosition;
 }
 
 export type HazardEvent =
@@ -74,12 +79,25 @@ export type HazardEvent =
   | { type: 'deadline_extension_requested'; data: { deadline: string; reason: string } }
   | { type: 'deadline_extended'; data: { deadline: string; reason: string; approvedBy: string } }
   | { type: 'deadline_extension_refused'; data: { reason: string } }
-  | { type: 'evidence_submitted'; data: { note: string; photoKeys: string[] } }
+  /** `photos`: the photos with their hashes (evidence.ts); `photoKeys` names them too. */
+  | {
+      type: 'evidence_submitted';
+      data: { note: string; photoKeys: string[]; photos?: EvidencePhoto[] };
+    }
   /** From the enterprise, through its link: a proposed plan, and progress as it goes. */
-  | { type: 'plan_submitted'; data: { plan: RectificationPlan } }
-  | { type: 'progress_reported'; data: { note: string; photoKeys: string[] } }
-  | { type: 'verification_passed'; data: { note: string; onSite: boolean } }
-  | { type: 'verification_failed'; data: { reasons: string; newDeadline: string } }
+  | { type: 'plan_submitted'; data: { plan: RectificationPlan; photos?: EvidencePhoto[] } }
+  | {
+      type: 'progress_reported';
+      data: { note: string; photoKeys: string[]; photos?: EvidencePhoto[] };
+    }
+  | {
+      type: 'verification_passed';
+      data: { note: string; onSite: boolean; photos?: EvidencePhoto[] };
+    }
+  | {
+      type: 'verification_failed';
+      data: { reasons: string; newDeadline: string; photos?: EvidencePhoto[] };
+    }
   /** `signedOffAs`: the role a major hazard's second person signed off in (closure.ts). */
   | { type: 'hazard_closed'; data: { note: string; lookBackAt?: string; signedOffAs?: string } }
   | { type: 'hazard_reopened'; data: { reason: string; newDeadline: string } }
@@ -127,7 +145,13 @@ export interface HazardState extends HazardFacts, OversightState {
   /** The plan the enterprise proposed (the officer adopts it when rectification starts). */
   submittedPlan?: RectificationPlan;
   /** What the enterprise sent through its link, in order. */
-  enterpriseUpdates: { at: string; kind: 'plan' | 'progress' | 'evidence'; note: string }[];
+  enterpriseUpdates: {
+    at: string;
+    kind: 'plan' | 'progress' | 'evidence';
+    note: string;
+    /** The photos it sent with the update (their hashes are on the log). */
+    photoKeys?: string[];
+  }[];
   /** An extension the officer asked for, awaiting the department head. */
   pendingExtension?: { deadline: string; reason: string; requestedBy: string };
   /** Set when the current round's evidence passed verification: closing needs it. */
@@ -323,9 +347,14 @@ function fromEnterprise(
   recorded: RecordedEvent,
   kind: HazardState['enterpriseUpdates'][number]['kind'],
   note: string,
+  photos: readonly EvidencePhoto[] = [],
 ): HazardState['enterpriseUpdates'] {
   if (recorded.actor.kind !== 'enterprise') return state.enterpriseUpdates;
-  return [...state.enterpriseUpdates, { at: recorded.at, kind, note }];
+  const photoKeys = photos.map((photo) => photo.key);
+  return [
+    ...state.enterpriseUpdates,
+    { at: recorded.at, kind, note, ...(photoKeys.length > 0 ? { photoKeys } : {}) },
+  ];
 }
 
 /** A failed verification or a reopening: a new round with a new deadline and ladder. */
@@ -427,18 +456,36 @@ function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): Hazard
       return {
         ...state,
         status: 'verifying',
-        enterpriseUpdates: fromEnterprise(state, event, 'evidence', event.data.note),
+        enterpriseUpdates: fromEnterprise(
+          state,
+          event,
+          'evidence',
+          event.data.note,
+          event.data.photos,
+        ),
       };
     case 'plan_submitted':
       return {
         ...state,
         submittedPlan: event.data.plan,
-        enterpriseUpdates: fromEnterprise(state, event, 'plan', event.data.plan.goalAndTasks),
+        enterpriseUpdates: fromEnterprise(
+          state,
+          event,
+          'plan',
+          event.data.plan.goalAndTasks,
+          event.data.photos,
+        ),
       };
     case 'progress_reported':
       return {
         ...state,
-        enterpriseUpdates: fromEnterprise(state, event, 'progress', event.data.note),
+        enterpriseUpdates: fromEnterprise(
+          state,
+          event,
+          'progress',
+          event.data.note,
+          event.data.photos,
+        ),
       };
     case 'verification_passed':
       return {

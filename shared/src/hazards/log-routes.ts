@@ -18,6 +18,21 @@ export const hazardLogSchema = withMeta(
         '(GET /api/public/chain-heads/{date}); null when the hazard is not in that day.',
     }),
     events: z.array(z.record(z.string(), z.unknown())),
+    photos: withMeta(
+      z.array(
+        z.object({
+          sequence: z.number().check(z.int()),
+          type: z.string(),
+          key: z.string(),
+          sha256: z.string(),
+        }),
+      ),
+      {
+        description:
+          'Every evidence photo the log names, with the SHA-256 of its stored copy as ' +
+          'recorded on its event (the event is hashed into the chain) 证据照片及其哈希',
+      },
+    ),
   }),
   { id: 'HazardLog' },
 );
@@ -54,6 +69,14 @@ export const hazardLogRoutes = [
           path: ['b'.repeat(64)],
         },
         events: [{ sequence: 1, type: 'hazard_reported', hash: 'a'.repeat(64) }],
+        photos: [
+          {
+            sequence: 1,
+            type: 'hazard_reported',
+            key: `evidence/${exampleHazardId}/0f8fad5b-d9cb-469f-a165-70867728950e`,
+            sha256: 'c'.repeat(64),
+          },
+        ],
       },
     },
   },

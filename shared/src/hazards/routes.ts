@@ -82,7 +82,7 @@ export const hazardRoutes = [
       roles: ['officer'],
       scope: { in: 'body', field: 'jurisdiction' },
     },
-    uses: ['lifecycle'],
+    uses: ['lifecycle', 'hazardEvidence'],
     summary: {
       zh: '登记隐患（检查发现、企业自查、举报查实）',
       en: 'Record a hazard from any channel',
@@ -196,6 +196,7 @@ export const hazardRoutes = [
       roles: officeRoles,
       scope: { in: 'record', record: 'hazard', id: 'hazardId' },
     },
+    uses: ['hazardEvidence'],
     summary: { zh: '隐患详情、时间线与哈希链校验', en: 'A hazard, its timeline and chain check' },
     pathParameters: { schema: hazardIdParameters, example: { hazardId: exampleHazardId } },
     response: { status: 200, body: hazardDetailSchema, example: exampleDetail },
@@ -211,7 +212,7 @@ export const hazardRoutes = [
       roles: officeRoles,
       scope: { in: 'record', record: 'hazard', id: 'hazardId' },
     },
-    uses: ['lifecycle'],
+    uses: ['lifecycle', 'hazardEvidence'],
     summary: {
       zh: '整改、延期、核查、销号、重新打开；领导约谈、挂牌督办、批准曝光等操作',
       en: 'Rectify, extend, verify, close or reopen a hazard; leaders summon, list, expose',

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import { usccSchema } from '../enterprises/enterprise.ts';
+import { maxPhotosPerStep } from './evidence.ts';
 import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
 /**
@@ -46,9 +47,10 @@ export const rectificationPlanSchema = withMeta(
 );
 
 const note = text({ min: 1, max: 2000, multiline: true });
-const evidenceKeys = z
+/** Photo keys from upload forms (evidence.ts): the server reads each one's hash. */
+export const evidenceKeys = z
   .array(z.string().check(z.regex(/^evidence\/[a-z2-7]{26}\/[a-z0-9-]{1,40}$/)))
-  .check(z.maxLength(12));
+  .check(z.maxLength(maxPhotosPerStep));
 
 /** Leaders' decisions (oversight.ts): a document number is what the office's letter bears. */
 const documentNumber = text({ min: 2, max: 60, normalization: 'NFKC' });
@@ -81,11 +83,17 @@ export const hazardCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('approve_extension') }),
   z.strictObject({ type: z.literal('refuse_extension'), reason: note }),
   z.strictObject({ type: z.literal('submit_evidence'), note, photoKeys: evidenceKeys }),
-  z.strictObject({ type: z.literal('pass_verification'), note, onSite: z.boolean() }),
+  z.strictObject({
+    type: z.literal('pass_verification'),
+    note,
+    onSite: z.boolean(),
+    photoKeys: z.optional(evidenceKeys),
+  }),
   z.strictObject({
     type: z.literal('fail_verification'),
     reasons: note,
     newDeadline: deadlineInputSchema,
+    photoKeys: z.optional(evidenceKeys),
   }),
   z.strictObject({ type: z.literal('close'), note }),
   z.strictObject({ type: z.literal('reopen'), reason: note, newDeadline: deadlineInputSchema }),
@@ -102,6 +110,12 @@ export const giveHazardCommandSchema = withMeta(
   }),
   { id: 'HazardCommandRequest' },
 );
+
+/** Where the hazard was found (WGS84), when the officer chose to record it. */
+export const positionSchema = z.strictObject({
+  latitude: z.number().check(z.gte(-90), z.lte(90)),
+  longitude: z.number().check(z.gte(-180), z.lte(180)),
+});
 
 const hazardFactsFields = {
   industry: code('fire'),
@@ -143,6 +157,9 @@ export const recordHazardSchema = withMeta(
       // A registered enterprise by its code, or a place without one (site.ts): one of them.
       enterprise: z.optional(usccSchema),
       site: z.optional(siteSchema),
+      /** Photos uploaded with forms for this request (requestHazardPhotoUploads). */
+      photoKeys: z.optional(evidenceKeys),
+      position: z.optional(positionSchema),
     })
     .check(
       z.refine(namesOneParty, namesOnePartyMessage),
@@ -385,8 +402,23 @@ export const hazardDetailSchema = withMeta(
       brokenAt: z.optional(z.number()),
       reason: z.optional(z.string()),
     }),
+    /** Short-lived read URLs of the timeline's photos, by key. */
+    photoUrls: z.optional(z.record(z.string(), z.string())),
   }),
   { id: 'HazardDetail' },
+);
+
+export const hazardUploadFormSchema = withMeta(
+  z.object({
+    photoKey: z.string(),
+    url: z.string(),
+    fields: z.record(z.string(), z.string()),
+  }),
+  {
+    id: 'HazardUploadForm',
+    description:
+      'POST as multipart/form-data: these fields, then "file"; then name photoKey in the command.',
+  },
 );
 
 export const hazardConflictSchema = z.looseObject({

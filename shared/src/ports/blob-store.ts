@@ -74,3 +74,16 @@ export interface ExportFiles {
    */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }
+
+/**
+ * Short-lived URLs that read one stored blob each (an S3 presigned GET): the browser shows
+ * a photo without the API carrying its bytes, and a URL opens its one key only.
+ */
+export interface BlobReadUrls {
+  createReadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** The SHA-256 (hex) of a stored blob as it is now, or null when there is none. */
+export interface BlobDigests {
+  sha256Of(key: string): Promise<string | null>;
+}

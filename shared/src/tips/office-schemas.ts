@@ -117,6 +117,8 @@ export const tipForOfficerSchema = withMeta(
       }),
       location: z.optional(sharedLocationSchema),
       photoKeys: z.array(z.string()),
+      /** Short-lived read URLs of the photos, by key (GET of the tip only). */
+      photoUrls: z.optional(z.record(z.string(), z.string())),
       messages: z.array(tipMessageSchema),
       timeline: z.array(tipTimelineEntrySchema),
     }),

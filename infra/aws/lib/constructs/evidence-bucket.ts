@@ -21,9 +21,13 @@ import { Construct, type IConstruct } from 'constructs';
  */
 export const evidencePrefixes = {
   incoming: 'incoming/',
+  /** Hazards' evidence photos as uploaded (processed like a tip's). */
+  incomingHazards: 'incoming/hazards/',
   tips: 'tips/',
   /** Files made on the server for one download (the hazard ledger's export). */
   exports: 'exports/',
+  /** Hazards' evidence photos, cleaned: evidence/<hazardId>/<uploadId>. */
+  evidence: 'evidence/',
 } as const;
 
 /** What officers read: the cleaned copies (hazards/ joins when evidence uploads do). */
@@ -169,6 +173,26 @@ export class EvidenceBucket extends Construct {
         reason,
       ),
       this.grantObjects(role, ['s3:PutObject'], evidencePrefixes.tips, reason),
+      // A hazard's photo: stored once under evidence/ (it looks first: the first is final).
+      this.grantObjects(role, ['s3:GetObject', 's3:PutObject'], evidencePrefixes.evidence, reason),
+      this.grantList(role),
+    ];
+  }
+
+  /**
+   * hazardEvidence: a hazard's photos only, never a tip's: sign upload forms under
+   * incoming/hazards/, read the cleaned copies under evidence/ (their hashes, and the
+   * presigned GETs the console shows). The enterprise's link routes hold this and nothing
+   * of tips/.
+   */
+  grantHazardEvidence(role: IRole): Grant[] {
+    const reason = [
+      'Keys under evidence/ and incoming/hazards/ are made by the handler from a hazard the',
+      'caller may act on (its jurisdiction, or its link); a tip photo is never under them.',
+    ];
+    return [
+      this.grantObjects(role, ['s3:PutObject'], evidencePrefixes.incomingHazards, reason),
+      this.grantObjects(role, ['s3:GetObject'], evidencePrefixes.evidence, reason),
       this.grantList(role),
     ];
   }

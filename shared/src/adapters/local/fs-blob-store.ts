@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Bilingual } from '../../i18n/text.ts';
 import {
+  type BlobDigests,
+  type BlobReadUrls,
   type BlobStore,
   type DownloadOptions,
   downloadDisposition,
@@ -88,7 +90,7 @@ function formatBytes(bytes: number): string {
  * nothing behind. A form is single-use: whoever holds it cannot replace what was uploaded
  * with it (on S3, where a form can be posted again, the photo processor keeps the first).
  */
-export class FileSystemBlobStore implements BlobStore, ExportFiles {
+export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls, BlobDigests {
   private readonly root: string;
   private readonly uploadUrl: string;
   private readonly downloadBase: string;
@@ -141,6 +143,30 @@ export class FileSystemBlobStore implements BlobStore, ExportFiles {
     await this.claimForm(form.fields.signature ?? '');
     await this.put({ key: policy.key, contentType, bytes: form.file.bytes });
     return { key: policy.key };
+  }
+
+  async createReadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    this.pathOf(key);
+    const expiresAt = new Date(this.clock.now().getTime() + expiresInSeconds * 1000).toISOString();
+    const query = new URLSearchParams({ key, expires: expiresAt });
+    query.set('signature', this.sign(`read\n${key}\n${expiresAt}`));
+    return `${this.uploadUrl.replace(/\/uploads$/, '/blobs')}?${query}`;
+  }
+
+  /** The local read endpoint's work: the blob a signed read URL names, if still valid. */
+  async readSigned(query: URLSearchParams): Promise<StoredBlob | null> {
+    const key = query.get('key') ?? '';
+    const expiresAt = query.get('expires') ?? '';
+    const expected = Buffer.from(this.sign(`read\n${key}\n${expiresAt}`));
+    const given = Buffer.from(query.get('signature') ?? '');
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    if (!(Date.parse(expiresAt) > this.clock.now().getTime())) return null;
+    return this.get(key);
+  }
+
+  async sha256Of(key: string): Promise<string | null> {
+    const blob = await this.get(key);
+    return blob ? createHash('sha256').update(blob.bytes).digest('hex') : null;
   }
 
   async get(key: string): Promise<StoredBlob | null> {

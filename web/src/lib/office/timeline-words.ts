@@ -77,6 +77,7 @@ const fieldLabels: Record<string, () => string> = {
   approvedBy: m.hz_field_approved_by,
   note: m.hz_field_note,
   photoKeys: m.hz_field_photos,
+  position: m.hz_field_position,
   onSite: m.hz_field_on_site,
   lookBackAt: m.hz_field_look_back_at,
   dueAt: m.hz_field_due_at,
@@ -128,6 +129,10 @@ function detailText(key: string, value: unknown, namer: Namer): string {
       key === 'recipients' ? value.map((r) => recipientNames[r]?.() ?? String(r)) : value;
     return items.map(String).join(listSeparator());
   }
+  if (key === 'position' && value && typeof value === 'object') {
+    const { latitude, longitude } = value as { latitude?: number; longitude?: number };
+    return `${latitude}, ${longitude}`;
+  }
   if (key === 'standard' && value && typeof value === 'object') {
     const { ref, clause } = value as { ref?: string; clause?: string };
     return text(citeStandard({ ref: ref ?? '', clause: clause ?? '' }));
@@ -142,7 +147,11 @@ function detailText(key: string, value: unknown, namer: Namer): string {
 export function eventDetails(entry: TimelineEntry, namer: Namer): EventDetail[] {
   const data = entry.data;
   if (!data || typeof data !== 'object') return [];
-  return Object.entries(data as Record<string, unknown>).map(([key, value]) => {
+  // Photos are shown as photos (PhotoViewer), each with its hash, not as keys.
+  const shown = Object.entries(data as Record<string, unknown>).filter(
+    ([key]) => key !== 'photos' && key !== 'photoKeys',
+  );
+  return shown.map(([key, value]) => {
     const label = fieldLabel(key);
     if (key === 'plan' && value && typeof value === 'object') {
       return { key, label, plan: value as Record<string, string> };
