@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { contactEncryptionContext } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { type Resource, type RouteDefinition, routes } from '@qingling/shared/api/routes.ts';
-import { type CfnResource, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
@@ -74,6 +74,11 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
       StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
     }),
   ],
+  contactOpen: (s) => [
+    resolvedGrant(s, 'kms:Decrypt', s.stack.secrets.contactKey.keyArn, {
+      StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' },
+    }),
+  ],
   ledgerExport: (s) =>
     ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'].map((action) =>
       resolvedGrant(s, action, s.stack.evidence.bucket.arnForObjects('exports/*')),
@@ -98,6 +103,9 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
     RECEIPT_KEY_SECRET_ARN: { Ref: logicalId(s, s.stack.secrets.receiptKey) },
   }),
   contactKey: (s) => ({
+    CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
+  }),
+  contactOpen: (s) => ({
     CONTACT_KEY_ID: { 'Fn::GetAtt': [logicalId(s, s.stack.secrets.contactKey), 'Arn'] },
   }),
   ledgerExport: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
@@ -166,15 +174,20 @@ describe("each handler gets exactly what its routes' `uses` list", () => {
     expect(grantsOf(extended, health?.role as IRole).join('\n')).toContain('kms:Encrypt');
   });
 
-  it('grants kms:Decrypt on the contact key to the notification delivery alone, in its context', () => {
-    // The claim reminder opens a tip's sealed phone as it is delivered: that function's
-    // role alone may decrypt with the contact key, and only with the tipster-contact
-    // encryption context. (The lifecycle's publisher decrypts with its own topic key.)
+  it('grants kms:Decrypt on the contact key to the delivery and the bank-details opening alone, in its context', () => {
+    // The claim reminder opens a tip's sealed phone as it is delivered, and a reward officer
+    // opens a claim's sealed bank details (logged on the tip): those two roles alone may
+    // decrypt with the contact key, and only with the tipster-contact encryption context.
+    // (The lifecycle's publisher decrypts with its own topic key.)
     const contactKeyId = synthesized.stack.getLogicalId(
       synthesized.stack.secrets.contactKey.node.defaultChild as CfnResource,
     );
-    const deliveryRole = synthesized.stack.getLogicalId(
-      synthesized.stack.notificationDelivery.function.role?.node.defaultChild as CfnResource,
+    const roleRef = (role: IRole | undefined) => ({
+      Ref: Stack.of(role as IRole).getLogicalId(role?.node.defaultChild as CfnResource),
+    });
+    const deliveryRole = roleRef(synthesized.stack.notificationDelivery.function.role);
+    const openingRole = roleRef(
+      synthesized.stack.api.functions.get('open-payment-details')?.role as IRole,
     );
     type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
     const decrypting: { roles: unknown; statement: Statement }[] = [];
@@ -189,17 +202,18 @@ describe("each handler gets exactly what its routes' `uses` list", () => {
         }
       }
     }
-    expect(decrypting).toEqual([
-      {
-        roles: [{ Ref: deliveryRole }],
-        statement: {
-          Effect: 'Allow',
-          Action: 'kms:Decrypt',
-          Resource: { 'Fn::GetAtt': [contactKeyId, 'Arn'] },
-          Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' } },
-        },
-      },
-    ]);
+    expect(decrypting.map((entry) => entry.roles)).toEqual(
+      expect.arrayContaining([[deliveryRole], [openingRole]]),
+    );
+    expect(decrypting).toHaveLength(2);
+    for (const { statement } of decrypting) {
+      expect(statement).toMatchObject({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'tipster-contact' } },
+      });
+      expect(JSON.stringify(statement.Resource)).toContain(contactKeyId);
+    }
     const deliver = synthesized.template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { CONTACT_KEY_ID: Match.anyValue() } } },
     });

@@ -53,6 +53,12 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
       secrets.grantSealContact(role);
     },
   },
+  contactOpen: {
+    environment: ({ secrets }) => ({ CONTACT_KEY_ID: secrets.contactKey.keyArn }),
+    grant: ({ secrets }, role) => {
+      secrets.grantOpenContact(role);
+    },
+  },
   ledgerExport: {
     environment: ({ evidence }) => ({ EVIDENCE_BUCKET: evidence.bucket.bucketName }),
     grant: ({ evidence }, role) => {

@@ -12,7 +12,8 @@ import type { Bilingual } from '../i18n/text.ts';
  * Resources beyond the table. evidenceUpload: sign upload forms for incoming/ photos;
  * evidenceRead: read stored tip photos; hazardEvidence: upload forms for and reads of a
  * hazard's own photos (never a tip's); receiptKey: the secret behind receipts and tip ids;
- * contactKey: encrypt (and, for reward officers, decrypt) a tipster's contact; lifecycle:
+ * contactKey: encrypt a tipster's contact (at intake, at a claim); contactOpen: decrypt one
+ * (a reward officer opening a claim's sealed bank details; logged on the tip); lifecycle:
  * wake or start a record's lifecycle execution (Step Functions); ledgerExport: write an
  * export file under exports/ in the evidence bucket and sign a link to read it back.
  */
@@ -22,6 +23,7 @@ export type Resource =
   | 'hazardEvidence'
   | 'receiptKey'
   | 'contactKey'
+  | 'contactOpen'
   | 'lifecycle'
   | 'ledgerExport';
 

@@ -138,7 +138,7 @@ export const rewardRoutes = [
     path: '/api/office/tips/{tipId}/reward/payment-details',
     handler: 'open-payment-details',
     access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
-    uses: ['contactKey'],
+    uses: ['contactOpen'],
     summary: {
       zh: '查看举报人提供的收款账户（每次查看都记录在案）',
       en: "Read the tipster's bank details (each reading is recorded on the tip)",

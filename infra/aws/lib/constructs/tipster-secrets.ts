@@ -65,7 +65,8 @@ export class TipsterSecrets extends Construct {
 
   /**
    * kms:Decrypt on the contact key, and only with the tipster-contact encryption context:
-   * for the delivery of the claim reminder, which opens a tip's sealed phone as it sends.
+   * for the delivery of the claim reminder, which opens a tip's sealed phone as it sends,
+   * and for the reward officer's opening of a claim's sealed bank details.
    */
   grantOpenContact(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
