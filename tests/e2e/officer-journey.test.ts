@@ -95,7 +95,7 @@ describe('an officer takes a tip all the way to a closed hazard', () => {
     await page.getByLabel('属实', { exact: true }).check();
     await page.getByRole('link', { name: '登记为隐患' }).click();
     await page.waitForURL(/newFromTip=/);
-    await page.getByText('举报查实').waitFor();
+    await page.locator('#record-hazard').getByText('举报查实').waitFor();
     await page.getByLabel('重大隐患').check();
     await page.getByLabel('判定标准').selectOption('GB 35181-2025 重大火灾隐患判定规则');
     await page.getByLabel('条款').fill('5.1.1');

@@ -54,6 +54,16 @@ export interface LedgerFilter {
 
 const departmentOfIndustry = industryDepartments.industries as Record<string, string>;
 
+const filterKeys = [
+  'grade',
+  'source',
+  'industry',
+  'unit',
+  'enterprise',
+  'foundFrom',
+  'foundTo',
+] as const;
+
 /** The filter a list or export request asks for, as of `now` (overdue: deadline passed). */
 export function ledgerFilterOf(
   query: {
@@ -70,9 +80,10 @@ export function ledgerFilterOf(
   },
   now: Date,
 ): LedgerFilter {
-  const { overdue, sort, order, ...equalities } = query;
+  const { overdue, sort, order } = query;
+  // Only the filters by name: a request carries more (the export's format, a cursor).
   const filter: LedgerFilter = Object.fromEntries(
-    Object.entries(equalities).filter(([, value]) => value !== undefined),
+    filterKeys.map((key) => [key, query[key]] as const).filter(([, value]) => value !== undefined),
   );
   if (overdue) filter.deadlineBy = now.toISOString();
   if (sort || order) {
