@@ -12,7 +12,6 @@ import {
   storedEvidenceKey,
   storedKeyOfIncoming,
 } from './evidence.ts';
-import { LifecycleViolation } from './hazard.ts';
 import { defaultLookBackPolicy } from './look-back.ts';
 import { evidenceKeys } from './schemas.ts';
 
