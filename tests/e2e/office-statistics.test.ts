@@ -29,7 +29,8 @@ async function record(place: string, grade: 'general' | 'major', foundOn?: strin
       idempotencyKey: randomUUID(),
       jurisdiction: 'cq-gecheng',
       source: 'inspection',
-      industry: grade === 'major' ? 'hazardous_chemicals' : 'fire',
+      // Industry and trade: the longest English name (176 characters), for the chart's labels.
+      industry: grade === 'major' ? 'hazardous_chemicals' : 'industry_trade',
       enterprise: '91350100M000100Y43',
       place,
       grade,
@@ -168,6 +169,18 @@ describe('the statistics dashboard', () => {
     expect(await page.locator('[data-target="backlog_cleared"]').innerText()).toContain('Missed');
     expect(await page.locator('table[data-table="rewards"] thead').innerText()).toContain('Lapsed');
     await page.locator('[data-chart="months"] svg').first().waitFor();
+    // The industries' long English names leave the bars room (they once took it all).
+    await page.locator('[data-chart="industries"] svg').first().waitFor();
+    const widest = await page
+      .locator('[data-chart="industries"] svg path')
+      .evaluateAll((paths) =>
+        Math.max(
+          ...paths
+            .filter((path) => ['#1f5fa8', '#2e8b57'].includes(path.getAttribute('fill') ?? ''))
+            .map((path) => path.getBoundingClientRect().width),
+        ),
+      );
+    expect(widest).toBeGreaterThan(60);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
   });

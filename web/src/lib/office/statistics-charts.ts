@@ -19,7 +19,13 @@ export interface ChartSpec {
 const palette = ['#1f5fa8', '#2e8b57', '#c0392b', '#8e44ad', '#d68910'];
 
 function option(spec: ChartSpec) {
-  const category = { type: 'category' as const, data: spec.categories };
+  const category = {
+    type: 'category' as const,
+    data: spec.categories,
+    // A long name ("Industry and trade (metallurgy, …)") would take the whole width and
+    // leave the bars none: cut at a width, the full name is in the table below and the tooltip.
+    axisLabel: spec.horizontal ? { width: 132, overflow: 'truncate' as const } : {},
+  };
   const value = { type: 'value' as const, minInterval: 1 };
   return {
     color: palette,
