@@ -62,19 +62,12 @@ const filterKeys = [
   'enterprise',
   'foundFrom',
   'foundTo',
-] as const;
+] as const satisfies readonly (keyof LedgerFilter)[];
 
 /** The filter a list or export request asks for, as of `now` (overdue: deadline passed). */
 export function ledgerFilterOf(
-  query: {
+  query: Pick<LedgerFilter, (typeof filterKeys)[number]> & {
     overdue?: 'true';
-    grade?: HazardGrade;
-    source?: HazardSource;
-    industry?: string;
-    unit?: string;
-    enterprise?: string;
-    foundFrom?: string;
-    foundTo?: string;
     sort?: LedgerSortBy;
     order?: 'asc' | 'desc';
   },
