@@ -172,6 +172,43 @@ describe('the local lifecycle runner', () => {
     await conductor.stop();
   });
 
+  it('stops only once a wait registration under way has been written', async () => {
+    // The store closes right after the runner stops: a registration still on its way to the
+    // store then wrote to a closed database (dynalite's "Database is closed", an uncaught
+    // error in the fresh-clone runs).
+    const registering = deferred<void>();
+    const entered = deferred<void>();
+    const written: string[] = [];
+    const waits = new MemoryWaits();
+    const register = waits.register.bind(waits);
+    waits.register = async (wait) => {
+      entered.resolve();
+      await registering.promise;
+      written.push(wait.stream);
+      return register(wait);
+    };
+    const { tasks: counted } = tasks();
+    const conductor = new LocalWorkflowConductor({
+      definition,
+      clock,
+      tasks: counted,
+      waits,
+      stream,
+    });
+    conductor.start('H1');
+    await entered.promise;
+    let stopped = false;
+    const stopping = conductor.stop().then(() => {
+      stopped = true;
+    });
+    // Turns of the event loop, not time: whatever stop() awaits has had its chance to end.
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((done) => setImmediate(done));
+    expect(stopped).toBe(false);
+    registering.resolve();
+    await stopping;
+    expect(written).toEqual(['HAZARD#H1']);
+  });
+
   it('never runs a task twice at once when the library retries it on its timeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const waits = new MemoryWaits();

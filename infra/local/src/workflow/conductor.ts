@@ -246,18 +246,22 @@ export class LocalWorkflowConductor implements HazardWorkflow {
                 const payload = payloadOf(input);
                 const planned = this.plannedAt.get(id) ?? this.clock.now().getTime();
                 this.plannedAt.delete(id);
-                const { until } = await this.waits.register({
-                  stream: this.streamOf(id),
-                  generation,
-                  timeoutSeconds: Math.max(
-                    1,
-                    payload.timeoutSeconds -
-                      Math.floor((this.clock.now().getTime() - planned) / 1000),
-                  ),
-                  ...(payload.seenVersion !== undefined
-                    ? { seenVersion: payload.seenVersion }
-                    : {}),
-                });
+                // A task under way like the others: stop() waits for it before the store
+                // closes (an abort ends the execution, not a write already sent).
+                const { until } = await this.once(id, 'wait', () =>
+                  this.waits.register({
+                    stream: this.streamOf(id),
+                    generation,
+                    timeoutSeconds: Math.max(
+                      1,
+                      payload.timeoutSeconds -
+                        Math.floor((this.clock.now().getTime() - planned) / 1000),
+                    ),
+                    ...(payload.seenVersion !== undefined
+                      ? { seenVersion: payload.seenVersion }
+                      : {}),
+                  }),
+                );
                 // Woken while planning: plan again now rather than park.
                 if (this.wokenWhileRunning.delete(id)) return { woken: true };
                 // Parked: the execution ends here (the loop stops once aborted), its timer stays.
