@@ -86,6 +86,10 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
+/** The runner over the real hazard ASL, with the tasks and the wait store a test gives it. */
+const runner = (counted: LifecycleTasks, waits: LifecycleWaitStore) =>
+  new LocalWorkflowConductor({ definition, clock, tasks: counted, waits, stream });
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -94,13 +98,7 @@ describe('the local lifecycle runner', () => {
   it('parks a waiting record: nothing runs, one timer stays, and it runs again when due', async () => {
     const waits = new MemoryWaits();
     const { calls, tasks: counted } = tasks();
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     for (let index = 0; index < 300; index += 1) conductor.start(`H${index}`);
     await conductor.settled();
     // Memory holds timers, not executions: bounded by the records waiting.
@@ -131,13 +129,7 @@ describe('the local lifecycle runner', () => {
         };
       },
     });
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     conductor.start('H1');
     await conductor.settled();
     expect(calls).toMatchObject({ plan: 1, escalate: 1 });
@@ -154,13 +146,7 @@ describe('the local lifecycle runner', () => {
   it('begins a record created with its generation claimed without asking for one', async () => {
     const waits = new MemoryWaits();
     const { calls, tasks: counted } = tasks();
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     await conductor.begin('H1', 3);
     await conductor.settled();
     expect(waits.items.get('HAZARD#H1')).toMatchObject({ generation: 3 });
@@ -188,13 +174,7 @@ describe('the local lifecycle runner', () => {
       return register(wait);
     };
     const { tasks: counted } = tasks();
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     conductor.start('H1');
     await entered.promise;
     let stopped = false;
@@ -223,13 +203,7 @@ describe('the local lifecycle runner', () => {
       },
       escalate: () => slow.promise,
     });
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     conductor.start('H1');
     // RecordDueSteps times out after 60 s and is retried (2, 4, 8… s apart), up to 5 times.
     await vi.advanceTimersByTimeAsync(61_000);
@@ -253,13 +227,7 @@ describe('the local lifecycle runner', () => {
         return { action: 'wait', timeoutSeconds: 3600, turn: planned, version: planned };
       },
     });
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     conductor.start('H1');
     await vi.waitFor(() => expect(calls.plan).toBe(1));
     // A decision lands while the first turn plans from the record as it was.
@@ -291,13 +259,7 @@ describe('the local lifecycle runner', () => {
         return { action: 'done', timeoutSeconds: 1, turn: 1, version: 9 };
       },
     });
-    const conductor = new LocalWorkflowConductor({
-      definition,
-      clock,
-      tasks: counted,
-      waits,
-      stream,
-    });
+    const conductor = runner(counted, waits);
     expect([...(await conductor.restore())]).toEqual(['H1']);
     expect(conductor.size).toEqual({ parked: 1, running: 0, queued: 0 });
     conductor.tick();
