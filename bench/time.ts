@@ -597,23 +597,32 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
       // recorded) and when the round ended (closed, or a failed verification's new round).
       const rounds = new Map<
         number,
-        { periods: { from: number; deadline: string }[]; endedAt: number }
+        {
+          periods: { from: number; deadline: string }[];
+          endedAt: number;
+          /** An imported row's round: steps due by the import count as reached (backlog.ts). */
+          reachedBefore: number;
+        }
       >();
       let current = 0;
       const closures: number[] = [];
-      const begin = (at: number, deadline: unknown) => {
+      const begin = (at: number, deadline: unknown, reachedBefore?: unknown) => {
         const previous = rounds.get(current);
         if (previous && previous.endedAt === Infinity) previous.endedAt = at;
         current += 1;
         rounds.set(current, {
           periods: [{ from: at, deadline: String(deadline) }],
           endedAt: Infinity,
+          reachedBefore:
+            typeof reachedBefore === 'string' ? Date.parse(reachedBefore) : -Infinity,
         });
       };
       for (const event of log) {
         const at = Date.parse(event.at);
         const data = event.data as Record<string, unknown>;
-        if (event.type === 'rectification_started') begin(at, data.deadline);
+        if (event.type === 'rectification_started') {
+          begin(at, data.deadline, data.reachedBefore);
+        }
         else if (event.type === 'verification_failed' || event.type === 'hazard_reopened') {
           begin(at, data.newDeadline);
         } else if (event.type === 'deadline_extended') {
@@ -674,7 +683,10 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         for (const [rung, expected] of (schedules[0]?.steps ?? []).entries()) {
           const dueAtIn = (schedule: (typeof schedules)[number] | undefined) =>
             schedule?.steps[rung]?.dueAt.getTime() ?? Infinity;
-          let dueIn = schedules.find((schedule) => dueAtIn(schedule) < schedule.endsAt);
+          // As the planner: a step is due in a period when it falls in it after the import.
+          const fallsIn = (schedule: (typeof schedules)[number]) =>
+            dueAtIn(schedule) < schedule.endsAt && dueAtIn(schedule) > round.reachedBefore;
+          let dueIn = schedules.find(fallsIn);
           // An extension approved less than the lateness goal after the step fell due may
           // overtake it: the step is then due as the new deadline says (as for a close).
           const recordedDue = Date.parse(recorded.get(expected.key)?.[0]?.dueAt ?? '');
@@ -721,7 +733,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
             continue;
           }
           if (!shouldBeDue) {
-            const lateDue = unbounded.find((schedule) => dueAtIn(schedule) < schedule.endsAt);
+            const lateDue = unbounded.find(fallsIn);
             const fellDueAfterWindow =
               lateDue !== undefined &&
               dueAtIn(lateDue) >= judgedUntil &&
