@@ -613,8 +613,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         rounds.set(current, {
           periods: [{ from: at, deadline: String(deadline) }],
           endedAt: Infinity,
-          reachedBefore:
-            typeof reachedBefore === 'string' ? Date.parse(reachedBefore) : -Infinity,
+          reachedBefore: typeof reachedBefore === 'string' ? Date.parse(reachedBefore) : -Infinity,
         });
       };
       for (const event of log) {
@@ -622,8 +621,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         const data = event.data as Record<string, unknown>;
         if (event.type === 'rectification_started') {
           begin(at, data.deadline, data.reachedBefore);
-        }
-        else if (event.type === 'verification_failed' || event.type === 'hazard_reopened') {
+        } else if (event.type === 'verification_failed' || event.type === 'hazard_reopened') {
           begin(at, data.newDeadline);
         } else if (event.type === 'deadline_extended') {
           rounds.get(current)?.periods.push({ from: at, deadline: String(data.deadline) });
