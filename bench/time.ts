@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,12 @@ export interface TimeSimulationOptions {
   speed: number;
   kills: number;
   seed: number;
+  /**
+   * When the simulated time begins (an instant not before now). Default: from the seed, an
+   * hour of the next CST day, so that a seed replays the time of day its run began at
+   * (office hours and a step already due at import depend on it) whenever it is replayed.
+   */
+  startAt?: Date;
   /** Requests at once from the driver. */
   concurrency?: number;
   /**
@@ -75,6 +81,14 @@ export interface TimeSimulationReport {
   peakRssMegabytes: number;
   restarts: { realSeconds: number; clockMovedMinutes: number }[];
   goals: Record<string, boolean>;
+}
+
+/** An instant of the next CST day (from midnight), at a fraction of it. */
+function seededStart(fractionOfDay: number): Date {
+  const dayMs = 24 * 3600 * 1000;
+  const cst = 8 * 3600 * 1000;
+  const nextCstMidnight = (Math.floor((Date.now() + cst) / dayMs) + 1) * dayMs - cst;
+  return new Date(nextCstMidnight + Math.floor(fractionOfDay * dayMs));
 }
 
 /** mulberry32: every random choice of a run follows from its seed. */
@@ -210,6 +224,10 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
   const next = random(options.seed);
   const data = await mkdtemp(join(tmpdir(), 'qingling-time-'));
   const port = 20_000 + Math.floor(next() * 20_000);
+  const startAt = options.startAt ?? seededStart(next());
+  if (startAt.getTime() < Date.now()) throw new Error(`the start ${startAt.toISOString()} is past`);
+  // The stack's clock goes on from the later of its kept time and the real time.
+  await writeFile(join(data, 'clock.json'), JSON.stringify({ reached: startAt.toISOString() }));
   const setupStarted = performance.now();
   // Set-up at real speed: the hazards are entered before the clock runs fast.
   let stack = await startStack(data, port, 1, log);
@@ -483,6 +501,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         speed: options.speed,
         kills: options.kills,
         seed: options.seed,
+        startAt,
         concurrency,
         latenessGoalMinutes: goalMinutes,
       },
@@ -838,6 +857,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       speed: { type: 'string', default: '8000' },
       kills: { type: 'string', default: '3' },
       seed: { type: 'string', default: String(Date.now() % 2 ** 31) },
+      /** An ISO instant to begin the simulated time at (default: from the seed). */
+      start: { type: 'string' },
       'keep-data': { type: 'boolean', default: false },
     },
   });
@@ -847,6 +868,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     speed: Number(values.speed),
     kills: Number(values.kills),
     seed: Number(values.seed),
+    ...(values.start ? { startAt: new Date(values.start) } : {}),
     keepData: values['keep-data'],
     log: (line) => console.log(`[time] ${line}`),
   });

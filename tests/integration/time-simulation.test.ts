@@ -7,8 +7,10 @@ import { reportTable, simulateTime } from '../../bench/time.ts';
 // killed with kill -9 twice. Every step must be recorded once, with the due time the
 // ladder gives, delivered once, never begun after its hazard closed, and every chain must
 // verify. The full run (10,000 hazards for a simulated year at ×8000) is `npm run bench`'s
-// timeAtScale entry (bench/time.ts). SIM_SEED replays a run's choices.
+// timeAtScale entry (bench/time.ts). SIM_SEED replays a run's choices and the hour of the
+// day its simulated time began at; SIM_START (an ISO instant) sets that instant instead.
 const seed = Number(process.env.SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const startAt = process.env.SIM_START ? new Date(process.env.SIM_START) : undefined;
 
 describe('time at scale, in small', () => {
   it('fires every step once, on time, and never after closure, across kill -9 restarts', async () => {
@@ -25,9 +27,10 @@ describe('time at scale, in small', () => {
       speed,
       kills: 2,
       seed,
+      ...(startAt ? { startAt } : {}),
       latenessGoalMinutes,
     });
-    const summary = `seed ${seed}\n${reportTable(report)}\n${JSON.stringify(report.problems, null, 1)}`;
+    const summary = `seed ${seed}, simulated time began ${report.options.startAt?.toISOString()}\n${reportTable(report)}\n${JSON.stringify(report.problems, null, 1)}`;
     expect(report.hazards, summary).toBe(300);
     expect(report.steps.expected, summary).toBeGreaterThan(500);
     expect(report.decisions.made, summary).toBeGreaterThan(100);
