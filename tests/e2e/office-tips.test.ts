@@ -43,7 +43,7 @@ async function reportTip(overrides: Record<string, unknown>) {
   });
   const { tips } = (await inbox.json()) as { tips: { tipId: string; excerpt: string }[] };
   const description = String(overrides.description);
-  const tip = tips.find((candidate) => description.startsWith(candidate.excerpt));
+  const tip = tips.find((candidate) => description.startsWith(candidate.excerpt.replace(/…$/, '')));
   if (!tip) throw new Error('the tip is not in the inbox');
   return { receipt: created.body.receipt as string, tipId: tip.tipId };
 }

@@ -1,4 +1,5 @@
 import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
+import { excerptOf } from '../i18n/excerpt.ts';
 import { type ClosurePolicy, closureView, supervisingDepartment } from './closure.ts';
 import { foundOnOf } from './found-on.ts';
 import type { HazardState } from './hazard.ts';
@@ -18,7 +19,7 @@ export function hazardSummary(state: HazardState) {
     ...(state.enterprise ? { enterprise: state.enterprise } : {}),
     ...(state.site ? { site: state.site } : {}),
     place: state.place,
-    excerpt: state.description.slice(0, 80),
+    excerpt: excerptOf(state.description, 80),
     reportedAt: state.reportedAt,
     foundOn: foundOnOf(state),
     ...(state.round ? { deadline: state.round.deadline, round: state.round.number } : {}),

@@ -1,3 +1,4 @@
+import { excerptOf } from '../i18n/excerpt.ts';
 import { rewardForOffice, rewardForTipster } from './reward-claim.ts';
 import { runningLimit } from './time-limits.ts';
 import { openQuestions, photoRefusalReasons, photoSlotStatus, type TipState } from './tip-state.ts';
@@ -48,7 +49,7 @@ export function tipSummary(state: TipState) {
     industry: state.industry,
     ...(state.enterprise ? { enterprise: state.enterprise } : {}),
     address: state.address,
-    excerpt: state.description.slice(0, 80),
+    excerpt: excerptOf(state.description, 80),
     photos: state.photos.length,
     openQuestions: openQuestions(state),
     acceptDeadline: state.acceptDeadline,

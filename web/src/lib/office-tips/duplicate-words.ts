@@ -1,3 +1,4 @@
+import { excerptOf } from '@qingling/shared/i18n/excerpt.ts';
 import { listSeparator } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { DuplicateReason } from './duplicates.ts';
@@ -13,5 +14,4 @@ export const duplicateReasons = (reasons: readonly DuplicateReason[]): string =>
   reasons.map((reason) => reasonNames[reason]()).join(listSeparator());
 
 /** A few words that name a tip among others: the start of its text. */
-export const shortExcerpt = (excerpt: string): string =>
-  [...excerpt].length > 24 ? `${[...excerpt].slice(0, 24).join('')}…` : excerpt;
+export const shortExcerpt = (excerpt: string): string => excerptOf(excerpt, 24);
