@@ -256,8 +256,10 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
   let time = deps.now.getTime();
   const clock = { now: () => new Date(time) };
   const today = Date.parse(`${cstDate(deps.now)}T01:30:00.000Z`);
+  const momentOf = (days: number, hours = 0) =>
+    Math.min(today + days * day + hours * 3600 * 1000, deps.now.getTime());
   const at = (days: number, hours = 0) => {
-    time = Math.min(today + days * day + hours * 3600 * 1000, deps.now.getTime());
+    time = momentOf(days, hours);
   };
   const dateIn = (days: number): DeadlineInput => ({
     date: cstDate(new Date(today + days * day)),
@@ -298,11 +300,12 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
   let key = 0;
   const nextKey = () => `demo-seed-${++key}`;
 
-  /** Runs a record's lifecycle from the seed's time to now, as the conductor would. */
+  /** Runs a record's lifecycle from the seed's time to `until` (now), as the conductor would. */
   const drive = async (
     turnOf: (generation: number, turn: number) => Promise<TurnPlan>,
     escalate: (generation: number, turn: number) => Promise<StepsRecorded>,
     generation: number,
+    until = deps.now.getTime(),
   ) => {
     let next: TurnPlan | null = null;
     for (let turn = 0; turn < 200; turn++) {
@@ -313,16 +316,17 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
         if (recorded.next.action === 'wait') next = recorded.next;
       } else if (plan.action === 'wait') {
         const next = time + plan.timeoutSeconds * 1000;
-        if (next > deps.now.getTime()) break;
+        if (next > until) break;
         time = next;
       } else break;
     }
   };
-  const driveHazard = async (hazardId: string) =>
+  const driveHazard = async (hazardId: string, until?: number) =>
     drive(
       (generation, turn) => planTurn(lifecycle, { hazardId, generation, turn }),
       (generation, turn) => recordDueSteps(lifecycle, { hazardId, generation, turn }),
       await nextGeneration(deps.events, hazardId),
+      until,
     );
   const tipLifecycle = {
     events: deps.events,
@@ -482,6 +486,9 @@ export async function seedDemoRecords(deps: DemoSeedDependencies): Promise<{ add
     });
     if (!recorded.duplicate) added++;
     for (const [when, command] of script) {
+      // The ladder runs up to the command first: a step due before it is on the log at its
+      // own time, not late at the command's (a reminder flagged late in the demo).
+      await driveHazard(hazardId, momentOf(when, 2));
       at(when, 2);
       const signOff = command.type === 'close' && facts.grade === 'major';
       await giveCommand(hazardDeps, {
