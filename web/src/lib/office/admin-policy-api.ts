@@ -1,4 +1,8 @@
-import type { UpdateEscalationPolicy } from '@qingling/shared/policies/schemas.ts';
+import type {
+  CalendarYearView,
+  UpdateCalendarYear,
+  UpdateEscalationPolicy,
+} from '@qingling/shared/policies/schemas.ts';
 import type { LadderView, PoliciesView } from './admin-policies.ts';
 import { officeRequest } from './office-api.ts';
 
@@ -14,3 +18,9 @@ export function saveLadder(jurisdiction: string, body: UpdateEscalationPolicy) {
     { method: 'PUT', body },
   );
 }
+
+/** The calendar page's requests: the years as read (with their warnings), a year's save. */
+export const loadCalendar = () => officeRequest<PoliciesView>('/api/admin/policies');
+
+export const saveCalendarYear = (year: number, body: UpdateCalendarYear) =>
+  officeRequest<CalendarYearView>(`/api/admin/calendar/${year}`, { method: 'PUT', body });
