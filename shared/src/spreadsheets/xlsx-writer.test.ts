@@ -57,6 +57,7 @@ describe('the streaming .xlsx writer', () => {
       { value: 7, style: 2 },
       null,
       '疏散通道\n堆放杂物',
+      '',
     ]);
     expect(row.getCell(1).value).toBe('a < b && c > "d" \'e\'');
     expect(row.getCell(2).value).toBe(3.25);
@@ -65,6 +66,7 @@ describe('the streaming .xlsx writer', () => {
     expect(row.getCell(4).numFmt).toBe('0.00');
     expect(row.getCell(5).value).toBeNull();
     expect(row.getCell(6).value).toBe('疏散通道\n堆放杂物');
+    expect(row.getCell(7).value).toBeNull();
   });
 
   it('drops characters XML 1.0 cannot hold, keeping the rest (and pairs of surrogates)', async () => {

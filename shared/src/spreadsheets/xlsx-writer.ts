@@ -332,7 +332,8 @@ export class SheetWriter {
 
   private cell(reference: string, value: CellValue, style: number): string {
     const s = style ? ` s="${style}"` : '';
-    if (typeof value === 'string') {
+    // Empty text is an empty cell (what a reader shows and filters as blank either way).
+    if (typeof value === 'string' && value !== '') {
       return `<c r="${reference}"${s} t="inlineStr"><is><t xml:space="preserve">${cellText(value)}</t></is></c>`;
     }
     if (typeof value === 'number' && Number.isFinite(value)) {
@@ -342,7 +343,7 @@ export class SheetWriter {
       const dated = this.dateStyles[style] ?? style;
       return `<c r="${reference}" s="${dated}"><v>${excelSerial(value)}</v></c>`;
     }
-    // Empty, or a number no cell can hold (NaN, Infinity): the cell keeps only its style.
+    // Empty, or a number or date no cell can hold (NaN, Infinity): only the style is kept.
     return style ? `<c r="${reference}"${s}/>` : '';
   }
 
