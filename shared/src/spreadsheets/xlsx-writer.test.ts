@@ -186,4 +186,22 @@ describe('the streaming .xlsx writer', () => {
     release();
     await expect(writing).rejects.toThrow();
   });
+
+  it('fails, not hangs, when the output fails part way (an upload refused)', async () => {
+    let writes = 0;
+    const output = new Writable({
+      write(_chunk, _encoding, done) {
+        writes += 1;
+        done(writes === 3 ? new Error('upload refused') : null);
+      },
+    });
+    output.on('error', () => {}); // the upload's owner sees it; here the writer must too
+    const book = new XlsxWriter(output);
+    const sheet = book.addSheet('rows');
+    const writing = (async () => {
+      for (let row = 0; row < 100_000; row += 1) await sheet.addRow([row, `row ${row}`]);
+      await book.end();
+    })();
+    await expect(writing).rejects.toThrow();
+  });
 });

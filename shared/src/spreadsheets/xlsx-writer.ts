@@ -209,6 +209,8 @@ export class XlsxWriter {
         output.destroy(error);
         return;
       }
+      // A destroyed output (its reader failed) takes nothing more: the next write says so.
+      if (output.destroyed) return;
       if (chunk.length) output.write(chunk);
       if (final) output.end();
     });
