@@ -1,8 +1,6 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-// The streaming writer alone, not exceljs's index: see ../types/exceljs-workbook-writer.d.ts.
-import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import type { Bilingual } from '../i18n/text.ts';
+import { type CellStyle, XlsxWriter } from '../spreadsheets/xlsx-writer.ts';
 import {
   defuse,
   type LedgerRow,
@@ -28,9 +26,23 @@ export const ledgerHeaderRow = 4;
 /** Column widths (in characters) of the ledger's columns, in order. */
 const widths = [6, 28, 12, 10, 10, 22, 20, 40, 14, 30, 12, 10, 10, 10, 36];
 const lastColumn = String.fromCharCode(64 + ledgerColumns.length);
-const dateFormat = 'yyyy-mm-dd';
-const thin = { style: 'thin' } as const;
-const border = { top: thin, left: thin, bottom: thin, right: thin };
+/** The columns whose text wraps (描述, 整改措施): the long ones. */
+const wrappedColumns: readonly number[] = [7, 9];
+
+/** The sheet's cell styles; a cell names one by its place here, from 1. */
+const styles = [
+  { font: { bold: true, size: 16 }, alignment: { horizontal: 'center', vertical: 'center' } },
+  { font: { size: 10 }, alignment: { horizontal: 'left', vertical: 'center' } },
+  {
+    font: { bold: true },
+    fill: 'FFDDEBF7',
+    border: 'thin',
+    alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+  },
+  { border: 'thin', alignment: { vertical: 'top' } },
+  { border: 'thin', alignment: { vertical: 'top', wrapText: true } },
+] as const satisfies readonly CellStyle[];
+const [titleStyle, bannerStyle, headerStyle, cellStyle, wrappedStyle] = [1, 2, 3, 4, 5];
 
 /** An instant as CST wall time: 2026-12-03 22:30. */
 function cstMinute(instant: Date): string {
@@ -51,32 +63,14 @@ export function workbookCell(value: string | number, column: number): string | n
 }
 
 /**
- * Waits until what was written has moved on. exceljs's sheet stream hands its data to the
- * zip without waiting for it (batch mode writes on whatever the zip's buffers hold), so
- * rows made faster than they are compressed would pile up outside the V8 heap (RSS grew
- * by 126 MB at 100,000 rows before this wait: bench/ledger-export.ts). The zip's entry
- * streams are the sheet stream's `pipes` (exceljs's StreamBuf); then the output's reader.
- */
-type ZipEntryStream = Writable & { _writableState?: { needDrain?: boolean } };
-
-async function caughtUp(sheet: object, output: Writable): Promise<void> {
-  const pipes = (sheet as { stream?: { pipes?: ZipEntryStream[] } }).stream?.pipes ?? [];
-  for (const pipe of pipes) {
-    // The zip's streams are readable-stream's (v2), which predate writableNeedDrain.
-    if (pipe.writableNeedDrain ?? pipe._writableState?.needDrain) await once(pipe, 'drain');
-  }
-  if (output.writableNeedDrain) await once(output, 'drain');
-}
-
-/**
  * Writes the hazard ledger (隐患排查治理台账) as an .xlsx laid out as offices file it: a
  * title row, the jurisdiction, time of export and filters, then the frozen header row
- * (Chinese with English beneath) with an auto-filter, column widths, dates as dates.
+ * (Chinese with English beneath) with an auto-filter, column widths, dates as dates, thin
+ * borders.
  *
- * exceljs's streaming writer zips each row as it is committed, so neither the rows nor the
- * file are ever whole in memory; between batches the writer waits for the zip and then
- * `output` to drain, so a slow reader (an S3 upload) holds the rows back instead of
- * letting them pile up.
+ * Each row is zipped as it comes (../spreadsheets/xlsx-writer.ts), so neither the rows nor
+ * the file are ever whole in memory; the writer waits for `output` to drain, so a slow
+ * reader (an S3 upload) holds the rows back instead of letting them pile up.
  * Resolves with the number of rows once the file is complete and `output` has ended.
  */
 export async function writeLedgerWorkbook(
@@ -84,71 +78,55 @@ export async function writeLedgerWorkbook(
   heading: LedgerHeading,
   rows: AsyncIterable<LedgerRow>,
 ): Promise<number> {
-  const workbook = new WorkbookWriter({
-    stream: output,
-    useStyles: true,
-    // Shared strings would keep every distinct text in memory until the end.
-    useSharedStrings: false,
+  const workbook = new XlsxWriter(output, {
+    styles,
+    creator: '清零 Qingling',
+    created: heading.exportedAt,
   });
-  workbook.creator = '清零 Qingling';
-  workbook.created = heading.exportedAt;
-  const sheet = workbook.addWorksheet(ledgerSheetName, {
-    views: [{ state: 'frozen', xSplit: 2, ySplit: ledgerHeaderRow }],
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  const sheet = workbook.addSheet(ledgerSheetName, {
+    columnWidths: widths,
+    frozen: { rows: ledgerHeaderRow, columns: 2 },
+    autoFilter: `A${ledgerHeaderRow}:${lastColumn}${ledgerHeaderRow}`,
+    landscapeFitToWidth: true,
   });
-  sheet.columns = ledgerColumns.map((_, index) => ({
-    width: widths[index] ?? 14,
-    ...(ledgerDateColumns.includes(index) ? { style: { numFmt: dateFormat } } : {}),
-  }));
-  sheet.autoFilter = `A${ledgerHeaderRow}:${lastColumn}${ledgerHeaderRow}`;
 
   const name = heading.jurisdictionName;
-  const banner = (text: string, size: number, bold = false) => {
-    const row = sheet.addRow([defuse(text)]);
-    sheet.mergeCells(`A${row.number}:${lastColumn}${row.number}`);
-    row.font = { size, bold };
-    row.alignment = { vertical: 'middle', horizontal: row.number === 1 ? 'center' : 'left' };
-    row.height = size * 2;
-    row.commit();
+  const banner = async (text: string, style: number, size: number) => {
+    await sheet.addRow([{ value: defuse(text), style }], { height: size * 2 });
+    sheet.mergeCells(`A${sheet.rowCount}:${lastColumn}${sheet.rowCount}`);
   };
-  banner(`${name?.zh ?? heading.jurisdiction} 隐患排查治理台账`, 16, true);
-  banner(
+  await banner(`${name?.zh ?? heading.jurisdiction} 隐患排查治理台账`, titleStyle, 16);
+  await banner(
     `辖区 Jurisdiction：${name ? `${name.zh} ${name.en}` : ''}（${heading.jurisdiction}）` +
       `    导出时间 Exported：${cstMinute(heading.exportedAt)}（北京时间 CST）`,
+    bannerStyle,
     10,
   );
-  banner(
+  await banner(
     `筛选条件 Filters：${
       heading.filters.length
         ? heading.filters.map((filter) => `${filter.zh} ${filter.en}`).join('；')
         : '全部 All'
     }`,
+    bannerStyle,
     10,
   );
-
-  const header = sheet.addRow(ledgerColumns.map((zh, index) => `${zh}\n${ledgerColumnsEn[index]}`));
-  header.height = 32;
-  header.eachCell((cell) => {
-    cell.font = { bold: true };
-    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    cell.border = border;
-  });
-  header.commit();
+  await sheet.addRow(
+    ledgerColumns.map((zh, index) => `${zh}\n${ledgerColumnsEn[index]}`),
+    { height: 32, style: headerStyle },
+  );
 
   let count = 0;
   for await (const values of rows) {
-    const row = sheet.addRow(values.map(workbookCell));
-    row.eachCell((cell, column) => {
-      cell.border = border;
-      cell.alignment = { vertical: 'top', wrapText: column === 8 || column === 10 };
-      if (ledgerDateColumns.includes(column - 1)) cell.numFmt = dateFormat;
-    });
-    row.commit();
+    await sheet.addRow(
+      values.map((value, column) => {
+        const cell = workbookCell(value, column);
+        return wrappedColumns.includes(column) ? { value: cell, style: wrappedStyle } : cell;
+      }),
+      { style: cellStyle },
+    );
     count += 1;
-    if (count % 100 === 0) await caughtUp(sheet, output);
   }
-  sheet.commit();
-  await workbook.commit();
+  await workbook.end();
   return count;
 }
