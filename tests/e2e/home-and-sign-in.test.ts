@@ -120,4 +120,38 @@ describe('an officer at a desktop', () => {
       await page.context().close();
     },
   );
+
+  it('keeps the console’s sections to one row on a phone, the current one in view', async () => {
+    const page = await openPage(browser, { width: 360, height: 740 });
+    await page.goto(`${cloud.url}/en/office/sign-in`);
+    await page
+      .getByRole('button', { name: /cq-gecheng\.officer/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/office\/?$/);
+    await page.locator('.office-bar nav a').first().waitFor();
+    // Wrapped, six English sections and the person took 197 px above every page.
+    const bar = await page.locator('.office-bar').boundingBox();
+    expect(bar?.height).toBeLessThanOrEqual(110);
+    await page
+      .getByRole('navigation', { name: 'Console navigation' })
+      .getByRole('link', { name: 'Statistics' })
+      .click();
+    await page.waitForURL(/\/office\/statistics/);
+    const nav = await page.locator('.office-bar nav').boundingBox();
+    const current = await page.locator('.office-bar nav a[aria-current="page"]').boundingBox();
+    expect(current && nav).toBeTruthy();
+    if (current && nav) {
+      // Within the row's box (to the pixel: boxes are measured in fractions).
+      expect(current.x).toBeGreaterThanOrEqual(nav.x - 1);
+      expect(current.x + current.width).toBeLessThanOrEqual(nav.x + nav.width + 1);
+    }
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBe(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.context().close();
+  });
 });
