@@ -167,6 +167,7 @@ describe('a desk per role, on the demo office', () => {
     expect(await followNavigation(page, calls, 'zh')).toEqual([
       '/office',
       '/office/admin/policies',
+      '/office/admin/rewards',
     ]);
     await page.context().close();
   });

@@ -1,5 +1,7 @@
 import type { UpdateEscalationPolicy } from '@qingling/shared/policies/schemas.ts';
+import type { UpdateRewardPolicy } from '@qingling/shared/rewards/reward-policy-schemas.ts';
 import type { LadderView, PoliciesView } from './admin-policies.ts';
+import type { RewardPolicyView } from './admin-rewards.ts';
 import { officeRequest } from './office-api.ts';
 
 /** The policy page's requests: the jurisdiction's policy as read, and its versioned save. */
@@ -11,6 +13,19 @@ export async function loadLadder(jurisdiction: string): Promise<LadderView | und
 export function saveLadder(jurisdiction: string, body: UpdateEscalationPolicy) {
   return officeRequest<LadderView>(
     `/api/admin/jurisdictions/${encodeURIComponent(jurisdiction)}/escalation-policy`,
+    { method: 'PUT', body },
+  );
+}
+
+/** The reward policy page's requests: the jurisdiction's reward policy, and its versioned save. */
+export async function loadRewardPolicy(jurisdiction: string) {
+  const policies = await officeRequest<PoliciesView>('/api/admin/policies');
+  return policies.rewards.find((view) => view.jurisdiction === jurisdiction);
+}
+
+export function saveRewardPolicy(jurisdiction: string, body: UpdateRewardPolicy) {
+  return officeRequest<RewardPolicyView>(
+    `/api/admin/jurisdictions/${encodeURIComponent(jurisdiction)}/reward-policy`,
     { method: 'PUT', body },
   );
 }

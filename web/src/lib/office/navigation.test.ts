@@ -35,7 +35,11 @@ describe('the office navigation', () => {
     ]);
     expect(hrefs('department_head')).not.toContain('/office/import');
     expect(hrefs('reward_officer')).toEqual(['/office']);
-    expect(hrefs('administrator')).toEqual(['/office', '/office/admin/policies']);
+    expect(hrefs('administrator')).toEqual([
+      '/office',
+      '/office/admin/policies',
+      '/office/admin/rewards',
+    ]);
     // Several roles: what any of them may use.
     expect(navigationFor(['reward_officer', 'leader_in_charge']).map((e) => e.href)).toContain(
       '/office/tips',

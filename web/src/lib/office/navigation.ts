@@ -2,6 +2,7 @@ import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { words as adminPolicyWords } from './admin-policies.ts';
+import { words as adminRewardWords } from './admin-rewards.ts';
 import { words as statisticsWords } from './statistics-words.ts';
 
 /**
@@ -37,6 +38,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(adminPolicyWords.nav),
     roles: ['administrator'],
     routes: ['getPolicies', 'updateEscalationPolicy'],
+  },
+  {
+    href: '/office/admin/rewards',
+    label: () => text(adminRewardWords.nav),
+    roles: ['administrator'],
+    routes: ['getPolicies', 'updateRewardPolicy'],
   },
 ];
 
