@@ -160,6 +160,16 @@ describe("a jurisdiction's reward policy, edited by its administrators", () => {
       },
     ]);
 
+    // Several tipsters are rewarded together only as joint tipsters: said, not stored.
+    const everyone = await putRewardPolicy(own, editOf(view, { firstTipsterOnly: false }));
+    expect(everyone.status).toBe(400);
+    expect(everyone.body.error.issues).toEqual([
+      expect.objectContaining({
+        path: 'firstTipsterOnly',
+        message: expect.objectContaining({ zh: expect.stringContaining('只奖励最先举报人') }),
+      }),
+    ]);
+
     // Only the jurisdiction's own administrators edit it.
     const edit = editOf(view, { majorHazard: { percent: 20, minYuan: 3_000, maxYuan: 300_000 } });
     expect((await putRewardPolicy(own, edit, `${own}.officer`)).status).toBe(403);

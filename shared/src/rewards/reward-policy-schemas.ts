@@ -85,7 +85,20 @@ export const rewardPolicySettingsSchema = z.strictObject({
     }),
     maxYuan: yuan('瞒报事故的最高奖励', 'The maximum for a concealed accident'),
   }),
-  firstTipsterOnly: z.boolean(),
+  // Tips merged into another on the same matter earn nothing of their own here; several
+  // tipsters are rewarded together only as joint tipsters. A policy saying otherwise would
+  // be stored and not applied: refused instead.
+  firstTipsterOnly: z
+    .boolean()
+    .check(
+      z.refine(
+        (only) => only,
+        said(
+          '同一事项只奖励最先举报人（合并的举报不另行奖励）；多人共同举报的，请记录联名举报人，共享一份奖励。',
+          'Only the first tipster on the same matter is rewarded (a merged tip earns nothing of its own); tipsters who sent it together are recorded as joint tipsters and share one reward.',
+        ),
+      ),
+    ),
   jointTipstersShare: z.boolean(),
   noticeDays: wholeNumber(
     1,

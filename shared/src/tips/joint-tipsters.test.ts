@@ -3,6 +3,7 @@ import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
+import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
 import { claimReward } from './claim-command.ts';
 import { grantJointShares, inReceiptOrder, jointTipRefusal } from './joint-tipsters.ts';
 import { planTipTurn, recordDueTipSteps } from './lifecycle.ts';
@@ -230,5 +231,40 @@ describe('joint tipsters', () => {
       (event) => event.type === 'reward_shares_granted',
     );
     expect(notes).toHaveLength(1);
+  });
+
+  it('are refused when the policy of the tip has no joint shares, and nothing changes', async () => {
+    const fourth = 'fourthtipabcdefghijklmnopq';
+    await receive(fourth, '2026-03-02T05:00:00.000Z');
+    // A tip substantiated under a policy that rewards the first tipster alone.
+    const substantiated = async (tipId: string) => {
+      await give(tipId, { type: 'accept' });
+      await give(tipId, { type: 'start_investigation' });
+      keys += 1;
+      const outcome = await giveTipCommand(
+        { ...deps(), rewardPolicy: { ...nationalRewardPolicy, jointTipstersShare: false } },
+        {
+          tipId,
+          command: { type: 'record_finding', finding: 'substantiated', note: '属实' },
+          actor: officer,
+          idempotencyKey: `k${keys}`,
+        },
+      );
+      if (outcome.kind !== 'done') throw new Error(outcome.kind);
+    };
+    const alone = 'alonetipabcdefghijklmnopqr';
+    await receive(alone, '2026-03-02T06:00:00.000Z');
+    await give(fourth, { type: 'merge', intoTipId: alone });
+    await substantiated(alone);
+    const before = await store.read(tipStream(alone));
+    const refusal = await give(alone, { type: 'record_joint_tipsters', tipIds: [fourth] }).then(
+      () => null,
+      (error: unknown) => (error instanceof TipRuleViolation ? error.text : error),
+    );
+    expect(refusal).toEqual({
+      zh: '本举报适用的奖励标准不设联名举报人共享奖励：只奖励最先举报人。',
+      en: 'The reward policy of this tip has no shares for joint tipsters: only the first tipster is rewarded.',
+    });
+    expect(await store.read(tipStream(alone))).toEqual(before);
   });
 });

@@ -148,6 +148,12 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
     case 'joint_tipsters_recorded': {
       // Each one merged into this tip is checked by the handler, which reads them.
       const { tipIds } = event.data;
+      if (tipIds.length && state.rewardPolicy?.jointTipstersShare === false) {
+        return violation(
+          '本举报适用的奖励标准不设联名举报人共享奖励：只奖励最先举报人。',
+          'The reward policy of this tip has no shares for joint tipsters: only the first tipster is rewarded.',
+        );
+      }
       return tipIds.includes(state.tipId) ||
         new Set(tipIds).size !== tipIds.length ||
         tipIds.length > tipLimits.jointTipsters
