@@ -168,6 +168,7 @@ describe('a desk per role, on the demo office', () => {
       '/office',
       '/office/admin/policies',
       '/office/admin/calendar',
+      '/office/admin/rewards',
     ]);
     await page.context().close();
   });

@@ -247,6 +247,23 @@ export const plainInputs: Record<string, string> = {
   phone: 'a phone number',
   url: 'a webhook URL',
   secret: "a robot's signing secret",
+  // a jurisdiction's reward policy (`name`, `source` and their `zh`/`en` are classified above)
+  majorHazard: 'a share of the fine with its minimum and maximum',
+  generalHazard: 'a share of the fine with its minimum and maximum',
+  percent: 'a number',
+  minYuan: 'an amount',
+  maxYuan: 'an amount',
+  concealedAccident: 'amounts per concealed death',
+  perDeathYuan: 'amounts per accident grade',
+  general: 'an amount',
+  larger: 'an amount',
+  major: 'an amount',
+  especially_major: 'an amount',
+  firstTipsterOnly: 'a flag',
+  jointTipstersShare: 'a flag',
+  noticeDays: 'a number',
+  claimDays: 'a number',
+  deadlineUnit: 'a unit of days',
 };
 
 /**

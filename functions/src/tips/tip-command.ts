@@ -1,6 +1,7 @@
 import type { Principal } from '@qingling/shared/auth/principal.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import { withRecordJustRead } from '@qingling/shared/event-log/read-once.ts';
+import { rewardPolicyFor } from '@qingling/shared/rewards/reward-policy.ts';
 import {
   grantJointShares,
   inReceiptOrder,
@@ -40,6 +41,18 @@ export function tipViewFor(principal: Principal, state: TipState) {
 }
 
 type CommandBody = z.output<typeof tipCommandSchema>;
+
+/**
+ * The reward policy in force now, read from the store rather than the minute's cache: an
+ * administrator's edit made through another instance applies to the next substantiation.
+ */
+async function rewardPolicyNow(jurisdiction: string) {
+  const stored = (await dependencies.policyStore().read()).rewardPolicies;
+  return rewardPolicyFor(
+    jurisdiction,
+    stored?.find((policy) => policy.jurisdiction === jurisdiction),
+  );
+}
 
 /**
  * Joint tips named on a tip: each in the tip's own jurisdiction (404 for any other) and
@@ -106,7 +119,7 @@ export async function runTipCommand(
       workflow: dependencies.tipWorkflow(),
       // Written on a substantiated finding: the policy its reward is computed by.
       ...(body.command.type === 'record_finding' && body.command.finding === 'substantiated'
-        ? { rewardPolicy: await policies.rewardPolicy(tip.state.jurisdiction) }
+        ? { rewardPolicy: await rewardPolicyNow(tip.state.jurisdiction) }
         : {}),
     },
     {

@@ -9,7 +9,8 @@ import {
   type JurisdictionRecipient,
   jurisdictionRecipients,
 } from '../notifications/jurisdiction-recipients.ts';
-import type { StoredRewardPolicy } from '../rewards/reward-policy.ts';
+import { rewardPolicyFor, type StoredRewardPolicy } from '../rewards/reward-policy.ts';
+import type { RewardPolicyView } from '../rewards/reward-policy-schemas.ts';
 import type {
   CalendarYearView,
   EscalationLadderView,
@@ -217,7 +218,7 @@ export function escalationLadderView(
 
 /**
  * What GET /api/admin/policies answers: every calendar year in force with the warnings it
- * leaves, and the ladders of the jurisdictions named (the caller's own).
+ * leaves, and the ladders and reward policies of the jurisdictions named (the caller's own).
  */
 export function policiesView(input: {
   seed: HolidayCalendar;
@@ -229,6 +230,9 @@ export function policiesView(input: {
   const byJurisdiction = new Map(
     stored.escalationPolicies.map((policy) => [policy.jurisdiction, policy]),
   );
+  const rewardsByJurisdiction = new Map(
+    (stored.rewardPolicies ?? []).map((policy) => [policy.jurisdiction, policy]),
+  );
   return {
     calendar: {
       years: calendarYears(seed, stored.calendarYears),
@@ -237,6 +241,33 @@ export function policiesView(input: {
     escalation: input.jurisdictions.map((code) =>
       escalationLadderView(code, byJurisdiction.get(code)),
     ),
+    rewards: input.jurisdictions.map((code) =>
+      rewardPolicyView(code, rewardsByJurisdiction.get(code)),
+    ),
+  };
+}
+
+/** A jurisdiction's reward policy as administrators read it: its own, or the national rule. */
+export function rewardPolicyView(
+  jurisdiction: string,
+  stored: StoredRewardPolicy | undefined,
+): RewardPolicyView {
+  // A copy by JSON: nothing of the stored item (or the national constant) is shared.
+  const { version: policyVersion, ...settings } = JSON.parse(
+    JSON.stringify(rewardPolicyFor(jurisdiction, stored)),
+  ) as ReturnType<typeof rewardPolicyFor>;
+  return {
+    jurisdiction,
+    policyVersion,
+    ...settings,
+    ...(stored
+      ? {
+          version: stored.version,
+          origin: 'administrator' as const,
+          updatedAt: stored.updatedAt,
+          updatedBy: stored.updatedBy.name,
+        }
+      : { version: 0, origin: 'national_default' as const }),
   };
 }
 

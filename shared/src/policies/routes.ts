@@ -1,5 +1,10 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
 import { jurisdictionCodeParameters } from '../api/schemas.ts';
+import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
+import {
+  rewardPolicyViewSchema,
+  updateRewardPolicySchema,
+} from '../rewards/reward-policy-schemas.ts';
 import {
   calendarYearParameters,
   calendarYearSchema,
@@ -62,6 +67,27 @@ const exampleLadderView = {
   updatedBy: '金鑫',
 };
 
+// A jurisdiction's own reward policy: the national rule with a larger minimum (invented).
+const { version: _national, ...nationalSettings } = nationalRewardPolicy;
+const exampleRewardSettings = {
+  ...nationalSettings,
+  name: { zh: '葛城区标准（2026）', en: 'Gecheng rule (2026)' },
+  source: {
+    zh: '葛城区安全生产举报奖励实施细则（2026）',
+    en: 'Gecheng implementing rules for work-safety tip rewards (2026)',
+  },
+  majorHazard: { percent: 15, minYuan: 5_000, maxYuan: 300_000 },
+};
+const exampleRewardView = {
+  jurisdiction: 'cq-gecheng',
+  policyVersion: 'cq-gecheng-1',
+  ...exampleRewardSettings,
+  version: 1,
+  origin: 'administrator',
+  updatedAt: '2026-11-22T08:00:00.000Z',
+  updatedBy: '金鑫',
+};
+
 // Invented people and numbers (not the enterprise examples' ones).
 const exampleContacts = {
   assigned_officer: [{ kind: 'email', address: 'liming@example.gov.cn' }],
@@ -104,8 +130,8 @@ export const policyRoutes = [
       },
     },
     summary: {
-      zh: '现行政策：节假日安排与本辖区的督办阶梯',
-      en: "The policies in force: the holiday calendar and the caller's escalation ladders",
+      zh: '现行政策：节假日安排与本辖区的督办阶梯、举报奖励标准',
+      en: "The policies in force: the holiday calendar and the caller's escalation ladders and reward policies",
     },
     response: {
       status: 200,
@@ -133,6 +159,7 @@ export const policyRoutes = [
           ],
         },
         escalation: [exampleLadderView],
+        rewards: [exampleRewardView],
       },
     },
   },
@@ -202,6 +229,30 @@ export const policyRoutes = [
       },
     },
     response: { status: 200, body: escalationLadderViewSchema, example: exampleLadderView },
+  },
+  {
+    operationId: 'updateRewardPolicy',
+    method: 'PUT',
+    path: '/api/admin/jurisdictions/{code}/reward-policy',
+    handler: 'update-reward-policy',
+    // The jurisdiction must exist; its reward policy is an item under POLICY. No lifecycle
+    // is woken: a tip keeps the policy in force when it was substantiated.
+    table: { read: ['JURISDICTION'], write: ['POLICY'] },
+    access: {
+      kind: 'signedIn',
+      roles: ['administrator'],
+      scope: { in: 'path', field: 'code' },
+    },
+    summary: {
+      zh: '修改本辖区的举报奖励标准（罚款比例、最低与最高额、瞒报事故奖励、告知与领取期限）',
+      en: "Edit a jurisdiction's reward policy (share of the fine, minimum and maximum, concealed accidents, deadlines)",
+    },
+    pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
+    request: {
+      body: updateRewardPolicySchema,
+      example: { ...exampleRewardSettings, expectedVersion: 0 },
+    },
+    response: { status: 200, body: rewardPolicyViewSchema, example: exampleRewardView },
   },
   {
     operationId: 'updateJurisdictionContacts',

@@ -6,6 +6,7 @@ import {
   type JurisdictionRecipient,
   jurisdictionRecipients,
 } from '../notifications/directory.ts';
+import { rewardPolicyViewSchema } from '../rewards/reward-policy-schemas.ts';
 
 /**
  * What administrators send and read about the policies that are data (DESIGN.md, principle
@@ -568,6 +569,9 @@ export const policiesSchema = withMeta(
     }),
     escalation: withMeta(z.array(escalationLadderViewSchema), {
       description: "The ladders of the caller's own jurisdictions.",
+    }),
+    rewards: withMeta(z.array(rewardPolicyViewSchema), {
+      description: "The reward policies in force in the caller's own jurisdictions.",
     }),
   }),
   { id: 'Policies' },

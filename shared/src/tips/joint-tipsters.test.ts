@@ -2,8 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import { defaultEscalationPolicy } from '../hazards/escalation.ts';
+import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
 import { claimReward } from './claim-command.ts';
 import { grantJointShares, inReceiptOrder, jointTipRefusal } from './joint-tipsters.ts';
+import { planTipTurn, recordDueTipSteps } from './lifecycle.ts';
 import { rewardForTipster } from './reward-claim.ts';
 import { rewardEntryOf } from './reward-statistics.ts';
 import { defaultTipTimeLimits as limits } from './time-limits.ts';
@@ -167,5 +170,101 @@ describe('joint tipsters', () => {
     expect(approved.reward?.shares).toBeUndefined();
     expect(rewardForTipster(approved, now)).toMatchObject({ amountFen: 1_000_005 });
     expect(rewardForTipster(approved, now)).not.toHaveProperty('jointShare');
+  });
+
+  it("are all written by the approved tip's lifecycle when the approval crashed between them, none twice", async () => {
+    await give(first, { type: 'record_joint_tipsters', tipIds: [second, third] });
+    await give(first, { type: 'compute_reward' }, computer);
+    const approved = await give(first, { type: 'approve_reward' }, approver);
+
+    // The approval's handler wrote the second tip's share, then its process died before
+    // the third's: a store that fails every write to the third tip stands for the crash.
+    const crashing = Object.create(store) as MemoryEventStore;
+    crashing.append = (stream, expected, event, projection) =>
+      stream === tipStream(third)
+        ? Promise.reject(new Error('killed'))
+        : store.append(stream, expected, event, projection);
+    await expect(grantJointShares({ ...deps(), events: crashing }, approved)).rejects.toThrow(
+      'killed',
+    );
+    const granted = async (tipId: string) =>
+      (await store.read(tipStream(tipId))).filter((event) => event.type === 'reward_share_granted');
+    expect(await granted(second)).toHaveLength(1);
+    expect(await granted(third)).toHaveLength(0);
+
+    // Nobody resends the approval: the tip's lifecycle, woken by it, completes the shares.
+    const lifecycle = {
+      events: store,
+      clock,
+      limits,
+      calendar: seedCalendar,
+      officeHours: defaultEscalationPolicy.officeHours,
+      notifier: { send: async () => {} },
+      spread: () => 0,
+    };
+    const woken: string[] = [];
+    const turn = async () => {
+      const plan = await planTipTurn(lifecycle, { tipId: first, generation: 1 });
+      if (plan.action === 'escalate') {
+        await recordDueTipSteps(
+          { ...lifecycle, wake: async (tipId) => void woken.push(tipId) },
+          { tipId: first, generation: 1 },
+        );
+      }
+      return plan.action;
+    };
+    expect(await turn()).toBe('escalate');
+    expect(await granted(second)).toHaveLength(1);
+    expect(await granted(third)).toHaveLength(1);
+    expect(woken).toEqual([third]);
+    expect((await stateOf(third)).reward).toMatchObject({
+      amountFen: 333_335,
+      jointShareOf: { tipId: first, totalFen: 1_000_005, shareCount: 3 },
+    });
+    // Noted once on the approved tip; the next turn has nothing left to write.
+    expect((await stateOf(first)).reward?.sharesGrantedAt).toBe(now.toISOString());
+    expect(await turn()).not.toBe('escalate');
+    // The approval resent after all: still one share each.
+    await grantJointShares(deps(), await stateOf(first));
+    for (const tipId of [second, third]) expect(await granted(tipId)).toHaveLength(1);
+    const notes = (await store.read(tipStream(first))).filter(
+      (event) => event.type === 'reward_shares_granted',
+    );
+    expect(notes).toHaveLength(1);
+  });
+
+  it('are refused when the policy of the tip has no joint shares, and nothing changes', async () => {
+    const fourth = 'fourthtipabcdefghijklmnopq';
+    await receive(fourth, '2026-03-02T05:00:00.000Z');
+    // A tip substantiated under a policy that rewards the first tipster alone.
+    const substantiated = async (tipId: string) => {
+      await give(tipId, { type: 'accept' });
+      await give(tipId, { type: 'start_investigation' });
+      keys += 1;
+      const outcome = await giveTipCommand(
+        { ...deps(), rewardPolicy: { ...nationalRewardPolicy, jointTipstersShare: false } },
+        {
+          tipId,
+          command: { type: 'record_finding', finding: 'substantiated', note: '属实' },
+          actor: officer,
+          idempotencyKey: `k${keys}`,
+        },
+      );
+      if (outcome.kind !== 'done') throw new Error(outcome.kind);
+    };
+    const alone = 'alonetipabcdefghijklmnopqr';
+    await receive(alone, '2026-03-02T06:00:00.000Z');
+    await give(fourth, { type: 'merge', intoTipId: alone });
+    await substantiated(alone);
+    const before = await store.read(tipStream(alone));
+    const refusal = await give(alone, { type: 'record_joint_tipsters', tipIds: [fourth] }).then(
+      () => null,
+      (error: unknown) => (error instanceof TipRuleViolation ? error.text : error),
+    );
+    expect(refusal).toEqual({
+      zh: '本举报适用的奖励标准不设联名举报人共享奖励：只奖励最先举报人。',
+      en: 'The reward policy of this tip has no shares for joint tipsters: only the first tipster is rewarded.',
+    });
+    expect(await store.read(tipStream(alone))).toEqual(before);
   });
 });

@@ -31,16 +31,36 @@ export const inReceiptOrder = (tips: readonly TipState[]): string[] =>
     .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.tipId.localeCompare(b.tipId))
     .map((tip) => tip.tipId);
 
-const shareActor = { kind: 'system' as const, id: 'reward-share' };
-
 /** Each joint share is written once on its tip: the key names both tips. */
 export const shareGrantKey = (jointTipId: string, fromTipId: string) =>
   `${jointTipId}#reward-share#${fromTipId}`;
 
+/** The key of the approved tip's note that every share is written: once per tip. */
+export const sharesGrantedKey = (tipId: string) => `${tipId}#reward#shares-granted`;
+
+/**
+ * An approved reward split among joint tips whose shares are not yet known to be written:
+ * the tip's lifecycle writes any missing, then notes them granted (reward_shares_granted).
+ */
+export function jointSharesPending(state: TipState): boolean {
+  const reward = state.reward;
+  return Boolean(
+    reward?.approvedAt &&
+      reward.approvedBy &&
+      !reward.sharesGrantedAt &&
+      reward.shares?.some((share) => share.tipId !== state.tipId),
+  );
+}
+
 /**
  * Writes each joint tip's share of an approved reward on the joint tip's record, once
- * each (by key), and wakes its lifecycle, which keeps the claim deadline. Run after the
- * approval, and again on a retried approval: a share already written is not written twice.
+ * each (by key), and wakes its lifecycle, which keeps the claim deadline. Run by the
+ * approval (at once) and by the approved tip's lifecycle (at least once, until it notes
+ * them all granted): whichever runs first or again, a share is never written twice.
+ *
+ * Written on behalf of the approver, a person: the share is their decision carried to
+ * the joint tip, and a person's change is in the index the reconciler reads, so a lost
+ * wake-up of the joint tip's lifecycle (which keeps its claim deadline) is found.
  */
 export async function grantJointShares(
   deps: { events: EventStore; clock: Clock; workflow?: { wake(tipId: string): Promise<void> } },
@@ -48,6 +68,11 @@ export async function grantJointShares(
 ): Promise<void> {
   const reward = approved.reward;
   if (!reward?.approvedAt || !reward.approvedBy || !reward.shares) return;
+  const approver = {
+    kind: 'person' as const,
+    id: reward.approvedBy,
+    ...(reward.approvedByName ? { name: reward.approvedByName } : {}),
+  };
   for (const share of reward.shares) {
     if (share.tipId === approved.tipId) continue;
     const event: TipEvent = {
@@ -70,7 +95,7 @@ export async function grantJointShares(
       stream: tipStream(share.tipId),
       projection: tipProjection,
       idempotencyKey: shareGrantKey(share.tipId, approved.tipId),
-      actor: shareActor,
+      actor: approver,
       now: () => deps.clock.now(),
       decide: (state) => {
         checkTipTransition(state, event);

@@ -25,6 +25,7 @@ import {
   reminderToSend,
   tipsterPhoneAddress,
 } from './claim-deadline.ts';
+import { grantJointShares, jointSharesPending, sharesGrantedKey } from './joint-tipsters.ts';
 import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import {
@@ -54,6 +55,11 @@ export interface TipLifecycleDependencies {
   spread?: (id: string) => number;
   /** The reminder before a reward's claim deadline (default: defaultClaimReminderPolicy). */
   claimReminder?: ClaimReminderPolicy;
+  /**
+   * Wakes a joint tip's lifecycle once its share is written. Absent: not woken here; the
+   * share is a person's change, so the reconciler wakes it (joint-tipsters.ts).
+   */
+  wake?: (tipId: string) => Promise<void>;
 }
 
 export interface TipTurnInput extends TurnInput {
@@ -125,6 +131,7 @@ function planFrom(
   if (
     limits.due.length ||
     claim.due.length ||
+    jointSharesPending(state) ||
     reminderToSend(state) ||
     state.timeLimitSteps.some(outstanding)
   ) {
@@ -183,7 +190,9 @@ export async function recordDueTipSteps(
     },
     // The claim's reminder and lapse: recorded once each; the reminder then sent to the
     // tipster's sealed phone, when they left one (claim-deadline.ts).
-    between: async (snapshot) => {
+    between: async (loaded) => {
+      const snapshot = await completeJointShares(deps, loaded, input.generation);
+      if (!snapshot) return null;
       const recorded = await recordClaimSteps(deps, snapshot, input.generation);
       return recorded && sendClaimReminder(deps, recorded, input.generation);
     },
@@ -218,6 +227,37 @@ export async function recordDueTipSteps(
     ...counts,
     next: afterRecording(snapshot && planFrom(deps, snapshot, input, turn), turn),
   };
+}
+
+/**
+ * After an approval that split the reward among joint tips: writes every share still
+ * missing on its tip (each once, by key: the approval may have written some or all before
+ * it crashed, or be retried meanwhile), then notes on this tip that they are all written.
+ * A crash before the note does it all again next turn, writing nothing twice.
+ */
+async function completeJointShares(
+  deps: TipLifecycleDependencies,
+  snapshot: Snapshot<TipState>,
+  generation: number,
+): Promise<Snapshot<TipState> | null> {
+  if (!jointSharesPending(snapshot.state)) return snapshot;
+  await grantJointShares(
+    {
+      events: deps.events,
+      clock: deps.clock,
+      ...(deps.wake ? { workflow: { wake: deps.wake } } : {}),
+    },
+    snapshot.state,
+  );
+  return appendAsGeneration<TipState, TipEvent>(logOf(deps), snapshot, generation, (state) =>
+    jointSharesPending(state)
+      ? {
+          type: 'reward_shares_granted',
+          data: { tipIds: (state.reward?.shares ?? []).map((share) => share.tipId) },
+          idempotencyKey: sharesGrantedKey(state.tipId),
+        }
+      : null,
+  );
 }
 
 /** Records the claim's due steps, reminder before lapse, each once (its key). */

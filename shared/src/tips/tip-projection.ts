@@ -263,6 +263,10 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
       const { jointTipIds: _previous, ...rest } = state;
       return event.data.tipIds.length ? { ...rest, jointTipIds: event.data.tipIds } : rest;
     }
+    case 'reward_shares_granted':
+      return state.reward
+        ? { ...state, reward: { ...state.reward, sharesGrantedAt: event.at } }
+        : state;
     case 'reward_share_granted': {
       const { fromTipId, totalFen, shareCount, noticeDueBy, claimBy, ...data } = event.data;
       return {

@@ -63,6 +63,7 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   joint_tipsters_recorded: ['substantiated', 'closed'],
   // A joint tip was merged into the one whose reward it shares: merged is where it rests.
   reward_share_granted: ['merged'],
+  reward_shares_granted: ['substantiated', 'closed'],
   reward_claimed: ['substantiated', 'closed', 'merged'],
   reward_lapsed: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
@@ -147,6 +148,12 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
     case 'joint_tipsters_recorded': {
       // Each one merged into this tip is checked by the handler, which reads them.
       const { tipIds } = event.data;
+      if (tipIds.length && state.rewardPolicy?.jointTipstersShare === false) {
+        return violation(
+          '本举报适用的奖励标准不设联名举报人共享奖励：只奖励最先举报人。',
+          'The reward policy of this tip has no shares for joint tipsters: only the first tipster is rewarded.',
+        );
+      }
       return tipIds.includes(state.tipId) ||
         new Set(tipIds).size !== tipIds.length ||
         tipIds.length > tipLimits.jointTipsters
@@ -254,6 +261,11 @@ function stateRefusal(
       return state.mergedInto !== event.data.fromTipId || state.reward
         ? violation('不能分配此奖励份额。', 'This share cannot be granted here.')
         : null;
+    case 'reward_shares_granted':
+      // Written by the lifecycle once, after an approval that split the reward.
+      return state.reward?.approvedAt && state.reward.shares && !state.reward.sharesGrantedAt
+        ? null
+        : violation('没有待分配的奖励份额。', 'There are no shares to grant.');
     case 'reward_claimed':
     case 'reward_lapsed':
     case 'reward_claim_reminder_recorded':

@@ -209,6 +209,12 @@ export type TipEvent =
         claimBy?: string;
       };
     }
+  /**
+   * On the tip whose reward was approved: every joint tip's share is on its own record
+   * now. Written by the tip's lifecycle once the shares are (joint-tipsters.ts); until
+   * then the lifecycle writes any share still missing, whatever crashed before.
+   */
+  | { type: 'reward_shares_granted'; data: { tipIds: string[] } }
   /** The tipster's claim, the lapse, the payment (reward-claim.ts). */
   | RewardClaimEvent
   /**
@@ -312,6 +318,8 @@ export interface TipReward extends RewardClaimState {
   approvedAt?: string;
   /** Joint tipsters: every tip's share (this tip's first), fixed at the approval. */
   shares?: RewardShare[];
+  /** When every joint tip's share was found written on its own record. */
+  sharesGrantedAt?: string;
   /** On a joint tip: the reward it has a share of. `amountFen` is then this tip's share. */
   jointShareOf?: { tipId: string; totalFen: number; shareCount: number };
 }

@@ -34,7 +34,13 @@ describe('availableTipActions', () => {
       finding: 'substantiated',
     } as Partial<TipForOfficer>);
     const both = ['officer', 'reward_officer'] as const;
-    expect(availableTipActions(found, both)).toEqual(['give_feedback', 'record_outcome']);
+    expect(availableTipActions(found, both)).toEqual([
+      'give_feedback',
+      'record_outcome',
+      'record_joint_tipsters',
+    ]);
+    // Joint tipsters are named by officers, not reward officers.
+    expect(availableTipActions(found, ['reward_officer'])).not.toContain('record_joint_tipsters');
     const outcome = { ...found, outcome: { kind: 'fined' } } as unknown as TipForOfficer;
     expect(availableTipActions(outcome, both)).toContain('compute_reward');
     expect(availableTipActions(outcome, both)).not.toContain('approve_reward');
@@ -49,6 +55,7 @@ describe('availableTipActions', () => {
     expect(availableTipActions(computedByMe, ['reward_officer'], 'u2')).toContain('approve_reward');
     const approved = { ...outcome, reward: { approvedBy: 'x' } } as unknown as TipForOfficer;
     expect(availableTipActions(approved, ['reward_officer'])).toEqual([]);
+    expect(availableTipActions(approved, ['officer'])).not.toContain('record_joint_tipsters');
     const nothing = { ...found, outcome: { kind: 'nothing_found' } } as unknown as TipForOfficer;
     expect(availableTipActions(nothing, ['reward_officer'])).toEqual([]);
   });

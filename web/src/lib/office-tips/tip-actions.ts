@@ -25,10 +25,10 @@ const givenIn: Record<TipAction, readonly TipStatus[]> = {
   approve_extension: ['accepted', 'investigating'],
   give_feedback: ['substantiated', 'unsubstantiated'],
   record_outcome: ['substantiated', 'closed'],
+  // Named on the substantiated tip, until its reward is approved.
+  record_joint_tipsters: ['substantiated', 'closed'],
   compute_reward: ['substantiated', 'closed'],
   approve_reward: ['substantiated', 'closed'],
-  // Joint tipsters are named through the API for now: the page has no form for it yet.
-  record_joint_tipsters: [],
   // A joint tip's share is paid on the joint tip, which rests merged.
   record_payment: ['substantiated', 'closed', 'merged'],
 };
@@ -48,6 +48,7 @@ function rewardStepOpen(tip: TipForOfficer, action: TipAction): boolean {
 const order = Object.keys(givenIn) as TipAction[];
 const rewardActions = {
   record_outcome: true,
+  record_joint_tipsters: true,
   compute_reward: true,
   approve_reward: true,
   record_payment: true,

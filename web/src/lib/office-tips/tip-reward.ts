@@ -23,3 +23,27 @@ export const accidentGradeOptions = () =>
     value,
     label: accidentGradeNames[value](),
   }));
+
+const tipIdPattern = /^[a-z2-7]{26}$/;
+
+/**
+ * The joint tips' ids as typed: one a line, or separated by commas (also 、，) or spaces;
+ * full-width letters and upper case made plain. `malformed`: something typed is no tip id;
+ * `twice`: an id is listed twice (the server refuses both, less plainly).
+ */
+export function jointTipIdsOf(typed: string): {
+  tipIds: string[];
+  malformed: boolean;
+  twice: boolean;
+} {
+  const tipIds = typed
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[\s,，、;；]+/)
+    .filter(Boolean);
+  return {
+    tipIds,
+    malformed: tipIds.some((id) => !tipIdPattern.test(id)),
+    twice: new Set(tipIds).size !== tipIds.length,
+  };
+}

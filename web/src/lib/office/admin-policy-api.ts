@@ -3,7 +3,9 @@ import type {
   UpdateCalendarYear,
   UpdateEscalationPolicy,
 } from '@qingling/shared/policies/schemas.ts';
+import type { UpdateRewardPolicy } from '@qingling/shared/rewards/reward-policy-schemas.ts';
 import type { LadderView, PoliciesView } from './admin-policies.ts';
+import type { RewardPolicyView } from './admin-rewards.ts';
 import { officeRequest } from './office-api.ts';
 
 /** The policy page's requests: the jurisdiction's policy as read, and its versioned save. */
@@ -24,3 +26,16 @@ export const loadCalendar = () => officeRequest<PoliciesView>('/api/admin/polici
 
 export const saveCalendarYear = (year: number, body: UpdateCalendarYear) =>
   officeRequest<CalendarYearView>(`/api/admin/calendar/${year}`, { method: 'PUT', body });
+
+/** The reward policy page's requests: the jurisdiction's reward policy, and its versioned save. */
+export async function loadRewardPolicy(jurisdiction: string) {
+  const policies = await officeRequest<PoliciesView>('/api/admin/policies');
+  return policies.rewards.find((view) => view.jurisdiction === jurisdiction);
+}
+
+export function saveRewardPolicy(jurisdiction: string, body: UpdateRewardPolicy) {
+  return officeRequest<RewardPolicyView>(
+    `/api/admin/jurisdictions/${encodeURIComponent(jurisdiction)}/reward-policy`,
+    { method: 'PUT', body },
+  );
+}

@@ -39,6 +39,7 @@ describe('the office navigation', () => {
       '/office',
       '/office/admin/policies',
       '/office/admin/calendar',
+      '/office/admin/rewards',
     ]);
     // Several roles: what any of them may use.
     expect(navigationFor(['reward_officer', 'leader_in_charge']).map((e) => e.href)).toContain(

@@ -3,6 +3,7 @@ import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { calendarWords } from './admin-calendar.ts';
 import { words as adminPolicyWords } from './admin-policies.ts';
+import { words as adminRewardWords } from './admin-rewards.ts';
 import { words as statisticsWords } from './statistics-words.ts';
 
 /**
@@ -44,6 +45,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(calendarWords.nav),
     roles: ['administrator'],
     routes: ['getPolicies', 'updateCalendarYear'],
+  },
+  {
+    href: '/office/admin/rewards',
+    label: () => text(adminRewardWords.nav),
+    roles: ['administrator'],
+    routes: ['getPolicies', 'updateRewardPolicy'],
   },
 ];
 
