@@ -133,9 +133,18 @@ describe('a step recorded before a close and delivered after it', () => {
     const state = await w.state(hazardId);
     if (!state) throw new Error('no hazard');
     const detail = hazardDetail(state, await w.log(hazardId), { valid: true, head: 'h' });
-    expect(hazardDetailSchema.parse(detail).timeline.map((entry) => entry.type)).toContain(
-      'escalation_withdrawn',
-    );
+    const timeline = hazardDetailSchema.parse(detail).timeline;
+    expect(timeline.map((entry) => entry.type)).toContain('escalation_withdrawn');
+    // Each gap in the numbers is said: the workflow's own records left out before an entry.
+    const log = await w.log(hazardId);
+    for (const [index, entry] of timeline.entries()) {
+      const previous = timeline[index - 1]?.sequence ?? 0;
+      expect(entry.systemRecordsBefore ?? 0, `before #${entry.sequence}`).toBe(
+        entry.sequence - previous - 1,
+      );
+    }
+    expect(timeline.some((entry) => entry.systemRecordsBefore)).toBe(true);
+    expect(log.length).toBeGreaterThan(timeline.length);
     expect(hazardSummary(state).escalations).toBe(1);
     // The domain refuses a second withdrawal, and one of a step that was never recorded.
     for (const key of [`${hazardId}#1#reminder`, `${hazardId}#1#summons`]) {

@@ -394,6 +394,8 @@ export const hazardDetailSchema = withMeta(
         actor: actorSchema,
         data: z.unknown(),
         hash: z.string(),
+        /** The workflow's own records just before this entry, not listed (the chain has them). */
+        systemRecordsBefore: z.optional(z.number().check(z.int(), z.gte(1))),
       }),
     ),
     chain: z.object({

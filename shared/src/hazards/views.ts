@@ -36,6 +36,32 @@ const internalEvents = new Set([
   'tip_told',
 ]);
 
+/**
+ * The log as people read it: the workflow's own records left out, each entry saying how
+ * many were left out before it, so that its number (the chain's own) does not seem to skip.
+ */
+function timelineOf(events: readonly RecordedEvent[]) {
+  let left = 0;
+  const timeline = [];
+  for (const event of events) {
+    if (internalEvents.has(event.type)) {
+      left += 1;
+      continue;
+    }
+    timeline.push({
+      sequence: event.sequence,
+      at: event.at,
+      type: event.type,
+      actor: event.actor,
+      data: event.data,
+      hash: event.hash,
+      ...(left > 0 ? { systemRecordsBefore: left } : {}),
+    });
+    left = 0;
+  }
+  return timeline;
+}
+
 /** A hazard's page: everything on it, its log and whether the log's chain verifies. */
 export function hazardDetail(
   state: HazardState,
@@ -64,16 +90,7 @@ export function hazardDetail(
       closure: closureView(state, closurePolicy),
     },
     revision: state.revision,
-    timeline: events
-      .filter((event) => !internalEvents.has(event.type))
-      .map((event) => ({
-        sequence: event.sequence,
-        at: event.at,
-        type: event.type,
-        actor: event.actor,
-        data: event.data,
-        hash: event.hash,
-      })),
+    timeline: timelineOf(events),
     chain: chain.valid
       ? { valid: true, head: chain.head }
       : { valid: false, brokenAt: chain.brokenAt, reason: chain.reason },
