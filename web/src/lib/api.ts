@@ -36,6 +36,20 @@ export class RequestError extends Error {
   }
 }
 
+/**
+ * A 409: someone acted on the record first. `current` is the record as it is now (the API
+ * sends it along), so the page can show what changed and keep what the officer typed.
+ */
+export class ConflictError<T> extends RequestError {
+  readonly current: T;
+
+  constructor(error: RequestError, current: T) {
+    super(error.status, error.code, error.text, error.issues);
+    this.name = 'ConflictError';
+    this.current = current;
+  }
+}
+
 const bothLanguages = (
   message: (inputs: object, options: { locale: 'zh-CN' | 'en' }) => string,
 ): Bilingual => ({

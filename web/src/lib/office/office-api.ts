@@ -1,21 +1,10 @@
-import { networkError, RequestError, toRequestError } from '#lib/api.ts';
+import { ConflictError, networkError, toRequestError } from '#lib/api.ts';
 import { clearSession, currentToken } from '#lib/auth/session.ts';
 import { href } from '#lib/i18n.ts';
 import { goto } from '$app/navigation';
 
-/**
- * A 409: someone acted on the record first. `current` is the record as it is now (the API
- * sends it along), so the page can show what changed and keep what the officer typed.
- */
-export class ConflictError<T> extends RequestError {
-  readonly current: T;
-
-  constructor(error: RequestError, current: T) {
-    super(error.status, error.code, error.text, error.issues);
-    this.name = 'ConflictError';
-    this.current = current;
-  }
-}
+// A 409's error lives with the other request errors (pure, for tests); pages import it here.
+export { ConflictError };
 
 /** Back to the sign-in page: the session is gone or was refused. */
 export async function signOut(): Promise<void> {
