@@ -108,7 +108,7 @@ export const statisticsSchema = withMeta(
       z.object({
         id: z.enum(['backlog_cleared', 'inflow_curbed', 'major_zero']),
         due: z.string(),
-        standing: z.enum(['met', 'met_late', 'pending', 'missed']),
+        standing: z.enum(['met', 'met_late', 'pending', 'missed', 'not_applicable']),
         metOn: z.nullable(z.string()),
         value: countOf,
         baseline: z.optional(countOf),

@@ -25,6 +25,8 @@ export interface TipStatisticsCode {
   employee: boolean;
   /** Verified as substantiated (查证属实). */
   substantiated: boolean;
+  /** The CST date it was found substantiated (the weekly report counts by it). */
+  substantiatedOn?: string;
   /** A reward (or a joint tipster's share of one) approved for it. */
   rewarded: boolean;
 }
@@ -36,13 +38,19 @@ export function tipCodeOf(state: TipState, version: number): TipStatisticsCode {
     receivedOn: cstDate(new Date(state.receivedAt)),
     employee: state.isEmployee === true,
     substantiated: state.finding === 'substantiated',
+    ...(state.finding === 'substantiated' && state.verifiedAt
+      ? { substantiatedOn: cstDate(new Date(state.verifiedAt)) }
+      : {}),
     rewarded: rewardEntryOf(state) !== null,
   };
 }
 
 const flag = (value: boolean) => (value ? '1' : '0');
 
-/** `version|channel|received|employee|substantiated|rewarded`: versions sort as strings. */
+/**
+ * `version|channel|received|employee|substantiated|rewarded|substantiatedOn`: versions sort
+ * as strings.
+ */
 export function encodeTipCode(code: TipStatisticsCode): string {
   return [
     String(code.version).padStart(10, '0'),
@@ -51,12 +59,15 @@ export function encodeTipCode(code: TipStatisticsCode): string {
     flag(code.employee),
     flag(code.substantiated),
     flag(code.rewarded),
+    code.substantiatedOn ?? '',
   ].join('|');
 }
 
 export function decodeTipCode(text: string): TipStatisticsCode {
-  const [version, channel, receivedOn, employee, substantiated, rewarded] = text.split('|');
+  const [version, channel, receivedOn, employee, substantiated, rewarded, substantiatedOn] =
+    text.split('|');
   return {
+    ...(substantiatedOn ? { substantiatedOn } : {}),
     version: Number(version),
     channel: (channel ?? 'web') as TipChannel,
     receivedOn: receivedOn ?? '',
@@ -67,16 +78,17 @@ export function decodeTipCode(text: string): TipStatisticsCode {
 }
 
 /**
- * What a member adds to its bucket, each cell naming its own month received and channel:
- * `n|<month>|<channel>` received, `e|…` of them from employees, `s|…` substantiated,
- * `w|…` rewarded (1 each).
+ * What a member adds to its bucket, each cell naming its own day received and channel:
+ * `n|<date>|<channel>` received, `e|…` of them from employees, `s|…` substantiated,
+ * `w|…` rewarded (1 each); and `v|<date>` found substantiated that day (the weekly report).
  */
 export function tipCellsOf(code: TipStatisticsCode): Record<string, number> {
-  const tail = `${code.receivedOn.slice(0, 7)}|${code.channel}`;
+  const tail = `${code.receivedOn}|${code.channel}`;
   const cells: Record<string, number> = { [`n|${tail}`]: 1 };
   if (code.employee) cells[`e|${tail}`] = 1;
   if (code.substantiated) cells[`s|${tail}`] = 1;
   if (code.rewarded) cells[`w|${tail}`] = 1;
+  if (code.substantiatedOn) cells[`v|${code.substantiatedOn}`] = 1;
   return cells;
 }
 
@@ -188,9 +200,9 @@ export function aggregateTips(
   for (const bucket of buckets) {
     for (const [cell, value] of Object.entries(bucket.cells)) {
       if (!value) continue;
-      const [kind = '', month = '', channel = ''] = cell.split('|');
+      const [kind = '', day = '', channel = ''] = cell.split('|');
       const field = fields[kind as keyof typeof fields];
-      if (field) counted.add(bucket.jurisdiction, month, channel, field, value);
+      if (field) counted.add(bucket.jurisdiction, day.slice(0, 7), channel, field, value);
     }
   }
   return counted.finish();

@@ -31,7 +31,8 @@ import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
  * The cells' format (statistics.ts cellsOf). A change of cells must rebuild the buckets once:
  * a move computes both sides in the new format, so old cells would never be taken away.
  * 2: overdue by industry (`due|<deadline>|<grade>|<industry>`).
- * 3: the tips' buckets (TIP#STATS#<jurisdiction>, tip-statistics.ts), built from the inbox.
+ * 3: the tips' buckets (TIP#STATS#<jurisdiction>, tip-statistics.ts), built from the inbox;
+ *    escalations fired by day (`esc|<date>`), for the weekly report.
  */
 export const countersFormat = 3;
 

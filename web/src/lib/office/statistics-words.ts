@@ -22,7 +22,6 @@ export const words = {
   show: { zh: '统计', en: 'Show' },
   loading: { zh: '正在统计…', en: 'Counting…' },
   asOf: { zh: '统计时点', en: 'As of' },
-  reads: { zh: '次数据库读取', en: 'database reads' },
   targets: { zh: '三年攻坚目标', en: 'Campaign targets' },
   target_backlog_cleared: {
     zh: '2024 年底前：2023 年及以前排查的存量隐患清零',
@@ -40,9 +39,12 @@ export const words = {
   standing_met_late: { zh: '逾期达成', en: 'Met late' },
   standing_pending: { zh: '进行中', en: 'In progress' },
   standing_missed: { zh: '未达成', en: 'Missed' },
-  metOn: { zh: '达成日期', en: 'Met on' },
+  standing_not_applicable: {
+    zh: '不适用（没有可计的隐患）',
+    en: 'Not applicable (no hazards to count)',
+  },
   remaining: { zh: '尚余', en: 'Remaining' },
-  daysLeft: { zh: '距期限天数', en: 'Days to the due date' },
+  timing: { zh: '对照期限', en: 'Against the due date' },
   target: { zh: '目标', en: 'Target' },
   standing: { zh: '状态', en: 'Standing' },
   due: { zh: '期限', en: 'Due' },
