@@ -99,6 +99,9 @@ beforeAll(async () => {
   });
   // A tip sent online: the tips' table counts it under its channel.
   expect((await postJson(`${cloud.url}/api/tips`, validTip())).status).toBe(201);
+  // Counted by the reconciler's next sweep (a tip's intake defers its counters).
+  clock.advance(20 * 60_000);
+  await cloud.reconcile();
   clock.set('2026-12-10T01:00:00.000Z'); // Thu 09:00 CST: 一号仓库's deadline has passed
 }, 120_000);
 afterAll(async () => {

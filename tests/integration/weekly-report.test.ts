@@ -121,6 +121,9 @@ describe('the weekly report to the leaders', () => {
     expect(rectify.status, JSON.stringify(rectify.body)).toBe(200);
     expect((await recordHazard(cloud.url, token, '四号罐区', 'major')).status).toBe(201);
     expect((await postJson(`${cloud.url}/api/tips`, validTip())).status).toBe(201);
+    // A tip's intake leaves its counting to the reconciler's next sweep (its write budget).
+    await advanceTo('2026-11-24T02:20:00.000Z');
+    await cloud.reconcile();
     await advanceTo('2026-11-27T02:00:00.000Z'); // Fri: the deadline has passed
     await advanceTo('2026-11-29T12:00:00.000Z'); // Sun 20:00
 

@@ -248,19 +248,22 @@ export class DynamoHazardStatistics implements HazardStatistics {
    * Checks one hazard's code in its bucket against its state and moves it if it is
    * behind (a counter update lost after its state write). 'moved' when it repaired.
    */
-  async retally(hazardId: string): Promise<'moved' | 'current' | 'absent'> {
+  async retally(hazardId: string): Promise<'moved' | 'counted' | 'current' | 'absent'> {
     return this.retallyStream(hazardStream(hazardId), hazardTally);
   }
 
-  /** The same for a tip's code in its tip bucket. */
-  async retallyTip(tipId: string): Promise<'moved' | 'current' | 'absent'> {
+  /**
+   * The same for a tip's code in its tip bucket. 'counted': a tip received since the last
+   * sweep, counted now for the first time (its intake defers it: no repair).
+   */
+  async retallyTip(tipId: string): Promise<'moved' | 'counted' | 'current' | 'absent'> {
     return this.retallyStream(tipStream(tipId), tipTally);
   }
 
   private async retallyStream<State>(
     stream: string,
     tally: Tally<State>,
-  ): Promise<'moved' | 'current' | 'absent'> {
+  ): Promise<'moved' | 'counted' | 'current' | 'absent'> {
     const { Item } = await this.documents.send(
       new GetCommand({
         TableName: this.tableName,
@@ -282,7 +285,8 @@ export class DynamoHazardStatistics implements HazardStatistics {
     ) {
       return 'current';
     }
-    return applyTally(
+    const first = tally.deferFirst && marker.code === null && !marker.next;
+    const outcome = await applyTally(
       this.documents,
       this.tableName,
       tally,
@@ -291,5 +295,6 @@ export class DynamoHazardStatistics implements HazardStatistics {
       Item.version as number,
       null,
     );
+    return first ? 'counted' : outcome;
   }
 }
