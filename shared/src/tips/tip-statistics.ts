@@ -1,7 +1,7 @@
 import { cstDate } from '../calendar/calendar.ts';
 import { monthsBetween, statisticsEpoch } from '../hazards/statistics.ts';
 import { rewardEntryOf } from './reward-statistics.ts';
-import type { TipReceived, TipState } from './tip-state.ts';
+import type { TipReceived, TipState, TipStatus } from './tip-state.ts';
 
 /**
  * Tips in the statistics (issue 15): received, substantiated and rewarded, by channel and
@@ -106,6 +106,24 @@ export function tipCellDeltas(
   for (const [cell, value] of Object.entries(deltas)) if (value === 0) delete deltas[cell];
   return deltas;
 }
+
+/**
+ * Every status a tip can be in: the rebuild reads the inbox's partition of each. A Record,
+ * so that a status added to TipStatus must be added here (schemas.ts's list would bring zod
+ * into every bundle that reads the counters).
+ */
+const everyTipStatus: Record<TipStatus, true> = {
+  received: true,
+  accepted: true,
+  refused: true,
+  referred: true,
+  merged: true,
+  investigating: true,
+  substantiated: true,
+  unsubstantiated: true,
+  closed: true,
+};
+export const allTipStatuses = Object.keys(everyTipStatus) as TipStatus[];
 
 /** The tips' counter items: one per jurisdiction and month received (sk YYYY-MM). */
 export const tipStatisticsPartition = (jurisdiction: string) => `TIP#STATS#${jurisdiction}`;

@@ -15,9 +15,13 @@ import {
   hazardTally,
   statisticsPartition,
 } from '../../hazards/statistics.ts';
-import { tipStatuses } from '../../tips/schemas.ts';
 import { type TipState, tipInboxPartition, tipStream } from '../../tips/tip-state.ts';
-import { type TipBucket, tipStatisticsPartition, tipTally } from '../../tips/tip-statistics.ts';
+import {
+  allTipStatuses,
+  type TipBucket,
+  tipStatisticsPartition,
+  tipTally,
+} from '../../tips/tip-statistics.ts';
 import { readPartition } from './index-page.ts';
 import { readRewardEntries } from './reward-statistics.ts';
 import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
@@ -159,7 +163,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
       );
       hazards += hazardStates.length;
       const tipStates = await this.statesIn(
-        tipStatuses.map((status) => tipInboxPartition(jurisdiction, status)),
+        allTipStatuses.map((status) => tipInboxPartition(jurisdiction, status)),
       );
       written += await this.rebuildPartition(
         tipStatisticsPartition(jurisdiction),
