@@ -8,11 +8,12 @@ import {
   desktopViewport,
   launchChromium,
   openPage,
+  phoneViewport,
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand } from '../support/hazards.ts';
-import { postJson } from '../support/tips.ts';
+import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 15's dashboard: a leader of 葛城街道 reads the statistics, each chart beside its
 // table, in Chinese and in English; an overdue count opens those hazards in the ledger.
@@ -96,6 +97,11 @@ beforeAll(async () => {
     measures: '加装喷淋',
     deadline: { date: '2026-12-31' },
   });
+  // A tip sent online: the tips' table counts it under its channel.
+  expect((await postJson(`${cloud.url}/api/tips`, validTip())).status).toBe(201);
+  // Counted by the reconciler's next sweep (a tip's intake defers its counters).
+  clock.advance(20 * 60_000);
+  await cloud.reconcile();
   clock.set('2026-12-10T01:00:00.000Z'); // Thu 09:00 CST: 一号仓库's deadline has passed
 }, 120_000);
 afterAll(async () => {
@@ -104,8 +110,8 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-async function leaderPage(): Promise<Page> {
-  const page = await openPage(browser, desktopViewport);
+async function leaderPage(viewport = desktopViewport): Promise<Page> {
+  const page = await openPage(browser, viewport);
   await page.goto(`${cloud.url}/office/sign-in`);
   await page.getByRole('button', { name: /cq-gecheng\.leader_in_charge/ }).click();
   await page.waitForURL(/\/office$/);
@@ -137,10 +143,22 @@ describe('the statistics dashboard', () => {
     const backlogTarget = page.locator('[data-target="backlog_cleared"]');
     expect(await backlogTarget.getAttribute('data-standing')).toBe('missed');
     expect(await backlogTarget.innerText()).toContain('未达成');
+    // A past due date in words, not "-709" days to it.
+    expect(await backlogTarget.innerText()).toContain('已逾期 709 天');
+    // Nothing found in 2024 nor in 2025: the inflow target is not applicable, not missed.
+    const inflowTarget = page.locator('[data-target="inflow_curbed"]');
+    expect(await inflowTarget.getAttribute('data-standing')).toBe('not_applicable');
+    expect(await inflowTarget.innerText()).toContain('不适用');
+    // The count of database reads is a diagnostic for the bench, not for the reader.
+    expect(await page.locator('[data-as-of]').innerText()).not.toMatch(/读取|reads/);
+    // Tips by channel: the online one, received, not yet verified.
+    expect(await cells(page, '[data-tip-channel="web"]')).toEqual(['1', '0', '0', '0']);
+    expect(await cells(page, '[data-tip-channel="hotline"]')).toEqual(['0', '0', '0', '0']);
+    expect(await cells(page, '[data-tip-channel="total"]')).toEqual(['1', '0', '0', '0']);
     expect(await page.locator('[data-target="major_zero"]').getAttribute('data-standing')).toBe(
       'pending',
     );
-    for (const chart of ['regions', 'industries', 'months', 'cohorts']) {
+    for (const chart of ['regions', 'industries', 'months', 'cohorts', 'tips']) {
       await page.locator(`[data-chart="${chart}"] svg`).first().waitFor();
       // Each chart is followed by its numbers as a table.
       expect(
@@ -167,6 +185,16 @@ describe('the statistics dashboard', () => {
     await page.getByRole('heading', { name: 'Campaign targets' }).waitFor();
     await page.locator('[data-region="cq-gecheng"]').waitFor();
     expect(await page.locator('[data-target="backlog_cleared"]').innerText()).toContain('Missed');
+    expect(await page.locator('[data-target="backlog_cleared"]').innerText()).toContain(
+      'Overdue by 709 days',
+    );
+    expect(await page.locator('[data-target="inflow_curbed"]').innerText()).toContain(
+      'Not applicable',
+    );
+    expect(await page.locator('[data-as-of]').innerText()).not.toMatch(/reads/);
+    expect(await page.locator('table[data-table="tips"] thead').innerText()).toContain(
+      'Substantiated',
+    );
     expect(await page.locator('table[data-table="rewards"] thead').innerText()).toContain('Lapsed');
     await page.locator('[data-chart="months"] svg').first().waitFor();
     // The industries' long English names leave the bars room (they once took it all).
@@ -183,6 +211,25 @@ describe('the statistics dashboard', () => {
     expect(widest).toBeGreaterThan(60);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
+  });
+
+  it('fits a 360 px phone, in both languages: the page itself never scrolls sideways', async () => {
+    for (const prefix of ['', '/en']) {
+      const page = await leaderPage(phoneViewport);
+      await page.goto(`${cloud.url}${prefix}/office/statistics?jurisdiction=cq-gecheng`);
+      await page.locator('[data-tip-channel="total"]').waitFor();
+      await page.locator('[data-chart="tips"] svg').first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, prefix || 'zh').toBeLessThanOrEqual(phoneViewport.width);
+      if (process.env.SCREENSHOT_DIR) {
+        await page.screenshot({
+          path: join(process.env.SCREENSHOT_DIR, `statistics-phone${prefix.replace('/', '-')}.png`),
+          fullPage: true,
+        });
+      }
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.close();
+    }
   });
 
   it('opens the overdue hazards in the ledger from their count', async () => {

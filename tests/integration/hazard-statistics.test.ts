@@ -18,10 +18,23 @@ import {
   subtreeOf,
 } from '@qingling/shared/hazards/statistics.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { tipStatuses } from '@qingling/shared/tips/schemas.ts';
+import { tipProjection } from '@qingling/shared/tips/tip-projection.ts';
+import {
+  type TipEvent,
+  type TipState,
+  tipInboxPartition,
+  tipStream,
+} from '@qingling/shared/tips/tip-state.ts';
+import {
+  recountTips,
+  tipChannels,
+  tipStatisticsPartition,
+} from '@qingling/shared/tips/tip-statistics.ts';
 import { reconcile } from '@qingling/shared/workflow/reconcile.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencies, useDependencies } from '#functions/dependencies.ts';
-import { checkHazardCounters } from '#functions/workflow/reconcile.ts';
+import { checkRecordCounters } from '#functions/workflow/reconcile.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
@@ -30,10 +43,11 @@ import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
 // must agree exactly with a count of the hazards themselves: over 5,000 hazards in five
 // jurisdictions (two of them communities below 葛城街道), twenty industries and three
 // years, after random lifecycles, a lost counter update the reconciler repairs, and a
-// rebuild over a corrupted bucket.
+// rebuild over a corrupted bucket. The tips beside them (1,500, by channel) likewise.
 const now = '2026-12-08T02:00:00.000Z'; // Tue 10:00 CST
 const clock = new ManualClock(now);
 const hazardCount = 5_000;
+const tipCount = 1_500;
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 
 // 东门社区 and 西门社区 below 葛城街道: the tree the statistics go down.
@@ -169,6 +183,82 @@ function lifeOf(index: number): { id: string; events: { at: number; event: Hazar
 
 type Life = ReturnType<typeof lifeOf>;
 
+/** One tip's life: received by a channel, then perhaps verified, substantiated, rewarded. */
+function tipLifeOf(index: number): TipLife {
+  const id = `tips${String(index).padStart(22, '0')}`.replace(
+    /\d/g,
+    (d) => 'abcdefghij'[Number(d)] as string,
+  );
+  const end = Date.parse(now) - dayMs;
+  const start = Date.parse('2023-11-01T02:00:00Z');
+  let at = start + Math.floor(next() * (end - start));
+  const events: { at: number; event: TipEvent }[] = [
+    {
+      at,
+      event: {
+        type: 'tip_received',
+        data: {
+          tipId: id,
+          channel: pick(tipChannels),
+          jurisdiction: pick(places),
+          industry: pick(industries),
+          address: `${index} 号`,
+          description: '安全出口堵塞',
+          seenOn: new Date(at + 8 * 3600_000).toISOString().slice(0, 10),
+          isEmployee: next() < 0.2,
+          wantsReward: true,
+          photoIds: [],
+          contentDigest: `digest-${index}`,
+          acceptDeadline: new Date(at + 5 * dayMs).toISOString(),
+        },
+      },
+    },
+  ];
+  const step = (days: number) => {
+    at += Math.max(1, Math.floor(next() * days)) * dayMs;
+    return at < end;
+  };
+  const push = (event: TipEvent) => events.push({ at, event });
+  const fate = next();
+  if (fate < 0.15 || !step(5)) return { id, events };
+  if (fate < 0.25) {
+    push({ type: 'tip_refused', data: { reason: 'no_target_or_facts' } });
+    return { id, events };
+  }
+  push({ type: 'tip_accepted', data: {} });
+  if (fate < 0.35 || !step(10)) return { id, events };
+  push({ type: 'investigation_started', data: {} });
+  if (fate < 0.45 || !step(30)) return { id, events };
+  const finding = next() < 0.65 ? 'substantiated' : 'unsubstantiated';
+  push({ type: 'investigation_recorded', data: { finding, note: '核查' } });
+  if (finding === 'substantiated' && fate > 0.6 && step(20)) {
+    const amountFen = 100_000 + Math.floor(next() * 10) * 10_000;
+    push({
+      type: 'reward_computed',
+      data: {
+        computation: {
+          amountFen,
+          policyVersion: '1',
+          rule: { zh: '规则', en: 'rule' },
+          figures: { zh: '数额', en: 'figures' },
+        },
+        amountFen,
+        computedBy: 'officer-a',
+      },
+    });
+    if (fate > 0.7 && step(5)) {
+      push({ type: 'reward_approved', data: { amountFen, approvedBy: 'officer-b' } });
+    }
+  }
+  if (step(10)) push({ type: 'feedback_given', data: { text: '已反馈' } });
+  return { id, events };
+}
+
+interface TipLife {
+  id: string;
+  events: { at: number; event: TipEvent }[];
+}
+
 /** Appends a life's events through the event store: state, indexes and counters as in use. */
 async function appendLife(life: Life, projection: Projection<HazardState> = hazardProjection) {
   const store = dependencies.eventStore();
@@ -186,24 +276,50 @@ async function appendLife(life: Life, projection: Projection<HazardState> = haza
   }
 }
 
+/** Appends a tip's events through the event store (its counters as in use). */
+async function appendTipLife(life: TipLife, projection: Projection<TipState> = tipProjection) {
+  const store = dependencies.eventStore();
+  let snapshot = await store.load(tipStream(life.id), projection);
+  for (const { at, event } of life.events) {
+    const result = await store.append(
+      tipStream(life.id),
+      snapshot,
+      { ...event, at: new Date(at).toISOString(), actor: officer },
+      projection,
+    );
+    if (result.kind !== 'appended') throw new Error(`${life.id}: ${result.kind}`);
+    snapshot = result.snapshot;
+  }
+}
+
 /**
  * The first part of each life written in bulk (BatchWriteItem): its sealed events and its
  * state item as the event store writes them, but no counters: those come from a rebuild.
  */
 async function bulkItems(life: Life): Promise<Record<string, unknown>[]> {
-  const stream = hazardStream(life.id);
+  return bulkItemsOf(hazardStream(life.id), life.events, hazardProjection, (state, event) =>
+    checkTransition(state, event as HazardEvent),
+  );
+}
+
+async function bulkItemsOf<State>(
+  stream: string,
+  events: { at: number; event: HazardEvent | TipEvent }[],
+  projection: Projection<State>,
+  check: (state: State | null, event: HazardEvent | TipEvent) => void = () => {},
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let previous: { sequence: number; hash: string } | null = null;
-  let state: HazardState | null = null;
-  for (const { at, event } of life.events) {
-    checkTransition(state, event);
+  let state: State | null = null;
+  for (const { at, event } of events) {
+    check(state, event);
     const sealed: RecordedEvent = await sealEvent<string, unknown>(stream, previous, {
       ...event,
       at: new Date(at).toISOString(),
       actor: officer,
     });
     items.push({ pk: stream, sk: `E#${String(sealed.sequence).padStart(10, '0')}`, ...sealed });
-    state = hazardProjection.apply(state, sealed);
+    state = projection.apply(state, sealed);
     previous = { sequence: sealed.sequence, hash: sealed.hash };
   }
   if (state && previous) {
@@ -214,7 +330,7 @@ async function bulkItems(life: Life): Promise<Record<string, unknown>[]> {
       version: previous.sequence,
       head: previous.hash,
       idempotencyKeys: [],
-      ...hazardProjection.indexes?.(state),
+      ...projection.indexes?.(state),
     });
   }
   return items;
@@ -262,6 +378,26 @@ async function storedStates(jurisdictions: readonly string[]): Promise<HazardSta
   return pages.flat().map((item) => item.state as HazardState);
 }
 
+/** The tips as the inbox's index holds them: what the tip recount counts. */
+async function storedTipStates(jurisdictions: readonly string[]): Promise<TipState[]> {
+  const documents = (
+    await import('@qingling/shared/adapters/dynamodb/client.ts')
+  ).createDocumentClient();
+  const pages = await Promise.all(
+    jurisdictions.flatMap((jurisdiction) =>
+      tipStatuses.map((status) =>
+        readPartition(documents, {
+          tableName: process.env.TABLE_NAME as string,
+          partition: tipInboxPartition(jurisdiction, status),
+          projection: '#state',
+          names: { '#state': 'state' },
+        }),
+      ),
+    ),
+  );
+  return pages.flat().map((item) => item.state as TipState);
+}
+
 async function statistics(root: string, query: Record<string, string> = {}) {
   const token = await signIn(cloud.url, `${root}.officer`);
   const search = new URLSearchParams({ jurisdiction: root, ...query });
@@ -292,15 +428,23 @@ async function compare(root: string, query: { from: string; to: string; cutoff: 
     );
   // The rewards' money is another count (tests/integration/reward-lapse.test.ts).
   const { rewards: _rewards, ...hazards } = body;
+  const tips = recountTips(await storedTipStates(jurisdictions), { ...query, jurisdictions });
   return {
-    actual: { ...hazards, regions: strip(body.regions), industries: strip(body.industries) },
+    actual: {
+      ...hazards,
+      regions: strip(body.regions),
+      industries: strip(body.industries),
+      tips: { ...body.tips, regions: strip(body.tips.regions) },
+    },
     expected: {
       ...expected,
       jurisdiction: root,
       ...query,
       asOf: now,
-      // Every bucket since the epoch, 100 keys a call: as many calls whatever the hazards.
-      reads: Math.ceil((jurisdictions.length * bucketMonths(clock.now()).length) / 100),
+      tips,
+      // Every bucket since the epoch, 100 keys a call, the hazards' and the tips': as many
+      // calls whatever the hazards and tips.
+      reads: 2 * Math.ceil((jurisdictions.length * bucketMonths(clock.now()).length) / 100),
     },
   };
 }
@@ -325,10 +469,28 @@ beforeAll(async () => {
     if (keep < life.events.length) later.push({ id: life.id, events: life.events.slice(keep) });
     return { id: life.id, events: life.events.slice(0, keep) };
   });
+  const tipLives = Array.from({ length: tipCount }, (_, index) => tipLifeOf(index));
+  const laterTips: TipLife[] = [];
+  const bulkTips = tipLives.map((life) => {
+    const keep =
+      next() < 0.3 && life.events.length > 1
+        ? Math.max(1, life.events.length - 1 - Math.floor(next() * 2))
+        : life.events.length;
+    if (keep < life.events.length) laterTips.push({ id: life.id, events: life.events.slice(keep) });
+    return { id: life.id, events: life.events.slice(0, keep) };
+  });
   let started = performance.now();
-  await batchWrite((await Promise.all(bulk.map(bulkItems))).flat());
+  await batchWrite(
+    [
+      ...(await Promise.all(bulk.map(bulkItems))),
+      ...(await Promise.all(
+        bulkTips.map((life) => bulkItemsOf(tipStream(life.id), life.events, tipProjection)),
+      )),
+    ].flat(),
+  );
   const rebuilt = await dependencies.hazardStatistics().rebuild(places);
   expect(rebuilt.hazards).toBe(hazardCount);
+  expect(rebuilt.tips).toBe(tipCount);
   console.info(
     `bulk ${hazardCount} hazards and rebuild: ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -337,6 +499,12 @@ beforeAll(async () => {
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (cursor < later.length) await appendLife(later[cursor++] as Life);
+    }),
+  );
+  let tipCursor = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (tipCursor < laterTips.length) await appendTipLife(laterTips[tipCursor++] as TipLife);
     }),
   );
   const events = later.reduce((sum, life) => sum + life.events.length, 0);
@@ -374,6 +542,13 @@ describe('statistics against a recount of the hazards', () => {
     expect(gecheng.totals.found).toBeGreaterThan(2_500);
     expect(gecheng.totals.overdue).toBeGreaterThan(0);
     expect(gecheng.backlog.found).toBeGreaterThan(0);
+    // Every channel and every count has tips in it: a wrong cell could not pass unseen.
+    for (const row of gecheng.tips.channels) {
+      for (const field of ['received', 'employee', 'substantiated', 'rewarded']) {
+        expect(row[field], `${row.channel} ${field}`).toBeGreaterThan(0);
+      }
+    }
+    expect((await storedTipStates(places)).length).toBe(tipCount);
   });
 
   it('follows hazards changed through the API, as of the clock', async () => {
@@ -469,6 +644,29 @@ describe('statistics against a recount of the hazards', () => {
         withoutCounters,
       );
     }
+    // And tips: a finding recorded whose counter move was lost.
+    const { tally: _tipTally, ...tipsWithoutCounters } = tipProjection;
+    const investigating = (await storedTipStates(['cq-wushan-futian'])).filter(
+      (state) => state.status === 'investigating',
+    );
+    expect(investigating.length).toBeGreaterThan(2);
+    for (const state of investigating.slice(0, 3)) {
+      await appendTipLife(
+        {
+          id: state.tipId,
+          events: [
+            {
+              at: Date.parse('2026-12-10T03:00:00.000Z'),
+              event: {
+                type: 'investigation_recorded',
+                data: { finding: 'substantiated', note: '属实' },
+              },
+            },
+          ],
+        },
+        tipsWithoutCounters,
+      );
+    }
     const stale = await compare('cq-wushan-futian', periods[0] as (typeof periods)[number]);
     expect(stale.actual).not.toEqual({ ...stale.expected, asOf: clock.now().toISOString() });
 
@@ -480,11 +678,11 @@ describe('statistics against a recount of the hazards', () => {
         changes: (from, to) => dependencies.recentChanges(from, to),
         hasLifecycle: () => false,
         wake: async () => {},
-        checkCounters: checkHazardCounters,
+        checkCounters: checkRecordCounters,
       },
       { graceMs: 0, lookBackMs: 3 * 3600_000 },
     );
-    expect(sweep.countersRepaired).toBe(20);
+    expect(sweep.countersRepaired).toBe(20 + 3);
     const repaired = await compare('cq-wushan-futian', periods[0] as (typeof periods)[number]);
     expect(repaired.actual).toEqual({ ...repaired.expected, asOf: clock.now().toISOString() });
   });
@@ -504,6 +702,17 @@ describe('statistics against a recount of the hazards', () => {
         },
       }),
     );
+    await documents.send(
+      new PutCommand({
+        TableName: process.env.TABLE_NAME as string,
+        Item: {
+          pk: tipStatisticsPartition('fj-xiamen-xiangan'),
+          sk: '2025-04',
+          counts: { 'n|2025-04|hotline': 40, 's|2025-04|web': 3 },
+          pending: {},
+        },
+      }),
+    );
     const corrupt = await compare('fj-xiamen-xiangan', periods[0] as (typeof periods)[number]);
     expect(corrupt.actual).not.toEqual({ ...corrupt.expected, asOf: clock.now().toISOString() });
     const started = performance.now();
@@ -514,6 +723,7 @@ describe('statistics against a recount of the hazards', () => {
       `rebuilt ${rebuilt.buckets} buckets of ${rebuilt.hazards} hazards in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     expect(rebuilt.hazards).toBe(hazardCount + 1);
+    expect(rebuilt.tips).toBe(tipCount);
     for (const root of ['cq-gecheng', 'fj-xiamen-xiangan', 'cq-wushan-futian']) {
       for (const period of periods) {
         const { actual, expected } = await compare(root, period);

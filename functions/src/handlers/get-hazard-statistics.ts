@@ -2,6 +2,7 @@ import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { aggregate, bucketMonths, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
 import { periodBackwards } from '@qingling/shared/hazards/statistics-routes.ts';
 import { rewardStatistics } from '@qingling/shared/tips/reward-statistics.ts';
+import { aggregateTips } from '@qingling/shared/tips/tip-statistics.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { apiHandler } from '../http/statistics-api.ts';
@@ -27,10 +28,12 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
   const codes = subtreeOf(query.jurisdiction, jurisdictions);
   const store = dependencies.hazardStatistics();
   const readsBefore = store.reads;
-  const [buckets, rewardEntries] = await Promise.all([
+  const [buckets, tipBuckets, rewardEntries] = await Promise.all([
     store.buckets(codes, bucketMonths(now)),
+    store.tipBuckets(codes, bucketMonths(now)),
     store.rewards(codes),
   ]);
+  const tips = aggregateTips(tipBuckets, { jurisdictions: codes, from, to });
   const rewards = rewardStatistics(rewardEntries, { jurisdictions: codes, from, to, now });
   const statistics = aggregate(buckets, {
     jurisdictions: codes,
@@ -65,6 +68,13 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
       const entry = industries.find((item) => item.code === row.industry);
       return { ...row, zh: entry?.zh ?? row.industry, en: entry?.en ?? row.industry };
     }),
+    tips: {
+      ...tips,
+      regions: tips.regions.map((row) => {
+        const entry = jurisdictions.find((item) => item.code === row.jurisdiction);
+        return { ...row, zh: entry?.zh ?? row.jurisdiction, en: entry?.en ?? row.jurisdiction };
+      }),
+    },
     rewards: {
       totals: rewards.totals,
       regions: rewards.regions.map((row) => {

@@ -29,11 +29,18 @@ function wakeStream(stream: string): Promise<void> {
     : dependencies.tipWorkflow().wake(stream.slice(tipPrefix.length));
 }
 
-/** A changed hazard's statistics code against its state: true when it was behind and moved. */
-export async function checkHazardCounters(stream: string): Promise<boolean> {
-  if (lifecycleKind(stream) !== 'hazard') return false;
-  const id = stream.slice(hazardPrefix.length);
-  return (await dependencies.hazardStatistics().retally(id)) === 'moved';
+/**
+ * A changed hazard's or tip's statistics code against its state: true when it was behind
+ * and moved.
+ */
+export async function checkRecordCounters(stream: string): Promise<boolean> {
+  const kind = lifecycleKind(stream);
+  const store = dependencies.hazardStatistics();
+  if (kind === 'hazard') {
+    return (await store.retally(stream.slice(hazardPrefix.length))) === 'moved';
+  }
+  if (kind === 'tip') return (await store.retallyTip(stream.slice(tipPrefix.length))) === 'moved';
+  return false;
 }
 
 /**
@@ -52,7 +59,7 @@ export async function reconcileRecords(timing = reconcilerTiming): Promise<Recon
       changes: (from, to) => dependencies.recentChanges(from, to),
       hasLifecycle: (stream) => lifecycleKind(stream) !== undefined,
       wake: wakeStream,
-      checkCounters: checkHazardCounters,
+      checkCounters: checkRecordCounters,
     },
     timing,
   );

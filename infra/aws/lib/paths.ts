@@ -41,6 +41,11 @@ export const publishChainHeadsEntry = fileURLToPath(
   new URL('../../../functions/src/events/publish-chain-heads.ts', import.meta.url),
 );
 
+/** Sends the weekly report to each leader (an EventBridge schedule, Monday 09:00 CST). */
+export const sendWeeklyReportsEntry = fileURLToPath(
+  new URL('../../../functions/src/events/send-weekly-reports.ts', import.meta.url),
+);
+
 /** The deploy's data migrations (a CloudFormation custom resource). */
 export const seedDataEntry = fileURLToPath(
   new URL('../../../functions/src/deploy/seed-data.ts', import.meta.url),

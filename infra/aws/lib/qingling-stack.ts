@@ -16,6 +16,7 @@ import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
 import { StaticSite } from './constructs/static-site.ts';
 import { TipsterSecrets } from './constructs/tipster-secrets.ts';
+import { WeeklyReports } from './constructs/weekly-reports.ts';
 import { handlersDir, processPhotoEntry } from './paths.ts';
 
 export interface QinglingStackProps extends StackProps, Omit<DeploymentConfig, 'profile'> {
@@ -56,6 +57,7 @@ export class QinglingStack extends Stack {
   readonly lifecycle: HazardLifecycle;
   readonly notificationDelivery: NotificationDelivery;
   readonly chainHeads: ChainHeadsPublication;
+  readonly weeklyReports: WeeklyReports;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -149,6 +151,17 @@ export class QinglingStack extends Stack {
         : {}),
     });
     const siteUrl = props.siteUrl ?? this.site.url ?? developmentOrigin;
+
+    // Its message links to the statistics page on the site.
+    this.weeklyReports = new WeeklyReports(this, 'WeeklyReports', {
+      table: this.table,
+      notifications: this.lifecycle.notifications,
+      notificationsKey: this.lifecycle.key,
+      codeVersion: props.codeVersion,
+      logRetention,
+      alarmTopic: this.lifecycle.alarmTopic,
+      siteUrl,
+    });
 
     const callbackPath = props.authCallbackPath ?? defaultAuthCallbackPath;
     this.auth = new OfficerAuth(this, 'Auth', {

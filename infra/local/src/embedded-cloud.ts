@@ -7,6 +7,7 @@ import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazar
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
+import { DynamoWeeklyReportMarker } from '@qingling/shared/adapters/dynamodb/weekly-report-marker.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
 import { FileSystemBlobStore } from '@qingling/shared/adapters/local/fs-blob-store.ts';
 import {
@@ -19,6 +20,7 @@ import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
+import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
@@ -36,7 +38,12 @@ import { listenWhileStarting } from './local-server.ts';
 import { defaultDataDirectory, defaultWebRoot } from './paths.ts';
 import { AnonymousRateLimiter, ProofGate } from './rate-limiter.ts';
 import { ScaledClock } from './scaled-clock.ts';
-import { ChainHeadsPublisher, ReconcilerSweeps, startHeartbeat } from './scheduled-jobs.ts';
+import {
+  ChainHeadsPublisher,
+  ReconcilerSweeps,
+  startHeartbeat,
+  WeeklyReportSchedule,
+} from './scheduled-jobs.ts';
 import type { LocalWorkflowConductor } from './workflow/conductor.ts';
 
 export { defaultDataDirectory, defaultWebRoot } from './paths.ts';
@@ -79,6 +86,8 @@ export interface EmbeddedCloud {
   policies: CachedPolicies;
   /** One sweep of the reconciler now (it also runs every few seconds on the heartbeat). */
   reconcile(): Promise<unknown>;
+  /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
+  weeklyReports(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -141,11 +150,17 @@ export async function startEmbeddedCloud(
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);
+  const weeklyReports = new WeeklyReportSchedule(
+    clock,
+    new DynamoWeeklyReportMarker(documents, tableName),
+    () => sendWeeklyReports({ siteUrl: server.url }),
+  );
   const reconciler = new ReconcilerSweeps(speed);
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
     void chainHeads.publish();
+    void weeklyReports.due();
     reconciler.whenDue();
     scaledClock?.save();
   });
@@ -154,6 +169,8 @@ export async function startEmbeddedCloud(
   // A day that ended while the cloud was down (after the line above: the publication, like
   // the reconciler's sweeps, reads the clock and the stores through the handlers' ports).
   await chainHeads.publish();
+  // A Monday 09:00 CST that passed while the cloud was down: its reports go now.
+  await weeklyReports.due();
 
   const handleRequest = localRequestHandler({
     url: server.url,
@@ -182,10 +199,14 @@ export async function startEmbeddedCloud(
     clock,
     policies,
     reconcile: () => reconciler.now(),
+    weeklyReports: async () => {
+      await weeklyReports.due();
+    },
     stop: async () => {
       stopHeartbeat();
       scaledClock?.save();
       await chainHeads.running;
+      await weeklyReports.running;
       await reconciler.running;
       await stopConductors(conductors);
       await server.close();
@@ -287,6 +308,8 @@ function useLocalAdapters(
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,
     proofOfWorkBits: () => proofOfWorkBits,
+    // The scheduled jobs' messages (the weekly reports) go where the lifecycles' go.
+    notifier: () => adapters.outbox,
   });
 }
 

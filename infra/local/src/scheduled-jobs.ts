@@ -1,4 +1,5 @@
 import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
+import { type ReportWeek, reportWeek } from '@qingling/shared/hazards/weekly-report.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import { reconcilerTiming } from '@qingling/shared/workflow/reconcile.ts';
 import { publishDueChainHeads } from '#functions/events/publish-chain-heads.ts';
@@ -37,6 +38,71 @@ export class ChainHeadsPublisher {
         this.running = undefined;
       });
     return this.running;
+  }
+}
+
+/**
+ * The weekly reports (Monday 09:00 CST on AWS): on every heartbeat, once the clock has passed
+ * a Monday 09:00 CST later than the last week sent, the reports of the week that ended are
+ * sent. The last week sent is kept in the table (`marker`): a Monday that passed while the
+ * cloud was down is sent at the next start; at the very first start, the week gone is not
+ * (nobody was there to report on). One run at a time; after a failure, not for a minute.
+ */
+export class WeeklyReportSchedule {
+  private readonly clock: Clock;
+  private readonly marker: {
+    through(): Promise<string | undefined>;
+    record(week: string): Promise<void>;
+  };
+  private readonly send: () => Promise<{ week: ReportWeek }>;
+  /** The Monday of the last week sent, once read. */
+  private through: string | undefined;
+  private failedAt = 0;
+  /** The run under way. */
+  running: Promise<void> | undefined;
+
+  constructor(
+    clock: Clock,
+    marker: WeeklyReportSchedule['marker'],
+    send: () => Promise<{ week: ReportWeek }>,
+  ) {
+    this.clock = clock;
+    this.marker = marker;
+    this.send = send;
+  }
+
+  /** Sends the week's reports if they are due and not yet sent. */
+  due(): Promise<void> | undefined {
+    if (this.running) return this.running;
+    const week = reportWeek(this.clock.now()).from;
+    if (this.through !== undefined && week <= this.through) return undefined;
+    if (Date.now() - this.failedAt < 60_000) return undefined;
+    this.running = this.run(week)
+      .catch((error: unknown) => {
+        this.failedAt = Date.now();
+        console.error('embedded cloud: weekly reports not sent', error);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  private async run(week: string): Promise<void> {
+    if (this.through === undefined) {
+      const stored = await this.marker.through();
+      if (stored === undefined) {
+        // The first start: reports begin with the next Monday.
+        await this.marker.record(week);
+        this.through = week;
+        return;
+      }
+      this.through = stored;
+    }
+    if (week <= this.through) return;
+    const sent = await this.send();
+    await this.marker.record(sent.week.from);
+    this.through = sent.week.from;
   }
 }
 

@@ -23,6 +23,12 @@ export interface Tally<State> {
   ): { partition: string; sort: string; member: string; code: string };
   /** What each cell gains (or loses) when a member's code goes from `before` to `after`. */
   deltas(before: string | null, after: string): Record<string, number>;
+  /**
+   * The record's first write leaves it uncounted: the reconciler's sweep of recent changes
+   * counts it (or its next write does). For a record whose creation has a budget of writes
+   * the tally's four would break (a tip's intake, issue 13).
+   */
+  deferFirst?: boolean;
 }
 
 /**

@@ -67,6 +67,12 @@ const rowShape = {
 };
 const money = z.object({ count: countOf, fen: countOf });
 const moneyRowShape = { offered: money, claimed: money, paid: money, lapsed: money, open: money };
+const tipRowShape = {
+  received: countOf,
+  employee: countOf,
+  substantiated: countOf,
+  rewarded: countOf,
+};
 const cohort = z.object({ found: countOf, closed: countOf, open: countOf });
 
 export const statisticsSchema = withMeta(
@@ -102,12 +108,30 @@ export const statisticsSchema = withMeta(
       z.object({
         id: z.enum(['backlog_cleared', 'inflow_curbed', 'major_zero']),
         due: z.string(),
-        standing: z.enum(['met', 'met_late', 'pending', 'missed']),
+        standing: z.enum(['met', 'met_late', 'pending', 'missed', 'not_applicable']),
         metOn: z.nullable(z.string()),
         value: countOf,
         baseline: z.optional(countOf),
         daysLeft: z.number().check(z.int()),
       }),
+    ),
+    tips: withMeta(
+      z.object({
+        totals: z.object(tipRowShape),
+        channels: z.array(
+          z.object({ ...tipRowShape, channel: z.enum(['web', 'hotline', 'letter', 'visit']) }),
+        ),
+        regions: z.array(
+          z.object({ ...tipRowShape, jurisdiction: z.string(), zh: z.string(), en: z.string() }),
+        ),
+        months: z.array(z.object({ ...tipRowShape, month: z.string() })),
+      }),
+      {
+        description:
+          'Tips received in the period (months received, inclusive) by channel, region and ' +
+          'month: of them, sent by employees, substantiated and rewarded (a reward or a ' +
+          'joint share approved) as they stand now. Read from counters, as the hazards are.',
+      },
     ),
     rewards: withMeta(
       z.object({
@@ -125,7 +149,7 @@ export const statisticsSchema = withMeta(
     ),
     reads: withMeta(countOf, {
       description:
-        'DynamoDB requests the answer took: BatchGetItem calls of 100 buckets (jurisdiction × month since 2019-01).',
+        'DynamoDB requests the answer took: BatchGetItem calls of 100 buckets (jurisdiction × month since 2019-01), for the hazards and for the tips.',
     }),
   }),
   {
@@ -148,6 +172,9 @@ const zeroRow = {
   overdue: 1,
   openMajor: 1,
 };
+
+const tipRow = { received: 4, employee: 1, substantiated: 2, rewarded: 1 };
+const noTips = { received: 0, employee: 0, substantiated: 0, rewarded: 0 };
 
 const rewardRow = {
   offered: { count: 2, fen: 2_400_000 },
@@ -219,11 +246,22 @@ export const statisticsRoute = {
           daysLeft: 39,
         },
       ],
+      tips: {
+        totals: tipRow,
+        channels: [
+          { ...tipRow, channel: 'web' },
+          { ...noTips, channel: 'hotline' },
+          { ...noTips, channel: 'letter' },
+          { ...noTips, channel: 'visit' },
+        ],
+        regions: [{ ...tipRow, jurisdiction: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng' }],
+        months: [{ ...tipRow, month: '2026-11' }],
+      },
       rewards: {
         totals: rewardRow,
         regions: [{ ...rewardRow, jurisdiction: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng' }],
       },
-      reads: 1,
+      reads: 2,
     },
   },
 } as const satisfies RouteDefinition;

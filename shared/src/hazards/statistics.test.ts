@@ -245,6 +245,22 @@ describe('the campaign targets', () => {
     });
   });
 
+  it('calls a target with nothing to count not applicable, not missed (0 of 0)', () => {
+    // Only a hazard found in 2026: no backlog ever, nothing found in 2024 nor 2025.
+    const states = [hazard({ ...base, id: 1, major: false, foundDay: 1500, status: 'reported' })];
+    const [backlog, inflow] = recount(states, query('2026-12-10T01:00:00Z')).targets;
+    expect(backlog).toMatchObject({ standing: 'not_applicable', value: 0, metOn: null });
+    expect(inflow).toMatchObject({ standing: 'not_applicable', value: 0, baseline: 0 });
+    // The counters say the same.
+    expect(aggregate([], query('2026-12-10T01:00:00Z')).targets.map((t) => t.standing)).toEqual([
+      'not_applicable',
+      'not_applicable',
+      'met',
+    ]);
+    // Before 2025 is over, nothing found yet is still in progress.
+    expect(recount(states, query('2025-06-01T00:00:00Z')).targets[1]?.standing).toBe('pending');
+  });
+
   it('dates open majors at zero by the last major closed', () => {
     const states = [
       hazard({ ...base, id: 1, major: true, foundDay: 1500, status: 'closed', closedAfter: 20 }),

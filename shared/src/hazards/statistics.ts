@@ -27,6 +27,8 @@ export interface HazardState {
   foundOn?: string;
   round: { deadline: string } | null;
   closedAt?: string;
+  /** The ladder's steps recorded (the weekly report counts those fired in its week). */
+  escalations?: readonly { at: string; withdrawn?: boolean }[];
 }
 
 /** A hazard's part in the statistics, as of one version of its log. */
@@ -43,6 +45,8 @@ export interface StatisticsCode {
   /** Once closed: the CST date closed, and whether by the round's deadline. */
   closedOn?: string;
   onTime?: boolean;
+  /** The CST dates of its escalation steps recorded and not withdrawn, in order. */
+  escalatedOn?: string[];
 }
 
 const statusLetters: Record<HazardStatus, string> = {
@@ -75,10 +79,22 @@ export function codeOf(state: HazardState, version: number): StatisticsCode {
       ? Date.parse(state.closedAt) <= Date.parse(state.round.deadline)
       : true;
   }
+  const escalatedOn = escalationDates(state);
+  if (escalatedOn.length) code.escalatedOn = escalatedOn;
   return code;
 }
 
-/** `version|grade|industry|status|found|deadline|closed|onTime`: versions sort as strings. */
+/** The CST dates its escalation steps fired on (a withdrawn step never reached anyone). */
+export const escalationDates = (state: Pick<HazardState, 'escalations'>): string[] =>
+  (state.escalations ?? [])
+    .filter((step) => !step.withdrawn)
+    .map((step) => cstDate(new Date(step.at)))
+    .sort();
+
+/**
+ * `version|grade|industry|status|found|deadline|closed|onTime|escalated` (escalation dates
+ * joined by commas): versions sort as strings.
+ */
 export function encodeCode(code: StatisticsCode): string {
   return [
     String(code.version).padStart(10, '0'),
@@ -89,11 +105,13 @@ export function encodeCode(code: StatisticsCode): string {
     code.deadlineOn ?? '',
     code.closedOn ?? '',
     code.onTime === undefined ? '' : code.onTime ? '1' : '0',
+    (code.escalatedOn ?? []).join(','),
   ].join('|');
 }
 
 export function decodeCode(text: string): StatisticsCode {
-  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime] = text.split('|');
+  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime, escalated] =
+    text.split('|');
   const code: StatisticsCode = {
     version: Number(version),
     grade: grade === 'M' ? 'major' : 'general',
@@ -104,6 +122,7 @@ export function decodeCode(text: string): StatisticsCode {
   if (deadlineOn) code.deadlineOn = deadlineOn;
   if (closedOn) code.closedOn = closedOn;
   if (onTime) code.onTime = onTime === '1';
+  if (escalated) code.escalatedOn = escalated.split(',');
   return code;
 }
 
@@ -120,7 +139,8 @@ export const daysBetween = (from: string, to: string) =>
  * - `d|<month found>|<industry>|<grade>` days to close, `t|…` 1 if closed by the deadline;
  * Every cell names its own days: no sum depends on which bucket a member is in.
  * - `due|<deadline>|<grade>|<industry>` 1 while rectifying: overdue once the deadline day is
- *   past (by region and by industry).
+ *   past (by region and by industry);
+ * - `esc|<date>` escalation steps fired that day (the weekly report).
  */
 export function cellsOf(code: StatisticsCode): Record<string, number> {
   const closed = code.status === 'closed';
@@ -139,6 +159,7 @@ export function cellsOf(code: StatisticsCode): Record<string, number> {
     if (code.onTime) cells[`t|${foundMonth}|${code.industry}|${code.grade}`] = 1;
   }
   if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}|${code.industry}`] = 1;
+  for (const date of code.escalatedOn ?? []) cells[`esc|${date}`] = (cells[`esc|${date}`] ?? 0) + 1;
   return cells;
 }
 
@@ -207,7 +228,11 @@ export const campaignTargets = {
   majorZero: { due: '2026-12-31' },
 } as const;
 
-export type TargetStanding = 'met' | 'met_late' | 'pending' | 'missed';
+/**
+ * `not_applicable`: there was nothing to count (no backlog at all; nothing found in 2024 nor
+ * in 2025), so the target can be neither met nor missed.
+ */
+export type TargetStanding = 'met' | 'met_late' | 'pending' | 'missed' | 'not_applicable';
 
 export interface Target {
   id: 'backlog_cleared' | 'inflow_curbed' | 'major_zero';
@@ -410,16 +435,20 @@ function finish(counted: Tallied): Statistics {
   const standing = (done: boolean, metOn: string | null, due: string): TargetStanding =>
     done ? (metOn && metOn > due ? 'met_late' : 'met') : today > due ? 'missed' : 'pending';
   const backlogMetOn = backlogOpen === 0 ? counted.backlogClosedLast || null : null;
+  const noBacklog = backlogOpen === 0 && !counted.backlogClosedLast;
   const year = inflowCurbed.year;
   const thisYear = counted.foundByYear.get(year) ?? 0;
   const lastYear = counted.foundByYear.get(year - 1) ?? 0;
   const inflowDone = today > inflowCurbed.due && thisYear < lastYear;
+  const noInflow = today > inflowCurbed.due && thisYear === 0 && lastYear === 0;
   const majorMetOn = openMajor === 0 ? counted.majorClosedLast || null : null;
   const targets: Target[] = [
     {
       id: 'backlog_cleared',
       due: backlogCleared.due,
-      standing: standing(backlogOpen === 0, backlogMetOn, backlogCleared.due),
+      standing: noBacklog
+        ? 'not_applicable'
+        : standing(backlogOpen === 0, backlogMetOn, backlogCleared.due),
       metOn: backlogMetOn,
       value: backlogOpen,
       daysLeft: daysLeft(backlogCleared.due),
@@ -427,7 +456,13 @@ function finish(counted: Tallied): Statistics {
     {
       id: 'inflow_curbed',
       due: inflowCurbed.due,
-      standing: inflowDone ? 'met' : today > inflowCurbed.due ? 'missed' : 'pending',
+      standing: noInflow
+        ? 'not_applicable'
+        : inflowDone
+          ? 'met'
+          : today > inflowCurbed.due
+            ? 'missed'
+            : 'pending',
       metOn: inflowDone ? inflowCurbed.due : null,
       value: thisYear,
       baseline: lastYear,

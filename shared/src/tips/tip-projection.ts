@@ -14,6 +14,7 @@ import {
   type TipStatus,
   tipInboxPartition,
 } from './tip-state.ts';
+import { tipTally } from './tip-statistics.ts';
 
 /** How a tip's state is derived from its log (a pure fold), and the inbox's index keys. */
 export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEvent>({
@@ -36,6 +37,8 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
         }
       : {}),
   }),
+  // The statistics' tip counters (tip-statistics.ts): one bucket per jurisdiction and month.
+  tally: tipTally,
 });
 
 function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): TipState {

@@ -166,7 +166,7 @@ export class DynamoEventStore implements EventStore {
     );
     // The counters follow the state. A failure here leaves the state written and the
     // counter behind: the next write of the record, or the reconciler, moves it on.
-    if (projection.tally) {
+    if (projection.tally && (previous || !projection.tally.deferFirst)) {
       await applyTally(
         this.documents,
         this.tableName,

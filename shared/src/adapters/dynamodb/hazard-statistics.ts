@@ -6,34 +6,39 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Tally } from '../../event-log/event-store.ts';
 import { deskLedgerStatuses } from '../../hazards/desk.ts';
-import {
-  type HazardState,
-  hazardLedgerPartition,
-  hazardProjection,
-  hazardStream,
-} from '../../hazards/hazard.ts';
+import { type HazardState, hazardLedgerPartition, hazardStream } from '../../hazards/hazard.ts';
 import {
   type Bucket,
   type HazardStatistics,
   hazardTally,
   statisticsPartition,
 } from '../../hazards/statistics.ts';
+import { type TipState, tipInboxPartition, tipStream } from '../../tips/tip-state.ts';
+import {
+  allTipStatuses,
+  type TipBucket,
+  tipStatisticsPartition,
+  tipTally,
+} from '../../tips/tip-statistics.ts';
 import { readPartition } from './index-page.ts';
 import { readRewardEntries } from './reward-statistics.ts';
 import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
 
 /**
- * The statistics' counter items (HAZARD#STATS#<jurisdiction>, sk <YYYY-MM>): read by key
- * (count cells only), rebuilt from the hazards' states, and a
- * hazard's membership checked and repaired by the reconciler.
+ * The statistics' counter items (HAZARD#STATS#<jurisdiction> and TIP#STATS#<jurisdiction>,
+ * sk <YYYY-MM>): read by key (count cells only), rebuilt from the records' states, and a
+ * record's membership checked and repaired by the reconciler.
  */
 /**
  * The cells' format (statistics.ts cellsOf). A change of cells must rebuild the buckets once:
  * a move computes both sides in the new format, so old cells would never be taken away.
  * 2: overdue by industry (`due|<deadline>|<grade>|<industry>`).
+ * 3: the tips' buckets (TIP#STATS#<jurisdiction>, tip-statistics.ts), built from the inbox;
+ *    escalations fired by day (`esc|<date>`), for the weekly report.
  */
-export const countersFormat = 2;
+export const countersFormat = 3;
 
 export class DynamoHazardStatistics implements HazardStatistics {
   private readonly documents: DynamoDBDocumentClient;
@@ -50,10 +55,24 @@ export class DynamoHazardStatistics implements HazardStatistics {
    * BatchGetItem by key, 100 keys a call, count cells only: the calls depend on the
    * jurisdictions and months asked, never on how many hazards the buckets hold.
    */
-  async buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]> {
+  buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]> {
+    return this.readBuckets(statisticsPartition, jurisdictions, months);
+  }
+
+  /** The tips' buckets, read as the hazards' are (and counted in `reads`). */
+  tipBuckets(jurisdictions: readonly string[], months: readonly string[]): Promise<TipBucket[]> {
+    return this.readBuckets(tipStatisticsPartition, jurisdictions, months);
+  }
+
+  private async readBuckets(
+    partitionOf: (jurisdiction: string) => string,
+    jurisdictions: readonly string[],
+    months: readonly string[],
+  ): Promise<Bucket[]> {
     let keys = jurisdictions.flatMap((jurisdiction) =>
-      months.map((month) => ({ pk: statisticsPartition(jurisdiction), sk: month })),
+      months.map((month) => ({ pk: partitionOf(jurisdiction), sk: month })),
     );
+    const prefix = partitionOf('').length;
     const buckets: Bucket[] = [];
     const calls: Promise<void>[] = [];
     const get = async (batch: typeof keys): Promise<void> => {
@@ -73,7 +92,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
         );
         for (const item of reply.Responses?.[this.tableName] ?? []) {
           buckets.push({
-            jurisdiction: (item.pk as string).slice(statisticsPartition('').length),
+            jurisdiction: (item.pk as string).slice(prefix),
             month: item.sk as string,
             cells: (item.counts ?? {}) as Record<string, number>,
           });
@@ -97,8 +116,8 @@ export class DynamoHazardStatistics implements HazardStatistics {
     return readRewardEntries(this.documents, this.tableName, jurisdictions);
   }
 
-  /** The months a jurisdiction has buckets for (keys only): for the rebuild. */
-  private async monthsOf(jurisdiction: string): Promise<string[]> {
+  /** The months a counter partition has buckets for (keys only): for the rebuild. */
+  private async monthsOf(partition: string): Promise<string[]> {
     const months: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -106,7 +125,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': statisticsPartition(jurisdiction) },
+          ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: 'sk',
           ExclusiveStartKey: startKey,
         }),
@@ -118,64 +137,97 @@ export class DynamoHazardStatistics implements HazardStatistics {
   }
 
   /**
-   * Recomputes every bucket of these jurisdictions from the hazards' states (the ledger's
-   * index holds every hazard under one status) and overwrites them, with each hazard's
-   * marker (what it is counted as); a bucket left with no member is emptied. Run when nothing writes (a deploy, a repair): a write during it may
-   * be overwritten, and the reconciler's check of recent changes would put it back.
+   * Recomputes every bucket of these jurisdictions from the records' states (the hazard
+   * ledger's index and the tip inbox's hold every record under one status) and overwrites
+   * them, with each record's marker (what it is counted as); a bucket left with no member
+   * is emptied. Run when nothing writes (a deploy, a repair): a write during it may be
+   * overwritten, and the reconciler's check of recent changes would put it back.
    */
-  async rebuild(jurisdictions: readonly string[]): Promise<{ hazards: number; buckets: number }> {
+  async rebuild(
+    jurisdictions: readonly string[],
+  ): Promise<{ hazards: number; tips: number; buckets: number }> {
     let hazards = 0;
+    let tips = 0;
     let written = 0;
     for (const jurisdiction of jurisdictions) {
-      const states = (
-        await Promise.all(
-          deskLedgerStatuses.map((status) =>
-            readPartition(this.documents, {
-              tableName: this.tableName,
-              partition: hazardLedgerPartition(jurisdiction, status),
-              projection: '#state, #version',
-              names: { '#state': 'state', '#version': 'version' },
-            }),
-          ),
-        )
-      ).flat();
-      const buckets = new Map<string, Record<string, number>>();
-      const markers: Record<string, unknown>[] = [];
-      for (const item of states) {
-        const state = item.state as HazardState;
-        const tally = hazardTally.of(state, item.version as number);
-        const counts = buckets.get(tally.sort) ?? {};
-        buckets.set(tally.sort, counts);
-        for (const [cell, value] of Object.entries(hazardTally.deltas(null, tally.code))) {
-          counts[cell] = (counts[cell] ?? 0) + value;
-        }
-        markers.push({ pk: hazardStream(state.hazardId), sk: tallyMarkerKey, code: tally.code });
-        hazards += 1;
-      }
-      for (const month of await this.monthsOf(jurisdiction)) {
-        if (!buckets.has(month)) buckets.set(month, {});
-      }
-      const items = [
-        ...[...buckets].map(([month, counts]) => ({
-          pk: statisticsPartition(jurisdiction),
-          sk: month,
-          counts,
-          pending: {},
-        })),
-        ...markers,
-      ];
-      for (let from = 0; from < items.length; from += 25) {
-        let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
-        while (writes.length) {
-          const reply = await this.documents.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: writes } }),
-          );
-          writes = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof writes;
-        }
-      }
-      written += buckets.size;
+      const hazardStates = await this.statesIn(
+        deskLedgerStatuses.map((status) => hazardLedgerPartition(jurisdiction, status)),
+      );
+      written += await this.rebuildPartition(
+        statisticsPartition(jurisdiction),
+        hazardStates.map((item) => {
+          const state = item.state as HazardState;
+          return { stream: hazardStream(state.hazardId), ...hazardTally.of(state, item.version) };
+        }),
+        hazardTally.deltas,
+      );
+      hazards += hazardStates.length;
+      const tipStates = await this.statesIn(
+        allTipStatuses.map((status) => tipInboxPartition(jurisdiction, status)),
+      );
+      written += await this.rebuildPartition(
+        tipStatisticsPartition(jurisdiction),
+        tipStates.map((item) => {
+          const state = item.state as TipState;
+          return { stream: tipStream(state.tipId), ...tipTally.of(state, item.version) };
+        }),
+        tipTally.deltas,
+      );
+      tips += tipStates.length;
     }
-    return { hazards, buckets: written };
+    return { hazards, tips, buckets: written };
+  }
+
+  /** Every state (and its version) under these index partitions. */
+  private async statesIn(
+    partitions: readonly string[],
+  ): Promise<{ state: unknown; version: number }[]> {
+    const pages = await Promise.all(
+      partitions.map((partition) =>
+        readPartition(this.documents, {
+          tableName: this.tableName,
+          partition,
+          projection: '#state, #version',
+          names: { '#state': 'state', '#version': 'version' },
+        }),
+      ),
+    );
+    return pages.flat().map((item) => ({ state: item.state, version: item.version as number }));
+  }
+
+  /** Overwrites one partition's buckets with its members' cells, and their markers. */
+  private async rebuildPartition(
+    partition: string,
+    members: { stream: string; sort: string; code: string }[],
+    deltas: (before: string | null, after: string) => Record<string, number>,
+  ): Promise<number> {
+    const buckets = new Map<string, Record<string, number>>();
+    const markers: Record<string, unknown>[] = [];
+    for (const member of members) {
+      const counts = buckets.get(member.sort) ?? {};
+      buckets.set(member.sort, counts);
+      for (const [cell, value] of Object.entries(deltas(null, member.code))) {
+        counts[cell] = (counts[cell] ?? 0) + value;
+      }
+      markers.push({ pk: member.stream, sk: tallyMarkerKey, code: member.code });
+    }
+    for (const month of await this.monthsOf(partition)) {
+      if (!buckets.has(month)) buckets.set(month, {});
+    }
+    const items = [
+      ...[...buckets].map(([month, counts]) => ({ pk: partition, sk: month, counts, pending: {} })),
+      ...markers,
+    ];
+    for (let from = 0; from < items.length; from += 25) {
+      let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (writes.length) {
+        const reply = await this.documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: writes } }),
+        );
+        writes = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof writes;
+      }
+    }
+    return buckets.size;
   }
 
   /**
@@ -200,22 +252,35 @@ export class DynamoHazardStatistics implements HazardStatistics {
    * Checks one hazard's code in its bucket against its state and moves it if it is
    * behind (a counter update lost after its state write). 'moved' when it repaired.
    */
-  async retally(hazardId: string): Promise<'moved' | 'current' | 'absent'> {
+  async retally(hazardId: string): Promise<'moved' | 'counted' | 'current' | 'absent'> {
+    return this.retallyStream(hazardStream(hazardId), hazardTally);
+  }
+
+  /**
+   * The same for a tip's code in its tip bucket. 'counted': a tip received since the last
+   * sweep, counted now for the first time (its intake defers it: no repair).
+   */
+  async retallyTip(tipId: string): Promise<'moved' | 'counted' | 'current' | 'absent'> {
+    return this.retallyStream(tipStream(tipId), tipTally);
+  }
+
+  private async retallyStream<State>(
+    stream: string,
+    tally: Tally<State>,
+  ): Promise<'moved' | 'counted' | 'current' | 'absent'> {
     const { Item } = await this.documents.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: hazardStream(hazardId), sk: 'STATE' },
+        Key: { pk: stream, sk: 'STATE' },
         ProjectionExpression: '#state, #version',
         ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
         ConsistentRead: true,
       }),
     );
     if (!Item) return 'absent';
-    const tally = hazardProjection.tally;
-    if (!tally) return 'absent';
     // One read more when all is well (the sweep's usual case); a move only if behind.
-    const state = Item.state as HazardState;
-    const marker = await tallyMarker(this.documents, this.tableName, hazardStream(hazardId));
+    const state = Item.state as State;
+    const marker = await tallyMarker(this.documents, this.tableName, stream);
     const expected = tally.of(state, Item.version as number).code;
     if (
       !marker.next &&
@@ -224,14 +289,16 @@ export class DynamoHazardStatistics implements HazardStatistics {
     ) {
       return 'current';
     }
-    return applyTally(
+    const first = tally.deferFirst && marker.code === null && !marker.next;
+    const outcome = await applyTally(
       this.documents,
       this.tableName,
       tally,
-      hazardStream(hazardId),
+      stream,
       state,
       Item.version as number,
       null,
     );
+    return first ? 'counted' : outcome;
   }
 }

@@ -29,3 +29,4 @@ export const onTimeShare = (row: StatisticsRow): number | null =>
   row.closed ? Math.round((row.closedOnTime / row.closed) * 1000) / 10 : null;
 
 export { words } from './statistics-words.ts';
+export { targetTiming } from './target-timing.ts';

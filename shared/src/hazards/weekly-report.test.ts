@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { reportWeek, weeklyNumbers } from './weekly-report.ts';
+
+describe('the weekly report week', () => {
+  it('is due at Monday 09:00 CST, for Monday to Sunday before it', () => {
+    // Monday 2026-11-30 09:00 CST is 01:00 UTC.
+    expect(reportWeek(new Date('2026-11-30T01:00:00.000Z'))).toEqual({
+      from: '2026-11-23',
+      to: '2026-11-29',
+      dueAt: new Date('2026-11-30T01:00:00.000Z'),
+    });
+    // A minute before: the week before that.
+    expect(reportWeek(new Date('2026-11-30T00:59:00.000Z')).from).toBe('2026-11-16');
+    // Sunday 23:30 CST (Sunday 15:30 UTC) and Monday 00:30 CST (Sunday 16:30 UTC).
+    expect(reportWeek(new Date('2026-11-29T15:30:00.000Z')).from).toBe('2026-11-16');
+    expect(reportWeek(new Date('2026-11-29T16:30:00.000Z')).from).toBe('2026-11-16');
+    // Any day of the week after: the same week.
+    expect(reportWeek(new Date('2026-12-06T15:59:59.000Z')).from).toBe('2026-11-23');
+    // Across a year's end.
+    expect(reportWeek(new Date('2027-01-04T02:00:00.000Z'))).toMatchObject({
+      from: '2026-12-28',
+      to: '2027-01-03',
+    });
+  });
+});
+
+describe('the weekly numbers from the counters', () => {
+  it('counts by the days in the week, and overdue and open majors as of now', () => {
+    const week = { from: '2026-11-23', to: '2026-11-29', dueAt: new Date(0) };
+    const numbers = weeklyNumbers(
+      [
+        {
+          jurisdiction: 'a',
+          month: '2026-11',
+          cells: {
+            'f|2026-11-22|o': 5, // the Sunday before: not in the week
+            'f|2026-11-23|o': 2,
+            'f|2026-11-29|c': 1,
+            'x|2026-11-25|general|n': 1,
+            'esc|2026-11-26': 3,
+            'esc|2026-11-30': 1, // the Monday after
+            'due|2026-11-27|general|fire': 1,
+            'due|2026-11-30|general|fire': 4, // not yet past
+            'g|2026-11|fire|major|o': 2,
+            'g|2026-11|fire|major|c': 1,
+          },
+        },
+        { jurisdiction: 'elsewhere', month: '2026-11', cells: { 'f|2026-11-24|o': 9 } },
+      ],
+      [
+        {
+          jurisdiction: 'a',
+          month: '2026-11',
+          cells: { 'n|2026-11-24|web': 2, 'n|2026-11-02|hotline': 1, 'v|2026-11-28': 1 },
+        },
+      ],
+      { jurisdictions: ['a'], week, now: new Date('2026-11-30T01:00:00.000Z') },
+    );
+    expect(numbers).toEqual({
+      found: 3,
+      closed: 1,
+      openMajor: 2,
+      overdue: 1,
+      escalations: 3,
+      tipsReceived: 2,
+      tipsSubstantiated: 1,
+    });
+  });
+});

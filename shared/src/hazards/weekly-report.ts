@@ -1,0 +1,206 @@
+import { addCalendarDays, cstDate } from '../calendar/calendar.ts';
+import type { Bilingual } from '../i18n/text.ts';
+import type { JurisdictionRecipient } from '../notifications/jurisdiction-recipients.ts';
+import type { Notification } from '../ports/outbox.ts';
+import type { TipState } from '../tips/tip-state.ts';
+import type { TipBucket } from '../tips/tip-statistics.ts';
+import { tipCodeOf } from '../tips/tip-statistics.ts';
+import {
+  type Bucket,
+  campaignTargets,
+  daysBetween,
+  escalationDates,
+  type HazardState,
+} from './statistics.ts';
+
+/**
+ * The weekly report (周报) to each leader of a jurisdiction: every Monday at 09:00 CST, the
+ * numbers of the week that ended the night before (Monday to Sunday, CST), for the
+ * jurisdiction and those below it, counted from the statistics' counters. Pure: when a week
+ * is due, what its numbers are, and what the message says; the sender reads the buckets
+ * and sends through the notification port.
+ */
+
+/** Who gets it: the leaders of each jurisdiction. */
+export const weeklyReportRecipients = [
+  'leader_in_charge',
+  'principal_leader',
+] as const satisfies readonly JurisdictionRecipient[];
+
+/** Monday 09:00 CST is 01:00 UTC on Monday. */
+const sendHourUtc = 1;
+
+/** A report's week: its Monday and Sunday (CST dates) and when its report is due. */
+export interface ReportWeek {
+  from: string;
+  to: string;
+  dueAt: Date;
+}
+
+/**
+ * The latest week whose report is due at or before `now`: the week before the last Monday
+ * 09:00 CST that has come.
+ */
+export function reportWeek(now: Date): ReportWeek {
+  const today = cstDate(now);
+  // 0 = Monday … 6 = Sunday, of today's CST date.
+  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
+  let monday = addCalendarDays(today, -weekday);
+  const dueAt = (date: string) => new Date(`${date}T0${sendHourUtc}:00:00.000Z`);
+  if (dueAt(monday).getTime() > now.getTime()) monday = addCalendarDays(monday, -7);
+  return {
+    from: addCalendarDays(monday, -7),
+    to: addCalendarDays(monday, -1),
+    dueAt: dueAt(monday),
+  };
+}
+
+/** One message per leader per week: a repeated or restarted send carries the same key. */
+export const weeklyReportKey = (jurisdiction: string, week: ReportWeek, recipient: string) =>
+  `weekly-report#${jurisdiction}#${week.from}#${recipient}`;
+
+export interface WeeklyNumbers {
+  /** Found in the week (by the date found), and closed in it (by the date closed). */
+  found: number;
+  closed: number;
+  /** Now, as the report is made: open major hazards, and rectifying past the deadline. */
+  openMajor: number;
+  overdue: number;
+  /** Escalation steps fired in the week (recorded, not withdrawn). */
+  escalations: number;
+  /** Tips received in the week, and tips found substantiated in it. */
+  tipsReceived: number;
+  tipsSubstantiated: number;
+}
+
+export interface WeeklyQuery {
+  jurisdictions: readonly string[];
+  week: ReportWeek;
+  now: Date;
+}
+
+const emptyNumbers = (): WeeklyNumbers => ({
+  found: 0,
+  closed: 0,
+  openMajor: 0,
+  overdue: 0,
+  escalations: 0,
+  tipsReceived: 0,
+  tipsSubstantiated: 0,
+});
+
+/** The week's numbers from the hazards' and the tips' buckets (statistics.ts, tip-statistics.ts). */
+export function weeklyNumbers(
+  hazardBuckets: readonly Bucket[],
+  tipBuckets: readonly TipBucket[],
+  query: WeeklyQuery,
+): WeeklyNumbers {
+  const counted = emptyNumbers();
+  const places = new Set(query.jurisdictions);
+  const today = cstDate(query.now);
+  const inWeek = (date = '') => date >= query.week.from && date <= query.week.to;
+  for (const bucket of hazardBuckets) {
+    if (!places.has(bucket.jurisdiction)) continue;
+    for (const [cell, value] of Object.entries(bucket.cells)) {
+      if (!value) continue;
+      // statistics.ts cellsOf: `g|<month>|<industry>|<grade>|<o or c>`, the others by day.
+      const parts = cell.split('|');
+      const [kind, date] = parts;
+      if (kind === 'f' && inWeek(date)) counted.found += value;
+      else if (kind === 'x' && inWeek(date)) counted.closed += value;
+      else if (kind === 'esc' && inWeek(date)) counted.escalations += value;
+      else if (kind === 'due' && (date ?? '') < today) counted.overdue += value;
+      else if (kind === 'g' && parts[3] === 'major' && parts[4] === 'o') counted.openMajor += value;
+    }
+  }
+  for (const bucket of tipBuckets) {
+    if (!places.has(bucket.jurisdiction)) continue;
+    for (const [cell, value] of Object.entries(bucket.cells)) {
+      const [kind, date] = cell.split('|');
+      if (kind === 'n' && inWeek(date)) counted.tipsReceived += value;
+      else if (kind === 'v' && inWeek(date)) counted.tipsSubstantiated += value;
+    }
+  }
+  return counted;
+}
+
+/** The same numbers counted record by record: what the counters must agree with (tests). */
+export function weeklyRecount(
+  hazards: readonly HazardState[],
+  tips: readonly TipState[],
+  query: WeeklyQuery,
+): WeeklyNumbers {
+  const counted = emptyNumbers();
+  const places = new Set(query.jurisdictions);
+  const inWeek = (date = '') => date >= query.week.from && date <= query.week.to;
+  for (const state of hazards) {
+    if (!places.has(state.jurisdiction)) continue;
+    const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
+    if (inWeek(foundOn)) counted.found += 1;
+    if (state.status === 'closed' && state.closedAt && inWeek(cstDate(new Date(state.closedAt))))
+      counted.closed += 1;
+    if (state.grade === 'major' && state.status !== 'closed') counted.openMajor += 1;
+    if (
+      state.status === 'rectifying' &&
+      state.round &&
+      Date.parse(state.round.deadline) <= query.now.getTime()
+    )
+      counted.overdue += 1;
+    counted.escalations += escalationDates(state).filter((date) => inWeek(date)).length;
+  }
+  for (const state of tips) {
+    if (!places.has(state.jurisdiction)) continue;
+    const code = tipCodeOf(state, 0);
+    if (inWeek(code.receivedOn)) counted.tipsReceived += 1;
+    if (inWeek(code.substantiatedOn)) counted.tipsSubstantiated += 1;
+  }
+  return counted;
+}
+
+/** What the report says, zh and en, with the link to the statistics of the jurisdiction. */
+export function weeklyReportMessage(input: {
+  jurisdiction: string;
+  name: Bilingual;
+  week: ReportWeek;
+  numbers: WeeklyNumbers;
+  now: Date;
+  /** The site's address, if known: the link is absolute then. */
+  siteUrl?: string;
+}): Pick<Notification, 'subject' | 'body'> {
+  const { name, week, numbers: n } = input;
+  const due = campaignTargets.majorZero.due;
+  const daysLeft = daysBetween(cstDate(input.now), due);
+  const link = `${input.siteUrl ?? ''}/office/statistics?jurisdiction=${encodeURIComponent(input.jurisdiction)}`;
+  const enLink = `${input.siteUrl ?? ''}/en/office/statistics?jurisdiction=${encodeURIComponent(input.jurisdiction)}`;
+  const target =
+    n.openMajor === 0
+      ? { zh: '已实现动态清零', en: 'at zero, as the target asks' }
+      : daysLeft >= 0
+        ? {
+            zh: `距 ${due} 清零期限还有 ${daysLeft} 天`,
+            en: `${daysLeft} day(s) left to reach zero by ${due}`,
+          }
+        : {
+            zh: `清零期限 ${due} 已过 ${-daysLeft} 天`,
+            en: `${-daysLeft} day(s) past the zero target of ${due}`,
+          };
+  return {
+    subject: {
+      zh: `隐患排查治理周报：${name.zh}（${week.from} 至 ${week.to}）`,
+      en: `Weekly hazard report: ${name.en} (${week.from} to ${week.to})`,
+    },
+    body: {
+      zh:
+        `${name.zh}（含下辖）${week.from} 至 ${week.to}：新发现隐患 ${n.found} 项，销号 ${n.closed} 项；` +
+        `重大事故隐患未销号 ${n.openMajor} 项（${target.zh}）；当前超期未整改 ${n.overdue} 项；` +
+        `本周督办升级 ${n.escalations} 次；收到举报 ${n.tipsReceived} 件，查证属实 ${n.tipsSubstantiated} 件。` +
+        `统计详情：${link}`,
+      en:
+        `${name.en} (with the jurisdictions below it), ${week.from} to ${week.to}: ` +
+        `${n.found} hazard(s) found, ${n.closed} closed; ${n.openMajor} major hazard(s) open ` +
+        `(${target.en}); ${n.overdue} overdue now; ${n.escalations} escalation step(s) fired; ` +
+        `${n.tipsReceived} tip(s) received, ${n.tipsSubstantiated} substantiated. ` +
+        `Statistics: ${enLink}`,
+    },
+  };
+}
