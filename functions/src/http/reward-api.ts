@@ -1,9 +1,11 @@
-import { rewardRoutes } from '@qingling/shared/tips/reward-routes.ts';
 import { tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandlerFor } from './api-handler.ts';
 
-/** The API handler wrapper for the reward's routes (claim, compute, approve, bank details). */
-export const apiHandler = apiHandlerFor(rewardRoutes, {
-  tip: (tipId) => dependencies.eventStore().load(tipStream(tipId), tipProjection),
-});
+/**
+ * How the reward routes' handlers load the tip they are scoped to. Each handler wraps its
+ * own route (`apiHandlerFor([computeRewardRoute], tipLoaders)`), not the four together:
+ * a handler then bundles one route's schemas and examples, not all of them.
+ */
+export const tipLoaders = {
+  tip: (tipId: string) => dependencies.eventStore().load(tipStream(tipId), tipProjection),
+};

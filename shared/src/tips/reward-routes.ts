@@ -60,102 +60,114 @@ const exampleReward = {
 };
 
 // In the order a reward goes (the documented examples run in table order).
-export const rewardRoutes = [
-  {
-    operationId: 'computeReward',
-    method: 'POST',
-    path: '/api/office/tips/{tipId}/reward/compute',
-    handler: 'compute-reward',
-    access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
-    uses: ['lifecycle'],
-    summary: {
-      zh: '按奖励标准核算奖励（可调整金额并说明理由）',
-      en: 'Compute the reward by the policy (an adjusted amount needs a reason)',
-    },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    request: {
-      body: computeRewardSchema,
-      example: { idempotencyKey: '7b6a5f4e-3d2c-4b1a-9f8e-7d6c5b4a3f2e', expectedRevision: 6 },
-    },
-    response: { status: 200, body: tipForOfficerSchema, example: exampleTip },
+/** computeReward: its own constant, so that its handler bundles this route alone. */
+export const computeRewardRoute = {
+  operationId: 'computeReward',
+  method: 'POST',
+  path: '/api/office/tips/{tipId}/reward/compute',
+  handler: 'compute-reward',
+  access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
+  uses: ['lifecycle'],
+  summary: {
+    zh: '按奖励标准核算奖励（可调整金额并说明理由）',
+    en: 'Compute the reward by the policy (an adjusted amount needs a reason)',
   },
-  {
-    operationId: 'approveReward',
-    method: 'POST',
-    path: '/api/office/tips/{tipId}/reward/approve',
-    handler: 'approve-reward',
-    access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
-    uses: ['lifecycle'],
-    summary: {
-      zh: '批准奖励（须由核算人以外的奖励专员批准；批准即通知举报人，领取期限起算）',
-      en: 'Approve the reward (by another reward officer; the tipster is notified and the claim period starts)',
-    },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    request: {
-      body: approveRewardSchema,
-      example: { idempotencyKey: '8c7b6a5f-4e3d-4c2b-8a1f-0e9d8c7b6a5f', expectedRevision: 7 },
-    },
-    response: { status: 200, body: tipForOfficerSchema, example: exampleTip },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  request: {
+    body: computeRewardSchema,
+    example: { idempotencyKey: '7b6a5f4e-3d2c-4b1a-9f8e-7d6c5b4a3f2e', expectedRevision: 6 },
   },
-  {
-    operationId: 'claimReward',
-    method: 'POST',
-    path: '/api/tips/reward-claims',
-    handler: 'claim-reward',
-    access: { kind: 'public' },
-    table: { read: [], write: ['TIP#*', 'LOOKUP_FAILURES'] },
-    // contactKey: the bank account is sealed as the reward phone is.
-    uses: ['receiptKey', 'contactKey'],
-    summary: {
-      zh: '凭回执码申领奖励（现场领取或银行转账）',
-      en: 'Claim a reward with the receipt (in person or by bank transfer)',
-    },
-    request: {
-      body: claimRewardSchema,
-      example: {
-        receipt: exampleReceipt,
-        idempotencyKey: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
-        method: 'bank_transfer',
-        bank: {
-          accountName: '张三',
-          bankName: '中国工商银行重庆分行',
-          accountNumber: '6222020200112233445',
-        },
-      },
-    },
-    response: {
-      status: 201,
-      body: rewardClaimedSchema,
-      example: {
-        reward: { ...exampleReward, method: 'bank_transfer' },
-        duplicate: false,
-      },
-    },
+  response: { status: 200, body: tipForOfficerSchema, example: exampleTip },
+} as const satisfies RouteDefinition;
+
+/** approveReward: its own constant, so that its handler bundles this route alone. */
+export const approveRewardRoute = {
+  operationId: 'approveReward',
+  method: 'POST',
+  path: '/api/office/tips/{tipId}/reward/approve',
+  handler: 'approve-reward',
+  access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
+  uses: ['lifecycle'],
+  summary: {
+    zh: '批准奖励（须由核算人以外的奖励专员批准；批准即通知举报人，领取期限起算）',
+    en: 'Approve the reward (by another reward officer; the tipster is notified and the claim period starts)',
   },
-  {
-    operationId: 'openPaymentDetails',
-    method: 'POST',
-    path: '/api/office/tips/{tipId}/reward/payment-details',
-    handler: 'open-payment-details',
-    access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
-    uses: ['contactOpen'],
-    summary: {
-      zh: '查看举报人提供的收款账户（每次查看都记录在案）',
-      en: "Read the tipster's bank details (each reading is recorded on the tip)",
-    },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    request: {
-      body: openPaymentDetailsSchema,
-      example: { idempotencyKey: '9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a' },
-    },
-    response: {
-      status: 200,
-      body: paymentDetailsSchema,
-      example: {
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  request: {
+    body: approveRewardSchema,
+    example: { idempotencyKey: '8c7b6a5f-4e3d-4c2b-8a1f-0e9d8c7b6a5f', expectedRevision: 7 },
+  },
+  response: { status: 200, body: tipForOfficerSchema, example: exampleTip },
+} as const satisfies RouteDefinition;
+
+/** claimReward: its own constant, so that its handler bundles this route alone. */
+export const claimRewardRoute = {
+  operationId: 'claimReward',
+  method: 'POST',
+  path: '/api/tips/reward-claims',
+  handler: 'claim-reward',
+  access: { kind: 'public' },
+  table: { read: [], write: ['TIP#*', 'LOOKUP_FAILURES'] },
+  // contactKey: the bank account is sealed as the reward phone is.
+  uses: ['receiptKey', 'contactKey'],
+  summary: {
+    zh: '凭回执码申领奖励（现场领取或银行转账）',
+    en: 'Claim a reward with the receipt (in person or by bank transfer)',
+  },
+  request: {
+    body: claimRewardSchema,
+    example: {
+      receipt: exampleReceipt,
+      idempotencyKey: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+      method: 'bank_transfer',
+      bank: {
         accountName: '张三',
         bankName: '中国工商银行重庆分行',
         accountNumber: '6222020200112233445',
       },
     },
   },
+  response: {
+    status: 201,
+    body: rewardClaimedSchema,
+    example: {
+      reward: { ...exampleReward, method: 'bank_transfer' },
+      duplicate: false,
+    },
+  },
+} as const satisfies RouteDefinition;
+
+/** openPaymentDetails: its own constant, so that its handler bundles this route alone. */
+export const openPaymentDetailsRoute = {
+  operationId: 'openPaymentDetails',
+  method: 'POST',
+  path: '/api/office/tips/{tipId}/reward/payment-details',
+  handler: 'open-payment-details',
+  access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
+  uses: ['contactOpen'],
+  summary: {
+    zh: '查看举报人提供的收款账户（每次查看都记录在案）',
+    en: "Read the tipster's bank details (each reading is recorded on the tip)",
+  },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  request: {
+    body: openPaymentDetailsSchema,
+    example: { idempotencyKey: '9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a' },
+  },
+  response: {
+    status: 200,
+    body: paymentDetailsSchema,
+    example: {
+      accountName: '张三',
+      bankName: '中国工商银行重庆分行',
+      accountNumber: '6222020200112233445',
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const rewardRoutes = [
+  computeRewardRoute,
+  approveRewardRoute,
+  claimRewardRoute,
+  openPaymentDetailsRoute,
 ] as const satisfies readonly RouteDefinition[];
