@@ -169,6 +169,7 @@ export class QinglingStack extends Stack {
     });
 
     this.evidence.allowUploadsFrom([siteUrl]);
+    this.letEscalateSignLinks(siteUrl);
     this.site.deploy({ authority: this.auth.issuer, clientId: this.auth.clientId });
 
     new CfnOutput(this, 'SiteUrl', { value: siteUrl });
@@ -205,6 +206,19 @@ export class QinglingStack extends Stack {
    * a waiting dead letter) goes to the alarm topic; the deploy parameter OperatorEmail
    * subscribes the operator to it (AWS e-mails a confirmation link first).
    */
+  /**
+   * Issue 14: the lifecycle's Escalate task texts each round's enterprise link and signs a
+   * fresh one into the enterprise's escalation messages. It reads the receipt secret the
+   * link key is derived from (GetSecretValue on that secret alone; no other task does) and
+   * writes the site's address into the links.
+   */
+  private letEscalateSignLinks(siteUrl: string): void {
+    const escalate = this.lifecycle.functions.Escalate;
+    this.secrets.grantReadReceiptKey(escalate.role);
+    escalate.function.addEnvironment('RECEIPT_KEY_SECRET_ARN', this.secrets.receiptKey.secretArn);
+    escalate.function.addEnvironment('SITE_URL', siteUrl);
+  }
+
   private subscribeOperator(): void {
     const email = new CfnParameter(this, 'OperatorEmail', {
       type: 'String',

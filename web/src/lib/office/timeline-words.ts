@@ -28,6 +28,7 @@ const eventTitles: Record<string, () => string> = {
   look_back_due: m.hz_event_look_back_due,
   look_back_done: m.hz_event_look_back_done,
   enterprise_told: m.hz_event_enterprise_told,
+  enterprise_link_sent: m.hz_event_enterprise_link_sent,
   summons_held: m.hz_event_summons_held,
   listed_supervision_placed: m.hz_event_listed_supervision_placed,
   listed_supervision_lifted: m.hz_event_listed_supervision_lifted,
