@@ -80,7 +80,9 @@ export async function lifecycleDependencies(): Promise<LifecycleDependencies> {
     lookBack: defaultLookBackPolicy,
     calendar: await policies.calendar(),
     ...(process.env.SITE_URL ? { siteUrl: process.env.SITE_URL } : {}),
-    // Only the Escalate function holds the link key (RECEIPT_KEY_SECRET_ARN): it texts links.
+    // Plan and Escalate both know links are texted (ENTERPRISE_LINKS_BY_SMS); only Escalate
+    // holds the link key (RECEIPT_KEY_SECRET_ARN) and signs them.
+    textsEnterpriseLinks: process.env.ENTERPRISE_LINKS_BY_SMS === '1',
     ...(process.env.RECEIPT_KEY_SECRET_ARN ? { enterpriseLink: signEnterpriseLink } : {}),
   };
 }

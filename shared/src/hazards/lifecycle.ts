@@ -79,6 +79,12 @@ export interface LifecycleDependencies {
    * Absent: no link is sent (the officer copies one from the hazard's page).
    */
   enterpriseLink?: (hazardId: string, expiresAt: Date) => Promise<string>;
+  /**
+   * Whether each round's link is texted: the planning task holds no link key (on AWS only
+   * Escalate does) but must know there is a link to send. Default: whether `enterpriseLink`
+   * is given.
+   */
+  textsEnterpriseLinks?: boolean;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -304,7 +310,7 @@ function tellEnterprise(
 
 /** Whether this round's link is still to be texted (once per round, by its key). */
 const linkDue = (deps: LifecycleDependencies, state: HazardState) =>
-  Boolean(deps.enterpriseLink) &&
+  (deps.textsEnterpriseLinks ?? Boolean(deps.enterpriseLink)) &&
   state.status === 'rectifying' &&
   state.round !== null &&
   state.linkTexted?.round !== state.round.number;
@@ -368,7 +374,8 @@ async function textEnterpriseLink(
       )
     : undefined;
   const links = await freshLinks(deps, state);
-  if (!links) return snapshot;
+  // Planned but not signable: a deployment's mistake, failed loudly (the task retries).
+  if (!links) throw new Error('Enterprise links are to be texted, but no link key is set');
   return tellThenRecord(deps, snapshot, generation, {
     key,
     recipients: ['enterprise_principal'],
