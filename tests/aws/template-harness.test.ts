@@ -75,6 +75,57 @@ const targetOf = (running: TemplateHarness): JourneyTarget => ({
   },
 });
 
+/** A hazard at a shop whose person in charge has `phone`, its rectification started. */
+async function shopHazardUnderRectification(running: TemplateHarness, phone: string) {
+  const officer = await targetOf(running).tokenFor('officer', 'cq-gecheng');
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${officer}` };
+  const { enterprise: _enterprise, standard: _standard, ...facts } = recordHazardExample();
+  const site = { name: '老王便利店', address: '格城区南街 7 号', kind: 'shop' };
+  const recorded = await fetch(`${running.apiUrl}/api/office/hazards`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      ...facts,
+      idempotencyKey: randomUUID(),
+      grade: 'general',
+      site: { ...site, personInCharge: '王某', phone },
+    }),
+  });
+  expect(recorded.status, await recorded.clone().text()).toBe(201);
+  const page = (await recorded.json()) as { hazard: { hazardId: string }; revision: number };
+  const started = await fetch(
+    `${running.apiUrl}/api/office/hazards/${page.hazard.hazardId}/commands`,
+    {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        idempotencyKey: randomUUID(),
+        expectedRevision: page.revision,
+        command: {
+          type: 'start_rectification',
+          responsible: '王某',
+          measures: '清理后门',
+          deadline: { workingDays: 20 },
+        },
+      }),
+    },
+  );
+  expect(started.status, await started.clone().text()).toBe(200);
+  return page.hazard.hazardId;
+}
+
+/**
+ * The SMS texted to `phone`, once Plan, Escalate, the topic, the queue and the delivery
+ * have each had their turn (as the journeys wait: settled, between short pauses).
+ */
+async function textedTo(running: TemplateHarness, phone: string, tries = 200) {
+  const texted = () => running.messaging.sent.filter((message) => message.to === `+86${phone}`);
+  for (let tried = 0; tried < tries && texted().length === 0; tried += 1) {
+    await targetOf(running).pause(100);
+  }
+  return texted();
+}
+
 beforeAll(async () => {
   // HARNESS_REUSE=1 reuses the last assembly while working on the harness itself.
   const reusable = process.env.HARNESS_REUSE ? latestHarnessAssembly() : undefined;
@@ -502,6 +553,24 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it("texts a place's person in charge the enterprise link, signed by the Escalate function's own grant, and the link opens the hazard", async () => {
+    // Nobody else's number: a shop's person in charge, on the hazard itself.
+    const phone = '13722223333';
+    const hazardId = await shopHazardUnderRectification(harness, phone);
+    const texted = await textedTo(harness, phone);
+    expect(texted).toHaveLength(1);
+    const token = texted[0]?.text.match(/\/enterprise\/#([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/)?.[1];
+    expect(token).toBeTruthy();
+    const opened = await fetch(`${harness.apiUrl}/api/enterprise/hazard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(opened.status).toBe(200);
+    expect(((await opened.json()) as { hazardId: string }).hazardId).toBe(hazardId);
+    expect(newProblems()).toEqual([]);
+  });
+
   it("texts the claim reminder to a tip's sealed phone, opened by the delivery function's own grant", async () => {
     // The intake seals the phone with its kms:Encrypt; the delivery opens it with its
     // kms:Decrypt (in the tipster-contact context) and logs the opening on the tip.
@@ -725,6 +794,38 @@ describe('a template with one grant or one variable taken away', () => {
       await expect(hazardLifecycleJourney(targetOf(broken))).rejects.toThrow();
       expect(broken.problems().join('\n')).toMatch(
         /not authorized to perform: states:StartExecution on resource: arn:aws:states:[^ ]+:stateMachine:Qingling-hazard-lifecycle/,
+      );
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it("texts no link, naming the action and the secret, without Escalate's grant on the receipt secret", async () => {
+    const broken = await harnessWith((json) => {
+      const escalate = Object.entries(json.Resources).find(
+        ([id, resource]) =>
+          resource.Type === 'AWS::Lambda::Function' && id.startsWith('LifecycleEscalate'),
+      )?.[1];
+      if (!escalate?.Properties) throw new Error('No Escalate function');
+      const role = (escalate.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      for (const resource of Object.values(json.Resources)) {
+        if (resource.Type !== 'AWS::IAM::Policy') continue;
+        if (!JSON.stringify(resource.Properties?.Roles).includes(role)) continue;
+        const document = resource.Properties?.PolicyDocument as {
+          Statement: { Action: unknown }[];
+        };
+        document.Statement = document.Statement.filter(
+          (statement) =>
+            !JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),
+        );
+      }
+    });
+    try {
+      const phone = '13733334444';
+      await shopHazardUnderRectification(broken, phone);
+      expect(await textedTo(broken, phone, 30)).toEqual([]);
+      expect(broken.problems().join('\n')).toMatch(
+        /not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:[^ ]+TipsterSecretsReceiptKey/,
       );
     } finally {
       await broken.stop();

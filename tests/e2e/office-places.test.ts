@@ -95,8 +95,9 @@ describe('an officer on a 360 px phone, in Chinese', () => {
 
     await page.waitForURL(/\/office\/hazards\/view\?id=[a-z2-7]{26}$/);
     await page.getByText(`${shop}（小商店）`).waitFor();
-    await page.getByText('企业链接和二维码不适用').waitFor();
-    expect(await page.getByRole('button', { name: '生成链接' }).count()).toBe(0);
+    // No register file for it, but a link for its person in charge to answer through.
+    await page.getByText('企业链接发给场所负责人').waitFor();
+    expect(await page.getByRole('button', { name: '生成链接' }).count()).toBe(1);
     await noHorizontalScroll(page);
     await axeClean(page);
 

@@ -4,7 +4,7 @@ import { type Role, roles } from '@qingling/shared/auth/principal.ts';
 import { createAccessLink, importLinkKey } from '@qingling/shared/enterprises/access-link.ts';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkKey } from '#functions/hazards/enterprise-link.ts';
+import { linkKey } from '#functions/hazards/link-key.ts';
 import {
   Api,
   createdInputs,

@@ -94,13 +94,18 @@ describe('a hazard at a place without a credit code', () => {
     );
   });
 
-  it('gets no enterprise link: it has no registered people, said in zh and en', async () => {
+  it('gets an enterprise link for its person in charge to answer through', async () => {
     const reply = await call('POST', `/api/office/hazards/${hazardId}/enterprise-link`, {
       validDays: 7,
     });
-    expect(reply.status, reply.text).toBe(400);
-    expect(reply.text).toContain('不适用企业链接');
-    expect(reply.text).toContain('do not apply');
+    expect(reply.status, reply.text).toBe(201);
+    const opened = await fetch(`${cloud.url}/api/enterprise/hazard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: reply.body.token }),
+    });
+    expect(opened.status).toBe(200);
+    expect((await opened.json()).place).toBe('店内后门');
   });
 
   it('is refused with a bad phone, or with both a place and an enterprise, and nothing is written', async () => {

@@ -1,8 +1,6 @@
 import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
-import { siteHasNoLinkMessage } from '@qingling/shared/hazards/site.ts';
 import * as dependencies from '../dependencies.ts';
-import { linkKey } from '../hazards/enterprise-link.ts';
-import { ApiFailure } from '../http/api-handler.ts';
+import { linkKey } from '../hazards/link-key.ts';
 import { apiHandler } from '../http/hazard-api.ts';
 
 /**
@@ -11,10 +9,7 @@ import { apiHandler } from '../http/hazard-api.ts';
  * `/enterprise/#<token>`: after the #, the token never reaches a server log.
  */
 export const handler = apiHandler('createEnterpriseLink', async ({ body, record }) => {
-  // A place without a credit code (site.ts) has no registered people to send a link to.
-  if (record.state.site) {
-    throw new ApiFailure('invalid_request', [{ path: 'hazardId', message: siteHasNoLinkMessage }]);
-  }
+  // A place without a credit code (site.ts) gets one too: its person in charge answers.
   const now = dependencies.clock().now();
   const expiresAt = new Date(now.getTime() + body.validDays * 24 * 3600 * 1000);
   const token = await createAccessLink(await linkKey(), {

@@ -1,29 +1,14 @@
-import { importLinkKey, verifyAccessLink } from '@qingling/shared/enterprises/access-link.ts';
+import { verifyAccessLink } from '@qingling/shared/enterprises/access-link.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import {
   type HazardState,
   hazardProjection,
   hazardStream,
 } from '@qingling/shared/hazards/hazard.ts';
-import { hmac } from '@qingling/shared/tips/keys.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { photoReadUrls } from './evidence-photos.ts';
-
-let cached: { raw: Uint8Array; key: CryptoKey } | undefined;
-
-/**
- * The key that signs enterprise links, derived from the deployment's receipt secret with
- * a label of its own (HMAC-SHA256 as a key derivation), so that one secret serves both
- * without a link ever being usable as, or revealing, anything about receipts.
- */
-export async function linkKey(): Promise<CryptoKey> {
-  const raw = await dependencies.receiptKeys().receiptKey();
-  if (cached?.raw === raw) return cached.key;
-  const derived = await hmac(raw, 'qingling:enterprise-link');
-  cached = { raw, key: await importLinkKey(derived) };
-  return cached.key;
-}
+import { linkKey } from './link-key.ts';
 
 /** The hazard a link opens, or 403 for any link that is forged, broken or out of date. */
 export async function hazardByLink(token: string): Promise<Snapshot<HazardState>> {

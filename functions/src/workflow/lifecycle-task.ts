@@ -1,3 +1,4 @@
+import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import {
@@ -11,6 +12,7 @@ import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
 import type { StepsRecorded, TurnPlan } from '@qingling/shared/workflow/turns.ts';
 import * as dependencies from '../dependencies.ts';
+import { linkKey } from '../hazards/link-key.ts';
 
 /**
  * What every lifecycle task receives from a state machine (ASL Parameters.Payload): the
@@ -77,8 +79,17 @@ export async function lifecycleDependencies(): Promise<LifecycleDependencies> {
     policyFor: (jurisdiction) => policies.escalationPolicy(jurisdiction),
     lookBack: defaultLookBackPolicy,
     calendar: await policies.calendar(),
+    ...(process.env.SITE_URL ? { siteUrl: process.env.SITE_URL } : {}),
+    // Plan and Escalate both know links are texted (ENTERPRISE_LINKS_BY_SMS); only Escalate
+    // holds the link key (RECEIPT_KEY_SECRET_ARN) and signs them.
+    textsEnterpriseLinks: process.env.ENTERPRISE_LINKS_BY_SMS === '1',
+    ...(process.env.RECEIPT_KEY_SECRET_ARN ? { enterpriseLink: signEnterpriseLink } : {}),
   };
 }
+
+/** A link that opens the hazard to its enterprise until `expiresAt` (access-link.ts). */
+export const signEnterpriseLink = async (hazardId: string, expiresAt: Date) =>
+  createAccessLink(await linkKey(), { hazardId, expiresAt });
 
 const tipDependencies = async () => ({
   ...(await lifecycleDependencies()),

@@ -182,6 +182,7 @@ export class QinglingStack extends Stack {
     });
 
     this.evidence.allowUploadsFrom([siteUrl]);
+    this.letEscalateSignLinks(siteUrl);
     this.site.deploy({ authority: this.auth.issuer, clientId: this.auth.clientId });
 
     new CfnOutput(this, 'SiteUrl', { value: siteUrl });
@@ -218,6 +219,23 @@ export class QinglingStack extends Stack {
    * a waiting dead letter) goes to the alarm topic; the deploy parameter OperatorEmail
    * subscribes the operator to it (AWS e-mails a confirmation link first).
    */
+  /**
+   * Issue 14: the lifecycle's Escalate task texts each round's enterprise link and signs a
+   * fresh one into the enterprise's escalation messages. It reads the receipt secret the
+   * link key is derived from (GetSecretValue on that secret alone; no other task does) and
+   * writes the site's address into the links. Plan, which holds no key, is told that links
+   * are texted, so that it hands a hazard with one to send to Escalate.
+   */
+  private letEscalateSignLinks(siteUrl: string): void {
+    const { Escalate: escalate, Plan: plan } = this.lifecycle.functions;
+    for (const task of [plan, escalate]) {
+      task.function.addEnvironment('ENTERPRISE_LINKS_BY_SMS', '1');
+    }
+    this.secrets.grantReadReceiptKey(escalate.role);
+    escalate.function.addEnvironment('RECEIPT_KEY_SECRET_ARN', this.secrets.receiptKey.secretArn);
+    escalate.function.addEnvironment('SITE_URL', siteUrl);
+  }
+
   private subscribeOperator(): void {
     const email = new CfnParameter(this, 'OperatorEmail', {
       type: 'String',

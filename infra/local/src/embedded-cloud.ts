@@ -15,12 +15,14 @@ import {
   StaticReceiptKeys,
 } from '@qingling/shared/adapters/local/local-secrets.ts';
 import { defaultProofBits, proofKeyFrom } from '@qingling/shared/api/proof-of-work.ts';
+import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
 import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
+import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
@@ -124,6 +126,12 @@ export async function startEmbeddedCloud(
     policies,
     waits: adapters.lifecycleWaits,
     siteUrl: server.url,
+    // The link key from the receipt secret, as the Escalate function derives it on AWS.
+    enterpriseLink: async (hazardId, expiresAt) =>
+      createAccessLink(await linkKeyFrom(await adapters.receiptKeys.receiptKey()), {
+        hazardId,
+        expiresAt,
+      }),
   });
 
   const documents = createDocumentClient(dynamo.client);

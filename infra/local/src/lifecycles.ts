@@ -42,6 +42,8 @@ export interface LifecycleResources {
   waits: LifecycleWaitStore;
   /** The site's address: messages link to the hazard's page there. */
   siteUrl?: string;
+  /** Signs an enterprise link (the deployment's link key), as the Escalate function does. */
+  enterpriseLink?: LifecycleDependencies['enterpriseLink'];
 }
 
 /** Reads a record kind's live ids from its index (the ledger's, the inbox's). */
@@ -65,12 +67,13 @@ interface LocalRecordLifecycle {
  * cache) at each task.
  */
 async function hazardDependencies(resources: LifecycleResources): Promise<LifecycleDependencies> {
-  const { events, notifier, clock, policies, siteUrl } = resources;
+  const { events, notifier, clock, policies, siteUrl, enterpriseLink } = resources;
   return {
     events,
     notifier,
     clock,
     ...(siteUrl ? { siteUrl } : {}),
+    ...(enterpriseLink ? { enterpriseLink } : {}),
     policy: defaultEscalationPolicy,
     policyFor: (jurisdiction: string) => policies.escalationPolicy(jurisdiction),
     lookBack: defaultLookBackPolicy,

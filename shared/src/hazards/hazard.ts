@@ -23,6 +23,8 @@ import { hazardTally } from './statistics.ts';
 export type HazardSource = 'tip' | 'self_report' | 'inspection';
 export type HazardGrade = 'general' | 'major';
 export type HazardStatus = 'reported' | 'rectifying' | 'verifying' | 'closed';
+/** Who is texted the enterprise link: the register's principal, or a place's person in charge. */
+export type LinkRecipient = 'enterprise_principal' | 'site_person_in_charge';
 
 /** The six parts of a major hazard's rectification plan (RULES.md, 2007 regulation). */
 export interface RectificationPlan {
@@ -106,6 +108,14 @@ export type HazardEvent =
   | { type: 'tip_told'; data: { stage: string; round: number } }
   /** The enterprise's principal and controller were told of a major hazard. */
   | { type: 'enterprise_told'; data: { recipients: string[] } }
+  /**
+   * The round's enterprise link was texted to whoever answers for the party (the register's
+   * principal, or the place's person in charge), or could not be: no mobile on file.
+   */
+  | {
+      type: 'enterprise_link_sent';
+      data: { round: number; recipient: LinkRecipient; mobileOnFile: boolean };
+    }
   | { type: 'look_back_done'; data: { note: string; holding: boolean } }
   /** A lifecycle execution takes the hazard over: older generations can change nothing. */
   | { type: 'lifecycle_generation_started'; data: { generation: number } }
@@ -161,6 +171,8 @@ export interface HazardState extends HazardFacts, OversightState {
   /** A look-back re-inspection (回头看) of a closed hazard, when it was sampled for one. */
   lookBack?: { dueAt: string; status: 'scheduled' | 'due' | 'done' };
   enterpriseTold?: boolean;
+  /** The round whose link went by SMS last, and whether a mobile was on file to send it to. */
+  linkTexted?: { round: number; mobileOnFile: boolean; at: string };
   /** What the tip's timeline was last told: `${round}#${stage}`. */
   tipTold?: string;
   /**
@@ -230,6 +242,7 @@ export function checkTransition(state: HazardState | null, event: HazardEvent): 
     look_back_done: ['closed'],
     lifecycle_generation_started: ['reported', 'rectifying', 'verifying', 'closed'],
     enterprise_told: ['reported', 'rectifying', 'verifying', 'closed'],
+    enterprise_link_sent: ['rectifying', 'verifying', 'closed'],
     tip_told: ['reported', 'rectifying', 'verifying', 'closed'],
     ...oversightStatuses,
   };
@@ -519,6 +532,15 @@ function applyToHazard(state: HazardState, event: Recorded<HazardEvent>): Hazard
       return { ...state, generation: event.data.generation };
     case 'enterprise_told':
       return { ...state, enterpriseTold: true };
+    case 'enterprise_link_sent':
+      return {
+        ...state,
+        linkTexted: {
+          round: event.data.round,
+          mobileOnFile: event.data.mobileOnFile,
+          at: event.at,
+        },
+      };
     case 'tip_told':
       return { ...state, tipTold: `${event.data.round}#${event.data.stage}` };
     case 'escalation_step_recorded':

@@ -242,30 +242,131 @@ describe('a step recorded before a close and delivered after it', () => {
 });
 
 describe('a hazard at a place without a credit code (site.ts)', () => {
-  it('tells the officials, names the place, and reaches no enterprise recipient', async () => {
+  const site = {
+    name: '老王便利店',
+    address: '东门路 20 号',
+    kind: 'shop' as const,
+    personInCharge: '王某',
+    phone: '13800138000',
+  };
+  const start = {
+    type: 'start_rectification' as const,
+    responsible: '王某',
+    measures: '清理出口',
+    deadline: { date: '2026-12-10' },
+  };
+
+  it("tells the officials and the place's person in charge (its mobile), naming the place", async () => {
     const w = world();
     const hazardId = 'h-site';
-    const site = {
-      name: '老王便利店',
-      address: '东门路 20 号',
-      kind: 'shop' as const,
-      personInCharge: '王某',
-      phone: '13800138000',
-    };
     await w.record(hazardId, { site });
-    await w.decide(hazardId, {
-      type: 'start_rectification',
-      responsible: '王某',
-      measures: '清理出口',
-      deadline: { date: '2026-12-10' },
-    });
+    await w.decide(hazardId, start);
+    expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await expect(recordDueSteps(w.deps, { hazardId, generation: 1 })).rejects.toThrow();
+    await recordDueSteps(w.deps, { hazardId, generation: 1 });
+    expect(w.notifier.sent.map((message) => [message.key, message.to])).toEqual([
+      [`${hazardId}#1#reminder#enterprise_principal`, `site_person_in_charge@${hazardId}`],
+      [`${hazardId}#1#reminder#assigned_officer`, 'assigned_officer@cq-gecheng'],
+    ]);
+    expect(w.notifier.sent[0]?.body.zh).toContain('老王便利店');
+    expect((await w.state(hazardId))?.escalations).toMatchObject([{ delivered: true }]);
+  });
+
+  it('reaches no enterprise recipient when its phone is a landline', async () => {
+    const w = world();
+    const hazardId = 'h-site-landline';
+    await w.record(hazardId, { site: { ...site, phone: '02361234567' } });
+    await w.decide(hazardId, start);
     expect((await planTurn(w.deps, { hazardId, generation: 1 })).action).toBe('escalate');
     await expect(recordDueSteps(w.deps, { hazardId, generation: 1 })).rejects.toThrow();
     await recordDueSteps(w.deps, { hazardId, generation: 1 });
     expect(w.notifier.sent.map((message) => message.key)).toEqual([
       `${hazardId}#1#reminder#assigned_officer`,
     ]);
-    expect(w.notifier.sent[0]?.body.zh).toContain('老王便利店');
-    expect((await w.state(hazardId))?.escalations).toMatchObject([{ delivered: true }]);
+  });
+});
+
+describe("the enterprise's link by SMS (issue 14)", () => {
+  const site = {
+    name: '老王便利店',
+    address: '东门路 20 号',
+    kind: 'shop' as const,
+    personInCharge: '王某',
+    phone: '13800138000',
+  };
+  const start = {
+    type: 'start_rectification' as const,
+    responsible: '王某',
+    measures: '清理出口',
+    deadline: { date: '2026-12-31' },
+  };
+  const withLinks = (w: ReturnType<typeof world>) => {
+    const signed: { hazardId: string; expiresAt: Date }[] = [];
+    const deps: LifecycleDependencies = {
+      ...w.deps,
+      siteUrl: 'https://qingling.example/',
+      enterpriseLink: async (hazardId, expiresAt) => {
+        signed.push({ hazardId, expiresAt });
+        return `token-${signed.length}`;
+      },
+    };
+    return { deps, signed };
+  };
+
+  it('is texted once as rectification starts, to the person in charge, and says what it is', async () => {
+    const w = world();
+    const { deps, signed } = withLinks(w);
+    const hazardId = 'h-link-site';
+    await w.record(hazardId, { site });
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('wait');
+    await w.decide(hazardId, start);
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    // The provider fails once: the next turn sends it, under the same key.
+    await expect(recordDueSteps(deps, { hazardId, generation: 1 })).rejects.toThrow();
+    await recordDueSteps(deps, { hazardId, generation: 1 });
+    await recordDueSteps(deps, { hazardId, generation: 1 });
+    expect(w.notifier.sent.map((message) => [message.key, message.to])).toEqual([
+      [`${hazardId}#1#enterprise_link#enterprise_principal`, `site_person_in_charge@${hazardId}`],
+    ]);
+    const [message] = w.notifier.sent;
+    expect(message?.body.zh).toContain('老王便利店');
+    expect(message?.body.zh).toContain('2026-12-31');
+    expect(message?.body.zh).toContain('https://qingling.example/enterprise/#token-2');
+    expect(message?.body.en).toContain('https://qingling.example/en/enterprise/#token-2');
+    // Valid past the deadline (24:00 CST on the 31st), for a late fix.
+    expect(signed.at(-1)?.expiresAt.toISOString()).toBe('2027-03-01T16:00:00.000Z');
+    expect((await w.state(hazardId))?.linkTexted).toMatchObject({ round: 1, mobileOnFile: true });
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('wait');
+  });
+
+  it('records that nothing was sent when no mobile is on file', async () => {
+    const w = world();
+    const { deps } = withLinks(w);
+    const hazardId = 'h-link-none';
+    // An enterprise the register has no entry for: no principal's mobile.
+    await w.record(hazardId);
+    await w.decide(hazardId, start);
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await recordDueSteps(deps, { hazardId, generation: 1 });
+    expect(w.notifier.sent).toEqual([]);
+    expect((await w.state(hazardId))?.linkTexted).toMatchObject({ round: 1, mobileOnFile: false });
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('wait');
+  });
+
+  it("puts a fresh link in the enterprise's reminder, and none in the officer's", async () => {
+    const w = world();
+    const { deps } = withLinks(w);
+    const hazardId = 'h-link-reminder';
+    await w.record(hazardId, { site });
+    await w.decide(hazardId, { ...start, deadline: { date: '2026-12-10' } });
+    expect((await planTurn(deps, { hazardId, generation: 1 })).action).toBe('escalate');
+    await expect(recordDueSteps(deps, { hazardId, generation: 1 })).rejects.toThrow();
+    await recordDueSteps(deps, { hazardId, generation: 1 });
+    const reminder = (recipient: string) =>
+      w.notifier.sent.find((message) => message.key === `${hazardId}#1#reminder#${recipient}`);
+    expect(reminder('enterprise_principal')?.body.zh).toMatch(
+      /提交整改情况：https:\/\/qingling\.example\/enterprise\/#token-\d+/,
+    );
+    expect(reminder('assigned_officer')?.body.zh).not.toContain('/enterprise/#');
   });
 });

@@ -7,6 +7,11 @@ import {
 import { appendWithRetry } from '../event-log/append-with-retry.ts';
 import type { EventStore, Snapshot } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import {
+  enterpriseLinkMessage,
+  enterpriseLinkUrls,
+  textedLinkDaysAfterDeadline,
+} from '../notifications/enterprise-link-message.ts';
 import { renderEscalationMessage } from '../notifications/escalation-messages.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/outbox.ts';
@@ -34,9 +39,10 @@ import {
   type HazardState,
   hazardProjection,
   hazardStream,
+  type LinkRecipient,
 } from './hazard.ts';
 import type { LookBackPolicy } from './look-back.ts';
-import { partyName } from './site.ts';
+import { isMobile, partyName, sitePersonRecipient } from './site.ts';
 
 export { maxWaitSeconds, renewal, type StepsRecorded, type TurnPlan } from '../workflow/turns.ts';
 
@@ -66,6 +72,19 @@ export interface LifecycleDependencies {
   spread?: (id: string) => number;
   /** The site's address, for absolute links in messages; absent: paths on the site. */
   siteUrl?: string;
+  /**
+   * Signs a link that opens the hazard to its enterprise until `expiresAt` (the
+   * deployment's link key; access-link.ts): with it, each round's link is texted to whoever
+   * answers for the party, and the enterprise's escalation messages carry a fresh one.
+   * Absent: no link is sent (the officer copies one from the hazard's page).
+   */
+  enterpriseLink?: (hazardId: string, expiresAt: Date) => Promise<string>;
+  /**
+   * Whether each round's link is texted: the planning task holds no link key (on AWS only
+   * Escalate does) but must know there is a link to send. Default: whether `enterpriseLink`
+   * is given.
+   */
+  textsEnterpriseLinks?: boolean;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -131,6 +150,7 @@ function planFrom(
   const lookBackDue = state.lookBack?.status === 'scheduled' && state.lookBack.dueAt;
   const untold =
     (state.grade === 'major' && !state.enterpriseTold && state.status !== 'closed') ||
+    linkDue(deps, state) ||
     (state.tipId !== undefined && state.tipTold !== tipStageKey(state));
   if (
     escalation.due.length ||
@@ -185,7 +205,8 @@ export async function recordDueSteps(
       };
     },
     between: async (snapshot) => {
-      const told = await tellEnterprise(deps, snapshot, input.generation);
+      const linked = await textEnterpriseLink(deps, snapshot, input.generation);
+      const told = linked && (await tellEnterprise(deps, linked, input.generation));
       const tipTold = told && (await tellTip(deps, told, input.generation));
       return tipTold && recordLookBackDue(deps, tipTold, input.generation);
     },
@@ -287,6 +308,87 @@ function tellEnterprise(
   });
 }
 
+/** Whether this round's link is still to be texted (once per round, by its key). */
+const linkDue = (deps: LifecycleDependencies, state: HazardState) =>
+  (deps.textsEnterpriseLinks ?? Boolean(deps.enterpriseLink)) &&
+  state.status === 'rectifying' &&
+  state.round !== null &&
+  state.linkTexted?.round !== state.round.number;
+
+/** Until the round's deadline and 60 days more, and never less than 60 days from now. */
+function linkExpiry(deps: LifecycleDependencies, state: HazardState): Date {
+  const days = textedLinkDaysAfterDeadline * 24 * 3600 * 1000;
+  const deadline = state.round ? new Date(state.round.deadline).getTime() : 0;
+  return new Date(Math.max(deadline, deps.clock.now().getTime()) + days);
+}
+
+/** The enterprise page's address with a freshly signed token, in both languages. */
+async function freshLinks(deps: LifecycleDependencies, state: HazardState) {
+  if (!deps.enterpriseLink) return undefined;
+  const token = await deps.enterpriseLink(state.hazardId, linkExpiry(deps, state));
+  return enterpriseLinkUrls(token, deps.siteUrl);
+}
+
+/**
+ * Whether the party has a mobile on file: the principal's in the register entry of the
+ * hazard's jurisdiction, or the place's person in charge's (a landline takes no SMS).
+ */
+async function mobileOnFile(deps: LifecycleDependencies, state: HazardState): Promise<boolean> {
+  if (state.site) return isMobile(state.site.phone);
+  if (!state.enterprise) return false;
+  const entry = await deps.events.load(
+    enterpriseStream(state.jurisdiction, state.enterprise),
+    enterpriseProjection,
+  );
+  return Boolean(entry?.state.principal?.mobile);
+}
+
+/**
+ * Issue 14: the enterprise's link goes by SMS as rectification starts, once per round
+ * (the key `${hazardId}#${round}#enterprise_link`): to the register's principal, or to the
+ * place's person in charge. With no mobile on file, the hazard records that nothing was
+ * sent, and its page tells the officer to hand the link over.
+ */
+async function textEnterpriseLink(
+  deps: LifecycleDependencies,
+  snapshot: Snapshot<HazardState>,
+  generation: number,
+): Promise<Snapshot<HazardState> | null> {
+  const state = snapshot.state;
+  if (!linkDue(deps, state) || !state.round) return snapshot;
+  const round = state.round.number;
+  const recipient: LinkRecipient = state.site ? sitePersonRecipient : 'enterprise_principal';
+  const key = `${state.hazardId}#${round}#enterprise_link`;
+  if (!(await mobileOnFile(deps, state))) {
+    if (state.generation !== generation) return null;
+    return appendAsGeneration<HazardState, HazardEvent>(logOf(deps), snapshot, generation, () => ({
+      type: 'enterprise_link_sent',
+      data: { round, recipient, mobileOnFile: false },
+      idempotencyKey: key,
+    }));
+  }
+  const enterprise = state.enterprise
+    ? await deps.events.load(
+        enterpriseStream(state.jurisdiction, state.enterprise),
+        enterpriseProjection,
+      )
+    : undefined;
+  const links = await freshLinks(deps, state);
+  // Planned but not signable: a deployment's mistake, failed loudly (the task retries).
+  if (!links) throw new Error('Enterprise links are to be texted, but no link key is set');
+  return tellThenRecord(deps, snapshot, generation, {
+    key,
+    recipients: ['enterprise_principal'],
+    ...enterpriseLinkMessage({
+      partyName: partyName(state, enterprise?.state.name),
+      place: state.place,
+      deadline: state.round.deadline,
+      links,
+    }),
+    event: { type: 'enterprise_link_sent', data: { round, recipient, mobileOnFile: true } },
+  });
+}
+
 function recordLookBackDue(
   deps: LifecycleDependencies,
   snapshot: Snapshot<HazardState>,
@@ -351,18 +453,23 @@ async function tellTip(
  * Enterprise people are reached through the hazard's jurisdiction's record of the
  * enterprise (each jurisdiction keeps its own); officials through the jurisdiction.
  */
-const addressOf = (recipient: string, state: HazardState) =>
-  recipient.startsWith('enterprise_')
-    ? `${recipient}@${enterprisePlace(state.jurisdiction, state.enterprise ?? '')}`
-    : `${recipient}@${state.jurisdiction}`;
+const addressOf = (recipient: string, state: HazardState) => {
+  if (!recipient.startsWith('enterprise_')) return `${recipient}@${state.jurisdiction}`;
+  // A place's person in charge is on the hazard itself: the delivery reads it there.
+  if (state.site) return `${sitePersonRecipient}@${state.hazardId}`;
+  return `${recipient}@${enterprisePlace(state.jurisdiction, state.enterprise ?? '')}`;
+};
 
 /**
- * A place without a credit code (site.ts) has no register entry to reach its people by:
- * the rungs' enterprise recipients are left out for it; the officials are told as ever,
- * and the messages name the place.
+ * A place without a credit code (site.ts) has no register entry: its person in charge
+ * stands for the principal when the phone on the hazard is a mobile (a landline takes no
+ * SMS), and nobody for the controller. The officials are told as ever, and the messages
+ * name the place.
  */
-const reachable = (recipient: string, state: HazardState) =>
-  Boolean(state.enterprise) || !recipient.startsWith('enterprise_');
+const reachable = (recipient: string, state: HazardState) => {
+  if (!recipient.startsWith('enterprise_') || state.enterprise) return true;
+  return recipient === 'enterprise_principal' && isMobile(state.site?.phone ?? '');
+};
 
 async function deliver(
   deps: LifecycleDependencies,
@@ -389,13 +496,23 @@ async function deliver(
     late: entry.late,
     ...(deps.siteUrl ? { siteUrl: deps.siteUrl } : {}),
   };
+  // The enterprise's messages carry a link signed now: the one it was texted may be lost.
+  const toEnterprise = rung.recipients.some(
+    (recipient) => recipient.startsWith('enterprise_') && reachable(recipient, state),
+  );
+  const links = toEnterprise ? await freshLinks(deps, state) : undefined;
   for (const recipient of rung.recipients) {
     if (!reachable(recipient, state)) continue;
     await deps.notifier.send({
       key: `${entry.key}#${recipient}`,
       channel: recipient === 'public_page' ? 'webhook' : 'sms',
       to: addressOf(recipient, state),
-      ...renderEscalationMessage(entry.step, recipient, facts, deps.policy.messages),
+      ...renderEscalationMessage(
+        entry.step,
+        recipient,
+        { ...facts, ...(links ? { enterpriseLinks: links } : {}) },
+        deps.policy.messages,
+      ),
     });
   }
 }

@@ -367,6 +367,12 @@ export const hazardDetailSchema = withMeta(
         z.object({ dueAt: z.string(), status: z.enum(['scheduled', 'due', 'done']) }),
       ),
       enterpriseTold: z.boolean(),
+      linkTexted: z.optional(
+        withMeta(z.object({ round: z.number(), mobileOnFile: z.boolean(), at: z.string() }), {
+          description:
+            'The round whose enterprise link went by SMS last; mobileOnFile false: no mobile was on file, nothing was sent.',
+        }),
+      ),
       ...oversightDetailFields,
       supervisingDepartment: withMeta(
         z.object({ code: z.string(), zh: z.string(), en: z.string() }),

@@ -5,7 +5,8 @@ import { said, text, withMeta } from '../api/validation.ts';
  * A place without a credit code (九小场所: shops, stalls, rented rooms, self-built
  * houses, small workshops…): a hazard names one instead of a registered enterprise. It is
  * kept on the hazard itself, not on the register: there is no code to key a record by, so
- * the register's file (一企一档), the enterprise's link and its QR code do not apply.
+ * the register's file (一企一档) does not apply; the enterprise's link does, texted to the
+ * person in charge (sitePersonRecipient) when the phone on file is a mobile.
  */
 export const siteKinds = [
   'shop',
@@ -32,6 +33,15 @@ export const siteKindNames: Record<SiteKind, { zh: string; en: string }> = {
  * dashes are dropped. (Every office handler bundles this: the messages are kept short.)
  */
 export const sitePhonePattern = /^(?:1[3-9]\d{9}|0\d{9,11})$/;
+
+/** A mainland mobile: the only phone an SMS reaches. */
+export const isMobile = (phone: string) => /^1[3-9]\d{9}$/.test(phone);
+
+/**
+ * The address of a place's person in charge (`site_person_in_charge@<hazardId>`): the
+ * phone is kept on the hazard, and the delivery reads it there as it sends.
+ */
+export const sitePersonRecipient = 'site_person_in_charge';
 
 export const sitePhone = z.pipe(
   z.pipe(
@@ -93,10 +103,4 @@ export const namesOnePartyMessage = {
     'Name a registered enterprise or a place without a credit code: one of them.',
   ),
   path: ['enterprise'],
-};
-
-/** The enterprise's link and QR code reach a registered enterprise's people only. */
-export const siteHasNoLinkMessage = {
-  zh: '该隐患所在场所无统一社会信用代码，不适用企业链接和二维码；请直接联系场所负责人。',
-  en: 'This hazard is at a place without a credit code: the enterprise link and QR code do not apply. Contact the person in charge of the place directly.',
 };

@@ -83,6 +83,7 @@ export function hazardDetail(
       ...(state.closedAt ? { closedAt: state.closedAt } : {}),
       ...(state.lookBack ? { lookBack: state.lookBack } : {}),
       enterpriseTold: Boolean(state.enterpriseTold),
+      ...(state.linkTexted ? { linkTexted: state.linkTexted } : {}),
       ...(state.summonses?.length ? { summonses: state.summonses } : {}),
       ...(state.listedSupervision ? { listedSupervision: state.listedSupervision } : {}),
       ...(state.exposure ? { exposure: state.exposure } : {}),

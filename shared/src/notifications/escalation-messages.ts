@@ -19,7 +19,8 @@ import type { Bilingual } from '../i18n/text.ts';
  *   {daysLeft}    days until the deadline, a part day counted whole (the reminder)
  *   {daysOverdue} days past the deadline's day, in CST dates
  *   {expected}    what is expected of this recipient (the template's `expected`)
- *   {link}        where to see the hazard (office recipients; empty for the enterprise)
+ *   {link}        where to see the hazard (office recipients); for the enterprise, its own
+ *                 link signed afresh (empty where the deployment signs none)
  *
  * A placeholder the renderer does not know is left as written, so a typo shows.
  */
@@ -134,6 +135,8 @@ export interface EscalationMessageFacts {
   late: boolean;
   /** The site's address, for an absolute link; absent: a path on the site. */
   siteUrl?: string;
+  /** The enterprise page with a fresh token, for the enterprise's recipients. */
+  enterpriseLinks?: Bilingual;
 }
 
 const dayMs = 24 * 3600 * 1000;
@@ -191,7 +194,11 @@ export function renderEscalationMessage(
       ? language === 'zh'
         ? `\n查看隐患：${url}`
         : `\nSee the hazard: ${url}`
-      : '',
+      : facts.enterpriseLinks
+        ? language === 'zh'
+          ? `\n提交整改情况：${facts.enterpriseLinks.zh}`
+          : `\nReport the fix: ${facts.enterpriseLinks.en}`
+        : '',
   });
   const late = { zh: facts.late ? '（补发）' : '', en: facts.late ? ' (sent late)' : '' };
   return {

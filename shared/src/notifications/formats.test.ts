@@ -96,6 +96,22 @@ describe('smsText', () => {
   it('puts a multi-line description on one line', () => {
     expect(smsText(long('第一行\n\n第二行'))).toContain('第一行 第二行');
   });
+
+  it('keeps a link at the end whole, cutting the words before it instead', () => {
+    // The enterprise's link (issue 14): a cut link opens nothing.
+    const link = `https://qingling.example.gov.cn/enterprise/#${'a'.repeat(60)}.${'b'.repeat(43)}`;
+    const text = smsText({
+      ...notification,
+      body: { zh: `${'很长的说明'.repeat(60)}\n提交整改情况：${link}`, en: link },
+    });
+    expect(text.length).toBeLessThanOrEqual(smsMaxChars);
+    expect(text).toContain(`…提交整改情况：${link}编号：`);
+    expect(text.startsWith('【清零】函告：仓库。很长的说明')).toBe(true);
+    // A short message with a link is left as it is.
+    expect(smsText({ ...notification, body: { zh: `见 ${link}`, en: '' } })).toContain(
+      `。见 ${link}编号：`,
+    );
+  });
 });
 
 describe('wecomRobotMessage', () => {

@@ -90,7 +90,27 @@ export function smsText(n: Notification, signature = '清零'): string {
   const head = `【${signature}】`;
   const tail = `编号：${shortKey(n.key)}`;
   const message = `${n.subject.zh}。${n.body.zh}`.replace(/\s+/g, ' ').trim();
-  return head + clip(message, smsMaxChars - head.length - tail.length, utf16Units) + tail;
+  return head + clipKeepingLink(message, smsMaxChars - head.length - tail.length) + tail;
+}
+
+const endingLink = /https?:\/\/\S+$/;
+/** The few words that name a link just before it ("提交整改情况："). */
+const linkLabel = /[^\s。，；]{1,12}[：:] ?$/;
+
+/**
+ * Cuts an SMS to fit, but never the link that ends it (the enterprise's link, issue 14): a
+ * cut link opens nothing, so the words before it are cut instead, its label kept with it.
+ */
+function clipKeepingLink(message: string, room: number): string {
+  const link = message.match(endingLink)?.[0];
+  // A link longer than the room leaves no words to tell what it is: cut as any text.
+  if (!link || utf16Units(message) <= room || utf16Units(link) > room - 40) {
+    return clip(message, room, utf16Units);
+  }
+  const before = message.slice(0, -link.length);
+  const label = before.match(linkLabel)?.[0] ?? '';
+  const words = before.slice(0, before.length - label.length).trimEnd();
+  return clip(words, room - utf16Units(label) - utf16Units(link), utf16Units) + label + link;
 }
 
 /**

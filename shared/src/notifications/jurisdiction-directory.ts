@@ -10,6 +10,7 @@ import {
   MergedContactDirectory,
 } from './directory.ts';
 import { EnterpriseContactDirectory } from './enterprise-directory.ts';
+import { SitePersonDirectory } from './site-person-directory.ts';
 import { SealedTipsterPhoneDirectory } from './tipster-phone-directory.ts';
 
 const officeRecipients: ReadonlySet<string> = new Set(jurisdictionRecipients);
@@ -38,7 +39,8 @@ export class JurisdictionContactDirectory implements ContactDirectory {
 
 /**
  * The directory a deployment with a table uses: who people are comes from the record (the
- * enterprise register's mobiles, the contact lists administrators keep), with whatever the
+ * enterprise register's mobiles, a place's person in charge as the hazard names them, the
+ * contact lists administrators keep), with whatever the
  * deployment's configuration lists for the same address after them. With `tipsterPhones`
  * (the contact key's opener), a tip's sealed phone too, opened as the message goes.
  */
@@ -50,6 +52,7 @@ export function recordContactDirectory(options: {
 }): ContactDirectory {
   return new MergedContactDirectory([
     new EnterpriseContactDirectory(options.events),
+    new SitePersonDirectory(options.events),
     new JurisdictionContactDirectory(options.contacts),
     ...(options.tipsterPhones
       ? [new SealedTipsterPhoneDirectory({ events: options.events, ...options.tipsterPhones })]

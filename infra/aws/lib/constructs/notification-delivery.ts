@@ -136,9 +136,10 @@ export class NotificationDelivery extends Construct {
           : {}),
       },
     });
-    // The register's people and the jurisdictions' contact lists; its own delivery ledger.
+    // The register's people, a place's person in charge on its hazard (site-person-directory
+    // .ts), and the jurisdictions' contact lists; its own delivery ledger.
     props.table.grantPartitions(this.function.role, {
-      read: ['ENTERPRISE#*', 'POLICY#CONTACTS'],
+      read: ['ENTERPRISE#*', 'HAZARD#*', 'POLICY#CONTACTS'],
       // A tip's record: its sealed phone read, and each opening written on it.
       write: ['DELIVERY#*', ...(props.secrets ? ['TIP#*'] : [])],
     });

@@ -28,6 +28,7 @@ const eventTitles: Record<string, () => string> = {
   look_back_due: m.hz_event_look_back_due,
   look_back_done: m.hz_event_look_back_done,
   enterprise_told: m.hz_event_enterprise_told,
+  enterprise_link_sent: m.hz_event_enterprise_link_sent,
   summons_held: m.hz_event_summons_held,
   listed_supervision_placed: m.hz_event_listed_supervision_placed,
   listed_supervision_lifted: m.hz_event_listed_supervision_lifted,
@@ -94,6 +95,8 @@ const fieldLabels: Record<string, () => string> = {
   closedOn: m.hz_field_closed_on,
   reachedBefore: m.hz_field_reached_before,
   reachedStep: m.hz_field_reached_step,
+  recipient: m.hz_field_link_recipient,
+  mobileOnFile: m.hz_field_mobile_on_file,
 };
 
 const fieldLabel = (key: string): string => fieldLabels[key]?.() ?? key;
@@ -121,6 +124,9 @@ function detailText(key: string, value: unknown, namer: Namer): string {
     if (key === 'industry') return industryName(value);
     if (key === 'jurisdiction') return namer.jurisdictionName(value);
     if (key === 'step' || key === 'reachedStep') return stepName(value);
+    if (key === 'recipient') {
+      return value === 'site_person_in_charge' ? m.hz_link_who_site() : m.hz_link_who_principal();
+    }
     return value;
   }
   if (Array.isArray(value)) {
