@@ -1,5 +1,7 @@
+import { getTipRoute } from '@qingling/shared/tips/routes.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandler } from '../http/tip-api.ts';
+import { apiHandlerFor } from '../http/api-handler.ts';
+import { tipLoaders } from '../http/tip-api.ts';
 import { tipViewFor } from '../tips/tip-command.ts';
 
 /**
@@ -7,13 +9,16 @@ import { tipViewFor } from '../tips/tip-command.ts';
  * short-lived read URLs of its photos; for a reward officer, the matter and its reward,
  * nothing else about the tipster (no photos).
  */
-export const handler = apiHandler('getTip', async ({ principal, record }) => {
-  const view = tipViewFor(principal, record.state);
-  const keys = 'photoKeys' in view ? view.photoKeys : [];
-  if (keys.length === 0) return view;
-  const urls = dependencies.blobReadUrls();
-  const entries = await Promise.all(
-    keys.map(async (key) => [key, await urls.createReadUrl(key, 300)] as const),
-  );
-  return { ...view, photoUrls: Object.fromEntries(entries) };
-});
+export const handler = apiHandlerFor([getTipRoute], tipLoaders)(
+  'getTip',
+  async ({ principal, record }) => {
+    const view = tipViewFor(principal, record.state);
+    const keys = 'photoKeys' in view ? view.photoKeys : [];
+    if (keys.length === 0) return view;
+    const urls = dependencies.blobReadUrls();
+    const entries = await Promise.all(
+      keys.map(async (key) => [key, await urls.createReadUrl(key, 300)] as const),
+    );
+    return { ...view, photoUrls: Object.fromEntries(entries) };
+  },
+);

@@ -1,4 +1,6 @@
-import { apiHandler } from '../http/tip-api.ts';
+import { giveTipCommandRoute } from '@qingling/shared/tips/routes.ts';
+import { apiHandlerFor } from '../http/api-handler.ts';
+import { tipLoaders } from '../http/tip-api.ts';
 import { runTipCommand } from '../tips/tip-command.ts';
 
 /**
@@ -7,6 +9,7 @@ import { runTipCommand } from '../tips/tip-command.ts';
  * tell the tipster the result, record the case result, compute the reward and approve it
  * as another reward officer, record its payment); see runTipCommand.
  */
-export const handler = apiHandler('giveTipCommand', async ({ body, principal, record }) =>
-  runTipCommand(principal, record, body),
+export const handler = apiHandlerFor([giveTipCommandRoute], tipLoaders)(
+  'giveTipCommand',
+  async ({ body, principal, record }) => runTipCommand(principal, record, body),
 );

@@ -1,6 +1,7 @@
+import { recordOfficeTipRoute } from '@qingling/shared/tips/routes.ts';
+import { apiHandlerFor } from '../http/api-handler.ts';
 import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
-import { apiHandler } from '../http/tip-api.ts';
 import { receiveTip } from '../tips/tip-intake.ts';
 
 /**
@@ -8,8 +9,11 @@ import { receiveTip } from '../tips/tip-intake.ts';
  * entered by an officer into the same inbox. The receipt comes back the same way, for
  * the officer to give the caller; the officer is recorded as who entered it.
  */
-export const handler = apiHandler('recordOfficeTip', async ({ body, principal }) => {
-  await requireKnownJurisdiction(body.jurisdiction);
-  const { channel, ...tip } = body;
-  return receiveTip(tip, channel, personOf(principal));
-});
+export const handler = apiHandlerFor([recordOfficeTipRoute])(
+  'recordOfficeTip',
+  async ({ body, principal }) => {
+    await requireKnownJurisdiction(body.jurisdiction);
+    const { channel, ...tip } = body;
+    return receiveTip(tip, channel, personOf(principal));
+  },
+);

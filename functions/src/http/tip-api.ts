@@ -1,12 +1,12 @@
-import { officeTipRoutes } from '@qingling/shared/tips/routes.ts';
 import { tipProjection, tipStream } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
-import { apiHandlerFor } from './api-handler.ts';
 
 /**
- * The API handler wrapper for the office's routes of tips: its bundle holds their schemas only. A
- * route scoped to a tip gets it loaded by id, held to the caller's jurisdictions.
+ * How the office's tip routes load the tip they are scoped to, held to the caller's
+ * jurisdictions by the wrapper. Each handler wraps its own route
+ * (`apiHandlerFor([getTipRoute], tipLoaders)`): it bundles that route's schemas and
+ * examples, not all six.
  */
-export const apiHandler = apiHandlerFor(officeTipRoutes, {
-  tip: (tipId) => dependencies.eventStore().load(tipStream(tipId), tipProjection),
-});
+export const tipLoaders = {
+  tip: (tipId: string) => dependencies.eventStore().load(tipStream(tipId), tipProjection),
+};

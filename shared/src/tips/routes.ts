@@ -42,180 +42,193 @@ const exampleTipForOfficer = {
 };
 
 /** The office's routes of tips: the tipster's are in public-routes.ts, apart. */
+export const listTipsRoute = {
+  operationId: 'listTips',
+  method: 'GET',
+  path: '/api/office/tips',
+  handler: 'list-tips',
+  access: {
+    kind: 'signedIn',
+    roles: officeRoles,
+    scope: { in: 'query', field: 'jurisdiction' },
+  },
+  summary: { zh: '辖区举报线索（新线索在前）', en: "The jurisdiction's tip inbox, newest first" },
+  query: {
+    schema: tipListQuerySchema,
+    example: { jurisdiction: 'cq-gecheng', status: 'received' },
+  },
+  response: { status: 200, body: tipListSchema, example: { tips: [] } },
+} as const satisfies RouteDefinition;
+
+export const getRewardDeskRoute = {
+  operationId: 'getRewardDesk',
+  method: 'GET',
+  path: '/api/office/reward-desk',
+  handler: 'get-reward-desk',
+  access: {
+    kind: 'signedIn',
+    roles: ['reward_officer'],
+    scope: { in: 'query', field: 'jurisdiction' },
+  },
+  summary: {
+    zh: '奖励工作台：待核算、待批准的举报奖励',
+    en: "The reward officer's desk: rewards to compute and to approve",
+  },
+  query: { schema: rewardDeskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
+  response: {
+    status: 200,
+    body: rewardDeskSchema,
+    example: {
+      jurisdiction: 'cq-gecheng',
+      asOf: '2026-11-22T08:00:00.000Z',
+      toCompute: {
+        count: 1,
+        items: [
+          {
+            tipId: exampleTipId,
+            receivedAt: '2026-11-02T08:00:00.000Z',
+            address: '东门路 18 号',
+          },
+        ],
+      },
+      toApprove: { count: 0, items: [] },
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const getTipRoute = {
+  operationId: 'getTip',
+  method: 'GET',
+  path: '/api/office/tips/{tipId}',
+  handler: 'get-tip',
+  access: {
+    kind: 'signedIn',
+    roles: tipReaders,
+    scope: { in: 'record', record: 'tip', id: 'tipId' },
+  },
+  uses: ['evidenceRead'],
+  summary: { zh: '查看举报线索', en: 'Read a tip' },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  response: {
+    status: 200,
+    body: tipForOfficerSchema,
+    example: {
+      ...exampleTipForOfficer,
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const giveTipCommandRoute = {
+  operationId: 'giveTipCommand',
+  method: 'POST',
+  path: '/api/office/tips/{tipId}/commands',
+  handler: 'give-tip-command',
+  access: {
+    kind: 'signedIn',
+    roles: ['officer', 'department_head', 'reward_officer'],
+    scope: { in: 'record', record: 'tip', id: 'tipId' },
+  },
+  // receiptKey: a claim code typed in at payment is checked as its keyed hash.
+  uses: ['lifecycle', 'receiptKey'],
+  summary: {
+    zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励，登记兑付',
+    en: 'Accept, refuse, refer, merge, investigate or answer a tip; record the case result, compute and approve the reward, record its payment',
+  },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  request: {
+    body: giveTipCommandSchema,
+    example: {
+      idempotencyKey: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
+      expectedRevision: 1,
+      command: { type: 'accept' },
+    },
+  },
+  response: { status: 200, body: tipForOfficerSchema, example: exampleTipForOfficer },
+} as const satisfies RouteDefinition;
+
+export const askTipsterRoute = {
+  operationId: 'askTipster',
+  method: 'POST',
+  path: '/api/office/tips/{tipId}/questions',
+  handler: 'ask-tipster',
+  access: {
+    kind: 'signedIn',
+    roles: ['officer'],
+    scope: { in: 'record', record: 'tip', id: 'tipId' },
+  },
+  summary: {
+    zh: '向举报人提问（匿名双向）',
+    en: 'Ask the tipster a question (anonymous, two-way)',
+  },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  request: {
+    body: askQuestionSchema,
+    example: {
+      idempotencyKey: '3c2b1a09-8f7e-4d6c-b5a4-392817160514',
+      text: '请问堵塞的是哪一个出口？',
+    },
+  },
+  response: {
+    status: 201,
+    body: tipMessageSchema,
+    example: {
+      messageId: 'm1',
+      at: '2026-11-22T09:00:00.000Z',
+      from: 'office',
+      text: '请问堵塞的是哪一个出口？',
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const recordOfficeTipRoute = {
+  operationId: 'recordOfficeTip',
+  method: 'POST',
+  path: '/api/office/tips',
+  handler: 'record-office-tip',
+  access: {
+    kind: 'signedIn',
+    roles: ['officer'],
+    scope: { in: 'body', field: 'jurisdiction' },
+  },
+  uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
+  summary: {
+    zh: '录入 12350 热线、信件或来访举报（同样生成回执码）',
+    en: 'Enter a tip from the 12350 hotline, a letter or a visit (a receipt as for the web)',
+  },
+  request: {
+    body: officeTipSchema,
+    example: {
+      idempotencyKey: '1e2d3c4b-5a69-4788-9aab-bccddeeff001',
+      channel: 'hotline',
+      jurisdiction: 'cq-gecheng',
+      industry: 'fire',
+      enterprise: '某某商贸有限公司',
+      address: '西门路 6 号',
+      description: '来电反映：商铺二楼违规住人，疏散楼梯堆满杂物。',
+      seenOn: '2026-11-21',
+      isEmployee: false,
+      wantsReward: false,
+      photoCount: 0,
+    },
+  },
+  response: {
+    status: 201,
+    body: tipCreatedSchema,
+    example: {
+      receipt: exampleReceipt,
+      receivedAt: '2026-11-22T08:00:00.000Z',
+      photoUploads: [],
+      duplicate: false,
+    },
+  },
+} as const satisfies RouteDefinition;
+
+/** The office's routes of tips, each also its own constant: a handler bundles its own alone. */
 export const officeTipRoutes = [
-  {
-    operationId: 'listTips',
-    method: 'GET',
-    path: '/api/office/tips',
-    handler: 'list-tips',
-    access: {
-      kind: 'signedIn',
-      roles: officeRoles,
-      scope: { in: 'query', field: 'jurisdiction' },
-    },
-    summary: { zh: '辖区举报线索（新线索在前）', en: "The jurisdiction's tip inbox, newest first" },
-    query: {
-      schema: tipListQuerySchema,
-      example: { jurisdiction: 'cq-gecheng', status: 'received' },
-    },
-    response: { status: 200, body: tipListSchema, example: { tips: [] } },
-  },
-  {
-    operationId: 'getRewardDesk',
-    method: 'GET',
-    path: '/api/office/reward-desk',
-    handler: 'get-reward-desk',
-    access: {
-      kind: 'signedIn',
-      roles: ['reward_officer'],
-      scope: { in: 'query', field: 'jurisdiction' },
-    },
-    summary: {
-      zh: '奖励工作台：待核算、待批准的举报奖励',
-      en: "The reward officer's desk: rewards to compute and to approve",
-    },
-    query: { schema: rewardDeskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
-    response: {
-      status: 200,
-      body: rewardDeskSchema,
-      example: {
-        jurisdiction: 'cq-gecheng',
-        asOf: '2026-11-22T08:00:00.000Z',
-        toCompute: {
-          count: 1,
-          items: [
-            {
-              tipId: exampleTipId,
-              receivedAt: '2026-11-02T08:00:00.000Z',
-              address: '东门路 18 号',
-            },
-          ],
-        },
-        toApprove: { count: 0, items: [] },
-      },
-    },
-  },
-  {
-    operationId: 'getTip',
-    method: 'GET',
-    path: '/api/office/tips/{tipId}',
-    handler: 'get-tip',
-    access: {
-      kind: 'signedIn',
-      roles: tipReaders,
-      scope: { in: 'record', record: 'tip', id: 'tipId' },
-    },
-    uses: ['evidenceRead'],
-    summary: { zh: '查看举报线索', en: 'Read a tip' },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    response: {
-      status: 200,
-      body: tipForOfficerSchema,
-      example: {
-        ...exampleTipForOfficer,
-      },
-    },
-  },
-  {
-    operationId: 'giveTipCommand',
-    method: 'POST',
-    path: '/api/office/tips/{tipId}/commands',
-    handler: 'give-tip-command',
-    access: {
-      kind: 'signedIn',
-      roles: ['officer', 'department_head', 'reward_officer'],
-      scope: { in: 'record', record: 'tip', id: 'tipId' },
-    },
-    // receiptKey: a claim code typed in at payment is checked as its keyed hash.
-    uses: ['lifecycle', 'receiptKey'],
-    summary: {
-      zh: '受理、不予受理、转办、合并、核查、答复举报；记录查处结果，核算、批准奖励，登记兑付',
-      en: 'Accept, refuse, refer, merge, investigate or answer a tip; record the case result, compute and approve the reward, record its payment',
-    },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    request: {
-      body: giveTipCommandSchema,
-      example: {
-        idempotencyKey: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
-        expectedRevision: 1,
-        command: { type: 'accept' },
-      },
-    },
-    response: { status: 200, body: tipForOfficerSchema, example: exampleTipForOfficer },
-  },
-  {
-    operationId: 'askTipster',
-    method: 'POST',
-    path: '/api/office/tips/{tipId}/questions',
-    handler: 'ask-tipster',
-    access: {
-      kind: 'signedIn',
-      roles: ['officer'],
-      scope: { in: 'record', record: 'tip', id: 'tipId' },
-    },
-    summary: {
-      zh: '向举报人提问（匿名双向）',
-      en: 'Ask the tipster a question (anonymous, two-way)',
-    },
-    pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
-    request: {
-      body: askQuestionSchema,
-      example: {
-        idempotencyKey: '3c2b1a09-8f7e-4d6c-b5a4-392817160514',
-        text: '请问堵塞的是哪一个出口？',
-      },
-    },
-    response: {
-      status: 201,
-      body: tipMessageSchema,
-      example: {
-        messageId: 'm1',
-        at: '2026-11-22T09:00:00.000Z',
-        from: 'office',
-        text: '请问堵塞的是哪一个出口？',
-      },
-    },
-  },
-  {
-    operationId: 'recordOfficeTip',
-    method: 'POST',
-    path: '/api/office/tips',
-    handler: 'record-office-tip',
-    access: {
-      kind: 'signedIn',
-      roles: ['officer'],
-      scope: { in: 'body', field: 'jurisdiction' },
-    },
-    uses: ['evidenceUpload', 'receiptKey', 'contactKey', 'lifecycle'],
-    summary: {
-      zh: '录入 12350 热线、信件或来访举报（同样生成回执码）',
-      en: 'Enter a tip from the 12350 hotline, a letter or a visit (a receipt as for the web)',
-    },
-    request: {
-      body: officeTipSchema,
-      example: {
-        idempotencyKey: '1e2d3c4b-5a69-4788-9aab-bccddeeff001',
-        channel: 'hotline',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        enterprise: '某某商贸有限公司',
-        address: '西门路 6 号',
-        description: '来电反映：商铺二楼违规住人，疏散楼梯堆满杂物。',
-        seenOn: '2026-11-21',
-        isEmployee: false,
-        wantsReward: false,
-        photoCount: 0,
-      },
-    },
-    response: {
-      status: 201,
-      body: tipCreatedSchema,
-      example: {
-        receipt: exampleReceipt,
-        receivedAt: '2026-11-22T08:00:00.000Z',
-        photoUploads: [],
-        duplicate: false,
-      },
-    },
-  },
+  listTipsRoute,
+  getRewardDeskRoute,
+  getTipRoute,
+  giveTipCommandRoute,
+  askTipsterRoute,
+  recordOfficeTipRoute,
 ] as const satisfies readonly RouteDefinition[];
