@@ -173,28 +173,38 @@ async function withinScope(
   return undefined;
 }
 
-/** A file instead of JSON (an export): its bytes as text, its type and its name. */
+/**
+ * A file instead of JSON (an export): its contents, its type and its name. Bytes (an .xlsx)
+ * go base64-encoded with `isBase64Encoded`, which API Gateway's HTTP API decodes before
+ * answering (as the embedded cloud does); text goes as it is. The name is ASCII in
+ * `filename` and UTF-8 in `filename*` (RFC 6266), so a Chinese name survives.
+ */
 export class FileReply {
-  readonly body: string;
+  readonly body: string | Uint8Array;
   readonly contentType: string;
   readonly fileName: string;
 
-  constructor(body: string, contentType: string, fileName: string) {
+  constructor(body: string | Uint8Array, contentType: string, fileName: string) {
     this.body = body;
     this.contentType = contentType;
     this.fileName = fileName;
   }
 
   result(): ApiResult {
+    const binary = typeof this.body !== 'string';
+    const ascii = this.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
     return {
       statusCode: 200,
       headers: {
         'content-type': this.contentType,
-        'content-disposition': `attachment; filename="${this.fileName}"`,
+        'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(this.fileName)}`,
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
       },
-      body: this.body,
+      body: binary
+        ? Buffer.from(this.body as Uint8Array).toString('base64')
+        : (this.body as string),
+      ...(binary ? { isBase64Encoded: true } : {}),
     };
   }
 }
