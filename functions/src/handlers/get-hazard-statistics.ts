@@ -1,16 +1,23 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { aggregate, bucketMonths, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
 import { periodBackwards } from '@qingling/shared/hazards/statistics-routes.ts';
+import {
+  statisticsContentType,
+  statisticsFileName,
+  statisticsWorkbook,
+} from '@qingling/shared/hazards/statistics-workbook.ts';
 import { rewardStatistics } from '@qingling/shared/tips/reward-statistics.ts';
 import { aggregateTips } from '@qingling/shared/tips/tip-statistics.ts';
 import * as dependencies from '../dependencies.ts';
-import { ApiFailure } from '../http/api-handler.ts';
+import { ApiFailure, FileReply } from '../http/api-handler.ts';
 import { apiHandler } from '../http/statistics-api.ts';
 
 /**
  * GET /api/office/statistics: a jurisdiction's statistics, and those below it, from the
  * counter items: every bucket of the subtree's jurisdictions from the epoch to this month,
- * by key (BatchGetItem, 100 a call), whatever the number of hazards.
+ * by key (BatchGetItem, 100 a call), whatever the number of hazards. With `format=xlsx`
+ * the same answer as an Excel file, answered as the file: a few hundred rows, far below
+ * what a Lambda answer holds, so no storage and no link are needed.
  */
 export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
   const now = dependencies.clock().now();
@@ -48,7 +55,7 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
       entry && jurisdictions.find((item) => item.code === entry.parent || item.zh === entry.parent);
     return parent && code !== query.jurisdiction ? depthOf(parent.code) + 1 : 0;
   };
-  return {
+  const answer = {
     jurisdiction: query.jurisdiction,
     from,
     to,
@@ -84,4 +91,11 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
     },
     reads: store.reads - readsBefore,
   };
+  if (query.format !== 'xlsx') return answer;
+  const place = jurisdictions.find((item) => item.code === query.jurisdiction);
+  const bytes = await statisticsWorkbook(answer, {
+    ...(place ? { jurisdictionName: { zh: place.zh, en: place.en } } : {}),
+    madeAt: now,
+  });
+  return new FileReply(bytes, statisticsContentType, statisticsFileName(answer));
 });

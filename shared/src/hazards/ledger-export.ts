@@ -1,5 +1,6 @@
 import { cstDate } from '../calendar/calendar.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { defuse } from '../spreadsheets/defuse.ts';
 import type { HazardState, LedgerStatus } from './hazard.ts';
 import type { HazardLedger } from './ledger.ts';
 import { ledgerFilterOf } from './ledger-filter.ts';
@@ -108,13 +109,8 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
   ];
 }
 
-/**
- * A cell that a spreadsheet would read as a formula (= + - @, or a leading tab or carriage
- * return) gets an apostrophe in front, so that opening the export runs nothing.
- */
-export function defuse(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
+// Shared with the statistics' workbook, which must not bundle the ledger.
+export { defuse };
 
 function csvCell(value: string | number): string {
   if (typeof value === 'number') return String(value);

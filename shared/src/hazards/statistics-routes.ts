@@ -35,6 +35,21 @@ export const statisticsQuerySchema = z
       z.iso.date(said('截止日期格式应为 YYYY-MM-DD。', 'The cut-off must be YYYY-MM-DD.')),
       '2024-01-01',
     ),
+    format: withMeta(
+      z._default(
+        z.enum(
+          ['json', 'xlsx'],
+          said('格式应为 json 或 xlsx。', 'The format must be json or xlsx.'),
+        ),
+        'json',
+      ),
+      {
+        description:
+          'json: the answer below. xlsx: the same numbers as an Excel file (a sheet for each ' +
+          'table of the statistics page, Chinese headers with English beneath), answered as ' +
+          'the file itself (Content-Disposition: attachment).',
+      },
+    ),
   })
   .check(
     z.refine(

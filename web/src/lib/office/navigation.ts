@@ -1,10 +1,10 @@
 import { roles as allRoles, type Role } from '@qingling/shared/auth/principal.ts';
+import { words as statisticsWords } from '@qingling/shared/hazards/statistics-words.ts';
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { calendarWords } from './admin-calendar.ts';
 import { words as adminPolicyWords } from './admin-policies.ts';
 import { words as adminRewardWords } from './admin-rewards.ts';
-import { words as statisticsWords } from './statistics-words.ts';
 
 /**
  * The office console's navigation: one entry per page, shown only to the roles its page

@@ -1,6 +1,6 @@
+import { targetTiming } from '@qingling/shared/hazards/statistics-figures.ts';
 import { describe, expect, it } from 'vitest';
 import type { HazardStatistics } from './statistics.ts';
-import { targetTiming } from './target-timing.ts';
 
 type Target = HazardStatistics['targets'][number];
 const target = (fields: Partial<Target>): Target => ({

@@ -1,10 +1,10 @@
-import type { statisticsSchema } from '@qingling/shared/hazards/statistics-routes.ts';
-import type * as z from 'zod/mini';
+import type { HazardStatistics } from '@qingling/shared/hazards/statistics-figures.ts';
 import { officeRequest } from './office-api.ts';
 
-/** The statistics' answer (GET /api/office/statistics), as the page reads it. */
-export type HazardStatistics = z.output<typeof statisticsSchema>;
-export type StatisticsRow = HazardStatistics['totals'];
+export type {
+  HazardStatistics,
+  StatisticsRow,
+} from '@qingling/shared/hazards/statistics-figures.ts';
 
 export interface StatisticsQuery {
   jurisdiction: string;
@@ -20,13 +20,9 @@ export function loadStatistics(query: StatisticsQuery): Promise<HazardStatistics
   return officeRequest<HazardStatistics>(`/api/office/statistics?${search}`);
 }
 
-/** Mean days to close, one decimal; null with nothing closed. */
-export const meanDays = (row: StatisticsRow): number | null =>
-  row.closed ? Math.round((row.daysToClose / row.closed) * 10) / 10 : null;
-
-/** Share closed by the deadline, in per cent with one decimal; null with nothing closed. */
-export const onTimeShare = (row: StatisticsRow): number | null =>
-  row.closed ? Math.round((row.closedOnTime / row.closed) * 1000) / 10 : null;
-
-export { words } from './statistics-words.ts';
-export { targetTiming } from './target-timing.ts';
+export {
+  meanDays,
+  onTimeShare,
+  targetTiming,
+} from '@qingling/shared/hazards/statistics-figures.ts';
+export { words } from '@qingling/shared/hazards/statistics-words.ts';

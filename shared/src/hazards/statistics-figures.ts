@@ -1,7 +1,24 @@
-import type { Bilingual } from '@qingling/shared/i18n/text.ts';
-import type { HazardStatistics } from './statistics.ts';
+import type * as z from 'zod/mini';
+import type { Bilingual } from '../i18n/text.ts';
+import type { statisticsSchema } from './statistics-routes.ts';
 
+/**
+ * The figures the statistics page and its .xlsx derive from the answer alike: the mean
+ * days to close, the share closed on time, where a target stands in words.
+ */
+
+/** The statistics' answer (GET /api/office/statistics). */
+export type HazardStatistics = z.output<typeof statisticsSchema>;
+export type StatisticsRow = HazardStatistics['totals'];
 type Target = HazardStatistics['targets'][number];
+
+/** Mean days to close, one decimal; null with nothing closed. */
+export const meanDays = (row: StatisticsRow): number | null =>
+  row.closed ? Math.round((row.daysToClose / row.closed) * 10) / 10 : null;
+
+/** Share closed by the deadline, in per cent with one decimal; null with nothing closed. */
+export const onTimeShare = (row: StatisticsRow): number | null =>
+  row.closed ? Math.round((row.closedOnTime / row.closed) * 1000) / 10 : null;
 
 const dayCount = (days: number) => ({
   zh: `${days} 天`,

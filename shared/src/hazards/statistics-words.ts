@@ -1,8 +1,9 @@
-import type { Bilingual } from '@qingling/shared/i18n/text.ts';
+import type { Bilingual } from '../i18n/text.ts';
 
 /**
- * The page's words, zh and en side by side (read with `text`): kept beside the page rather
- * than in the message catalogues, which every feature of the console edits at once.
+ * The statistics' words, zh and en side by side: the page reads them (with `text`) and the
+ * .xlsx writes both; kept here rather than in the message catalogues, which every feature
+ * of the console edits at once.
  */
 export const words = {
   nav: { zh: '统计分析', en: 'Statistics' },
@@ -94,4 +95,21 @@ export const words = {
   tipsRewarded: { zh: '已批准奖励', en: 'Rewarded' },
   overdueOnly: { zh: '只显示已超过整改期限的隐患。', en: 'Only hazards past their deadline.' },
   showAll: { zh: '显示全部', en: 'Show all' },
+} satisfies Record<string, Bilingual>;
+
+/** The statistics' money (举报奖励), on the page's reward table and in the .xlsx. */
+export const rewardWords = {
+  heading: { zh: '举报奖励资金', en: 'Tip rewards' },
+  region: { zh: '辖区', en: 'Jurisdiction' },
+  total: { zh: '合计', en: 'Total' },
+  offered: { zh: '已批准', en: 'Offered' },
+  claimed: { zh: '已申领', en: 'Claimed' },
+  paid: { zh: '已兑付', en: 'Paid' },
+  lapsed: { zh: '逾期失效', en: 'Lapsed' },
+  open: { zh: '待领取（当前）', en: 'Open now' },
+  note: {
+    zh: '期间内各项按发生月份统计（失效按领取期限最后一日）；金额单位：元。',
+    en: 'Each counted in the month it happened (a lapse on the last day to claim); amounts in yuan.',
+  },
+  items: { zh: '笔', en: '' },
 } satisfies Record<string, Bilingual>;
