@@ -95,6 +95,13 @@ export const words = {
   tipsRewarded: { zh: '已批准奖励', en: 'Rewarded' },
   overdueOnly: { zh: '只显示已超过整改期限的隐患。', en: 'Only hazards past their deadline.' },
   showAll: { zh: '显示全部', en: 'Show all' },
+  download: { zh: '导出 Excel', en: 'Download as Excel' },
+  downloading: { zh: '正在生成 Excel 文件…', en: 'Making the Excel file…' },
+  downloaded: { zh: '已下载', en: 'Downloaded' },
+  downloadHint: {
+    zh: '与本页相同的数字，每个表一张工作表，用于向上级报送。',
+    en: 'The same numbers as this page, a sheet for each table, for reporting upward.',
+  },
 } satisfies Record<string, Bilingual>;
 
 /** The statistics' money (举报奖励), on the page's reward table and in the .xlsx. */

@@ -23,3 +23,16 @@ export function downloadFrom(url: string, name: string): void {
   link.click();
   link.remove();
 }
+
+/** The file's name from Content-Disposition (its UTF-8 `filename*` first), else `fallback`. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  const utf8 = disposition?.match(/filename\*=UTF-8''([^;]+)/i)?.[1];
+  if (utf8) {
+    try {
+      return decodeURIComponent(utf8);
+    } catch {
+      // Not valid encoding: the plain name below.
+    }
+  }
+  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? fallback;
+}
