@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand } from '../support/hazards.ts';
+import { readStatisticsWorkbook } from '../support/statistics-xlsx.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 15's dashboard: a leader of 葛城街道 reads the statistics, each chart beside its
@@ -230,6 +232,33 @@ describe('the statistics dashboard', () => {
       expect(await accessibilityViolations(page)).toEqual([]);
       await page.close();
     }
+  });
+
+  it('downloads the numbers shown as an .xlsx, in Chinese, for reporting upward', async () => {
+    const page = await leaderPage();
+    await page.goto(`${cloud.url}/office/statistics?jurisdiction=cq-gecheng`);
+    await page.locator('[data-region="total"]').waitFor();
+    const shownTotals = await cells(page, '[data-region="total"]');
+    const shownTips = await cells(page, '[data-tip-channel="total"]');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 Excel' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^统计分析_cq-gecheng_\d{4}-\d{2}_2026-12\.xlsx$/);
+    const read = await readStatisticsWorkbook(await readFile((await file.path()) as string));
+    await page.locator('[data-download-status]', { hasText: '已下载' }).waitFor();
+    // The regions' total row: the page's numbers (on time as 100%, in the file 100).
+    const regions = read.numbers.get('分区域 By region') ?? [];
+    const total = regions.at(-1) ?? [];
+    expect(total[0]).toBe('合计\nTotal');
+    expect(total.slice(2).map((cell) => (cell === null ? '—' : String(cell)))).toEqual(
+      shownTotals.map((cell) => cell.replace('%', '')),
+    );
+    expect(shownTotals).toEqual(['4', '1', '3', '1', '1', '0', '100%']);
+    const tips = read.numbers.get('举报 Tips by channel') ?? [];
+    expect((tips.at(-1) ?? []).slice(1).map(String)).toEqual(shownTips);
+    expect(read.headings.get('攻坚目标 Targets')?.banner).toContain('葛城街道');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.close();
   });
 
   it('opens the overdue hazards in the ledger from their count', async () => {
