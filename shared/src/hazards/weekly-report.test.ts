@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportWeek, weeklyNumbers } from './weekly-report.ts';
+import { reportWeek, weeklyNumbers, weeklyReportMessage } from './weekly-report.ts';
 
 describe('the weekly report week', () => {
   it('is due at Monday 09:00 CST, for Monday to Sunday before it', () => {
@@ -65,5 +65,32 @@ describe('the weekly numbers from the counters', () => {
       tipsReceived: 2,
       tipsSubstantiated: 1,
     });
+  });
+});
+
+describe('the weekly report message', () => {
+  it("links to the statistics of the week's months, whose page downloads the .xlsx", () => {
+    const message = weeklyReportMessage({
+      jurisdiction: 'cq-gecheng',
+      name: { zh: '葛城街道', en: 'Gecheng' },
+      week: { from: '2026-11-30', to: '2026-12-06', dueAt: new Date(0) },
+      numbers: {
+        found: 1,
+        closed: 0,
+        openMajor: 0,
+        overdue: 0,
+        escalations: 0,
+        tipsReceived: 0,
+        tipsSubstantiated: 0,
+      },
+      now: new Date('2026-12-07T01:00:00.000Z'),
+      siteUrl: 'https://qingling.example',
+    });
+    expect(message.body.zh).toContain(
+      '统计详情（可导出 Excel）：https://qingling.example/office/statistics?jurisdiction=cq-gecheng&from=2026-11&to=2026-12',
+    );
+    expect(message.body.en).toContain(
+      'Statistics (downloadable as Excel): https://qingling.example/en/office/statistics?jurisdiction=cq-gecheng&from=2026-11&to=2026-12',
+    );
   });
 });

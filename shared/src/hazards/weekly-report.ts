@@ -157,7 +157,10 @@ export function weeklyRecount(
   return counted;
 }
 
-/** What the report says, zh and en, with the link to the statistics of the jurisdiction. */
+/**
+ * What the report says, zh and en, with the link to the statistics of the jurisdiction for
+ * the week's month(s).
+ */
 export function weeklyReportMessage(input: {
   jurisdiction: string;
   name: Bilingual;
@@ -170,8 +173,15 @@ export function weeklyReportMessage(input: {
   const { name, week, numbers: n } = input;
   const due = campaignTargets.majorZero.due;
   const daysLeft = daysBetween(cstDate(input.now), due);
-  const link = `${input.siteUrl ?? ''}/office/statistics?jurisdiction=${encodeURIComponent(input.jurisdiction)}`;
-  const enLink = `${input.siteUrl ?? ''}/en/office/statistics?jurisdiction=${encodeURIComponent(input.jurisdiction)}`;
+  // The dashboard counts by month: the link opens the month(s) the week falls in, whose
+  // page downloads the same numbers as an .xlsx for reporting upward.
+  const search = new URLSearchParams({
+    jurisdiction: input.jurisdiction,
+    from: week.from.slice(0, 7),
+    to: week.to.slice(0, 7),
+  });
+  const link = `${input.siteUrl ?? ''}/office/statistics?${search}`;
+  const enLink = `${input.siteUrl ?? ''}/en/office/statistics?${search}`;
   const target =
     n.openMajor === 0
       ? { zh: '已实现动态清零', en: 'at zero, as the target asks' }
@@ -194,13 +204,13 @@ export function weeklyReportMessage(input: {
         `${name.zh}（含下辖）${week.from} 至 ${week.to}：新发现隐患 ${n.found} 项，销号 ${n.closed} 项；` +
         `重大事故隐患未销号 ${n.openMajor} 项（${target.zh}）；当前超期未整改 ${n.overdue} 项；` +
         `本周督办升级 ${n.escalations} 次；收到举报 ${n.tipsReceived} 件，查证属实 ${n.tipsSubstantiated} 件。` +
-        `统计详情：${link}`,
+        `统计详情（可导出 Excel）：${link}`,
       en:
         `${name.en} (with the jurisdictions below it), ${week.from} to ${week.to}: ` +
         `${n.found} hazard(s) found, ${n.closed} closed; ${n.openMajor} major hazard(s) open ` +
         `(${target.en}); ${n.overdue} overdue now; ${n.escalations} escalation step(s) fired; ` +
         `${n.tipsReceived} tip(s) received, ${n.tipsSubstantiated} substantiated. ` +
-        `Statistics: ${enLink}`,
+        `Statistics (downloadable as Excel): ${enLink}`,
     },
   };
 }
