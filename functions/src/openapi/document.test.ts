@@ -37,6 +37,15 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(me?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
   });
 
+  it('documents a file answered instead of JSON as binary of its media type', () => {
+    const statistics = document.paths?.['/api/office/statistics']?.get?.responses?.['200'] as {
+      content: Record<string, { schema: unknown }>;
+    };
+    expect(
+      statistics.content['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ).toEqual({ schema: { type: 'string', format: 'binary' } });
+  });
+
   it('is the document the function serves, openapi.json (else: node functions/src/openapi/write-document.ts)', () => {
     const served = JSON.parse(readFileSync(committedDocument, 'utf8'));
     const current = JSON.parse(JSON.stringify(buildOpenApiDocument(routes, unversioned)));

@@ -40,6 +40,13 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
         description: `${route.summary.en} (${route.summary.zh})`,
         content: {
           'application/json': { schema: route.response.body, example: route.response.example },
+          // A file answered as itself (Content-Disposition: attachment).
+          ...Object.fromEntries(
+            (route.response.files ?? []).map((type) => [
+              type,
+              { schema: { type: 'string', format: 'binary' } },
+            ]),
+          ),
         },
       },
       '500': errorResponse('internal'),

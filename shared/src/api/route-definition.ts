@@ -89,5 +89,11 @@ export interface RouteDefinition {
    * table and its indexes (reads only when all are GET).
    */
   table?: TableAccess;
-  response: { status: number; body: z.ZodMiniType; example: unknown };
+  response: {
+    status: number;
+    body: z.ZodMiniType;
+    example: unknown;
+    /** Media types the route may answer instead of JSON, as the file itself (format=xlsx). */
+    files?: readonly string[];
+  };
 }

@@ -220,6 +220,8 @@ export const statisticsRoute = {
   response: {
     status: 200,
     body: statisticsSchema,
+    // format=xlsx (statistics-workbook.ts).
+    files: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     example: {
       jurisdiction: 'cq-gecheng',
       from: '2026-01',
