@@ -49,6 +49,7 @@ describe('the statistics workbook', () => {
     expect(regions?.title).toContain('葛城街道 统计分析 · 分区域');
     expect(regions?.banner).toContain('葛城街道 Gecheng（cq-gecheng）');
     expect(regions?.banner).toContain('2026-01 至 2026-12');
+    expect(regions?.banner).toContain('存量截止 Backlog cut-off：2024-01-01');
     expect(regions?.banner).toContain('2026-12-04 00:30（北京时间 CST）');
     expect(regions?.header.slice(0, 3)).toEqual([
       '辖区\nJurisdiction',

@@ -255,6 +255,7 @@ export async function statisticsWorkbook(
   const banner =
     `辖区 Jurisdiction：${place}    ` +
     `统计期间 Period：${statistics.from} 至 ${statistics.to}（按发现月份 by month found）    ` +
+    `存量截止 Backlog cut-off：${statistics.cutoff}    ` +
     `制表时间 Made：${cstMinute(heading.madeAt)}（北京时间 CST）`;
   for (const plan of statisticsSheetPlans(statistics)) {
     const last = columnName(plan.headers.length - 1);
