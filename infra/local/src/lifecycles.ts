@@ -44,6 +44,11 @@ export interface LifecycleResources {
   siteUrl?: string;
   /** Signs an enterprise link (the deployment's link key), as the Escalate function does. */
   enterpriseLink?: LifecycleDependencies['enterpriseLink'];
+  /**
+   * Wakes a tip's lifecycle: a tip's turn that writes a joint tipster's share on another
+   * tip wakes that tip, so its claim deadline is kept at once (set by startConductors).
+   */
+  wakeTip?: (tipId: string) => Promise<void>;
 }
 
 /** Reads a record kind's live ids from its index (the ledger's, the inbox's). */
@@ -87,6 +92,7 @@ async function tipDependencies(resources: LifecycleResources) {
     ...(await hazardDependencies(resources)),
     limits: defaultTipTimeLimits,
     officeHours: defaultEscalationPolicy.officeHours,
+    ...(resources.wakeTip ? { wake: resources.wakeTip } : {}),
   };
 }
 
@@ -122,6 +128,12 @@ export type LocalConductors = Record<keyof typeof recordLifecycles, LocalWorkflo
 const kinds = ['hazard', 'tip'] as const satisfies readonly (keyof typeof recordLifecycles)[];
 
 export function startConductors(resources: LifecycleResources): LocalConductors {
+  // A tip's turn may wake another tip (a joint tipster's share): the tip conductor, once made.
+  let tips: LocalWorkflowConductor | undefined;
+  const withWake: LifecycleResources = {
+    ...resources,
+    wakeTip: async (tipId) => tips?.wake(tipId),
+  };
   const conductorOf = (kind: keyof typeof recordLifecycles) =>
     new LocalWorkflowConductor({
       definition: loadDefinition(recordLifecycles[kind].definitionPath, localSubstitutions),
@@ -129,9 +141,10 @@ export function startConductors(resources: LifecycleResources): LocalConductors 
       waits: resources.waits,
       stream: localLifecycles[kind].stream,
       field: recordLifecycles[kind].field,
-      tasks: localLifecycles[kind].tasks(resources),
+      tasks: localLifecycles[kind].tasks(withWake),
     });
-  return { hazard: conductorOf('hazard'), tip: conductorOf('tip') };
+  tips = conductorOf('tip');
+  return { hazard: conductorOf('hazard'), tip: tips };
 }
 
 /**
