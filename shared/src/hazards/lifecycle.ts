@@ -20,6 +20,7 @@ import {
   type TurnInput as GenerationTurnInput,
   nextGenerationOf,
   outstanding,
+  type PlannedSnapshots,
   recordThenDeliver,
   type StepsRecorded,
   spreadSeconds,
@@ -66,6 +67,8 @@ export interface LifecycleDependencies {
   spread?: (id: string) => number;
   /** The site's address, for absolute links in messages; absent: paths on the site. */
   siteUrl?: string;
+  /** Plan hands the hazard it planned an escalation from to RecordDueSteps (one process). */
+  plannedHazards?: PlannedSnapshots<HazardState>;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -107,12 +110,16 @@ export const nextGeneration = (events: EventStore, hazardId: string) =>
 
 export async function planTurn(base: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
-  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
+  const stream = hazardStream(input.hazardId);
+  base.plannedHazards?.take(stream);
+  const loaded = await base.events.load(stream, hazardProjection);
   if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const deps = await withLadderOf(base, loaded.state);
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
-  return planFrom(deps, snapshot, input, turn);
+  const plan = planFrom(deps, snapshot, input, turn);
+  if (plan.action === 'escalate') base.plannedHazards?.keep(snapshot);
+  return plan;
 }
 
 /** A turn's plan from the hazard as this generation holds it and the clock. */
@@ -162,7 +169,9 @@ export async function recordDueSteps(
   base: LifecycleDependencies,
   input: TurnInput,
 ): Promise<StepsRecorded> {
-  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
+  const stream = hazardStream(input.hazardId);
+  const loaded =
+    base.plannedHazards?.take(stream) ?? (await base.events.load(stream, hazardProjection));
   const deps = loaded ? await withLadderOf(base, loaded.state) : base;
   const { snapshot, ...counts } = await recordThenDeliver<
     HazardState,

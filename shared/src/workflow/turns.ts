@@ -153,6 +153,29 @@ export async function nextGenerationOf<State extends { generation: number }>(
   return (snapshot?.state.generation ?? 0) + 1;
 }
 
+/**
+ * Where Plan leaves the record it planned an `escalate` from, for RecordDueSteps right after
+ * it in the same process (the local runner runs both tasks of one record one after the
+ * other; on AWS they are separate functions and nothing is handed over): the turn reads the
+ * record once, not twice (issue 11). A snapshot handed over is as safe as one read again:
+ * RecordDueSteps only acts through writes conditional on its version, so a decision written
+ * in between makes the write conflict, and the turn decides again from the record as it is.
+ */
+export class PlannedSnapshots<State> {
+  private readonly kept = new Map<string, Snapshot<State>>();
+
+  keep(snapshot: Snapshot<State>): void {
+    this.kept.set(snapshot.stream, snapshot);
+  }
+
+  /** The snapshot Plan left for this record, once (null: read the record). */
+  take(stream: string): Snapshot<State> | null {
+    const snapshot = this.kept.get(stream) ?? null;
+    this.kept.delete(stream);
+    return snapshot;
+  }
+}
+
 /** What a turn's recording work did, and the plan that follows it (see afterRecording). */
 export type StepsRecorded = {
   recorded: number;
