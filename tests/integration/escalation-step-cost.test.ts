@@ -87,12 +87,13 @@ describe('what an escalation step costs in DynamoDB calls', () => {
 
     const detail = JSON.stringify({ letter: byTarget(letter), circular: byTarget(circular) });
     // The notice letter's turn: one read of the hazard (Plan's: RecordDueSteps works on the
-    // snapshot Plan planned from, before issue 11 it read the hazard again), three appends
-    // of two writes each (recorded, delivery started, delivered), the enterprise's record
-    // read for its name and for each of its two people's mobiles, the next wait.
+    // snapshot Plan planned from, before issue 11 it read the hazard again), three events
+    // (recorded, delivery started, delivered) and two writes of the state item (the start
+    // writes it for the recording too), the enterprise's record read for its name and for
+    // each of its two people's mobiles, the next wait.
     expect(byTarget(letter), detail).toEqual({
       'PutItem HAZARD# E#': 3,
-      'PutItem HAZARD# STATE +gsi1': 3,
+      'PutItem HAZARD# STATE +gsi1': 2,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 3,
       'Query HAZARD# E#..STATE': 1,
@@ -102,7 +103,7 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     expect(byTarget(circular), detail).toEqual({
       'GetItem POLICY#CONTACTS <id>': 2,
       'PutItem HAZARD# E#': 3,
-      'PutItem HAZARD# STATE +gsi1': 3,
+      'PutItem HAZARD# STATE +gsi1': 2,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 1,
       'Query HAZARD# E#..STATE': 1,
