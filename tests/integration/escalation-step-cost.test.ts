@@ -88,12 +88,12 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     const detail = JSON.stringify({ letter: byTarget(letter), circular: byTarget(circular) });
     // The notice letter's turn: one read of the hazard (Plan's: RecordDueSteps works on the
     // snapshot Plan planned from, before issue 11 it read the hazard again), three events
-    // (recorded, delivery started, delivered) and two writes of the state item (the start
-    // writes it for the recording too), the enterprise's record read for its name and for
-    // each of its two people's mobiles, the next wait.
+    // (recorded, delivery started, delivered) and one write of the state item, with the
+    // last of them (before issue 11: one each), the enterprise's record read for its name
+    // and for each of its two people's mobiles, the next wait.
     expect(byTarget(letter), detail).toEqual({
       'PutItem HAZARD# E#': 3,
-      'PutItem HAZARD# STATE +gsi1': 2,
+      'PutItem HAZARD# STATE +gsi1': 1,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 3,
       'Query HAZARD# E#..STATE': 1,
@@ -103,7 +103,7 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     expect(byTarget(circular), detail).toEqual({
       'GetItem POLICY#CONTACTS <id>': 2,
       'PutItem HAZARD# E#': 3,
-      'PutItem HAZARD# STATE +gsi1': 2,
+      'PutItem HAZARD# STATE +gsi1': 1,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 1,
       'Query HAZARD# E#..STATE': 1,

@@ -241,7 +241,7 @@ export async function recordThenDeliver<
   for (let step = 0; snapshot && step < steps.most; step += 1) {
     const before: number = snapshot.version;
     // A recorded step is outstanding: its delivery's start (or withdrawal) is written right
-    // after, and writes the state item for both (one write fewer a step, issue 11).
+    // after, and the state item with the next write that does (one write fewer, issue 11).
     const later = { stateLater: Boolean(steps.started && steps.withdrawal) };
     snapshot = await appendAsGeneration(log, snapshot, generation, steps.nextDue, later);
     if (!snapshot || snapshot.version === before) break;
@@ -261,12 +261,23 @@ export async function recordThenDeliver<
     if (!snapshot) break;
     const { withdrawal, started } = steps;
     if (withdrawal && started) {
+      // A start is followed by the step's `delivered`, which writes the state item for both
+      // (and for its recording): the item lags while the messages go, and a crash then
+      // leaves it to the next load (issue 11). A withdrawal writes it at once.
+      const pending = entryOf(snapshot.state, key);
+      const starting = Boolean(pending && !withdrawal(snapshot.state, pending));
       // Withdraw, or start the delivery, on the record as it is now (a conflict re-decides).
-      snapshot = await appendAsGeneration(log, snapshot, generation, (state) => {
-        const current = entryOf(state, key);
-        if (!current || !outstanding(current)) return null;
-        return withdrawal(state, current) ?? started(current);
-      });
+      snapshot = await appendAsGeneration(
+        log,
+        snapshot,
+        generation,
+        (state) => {
+          const current = entryOf(state, key);
+          if (!current || !outstanding(current)) return null;
+          return withdrawal(state, current) ?? started(current);
+        },
+        { stateLater: starting },
+      );
       if (!snapshot) break;
     }
     const entry = entryOf(snapshot.state, key);
