@@ -281,7 +281,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       }
     };
     const readClock = async () =>
-      Date.parse(((await call(officer, 'GET', '/api/health')).body.now as string) ?? '');
+      Date.parse(((await call(officer, 'GET', '/_local/clock')).body.now as string) ?? '');
     // The stack's clock, read at most every 250 ms and run on at its speed in between: the
     // driver's own polling (every 20 ms, two reads each) took a share of what it measures.
     let reading = { simulated: 0, real: Number.NEGATIVE_INFINITY };

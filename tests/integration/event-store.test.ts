@@ -181,4 +181,41 @@ describe('DynamoEventStore', () => {
       watch.stop();
     }
   });
+
+  it('leaves the state item for the next append when asked, and the next writes it on the old one', async () => {
+    const first = await store.append('S#later', null, note('0'), counter);
+    if (first.kind !== 'appended') throw new Error(first.kind);
+    const watch = watchDynamoCalls();
+    try {
+      // Issue 11: the event alone (one Put), the state item left as it was.
+      const second = await store.append('S#later', first.snapshot, note('1'), counter, {
+        stateLater: true,
+      });
+      if (second.kind !== 'appended') throw new Error(second.kind);
+      expect(byOperation(watch.calls)).toEqual({ PutItem: 1 });
+      expect(second.snapshot).toMatchObject({ version: 2, stored: { version: 1 } });
+      // A reader in between (one that may not repair) finds the event beside the state in
+      // its one Query. (A writer's load would repair the item, as after a crash; the next
+      // append's state write then finds it moved on and leaves it to the log.)
+      const reader = new DynamoEventStore(documents(), 'events', { repairs: () => false });
+      const from = watch.calls.length;
+      expect(await reader.load('S#later', counter)).toMatchObject({
+        version: 2,
+        state: { count: 2 },
+      });
+      expect(byOperation(watch.since(from))).toEqual({ Query: 1 });
+      // The next append writes the state item on the version it still holds.
+      const third = await store.append('S#later', second.snapshot, note('2'), counter);
+      if (third.kind !== 'appended') throw new Error(third.kind);
+      const after = watch.calls.length;
+      expect(await store.load('S#later', counter)).toMatchObject({
+        version: 3,
+        state: { count: 3, notes: ['0', '1', '2'] },
+      });
+      // Written, not repaired: the load after it is one Query.
+      expect(byOperation(watch.since(after))).toEqual({ Query: 1 });
+    } finally {
+      watch.stop();
+    }
+  });
 });

@@ -9,6 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export interface DynamoCall {
   operation: string;
+  /**
+   * What the call touched, from its request: the kind of item by its keys' prefixes, e.g.
+   * `Query HAZARD# E#..STATE` (a load), `PutItem HAZARD# STATE`, `GetItem POLICY CONTACTS#`.
+   */
+  target: string;
   startedAt: number;
   endedAt: number;
 }
@@ -62,7 +67,21 @@ export function watchDynamoCalls(): DynamoCallWatch {
     if (typeof target !== 'string' || !target.startsWith('DynamoDB_')) return;
     const operation = target.slice(target.indexOf('.') + 1);
     const startedAt = performance.now();
-    response.once('finish', () => calls.push({ operation, startedAt, endedAt: performance.now() }));
+    // The body as dynalite reads it (a tap on its 'data' events, which reading emits anyway).
+    const chunks: Buffer[] = [];
+    const emit = request.emit;
+    request.emit = function tap(this: IncomingMessage, event: string, ...args: unknown[]) {
+      if (event === 'data') chunks.push(Buffer.from(args[0] as Buffer));
+      return emit.call(this, event, ...args);
+    } as typeof request.emit;
+    response.once('finish', () =>
+      calls.push({
+        operation,
+        target: describeRequest(operation, Buffer.concat(chunks).toString('utf8')),
+        startedAt,
+        endedAt: performance.now(),
+      }),
+    );
   };
   subscribe('http.server.request.start', listener);
   return {
@@ -70,4 +89,47 @@ export function watchDynamoCalls(): DynamoCallWatch {
     since: (from) => calls.slice(from),
     stop: () => unsubscribe('http.server.request.start', listener),
   };
+}
+
+/** Counts by what was touched, e.g. { 'Query HAZARD# E#..STATE': 2, ... }. */
+export function byTarget(calls: readonly DynamoCall[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) counts[call.target] = (counts[call.target] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+type AttributeValue = { S?: string; N?: string };
+
+/**
+ * A key's value without what names the one record: `HAZARD#abc` -> `HAZARD#`, `E#0000000012`
+ * -> `E#`, `POLICY#CONTACTS` as it is, a key of lower-case names -> `<id>`.
+ */
+const kindOf = (value: AttributeValue | undefined) => {
+  const text = value?.S ?? value?.N ?? '';
+  const match = /^[A-Z_]+(?:#[A-Z_]+(?=#|$))*#?/.exec(text);
+  return match ? match[0] : text ? '<id>' : '-';
+};
+
+function describeRequest(operation: string, body: string): string {
+  let request: Record<string, unknown>;
+  try {
+    request = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return operation;
+  }
+  const key = (request.Key ?? request.Item) as Record<string, AttributeValue> | undefined;
+  if (key) {
+    const index = request.Item && (request.Item as Record<string, unknown>).gsi1pk ? ' +gsi1' : '';
+    return `${operation} ${kindOf(key.pk)} ${kindOf(key.sk)}${index}`;
+  }
+  if (operation === 'Query') {
+    const values = (request.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>;
+    const index = request.IndexName ? `${String(request.IndexName)} ` : '';
+    const range = Object.entries(values)
+      .filter(([name]) => name !== ':pk')
+      .map(([, value]) => kindOf(value))
+      .join('..');
+    return `Query ${index}${kindOf(values[':pk'])}${range ? ` ${range}` : ''}`;
+  }
+  return operation;
 }

@@ -1,4 +1,6 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,6 +37,28 @@ afterAll(async () => {
 });
 
 describe('the embedded DynamoDB (dynalite)', () => {
+  it("answers its client's requests signed with a fixed header, not a SigV4 hash each", async () => {
+    const authorizations: string[] = [];
+    const listener = (message: unknown) => {
+      const { request } = message as { request: IncomingMessage };
+      authorizations.push(String(request.headers.authorization));
+    };
+    subscribe('http.server.request.start', listener);
+    try {
+      const { Count } = await dynamo.client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'HAZARD#h1' } },
+        }),
+      );
+      expect(Count).toBe(20);
+    } finally {
+      unsubscribe('http.server.request.start', listener);
+    }
+    expect(authorizations).toEqual([expect.stringContaining('Signature=local')]);
+  });
+
   it('closes the LevelDB iterator of every Query and Scan, stopped by a limit or not', async () => {
     // An iterator left open pins memory and a snapshot until the store closes: the stack
     // grew by about 20 KB a query, to gigabytes at 10,000 hazards (issue 11).

@@ -189,6 +189,7 @@ export async function startEmbeddedCloud(
     outbox,
     publicGate: await publicGate(options, clock, adapters.receiptKeys, proofOfWorkBits),
     gateway: localApiGateway(adapters.issuer),
+    clock,
   });
   // Before the first request: whatever was under way at a kill is woken now.
   await reconciler.afterStart();

@@ -2,7 +2,7 @@ import { liveHazardIds } from '@qingling/shared/adapters/dynamodb/hazard-ledger.
 import { liveTipIds } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import type { EventStore } from '@qingling/shared/event-log/event-store.ts';
 import { defaultEscalationPolicy } from '@qingling/shared/hazards/escalation.ts';
-import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { type HazardState, hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import {
   type LifecycleDependencies,
   nextGeneration,
@@ -19,7 +19,8 @@ import {
   recordDueTipSteps,
 } from '@qingling/shared/tips/lifecycle.ts';
 import { defaultTipTimeLimits } from '@qingling/shared/tips/time-limits.ts';
-import { tipStream } from '@qingling/shared/tips/tip.ts';
+import { type TipState, tipStream } from '@qingling/shared/tips/tip.ts';
+import { PlannedSnapshots } from '@qingling/shared/workflow/turns.ts';
 import {
   loadDefinition,
   localSubstitutions,
@@ -100,24 +101,31 @@ const localLifecycles: Record<keyof typeof recordLifecycles, LocalRecordLifecycl
   hazard: {
     stream: hazardStream,
     liveIds: liveHazardIds,
-    tasks: (resources) => ({
-      plan: async ({ id, ...input }) =>
-        planTurn(await hazardDependencies(resources), { ...input, hazardId: id }),
-      escalate: async ({ id, ...input }) =>
-        recordDueSteps(await hazardDependencies(resources), { ...input, hazardId: id }),
-      nextGeneration: (hazardId) => nextGeneration(resources.events, hazardId),
-    }),
+    tasks: (resources) => {
+      // Plan and RecordDueSteps of a record run here one after the other: one read a turn.
+      const plannedHazards = new PlannedSnapshots<HazardState>();
+      const deps = async () => ({ ...(await hazardDependencies(resources)), plannedHazards });
+      return {
+        plan: async ({ id, ...input }) => planTurn(await deps(), { ...input, hazardId: id }),
+        escalate: async ({ id, ...input }) =>
+          recordDueSteps(await deps(), { ...input, hazardId: id }),
+        nextGeneration: (hazardId) => nextGeneration(resources.events, hazardId),
+      };
+    },
   },
   tip: {
     stream: tipStream,
     liveIds: liveTipIds,
-    tasks: (resources) => ({
-      plan: async ({ id, ...input }) =>
-        planTipTurn(await tipDependencies(resources), { ...input, tipId: id }),
-      escalate: async ({ id, ...input }) =>
-        recordDueTipSteps(await tipDependencies(resources), { ...input, tipId: id }),
-      nextGeneration: (tipId) => nextTipGeneration(resources.events, tipId),
-    }),
+    tasks: (resources) => {
+      const plannedTips = new PlannedSnapshots<TipState>();
+      const deps = async () => ({ ...(await tipDependencies(resources)), plannedTips });
+      return {
+        plan: async ({ id, ...input }) => planTipTurn(await deps(), { ...input, tipId: id }),
+        escalate: async ({ id, ...input }) =>
+          recordDueTipSteps(await deps(), { ...input, tipId: id }),
+        nextGeneration: (tipId) => nextTipGeneration(resources.events, tipId),
+      };
+    },
   },
 };
 

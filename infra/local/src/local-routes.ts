@@ -9,6 +9,7 @@ import {
 import { apiError } from '@qingling/shared/api/errors.ts';
 import { proofChallengeHeader, proofHeader } from '@qingling/shared/api/proof-of-work.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
+import type { Clock } from '@qingling/shared/ports/clock.ts';
 import { photoRefusalReasons } from '@qingling/shared/tips/tip.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
@@ -51,6 +52,8 @@ export interface LocalRoutes {
   outbox: FileOutbox;
   gateway: LocalApiGateway;
   publicGate: PublicGate;
+  /** The cloud's clock (fast or injected): GET /_local/clock tells its time. */
+  clock: Clock;
 }
 
 const tooLargeError = {
@@ -173,6 +176,10 @@ async function route(
       });
       response.end(Buffer.from(blob.bytes));
     }
+  } else if (path === '/_local/clock' && method === 'GET') {
+    // The embedded cloud's time, for a driver on a fast clock (bench/time.ts) to read many
+    // times a second: no store is read (GET /api/health reads two items each time).
+    sendJson(response, 200, { now: local.clock.now().toISOString() });
   } else if (path === '/_local/outbox.json') {
     sendJson(response, 200, { entries: await local.outbox.list() });
   } else if (path === '/_local/outbox') {

@@ -1,5 +1,11 @@
 import type { NewEvent } from './event-log.ts';
-import type { AppendResult, EventStore, Projection, Snapshot } from './event-store.ts';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  Projection,
+  Snapshot,
+} from './event-store.ts';
 
 export type RetriedAppend<State> =
   | Exclude<AppendResult<State>, { kind: 'conflict' }>
@@ -21,10 +27,11 @@ export async function appendWithRetry<State>(
   projection: Projection<State>,
   from: Snapshot<State> | null,
   decide: (current: Snapshot<State>) => NewEvent | null,
-  options: { attempts: number },
+  options: { attempts: number } & AppendOptions,
 ): Promise<RetriedAppend<State>> {
+  const { attempts, ...append } = options;
   let current = from;
-  for (let attempt = 0; attempt < options.attempts && current; attempt += 1) {
+  for (let attempt = 0; attempt < attempts && current; attempt += 1) {
     const event = decide(current);
     if (!event) return { kind: 'declined', snapshot: current };
     const result: AppendResult<State> = await events.append(
@@ -32,6 +39,7 @@ export async function appendWithRetry<State>(
       current,
       event,
       projection,
+      append,
     );
     if (result.kind !== 'conflict') return result;
     current = result.current;

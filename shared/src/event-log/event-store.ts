@@ -58,6 +58,21 @@ export interface Snapshot<State> {
   head: string;
   /** Every idempotency key recorded on the stream: a key is never recorded twice. */
   idempotencyKeys: readonly string[];
+  /**
+   * The state as the store's state item still holds it, when an append left the item for
+   * the next one (AppendOptions.stateLater): the next append writes it on this version.
+   */
+  stored?: { version: number; state: State };
+}
+
+export interface AppendOptions {
+  /**
+   * Write the event only; the state item follows with the next append, which the caller
+   * makes at once (a lifecycle turn's next write: issue 11, one write fewer a step).
+   * Until then every load folds the event on from the same read (the last event beside
+   * the state), and a writer's load repairs the item, as after a crash between the two.
+   */
+  stateLater?: boolean;
 }
 
 export type AppendResult<State> =
@@ -90,5 +105,6 @@ export interface EventStore {
     expected: Snapshot<State> | null,
     event: NewEvent,
     projection: Projection<State>,
+    options?: AppendOptions,
   ): Promise<AppendResult<State>>;
 }

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { seedCalendar } from '../calendar/calendar.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import type { Notification, Notifier } from '../ports/outbox.ts';
+import { PlannedSnapshots } from '../workflow/turns.ts';
 import { giveCommand, type HazardCommand, recordHazard } from './commands.ts';
 import { defaultEscalationPolicy } from './escalation.ts';
 import {
   checkTransition,
   type HazardFacts,
+  type HazardState,
   hazardProjection,
   hazardStream,
   LifecycleViolation,
@@ -368,5 +370,57 @@ describe("the enterprise's link by SMS (issue 14)", () => {
       /提交整改情况：https:\/\/qingling\.example\/enterprise\/#token-\d+/,
     );
     expect(reminder('assigned_officer')?.body.zh).not.toContain('/enterprise/#');
+  });
+});
+
+describe('the hazard Plan read, handed to RecordDueSteps (issue 11)', () => {
+  it('is read once a turn, and a close written in between still stops the step', async () => {
+    const w = world();
+    const hazardId = 'h-handed';
+    await w.record(hazardId);
+    await w.decide(hazardId, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理出口',
+      deadline: { date: '2026-12-10' }, // Thursday: the reminder is due at once
+    });
+    await w.decide(hazardId, { type: 'submit_evidence', note: '已清理', photoKeys: [] });
+    await w.decide(hazardId, { type: 'pass_verification', note: '通过', onSite: true });
+    // The notifier's one failure, spent: this test is about reads and the race.
+    await w.notifier
+      .send({
+        key: 'warm-up',
+        channel: 'sms',
+        to: 'x',
+        subject: { zh: '', en: '' },
+        body: { zh: '', en: '' },
+      })
+      .catch(() => {});
+    let loads = 0;
+    const counted: LifecycleDependencies = {
+      ...w.deps,
+      plannedHazards: new PlannedSnapshots<HazardState>(),
+      events: {
+        ...w.deps.events,
+        load: (stream, projection) => {
+          loads += 1;
+          return w.deps.events.load(stream, projection);
+        },
+        read: (stream) => w.deps.events.read(stream),
+        append: (stream, expected, event, projection) =>
+          w.deps.events.append(stream, expected, event, projection),
+      },
+    };
+    expect((await planTurn(counted, { hazardId, generation: 1 })).action).toBe('escalate');
+    // The officer closes the hazard after Plan read it, before RecordDueSteps acts.
+    await w.decide(hazardId, { type: 'close', note: '销号' });
+    await recordDueSteps(counted, { hazardId, generation: 1 });
+    // One read, Plan's: the handed snapshot's first write conflicted with the close and the
+    // turn went on from the record as the conflict returned it, as after a read of its own:
+    // the round ended before the step was recorded, so nothing is recorded or sent.
+    expect(loads).toBe(1);
+    expect(w.notifier.sent.filter((message) => message.key.startsWith(hazardId))).toEqual([]);
+    expect((await w.state(hazardId))?.escalations).toEqual([]);
+    expect((await w.state(hazardId))?.status).toBe('closed');
   });
 });

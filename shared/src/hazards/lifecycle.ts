@@ -25,6 +25,7 @@ import {
   type TurnInput as GenerationTurnInput,
   nextGenerationOf,
   outstanding,
+  type PlannedSnapshots,
   recordThenDeliver,
   type StepsRecorded,
   spreadSeconds,
@@ -85,6 +86,8 @@ export interface LifecycleDependencies {
    * is given.
    */
   textsEnterpriseLinks?: boolean;
+  /** Plan hands the hazard it planned an escalation from to RecordDueSteps (one process). */
+  plannedHazards?: PlannedSnapshots<HazardState>;
 }
 
 /** The dependencies with the ladder of the hazard's jurisdiction as `policy`. */
@@ -126,12 +129,16 @@ export const nextGeneration = (events: EventStore, hazardId: string) =>
 
 export async function planTurn(base: LifecycleDependencies, input: TurnInput): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
-  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
+  const stream = hazardStream(input.hazardId);
+  base.plannedHazards?.take(stream);
+  const loaded = await base.events.load(stream, hazardProjection);
   if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const deps = await withLadderOf(base, loaded.state);
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
-  return planFrom(deps, snapshot, input, turn);
+  const plan = planFrom(deps, snapshot, input, turn);
+  if (plan.action === 'escalate') base.plannedHazards?.keep(snapshot);
+  return plan;
 }
 
 /** A turn's plan from the hazard as this generation holds it and the clock. */
@@ -182,7 +189,9 @@ export async function recordDueSteps(
   base: LifecycleDependencies,
   input: TurnInput,
 ): Promise<StepsRecorded> {
-  const loaded = await base.events.load(hazardStream(input.hazardId), hazardProjection);
+  const stream = hazardStream(input.hazardId);
+  const loaded =
+    base.plannedHazards?.take(stream) ?? (await base.events.load(stream, hazardProjection));
   const deps = loaded ? await withLadderOf(base, loaded.state) : base;
   const { snapshot, ...counts } = await recordThenDeliver<
     HazardState,

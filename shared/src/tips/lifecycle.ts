@@ -10,6 +10,7 @@ import {
   dueForRenewal,
   nextGenerationOf,
   outstanding,
+  type PlannedSnapshots,
   recordThenDeliver,
   type StepsRecorded,
   spreadSeconds,
@@ -60,6 +61,8 @@ export interface TipLifecycleDependencies {
    * share is a person's change, so the reconciler wakes it (joint-tipsters.ts).
    */
   wake?: (tipId: string) => Promise<void>;
+  /** Plan hands the tip it planned an escalation from to RecordDueSteps (one process). */
+  plannedTips?: PlannedSnapshots<TipState>;
 }
 
 export interface TipTurnInput extends TurnInput {
@@ -109,11 +112,15 @@ export async function planTipTurn(
   input: TipTurnInput,
 ): Promise<TurnPlan> {
   const turn = (input.turn ?? 0) + 1;
-  const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
+  const stream = tipStream(input.tipId);
+  deps.plannedTips?.take(stream);
+  const loaded = await deps.events.load(stream, tipProjection);
   if (!loaded) return { action: 'done', timeoutSeconds: 1, turn, version: 0 };
   const snapshot = await claimGeneration(logOf(deps), loaded, input.generation);
   if (!snapshot) return { action: 'done', timeoutSeconds: 1, turn, version: loaded.version };
-  return planFrom(deps, snapshot, input, turn);
+  const next = planFrom(deps, snapshot, input, turn);
+  if (next.action === 'escalate') deps.plannedTips?.keep(snapshot);
+  return next;
 }
 
 /** A turn's plan from the tip as this generation holds it and the clock. */
@@ -163,7 +170,8 @@ export async function recordDueTipSteps(
   deps: TipLifecycleDependencies,
   input: TipTurnInput,
 ): Promise<StepsRecorded> {
-  const loaded = await deps.events.load(tipStream(input.tipId), tipProjection);
+  const stream = tipStream(input.tipId);
+  const loaded = deps.plannedTips?.take(stream) ?? (await deps.events.load(stream, tipProjection));
   const { snapshot, ...counts } = await recordThenDeliver<
     TipState,
     TipEvent,

@@ -1,6 +1,6 @@
 import { appendWithRetry, snapshotAfter } from '../event-log/append-with-retry.ts';
 import type { Actor, EventShape } from '../event-log/event-log.ts';
-import type { EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
+import type { AppendOptions, EventStore, Projection, Snapshot } from '../event-log/event-store.ts';
 import type { Clock } from '../ports/clock.ts';
 
 /**
@@ -91,6 +91,7 @@ export async function appendAsGeneration<
   snapshot: Snapshot<State>,
   generation: number,
   decide: (state: State) => (Event & { idempotencyKey: string }) | null,
+  options: AppendOptions = {},
 ): Promise<Snapshot<State> | null> {
   const outcome = await appendWithRetry(
     log.events,
@@ -101,7 +102,7 @@ export async function appendAsGeneration<
       const event = decide(current.state);
       return event && { ...event, at: log.clock.now().toISOString(), actor: log.actor };
     },
-    { attempts: 10 },
+    { attempts: 10, ...options },
   );
   switch (outcome.kind) {
     case 'declined':
@@ -151,6 +152,29 @@ export async function nextGenerationOf<State extends { generation: number }>(
 ): Promise<number> {
   const snapshot = await events.load(stream, projection);
   return (snapshot?.state.generation ?? 0) + 1;
+}
+
+/**
+ * Where Plan leaves the record it planned an `escalate` from, for RecordDueSteps right after
+ * it in the same process (the local runner runs both tasks of one record one after the
+ * other; on AWS they are separate functions and nothing is handed over): the turn reads the
+ * record once, not twice (issue 11). A snapshot handed over is as safe as one read again:
+ * RecordDueSteps only acts through writes conditional on its version, so a decision written
+ * in between makes the write conflict, and the turn decides again from the record as it is.
+ */
+export class PlannedSnapshots<State> {
+  private readonly kept = new Map<string, Snapshot<State>>();
+
+  keep(snapshot: Snapshot<State>): void {
+    this.kept.set(snapshot.stream, snapshot);
+  }
+
+  /** The snapshot Plan left for this record, once (null: read the record). */
+  take(stream: string): Snapshot<State> | null {
+    const snapshot = this.kept.get(stream) ?? null;
+    this.kept.delete(stream);
+    return snapshot;
+  }
 }
 
 /** What a turn's recording work did, and the plan that follows it (see afterRecording). */
@@ -216,7 +240,10 @@ export async function recordThenDeliver<
   let recorded = 0;
   for (let step = 0; snapshot && step < steps.most; step += 1) {
     const before: number = snapshot.version;
-    snapshot = await appendAsGeneration(log, snapshot, generation, steps.nextDue);
+    // A recorded step is outstanding: its delivery's start (or withdrawal) is written right
+    // after, and the state item with the next write that does (one write fewer, issue 11).
+    const later = { stateLater: Boolean(steps.started && steps.withdrawal) };
+    snapshot = await appendAsGeneration(log, snapshot, generation, steps.nextDue, later);
     if (!snapshot || snapshot.version === before) break;
     recorded += 1;
   }
@@ -234,12 +261,23 @@ export async function recordThenDeliver<
     if (!snapshot) break;
     const { withdrawal, started } = steps;
     if (withdrawal && started) {
+      // A start is followed by the step's `delivered`, which writes the state item for both
+      // (and for its recording): the item lags while the messages go, and a crash then
+      // leaves it to the next load (issue 11). A withdrawal writes it at once.
+      const pending = entryOf(snapshot.state, key);
+      const starting = Boolean(pending && !withdrawal(snapshot.state, pending));
       // Withdraw, or start the delivery, on the record as it is now (a conflict re-decides).
-      snapshot = await appendAsGeneration(log, snapshot, generation, (state) => {
-        const current = entryOf(state, key);
-        if (!current || !outstanding(current)) return null;
-        return withdrawal(state, current) ?? started(current);
-      });
+      snapshot = await appendAsGeneration(
+        log,
+        snapshot,
+        generation,
+        (state) => {
+          const current = entryOf(state, key);
+          if (!current || !outstanding(current)) return null;
+          return withdrawal(state, current) ?? started(current);
+        },
+        { stateLater: starting },
+      );
       if (!snapshot) break;
     }
     const entry = entryOf(snapshot.state, key);

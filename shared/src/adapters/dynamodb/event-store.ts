@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type NewEvent, type RecordedEvent, sealEvent } from '../../event-log/event-log.ts';
 import type {
+  AppendOptions,
   AppendResult,
   EventStore,
   Projection,
@@ -102,6 +103,7 @@ export class DynamoEventStore implements EventStore {
     expected: Snapshot<State> | null,
     event: NewEvent,
     projection: Projection<State>,
+    options: AppendOptions = {},
   ): Promise<AppendResult<State>> {
     if (event.idempotencyKey && expected?.idempotencyKeys.includes(event.idempotencyKey)) {
       return { kind: 'duplicate', snapshot: expected };
@@ -134,14 +136,20 @@ export class DynamoEventStore implements EventStore {
       return { kind: 'conflict', current };
     }
     const snapshot = fold(stream, expected, sealed, projection);
+    // The state item as it is: behind `expected` when the append before left it for this one.
+    const stored =
+      expected?.stored ?? (expected && { version: expected.version, state: expected.state });
+    if (options.stateLater && stored) {
+      return { kind: 'appended', snapshot: { ...snapshot, stored }, event: sealed };
+    }
     // If this fails, a load in between has already repaired the state from the log.
-    await this.writeState(snapshot, expected, projection).catch(ignoreConflict);
+    await this.writeState(snapshot, stored, projection).catch(ignoreConflict);
     return { kind: 'appended', snapshot, event: sealed };
   }
 
   private async writeState<State>(
     snapshot: Snapshot<State>,
-    previous: Snapshot<State> | null,
+    previous: { version: number; state: State } | null,
     projection: Projection<State>,
   ): Promise<void> {
     await this.documents.send(

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../support/clock.ts';
+import { byTarget, type DynamoCall, watchDynamoCalls } from '../support/dynamo-calls.ts';
+import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { postJson } from '../support/tips.ts';
+
+// Issue 11: at ×8000 a year of 10,000 hazards needs more escalation steps a second than the
+// embedded cloud managed, and each step's DynamoDB calls are most of a step's time. Counted
+// where every client's calls arrive (dynalite), over the real handlers, the lifecycle ASL
+// and the outbox's delivery (contacts, the enterprise register): the calls of one step's
+// turn, from the timer's wake to the next wait.
+const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
+const uscc = '91350100M000100Y43';
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+const watch = watchDynamoCalls();
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ clock });
+}, 120_000);
+afterAll(async () => {
+  watch.stop();
+  await cloud?.stop();
+  await cloud?.removeData();
+});
+
+/**
+ * The day's chain heads are published on the heartbeat (real time) once the clock passes
+ * midnight: a listing of the ledger index and the day's item, at its own moment. Not a
+ * step's cost, and not in this count.
+ */
+const publication = (call: DynamoCall) =>
+  call.target.startsWith('Query CHAINHEADS') ||
+  call.target.startsWith('PutItem CHAINHEADS') ||
+  call.target.startsWith('Query gsi1 HAZARDS#');
+
+/** Moves the clock, wakes the lifecycles, waits until they are idle: the calls made. */
+async function advanceTo(instant: string): Promise<DynamoCall[]> {
+  const from = watch.calls.length;
+  clock.set(instant);
+  cloud.conductor.tick();
+  await cloud.conductor.settled();
+  return watch.since(from).filter((call) => !publication(call));
+}
+
+describe('what an escalation step costs in DynamoDB calls', () => {
+  it('one step, recorded, delivered to its recipients and the next wait registered', async () => {
+    const officer = await signIn(cloud.url, 'cq-gecheng.officer');
+    const registered = await postJson(
+      `${cloud.url}/api/office/enterprises`,
+      {
+        uscc,
+        name: '格城东门商贸有限公司',
+        address: '重庆市格城区东门路 18 号',
+        industry: 'fire',
+        jurisdiction: 'cq-gecheng',
+        principal: { name: '王某', mobile: '13800138001' },
+        controller: { name: '赵某', mobile: '13800138002' },
+        contacts: [],
+      },
+      { authorization: `Bearer ${officer}` },
+    );
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const recorded = await recordHazard(cloud.url, officer, '二号仓库', 'general');
+    expect(recorded.status).toBe(201);
+    const hazard = {
+      id: recorded.body.hazard.hazardId as string,
+      revision: recorded.body.revision,
+    };
+    const started = await giveHazardCommand(cloud.url, officer, hazard, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理安全出口',
+      deadline: { date: '2026-12-10' }, // Thursday
+    });
+    expect(started.status).toBe(200);
+    await cloud.conductor.settled();
+
+    // Fri 11 Dec 09:06 CST: the notice letter (to the enterprise's principal and controller).
+    const letter = await advanceTo('2026-12-11T01:06:00.000Z');
+    // Fri 18 Dec 09:06 CST: the circular (to three office recipients and the department head).
+    const circular = await advanceTo('2026-12-18T01:06:00.000Z');
+    const outbox = await cloud.outbox.list();
+    const keys = outbox.map((entry) => entry.key).filter((key) => key.startsWith(hazard.id));
+    expect(keys.some((key) => key.includes('#notice_letter#'))).toBe(true);
+    expect(keys.some((key) => key.includes('#circular#'))).toBe(true);
+
+    const detail = JSON.stringify({ letter: byTarget(letter), circular: byTarget(circular) });
+    // The notice letter's turn: one read of the hazard (Plan's: RecordDueSteps works on the
+    // snapshot Plan planned from, before issue 11 it read the hazard again), three events
+    // (recorded, delivery started, delivered) and one write of the state item, with the
+    // last of them (before issue 11: one each), the enterprise's record read for its name
+    // and for each of its two people's mobiles, the next wait.
+    expect(byTarget(letter), detail).toEqual({
+      'PutItem HAZARD# E#': 3,
+      'PutItem HAZARD# STATE +gsi1': 1,
+      'PutItem HAZARD# WAIT +gsi1': 1,
+      'Query ENTERPRISE# E#..STATE': 3,
+      'Query HAZARD# E#..STATE': 1,
+    });
+    // The circular's: the same for the hazard, the enterprise's name, and the contact lists
+    // its office recipients are reached at.
+    expect(byTarget(circular), detail).toEqual({
+      'GetItem POLICY#CONTACTS <id>': 2,
+      'PutItem HAZARD# E#': 3,
+      'PutItem HAZARD# STATE +gsi1': 1,
+      'PutItem HAZARD# WAIT +gsi1': 1,
+      'Query ENTERPRISE# E#..STATE': 1,
+      'Query HAZARD# E#..STATE': 1,
+    });
+  });
+});
+
+describe("the time simulation's clock read", () => {
+  it('tells the cloud clock without a DynamoDB call (GET /api/health costs two)', async () => {
+    const from = watch.calls.length;
+    const reply = await fetch(`${cloud.url}/_local/clock`);
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toEqual({ now: clock.now().toISOString() });
+    expect(watch.since(from).filter((call) => !publication(call))).toEqual([]);
+  });
+});
