@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { cstMinute } from '../calendar/cst-minute.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { type CellStyle, XlsxWriter } from '../spreadsheets/xlsx-writer.ts';
 import {
@@ -43,11 +44,6 @@ const styles = [
   { border: 'thin', alignment: { vertical: 'top', wrapText: true } },
 ] as const satisfies readonly CellStyle[];
 const [titleStyle, bannerStyle, headerStyle, cellStyle, wrappedStyle] = [1, 2, 3, 4, 5];
-
-/** An instant as CST wall time: 2026-12-03 22:30. */
-function cstMinute(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 /**
  * A ledger cell as the workbook holds it: numbers as numbers, the date columns as real

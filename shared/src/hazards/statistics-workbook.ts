@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { cstMinute } from '../calendar/cst-minute.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { defuse } from '../spreadsheets/defuse.ts';
 import { type Cell, type CellStyle, columnName, XlsxWriter } from '../spreadsheets/xlsx-writer.ts';
@@ -70,11 +71,6 @@ const countCell = (value: number): Cell => ({ value, style: style.count });
 /** Empty when there is nothing to divide (as the page shows "—"). */
 const decimalCell = (value: number | null): Cell => ({ value, style: style.decimal });
 const yuanCell = (fen: number): Cell => ({ value: fen / 100, style: style.yuan });
-
-/** An instant as CST wall time: 2026-12-03 22:30. */
-function cstMinute(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 interface SheetPlan {
   name: string;

@@ -1,3 +1,4 @@
+import { cstMinute as cstMinuteOf } from '@qingling/shared/calendar/cst-minute.ts';
 import type { Bilingual } from '@qingling/shared/i18n/text.ts';
 import { ConflictError, RequestError } from '#lib/api.ts';
 import { text } from '#lib/i18n.ts';
@@ -94,6 +95,5 @@ export class VersionedEdit<Form extends string = 'form'> {
   }
 }
 
-/** An instant as CST wall time to the minute: "2026-12-03 22:30". */
-export const cstMinute = (iso: string): string =>
-  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+/** An instant the API gave as CST wall time to the minute: "2026-12-03 22:30". */
+export const cstMinute = (iso: string): string => cstMinuteOf(new Date(iso));
