@@ -144,8 +144,24 @@ async function upgradeTable(
   } while (startKey);
   if (existsSync(partial)) await rename(partial, upgradeFile);
   await client.send(new DeleteTableCommand({ TableName: tableName }));
+  // dynalite drops the table on a timer even with deleteTableMs 0: creating it again at
+  // once is refused (ResourceInUseException) on a loaded machine, as CI's run of 2f8ccb0 was.
+  await waitUntilGone(client, tableName);
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilActive(client, tableName);
+}
+
+async function waitUntilGone(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`The local table ${tableName} was not deleted`);
 }
 
 async function restoreItems(
