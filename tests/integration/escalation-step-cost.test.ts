@@ -1,3 +1,5 @@
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { byTarget, type DynamoCall, watchDynamoCalls } from '../support/dynamo-calls.ts';
@@ -91,30 +93,45 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     // (recorded, delivery started, delivered) and one write of the state item, with the
     // last of them (before issue 11: one each), the enterprise's record read for its name
     // and for each of its two people's mobiles, the next wait.
-    // Since the weekly report counts escalations fired by day (hazard-statistics.ts), each
-    // step also moves the statistics' counters as its events are written: the hazard's TALLY
-    // item and its day's bucket. Four to six calls a step to win back (issue 11).
+    // The weekly report counts escalations fired by day (`esc|<date>` cells): a step's day
+    // is moved into its bucket by the reconciler's next sweep, not on the step's turn (it
+    // cost a GetItem and five UpdateItems here, tally.ts's claim, count, settle and clear):
+    // the step's event goes on the index of recent changes for it (+gsi1, no call more).
     expect(byTarget(letter), detail).toEqual({
-      'GetItem HAZARD# TALLY': 1,
-      'PutItem HAZARD# E#': 3,
+      'PutItem HAZARD# E#': 2,
+      'PutItem HAZARD# E# +gsi1': 1,
       'PutItem HAZARD# STATE +gsi1': 1,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 3,
       'Query HAZARD# E#..STATE': 1,
-      'UpdateItem HAZARD# TALLY': 3,
-      'UpdateItem HAZARD#STATS# <id>': 2,
     });
     // The circular's: the same for the hazard, the enterprise's name, and the contact lists
     // its office recipients are reached at.
     expect(byTarget(circular), detail).toEqual({
       'GetItem POLICY#CONTACTS <id>': 2,
-      'PutItem HAZARD# E#': 3,
+      'PutItem HAZARD# E#': 2,
+      'PutItem HAZARD# E# +gsi1': 1,
       'PutItem HAZARD# STATE +gsi1': 1,
       'PutItem HAZARD# WAIT +gsi1': 1,
       'Query ENTERPRISE# E#..STATE': 1,
       'Query HAZARD# E#..STATE': 1,
-      'UpdateItem HAZARD# TALLY': 2,
-      'UpdateItem HAZARD#STATS# <id>': 2,
+    });
+
+    // The sweep counts the steps' days: the statistics' buckets hold them, as the hazard's
+    // state has them (the reminder, due as rectification started with two days left, the
+    // letter and the circular).
+    await advanceTo('2026-12-18T01:30:00.000Z'); // past the sweep's grace
+    await cloud.reconcile();
+    const statistics = new DynamoHazardStatistics(
+      createDocumentClient(),
+      process.env.TABLE_NAME as string,
+    );
+    const buckets = await statistics.buckets(['cq-gecheng'], ['2026-12']);
+    const cells = buckets.flatMap((bucket) => Object.entries(bucket.cells));
+    expect(Object.fromEntries(cells.filter(([cell]) => cell.startsWith('esc|')))).toEqual({
+      'esc|2026-12-08': 1,
+      'esc|2026-12-11': 1,
+      'esc|2026-12-18': 1,
     });
   });
 });

@@ -126,6 +126,9 @@ describe('the weekly report to the leaders', () => {
     await cloud.reconcile();
     await advanceTo('2026-11-27T02:00:00.000Z'); // Fri: the deadline has passed
     await advanceTo('2026-11-29T12:00:00.000Z'); // Sun 20:00
+    // Escalation steps' days are counted by the reconciler's sweep (every five minutes),
+    // not on the steps' turns: one runs before Monday morning.
+    await cloud.reconcile();
 
     // Monday 08:59: not yet.
     await advanceTo('2026-11-30T00:59:00.000Z');

@@ -29,6 +29,13 @@ export interface Tally<State> {
    * the tally's four would break (a tip's intake, issue 13).
    */
   deferFirst?: boolean;
+  /**
+   * Cells a write leaves to the reconciler's sweep when they are all it would move: the
+   * hazards' escalations by day (`esc|`), which every ladder step would otherwise move
+   * with four writes of its own, on the path the steps due at one hour queue on (issue 11).
+   * Only the weekly report reads them, long after the sweep's quarter of an hour.
+   */
+  deferredCell?(cell: string): boolean;
 }
 
 /**

@@ -212,6 +212,7 @@ export const hazardTally = {
   },
   deltas: (before: string | null, after: string) =>
     cellDeltas(before ? decodeCode(before) : null, decodeCode(after)),
+  deferredCell: (cell: string) => cell.startsWith('esc|'),
 };
 
 /** A bucket as read: its jurisdiction, its month and its count cells. */

@@ -1,11 +1,16 @@
 import type { Clock } from '../ports/clock.ts';
 
-/** A change a person, a tipster or an enterprise wrote to a record: its lifecycle must see it. */
+/**
+ * A change a person, a tipster or an enterprise wrote to a record: its lifecycle must see
+ * it. Or `countsOnly`: the lifecycle's own change whose counters are the sweep's to move
+ * (an escalation step's day), which wakes nothing.
+ */
 export interface RecentChange {
   stream: string;
   /** The record's version once this change was on it. */
   sequence: number;
   at: string;
+  countsOnly?: boolean;
 }
 
 /** What a record's lifecycle last said of itself (see DynamoLifecycleWaits). */
@@ -90,14 +95,18 @@ export async function reconcile(
   }
   // The latest change of each record is the one its lifecycle must have seen.
   const latest = new Map<string, number>();
+  const changed = new Set<string>();
   const from = timing.from ?? new Date(now - timing.lookBackMs);
   for await (const change of ports.changes(from, settledBefore)) {
+    changed.add(change.stream);
+    if (change.countsOnly) continue;
     latest.set(change.stream, Math.max(change.sequence, latest.get(change.stream) ?? 0));
   }
   if (ports.checkCounters) {
-    // A counter update lost after its state write (a crash between the two).
+    // A counter update lost after its state write (a crash between the two), or left to
+    // this sweep (deferred cells: the store does not count those as repairs).
     result.countersRepaired = 0;
-    for (const stream of latest.keys()) {
+    for (const stream of changed) {
       if (await ports.checkCounters(stream)) result.countersRepaired += 1;
     }
   }

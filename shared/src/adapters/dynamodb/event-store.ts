@@ -9,7 +9,7 @@ import type {
   Snapshot,
 } from '../../event-log/event-store.ts';
 import { changeIndexOf } from './recent-changes.ts';
-import { applyTally } from './tally.ts';
+import { applyTally, onlyDeferred } from './tally.ts';
 
 const stateKey = 'STATE';
 const eventKey = (sequence: number) => `E#${String(sequence).padStart(10, '0')}`;
@@ -113,12 +113,20 @@ export class DynamoEventStore implements EventStore {
       expected ? { sequence: expected.version, hash: expected.head } : null,
       event,
     );
+    const snapshot = fold(stream, expected, sealed, projection);
+    // A person's change goes on the index of recent changes: the reconciler's. So does a
+    // change whose counting is left to its sweep.
+    const countsOnly = deferredCounting(projection, expected, snapshot);
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          // A person's change goes on the index of recent changes: the reconciler's.
-          Item: { pk: stream, sk: eventKey(sealed.sequence), ...sealed, ...changeIndexOf(sealed) },
+          Item: {
+            pk: stream,
+            sk: eventKey(sealed.sequence),
+            ...sealed,
+            ...changeIndexOf(sealed, countsOnly),
+          },
           // The sequence slot must be free: of two concurrent appenders, one wins.
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
@@ -135,7 +143,6 @@ export class DynamoEventStore implements EventStore {
       }
       return { kind: 'conflict', current };
     }
-    const snapshot = fold(stream, expected, sealed, projection);
     // The state item as it is: behind `expected` when the append before left it for this one.
     const stored =
       expected?.stored ?? (expected && { version: expected.version, state: expected.state });
@@ -213,7 +220,14 @@ export class DynamoEventStore implements EventStore {
 
 /** An event item as the event it stores (without its keys and its index attributes). */
 function eventOf(item: Record<string, unknown>): RecordedEvent {
-  const { pk: _pk, sk: _sk, gsi1pk: _index, gsi1sk: _indexKey, ...event } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _index,
+    gsi1sk: _indexKey,
+    countsOnly: _countsOnly,
+    ...event
+  } = item;
   return event as unknown as RecordedEvent;
 }
 
@@ -258,4 +272,19 @@ export function repairsFrom(setting: string | undefined): (stream: string) => bo
         new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`),
     );
   return (stream) => patterns.some((pattern) => pattern.test(stream));
+}
+
+/** Whether this write moves deferred cells alone (Tally.deferredCell): the sweep counts it. */
+function deferredCounting<State>(
+  projection: Projection<State>,
+  before: Snapshot<State> | null,
+  after: Snapshot<State>,
+): boolean {
+  const tally = projection.tally;
+  if (!tally?.deferredCell || !before) return false;
+  const deltas = tally.deltas(
+    tally.of(before.state, before.version).code,
+    tally.of(after.state, after.version).code,
+  );
+  return Object.keys(deltas).length > 0 && onlyDeferred(tally, deltas);
 }

@@ -24,7 +24,7 @@ import {
 } from '../../tips/tip-statistics.ts';
 import { readPartition } from './index-page.ts';
 import { readRewardEntries } from './reward-statistics.ts';
-import { applyTally, tallyMarker, tallyMarkerKey } from './tally.ts';
+import { applyTally, onlyDeferred, tallyMarker, tallyMarkerKey } from './tally.ts';
 
 /**
  * The statistics' counter items (HAZARD#STATS#<jurisdiction> and TIP#STATS#<jurisdiction>,
@@ -289,7 +289,14 @@ export class DynamoHazardStatistics implements HazardStatistics {
     ) {
       return 'current';
     }
-    const first = tally.deferFirst && marker.code === null && !marker.next;
+    // Not a repair: a record's first count (a tip's intake defers it) or deferred cells
+    // (escalation steps' days), which only the sweep moves.
+    const deferred =
+      (tally.deferFirst && marker.code === null && !marker.next) ||
+      (!marker.next &&
+        marker.code !== null &&
+        onlyDeferred(tally, tally.deltas(marker.code, expected)));
+    // From the marker as read: its code is what the claim's condition expects.
     const outcome = await applyTally(
       this.documents,
       this.tableName,
@@ -297,8 +304,8 @@ export class DynamoHazardStatistics implements HazardStatistics {
       stream,
       state,
       Item.version as number,
-      null,
+      marker.code !== null && !marker.next ? { code: marker.code } : null,
     );
-    return first ? 'counted' : outcome;
+    return deferred ? 'counted' : outcome;
   }
 }

@@ -8,13 +8,19 @@ import type { RecentChange } from '../../workflow/reconcile.ts';
  * such change (it is woken right after the write); the reconciler reads the last hours of
  * this index to find a change whose wake-up was lost (a crash between the write and the
  * wake, or between a record's first event and its state). The lifecycle's own events are
- * left out: they need no wake-up. An hour's partition holds that hour's decisions only.
+ * left out: they need no wake-up. An hour's partition holds that hour's decisions, and
+ * the lifecycle's events whose counting the store left to the sweep (`countsOnly`: an
+ * escalation step's day, see Tally.deferredCell), which wake nothing.
  */
-export function changeIndexOf(event: Pick<RecordedEvent, 'stream' | 'sequence' | 'at' | 'actor'>) {
-  if (event.actor.kind === 'system') return {};
+export function changeIndexOf(
+  event: Pick<RecordedEvent, 'stream' | 'sequence' | 'at' | 'actor'>,
+  countsOnly = false,
+) {
+  if (event.actor.kind === 'system' && !countsOnly) return {};
   return {
     gsi1pk: changesPartition(new Date(event.at)),
     gsi1sk: `${event.at}#${event.stream}#${String(event.sequence).padStart(10, '0')}`,
+    ...(event.actor.kind === 'system' ? { countsOnly: true } : {}),
   };
 }
 
@@ -45,13 +51,18 @@ export async function* recentChanges(
             // Every key of the instant `to` itself sorts below this.
             ':to': `${to.toISOString()}#\uffff`,
           },
-          ProjectionExpression: 'pk, #sequence, #at',
+          ProjectionExpression: 'pk, #sequence, #at, countsOnly',
           ExpressionAttributeNames: { '#sequence': 'sequence', '#at': 'at' },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of page.Items ?? []) {
-        yield { stream: String(item.pk), sequence: Number(item.sequence), at: String(item.at) };
+        yield {
+          stream: String(item.pk),
+          sequence: Number(item.sequence),
+          at: String(item.at),
+          ...(item.countsOnly === true ? { countsOnly: true } : {}),
+        };
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -69,14 +69,22 @@ export async function applyTally<State>(
   stream: string,
   state: State,
   version: number,
-  previous: { state: State; version: number } | null,
+  previous: { state: State; version: number } | { code: string } | null,
 ): Promise<'moved' | 'current'> {
   const next = tally.of(state, version);
   const marker = { pk: stream, sk: tallyMarkerKey };
-  let expected: string | null = previous ? tally.of(previous.state, previous.version).code : null;
-  // Most writes (escalation steps, messages, look-back dates) leave the cells as they were:
-  // nothing to move. The marker keeps an older version of the same cells, which is as good.
-  if (expected !== null && Object.keys(tally.deltas(expected, next.code)).length === 0) {
+  // What the record was counted as: its previous state's code, or the marker's as read.
+  let expected: string | null = !previous
+    ? null
+    : 'code' in previous
+      ? previous.code
+      : tally.of(previous.state, previous.version).code;
+  // Most writes (messages, look-back dates) leave the cells as they were: nothing to move.
+  // The marker keeps an older version of the same cells, which is as good. A move of
+  // deferred cells alone (an escalation step's day) is the reconciler's: a later move
+  // starts from the marker's code, so it carries them too.
+  const onWritePath = previous !== null && !('code' in previous);
+  if (onWritePath && onlyDeferred(tally, tally.deltas(expected as string, next.code))) {
     return 'current';
   }
   let moved = false;
@@ -107,6 +115,11 @@ export async function applyTally<State>(
     return 'moved';
   }
   throw new Error(`tally ${stream}`);
+}
+
+/** No cell moves, or only cells the tally defers to the reconciler. */
+export function onlyDeferred<State>(tally: Tally<State>, deltas: Record<string, number>): boolean {
+  return Object.keys(deltas).every((cell) => tally.deferredCell?.(cell) ?? false);
 }
 
 /** Steps b, c and d of a claimed move from `from` to `to`. */
