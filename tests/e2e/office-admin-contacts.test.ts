@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations, desktopViewport } from '../support/browser.ts';
@@ -11,6 +12,7 @@ import { consoleTestbed, signedInPage } from '../support/office-console.ts';
 // the box, nothing saved), fixes it, saves, reloads and sees it, and the API answers with
 // it; in English on a desktop, an e-mail for the principal leader, and the page says so
 // when another administrator saved first. axe-clean, and no sideways scrolling at 360 px.
+// Last, the lifecycle's next circular reaches the department head the page entered.
 const clock = new ManualClock('2026-12-03T02:00:00.000Z'); // Thu 10:00 CST
 const bed = consoleTestbed(clock);
 const administrator = 'cq-gecheng.administrator';
@@ -148,5 +150,67 @@ describe("the administrator's contacts page", () => {
     expect(after.contacts.leader_in_charge).toEqual([{ kind: 'sms', phone: '13900139000' }]);
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
+  });
+
+  it('a hazard’s circular reaches the department head entered on the page', async () => {
+    const page = await signedInPage(bed, administrator);
+    await page.goto(`${bed.cloud.url}/office/admin/contacts`);
+    await page.locator('[data-contacts-version="3"]').waitFor();
+    await page.locator('[data-add="department_head"]').click();
+    await box(page, 'department_head', 0, 'phone').fill('13700137000');
+    await page.getByRole('button', { name: '保存联系方式' }).click();
+    await page.locator('[data-saved="contacts"]').waitFor();
+    expect((await storedContacts()).contacts.department_head).toEqual([
+      { kind: 'sms', phone: '13700137000' },
+    ]);
+    await page.context().close();
+
+    // An officer records a hazard due Mon 7 Dec (24:00 CST); the circular is 7 days on.
+    const officer = {
+      authorization: `Bearer ${await signIn(bed.cloud.url, 'cq-gecheng.officer')}`,
+    };
+    const post = (path: string, body: unknown) =>
+      fetch(`${bed.cloud.url}${path}`, {
+        method: 'POST',
+        headers: { ...officer, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const recorded = await post('/api/office/hazards', {
+      idempotencyKey: randomUUID(),
+      jurisdiction: 'cq-gecheng',
+      source: 'inspection',
+      industry: 'fire',
+      enterprise: '91350100M000100Y43',
+      place: '东门路 18 号仓库',
+      grade: 'general',
+      description: '仓库安全出口被货物堵住，疏散通道不畅。',
+    });
+    expect(recorded.status).toBe(201);
+    const { hazard, revision } = (await recorded.json()) as {
+      hazard: { hazardId: string };
+      revision: number;
+    };
+    const started = await post(`/api/office/hazards/${hazard.hazardId}/commands`, {
+      idempotencyKey: randomUUID(),
+      expectedRevision: revision,
+      command: {
+        type: 'start_rectification',
+        responsible: '王某（企业安全科）',
+        measures: '搬离货物，恢复疏散通道',
+        deadline: { date: '2026-12-07' },
+      },
+    });
+    expect(started.status).toBe(200);
+    for (const instant of ['2026-12-08T01:05:00.000Z', '2026-12-15T01:05:00.000Z']) {
+      clock.set(instant);
+      bed.cloud.conductor.tick();
+      await bed.cloud.conductor.settled();
+    }
+    const circular = (await bed.cloud.outbox.list()).filter(
+      (entry) => entry.key === `${hazard.hazardId}#1#circular#department_head`,
+    );
+    expect(circular).toMatchObject([
+      { to: 'department_head@cq-gecheng', contacts: [{ kind: 'sms', phone: '13700137000' }] },
+    ]);
   });
 });
