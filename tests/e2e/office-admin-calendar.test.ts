@@ -1,51 +1,25 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessibilityViolations,
-  desktopViewport,
-  launchChromium,
-  openPage,
-  phoneViewport,
-} from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accessibilityViolations, desktopViewport, phoneViewport } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
-import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signIn } from '../support/embedded-cloud.ts';
+import { consoleTestbed, signedInPage } from '../support/office-console.ts';
 
 // The desk warned "there is no holiday calendar for 2027 yet, an administrator should
 // enter it" and no screen could (a newcomer's finding). The administrator follows the
 // warning to the calendar page, types the year as the State Council's notice gives it, is
 // told beside the box what cannot be read or is wrong, saves, and the warning is gone;
 // when another administrator saved first, the page says so and shows theirs.
-const webRoot = join(repositoryRoot, 'web/build');
 const clock = new ManualClock('2026-12-03T02:00:00.000Z'); // Thu 10:00 CST
-let cloud: Awaited<ReturnType<typeof startTestCloud>>;
-let browser: Browser;
+const bed = consoleTestbed(clock);
 
-beforeAll(async () => {
-  if (!existsSync(join(webRoot, '200.html'))) {
-    throw new Error('web/build is missing the office console: run npm run build:web first');
-  }
-  cloud = await startTestCloud({ webRoot, clock });
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await cloud?.stop();
-  await cloud?.removeData();
-});
-
-async function administratorPage(viewport = phoneViewport, language = ''): Promise<Page> {
-  const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}${language}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.administrator/ }).click();
-  await page.waitForURL(/\/office$/);
-  return page;
+function administratorPage(viewport = phoneViewport, language: '' | '/en' = ''): Promise<Page> {
+  return signedInPage(bed, 'cq-gecheng.administrator', { viewport, language });
 }
 
 async function storedYear(year: number) {
-  const token = await signIn(cloud.url, 'cq-gecheng.administrator');
-  const reply = await fetch(`${cloud.url}/api/admin/policies`, {
+  const token = await signIn(bed.cloud.url, 'cq-gecheng.administrator');
+  const reply = await fetch(`${bed.cloud.url}/api/admin/policies`, {
     headers: { authorization: `Bearer ${token}` },
   });
   const body = (await reply.json()) as {
@@ -107,7 +81,7 @@ describe("the administrator's calendar page", () => {
     expect(await page.locator('[data-year="2027"]').innerText()).toContain('8 天放假');
 
     // Back on the desk: no warning left, and the year counted.
-    await page.goto(`${cloud.url}/office`);
+    await page.goto(`${bed.cloud.url}/office`);
     await page.locator('[data-admin="calendar"]').waitFor();
     expect(await page.locator('[data-admin="calendar"]').innerText()).toContain('2027 年');
     expect(await page.getByRole('link', { name: /录入 2027 年/ }).count()).toBe(0);
@@ -116,14 +90,14 @@ describe("the administrator's calendar page", () => {
 
   it('says so in English when another administrator saved first, and shows theirs', async () => {
     const page = await administratorPage(desktopViewport, '/en');
-    await page.goto(`${cloud.url}/en/office/admin/calendar?year=2027`);
+    await page.goto(`${bed.cloud.url}/en/office/admin/calendar?year=2027`);
     const daysOff = page.getByLabel('Days off');
     await daysOff.waitFor();
     expect(await daysOff.inputValue()).toBe('2027-01-01\n2027-02-06~2027-02-12');
 
     // Someone else adds Tomb-Sweeping Day while this page is open.
-    const token = await signIn(cloud.url, 'cq-gecheng.administrator');
-    const theirs = await fetch(`${cloud.url}/api/admin/calendar/2027`, {
+    const token = await signIn(bed.cloud.url, 'cq-gecheng.administrator');
+    const theirs = await fetch(`${bed.cloud.url}/api/admin/calendar/2027`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({

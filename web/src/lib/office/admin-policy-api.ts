@@ -1,7 +1,9 @@
 import type {
   CalendarYearView,
+  JurisdictionContactsView,
   UpdateCalendarYear,
   UpdateEscalationPolicy,
+  UpdateJurisdictionContacts,
 } from '@qingling/shared/policies/schemas.ts';
 import type { UpdateRewardPolicy } from '@qingling/shared/rewards/reward-policy-schemas.ts';
 import type { LadderView, PoliciesView } from './admin-policies.ts';
@@ -39,3 +41,13 @@ export function saveRewardPolicy(jurisdiction: string, body: UpdateRewardPolicy)
     { method: 'PUT', body },
   );
 }
+
+/** The contacts page's requests: a jurisdiction's contact lists, and their versioned save. */
+const contactsPath = (jurisdiction: string) =>
+  `/api/admin/jurisdictions/${encodeURIComponent(jurisdiction)}/contacts`;
+
+export const loadContacts = (jurisdiction: string) =>
+  officeRequest<JurisdictionContactsView>(contactsPath(jurisdiction));
+
+export const saveContacts = (jurisdiction: string, body: UpdateJurisdictionContacts) =>
+  officeRequest<JurisdictionContactsView>(contactsPath(jurisdiction), { method: 'PUT', body });

@@ -40,6 +40,7 @@ describe('the office navigation', () => {
       '/office/admin/policies',
       '/office/admin/calendar',
       '/office/admin/rewards',
+      '/office/admin/contacts',
     ]);
     // Several roles: what any of them may use.
     expect(navigationFor(['reward_officer', 'leader_in_charge']).map((e) => e.href)).toContain(

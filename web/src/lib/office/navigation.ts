@@ -3,6 +3,7 @@ import { words as statisticsWords } from '@qingling/shared/hazards/statistics-wo
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { calendarWords } from './admin-calendar.ts';
+import { words as adminContactWords } from './admin-contacts.ts';
 import { words as adminPolicyWords } from './admin-policies.ts';
 import { words as adminRewardWords } from './admin-rewards.ts';
 
@@ -51,6 +52,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(adminRewardWords.nav),
     roles: ['administrator'],
     routes: ['getPolicies', 'updateRewardPolicy'],
+  },
+  {
+    href: '/office/admin/contacts',
+    label: () => text(adminContactWords.nav),
+    roles: ['administrator'],
+    routes: ['getJurisdictionContacts', 'updateJurisdictionContacts'],
   },
 ];
 

@@ -1,6 +1,6 @@
 import { cstMinute as cstMinuteOf } from '@qingling/shared/calendar/cst-minute.ts';
 import type { Bilingual } from '@qingling/shared/i18n/text.ts';
-import { ConflictError, RequestError } from '#lib/api.ts';
+import { ConflictError, type FieldIssue, RequestError } from '#lib/api.ts';
 import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { issuesByPath } from './admin-policies.ts';
@@ -52,6 +52,15 @@ export class VersionedEdit<Form extends string = 'form'> {
     } finally {
       this.saving = false;
     }
+  }
+
+  /**
+   * What the page found wrong before sending (the same schema as the server's): said beside
+   * each field as a server's refusal would be, and nothing is sent.
+   */
+  refuse(form: Form, issues: readonly FieldIssue[]): EditOutcome {
+    this.issues = issuesByPath(issues);
+    return this.said(form, 'invalid');
   }
 
   /** A read or a save that failed for another reason than the input. */

@@ -42,6 +42,27 @@ describe('a versioned edit', () => {
     expect(shown).toEqual(['theirs']);
   });
 
+  it('says what the page refused before sending as a refusal, after a save said "saved"', async () => {
+    const edit = new VersionedEdit('contacts');
+    await edit.save(
+      'form',
+      async () => 1,
+      () => {},
+    );
+    const outcome = edit.refuse('form', [
+      {
+        path: 'contacts.leader_in_charge.0.phone',
+        message: { zh: '须为手机号。', en: 'A mobile.' },
+      },
+    ]);
+    expect(outcome).toBe('invalid');
+    expect(edit.notice).toEqual({ form: 'form', kind: 'invalid' });
+    expect(edit.issues['contacts.leader_in_charge.0.phone']?.en).toBe('A mobile.');
+    expect(edit.describedBy('contacts.leader_in_charge.0.phone')).toBe(
+      'contacts-contacts-leader_in_charge-0-phone-error',
+    );
+  });
+
   it('keeps the issues by field, beside their fields, and the others apart', async () => {
     const edit = new VersionedEdit('reward');
     const outcome = await edit.save(
