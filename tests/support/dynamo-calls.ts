@@ -14,6 +14,8 @@ export interface DynamoCall {
    * `Query HAZARD# E#..STATE` (a load), `PutItem HAZARD# STATE`, `GetItem POLICY CONTACTS#`.
    */
   target: string;
+  /** Whether it carried a SigV4 signature (the embedded cloud's own client sends a fixed one). */
+  signed: boolean;
   startedAt: number;
   endedAt: number;
 }
@@ -66,6 +68,7 @@ export function watchDynamoCalls(): DynamoCallWatch {
     const target = request.headers['x-amz-target'];
     if (typeof target !== 'string' || !target.startsWith('DynamoDB_')) return;
     const operation = target.slice(target.indexOf('.') + 1);
+    const signed = !String(request.headers.authorization).endsWith('Signature=local');
     const startedAt = performance.now();
     // The body as dynalite reads it (a tap on its 'data' events, which reading emits anyway).
     const chunks: Buffer[] = [];
@@ -78,6 +81,7 @@ export function watchDynamoCalls(): DynamoCallWatch {
       calls.push({
         operation,
         target: describeRequest(operation, Buffer.concat(chunks).toString('utf8')),
+        signed,
         startedAt,
         endedAt: performance.now(),
       }),

@@ -288,6 +288,7 @@ async function localAdapters(input: {
   );
   return {
     clock,
+    dynamoClient: dynamo.client,
     issuer,
     blobStore,
     policies,
@@ -307,6 +308,8 @@ function useLocalAdapters(
 ): void {
   useDependencies({
     clock: () => adapters.clock,
+    // The handlers' stores on the embedded cloud's own client (no SigV4 for dynalite).
+    dynamoClient: () => adapters.dynamoClient,
     hazardWorkflow: () => conductors.hazard,
     tipWorkflow: () => conductors.tip,
     blobStore: () => adapters.blobStore,

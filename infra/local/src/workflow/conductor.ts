@@ -2,7 +2,7 @@ import type { LifecycleWaitItem } from '@qingling/shared/adapters/dynamodb/lifec
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
 import type { StepsRecorded, TurnInput, TurnPlan } from '@qingling/shared/workflow/turns.ts';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { StateMachine } from './state-machine.ts';
 import { TimerQueue } from './timer-queue.ts';
 
 /**
