@@ -7,6 +7,7 @@ import {
   desktopViewport,
   launchChromium,
   openPage,
+  phoneViewport,
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -33,8 +34,13 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-async function record(place: string, grade: 'general' | 'major', deadline?: string) {
-  const token = await signIn(cloud.url, 'cq-gecheng.officer');
+async function record(
+  place: string,
+  grade: 'general' | 'major',
+  deadline?: string,
+  username = 'cq-gecheng.officer',
+) {
+  const token = await signIn(cloud.url, username);
   const reply = await recordHazard(cloud.url, token, place, grade);
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   if (!deadline) return;
@@ -48,10 +54,13 @@ async function record(place: string, grade: 'general' | 'major', deadline?: stri
   expect(started.status, JSON.stringify(started.body)).toBe(200);
 }
 
-async function officerPage(): Promise<Page> {
-  const page = await openPage(browser, desktopViewport);
+async function officerPage(
+  username = 'cq-gecheng.officer',
+  viewport = desktopViewport,
+): Promise<Page> {
+  const page = await openPage(browser, viewport);
   await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.officer/ }).click();
+  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
   await page.waitForURL(/\/office$/);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
@@ -64,6 +73,8 @@ describe('the office desk', () => {
     await record('一号仓库', 'general', '2026-12-09');
     const page = await officerPage();
     await page.getByRole('link', { name: '隐患台账' }).first().click();
+    // The desk lists 一号仓库 too (my cases): wait for the ledger itself.
+    await page.waitForURL(/\/office\/hazards/);
     await page.getByRole('link', { name: /一号仓库/ }).waitFor();
     const current = page
       .getByRole('navigation', { name: '按状态查看' })
@@ -108,5 +119,37 @@ describe('the office desk', () => {
     await page.waitForURL(/status=rectifying/);
     await page.getByRole('link', { name: /一号仓库/ }).waitFor();
     await page.close();
+  });
+
+  it("lists each officer's own open cases, overdue first, each opening its hazard", async () => {
+    await record('五号仓库', 'general', undefined, 'cq-gecheng.second_officer');
+    for (const viewport of [phoneViewport, desktopViewport]) {
+      const page = await officerPage('cq-gecheng.officer', viewport);
+      const mine = page.getByRole('region', { name: '我的案件' });
+      await mine.getByRole('link', { name: '一号仓库' }).waitFor();
+      const rows = (await mine.locator('li').allInnerTexts()).map((row) =>
+        row.replace(/\s+/g, ' '),
+      );
+      expect(rows).toHaveLength(3);
+      expect(rows[0]).toMatch(/一号仓库.*整改中.*期限 2026-12-09.*已超期/);
+      expect(rows.slice(1).join('|')).toMatch(/二号仓库.*已登记/);
+      expect(rows.join('|')).not.toContain('五号仓库');
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBe(0);
+      if (viewport === desktopViewport) {
+        await mine.getByRole('link', { name: '一号仓库' }).click();
+        await page.waitForURL(/\/office\/hazards\/view\?id=/);
+        await page.getByText('一号仓库').first().waitFor();
+      }
+      await page.context().close();
+    }
+    const colleague = await officerPage('cq-gecheng.second_officer');
+    const theirs = colleague.getByRole('region', { name: '我的案件' });
+    await theirs.getByRole('link', { name: '五号仓库' }).waitFor();
+    expect(await theirs.locator('li').count()).toBe(1);
+    await colleague.context().close();
   });
 });

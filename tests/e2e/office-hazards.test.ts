@@ -344,6 +344,8 @@ describe('an officer at a desktop', () => {
     expect(imported.status).toBe(200);
     const page = await officerPage();
     await page.getByRole('link', { name: '隐患台账' }).first().click();
+    // The desk's my cases list 台账导出车间 too: wait for the ledger itself.
+    await page.waitForURL(/\/office\/hazards/);
     await page
       .getByRole('link', { name: /台账导出车间|灭火器压力不足/ })
       .first()

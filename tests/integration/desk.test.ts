@@ -90,7 +90,15 @@ describe('the office desk', () => {
       // The reminders (3 days before) of the deadlines on the 9th and 10th went out today.
       escalationsToday: 2,
       tips: { received: 2, accepted: 0, investigating: 0, substantiated: 0 },
+      // The officer recorded all four (my-cases.test.ts holds colleagues apart).
+      myCases: expect.any(Array),
     });
+    expect(first.body.myCases.map((entry: { place: string }) => entry.place)).toEqual([
+      '一号仓库',
+      '四号仓库',
+      '二号仓库',
+      '三号仓库',
+    ]);
   });
 
   it('counts a hazard overdue once its deadline (24:00 CST) has passed', async () => {

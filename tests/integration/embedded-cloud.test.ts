@@ -77,9 +77,9 @@ describe('the API on the embedded cloud', () => {
     });
   });
 
-  it('lists one demo user per role in each jurisdiction, and a second reward officer', async () => {
+  it('lists one demo user per role in each jurisdiction, a second reward officer and a second officer', async () => {
     const { body } = await getJson('/auth/demo-users');
-    expect(body.users).toHaveLength(5 * 7);
+    expect(body.users).toHaveLength(5 * 8);
   });
 
   it('lets an administrator edit their jurisdiction once per version; the loser is told', async () => {

@@ -154,7 +154,10 @@ export async function startEmbeddedCloud(
   // anything else writes.
   await new DynamoHazardStatistics(documents, tableName).ensureBuilt(jurisdictions);
   // The filtered ledger's index attributes of hazards written before those indexes: once.
-  await new DynamoHazardLedger(documents, tableName).ensureIndexed(jurisdictions);
+  const hazardLedger = new DynamoHazardLedger(documents, tableName);
+  await hazardLedger.ensureIndexed(jurisdictions);
+  // Who recorded each hazard (the desk's "my cases"), for hazards recorded before: once.
+  await hazardLedger.ensureRecordedBy(jurisdictions);
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineStanding, deskCounts, openingStatus } from './desk.ts';
+import { deadlineStanding, deskCounts, myCases, openingStatus } from './desk.ts';
 
 // Deadlines are instants: 24:00 CST of the deadline date (16:00 UTC that day).
 const endOf = (date: string) => `${date}T16:00:00.000Z`;
@@ -64,5 +64,48 @@ describe('the ledger opens where the work is', () => {
     expect(openingStatus({ ...none, reported: 0, rectifying: 2, verifying: 1 })).toBe('rectifying');
     expect(openingStatus({ ...none, verifying: 1, closed: 5 })).toBe('verifying');
     expect(openingStatus({ ...none, closed: 5 })).toBe('reported');
+  });
+});
+
+describe('the desk: my cases', () => {
+  const now = new Date('2026-12-08T02:00:00.000Z');
+  const entry = (hazardId: string, recordedBy: string, deadline?: string) => ({
+    hazardId,
+    place: `${hazardId} 号仓库`,
+    recordedBy,
+    grade: 'general' as const,
+    ...(deadline ? { deadline } : {}),
+  });
+
+  it("lists the person's own open hazards, soonest deadline first, undated last", () => {
+    const cases = myCases(
+      {
+        reported: [entry('a', 'me'), entry('b', 'colleague')],
+        rectifying: [
+          entry('c', 'me', endOf('2026-12-20')),
+          entry('d', 'me', endOf('2026-12-01')),
+          entry('e', 'colleague', endOf('2026-12-02')),
+        ],
+        verifying: [entry('f', 'me', endOf('2026-12-09'))],
+      },
+      'me',
+      now,
+    );
+    expect(cases.map((item) => [item.hazardId, item.status, item.standing])).toEqual([
+      ['d', 'rectifying', 'overdue'],
+      // A verifying hazard has its fix in: its deadline shows, it does not stand against it.
+      ['f', 'verifying', undefined],
+      ['c', 'rectifying', 'later'],
+      ['a', 'reported', undefined],
+    ]);
+  });
+
+  it('lists nothing for a person who recorded none, nor for a hazard with no recorder', () => {
+    const ledger = {
+      reported: [{ grade: 'major' as const, hazardId: 'x' }],
+      rectifying: [],
+      verifying: [],
+    };
+    expect(myCases(ledger, 'me', now)).toEqual([]);
   });
 });

@@ -10,6 +10,10 @@ import type { HazardGrade, LedgerStatus } from './hazard.ts';
 
 /** What the desk reads of a hazard on the ledger index: its grade and current deadline. */
 export interface LedgerEntry {
+  hazardId?: string;
+  place?: string;
+  /** The office user who recorded it (HazardState.recordedBy). */
+  recordedBy?: string;
   grade: HazardGrade;
   /** The current round's deadline (an instant: 24:00 CST of the deadline date), if any. */
   deadline?: string;
@@ -54,6 +58,50 @@ export interface DeskCounts {
   /** Escalation steps recorded today (CST) on open hazards: what the leaders hear of. */
   escalationsToday: number;
   tips: Record<(typeof deskTipStatuses)[number], number>;
+}
+
+/** One of the signed-in person's open cases, as the desk lists it. */
+export interface MyCase {
+  hazardId: string;
+  place: string;
+  grade: HazardGrade;
+  status: (typeof openLedgerStatuses)[number];
+  deadline?: string;
+  /** Rectifying against a deadline: how it stands (deadlineStanding). */
+  standing?: 'overdue' | 'due_soon' | 'later';
+}
+
+/**
+ * "My cases" (我的案件): the open hazards (reported, rectifying, verifying) the person
+ * recorded. The officer who records a hazard carries it through rectification, verification
+ * and closure (nobody reassigns it), so recordedBy is whose case it is; a closed one leaves.
+ * Soonest deadline first (overdue at the top), hazards without a deadline after.
+ */
+export function myCases(
+  ledger: Record<(typeof openLedgerStatuses)[number], readonly LedgerEntry[]>,
+  person: string,
+  now: Date,
+): MyCase[] {
+  const cases = openLedgerStatuses.flatMap((status) =>
+    ledger[status]
+      .filter((entry) => entry.recordedBy === person && entry.hazardId)
+      .map((entry): MyCase => {
+        const { deadline } = entry;
+        return {
+          hazardId: entry.hazardId ?? '',
+          place: entry.place ?? '',
+          grade: entry.grade,
+          status,
+          ...(deadline ? { deadline } : {}),
+          ...(deadline && status === 'rectifying'
+            ? { standing: deadlineStanding(deadline, now) }
+            : {}),
+        };
+      }),
+  );
+  // Code-unit order (ISO instants; '~' after every digit), not the locale's.
+  const key = (entry: MyCase) => entry.deadline ?? '~';
+  return cases.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**

@@ -141,6 +141,11 @@ export type HazardEvent =
 export interface HazardState extends HazardFacts, OversightState {
   status: HazardStatus;
   reportedAt: string;
+  /**
+   * The office user who recorded it (the actor of hazard_reported, when a person): whose
+   * case it is on their desk's "my cases" (desk.ts).
+   */
+  recordedBy?: string;
   responsible?: string;
   measures?: string;
   plan?: RectificationPlan;
@@ -392,6 +397,7 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
         ...event.data,
         status: 'reported',
         reportedAt: event.at,
+        ...(event.actor.kind === 'person' ? { recordedBy: event.actor.id } : {}),
         round: null,
         enterpriseUpdates: [],
         revision: 1,

@@ -152,6 +152,16 @@ export const hazardRoutes = [
         pendingExtensions: 1,
         escalationsToday: 2,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
+        myCases: [
+          {
+            hazardId: exampleHazardId,
+            place: '格城镇东街 12 号仓库',
+            grade: 'general',
+            status: 'rectifying',
+            deadline: '2026-11-22T16:00:00.000Z',
+            standing: 'due_soon',
+          },
+        ],
       },
     },
   },

@@ -472,12 +472,23 @@ export const deskSchema = withMeta(
       investigating: countOf,
       substantiated: countOf,
     }),
+    myCases: z.array(
+      z.object({
+        hazardId: z.string(),
+        place: z.string(),
+        grade: z.enum(['general', 'major']),
+        status: z.enum(['reported', 'rectifying', 'verifying']),
+        deadline: z.optional(z.string()),
+        standing: z.optional(z.enum(['overdue', 'due_soon', 'later'])),
+      }),
+    ),
   }),
   {
     id: 'Desk',
     description:
       "A jurisdiction's desk as of the clock: hazards by ledger status, rectifying hazards " +
       'overdue and due within 3 CST days, open major hazards, extension requests awaiting ' +
-      'the department head, escalation steps recorded today, and tips awaiting the office.',
+      'the department head, escalation steps recorded today, tips awaiting the office, and ' +
+      "my cases: the signed-in person's open hazards (those they recorded), soonest deadline first.",
   },
 );

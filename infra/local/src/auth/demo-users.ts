@@ -21,6 +21,12 @@ export interface DemoUser extends Principal {
  * by another (RULES.md, "Tips and rewards"), so a demo needs two.
  */
 const secondRewardOfficers: readonly string[] = ['孔悦', '曾凡', '彭越', '邵宁', '毛毅'];
+/**
+ * A second officer in each jurisdiction: each officer's desk lists their own cases. Named
+ * `second_officer`, so that a sign-in button found by `<code>.officer` stays one button.
+ */
+const secondOfficers: readonly string[] = ['柳青', '唐宁', '欧阳', '顾远', '潘婷'];
+const seconds = { reward_officer_2: secondRewardOfficers, second_officer: secondOfficers } as const;
 
 /**
  * The demo users, those of `first` (the jurisdiction with the demo records) listed first:
@@ -29,10 +35,14 @@ const secondRewardOfficers: readonly string[] = ['孔悦', '曾凡', '彭越', '
  */
 export function demoUsers(jurisdictions: readonly Jurisdiction[], first?: string): DemoUser[] {
   const users = jurisdictions.flatMap((jurisdiction, index) =>
-    [...(Object.keys(namesByRole) as Role[]), 'reward_officer_2' as const].map((key) => {
-      const role: Role = key === 'reward_officer_2' ? 'reward_officer' : key;
+    [
+      ...(Object.keys(namesByRole) as Role[]),
+      ...(Object.keys(seconds) as (keyof typeof seconds)[]),
+    ].map((key) => {
+      const role: Role =
+        key === 'reward_officer_2' ? 'reward_officer' : key === 'second_officer' ? 'officer' : key;
       const username = `${jurisdiction.code}.${key}`;
-      const names = key === 'reward_officer_2' ? secondRewardOfficers : namesByRole[role];
+      const names = key in seconds ? seconds[key as keyof typeof seconds] : namesByRole[role];
       return {
         username,
         userId: `demo:${username}`,

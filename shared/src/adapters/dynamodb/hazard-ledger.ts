@@ -4,6 +4,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../../event-log/event-log.ts';
 import type { LedgerEntry } from '../../hazards/desk.ts';
 import {
   enterpriseHazardsPartition,
@@ -77,15 +78,20 @@ export class DynamoHazardLedger implements HazardLedger {
   /**
    * The index item is the hazard's state item (gsi1 projects ALL), so grade, deadline,
    * pending extension and escalations are on it for every hazard, whenever written:
-   * nothing to backfill.
+   * nothing to backfill. Who recorded it is on hazards written since recordedBy was
+   * (ensureRecordedBy gives it to older ones).
    */
   async entries(query: Parameters<HazardLedger['entries']>[0]): Promise<LedgerEntry[]> {
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: hazardLedgerPartition(query.jurisdiction, query.status),
       projection:
-        '#state.#grade, #state.#round.#deadline, #state.#pending.#requestedBy, #state.#escalations',
+        '#state.#grade, #state.#round.#deadline, #state.#pending.#requestedBy, #state.#escalations, ' +
+        '#state.#hazardId, #state.#place, #state.#recordedBy',
       names: {
+        '#hazardId': 'hazardId',
+        '#place': 'place',
+        '#recordedBy': 'recordedBy',
         '#state': 'state',
         '#grade': 'grade',
         '#round': 'round',
@@ -97,6 +103,9 @@ export class DynamoHazardLedger implements HazardLedger {
     });
     return items.map((item) => {
       const state = item.state as {
+        hazardId?: string;
+        place?: string;
+        recordedBy?: string;
         grade: LedgerEntry['grade'];
         round?: { deadline?: string };
         pendingExtension?: unknown;
@@ -106,6 +115,9 @@ export class DynamoHazardLedger implements HazardLedger {
         .filter((step) => !step.withdrawn)
         .map((step) => step.at);
       return {
+        ...(state.hazardId ? { hazardId: state.hazardId } : {}),
+        ...(state.place ? { place: state.place } : {}),
+        ...(state.recordedBy ? { recordedBy: state.recordedBy } : {}),
         grade: state.grade,
         ...(state.round?.deadline ? { deadline: state.round.deadline } : {}),
         ...(state.pendingExtension ? { pendingExtension: true } : {}),
@@ -116,12 +128,51 @@ export class DynamoHazardLedger implements HazardLedger {
 
   /**
    * Gives hazards written before the filtered ledger's indexes existed their index
-   * attributes, once: a marker item (LEDGER#INDEXES, sk BUILT) says it was done. Each state
-   * item is updated only at the version read (a write in between wrote them itself).
-   * Reads every hazard through gsi1, so it runs at start, not per request. The count done.
+   * attributes, once: a marker item (LEDGER#INDEXES, sk BUILT) says it was done. Reads every
+   * hazard through gsi1, so it runs at start, not per request. The count done.
    */
-  async ensureIndexed(jurisdictions: readonly string[]): Promise<number> {
-    const marker = { pk: 'LEDGER#INDEXES', sk: 'BUILT' };
+  ensureIndexed(jurisdictions: readonly string[]): Promise<number> {
+    return this.backfill(jurisdictions, 'LEDGER#INDEXES', 'gsi3pk', async (item) =>
+      item.gsi3pk
+        ? null
+        : ledgerFilterIndexes(item.state as HazardState, ledgerStatus(item.state as HazardState)),
+    );
+  }
+
+  /**
+   * Gives hazards recorded before the state kept recordedBy the actor of their
+   * hazard_reported event (a person's id), once (marker LEDGER#RECORDED_BY): the desk's
+   * "my cases" reads it from gsi1. One GetItem of the log's first event per such hazard,
+   * at start. The count done.
+   */
+  ensureRecordedBy(jurisdictions: readonly string[]): Promise<number> {
+    return this.backfill(jurisdictions, 'LEDGER#RECORDED_BY', '', async (item) => {
+      const state = item.state as HazardState;
+      if (state.recordedBy) return null;
+      const { Item: first } = await this.documents.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: 'E#0000000001' },
+          ProjectionExpression: 'actor',
+        }),
+      );
+      const actor = first?.actor as Actor | undefined;
+      return actor?.kind === 'person' ? { state: { ...state, recordedBy: actor.id } } : null;
+    });
+  }
+
+  /**
+   * Once per marker (sk BUILT): each hazard's state item that `change` gives attributes to
+   * is updated with them, only at the version read (a write in between wrote them itself).
+   */
+  private async backfill(
+    jurisdictions: readonly string[],
+    markerKey: string,
+    /** An attribute `change` reads beside the state, if any. */
+    extra: string,
+    change: (item: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+  ): Promise<number> {
+    const marker = { pk: markerKey, sk: 'BUILT' };
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }),
     );
@@ -132,27 +183,27 @@ export class DynamoHazardLedger implements HazardLedger {
         const items = await readPartition(this.documents, {
           tableName: this.tableName,
           partition: hazardLedgerPartition(jurisdiction, status),
-          projection: 'pk, sk, #version, #state, gsi3pk',
+          projection: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
           names: { '#version': 'version', '#state': 'state' },
         });
         for (const item of items) {
-          if (item.gsi3pk) continue;
-          const state = item.state as HazardState;
-          const indexes = Object.entries(ledgerFilterIndexes(state, ledgerStatus(state)));
+          const attributes = await change(item);
+          if (!attributes) continue;
+          const entries = Object.entries(attributes);
           try {
             await this.documents.send(
               new UpdateCommand({
                 TableName: this.tableName,
                 Key: { pk: item.pk, sk: item.sk },
-                UpdateExpression: `SET ${indexes.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
+                UpdateExpression: `SET ${entries.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
                 ConditionExpression: '#version = :version',
                 ExpressionAttributeNames: {
                   '#version': 'version',
-                  ...Object.fromEntries(indexes.map(([name], index) => [`#n${index}`, name])),
+                  ...Object.fromEntries(entries.map(([name], index) => [`#n${index}`, name])),
                 },
                 ExpressionAttributeValues: {
                   ':version': item.version,
-                  ...Object.fromEntries(indexes.map(([, value], index) => [`:v${index}`, value])),
+                  ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
                 },
               }),
             );

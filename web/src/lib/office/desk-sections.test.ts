@@ -21,6 +21,7 @@ const desk: Desk = {
   pendingExtensions: 1,
   escalationsToday: 1,
   tips: { received: 1, accepted: 1, investigating: 0, substantiated: 1 },
+  myCases: [],
 };
 
 describe('the desk per role', () => {
