@@ -169,6 +169,7 @@ describe('a desk per role, on the demo office', () => {
       '/office/admin/policies',
       '/office/admin/calendar',
       '/office/admin/rewards',
+      '/office/admin/contacts',
     ]);
     await page.context().close();
   });
