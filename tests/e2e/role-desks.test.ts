@@ -170,6 +170,7 @@ describe('a desk per role, on the demo office', () => {
       '/office/admin/calendar',
       '/office/admin/rewards',
       '/office/admin/contacts',
+      '/office/admin/jurisdiction',
     ]);
     await page.context().close();
   });

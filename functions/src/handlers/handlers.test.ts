@@ -123,10 +123,25 @@ describe('PUT /api/jurisdictions/{code}', () => {
       .rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
     documents
       .on(GetCommand)
-      .resolvesOnce({ Item: { pk: 'JURISDICTION' } })
+      .resolvesOnce({
+        Item: { pk: 'JURISDICTION', data: { code: 'cq-gecheng', zh: '葛城街道' }, version: 3 },
+      })
       .resolvesOnce({});
-    expect((await update(valid)).statusCode).toBe(409);
+    const conflict = await update(valid);
+    expect(conflict.statusCode).toBe(409);
+    // The record as it is now, for the page to show.
+    expect(parse(conflict).error.current).toMatchObject({ code: 'cq-gecheng', version: 3 });
     expect((await update(valid)).statusCode).toBe(404);
+  });
+
+  it('refuses a unit listed twice, saying so in both languages, and writes nothing', async () => {
+    const result = await update({ ...valid, units: ['东门社区', '西门社区', '东门社区'] });
+    expect(result.statusCode).toBe(400);
+    expect(parse(result).error.issues).toContainEqual({
+      path: 'units',
+      message: { zh: '下辖单位不能重复。', en: 'Each unit may be listed only once.' },
+    });
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('answers 500 without details when the table fails unexpectedly', async () => {

@@ -7,6 +7,7 @@ export const handler = apiHandler('updateJurisdiction', async ({ body, pathParam
   const code = pathParameters.code ?? '';
   const result = await dependencies.referenceData().updateJurisdiction(code, body);
   if (result === 'not_found') throw new ApiFailure('not_found');
-  if (result === 'conflict') throw new ApiFailure('conflict');
+  // The record as it is now: the page shows it and says someone saved first.
+  if ('conflict' in result) throw new ApiFailure('conflict', undefined, result.conflict);
   return result;
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { principalSchema } from '../auth/principal.ts';
-import { maxRecordVersion, text, withMeta } from './validation.ts';
+import { maxRecordVersion, said, text, withMeta } from './validation.ts';
 
 export const healthSchema = withMeta(
   z.object({
@@ -77,7 +77,14 @@ export const updateJurisdictionSchema = withMeta(
   z.strictObject({
     zh: displayName(60),
     en: displayName(120),
-    units: z.array(displayName(40)).check(z.maxLength(200)),
+    units: z.array(displayName(40)).check(
+      z.maxLength(200),
+      // Hazards and tips name their unit by these words: two the same could not be told apart.
+      z.refine(
+        (units) => new Set(units).size === units.length,
+        said('下辖单位不能重复。', 'Each unit may be listed only once.'),
+      ),
+    ),
     expectedVersion: z.number().check(z.int(), z.gte(1), z.lte(maxRecordVersion)),
   }),
   { id: 'UpdateJurisdiction' },

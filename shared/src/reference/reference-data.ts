@@ -31,12 +31,12 @@ export interface ReferenceData {
   listJurisdictions(): Promise<JurisdictionRecord[]>;
   /**
    * Applies an edit if the stored version is still `expectedVersion`. Returns the new record,
-   * 'not_found', or 'conflict' when someone else changed it first.
+   * 'not_found', or the record as it is now when someone else changed it first.
    */
   updateJurisdiction(
     code: string,
     update: UpdateJurisdiction,
-  ): Promise<JurisdictionRecord | 'not_found' | 'conflict'>;
+  ): Promise<JurisdictionRecord | 'not_found' | { conflict: JurisdictionRecord }>;
   /** Loads the seed once: items already present are left as they are. Returns items added. */
   seed(data: SeedData): Promise<{ added: number }>;
 }

@@ -44,7 +44,7 @@ export class DynamoReferenceData implements ReferenceData {
         }),
       );
       for (const item of page.Items ?? []) {
-        items.push({ ...(item.data as JurisdictionRecord), version: Number(item.version ?? 1) });
+        items.push(jurisdictionRecordOf(item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -54,7 +54,7 @@ export class DynamoReferenceData implements ReferenceData {
   async updateJurisdiction(
     code: string,
     update: UpdateJurisdiction,
-  ): Promise<JurisdictionRecord | 'not_found' | 'conflict'> {
+  ): Promise<JurisdictionRecord | 'not_found' | { conflict: JurisdictionRecord }> {
     try {
       const { Attributes } = await this.documents.send(
         new UpdateCommand({
@@ -91,7 +91,7 @@ export class DynamoReferenceData implements ReferenceData {
           ConsistentRead: true,
         }),
       );
-      return Item ? 'conflict' : 'not_found';
+      return Item ? { conflict: jurisdictionRecordOf(Item) } : 'not_found';
     }
   }
 
@@ -127,4 +127,9 @@ export class DynamoReferenceData implements ReferenceData {
     );
     return { added };
   }
+}
+
+/** A jurisdiction item as the API gives it: its data with the version edits check. */
+function jurisdictionRecordOf(item: Record<string, unknown>): JurisdictionRecord {
+  return { ...(item.data as JurisdictionRecord), version: Number(item.version ?? 1) };
 }

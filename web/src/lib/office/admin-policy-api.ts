@@ -1,3 +1,4 @@
+import type { JurisdictionRecord, UpdateJurisdiction } from '@qingling/shared/api/schemas.ts';
 import type {
   CalendarYearView,
   JurisdictionContactsView,
@@ -51,3 +52,17 @@ export const loadContacts = (jurisdiction: string) =>
 
 export const saveContacts = (jurisdiction: string, body: UpdateJurisdictionContacts) =>
   officeRequest<JurisdictionContactsView>(contactsPath(jurisdiction), { method: 'PUT', body });
+
+/** The jurisdiction page's requests: the jurisdiction as listed, and its versioned save. */
+export async function loadJurisdiction(code: string): Promise<JurisdictionRecord | undefined> {
+  const { jurisdictions } = await officeRequest<{ jurisdictions: JurisdictionRecord[] }>(
+    '/api/jurisdictions',
+  );
+  return jurisdictions.find((jurisdiction) => jurisdiction.code === code);
+}
+
+export const saveJurisdiction = (code: string, body: UpdateJurisdiction) =>
+  officeRequest<JurisdictionRecord>(`/api/jurisdictions/${encodeURIComponent(code)}`, {
+    method: 'PUT',
+    body,
+  });

@@ -41,6 +41,7 @@ describe('the office navigation', () => {
       '/office/admin/calendar',
       '/office/admin/rewards',
       '/office/admin/contacts',
+      '/office/admin/jurisdiction',
     ]);
     // Several roles: what any of them may use.
     expect(navigationFor(['reward_officer', 'leader_in_charge']).map((e) => e.href)).toContain(

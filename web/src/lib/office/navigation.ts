@@ -4,6 +4,7 @@ import { text } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import { calendarWords } from './admin-calendar.ts';
 import { words as adminContactWords } from './admin-contacts.ts';
+import { words as adminJurisdictionWords } from './admin-jurisdiction.ts';
 import { words as adminPolicyWords } from './admin-policies.ts';
 import { words as adminRewardWords } from './admin-rewards.ts';
 
@@ -58,6 +59,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(adminContactWords.nav),
     roles: ['administrator'],
     routes: ['getJurisdictionContacts', 'updateJurisdictionContacts'],
+  },
+  {
+    href: '/office/admin/jurisdiction',
+    label: () => text(adminJurisdictionWords.nav),
+    roles: ['administrator'],
+    routes: ['listJurisdictions', 'updateJurisdiction'],
   },
 ];
 
