@@ -52,8 +52,11 @@ export interface LocalRoutes {
   outbox: FileOutbox;
   gateway: LocalApiGateway;
   publicGate: PublicGate;
-  /** The cloud's clock (fast or injected): GET /_local/clock tells its time. */
-  clock: Clock;
+  /**
+   * The cloud's clock (fast or injected): GET /_local/clock tells its time, and for a
+   * ScaledClock the time it began to run from in this process.
+   */
+  clock: Clock & { startedFrom?: Date | null };
 }
 
 const tooLargeError = {
@@ -179,7 +182,11 @@ async function route(
   } else if (path === '/_local/clock' && method === 'GET') {
     // The embedded cloud's time, for a driver on a fast clock (bench/time.ts) to read many
     // times a second: no store is read (GET /api/health reads two items each time).
-    sendJson(response, 200, { now: local.clock.now().toISOString() });
+    const startedFrom = local.clock.startedFrom?.toISOString();
+    sendJson(response, 200, {
+      now: local.clock.now().toISOString(),
+      ...(startedFrom ? { startedFrom } : {}),
+    });
   } else if (path === '/_local/outbox.json') {
     sendJson(response, 200, { entries: await local.outbox.list() });
   } else if (path === '/_local/outbox') {

@@ -68,8 +68,13 @@ describe('ScaledClock', () => {
     const start = clock.now().getTime();
     real += 20_000; // twenty real seconds of start-up: 44 simulated hours if it ran
     expect(clock.now().getTime()).toBe(start);
+    expect(clock.startedFrom).toBeNull();
     clock.resume();
     real += 1000;
     expect(clock.now().getTime()).toBe(start + 8_000_000);
+    // What a restart is judged by: where it began to run, however late it is first read.
+    expect(clock.startedFrom?.getTime()).toBe(start);
+    clock.resume();
+    expect(clock.startedFrom?.getTime()).toBe(start);
   });
 });

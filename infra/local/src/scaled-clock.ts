@@ -31,6 +31,11 @@ export class ScaledClock implements Clock {
   private stoppedAt: number | null = null;
   /** The simulated time .data holds: nothing later is ever shown. */
   private kept: number;
+  /**
+   * The simulated time this process's clock began to run from (null while it stands still
+   * at start): what a restart is judged by, beside the time shown before the kill.
+   */
+  startedFrom: Date | null = null;
 
   constructor(options: { path: string; speed?: number; realNow?: () => number; paused?: boolean }) {
     this.path = options.path;
@@ -49,6 +54,7 @@ export class ScaledClock implements Clock {
     this.simulatedBase = Math.max(reached, this.realBase);
     this.kept = reached;
     if (options.paused) this.stoppedAt = this.simulatedBase;
+    else this.startedFrom = new Date(this.simulatedBase);
   }
 
   /** Whether the clock stands still (until `resume`). */
@@ -61,6 +67,7 @@ export class ScaledClock implements Clock {
     if (this.stoppedAt === null) return;
     this.simulatedBase = this.stoppedAt;
     this.realBase = this.realNow();
+    this.startedFrom ??= new Date(this.stoppedAt);
     this.stoppedAt = null;
   }
 
