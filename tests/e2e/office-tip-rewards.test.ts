@@ -83,6 +83,11 @@ describe('reward officers on a tip page', () => {
     const first = await tipPage(tipId, 'reward_officer');
     const result = first.getByRole('region', { name: '查处结果与奖励' });
     await result.waitFor();
+    // Not the tipster's own words: they may say who the tipster is.
+    expect(await first.locator('[data-description-withheld]').innerText()).toContain(
+      '举报原文不向奖励经办人显示',
+    );
+    expect(await first.locator('p.description').count()).toBe(0);
     await expect
       .poll(async () => result.textContent(), { timeout: 10_000 })
       .toContain('渝葛应急罚〔2026〕12号');

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { RouteDefinition } from '@qingling/shared/api/route-definition.ts';
+import { routes } from '@qingling/shared/api/routes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -77,7 +79,8 @@ const claim = (receipt: string, body: Record<string, unknown>) =>
  */
 async function approvedReward(marker: string): Promise<{ tipId: string; receipt: string }> {
   clock.advance(1000);
-  const description = `仓库安全出口被货物堵死，疏散通道不畅 ${marker}`;
+  // The tipster's own words say who they are: no one but the case officers may read them.
+  const description = `仓库安全出口被货物堵死，疏散通道不畅（我在三号库上夜班） ${marker}`;
   const created = await postJson(
     `${cloud.url}/api/tips`,
     validTip({
@@ -164,9 +167,12 @@ describe('the tipster claims the reward with the receipt alone', () => {
     expect(view.messages).toEqual([]);
     expect(view.location).toBeUndefined();
     expect(view.isEmployee).toBeUndefined();
+    expect(view.description).toBeUndefined();
+    expect(view.excerpt).toBeUndefined();
     for (const secret of [
       phone,
       '夜班保管员',
+      '三号库上夜班',
       '29.5647',
       first.body.claimCode,
       first.body.claimCode.replace('-', ''),
@@ -237,6 +243,78 @@ describe('the tipster claims the reward with the receipt alone', () => {
       auth('officer'),
     );
     expect(refusedToOfficer.status).toBe(403);
+  });
+
+  it('no office role reads, on any route it may read, what identifies the tipster', async () => {
+    const inPerson = await approvedReward('C5');
+    const { claimCode } = (await claim(inPerson.receipt, { method: 'in_person' })).body;
+    const byBank = await approvedReward('C6');
+    expect((await claim(byBank.receipt, { method: 'bank_transfer', bank })).status).toBe(201);
+    const nobody = [
+      phone,
+      inPerson.receipt,
+      byBank.receipt,
+      claimCode,
+      claimCode.replace('-', ''),
+      '6222020200112233445',
+      bank.accountName,
+      'claimCodeHash',
+      'contactSealed',
+    ];
+    // The tipster's own words: the case officers' to read, no one else's.
+    const caseOfficersOnly = ['夜班保管员', '三号库上夜班'];
+    const caseOfficers = [
+      'officer',
+      'second_officer',
+      'department_head',
+      'leader_in_charge',
+      'principal_leader',
+    ];
+    const roles = [...caseOfficers, 'reward_officer', 'reward_officer_2'];
+    const tipIds = [inPerson.tipId, byBank.tipId];
+    const { status } = await readTip(inPerson.tipId);
+    const read: string[] = [];
+    for (const role of [...roles, 'administrator']) {
+      const headers = { authorization: `Bearer ${await signIn(cloud.url, `cq-gecheng.${role}`)}` };
+      for (const route of routes as readonly RouteDefinition[]) {
+        // The OpenAPI document is the same for all, and its examples are made up.
+        if (route.method !== 'GET' || route.operationId === 'getOpenApi') continue;
+        if (route.path.includes('{hazardId}') || route.path.includes('{uscc}')) continue;
+        for (const tipId of route.path.includes('{tipId}') ? tipIds : [undefined]) {
+          const path = route.path
+            .replace('{tipId}', tipId ?? '')
+            .replace('{code}', 'cq-gecheng')
+            .replace('{date}', route.pathParameters?.example.date ?? '');
+          const query = new URLSearchParams({
+            ...route.query?.example,
+            ...(route.operationId === 'listTips' ? { status } : {}),
+            // Text to search, not a zip file.
+            ...(route.operationId === 'exportHazardLedger' ? { format: 'csv' } : {}),
+          });
+          const reply = await fetch(`${cloud.url}${path}?${query}`, { headers });
+          if (reply.status !== 200) continue;
+          const body = await reply.text();
+          read.push(`${role} ${route.operationId}`);
+          const secrets = caseOfficers.includes(role) ? nobody : [...nobody, ...caseOfficersOnly];
+          for (const secret of secrets) {
+            // Not the body in the message: a failure would print whole documents.
+            expect(body.includes(secret), `${role} reads ${secret} from ${route.operationId}`).toBe(
+              false,
+            );
+          }
+        }
+      }
+    }
+    // The sweep read the tip where each may: the officers' lists and views, the reward desk.
+    expect(read).toEqual(
+      expect.arrayContaining([
+        'officer listTips',
+        'officer getTip',
+        'reward_officer getTip',
+        'reward_officer getRewardDesk',
+        'administrator getPolicies',
+      ]),
+    );
   });
 
   it('is refused before approval, and after the deadline, where the lapse is recorded', async () => {

@@ -106,7 +106,12 @@ export const tipForOfficerSchema = withMeta(
   z.extend(
     z.extend(tipSummarySchema, {
       unit: z.optional(z.string()),
-      description: z.string(),
+      excerpt: withMeta(z.optional(z.string()), {
+        description: 'Absent for a reward officer: the tipster’s own words may say who they are.',
+      }),
+      description: withMeta(z.optional(z.string()), {
+        description: 'Absent for a reward officer: the tipster’s own words may say who they are.',
+      }),
       seenOn: z.string(),
       isEmployee: withMeta(z.optional(z.boolean()), {
         description: 'Absent for a reward officer, who sees nothing else about the tipster.',

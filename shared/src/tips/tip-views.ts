@@ -110,7 +110,8 @@ export function tipTriage(state: TipState, now?: Date) {
 /**
  * What a reward officer reads of a tip (RULES.md, "Who is who": claim codes and payment
  * details, nothing else about a tipster): the matter and its reward, without the tipster's
- * own messages, the position their phone shared, their photos, or whether they work there.
+ * own words (description, messages), the position their phone shared, their photos, or
+ * whether they work there.
  */
 export function tipForRewardOfficer(state: TipState, now?: Date) {
   const {
@@ -118,6 +119,10 @@ export function tipForRewardOfficer(state: TipState, now?: Date) {
     location: _location,
     isEmployee: _employee,
     photoKeys: _photos,
+    // The tipster's own words, whole or in part, may say who they are ("I work the night
+    // shift there"); a reward is computed from the case result, not from them.
+    description: _description,
+    excerpt: _excerpt,
     ...rest
   } = tipForOfficer(state, now);
   return { ...rest, messages: [], photoKeys: [] };

@@ -31,7 +31,9 @@ export async function likelyDuplicatesOf(tip: TipForOfficer): Promise<LikelyDupl
   const others = pages.flatMap((page) => page.tips).filter((other) => other.tipId !== tip.tipId);
   const byId = new Map(others.map((other) => [other.tipId, other]));
   const asCandidate = (summary: TipSummary) => ({ ...summary, text: summary.excerpt });
-  const found = duplicatesAmong([asCandidate(tip), ...others.map(asCandidate)]).get(tip.tipId);
+  // Only case officers ask; a reward officer's view has no excerpt (the tipster's words).
+  const own = asCandidate({ ...tip, excerpt: tip.excerpt ?? '' });
+  const found = duplicatesAmong([own, ...others.map(asCandidate)]).get(tip.tipId);
   return (found ?? []).flatMap(({ tipId, reasons }) => {
     const other = byId.get(tipId);
     return other ? [{ tip: other, reasons }] : [];
