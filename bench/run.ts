@@ -136,6 +136,12 @@ async function tipIntake() {
   return measureTipIntake();
 }
 
+/** CPU per DynamoDB call, the SDK client over HTTP vs in-process to dynalite: bench/dynamo-transport.ts. */
+async function dynamoTransport() {
+  const { measureDynamoTransport } = await import('./dynamo-transport.ts');
+  return measureDynamoTransport();
+}
+
 /** The officer's lists at 1,000 and at 100,000 records, and the filtered ledger, in one run: bench/ledger.ts. */
 async function listLatency() {
   const { listLatency: measure } = await import('./ledger.ts');
@@ -263,6 +269,7 @@ const entries: Record<string, () => Promise<unknown>> = {
   embeddedCloudStart,
   firstStart,
   tipIntake,
+  dynamoTransport,
   listLatency,
   ledgerExport,
   statisticsLatency,

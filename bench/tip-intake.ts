@@ -27,6 +27,11 @@ import {
  *   dynamo-calls.ts, from the server's side: the handlers' client and the lifecycle
  *   runner's alike): per tip, in all and on the request alone, and the request's writes
  *   that waited for one another (sequential writes), over tips sent one at a time.
+ * - The process's CPU per tip and per raw write (process.cpuUsage over each loop): what
+ *   each costs, less moved by other work on a shared machine than the rates are.
+ * - The embedded cloud's own client (the handlers', the lifecycles') reaches dynalite
+ *   in-process (infra/local/src/dynalite-transport.ts); the raw writes go over dynalite's
+ *   HTTP server, as another process's client would.
  *
  * Goals: tips/s at 20 connections ≥ ¼ of raw writes/s at 20; p99 at 20 ≤ 3× the raw p99
  * at 20; ≤ 3 writes per tip in all, ≤ 2 sequential on the request.
@@ -49,6 +54,8 @@ interface Loop {
   operations: number;
   seconds: number;
   latencies: number[];
+  /** The process's CPU (user + system, all threads) over the loop, settling included. */
+  cpuMs: number;
 }
 
 /** `connections` loops, each sending the next operation once the last was answered. */
@@ -59,6 +66,7 @@ async function closedLoop(
   settle: () => Promise<void> = async () => {},
 ): Promise<Loop> {
   const latencies: number[] = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -71,10 +79,12 @@ async function closedLoop(
     }),
   );
   await settle();
+  const used = process.cpuUsage(cpu);
   return {
     operations: latencies.length,
     seconds: (performance.now() - started) / 1000,
     latencies,
+    cpuMs: (used.user + used.system) / 1000,
   };
 }
 
@@ -82,8 +92,11 @@ function summary(loops: readonly Loop[]) {
   const latencies = loops.flatMap((loop) => loop.latencies);
   const operations = loops.reduce((sum, loop) => sum + loop.operations, 0);
   const seconds = loops.reduce((sum, loop) => sum + loop.seconds, 0);
+  const cpuMs = loops.reduce((sum, loop) => sum + loop.cpuMs, 0);
   return {
     perSecond: round(operations / seconds, 1),
+    // Less moved by the machine's other work than the rate: what one costs this process.
+    cpuMsEach: round(cpuMs / operations, 3),
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     operations,
@@ -223,6 +236,8 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
     tipsOverHttp: { at1: tips1, at20: tips20 },
     throughputRatioAt20: round(tips20.perSecond / raw20.perSecond, 3),
     p99RatioAt20: round(tips20.p99Ms / raw20.p99Ms, 2),
+    /** CPU of a tip (its lifecycle start included) over CPU of a raw write, at 20. */
+    cpuRatioAt20: round(tips20.cpuMsEach / raw20.cpuMsEach, 2),
     /** Each round's ratio of tips/s to raw writes/s at 20: how much the machine moved. */
     throughputRatioAt20ByRound: loops.tips20.map((loop, index) => {
       const raw = loops.raw20[index];

@@ -1,10 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type DynaliteCall, dynaliteCallChannel } from '#local/dynalite-transport.ts';
 
 /**
- * Every DynamoDB call dynalite answers in this process, seen from the server's side (Node's
- * `http.server.request.start` diagnostics channel): the handlers' client and the embedded
- * cloud's own (the lifecycle conductor's) alike, whichever client sent it. Each call is its
+ * Every DynamoDB call dynalite answers in this process, seen from dynalite's side: over HTTP
+ * (Node's `http.server.request.start` diagnostics channel) and in-process (the embedded
+ * cloud's own client, which the handlers and the lifecycle conductor share, through
+ * infra/local/src/dynalite-transport.ts), whichever client sent it. Each call is its
  * API operation (the X-Amz-Target after the dot) and when it started and was answered.
  */
 export interface DynamoCall {
@@ -63,12 +65,26 @@ export interface DynamoCallWatch {
 
 export function watchDynamoCalls(): DynamoCallWatch {
   const calls: DynamoCall[] = [];
-  const listener = (message: unknown) => {
-    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-    const target = request.headers['x-amz-target'];
+  const record = (
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    body: () => string,
+    startedAt: number,
+    endedAt: number,
+  ) => {
+    const target = headers['x-amz-target'];
     if (typeof target !== 'string' || !target.startsWith('DynamoDB_')) return;
     const operation = target.slice(target.indexOf('.') + 1);
-    const signed = !String(request.headers.authorization).endsWith('Signature=local');
+    calls.push({
+      operation,
+      target: describeRequest(operation, body()),
+      signed: !String(headers.authorization).endsWith('Signature=local'),
+      startedAt,
+      endedAt,
+    });
+  };
+  const overHttp = (message: unknown) => {
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    if (typeof request.headers['x-amz-target'] !== 'string') return;
     const startedAt = performance.now();
     // The body as dynalite reads it (a tap on its 'data' events, which reading emits anyway).
     const chunks: Buffer[] = [];
@@ -78,20 +94,28 @@ export function watchDynamoCalls(): DynamoCallWatch {
       return emit.call(this, event, ...args);
     } as typeof request.emit;
     response.once('finish', () =>
-      calls.push({
-        operation,
-        target: describeRequest(operation, Buffer.concat(chunks).toString('utf8')),
-        signed,
+      record(
+        request.headers,
+        () => Buffer.concat(chunks).toString('utf8'),
         startedAt,
-        endedAt: performance.now(),
-      }),
+        performance.now(),
+      ),
     );
   };
-  subscribe('http.server.request.start', listener);
+  // The embedded cloud's own client hands its calls to dynalite in-process, without HTTP.
+  const inProcess = (message: unknown) => {
+    const call = message as DynaliteCall;
+    record(call.headers, () => call.body, call.startedAt, call.endedAt);
+  };
+  subscribe('http.server.request.start', overHttp);
+  subscribe(dynaliteCallChannel, inProcess);
   return {
     calls,
     since: (from) => calls.slice(from),
-    stop: () => unsubscribe('http.server.request.start', listener),
+    stop: () => {
+      unsubscribe('http.server.request.start', overHttp);
+      unsubscribe(dynaliteCallChannel, inProcess);
+    },
   };
 }
 

@@ -1,6 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,6 +9,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type DynaliteCall, dynaliteCallChannel } from './dynalite-transport.ts';
 import { dynaliteIteratorPrototype, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 
 const tableName = 'records';
@@ -39,11 +39,11 @@ afterAll(async () => {
 describe('the embedded DynamoDB (dynalite)', () => {
   it("answers its client's requests signed with a fixed header, not a SigV4 hash each", async () => {
     const authorizations: string[] = [];
+    // The client hands its requests to dynalite in-process (./dynalite-transport.ts).
     const listener = (message: unknown) => {
-      const { request } = message as { request: IncomingMessage };
-      authorizations.push(String(request.headers.authorization));
+      authorizations.push(String((message as DynaliteCall).headers.authorization));
     };
-    subscribe('http.server.request.start', listener);
+    subscribe(dynaliteCallChannel, listener);
     try {
       const { Count } = await dynamo.client.send(
         new QueryCommand({
@@ -54,7 +54,7 @@ describe('the embedded DynamoDB (dynalite)', () => {
       );
       expect(Count).toBe(20);
     } finally {
-      unsubscribe('http.server.request.start', listener);
+      unsubscribe(dynaliteCallChannel, listener);
     }
     expect(authorizations).toEqual([expect.stringContaining('Signature=local')]);
   });

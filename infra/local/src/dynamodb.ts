@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput, tableDesign } from '../../table-design.ts';
+import { dynaliteTransport } from './dynalite-transport.ts';
 
 closeDynaliteIterators();
 
@@ -48,7 +49,9 @@ export function dynaliteIteratorPrototype(): {
 }
 
 export interface LocalDynamo {
+  /** dynalite's HTTP server, for other clients and processes. */
   endpoint: string;
+  /** The embedded cloud's own client: in-process, no socket (./dynalite-transport.ts). */
   client: DynamoDBClient;
   stop(): Promise<void>;
 }
@@ -57,9 +60,10 @@ export interface LocalDynamo {
  * Dynalite checks that a request carries a SigV4 Authorization header and a date, never
  * the signature itself: the embedded cloud's client sends a fixed one instead of hashing
  * each request (SigV4 was about 7 % of the CPU of a burst of escalation steps in a
- * profile, issue 11). Only this client, only against dynalite on 127.0.0.1.
+ * profile, issue 11). Only the embedded cloud's clients (and its bench's and tests'), only
+ * against dynalite on 127.0.0.1.
  */
-const fixedSignatureForDynalite = {
+export const fixedSignatureForDynalite = {
   sign: async <Request extends { headers: Record<string, string> }>(request: Request) => {
     request.headers.authorization =
       'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=local';
@@ -79,17 +83,23 @@ export async function startLocalDynamo(options: {
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  const transport = dynaliteTransport(server);
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     signer: fixedSignatureForDynalite,
+    requestHandler: transport,
   });
+  transport.watch(client);
   await ensureTable(client, options.tableName, `${options.path}.upgrade.jsonl`);
   return {
     endpoint,
     client,
     stop: async () => {
+      // The client's calls sent so far are answered before the store closes; later ones are
+      // refused (a write reaching a closed store was 'Database is closed', uncaught).
+      await transport.stop();
       client.destroy();
       server.close();
       await once(server, 'close');
