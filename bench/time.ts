@@ -75,6 +75,11 @@ export interface TimeSimulationReport {
   /** Examples of what went wrong, for a failing run to show (at most 10 of each). */
   problems: Record<string, string[]>;
   latenessMinutes: { p50: number; p99: number; max: number };
+  /**
+   * The most non-urgent steps recorded due at one instant: without the spread window, every
+   * step held over a night, a weekend or a holiday is due at 09:00:00 of a working day.
+   */
+  mostDueAtOneInstant: number;
   decisions: { made: number; refused: number };
   realSeconds: { setup: number; run: number; analysis: number };
   stepsPerRealSecond: number;
@@ -516,6 +521,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       steps: judged.steps,
       problems: judged.problems,
       latenessMinutes: judged.lateness,
+      mostDueAtOneInstant: judged.mostDueAtOneInstant,
       decisions: { made, refused },
       realSeconds: {
         setup: round2(setupSeconds),
@@ -607,6 +613,8 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
     if ((problems[kind]?.length ?? 0) < 10) problems[kind]?.push(text);
   };
   const lateness: number[] = [];
+  /** Non-urgent steps recorded once, by their due instant. */
+  const dueAtOneInstant = new Map<number, number>();
   let chainsBroken = 0;
   // Anything due in the last hour before the end may not have been recorded yet.
   const judgedUntil = end - 3600_000;
@@ -776,6 +784,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
             continue;
           }
           steps.recordedOnce += 1;
+          if (!expected.rung.urgent) dueAtOneInstant.set(due, (dueAtOneInstant.get(due) ?? 0) + 1);
           const late = (Date.parse(entry.recordedAt) - dueFrom) / 60_000;
           lateness.push(late);
           if (late > 60)
@@ -826,6 +835,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
     steps,
     chainsBroken,
     problems,
+    mostDueAtOneInstant: Math.max(0, ...dueAtOneInstant.values()),
     lateness: {
       p50: round2(quantile(sorted, 0.5)),
       p99: round2(quantile(sorted, 0.99)),
@@ -847,6 +857,7 @@ export function reportTable(report: TimeSimulationReport): string {
     `| overtaken by a close or an extension within the lateness goal | ${report.steps.overtaken} | |`,
     `| missing / doubled / moved / after closure | ${report.steps.missing} / ${report.steps.doubled} / ${report.steps.moved} / ${report.steps.afterClosure} | 0 / 0 / 0 / 0 |`,
     `| lateness p50 / p99 / max (simulated minutes) | ${report.latenessMinutes.p50} / ${report.latenessMinutes.p99} / ${report.latenessMinutes.max} | p99 ≤ ${report.options.latenessGoalMinutes ?? 60} |`,
+    `| most non-urgent steps due at one instant | ${report.mostDueAtOneInstant} | spread (a hazard's own steps may share one) |`,
     `| decisions made / refused | ${report.decisions.made} / ${report.decisions.refused} | |`,
     `| steps per real second | ${report.stepsPerRealSecond} | keeps up |`,
     `| peak RSS of the stack | ${report.peakRssMegabytes} MB | ≤ 1,536 MB |`,

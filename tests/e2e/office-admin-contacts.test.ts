@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations, desktopViewport } from '../support/browser.ts';
@@ -201,8 +202,11 @@ describe("the administrator's contacts page", () => {
       },
     });
     expect(started.status).toBe(200);
+    // The notice letter and the circular: 09:05 CST and the hazard's place in the spread
+    // window after 09:00.
+    const spread = spreadOffsetMs(hazard.hazardId, defaultEscalationPolicy);
     for (const instant of ['2026-12-08T01:05:00.000Z', '2026-12-15T01:05:00.000Z']) {
-      clock.set(instant);
+      clock.set(new Date(Date.parse(instant) + spread).toISOString());
       bed.cloud.conductor.tick();
       await bed.cloud.conductor.settled();
     }

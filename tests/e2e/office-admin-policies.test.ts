@@ -99,6 +99,10 @@ describe("the administrator's policy page", () => {
     const subject = page.locator('#policy-messages-notice_letter-subject-zh');
     expect(await subject.inputValue()).toContain('{enterprise}');
     await subject.fill('【格城应急】{enterprise}逾期 {daysOverdue} 天未整改');
+    // The spread of steps held to the start of office hours, saved by the same form.
+    const spread = page.getByLabel('错峰时长（分钟）');
+    expect(await spread.inputValue()).toBe('30');
+    await spread.fill('20');
     await page.getByRole('button', { name: '保存督办阶梯与文本' }).click();
     await page.locator('[data-saved="ladder"]').waitFor();
     await expect.poll(() => versionLine(page).getAttribute('data-policy-version')).toBe('3');
@@ -106,6 +110,7 @@ describe("the administrator's policy page", () => {
     expect(stored.messages.notice_letter.subject.zh).toBe(
       '【格城应急】{enterprise}逾期 {daysOverdue} 天未整改',
     );
+    expect(stored.spreadMinutes).toBe(20);
     // The steps not edited keep the default wording: nothing stored for them.
     expect(Object.keys(stored.messages)).toEqual(['notice_letter']);
     // The tip limit saved before is kept by the ladder's form.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -199,8 +200,13 @@ describe("an administrator's edit of a tip limit and a step's message", () => {
     });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     await cloud.conductor.settled();
-    // Fri 11 Dec 09:06 CST: the notice letter, one day past the deadline.
-    clock.set('2026-12-11T01:06:00.000Z');
+    // Fri 11 Dec 09:06 CST and the hazard's place in the spread window after 09:00: the
+    // notice letter, one day past the deadline.
+    clock.set(
+      new Date(
+        Date.parse('2026-12-11T01:06:00.000Z') + spreadOffsetMs(hazard.id, defaultEscalationPolicy),
+      ).toISOString(),
+    );
     cloud.conductor.tick();
     await cloud.conductor.settled();
 

@@ -1,3 +1,4 @@
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -59,12 +60,15 @@ describe('escalation messages in the outbox', () => {
     expect(started.status).toBe(200);
     await cloud.conductor.settled();
 
-    // Past each step's time and the lifecycle's spread of up to five minutes, not late.
+    // Past each step's time (09:00 and the hazard's place in the spread window after it)
+    // and the lifecycle's wake-up spread of up to five minutes, not late.
+    const afterSpread = (at: string) =>
+      new Date(Date.parse(at) + spreadOffsetMs(hazard.id, defaultEscalationPolicy)).toISOString();
     // Fri 11 Dec 09:06 CST: the notice letter, one day past the deadline.
-    await advanceTo('2026-12-11T01:06:00.000Z');
+    await advanceTo(afterSpread('2026-12-11T01:06:00.000Z'));
     // Fri 18 Dec 09:06 CST: the circular (7 days after 24:00 on the 10th, in office hours),
     // eight days past the deadline's day.
-    await advanceTo('2026-12-18T01:06:00.000Z');
+    await advanceTo(afterSpread('2026-12-18T01:06:00.000Z'));
 
     const outbox = await cloud.outbox.list();
     const message = (step: string, recipient: string) => {

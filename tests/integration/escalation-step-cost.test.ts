@@ -1,5 +1,6 @@
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { byTarget, type DynamoCall, watchDynamoCalls } from '../support/dynamo-calls.ts';
@@ -78,10 +79,13 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     expect(started.status).toBe(200);
     await cloud.conductor.settled();
 
+    // Each at 09:06 CST and the hazard's place in the spread window after 09:00.
+    const afterSpread = (at: string) =>
+      new Date(Date.parse(at) + spreadOffsetMs(hazard.id, defaultEscalationPolicy)).toISOString();
     // Fri 11 Dec 09:06 CST: the notice letter (to the enterprise's principal and controller).
-    const letter = await advanceTo('2026-12-11T01:06:00.000Z');
+    const letter = await advanceTo(afterSpread('2026-12-11T01:06:00.000Z'));
     // Fri 18 Dec 09:06 CST: the circular (to three office recipients and the department head).
-    const circular = await advanceTo('2026-12-18T01:06:00.000Z');
+    const circular = await advanceTo(afterSpread('2026-12-18T01:06:00.000Z'));
     const outbox = await cloud.outbox.list();
     const keys = outbox.map((entry) => entry.key).filter((key) => key.startsWith(hazard.id));
     expect(keys.some((key) => key.includes('#notice_letter#'))).toBe(true);
@@ -120,7 +124,7 @@ describe('what an escalation step costs in DynamoDB calls', () => {
     // The sweep counts the steps' days: the statistics' buckets hold them, as the hazard's
     // state has them (the reminder, due as rectification started with two days left, the
     // letter and the circular).
-    await advanceTo('2026-12-18T01:30:00.000Z'); // past the sweep's grace
+    await advanceTo(afterSpread('2026-12-18T01:30:00.000Z')); // past the sweep's grace
     await cloud.reconcile();
     const statistics = new DynamoHazardStatistics(
       createDocumentClient(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
@@ -232,8 +233,11 @@ describe('the next message reaches whoever is on file when it is sent', () => {
 
     // The lifecycle runs on: reminder, notice letter, circular (nobody on file for the
     // department head: the outbox says so), then the first hazard's summons.
-    await advanceTo('2026-12-11T01:05:00.000Z');
-    await advanceTo('2026-12-18T01:05:00.000Z');
+    // Each at 09:05 CST and the first hazard's place in the spread window after 09:00.
+    const spread = spreadOffsetMs(first, defaultEscalationPolicy);
+    const afterSpread = (at: string) => new Date(Date.parse(at) + spread).toISOString();
+    await advanceTo(afterSpread('2026-12-11T01:05:00.000Z'));
+    await advanceTo(afterSpread('2026-12-18T01:05:00.000Z'));
     expect((await sent(`${first}#1#circular#department_head`))?.contacts).toEqual([]);
     await advanceTo('2026-12-24T16:05:00.000Z');
     expect(await sent(`${first}#1#summons#leader_in_charge`)).toMatchObject({

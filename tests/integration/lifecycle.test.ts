@@ -88,7 +88,9 @@ beforeAll(async () => {
       },
     },
     clock,
-    policy: defaultEscalationPolicy,
+    // Steps at 09:00 sharp: this walks the workflow to the minute, not the spread of due
+    // times over the start of office hours (escalation.test.ts, time-simulation.test.ts).
+    policy: { ...defaultEscalationPolicy, spreadMinutes: 0 },
     // General hazards are not sampled here (each test says what it looks back at).
     lookBack: { ...defaultLookBackPolicy, generalSampleRate: 0 },
     calendar: seedCalendar,

@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import {
+  defaultEscalationPolicy,
+  type EscalationPolicy,
+  spreadOffsetMs,
+} from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
@@ -127,6 +132,23 @@ async function advanceTo(instant: string) {
   await cloud.conductor.settled();
 }
 
+/**
+ * From an office moment, each hazard's place in the spread window (escalation.ts), then a
+ * few minutes for its wake-up: the clock stops at each in turn, so no step is recorded late.
+ */
+async function advancePastSpread(
+  officeMoment: string,
+  hazardIds: readonly string[],
+  policy: Pick<EscalationPolicy, 'spreadMinutes' | 'officeHours'> = defaultEscalationPolicy,
+) {
+  const stops = hazardIds
+    .map((id) => Date.parse(officeMoment) + spreadOffsetMs(id, policy) + 5 * 60_000)
+    .sort((a, b) => a - b);
+  for (const stop of stops) {
+    if (stop > clock.now().getTime()) await advanceTo(new Date(stop).toISOString());
+  }
+}
+
 async function recordHazardWithDeadline(jurisdiction: string, deadline: unknown) {
   const officer = `${jurisdiction}.officer`;
   const recorded = await call('POST', '/api/office/hazards', officer, {
@@ -163,6 +185,14 @@ async function stepsOf(jurisdiction: string, hazardId: string) {
   return (reply.body.timeline as { type: string; data: { step: string; late: boolean } }[])
     .filter((event) => event.type === 'escalation_step_recorded')
     .map((event) => `${event.data.step}${event.data.late ? ' (late)' : ''}`);
+}
+
+/** When the log says a recorded step was due. */
+async function dueAtOf(jurisdiction: string, hazardId: string, step: string) {
+  const reply = await call('GET', `/api/office/hazards/${hazardId}`, `${jurisdiction}.officer`);
+  return (reply.body.timeline as { type: string; data: { step: string; dueAt: string } }[]).find(
+    (event) => event.type === 'escalation_step_recorded' && event.data.step === step,
+  )?.data.dueAt;
 }
 
 describe('the holiday calendar, year by year', () => {
@@ -351,30 +381,41 @@ describe("a jurisdiction's escalation ladder", () => {
     expect((await ladderOf(own)).ladder[1].offsetDays).toBe(2);
 
     // Both hazards due Tue 1 Dec 2026 (24:00 CST): run by the lifecycle ASL on the conductor.
-    // The clock stops a few minutes after each step's time (later, a step is marked late).
+    // The clock stops a few minutes after each step's time (later, a step is marked late):
+    // 09:00 CST and each hazard's place in the spread window after it.
     const mine = await recordHazardWithDeadline(own, { date: '2026-12-01' });
     const theirs = await recordHazardWithDeadline(other, { date: '2026-12-01' });
-    await advanceTo('2026-11-30T01:05:00.000Z'); // Mon 09:05 CST: 3 days before (a Sunday)
+    const both = [mine.hazardId, theirs.hazardId];
+    await advancePastSpread('2026-11-30T01:00:00.000Z', both); // Mon: 3 days before (a Sunday)
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder']);
     expect(await stepsOf(other, theirs.hazardId)).toEqual(['reminder']);
-    await advanceTo('2026-12-02T01:05:00.000Z'); // Wed 09:05 CST, the day after the deadline
+    await advancePastSpread('2026-12-02T01:00:00.000Z', both); // Wed, the day after the deadline
     expect(await stepsOf(other, theirs.hazardId)).toEqual(['reminder', 'notice_letter']);
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder']);
-    await advanceTo('2026-12-04T01:05:00.000Z'); // Fri 09:05 CST: +2 days
+    await advancePastSpread('2026-12-04T01:00:00.000Z', both); // Fri: +2 days
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder', 'notice_letter']);
 
-    // Changed again mid-round: the circular moves from +9 to +3 (Mon 7 Dec 09:00), and the
-    // notice letter back to 0. The steps that fired never fire again; the rest follow the
-    // new days, once. (The edit wakes the jurisdiction's lifecycles: this one was asleep
-    // until the old +9, Fri 11 Dec.)
-    const again = await putLadder(own, ladderBody([-3, 0, 3, 16, 32], 1));
+    // Changed again mid-round: the circular moves from +9 to +3 (Mon 7 Dec 09:00), the
+    // notice letter back to 0, and no spread here. The steps that fired never fire again;
+    // the rest follow the new days, once. (The edit wakes the jurisdiction's lifecycles: this
+    // one was asleep until the old +9, Fri 11 Dec.)
+    const again = await putLadder(own, { ...ladderBody([-3, 0, 3, 16, 32], 1), spreadMinutes: 0 });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.spreadMinutes).toBe(0);
     await cloud.conductor.settled();
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder', 'notice_letter']);
     await advanceTo('2026-12-07T01:05:00.000Z');
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder', 'notice_letter', 'circular']);
+    expect(await dueAtOf(own, mine.hazardId, 'circular')).toBe('2026-12-07T01:00:00.000Z');
     expect(await stepsOf(other, theirs.hazardId)).toEqual(['reminder', 'notice_letter']);
-    await advanceTo('2026-12-09T01:05:00.000Z'); // Wed 09:05 CST: +7 for the default ladder
+    await advancePastSpread('2026-12-09T01:00:00.000Z', both); // Wed: +7 for the default ladder
+    // The other jurisdiction keeps the default window: its hazard's own instant after 09:00.
+    expect(await dueAtOf(other, theirs.hazardId, 'circular')).toBe(
+      new Date(
+        Date.parse('2026-12-09T01:00:00.000Z') +
+          spreadOffsetMs(theirs.hazardId, defaultEscalationPolicy),
+      ).toISOString(),
+    );
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder', 'notice_letter', 'circular']);
     expect(await stepsOf(other, theirs.hazardId)).toEqual([
       'reminder',

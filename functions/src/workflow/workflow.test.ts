@@ -8,6 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { endOfCstDay } from '@qingling/shared/calendar/calendar.ts';
 import { MemoryEventStore } from '@qingling/shared/event-log/memory-event-store.ts';
+import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { spreadSeconds } from '@qingling/shared/workflow/turns.ts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -109,8 +110,10 @@ describe('the Plan and RecordDueSteps tasks', () => {
 
     const next = await plan({ hazardId: 'H1', generation: 1, turn: 1 });
     expect(next.action).toBe('wait');
-    // The notice letter: Friday 11 Dec 09:00 CST, 71 hours on, and H1's offset after it.
-    expect(next.timeoutSeconds).toBe(71 * 3600 + spreadSeconds('H1'));
+    // The notice letter: Friday 11 Dec 09:00 CST, 71 hours on, and H1's place in the spread
+    // window after it, then H1's wake-up offset after that.
+    const noticeSpread = Math.ceil(spreadOffsetMs('H1', defaultEscalationPolicy) / 1000);
+    expect(next.timeoutSeconds).toBe(71 * 3600 + noticeSpread + spreadSeconds('H1'));
     // Recording planned that same wait from the same version: the workflow skips this Plan.
     expect(recorded.next).toEqual(next);
     expect(await escalate({ hazardId: 'H1', generation: 1 })).toMatchObject({

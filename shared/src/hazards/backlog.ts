@@ -76,12 +76,13 @@ type Deps = Pick<HazardCommandDependencies, 'events' | 'clock' | 'workflow'>;
 
 /** The last ladder step due by the import (the ledger shows it), if any. */
 export function stepReachedBy(
+  hazardId: string,
   deadline: string,
   importedAt: Date,
   deps: Pick<HazardCommandDependencies, 'policy' | 'calendar'>,
 ) {
   const round = { number: 1, deadline: new Date(deadline), startedAt: importedAt };
-  return byDueTime(scheduleRound('', round, deps.policy, deps.calendar))
+  return byDueTime(scheduleRound(hazardId, round, deps.policy, deps.calendar))
     .filter((step) => step.dueAt <= importedAt)
     .at(-1)?.step;
 }
@@ -109,7 +110,7 @@ export function startImportedRectification(
     command: { type: 'start_imported_rectification', ...command },
     decide: (state, now) => {
       const deadline = endOfCstDay(command.deadline).toISOString();
-      const reachedStep = stepReachedBy(deadline, now, deps);
+      const reachedStep = stepReachedBy(hazardId, deadline, now, deps);
       const event: HazardEvent = {
         type: 'rectification_started',
         data: {

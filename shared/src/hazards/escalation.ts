@@ -71,6 +71,12 @@ export interface EscalationPolicy {
   officeHours: { startHour: number; endHour: number };
   /** A step recorded more than this after its time is marked late. */
   lateAfterMinutes: number;
+  /**
+   * Non-urgent steps that fall at the start of office hours come due over this many
+   * minutes, each hazard at its own fixed offset (spreadOffsetMs); absent:
+   * defaultSpreadMinutes; 0: all at the start, as the rule alone says.
+   */
+  spreadMinutes?: number;
   /** Who signs off a major hazard; absent: defaultClosurePolicy (closure.ts). */
   closure?: ClosurePolicy;
   /** A jurisdiction's wording of the steps' messages; absent: the defaults. */
@@ -126,7 +132,16 @@ export const defaultEscalationPolicy: EscalationPolicy = {
   ],
   officeHours: { startHour: 9, endHour: 18 },
   lateAfterMinutes: 15,
+  spreadMinutes: 30,
 };
+
+/**
+ * Half an hour: every step held over a weekend or a holiday falls at 09:00 of the next
+ * working day, hundreds at once; over 30 minutes ten thousand hazards wake about five a
+ * second, and each letter still comes in the first half hour of the office day (an hour
+ * would halve that rate but hold letters to 10:00 for no gain a recipient sees).
+ */
+export const defaultSpreadMinutes = 30;
 
 const hourMs = 3600 * 1000;
 const cstOffsetMs = 8 * hourMs;
@@ -158,6 +173,47 @@ export function nextOfficeMoment(
   return atCstHour(date, officeHours.startHour);
 }
 
+/** 32-bit FNV-1a of a string: the same number in every process, on every restart. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * A hazard's fixed offset after the start of office hours, in milliseconds: below the
+ * policy's spread window and below the office day's length (so it never leaves office
+ * hours). Of the hazard alone, not of its round or step: one hazard's steps that meet on
+ * one morning keep their ladder order, and a re-plan, a restart or another process (the
+ * reconciler, the bench's judge) computes the same instant.
+ */
+export function spreadOffsetMs(
+  hazardId: string,
+  policy: Pick<EscalationPolicy, 'spreadMinutes' | 'officeHours'>,
+): number {
+  const officeMs = (policy.officeHours.endHour - policy.officeHours.startHour) * hourMs;
+  const windowMs = Math.min((policy.spreadMinutes ?? defaultSpreadMinutes) * 60_000, officeMs);
+  return windowMs > 0 ? fnv1a(hazardId) % windowMs : 0;
+}
+
+/**
+ * When a non-urgent step falls due: its next office moment, but not before the hazard's
+ * place in the spread window of that office day. A step already later in the day keeps its
+ * time, so due times never run against ladder order, and none is earlier than the rule.
+ */
+export function officeDueAt(
+  nominal: Date,
+  hazardId: string,
+  policy: Pick<EscalationPolicy, 'spreadMinutes' | 'officeHours'>,
+  calendar: HolidayCalendar,
+): Date {
+  const moment = nextOfficeMoment(nominal, calendar, policy.officeHours);
+  const dayStart = atCstHour(cstDate(moment), policy.officeHours.startHour).getTime();
+  return new Date(Math.max(moment.getTime(), dayStart + spreadOffsetMs(hazardId, policy)));
+}
+
 export interface Round {
   /** 1 for the first deadline; a failed verification or a reopening starts the next. */
   number: number;
@@ -175,7 +231,10 @@ export interface ScheduledStep {
   step: EscalationStep;
   /** (hazard, round, step): recorded once on the hazard's log. */
   key: string;
-  /** When the step falls due: its nominal time, moved into office hours if not urgent. */
+  /**
+   * When the step falls due: its nominal time; if not urgent, moved into office hours and
+   * spread over the start of the office day (officeDueAt).
+   */
   dueAt: Date;
   rung: LadderRung;
 }
@@ -197,7 +256,7 @@ export function scheduleRound(
 ): ScheduledStep[] {
   return policy.ladder.map((rung) => {
     const nominal = new Date(round.deadline.getTime() + rung.offsetDays * 24 * hourMs);
-    const dueAt = rung.urgent ? nominal : nextOfficeMoment(nominal, calendar, policy.officeHours);
+    const dueAt = rung.urgent ? nominal : officeDueAt(nominal, hazardId, policy, calendar);
     return { step: rung.step, key: stepKey(hazardId, round.number, rung.step), dueAt, rung };
   });
 }

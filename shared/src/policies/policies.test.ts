@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../api/validation.ts';
 import { calendarWarnings, endOfCstDay, isWorkingDay, seedCalendar } from '../calendar/calendar.ts';
-import { defaultEscalationPolicy, planEscalation, stepKey } from '../hazards/escalation.ts';
+import {
+  defaultEscalationPolicy,
+  planEscalation,
+  spreadOffsetMs,
+  stepKey,
+} from '../hazards/escalation.ts';
 import {
   calendarYears,
   changedRecipients,
@@ -255,6 +260,8 @@ describe('changing a ladder while a round runs (RULES.md: a step that fired neve
     deadline: endOfCstDay('2026-12-01'),
     startedAt: new Date('2026-11-20T02:00:00.000Z'),
   };
+  const h1SpreadFrom = (at: string) =>
+    new Date(Date.parse(at) + spreadOffsetMs('h1', defaultEscalationPolicy)).toISOString();
   const plan = (now: string, recorded: readonly string[], offsets: readonly number[] | null) =>
     planEscalation({
       hazardId: 'h1',
@@ -276,14 +283,16 @@ describe('changing a ladder while a round runs (RULES.md: a step that fired neve
     // The administrator now moves the notice letter to +2 days and the circular to +3.
     const after = plan('2026-12-02T02:00:00.000Z', fired, [-5, 2, 3, 16, 32]);
     expect(after.due).toEqual([]);
-    // The circular moved: from Tue 8 Dec 24:00 (+7) to Fri 4 Dec 24:00 (+3) → Mon 7 Dec 09:00.
-    expect(after.nextAt?.toISOString()).toBe('2026-12-07T01:00:00.000Z');
-    const monday = plan('2026-12-07T01:05:00.000Z', fired, [-5, 2, 3, 16, 32]);
+    // The circular moved: from Tue 8 Dec 24:00 (+7) to Fri 4 Dec 24:00 (+3) → Mon 7 Dec 09:00
+    // (and h1's place in the spread window after it).
+    expect(after.nextAt?.toISOString()).toBe(h1SpreadFrom('2026-12-07T01:00:00.000Z'));
+    const monday = plan(h1SpreadFrom('2026-12-07T01:00:00.000Z'), fired, [-5, 2, 3, 16, 32]);
     expect(monday.due.map((step) => step.step)).toEqual(['circular']);
     // Moved later instead, the steps still to come wait: nothing at +7 days.
     const later = plan('2026-12-09T02:00:00.000Z', fired, [-3, 0, 10, 16, 32]);
     expect(later.due).toEqual([]);
-    expect(later.nextAt?.toISOString()).toBe('2026-12-14T01:00:00.000Z'); // Fri 11 Dec 24:00 → Mon 09:00
+    // Fri 11 Dec 24:00 → Mon 09:00, spread
+    expect(later.nextAt?.toISOString()).toBe(h1SpreadFrom('2026-12-14T01:00:00.000Z'));
   });
 });
 

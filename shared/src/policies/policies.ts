@@ -1,6 +1,7 @@
 import { calendarWarnings, type HolidayCalendar } from '../calendar/calendar.ts';
 import {
   defaultEscalationPolicy,
+  defaultSpreadMinutes,
   type EscalationPolicy,
   type EscalationStep,
   type LadderRung,
@@ -168,6 +169,7 @@ export function escalationPolicyFor(
     })),
     officeHours: { ...stored.officeHours },
     lateAfterMinutes: stored.lateAfterMinutes,
+    ...(stored.spreadMinutes !== undefined ? { spreadMinutes: stored.spreadMinutes } : {}),
     // Who signs off and the messages' wording: the administrator's, else the defaults.
     ...(stored.closure
       ? { closure: { ...stored.closure, source: `edited for ${jurisdiction} by an administrator` } }
@@ -201,6 +203,7 @@ export function escalationLadderView(
     })),
     officeHours: { ...policy.officeHours },
     lateAfterMinutes: policy.lateAfterMinutes,
+    spreadMinutes: policy.spreadMinutes ?? defaultSpreadMinutes,
     ...(stored?.closure ? { closure: structuredClone(stored.closure) } : {}),
     ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
     tipLimits: { ...(stored?.tipLimits ?? nationalTipLimitDays) },

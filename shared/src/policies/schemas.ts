@@ -378,12 +378,24 @@ export const lookBackSettingsSchema = withMeta(
   { id: 'LookBackSettings' },
 );
 
+/** The spread window at the start of office hours (escalation.ts: spreadOffsetMs). */
+const spreadMinutesSchema = wholeIn(
+  0,
+  120,
+  '错峰时长须为 0 至 120 之间的整数（分钟）。',
+  'The spread must be a whole number of minutes from 0 to 120.',
+);
+
 /** An administrator's edit of a jurisdiction's ladder (step names come from the step). */
 export const updateEscalationPolicySchema = withMeta(
   z.strictObject({
     ladder: escalationLadderSchema,
     officeHours: officeHoursSchema,
     lateAfterMinutes: z.number().check(z.int(), z.gte(0), z.lte(1440)),
+    spreadMinutes: withMeta(z.optional(spreadMinutesSchema), {
+      description:
+        'Non-urgent steps held to the start of office hours come due over this many minutes, each hazard at its own fixed offset. Absent: 30.',
+    }),
     closure: withMeta(z.optional(closureSettingsSchema), {
       description: 'Absent: a major hazard is signed off by the department head.',
     }),
@@ -422,6 +434,10 @@ export const escalationLadderViewSchema = withMeta(
       endHour: z.number().check(z.int()),
     }),
     lateAfterMinutes: z.number().check(z.int()),
+    spreadMinutes: withMeta(z.number().check(z.int()), {
+      description:
+        'The spread window at the start of office hours in force here (30 until edited).',
+    }),
     closure: z.optional(closureSettingsSchema),
     messages: z.optional(escalationMessagesSchema),
     tipLimits: withMeta(tipLimitsSchema, {

@@ -22,6 +22,7 @@ const view: LadderView = {
   ],
   officeHours: { startHour: 9, endHour: 18 },
   lateAfterMinutes: 15,
+  spreadMinutes: 20,
   messages: {
     notice_letter: {
       expected: { default: { zh: '请立即整改。', en: 'Fix it now.' } },
@@ -38,6 +39,8 @@ describe("the policy page's edits", () => {
     const body = editOf(view, { tipLimits: { acceptDays: 4, verifyDays: 60, feedbackDays: 10 } });
     expect(body.expectedVersion).toBe(3);
     expect(body.tipLimits?.acceptDays).toBe(4);
+    // The ladder's other settings as read: a save of the limits keeps the spread.
+    expect(body.spreadMinutes).toBe(20);
     expect(body.ladder[0]).toEqual({
       step: 'reminder',
       offsetDays: -3,

@@ -32,6 +32,7 @@ export function editOf(
     })),
     officeHours: { ...view.officeHours },
     lateAfterMinutes: view.lateAfterMinutes,
+    spreadMinutes: view.spreadMinutes,
     ...(view.closure ? { closure: { ...view.closure } } : {}),
     // A copy by JSON, not structuredClone: the page's view is a Svelte state proxy.
     ...(view.messages ? { messages: JSON.parse(JSON.stringify(view.messages)) } : {}),
@@ -165,6 +166,11 @@ export const words = {
   ladderNote: {
     zh: '天数相对整改期限计算（负数为期限前）。已发出的步骤不会重发，未发出的步骤按新设置执行。',
     en: 'Days count from the rectification deadline (negative: before it). A step already sent is never sent again; the steps to come follow the new settings.',
+  },
+  spreadMinutes: { zh: '错峰时长（分钟）', en: 'Spread (minutes)' },
+  spreadHint: {
+    zh: '夜间、周末或节假日到期的非紧急步骤顺延到办公时间开始时，各隐患在此时长内按各自固定的时刻错开发出，不在同一秒集中发送。0 至 120，默认 30；0 为全部在办公时间开始时发出。',
+    en: 'Non-urgent steps held over a night, a weekend or a holiday come due within this many minutes of office hours beginning, each hazard at its own fixed time, not all in the same second. 0 to 120; 30 by default; 0: all as office hours begin.',
   },
   offsetDays: { zh: '相对期限的天数', en: 'Days from the deadline' },
   urgent: { zh: '紧急（不等办公时间）', en: 'Urgent (not held to office hours)' },
