@@ -84,6 +84,10 @@ describe('what an escalation step costs in DynamoDB calls', () => {
       new Date(Date.parse(at) + spreadOffsetMs(hazard.id, defaultEscalationPolicy)).toISOString();
     // Fri 11 Dec 09:06 CST: the notice letter (to the enterprise's principal and controller).
     const letter = await advanceTo(afterSpread('2026-12-11T01:06:00.000Z'));
+    // Mon 14 Dec: the weekly reports go out on the heartbeat, on their own (real) time; sent
+    // here, they cannot fall inside the circular's count on a loaded machine.
+    clock.set('2026-12-14T02:00:00.000Z');
+    await cloud.weeklyReports();
     // Fri 18 Dec 09:06 CST: the circular (to three office recipients and the department head).
     const circular = await advanceTo(afterSpread('2026-12-18T01:06:00.000Z'));
     const outbox = await cloud.outbox.list();
