@@ -218,7 +218,7 @@ export async function startEmbeddedCloud(
     },
     stop: async () => {
       stopHeartbeat();
-      scaledClock?.save();
+      scaledClock?.close();
       await chainHeads.running;
       await weeklyReports.running;
       await reconciler.running;
