@@ -265,6 +265,19 @@ async function timeAtScale() {
   };
 }
 
+/**
+ * An escalation burst (bench/escalation-burst.ts): 300 hazards whose notice letter falls due
+ * at one instant, on the embedded cloud at ×8000, three times (about 2 minutes); beside raw
+ * PutItem to the same dynalite.
+ */
+async function escalationBurst() {
+  const { measureEscalationBurst } = await import('./escalation-burst.ts');
+  return measureEscalationBurst({
+    hazards: Number(process.env.BENCH_BURST_HAZARDS ?? 300),
+    log: (line) => console.log(`[escalationBurst] ${line}`),
+  });
+}
+
 const entries: Record<string, () => Promise<unknown>> = {
   embeddedCloudStart,
   firstStart,
@@ -275,6 +288,7 @@ const entries: Record<string, () => Promise<unknown>> = {
   statisticsLatency,
   handlerBundles,
   pages,
+  escalationBurst,
   timeAtScale,
 };
 // `npm run bench -- pages timeAtScale` runs those entries only.

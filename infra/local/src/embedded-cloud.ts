@@ -16,6 +16,7 @@ import {
 } from '@qingling/shared/adapters/local/local-secrets.ts';
 import { defaultProofBits, proofKeyFrom } from '@qingling/shared/api/proof-of-work.ts';
 import { createAccessLink } from '@qingling/shared/enterprises/access-link.ts';
+import { enterpriseStream } from '@qingling/shared/enterprises/enterprise.ts';
 import { recordContactDirectory } from '@qingling/shared/notifications/jurisdiction-directory.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
@@ -47,6 +48,7 @@ import {
   WeeklyReportSchedule,
 } from './scheduled-jobs.ts';
 import type { LocalWorkflowConductor } from './workflow/conductor.ts';
+import { turnSharedContacts, turnSharedEvents } from './workflow/turn-reads.ts';
 
 export { defaultDataDirectory, defaultWebRoot } from './paths.ts';
 
@@ -216,7 +218,7 @@ export async function startEmbeddedCloud(
     },
     stop: async () => {
       stopHeartbeat();
-      scaledClock?.save();
+      scaledClock?.close();
       await chainHeads.running;
       await weeklyReports.running;
       await reconciler.running;
@@ -269,7 +271,12 @@ async function localAdapters(input: {
   // One cache for the handlers and the lifecycles: an administrator's edit reaches both at once.
   const policyStore = new DynamoPolicyStore(createDocumentClient(dynamo.client), tableName);
   const policies = new CachedPolicies({ read: () => policyStore.read() });
-  const events = new DynamoEventStore(createDocumentClient(dynamo.client), tableName);
+  // A lifecycle turn reads the enterprise register and the contact lists once, its
+  // messages' recipients included (turn-reads.ts); anything else reads the store each time.
+  const events = turnSharedEvents(
+    new DynamoEventStore(createDocumentClient(dynamo.client), tableName),
+    (stream) => stream.startsWith(enterpriseStream('', '').slice(0, -1)),
+  );
   const contactVault = new LocalContactVault(secrets.contactKey);
   // Each message's `to` resolved as AWS's delivery function does: the enterprise register
   // and the contact lists administrators keep, read at each message; a tip's sealed phone
@@ -279,7 +286,7 @@ async function localAdapters(input: {
     clock,
     recordContactDirectory({
       events,
-      contacts: policyStore,
+      contacts: turnSharedContacts(policyStore),
       tipsterPhones: { vault: contactVault, clock },
     }),
   );

@@ -31,6 +31,7 @@ import {
   type LifecycleWaitStore,
   LocalWorkflowConductor,
 } from './workflow/conductor.ts';
+import { asOneTurn } from './workflow/turn-reads.ts';
 
 /** What the lifecycles' tasks work with on the embedded cloud. */
 export interface LifecycleResources {
@@ -106,9 +107,10 @@ const localLifecycles: Record<keyof typeof recordLifecycles, LocalRecordLifecycl
       const plannedHazards = new PlannedSnapshots<HazardState>();
       const deps = async () => ({ ...(await hazardDependencies(resources)), plannedHazards });
       return {
-        plan: async ({ id, ...input }) => planTurn(await deps(), { ...input, hazardId: id }),
-        escalate: async ({ id, ...input }) =>
-          recordDueSteps(await deps(), { ...input, hazardId: id }),
+        plan: ({ id, ...input }) =>
+          asOneTurn(async () => planTurn(await deps(), { ...input, hazardId: id })),
+        escalate: ({ id, ...input }) =>
+          asOneTurn(async () => recordDueSteps(await deps(), { ...input, hazardId: id })),
         nextGeneration: (hazardId) => nextGeneration(resources.events, hazardId),
       };
     },
@@ -120,9 +122,10 @@ const localLifecycles: Record<keyof typeof recordLifecycles, LocalRecordLifecycl
       const plannedTips = new PlannedSnapshots<TipState>();
       const deps = async () => ({ ...(await tipDependencies(resources)), plannedTips });
       return {
-        plan: async ({ id, ...input }) => planTipTurn(await deps(), { ...input, tipId: id }),
-        escalate: async ({ id, ...input }) =>
-          recordDueTipSteps(await deps(), { ...input, tipId: id }),
+        plan: ({ id, ...input }) =>
+          asOneTurn(async () => planTipTurn(await deps(), { ...input, tipId: id })),
+        escalate: ({ id, ...input }) =>
+          asOneTurn(async () => recordDueTipSteps(await deps(), { ...input, tipId: id })),
         nextGeneration: (tipId) => nextTipGeneration(resources.events, tipId),
       };
     },

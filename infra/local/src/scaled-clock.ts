@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 
 /**
@@ -8,15 +8,21 @@ import type { Clock } from '@qingling/shared/ports/clock.ts';
  */
 const leaseRealMs = 1000;
 const leaseSimulatedMs = 10 * 60 * 1000;
+/** The kept time's record, padded to one length: each renewal overwrites it whole, in place. */
+const keptBytes = 128;
 
 /**
  * The embedded cloud's clock: real time, or faster for demonstrations
  * (`npm start -- --clock-speed 1440` makes a day pass in a minute). The simulated time is
  * kept in .data so that a restart never winds it back, even after kill -9: the clock never
  * shows a time beyond what .data already holds. Before it would, it writes a new time one
- * real second ahead (to a temporary file, renamed into place, so a kill never leaves a
- * half-written file). A restart goes on from the later of the kept time and the real time:
- * it may skip ahead by up to a second's worth (ten simulated minutes at most), never back.
+ * real second ahead (ten simulated minutes at most: at ×8000 thirteen times a real second).
+ * Each renewal is one write of a fixed-length record at the start of the file, kept open: a
+ * kill -9 cannot cut a write call in two, so the file holds the old time or the new one
+ * (a temporary file renamed into place cost four file-system calls, 4-5 % of the CPU of an
+ * escalation burst at ×8000). A restart goes on from the later of the kept time and the
+ * real time: it may skip ahead by up to a second's worth (ten simulated minutes at most),
+ * never back.
  *
  * It can be made to stand still (`paused`, then `resume()`): the embedded cloud starts it
  * only once the store is open and the lifecycles are back, so that a fast clock does not
@@ -36,6 +42,8 @@ export class ScaledClock implements Clock {
    * at start): what a restart is judged by, beside the time shown before the kill.
    */
   startedFrom: Date | null = null;
+  /** The kept time's file, open while the clock renews it. */
+  private file: number | undefined;
 
   constructor(options: { path: string; speed?: number; realNow?: () => number; paused?: boolean }) {
     this.path = options.path;
@@ -88,13 +96,25 @@ export class ScaledClock implements Clock {
     this.now();
   }
 
+  /** Renews the kept time one last time and closes its file (the stack stopping). */
+  close(): void {
+    this.save();
+    if (this.file !== undefined) closeSync(this.file);
+    this.file = undefined;
+  }
+
   private keep(until: number): void {
-    const temporary = `${this.path}.tmp`;
-    writeFileSync(
-      temporary,
-      JSON.stringify({ reached: new Date(until).toISOString(), speed: this.speed }),
+    const record = Buffer.from(
+      JSON.stringify({ reached: new Date(until).toISOString(), speed: this.speed }).padEnd(
+        keptBytes,
+      ),
     );
-    renameSync(temporary, this.path);
+    // Opened without truncating: until the first write, the file holds the time kept before.
+    const opened = this.file === undefined;
+    this.file ??= openSync(this.path, constants.O_RDWR | constants.O_CREAT);
+    writeSync(this.file, record, 0, record.length, 0);
+    // A longer record from before (none is) would leave its tail behind the new one.
+    if (opened) ftruncateSync(this.file, record.length);
     this.kept = until;
   }
 }

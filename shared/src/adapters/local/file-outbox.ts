@@ -41,6 +41,8 @@ export class FileOutbox implements Notifier {
   private readonly clock: Clock;
   private readonly directory: ContactDirectory | undefined;
   private written: Promise<FileState> | undefined;
+  /** The file's folder, made once (a mkdir a message was 1 % of an escalation burst's CPU). */
+  private folder: Promise<unknown> | undefined;
   /** Sends under way, by key: a second send of the key waits for the first to end. */
   private readonly sending = new Map<string, Promise<void>>();
 
@@ -73,7 +75,11 @@ export class FileOutbox implements Notifier {
     const contacts = this.directory
       ? (await this.directory.resolve(notification.to)).map(shown)
       : undefined;
-    await mkdir(dirname(this.path), { recursive: true });
+    this.folder ??= mkdir(dirname(this.path), { recursive: true }).catch((error: unknown) => {
+      this.folder = undefined;
+      throw error;
+    });
+    await this.folder;
     const entry: OutboxEntry = {
       ...notification,
       sentAt: this.clock.now().toISOString(),
