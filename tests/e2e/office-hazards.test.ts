@@ -317,6 +317,14 @@ describe('an officer at a desktop', () => {
     await page.getByRole('link', { name: '整改中' }).click();
     await page.getByRole('link', { name: /1 号车间灭火器压力不足/ }).waitFor();
     await page.getByRole('link', { name: /2 号车间灭火器压力不足/ }).waitFor();
+    // Who is responsible, and how far it has escalated, on the ledger's row.
+    const first = page.locator('tr', {
+      has: page.getByRole('link', { name: /1 号车间灭火器压力不足/ }),
+    });
+    expect(await first.innerText()).toContain('王某');
+    expect(await first.innerText()).toContain('未升级');
+    expect(await page.getByRole('columnheader', { name: '已升级至' }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: '行业领域' }).count()).toBe(1);
     await axeClean(page);
     await page.context().close();
   });

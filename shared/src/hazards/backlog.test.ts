@@ -10,10 +10,11 @@ import {
 } from './backlog.ts';
 import { recordHazard } from './commands.ts';
 import { defaultEscalationPolicy, planEscalation } from './escalation.ts';
-import { currentRound, hazardProjection, hazardStream } from './hazard.ts';
+import { currentRound, type HazardState, hazardProjection, hazardStream } from './hazard.ts';
 import { ledgerColumns, ledgerRow } from './ledger-export.ts';
 import { type LifecycleDependencies, recordDueSteps } from './lifecycle.ts';
 import { defaultLookBackPolicy } from './look-back.ts';
+import { hazardSummary } from './views.ts';
 
 const policy = defaultEscalationPolicy;
 const calendar = seedCalendar;
@@ -187,6 +188,12 @@ describe('an imported hazard on its log', () => {
     // Ten days overdue: the circular (day 7) was the last step reached; the ledger says so.
     expect(state.round?.reachedStep).toBe('circular');
     expect(ledgerRow(state, 1, '2026-12-03')[ledgerColumns.indexOf('已升级至')]).toBe('通报');
+    // The console's ledger says the same, with who is responsible.
+    expect(hazardSummary(state)).toMatchObject({
+      stepReached: 'circular',
+      escalations: 0,
+      responsible: '王某',
+    });
 
     await recordDueSteps(w.deps, { hazardId: 'h1', generation: 0 });
     expect(w.outbox.sent).toEqual([]);
@@ -195,6 +202,10 @@ describe('an imported hazard on its log', () => {
     w.set('2026-12-07T16:00:00.000Z');
     await recordDueSteps(w.deps, { hazardId: 'h1', generation: 0 });
     expect((await w.state('h1'))?.escalations.map((entry) => entry.step)).toEqual(['summons']);
+    expect(hazardSummary((await w.state('h1')) as HazardState)).toMatchObject({
+      stepReached: 'summons',
+      escalations: 1,
+    });
     expect(w.outbox.sent.map((message) => message.key)).toEqual(['h1#1#summons#leader_in_charge']);
   });
 

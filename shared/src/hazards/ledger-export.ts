@@ -6,6 +6,7 @@ import type { HazardLedger } from './ledger.ts';
 import { ledgerFilterOf } from './ledger-filter.ts';
 import { ledgerStatuses } from './schemas.ts';
 import { type Site, siteKindNames } from './site.ts';
+import { stepReached } from './views.ts';
 
 /**
  * The hazard ledger (隐患排查治理台账) as offices file it: one row per hazard, the columns
@@ -86,10 +87,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     ? cstDate(new Date(Date.parse(state.round.deadline) - 1))
     : undefined;
   const open = state.status !== 'closed';
-  // The last step fired here, else the one an imported ledger had reached (backlog.ts).
-  const reached =
-    state.escalations.filter((step) => !step.withdrawn).at(-1) ??
-    (state.round?.reachedStep ? { step: state.round.reachedStep } : undefined);
+  const reached = stepReached(state);
   return [
     index,
     state.hazardId,
@@ -104,7 +102,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     deadline ?? '',
     statusNames[state.status] ?? state.status,
     open ? daysOverdue(deadline, today) : 0,
-    reached ? (stepNames[reached.step] ?? reached.step) : '',
+    reached ? (stepNames[reached] ?? reached) : '',
     state.site ? siteCell(state.site) : '',
   ];
 }

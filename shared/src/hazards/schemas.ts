@@ -303,8 +303,13 @@ export const hazardSummarySchema = z.object({
   }),
   deadline: z.optional(z.string()),
   round: z.optional(z.number().check(z.int())),
+  responsible: z.optional(z.string()),
   pendingExtension: z.boolean(),
   escalations: z.number().check(z.int()),
+  stepReached: withMeta(
+    z.optional(z.enum(['reminder', 'notice_letter', 'circular', 'summons', 'public_exposure'])),
+    { description: 'The last escalation step fired (已升级至); absent before the first.' },
+  ),
 });
 
 export const hazardListSchema = withMeta(

@@ -1,6 +1,7 @@
 import type { ChainCheck, RecordedEvent } from '../event-log/event-log.ts';
 import { excerptOf } from '../i18n/excerpt.ts';
 import { type ClosurePolicy, closureView, supervisingDepartment } from './closure.ts';
+import type { EscalationStep } from './escalation.ts';
 import { foundOnOf } from './found-on.ts';
 import type { HazardState } from './hazard.ts';
 
@@ -8,7 +9,18 @@ export { foundOnOf };
 
 /** What the ledger shows of a hazard: one row. */
 
+/**
+ * The last escalation step fired on the hazard (withdrawn ones do not count), else the one
+ * an imported ledger had reached (backlog.ts): the ledger's 已升级至.
+ */
+export function stepReached(state: HazardState): EscalationStep | undefined {
+  return (
+    state.escalations.filter((step) => !step.withdrawn).at(-1)?.step ?? state.round?.reachedStep
+  );
+}
+
 export function hazardSummary(state: HazardState) {
+  const reached = stepReached(state);
   return {
     hazardId: state.hazardId,
     status: state.status,
@@ -23,8 +35,10 @@ export function hazardSummary(state: HazardState) {
     reportedAt: state.reportedAt,
     foundOn: foundOnOf(state),
     ...(state.round ? { deadline: state.round.deadline, round: state.round.number } : {}),
+    ...(state.responsible ? { responsible: state.responsible } : {}),
     pendingExtension: Boolean(state.pendingExtension),
     escalations: state.escalations.length,
+    ...(reached ? { stepReached: reached } : {}),
   };
 }
 
