@@ -8,6 +8,7 @@ import {
   desktopViewport,
   launchChromium,
   openPage,
+  phoneViewport,
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
@@ -95,17 +96,21 @@ async function tipWithFine(marker: string): Promise<{ receipt: string; tipId: st
   return { receipt, tipId };
 }
 
-async function tipPage(tipId: string, who: string): Promise<Page> {
-  const page = await openPage(browser, desktopViewport);
+/** A console page opened signed in as `who` (the session as the sign-in page keeps it). */
+async function officePage(path: string, who: string, viewport = desktopViewport): Promise<Page> {
+  const page = await openPage(browser, viewport);
   await page.context().addInitScript((idToken) => {
     sessionStorage.setItem(
       'qingling:session',
       JSON.stringify({ idToken, expiresAt: Date.now() + 3_600_000 }),
     );
   }, tokens[who]);
-  await page.goto(`${cloud.url}/office/tips/view?id=${tipId}`);
+  await page.goto(`${cloud.url}${path}`);
   return page;
 }
+const tipPage = (tipId: string, who: string) => officePage(`/office/tips/view?id=${tipId}`, who);
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 async function followUp(receipt: string, language: 'zh' | 'en'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
@@ -169,8 +174,27 @@ describe('the tipster claims a reward on the follow-up page', () => {
     await axeClean(page);
     await page.close();
 
+    // The reward officer finds the claim on the desk (on a phone), nothing about the tipster
+    // there, and opens its tip from it: no URL typed.
+    const officer = await officePage('/office', 'reward_officer', phoneViewport);
+    const toPayCard = officer.locator('[data-card="work-rewards-to-pay"]');
+    await toPayCard.waitFor();
+    expect(await toPayCard.innerText()).toContain('待兑付申领');
+    expect(await toPayCard.locator('.count').innerText()).toBe('1');
+    await toPayCard.click();
+    const toPay = officer.getByRole('region', { name: '待兑付申领' });
+    const entry = toPay.locator('li', { has: officer.locator(`a[href*="${tipId}"]`) });
+    expect(await entry.innerText()).toContain('12,000 元 · 现场领取 · 2026-12-08 申领');
+    expect(await entry.innerText()).toContain('领取期限：2027-02-06');
+    const desk = (await officer.locator('main').textContent()) ?? '';
+    for (const secret of [tipsterWords, '13812345678', claimCode, receipt]) {
+      expect(desk).not.toContain(secret);
+    }
+    expect(await overflow(officer)).toBeLessThanOrEqual(0);
+    await axeClean(officer);
+    await entry.getByRole('link').click();
+    await officer.waitForURL(/\/office\/tips\/view\?id=/);
     // The reward officer sees the claim and pays on the code, and nothing about the tipster.
-    const officer = await tipPage(tipId, 'reward_officer');
     const region = officer.getByRole('region', { name: '查处结果与奖励' });
     await expect
       .poll(async () => region.textContent(), { timeout: 10_000 })
@@ -194,7 +218,12 @@ describe('the tipster claims a reward on the follow-up page', () => {
     await expect
       .poll(async () => region.textContent(), { timeout: 10_000 })
       .toContain('已兑付：2026-12-08，凭证 记-1208');
+    expect(await overflow(officer)).toBeLessThanOrEqual(0);
     await axeClean(officer);
+    // Paid: off the desk.
+    await officer.goto(`${cloud.url}/office`);
+    await toPayCard.waitFor();
+    await expect.poll(async () => toPayCard.locator('.count').innerText()).toBe('0');
     await officer.close();
     const paid = await followUp(receipt, 'zh');
     await expect

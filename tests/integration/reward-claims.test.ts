@@ -64,6 +64,16 @@ async function rewardRoute(tipId: string, who: string, action: 'compute' | 'appr
   );
 }
 
+const rewardDesk = async (who: string) => {
+  const reply = await fetch(`${cloud.url}/api/office/reward-desk?jurisdiction=cq-gecheng`, {
+    headers: auth(who),
+  });
+  expect(reply.status).toBe(200);
+  return reply.json() as Promise<ReplyBody>;
+};
+const onDesk = (list: { items: { tipId: string }[] }, tipId: string) =>
+  list.items.filter((item) => item.tipId === tipId);
+
 const lookup = async (receipt: string) => postJson(`${cloud.url}/api/tips/lookup`, { receipt });
 const claim = (receipt: string, body: Record<string, unknown>) =>
   postJson(`${cloud.url}/api/tips/reward-claims`, {
@@ -185,6 +195,27 @@ describe('the tipster claims the reward with the receipt alone', () => {
     // An officer still reads the whole tip.
     expect((await readTip(tipId)).messages).toHaveLength(1);
 
+    // The reward officer's desk lists the claim to pay, linked by the tip's id: the
+    // method, amount and times, nothing that names the tipster.
+    const desk = await rewardDesk('reward_officer');
+    expect(onDesk(desk.claimsToPay, tipId)).toEqual([
+      {
+        tipId,
+        receivedAt: view.receivedAt,
+        address: view.address,
+        amountFen: 1_200_000,
+        claimMethod: 'in_person',
+        claimedAt: view.reward.claim.claimedAt,
+        claimBy: '2027-01-23T16:00:00.000Z',
+      },
+    ]);
+    expect(onDesk(desk.toApprove, tipId)).toEqual([]);
+    expect(onDesk(desk.deadlineNear, tipId)).toEqual([]);
+    const deskText = JSON.stringify(desk);
+    for (const secret of [phone, first.body.claimCode, receipt, 'claimCodeHash', 'Sealed']) {
+      expect(deskText).not.toContain(secret);
+    }
+
     await moveClockTo(new Date(clock.now().getTime() + 2 * dayMs));
     const paidOn = '2026-11-26';
     const wrong = await command(tipId, 'reward_officer', {
@@ -208,6 +239,8 @@ describe('the tipster claims the reward with the receipt alone', () => {
       recordedBy: 'demo:cq-gecheng.reward_officer',
     });
     expect((await lookup(receipt)).body.reward).toMatchObject({ standing: 'paid', paidOn });
+    // Paid: off the desk.
+    expect(onDesk((await rewardDesk('reward_officer_2')).claimsToPay, tipId)).toEqual([]);
   });
 
   it('by bank transfer: the account sealed; each opening by a reward officer is on the tip', async () => {
@@ -318,8 +351,17 @@ describe('the tipster claims the reward with the receipt alone', () => {
   });
 
   it('is refused before approval, and after the deadline, where the lapse is recorded', async () => {
-    const { receipt } = await approvedReward('C3');
+    const { receipt, tipId } = await approvedReward('C3');
     const { claimBy } = (await lookup(receipt)).body.reward;
+    // Unclaimed and approved: on the desk once its deadline is within ten days, not before.
+    expect(onDesk((await rewardDesk('reward_officer')).deadlineNear, tipId)).toEqual([]);
+    await moveClockTo(new Date(Date.parse(claimBy) - 5 * dayMs));
+    const near = (await rewardDesk('reward_officer')).deadlineNear;
+    expect(near.withinDays).toBe(10);
+    expect(onDesk(near, tipId)).toEqual([
+      expect.objectContaining({ tipId, amountFen: 1_200_000, claimBy }),
+    ]);
+    expect(onDesk(near, tipId)[0]).not.toHaveProperty('claimMethod');
     await moveClockTo(new Date(Date.parse(claimBy) + 1000));
     const late = await claim(receipt, { method: 'in_person' });
     expect(late.status).toBe(422);
@@ -328,6 +370,7 @@ describe('the tipster claims the reward with the receipt alone', () => {
     expect(JSON.stringify(late.body)).toContain('the reward has lapsed');
     expect((await lookup(receipt)).body.reward).toMatchObject({ standing: 'lapsed' });
     expect((await lookup(receipt)).body.reward.method).toBeUndefined();
+    expect(onDesk((await rewardDesk('reward_officer')).deadlineNear, tipId)).toEqual([]);
 
     // A tip whose reward is not approved yet has nothing to claim.
     const created = await postJson(`${cloud.url}/api/tips`, validTip());

@@ -1,4 +1,4 @@
-import type { RewardDeskEntry } from './reward-desk.ts';
+import type { RewardClaimDeskEntry, RewardDeskEntry } from './reward-desk.ts';
 import type { TipState, TipStatus } from './tip-state.ts';
 
 /** Port: the office inbox, a jurisdiction's tips by status, newest first, from an index. */
@@ -16,4 +16,10 @@ export interface TipInbox {
    * only): the whole partition, page by page, with nothing else projected.
    */
   rewardEntries(query: { jurisdiction: string; status: TipStatus }): Promise<RewardDeskEntry[]>;
+  /**
+   * A jurisdiction's approved rewards neither paid nor lapsed, as the reward desk reads
+   * them for claims (amount, shares, deadline, the claim's method and time): every tip
+   * with one, joint tipsters' merged tips included.
+   */
+  rewardClaimEntries(query: { jurisdiction: string }): Promise<RewardClaimDeskEntry[]>;
 }

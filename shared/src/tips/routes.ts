@@ -71,8 +71,8 @@ export const getRewardDeskRoute = {
     scope: { in: 'query', field: 'jurisdiction' },
   },
   summary: {
-    zh: '奖励工作台：待核算、待批准的举报奖励',
-    en: "The reward officer's desk: rewards to compute and to approve",
+    zh: '奖励工作台：待核算、待批准的举报奖励，待兑付的申领，临近领取期限的奖励',
+    en: "The reward officer's desk: rewards to compute, to approve, claims to pay, deadlines near",
   },
   query: { schema: rewardDeskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
   response: {
@@ -92,6 +92,21 @@ export const getRewardDeskRoute = {
         ],
       },
       toApprove: { count: 0, items: [] },
+      claimsToPay: {
+        count: 1,
+        items: [
+          {
+            tipId: exampleTipId,
+            receivedAt: '2026-09-02T08:00:00.000Z',
+            address: '东门路 18 号',
+            amountFen: 1_200_000,
+            claimMethod: 'in_person',
+            claimedAt: '2026-11-20T02:00:00.000Z',
+            claimBy: '2026-12-14T16:00:00.000Z',
+          },
+        ],
+      },
+      deadlineNear: { count: 0, withinDays: 10, items: [] },
     },
   },
 } as const satisfies RouteDefinition;

@@ -325,7 +325,10 @@ export interface TipReward extends RewardClaimState {
 }
 
 /** What this tip's own tipster is due: their share when joint, else the whole reward. */
-export function ownShareFen(state: Pick<TipState, 'tipId' | 'reward'>): number {
+export function ownShareFen(state: {
+  tipId: string;
+  reward?: Pick<TipReward, 'amountFen' | 'shares'> | undefined;
+}): number {
   const reward = state.reward;
   if (!reward) return 0;
   return reward.shares?.find((share) => share.tipId === state.tipId)?.amountFen ?? reward.amountFen;

@@ -110,28 +110,33 @@ export async function recordIdsIn(
 }
 
 /**
- * The pages of one gsi1 partition, in key order, with only what `projection` names (or,
- * with `count`, no items: only each page's Count). Every page is read: the partitions
- * read whole are the ones kept small (a jurisdiction's records under one status).
+ * The pages of one partition of gsi1 (or `indexName`), in key order, with only what
+ * `projection` names (or, with `count`, no items: only each page's Count), less what
+ * `filter` leaves out. Every page is read: the partitions read whole are the ones kept
+ * small (a jurisdiction's records under one status, its approved rewards).
  */
 async function* partitionPages(
   documents: DynamoDBDocumentClient,
   query: {
     tableName: string;
+    indexName?: 'gsi1' | 'gsi2';
     partition: string;
     projection?: string;
     names?: Record<string, string>;
     count?: boolean;
+    filter?: string;
   },
 ) {
+  const indexName = query.indexName ?? 'gsi1';
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documents.send(
       new QueryCommand({
         TableName: query.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
+        IndexName: indexName,
+        KeyConditionExpression: `${indexName}pk = :pk`,
         ExpressionAttributeValues: { ':pk': query.partition },
+        ...(query.filter ? { FilterExpression: query.filter } : {}),
         ...(query.count ? { Select: 'COUNT' as const } : {}),
         ...(query.projection ? { ProjectionExpression: query.projection } : {}),
         ...(query.names ? { ExpressionAttributeNames: query.names } : {}),
@@ -160,14 +165,16 @@ export function recordIdsByStatus<Status extends string>(
   );
 }
 
-/** Every item of one gsi1 partition with only the attributes a projection names. */
+/** Every item of one partition with only the attributes a projection names. */
 export async function readPartition(
   documents: DynamoDBDocumentClient,
   query: {
     tableName: string;
+    indexName?: 'gsi1' | 'gsi2';
     partition: string;
     projection: string;
     names?: Record<string, string>;
+    filter?: string;
   },
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];

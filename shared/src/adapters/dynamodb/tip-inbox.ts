@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
-import type { RewardDeskEntry } from '../../tips/reward-desk.ts';
+import type { RewardClaimDeskEntry, RewardDeskEntry } from '../../tips/reward-desk.ts';
+import { rewardIndexPartition } from '../../tips/reward-statistics.ts';
 import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
 import { countPartition, queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
 
@@ -35,29 +36,14 @@ export class DynamoTipInbox implements TipInbox {
 
   /** The index item is the tip's state item (gsi1 projects ALL): nothing to backfill. */
   async rewardEntries(query: Parameters<TipInbox['rewardEntries']>[0]) {
+    const projection =
+      '#s.#tipId, #s.#receivedAt, #s.#address, #s.#finding, #s.#outcome.#kind, ' +
+      '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy';
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: tipInboxPartition(query.jurisdiction, query.status),
-      // Every name through a placeholder: some (state…) are DynamoDB reserved words.
-      projection:
-        '#s.#tipId, #s.#receivedAt, #s.#address, #s.#finding, #s.#outcome.#kind, ' +
-        '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy',
-      names: Object.fromEntries(
-        [
-          'tipId',
-          'receivedAt',
-          'address',
-          'finding',
-          'outcome',
-          'kind',
-          'reward',
-          'amountFen',
-          'computedByName',
-          'approvedBy',
-        ]
-          .map((name) => [`#${name}`, name])
-          .concat([['#s', 'state']]),
-      ),
+      projection,
+      names: placeholderNames(projection),
     });
     return items.map((item) => {
       const state = item.state as Omit<RewardDeskEntry, 'outcomeKind'> & {
@@ -67,6 +53,41 @@ export class DynamoTipInbox implements TipInbox {
       return { ...rest, ...(outcome?.kind ? { outcomeKind: outcome.kind } : {}) };
     });
   }
+
+  /**
+   * The approved rewards of a jurisdiction not yet paid nor lapsed, from the money
+   * statistics' gsi2 partition (REWARDS#<code>): the claim's method and time, never its
+   * code or sealed bank details. The filter only trims what comes back; the partition is
+   * bounded by the rewards approved, never by the tips.
+   */
+  async rewardClaimEntries(query: Parameters<TipInbox['rewardClaimEntries']>[0]) {
+    const reward = ['amountFen', 'shares', 'approvedAt', 'claimBy', 'lapsedAt']
+      .map((name) => `#s.#reward.#${name}`)
+      .concat(['#s.#reward.#claim.#method', '#s.#reward.#claim.#claimedAt']);
+    const projection = ['#s.#tipId', '#s.#receivedAt', '#s.#address', ...reward].join(', ');
+    const items = await readPartition(this.documents, {
+      tableName: this.tableName,
+      indexName: 'gsi2',
+      partition: rewardIndexPartition(query.jurisdiction),
+      projection,
+      filter:
+        'attribute_not_exists(#s.#reward.#payment) AND attribute_not_exists(#s.#reward.#lapsedAt)',
+      names: placeholderNames(`${projection} #s.#reward.#payment`),
+    });
+    return items.map((item) => item.state as RewardClaimDeskEntry);
+  }
+}
+
+/**
+ * The attribute names of an expression's placeholders: `#name` stands for `name`, `#s` for
+ * the stored `state` (every name goes through one: some are DynamoDB reserved words).
+ */
+function placeholderNames(expression: string): Record<string, string> {
+  const names = [...expression.matchAll(/#(\w+)/g)].map(([placeholder, name]) => [
+    placeholder,
+    name === 's' ? 'state' : name,
+  ]);
+  return Object.fromEntries(names);
 }
 
 /** Tips whose time limits still run (acceptance, verification, feedback). */
