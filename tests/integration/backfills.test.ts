@@ -14,7 +14,7 @@ import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { hazardTally, statisticsPartition } from '@qingling/shared/hazards/statistics.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRecordCounters } from '#functions/workflow/reconcile.ts';
+import { checkRecordCounters, handler, sweepReserveMs } from '#functions/workflow/reconcile.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
@@ -259,5 +259,19 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     // What a rebuild with nothing under way counts: the same.
     await store.rebuild(['cq-gecheng'], clock.now());
     expect(counted).toEqual(await counters());
+  });
+
+  it('leave the sweep its time: a scheduled run with less than two minutes left only sweeps', async () => {
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: backfills.recordedBy }));
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+    const left = (milliseconds: number) => ({ getRemainingTimeInMillis: () => milliseconds });
+    expect(await handler(scheduled, left(sweepReserveMs - 1))).toMatchObject({
+      backfills: { finished: [], unfinished: ['recordedBy'] },
+      woken: expect.any(Number),
+    });
+    expect(await handler(scheduled, left(240_000))).toMatchObject({
+      backfills: { finished: ['recordedBy'], unfinished: [] },
+    });
+    expect(await handler(scheduled, left(240_000))).not.toHaveProperty('backfills');
   });
 });

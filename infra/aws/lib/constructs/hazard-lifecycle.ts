@@ -380,8 +380,8 @@ export class HazardLifecycle extends Construct {
    * record whose first event was stored without its state is repaired as its lifecycle
    * starts. It may query the index, read and repair hazard and tip records, and wake their
    * lifecycles; it changes nothing people wrote. Before its sweep it runs the one-time data
-   * backfills an upgrade left missing, stopping two minutes before its timeout. Runs every five minutes; a failed run is
-   * not retried (the next one reads the same hours again).
+   * backfills an upgrade left missing, stopping two minutes before its timeout. Runs every
+   * five minutes; a failed run is not retried (the next one reads the same hours again).
    */
   private reconcilerFunction(props: HazardLifecycleProps, handlersDir: string): NodeFunction {
     const reconciler = new NodeFunction(this, 'Reconcile', {
