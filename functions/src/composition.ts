@@ -8,6 +8,7 @@ import {
   StepFunctionsLifecycleConductor,
   StepFunctionsRecordWorkflow,
 } from '@qingling/shared/adapters/aws/step-functions-workflow.ts';
+import { DynamoBackfills } from '@qingling/shared/adapters/dynamodb/backfills.ts';
 import { DynamoChainHeadsStore } from '@qingling/shared/adapters/dynamodb/chain-heads.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEnterpriseRegister } from '@qingling/shared/adapters/dynamodb/enterprise-register.ts';
@@ -116,6 +117,8 @@ const defaultHazardStatistics = () => {
   }
   return statisticsStore.store;
 };
+/** The one-time data backfills (the reconciler runs the missing ones). */
+const defaultBackfills = () => new DynamoBackfills(documentClient(), requireEnv('TABLE_NAME'));
 const defaultEnterpriseRegister = () =>
   new DynamoEnterpriseRegister(documentClient(), requireEnv('TABLE_NAME'));
 /** The public exposure page's list (EXPOSED#<jurisdiction> partitions). */
@@ -216,6 +219,7 @@ const defaults = {
   tipInbox: defaultTipInbox,
   hazardLedger: defaultHazardLedger,
   hazardStatistics: defaultHazardStatistics,
+  backfills: defaultBackfills,
   enterpriseRegister: defaultEnterpriseRegister,
   exposureList: defaultExposureList,
   guessingGuard: defaultGuessingGuard,
@@ -250,6 +254,7 @@ export let eventStore: Dependencies['eventStore'] = defaultEventStore;
 export let tipInbox: Dependencies['tipInbox'] = defaultTipInbox;
 export let hazardLedger: Dependencies['hazardLedger'] = defaultHazardLedger;
 export let hazardStatistics: Dependencies['hazardStatistics'] = defaultHazardStatistics;
+export let backfills: Dependencies['backfills'] = defaultBackfills;
 export let enterpriseRegister: Dependencies['enterpriseRegister'] = defaultEnterpriseRegister;
 export let exposureList: Dependencies['exposureList'] = defaultExposureList;
 export let guessingGuard: Dependencies['guessingGuard'] = defaultGuessingGuard;
@@ -283,6 +288,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   tipInbox = overrides.tipInbox ?? tipInbox;
   hazardLedger = overrides.hazardLedger ?? hazardLedger;
   hazardStatistics = overrides.hazardStatistics ?? hazardStatistics;
+  backfills = overrides.backfills ?? backfills;
   enterpriseRegister = overrides.enterpriseRegister ?? enterpriseRegister;
   exposureList = overrides.exposureList ?? exposureList;
   guessingGuard = overrides.guessingGuard ?? guessingGuard;

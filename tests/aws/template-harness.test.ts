@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AttributeValue,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { routes } from '@qingling/shared/api/routes.ts';
@@ -429,6 +431,167 @@ describe('the synthesized template, run with each role enforced', () => {
     })) as { woken: number };
     await harness.settled();
     expect(swept.woken).toBe(1);
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('backfills, from its scheduled run, the data an upgraded stack wrote before the statistics, the ledger filters and my cases', async () => {
+    // Two hazards of one officer, recorded through the API as this version writes them, in
+    // a jurisdiction no other test writes to (its statistics are these two alone).
+    const jurisdiction = 'fj-xiamen-xiangan';
+    const officer = await harness.tokenFor({
+      userId: 'harness-backfill-officer',
+      name: 'Harness backfill officer',
+      roles: ['officer'],
+      jurisdictions: [jurisdiction],
+    });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${officer}` };
+    const recorded: string[] = [];
+    const { enterprise: _enterprise, ...facts } = recordHazardExample();
+    for (const grade of ['major', 'general']) {
+      const reply = await fetch(`${harness.apiUrl}/api/office/hazards`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          ...facts,
+          jurisdiction,
+          idempotencyKey: randomUUID(),
+          grade,
+          site: {
+            name: '翔安码头仓库',
+            address: '翔安区南路 3 号',
+            kind: 'shop',
+            personInCharge: '陈某',
+            phone: '13900000077',
+          },
+        }),
+      });
+      expect(reply.status, await reply.clone().text()).toBe(201);
+      recorded.push(((await reply.json()) as { hazard: { hazardId: string } }).hazard.hazardId);
+    }
+    await harness.settled();
+    newProblems();
+    const read = async (path: string) => {
+      const reply = await fetch(`${harness.apiUrl}${path}`, { headers });
+      expect(reply.status, path).toBe(200);
+      return reply.json();
+    };
+    const statistics = async () => {
+      const { asOf: _asOf, ...figures } = await read(
+        `/api/office/statistics?jurisdiction=${jurisdiction}`,
+      );
+      return figures;
+    };
+    const majorLedger = async () =>
+      (
+        (await read(
+          `/api/office/hazards?jurisdiction=${jurisdiction}&status=reported&grade=major`,
+        )) as {
+          hazards: { hazardId: string }[];
+        }
+      ).hazards.map((hazard) => hazard.hazardId);
+    const myCases = async () =>
+      (
+        (await read(`/api/office/desk?jurisdiction=${jurisdiction}`)) as {
+          myCases: { hazardId: string }[];
+        }
+      ).myCases
+        .map((entry) => entry.hazardId)
+        .sort();
+    const expected = {
+      statistics: await statistics(),
+      ledger: await majorLedger(),
+      mine: await myCases(),
+    };
+    expect(expected.ledger).toEqual([recorded[0]]);
+    expect(expected.statistics).toMatchObject({ inflow: { found: 2, open: 2 } });
+    expect(expected.mine).toEqual([...recorded].sort());
+
+    // The table as a version before those features left it: no counters or their markers,
+    // no index attributes of the filtered ledger, no recordedBy, and none of the backfills'
+    // markers (every record of the table, the earlier tests' too).
+    const { dynamo, tableName } = recordsTable();
+    const backfillMarkers = [
+      { pk: 'HAZARD#STATS#', sk: 'BUILT#3' },
+      { pk: 'LEDGER#INDEXES', sk: 'BUILT' },
+      { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' },
+    ];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamo.send(
+        new ScanCommand({
+          TableName: tableName,
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const { pk, sk } of page.Items ?? []) {
+        const key = { pk: pk as AttributeValue, sk: sk as AttributeValue };
+        const counter = /^(HAZARD|TIP)#STATS#/.test(pk?.S ?? '') || sk?.S === 'TALLY';
+        const marker = ['LEDGER#INDEXES', 'LEDGER#RECORDED_BY'].includes(pk?.S ?? '');
+        if (counter || marker) {
+          await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: key }));
+        } else if (pk?.S?.startsWith('HAZARD#') && sk?.S === 'STATE') {
+          await dynamo.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: key,
+              UpdateExpression: `REMOVE #state.#recordedBy, ${[3, 4, 5, 6, 7].flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]).join(', ')}`,
+              ExpressionAttributeNames: { '#state': 'state', '#recordedBy': 'recordedBy' },
+            }),
+          );
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    // What an upgraded stack showed: nothing counted, the filter and my cases without them.
+    expect(await statistics()).not.toEqual(expected.statistics);
+    expect(await majorLedger()).not.toContain(recorded[0]);
+    expect(await myCases()).toEqual([]);
+
+    // The schedule's event, as EventBridge sends it: the missing backfills, then the sweep.
+    const reconciler =
+      [...harness.runtime.functions.values()].find((fn) =>
+        fn.logicalId.startsWith('LifecycleReconcile'),
+      )?.logicalId ?? 'LifecycleReconcile';
+    const scheduled = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: ['arn:aws:events:us-east-1:123456789012:rule/ReconcileEveryFiveMinutes'],
+      detail: {},
+    };
+    const first = (await harness.runtime.invoke(reconciler, scheduled)) as {
+      backfills?: { finished: string[]; unfinished: string[] };
+    };
+    await harness.settled();
+    expect(first.backfills).toEqual({
+      finished: ['statistics', 'ledgerIndexes', 'recordedBy'],
+      unfinished: [],
+    });
+    expect(await statistics()).toEqual(expected.statistics);
+    expect(await majorLedger()).toEqual(expected.ledger);
+    expect(await myCases()).toEqual(expected.mine);
+    for (const Key of backfillMarkers) {
+      const { Item } = await dynamo.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: Key.pk }, sk: { S: Key.sk } } }),
+      );
+      expect(Item, `${Key.pk} ${Key.sk}`).toBeDefined();
+    }
+    // Every later run finds the markers and goes straight to its sweep.
+    const second = (await harness.runtime.invoke(reconciler, {
+      ...scheduled,
+      id: randomUUID(),
+    })) as {
+      backfills?: unknown;
+      woken: number;
+    };
+    dynamo.destroy();
+    expect(second.backfills).toBeUndefined();
+    expect(await statistics()).toEqual(expected.statistics);
     expect(newProblems()).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import type { BackfillRun } from '@qingling/shared/adapters/dynamodb/backfills.ts';
+import type { Budget } from '@qingling/shared/adapters/dynamodb/budget.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
 import {
@@ -5,7 +7,7 @@ import {
   reconcile,
   reconcilerTiming,
 } from '@qingling/shared/workflow/reconcile.ts';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import * as dependencies from '../dependencies.ts';
 import { respond } from '../deploy/custom-resource.ts';
 import { logger } from '../observability/logger.ts';
@@ -70,6 +72,46 @@ export async function reconcileRecords(timing = reconcilerTiming): Promise<Recon
 }
 
 /**
+ * What the sweep keeps of the function's four minutes: the backfills start no piece of
+ * work (a jurisdiction's counters, a hazard) with less left.
+ */
+export const sweepReserveMs = 120_000;
+
+/**
+ * The one-time data backfills a stack upgraded from an older version still lacks (one
+ * BatchGetItem of their markers; nothing more once all are done): run before the sweep,
+ * within the budget. One stopped by it leaves its marker unwritten and goes on at the next
+ * run (five minutes later), skipping what it did. Undefined when there was none to run.
+ */
+export async function runBackfills(budget: Budget): Promise<BackfillRun | undefined> {
+  const store = dependencies.backfills();
+  const missing = await store.missing();
+  if (!missing.length) return undefined;
+  const jurisdictions = (await dependencies.jurisdictions()).map(({ code }) => code);
+  // Before the seed's first run there is nothing to backfill, and nothing to mark done.
+  if (!jurisdictions.length) return { finished: [], unfinished: missing };
+  const run = await store.run(missing, jurisdictions, { now: dependencies.clock().now(), budget });
+  logger.info('Backfills run', { ...run });
+  return run;
+}
+
+/** The budget of a run: until the sweep's reserve of the function's remaining time. */
+const budgetOf = (context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Budget => ({
+  expired: () =>
+    (context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) < sweepReserveMs,
+});
+
+/** The scheduled run: the missing backfills, then the sweep. */
+async function scheduledRun(
+  context: Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined,
+  timing = reconcilerTiming,
+): Promise<unknown> {
+  const backfilled = await runBackfills(budgetOf(context));
+  const result = await reconcileRecords(timing);
+  return backfilled ? { ...result, backfills: backfilled } : result;
+}
+
+/**
  * After a deploy that changed a lifecycle's definition: wakes every waiting lifecycle whose
  * execution runs an older one (its WAIT item says which), so that it plans now and renews
  * onto the new definition, instead of waiting up to 23 days for its timer. Ten at a time.
@@ -96,11 +138,15 @@ export async function renewOlderDefinitions(
 /**
  * The scheduled function (EventBridge, every five minutes). An operator may invoke it with
  * `{"graceSeconds": 0}` to sweep at once after an incident (0 to 3,600; the default is the
- * 15 minutes a lifecycle may take to see a change), or `{"renewDefinitions": true}`. As a
+ * 15 minutes a lifecycle may take to see a change), or `{"renewDefinitions": true}`. A
+ * sweep first runs the data backfills an upgrade left missing (`runBackfills`). As a
  * CloudFormation custom resource (Custom::QinglingLifecycleRenewal, whose properties are the
  * definitions' fingerprints) it runs the renewal sweep on every deploy that changed one.
  */
-export async function handler(event?: unknown): Promise<unknown> {
+export async function handler(
+  event?: unknown,
+  context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
+): Promise<unknown> {
   if (isCustomResourceEvent(event)) {
     let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
     let reason = 'Waiting lifecycles woken onto the new definitions';
@@ -118,11 +164,11 @@ export async function handler(event?: unknown): Promise<unknown> {
   const request = (event ?? {}) as { graceSeconds?: unknown; renewDefinitions?: unknown };
   if (request.renewDefinitions === true) return renewOlderDefinitions(deployedDefinitions());
   const grace = request.graceSeconds;
-  if (grace === undefined) return reconcileRecords();
+  if (grace === undefined) return scheduledRun(context);
   if (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 3600) {
     throw new TypeError('graceSeconds must be an integer from 0 to 3600');
   }
-  return reconcileRecords({ ...reconcilerTiming, graceMs: grace * 1000 });
+  return scheduledRun(context, { ...reconcilerTiming, graceMs: grace * 1000 });
 }
 
 function isCustomResourceEvent(event: unknown): event is CloudFormationCustomResourceEvent {

@@ -154,7 +154,9 @@ export async function startEmbeddedCloud(
   }
   // The statistics' counters of hazards written before they existed: built once, before
   // anything else writes.
-  await new DynamoHazardStatistics(documents, tableName).ensureBuilt(jurisdictions);
+  await new DynamoHazardStatistics(documents, tableName).ensureBuilt(jurisdictions, {
+    now: clock.now(),
+  });
   // The filtered ledger's index attributes of hazards written before those indexes: once.
   const hazardLedger = new DynamoHazardLedger(documents, tableName);
   await hazardLedger.ensureIndexed(jurisdictions);

@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import {
+  ledgerIndexesMarker,
+  recordedByMarker,
+} from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
 import { ArnFormat, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -375,8 +379,9 @@ export class HazardLifecycle extends Construct {
    * (people's events), and wakes each lifecycle that missed its timer or a change; a
    * record whose first event was stored without its state is repaired as its lifecycle
    * starts. It may query the index, read and repair hazard and tip records, and wake their
-   * lifecycles; it changes nothing people wrote. Runs every five minutes; a failed run is
-   * not retried (the next one reads the same hours again).
+   * lifecycles; it changes nothing people wrote. Before its sweep it runs the one-time data
+   * backfills an upgrade left missing, stopping two minutes before its timeout. Runs every
+   * five minutes; a failed run is not retried (the next one reads the same hours again).
    */
   private reconcilerFunction(props: HazardLifecycleProps, handlersDir: string): NodeFunction {
     const reconciler = new NodeFunction(this, 'Reconcile', {
@@ -402,7 +407,14 @@ export class HazardLifecycle extends Construct {
       }),
     );
     // Reading a record repairs its state when an append stopped between its two writes.
-    props.table.grantPartitions(reconciler.role, { read: [], write: ['HAZARD#*', 'TIP#*'] });
+    // The data backfills an upgrade left missing (functions/src/workflow/reconcile.ts
+    // runBackfills) write hazard and tip items too (state attributes, counters and their
+    // markers, HAZARD#STATS#), and besides: the jurisdictions they go through, read; and
+    // their two marker items outside those partitions, exactly.
+    props.table.grantPartitions(reconciler.role, {
+      read: ['JURISDICTION'],
+      write: ['HAZARD#*', 'TIP#*', ledgerIndexesMarker.pk, recordedByMarker.pk],
+    });
     this.grantWake(reconciler.role);
     return reconciler;
   }

@@ -1,24 +1,16 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { Actor } from '../../event-log/event-log.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../../hazards/desk.ts';
 import {
   enterpriseHazardsPartition,
   type HazardState,
   hazardLedgerPartition,
   type LedgerStatus,
-  ledgerStatus,
 } from '../../hazards/hazard.ts';
 import type { HazardLedger } from '../../hazards/ledger.ts';
 import { isFiltered } from '../../hazards/ledger-filter.ts';
-import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
-import { ledgerStatuses } from '../../hazards/schemas.ts';
 import { filteredLedgerPage } from './filtered-ledger.ts';
 import { queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
+import { backfillLedgerIndexes, backfillRecordedBy } from './ledger-backfills.ts';
 
 /** Hazards whose lifecycle still has a timer: open ones, and closed ones awaiting a look-back. */
 const liveStatuses: LedgerStatus[] = ['reported', 'rectifying', 'verifying', 'closed_look_back'];
@@ -126,97 +118,23 @@ export class DynamoHazardLedger implements HazardLedger {
     });
   }
 
+  private where() {
+    return { documents: this.documents, tableName: this.tableName };
+  }
+
   /**
    * Gives hazards written before the filtered ledger's indexes existed their index
-   * attributes, once: a marker item (LEDGER#INDEXES, sk BUILT) says it was done. Reads every
-   * hazard through gsi1, so it runs at start, not per request. The count done.
+   * attributes, once (ledger-backfills.ts). The count done.
    */
-  ensureIndexed(jurisdictions: readonly string[]): Promise<number> {
-    return this.backfill(jurisdictions, 'LEDGER#INDEXES', 'gsi3pk', async (item) =>
-      item.gsi3pk
-        ? null
-        : ledgerFilterIndexes(item.state as HazardState, ledgerStatus(item.state as HazardState)),
-    );
+  async ensureIndexed(jurisdictions: readonly string[]): Promise<number> {
+    return (await backfillLedgerIndexes({ ...this.where(), jurisdictions })).updated;
   }
 
   /**
-   * Gives hazards recorded before the state kept recordedBy the actor of their
-   * hazard_reported event (a person's id), once (marker LEDGER#RECORDED_BY): the desk's
-   * "my cases" reads it from gsi1. One GetItem of the log's first event per such hazard,
-   * at start. The count done.
+   * Gives hazards recorded before the state kept recordedBy their recorder, once
+   * (ledger-backfills.ts): the desk's "my cases" reads it from gsi1. The count done.
    */
-  ensureRecordedBy(jurisdictions: readonly string[]): Promise<number> {
-    return this.backfill(jurisdictions, 'LEDGER#RECORDED_BY', '', async (item) => {
-      const state = item.state as HazardState;
-      if (state.recordedBy) return null;
-      const { Item: first } = await this.documents.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: item.pk, sk: 'E#0000000001' },
-          ProjectionExpression: 'actor',
-        }),
-      );
-      const actor = first?.actor as Actor | undefined;
-      return actor?.kind === 'person' ? { state: { ...state, recordedBy: actor.id } } : null;
-    });
-  }
-
-  /**
-   * Once per marker (sk BUILT): each hazard's state item that `change` gives attributes to
-   * is updated with them, only at the version read (a write in between wrote them itself).
-   */
-  private async backfill(
-    jurisdictions: readonly string[],
-    markerKey: string,
-    /** An attribute `change` reads beside the state, if any. */
-    extra: string,
-    change: (item: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
-  ): Promise<number> {
-    const marker = { pk: markerKey, sk: 'BUILT' };
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }),
-    );
-    if (Item) return 0;
-    let updated = 0;
-    for (const jurisdiction of jurisdictions) {
-      for (const status of ledgerStatuses) {
-        const items = await readPartition(this.documents, {
-          tableName: this.tableName,
-          partition: hazardLedgerPartition(jurisdiction, status),
-          projection: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
-          names: { '#version': 'version', '#state': 'state' },
-        });
-        for (const item of items) {
-          const attributes = await change(item);
-          if (!attributes) continue;
-          const entries = Object.entries(attributes);
-          try {
-            await this.documents.send(
-              new UpdateCommand({
-                TableName: this.tableName,
-                Key: { pk: item.pk, sk: item.sk },
-                UpdateExpression: `SET ${entries.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
-                ConditionExpression: '#version = :version',
-                ExpressionAttributeNames: {
-                  '#version': 'version',
-                  ...Object.fromEntries(entries.map(([name], index) => [`#n${index}`, name])),
-                },
-                ExpressionAttributeValues: {
-                  ':version': item.version,
-                  ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
-                },
-              }),
-            );
-            updated += 1;
-          } catch (error) {
-            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-          }
-        }
-      }
-    }
-    await this.documents.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...marker, hazards: updated } }),
-    );
-    return updated;
+  async ensureRecordedBy(jurisdictions: readonly string[]): Promise<number> {
+    return (await backfillRecordedBy({ ...this.where(), jurisdictions })).updated;
   }
 }

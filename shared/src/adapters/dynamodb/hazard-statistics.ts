@@ -1,30 +1,33 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { cstDate } from '../../calendar/calendar.ts';
 import type { Tally } from '../../event-log/event-store.ts';
 import { deskLedgerStatuses } from '../../hazards/desk.ts';
-import { type HazardState, hazardLedgerPartition, hazardStream } from '../../hazards/hazard.ts';
+import { hazardLedgerPartition, hazardStream } from '../../hazards/hazard.ts';
 import {
   type Bucket,
+  bucketMonths,
   type HazardStatistics,
   hazardTally,
   statisticsPartition,
 } from '../../hazards/statistics.ts';
-import { type TipState, tipInboxPartition, tipStream } from '../../tips/tip-state.ts';
+import { tipInboxPartition, tipStream } from '../../tips/tip-state.ts';
 import {
   allTipStatuses,
   type TipBucket,
   tipStatisticsPartition,
   tipTally,
 } from '../../tips/tip-statistics.ts';
+import type { Budget } from './budget.ts';
 import { readPartition } from './index-page.ts';
 import { readRewardEntries } from './reward-statistics.ts';
-import { applyTally, onlyDeferred, tallyMarker, tallyMarkerKey } from './tally.ts';
+import { applyTally, onlyDeferred, tallyFence, tallyMarker, tallyMarkerKey } from './tally.ts';
 
 /**
  * The statistics' counter items (HAZARD#STATS#<jurisdiction> and TIP#STATS#<jurisdiction>,
@@ -39,6 +42,18 @@ import { applyTally, onlyDeferred, tallyMarker, tallyMarkerKey } from './tally.t
  *    escalations fired by day (`esc|<date>`), for the weekly report.
  */
 export const countersFormat = 3;
+
+/** The item that says the buckets were built in this format (the backfill's marker). */
+export const statisticsBuiltMarker = {
+  pk: statisticsPartition(''),
+  sk: `BUILT#${countersFormat}`,
+} as const;
+
+/** The month after the clock's (CST): a record counted across a month's last midnight. */
+const nextMonth = (now: Date) => {
+  const [year, month] = cstDate(now).slice(0, 7).split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+};
 
 export class DynamoHazardStatistics implements HazardStatistics {
   private readonly documents: DynamoDBDocumentClient;
@@ -127,6 +142,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: 'sk',
+          ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
@@ -140,40 +156,33 @@ export class DynamoHazardStatistics implements HazardStatistics {
    * Recomputes every bucket of these jurisdictions from the records' states (the hazard
    * ledger's index and the tip inbox's hold every record under one status) and overwrites
    * them, with each record's marker (what it is counted as); a bucket left with no member
-   * is emptied. Run when nothing writes (a deploy, a repair): a write during it may be
-   * overwritten, and the reconciler's check of recent changes would put it back.
+   * is emptied. Safe while records change (AWS runs it from the reconciler, the API
+   * serving): see `rebuildPartition`. `now`: the clock's instant (the months it fences).
    */
   async rebuild(
     jurisdictions: readonly string[],
+    now: Date = new Date(),
   ): Promise<{ hazards: number; tips: number; buckets: number }> {
     let hazards = 0;
     let tips = 0;
     let written = 0;
     for (const jurisdiction of jurisdictions) {
-      const hazardStates = await this.statesIn(
-        deskLedgerStatuses.map((status) => hazardLedgerPartition(jurisdiction, status)),
-      );
-      written += await this.rebuildPartition(
+      const hazardStates = await this.rebuildPartition(
         statisticsPartition(jurisdiction),
-        hazardStates.map((item) => {
-          const state = item.state as HazardState;
-          return { stream: hazardStream(state.hazardId), ...hazardTally.of(state, item.version) };
-        }),
-        hazardTally.deltas,
+        hazardTally,
+        deskLedgerStatuses.map((status) => hazardLedgerPartition(jurisdiction, status)),
+        now,
       );
-      hazards += hazardStates.length;
-      const tipStates = await this.statesIn(
-        allTipStatuses.map((status) => tipInboxPartition(jurisdiction, status)),
-      );
-      written += await this.rebuildPartition(
+      written += hazardStates.buckets;
+      hazards += hazardStates.members;
+      const tipStates = await this.rebuildPartition(
         tipStatisticsPartition(jurisdiction),
-        tipStates.map((item) => {
-          const state = item.state as TipState;
-          return { stream: tipStream(state.tipId), ...tipTally.of(state, item.version) };
-        }),
-        tipTally.deltas,
+        tipTally,
+        allTipStatuses.map((status) => tipInboxPartition(jurisdiction, status)),
+        now,
       );
-      tips += tipStates.length;
+      written += tipStates.buckets;
+      tips += tipStates.members;
     }
     return { hazards, tips, buckets: written };
   }
@@ -195,57 +204,250 @@ export class DynamoHazardStatistics implements HazardStatistics {
     return pages.flat().map((item) => ({ state: item.state, version: item.version as number }));
   }
 
-  /** Overwrites one partition's buckets with its members' cells, and their markers. */
-  private async rebuildPartition(
+  /**
+   * Overwrites one partition's buckets with its members' cells, and their markers, while
+   * writes go on. Without care a move (tally.ts) interleaved with the overwrite would
+   * count a member twice or not at all: a move's count landing on a bucket after it was
+   * recomputed from a state that already had it, or before it was overwritten while its
+   * marker kept the new code (both a later move then counts again from the wrong side).
+   * So: (1) every bucket month the partition may have (epoch to next month) gets a fence,
+   * which stops every count (tally.ts step b) until its bucket is written again: the
+   * buckets hold still while the members are read; (2) each member's marker is read
+   * (consistently) and written with the code its bucket will hold, only if no move was
+   * claimed since it was read (else read again); (3) a member with a move claimed and not
+   * settled is counted from its state item as it is now (read consistently, not the
+   * index), and left pending in its bucket under that code: the claimed move's count, if
+   * it comes late, no longer matches (`pending` is neither absent nor its old code), and
+   * its settle finds no `next`; the member's next move starts from that code; (4) the
+   * buckets are written, each lifting its fence. A member counted just before the fence
+   * and not yet in the index (gsi1 is eventually consistent, usually within a second of
+   * the write) is left out of its bucket: the one window left, which the reads after the
+   * fence's writes make short.
+   */
+  private async rebuildPartition<State>(
     partition: string,
-    members: { stream: string; sort: string; code: string }[],
-    deltas: (before: string | null, after: string) => Record<string, number>,
-  ): Promise<number> {
-    const buckets = new Map<string, Record<string, number>>();
-    const markers: Record<string, unknown>[] = [];
-    for (const member of members) {
-      const counts = buckets.get(member.sort) ?? {};
-      buckets.set(member.sort, counts);
-      for (const [cell, value] of Object.entries(deltas(null, member.code))) {
-        counts[cell] = (counts[cell] ?? 0) + value;
+    tally: Tally<State>,
+    indexPartitions: readonly string[],
+    now: Date,
+  ): Promise<{ members: number; buckets: number }> {
+    const months = new Set([
+      ...(await this.monthsOf(partition)),
+      ...bucketMonths(now),
+      nextMonth(now),
+    ]);
+    await this.inParallel([...months], (month) =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: partition, sk: month },
+          UpdateExpression:
+            'SET #fence = :fence, #counts = if_not_exists(#counts, :empty), #pending = if_not_exists(#pending, :empty)',
+          ExpressionAttributeNames: {
+            '#fence': tallyFence,
+            '#counts': 'counts',
+            '#pending': 'pending',
+          },
+          ExpressionAttributeValues: { ':fence': now.toISOString(), ':empty': {} },
+        }),
+      ),
+    );
+    const states = await this.statesIn(indexPartitions);
+    // A record seen under two statuses (gsi1 read while it moved): its latest version only.
+    const latest = new Map<string, ReturnType<Tally<State>['of']> & { stream: string }>();
+    for (const item of states) {
+      const listed = tally.of(item.state as State, item.version);
+      const stream = this.streamOf(partition, listed.member);
+      const seen = latest.get(stream);
+      if (!seen || listed.code > seen.code) latest.set(stream, { ...listed, stream });
+    }
+    const members = [...latest.values()];
+    const markers = await this.markersOf(members.map((member) => member.stream));
+    const buckets = new Map<
+      string,
+      { counts: Record<string, number>; pending: Record<string, string> }
+    >([...months].map((month) => [month, { counts: {}, pending: {} }]));
+    await this.inParallel(members, async (listed) => {
+      const { member, code, sort, pending } = await this.settleMarker(
+        listed,
+        tally,
+        markers.get(listed.stream) ?? null,
+      );
+      const bucket = buckets.get(sort) ?? { counts: {}, pending: {} };
+      buckets.set(sort, bucket);
+      for (const [cell, value] of Object.entries(tally.deltas(null, code))) {
+        bucket.counts[cell] = (bucket.counts[cell] ?? 0) + value;
       }
-      markers.push({ pk: member.stream, sk: tallyMarkerKey, code: member.code });
-    }
-    for (const month of await this.monthsOf(partition)) {
-      if (!buckets.has(month)) buckets.set(month, {});
-    }
-    const items = [
-      ...[...buckets].map(([month, counts]) => ({ pk: partition, sk: month, counts, pending: {} })),
-      ...markers,
-    ];
-    for (let from = 0; from < items.length; from += 25) {
-      let writes = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (writes.length) {
-        const reply = await this.documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: writes } }),
-        );
-        writes = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof writes;
-      }
-    }
-    return buckets.size;
+      if (pending) bucket.pending[member] = code;
+    });
+    // Written without the fence: each write lifts it.
+    await this.inParallel([...buckets], ([month, { counts, pending }]) =>
+      this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: partition, sk: month, counts, pending },
+        }),
+      ),
+    );
+    return { members: members.length, buckets: buckets.size };
+  }
+
+  /** The record's stream from its counter partition's kind and its member id. */
+  private streamOf(partition: string, member: string): string {
+    return partition.startsWith(tipStatisticsPartition(''))
+      ? tipStream(member)
+      : hazardStream(member);
   }
 
   /**
-   * Builds every bucket once, for hazards written before the counters existed or counted in
-   * an older format: a marker item (HAZARD#STATS#, sk BUILT#<format>) says it was done.
-   * True when it built them now.
+   * Writes one member's marker with the code the rebuilt bucket will count it as, on the
+   * condition that no move was claimed since its marker was read (else reads it again).
    */
-  async ensureBuilt(jurisdictions: readonly string[]): Promise<boolean> {
-    const key = { pk: statisticsPartition(''), sk: `BUILT#${countersFormat}` };
+  private async settleMarker<State>(
+    listed: { stream: string; member: string; sort: string; code: string },
+    tally: Tally<State>,
+    read: { code?: string; next?: string } | null,
+  ): Promise<{ member: string; sort: string; code: string; pending: boolean }> {
+    let marker = read;
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      let { code, sort } = listed;
+      if (marker?.next) {
+        const current = await this.currentOf(listed.stream, tally);
+        if (current) ({ code, sort } = current);
+      }
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: listed.stream, sk: tallyMarkerKey, code },
+            ConditionExpression: marker?.next ? '#next = :next' : 'attribute_not_exists(#next)',
+            ExpressionAttributeNames: { '#next': 'next' },
+            ...(marker?.next ? { ExpressionAttributeValues: { ':next': marker.next } } : {}),
+          }),
+        );
+        return { member: listed.member, sort, code, pending: Boolean(marker?.next) };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const again = await tallyMarker(this.documents, this.tableName, listed.stream);
+        marker = {
+          ...(again.code ? { code: again.code } : {}),
+          ...(again.next ? { next: again.next } : {}),
+        };
+      }
+    }
+    throw new Error(`rebuild ${listed.stream}: its marker keeps changing`);
+  }
+
+  /** A record's code and bucket month from its state item, read consistently. */
+  private async currentOf<State>(
+    stream: string,
+    tally: Tally<State>,
+  ): Promise<{ code: string; sort: string } | null> {
+    const Item = await this.stateItem(stream);
+    if (!Item) return null;
+    const { code, sort } = tally.of(Item.state as State, Item.version as number);
+    return { code, sort };
+  }
+
+  /** A record's state item (state and version), read consistently. */
+  private async stateItem(stream: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: stream, sk: 'STATE' },
+        ProjectionExpression: '#state, #version',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item;
+  }
+
+  /** The members' markers, 100 keys a BatchGetItem, read consistently. */
+  private async markersOf(
+    streams: readonly string[],
+  ): Promise<Map<string, { code?: string; next?: string }>> {
+    const markers = new Map<string, { code?: string; next?: string }>();
+    for (let from = 0; from < streams.length; from += 100) {
+      let keys: Record<string, unknown>[] = streams
+        .slice(from, from + 100)
+        .map((stream) => ({ pk: stream, sk: tallyMarkerKey }));
+      while (keys.length) {
+        const reply = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of reply.Responses?.[this.tableName] ?? []) {
+          markers.set(item.pk as string, {
+            ...(item.code ? { code: item.code as string } : {}),
+            ...(item.next ? { next: item.next as string } : {}),
+          });
+        }
+        keys = reply.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return markers;
+  }
+
+  /** Runs `work` over the items, ten requests at a time (single-item writes, no batch). */
+  private async inParallel<Item>(items: readonly Item[], work: (item: Item) => Promise<unknown>) {
+    for (let from = 0; from < items.length; from += 10) {
+      await Promise.all(items.slice(from, from + 10).map(work));
+    }
+  }
+
+  /**
+   * Builds every bucket once, for records written before the counters existed or counted
+   * in an older format: a marker item (HAZARD#STATS#, sk BUILT#<format>) says it was done,
+   * and one per jurisdiction (sk BUILT#<format>#<jurisdiction>) what a run stopped by its
+   * budget has done, so that the next run goes on from there. True when it built them now
+   * (false too when the budget stopped it: the marker is then not written).
+   */
+  async ensureBuilt(
+    jurisdictions: readonly string[],
+    options: { now?: Date; budget?: Budget } = {},
+  ): Promise<boolean> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: statisticsBuiltMarker,
+        ConsistentRead: true,
+      }),
     );
     if (Item) return false;
-    const built = await this.rebuild(jurisdictions);
+    return (await this.build(jurisdictions, options)).finished;
+  }
+
+  /** The build behind `ensureBuilt`, from the jurisdictions not yet built. */
+  async build(
+    jurisdictions: readonly string[],
+    options: { now?: Date; budget?: Budget } = {},
+  ): Promise<{ finished: boolean; jurisdictions: number }> {
+    let built = 0;
+    for (const jurisdiction of jurisdictions) {
+      const progress = {
+        pk: statisticsBuiltMarker.pk,
+        sk: `${statisticsBuiltMarker.sk}#${jurisdiction}`,
+      };
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: progress, ConsistentRead: true }),
+      );
+      if (Item) continue;
+      // Only between jurisdictions: a jurisdiction's fences are lifted before it stops.
+      if (options.budget?.expired()) return { finished: false, jurisdictions: built };
+      const counted = await this.rebuild([jurisdiction], options.now ?? new Date());
+      await this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...progress, ...counted } }),
+      );
+      built += 1;
+    }
     await this.documents.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...key, ...built } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...statisticsBuiltMarker, jurisdictions: jurisdictions.length },
+      }),
     );
-    return true;
+    return { finished: true, jurisdictions: built };
   }
 
   /**
@@ -268,15 +470,7 @@ export class DynamoHazardStatistics implements HazardStatistics {
     stream: string,
     tally: Tally<State>,
   ): Promise<'moved' | 'counted' | 'current' | 'absent'> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: stream, sk: 'STATE' },
-        ProjectionExpression: '#state, #version',
-        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
-        ConsistentRead: true,
-      }),
-    );
+    const Item = await this.stateItem(stream);
     if (!Item) return 'absent';
     // One read more when all is well (the sweep's usual case); a move only if behind.
     const state = Item.state as State;

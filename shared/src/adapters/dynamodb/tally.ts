@@ -21,8 +21,13 @@ import type { Tally } from '../../event-log/event-store.ts';
  *  c. settle: the marker's `code` := new code, `next` removed;
  *  d. clear: `pending[member]` removed from the counter.
  * Seeing a marker with `next`: the counter's `pending[member]` says whether b happened.
+ * Step b also waits out a rebuild of the counter (hazard-statistics.ts `rebuild`): while a
+ * counter item holds `fence`, no count lands on it; the move stays claimed on its marker,
+ * and the rebuild, or the reconciler after it, finishes it.
  */
 export const tallyMarkerKey = 'TALLY';
+/** The counter item's attribute a rebuild raises while it recomputes the item. */
+export const tallyFence = 'fence';
 
 interface Target {
   partition: string;
@@ -55,6 +60,7 @@ const update = (
           '#next': 'next',
           '#pending': 'pending',
           '#counts': 'counts',
+          '#fence': tallyFence,
           ...more,
         }).filter(([name]) => `${expression} ${condition}`.includes(name)),
       ),
@@ -150,6 +156,7 @@ async function finish<State>(
     values[':from'] = from;
     condition += ' OR #pending.#m = :from';
   }
+  condition = `(${condition}) AND attribute_not_exists(#fence)`;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await update(documents, tableName, bucket, expression, condition, values, cells);
@@ -174,6 +181,8 @@ async function finish<State>(
         new GetCommand({ TableName: tableName, Key: bucket, ConsistentRead: true }),
       );
       if ((Item?.pending as Record<string, string>)?.[target.member] === to) break;
+      if (Item?.[tallyFence])
+        throw new Error(`tally ${target.member}: its counter is being rebuilt`);
       throw new Error(`tally ${target.member}`);
     }
   }

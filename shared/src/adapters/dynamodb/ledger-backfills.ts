@@ -1,0 +1,128 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../../event-log/event-log.ts';
+import { deskLedgerStatuses } from '../../hazards/desk.ts';
+import { type HazardState, hazardLedgerPartition, ledgerStatus } from '../../hazards/hazard.ts';
+import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
+import type { Budget } from './budget.ts';
+import { readPartition } from './index-page.ts';
+
+/**
+ * The hazard ledger's one-time backfills, for hazards written before a feature: kept apart
+ * from the ledger's adapter so that the reconciler, which runs them on AWS, bundles no more
+ * than they need (no filters, no schemas).
+ */
+
+/** The filtered ledger's index attributes were given to older hazards. */
+export const ledgerIndexesMarker = { pk: 'LEDGER#INDEXES', sk: 'BUILT' } as const;
+/** Older hazards were given who recorded them. */
+export const recordedByMarker = { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' } as const;
+
+/** Where a backfill runs: the table, the jurisdictions it goes through, its budget if any. */
+export interface BackfillTarget {
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+  jurisdictions: readonly string[];
+  budget?: Budget;
+}
+
+/**
+ * Gives hazards written before the filtered ledger's indexes existed their index
+ * attributes, once: a marker item (LEDGER#INDEXES, sk BUILT) says it was done. Reads every
+ * hazard through gsi1 (at the embedded cloud's start, or from the reconciler on AWS).
+ */
+export function backfillLedgerIndexes(target: BackfillTarget) {
+  return backfill(target, ledgerIndexesMarker, 'gsi3pk', async (item) =>
+    item.gsi3pk
+      ? null
+      : ledgerFilterIndexes(item.state as HazardState, ledgerStatus(item.state as HazardState)),
+  );
+}
+
+/**
+ * Gives hazards recorded before the state kept recordedBy the actor of their
+ * hazard_reported event (a person's id), once (marker LEDGER#RECORDED_BY): the desk's
+ * "my cases" reads it from gsi1. One GetItem of the log's first event per such hazard.
+ */
+export function backfillRecordedBy(target: BackfillTarget) {
+  const { documents, tableName } = target;
+  return backfill(target, recordedByMarker, '', async (item) => {
+    const state = item.state as HazardState;
+    if (state.recordedBy) return null;
+    const { Item: first } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: item.pk, sk: 'E#0000000001' },
+        ProjectionExpression: 'actor',
+      }),
+    );
+    const actor = first?.actor as Actor | undefined;
+    return actor?.kind === 'person' ? { state: { ...state, recordedBy: actor.id } } : null;
+  });
+}
+
+/**
+ * Once per marker: each hazard's state item that `change` gives attributes to is updated
+ * with them, only at the version read (a write in between wrote them itself). Safe to stop
+ * anywhere and run again: `change` skips a hazard that has them. A budget that expires
+ * stops it before the next hazard, the marker unwritten (finished: false).
+ */
+async function backfill(
+  { documents, tableName, jurisdictions, budget }: BackfillTarget,
+  marker: { pk: string; sk: string },
+  /** An attribute `change` reads beside the state, if any. */
+  extra: string,
+  change: (item: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+): Promise<{ updated: number; finished: boolean }> {
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: marker, ConsistentRead: true }),
+  );
+  if (Item) return { updated: 0, finished: true };
+  let updated = 0;
+  for (const jurisdiction of jurisdictions) {
+    for (const status of deskLedgerStatuses) {
+      if (budget?.expired()) return { updated, finished: false };
+      const items = await readPartition(documents, {
+        tableName,
+        partition: hazardLedgerPartition(jurisdiction, status),
+        projection: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
+        names: { '#version': 'version', '#state': 'state' },
+      });
+      for (const item of items) {
+        if (budget?.expired()) return { updated, finished: false };
+        const attributes = await change(item);
+        if (!attributes) continue;
+        const entries = Object.entries(attributes);
+        try {
+          await documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: `SET ${entries.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: {
+                '#version': 'version',
+                ...Object.fromEntries(entries.map(([name], index) => [`#n${index}`, name])),
+              },
+              ExpressionAttributeValues: {
+                ':version': item.version,
+                ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+              },
+            }),
+          );
+          updated += 1;
+        } catch (error) {
+          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
+    }
+  }
+  await documents.send(
+    new PutCommand({ TableName: tableName, Item: { ...marker, hazards: updated } }),
+  );
+  return { updated, finished: true };
+}

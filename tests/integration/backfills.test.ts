@@ -1,0 +1,277 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { backfills, DynamoBackfills } from '@qingling/shared/adapters/dynamodb/backfills.ts';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import { applyTally } from '@qingling/shared/adapters/dynamodb/tally.ts';
+import { deskLedgerStatuses as ledgerStatuses } from '@qingling/shared/hazards/desk.ts';
+import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
+import { hazardTally, statisticsPartition } from '@qingling/shared/hazards/statistics.ts';
+import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRecordCounters, handler, sweepReserveMs } from '#functions/workflow/reconcile.ts';
+import { ManualClock } from '../support/clock.ts';
+import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+
+// Issue 10: the one-time backfills the reconciler runs on AWS after an upgrade stop within
+// their budget and go on at the next run; the counters' rebuild is safe while hazards change.
+const clock = new ManualClock('2026-12-08T02:00:00.000Z');
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let documents: DynamoDBDocumentClient;
+let tableName: string;
+const jurisdictions = seedData.jurisdictions.map((jurisdiction) => jurisdiction.code);
+const hazards: { id: string; revision: number }[] = [];
+let token = '';
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ clock });
+  documents = createDocumentClient();
+  tableName = process.env.TABLE_NAME as string;
+  token = await signIn(cloud.url, 'cq-gecheng.officer');
+  for (const place of ['一号仓库', '二号仓库', '三号仓库', '四号仓库']) {
+    const reply = await recordHazard(cloud.url, token, place, 'general');
+    expect(reply.status).toBe(201);
+    hazards.push({ id: reply.body.hazard.hazardId, revision: reply.body.revision });
+  }
+}, 120_000);
+afterAll(async () => {
+  await cloud?.stop();
+  await cloud?.removeData();
+});
+
+/** The counter items of cq-gecheng, cells only, zeros left out (as a rebuild leaves them). */
+async function counters(): Promise<Record<string, Record<string, number>>> {
+  const { Items = [] } = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': statisticsPartition('cq-gecheng') },
+      ConsistentRead: true,
+    }),
+  );
+  return Object.fromEntries(
+    Items.map((item) => [
+      item.sk as string,
+      Object.fromEntries(
+        Object.entries(item.counts as Record<string, number>).filter(([, value]) => value !== 0),
+      ),
+    ]).filter(([, counts]) => Object.keys(counts as object).length),
+  );
+}
+
+/** A hazard's state item as an older version wrote it: no recordedBy, no filter indexes. */
+async function asWrittenBefore(hazardId: string): Promise<void> {
+  const indexes = [3, 4, 5, 6, 7].flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]);
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: hazardStream(hazardId), sk: 'STATE' },
+      UpdateExpression: `REMOVE #state.#recordedBy, ${indexes.join(', ')}`,
+      ExpressionAttributeNames: { '#state': 'state', '#recordedBy': 'recordedBy' },
+    }),
+  );
+}
+
+const stateOf = async (hazardId: string) =>
+  (
+    await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: hazardStream(hazardId), sk: 'STATE' },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item as Record<string, unknown> & { state: { recordedBy?: string } };
+
+describe('the backfills the reconciler runs after an upgrade', () => {
+  it('stop when the budget runs out, markers unwritten, and the next runs go on from there', async () => {
+    const expected = await counters();
+    // As an upgrade finds the table: none of the three done.
+    for (const hazard of hazards) await asWrittenBefore(hazard.id);
+    const markerKeys = [
+      ...Object.values(backfills),
+      ...jurisdictions.map((code) => ({ pk: 'HAZARD#STATS#', sk: `BUILT#3#${code}` })),
+    ];
+    for (const Key of markerKeys)
+      await documents.send(new DeleteCommand({ TableName: tableName, Key }));
+    const store = new DynamoBackfills(documents, tableName);
+    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+
+    /** A budget that lasts `checks` checks (a stand-in for the function's remaining time). */
+    const budgetOf = (checks: number) => {
+      let left = checks;
+      return {
+        expired: () => {
+          left -= 1;
+          return left < 0;
+        },
+      };
+    };
+    const run = (checks: number) =>
+      store.run(['statistics', 'ledgerIndexes', 'recordedBy'], jurisdictions, {
+        now: clock.now(),
+        budget: budgetOf(checks),
+      });
+
+    // Out of time at once: nothing done, nothing marked.
+    expect(await run(0)).toEqual({
+      finished: [],
+      unfinished: ['statistics', 'ledgerIndexes', 'recordedBy'],
+    });
+    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+
+    // Time for the first jurisdiction's counters only: that one is kept as done.
+    expect((await run(1)).unfinished).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+    const progress = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#3#${jurisdictions[0]}` },
+      }),
+    );
+    expect(progress.Item).toBeDefined();
+    const second = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#3#${jurisdictions[1]}` },
+      }),
+    );
+    expect(second.Item).toBeUndefined();
+
+    // The counters finish (a check for each jurisdiction left), and two hazards get their
+    // filter indexes: the ledger's backfill checks before each status of each jurisdiction
+    // and before each hazard; the four are cq-gecheng's, reported.
+    const before = jurisdictions.indexOf('cq-gecheng') * ledgerStatuses.length;
+    const checks = jurisdictions.length - 1 + before + ledgerStatuses.indexOf('reported') + 1 + 2;
+    const run3 = await run(checks);
+    expect(run3).toEqual({ finished: ['statistics'], unfinished: ['ledgerIndexes', 'recordedBy'] });
+    expect(await store.missing()).toEqual(['ledgerIndexes', 'recordedBy']);
+    const indexed = await Promise.all(
+      hazards.map(async (hazard) => Boolean((await stateOf(hazard.id)).gsi3pk)),
+    );
+    expect(indexed.filter(Boolean).length).toBe(2);
+
+    // The next run has the time: it skips what is done and finishes both.
+    expect(
+      await store.run(await store.missing(), jurisdictions, {
+        now: clock.now(),
+        budget: { expired: () => false },
+      }),
+    ).toEqual({ finished: ['ledgerIndexes', 'recordedBy'], unfinished: [] });
+    expect(await store.missing()).toEqual([]);
+    for (const hazard of hazards) {
+      const item = await stateOf(hazard.id);
+      expect(item.gsi3pk).toBeDefined();
+      expect(item.state.recordedBy).toBeDefined();
+    }
+    expect(await counters()).toEqual(expected);
+  });
+
+  it('rebuilds the counters while a move is under way, counting the hazard once', async () => {
+    const [moving] = hazards as [{ id: string; revision: number }];
+    const stream = hazardStream(moving.id);
+    const store = new DynamoHazardStatistics(documents, tableName);
+    const before = await stateOf(moving.id);
+    const bucket = hazardTally.of(before.state as never, before.version as number);
+    const bucketKey = { pk: bucket.partition, sk: bucket.sort };
+    const setPending = (value: string | null) =>
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: bucketKey,
+          UpdateExpression: value ? 'SET #pending.#m = :v' : 'REMOVE #pending.#m',
+          ExpressionAttributeNames: { '#pending': 'pending', '#m': moving.id },
+          ...(value ? { ExpressionAttributeValues: { ':v': value } } : {}),
+        }),
+      );
+    // A move claimed on the hazard's marker and not yet counted: its writer's count stopped
+    // (here by a member pending in the bucket, taken away after), as a writer paused
+    // between its claim and its count leaves it.
+    await setPending('another move');
+    const reply = await giveHazardCommand(cloud.url, token, moving, {
+      type: 'start_rectification',
+      responsible: '王某',
+      measures: '清理安全出口',
+      deadline: { date: '2026-12-20' },
+    });
+    expect(reply.status).toBe(200);
+    moving.revision = reply.body.revision;
+    await setPending(null);
+    const after = await stateOf(moving.id);
+    const claimed = (
+      await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: stream, sk: 'TALLY' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    expect(claimed?.next).toBe(hazardTally.of(after.state as never, after.version as number).code);
+
+    // The writer goes on, and its count waits until the rebuild is over.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let paused = () => {};
+    const reachedCount = new Promise<void>((resolve) => {
+      paused = resolve;
+    });
+    const pausing = {
+      async send(command: { input: { Key?: { pk?: string } } }) {
+        if (command instanceof UpdateCommand && command.input.Key?.pk === bucket.partition) {
+          paused();
+          await released;
+        }
+        return documents.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const writer = applyTally(
+      pausing,
+      tableName,
+      hazardTally,
+      stream,
+      after.state as never,
+      after.version as number,
+      { code: claimed?.code as string },
+    ).catch((error: Error) => error);
+    await reachedCount;
+    await store.rebuild(['cq-gecheng'], clock.now());
+    release();
+    await writer;
+    // The reconciler's check of the change, and the hazard's next move, as they come.
+    await checkRecordCounters(stream);
+    const submitted = await giveHazardCommand(cloud.url, token, moving, {
+      type: 'submit_evidence',
+      note: '已清理',
+      photoKeys: [],
+    });
+    expect(submitted.status).toBe(200);
+    await checkRecordCounters(stream);
+    const counted = await counters();
+    // What a rebuild with nothing under way counts: the same.
+    await store.rebuild(['cq-gecheng'], clock.now());
+    expect(counted).toEqual(await counters());
+  });
+
+  it('leave the sweep its time: a scheduled run with less than two minutes left only sweeps', async () => {
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: backfills.recordedBy }));
+    const scheduled = { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+    const left = (milliseconds: number) => ({ getRemainingTimeInMillis: () => milliseconds });
+    expect(await handler(scheduled, left(sweepReserveMs - 1))).toMatchObject({
+      backfills: { finished: [], unfinished: ['recordedBy'] },
+      woken: expect.any(Number),
+    });
+    expect(await handler(scheduled, left(240_000))).toMatchObject({
+      backfills: { finished: ['recordedBy'], unfinished: [] },
+    });
+    expect(await handler(scheduled, left(240_000))).not.toHaveProperty('backfills');
+  });
+});
