@@ -389,8 +389,16 @@ describe('the synthesized template, run with each role enforced', () => {
     );
     dynamo.destroy();
     expect(Item?.version?.N).toBeDefined();
+    // Seen failing once, at load 14 beside other files (no execution -2): say what ran.
+    const seen = JSON.stringify({
+      result,
+      executions: harness.stepFunctions
+        .executionsNamed(hazardId)
+        .map((execution) => `${execution.name} ${execution.status}`),
+    });
     expect(
       harness.stepFunctions.executionsNamed(`${hazardId}-2`).map((execution) => execution.status),
+      seen,
     ).toEqual(['RUNNING']);
     expect(harness.metrics().LifecyclesRepaired).toBeGreaterThanOrEqual(1);
     expect(newProblems()).toEqual([]);
