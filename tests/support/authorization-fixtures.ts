@@ -214,6 +214,7 @@ export const plainInputs: Record<string, string> = {
   startHour: 'a number',
   endHour: 'a number',
   lateAfterMinutes: 'a number',
+  spreadMinutes: 'a number',
   // a tip's time limits and the look-back, kept with the ladder
   tipLimits: 'lengths of time limits',
   acceptDays: 'a number',
