@@ -278,6 +278,38 @@ describe('the statistics dashboard', () => {
     await page.close();
   });
 
+  it('reaches the weekly report, in English on a phone, and downloads the same numbers', async () => {
+    const page = await leaderPage(phoneViewport);
+    await page.goto(`${cloud.url}/en/office/statistics?jurisdiction=cq-gecheng`);
+    await page.getByRole('link', { name: 'Weekly hazard report' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Weekly hazard report' }).waitFor();
+    await page.getByLabel('Any day of the week').fill('2026-12-09');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(
+      /\/en\/office\/statistics\/weekly\?jurisdiction=cq-gecheng&week=2026-12-09/,
+    );
+    await page.locator('[data-week]', { hasText: '2026-12-07 – 2026-12-13' }).waitFor();
+    const shown = await cells(page, '[data-region="cq-gecheng"]');
+    // Found this week, closed, major open now, overdue now, (escalations), tips, substantiated.
+    expect([shown[0], shown[1], shown[2], shown[3], shown[5]]).toEqual(['4', '1', '1', '1', '1']);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(phoneViewport.width);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download as Excel' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('隐患排查治理周报_cq-gecheng_2026-12-07_2026-12-13.xlsx');
+    const read = await readStatisticsWorkbook(await readFile((await file.path()) as string));
+    const rows = read.numbers.get('周报 Weekly report') ?? [];
+    expect(rows.map((row) => row.slice(2).map(String))).toEqual([shown]);
+    // A week not yet begun is refused, in the page's language.
+    await page.goto(
+      `${cloud.url}/office/statistics/weekly?jurisdiction=cq-gecheng&week=2026-12-14`,
+    );
+    expect(await page.locator('[data-weekly-error]').innerText()).toContain('这一周还没有开始');
+    await page.close();
+  });
+
   it('says what is wrong with a period, in Chinese, and shows no numbers', async () => {
     const page = await leaderPage();
     await page.goto(

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud, temporaryDataDirectory } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { readStatisticsWorkbook } from '../support/statistics-xlsx.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 15: the weekly report to each leader, Monday 09:00 CST, through the notification
@@ -170,11 +171,56 @@ describe('the weekly report to the leaders', () => {
     expect(zh).toContain(
       `收到举报 ${numbers.tipsReceived} 件，查证属实 ${numbers.tipsSubstantiated} 件`,
     );
-    expect(zh).toContain(`${cloud.url}/office/statistics?jurisdiction=cq-gecheng`);
-    expect(gecheng?.body.en).toContain(`${cloud.url}/en/office/statistics?jurisdiction=cq-gecheng`);
+    expect(zh).toContain(
+      `${cloud.url}/office/statistics/weekly?jurisdiction=cq-gecheng&week=2026-11-23`,
+    );
+    expect(gecheng?.body.en).toContain(
+      `${cloud.url}/en/office/statistics/weekly?jurisdiction=cq-gecheng&week=2026-11-23`,
+    );
     expect(gecheng?.subject.en).toBe(
       'Weekly hazard report: Gecheng Subdistrict, Chongqing (2026-11-23 to 2026-11-29)',
     );
+
+    // The same numbers on the weekly report's page and in its .xlsx, for reporting upward:
+    // any day of the week names it; the week not yet begun is refused.
+    const leader = await signIn(cloud.url, 'cq-gecheng.leader_in_charge');
+    const weekly = (search: string) =>
+      fetch(`${cloud.url}/api/office/statistics/weekly?jurisdiction=cq-gecheng&${search}`, {
+        headers: { authorization: `Bearer ${leader}` },
+      });
+    const answer = await weekly('week=2026-11-26');
+    expect(answer.status).toBe(200);
+    const report = (await answer.json()) as {
+      week: { from: string; to: string };
+      rows: (typeof numbers & { jurisdiction: string; depth: number })[];
+    };
+    expect(report.week).toEqual({ from: '2026-11-23', to: '2026-11-29' });
+    expect(report.rows).toEqual([
+      { jurisdiction: 'cq-gecheng', zh: '葛城街道', en: expect.any(String), depth: 0, ...numbers },
+    ]);
+    expect(await (await weekly('')).json()).toEqual(report);
+    const file = await weekly('week=2026-11-23&format=xlsx');
+    expect(file.headers.get('content-disposition')).toContain(
+      encodeURIComponent('隐患排查治理周报_cq-gecheng_2026-11-23_2026-11-29.xlsx'),
+    );
+    const sheet = await readStatisticsWorkbook(new Uint8Array(await file.arrayBuffer()));
+    expect(sheet.numbers.get('周报 Weekly report')).toEqual([
+      [
+        expect.stringContaining('葛城街道'),
+        'cq-gecheng',
+        numbers.found,
+        numbers.closed,
+        numbers.openMajor,
+        numbers.overdue,
+        numbers.escalations,
+        numbers.tipsReceived,
+        numbers.tipsSubstantiated,
+      ],
+    ]);
+    expect(sheet.headings.get('周报 Weekly report')?.banner).toContain('2026-11-23 至 2026-11-29');
+    const notBegun = await weekly('week=2026-12-07');
+    expect(notBegun.status).toBe(400);
+    expect((await notBegun.json()).error.issues[0].message.en).toBe('That week has not begun yet.');
 
     // A crash after the messages went but before the week was recorded as sent: the
     // restart sends the week again, and the keys make that change nothing.

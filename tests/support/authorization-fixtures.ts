@@ -126,6 +126,7 @@ export const plainInputs: Record<string, string> = {
   from: 'a month of a statistics period (counts of the jurisdiction checked)',
   to: 'a month of a statistics period (counts of the jurisdiction checked)',
   cutoff: 'a date splitting backlog from inflow in statistics',
+  week: 'a day of the week a weekly report counts (counts of the jurisdiction checked)',
   overdue: 'a flag narrowing a ledger status to hazards past their deadline',
   foundFrom: 'a date of a ledger filter (hazards of the jurisdiction checked)',
   foundTo: 'a date of a ledger filter (hazards of the jurisdiction checked)',

@@ -20,6 +20,16 @@ const month = (example: string) =>
 /** At most this many months in one period (the counters are per month). */
 export const maxStatisticsMonths = 120;
 
+/** json, or the same numbers as an .xlsx answered as the file itself. */
+const answerFormat = (description: string) =>
+  withMeta(
+    z._default(
+      z.enum(['json', 'xlsx'], said('格式应为 json 或 xlsx。', 'The format must be json or xlsx.')),
+      'json',
+    ),
+    { description },
+  );
+
 export const periodBackwards = {
   zh: '起始月份不能晚于结束月份。',
   en: 'The first month must not be after the last.',
@@ -35,20 +45,10 @@ export const statisticsQuerySchema = z
       z.iso.date(said('截止日期格式应为 YYYY-MM-DD。', 'The cut-off must be YYYY-MM-DD.')),
       '2024-01-01',
     ),
-    format: withMeta(
-      z._default(
-        z.enum(
-          ['json', 'xlsx'],
-          said('格式应为 json 或 xlsx。', 'The format must be json or xlsx.'),
-        ),
-        'json',
-      ),
-      {
-        description:
-          'json: the answer below. xlsx: the same numbers as an Excel file (a sheet for each ' +
-          'table of the statistics page, Chinese headers with English beneath), answered as ' +
-          'the file itself (Content-Disposition: attachment).',
-      },
+    format: answerFormat(
+      'json: the answer below. xlsx: the same numbers as an Excel file (a sheet for each ' +
+        'table of the statistics page, Chinese headers with English beneath), answered as ' +
+        'the file itself (Content-Disposition: attachment).',
     ),
   })
   .check(
@@ -283,4 +283,98 @@ export const statisticsRoute = {
   },
 } as const satisfies RouteDefinition;
 
-export const statisticsRoutes = [statisticsRoute] as const satisfies readonly RouteDefinition[];
+export const weeklyReportQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  week: z.optional(
+    withMeta(z.iso.date(said('日期格式应为 YYYY-MM-DD。', 'The date must be YYYY-MM-DD.')), {
+      example: '2026-11-23',
+      description:
+        'Any day of the week asked for (Monday to Sunday, Beijing time); left out, the last ' +
+        'week whose report has been sent.',
+    }),
+  ),
+  format: answerFormat(
+    'json: the answer below. xlsx: the same table as an Excel file (Chinese headers with ' +
+      'English beneath), answered as the file itself (Content-Disposition: attachment).',
+  ),
+});
+
+const weeklyShape = {
+  found: countOf,
+  closed: countOf,
+  openMajor: countOf,
+  overdue: countOf,
+  escalations: countOf,
+  tipsReceived: countOf,
+  tipsSubstantiated: countOf,
+};
+
+export const weeklyReportSchema = withMeta(
+  z.object({
+    jurisdiction: z.string(),
+    week: z.object({ from: z.string(), to: z.string() }),
+    asOf: z.string(),
+    rows: z.array(
+      z.object({
+        ...weeklyShape,
+        jurisdiction: z.string(),
+        zh: z.string(),
+        en: z.string(),
+        depth: countOf,
+      }),
+    ),
+  }),
+  {
+    description:
+      'The weekly report (周报) leaders are sent each Monday, for reporting upward: each row ' +
+      'counts a jurisdiction with those below it, the first the one asked for. found, closed, ' +
+      'escalations, tipsReceived and tipsSubstantiated: in the week; openMajor and overdue: as ' +
+      'of asOf.',
+  },
+);
+
+export const weeklyReportRoute = {
+  operationId: 'getWeeklyReport',
+  method: 'GET',
+  path: '/api/office/statistics/weekly',
+  handler: 'get-weekly-report',
+  access: statisticsRoute.access,
+  summary: {
+    zh: '周报：一周的隐患发现、销号、督办升级与举报，分区域，可导出 Excel 向上报送',
+    en: 'The weekly report by region: found, closed, escalations and tips, as Excel to report upward',
+  },
+  query: {
+    schema: weeklyReportQuerySchema,
+    example: { jurisdiction: 'cq-gecheng', week: '2026-11-23', format: 'json' },
+  },
+  response: {
+    status: 200,
+    body: weeklyReportSchema,
+    files: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    example: {
+      jurisdiction: 'cq-gecheng',
+      week: { from: '2026-11-23', to: '2026-11-29' },
+      asOf: '2026-11-30T01:00:00.000Z',
+      rows: [
+        {
+          jurisdiction: 'cq-gecheng',
+          zh: '葛城街道',
+          en: 'Gecheng',
+          depth: 0,
+          found: 3,
+          closed: 2,
+          openMajor: 1,
+          overdue: 1,
+          escalations: 2,
+          tipsReceived: 4,
+          tipsSubstantiated: 1,
+        },
+      ],
+    },
+  },
+} as const satisfies RouteDefinition;
+
+export const statisticsRoutes = [
+  statisticsRoute,
+  weeklyReportRoute,
+] as const satisfies readonly RouteDefinition[];

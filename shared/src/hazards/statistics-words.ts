@@ -1,4 +1,5 @@
 import type { Bilingual } from '../i18n/text.ts';
+import type { WeeklyNumbers } from './weekly-report.ts';
 
 /**
  * The statistics' words, zh and en side by side: the page reads them (with `text`) and the
@@ -120,3 +121,34 @@ export const rewardWords = {
   },
   items: { zh: '笔', en: '' },
 } satisfies Record<string, Bilingual>;
+
+/** The weekly report's words (周报): its page and its .xlsx. */
+export const weeklyWords = {
+  nav: { zh: '周报', en: 'Weekly report' },
+  title: { zh: '隐患排查治理周报', en: 'Weekly hazard report' },
+  intro: {
+    zh: '一周（周一至周日）的隐患发现、销号、督办升级和举报，分区域列出，每行含下辖。领导每周一 9:00 收到同样的数字；可导出 Excel 向上报送。',
+    en: 'A week’s hazards found and closed, escalation steps and tips (Monday to Sunday), by region, each row with the jurisdictions below it. Leaders are sent the same numbers every Monday at 09:00; download them as Excel to report upward.',
+  },
+  note: {
+    zh: '各行含下辖；“当前”两列为制表时的数。',
+    en: 'Each row counts the jurisdictions below it too; the two “now” columns are as of when made.',
+  },
+  week: { zh: '周内任一天', en: 'Any day of the week' },
+  weekHint: {
+    zh: '不填则为最近一期已发送的周报。',
+    en: 'Left empty: the last week whose report was sent.',
+  },
+  weekShown: { zh: '周期', en: 'Week' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The weekly report's columns, in order: what the page shows and the sheet holds. */
+export const weeklyColumns = [
+  ['found', { zh: '本周新发现隐患', en: 'Found this week' }],
+  ['closed', { zh: '本周销号', en: 'Closed this week' }],
+  ['openMajor', { zh: '重大事故隐患未销号（当前）', en: 'Major hazards open (now)' }],
+  ['overdue', { zh: '超期未整改（当前）', en: 'Overdue (now)' }],
+  ['escalations', { zh: '本周督办升级（次）', en: 'Escalation steps this week' }],
+  ['tipsReceived', { zh: '本周收到举报', en: 'Tips received this week' }],
+  ['tipsSubstantiated', { zh: '本周查证属实', en: 'Tips substantiated this week' }],
+] as const satisfies readonly (readonly [keyof WeeklyNumbers, Bilingual])[];

@@ -63,16 +63,16 @@ const style = { title: 1, banner: 2, header: 3, text: 4, count: 5, decimal: 6, y
 
 /** Both languages in one cell: Chinese, English beneath. */
 const both = (words: Bilingual) => (words.en ? `${words.zh}\n${words.en}` : words.zh);
-const textCell = (value: string, bold = false): Cell => ({
+export const textCell = (value: string, bold = false): Cell => ({
   value: defuse(value),
   style: bold ? style.total : style.text,
 });
-const countCell = (value: number): Cell => ({ value, style: style.count });
+export const countCell = (value: number): Cell => ({ value, style: style.count });
 /** Empty when there is nothing to divide (as the page shows "—"). */
 const decimalCell = (value: number | null): Cell => ({ value, style: style.decimal });
 const yuanCell = (fen: number): Cell => ({ value: fen / 100, style: style.yuan });
 
-interface SheetPlan {
+export interface SheetPlan {
   name: string;
   title: Bilingual;
   note?: Bilingual;
@@ -232,6 +232,30 @@ export async function statisticsWorkbook(
   statistics: HazardStatistics,
   heading: StatisticsHeading,
 ): Promise<Uint8Array> {
+  const name = heading.jurisdictionName;
+  const place = name
+    ? `${name.zh} ${name.en}（${statistics.jurisdiction}）`
+    : statistics.jurisdiction;
+  return plannedWorkbook(statisticsSheetPlans(statistics), {
+    title: `${name?.zh ?? statistics.jurisdiction} 统计分析`,
+    banner:
+      `辖区 Jurisdiction：${place}    ` +
+      `统计期间 Period：${statistics.from} 至 ${statistics.to}（按发现月份 by month found）    ` +
+      `存量截止 Backlog cut-off：${statistics.cutoff}    ` +
+      `制表时间 Made：${cstMinute(heading.madeAt)}（北京时间 CST）`,
+    madeAt: heading.madeAt,
+  });
+}
+
+/**
+ * A workbook of planned sheets, each with a title row (`title · the sheet's title`), the
+ * banner (jurisdiction, period, when made), the sheet's note, then its frozen header row and
+ * its rows; resolves with the file's bytes.
+ */
+export async function plannedWorkbook(
+  plans: readonly SheetPlan[],
+  heading: { title: string; banner: string; madeAt: Date },
+): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   const output = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -244,16 +268,7 @@ export async function statisticsWorkbook(
     creator: '清零 Qingling',
     created: heading.madeAt,
   });
-  const name = heading.jurisdictionName;
-  const place = name
-    ? `${name.zh} ${name.en}（${statistics.jurisdiction}）`
-    : statistics.jurisdiction;
-  const banner =
-    `辖区 Jurisdiction：${place}    ` +
-    `统计期间 Period：${statistics.from} 至 ${statistics.to}（按发现月份 by month found）    ` +
-    `存量截止 Backlog cut-off：${statistics.cutoff}    ` +
-    `制表时间 Made：${cstMinute(heading.madeAt)}（北京时间 CST）`;
-  for (const plan of statisticsSheetPlans(statistics)) {
+  for (const plan of plans) {
     const last = columnName(plan.headers.length - 1);
     const sheet = workbook.addSheet(plan.name, {
       columnWidths: plan.widths,
@@ -264,12 +279,8 @@ export async function statisticsWorkbook(
       await sheet.addRow([{ value: defuse(text), style: cellStyle }], { height });
       sheet.mergeCells(`A${sheet.rowCount}:${last}${sheet.rowCount}`);
     };
-    await mergedRow(
-      `${name?.zh ?? statistics.jurisdiction} 统计分析 · ${plan.title.zh}　${plan.title.en}`,
-      style.title,
-      24,
-    );
-    await mergedRow(banner, style.banner, 30);
+    await mergedRow(`${heading.title} · ${plan.title.zh}　${plan.title.en}`, style.title, 24);
+    await mergedRow(heading.banner, style.banner, 30);
     await mergedRow(plan.note ? `${plan.note.zh}　${plan.note.en}` : '', style.banner, 30);
     await sheet.addRow(plan.headers.map(both), { height: 32, style: style.header });
     for (const row of plan.rows) await sheet.addRow(row);

@@ -587,15 +587,26 @@ export function subtreeOf(
 ): string[] {
   const found = [root];
   for (let index = 0; index < found.length; index += 1) {
-    const parent = jurisdictions.find((entry) => entry.code === found[index]);
-    for (const child of jurisdictions) {
-      if (found.includes(child.code)) continue;
-      if (child.parent === found[index] || (parent && child.parent === parent.zh)) {
-        found.push(child.code);
-      }
+    for (const child of childrenOf(found[index] ?? '', jurisdictions)) {
+      if (!found.includes(child)) found.push(child);
     }
   }
   return found;
+}
+
+/** The jurisdictions right below one (a parent is named by its code or its Chinese name). */
+export function childrenOf(
+  code: string,
+  jurisdictions: readonly { code: string; zh: string; parent: string }[],
+): string[] {
+  const entry = jurisdictions.find((each) => each.code === code);
+  return jurisdictions
+    .filter(
+      (child) =>
+        child.code !== code &&
+        (child.parent === code || (entry !== undefined && child.parent === entry.zh)),
+    )
+    .map((child) => child.code);
 }
 
 /** Port: the counter items, read by jurisdiction (a bounded number of reads). */

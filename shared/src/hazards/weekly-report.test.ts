@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { reportWeek, weeklyNumbers, weeklyReportMessage } from './weekly-report.ts';
+import {
+  reportWeek,
+  weekHolding,
+  weeklyNumbers,
+  weeklyReportMessage,
+  weeklyRows,
+} from './weekly-report.ts';
 
 describe('the weekly report week', () => {
   it('is due at Monday 09:00 CST, for Monday to Sunday before it', () => {
@@ -21,6 +27,58 @@ describe('the weekly report week', () => {
       from: '2026-12-28',
       to: '2027-01-03',
     });
+  });
+});
+
+describe('the week an office asks for', () => {
+  it('is Monday to Sunday around any day of it, its report due the Monday after', () => {
+    for (const day of ['2026-11-23', '2026-11-26', '2026-11-29']) {
+      expect(weekHolding(day)).toEqual({
+        from: '2026-11-23',
+        to: '2026-11-29',
+        dueAt: new Date('2026-11-30T01:00:00.000Z'),
+      });
+    }
+    expect(weekHolding('2027-01-01')).toMatchObject({ from: '2026-12-28', to: '2027-01-03' });
+  });
+});
+
+describe('the weekly report by region', () => {
+  it('gives each jurisdiction of the tree a row counting those below it too', () => {
+    const tree = [
+      { code: 'county', zh: '某县', parent: '某市' },
+      { code: 'town-a', zh: '甲镇', parent: '某县' },
+      { code: 'village', zh: '甲村', parent: 'town-a' },
+      { code: 'town-b', zh: '乙镇', parent: 'county' },
+      { code: 'elsewhere', zh: '别处', parent: '某市' },
+    ];
+    const found = (jurisdiction: string, count: number) => ({
+      jurisdiction,
+      month: '2026-11',
+      cells: { 'f|2026-11-24|o': count },
+    });
+    const rows = weeklyRows(
+      [
+        found('county', 1),
+        found('town-a', 2),
+        found('village', 4),
+        found('town-b', 8),
+        found('elsewhere', 16),
+      ],
+      [],
+      {
+        jurisdiction: 'county',
+        tree,
+        week: weekHolding('2026-11-24'),
+        now: new Date('2026-11-30T01:00:00.000Z'),
+      },
+    );
+    expect(rows.map((row) => [row.jurisdiction, row.depth, row.found])).toEqual([
+      ['county', 0, 15],
+      ['town-a', 1, 6],
+      ['village', 2, 4],
+      ['town-b', 1, 8],
+    ]);
   });
 });
 
@@ -69,7 +127,7 @@ describe('the weekly numbers from the counters', () => {
 });
 
 describe('the weekly report message', () => {
-  it("links to the statistics of the week's months, whose page downloads the .xlsx", () => {
+  it("links to the week's report by region, whose page downloads the .xlsx", () => {
     const message = weeklyReportMessage({
       jurisdiction: 'cq-gecheng',
       name: { zh: '葛城街道', en: 'Gecheng' },
@@ -87,10 +145,10 @@ describe('the weekly report message', () => {
       siteUrl: 'https://qingling.example',
     });
     expect(message.body.zh).toContain(
-      '统计详情（可导出 Excel）：https://qingling.example/office/statistics?jurisdiction=cq-gecheng&from=2026-11&to=2026-12',
+      '分区域周报（可导出 Excel）：https://qingling.example/office/statistics/weekly?jurisdiction=cq-gecheng&week=2026-11-30',
     );
     expect(message.body.en).toContain(
-      'Statistics (downloadable as Excel): https://qingling.example/en/office/statistics?jurisdiction=cq-gecheng&from=2026-11&to=2026-12',
+      'By region (downloadable as Excel): https://qingling.example/en/office/statistics/weekly?jurisdiction=cq-gecheng&week=2026-11-30',
     );
   });
 });

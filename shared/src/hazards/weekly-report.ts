@@ -8,9 +8,11 @@ import { tipCodeOf } from '../tips/tip-statistics.ts';
 import {
   type Bucket,
   campaignTargets,
+  childrenOf,
   daysBetween,
   escalationDates,
   type HazardState,
+  subtreeOf,
 } from './statistics.ts';
 
 /**
@@ -52,6 +54,21 @@ export function reportWeek(now: Date): ReportWeek {
     from: addCalendarDays(monday, -7),
     to: addCalendarDays(monday, -1),
     dueAt: dueAt(monday),
+  };
+}
+
+/**
+ * The week (Monday to Sunday, CST) holding a CST date: the week an office asks for when it
+ * reports upward. Its `dueAt` is the Monday after, when its report is sent.
+ */
+export function weekHolding(date: string): ReportWeek {
+  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+  const from = addCalendarDays(date, -weekday);
+  const nextMonday = addCalendarDays(from, 7);
+  return {
+    from,
+    to: addCalendarDays(from, 6),
+    dueAt: new Date(`${nextMonday}T0${sendHourUtc}:00:00.000Z`),
   };
 }
 
@@ -124,6 +141,54 @@ export function weeklyNumbers(
   return counted;
 }
 
+/** The weekly report as the route answers it: a row for each region, names included. */
+export interface WeeklyReport {
+  jurisdiction: string;
+  week: { from: string; to: string };
+  asOf: string;
+  rows: readonly (WeeklyRow & { zh: string; en: string })[];
+}
+
+/** A row of the weekly report's table: a jurisdiction with those below it. */
+export interface WeeklyRow extends WeeklyNumbers {
+  jurisdiction: string;
+  /** 0 for the jurisdiction asked for, 1 for those right below it, and so on. */
+  depth: number;
+}
+
+/**
+ * The weekly report's table, for reporting upward: the jurisdiction asked for and each one
+ * below it, every row counting that jurisdiction with those below it (what its own leaders
+ * are sent), in the tree's order. The first row is the whole report's total.
+ */
+export function weeklyRows(
+  hazardBuckets: readonly Bucket[],
+  tipBuckets: readonly TipBucket[],
+  query: {
+    jurisdiction: string;
+    tree: readonly { code: string; zh: string; parent: string }[];
+    week: ReportWeek;
+    now: Date;
+  },
+): WeeklyRow[] {
+  const rows: WeeklyRow[] = [];
+  const visit = (code: string, depth: number) => {
+    const jurisdictions = subtreeOf(code, query.tree);
+    rows.push({
+      jurisdiction: code,
+      depth,
+      ...weeklyNumbers(hazardBuckets, tipBuckets, {
+        jurisdictions,
+        week: query.week,
+        now: query.now,
+      }),
+    });
+    for (const child of childrenOf(code, query.tree)) visit(child, depth + 1);
+  };
+  visit(query.jurisdiction, 0);
+  return rows;
+}
+
 /** The same numbers counted record by record: what the counters must agree with (tests). */
 export function weeklyRecount(
   hazards: readonly HazardState[],
@@ -173,15 +238,11 @@ export function weeklyReportMessage(input: {
   const { name, week, numbers: n } = input;
   const due = campaignTargets.majorZero.due;
   const daysLeft = daysBetween(cstDate(input.now), due);
-  // The dashboard counts by month: the link opens the month(s) the week falls in, whose
-  // page downloads the same numbers as an .xlsx for reporting upward.
-  const search = new URLSearchParams({
-    jurisdiction: input.jurisdiction,
-    from: week.from.slice(0, 7),
-    to: week.to.slice(0, 7),
-  });
-  const link = `${input.siteUrl ?? ''}/office/statistics?${search}`;
-  const enLink = `${input.siteUrl ?? ''}/en/office/statistics?${search}`;
+  // The link opens this week's report by region, which downloads as an .xlsx for
+  // reporting upward.
+  const search = new URLSearchParams({ jurisdiction: input.jurisdiction, week: week.from });
+  const link = `${input.siteUrl ?? ''}/office/statistics/weekly?${search}`;
+  const enLink = `${input.siteUrl ?? ''}/en/office/statistics/weekly?${search}`;
   const target =
     n.openMajor === 0
       ? { zh: '已实现动态清零', en: 'at zero, as the target asks' }
@@ -204,13 +265,13 @@ export function weeklyReportMessage(input: {
         `${name.zh}（含下辖）${week.from} 至 ${week.to}：新发现隐患 ${n.found} 项，销号 ${n.closed} 项；` +
         `重大事故隐患未销号 ${n.openMajor} 项（${target.zh}）；当前超期未整改 ${n.overdue} 项；` +
         `本周督办升级 ${n.escalations} 次；收到举报 ${n.tipsReceived} 件，查证属实 ${n.tipsSubstantiated} 件。` +
-        `统计详情（可导出 Excel）：${link}`,
+        `分区域周报（可导出 Excel）：${link}`,
       en:
         `${name.en} (with the jurisdictions below it), ${week.from} to ${week.to}: ` +
         `${n.found} hazard(s) found, ${n.closed} closed; ${n.openMajor} major hazard(s) open ` +
         `(${target.en}); ${n.overdue} overdue now; ${n.escalations} escalation step(s) fired; ` +
         `${n.tipsReceived} tip(s) received, ${n.tipsSubstantiated} substantiated. ` +
-        `Statistics (downloadable as Excel): ${enLink}`,
+        `By region (downloadable as Excel): ${enLink}`,
     },
   };
 }

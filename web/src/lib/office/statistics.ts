@@ -1,4 +1,5 @@
 import type { HazardStatistics } from '@qingling/shared/hazards/statistics-figures.ts';
+import type { WeeklyReport } from '@qingling/shared/hazards/weekly-report.ts';
 import { networkError, toRequestError } from '#lib/api.ts';
 import { currentToken } from '#lib/auth/session.ts';
 import { fileNameOf, saveFile } from './download.ts';
@@ -8,6 +9,7 @@ export type {
   HazardStatistics,
   StatisticsRow,
 } from '@qingling/shared/hazards/statistics-figures.ts';
+export type { WeeklyReport } from '@qingling/shared/hazards/weekly-report.ts';
 
 export interface StatisticsQuery {
   jurisdiction: string;
@@ -17,10 +19,7 @@ export interface StatisticsQuery {
 }
 
 export function loadStatistics(query: StatisticsQuery): Promise<HazardStatistics> {
-  const search = new URLSearchParams(
-    Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])),
-  );
-  return officeRequest<HazardStatistics>(`/api/office/statistics?${search}`);
+  return officeRequest<HazardStatistics>(`/api/office/statistics?${searchOf(query)}`);
 }
 
 /**
@@ -29,20 +28,52 @@ export function loadStatistics(query: StatisticsQuery): Promise<HazardStatistics
  * is the file itself: the statistics are small, so there is no link to follow. A refusal
  * throws the API's RequestError, as officeRequest does.
  */
-export async function downloadStatistics(query: StatisticsQuery): Promise<string> {
+export function downloadStatistics(query: StatisticsQuery): Promise<string> {
+  return downloadSpreadsheet(
+    '/api/office/statistics',
+    query,
+    `统计分析_${query.jurisdiction}.xlsx`,
+  );
+}
+
+export interface WeeklyReportQuery {
+  jurisdiction: string;
+  /** Any day of the week; left out, the last week reported. */
+  week?: string;
+}
+
+/** 周报: a week's numbers by region, as the leaders are sent them on Monday. */
+export function loadWeeklyReport(query: WeeklyReportQuery): Promise<WeeklyReport> {
+  return officeRequest<WeeklyReport>(`/api/office/statistics/weekly?${searchOf(query)}`);
+}
+
+/** The weekly report as its .xlsx, for reporting upward. */
+export function downloadWeeklyReport(query: WeeklyReportQuery): Promise<string> {
+  return downloadSpreadsheet(
+    '/api/office/statistics/weekly',
+    query,
+    `隐患排查治理周报_${query.jurisdiction}.xlsx`,
+  );
+}
+
+const searchOf = (query: object) =>
+  new URLSearchParams(
+    Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  );
+
+async function downloadSpreadsheet(
+  path: string,
+  query: object,
+  fallbackName: string,
+): Promise<string> {
   const token = currentToken();
   if (!token) {
     await signOut();
     throw toRequestError(401, undefined);
   }
-  const search = new URLSearchParams(
-    Object.entries({ ...query, format: 'xlsx' }).filter((entry): entry is [string, string] =>
-      Boolean(entry[1]),
-    ),
-  );
   let response: Response;
   try {
-    response = await fetch(`/api/office/statistics?${search}`, {
+    response = await fetch(`${path}?${searchOf({ ...query, format: 'xlsx' })}`, {
       headers: { authorization: `Bearer ${token}` },
     });
   } catch {
@@ -53,10 +84,7 @@ export async function downloadStatistics(query: StatisticsQuery): Promise<string
     if (response.status === 401) await signOut();
     throw toRequestError(response.status, body);
   }
-  const name = fileNameOf(
-    response.headers.get('content-disposition'),
-    `统计分析_${query.jurisdiction}.xlsx`,
-  );
+  const name = fileNameOf(response.headers.get('content-disposition'), fallbackName);
   saveFile(await response.blob(), name);
   return name;
 }
@@ -66,4 +94,8 @@ export {
   onTimeShare,
   targetTiming,
 } from '@qingling/shared/hazards/statistics-figures.ts';
-export { words } from '@qingling/shared/hazards/statistics-words.ts';
+export {
+  weeklyColumns,
+  weeklyWords,
+  words,
+} from '@qingling/shared/hazards/statistics-words.ts';
