@@ -76,6 +76,23 @@ describe('an officer at a desktop', () => {
     const officer = page.getByRole('button', { name: /张伟/ }).first();
     await officer.waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
+    // Fifty demo users: narrowed to one jurisdiction's two reward officers, then all again.
+    const everyone = await page.locator('ul.users button').count();
+    expect(everyone).toBeGreaterThan(20);
+    await page.getByLabel('辖区').selectOption({ label: '葛城街道' });
+    await page.getByLabel('角色').selectOption({ label: '奖励专员' });
+    await expect
+      .poll(() => page.locator('ul.users button').allInnerTexts())
+      .toEqual([
+        expect.stringContaining('cq-gecheng.reward_officer'),
+        expect.stringContaining('cq-gecheng.reward_officer_2'),
+      ]);
+    expect(await page.locator('[data-user-count]').innerText()).toBe(
+      `显示 2 / ${everyone} 位演示用户`,
+    );
+    await page.getByLabel('辖区').selectOption({ label: '全部' });
+    await page.getByLabel('角色').selectOption({ label: '全部' });
+    await expect.poll(() => page.locator('ul.users button').count()).toBe(everyone);
     await officer.click();
     await page.waitForURL(/\/office\/?$/);
     await expect.poll(() => page.getByText('葛城街道').count()).toBeGreaterThan(0);
