@@ -150,6 +150,18 @@ describe('an officer at a desktop', () => {
     // Wrapped, six English sections and the person took 197 px above every page.
     const bar = await page.locator('.office-bar').boundingBox();
     expect(bar?.height).toBeLessThanOrEqual(110);
+    // The row says it goes on: an arrow at the cut-off side only, which scrolls it.
+    const row = page.locator('.office-bar nav');
+    await page.locator('[data-nav-more="after"]').waitFor();
+    expect(await page.locator('[data-nav-more="before"]').count()).toBe(0);
+    if (process.env.SCREENSHOT_DIR) {
+      await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'office-nav-phone.png') });
+    }
+    await page.locator('[data-nav-more="after"]').click();
+    await expect.poll(() => row.evaluate((nav) => nav.scrollLeft)).toBeGreaterThan(100);
+    await page.locator('[data-nav-more="before"]').waitFor();
+    await page.locator('[data-nav-more="before"]').click();
+    await expect.poll(() => row.evaluate((nav) => nav.scrollLeft)).toBe(0);
     await page
       .getByRole('navigation', { name: 'Console navigation' })
       .getByRole('link', { name: 'Statistics' })
