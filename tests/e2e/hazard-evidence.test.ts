@@ -110,6 +110,16 @@ describe('an officer on a 360 px phone, in Chinese', () => {
     await thumbnails.nth(1).waitFor();
     expect(await thumbnails.count()).toBe(2);
     await page.getByText(/照片 1 的 SHA-256/).waitFor();
+    // The list loads thumbnails (192 px squares), not the 1600 px photos (lazily: in view).
+    await thumbnails.first().scrollIntoViewIfNeeded();
+    await expect
+      .poll(() =>
+        thumbnails
+          .first()
+          .locator('img')
+          .evaluate((image) => (image as HTMLImageElement).naturalWidth),
+      )
+      .toBe(192);
     await noHorizontalScroll(page);
     await axeClean(page);
 

@@ -133,6 +133,20 @@ describe('evidence photos on a hazard, over HTTP', () => {
     const image = await fetch(page.body.photoUrls[foundKeys[0] as string]);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/jpeg');
+    // Each has a thumbnail for the lists: a 192 px square, a small part of the photo's bytes.
+    expect(Object.keys(page.body.thumbnailUrls).sort()).toEqual([...foundKeys].sort());
+    const thumbnail = await fetch(page.body.thumbnailUrls[foundKeys[0] as string]);
+    expect(thumbnail.status).toBe(200);
+    const thumbnailBytes = new Uint8Array(await thumbnail.arrayBuffer());
+    const thumbnailSize = await sharp(thumbnailBytes).metadata();
+    expect([thumbnailSize.format, thumbnailSize.width, thumbnailSize.height]).toEqual([
+      'jpeg',
+      192,
+      192,
+    ]);
+    expect(thumbnailSize.exif).toBeUndefined();
+    const photoBytes = (await image.arrayBuffer()).byteLength;
+    expect(thumbnailBytes.byteLength).toBeLessThan(photoBytes / 4);
     // A URL made up for another key, or tampered with, opens nothing.
     const forged = new URL(page.body.photoUrls[foundKeys[0] as string]);
     forged.searchParams.set('key', foundKeys[1] as string);

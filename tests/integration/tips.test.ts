@@ -262,6 +262,16 @@ describe('photos', () => {
     expect(metadata.exif).toBeUndefined();
     expect(Buffer.from(stored?.bytes ?? []).includes('SecretPhone')).toBe(false);
     expect(await cloud.blobStore.get(`incoming/tips/${tipId}/p1`)).toBeNull();
+    // Its thumbnail, for the officer's list: as clean, and what the tip's answer links.
+    const thumbnailKey = tip.photoKeys[0].replace(/\.jpg$/, '-thumb.jpg');
+    const thumbnail = await cloud.blobStore.get(thumbnailKey);
+    const thumbnailMetadata = await sharp(thumbnail?.bytes).metadata();
+    expect([thumbnailMetadata.width, thumbnailMetadata.height, thumbnailMetadata.exif]).toEqual([
+      192,
+      192,
+      undefined,
+    ]);
+    expect(new URL(tip.thumbnailUrls[tip.photoKeys[0]]).searchParams.get('key')).toBe(thumbnailKey);
   });
 
   it('refuses an upload to a slot the tip never opened', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendWithRetry } from '@qingling/shared/event-log/append-with-retry.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
-import { storedKeyOfIncoming } from '@qingling/shared/hazards/evidence.ts';
+import { storedKeyOfIncoming, thumbnailKeyOf } from '@qingling/shared/hazards/evidence.ts';
 import {
   maxPhotoPixels,
   type PhotoRefusal,
@@ -19,6 +19,9 @@ import * as dependencies from '../dependencies.ts';
 import { logger } from '../observability/logger.ts';
 
 const incomingKey = /^incoming\/tips\/([a-z2-7]{26})\/(p\d{1,2})$/;
+
+/** A thumbnail's side: twice the 96 CSS px the photo lists show. */
+const thumbnailPixels = 192;
 
 /** What sharp reports for the formats a photo may come in (HEIC is sharp's "heif"). */
 const photoFormats: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'heif']);
@@ -92,7 +95,7 @@ export async function processPhoto(key: string, version?: string): Promise<Photo
   // the log names (the first append wins; the loser's copy is referenced by nothing).
   const digest = createHash('sha256').update(decoded.clean).digest('hex').slice(0, 16);
   const storedKey = `tips/${tipId}/${photoId}-${digest}.jpg`;
-  await store.put({ key: storedKey, contentType: 'image/jpeg', bytes: decoded.clean });
+  await storeWithThumbnail(storedKey, decoded);
   const recorded = await settle(tipId, snapshot, {
     type: 'photo_added',
     data: { photoId, key: storedKey, ...(location ? { location } : {}) },
@@ -126,9 +129,22 @@ async function processEvidencePhoto(
     await remove();
     return { outcome: 'refused', reason: decoded.refusal };
   }
-  await store.put({ key: storedKey, contentType: 'image/jpeg', bytes: decoded.clean });
+  await storeWithThumbnail(storedKey, decoded);
   await remove();
   return { outcome: 'added' };
+}
+
+/**
+ * The thumbnail first, then the photo: whoever finds the photo stored (an event naming it,
+ * a retry checking the slot) finds its thumbnail too.
+ */
+async function storeWithThumbnail(
+  key: string,
+  photo: { clean: Uint8Array; thumbnail: Uint8Array },
+) {
+  const store = dependencies.blobStore();
+  await store.put({ key: thumbnailKeyOf(key), contentType: 'image/jpeg', bytes: photo.thumbnail });
+  await store.put({ key, contentType: 'image/jpeg', bytes: photo.clean });
 }
 
 /**
@@ -137,7 +153,7 @@ async function processEvidencePhoto(
  */
 async function cleanPhoto(
   bytes: Uint8Array,
-): Promise<{ clean: Uint8Array } | { refusal: PhotoRefusal }> {
+): Promise<{ clean: Uint8Array; thumbnail: Uint8Array } | { refusal: PhotoRefusal }> {
   let metadata: Metadata;
   try {
     // The header only: the format and size are known before any pixel is decoded.
@@ -156,7 +172,13 @@ async function cleanPhoto(
       .resize({ width: 2048, height: 2048, fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 85, mozjpeg: true })
       .toBuffer();
-    return { clean: new Uint8Array(clean) };
+    // A square of twice the 96 px the lists show (sharp on a 2x screen): a few KB where
+    // the photo is hundreds, for an officer's phone opening a tip with a dozen photos.
+    const thumbnail = await sharp(clean)
+      .resize({ width: thumbnailPixels, height: thumbnailPixels, fit: 'cover' })
+      .jpeg({ quality: 70, mozjpeg: true })
+      .toBuffer();
+    return { clean: new Uint8Array(clean), thumbnail: new Uint8Array(thumbnail) };
   } catch {
     return { refusal: 'unreadable' };
   }

@@ -1,5 +1,5 @@
 import { getTipRoute } from '@qingling/shared/tips/routes.ts';
-import * as dependencies from '../dependencies.ts';
+import { readUrlsOf } from '../hazards/evidence-photos.ts';
 import { apiHandlerFor } from '../http/api-handler.ts';
 import { tipLoaders } from '../http/tip-api.ts';
 import { tipViewFor } from '../tips/tip-command.ts';
@@ -15,10 +15,6 @@ export const handler = apiHandlerFor([getTipRoute], tipLoaders)(
     const view = tipViewFor(principal, record.state);
     const keys = 'photoKeys' in view ? view.photoKeys : [];
     if (keys.length === 0) return view;
-    const urls = dependencies.blobReadUrls();
-    const entries = await Promise.all(
-      keys.map(async (key) => [key, await urls.createReadUrl(key, 300)] as const),
-    );
-    return { ...view, photoUrls: Object.fromEntries(entries) };
+    return { ...view, ...(await readUrlsOf(keys)) };
   },
 );

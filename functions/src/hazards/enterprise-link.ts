@@ -7,7 +7,7 @@ import {
 } from '@qingling/shared/hazards/hazard.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { photoReadUrls } from './evidence-photos.ts';
+import { type PhotoReadUrls, photoReadUrls } from './evidence-photos.ts';
 import { linkKey } from './link-key.ts';
 
 /** The hazard a link opens, or 403 for any link that is forged, broken or out of date. */
@@ -27,10 +27,10 @@ export async function hazardByLink(token: string): Promise<Snapshot<HazardState>
  */
 export async function enterprisePhotoUrls<View extends { progress: { photoKeys?: string[] }[] }>(
   view: View,
-): Promise<View & { photoUrls?: Record<string, string> }> {
+): Promise<View & Partial<PhotoReadUrls>> {
   const photos = view.progress.flatMap((update) =>
     (update.photoKeys ?? []).map((key) => ({ key, sha256: '' })),
   );
   if (photos.length === 0) return view;
-  return { ...view, photoUrls: await photoReadUrls([{ data: { photos } }]) };
+  return { ...view, ...(await photoReadUrls([{ data: { photos } }])) };
 }

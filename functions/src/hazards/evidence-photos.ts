@@ -6,6 +6,7 @@ import {
   photoNotStored,
   photosOfEvent,
   storedEvidenceKey,
+  thumbnailKeyOf,
 } from '@qingling/shared/hazards/evidence.ts';
 import { tipLimits } from '@qingling/shared/tips/limits.ts';
 import * as dependencies from '../dependencies.ts';
@@ -60,14 +61,27 @@ export async function hashedPhotos(
   );
 }
 
-/** Short-lived read URLs for every photo on these events, by key. */
-export async function photoReadUrls(
-  events: readonly { data?: unknown }[],
-): Promise<Record<string, string>> {
+/** Short-lived read URLs for every photo on these events, and for their thumbnails, by key. */
+export function photoReadUrls(events: readonly { data?: unknown }[]): Promise<PhotoReadUrls> {
+  return readUrlsOf(events.flatMap((event) => photosOfEvent(event).map((photo) => photo.key)));
+}
+
+export interface PhotoReadUrls {
+  photoUrls: Record<string, string>;
+  /** The same photos' thumbnails (thumbnailKeyOf), for the lists; a photo stored before
+   * thumbnails existed has none behind its URL, and the page falls back to the photo. */
+  thumbnailUrls: Record<string, string>;
+}
+
+/** Short-lived read URLs of these stored photos and of their thumbnails, by the photo's key. */
+export async function readUrlsOf(keys: readonly string[]): Promise<PhotoReadUrls> {
   const store = dependencies.blobReadUrls();
-  const keys = [...new Set(events.flatMap((event) => photosOfEvent(event).map((p) => p.key)))];
-  const entries = await Promise.all(
-    keys.map(async (key) => [key, await store.createReadUrl(key, readUrlSeconds)] as const),
-  );
-  return Object.fromEntries(entries);
+  const signed = async (key: string) =>
+    [key, await store.createReadUrl(key, readUrlSeconds)] as const;
+  const unique = [...new Set(keys)];
+  const [photos, thumbnails] = await Promise.all([
+    Promise.all(unique.map(signed)),
+    Promise.all(unique.map(async (key) => [key, (await signed(thumbnailKeyOf(key)))[1]] as const)),
+  ]);
+  return { photoUrls: Object.fromEntries(photos), thumbnailUrls: Object.fromEntries(thumbnails) };
 }

@@ -101,7 +101,7 @@ export async function hazardPageWithPhotos(state: HazardState) {
   const page = await hazardPage(state);
   // Only a hazard with photos needs the evidence store (and its read grant).
   if (!page.timeline.some((entry) => photosOfEvent(entry).length > 0)) return page;
-  return { ...page, photoUrls: await photoReadUrls(page.timeline) };
+  return { ...page, ...(await photoReadUrls(page.timeline)) };
 }
 
 /** A rule of the lifecycle refused the decision: a 409 that says which rule, in both languages. */

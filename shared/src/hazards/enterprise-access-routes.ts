@@ -62,6 +62,8 @@ export const enterpriseViewSchema = withMeta(
     ),
     /** Read URLs of the enterprise's own photos (never the office's), by key. */
     photoUrls: z.optional(z.record(z.string(), z.string())),
+    /** The same photos' thumbnails (192 px squares), by the photo's key. */
+    thumbnailUrls: z.optional(z.record(z.string(), z.string())),
     /** Forms for new photos, when asked for (photoUploads in the request). */
     photoUploads: z.optional(z.array(hazardUploadFormSchema)),
   }),

@@ -24,6 +24,12 @@ const uploadIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 /** Where the cleaned copy of a hazard's photo is stored: what events name. */
 export const storedEvidenceKey = (hazardId: string, uploadId: string) =>
   `evidence/${hazardId}/${uploadId}`;
+/**
+ * Where a stored photo's thumbnail is (a tip's or a hazard's): beside it, under the same
+ * prefix and so under the same grants. Lists show it; the photo itself opens full size.
+ */
+export const thumbnailKeyOf = (key: string) => `${key.replace(/\.jpg$/, '')}-thumb.jpg`;
+
 /** Where the browser uploads it (the processor takes every object under incoming/). */
 export const incomingEvidenceKey = (hazardId: string, uploadId: string) =>
   `incoming/hazards/${hazardId}/${uploadId}`;

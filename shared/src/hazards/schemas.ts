@@ -417,6 +417,8 @@ export const hazardDetailSchema = withMeta(
     }),
     /** Short-lived read URLs of the timeline's photos, by key. */
     photoUrls: z.optional(z.record(z.string(), z.string())),
+    /** The same photos' thumbnails (192 px squares), by the photo's key. */
+    thumbnailUrls: z.optional(z.record(z.string(), z.string())),
   }),
   { id: 'HazardDetail' },
 );

@@ -124,6 +124,8 @@ export const tipForOfficerSchema = withMeta(
       photoKeys: z.array(z.string()),
       /** Short-lived read URLs of the photos, by key (GET of the tip only). */
       photoUrls: z.optional(z.record(z.string(), z.string())),
+      /** The same photos' thumbnails (192 px squares), by the photo's key. */
+      thumbnailUrls: z.optional(z.record(z.string(), z.string())),
       messages: z.array(tipMessageSchema),
       timeline: z.array(tipTimelineEntrySchema),
     }),
