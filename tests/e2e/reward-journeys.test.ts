@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessibilityViolations,
-  desktopViewport,
-  launchChromium,
-  openPage,
-  phoneViewport,
-} from '../support/browser.ts';
+import { desktopViewport, launchChromium, phoneViewport } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import {
+  axeClean,
+  officePage as consolePage,
+  followUp as followUpPage,
+  type Language,
+} from '../support/reward-pages.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 16, every reward step in the pages a person uses, one journey per language: the
@@ -44,9 +44,7 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-type Language = 'zh' | 'en';
 const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
-const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 /** Whatever the page shows a person must fit a phone, and be usable by everyone. */
@@ -100,38 +98,10 @@ async function substantiatedTip(marker: string): Promise<{ receipt: string; tipI
   return { receipt, tipId };
 }
 
-/** A console page signed in as `who` (the session as the sign-in page keeps it). */
-async function officePage(
-  path: string,
-  who: string,
-  language: Language,
-  viewport = desktopViewport,
-): Promise<Page> {
-  const page = await openPage(browser, viewport);
-  await page.context().addInitScript((idToken) => {
-    sessionStorage.setItem(
-      'qingling:session',
-      JSON.stringify({ idToken, expiresAt: Date.now() + 3_600_000 }),
-    );
-  }, tokens[who]);
-  await page.goto(`${cloud.url}${language === 'en' ? '/en' : ''}${path}`);
-  return page;
-}
-
-async function followUp(receipt: string, language: Language, viewport = desktopViewport) {
-  const page = await openPage(browser, viewport);
-  const words =
-    language === 'zh'
-      ? { path: '/follow-up/', button: '查询', label: '回执码' }
-      : { path: '/en/follow-up/', button: 'Look up', label: 'Receipt' };
-  await page.goto(`${cloud.url}${words.path}`);
-  const lookUp = page.getByRole('button', { name: words.button, exact: true });
-  await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
-  await page.getByLabel(words.label).fill(receipt);
-  await lookUp.click();
-  await page.locator('#tip-heading').waitFor();
-  return page;
-}
+const officePage = (path: string, who: string, language: Language, viewport = desktopViewport) =>
+  consolePage(browser, cloud.url, tokens[who] ?? '', path, { language, viewport });
+const followUp = (receipt: string, language: Language, viewport = desktopViewport) =>
+  followUpPage(browser, cloud.url, receipt, language, viewport);
 
 const shows = (locator: Locator, words: string) =>
   expect

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { code, withMeta } from '../api/validation.ts';
 import type { AccidentGrade, CaseOutcome } from '../rewards/reward-policy.ts';
-import type { ClaimMethod, RewardShare } from './reward-claim-state.ts';
+import type { ClaimMethod } from './reward-claim-state.ts';
+import type { RewardClaimDeskEntry } from './reward-desk.ts';
 import { ownShareFen, type TipStatus } from './tip-state.ts';
 
 /**
@@ -26,15 +27,8 @@ export interface RewardListEntry {
   finding?: 'substantiated' | 'unsubstantiated';
   outcome?: Pick<CaseOutcome, 'kind'> &
     Partial<Record<'fineYuan' | 'deaths', number>> & { accidentGrade?: AccidentGrade };
-  reward?: {
-    amountFen: number;
-    shares?: RewardShare[];
-    approvedAt?: string;
-    claimBy?: string;
-    claim?: { method: ClaimMethod; claimedAt: string };
-    payment?: { paidOn: string };
-    lapsedAt?: string;
-  };
+  /** As the desk reads an approved reward; here also before its approval. */
+  reward?: RewardClaimDeskEntry['reward'];
 }
 
 export const rewardStandings = [

@@ -85,7 +85,8 @@ export class DynamoTipInbox implements TipInbox {
   async rewardListEntries(query: Parameters<TipInbox['rewardListEntries']>[0]) {
     const reward = ['amountFen', 'shares', 'approvedAt', 'claimBy', 'lapsedAt']
       .map((name) => `#s.#reward.#${name}`)
-      .concat(['#s.#reward.#claim.#method', '#s.#reward.#payment.#paidOn']);
+      .concat(['#s.#reward.#claim.#method', '#s.#reward.#claim.#claimedAt'])
+      .concat(['#s.#reward.#payment.#paidOn']);
     const outcome = ['kind', 'fineYuan', 'deaths', 'accidentGrade'].map(
       (name) => `#s.#outcome.#${name}`,
     );
