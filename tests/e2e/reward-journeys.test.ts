@@ -305,6 +305,11 @@ describe('a reward, every step in the pages', () => {
     await payment.getByRole('button', { name: 'Record the payment' }).click();
     await shows(paying, 'Paid on 2026-12-08, voucher 记-1208');
     await phoneReady(payer);
+    // The rewards list now says it is paid, by bank transfer, on the day recorded.
+    await payer.goto(`${cloud.url}/en/office/rewards`);
+    const listed = payer.getByRole('row').filter({ has: payer.locator(`a[href*="${tipId}"]`) });
+    await shows(listed, 'Paid · bank transfer · paid 2026-12-08');
+    await phoneReady(payer);
     await payer.close();
 
     const paid = await followUp(receipt, 'en', phoneViewport);
