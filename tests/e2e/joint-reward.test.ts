@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessibilityViolations,
-  desktopViewport,
-  launchChromium,
-  openPage,
-} from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { axeClean, followUp as followUpPage, officePage } from '../support/reward-pages.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 16, joint tipsters in Chromium: two tips on one matter, the second merged into the
@@ -39,7 +35,6 @@ afterAll(async () => {
 });
 
 const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
-const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
 async function command(tipId: string, who: string, body: Record<string, unknown>) {
   const read = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth(who) });
@@ -69,32 +64,10 @@ async function newTip(marker: string): Promise<{ receipt: string; tipId: string 
   return { receipt: created.body.receipt, tipId };
 }
 
-async function officeTipPage(tipId: string, who: string, language: 'zh' | 'en') {
-  const page = await openPage(browser, desktopViewport);
-  await page.context().addInitScript((idToken) => {
-    sessionStorage.setItem(
-      'qingling:session',
-      JSON.stringify({ idToken, expiresAt: Date.now() + 3_600_000 }),
-    );
-  }, tokens[who]);
-  await page.goto(`${cloud.url}${language === 'en' ? '/en' : ''}/office/tips/view?id=${tipId}`);
-  return page;
-}
-
-async function followUp(receipt: string, language: 'zh' | 'en'): Promise<Page> {
-  const page = await openPage(browser, desktopViewport);
-  const words =
-    language === 'zh'
-      ? { path: '/follow-up/', button: '查询', label: '回执码' }
-      : { path: '/en/follow-up/', button: 'Look up', label: 'Receipt' };
-  await page.goto(`${cloud.url}${words.path}`);
-  const lookUp = page.getByRole('button', { name: words.button, exact: true });
-  await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
-  await page.getByLabel(words.label).fill(receipt);
-  await lookUp.click();
-  await page.locator('#tip-heading').waitFor();
-  return page;
-}
+const officeTipPage = (tipId: string, who: string, language: 'zh' | 'en') =>
+  officePage(browser, cloud.url, tokens[who] ?? '', `/office/tips/view?id=${tipId}`, { language });
+const followUp = (receipt: string, language: 'zh' | 'en') =>
+  followUpPage(browser, cloud.url, receipt, language);
 
 describe('joint tipsters on the follow-up page', () => {
   it('each sees their own share of the one reward and how many share it (zh, en)', async () => {

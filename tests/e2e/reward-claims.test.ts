@@ -3,15 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accessibilityViolations,
-  desktopViewport,
-  launchChromium,
-  openPage,
-  phoneViewport,
-} from '../support/browser.ts';
+import { desktopViewport, launchChromium, phoneViewport } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import {
+  axeClean,
+  officePage as consolePage,
+  followUp as followUpPage,
+} from '../support/reward-pages.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 16, the claim, in Chromium: a tip substantiated and fined; one reward officer
@@ -45,7 +44,6 @@ afterAll(async () => {
 });
 
 const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
-const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
 async function revisionOf(tipId: string, who: string): Promise<number> {
   const reply = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth(who) });
@@ -96,36 +94,13 @@ async function tipWithFine(marker: string): Promise<{ receipt: string; tipId: st
   return { receipt, tipId };
 }
 
-/** A console page opened signed in as `who` (the session as the sign-in page keeps it). */
-async function officePage(path: string, who: string, viewport = desktopViewport): Promise<Page> {
-  const page = await openPage(browser, viewport);
-  await page.context().addInitScript((idToken) => {
-    sessionStorage.setItem(
-      'qingling:session',
-      JSON.stringify({ idToken, expiresAt: Date.now() + 3_600_000 }),
-    );
-  }, tokens[who]);
-  await page.goto(`${cloud.url}${path}`);
-  return page;
-}
+const officePage = (path: string, who: string, viewport = desktopViewport) =>
+  consolePage(browser, cloud.url, tokens[who] ?? '', path, { viewport });
 const tipPage = (tipId: string, who: string) => officePage(`/office/tips/view?id=${tipId}`, who);
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
-async function followUp(receipt: string, language: 'zh' | 'en'): Promise<Page> {
-  const page = await openPage(browser, desktopViewport);
-  const words =
-    language === 'zh'
-      ? { path: '/follow-up/', button: '查询', label: '回执码', heading: '举报进度' }
-      : { path: '/en/follow-up/', button: 'Look up', label: 'Receipt', heading: 'Your tip' };
-  await page.goto(`${cloud.url}${words.path}`);
-  const lookUp = page.getByRole('button', { name: words.button, exact: true });
-  await expect.poll(() => lookUp.isEnabled()).toBe(true); // hydrated
-  await page.getByLabel(words.label).fill(receipt);
-  await lookUp.click();
-  await page.locator('#tip-heading').waitFor();
-  return page;
-}
+const followUp = (receipt: string, language: 'zh' | 'en') =>
+  followUpPage(browser, cloud.url, receipt, language);
 
 describe('the tipster claims a reward on the follow-up page', () => {
   it('computed and approved in the console by two reward officers, claimed in person with the receipt alone (zh)', async () => {

@@ -105,8 +105,8 @@ const roles = [
   { who: 'department_head', work: 'work-extensions', pages: 5 },
   { who: 'leader_in_charge', work: 'work-escalations-today', pages: 5 },
   { who: 'principal_leader', work: 'work-overdue', pages: 5 },
-  { who: 'reward_officer', work: 'work-rewards-to-compute', pages: 1 },
-  { who: 'reward_officer_2', work: 'work-rewards-to-approve', pages: 1 },
+  { who: 'reward_officer', work: 'work-rewards-to-compute', pages: 2 },
+  { who: 'reward_officer_2', work: 'work-rewards-to-approve', pages: 2 },
 ] as const;
 
 describe('a desk per role, on the demo office', () => {

@@ -1,4 +1,5 @@
 import type { RewardClaimDeskEntry, RewardDeskEntry } from './reward-desk.ts';
+import type { RewardListEntry } from './reward-list.ts';
 import type { TipState, TipStatus } from './tip-state.ts';
 
 /** Port: the office inbox, a jurisdiction's tips by status, newest first, from an index. */
@@ -22,4 +23,13 @@ export interface TipInbox {
    * with one, joint tipsters' merged tips included.
    */
   rewardClaimEntries(query: { jurisdiction: string }): Promise<RewardClaimDeskEntry[]>;
+  /**
+   * The rewards list's reading (reward-list.ts): a jurisdiction's tips under a status, or
+   * (`approved`) every tip with an approved reward, paid and lapsed ones included; the
+   * matter, case result and reward only, never the tipster's words or the claim's secrets.
+   */
+  rewardListEntries(query: {
+    jurisdiction: string;
+    from: TipStatus | 'approved';
+  }): Promise<RewardListEntry[]>;
 }

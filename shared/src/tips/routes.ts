@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../api/route-definition.ts';
 import { giveTipCommandSchema, tipForOfficerSchema } from './office-schemas.ts';
 import { exampleReceipt } from './public-routes.ts';
 import { rewardDeskQuerySchema, rewardDeskSchema } from './reward-desk.ts';
+import { rewardListQuerySchema, rewardListSchema } from './reward-list.ts';
 import {
   askQuestionSchema,
   officeTipSchema,
@@ -107,6 +108,49 @@ export const getRewardDeskRoute = {
         ],
       },
       deadlineNear: { count: 0, withinDays: 10, items: [] },
+    },
+  },
+} as const satisfies RouteDefinition;
+
+/**
+ * The reward officer's list: every tip of a jurisdiction that concerns a reward, without
+ * the tipster's words (listTips is the case officers', with an excerpt of them).
+ */
+export const listRewardsRoute = {
+  operationId: 'listRewards',
+  method: 'GET',
+  path: '/api/office/rewards',
+  handler: 'list-rewards',
+  access: {
+    kind: 'signedIn',
+    roles: ['reward_officer'],
+    scope: { in: 'query', field: 'jurisdiction' },
+  },
+  summary: {
+    zh: '奖励线索：有查处结果可获奖励的举报，以及待批准、已批准、已申领、已兑付、已失效的奖励',
+    en: 'Rewards: tips whose case result may earn one, and rewards to approve, approved, claimed, paid or lapsed',
+  },
+  query: { schema: rewardListQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
+  response: {
+    status: 200,
+    body: rewardListSchema,
+    example: {
+      jurisdiction: 'cq-gecheng',
+      asOf: '2026-11-22T08:00:00.000Z',
+      count: 1,
+      items: [
+        {
+          tipId: exampleTipId,
+          receivedAt: '2026-09-02T08:00:00.000Z',
+          address: '东门路 18 号',
+          standing: 'claimed',
+          outcomeKind: 'fine_imposed',
+          fineYuan: 80_000,
+          amountFen: 1_200_000,
+          claimMethod: 'bank_transfer',
+          claimBy: '2026-12-14T16:00:00.000Z',
+        },
+      ],
     },
   },
 } as const satisfies RouteDefinition;
@@ -242,6 +286,7 @@ export const recordOfficeTipRoute = {
 export const officeTipRoutes = [
   listTipsRoute,
   getRewardDeskRoute,
+  listRewardsRoute,
   getTipRoute,
   giveTipCommandRoute,
   askTipsterRoute,

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
 import type { RewardClaimDeskEntry, RewardDeskEntry } from '../../tips/reward-desk.ts';
+import type { RewardListEntry } from '../../tips/reward-list.ts';
 import { rewardIndexPartition } from '../../tips/reward-statistics.ts';
 import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
 import { countPartition, queryIndexPage, readPartition, recordIdsByStatus } from './index-page.ts';
@@ -75,6 +76,33 @@ export class DynamoTipInbox implements TipInbox {
       names: placeholderNames(`${projection} #s.#reward.#payment`),
     });
     return items.map((item) => item.state as RewardClaimDeskEntry);
+  }
+
+  /**
+   * One whole partition, projected to the matter, the case result's figures and the
+   * reward's standing: gsi1 TIPS#<code>#<status>, or gsi2 REWARDS#<code> for `approved`.
+   */
+  async rewardListEntries(query: Parameters<TipInbox['rewardListEntries']>[0]) {
+    const reward = ['amountFen', 'shares', 'approvedAt', 'claimBy', 'lapsedAt']
+      .map((name) => `#s.#reward.#${name}`)
+      .concat(['#s.#reward.#claim.#method', '#s.#reward.#claim.#claimedAt'])
+      .concat(['#s.#reward.#payment.#paidOn']);
+    const outcome = ['kind', 'fineYuan', 'deaths', 'accidentGrade'].map(
+      (name) => `#s.#outcome.#${name}`,
+    );
+    const matter = ['tipId', 'receivedAt', 'address', 'enterprise', 'finding'].map(
+      (name) => `#s.#${name}`,
+    );
+    const projection = [...matter, ...outcome, ...reward].join(', ');
+    const items = await readPartition(this.documents, {
+      tableName: this.tableName,
+      ...(query.from === 'approved'
+        ? { indexName: 'gsi2', partition: rewardIndexPartition(query.jurisdiction) }
+        : { partition: tipInboxPartition(query.jurisdiction, query.from) }),
+      projection,
+      names: placeholderNames(projection),
+    });
+    return items.map((item) => item.state as RewardListEntry);
   }
 }
 

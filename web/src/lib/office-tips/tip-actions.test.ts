@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TipForOfficer, TipMessage, TipTimelineEntry } from './contract.ts';
-import { availableTipActions, canAskTipster, newTipChanges } from './tip-actions.ts';
+import { availableTipActions, canAskTipster, newTipChanges, tipCourse } from './tip-actions.ts';
 
 const tip = (fields: Partial<TipForOfficer>) =>
   ({ status: 'received', timeline: [], messages: [], ...fields }) as TipForOfficer;
@@ -104,5 +104,28 @@ describe('newTipChanges', () => {
     expect(newTipChanges(after, after)).toEqual([]);
     expect(newTipChanges(undefined, before)).toHaveLength(2);
     expect(newTipChanges(before, undefined)).toEqual([]);
+  });
+});
+
+describe('tipCourse', () => {
+  it("puts each opening of a claim's bank details among the steps, by time", () => {
+    const at = (time: string) => `2026-12-08T0${time}:00.000Z`;
+    const course = tipCourse(
+      tip({
+        timeline: [
+          { status: 'received', at: at('1') },
+          { status: 'substantiated', at: at('3') },
+        ] as TipTimelineEntry[],
+        reward: {
+          detailsOpened: [{ by: 'demo:x', name: '曹颖', at: at('2') }],
+        } as TipForOfficer['reward'],
+      }),
+    );
+    expect(course.map((entry) => ('step' in entry ? entry.step.status : 'opened'))).toEqual([
+      'received',
+      'opened',
+      'substantiated',
+    ]);
+    expect(tipCourse(tip({ timeline: [step('received')] }))).toEqual([{ step: step('received') }]);
   });
 });

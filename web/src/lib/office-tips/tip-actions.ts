@@ -79,7 +79,32 @@ export const canAskTipster = (tip: TipForOfficer, roles: readonly Role[]): boole
   roles.includes('officer') && !['refused', 'referred', 'merged', 'closed'].includes(tip.status);
 
 /** What came into a tip: a step of its course or a message of its conversation. */
-export type TipChange = { step: TipTimelineEntry } | { message: TipMessage };
+/** An opening of a claim's sealed bank details: an event on the tip, not the tipster's. */
+export interface DetailsOpening {
+  by: string;
+  name?: string | undefined;
+  at: string;
+}
+
+export type TipChange =
+  | { step: TipTimelineEntry }
+  | { message: TipMessage }
+  | { opened: DetailsOpening };
+
+/**
+ * The tip's course as its page shows it, oldest first: the steps the tipster sees, and
+ * (for the office only) each opening of the claim's bank details, by whom and when.
+ */
+export function tipCourse(tip: TipForOfficer): TipChange[] {
+  const entries: TipChange[] = [
+    ...tip.timeline.map((step) => ({ step })),
+    ...(tip.reward?.detailsOpened ?? []).map((opened) => ({ opened })),
+  ];
+  const at = (entry: TipChange) =>
+    'step' in entry ? entry.step.at : 'opened' in entry ? entry.opened.at : entry.message.at;
+  // A stable sort: steps of the same moment keep their order.
+  return entries.sort((a, b) => at(a).localeCompare(at(b)));
+}
 
 /**
  * The steps and then the messages `after` has that `before` did not (both only grow), oldest

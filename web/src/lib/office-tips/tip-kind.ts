@@ -19,7 +19,12 @@ export const tipKind: RecordKind<TipForOfficer, TipCommand, TipChange> = {
     changes: m.tp_conflict_changes,
   },
   newEntries: newTipChanges,
-  entryKey: (change, index) => ('message' in change ? change.message.messageId : `step-${index}`),
+  entryKey: (change, index) =>
+    'message' in change
+      ? change.message.messageId
+      : 'opened' in change
+        ? `opened-${change.opened.at}`
+        : `step-${index}`,
   Entry: TipChangeItem,
 };
 

@@ -34,7 +34,7 @@ describe('the office navigation', () => {
       '/office/statistics',
     ]);
     expect(hrefs('department_head')).not.toContain('/office/import');
-    expect(hrefs('reward_officer')).toEqual(['/office']);
+    expect(hrefs('reward_officer')).toEqual(['/office', '/office/rewards']);
     expect(hrefs('administrator')).toEqual([
       '/office',
       '/office/admin/policies',

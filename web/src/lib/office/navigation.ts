@@ -31,6 +31,12 @@ export const officeNavigation: readonly NavEntry[] = [
   { href: '/office/import', label: m.hz_nav_import, roles: ['officer'], routes: ['importHazards'] },
   { href: '/office/tips', label: m.hz_nav_tips, roles: office, routes: ['listTips'] },
   {
+    href: '/office/rewards',
+    label: m.rw_nav,
+    roles: ['reward_officer'],
+    routes: ['listRewards'],
+  },
+  {
     href: '/office/statistics',
     label: () => text(statisticsWords.nav),
     roles: office,
