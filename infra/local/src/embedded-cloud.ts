@@ -23,6 +23,7 @@ import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
+import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
@@ -44,6 +45,7 @@ import { ScaledClock } from './scaled-clock.ts';
 import {
   ChainHeadsPublisher,
   ReconcilerSweeps,
+  RetentionSweepSchedule,
   startHeartbeat,
   WeeklyReportSchedule,
 } from './scheduled-jobs.ts';
@@ -90,6 +92,8 @@ export interface EmbeddedCloud {
   policies: CachedPolicies;
   /** One sweep of the reconciler now (it also runs every few seconds on the heartbeat). */
   reconcile(): Promise<unknown>;
+  /** One retention sweep now (the heartbeat runs one each CST day): what it erased. */
+  sweepRetention(): Promise<unknown>;
   /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
   weeklyReports(): Promise<void>;
   stop(): Promise<void>;
@@ -171,12 +175,14 @@ export async function startEmbeddedCloud(
     () => sendWeeklyReports({ siteUrl: server.url }),
   );
   const reconciler = new ReconcilerSweeps(speed);
+  const retention = new RetentionSweepSchedule(clock, () => sweepRetention());
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
     void chainHeads.publish();
     void weeklyReports.due();
     reconciler.whenDue();
+    void retention.due();
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
@@ -215,6 +221,7 @@ export async function startEmbeddedCloud(
     clock,
     policies,
     reconcile: () => reconciler.now(),
+    sweepRetention: () => retention.now(),
     weeklyReports: async () => {
       await weeklyReports.due();
     },
@@ -224,6 +231,7 @@ export async function startEmbeddedCloud(
       await chainHeads.running;
       await weeklyReports.running;
       await reconciler.running;
+      await retention.running;
       await stopConductors(conductors);
       await server.close();
       await dynamo.stop();

@@ -134,7 +134,10 @@ describe('sealed fields (hash version 2): erasable without breaking the chain', 
     expect(await verifyChain(swapped)).toMatchObject({ valid: false, brokenAt: 1 });
     const forged = (await erased(events)).map((event) =>
       event.sequence === 2
-        ? { ...event, data: { ...(event.data as object), bankSealed: `erased:sha256:${'0'.repeat(64)}` } }
+        ? {
+            ...event,
+            data: { ...(event.data as object), bankSealed: `erased:sha256:${'0'.repeat(64)}` },
+          }
         : event,
     );
     expect(await verifyChain(forged)).toMatchObject({ valid: false, brokenAt: 2 });
@@ -144,7 +147,9 @@ describe('sealed fields (hash version 2): erasable without breaking the chain', 
     });
     expect(await verifyChain(downgraded)).toMatchObject({ valid: false, brokenAt: 1 });
     const address = (await erased(events)).map((event) =>
-      event.sequence === 1 ? { ...event, data: { ...(event.data as object), address: '四号库' } } : event,
+      event.sequence === 1
+        ? { ...event, data: { ...(event.data as object), address: '四号库' } }
+        : event,
     );
     expect(await verifyChain(address)).toMatchObject({ valid: false, brokenAt: 1 });
   });

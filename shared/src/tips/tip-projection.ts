@@ -1,7 +1,8 @@
 import { cstDate, seedCalendar } from '../calendar/calendar.ts';
-import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
+import { isErasedSeal, type Recorded, type RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { sealedDataIndex } from './retention.ts';
 import { applyClaimEvent } from './reward-claim.ts';
 import { rewardIndexPartition } from './reward-statistics.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
@@ -36,6 +37,8 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
           gsi2sk: `${state.reward.approvedAt}#${state.tipId}`,
         }
       : {}),
+    // The retention sweep's: tips whose sealed data outlive their reward matter.
+    ...sealedDataIndex(state),
   }),
   // The statistics' tip counters (tip-statistics.ts): one bucket per jurisdiction and month.
   tally: tipTally,
@@ -43,9 +46,11 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
 
 function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): TipState {
   if (event.type === 'tip_received') {
-    const { photoIds, lifecycleGeneration, ...received } = event.data;
+    const { photoIds, lifecycleGeneration, contactSealed, ...received } = event.data;
     return {
       ...received,
+      // A tombstone (the sweep erased the phone: retention.ts) is no sealed phone.
+      ...(contactSealed && !isErasedSeal(contactSealed) ? { contactSealed } : {}),
       status: 'received',
       receivedAt: event.at,
       photoSlots: photoIds,
@@ -302,6 +307,15 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
+    case 'contact_erased': {
+      const { contactSealed: _phone, ...kept } = state;
+      const claim = kept.reward?.claim;
+      if (kept.reward && claim?.bankSealed) {
+        const { bankSealed: _bank, ...unsealed } = claim;
+        kept.reward = { ...kept.reward, claim: unsealed };
+      }
+      return { ...kept, sealedErased: { at: event.at, fields: event.data.fields } };
+    }
     case 'hazard_progressed':
       return {
         ...state,
