@@ -4,6 +4,7 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import { backfillSealedDataIndex } from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
@@ -166,6 +167,9 @@ export async function startEmbeddedCloud(
   await hazardLedger.ensureIndexed(jurisdictions);
   // Who recorded each hazard (the desk's "my cases"), for hazards recorded before: once.
   await hazardLedger.ensureRecordedBy(jurisdictions);
+  // Tips whose sealed data outlive their ended reward matter, on the retention sweep's
+  // index, for tips written before it: once.
+  await backfillSealedDataIndex({ documents, tableName, jurisdictions });
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);
