@@ -1,3 +1,4 @@
+import { defaultRetention } from '@qingling/shared/tips/retention.ts';
 import { type RetentionSweep, sweepSealedData } from '@qingling/shared/tips/retention-sweep.ts';
 import type { Context } from 'aws-lambda';
 import * as dependencies from '../dependencies.ts';
@@ -26,12 +27,15 @@ export async function handler(
 
 export async function sweepRetention(expired?: () => boolean): Promise<RetentionSweep> {
   const store = dependencies.sealedData();
-  const policies = dependencies.policies();
+  // The stored policies, read once a run: the retention is kept with each ladder.
+  const stored = await dependencies.policyStore().read();
   const result = await sweepSealedData({
     events: dependencies.eventStore(),
     clock: dependencies.clock(),
     jurisdictions: (await dependencies.jurisdictions()).map(({ code }) => code),
-    policy: (jurisdiction) => policies.retentionPolicy(jurisdiction),
+    policy: async (jurisdiction) =>
+      stored.escalationPolicies.find((policy) => policy.jurisdiction === jurisdiction)?.retention ??
+      defaultRetention,
     due: (jurisdiction, cutoff) => store.due(jurisdiction, cutoff),
     tombstone: (stream) => store.tombstone(stream),
     ...(expired ? { expired } : {}),

@@ -88,41 +88,30 @@ export const isSealedKey = (key: string) => key.endsWith('Sealed');
 /** What an erased sealed value is replaced by: the digest of the ciphertext it held. */
 const tombstonePrefix = 'erased:sha256:';
 
+export const isErasedSeal = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith(tombstonePrefix);
+
 /** The digest of a sealed value: of its ciphertext, or the one its tombstone carries. */
 const sealDigest = async (sealed: string) =>
   isErasedSeal(sealed) ? sealed.slice(tombstonePrefix.length) : sha256Hex(sealed);
 
 /** The tombstone of a sealed value (its ciphertext's digest), to write in its place. */
-export async function erasedSeal(sealed: string): Promise<string> {
-  return `${tombstonePrefix}${await sealDigest(sealed)}`;
-}
+export const erasedSeal = async (sealed: string) => tombstonePrefix + (await sealDigest(sealed));
 
-export const isErasedSeal = (value: unknown): value is string =>
-  typeof value === 'string' && value.startsWith(tombstonePrefix);
-
-/** Whether a value holds a sealed field anywhere (a new event so is hashed by version 2). */
-export function holdsSealed(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(holdsSealed);
-  return Object.entries(value).some(
-    ([key, item]) => (isSealedKey(key) && typeof item === 'string') || holdsSealed(item),
+/**
+ * The data as version 2 hashes it: each sealed value (a string under a key ending in
+ * `Sealed`, at the data's top level: the phone, the bank details), or its tombstone, as
+ * its digest.
+ */
+const digestSealed = async (data: object) =>
+  Object.fromEntries(
+    await Promise.all(
+      Object.entries(data).map(async ([key, item]) => [
+        key,
+        isSealedKey(key) && typeof item === 'string' ? `sha256:${await sealDigest(item)}` : item,
+      ]),
+    ),
   );
-}
-
-/** The data as version 2 hashes it: each sealed value (or its tombstone) as its digest. */
-async function digestSealed(value: unknown): Promise<unknown> {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return Promise.all(value.map(digestSealed));
-  const entries = await Promise.all(
-    Object.entries(value).map(async ([key, item]) => [
-      key,
-      isSealedKey(key) && typeof item === 'string'
-        ? `sha256:${await sealDigest(item)}`
-        : await digestSealed(item),
-    ]),
-  );
-  return Object.fromEntries(entries);
-}
 
 /** The hash of an event: over everything recorded except the hash itself. */
 export async function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
@@ -138,7 +127,7 @@ export async function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<str
       type,
       at,
       actor,
-      data: hashVersion ? await digestSealed(data) : data,
+      data: hashVersion ? await digestSealed(data as object) : data,
       idempotencyKey,
       requestDigest,
       previousHash,
@@ -158,9 +147,13 @@ export async function sealEvent<Type extends string, Data>(
     stream,
     sequence: (previous?.sequence ?? 0) + 1,
     previousHash: previous?.hash ?? genesisHash,
-    // Only an event holding something sealed is hashed by version 2: every other stays as
-    // it always was.
-    ...(holdsSealed(event.data) ? { hashVersion: 2 as const } : {}),
+    // Only an event holding something sealed is hashed by version 2: every other hashes as
+    // it always did.
+    ...(Object.entries(event.data as object).some(
+      ([key, item]) => isSealedKey(key) && typeof item === 'string',
+    )
+      ? { hashVersion: 2 as const }
+      : {}),
   };
   return { ...unsealed, hash: await hashEvent(unsealed) };
 }

@@ -178,7 +178,6 @@ export function escalationPolicyFor(
     ...(stored.messages ? { messages: stored.messages } : {}),
     ...(stored.tipLimits ? { tipLimits: stored.tipLimits } : {}),
     ...(stored.lookBack ? { lookBack: stored.lookBack } : {}),
-    ...(stored.retention ? { retention: stored.retention } : {}),
   };
 }
 

@@ -7,7 +7,6 @@ import {
   rewardPolicyFor,
   type StoredRewardPolicy,
 } from '../rewards/reward-policy.ts';
-import { defaultRetention, type RetentionPolicy } from '../tips/retention.ts';
 import {
   type CalendarYearData,
   type Edit,
@@ -117,11 +116,6 @@ export class CachedPolicies implements PolicySource {
 
   async rewardPolicy(jurisdiction: string): Promise<RewardPolicy> {
     return (await this.inForce()).rewards.get(jurisdiction) ?? nationalRewardPolicy;
-  }
-
-  /** How long tips keep sealed personal data here (tips/retention.ts). */
-  async retentionPolicy(jurisdiction: string): Promise<RetentionPolicy> {
-    return { ...((await this.escalationPolicy(jurisdiction)).retention ?? defaultRetention) };
   }
 
   /** Drops what is cached: the next read goes to the store (after an edit). */

@@ -26,12 +26,10 @@ export const retentionLimits = { minDays: 30, maxDays: 3650 } as const;
 const dayMs = 24 * 3600 * 1000;
 
 /** The sealed values a tip's state still holds. */
-export function sealedFieldsOf(state: TipState): SealedField[] {
-  return [
-    ...(state.contactSealed ? (['contact'] as const) : []),
-    ...(state.reward?.claim?.bankSealed ? (['bank'] as const) : []),
-  ];
-}
+export const sealedFieldsOf = (state: TipState): SealedField[] =>
+  (['contact', 'bank'] as const).filter((_, index) =>
+    index ? state.reward?.claim?.bankSealed : state.contactSealed,
+  );
 
 /**
  * When the tip's reward matter ended, or undefined while it may still need the tipster:
@@ -44,18 +42,14 @@ export function sealedFieldsOf(state: TipState): SealedField[] {
  *   reward waits for it: the case's result (and so the reward) may come later.
  */
 export function rewardMatterEndedAt(state: TipState): string | undefined {
-  const reward = state.reward;
+  const { reward, status } = state;
   if (reward) return reward.payment?.recordedAt ?? reward.lapsedAt;
-  switch (state.status) {
-    case 'refused':
-    case 'referred':
-    case 'merged':
-      return state.timeline.findLast((entry) => entry.status === state.status)?.at;
-    case 'closed':
-      return state.finding === 'unsubstantiated' || !state.wantsReward ? state.closedAt : undefined;
-    default:
-      return undefined;
+  if (status === 'closed') {
+    return state.finding === 'unsubstantiated' || !state.wantsReward ? state.closedAt : undefined;
   }
+  return ['refused', 'referred', 'merged'].includes(status)
+    ? state.timeline.findLast((entry) => entry.status === status)?.at
+    : undefined;
 }
 
 /** When the tip's sealed data are due for erasure under the policy, if they are to be. */
@@ -74,7 +68,7 @@ export const sealedDataPartition = (jurisdiction: string) => `SEALED#${jurisdict
  * `now − days` (the days as in force at the sweep, not at the end). Gone once erased.
  */
 export function sealedDataIndex(state: TipState): { gsi3pk?: string; gsi3sk?: string } {
-  const ended = sealedFieldsOf(state).length ? rewardMatterEndedAt(state) : undefined;
+  const ended = sealedFieldsOf(state)[0] && rewardMatterEndedAt(state);
   return ended
     ? { gsi3pk: sealedDataPartition(state.jurisdiction), gsi3sk: `${ended}#${state.tipId}` }
     : {};

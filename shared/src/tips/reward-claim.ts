@@ -1,11 +1,11 @@
 import { cstDate, deadlineAfter, type HolidayCalendar } from '../calendar/calendar.ts';
-import { isErasedSeal, type Recorded } from '../event-log/event-log.ts';
+import type { Recorded } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { nationalRewardPolicy, type RewardPolicy } from '../rewards/reward-policy.ts';
 import { hmac } from './keys.ts';
 import { digitsFromBytes } from './receipt.ts';
 import type { RewardClaimEvent } from './reward-claim-state.ts';
-import { ownShareFen, type TipReward, type TipState } from './tip-state.ts';
+import { ownShareFen, type TipState } from './tip-state.ts';
 
 /**
  * The tipster's claim of an approved reward (RULES.md, "Tips and rewards"): the receipt
@@ -135,12 +135,8 @@ export function claimEventRefusal(state: TipState, event: RewardClaimEvent): Bil
         ? null
         : said('没有待发送的提醒。', 'There is no reminder to send.');
     case 'payment_details_opened':
-      if (reward.claim?.bankSealed) return null;
-      return state.sealedErased?.fields.includes('bank')
-        ? said(
-            `银行转账信息已于 ${cstDate(new Date(state.sealedErased.at))} 按保存期限删除，无法再查看。`,
-            `The bank details were erased on ${cstDate(new Date(state.sealedErased.at))} at the end of their retention period: they can no longer be read.`,
-          )
+      return reward.claim?.bankSealed
+        ? null
         : said('没有银行转账信息。', 'There are no bank details on this claim.');
     case 'payment_recorded': {
       if (!reward.claim) {
@@ -182,12 +178,11 @@ export function applyClaimEvent(state: TipState, event: Recorded<RewardClaimEven
   if (!reward) return state;
   const person = event.actor.name ? { name: event.actor.name } : {};
   switch (event.type) {
-    case 'reward_claimed': {
-      const claim: NonNullable<TipReward['claim']> = { ...event.data, claimedAt: event.at };
-      // A tombstone (the sweep erased the account: retention.ts) is no sealed account.
-      if (isErasedSeal(claim.bankSealed)) delete claim.bankSealed;
-      return { ...state, reward: { ...reward, claim } };
-    }
+    case 'reward_claimed':
+      return {
+        ...state,
+        reward: { ...reward, claim: { ...event.data, claimedAt: event.at } },
+      };
     case 'reward_lapsed':
       return { ...state, reward: { ...reward, lapsedAt: event.at } };
     case 'reward_claim_reminder_recorded':

@@ -1,5 +1,5 @@
 import { cstDate, seedCalendar } from '../calendar/calendar.ts';
-import { isErasedSeal, type Recorded, type RecordedEvent } from '../event-log/event-log.ts';
+import { isSealedKey, type Recorded, type RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import { sealedDataIndex } from './retention.ts';
@@ -46,11 +46,9 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
 
 function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): TipState {
   if (event.type === 'tip_received') {
-    const { photoIds, lifecycleGeneration, contactSealed, ...received } = event.data;
+    const { photoIds, lifecycleGeneration, ...received } = event.data;
     return {
       ...received,
-      // A tombstone (the sweep erased the phone: retention.ts) is no sealed phone.
-      ...(contactSealed && !isErasedSeal(contactSealed) ? { contactSealed } : {}),
       status: 'received',
       receivedAt: event.at,
       photoSlots: photoIds,
@@ -307,15 +305,14 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
-    case 'contact_erased': {
-      const { contactSealed: _phone, ...kept } = state;
-      const claim = kept.reward?.claim;
-      if (kept.reward && claim?.bankSealed) {
-        const { bankSealed: _bank, ...unsealed } = claim;
-        kept.reward = { ...kept.reward, claim: unsealed };
-      }
-      return { ...kept, sealedErased: { at: event.at, fields: event.data.fields } };
-    }
+    case 'contact_erased':
+      // The state keeps no sealed value (nor a tombstone, read from the log in between).
+      return {
+        ...(JSON.parse(
+          JSON.stringify(state, (key, value) => (isSealedKey(key) ? undefined : value)),
+        ) as TipState),
+        sealedErased: { at: event.at, fields: event.data.fields },
+      };
     case 'hazard_progressed':
       return {
         ...state,

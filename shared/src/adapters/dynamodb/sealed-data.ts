@@ -108,14 +108,12 @@ export class DynamoSealedData {
   }
 }
 
-/** The paths (from `data`) of the sealed values not yet tombstoned in an event's data. */
-function sealedPaths(value: unknown, keys: string[]): { keys: string[]; sealed: string }[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    isSealedKey(key) && typeof item === 'string'
-      ? isErasedSeal(item)
-        ? []
-        : [{ keys: [...keys, key], sealed: item }]
-      : sealedPaths(item, [...keys, key]),
+/** The paths of the sealed values not yet tombstoned in an event's data (its top level). */
+function sealedPaths(data: unknown, keys: string[]): { keys: string[]; sealed: string }[] {
+  if (!data || typeof data !== 'object') return [];
+  return Object.entries(data).flatMap(([key, item]) =>
+    isSealedKey(key) && typeof item === 'string' && !isErasedSeal(item)
+      ? [{ keys: [...keys, key], sealed: item }]
+      : [],
   );
 }
