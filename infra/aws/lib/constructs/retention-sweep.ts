@@ -1,9 +1,7 @@
 import { sealedDataPartition } from '@qingling/shared/tips/retention.ts';
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -11,6 +9,7 @@ import { Construct } from 'constructs';
 import { sweepSealedDataEntry } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
+import { scheduleWithAlarm } from './schedule.ts';
 
 export interface RetentionSweepProps {
   table: RecordsTable;
@@ -65,28 +64,20 @@ export class RetentionSweep extends Construct {
       write: ['TIP#*'],
     });
 
-    this.rule = new Rule(this, 'Daily', {
-      description: "Erase tips' sealed data past their retention period (03:00 CST)",
-      schedule: Schedule.cron({ minute: '0', hour: '19' }),
-      targets: [
-        new LambdaFunction(this.function.alias, {
-          retryAttempts: 2,
-          maxEventAge: Duration.hours(6),
-        }),
-      ],
-    });
-    this.function.invokedBy(this.rule);
-
-    this.alarm = new Alarm(this, 'Failed', {
-      alarmDescription:
-        "The retention sweep failed: see the function's log. It is idempotent: invoking it " +
-        'again erases what is due and nothing twice.',
-      metric: this.function.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    ({ rule: this.rule, alarm: this.alarm } = scheduleWithAlarm(this, this.function, {
+      rule: {
+        id: 'Daily',
+        description: "Erase tips' sealed data past their retention period (03:00 CST)",
+        schedule: Schedule.cron({ minute: '0', hour: '19' }),
+      },
+      retry: { attempts: 2, maxEventAge: Duration.hours(6) },
+      alarm: {
+        id: 'Failed',
+        description:
+          "The retention sweep failed: see the function's log. It is idempotent: invoking it " +
+          'again erases what is due and nothing twice.',
+        topic: props.alarmTopic,
+      },
+    }));
   }
 }
