@@ -20,6 +20,8 @@ export const tableDesign = {
     // jurisdiction, status, grade and channel (gsi3/gsi5), and industry (gsi4/gsi6), sorted
     // by found-on date (gsi3/gsi4) or deadline (gsi5/gsi6); one enterprise's (gsi7).
     // CloudFormation adds one index per update of an existing table: deploy them one by one.
+    // On tip state items gsi3 is the retention sweep's instead (tips/retention.ts): tips
+    // still holding sealed data whose reward matter ended, SEALED#<jurisdiction>, by when.
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
     { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },

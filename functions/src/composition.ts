@@ -24,6 +24,7 @@ import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecyc
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { recentChanges as queryRecentChanges } from '@qingling/shared/adapters/dynamodb/recent-changes.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
+import { DynamoSealedData } from '@qingling/shared/adapters/dynamodb/sealed-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
 import { defaultProofBits } from '@qingling/shared/api/proof-of-work.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
@@ -117,6 +118,8 @@ const defaultHazardStatistics = () => {
   }
   return statisticsStore.store;
 };
+/** The retention sweep's index and tombstones (tips/retention-sweep.ts). */
+const defaultSealedData = () => new DynamoSealedData(documentClient(), requireEnv('TABLE_NAME'));
 /** The one-time data backfills (the reconciler runs the missing ones). */
 const defaultBackfills = () => new DynamoBackfills(documentClient(), requireEnv('TABLE_NAME'));
 const defaultEnterpriseRegister = () =>
@@ -220,6 +223,7 @@ const defaults = {
   hazardLedger: defaultHazardLedger,
   hazardStatistics: defaultHazardStatistics,
   backfills: defaultBackfills,
+  sealedData: defaultSealedData,
   enterpriseRegister: defaultEnterpriseRegister,
   exposureList: defaultExposureList,
   guessingGuard: defaultGuessingGuard,
@@ -255,6 +259,7 @@ export let tipInbox: Dependencies['tipInbox'] = defaultTipInbox;
 export let hazardLedger: Dependencies['hazardLedger'] = defaultHazardLedger;
 export let hazardStatistics: Dependencies['hazardStatistics'] = defaultHazardStatistics;
 export let backfills: Dependencies['backfills'] = defaultBackfills;
+export let sealedData: Dependencies['sealedData'] = defaultSealedData;
 export let enterpriseRegister: Dependencies['enterpriseRegister'] = defaultEnterpriseRegister;
 export let exposureList: Dependencies['exposureList'] = defaultExposureList;
 export let guessingGuard: Dependencies['guessingGuard'] = defaultGuessingGuard;
@@ -289,6 +294,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   hazardLedger = overrides.hazardLedger ?? hazardLedger;
   hazardStatistics = overrides.hazardStatistics ?? hazardStatistics;
   backfills = overrides.backfills ?? backfills;
+  sealedData = overrides.sealedData ?? sealedData;
   enterpriseRegister = overrides.enterpriseRegister ?? enterpriseRegister;
   exposureList = overrides.exposureList ?? exposureList;
   guessingGuard = overrides.guessingGuard ?? guessingGuard;

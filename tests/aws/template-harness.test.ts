@@ -7,9 +7,14 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
+import { tipProjection } from '@qingling/shared/tips/tip-projection.ts';
+import { tipStream, tipsterActor } from '@qingling/shared/tips/tip-state.ts';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -806,6 +811,78 @@ describe('the synthesized template, run with each role enforced', () => {
     const logs = harness.logsOf(deliver?.logicalId ?? 'NotificationDeliveryDeliver').join('\n');
     expect(logs).toContain(key);
     expect(logs).not.toContain(phone);
+    expect(newProblems()).toEqual([]);
+  });
+
+  it("erases a tip's sealed phone past its retention period, from its scheduled function with its own role", async () => {
+    // A tip refused long ago, its phone sealed, written as its log would have it (the
+    // harness's clock is real time: a tip the API takes now is not due for 180 days).
+    const { dynamo, tableName } = recordsTable();
+    const events = new DynamoEventStore(createDocumentClient(dynamo), tableName);
+    const tipId = `harness-retention-${randomUUID().slice(0, 8)}`;
+    const ciphertext = `harness-sealed-${randomUUID()}`;
+    const received = await events.append(
+      tipStream(tipId),
+      null,
+      {
+        type: 'tip_received',
+        at: '2025-01-06T02:00:00.000Z',
+        actor: tipsterActor,
+        idempotencyKey: 'tip_received',
+        data: {
+          ...(validTip() as object),
+          tipId,
+          channel: 'web',
+          contactSealed: ciphertext,
+          photoIds: [],
+          contentDigest: 'harness',
+          acceptDeadline: '2025-01-09T16:00:00.000Z',
+        },
+      },
+      tipProjection,
+    );
+    if (received.kind !== 'appended') throw new Error(received.kind);
+    await events.append(
+      tipStream(tipId),
+      received.snapshot,
+      {
+        type: 'tip_refused',
+        at: '2025-01-07T02:00:00.000Z',
+        actor: { kind: 'person', id: 'harness-officer' },
+        data: { reason: 'no_target_or_facts' },
+      },
+      tipProjection,
+    );
+    const sweep = [...harness.runtime.functions.values()].find((fn) =>
+      fn.logicalId.startsWith('RetentionSweep'),
+    );
+    expect(sweep, 'the template has a retention sweep function').toBeDefined();
+    const rule = harness.template
+      .ofType('AWS::Events::Rule')
+      .find((resource) => resource.logicalId.startsWith('RetentionSweepDaily'));
+    expect(rule, 'a schedule invokes it').toBeDefined();
+    newProblems();
+    const result = (await harness.runtime.invoke(sweep?.logicalId ?? '', {})) as {
+      erased: string[];
+    };
+    expect(result.erased).toContain(tipId);
+    const log = await events.read(tipStream(tipId));
+    expect(await verifyChain(log)).toMatchObject({ valid: true });
+    expect(log.map((event) => event.type)).toEqual([
+      'tip_received',
+      'tip_refused',
+      'contact_erased',
+    ]);
+    expect(JSON.stringify(log)).not.toContain(ciphertext);
+    const state = await events.load(tipStream(tipId), tipProjection);
+    expect(state?.state.contactSealed).toBeUndefined();
+    expect(state?.state.sealedErased?.fields).toEqual(['contact']);
+    // Once erased, the next run finds nothing of it.
+    const again = (await harness.runtime.invoke(sweep?.logicalId ?? '', {})) as {
+      erased: string[];
+    };
+    expect(again.erased).not.toContain(tipId);
+    dynamo.destroy();
     expect(newProblems()).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ describe("the administrator's policy page", () => {
     const accept = page.getByLabel('受理期限（工作日）');
     expect(await accept.inputValue()).toBe('3');
     await accept.fill('1');
-    await page.getByRole('button', { name: '保存处理时限与回头看' }).click();
+    await page.getByRole('button', { name: '保存处理时限、回头看与保存期限' }).click();
     const error = page.locator('[data-field-error="tipLimits.acceptDays"]');
     await error.waitFor();
     expect(await error.innerText()).toBe('受理期限须为 2 至 15 个工作日之间的整数。');
@@ -78,7 +78,7 @@ describe("the administrator's policy page", () => {
     expect((await storedPolicy()).version).toBe(0);
 
     await accept.fill('5');
-    await page.getByRole('button', { name: '保存处理时限与回头看' }).click();
+    await page.getByRole('button', { name: '保存处理时限、回头看与保存期限' }).click();
     await page.locator('[data-saved="limits"]').waitFor();
     await expect.poll(() => versionLine(page).getAttribute('data-policy-version')).toBe('1');
     expect(await versionLine(page).innerText()).toMatch(
@@ -91,7 +91,7 @@ describe("the administrator's policy page", () => {
     });
     // The look-back's share, saved by the same form.
     await page.getByLabel('一般隐患抽查比例（%）').fill('50');
-    await page.getByRole('button', { name: '保存处理时限与回头看' }).click();
+    await page.getByRole('button', { name: '保存处理时限、回头看与保存期限' }).click();
     await expect.poll(() => versionLine(page).getAttribute('data-policy-version')).toBe('2');
     expect((await storedPolicy()).lookBack).toEqual({ afterDays: 30, generalSamplePercent: 50 });
 
@@ -144,7 +144,7 @@ describe("the administrator's policy page", () => {
     expect(other.status).toBe(200);
 
     await page.getByLabel('核查期限（天，自受理起）').fill('30');
-    await page.getByRole('button', { name: '保存处理时限与回头看' }).click();
+    await page.getByRole('button', { name: '保存处理时限、回头看与保存期限' }).click();
     const conflict = page.locator('[data-conflict="limits"]');
     await conflict.waitFor();
     expect(await conflict.innerText()).toContain('已重新载入最新版本');

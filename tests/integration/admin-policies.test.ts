@@ -274,4 +274,50 @@ describe("an administrator's edit of a tip limit and a step's message", () => {
       });
     }
   });
+
+  it("keeps a tipster's sealed phone as long as the administrator says, and the sweep erases it then", async () => {
+    const edited = await putPolicy(
+      other,
+      editOf(await ladderOf(other), { retention: { sealedDataDays: 30 } }),
+    );
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.retention).toEqual({ sealedDataDays: 30 });
+    const refused = await putPolicy(
+      other,
+      editOf(edited.body, { retention: { sealedDataDays: 29 } }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues[0]).toMatchObject({
+      path: 'retention.sealedDataDays',
+      message: { zh: expect.stringContaining('保存期限'), en: expect.stringContaining('kept') },
+    });
+    expect((await ladderOf(other)).retention).toEqual({ sealedDataDays: 30 });
+
+    // A tip with a phone, refused: no reward is possible, the period runs from the refusal.
+    const created = await call(
+      'POST',
+      '/api/tips',
+      null,
+      validTip({ jurisdiction: other, wantsReward: true, contactPhone: '13912345678' }),
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const inbox = await call('GET', `/api/office/tips?jurisdiction=${other}`, `${other}.officer`);
+    const tipId: string = inbox.body.tips[0].tipId;
+    const tip = await call('GET', `/api/office/tips/${tipId}`, `${other}.officer`);
+    expect(tip.body.hasContact).toBe(true);
+    const refusal = await call('POST', `/api/office/tips/${tipId}/commands`, `${other}.officer`, {
+      idempotencyKey: randomUUID(),
+      expectedRevision: tip.body.revision,
+      command: { type: 'refuse', reason: 'no_target_or_facts' },
+    });
+    expect(refusal.status, JSON.stringify(refusal.body)).toBe(200);
+    const hasContact = async () =>
+      (await call('GET', `/api/office/tips/${tipId}`, `${other}.officer`)).body.hasContact;
+    clock.set(new Date(clock.now().getTime() + 29 * 24 * 3600_000));
+    await cloud.sweepRetention();
+    expect(await hasContact()).toBe(true);
+    clock.set(new Date(clock.now().getTime() + 2 * 24 * 3600_000));
+    await cloud.sweepRetention();
+    expect(await hasContact()).toBe(false);
+  });
 });

@@ -18,6 +18,7 @@ import { checkRecordCounters, handler, sweepReserveMs } from '#functions/workflo
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 10: the one-time backfills the reconciler runs on AWS after an upgrade stop within
 // their budget and go on at the next run; the counters' rebuild is safe while hazards change.
@@ -101,7 +102,12 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     for (const Key of markerKeys)
       await documents.send(new DeleteCommand({ TableName: tableName, Key }));
     const store = new DynamoBackfills(documents, tableName);
-    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+    expect(await store.missing()).toEqual([
+      'statistics',
+      'ledgerIndexes',
+      'recordedBy',
+      'sealedDataIndex',
+    ]);
 
     /** A budget that lasts `checks` checks (a stand-in for the function's remaining time). */
     const budgetOf = (checks: number) => {
@@ -124,11 +130,21 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       finished: [],
       unfinished: ['statistics', 'ledgerIndexes', 'recordedBy'],
     });
-    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+    expect(await store.missing()).toEqual([
+      'statistics',
+      'ledgerIndexes',
+      'recordedBy',
+      'sealedDataIndex',
+    ]);
 
     // Time for the first jurisdiction's counters only: that one is kept as done.
     expect((await run(1)).unfinished).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
-    expect(await store.missing()).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
+    expect(await store.missing()).toEqual([
+      'statistics',
+      'ledgerIndexes',
+      'recordedBy',
+      'sealedDataIndex',
+    ]);
     const progress = await documents.send(
       new GetCommand({
         TableName: tableName,
@@ -151,7 +167,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     const checks = jurisdictions.length - 1 + before + ledgerStatuses.indexOf('reported') + 1 + 2;
     const run3 = await run(checks);
     expect(run3).toEqual({ finished: ['statistics'], unfinished: ['ledgerIndexes', 'recordedBy'] });
-    expect(await store.missing()).toEqual(['ledgerIndexes', 'recordedBy']);
+    expect(await store.missing()).toEqual(['ledgerIndexes', 'recordedBy', 'sealedDataIndex']);
     const indexed = await Promise.all(
       hazards.map(async (hazard) => Boolean((await stateOf(hazard.id)).gsi3pk)),
     );
@@ -163,7 +179,10 @@ describe('the backfills the reconciler runs after an upgrade', () => {
         now: clock.now(),
         budget: { expired: () => false },
       }),
-    ).toEqual({ finished: ['ledgerIndexes', 'recordedBy'], unfinished: [] });
+    ).toEqual({
+      finished: ['ledgerIndexes', 'recordedBy', 'sealedDataIndex'],
+      unfinished: [],
+    });
     expect(await store.missing()).toEqual([]);
     for (const hazard of hazards) {
       const item = await stateOf(hazard.id);
@@ -273,5 +292,64 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       backfills: { finished: ['recordedBy'], unfinished: [] },
     });
     expect(await handler(scheduled, left(240_000))).not.toHaveProperty('backfills');
+  });
+
+  it('puts a tip written before the retention sweep on its index, so that it is erased when due', async () => {
+    const created = await postJson(
+      `${cloud.url}/api/tips`,
+      validTip({
+        wantsReward: true,
+        contactPhone: '13712345678',
+        description: '仓库安全出口被货物堵死，疏散通道不畅 B1',
+      }),
+    );
+    expect(created.status).toBe(201);
+    const headers = { authorization: `Bearer ${token}` };
+    const inbox = await (
+      await fetch(`${cloud.url}/api/office/tips?jurisdiction=cq-gecheng`, { headers })
+    ).json();
+    const tipId: string = inbox.tips.find((tip: { excerpt: string }) =>
+      tip.excerpt.includes('B1'),
+    ).tipId;
+    const tip = await (await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers })).json();
+    const refused = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/commands`,
+      {
+        idempotencyKey: crypto.randomUUID(),
+        expectedRevision: tip.revision,
+        command: { type: 'refuse', reason: 'opinion_or_request' },
+      },
+      headers,
+    );
+    expect(refused.status).toBe(200);
+    const key = { pk: `TIP#${tipId}`, sk: 'STATE' };
+    const indexOf = async () =>
+      (
+        await documents.send(
+          new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+        )
+      ).Item?.gsi3pk;
+    expect(await indexOf()).toBe('SEALED#cq-gecheng');
+    // As an older version left it: no index, no marker.
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+      }),
+    );
+    await documents.send(
+      new DeleteCommand({ TableName: tableName, Key: backfills.sealedDataIndex }),
+    );
+    const store = new DynamoBackfills(documents, tableName);
+    expect(await store.missing()).toEqual(['sealedDataIndex']);
+    expect(
+      await store.run(['sealedDataIndex'], jurisdictions, {
+        now: clock.now(),
+        budget: { expired: () => false },
+      }),
+    ).toEqual({ finished: ['sealedDataIndex'], unfinished: [] });
+    expect(await indexOf()).toBe('SEALED#cq-gecheng');
+    expect(await store.missing()).toEqual([]);
   });
 });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
+import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import type { RouteDefinition } from '@qingling/shared/api/route-definition.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
+import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableName } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
@@ -388,5 +393,112 @@ describe('the tipster claims the reward with the receipt alone', () => {
   it('answers a wrong receipt as for any other follow-up route', async () => {
     const wrong = await claim('000000000000000000', { method: 'in_person' });
     expect([400, 404]).toContain(wrong.status);
+  });
+});
+
+describe('the retention sweep (DESIGN: retention periods are policy data, a scheduled sweep applies them)', () => {
+  const documents = () => createDocumentClient();
+  /** Every item in the table, as text: dynalite's whole table, read by a Scan (tests only). */
+  async function wholeTable(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents().send(
+        new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+  /** The sealed values on a tip's event items, as stored. */
+  async function ciphertextsOf(tipId: string): Promise<string[]> {
+    const { Items = [] } = await documents().send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TIP#${tipId}` },
+      }),
+    );
+    return Items.flatMap((item) =>
+      [item.data?.contactSealed, item.data?.bankSealed].filter(
+        (value): value is string => typeof value === 'string',
+      ),
+    );
+  }
+  const openDetails = (tipId: string) =>
+    postJson(
+      `${cloud.url}/api/office/tips/${tipId}/reward/payment-details`,
+      { idempotencyKey: randomUUID() },
+      auth('reward_officer'),
+    );
+
+  it('erases the phone and bank details of a paid reward 180 days on, everywhere, and the log still verifies', async () => {
+    const { tipId, receipt } = await approvedReward('R1');
+    expect((await claim(receipt, { method: 'bank_transfer', bank })).status).toBe(201);
+    const paidOn = new Date(clock.now().getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    const paid = await command(tipId, 'reward_officer', {
+      type: 'record_payment',
+      paidOn,
+      voucherNumber: '记-R1',
+    });
+    expect(paid.status).toBe(200);
+    const paidAt = Date.parse(paid.body.reward.payment.recordedAt);
+    const sealed = await ciphertextsOf(tipId);
+    expect(sealed).toHaveLength(2); // the phone on tip_received, the account on reward_claimed
+    expect((await openDetails(tipId)).status).toBe(200);
+
+    // Within the period: kept (the default, 180 days, in force on the policy page).
+    const policies = await fetch(`${cloud.url}/api/admin/policies?jurisdiction=cq-gecheng`, {
+      headers: { authorization: `Bearer ${await signIn(cloud.url, 'cq-gecheng.administrator')}` },
+    });
+    expect(JSON.stringify(await policies.json())).toContain('"retention":{"sealedDataDays":180}');
+    await moveClockTo(new Date(paidAt + 179 * dayMs));
+    await cloud.sweepRetention();
+    expect(await ciphertextsOf(tipId)).toEqual(sealed);
+    expect((await openDetails(tipId)).status).toBe(200);
+
+    await moveClockTo(new Date(paidAt + 181 * dayMs));
+    await cloud.sweepRetention();
+    const events = await new DynamoEventStore(documents(), tableName).read(`TIP#${tipId}`);
+    expect(await verifyChain(events)).toMatchObject({ valid: true });
+    // The lifecycle may have written after it (its waits ended as the clock moved).
+    const erasures = events.filter((event) => event.type === 'contact_erased');
+    expect(erasures).toHaveLength(1);
+    expect(erasures[0]).toMatchObject({
+      type: 'contact_erased',
+      actor: { kind: 'system', id: 'retention-sweep' },
+      data: {
+        fields: ['contact', 'bank'],
+        matterEndedAt: new Date(paidAt).toISOString(),
+        retentionDays: 180,
+      },
+    });
+    // No ciphertext anywhere in the table: event items, the state item, its indexes.
+    const table = await wholeTable();
+    const holding = table
+      .filter((item) => sealed.some((ciphertext) => JSON.stringify(item).includes(ciphertext)))
+      .map((item) => `${item.pk} ${item.sk}`);
+    expect(holding, 'items still holding a ciphertext').toEqual([]);
+    expect(await ciphertextsOf(tipId)).toEqual([
+      expect.stringMatching(/^erased:sha256:[0-9a-f]{64}$/),
+      expect.stringMatching(/^erased:sha256:[0-9a-f]{64}$/),
+    ]);
+
+    // The reward officer is told, in both languages, that the details were erased.
+    const refused = await openDetails(tipId);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('按保存期限删除');
+    expect(JSON.stringify(refused.body)).toContain('erased');
+    const view = await readTip(tipId, 'reward_officer');
+    expect(view.reward.claim).toMatchObject({ method: 'bank_transfer', hasBankDetails: false });
+    expect(view.reward.payment).toMatchObject({ voucherNumber: '记-R1' });
+
+    // A second sweep finds nothing to do: the tip left the sweep's index.
+    const again = (await cloud.sweepRetention()) as { erased: string[]; tombstoned: number };
+    expect(again.erased).not.toContain(tipId);
+    expect((await new DynamoEventStore(documents(), tableName).read(`TIP#${tipId}`)).length).toBe(
+      events.length,
+    );
   });
 });

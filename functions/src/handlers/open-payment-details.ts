@@ -1,3 +1,4 @@
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import type { BankDetails } from '@qingling/shared/tips/reward-claim.ts';
 import { openPaymentDetailsRoute } from '@qingling/shared/tips/reward-routes.ts';
 import {
@@ -21,6 +22,20 @@ export const handler = apiHandlerFor([openPaymentDetailsRoute], tipLoaders)(
   'openPaymentDetails',
   async ({ body, principal, record }) => {
     const tipId = record.state.tipId;
+    // Erased by the retention sweep (tips/retention.ts): said as such, nothing recorded.
+    const erased = record.state.sealedErased;
+    if (erased?.fields.includes('bank')) {
+      const on = cstDate(new Date(erased.at));
+      throw new ApiFailure('rule_violated', [
+        {
+          path: 'tipId',
+          message: {
+            zh: `银行转账信息已于 ${on} 按保存期限删除，无法再查看。`,
+            en: `The bank details were erased on ${on}, at the end of their retention period: they can no longer be read.`,
+          },
+        },
+      ]);
+    }
     const outcome = await decideOnRecord({
       events: dependencies.eventStore(),
       stream: tipStream(tipId),

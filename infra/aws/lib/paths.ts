@@ -50,3 +50,8 @@ export const sendWeeklyReportsEntry = fileURLToPath(
 export const seedDataEntry = fileURLToPath(
   new URL('../../../functions/src/deploy/seed-data.ts', import.meta.url),
 );
+
+/** The retention sweep: erases tips' sealed data past their period (EventBridge, daily). */
+export const sweepSealedDataEntry = fileURLToPath(
+  new URL('../../../functions/src/events/sweep-sealed-data.ts', import.meta.url),
+);

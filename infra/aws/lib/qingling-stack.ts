@@ -14,6 +14,7 @@ import { OfficerAuth } from './constructs/officer-auth.ts';
 import { OriginVerification } from './constructs/origin-verification.ts';
 import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
+import { RetentionSweep } from './constructs/retention-sweep.ts';
 import { StaticSite } from './constructs/static-site.ts';
 import { TipsterSecrets } from './constructs/tipster-secrets.ts';
 import { WeeklyReports } from './constructs/weekly-reports.ts';
@@ -58,6 +59,7 @@ export class QinglingStack extends Stack {
   readonly notificationDelivery: NotificationDelivery;
   readonly chainHeads: ChainHeadsPublication;
   readonly weeklyReports: WeeklyReports;
+  readonly retentionSweep: RetentionSweep;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -161,6 +163,13 @@ export class QinglingStack extends Stack {
       logRetention,
       alarmTopic: this.lifecycle.alarmTopic,
       siteUrl,
+    });
+
+    this.retentionSweep = new RetentionSweep(this, 'RetentionSweep', {
+      table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+      alarmTopic: this.lifecycle.alarmTopic,
     });
 
     const callbackPath = props.authCallbackPath ?? defaultAuthCallbackPath;

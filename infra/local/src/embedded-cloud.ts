@@ -4,6 +4,7 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import { backfillSealedDataIndex } from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
@@ -23,6 +24,7 @@ import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
+import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
@@ -44,6 +46,7 @@ import { ScaledClock } from './scaled-clock.ts';
 import {
   ChainHeadsPublisher,
   ReconcilerSweeps,
+  RetentionSweepSchedule,
   startHeartbeat,
   WeeklyReportSchedule,
 } from './scheduled-jobs.ts';
@@ -90,6 +93,8 @@ export interface EmbeddedCloud {
   policies: CachedPolicies;
   /** One sweep of the reconciler now (it also runs every few seconds on the heartbeat). */
   reconcile(): Promise<unknown>;
+  /** One retention sweep now (the heartbeat runs one each CST day): what it erased. */
+  sweepRetention(): Promise<unknown>;
   /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
   weeklyReports(): Promise<void>;
   stop(): Promise<void>;
@@ -162,6 +167,9 @@ export async function startEmbeddedCloud(
   await hazardLedger.ensureIndexed(jurisdictions);
   // Who recorded each hazard (the desk's "my cases"), for hazards recorded before: once.
   await hazardLedger.ensureRecordedBy(jurisdictions);
+  // Tips whose sealed data outlive their ended reward matter, on the retention sweep's
+  // index, for tips written before it: once.
+  await backfillSealedDataIndex({ documents, tableName, jurisdictions });
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);
@@ -171,12 +179,14 @@ export async function startEmbeddedCloud(
     () => sendWeeklyReports({ siteUrl: server.url }),
   );
   const reconciler = new ReconcilerSweeps(speed);
+  const retention = new RetentionSweepSchedule(clock, () => sweepRetention());
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
     void chainHeads.publish();
     void weeklyReports.due();
     reconciler.whenDue();
+    void retention.due();
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
@@ -215,6 +225,7 @@ export async function startEmbeddedCloud(
     clock,
     policies,
     reconcile: () => reconciler.now(),
+    sweepRetention: () => retention.now(),
     weeklyReports: async () => {
       await weeklyReports.due();
     },
@@ -224,6 +235,7 @@ export async function startEmbeddedCloud(
       await chainHeads.running;
       await weeklyReports.running;
       await reconciler.running;
+      await retention.running;
       await stopConductors(conductors);
       await server.close();
       await dynamo.stop();

@@ -1,3 +1,4 @@
+import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { type ReportWeek, reportWeek } from '@qingling/shared/hazards/weekly-report.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
@@ -176,4 +177,51 @@ export function startHeartbeat(speed: number, beat: () => void): () => void {
   const heartbeat = setInterval(beat, beatMs);
   heartbeat.unref();
   return () => clearInterval(heartbeat);
+}
+
+/**
+ * The retention sweep (daily at 03:00 CST on AWS): here once a CST day by the cloud's
+ * clock, at the first heartbeat of the day (and at start). One run at a time; after a
+ * failure, not for a minute. The sweep itself is idempotent: a run too many erases nothing.
+ */
+export class RetentionSweepSchedule {
+  private readonly clock: Clock;
+  private readonly sweep: () => Promise<unknown>;
+  /** The CST day of the last run. */
+  private sweptDay = '';
+  private failedAt = 0;
+  /** The run under way. */
+  running: Promise<unknown> | undefined;
+
+  constructor(clock: Clock, sweep: () => Promise<unknown>) {
+    this.clock = clock;
+    this.sweep = sweep;
+  }
+
+  /** The day's sweep if it has not run today. */
+  due(): Promise<unknown> | undefined {
+    if (this.running) return this.running;
+    const day = cstDate(this.clock.now());
+    if (day === this.sweptDay || Date.now() - this.failedAt < 60_000) return undefined;
+    return this.now().then(() => {
+      if (!this.failedAt) this.sweptDay = day;
+    });
+  }
+
+  /** A sweep now (it joins the one under way, if any). */
+  now(): Promise<unknown> {
+    this.running ??= this.sweep()
+      .then((result) => {
+        this.failedAt = 0;
+        return result;
+      })
+      .catch((error: unknown) => {
+        this.failedAt = Date.now();
+        console.error('embedded cloud: retention sweep failed', error);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
 }

@@ -38,6 +38,13 @@ export interface RecordedEvent<Type extends string = string, Data = unknown>
   sequence: number;
   previousHash: string;
   hash: string;
+  /**
+   * How the hash was taken: absent (1) over the data as it is; 2 over the data with each
+   * sealed field (a key ending in `Sealed`: a tipster's phone, bank details) replaced by the
+   * digest of its ciphertext, so that the ciphertext can later be erased (replaced by a
+   * tombstone carrying that digest, erasedSeal) and the chain still verifies.
+   */
+  hashVersion?: 2;
 }
 
 /**
@@ -75,11 +82,44 @@ async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** Whether a key holds a sealed (encrypted) value: hashed by its digest from version 2. */
+export const isSealedKey = (key: string) => key.endsWith('Sealed');
+
+/** What an erased sealed value is replaced by: the digest of the ciphertext it held. */
+const tombstonePrefix = 'erased:sha256:';
+
+export const isErasedSeal = (value: unknown): value is string =>
+  typeof value === 'string' && value.startsWith(tombstonePrefix);
+
+/** The digest of a sealed value: of its ciphertext, or the one its tombstone carries. */
+const sealDigest = async (sealed: string) =>
+  isErasedSeal(sealed) ? sealed.slice(tombstonePrefix.length) : sha256Hex(sealed);
+
+/** The tombstone of a sealed value (its ciphertext's digest), to write in its place. */
+export const erasedSeal = async (sealed: string) => tombstonePrefix + (await sealDigest(sealed));
+
+/**
+ * The data as version 2 hashes it: each sealed value (a string under a key ending in
+ * `Sealed`, at the data's top level: the phone, the bank details), or its tombstone, as
+ * its digest.
+ */
+const digestSealed = async (data: object) =>
+  Object.fromEntries(
+    await Promise.all(
+      Object.entries(data).map(async ([key, item]) => [
+        key,
+        isSealedKey(key) && typeof item === 'string' ? `sha256:${await sealDigest(item)}` : item,
+      ]),
+    ),
+  );
+
 /** The hash of an event: over everything recorded except the hash itself. */
-export function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
+export async function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
   const { stream, sequence, type, at, actor, data, idempotencyKey, requestDigest, previousHash } =
     event;
-  // An absent requestDigest drops out of the canonical JSON: older events hash as before.
+  const hashVersion = event.hashVersion === 2 ? 2 : undefined;
+  // An absent requestDigest (or hashVersion) drops out of the canonical JSON: older events
+  // hash as before.
   return sha256Hex(
     canonicalJson({
       stream,
@@ -87,10 +127,11 @@ export function hashEvent(event: Omit<RecordedEvent, 'hash'>): Promise<string> {
       type,
       at,
       actor,
-      data,
+      data: hashVersion ? await digestSealed(data as object) : data,
       idempotencyKey,
       requestDigest,
       previousHash,
+      hashVersion,
     }),
   );
 }
@@ -106,6 +147,13 @@ export async function sealEvent<Type extends string, Data>(
     stream,
     sequence: (previous?.sequence ?? 0) + 1,
     previousHash: previous?.hash ?? genesisHash,
+    // Only an event holding something sealed is hashed by version 2: every other hashes as
+    // it always did.
+    ...(Object.entries(event.data as object).some(
+      ([key, item]) => isSealedKey(key) && typeof item === 'string',
+    )
+      ? { hashVersion: 2 as const }
+      : {}),
   };
   return { ...unsealed, hash: await hashEvent(unsealed) };
 }

@@ -88,6 +88,11 @@ export interface EscalationPolicy {
   tipLimits?: { acceptDays: number; verifyDays: number; feedbackDays: number };
   /** Look-back re-inspection here (look-back.ts: lookBackPolicyFor); absent: the defaults. */
   lookBack?: { afterDays: number; generalSamplePercent: number };
+  /**
+   * How long tips keep sealed personal data here (tips/retention.ts); absent: the default.
+   * Stored with the ladder, read by the retention sweep alone (from the stored policy).
+   */
+  retention?: { sealedDataDays: number };
 }
 
 export const defaultEscalationPolicy: EscalationPolicy = {

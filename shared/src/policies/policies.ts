@@ -12,6 +12,7 @@ import {
 } from '../notifications/jurisdiction-recipients.ts';
 import { rewardPolicyFor, type StoredRewardPolicy } from '../rewards/reward-policy.ts';
 import type { RewardPolicyView } from '../rewards/reward-policy-schemas.ts';
+import { defaultRetention } from '../tips/retention.ts';
 import type {
   CalendarYearView,
   EscalationLadderView,
@@ -208,6 +209,7 @@ export function escalationLadderView(
     ...(stored?.messages ? { messages: structuredClone(stored.messages) } : {}),
     tipLimits: { ...(stored?.tipLimits ?? nationalTipLimitDays) },
     lookBack: { ...(stored?.lookBack ?? defaultLookBack) },
+    retention: { ...(stored?.retention ?? defaultRetention) },
     ...(stored
       ? {
           version: stored.version,

@@ -62,6 +62,7 @@ const exampleLadderView = {
   spreadMinutes: 30,
   tipLimits: { acceptDays: 3, verifyDays: 60, feedbackDays: 10 },
   lookBack: { afterDays: 30, generalSamplePercent: 20 },
+  retention: { sealedDataDays: 180 },
   version: 1,
   source: 'administrator',
   updatedAt: '2026-11-22T08:00:00.000Z',

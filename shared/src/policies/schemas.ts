@@ -7,6 +7,7 @@ import {
   jurisdictionRecipients,
 } from '../notifications/directory.ts';
 import { rewardPolicyViewSchema } from '../rewards/reward-policy-schemas.ts';
+import { retentionLimits } from '../tips/retention.ts';
 
 /**
  * What administrators send and read about the policies that are data (DESIGN.md, principle
@@ -378,6 +379,23 @@ export const lookBackSettingsSchema = withMeta(
   { id: 'LookBackSettings' },
 );
 
+/**
+ * How long tips keep the tipster's sealed phone and bank details after their reward matter
+ * ended (tips/retention.ts). Applies at the next sweep, to every tip (a longer period
+ * keeps what is not yet erased; a shorter one erases sooner).
+ */
+export const retentionSettingsSchema = withMeta(
+  z.strictObject({
+    sealedDataDays: wholeIn(
+      retentionLimits.minDays,
+      retentionLimits.maxDays,
+      `举报人联系电话和银行账户的保存期限须为 ${retentionLimits.minDays} 至 ${retentionLimits.maxDays} 天之间的整数。`,
+      `The tipster's phone and bank details must be kept ${retentionLimits.minDays} to ${retentionLimits.maxDays} days (a whole number).`,
+    ),
+  }),
+  { id: 'RetentionSettings' },
+);
+
 /** The spread window at the start of office hours (escalation.ts: spreadOffsetMs). */
 const spreadMinutesSchema = wholeIn(
   0,
@@ -407,6 +425,10 @@ export const updateEscalationPolicySchema = withMeta(
     }),
     lookBack: withMeta(z.optional(lookBackSettingsSchema), {
       description: 'Absent: 30 days after closure, 20% of general hazards, every major one.',
+    }),
+    retention: withMeta(z.optional(retentionSettingsSchema), {
+      description:
+        "Absent: a tip's sealed phone and bank details are erased 180 days after its reward matter ended (the time to contest it: 60 days for reconsideration, six months for a suit).",
     }),
     expectedVersion: withMeta(z.number().check(z.int(), z.gte(0), z.lte(maxRecordVersion)), {
       description:
@@ -445,6 +467,10 @@ export const escalationLadderViewSchema = withMeta(
     }),
     lookBack: withMeta(lookBackSettingsSchema, {
       description: 'Look-back re-inspection in force here (the defaults until edited).',
+    }),
+    retention: withMeta(retentionSettingsSchema, {
+      description:
+        'How long tips keep sealed personal data here (180 days after the reward matter until edited).',
     }),
     version: z.number().check(z.int(), z.gte(0)),
     source: withMeta(z.enum(['national_default', 'administrator']), {

@@ -1,7 +1,8 @@
 import { cstDate, seedCalendar } from '../calendar/calendar.ts';
-import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
+import { isSealedKey, type Recorded, type RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { sealedDataIndex } from './retention.ts';
 import { applyClaimEvent } from './reward-claim.ts';
 import { rewardIndexPartition } from './reward-statistics.ts';
 import { defaultTipTimeLimits, tipDeadline } from './time-limits.ts';
@@ -36,6 +37,8 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
           gsi2sk: `${state.reward.approvedAt}#${state.tipId}`,
         }
       : {}),
+    // The retention sweep's: tips whose sealed data outlive their reward matter.
+    ...sealedDataIndex(state),
   }),
   // The statistics' tip counters (tip-statistics.ts): one bucket per jurisdiction and month.
   tally: tipTally,
@@ -302,6 +305,14 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
+    case 'contact_erased':
+      // The state keeps no sealed value (nor a tombstone, read from the log in between).
+      return {
+        ...(JSON.parse(
+          JSON.stringify(state, (key, value) => (isSealedKey(key) ? undefined : value)),
+        ) as TipState),
+        sealedErased: { at: event.at, fields: event.data.fields },
+      };
     case 'hazard_progressed':
       return {
         ...state,

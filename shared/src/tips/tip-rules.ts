@@ -71,6 +71,8 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   tipster_contact_opened: 'any',
   payment_details_opened: ['substantiated', 'closed', 'merged'],
   payment_recorded: ['substantiated', 'closed', 'merged'],
+  // Whenever its reward matter has ended (retention.ts decides; the sweep writes it).
+  contact_erased: 'any',
 };
 
 const blank = (text: string | undefined) => !text?.trim();

@@ -223,7 +223,20 @@ export type TipEvent =
    */
   | { type: 'tipster_contact_opened'; data: { purpose: 'claim_reminder' } }
   /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
-  | { type: 'hazard_progressed'; data: { stage: HazardStage } };
+  | { type: 'hazard_progressed'; data: { stage: HazardStage } }
+  /**
+   * The retention sweep erased the tip's sealed personal data (retention.ts): which, and by
+   * which rule (when the reward matter ended, the days kept after it); never the values.
+   * Each sealed value on the log is replaced by its tombstone (hash version 2 keeps the
+   * chain verifying), and the state keeps none.
+   */
+  | {
+      type: 'contact_erased';
+      data: { fields: SealedField[]; matterEndedAt: string; retentionDays: number };
+    };
+
+/** The sealed personal data a tip may hold: the phone left for a reward, bank details. */
+export type SealedField = 'contact' | 'bank';
 
 /** How far the hazard from a tip has come, as the tipster is told. */
 export type HazardStage = 'recorded' | 'rectifying' | 'verifying' | 'closed';
@@ -284,6 +297,8 @@ export interface TipState
   reward?: TipReward;
   /** Tips sent jointly with this one (merged into it): they share its reward. */
   jointTipIds?: string[];
+  /** When the retention sweep erased the sealed phone and bank details, and which it found. */
+  sealedErased?: { at: string; fields: SealedField[] };
   /** Each opening of the sealed phone to deliver a message: when, by which system, why. */
   contactOpenings?: { at: string; by: string; purpose: 'claim_reminder' }[];
   refusal?: { reason: RefusalReason; note?: string };

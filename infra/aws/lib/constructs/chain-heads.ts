@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -10,6 +8,7 @@ import { Construct } from 'constructs';
 import { publishChainHeadsEntry } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
+import { scheduleWithAlarm } from './schedule.ts';
 
 export interface ChainHeadsPublicationProps {
   table: RecordsTable;
@@ -69,29 +68,20 @@ export class ChainHeadsPublication extends Construct {
       }),
     );
 
-    this.rule = new Rule(this, 'Daily', {
-      description: 'Publish the chain heads of the CST day that just ended (00:05 CST)',
-      schedule: Schedule.cron({ minute: '5', hour: '16' }),
-      targets: [
-        new LambdaFunction(this.function.alias, {
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(2),
-        }),
-      ],
-    });
-    // The target and its invoke permission (made in the rule) name the alias.
-    this.function.invokedBy(this.rule);
-
-    this.alarm = new Alarm(this, 'NotPublished', {
-      alarmDescription:
-        "A day's chain heads could not be published: see the function's log. The next " +
-        'run publishes the next day; the missed day stays unpublished.',
-      metric: this.function.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    ({ rule: this.rule, alarm: this.alarm } = scheduleWithAlarm(this, this.function, {
+      rule: {
+        id: 'Daily',
+        description: 'Publish the chain heads of the CST day that just ended (00:05 CST)',
+        schedule: Schedule.cron({ minute: '5', hour: '16' }),
+      },
+      retry: { attempts: 4, maxEventAge: Duration.hours(2) },
+      alarm: {
+        id: 'NotPublished',
+        description:
+          "A day's chain heads could not be published: see the function's log. The next " +
+          'run publishes the next day; the missed day stays unpublished.',
+        topic: props.alarmTopic,
+      },
+    }));
   }
 }

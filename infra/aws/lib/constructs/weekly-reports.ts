@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,6 +9,7 @@ import { Construct } from 'constructs';
 import { sendWeeklyReportsEntry } from '../paths.ts';
 import { NodeFunction } from './node-function.ts';
 import type { RecordsTable } from './records-table.ts';
+import { scheduleWithAlarm } from './schedule.ts';
 
 export interface WeeklyReportsProps {
   table: RecordsTable;
@@ -68,29 +67,21 @@ export class WeeklyReports extends Construct {
       resourceArns: [props.notificationsKey.keyArn],
     });
 
-    this.rule = new Rule(this, 'Weekly', {
-      description: 'Send the weekly report to each leader (Monday 09:00 CST)',
-      schedule: Schedule.cron({ minute: '0', hour: '1', weekDay: 'MON' }),
-      targets: [
-        new LambdaFunction(this.function.alias, {
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(6),
-        }),
-      ],
-    });
-    this.function.invokedBy(this.rule);
-
-    this.alarm = new Alarm(this, 'NotSent', {
-      alarmDescription:
-        "The weekly reports could not be sent: see the function's log. Invoking the " +
-        'function again the same week sends what is missing (messages already sent are ' +
-        'dropped by their keys).',
-      metric: this.function.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    ({ rule: this.rule, alarm: this.alarm } = scheduleWithAlarm(this, this.function, {
+      rule: {
+        id: 'Weekly',
+        description: 'Send the weekly report to each leader (Monday 09:00 CST)',
+        schedule: Schedule.cron({ minute: '0', hour: '1', weekDay: 'MON' }),
+      },
+      retry: { attempts: 4, maxEventAge: Duration.hours(6) },
+      alarm: {
+        id: 'NotSent',
+        description:
+          "The weekly reports could not be sent: see the function's log. Invoking the " +
+          'function again the same week sends what is missing (messages already sent are ' +
+          'dropped by their keys).',
+        topic: props.alarmTopic,
+      },
+    }));
   }
 }

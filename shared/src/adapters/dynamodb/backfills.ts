@@ -4,8 +4,10 @@ import { DynamoHazardStatistics, statisticsBuiltMarker } from './hazard-statisti
 import {
   backfillLedgerIndexes,
   backfillRecordedBy,
+  backfillSealedDataIndex,
   ledgerIndexesMarker,
   recordedByMarker,
+  sealedDataIndexMarker,
 } from './ledger-backfills.ts';
 
 /**
@@ -22,6 +24,8 @@ export const backfills = {
   ledgerIndexes: ledgerIndexesMarker,
   /** Who recorded each hazard (the desk's "my cases"). */
   recordedBy: recordedByMarker,
+  /** Tips with sealed data past their reward matter, on the retention sweep's index. */
+  sealedDataIndex: sealedDataIndexMarker,
 } as const;
 export type Backfill = keyof typeof backfills;
 const order = Object.keys(backfills) as Backfill[];
@@ -76,6 +80,7 @@ export class DynamoBackfills {
           .finished,
       ledgerIndexes: async () => (await backfillLedgerIndexes(target)).finished,
       recordedBy: async () => (await backfillRecordedBy(target)).finished,
+      sealedDataIndex: async () => (await backfillSealedDataIndex(target)).finished,
     };
     for (const name of order.filter((name) => names.includes(name))) {
       if (run.unfinished.length || !(await steps[name]())) run.unfinished.push(name);

@@ -8,6 +8,8 @@ import type { Actor } from '../../event-log/event-log.ts';
 import { deskLedgerStatuses } from '../../hazards/desk.ts';
 import { type HazardState, hazardLedgerPartition, ledgerStatus } from '../../hazards/hazard.ts';
 import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
+import { sealedDataIndex } from '../../tips/retention.ts';
+import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
 import type { Budget } from './budget.ts';
 import { readPartition } from './index-page.ts';
 
@@ -21,6 +23,19 @@ import { readPartition } from './index-page.ts';
 export const ledgerIndexesMarker = { pk: 'LEDGER#INDEXES', sk: 'BUILT' } as const;
 /** Older hazards were given who recorded them. */
 export const recordedByMarker = { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' } as const;
+/** Older tips were put on the retention sweep's index (under TIP#: the sweep's grant). */
+export const sealedDataIndexMarker = { pk: 'TIP#SEALED_INDEX', sk: 'BUILT' } as const;
+
+const hazardPartitions = (jurisdiction: string) =>
+  deskLedgerStatuses.map((status) => hazardLedgerPartition(jurisdiction, status));
+
+/**
+ * The tips' statuses whose reward matter may have ended (tips/retention.ts): a tip in
+ * another one is still open, and will be indexed by the write that moves it.
+ */
+const endedTipStatuses = ['refused', 'referred', 'merged', 'closed', 'substantiated'] as const;
+const tipPartitions = (jurisdiction: string) =>
+  endedTipStatuses.map((status) => tipInboxPartition(jurisdiction, status));
 
 /** Where a backfill runs: the table, the jurisdictions it goes through, its budget if any. */
 export interface BackfillTarget {
@@ -36,7 +51,7 @@ export interface BackfillTarget {
  * hazard through gsi1 (at the embedded cloud's start, or from the reconciler on AWS).
  */
 export function backfillLedgerIndexes(target: BackfillTarget) {
-  return backfill(target, ledgerIndexesMarker, 'gsi3pk', async (item) =>
+  return backfill(target, ledgerIndexesMarker, hazardPartitions, 'gsi3pk', async (item) =>
     item.gsi3pk
       ? null
       : ledgerFilterIndexes(item.state as HazardState, ledgerStatus(item.state as HazardState)),
@@ -50,7 +65,7 @@ export function backfillLedgerIndexes(target: BackfillTarget) {
  */
 export function backfillRecordedBy(target: BackfillTarget) {
   const { documents, tableName } = target;
-  return backfill(target, recordedByMarker, '', async (item) => {
+  return backfill(target, recordedByMarker, hazardPartitions, '', async (item) => {
     const state = item.state as HazardState;
     if (state.recordedBy) return null;
     const { Item: first } = await documents.send(
@@ -66,7 +81,20 @@ export function backfillRecordedBy(target: BackfillTarget) {
 }
 
 /**
- * Once per marker: each hazard's state item that `change` gives attributes to is updated
+ * Puts tips written before the retention sweep whose sealed data outlive their ended
+ * reward matter on its index (gsi3, SEALED#<jurisdiction>), once (marker
+ * TIP#SEALED_INDEX): the sweep then erases them when due, as it does newer ones.
+ */
+export function backfillSealedDataIndex(target: BackfillTarget) {
+  return backfill(target, sealedDataIndexMarker, tipPartitions, 'gsi3pk', async (item) => {
+    if (item.gsi3pk) return null;
+    const index = sealedDataIndex(item.state as TipState);
+    return index.gsi3pk ? index : null;
+  });
+}
+
+/**
+ * Once per marker: each hazard's (or tip's) state item that `change` gives attributes to is updated
  * with them, only at the version read (a write in between wrote them itself). Safe to stop
  * anywhere and run again: `change` skips a hazard that has them. A budget that expires
  * stops it before the next hazard, the marker unwritten (finished: false).
@@ -74,6 +102,8 @@ export function backfillRecordedBy(target: BackfillTarget) {
 async function backfill(
   { documents, tableName, jurisdictions, budget }: BackfillTarget,
   marker: { pk: string; sk: string },
+  /** The gsi1 partitions of a jurisdiction whose records it goes through. */
+  partitions: (jurisdiction: string) => readonly string[],
   /** An attribute `change` reads beside the state, if any. */
   extra: string,
   change: (item: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
@@ -84,11 +114,11 @@ async function backfill(
   if (Item) return { updated: 0, finished: true };
   let updated = 0;
   for (const jurisdiction of jurisdictions) {
-    for (const status of deskLedgerStatuses) {
+    for (const partition of partitions(jurisdiction)) {
       if (budget?.expired()) return { updated, finished: false };
       const items = await readPartition(documents, {
         tableName,
-        partition: hazardLedgerPartition(jurisdiction, status),
+        partition,
         projection: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
         names: { '#version': 'version', '#state': 'state' },
       });

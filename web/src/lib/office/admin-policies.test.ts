@@ -30,11 +30,20 @@ const view: LadderView = {
   },
   tipLimits: { acceptDays: 5, verifyDays: 60, feedbackDays: 10 },
   lookBack: { afterDays: 30, generalSamplePercent: 20 },
+  retention: { sealedDataDays: 180 },
   version: 3,
   source: 'administrator',
 };
 
 describe("the policy page's edits", () => {
+  it('keep the retention period when another part of the policy is saved', () => {
+    const kept = { ...view, retention: { sealedDataDays: 365 } };
+    expect(editOf(kept, { spreadMinutes: 10 }).retention).toEqual({ sealedDataDays: 365 });
+    expect(editOf(kept, { retention: { sealedDataDays: 90 } }).retention).toEqual({
+      sealedDataDays: 90,
+    });
+  });
+
   it('send the policy as read with one part changed, naming the version read', () => {
     const body = editOf(view, { tipLimits: { acceptDays: 4, verifyDays: 60, feedbackDays: 10 } });
     expect(body.expectedVersion).toBe(3);

@@ -38,6 +38,7 @@ export function editOf(
     ...(view.messages ? { messages: JSON.parse(JSON.stringify(view.messages)) } : {}),
     tipLimits: { ...view.tipLimits },
     lookBack: { ...view.lookBack },
+    retention: { ...view.retention },
     ...change,
     expectedVersion: view.version,
   };
@@ -150,7 +151,10 @@ export const words = {
     zh: '4 至 10 天，默认 10（2012 年规定的上限）。',
     en: '4 to 10 days; 10 by default (the 2012 rule’s maximum).',
   },
-  saveLimits: { zh: '保存处理时限与回头看', en: 'Save the time limits and look-back' },
+  saveLimits: {
+    zh: '保存处理时限、回头看与保存期限',
+    en: 'Save the time limits, look-back and retention',
+  },
   lookBack: { zh: '回头看（销号后复查）', en: 'Look-back (re-inspection after closure)' },
   afterDays: { zh: '销号后第几天复查', en: 'Days after closure' },
   afterDaysHint: { zh: '7 至 180 天，默认 30。', en: '7 to 180 days; 30 by default.' },
@@ -161,6 +165,18 @@ export const words = {
   samplePercentHint: {
     zh: '0 至 100，默认 20；重大隐患全部复查。对之后销号的隐患生效。',
     en: '0 to 100; 20 by default. Every major hazard is looked at again. Applies to hazards closed after the change.',
+  },
+  retention: {
+    zh: '举报人个人信息保存期限',
+    en: "How long a tipster's personal data are kept",
+  },
+  sealedDataDays: {
+    zh: '奖励事项结束后保存天数',
+    en: 'Days kept after the reward matter ends',
+  },
+  sealedDataDaysHint: {
+    zh: '30 至 3650 天，默认 180（申请行政复议 60 日、提起行政诉讼 6 个月的期限）。奖励兑付、失效或举报不予奖励后，到期即删除加密保存的联系电话和银行账户，下次每日清理时对所有举报生效。',
+    en: 'From 30 to 3,650 days; 180 by default (60 days to seek reconsideration, six months to sue). Once a reward is paid or lapses, or a tip can earn none, the sealed phone and bank details are erased when this runs out; the daily sweep applies a change to every tip.',
   },
   ladder: { zh: '督办阶梯与告知文本', en: 'Escalation ladder and messages' },
   ladderNote: {
