@@ -50,3 +50,8 @@ export const sendWeeklyReportsEntry = fileURLToPath(
 export const seedDataEntry = fileURLToPath(
   new URL('../../../functions/src/deploy/seed-data.ts', import.meta.url),
 );
+
+/** The ledger export worker (invoked asynchronously by the ledger's export route). */
+export const exportHazardLedgerEntry = fileURLToPath(
+  new URL('../../../functions/src/events/export-hazard-ledger.ts', import.meta.url),
+);
