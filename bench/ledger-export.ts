@@ -6,15 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FileSystemBlobStore } from '@qingling/shared/adapters/local/fs-blob-store.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
-import { claimsForPrincipal, type Principal } from '@qingling/shared/auth/principal.ts';
 import type { HazardState } from '@qingling/shared/hazards/hazard.ts';
 import type { HazardLedger } from '@qingling/shared/hazards/ledger.ts';
+import {
+  askedExport,
+  type LedgerExportFormat,
+  ledgerExportId,
+} from '@qingling/shared/hazards/ledger-export-job.ts';
+import type { LedgerExportStore } from '@qingling/shared/ports/ledger-exports.ts';
 
 /**
  * The ledger export at 100,000 rows beside 1,000 in the same run (issue 15: memory must
  * not grow with the rows). Each export runs in a fresh Node process, so that its peak
  * resident memory (the kernel's high-water mark, getrusage maxRSS) is its own: the real
- * handler (an API Gateway v2 event with a signed-in officer's claims) over a ledger that
+ * export worker (functions/src/hazards/ledger-export-worker.ts, which the export route
+ * starts outside its request) running one job over a ledger that
  * makes each page of hazard states as it is asked for (as DynamoDB pages do: nothing of
  * the ledger is held), writing into the embedded cloud's file store (the S3 adapter holds
  * one 5 MiB part more). Reported per export: time, rows per second, the file's size, peak
@@ -26,12 +32,6 @@ import type { HazardLedger } from '@qingling/shared/hazards/ledger.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const jurisdiction = 'bench-export';
-const officer: Principal = {
-  userId: 'bench-officer',
-  name: '基准',
-  roles: ['officer'],
-  jurisdictions: [jurisdiction],
-};
 
 /** One page of hazard states, made when asked for: the ledger's index, without a store. */
 function generatedLedger(rows: number): Pick<HazardLedger, 'list'> {
@@ -75,34 +75,6 @@ function hazard(index: number): HazardState {
   } as unknown as HazardState;
 }
 
-/** An API Gateway v2 event for the export, as the gateway builds it. */
-function exportEvent(format: string) {
-  const path = '/api/office/hazard-ledger';
-  const query = { jurisdiction, status: 'rectifying', format };
-  return {
-    version: '2.0',
-    routeKey: `GET ${path}`,
-    rawPath: path,
-    rawQueryString: new URLSearchParams(query).toString(),
-    headers: {},
-    queryStringParameters: query,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: 'local',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '0.0.0.0', userAgent: '' },
-      requestId: crypto.randomUUID(),
-      routeKey: `GET ${path}`,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-      authorizer: { jwt: { claims: claimsForPrincipal(officer), scopes: [] } },
-    },
-    isBase64Encoded: false,
-  } as never;
-}
-
 interface ExportRun {
   format: string;
   rows: number;
@@ -124,7 +96,8 @@ async function exportOnce(format: string, rows: number): Promise<ExportRun> {
   const folder = await mkdtemp(join(tmpdir(), 'qingling-bench-export-'));
   try {
     const { useDependencies } = await import('#functions/dependencies.ts');
-    const { handler } = await import('#functions/handlers/export-hazard-ledger.ts');
+    // The export worker (issue 15): what writes the file, outside any request.
+    const { runLedgerExport } = await import('#functions/hazards/ledger-export-worker.ts');
     const clock = { now: () => new Date('2026-12-03T06:00:00.000Z') };
     const files = new FileSystemBlobStore({
       root: folder,
@@ -133,10 +106,29 @@ async function exportOnce(format: string, rows: number): Promise<ExportRun> {
       clock,
     });
     const name = { code: jurisdiction, zh: '基准辖区', en: 'Bench' } as Jurisdiction;
+    const job = askedExport({
+      exportId: ledgerExportId(clock.now()),
+      jurisdiction,
+      format: format as LedgerExportFormat,
+      filters: { status: 'rectifying' },
+      requestedBy: { id: 'bench' },
+      at: clock.now(),
+    });
+    // The job in memory: the bench measures the file, not the table.
+    const jobs = new Map([[job.exportId, job]]);
+    const store: LedgerExportStore = {
+      create: async (asked) => asked,
+      get: async (_jurisdiction, exportId) => jobs.get(exportId) ?? null,
+      recent: async () => [...jobs.values()],
+      finish: async (ended) => {
+        jobs.set(ended.exportId, ended);
+      },
+    };
     useDependencies({
       clock: () => clock,
       hazardLedger: () => generatedLedger(rows) as never,
       exportFiles: () => files,
+      ledgerExports: () => store as never,
       jurisdictions: async () => [name],
     });
     globalThis.gc?.();
@@ -153,16 +145,17 @@ async function exportOnce(format: string, rows: number): Promise<ExportRun> {
       peakExternal = Math.max(peakExternal, usage.external);
     }, 10);
     const started = performance.now();
-    const reply = await (
-      handler as (event: never) => Promise<{ statusCode?: number; body?: string }>
-    )(exportEvent(format));
+    const ended = await runLedgerExport({ jurisdiction, exportId: job.exportId });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    if (reply.statusCode !== 200)
-      throw new Error(`export answered ${reply.statusCode}: ${reply.body}`);
-    const answer = JSON.parse(reply.body ?? '{}') as { url: string; rows: number };
-    if (answer.rows !== rows) throw new Error(`exported ${answer.rows} rows of ${rows}`);
-    const download = await files.openDownload(new URL(answer.url).searchParams);
+    if (ended?.status !== 'done' || !ended.key || !ended.fileName)
+      throw new Error(`the export ended ${JSON.stringify(ended)}`);
+    if (ended.rows !== rows) throw new Error(`exported ${ended.rows} rows of ${rows}`);
+    const url = await files.downloadUrl(ended.key, {
+      fileName: ended.fileName,
+      expiresInSeconds: 900,
+    });
+    const download = await files.openDownload(new URL(url).searchParams);
     download.body.destroy();
     return {
       format,

@@ -37,7 +37,9 @@ export const tableDesign = {
    *   minute; sk `proof#<id>`: spent puzzles, an hour past the puzzle's expiry
    *   (guessing-guard.ts);
    * - `DELIVERY#<key>`: the delivery ledger, 15 days past its last write, longer than SQS
-   *   keeps a message (delivery-ledger.ts, ports/delivery-ledger.ts).
+   *   keeps a message (delivery-ledger.ts, ports/delivery-ledger.ts);
+   * - `LEDGEREXPORT#<jurisdiction>`: ledger export jobs, 2 days after asked (their file
+   *   under exports/ expires after a day; ledger-exports.ts).
    * Records never carry it: event logs, STATE, WAIT, policies, chain heads, enterprises,
    * reference data.
    *

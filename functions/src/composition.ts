@@ -1,4 +1,5 @@
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
+import { lambdaExportStarter } from '@qingling/shared/adapters/aws/lambda-export-starter.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { S3BlobDigests, S3ReadUrls } from '@qingling/shared/adapters/aws/s3-evidence-reads.ts';
 import { S3ExportFiles } from '@qingling/shared/adapters/aws/s3-export-files.ts';
@@ -20,6 +21,7 @@ import {
   liveHazardIds as queryLiveHazardIds,
 } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import { DynamoLedgerExports } from '@qingling/shared/adapters/dynamodb/ledger-exports.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { recentChanges as queryRecentChanges } from '@qingling/shared/adapters/dynamodb/recent-changes.ts';
@@ -39,6 +41,7 @@ import type {
 } from '@qingling/shared/ports/blob-store.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import type { HazardWorkflow } from '@qingling/shared/ports/hazard-workflow.ts';
+import type { LedgerExportStarter } from '@qingling/shared/ports/ledger-exports.ts';
 import type { LifecycleConductor } from '@qingling/shared/ports/lifecycle-conductor.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
@@ -85,6 +88,7 @@ const made: {
   hazardWorkflow?: HazardWorkflow;
   tipWorkflow?: HazardWorkflow;
   lifecycleConductor?: LifecycleConductor;
+  startLedgerExport?: LedgerExportStarter;
 } = {};
 
 let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
@@ -136,6 +140,14 @@ const defaultBlobStore = (): BlobStore =>
   (made.blobStore ??= new S3BlobStore({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultExportFiles = (): ExportFiles =>
   (made.exportFiles ??= new S3ExportFiles({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+/** Ledger export jobs (LEDGEREXPORT#<jurisdiction> partitions). */
+const defaultLedgerExports = () =>
+  new DynamoLedgerExports(documentClient(), requireEnv('TABLE_NAME'));
+/** The export worker, invoked asynchronously (its alias ARN set by CDK). */
+const defaultStartLedgerExport = (): LedgerExportStarter =>
+  (made.startLedgerExport ??= lambdaExportStarter({
+    functionName: requireEnv('LEDGER_EXPORT_FUNCTION'),
+  }));
 /** Presigned GETs: a class apart from S3BlobStore, bundled only where photos are shown. */
 const defaultBlobReadUrls = (): BlobReadUrls =>
   (made.blobReadUrls ??= new S3ReadUrls({ bucket: requireEnv('EVIDENCE_BUCKET') }));
@@ -231,6 +243,8 @@ const defaults = {
   codeVersion: defaultCodeVersion,
   blobStore: defaultBlobStore,
   exportFiles: defaultExportFiles,
+  ledgerExports: defaultLedgerExports,
+  startLedgerExport: defaultStartLedgerExport,
   blobReadUrls: defaultBlobReadUrls,
   blobDigests: defaultBlobDigests,
   receiptKeys: defaultReceiptKeys,
@@ -267,6 +281,8 @@ export let proofOfWorkBits: Dependencies['proofOfWorkBits'] = defaultProofOfWork
 export let codeVersion: Dependencies['codeVersion'] = defaultCodeVersion;
 export let blobStore: Dependencies['blobStore'] = defaultBlobStore;
 export let exportFiles: Dependencies['exportFiles'] = defaultExportFiles;
+export let ledgerExports: Dependencies['ledgerExports'] = defaultLedgerExports;
+export let startLedgerExport: Dependencies['startLedgerExport'] = defaultStartLedgerExport;
 export let blobReadUrls: Dependencies['blobReadUrls'] = defaultBlobReadUrls;
 export let blobDigests: Dependencies['blobDigests'] = defaultBlobDigests;
 export let receiptKeys: Dependencies['receiptKeys'] = defaultReceiptKeys;
@@ -302,6 +318,8 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   codeVersion = overrides.codeVersion ?? codeVersion;
   blobStore = overrides.blobStore ?? blobStore;
   exportFiles = overrides.exportFiles ?? exportFiles;
+  ledgerExports = overrides.ledgerExports ?? ledgerExports;
+  startLedgerExport = overrides.startLedgerExport ?? startLedgerExport;
   blobReadUrls = overrides.blobReadUrls ?? blobReadUrls;
   blobDigests = overrides.blobDigests ?? blobDigests;
   receiptKeys = overrides.receiptKeys ?? receiptKeys;

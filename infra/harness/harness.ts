@@ -10,6 +10,7 @@ import { AwsEndpoint, type Denial } from './aws-endpoint.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
 import { DynamoDbService } from './services/dynamodb.ts';
 import { kms, SecretsManagerService } from './services/keys.ts';
+import { LambdaService } from './services/lambda.ts';
 import { MessagingService } from './services/messaging.ts';
 import { S3Service } from './services/s3.ts';
 import { StepFunctionsService } from './services/step-functions.ts';
@@ -42,6 +43,7 @@ export class TemplateHarness {
   readonly messaging: MessagingService;
   readonly s3: S3Service;
   readonly secretsManager: SecretsManagerService;
+  readonly lambda: LambdaService;
   /** What custom resources answered at deploy time, by logical id. */
   readonly customResources = new Map<string, { Status: string; Reason?: string; Data?: unknown }>();
   /**
@@ -70,6 +72,7 @@ export class TemplateHarness {
     );
     this.s3 = new S3Service(template, this.runtime, (role) => endpoint.authority.caller(role));
     this.secretsManager = new SecretsManagerService(template);
+    this.lambda = new LambdaService(this.runtime);
   }
 
   static async start(template: DeployedTemplate): Promise<TemplateHarness> {
@@ -84,6 +87,7 @@ export class TemplateHarness {
     endpoint.register('secretsmanager', harness.secretsManager.registration());
     endpoint.register('kms', kms(template));
     endpoint.register('s3', harness.s3.registration());
+    endpoint.register('lambda', harness.lambda.registration());
     // A browser's upload with a presigned POST form carries its own signature.
     endpoint.serveUnsigned(harness.s3.uploadForm());
     const pair = await generateKeyPair('ES256');
@@ -188,6 +192,7 @@ export class TemplateHarness {
 
   /** Resolves when no delivery (topic, queue, function) is under way. */
   async settled(): Promise<void> {
+    await this.lambda.settled();
     await this.s3.settled();
     await this.messaging.settled();
   }

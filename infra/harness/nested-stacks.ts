@@ -38,7 +38,13 @@ export function flattenNestedStacks(
       if (id in template.Resources || id in resources) {
         throw new Error(`Nested stack ${logicalId} repeats the logical id ${id}`);
       }
-      resources[id] = inParent(member) as Resource;
+      // A DependsOn of the nested stack holds each of its resources, as CloudFormation
+      // creates none of them before the stack itself may start.
+      const waited = [resource.DependsOn ?? [], member.DependsOn ?? []].flat();
+      resources[id] = {
+        ...(inParent(member) as Resource),
+        ...(waited.length ? { DependsOn: [...new Set(waited)] } : {}),
+      };
     }
     for (const [name, condition] of Object.entries(nested.Conditions ?? {})) {
       if (name in conditions)

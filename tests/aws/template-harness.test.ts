@@ -299,7 +299,7 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
-  it('exports the ledger as .xlsx into exports/ with the export function’s own role, and answers a link', async () => {
+  it('exports the ledger as .xlsx: the route records the job and invokes the worker, which writes exports/ with its own role', async () => {
     const target = targetOf(harness);
     const { hazardId } = await hazardLifecycleJourney(target);
     await harness.settled();
@@ -310,7 +310,45 @@ describe('the synthesized template, run with each role enforced', () => {
       { headers: { authorization: `Bearer ${token}` } },
     );
     expect(reply.status).toBe(200);
-    const answer = (await reply.json()) as { url: string; rows: number; fileName: string };
+    const asked = (await reply.json()) as { export: { exportId: string; status: string } };
+    expect(asked.export.status).toBe('running');
+    // Lambda's asynchronous invocation, held to the asking role's grant, ran the worker.
+    await harness.settled();
+    const functionStarting = (prefix: string) => {
+      const found = [...harness.runtime.functions.values()].find((fn) =>
+        fn.logicalId.startsWith(prefix),
+      );
+      if (!found) throw new Error(`no function ${prefix}`);
+      return found;
+    };
+    const worker = functionStarting('LedgerExportsWorker');
+    expect(worker.environment).toMatchObject({ TABLE_NAME: expect.any(String) });
+    expect(worker.timeoutSeconds).toBe(900);
+    expect(harness.runtime.invocations.map((each) => each.functionName)).toContain(
+      worker.logicalId,
+    );
+    const asker = functionStarting('ExportHazardLedgerHandler');
+    expect(worker.roleLogicalId).not.toBe(asker.roleLogicalId);
+    expect(
+      harness.endpoint.authority.allowed.some(
+        ({ role, request }) =>
+          role === asker.roleLogicalId &&
+          request.action === 'lambda:InvokeFunction' &&
+          request.resource.endsWith(`${worker.name}:live`),
+      ),
+    ).toBe(true);
+    const status = await fetch(
+      `${harness.apiUrl}/api/office/hazard-ledger/exports?jurisdiction=cq-gecheng&exportId=${asked.export.exportId}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(status.status).toBe(200);
+    const [answer] = (
+      (await status.json()) as {
+        exports: { status: string; url: string; rows: number; fileName: string }[];
+      }
+    ).exports;
+    if (!answer) throw new Error('no export');
+    expect(answer.status).toBe('done');
     expect(answer.rows).toBeGreaterThanOrEqual(1);
     const link = new URL(answer.url);
     expect(link.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);

@@ -112,6 +112,8 @@ describe('versions and the alias live', () => {
               JSON.stringify({ Ref: functionId })) ||
           // Alarms on the function's metrics, which count every version together.
           resource.Type === 'AWS::CloudWatch::Alarm' ||
+          // The alias's own settings for asynchronous invocations (function + qualifier).
+          resource.Type === 'AWS::Lambda::EventInvokeConfig' ||
           // The redrive mapping: on the function until the harness enables mappings by
           // function rather than by name (infra/aws/README.md, "When a lifecycle fails").
           (construct === synthesized.stack.lifecycle.redrive &&

@@ -2,12 +2,14 @@ import { ledgerColumns } from '@qingling/shared/hazards/ledger-export.ts';
 import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useDependencies } from '#functions/dependencies.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { postJson } from '../support/tips.ts';
 
 // Issue 15: the hazard ledger (隐患排查治理台账) exported by the API as .xlsx and as CSV, each
-// written on the server into the blob store and answered as a short-lived link, holding
-// exactly what the filters show, safe against formula injection.
+// asked for (a job, running), written by the export worker outside the request into the
+// blob store, then fetched as a short-lived link, holding exactly what the filters show,
+// safe against formula injection.
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let token: string;
 
@@ -51,25 +53,56 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-async function exportLedger(query: string): Promise<Response> {
+async function exportLedger(query: string, headers: Record<string, string> = {}) {
   return fetch(`${cloud.url}/api/office/hazard-ledger?jurisdiction=cq-gecheng&${query}`, {
-    headers: { authorization: `Bearer ${token}` },
+    headers: { authorization: `Bearer ${token}`, ...headers },
   });
 }
 
-interface ExportedFile {
-  url: string;
-  fileName: string;
-  rows: number;
-  expiresAt: string;
+interface ExportJob {
+  exportId: string;
+  status: 'running' | 'done' | 'failed';
+  filters: Record<string, string>;
+  requestedBy: { id: string };
+  url?: string;
+  fileName?: string;
+  rows?: number;
+  expiresAt?: string;
+  reason?: { zh: string; en: string };
 }
 
-/** Asks for the export, then follows its link as a browser does: no sign-in. */
-async function exportFile(query: string) {
-  const response = await exportLedger(query);
+async function exportsOf(query: string, as = token): Promise<ExportJob[]> {
+  const reply = await fetch(
+    `${cloud.url}/api/office/hazard-ledger/exports?jurisdiction=cq-gecheng${query}`,
+    { headers: { authorization: `Bearer ${as}` } },
+  );
+  expect(reply.status).toBe(200);
+  return ((await reply.json()) as { exports: ExportJob[] }).exports;
+}
+
+/** Asks for an export: the answer is the job, running; the file is not written yet. */
+async function askExport(query: string, headers: Record<string, string> = {}) {
+  const response = await exportLedger(query, headers);
   expect(response.status).toBe(200);
-  const link = (await response.json()) as ExportedFile;
-  const file = await fetch(link.url);
+  const { export: job } = (await response.json()) as { export: ExportJob };
+  return job;
+}
+
+/** Reads the job back until the worker has ended it (the worker runs in the background). */
+async function finished(exportId: string): Promise<ExportJob> {
+  await cloud.exports.settled();
+  const [job] = await exportsOf(`&exportId=${exportId}`);
+  if (!job) throw new Error(`no export ${exportId}`);
+  return job;
+}
+
+/** Asks for the export, polls it, then follows its link as a browser does: no sign-in. */
+async function exportFile(query: string) {
+  const asked = await askExport(query);
+  expect(asked.status).toBe('running');
+  const link = await finished(asked.exportId);
+  expect(link.status).toBe('done');
+  const file = await fetch(String(link.url));
   expect(file.status).toBe(200);
   return { link, file, bytes: new Uint8Array(await file.arrayBuffer()) };
 }
@@ -99,7 +132,7 @@ describe('exporting the hazard ledger', () => {
     expect(link.fileName).toMatch(/^隐患排查治理台账-cq-gecheng-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(file.headers.get('content-type')).toContain('text/csv');
     expect(file.headers.get('content-disposition')).toContain(
-      `filename*=UTF-8''${encodeURIComponent(link.fileName)}`,
+      `filename*=UTF-8''${encodeURIComponent(String(link.fileName))}`,
     );
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csvText(bytes).split('\r\n');
@@ -185,9 +218,8 @@ describe('exporting the hazard ledger', () => {
   });
 
   it('answers a download link that only works as signed and while it lasts', async () => {
-    const response = await exportLedger('format=xlsx');
-    const link = (await response.json()) as ExportedFile;
-    const tampered = new URL(link.url);
+    const { link } = await exportFile('format=xlsx');
+    const tampered = new URL(String(link.url));
     tampered.searchParams.set(
       'key',
       tampered.searchParams.get('key')?.replace(/\.xlsx$/, '.csv') ?? '',
@@ -195,7 +227,7 @@ describe('exporting the hazard ledger', () => {
     const refused = await fetch(tampered);
     expect(refused.status).toBe(403);
     expect(JSON.stringify(await refused.json())).toContain('下载链接无效或已过期');
-    expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    expect(Date.parse(String(link.expiresAt)) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
   });
 
   it('keeps the date a hazard was found, the day it was entered when not given, never later than today', async () => {
@@ -252,5 +284,82 @@ describe('exporting the hazard ledger', () => {
     const csv = csvText((await exportFile('format=csv&status=reported')).bytes);
     const row = csv.split('\r\n').find((line) => line.includes('2026-11-01')) ?? '';
     expect(row).toContain('四号车间');
+  });
+});
+
+describe('an export asked for, then fetched', () => {
+  it('answers the job running before its file exists, which the worker then writes', async () => {
+    const asked = await askExport('format=csv&status=reported');
+    expect(asked).toMatchObject({
+      status: 'running',
+      filters: { status: 'reported' },
+      requestedBy: { id: 'demo:cq-gecheng.officer' },
+    });
+    expect(asked.url).toBeUndefined();
+    const done = await finished(asked.exportId);
+    expect(done).toMatchObject({
+      status: 'done',
+      rows: (await listedIds('status=reported')).length,
+    });
+    expect(done.fileName).toMatch(/\.csv$/);
+  });
+
+  it('makes two jobs when asked twice, one when a request is retried with its Idempotency-Key', async () => {
+    const first = await askExport('format=xlsx');
+    const second = await askExport('format=xlsx');
+    expect(second.exportId).not.toBe(first.exportId);
+    const key = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
+    const once = await askExport('format=xlsx', { 'idempotency-key': key });
+    const again = await askExport('format=xlsx', { 'idempotency-key': key });
+    expect(again.exportId).toBe(once.exportId);
+    await cloud.exports.settled();
+    // The caller's latest, newest first: the retry made no third job.
+    const latest = await exportsOf('');
+    expect(latest.slice(0, 3).map((job) => job.exportId)).toEqual([
+      once.exportId,
+      second.exportId,
+      first.exportId,
+    ]);
+    expect(latest.every((job) => job.status === 'done' && job.url)).toBe(true);
+    expect(latest.length).toBeLessThanOrEqual(5);
+  });
+
+  it('shows a job by id to the jurisdiction’s office, lists it only for who asked, refuses others', async () => {
+    const asked = await askExport('format=csv');
+    await cloud.exports.settled();
+    const colleague = await signIn(cloud.url, 'cq-gecheng.second_officer');
+    const [seen] = await exportsOf(`&exportId=${asked.exportId}`, colleague);
+    expect(seen).toMatchObject({ exportId: asked.exportId, status: 'done' });
+    expect(seen?.url).toBeTruthy();
+    expect((await exportsOf('', colleague)).some((job) => job.exportId === asked.exportId)).toBe(
+      false,
+    );
+    const elsewhere = await fetch(
+      `${cloud.url}/api/office/hazard-ledger/exports?jurisdiction=cq-other&exportId=${asked.exportId}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(elsewhere.status).toBe(403);
+  });
+
+  it('records a failed worker as failed, with why in both languages, and no link', async () => {
+    useDependencies({
+      exportFiles: () => ({
+        putStream: async (_key, _type, chunks) => {
+          for await (const _chunk of chunks) throw new Error('storage is down');
+          throw new Error('storage is down');
+        },
+        downloadUrl: async () => 'never',
+      }),
+    });
+    try {
+      const asked = await askExport('format=xlsx');
+      const failed = await finished(asked.exportId);
+      expect(failed.status).toBe('failed');
+      expect(failed.url).toBeUndefined();
+      expect(failed.reason?.zh).toContain('导出失败');
+      expect(failed.reason?.en).toContain('export failed');
+    } finally {
+      useDependencies({ exportFiles: () => cloud.blobStore });
+    }
   });
 });

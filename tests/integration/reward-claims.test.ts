@@ -326,8 +326,8 @@ describe('the tipster claims the reward with the receipt alone', () => {
           const query = new URLSearchParams({
             ...route.query?.example,
             ...(route.operationId === 'listTips' ? { status } : {}),
-            // Text to search, not a zip file.
-            ...(route.operationId === 'exportHazardLedger' ? { format: 'csv' } : {}),
+            // The rows themselves, to search (a file is a job, written apart).
+            ...(route.operationId === 'exportHazardLedger' ? { format: 'json' } : {}),
           });
           const reply = await fetch(`${cloud.url}${path}?${query}`, { headers });
           if (reply.status !== 200) continue;

@@ -55,3 +55,8 @@ export const seedDataEntry = fileURLToPath(
 export const sweepSealedDataEntry = fileURLToPath(
   new URL('../../../functions/src/events/sweep-sealed-data.ts', import.meta.url),
 );
+
+/** The ledger export worker (invoked asynchronously by the ledger's export route). */
+export const exportHazardLedgerEntry = fileURLToPath(
+  new URL('../../../functions/src/events/export-hazard-ledger.ts', import.meta.url),
+);

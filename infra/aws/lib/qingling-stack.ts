@@ -9,6 +9,7 @@ import { DataSeed } from './constructs/data-seed.ts';
 import { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import { QinglingHttpApi } from './constructs/http-api.ts';
+import { LedgerExports } from './constructs/ledger-exports.ts';
 import { NotificationDelivery } from './constructs/notification-delivery.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
 import { OriginVerification } from './constructs/origin-verification.ts';
@@ -60,6 +61,7 @@ export class QinglingStack extends Stack {
   readonly chainHeads: ChainHeadsPublication;
   readonly weeklyReports: WeeklyReports;
   readonly retentionSweep: RetentionSweep;
+  readonly ledgerExports: LedgerExports;
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -116,6 +118,13 @@ export class QinglingStack extends Stack {
       alarmTopic: this.lifecycle.alarmTopic,
     });
 
+    this.ledgerExports = new LedgerExports(this, 'LedgerExports', {
+      table: this.table,
+      evidence: this.evidence,
+      codeVersion: props.codeVersion,
+      logRetention,
+    });
+
     if (props.cdn === 'cloudfront') {
       this.originVerification = new OriginVerification(this, 'OriginVerification', {
         ...(props.originSecretVersion ? { secretVersion: props.originSecretVersion } : {}),
@@ -128,7 +137,12 @@ export class QinglingStack extends Stack {
       routes: props.routes ?? routes,
       handlersDir: props.handlersDir ?? handlersDir,
       table: this.table,
-      resources: { evidence: this.evidence, secrets: this.secrets, lifecycle: this.lifecycle },
+      resources: {
+        evidence: this.evidence,
+        secrets: this.secrets,
+        lifecycle: this.lifecycle,
+        ledgerExports: this.ledgerExports,
+      },
       codeVersion: props.codeVersion,
       throttle: props.throttle,
       receiptRouteThrottle: props.receiptRouteThrottle,

@@ -2,6 +2,7 @@ import type { Resource } from '@qingling/shared/api/routes.ts';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import type { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
+import type { LedgerExports } from './constructs/ledger-exports.ts';
 import type { TipsterSecrets } from './constructs/tipster-secrets.ts';
 
 /** The resources a route may name in `uses`, as built by the stack. */
@@ -9,6 +10,7 @@ export interface RouteResources {
   evidence: EvidenceBucket;
   secrets: TipsterSecrets;
   lifecycle: HazardLifecycle;
+  ledgerExports: LedgerExports;
 }
 
 /** What one `uses` entry means on AWS: the handler's environment and its role's grants. */
@@ -59,10 +61,18 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
       secrets.grantOpenContact(role);
     },
   },
-  ledgerExport: {
+  ledgerExportStart: {
+    environment: ({ ledgerExports }) => ({
+      LEDGER_EXPORT_FUNCTION: ledgerExports.worker.alias.functionArn,
+    }),
+    grant: ({ ledgerExports }, role) => {
+      ledgerExports.grantStart(role);
+    },
+  },
+  ledgerExportRead: {
     environment: ({ evidence }) => ({ EVIDENCE_BUCKET: evidence.bucket.bucketName }),
     grant: ({ evidence }, role) => {
-      evidence.grantExports(role);
+      evidence.grantExportReads(role);
     },
   },
   lifecycle: {

@@ -28,6 +28,7 @@ import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoUsers } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
+import { BackgroundExports } from './background-exports.ts';
 import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import {
@@ -97,6 +98,8 @@ export interface EmbeddedCloud {
   sweepRetention(): Promise<unknown>;
   /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
   weeklyReports(): Promise<void>;
+  /** The ledger exports' background worker (settled(): none under way). */
+  exports: BackgroundExports;
   stop(): Promise<void>;
 }
 
@@ -190,7 +193,8 @@ export async function startEmbeddedCloud(
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
-  useLocalAdapters(adapters, conductors, proofOfWorkBits);
+  const exports = new BackgroundExports();
+  useLocalAdapters(adapters, conductors, proofOfWorkBits, exports);
   // A day that ended while the cloud was down (after the line above: the publication, like
   // the reconciler's sweeps, reads the clock and the stores through the handlers' ports).
   await chainHeads.publish();
@@ -229,7 +233,9 @@ export async function startEmbeddedCloud(
     weeklyReports: async () => {
       await weeklyReports.due();
     },
+    exports,
     stop: async () => {
+      await exports.settled();
       stopHeartbeat();
       scaledClock?.close();
       await chainHeads.running;
@@ -329,8 +335,10 @@ function useLocalAdapters(
   adapters: Awaited<ReturnType<typeof localAdapters>>,
   conductors: LocalConductors,
   proofOfWorkBits: number,
+  exports: BackgroundExports,
 ): void {
   useDependencies({
+    startLedgerExport: () => exports.start,
     clock: () => adapters.clock,
     // The handlers' stores on the embedded cloud's own client (no SigV4 for dynalite).
     dynamoClient: () => adapters.dynamoClient,

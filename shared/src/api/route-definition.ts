@@ -14,8 +14,9 @@ import type { Bilingual } from '../i18n/text.ts';
  * hazard's own photos (never a tip's); receiptKey: the secret behind receipts and tip ids;
  * contactKey: encrypt a tipster's contact (at intake, at a claim); contactOpen: decrypt one
  * (a reward officer opening a claim's sealed bank details; logged on the tip); lifecycle:
- * wake or start a record's lifecycle execution (Step Functions); ledgerExport: write an
- * export file under exports/ in the evidence bucket and sign a link to read it back.
+ * wake or start a record's lifecycle execution (Step Functions); ledgerExportStart: record a
+ * ledger export job (LEDGEREXPORT# partitions) and invoke its worker asynchronously, which
+ * alone writes files under exports/; ledgerExportRead: sign a link to read such a file.
  */
 export type Resource =
   | 'evidenceUpload'
@@ -25,7 +26,8 @@ export type Resource =
   | 'contactKey'
   | 'contactOpen'
   | 'lifecycle'
-  | 'ledgerExport';
+  | 'ledgerExportStart'
+  | 'ledgerExportRead';
 
 export interface TableAccess {
   read: readonly string[];

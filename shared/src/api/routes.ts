@@ -3,6 +3,7 @@ import { enterpriseRoutes } from '../enterprises/routes.ts';
 import { enterpriseAccessRoutes } from '../hazards/enterprise-access-routes.ts';
 import { hazardEvidenceRoutes } from '../hazards/evidence-routes.ts';
 import { exposureRoutes } from '../hazards/exposure-routes.ts';
+import { ledgerExportRoutes } from '../hazards/ledger-export-routes.ts';
 import { hazardLogRoutes } from '../hazards/log-routes.ts';
 import { hazardRoutes } from '../hazards/routes.ts';
 import { statisticsRoutes } from '../hazards/statistics-routes.ts';
@@ -33,6 +34,7 @@ export const routes = [
   ...officeTipRoutes,
   ...rewardRoutes,
   ...hazardRoutes,
+  ...ledgerExportRoutes,
   ...hazardLogRoutes,
   ...hazardEvidenceRoutes,
   ...enterpriseAccessRoutes,

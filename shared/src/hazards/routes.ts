@@ -7,8 +7,6 @@ import {
   giveHazardCommandSchema,
   hazardDetailSchema,
   hazardIdParameters,
-  hazardLedgerExportQuerySchema,
-  hazardLedgerExportSchema,
   hazardListQuerySchema,
   hazardListSchema,
   importHazardsSchema,
@@ -162,37 +160,6 @@ export const hazardRoutes = [
             standing: 'due_soon',
           },
         ],
-      },
-    },
-  },
-  {
-    operationId: 'exportHazardLedger',
-    method: 'GET',
-    path: '/api/office/hazard-ledger',
-    handler: 'export-hazard-ledger',
-    access: {
-      kind: 'signedIn',
-      roles: officeRoles,
-      scope: { in: 'query', field: 'jurisdiction' },
-    },
-    summary: {
-      zh: '导出隐患排查治理台账（Excel 或 CSV 文件的下载链接，或表格行）',
-      en: 'Export the hazard ledger (a download link to the Excel or CSV file, or the rows)',
-    },
-    // The file is written to the evidence bucket's exports/ and answered as a signed link.
-    uses: ['ledgerExport'],
-    query: {
-      schema: hazardLedgerExportQuerySchema,
-      example: { jurisdiction: 'cq-gecheng', status: 'reported', format: 'xlsx' },
-    },
-    response: {
-      status: 200,
-      body: hazardLedgerExportSchema,
-      example: {
-        url: 'https://evidence.s3.cn-northwest-1.amazonaws.com.cn/exports/hazard-ledger/cq-gecheng/…',
-        fileName: '隐患排查治理台账-cq-gecheng-2026-12-03.xlsx',
-        rows: 42,
-        expiresAt: '2026-12-03T14:45:00.000Z',
       },
     },
   },

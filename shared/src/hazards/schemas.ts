@@ -258,33 +258,6 @@ export const hazardLedgerExportQuerySchema = z.extend(hazardLedgerFilterSchema, 
   format: z._default(z.enum(['json', 'csv', 'xlsx']), 'json'),
 });
 
-export const hazardLedgerExportSchema = withMeta(
-  z.union([
-    z.object({
-      columns: z.array(z.string()),
-      rows: z.array(z.array(z.union([z.string(), z.number()]))),
-    }),
-    z.object({
-      /** A short-lived link to the file (S3 presigned GET); no sign-in needed to follow it. */
-      url: z.string(),
-      fileName: z.string(),
-      rows: z.number().check(z.int()),
-      expiresAt: z.string(),
-    }),
-  ]),
-  {
-    id: 'HazardLedgerExport',
-    description:
-      'format=xlsx or csv: the file is written on the server, streamed into storage, and the ' +
-      'answer is a short-lived link to it (url, fileName, rows, expiresAt). The .xlsx is the ' +
-      '隐患排查治理台账 as offices file it (title, jurisdiction, time of export and filters, ' +
-      'frozen Chinese/English header with an auto-filter, dates as dates); the CSV is UTF-8 ' +
-      'with a BOM and the Chinese header row. Both defuse text a spreadsheet would run as a ' +
-      'formula. format=json: the same rows in the answer (small ledgers only: an answer is ' +
-      'at most 6 MB).',
-  },
-);
-
 export const hazardSummarySchema = z.object({
   hazardId: z.string(),
   status: z.enum(hazardStatuses),

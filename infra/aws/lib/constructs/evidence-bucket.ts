@@ -138,20 +138,31 @@ export class EvidenceBucket extends Construct {
   }
 
   /**
-   * ledgerExport: write export files under exports/ (PutObject covers the multipart
-   * upload's create, parts and completion; AbortMultipartUpload cleans up a failed one) and
-   * read them (GetObject: the link the function presigns is signed with its credentials).
+   * The ledger export worker: write export files under exports/ (PutObject covers the
+   * multipart upload's create, parts and completion; AbortMultipartUpload cleans up a
+   * failed one). It reads none back.
    */
-  grantExports(role: IRole): Grant {
+  grantExportWrites(role: IRole): Grant {
     return this.grantObjects(
       role,
-      ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+      ['s3:PutObject', 's3:AbortMultipartUpload'],
       evidencePrefixes.exports,
       [
-        'The ledger export writes one new file per request under exports/ (jurisdiction and',
-        'a random id in the key) and presigns a short-lived GET link to that one file.',
+        'The ledger export worker writes one new file per job under exports/ (jurisdiction',
+        'and a random id in the key).',
       ],
     );
+  }
+
+  /**
+   * ledgerExportRead: read export files (GetObject: the link the function presigns is
+   * signed with its credentials), never write them.
+   */
+  grantExportReads(role: IRole): Grant {
+    return this.grantObjects(role, ['s3:GetObject'], evidencePrefixes.exports, [
+      "The export status route presigns a short-lived GET link to a finished job's file",
+      "under exports/; the job (of the caller's jurisdiction) names the key.",
+    ]);
   }
 
   /**

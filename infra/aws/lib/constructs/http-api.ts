@@ -68,9 +68,10 @@ function repairsOf(served: readonly RouteDefinition[], readOnly: boolean): strin
 }
 
 /**
- * Handlers that need more than a function's default (256 MB, 10 s). The ledger export
- * writes up to 100,000 rows as .xlsx, bound by CPU, which Lambda gives in proportion to
- * memory (bench/ledger-export.ts); API Gateway waits for an answer at most 30 s.
+ * Handlers that need more than a function's default (256 MB, 10 s). The ledger export's
+ * files are written by its own worker (constructs/ledger-exports.ts); its route still
+ * answers a ledger's rows as JSON (up to Lambda's 6 MB answer), read page by page, which
+ * may take longer than 10 s; API Gateway waits for an answer at most 30 s.
  */
 export const handlerSizes: Record<string, { memorySize: number; timeout: Duration }> = {
   'export-hazard-ledger': { memorySize: 1024, timeout: Duration.seconds(29) },
