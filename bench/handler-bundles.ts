@@ -74,6 +74,7 @@ export async function bundleAll(entries?: readonly string[]): Promise<HandlerBun
     absWorkingDir: root,
     bundle: true,
     minify: true,
+    charset: 'utf8', // as CDK bundles them (node-function.ts)
     format: 'esm',
     platform: 'node',
     target: 'node24',
