@@ -74,3 +74,26 @@ export interface RewardClaimState {
     recordedAt: string;
   };
 }
+
+/**
+ * The notice deadline kept by the tip's lifecycle (reward-notice.ts): while a reward is
+ * due and not approved, a reminder to the jurisdiction's reward officers some days before
+ * the deadline, then the deadline itself. Each recorded once, by the system.
+ */
+export type RewardNoticeEvent =
+  | {
+      type: 'reward_notice_reminder_recorded';
+      data: { dueAt: string; noticeDueBy: string; late: boolean };
+    }
+  /** The reminder handed to the notifier for the reward officers (sent once by its key). */
+  | { type: 'reward_notice_reminder_sent'; data: Record<string, never> }
+  /** The notice deadline passed with no reward approved: recorded once. */
+  | { type: 'reward_notice_overdue'; data: { noticeDueBy: string } };
+
+export interface RewardNoticeState {
+  /** 24:00 CST of the last day to tell the tipster, written with the case result. */
+  dueBy?: string;
+  reminder?: { at: string; dueAt: string; noticeDueBy: string; late: boolean; sentAt?: string };
+  /** When the lifecycle recorded the deadline passed with no reward approved. */
+  overdueAt?: string;
+}

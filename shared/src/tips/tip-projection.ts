@@ -225,6 +225,7 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'outcome_recorded': {
       const { reward: _previous, ...rest } = state;
       // A corrected result drops a computation made on the old one.
+      const { noticeDueBy } = event.data;
       return {
         ...rest,
         outcome: {
@@ -233,6 +234,8 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
           recordedAt: event.at,
           recordedBy: event.actor.id,
         },
+        // The deadline runs from the verification: a corrected result does not move it.
+        ...(noticeDueBy ? { rewardNotice: { ...state.rewardNotice, dueBy: noticeDueBy } } : {}),
       };
     }
     case 'reward_computed':
@@ -302,6 +305,29 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
+    case 'reward_notice_reminder_recorded':
+      return {
+        ...state,
+        rewardNotice: { ...state.rewardNotice, reminder: { ...event.data, at: event.at } },
+      };
+    case 'reward_notice_reminder_sent': {
+      const reminder = state.rewardNotice?.reminder;
+      return reminder
+        ? {
+            ...state,
+            rewardNotice: { ...state.rewardNotice, reminder: { ...reminder, sentAt: event.at } },
+          }
+        : state;
+    }
+    case 'reward_notice_overdue':
+      return {
+        ...state,
+        rewardNotice: {
+          ...state.rewardNotice,
+          dueBy: state.rewardNotice?.dueBy ?? event.data.noticeDueBy,
+          overdueAt: event.at,
+        },
+      };
     case 'hazard_progressed':
       return {
         ...state,
