@@ -139,6 +139,23 @@ export const tipForOfficerSchema = withMeta(
       hazardId: z.optional(z.string()),
       outcome: z.optional(tipOutcomeSchema),
       reward: z.optional(tipRewardSchema),
+      rewardNotice: withMeta(
+        z.optional(
+          z.object({
+            dueBy: z.string(),
+            overdue: z.boolean(),
+            givenAt: z.optional(z.string()),
+            reminderAt: z.optional(z.string()),
+            overdueAt: z.optional(z.string()),
+          }),
+        ),
+        {
+          description:
+            'The deadline to tell the tipster of a reward due (the approval is the notice): ' +
+            '`overdue` when it passed first; `givenAt` the approval; `reminderAt` when the ' +
+            'reward officers were reminded; `overdueAt` when the lifecycle recorded it passed.',
+        },
+      ),
       /** Each opening of the sealed phone to deliver the claim reminder: when, by what. */
       contactOpenings: z.optional(
         z.array(z.object({ at: z.string(), by: z.string(), purpose: z.string() })),

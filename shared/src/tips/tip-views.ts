@@ -95,6 +95,7 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.outcome ? { outcome: state.outcome } : {}),
     // Never the claim code's hash nor the sealed account.
     ...(state.reward ? { reward: rewardForOffice(state.reward, now) } : {}),
+    ...rewardNoticeView(state, now),
     ...(state.jointTipIds ? { jointTipIds: state.jointTipIds } : {}),
     // Each opening of the sealed phone to deliver a message: never the phone itself.
     ...(state.contactOpenings ? { contactOpenings: state.contactOpenings } : {}),
@@ -104,6 +105,30 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.mergedInto ? { mergedInto: state.mergedInto } : {}),
     ...(state.feedback ? { feedback: state.feedback } : {}),
     ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+  };
+}
+
+/**
+ * The notice deadline of a reward (reward-notice.ts): when the tipster must be told by, and
+ * whether they were (the approval) or will be late. Absent where no reward is due.
+ */
+function rewardNoticeView(state: TipState, now?: Date) {
+  const reward = state.reward;
+  const dueBy = reward?.noticeDueBy ?? state.rewardNotice?.dueBy;
+  const due = reward?.approvedAt || (state.outcome && state.outcome.kind !== 'nothing_found');
+  if (!dueBy || !due) return {};
+  const { reminder, overdueAt } = state.rewardNotice ?? {};
+  const late = reward?.approvedAt
+    ? reward.approvedAt >= dueBy
+    : Boolean(overdueAt) || (now ? now.getTime() >= Date.parse(dueBy) : false);
+  return {
+    rewardNotice: {
+      dueBy,
+      overdue: late,
+      ...(reward?.approvedAt ? { givenAt: reward.approvedAt } : {}),
+      ...(reminder ? { reminderAt: reminder.at } : {}),
+      ...(overdueAt ? { overdueAt } : {}),
+    },
   };
 }
 

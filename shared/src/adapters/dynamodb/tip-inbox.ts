@@ -38,7 +38,8 @@ export class DynamoTipInbox implements TipInbox {
   async rewardEntries(query: Parameters<TipInbox['rewardEntries']>[0]) {
     const projection =
       '#s.#tipId, #s.#receivedAt, #s.#address, #s.#finding, #s.#outcome.#kind, ' +
-      '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy';
+      '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy, ' +
+      '#s.#rewardNotice.#dueBy, #s.#rewardNotice.#overdueAt';
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: tipInboxPartition(query.jurisdiction, query.status),
