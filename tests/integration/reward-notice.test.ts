@@ -185,5 +185,14 @@ describe('the reward notice deadline kept by the tip lifecycle', () => {
     // The lifecycle keeps the claim deadline now.
     expect(cloud.tipConductor.isRunning(tipId)).toBe(true);
     expect(await noticeReminders()).toHaveLength(1);
+    // The statistics count the notice given late among the rewards offered.
+    const statistics = await get(
+      '/api/office/statistics?jurisdiction=cq-gecheng&from=2026-01&to=2027-12',
+      'officer',
+    );
+    expect(statistics.rewards.totals).toMatchObject({
+      offered: { count: 1, fen: 1_200_000 },
+      noticedLate: { count: 1, fen: 1_200_000 },
+    });
   }, 90_000);
 });
