@@ -7,7 +7,7 @@ import {
 } from '../calendar/calendar.ts';
 import { type EscalationPolicy, nextOfficeMoment } from '../hazards/escalation.ts';
 import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
-import { noticeDeadline } from './reward-claim.ts';
+import { awaitingNotice, noticeDueByOf } from './notice-due.ts';
 import type { TipState } from './tip-state.ts';
 
 /**
@@ -37,6 +37,8 @@ export const defaultNoticeReminderPolicy: NoticeReminderPolicy = {
     'A default chosen for this system: no national rule sets a reminder before the notice deadline',
 };
 
+export { awaitingNotice, noticeDueByOf, noticeGivenLate } from './notice-due.ts';
+
 /** The reward officers of a jurisdiction, as the contact lists name them. */
 export const rewardOfficerRecipient = 'reward_officer';
 export const rewardOfficersAddress = (jurisdiction: string) =>
@@ -60,42 +62,10 @@ export interface DueNoticeStep {
   late: boolean;
 }
 
-/**
- * Whether a reward is due and the tipster not yet told: substantiated, a case result that
- * earns one, no approval. A joint tip merged into another is told with that one's approval.
- */
-export function awaitingNotice(state: TipState): boolean {
-  return Boolean(
-    state.finding === 'substantiated' &&
-      state.outcome &&
-      state.outcome.kind !== 'nothing_found' &&
-      !state.mergedInto &&
-      !state.reward?.approvedAt,
-  );
-}
-
-/** The notice deadline as recorded with the case result, or by the tip's policy now. */
-export function noticeDueByOf(state: TipState, calendar: HolidayCalendar): string | undefined {
-  if (state.rewardNotice?.dueBy) return state.rewardNotice.dueBy;
-  if (!state.verifiedAt) return undefined;
-  return noticeDeadline(
-    state.rewardPolicy ?? nationalRewardPolicy,
-    new Date(state.verifiedAt),
-    calendar,
-  );
-}
-
 /** A reminder recorded and not yet handed to the notifier, while the notice is still due. */
 export function noticeReminderToSend(state: TipState): boolean {
   const reminder = state.rewardNotice?.reminder;
   return Boolean(reminder && !reminder.sentAt && awaitingNotice(state));
-}
-
-/** Whether the tipster was told late: the approval came after the notice deadline. */
-export function noticeGivenLate(reward: { approvedAt?: string; noticeDueBy?: string }): boolean {
-  return Boolean(
-    reward.approvedAt && reward.noticeDueBy && reward.approvedAt >= reward.noticeDueBy,
-  );
 }
 
 /** The CST date `count` working days before `date`. */

@@ -6,8 +6,8 @@ import {
   type RewardComputation,
 } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
+import { awaitingNotice } from './notice-due.ts';
 import { claimEventRefusal } from './reward-claim.ts';
-import { awaitingNotice } from './reward-notice.ts';
 import { defaultTipTimeLimits, runningLimit, type TipTimeLimits } from './time-limits.ts';
 import {
   refusalReasons,
