@@ -408,9 +408,9 @@ async function sendNoticeReminder(
   generation: number,
 ): Promise<Snapshot<TipState> | null> {
   const { state } = snapshot;
-  const reminder = state.rewardNotice?.reminder;
-  if (!noticeReminderToSend(state) || !reminder) return snapshot;
-  const message = noticeReminderMessage(state, reminder.noticeDueBy, reminder.late);
+  const noticeDueBy = noticeDueByOf(state, deps.calendar);
+  if (!noticeReminderToSend(state) || !noticeDueBy) return snapshot;
+  const message = noticeReminderMessage(state, noticeDueBy);
   await deps.notifier.send({
     key: noticeReminderNotificationKey(state.tipId),
     channel: 'sms',

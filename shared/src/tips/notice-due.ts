@@ -1,6 +1,5 @@
 import type { HolidayCalendar } from '../calendar/calendar.ts';
-import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
-import { noticeDeadline } from './reward-claim.ts';
+import { approvalDeadlines } from './reward-claim.ts';
 import type { TipState } from './tip-state.ts';
 
 /**
@@ -24,13 +23,10 @@ export function awaitingNotice(state: TipState): boolean {
 
 /** The notice deadline as recorded with the case result, or by the tip's policy now. */
 export function noticeDueByOf(state: TipState, calendar: HolidayCalendar): string | undefined {
-  if (state.rewardNotice?.dueBy) return state.rewardNotice.dueBy;
+  if (state.outcome?.noticeDueBy) return state.outcome.noticeDueBy;
   if (!state.verifiedAt) return undefined;
-  return noticeDeadline(
-    state.rewardPolicy ?? nationalRewardPolicy,
-    new Date(state.verifiedAt),
-    calendar,
-  );
+  // As the approval computes it (from the verification, by the tip's policy).
+  return approvalDeadlines(state, new Date(state.verifiedAt), calendar).noticeDueBy;
 }
 
 /** Whether the tipster was told late: the approval came after the notice deadline. */

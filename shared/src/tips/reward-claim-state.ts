@@ -90,10 +90,8 @@ export type RewardNoticeEvent =
   /** The notice deadline passed with no reward approved: recorded once. */
   | { type: 'reward_notice_overdue'; data: { noticeDueBy: string } };
 
-export interface RewardNoticeState {
-  /** 24:00 CST of the last day to tell the tipster, written with the case result. */
-  dueBy?: string;
-  reminder?: { at: string; dueAt: string; noticeDueBy: string; late: boolean; sentAt?: string };
-  /** When the lifecycle recorded the deadline passed with no reward approved. */
-  overdueAt?: string;
-}
+/**
+ * When each of the notice deadline's events was recorded, by its type: flat and keyed so,
+ * as the tip projection is in every handler that writes a tip (the events hold the rest).
+ */
+export type RewardNoticeState = Partial<Record<RewardNoticeEvent['type'], string>>;

@@ -47,24 +47,13 @@ export function rewardDeadlines(
   const unit = policy.deadlineUnit ?? 'calendar';
   const verified = from.verifiedAt ? new Date(from.verifiedAt) : from.approvedAt;
   return {
-    noticeDueBy: noticeDeadline(policy, verified, calendar),
+    noticeDueBy: deadlineAfter(calendar, verified, { days: policy.noticeDays, unit }).toISOString(),
     claimBy: deadlineAfter(calendar, from.approvedAt, {
       days: policy.claimDays,
       unit,
     }).toISOString(),
   };
 }
-
-/**
- * The last moment to tell the tipster of the reward: `noticeDays` after the verification
- * result, by the tip's policy (working days where it says so). The lifecycle keeps it
- * (reward-notice.ts) until the approval, which is the notice.
- */
-export const noticeDeadline = (policy: RewardPolicy, verifiedAt: Date, calendar: HolidayCalendar) =>
-  deadlineAfter(calendar, verifiedAt, {
-    days: policy.noticeDays,
-    unit: policy.deadlineUnit ?? 'calendar',
-  }).toISOString();
 
 /** The deadlines for an approval now, on this tip. */
 export const approvalDeadlines = (state: TipState, now: Date, calendar: HolidayCalendar) =>

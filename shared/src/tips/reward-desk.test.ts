@@ -51,8 +51,9 @@ describe("the reward officer's desk", () => {
   });
 
   it('puts the most urgent notice first, overdue marked, then those without a deadline', () => {
-    const notice = (dueBy: string, overdueAt?: string) => ({
-      rewardNotice: { dueBy, ...(overdueAt ? { overdueAt } : {}) },
+    const notice = (noticeDueBy: string, overdueAt?: string) => ({
+      noticeDueBy,
+      ...(overdueAt ? { rewardNotice: { reward_notice_overdue: overdueAt } } : {}),
     });
     const work = rewardWork(
       [

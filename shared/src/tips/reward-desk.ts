@@ -26,7 +26,8 @@ export interface RewardDeskEntry {
   outcomeKind?: CaseOutcome['kind'];
   reward?: { amountFen: number; computedByName?: string; approvedBy?: string };
   /** The notice deadline the lifecycle keeps (reward-notice.ts), and its overdue mark. */
-  rewardNotice?: { dueBy?: string; overdueAt?: string };
+  noticeDueBy?: string;
+  rewardNotice?: { reward_notice_overdue?: string };
 }
 
 export interface RewardItem {
@@ -55,22 +56,24 @@ export function rewardWork(
   toCompute: { count: number; items: RewardItem[] };
   toApprove: { count: number; items: RewardItem[] };
 } {
-  const dueBy = (entry: RewardDeskEntry) => entry.rewardNotice?.dueBy ?? '\uffff';
+  const dueBy = (entry: RewardDeskEntry) => entry.noticeDueBy ?? '\uffff';
   const mostUrgent = [...entries].sort(
     (a, b) => dueBy(a).localeCompare(dueBy(b)) || a.receivedAt.localeCompare(b.receivedAt),
   );
   const item = (entry: RewardDeskEntry): RewardItem => {
-    const notice = entry.rewardNotice;
+    const { noticeDueBy, rewardNotice } = entry;
     return {
       tipId: entry.tipId,
       receivedAt: entry.receivedAt,
       address: entry.address,
       ...(entry.reward ? { amountFen: entry.reward.amountFen } : {}),
       ...(entry.reward?.computedByName ? { computedByName: entry.reward.computedByName } : {}),
-      ...(notice?.dueBy
+      ...(noticeDueBy
         ? {
-            noticeDueBy: notice.dueBy,
-            noticeOverdue: Boolean(notice.overdueAt) || now.getTime() >= Date.parse(notice.dueBy),
+            noticeDueBy,
+            noticeOverdue:
+              Boolean(rewardNotice?.reward_notice_overdue) ||
+              now.getTime() >= Date.parse(noticeDueBy),
           }
         : {}),
     };

@@ -148,7 +148,8 @@ describe('the notice deadline in the tip lifecycle', () => {
   it('writes the deadline with the case result and keeps a closed tip waiting for it', async () => {
     const state = await stateOf();
     expect(state.status).toBe('closed');
-    expect(state.rewardNotice).toEqual({ dueBy: noticeDueBy });
+    expect(state.outcome?.noticeDueBy).toBe(noticeDueBy);
+    expect(state.rewardNotice).toBeUndefined();
     expect(await plan()).toEqual({
       action: 'wait',
       timeoutSeconds: (Date.parse(reminderAt) - now.getTime()) / 1000,
@@ -189,12 +190,9 @@ describe('the notice deadline in the tip lifecycle', () => {
     ]);
     // Nothing of what the tipster wrote.
     expect(JSON.stringify(sent)).not.toContain('东门路');
-    expect((await stateOf()).rewardNotice?.reminder).toEqual({
-      at: reminderAt,
-      dueAt: reminderAt,
-      noticeDueBy,
-      late: false,
-      sentAt: reminderAt,
+    expect((await stateOf()).rewardNotice).toEqual({
+      reward_notice_reminder_recorded: reminderAt,
+      reward_notice_reminder_sent: reminderAt,
     });
     expect(await plan()).toEqual({
       action: 'wait',
@@ -207,7 +205,7 @@ describe('the notice deadline in the tip lifecycle', () => {
     at(reminderAt);
     notifierDown = true;
     await expect(record()).rejects.toThrow('notifier down');
-    expect((await stateOf()).rewardNotice?.reminder?.sentAt).toBeUndefined();
+    expect((await stateOf()).rewardNotice?.reward_notice_reminder_sent).toBeUndefined();
     expect((await plan()).action).toBe('escalate');
     notifierDown = false;
     await record();
@@ -224,7 +222,7 @@ describe('the notice deadline in the tip lifecycle', () => {
     generation = 2;
     await plan();
     await record();
-    expect((await stateOf()).rewardNotice?.overdueAt).toBe(noticeDueBy);
+    expect((await stateOf()).rewardNotice?.reward_notice_overdue).toBe(noticeDueBy);
     // Nothing more to keep: the tip's limits are done, the reward is not approved.
     expect((await plan()).action).toBe('done');
 
@@ -370,7 +368,7 @@ describe('planRewardNotice', () => {
     expect(planned(merged, '2026-07-01T00:00:00.000Z')).toEqual(none);
     const noResult = { ...base, outcome: undefined } as unknown as TipState;
     expect(planned(noResult, '2026-07-01T00:00:00.000Z')).toEqual(none);
-    const overdue = { ...base, rewardNotice: { overdueAt: noticeDueBy } } as TipState;
+    const overdue = { ...base, rewardNotice: { reward_notice_overdue: noticeDueBy } } as TipState;
     expect(planned(overdue, '2026-07-01T00:00:00.000Z')).toEqual(none);
   });
 });

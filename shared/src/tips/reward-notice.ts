@@ -64,8 +64,12 @@ export interface DueNoticeStep {
 
 /** A reminder recorded and not yet handed to the notifier, while the notice is still due. */
 export function noticeReminderToSend(state: TipState): boolean {
-  const reminder = state.rewardNotice?.reminder;
-  return Boolean(reminder && !reminder.sentAt && awaitingNotice(state));
+  const notice = state.rewardNotice;
+  return Boolean(
+    notice?.reward_notice_reminder_recorded &&
+      !notice.reward_notice_reminder_sent &&
+      awaitingNotice(state),
+  );
 }
 
 /** The CST date `count` working days before `date`. */
@@ -109,11 +113,12 @@ export function planRewardNotice(input: {
   const { state, now, calendar } = input;
   const noticeDueBy = awaitingNotice(state) ? noticeDueByOf(state, calendar) : undefined;
   const notice = state.rewardNotice;
-  if (!noticeDueBy || notice?.overdueAt) return { waiting: false, due: [], nextAt: null };
+  if (!noticeDueBy || notice?.reward_notice_overdue)
+    return { waiting: false, due: [], nextAt: null };
   const policy = input.policy ?? defaultNoticeReminderPolicy;
   const dueBy = new Date(noticeDueBy);
   const steps: { step: NoticeStep; dueAt: Date }[] = [];
-  if (policy.daysBefore > 0 && !notice?.reminder && now < dueBy) {
+  if (policy.daysBefore > 0 && !notice?.reward_notice_reminder_recorded && now < dueBy) {
     const nominal = reminderNominal(state, dueBy, calendar, policy.daysBefore);
     const resultAt = new Date(state.outcome?.recordedAt ?? nominal);
     const earliest = nominal > resultAt ? nominal : resultAt;
@@ -134,13 +139,13 @@ export function planRewardNotice(input: {
 }
 
 /** The reminder to the reward officers: which tip, and by when the tipster must be told. */
-export function noticeReminderMessage(state: TipState, noticeDueBy: string, late: boolean) {
+export function noticeReminderMessage(state: TipState, noticeDueBy: string) {
   const tip = state.tipId.slice(0, 8);
   const lastDay = cstDate(new Date(Date.parse(noticeDueBy) - 1));
   return {
     subject: {
-      zh: `举报奖励告知期限提醒：${tip}${late ? '（补发）' : ''}`,
-      en: `Reward notice due: tip ${tip}${late ? ' (late)' : ''}`,
+      zh: `举报奖励告知期限提醒：${tip}`,
+      en: `Reward notice due: tip ${tip}`,
     },
     body: {
       zh: `${state.jurisdiction} 举报线索 ${tip} 的奖励须于 ${lastDay} 前核算、批准并告知举报人，目前尚未批准。请登录奖励工作台处理。`,

@@ -22,7 +22,7 @@ export interface RewardEntry {
   paidOn?: string;
   lapsedAt?: string;
   /** The last moment to tell the tipster (the approval is the notice). */
-  noticeDueBy?: string;
+  noticeDueBy?: string | undefined;
 }
 
 export function rewardEntryOf(state: TipState): RewardEntry | null {
@@ -38,7 +38,7 @@ export function rewardEntryOf(state: TipState): RewardEntry | null {
     ...(reward.claim ? { claimedAt: reward.claim.claimedAt } : {}),
     ...(reward.payment ? { paidOn: reward.payment.paidOn } : {}),
     ...(reward.lapsedAt ? { lapsedAt: reward.lapsedAt } : {}),
-    ...(reward.noticeDueBy ? { noticeDueBy: reward.noticeDueBy } : {}),
+    noticeDueBy: reward.noticeDueBy,
   };
 }
 
@@ -103,7 +103,7 @@ export function rewardStatistics(
     };
     if (inPeriod(monthOf(entry.approvedAt))) {
       add('offered');
-      if (entry.noticeDueBy && entry.approvedAt >= entry.noticeDueBy) add('noticedLate');
+      if (entry.approvedAt >= (entry.noticeDueBy ?? '~')) add('noticedLate');
     }
     if (entry.claimedAt && inPeriod(monthOf(entry.claimedAt))) add('claimed');
     if (entry.paidOn && inPeriod(entry.paidOn.slice(0, 7))) add('paid');

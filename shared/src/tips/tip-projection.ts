@@ -225,17 +225,11 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'outcome_recorded': {
       const { reward: _previous, ...rest } = state;
       // A corrected result drops a computation made on the old one.
-      const { noticeDueBy } = event.data;
+      // With its document number and the notice deadline it was recorded with.
+      const { outcome, ...recorded } = event.data;
       return {
         ...rest,
-        outcome: {
-          ...event.data.outcome,
-          documentNumber: event.data.documentNumber,
-          recordedAt: event.at,
-          recordedBy: event.actor.id,
-        },
-        // The deadline runs from the verification: a corrected result does not move it.
-        ...(noticeDueBy ? { rewardNotice: { ...state.rewardNotice, dueBy: noticeDueBy } } : {}),
+        outcome: { ...outcome, ...recorded, recordedAt: event.at, recordedBy: event.actor.id },
       };
     }
     case 'reward_computed':
@@ -305,29 +299,6 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'payment_details_opened':
     case 'payment_recorded':
       return applyClaimEvent(state, event);
-    case 'reward_notice_reminder_recorded':
-      return {
-        ...state,
-        rewardNotice: { ...state.rewardNotice, reminder: { ...event.data, at: event.at } },
-      };
-    case 'reward_notice_reminder_sent': {
-      const reminder = state.rewardNotice?.reminder;
-      return reminder
-        ? {
-            ...state,
-            rewardNotice: { ...state.rewardNotice, reminder: { ...reminder, sentAt: event.at } },
-          }
-        : state;
-    }
-    case 'reward_notice_overdue':
-      return {
-        ...state,
-        rewardNotice: {
-          ...state.rewardNotice,
-          dueBy: state.rewardNotice?.dueBy ?? event.data.noticeDueBy,
-          overdueAt: event.at,
-        },
-      };
     case 'hazard_progressed':
       return {
         ...state,
@@ -337,7 +308,10 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
         ],
       };
     default:
-      return state;
+      // The notice deadline's steps (reward-notice.ts): when each was recorded, by its type.
+      return event.type.startsWith('reward_notice_')
+        ? { ...state, rewardNotice: { ...state.rewardNotice, [event.type]: event.at } }
+        : state;
   }
 }
 

@@ -6,7 +6,6 @@ import {
   type RewardComputation,
 } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
-import { awaitingNotice } from './notice-due.ts';
 import { claimEventRefusal } from './reward-claim.ts';
 import { defaultTipTimeLimits, runningLimit, type TipTimeLimits } from './time-limits.ts';
 import {
@@ -69,6 +68,8 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   reward_lapsed: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_sent: ['substantiated', 'closed', 'merged'],
+  // The notice deadline's steps: written by the lifecycle alone, each once by its key while
+  // a notice is due (reward-notice.ts plans them).
   reward_notice_reminder_recorded: ['substantiated', 'closed'],
   reward_notice_reminder_sent: ['substantiated', 'closed'],
   reward_notice_overdue: ['substantiated', 'closed'],
@@ -279,10 +280,6 @@ function stateRefusal(
       const refusal = claimEventRefusal(state, event);
       return refusal ? new TipRuleViolation(refusal) : null;
     }
-    case 'reward_notice_reminder_recorded':
-    case 'reward_notice_reminder_sent':
-    case 'reward_notice_overdue':
-      return noticeEventRefusal(state, event);
     case 'lifecycle_generation_started':
       return event.data.generation > state.generation
         ? null
@@ -294,24 +291,6 @@ function stateRefusal(
     default:
       return null;
   }
-}
-
-/** The notice deadline's steps, written by the lifecycle: each once, while a notice is due. */
-function noticeEventRefusal(
-  state: TipState,
-  event: Extract<TipEvent, { type: `reward_notice_${string}` }>,
-): TipRuleViolation | null {
-  if (!awaitingNotice(state)) {
-    return violation('没有待告知的奖励。', 'There is no reward notice due.');
-  }
-  const notice = state.rewardNotice;
-  const done =
-    event.type === 'reward_notice_overdue'
-      ? Boolean(notice?.overdueAt)
-      : event.type === 'reward_notice_reminder_recorded'
-        ? Boolean(notice?.reminder)
-        : !notice?.reminder || Boolean(notice.reminder.sentAt);
-  return done ? violation('已经记录。', 'That is already recorded.') : null;
 }
 
 /** The reward an outcome earns under the policy in force when the tip was substantiated. */

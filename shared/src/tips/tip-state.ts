@@ -299,7 +299,13 @@ export interface TipState
   /** The reward policy in force when the tip was substantiated. */
   rewardPolicy?: RewardPolicy;
   /** The case result, with its document number (文书编号). */
-  outcome?: CaseOutcome & { documentNumber: string; recordedAt: string; recordedBy: string };
+  outcome?: CaseOutcome & {
+    documentNumber: string;
+    recordedAt: string;
+    recordedBy: string;
+    /** The notice deadline, written with the result (reward-notice.ts). */
+    noticeDueBy?: string;
+  };
   reward?: TipReward;
   /** The deadline to tell the tipster of a reward due, as the lifecycle keeps it. */
   rewardNotice?: RewardNoticeState;

@@ -113,20 +113,21 @@ export function tipTriage(state: TipState, now?: Date) {
  * whether they were (the approval) or will be late. Absent where no reward is due.
  */
 function rewardNoticeView(state: TipState, now?: Date) {
-  const reward = state.reward;
-  const dueBy = reward?.noticeDueBy ?? state.rewardNotice?.dueBy;
-  const due = reward?.approvedAt || (state.outcome && state.outcome.kind !== 'nothing_found');
-  if (!dueBy || !due) return {};
-  const { reminder, overdueAt } = state.rewardNotice ?? {};
-  const late = reward?.approvedAt
-    ? reward.approvedAt >= dueBy
-    : Boolean(overdueAt) || (now ? now.getTime() >= Date.parse(dueBy) : false);
+  const approvedAt = state.reward?.approvedAt;
+  const dueBy = state.reward?.noticeDueBy ?? state.outcome?.noticeDueBy;
+  if (!dueBy || !(approvedAt || (state.outcome && state.outcome.kind !== 'nothing_found'))) {
+    return {};
+  }
+  const notice = state.rewardNotice ?? {};
+  const overdueAt = notice.reward_notice_overdue;
+  const reminderAt = notice.reward_notice_reminder_recorded;
   return {
     rewardNotice: {
       dueBy,
-      overdue: late,
-      ...(reward?.approvedAt ? { givenAt: reward.approvedAt } : {}),
-      ...(reminder ? { reminderAt: reminder.at } : {}),
+      // Told late (the approval), or not told and past it (recorded by the lifecycle or not).
+      overdue: Boolean(overdueAt) || (approvedAt ?? now?.toISOString() ?? '') >= dueBy,
+      ...(approvedAt ? { givenAt: approvedAt } : {}),
+      ...(reminderAt ? { reminderAt } : {}),
       ...(overdueAt ? { overdueAt } : {}),
     },
   };
