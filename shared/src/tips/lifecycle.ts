@@ -296,11 +296,15 @@ async function completeJointShares(
   );
 }
 
-/** Records the claim's due steps, reminder before lapse, each once (its key). */
-async function recordClaimSteps(
+/**
+ * Appends the event each turn of `next` gives (a deadline's due steps, in order), each once
+ * (its key), at most two: a reminder, then its deadline.
+ */
+async function recordDeadlineSteps(
   deps: TipLifecycleDependencies,
   loaded: Snapshot<TipState>,
   generation: number,
+  next: Parameters<typeof appendAsGeneration<TipState, TipEvent>>[3],
 ): Promise<Snapshot<TipState> | null> {
   let snapshot: Snapshot<TipState> | null = loaded;
   for (let step = 0; snapshot && step < 2; step += 1) {
@@ -309,29 +313,37 @@ async function recordClaimSteps(
       logOf(deps),
       snapshot,
       generation,
-      (state) => {
-        const [due] = claimPlan(deps, state).due;
-        const claimBy = state.reward?.claimBy;
-        if (!due || !claimBy) return null;
-        return due.step === 'lapse'
-          ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
-          : {
-              type: 'reward_claim_reminder_recorded',
-              // Messaged when there is a phone to send it to; recorded either way.
-              data: {
-                dueAt: due.dueAt.toISOString(),
-                claimBy,
-                late: due.late,
-                messaged: Boolean(state.contactSealed),
-              },
-              idempotencyKey: due.key,
-            };
-      },
+      next,
     );
     if (!snapshot || snapshot.version === before) break;
   }
   return snapshot;
 }
+
+/** Records the claim's due steps, reminder before lapse, each once (its key). */
+const recordClaimSteps = (
+  deps: TipLifecycleDependencies,
+  loaded: Snapshot<TipState>,
+  generation: number,
+) =>
+  recordDeadlineSteps(deps, loaded, generation, (state) => {
+    const [due] = claimPlan(deps, state).due;
+    const claimBy = state.reward?.claimBy;
+    if (!due || !claimBy) return null;
+    return due.step === 'lapse'
+      ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
+      : {
+          type: 'reward_claim_reminder_recorded',
+          // Messaged when there is a phone to send it to; recorded either way.
+          data: {
+            dueAt: due.dueAt.toISOString(),
+            claimBy,
+            late: due.late,
+            messaged: Boolean(state.contactSealed),
+          },
+          idempotencyKey: due.key,
+        };
+  });
 
 /**
  * Sends a recorded reminder to the tipster's sealed phone, then records it sent: at least
@@ -367,35 +379,23 @@ async function sendClaimReminder(
 }
 
 /** Records the notice's due steps, reminder before the overdue mark, each once (its key). */
-async function recordNoticeSteps(
+const recordNoticeSteps = (
   deps: TipLifecycleDependencies,
   loaded: Snapshot<TipState>,
   generation: number,
-): Promise<Snapshot<TipState> | null> {
-  let snapshot: Snapshot<TipState> | null = loaded;
-  for (let step = 0; snapshot && step < 2; step += 1) {
-    const before: number = snapshot.version;
-    snapshot = await appendAsGeneration<TipState, TipEvent>(
-      logOf(deps),
-      snapshot,
-      generation,
-      (state) => {
-        const [due] = noticePlan(deps, state).due;
-        const noticeDueBy = noticeDueByOf(state, deps.calendar);
-        if (!due || !noticeDueBy) return null;
-        return due.step === 'overdue'
-          ? { type: 'reward_notice_overdue', data: { noticeDueBy }, idempotencyKey: due.key }
-          : {
-              type: 'reward_notice_reminder_recorded',
-              data: { dueAt: due.dueAt.toISOString(), noticeDueBy, late: due.late },
-              idempotencyKey: due.key,
-            };
-      },
-    );
-    if (!snapshot || snapshot.version === before) break;
-  }
-  return snapshot;
-}
+) =>
+  recordDeadlineSteps(deps, loaded, generation, (state) => {
+    const [due] = noticePlan(deps, state).due;
+    const noticeDueBy = noticeDueByOf(state, deps.calendar);
+    if (!due || !noticeDueBy) return null;
+    return due.step === 'overdue'
+      ? { type: 'reward_notice_overdue', data: { noticeDueBy }, idempotencyKey: due.key }
+      : {
+          type: 'reward_notice_reminder_recorded',
+          data: { dueAt: due.dueAt.toISOString(), noticeDueBy, late: due.late },
+          idempotencyKey: due.key,
+        };
+  });
 
 /**
  * Sends a recorded notice reminder to the jurisdiction's reward officers, then records it
