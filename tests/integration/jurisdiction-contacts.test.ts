@@ -115,6 +115,7 @@ describe("a jurisdiction's contact lists: its administrators' alone", () => {
         department_head: [],
         leader_in_charge: [],
         principal_leader: [],
+        reward_officer: [],
       },
       version: 0,
       edits: [],

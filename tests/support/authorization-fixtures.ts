@@ -246,6 +246,7 @@ export const plainInputs: Record<string, string> = {
   department_head: 'contacts of a recipient (e-mail, mobile, robot)',
   leader_in_charge: 'contacts of a recipient (e-mail, mobile, robot)',
   principal_leader: 'contacts of a recipient (e-mail, mobile, robot)',
+  reward_officer: 'contacts of a recipient (e-mail, mobile, robot)',
   phone: 'a phone number',
   url: 'a webhook URL',
   secret: "a robot's signing secret",

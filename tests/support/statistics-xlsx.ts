@@ -70,7 +70,7 @@ const figures = (row: HazardStatistics['totals']) => [
   share(row),
 ];
 const money = (row: HazardStatistics['rewards']['totals']) =>
-  (['offered', 'claimed', 'paid', 'lapsed', 'open'] as const).flatMap((key) => [
+  (['offered', 'noticedLate', 'claimed', 'paid', 'lapsed', 'open'] as const).flatMap((key) => [
     row[key].count,
     row[key].fen / 100,
   ]);

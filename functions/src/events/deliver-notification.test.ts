@@ -346,6 +346,7 @@ describe('the notifier of a deployment with a table', () => {
       department_head: [{ kind: 'sms', phone }],
       leader_in_charge: [],
       principal_leader: [],
+      reward_officer: [],
     },
     version: 1,
     updatedAt: '2026-12-01T02:00:00.000Z',

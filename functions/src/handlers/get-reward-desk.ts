@@ -23,7 +23,7 @@ export const handler = apiHandlerFor([getRewardDeskRoute])('getRewardDesk', asyn
   return {
     jurisdiction,
     asOf: now.toISOString(),
-    ...rewardWork(entries.flat()),
+    ...rewardWork(entries.flat(), now),
     ...rewardClaimWork(claims, now),
   };
 });

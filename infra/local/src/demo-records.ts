@@ -236,6 +236,7 @@ async function seedDemoContacts(deps: DemoSeedDependencies): Promise<void> {
       department_head: [email('zhouqiang'), sms('13900000102')],
       leader_in_charge: [sms('13900000103')],
       principal_leader: [sms('13900000104')],
+      reward_officer: [email('lvna'), sms('13900000105')],
     },
     {
       expectedVersion: 0,

@@ -81,7 +81,14 @@ const rowShape = {
   openMajor: countOf,
 };
 const money = z.object({ count: countOf, fen: countOf });
-const moneyRowShape = { offered: money, claimed: money, paid: money, lapsed: money, open: money };
+const moneyRowShape = {
+  offered: money,
+  noticedLate: money,
+  claimed: money,
+  paid: money,
+  lapsed: money,
+  open: money,
+};
 const tipRowShape = {
   received: countOf,
   employee: countOf,
@@ -157,7 +164,8 @@ export const statisticsSchema = withMeta(
       }),
       {
         description:
-          'Tip rewards in the period, amounts in fen: offered (approved), claimed, paid (by the ' +
+          'Tip rewards in the period, amounts in fen: offered (approved; noticedLate: of those, ' +
+          'approved after their notice deadline), claimed, paid (by the ' +
           'date paid) and lapsed (by the last day to claim); open now, whatever the period. ' +
           'Read from the index of approved rewards per jurisdiction: bounded by the rewards.',
       },
@@ -193,6 +201,7 @@ const noTips = { received: 0, employee: 0, substantiated: 0, rewarded: 0 };
 
 const rewardRow = {
   offered: { count: 2, fen: 2_400_000 },
+  noticedLate: { count: 1, fen: 1_200_000 },
   claimed: { count: 1, fen: 1_200_000 },
   paid: { count: 1, fen: 1_200_000 },
   lapsed: { count: 0, fen: 0 },

@@ -111,13 +111,14 @@ export const rewardWords = {
   region: { zh: '辖区', en: 'Jurisdiction' },
   total: { zh: '合计', en: 'Total' },
   offered: { zh: '已批准', en: 'Offered' },
+  noticedLate: { zh: '其中逾期告知', en: 'Of which told late' },
   claimed: { zh: '已申领', en: 'Claimed' },
   paid: { zh: '已兑付', en: 'Paid' },
   lapsed: { zh: '逾期失效', en: 'Lapsed' },
   open: { zh: '待领取（当前）', en: 'Open now' },
   note: {
-    zh: '期间内各项按发生月份统计（失效按领取期限最后一日）；金额单位：元。',
-    en: 'Each counted in the month it happened (a lapse on the last day to claim); amounts in yuan.',
+    zh: '期间内各项按发生月份统计（失效按领取期限最后一日；逾期告知：批准晚于告知期限）；金额单位：元。',
+    en: 'Each counted in the month it happened (a lapse on the last day to claim; told late: approved after the notice deadline); amounts in yuan.',
   },
   items: { zh: '笔', en: '' },
 } satisfies Record<string, Bilingual>;

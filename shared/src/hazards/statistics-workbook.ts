@@ -106,7 +106,7 @@ const tipHeaders = [
   words.tipsSubstantiated,
   words.tipsRewarded,
 ];
-const moneyKeys = ['offered', 'claimed', 'paid', 'lapsed', 'open'] as const;
+const moneyKeys = ['offered', 'noticedLate', 'claimed', 'paid', 'lapsed', 'open'] as const;
 type MoneyRow = HazardStatistics['rewards']['totals'];
 const moneyCells = (row: MoneyRow): Cell[] =>
   moneyKeys.flatMap((key) => [countCell(row[key].count), yuanCell(row[key].fen)]);

@@ -19,8 +19,9 @@ export interface ContactDirectory {
   resolve(to: string): Promise<Contact[]>;
 }
 
-// A Record, so that a recipient added to the ladder must be added here too.
-const recipients: Record<Recipient, true> = {
+// A Record, so that a recipient added to the ladder must be added here too; and the reward
+// officers, whom a tip's lifecycle reminds of a reward notice due.
+const recipients: Record<Recipient | 'reward_officer', true> = {
   enterprise_principal: true,
   enterprise_controller: true,
   assigned_officer: true,
@@ -29,6 +30,7 @@ const recipients: Record<Recipient, true> = {
   leader_in_charge: true,
   principal_leader: true,
   public_page: true,
+  reward_officer: true,
 };
 
 // In a module of its own so that readers of policies do not bundle the contact schemas.

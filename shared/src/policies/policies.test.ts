@@ -365,6 +365,7 @@ describe("a jurisdiction's contact lists as an administrator enters them", () =>
         department_head: [],
         leader_in_charge: [{ kind: 'sms', phone: '13900139000' }],
         principal_leader: [],
+        reward_officer: [],
       },
       expectedVersion: 0,
     });
@@ -441,6 +442,7 @@ describe("a jurisdiction's contact lists as an administrator enters them", () =>
       department_head: [],
       leader_in_charge: [],
       principal_leader: [],
+      reward_officer: [],
     };
     const first = { ...none, leader_in_charge: [{ kind: 'sms' as const, phone: '13900139000' }] };
     expect(changedRecipients(undefined, first)).toEqual(['leader_in_charge']);

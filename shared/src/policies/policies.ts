@@ -282,6 +282,7 @@ const noContacts = (): JurisdictionContactLists => ({
   department_head: [],
   leader_in_charge: [],
   principal_leader: [],
+  reward_officer: [],
 });
 
 /** The recipients whose contacts differ between two versions of the lists (order counts). */

@@ -332,6 +332,7 @@ export const policyRoutes = [
           department_head: [],
           leader_in_charge: [{ kind: 'sms', phone: '13600136000' }],
           principal_leader: [],
+          reward_officer: [],
         },
         version: 2,
         updatedAt: '2026-12-01T02:30:00.000Z',

@@ -493,6 +493,7 @@ const recipientNames: Record<JurisdictionRecipient, { zh: string; en: string }> 
   department_head: { zh: '科室负责人', en: 'the department head' },
   leader_in_charge: { zh: '分管领导', en: 'the leader in charge' },
   principal_leader: { zh: '主要领导', en: 'the principal leader' },
+  reward_officer: { zh: '奖励专员', en: 'the reward officers' },
 };
 
 export const maxContactsPerRecipient = 10;
@@ -518,6 +519,7 @@ const contactListsShape = {
   department_head: z._default(contactList, []),
   leader_in_charge: z._default(contactList, []),
   principal_leader: z._default(contactList, []),
+  reward_officer: z._default(contactList, []),
 } satisfies Record<JurisdictionRecipient, z.ZodMiniType>;
 
 const onlyOfficeRecipients = said(
@@ -563,6 +565,7 @@ const contactListsViewShape = {
   department_head: z.array(contactViewSchema),
   leader_in_charge: z.array(contactViewSchema),
   principal_leader: z.array(contactViewSchema),
+  reward_officer: z.array(contactViewSchema),
 } satisfies Record<JurisdictionRecipient, z.ZodMiniType>;
 
 /** A jurisdiction's contact lists as its administrators read them (personal data: theirs only). */

@@ -27,6 +27,15 @@ import {
   tipsterPhoneAddress,
 } from './claim-deadline.ts';
 import { grantJointShares, jointSharesPending, sharesGrantedKey } from './joint-tipsters.ts';
+import {
+  type NoticeReminderPolicy,
+  noticeDueByOf,
+  noticeReminderMessage,
+  noticeReminderNotificationKey,
+  noticeReminderToSend,
+  planRewardNotice,
+  rewardOfficersAddress,
+} from './reward-notice.ts';
 import { planTipLimits, runningLimit, type TipLimit, type TipTimeLimits } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
 import {
@@ -56,6 +65,8 @@ export interface TipLifecycleDependencies {
   spread?: (id: string) => number;
   /** The reminder before a reward's claim deadline (default: defaultClaimReminderPolicy). */
   claimReminder?: ClaimReminderPolicy;
+  /** The reminder before a reward's notice deadline (default: defaultNoticeReminderPolicy). */
+  noticeReminder?: NoticeReminderPolicy;
   /**
    * Wakes a joint tip's lifecycle once its share is written. Absent: not woken here; the
    * share is a person's change, so the reconciler wakes it (joint-tipsters.ts).
@@ -88,6 +99,17 @@ const claimPlan = (deps: TipLifecycleDependencies, state: TipState) =>
     calendar: deps.calendar,
     officeHours: deps.officeHours,
     ...(deps.claimReminder ? { policy: deps.claimReminder } : {}),
+    lateAfterMinutes: deps.limits.lateAfterMinutes,
+  });
+
+/** The notice deadline of a reward due and not approved (reward-notice.ts). */
+const noticePlan = (deps: TipLifecycleDependencies, state: TipState) =>
+  planRewardNotice({
+    state,
+    now: deps.clock.now(),
+    calendar: deps.calendar,
+    officeHours: deps.officeHours,
+    ...(deps.noticeReminder ? { policy: deps.noticeReminder } : {}),
     lateAfterMinutes: deps.limits.lateAfterMinutes,
   });
 
@@ -135,20 +157,24 @@ function planFrom(
   if (dueForRenewal(input, turn, now)) return { action: 'renew', timeoutSeconds: 1, turn, version };
   const limits = plan(deps, state);
   const claim = claimPlan(deps, state);
+  const notice = noticePlan(deps, state);
   if (
     limits.due.length ||
     claim.due.length ||
+    notice.due.length ||
     jointSharesPending(state) ||
     reminderToSend(state) ||
+    noticeReminderToSend(state) ||
     state.timeLimitSteps.some(outstanding)
   ) {
     return { action: 'escalate', timeoutSeconds: 1, turn, version };
   }
-  // An approved reward keeps the lifecycle alive until its claim deadline, tip closed or not.
-  if (!runningLimit(state) && !claim.waiting) {
+  // A reward due keeps the lifecycle alive until its notice and claim deadlines, tip closed
+  // or not.
+  if (!runningLimit(state) && !claim.waiting && !notice.waiting) {
     return { action: 'done', timeoutSeconds: 1, turn, version };
   }
-  const next = [limits.nextAt, claim.nextAt]
+  const next = [limits.nextAt, claim.nextAt, notice.nextAt]
     .filter((at): at is Date => at !== null)
     .sort((a, b) => a.getTime() - b.getTime())[0];
   const timeoutSeconds = waitSeconds(
@@ -202,7 +228,9 @@ export async function recordDueTipSteps(
       const snapshot = await completeJointShares(deps, loaded, input.generation);
       if (!snapshot) return null;
       const recorded = await recordClaimSteps(deps, snapshot, input.generation);
-      return recorded && sendClaimReminder(deps, recorded, input.generation);
+      const reminded = recorded && (await sendClaimReminder(deps, recorded, input.generation));
+      const noticed = reminded && (await recordNoticeSteps(deps, reminded, input.generation));
+      return noticed && sendNoticeReminder(deps, noticed, input.generation);
     },
     recordedSteps: (state) => state.timeLimitSteps,
     deliver: (state, entry) => deliver(deps, state, entry),
@@ -268,11 +296,15 @@ async function completeJointShares(
   );
 }
 
-/** Records the claim's due steps, reminder before lapse, each once (its key). */
-async function recordClaimSteps(
+/**
+ * Appends the event each turn of `next` gives (a deadline's due steps, in order), each once
+ * (its key), at most two: a reminder, then its deadline.
+ */
+async function recordDeadlineSteps(
   deps: TipLifecycleDependencies,
   loaded: Snapshot<TipState>,
   generation: number,
+  next: Parameters<typeof appendAsGeneration<TipState, TipEvent>>[3],
 ): Promise<Snapshot<TipState> | null> {
   let snapshot: Snapshot<TipState> | null = loaded;
   for (let step = 0; snapshot && step < 2; step += 1) {
@@ -281,29 +313,37 @@ async function recordClaimSteps(
       logOf(deps),
       snapshot,
       generation,
-      (state) => {
-        const [due] = claimPlan(deps, state).due;
-        const claimBy = state.reward?.claimBy;
-        if (!due || !claimBy) return null;
-        return due.step === 'lapse'
-          ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
-          : {
-              type: 'reward_claim_reminder_recorded',
-              // Messaged when there is a phone to send it to; recorded either way.
-              data: {
-                dueAt: due.dueAt.toISOString(),
-                claimBy,
-                late: due.late,
-                messaged: Boolean(state.contactSealed),
-              },
-              idempotencyKey: due.key,
-            };
-      },
+      next,
     );
     if (!snapshot || snapshot.version === before) break;
   }
   return snapshot;
 }
+
+/** Records the claim's due steps, reminder before lapse, each once (its key). */
+const recordClaimSteps = (
+  deps: TipLifecycleDependencies,
+  loaded: Snapshot<TipState>,
+  generation: number,
+) =>
+  recordDeadlineSteps(deps, loaded, generation, (state) => {
+    const [due] = claimPlan(deps, state).due;
+    const claimBy = state.reward?.claimBy;
+    if (!due || !claimBy) return null;
+    return due.step === 'lapse'
+      ? { type: 'reward_lapsed', data: { claimBy }, idempotencyKey: due.key }
+      : {
+          type: 'reward_claim_reminder_recorded',
+          // Messaged when there is a phone to send it to; recorded either way.
+          data: {
+            dueAt: due.dueAt.toISOString(),
+            claimBy,
+            late: due.late,
+            messaged: Boolean(state.contactSealed),
+          },
+          idempotencyKey: due.key,
+        };
+  });
 
 /**
  * Sends a recorded reminder to the tipster's sealed phone, then records it sent: at least
@@ -333,6 +373,57 @@ async function sendClaimReminder(
           type: 'reward_claim_reminder_sent',
           data: {},
           idempotencyKey: `${current.tipId}#reward#claim-reminder#sent`,
+        }
+      : null,
+  );
+}
+
+/** Records the notice's due steps, reminder before the overdue mark, each once (its key). */
+const recordNoticeSteps = (
+  deps: TipLifecycleDependencies,
+  loaded: Snapshot<TipState>,
+  generation: number,
+) =>
+  recordDeadlineSteps(deps, loaded, generation, (state) => {
+    const [due] = noticePlan(deps, state).due;
+    const noticeDueBy = noticeDueByOf(state, deps.calendar);
+    if (!due || !noticeDueBy) return null;
+    return due.step === 'overdue'
+      ? { type: 'reward_notice_overdue', data: { noticeDueBy }, idempotencyKey: due.key }
+      : {
+          type: 'reward_notice_reminder_recorded',
+          data: { dueAt: due.dueAt.toISOString(), noticeDueBy, late: due.late },
+          idempotencyKey: due.key,
+        };
+  });
+
+/**
+ * Sends a recorded notice reminder to the jurisdiction's reward officers, then records it
+ * sent: at least once, and once by its key (the outbox). Only while the notice is still due:
+ * a reward approved meanwhile is not reminded.
+ */
+async function sendNoticeReminder(
+  deps: TipLifecycleDependencies,
+  snapshot: Snapshot<TipState>,
+  generation: number,
+): Promise<Snapshot<TipState> | null> {
+  const { state } = snapshot;
+  const noticeDueBy = noticeDueByOf(state, deps.calendar);
+  if (!noticeReminderToSend(state) || !noticeDueBy) return snapshot;
+  const message = noticeReminderMessage(state, noticeDueBy);
+  await deps.notifier.send({
+    key: noticeReminderNotificationKey(state.tipId),
+    channel: 'sms',
+    to: rewardOfficersAddress(state.jurisdiction),
+    subject: message.subject,
+    body: message.body,
+  });
+  return appendAsGeneration<TipState, TipEvent>(logOf(deps), snapshot, generation, (current) =>
+    noticeReminderToSend(current)
+      ? {
+          type: 'reward_notice_reminder_sent',
+          data: {},
+          idempotencyKey: `${current.tipId}#reward#notice-reminder#sent`,
         }
       : null,
   );

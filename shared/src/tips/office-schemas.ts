@@ -49,6 +49,7 @@ const tipOutcomeSchema = z.object({
   documentNumber: z.string(),
   recordedAt: z.string(),
   recordedBy: z.string(),
+  noticeDueBy: z.optional(z.string()),
 });
 
 const tipRewardSchema = z.object({
@@ -141,6 +142,20 @@ export const tipForOfficerSchema = withMeta(
       hazardId: z.optional(z.string()),
       outcome: z.optional(tipOutcomeSchema),
       reward: z.optional(tipRewardSchema),
+      /**
+       * The deadline to tell the tipster of a reward due (the approval is the notice):
+       * `overdue` when it passed first; `givenAt` the approval; `reminderAt` when the reward
+       * officers were reminded; `overdueAt` when the lifecycle recorded it passed.
+       */
+      rewardNotice: z.optional(
+        z.object({
+          dueBy: z.string(),
+          overdue: z.boolean(),
+          givenAt: z.optional(z.string()),
+          reminderAt: z.optional(z.string()),
+          overdueAt: z.optional(z.string()),
+        }),
+      ),
       /** Each opening of the sealed phone to deliver the claim reminder: when, by what. */
       contactOpenings: z.optional(
         z.array(z.object({ at: z.string(), by: z.string(), purpose: z.string() })),

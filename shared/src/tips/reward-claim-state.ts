@@ -74,3 +74,24 @@ export interface RewardClaimState {
     recordedAt: string;
   };
 }
+
+/**
+ * The notice deadline kept by the tip's lifecycle (reward-notice.ts): while a reward is
+ * due and not approved, a reminder to the jurisdiction's reward officers some days before
+ * the deadline, then the deadline itself. Each recorded once, by the system.
+ */
+export type RewardNoticeEvent =
+  | {
+      type: 'reward_notice_reminder_recorded';
+      data: { dueAt: string; noticeDueBy: string; late: boolean };
+    }
+  /** The reminder handed to the notifier for the reward officers (sent once by its key). */
+  | { type: 'reward_notice_reminder_sent'; data: Record<string, never> }
+  /** The notice deadline passed with no reward approved: recorded once. */
+  | { type: 'reward_notice_overdue'; data: { noticeDueBy: string } };
+
+/**
+ * When each of the notice deadline's events was recorded, by its type: flat and keyed so,
+ * as the tip projection is in every handler that writes a tip (the events hold the rest).
+ */
+export type RewardNoticeState = Partial<Record<RewardNoticeEvent['type'], string>>;

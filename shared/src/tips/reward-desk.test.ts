@@ -16,20 +16,25 @@ const entry = (tipId: string, fields: Partial<RewardDeskEntry> = {}): RewardDesk
   ...fields,
 });
 
+const asOf = new Date('2026-12-20T02:00:00.000Z');
+
 describe("the reward officer's desk", () => {
   it('computes where a case result is in, approves what is computed, oldest first', () => {
-    const work = rewardWork([
-      entry('aaa', { outcomeKind: 'fine_imposed' }),
-      entry('a', { outcomeKind: 'accident_concealed' }),
-      entry('b'), // no case result yet
-      entry('c', { outcomeKind: 'nothing_found' }), // no reward to compute
-      entry('d', { finding: 'unsubstantiated', outcomeKind: 'fine_imposed' }),
-      entry('ee', {
-        outcomeKind: 'fine_imposed',
-        reward: { amountFen: 1_200_000, computedByName: '曹颖' },
-      }),
-      entry('f', { outcomeKind: 'fine_imposed', reward: { amountFen: 1, approvedBy: 'x' } }),
-    ]);
+    const work = rewardWork(
+      [
+        entry('aaa', { outcomeKind: 'fine_imposed' }),
+        entry('a', { outcomeKind: 'accident_concealed' }),
+        entry('b'), // no case result yet
+        entry('c', { outcomeKind: 'nothing_found' }), // no reward to compute
+        entry('d', { finding: 'unsubstantiated', outcomeKind: 'fine_imposed' }),
+        entry('ee', {
+          outcomeKind: 'fine_imposed',
+          reward: { amountFen: 1_200_000, computedByName: '曹颖' },
+        }),
+        entry('f', { outcomeKind: 'fine_imposed', reward: { amountFen: 1, approvedBy: 'x' } }),
+      ],
+      asOf,
+    );
     expect(work.toCompute.items.map((item) => item.tipId)).toEqual(['a', 'aaa']);
     expect(work.toApprove).toEqual({
       count: 1,
@@ -45,11 +50,55 @@ describe("the reward officer's desk", () => {
     });
   });
 
+  it('puts the most urgent notice first, overdue marked, then those without a deadline', () => {
+    const notice = (noticeDueBy: string, overdueAt?: string) => ({
+      noticeDueBy,
+      ...(overdueAt ? { rewardNotice: { reward_notice_overdue: overdueAt } } : {}),
+    });
+    const work = rewardWork(
+      [
+        entry('a', { outcomeKind: 'fine_imposed' }), // an older record: no deadline written
+        entry('bb', { outcomeKind: 'fine_imposed', ...notice('2026-12-28T16:00:00.000Z') }),
+        entry('ccc', {
+          outcomeKind: 'fine_imposed',
+          ...notice('2026-12-18T16:00:00.000Z', '2026-12-18T16:00:00.000Z'),
+        }),
+        // Past its deadline, the mark not recorded yet (the lifecycle's turn is to come).
+        entry('dddd', { outcomeKind: 'fine_imposed', ...notice('2026-12-19T16:00:00.000Z') }),
+        entry('e', {
+          outcomeKind: 'fine_imposed',
+          reward: { amountFen: 300_000 },
+          ...notice('2026-12-21T16:00:00.000Z'),
+        }),
+      ],
+      asOf,
+    );
+    expect(
+      work.toCompute.items.map(({ tipId, noticeDueBy, noticeOverdue }) => [
+        tipId,
+        noticeDueBy,
+        noticeOverdue,
+      ]),
+    ).toEqual([
+      ['ccc', '2026-12-18T16:00:00.000Z', true],
+      ['dddd', '2026-12-19T16:00:00.000Z', true],
+      ['bb', '2026-12-28T16:00:00.000Z', false],
+      ['a', undefined, undefined],
+    ]);
+    expect(work.toApprove.items).toEqual([
+      expect.objectContaining({
+        tipId: 'e',
+        noticeDueBy: '2026-12-21T16:00:00.000Z',
+        noticeOverdue: false,
+      }),
+    ]);
+  });
+
   it('counts all but lists a bounded few', () => {
     const many = Array.from({ length: rewardDeskItems + 5 }, (_, n) =>
       entry(`t${n}`, { outcomeKind: 'fine_imposed' }),
     );
-    const work = rewardWork(many);
+    const work = rewardWork(many, asOf);
     expect(work.toCompute.count).toBe(rewardDeskItems + 5);
     expect(work.toCompute.items).toHaveLength(rewardDeskItems);
   });

@@ -25,6 +25,9 @@ export interface RewardDeskEntry {
   finding?: 'substantiated' | 'unsubstantiated';
   outcomeKind?: CaseOutcome['kind'];
   reward?: { amountFen: number; computedByName?: string; approvedBy?: string };
+  /** The notice deadline the lifecycle keeps (reward-notice.ts), and its overdue mark. */
+  noticeDueBy?: string;
+  rewardNotice?: { reward_notice_overdue?: string };
 }
 
 export interface RewardItem {
@@ -33,32 +36,57 @@ export interface RewardItem {
   address: string;
   amountFen?: number;
   computedByName?: string;
+  /** The last moment to tell the tipster (the approval is the notice). */
+  noticeDueBy?: string;
+  /** Past it, whether or not the lifecycle has recorded the mark yet. */
+  noticeOverdue?: boolean;
 }
 
 /** At most this many of each list go to the desk; the counts are whole. */
 export const rewardDeskItems = 50;
 
-export function rewardWork(entries: readonly RewardDeskEntry[]): {
+/**
+ * Rewards to compute and to approve, the most urgent first: by notice deadline (overdue
+ * ones first, as theirs is past), then those without one (older records), oldest first.
+ */
+export function rewardWork(
+  entries: readonly RewardDeskEntry[],
+  now: Date,
+): {
   toCompute: { count: number; items: RewardItem[] };
   toApprove: { count: number; items: RewardItem[] };
 } {
-  const oldestFirst = [...entries].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-  const item = (entry: RewardDeskEntry): RewardItem => ({
-    tipId: entry.tipId,
-    receivedAt: entry.receivedAt,
-    address: entry.address,
-    ...(entry.reward ? { amountFen: entry.reward.amountFen } : {}),
-    ...(entry.reward?.computedByName ? { computedByName: entry.reward.computedByName } : {}),
-  });
+  const dueBy = (entry: RewardDeskEntry) => entry.noticeDueBy ?? '\uffff';
+  const mostUrgent = [...entries].sort(
+    (a, b) => dueBy(a).localeCompare(dueBy(b)) || a.receivedAt.localeCompare(b.receivedAt),
+  );
+  const item = (entry: RewardDeskEntry): RewardItem => {
+    const { noticeDueBy, rewardNotice } = entry;
+    return {
+      tipId: entry.tipId,
+      receivedAt: entry.receivedAt,
+      address: entry.address,
+      ...(entry.reward ? { amountFen: entry.reward.amountFen } : {}),
+      ...(entry.reward?.computedByName ? { computedByName: entry.reward.computedByName } : {}),
+      ...(noticeDueBy
+        ? {
+            noticeDueBy,
+            noticeOverdue:
+              Boolean(rewardNotice?.reward_notice_overdue) ||
+              now.getTime() >= Date.parse(noticeDueBy),
+          }
+        : {}),
+    };
+  };
   // "Nothing found" earns no reward: not work for anyone.
-  const toCompute = oldestFirst.filter(
+  const toCompute = mostUrgent.filter(
     (entry) =>
       entry.finding === 'substantiated' &&
       entry.outcomeKind &&
       entry.outcomeKind !== 'nothing_found' &&
       !entry.reward,
   );
-  const toApprove = oldestFirst.filter((entry) => entry.reward && !entry.reward.approvedBy);
+  const toApprove = mostUrgent.filter((entry) => entry.reward && !entry.reward.approvedBy);
   const listed = (list: RewardDeskEntry[]) => ({
     count: list.length,
     items: list.slice(0, rewardDeskItems).map(item),
@@ -158,6 +186,8 @@ const rewardItemSchema = z.object({
   address: z.string(),
   amountFen: z.optional(z.number().check(z.int(), z.nonnegative())),
   computedByName: z.optional(z.string()),
+  noticeDueBy: z.optional(z.string()),
+  noticeOverdue: z.optional(z.boolean()),
 });
 const count = z.number().check(z.int(), z.nonnegative());
 const rewardListSchema = z.object({ count, items: z.array(rewardItemSchema) });
@@ -188,7 +218,8 @@ export const rewardDeskSchema = withMeta(
     id: 'RewardDesk',
     description:
       "The reward officer's desk: substantiated tips with a case result and no reward yet, " +
-      'computed rewards not yet approved, claims not yet paid (oldest first), and approved ' +
+      'computed rewards not yet approved (both by notice deadline, overdue first: ' +
+      '`noticeDueBy`, `noticeOverdue`), claims not yet paid (oldest first), and approved ' +
       'rewards unclaimed whose claim deadline is within `withinDays` days (nearest first); ' +
       `at most ${rewardDeskItems} of each, the counts whole. Nothing that names the tipster.`,
   },

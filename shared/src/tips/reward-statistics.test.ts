@@ -20,9 +20,14 @@ describe('rewardStatistics', () => {
   it('counts offered, claimed, paid and lapsed by the month each happened', () => {
     const stats = rewardStatistics(
       [
-        entry({ claimedAt: '2026-03-20T02:00:00.000Z', paidOn: '2026-04-01' }),
+        entry({
+          claimedAt: '2026-03-20T02:00:00.000Z',
+          paidOn: '2026-04-01',
+          noticeDueBy: '2026-03-23T16:00:00.000Z', // approved in time
+        }),
         // Past its deadline unclaimed: lapsed, recorded or not.
-        entry({ amountFen: 300_000 }),
+        // Approved after its notice deadline: told late.
+        entry({ amountFen: 300_000, noticeDueBy: '2026-03-09T16:00:00.000Z' }),
         entry({
           jurisdiction: 'cq-beishan',
           amountFen: 500_000,
@@ -41,6 +46,7 @@ describe('rewardStatistics', () => {
     );
     expect(stats.totals).toEqual({
       offered: { count: 4, fen: 2_700_000 },
+      noticedLate: { count: 1, fen: 300_000 },
       claimed: { count: 1, fen: 1_200_000 },
       paid: { count: 1, fen: 1_200_000 },
       lapsed: { count: 2, fen: 800_000 },

@@ -21,6 +21,8 @@ export interface RewardEntry {
   /** The CST date paid, as the reward officer recorded it. */
   paidOn?: string;
   lapsedAt?: string;
+  /** The last moment to tell the tipster (the approval is the notice). */
+  noticeDueBy?: string | undefined;
 }
 
 export function rewardEntryOf(state: TipState): RewardEntry | null {
@@ -36,6 +38,7 @@ export function rewardEntryOf(state: TipState): RewardEntry | null {
     ...(reward.claim ? { claimedAt: reward.claim.claimedAt } : {}),
     ...(reward.payment ? { paidOn: reward.payment.paidOn } : {}),
     ...(reward.lapsedAt ? { lapsedAt: reward.lapsedAt } : {}),
+    noticeDueBy: reward.noticeDueBy,
   };
 }
 
@@ -47,6 +50,8 @@ export interface Money {
 export interface RewardRow {
   /** Approved in the period. */
   offered: Money;
+  /** Of those offered in the period, the ones whose approval (the notice) came late. */
+  noticedLate: Money;
   /** Claimed by the tipster in the period. */
   claimed: Money;
   /** Paid in the period (by the date paid). */
@@ -65,6 +70,7 @@ export interface RewardStatistics {
 const none = (): Money => ({ count: 0, fen: 0 });
 const emptyRow = (): RewardRow => ({
   offered: none(),
+  noticedLate: none(),
   claimed: none(),
   paid: none(),
   lapsed: none(),
@@ -95,7 +101,10 @@ export function rewardStatistics(
         row[key].fen += entry.amountFen;
       }
     };
-    if (inPeriod(monthOf(entry.approvedAt))) add('offered');
+    if (inPeriod(monthOf(entry.approvedAt))) {
+      add('offered');
+      if (entry.approvedAt >= (entry.noticeDueBy ?? '~')) add('noticedLate');
+    }
     if (entry.claimedAt && inPeriod(monthOf(entry.claimedAt))) add('claimed');
     if (entry.paidOn && inPeriod(entry.paidOn.slice(0, 7))) add('paid');
     const lapsed =

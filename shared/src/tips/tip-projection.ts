@@ -228,14 +228,11 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'outcome_recorded': {
       const { reward: _previous, ...rest } = state;
       // A corrected result drops a computation made on the old one.
+      // With its document number and the notice deadline it was recorded with.
+      const { outcome, ...recorded } = event.data;
       return {
         ...rest,
-        outcome: {
-          ...event.data.outcome,
-          documentNumber: event.data.documentNumber,
-          recordedAt: event.at,
-          recordedBy: event.actor.id,
-        },
+        outcome: { ...outcome, ...recorded, recordedAt: event.at, recordedBy: event.actor.id },
       };
     }
     case 'reward_computed':
@@ -322,7 +319,10 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
         ],
       };
     default:
-      return state;
+      // The notice deadline's steps (reward-notice.ts): when each was recorded, by its type.
+      return event.type.startsWith('reward_notice_')
+        ? { ...state, rewardNotice: { ...state.rewardNotice, [event.type]: event.at } }
+        : state;
   }
 }
 

@@ -68,6 +68,11 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
   reward_lapsed: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_recorded: ['substantiated', 'closed', 'merged'],
   reward_claim_reminder_sent: ['substantiated', 'closed', 'merged'],
+  // The notice deadline's steps: written by the lifecycle alone, each once by its key while
+  // a notice is due (reward-notice.ts plans them).
+  reward_notice_reminder_recorded: ['substantiated', 'closed'],
+  reward_notice_reminder_sent: ['substantiated', 'closed'],
+  reward_notice_overdue: ['substantiated', 'closed'],
   tipster_contact_opened: 'any',
   payment_details_opened: ['substantiated', 'closed', 'merged'],
   payment_recorded: ['substantiated', 'closed', 'merged'],

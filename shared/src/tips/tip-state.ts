@@ -2,7 +2,13 @@ import type { Actor } from '../event-log/event-log.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { CaseOutcome, RewardComputation, RewardPolicy } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
-import type { RewardClaimEvent, RewardClaimState, RewardShare } from './reward-claim-state.ts';
+import type {
+  RewardClaimEvent,
+  RewardClaimState,
+  RewardNoticeEvent,
+  RewardNoticeState,
+  RewardShare,
+} from './reward-claim-state.ts';
 
 /**
  * A tip's life as events on its log, and the state derived from them. Pure: no I/O.
@@ -153,7 +159,18 @@ export type TipEvent =
    */
   | { type: 'time_limit_step_withdrawn'; data: { key: string; reason: 'limit_met' } }
   /** The case result on a substantiated tip (RULES.md, "Tips and rewards"). */
-  | { type: 'outcome_recorded'; data: { outcome: CaseOutcome; documentNumber: string } }
+  | {
+      type: 'outcome_recorded';
+      data: {
+        outcome: CaseOutcome;
+        documentNumber: string;
+        /**
+         * The notice deadline by the tip's policy and the calendar of the day it was
+         * recorded (reward-notice.ts). Absent (older records): computed when planned.
+         */
+        noticeDueBy?: string;
+      };
+    }
   /**
    * A reward officer's computation: the policy's amount, or an adjusted one with a reason.
    * `computedBy` is the officer: the one who approves must be someone else.
@@ -217,6 +234,8 @@ export type TipEvent =
   | { type: 'reward_shares_granted'; data: { tipIds: string[] } }
   /** The tipster's claim, the lapse, the payment (reward-claim.ts). */
   | RewardClaimEvent
+  /** The notice deadline's reminder and overdue mark (reward-notice.ts). */
+  | RewardNoticeEvent
   /**
    * The tipster's sealed phone opened to deliver a message to it (the claim reminder):
    * logged before it is opened, by the delivering system. Nothing of the phone is kept.
@@ -293,8 +312,16 @@ export interface TipState
   /** The reward policy in force when the tip was substantiated. */
   rewardPolicy?: RewardPolicy;
   /** The case result, with its document number (文书编号). */
-  outcome?: CaseOutcome & { documentNumber: string; recordedAt: string; recordedBy: string };
+  outcome?: CaseOutcome & {
+    documentNumber: string;
+    recordedAt: string;
+    recordedBy: string;
+    /** The notice deadline, written with the result (reward-notice.ts). */
+    noticeDueBy?: string;
+  };
   reward?: TipReward;
+  /** The deadline to tell the tipster of a reward due, as the lifecycle keeps it. */
+  rewardNotice?: RewardNoticeState;
   /** Tips sent jointly with this one (merged into it): they share its reward. */
   jointTipIds?: string[];
   /** When the retention sweep erased the sealed phone and bank details, and which it found. */

@@ -95,6 +95,7 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.outcome ? { outcome: state.outcome } : {}),
     // Never the claim code's hash nor the sealed account.
     ...(state.reward ? { reward: rewardForOffice(state.reward, now) } : {}),
+    ...rewardNoticeView(state, now),
     ...(state.jointTipIds ? { jointTipIds: state.jointTipIds } : {}),
     // Each opening of the sealed phone to deliver a message: never the phone itself.
     ...(state.contactOpenings ? { contactOpenings: state.contactOpenings } : {}),
@@ -104,6 +105,31 @@ export function tipTriage(state: TipState, now?: Date) {
     ...(state.mergedInto ? { mergedInto: state.mergedInto } : {}),
     ...(state.feedback ? { feedback: state.feedback } : {}),
     ...(state.closedAt ? { closedAt: state.closedAt } : {}),
+  };
+}
+
+/**
+ * The notice deadline of a reward (reward-notice.ts): when the tipster must be told by, and
+ * whether they were (the approval) or will be late. Absent where no reward is due.
+ */
+function rewardNoticeView(state: TipState, now?: Date) {
+  const approvedAt = state.reward?.approvedAt;
+  const dueBy = state.reward?.noticeDueBy ?? state.outcome?.noticeDueBy;
+  if (!dueBy || !(approvedAt || (state.outcome && state.outcome.kind !== 'nothing_found'))) {
+    return {};
+  }
+  const notice = state.rewardNotice ?? {};
+  const overdueAt = notice.reward_notice_overdue;
+  const reminderAt = notice.reward_notice_reminder_recorded;
+  return {
+    rewardNotice: {
+      dueBy,
+      // Told late (the approval), or not told and past it (recorded by the lifecycle or not).
+      overdue: Boolean(overdueAt) || (approvedAt ?? now?.toISOString() ?? '') >= dueBy,
+      ...(approvedAt ? { givenAt: approvedAt } : {}),
+      ...(reminderAt ? { reminderAt } : {}),
+      ...(overdueAt ? { overdueAt } : {}),
+    },
   };
 }
 

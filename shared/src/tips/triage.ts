@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { CaseOutcome, RewardPolicy } from '../rewards/reward-policy.ts';
 import { splitReward } from '../rewards/reward-split.ts';
 import { type DecisionOutcome, giveRecordCommand } from '../workflow/decisions.ts';
+import { noticeDueByOf } from './notice-due.ts';
 import { approvalDeadlines } from './reward-claim.ts';
 import { type TipTimeLimits, tipDeadline } from './time-limits.ts';
 import { tipProjection } from './tip-projection.ts';
@@ -154,11 +155,18 @@ export function tipEventFor(
       };
     case 'give_feedback':
       return { type: 'feedback_given', data: { text: command.text } };
-    case 'record_outcome':
+    case 'record_outcome': {
+      const noticeDue = context.state && noticeDueByOf(context.state, context.calendar);
       return {
         type: 'outcome_recorded',
-        data: { outcome: command.outcome, documentNumber: command.documentNumber },
+        data: {
+          outcome: command.outcome,
+          documentNumber: command.documentNumber,
+          // Kept by the lifecycle until the approval (reward-notice.ts).
+          ...(noticeDue ? { noticeDueBy: noticeDue } : {}),
+        },
       };
+    }
     case 'compute_reward': {
       const computation = context.state ? rewardFor(context.state) : undefined;
       // No result recorded: the tip's rules refuse it (an empty computation never stands).

@@ -39,7 +39,8 @@ export class DynamoTipInbox implements TipInbox {
   async rewardEntries(query: Parameters<TipInbox['rewardEntries']>[0]) {
     const projection =
       '#s.#tipId, #s.#receivedAt, #s.#address, #s.#finding, #s.#outcome.#kind, ' +
-      '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy';
+      '#s.#reward.#amountFen, #s.#reward.#computedByName, #s.#reward.#approvedBy, ' +
+      '#s.#outcome.#noticeDueBy, #s.#rewardNotice.#reward_notice_overdue';
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: tipInboxPartition(query.jurisdiction, query.status),
@@ -47,11 +48,15 @@ export class DynamoTipInbox implements TipInbox {
       names: placeholderNames(projection),
     });
     return items.map((item) => {
-      const state = item.state as Omit<RewardDeskEntry, 'outcomeKind'> & {
-        outcome?: { kind: RewardDeskEntry['outcomeKind'] };
+      const state = item.state as Omit<RewardDeskEntry, 'outcomeKind' | 'noticeDueBy'> & {
+        outcome?: { kind: RewardDeskEntry['outcomeKind']; noticeDueBy?: string };
       };
       const { outcome, ...rest } = state;
-      return { ...rest, ...(outcome?.kind ? { outcomeKind: outcome.kind } : {}) };
+      return {
+        ...rest,
+        ...(outcome?.kind ? { outcomeKind: outcome.kind } : {}),
+        ...(outcome?.noticeDueBy ? { noticeDueBy: outcome.noticeDueBy } : {}),
+      };
     });
   }
 

@@ -15,6 +15,7 @@ const empty = {
   department_head: [],
   leader_in_charge: [],
   principal_leader: [],
+  reward_officer: [],
 };
 const stored: JurisdictionContactsView = {
   jurisdiction: 'cq-gecheng',

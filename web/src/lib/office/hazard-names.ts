@@ -38,6 +38,7 @@ export const recipientNames: Record<string, () => string> = {
   leader_in_charge: m.hz_recipient_leader_in_charge,
   principal_leader: m.hz_recipient_principal_leader,
   public_page: m.hz_recipient_public_page,
+  reward_officer: m.hz_recipient_reward_officer,
 };
 
 export const stepName = (step: string): string => stepNames[step]?.() ?? step;
