@@ -102,6 +102,7 @@ const exampleContacts = {
     { kind: 'email', address: 'zhangwei@example.gov.cn' },
   ],
   principal_leader: [{ kind: 'sms', phone: '13300133000' }],
+  reward_officer: [{ kind: 'email', address: 'jiangli@example.gov.cn' }],
 } as const;
 
 /**
