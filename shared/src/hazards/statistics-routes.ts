@@ -204,6 +204,10 @@ export const statisticsRoute = {
   method: 'GET',
   path: '/api/office/statistics',
   handler: 'get-hazard-statistics',
+  table: {
+    read: ['JURISDICTION', 'HAZARD#STATS#*', 'TIP#STATS#*'],
+    indexes: { gsi2: ['REWARDS#*'] },
+  },
   access: {
     kind: 'signedIn',
     roles: ['officer', 'department_head', 'leader_in_charge', 'principal_leader'],

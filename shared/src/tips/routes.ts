@@ -47,6 +47,7 @@ export const listTipsRoute = {
   method: 'GET',
   path: '/api/office/tips',
   handler: 'list-tips',
+  table: { read: [], indexes: { gsi1: ['TIPS#*'] } },
   access: {
     kind: 'signedIn',
     roles: officeRoles,
@@ -65,6 +66,7 @@ export const getRewardDeskRoute = {
   method: 'GET',
   path: '/api/office/reward-desk',
   handler: 'get-reward-desk',
+  table: { read: [], indexes: { gsi1: ['TIPS#*'], gsi2: ['REWARDS#*'] } },
   access: {
     kind: 'signedIn',
     roles: ['reward_officer'],
@@ -116,6 +118,7 @@ export const getTipRoute = {
   method: 'GET',
   path: '/api/office/tips/{tipId}',
   handler: 'get-tip',
+  table: { read: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: tipReaders,
@@ -138,6 +141,7 @@ export const giveTipCommandRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/commands',
   handler: 'give-tip-command',
+  table: { read: ['POLICY', 'HAZARD#*'], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer', 'department_head', 'reward_officer'],
@@ -166,6 +170,7 @@ export const askTipsterRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/questions',
   handler: 'ask-tipster',
+  table: { read: [], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer'],
@@ -200,6 +205,7 @@ export const recordOfficeTipRoute = {
   method: 'POST',
   path: '/api/office/tips',
   handler: 'record-office-tip',
+  table: { read: ['JURISDICTION', 'POLICY'], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer'],
