@@ -26,7 +26,7 @@ import {
 } from '../../infra/harness/journeys.ts';
 import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
 import { runSmoke } from '../../scripts/smoke.ts';
-import { validTip } from '../support/tips.ts';
+import { stepsToAReward, validTip } from '../support/tips.ts';
 
 const recordHazardExample = () =>
   structuredClone(
@@ -737,16 +737,7 @@ describe('the synthesized template, run with each role enforced', () => {
       201,
     );
     revision = (await api(officer, 'GET', `/api/office/tips/${tipId}`)).body.revision;
-    for (const step of [
-      { type: 'accept' },
-      { type: 'start_investigation' },
-      { type: 'record_finding', finding: 'substantiated', note: '现场核查属实' },
-      {
-        type: 'record_outcome',
-        outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 80_000 },
-        documentNumber: '渝葛应急罚〔2026〕12号',
-      },
-    ]) {
+    for (const step of stepsToAReward) {
       await command(officer, { command: step });
     }
     await command(rewardOfficer, {}, 'reward/compute');
