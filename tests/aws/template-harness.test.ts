@@ -4,6 +4,7 @@ import {
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
+  QueryCommand,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -30,7 +31,7 @@ import {
 } from '../../infra/harness/journeys.ts';
 import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
 import { runSmoke } from '../../scripts/smoke.ts';
-import { validTip } from '../support/tips.ts';
+import { stepsToAReward, validTip } from '../support/tips.ts';
 
 const recordHazardExample = () =>
   structuredClone(
@@ -715,6 +716,230 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it('answers the other office routes, each with its own role held to its declared partitions and index partitions', async () => {
+    // Every route the journeys above leave out, once: the tip desk from intake to a paid
+    // claim's bank details, the register, the filtered ledger (each of its indexes), the
+    // statistics, a hazard import and a hazard's photo forms. A partition a handler needs
+    // but its route does not declare is refused (AccessDeniedException): the call fails.
+    const person = (role: Role, userId = `harness-${role}`) =>
+      harness.tokenFor({ userId, name: userId, roles: [role], jurisdictions: ['cq-gecheng'] });
+    const [officer, rewardOfficer, secondRewardOfficer] = await Promise.all([
+      person('officer'),
+      person('reward_officer'),
+      person('reward_officer', 'harness-reward_officer-2'),
+    ]);
+    const api = async (token: string | undefined, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${harness.apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null, text };
+    };
+    const expectOk = (reply: { status: number; text: string }, status = 200) =>
+      expect(reply.status, reply.text).toBe(status);
+
+    // The tip desk: intake, the officer's steps, a question, the reward and its claim.
+    const marker = `harness-desk-${randomUUID().slice(0, 8)}`;
+    const created = await api(
+      undefined,
+      'POST',
+      '/api/tips',
+      validTip({
+        description: `仓库安全出口被货物堵死 ${marker}`,
+        wantsReward: true,
+        contactPhone: '13612345679',
+      }),
+    );
+    expectOk(created, 201);
+    const inbox = await api(officer, 'GET', '/api/office/tips?jurisdiction=cq-gecheng');
+    const tipId = (inbox.body.tips as { tipId: string; excerpt: string }[]).find((tip) =>
+      tip.excerpt.includes(marker),
+    )?.tipId;
+    if (!tipId) throw new Error('The tip is not in the inbox');
+    let revision = (await api(officer, 'GET', `/api/office/tips/${tipId}`)).body.revision as number;
+    const command = async (token: string, body: Record<string, unknown>, path = 'commands') => {
+      const reply = await api(token, 'POST', `/api/office/tips/${tipId}/${path}`, {
+        idempotencyKey: randomUUID(),
+        expectedRevision: revision,
+        ...body,
+      });
+      expectOk(reply);
+      revision = reply.body.revision;
+      return reply;
+    };
+    expectOk(
+      await api(officer, 'POST', `/api/office/tips/${tipId}/questions`, {
+        idempotencyKey: randomUUID(),
+        text: '请问堵塞的是哪一个出口？',
+      }),
+      201,
+    );
+    revision = (await api(officer, 'GET', `/api/office/tips/${tipId}`)).body.revision;
+    for (const step of stepsToAReward) {
+      await command(officer, { command: step });
+    }
+    await command(rewardOfficer, {}, 'reward/compute');
+    await command(secondRewardOfficer, {}, 'reward/approve');
+    expectOk(await api(rewardOfficer, 'GET', '/api/office/reward-desk?jurisdiction=cq-gecheng'));
+    expectOk(
+      await api(undefined, 'POST', '/api/tips/reward-claims', {
+        receipt: created.body.receipt,
+        idempotencyKey: randomUUID(),
+        method: 'bank_transfer',
+        bank: {
+          accountName: '张三',
+          bankName: '中国工商银行重庆分行',
+          accountNumber: '6222020200112233445',
+        },
+      }),
+      201,
+    );
+    const opened = await api(
+      rewardOfficer,
+      'POST',
+      `/api/office/tips/${tipId}/reward/payment-details`,
+      { idempotencyKey: randomUUID() },
+    );
+    expectOk(opened);
+    expect(JSON.stringify(opened.body)).toContain('6222020200112233445');
+    const officeTip = await api(officer, 'POST', '/api/office/tips', {
+      ...(routes.find((route) => route.operationId === 'recordOfficeTip')?.request
+        ?.example as object),
+      idempotencyKey: randomUUID(),
+    });
+    expectOk(officeTip, 201);
+
+    // The register: registered (or there already), listed, read with its file, edited.
+    const enterprise = routes.find((route) => route.operationId === 'registerEnterprise')?.request
+      ?.example as { uscc: string };
+    const registered = await api(officer, 'POST', '/api/office/enterprises', enterprise);
+    expect([200, 201, 409], registered.text).toContain(registered.status);
+    expectOk(await api(officer, 'GET', '/api/office/enterprises?jurisdiction=cq-gecheng&q=有限'));
+    const record = `/api/office/enterprises/${enterprise.uscc}?jurisdiction=cq-gecheng`;
+    expectOk(await api(officer, 'GET', record));
+    expectOk(
+      await api(officer, 'PATCH', record, {
+        idempotencyKey: randomUUID(),
+        changes: { principal: { name: '周某', mobile: '13600136000' } },
+      }),
+    );
+
+    // The ledger under each of its indexes, the statistics, an import, photo forms.
+    for (const filter of [
+      'grade=major',
+      'industry=fire',
+      'sort=deadline',
+      'industry=fire&sort=deadline',
+      `enterprise=${enterprise.uscc}`,
+    ]) {
+      expectOk(await api(officer, 'GET', `/api/office/hazards?jurisdiction=cq-gecheng&${filter}`));
+    }
+    expectOk(await api(officer, 'GET', '/api/office/statistics?jurisdiction=cq-gecheng'));
+    const imported = await api(
+      officer,
+      'POST',
+      '/api/office/hazard-imports',
+      routes.find((route) => route.operationId === 'importHazards')?.request?.example,
+    );
+    expect([200, 201], imported.text).toContain(imported.status);
+    expectOk(
+      await api(officer, 'POST', '/api/office/hazards/photo-uploads', {
+        jurisdiction: 'cq-gecheng',
+        count: 1,
+        idempotencyKey: randomUUID(),
+      }),
+      201,
+    );
+    await harness.settled();
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('refuses an office role a partition it has no business with, naming the action and the resource', async () => {
+    const fnOf = (prefix: string) => {
+      const fn = [...harness.runtime.functions.values()].find((candidate) =>
+        candidate.logicalId.startsWith(prefix),
+      );
+      if (!fn) throw new Error(`No function ${prefix}`);
+      return fn;
+    };
+    const { tableName } = recordsTable();
+    // The role's own credentials (the harness knows a caller by its role's logical id).
+    const as = (prefix: string) =>
+      new DynamoDBClient({
+        endpoint: harness.endpoint.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: fnOf(prefix).roleLogicalId, secretAccessKey: 'harness' },
+        maxAttempts: 1,
+      });
+    const refusal = async (call: Promise<unknown>) => {
+      try {
+        await call;
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('The call was allowed');
+    };
+    const hazardKey = { pk: { S: 'HAZARD#abcdefghijklmnopqrstuvwxyz' }, sk: { S: 'STATE' } };
+    const readHazard = await refusal(
+      as('GetRewardDeskHandler').send(new GetItemCommand({ TableName: tableName, Key: hazardKey })),
+    );
+    expect(readHazard.name).toBe('AccessDeniedException');
+    expect(readHazard.message).toMatch(/dynamodb:GetItem on resource: arn:aws:dynamodb:.*:table\//);
+    const written = await refusal(
+      as('ListTipsHandler').send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: 'TIP#abcdefghijklmnopqrstuvwxyz' }, sk: { S: 'STATE' } },
+          UpdateExpression: 'SET #x = :x',
+          ExpressionAttributeNames: { '#x': 'x' },
+          ExpressionAttributeValues: { ':x': { S: 'x' } },
+        }),
+      ),
+    );
+    expect(written.name).toBe('AccessDeniedException');
+    expect(written.message).toContain('dynamodb:UpdateItem');
+    // Its own index partition is answered; the hazards' is not.
+    await as('GetRewardDeskHandler').send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'REWARDS#cq-gecheng' } },
+      }),
+    );
+    const ledger = await refusal(
+      as('GetRewardDeskHandler').send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'HAZARDS#cq-gecheng#reported' } },
+        }),
+      ),
+    );
+    expect(ledger.name).toBe('AccessDeniedException');
+    expect(ledger.message).toMatch(/dynamodb:Query on resource: .*\/index\/gsi1/);
+    // The harness saw these three refusals, each with its role, action and resource.
+    expect(newProblems()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^denied to GetRewardDeskHandlerRole.*dynamodb:GetItem on resource: .*:table\/[^/]+ because/,
+        ),
+        expect.stringMatching(
+          /^denied to ListTipsHandlerRole.*dynamodb:UpdateItem on resource: .*:table\/[^/]+ because/,
+        ),
+        expect.stringMatching(
+          /^denied to GetRewardDeskHandlerRole.*dynamodb:Query on resource: .*:table\/.*\/index\/gsi1 because/,
+        ),
+      ]),
+    );
+  });
+
   it("delivers a jurisdiction's message to the contacts its administrator keeps, read by the delivery function's own role", async () => {
     const target = targetOf(harness);
     const administrator = await target.tokenFor('administrator', 'cq-gecheng');
@@ -1052,6 +1277,27 @@ describe('a template with one grant or one variable taken away', () => {
     return TemplateHarness.start(new DeployedTemplate(json, assembly, template.place));
   }
 
+  /** The policy documents of the role of the function whose logical id starts so. */
+  const policiesOfFunction = (json: TemplateJson, prefix: string) => {
+    const fn = Object.entries(json.Resources).find(
+      ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith(prefix),
+    )?.[1];
+    if (!fn?.Properties) throw new Error(`No function ${prefix}`);
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    return Object.values(json.Resources)
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          JSON.stringify(resource.Properties?.Roles).includes(role),
+      )
+      .map(
+        (resource) =>
+          resource.Properties?.PolicyDocument as {
+            Statement: { Action: unknown; Condition?: unknown }[];
+          },
+      );
+  };
+
   const recordHazardFunction = (json: TemplateJson) => {
     const found = Object.entries(json.Resources).find(
       ([id, resource]) =>
@@ -1086,20 +1332,47 @@ describe('a template with one grant or one variable taken away', () => {
     }
   });
 
+  it("fails, naming the index, without the reward desk's one pattern on its index of rewards (LeadingKeys)", async () => {
+    // The route declares gsi2 `REWARDS#*`; the template without that pattern denies the
+    // desk's Query of its rewards' partition, and the harness says which action and index.
+    const broken = await harnessWith((json) => {
+      let removed = 0;
+      for (const document of policiesOfFunction(json, 'GetRewardDeskHandler')) {
+        for (const statement of document.Statement) {
+          const like = (
+            statement.Condition as Record<string, Record<string, string[]>> | undefined
+          )?.['ForAllValues:StringLike'];
+          if (!like?.['dynamodb:LeadingKeys']?.includes('REWARDS#*')) continue;
+          like['dynamodb:LeadingKeys'] = like['dynamodb:LeadingKeys'].filter(
+            (pattern) => pattern !== 'REWARDS#*',
+          );
+          removed += 1;
+        }
+      }
+      expect(removed).toBe(1);
+    });
+    try {
+      const token = await broken.tokenFor({
+        userId: 'harness-reward_officer',
+        name: 'Harness reward officer',
+        roles: ['reward_officer'],
+        jurisdictions: ['cq-gecheng'],
+      });
+      const desk = await fetch(`${broken.apiUrl}/api/office/reward-desk?jurisdiction=cq-gecheng`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(desk.status).toBe(500);
+      expect(broken.problems().join('\n')).toMatch(
+        /GetRewardDeskHandlerRole.*not authorized to perform: dynamodb:Query on resource: arn:aws:dynamodb:[^ ]+:table\/[^ ]+\/index\/gsi2/,
+      );
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it("texts no link, naming the action and the secret, without Escalate's grant on the receipt secret", async () => {
     const broken = await harnessWith((json) => {
-      const escalate = Object.entries(json.Resources).find(
-        ([id, resource]) =>
-          resource.Type === 'AWS::Lambda::Function' && id.startsWith('LifecycleEscalate'),
-      )?.[1];
-      if (!escalate?.Properties) throw new Error('No Escalate function');
-      const role = (escalate.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
-      for (const resource of Object.values(json.Resources)) {
-        if (resource.Type !== 'AWS::IAM::Policy') continue;
-        if (!JSON.stringify(resource.Properties?.Roles).includes(role)) continue;
-        const document = resource.Properties?.PolicyDocument as {
-          Statement: { Action: unknown }[];
-        };
+      for (const document of policiesOfFunction(json, 'LifecycleEscalate')) {
         document.Statement = document.Statement.filter(
           (statement) =>
             !JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),

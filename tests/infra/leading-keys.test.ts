@@ -3,14 +3,14 @@ import { routes } from '@qingling/shared/api/routes.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../infra/harness/iam.ts';
 import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
+import { tableDesign } from '../../infra/table-design.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
 /**
  * Issue 10: each function's table access limited to the partitions it needs
- * (`dynamodb:LeadingKeys`). Routes that declare `table` (every public route, and the
- * office's routes whose partitions are known: jurisdictions, policies, contact lists, the
- * caller's own claims) get those partitions and no index; the template's policies are
- * evaluated here as IAM does (infra/harness/iam.ts), request by request.
+ * (`dynamodb:LeadingKeys`). Every route declares its partitions of the table and of each
+ * index it queries, and its function gets exactly those: the template's policies are
+ * evaluated here as IAM does (infra/harness/iam.ts), request by request, for every route.
  */
 const table: readonly RouteDefinition[] = routes;
 let synthesized: Synthesized;
@@ -37,42 +37,114 @@ function allows(handler: string, action: string, keys: string[], index?: string)
   return evaluate(template.roleStatements(role), {
     action: `dynamodb:${action}`,
     resource: index ? `${tableArn}/index/${index}` : tableArn,
-    context: { 'dynamodb:LeadingKeys': keys },
+    context: keys.length ? { 'dynamodb:LeadingKeys': keys } : {},
   }).allowed;
 }
 
-const handlersDeclaringPartitions = () =>
-  [...new Set(table.map((route) => route.handler))].filter((handler) =>
-    table.filter((route) => route.handler === handler).every((route) => route.table !== undefined),
+/** A partition key each pattern matches (its `*` filled), and keys of every kind in the table. */
+const sampleOf = (pattern: string) => pattern.replaceAll('*', 'cq-gecheng#x');
+const probes = [
+  'TIP#0abcdefghijklmnopqrstuvwxy',
+  'TIP#STATS#cq-gecheng',
+  'HAZARD#0abcdefghijklmnopqrstuvwxy',
+  'HAZARD#STATS#cq-gecheng',
+  'ENTERPRISE#cq-gecheng#91500000MA5U123456',
+  'EXPOSED#cq-gecheng',
+  'JURISDICTION',
+  'POLICY',
+  'POLICY#CONTACTS',
+  'META',
+  'LOOKUP_FAILURES',
+  'DELIVERY#x',
+  'CHAINHEADS',
+  'CHAINHEADS#2026-12-01',
+  'LEDGER#INDEXES',
+];
+const indexProbes = [
+  'TIPS#cq-gecheng#received',
+  'HAZARDS#cq-gecheng#reported',
+  'ENTERPRISES#cq-gecheng',
+  'ENTERPRISE#cq-gecheng#91500000MA5U123456',
+  'REWARDS#cq-gecheng',
+  'LEDGER#cq-gecheng#reported#major#office',
+  'CHANGES#2026-12-01T02',
+  'LIFECYCLE_WAITS',
+];
+const matches = (patterns: readonly string[], key: string) =>
+  patterns.some((pattern) =>
+    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(
+      key,
+    ),
   );
 
-describe('table access by partition (dynamodb:LeadingKeys)', () => {
-  it('limits the office routes whose partitions are known, not only the public ones', () => {
-    expect(handlersDeclaringPartitions()).toEqual(
-      expect.arrayContaining([
-        'me',
-        'update-jurisdiction',
-        'get-policies',
-        'update-calendar-year',
-        'get-jurisdiction-contacts',
-        'update-jurisdiction-contacts',
-      ]),
-    );
-  });
+/** What all of a handler's routes declare together (CDK grants its function exactly that). */
+function declared(handler: string) {
+  const served = table.filter((route) => route.handler === handler);
+  const indexes = new Map<string, string[]>();
+  for (const route of served) {
+    for (const [index, keys] of Object.entries(route.table.indexes ?? {})) {
+      indexes.set(index, [...(indexes.get(index) ?? []), ...(keys ?? [])]);
+    }
+  }
+  const write = served.flatMap((route) => route.table.write ?? []);
+  return { read: [...served.flatMap((route) => route.table.read), ...write], write, indexes };
+}
+const handlers = [...new Set(table.map((route) => route.handler))];
 
-  it('refuses every such role an item outside its partitions, and any index', () => {
-    for (const handler of handlersDeclaringPartitions()) {
-      for (const action of ['GetItem', 'Query', 'PutItem', 'UpdateItem']) {
-        for (const key of ['TIP#0ABCDEF', 'HAZARD#0ABCDEF', 'ENTERPRISE#91500000MA5U123456']) {
-          const declared = table
-            .filter((route) => route.handler === handler)
-            .flatMap((route) => [...(route.table?.read ?? []), ...(route.table?.write ?? [])]);
-          if (declared.some((pattern) => key.startsWith(pattern.replace(/\*$/, '')))) continue;
-          expect(allows(handler, action, [key]), `${handler} ${action} ${key}`).toBe(false);
-        }
-        expect(allows(handler, 'Query', ['TIPS#cq-gecheng'], 'gsi1'), handler).toBe(false);
+describe('table access by partition (dynamodb:LeadingKeys)', () => {
+  it('is declared by every route, and names only indexes the table has', () => {
+    for (const route of table) expect(route.table, route.operationId).toBeDefined();
+    const names = tableDesign.globalSecondaryIndexes.map((index) => index.indexName);
+    for (const route of table) {
+      for (const index of Object.keys(route.table.indexes ?? {})) {
+        expect(names, route.operationId).toContain(index);
       }
     }
+  });
+
+  it("gives every route's role exactly the partitions its routes declare: reads, writes, each index", () => {
+    for (const handler of handlers) {
+      const access = declared(handler);
+      for (const key of [...probes, ...access.read.map(sampleOf)]) {
+        const readable = matches(access.read, key);
+        const writable = matches(access.write, key);
+        for (const action of ['GetItem', 'Query', 'BatchGetItem']) {
+          expect(allows(handler, action, [key]), `${handler} ${action} ${key}`).toBe(readable);
+        }
+        for (const action of ['PutItem', 'UpdateItem']) {
+          expect(allows(handler, action, [key]), `${handler} ${action} ${key}`).toBe(writable);
+        }
+        expect(allows(handler, 'DeleteItem', [key]), `${handler} DeleteItem ${key}`).toBe(false);
+      }
+      for (const { indexName } of tableDesign.globalSecondaryIndexes) {
+        const patterns = access.indexes.get(indexName) ?? [];
+        for (const key of [...indexProbes, ...patterns.map(sampleOf)]) {
+          expect(
+            allows(handler, 'Query', [key], indexName),
+            `${handler} Query ${indexName} ${key}`,
+          ).toBe(matches(patterns, key));
+        }
+      }
+      // A request without leading keys (a Scan, or a Query the key does not bind) has none.
+      expect(allows(handler, 'Scan', []), handler).toBe(false);
+      expect(allows(handler, 'Query', []), handler).toBe(false);
+    }
+  });
+
+  it('holds the office roles to their own work: the reward desk reads no hazard, a list writes nothing', () => {
+    expect(allows('get-reward-desk', 'GetItem', ['HAZARD#0abcdefghijklmnopqrstuvwxy'])).toBe(false);
+    expect(allows('get-reward-desk', 'Query', ['REWARDS#cq-gecheng'], 'gsi2')).toBe(true);
+    expect(allows('get-reward-desk', 'Query', ['HAZARDS#cq-gecheng#reported'], 'gsi1')).toBe(false);
+    for (const handler of ['list-tips', 'list-hazards', 'list-enterprises', 'get-desk']) {
+      for (const key of probes) expect(allows(handler, 'PutItem', [key]), handler).toBe(false);
+    }
+    expect(allows('list-tips', 'Query', ['TIPS#cq-gecheng#received'], 'gsi1')).toBe(true);
+    expect(allows('list-tips', 'GetItem', ['TIP#0abcdefghijklmnopqrstuvwxy'])).toBe(false);
+    // The statistics read the counters, never a record.
+    expect(allows('get-hazard-statistics', 'BatchGetItem', ['HAZARD#STATS#cq-gecheng'])).toBe(true);
+    expect(allows('get-hazard-statistics', 'GetItem', ['HAZARD#0abcdefghijklmnopqrstuvwxy'])).toBe(
+      false,
+    );
   });
 
   it('lets the contact lists be read and written only by the routes that keep them', () => {
@@ -85,12 +157,9 @@ describe('table access by partition (dynamodb:LeadingKeys)', () => {
     expect(allows('update-calendar-year', 'PutItem', ['POLICY'])).toBe(true);
     expect(allows('update-calendar-year', 'PutItem', ['JURISDICTION'])).toBe(false);
     expect(allows('me', 'GetItem', ['JURISDICTION'])).toBe(false);
-    // An anonymous caller's function never reaches the office's contact lists.
+    // An anonymous caller's function never reaches the office's contact lists, nor an index.
     expect(allows('create-tip', 'GetItem', ['POLICY#CONTACTS'])).toBe(false);
     expect(allows('lookup-tip', 'Query', ['POLICY#CONTACTS'])).toBe(false);
-  });
-
-  it('still grants an office route without declared partitions the table and its indexes', () => {
-    expect(allows('list-tips', 'Query', ['TIPS#cq-gecheng'], 'gsi1')).toBe(true);
+    expect(allows('create-tip', 'Query', ['TIPS#cq-gecheng#received'], 'gsi1')).toBe(false);
   });
 });

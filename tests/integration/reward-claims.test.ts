@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableName } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
+import { postJson, type ReplyBody, stepsToAReward, validTip } from '../support/tips.ts';
 
 // Issue 16, the claim, over HTTP on the embedded cloud with an injected clock: the reward
 // computed and approved through their own routes, the tipster claims with the receipt
@@ -120,16 +120,7 @@ async function approvedReward(marker: string): Promise<{ tipId: string; receipt:
   const page = (await inbox.json()) as { tips: { tipId: string; excerpt: string }[] };
   const tipId = page.tips.find((entry) => entry.excerpt.includes(marker))?.tipId;
   if (!tipId) throw new Error(`tip ${marker} not in the inbox`);
-  for (const step of [
-    { type: 'accept' },
-    { type: 'start_investigation' },
-    { type: 'record_finding', finding: 'substantiated', note: '现场核查属实' },
-    {
-      type: 'record_outcome',
-      outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 80_000 },
-      documentNumber: '渝葛应急罚〔2026〕12号',
-    },
-  ]) {
+  for (const step of stepsToAReward) {
     expect((await command(tipId, 'officer', step)).status).toBe(200);
   }
   expect((await rewardRoute(tipId, 'reward_officer', 'compute')).status).toBe(200);

@@ -15,6 +15,21 @@ export const validTip = (overrides: Record<string, unknown> = {}) => {
   return { ...example, idempotencyKey: randomUUID(), photoCount: 0, ...overrides };
 };
 
+/**
+ * An officer's steps that take a received tip to a reward: accepted, investigated, found
+ * true, and a fine of 80,000 yuan on a major hazard (the reward policy's example).
+ */
+export const stepsToAReward = [
+  { type: 'accept' },
+  { type: 'start_investigation' },
+  { type: 'record_finding', finding: 'substantiated', note: '现场核查属实' },
+  {
+    type: 'record_outcome',
+    outcome: { kind: 'fine_imposed', hazardGrade: 'major', fineYuan: 80_000 },
+    documentNumber: '渝葛应急罚〔2026〕12号',
+  },
+] as const;
+
 /** A reply body as tests read it: assertions, not types, check its shape. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions check the shape at run time
 export type ReplyBody = any;

@@ -29,9 +29,19 @@ export type Resource =
   | 'ledgerExportStart'
   | 'ledgerExportRead';
 
+/** The table's global secondary indexes (infra/table-design.ts; a test keeps them equal). */
+export type IndexName = 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7';
+
+/**
+ * A route's table access: partition-key patterns (IAM StringLike, `*` any run of
+ * characters) of `dynamodb:LeadingKeys`. `read`: items it gets or queries; `write`: items
+ * it puts or updates (and reads); `indexes`: the index partitions it queries, by the
+ * index's own partition key (gsi1pk…). Nothing else: no other partition, no other index.
+ */
 export interface TableAccess {
   read: readonly string[];
   write?: readonly string[];
+  indexes?: Readonly<Partial<Record<IndexName, readonly string[]>>>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -84,13 +94,13 @@ export interface RouteDefinition {
   /** What the handler touches besides the table: CDK grants exactly these. */
   uses?: readonly Resource[];
   /**
-   * The partition keys the handler may touch (IAM StringLike patterns of
-   * `dynamodb:LeadingKeys`), read and written; no index. Every public route declares it, so
-   * that an anonymous caller's function can reach nothing of the office, and so does every
-   * office route that needs no index: CDK grants only these. Routes without it get the
-   * table and its indexes (reads only when all are GET).
+   * The partitions of the table and of its indexes the handler touches, the narrowest its
+   * handler needs (found by running it: the template harness enforces them). CDK grants
+   * exactly these, by `dynamodb:LeadingKeys`, and no route gets the whole table: an
+   * anonymous caller's function reaches nothing of the office, and an office function only
+   * the partitions of its own work. Writes only where the handler writes.
    */
-  table?: TableAccess;
+  table: TableAccess;
   response: {
     status: number;
     body: z.ZodMiniType;

@@ -17,6 +17,7 @@ import type { RouteDefinition } from './route-definition.ts';
 export type {
   Access,
   HttpMethod,
+  IndexName,
   RecordKind,
   Resource,
   RouteDefinition,

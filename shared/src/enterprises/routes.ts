@@ -63,6 +63,7 @@ export const enterpriseRoutes = [
     method: 'POST',
     path: '/api/office/enterprises',
     handler: 'register-enterprise',
+    table: { read: ['JURISDICTION'], write: ['ENTERPRISE#*'] },
     access: {
       kind: 'signedIn',
       roles: ['officer'],
@@ -85,6 +86,7 @@ export const enterpriseRoutes = [
     method: 'GET',
     path: '/api/office/enterprises',
     handler: 'list-enterprises',
+    table: { read: [], indexes: { gsi1: ['ENTERPRISES#*'] } },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -120,6 +122,7 @@ export const enterpriseRoutes = [
     method: 'GET',
     path: '/api/office/enterprises/{uscc}',
     handler: 'get-enterprise',
+    table: { read: ['ENTERPRISE#*'], indexes: { gsi2: ['ENTERPRISE#*'] } },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -152,6 +155,7 @@ export const enterpriseRoutes = [
     method: 'PATCH',
     path: '/api/office/enterprises/{uscc}',
     handler: 'update-enterprise',
+    table: { read: [], write: ['ENTERPRISE#*'] },
     access: {
       kind: 'signedIn',
       roles: ['officer'],

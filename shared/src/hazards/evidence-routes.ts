@@ -57,6 +57,7 @@ export const hazardEvidenceRoutes = [
     method: 'POST',
     path: '/api/office/hazards/photo-uploads',
     handler: 'request-hazard-photo-uploads',
+    table: { read: ['JURISDICTION', 'HAZARD#*', 'TIP#*'] },
     access: {
       kind: 'signedIn',
       roles: ['officer'],

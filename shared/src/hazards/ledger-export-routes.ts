@@ -4,6 +4,19 @@ import { code, withMeta } from '../api/validation.ts';
 import { hazardLedgerExportQuerySchema } from './schemas.ts';
 
 /**
+ * The ledger's index partitions: gsi1 (HAZARDS#<jurisdiction>#<status>) unfiltered, the
+ * filter's indexes (LEDGER#…, ledger-filter.ts) filtered.
+ */
+export const ledgerIndexes = {
+  gsi1: ['HAZARDS#*'],
+  gsi3: ['LEDGER#*'],
+  gsi4: ['LEDGER#*'],
+  gsi5: ['LEDGER#*'],
+  gsi6: ['LEDGER#*'],
+  gsi7: ['LEDGER#*'],
+};
+
+/**
  * The ledger export's routes (issue 15): ask for an export, then read it back. Apart from
  * the hazards' route table so that the other hazard handlers' bundles do not carry these
  * schemas.
@@ -103,9 +116,14 @@ export const ledgerExportRoutes = [
       zh: '导出隐患排查治理台账（登记 Excel 或 CSV 文件的导出任务，或直接给出表格行）',
       en: 'Export the hazard ledger (start an Excel or CSV export job, or the rows themselves)',
     },
-    // Files: the job is written to LEDGEREXPORT#<jurisdiction> and its worker invoked; json
-    // reads the ledger's indexes (the table's reads, not declared partitions).
+    // Files: the job (and its idempotency key) is written to LEDGEREXPORT#<jurisdiction> and
+    // its worker invoked; json reads the ledger's indexes.
     uses: ['ledgerExportStart'],
+    table: {
+      read: ['JURISDICTION', 'LEDGEREXPORT#*'],
+      write: ['LEDGEREXPORT#*'],
+      indexes: ledgerIndexes,
+    },
     query: {
       schema: hazardLedgerExportQuerySchema,
       example: { jurisdiction: 'cq-gecheng', status: 'reported', format: 'xlsx' },

@@ -47,6 +47,7 @@ export const hazardLogRoutes = [
     method: 'GET',
     path: '/api/office/hazards/{hazardId}/log',
     handler: 'export-hazard-log',
+    table: { read: ['HAZARD#*', 'CHAINHEADS', 'CHAINHEADS#*'] },
     access: {
       kind: 'signedIn',
       roles: officeRoles,

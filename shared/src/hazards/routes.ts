@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
+import { ledgerIndexes } from './ledger-export-routes.ts';
 import {
   deskQuerySchema,
   deskSchema,
@@ -69,43 +70,51 @@ const examplePlan = {
  * jurisdiction asked for) is one of the caller's; a hazard elsewhere answers 404 as if it
  * did not exist. The enterprise's routes take the link's token in the body, never the URL.
  */
-export const hazardRoutes = [
-  {
-    operationId: 'recordHazard',
-    method: 'POST',
-    path: '/api/office/hazards',
-    handler: 'record-hazard',
-    access: {
-      kind: 'signedIn',
-      roles: ['officer'],
-      scope: { in: 'body', field: 'jurisdiction' },
-    },
-    uses: ['lifecycle', 'hazardEvidence'],
-    summary: {
-      zh: '登记隐患（检查发现、企业自查、举报查实）',
-      en: 'Record a hazard from any channel',
-    },
-    request: {
-      body: recordHazardSchema,
-      example: {
-        idempotencyKey: '3a1c2d3e-4b5a-4c6d-8e7f-901234567891',
-        jurisdiction: 'cq-gecheng',
-        source: 'inspection',
-        industry: 'fire',
-        enterprise: '91350100M000100Y43',
-        place: '东门路 18 号仓库',
-        grade: 'major',
-        standard: { ref: 'GB 35181-2025 重大火灾隐患判定规则', clause: '5.1.1' },
-        description: '仓库安全出口被货物堵死，疏散通道不畅。',
-      },
-    },
-    response: { status: 201, body: hazardDetailSchema, example: exampleDetail },
+/**
+ * recordHazard: its own constant, so that its handler bundles this route alone (the
+ * others' schemas and examples are not its to carry; bundle budget, handler-bundles.test).
+ */
+export const recordHazardRoute = {
+  operationId: 'recordHazard',
+  method: 'POST',
+  path: '/api/office/hazards',
+  handler: 'record-hazard',
+  table: { read: ['JURISDICTION', 'POLICY', 'TIP#*', 'ENTERPRISE#*'], write: ['HAZARD#*'] },
+  access: {
+    kind: 'signedIn',
+    roles: ['officer'],
+    scope: { in: 'body', field: 'jurisdiction' },
   },
+  uses: ['lifecycle', 'hazardEvidence'],
+  summary: {
+    zh: '登记隐患（检查发现、企业自查、举报查实）',
+    en: 'Record a hazard from any channel',
+  },
+  request: {
+    body: recordHazardSchema,
+    example: {
+      idempotencyKey: '3a1c2d3e-4b5a-4c6d-8e7f-901234567891',
+      jurisdiction: 'cq-gecheng',
+      source: 'inspection',
+      industry: 'fire',
+      enterprise: '91350100M000100Y43',
+      place: '东门路 18 号仓库',
+      grade: 'major',
+      standard: { ref: 'GB 35181-2025 重大火灾隐患判定规则', clause: '5.1.1' },
+      description: '仓库安全出口被货物堵死，疏散通道不畅。',
+    },
+  },
+  response: { status: 201, body: hazardDetailSchema, example: exampleDetail },
+} as const satisfies RouteDefinition;
+
+export const hazardRoutes = [
+  recordHazardRoute,
   {
     operationId: 'listHazards',
     method: 'GET',
     path: '/api/office/hazards',
     handler: 'list-hazards',
+    table: { read: [], indexes: ledgerIndexes },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -127,6 +136,7 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/desk',
     handler: 'get-desk',
+    table: { read: [], indexes: { gsi1: ['HAZARDS#*', 'TIPS#*'] } },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -168,6 +178,7 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/hazards/{hazardId}',
     handler: 'get-hazard',
+    table: { read: ['HAZARD#*', 'POLICY'] },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -183,6 +194,7 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazards/{hazardId}/commands',
     handler: 'give-hazard-command',
+    table: { read: ['POLICY', 'ENTERPRISE#*'], write: ['HAZARD#*', 'EXPOSED#*'] },
     access: {
       kind: 'signedIn',
       // Each command's own roles are checked by the handler (commands.ts, commandRoles).
@@ -216,6 +228,7 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazards/{hazardId}/enterprise-link',
     handler: 'create-enterprise-link',
+    table: { read: ['HAZARD#*'] },
     access: {
       kind: 'signedIn',
       roles: ['officer'],
@@ -239,6 +252,7 @@ export const hazardRoutes = [
     method: 'POST',
     path: '/api/office/hazard-imports',
     handler: 'import-hazards',
+    table: { read: ['JURISDICTION', 'POLICY', 'ENTERPRISE#*'], write: ['HAZARD#*'] },
     access: {
       kind: 'signedIn',
       roles: ['officer'],

@@ -213,6 +213,10 @@ export const statisticsRoute = {
   method: 'GET',
   path: '/api/office/statistics',
   handler: 'get-hazard-statistics',
+  table: {
+    read: ['JURISDICTION', 'HAZARD#STATS#*', 'TIP#STATS#*'],
+    indexes: { gsi2: ['REWARDS#*'] },
+  },
   access: {
     kind: 'signedIn',
     roles: ['officer', 'department_head', 'leader_in_charge', 'principal_leader'],
@@ -347,6 +351,8 @@ export const weeklyReportRoute = {
   method: 'GET',
   path: '/api/office/statistics/weekly',
   handler: 'get-weekly-report',
+  // The same counter items as the Monday message: hazards' and tips' buckets, by key.
+  table: { read: ['JURISDICTION', 'HAZARD#STATS#*', 'TIP#STATS#*'] },
   access: statisticsRoute.access,
   summary: {
     zh: '周报：一周的隐患发现、销号、督办升级与举报，分区域，可导出 Excel 向上报送',

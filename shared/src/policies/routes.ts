@@ -210,6 +210,11 @@ export const policyRoutes = [
     method: 'PUT',
     path: '/api/admin/jurisdictions/{code}/escalation-policy',
     handler: 'update-escalation-policy',
+    table: {
+      read: ['JURISDICTION', 'HAZARD#*'],
+      write: ['POLICY'],
+      indexes: { gsi1: ['HAZARDS#*'] },
+    },
     access: {
       kind: 'signedIn',
       roles: ['administrator'],

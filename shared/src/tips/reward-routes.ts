@@ -66,6 +66,7 @@ export const computeRewardRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/reward/compute',
   handler: 'compute-reward',
+  table: { read: ['POLICY'], write: ['TIP#*'] },
   access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
   uses: ['lifecycle'],
   summary: {
@@ -86,6 +87,7 @@ export const approveRewardRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/reward/approve',
   handler: 'approve-reward',
+  table: { read: ['POLICY'], write: ['TIP#*'] },
   access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
   uses: ['lifecycle'],
   summary: {
@@ -108,8 +110,9 @@ export const claimRewardRoute = {
   handler: 'claim-reward',
   access: { kind: 'public' },
   table: { read: [], write: ['TIP#*', 'LOOKUP_FAILURES'] },
-  // contactKey: the bank account is sealed as the reward phone is.
-  uses: ['receiptKey', 'contactKey'],
+  // contactKey: the bank account is sealed as the reward phone is. lifecycle: a claim
+  // wakes the tip's lifecycle from its claim-deadline wait (the handler's tipWorkflow).
+  uses: ['receiptKey', 'contactKey', 'lifecycle'],
   summary: {
     zh: '凭回执码申领奖励（现场领取或银行转账）',
     en: 'Claim a reward with the receipt (in person or by bank transfer)',
@@ -142,6 +145,7 @@ export const openPaymentDetailsRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/reward/payment-details',
   handler: 'open-payment-details',
+  table: { read: [], write: ['TIP#*'] },
   access: { kind: 'signedIn', roles: ['reward_officer'], scope: tipScope },
   uses: ['contactOpen'],
   summary: {

@@ -48,6 +48,7 @@ export const listTipsRoute = {
   method: 'GET',
   path: '/api/office/tips',
   handler: 'list-tips',
+  table: { read: [], indexes: { gsi1: ['TIPS#*'] } },
   access: {
     kind: 'signedIn',
     roles: officeRoles,
@@ -66,6 +67,7 @@ export const getRewardDeskRoute = {
   method: 'GET',
   path: '/api/office/reward-desk',
   handler: 'get-reward-desk',
+  table: { read: [], indexes: { gsi1: ['TIPS#*'], gsi2: ['REWARDS#*'] } },
   access: {
     kind: 'signedIn',
     roles: ['reward_officer'],
@@ -121,6 +123,8 @@ export const listRewardsRoute = {
   method: 'GET',
   path: '/api/office/rewards',
   handler: 'list-rewards',
+  // The substantiated and closed inbox partitions, and the rewards index (joint shares).
+  table: { read: [], indexes: { gsi1: ['TIPS#*'], gsi2: ['REWARDS#*'] } },
   access: {
     kind: 'signedIn',
     roles: ['reward_officer'],
@@ -160,6 +164,7 @@ export const getTipRoute = {
   method: 'GET',
   path: '/api/office/tips/{tipId}',
   handler: 'get-tip',
+  table: { read: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: tipReaders,
@@ -182,6 +187,7 @@ export const giveTipCommandRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/commands',
   handler: 'give-tip-command',
+  table: { read: ['POLICY', 'HAZARD#*'], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer', 'department_head', 'reward_officer'],
@@ -210,6 +216,7 @@ export const askTipsterRoute = {
   method: 'POST',
   path: '/api/office/tips/{tipId}/questions',
   handler: 'ask-tipster',
+  table: { read: [], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer'],
@@ -244,6 +251,7 @@ export const recordOfficeTipRoute = {
   method: 'POST',
   path: '/api/office/tips',
   handler: 'record-office-tip',
+  table: { read: ['JURISDICTION', 'POLICY'], write: ['TIP#*'] },
   access: {
     kind: 'signedIn',
     roles: ['officer'],

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RouteDefinition } from '@qingling/shared/api/routes.ts';
+import type { IndexName, RouteDefinition, TableAccess } from '@qingling/shared/api/routes.ts';
 import { Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -51,20 +51,24 @@ export interface QinglingHttpApiProps {
   originVerification?: OriginVerification;
 }
 
-/** The partitions all of a handler's routes declare, or undefined if any route declares none. */
-function tablePartitionsOf(served: readonly RouteDefinition[]) {
-  if (!served.every((route) => route.table)) return undefined;
+/** The partitions of the table and its indexes all of a handler's routes declare, together. */
+function tableAccessOf(served: readonly RouteDefinition[]): TableAccess {
+  const indexes: Partial<Record<IndexName, string[]>> = {};
+  for (const route of served) {
+    for (const [index, keys] of Object.entries(route.table.indexes ?? {})) {
+      indexes[index as IndexName] = [...(indexes[index as IndexName] ?? []), ...(keys ?? [])];
+    }
+  }
   return {
-    read: served.flatMap((route) => route.table?.read ?? []),
-    write: served.flatMap((route) => route.table?.write ?? []),
+    read: served.flatMap((route) => route.table.read),
+    write: served.flatMap((route) => route.table.write ?? []),
+    indexes,
   };
 }
 
-/** RECORD_REPAIRS: the stream patterns the function may write ('*' all, '' none). */
-function repairsOf(served: readonly RouteDefinition[], readOnly: boolean): string {
-  const partitions = tablePartitionsOf(served);
-  if (partitions) return partitions.write.join(',');
-  return readOnly ? '' : '*';
+/** RECORD_REPAIRS: the stream patterns the function may write ('' none). */
+function repairsOf(served: readonly RouteDefinition[]): string {
+  return (tableAccessOf(served).write ?? []).join(',');
 }
 
 /**
@@ -91,9 +95,9 @@ export interface JwtSettings {
 /**
  * The HTTP API built from the route table: public routes open to anyone (tip intake,
  * follow-up), the rest behind a JWT authorizer, then the handler checks roles. Each
- * handler's role gets the table plus exactly the resources its routes list in `uses`. The
- * default stage is throttled (tighter for the receipt routes) and its access log carries
- * nothing that identifies a caller. These limits count all callers together: limits per
+ * handler's role gets the table partitions its routes declare plus exactly the resources
+ * its routes list in `uses`. The default stage is throttled (tighter for the receipt
+ * routes) and its access log carries nothing that identifies a caller. These limits count all callers together: limits per
  * client belong to the CloudFront web ACL (README), which keeps no identity either.
  *
  * Built in two steps because the sign-in client needs the site's URL, the site's CDN
@@ -157,7 +161,6 @@ export class QinglingHttpApi extends Construct {
     const functions = new Map<string, NodeFunction>();
     for (const handler of new Set(props.routes.map((route) => route.handler))) {
       const served = props.routes.filter((route) => route.handler === handler);
-      const readOnly = served.every((route) => route.method === 'GET');
       const uses = usedResources(served);
       const group = this.groupStack(routeGroupOf(served));
       this.groupOfHandler.set(handler, group);
@@ -169,7 +172,7 @@ export class QinglingHttpApi extends Construct {
         environment: {
           TABLE_NAME: props.table.table.tableName,
           // Where a read that finds the state behind its log may write the repair.
-          RECORD_REPAIRS: repairsOf(served, readOnly),
+          RECORD_REPAIRS: repairsOf(served),
           CODE_VERSION: props.codeVersion,
           POWERTOOLS_SERVICE_NAME: 'qingling',
           ...(props.originVerification
@@ -187,12 +190,9 @@ export class QinglingHttpApi extends Construct {
       });
       for (const resource of uses) resourceAccess[resource].grant(props.resources, fn.role);
       props.originVerification?.grantRead(fn.role);
-      // Public routes name the partitions they touch: an anonymous caller's function can
-      // reach nothing else of the record. The others get the table and its indexes.
-      const partitions = tablePartitionsOf(served);
-      if (partitions) props.table.grantPartitions(fn.function, partitions);
-      else if (readOnly) props.table.grantRead(fn.function);
-      else props.table.grantReadWrite(fn.function);
+      // Every route names the partitions (and index partitions) it touches: an anonymous
+      // caller's function reaches nothing of the office, an office function only its work.
+      props.table.grantPartitions(fn.function, tableAccessOf(served));
       functions.set(handler, fn);
       // The alias: API Gateway invokes `live`, and its permission is on the alias.
       this.integrations.set(

@@ -1,3 +1,4 @@
+import { ledgerIndexes } from '@qingling/shared/hazards/ledger-export-routes.ts';
 import { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -47,11 +48,11 @@ export class LedgerExports extends Construct {
       },
     });
     // The ledger's rows come from its indexes (and the jurisdictions' names from the
-    // reference data): reads of the table; writes only to the jobs' partitions.
-    props.table.grantRead(this.worker.function);
+    // reference data); writes only to the jobs' partitions.
     props.table.grantPartitions(this.worker.function, {
-      read: [],
+      read: ['JURISDICTION'],
       write: ledgerExportPartitions,
+      indexes: ledgerIndexes,
     });
     props.evidence.grantExportWrites(this.worker.role);
     this.worker.alias.configureAsyncInvoke({ retryAttempts: 0 });

@@ -1,3 +1,4 @@
+import type { TableAccess } from '@qingling/shared/api/routes.ts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -7,7 +8,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDesign } from '../../../table-design.ts';
 
@@ -53,36 +54,36 @@ export class RecordsTable extends Construct {
     }
   }
 
-  /** Read-only access to the table and its indexes, named one by one (no wildcard). */
-  grantRead(grantee: IGrantable): Grant {
-    return this.grant(grantee, readActions);
-  }
-
-  /** Reads plus single-item conditional writes. */
-  grantReadWrite(grantee: IGrantable): Grant {
-    return this.grant(grantee, writeActions);
-  }
-
   /**
    * Item-level access (dynamodb:LeadingKeys): reads of items whose partition key matches
-   * `read` or `write`, writes only where it matches `write`; the table only, no index. A
-   * request without leading keys (a Scan) matches neither.
+   * `read` or `write`, writes only where it matches `write`, and Query of each index in
+   * `indexes` where the index's own partition key matches its patterns (on an index ARN,
+   * LeadingKeys is that index's partition key). Nothing else: no index it does not name,
+   * and a request without leading keys (a Scan) matches none.
    */
-  grantPartitions(
-    grantee: IGrantable,
-    access: { read: readonly string[]; write?: readonly string[] },
-  ): void {
+  grantPartitions(grantee: IGrantable, access: TableAccess): void {
+    const tableArn = this.table.tableArn;
     const write = access.write ?? [];
-    const statements: { actions: string[]; keys: readonly string[] }[] = [
-      { actions: readActions, keys: [...access.read, ...write] },
-      { actions: writeActions.filter((action) => !readActions.includes(action)), keys: write },
+    const statements: { actions: string[]; resource: string; keys: readonly string[] }[] = [
+      { actions: readActions, resource: tableArn, keys: [...access.read, ...write] },
+      {
+        actions: writeActions.filter((action) => !readActions.includes(action)),
+        resource: tableArn,
+        keys: write,
+      },
+      ...Object.entries(access.indexes ?? {}).map(([index, keys]) => {
+        if (!tableDesign.globalSecondaryIndexes.some(({ indexName }) => indexName === index)) {
+          throw new Error(`The table has no index ${index}`);
+        }
+        return { actions: ['dynamodb:Query'], resource: `${tableArn}/index/${index}`, keys };
+      }),
     ];
-    for (const { actions, keys } of statements) {
-      if (!keys.length) continue;
+    for (const { actions, resource, keys } of statements) {
+      if (!keys?.length) continue;
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({
           actions,
-          resources: [this.table.tableArn],
+          resources: [resource],
           conditions: {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...new Set(keys)] },
             // ForAllValues holds for a request without the key at all: require it.
@@ -91,19 +92,5 @@ export class RecordsTable extends Construct {
         }),
       );
     }
-  }
-
-  private grant(grantee: IGrantable, actions: string[]): Grant {
-    const tableArn = this.table.tableArn;
-    return Grant.addToPrincipal({
-      grantee,
-      actions,
-      resourceArns: [
-        tableArn,
-        ...tableDesign.globalSecondaryIndexes.map(
-          (index) => `${tableArn}/index/${index.indexName}`,
-        ),
-      ],
-    });
   }
 }

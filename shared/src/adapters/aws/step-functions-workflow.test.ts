@@ -8,7 +8,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { StepFunctionsRecordWorkflow } from './step-functions-workflow.ts';
+import {
+  StepFunctionsLifecycleConductor,
+  StepFunctionsRecordWorkflow,
+} from './step-functions-workflow.ts';
 
 const sfn = mockClient(SFNClient);
 const stateMachineArn = 'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:Qingling-hazard';
@@ -111,5 +114,22 @@ describe('StepFunctionsRecordWorkflow', () => {
     await expect(workflow({ taskToken: 't', generation: 1 }).wake('H1')).rejects.toThrow(
       'AccessDenied',
     );
+  });
+});
+
+describe('StepFunctionsLifecycleConductor', () => {
+  it("ends RegisterWait's wait, and takes a wait a handler's wake ended first as woken", async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const conductor = new StepFunctionsLifecycleConductor({ client: new SFNClient({}) });
+    await conductor.endWait('token-1');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.taskToken).toBe('token-1');
+    // The template harness saw RegisterWait fail so (TaskTimedOut) while a tip's commands
+    // woke its lifecycle one after another.
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    await expect(conductor.endWait('token-1')).resolves.toBeUndefined();
+    sfn.on(SendTaskSuccessCommand).rejects(new Error('AccessDenied'));
+    await expect(conductor.endWait('token-1')).rejects.toThrow('AccessDenied');
   });
 });

@@ -62,11 +62,7 @@ export class StepFunctionsRecordWorkflow implements HazardWorkflow {
         await endWait(this.client, wait.taskToken);
         return;
       } catch (error) {
-        const spent =
-          error instanceof TaskTimedOut ||
-          error instanceof TaskDoesNotExist ||
-          error instanceof InvalidToken;
-        if (!spent) throw error;
+        if (!spentToken(error)) throw error;
       }
       if (await this.isRunning(executionName(id, wait.generation))) return;
     }
@@ -128,6 +124,12 @@ async function endWait(client: SFNClient, taskToken: string): Promise<void> {
   await client.send(new SendTaskSuccessCommand({ taskToken, output: '{"woken":true}' }));
 }
 
+/** A task token already ended (woken by someone else, or timed out): nothing to wake. */
+const spentToken = (error: unknown) =>
+  error instanceof TaskTimedOut ||
+  error instanceof TaskDoesNotExist ||
+  error instanceof InvalidToken;
+
 /** The lifecycle tasks' own calls to Step Functions (renew, see the definition, end a wait). */
 export class StepFunctionsLifecycleConductor implements LifecycleConductor {
   private readonly client: SFNClient;
@@ -145,7 +147,16 @@ export class StepFunctionsLifecycleConductor implements LifecycleConductor {
     return machine.definition?.includes(text) ?? false;
   }
 
+  /**
+   * RegisterWait's own wake (a decision landed while Plan ran). A handler's wake may have
+   * ended the same wait first, between the WAIT item's write and this call: then the
+   * lifecycle is planning again already, and the task must not fail for it.
+   */
   async endWait(taskToken: string): Promise<void> {
-    await endWait(this.client, taskToken);
+    try {
+      await endWait(this.client, taskToken);
+    } catch (error) {
+      if (!spentToken(error)) throw error;
+    }
   }
 }
