@@ -138,7 +138,7 @@ export const hazardRoutes = [
       zh: '工作台：辖区隐患与线索的待办计数',
       en: "The desk: a jurisdiction's hazard and tip counts that need doing",
     },
-    query: { schema: deskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
+    query: { schema: deskQuerySchema, example: { jurisdiction: 'cq-gecheng', card: 'dueSoon' } },
     response: {
       status: 200,
       body: deskSchema,
@@ -150,7 +150,12 @@ export const hazardRoutes = [
         dueSoon: 1,
         openMajor: 2,
         pendingExtensions: 1,
+        awaitingSignOff: 1,
         escalationsToday: 2,
+        summonsToHold: 0,
+        listedSupervisions: 1,
+        exposureToApprove: 0,
+        exposed: 0,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
         myCases: [
           {
@@ -160,8 +165,22 @@ export const hazardRoutes = [
             status: 'rectifying',
             deadline: '2026-11-22T16:00:00.000Z',
             standing: 'due_soon',
+            why: ['recorded'],
           },
         ],
+        card: {
+          key: 'dueSoon',
+          hazards: [
+            {
+              hazardId: exampleHazardId,
+              place: '格城镇东街 12 号仓库',
+              grade: 'general',
+              status: 'rectifying',
+              deadline: '2026-11-22T16:00:00.000Z',
+              standing: 'due_soon',
+            },
+          ],
+        },
       },
     },
   },

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import { usccSchema } from '../enterprises/enterprise.ts';
+import { deskCardKeys } from './desk.ts';
 import { maxPhotosPerStep } from './evidence.ts';
 import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
@@ -451,7 +452,23 @@ export const enterpriseLinkRequestSchema = z.strictObject({
 export type RecordHazardRequest = z.output<typeof recordHazardSchema>;
 export type HazardCommandRequest = z.output<typeof giveHazardCommandSchema>;
 
-export const deskQuerySchema = z.object({ jurisdiction: code('cq-gecheng') });
+export const deskQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  /** A card of the desk: the answer lists the hazards its count is made of. */
+  card: z.optional(
+    z.enum(deskCardKeys, said('没有这种工作台卡片。', 'There is no such card on the desk.')),
+  ),
+});
+
+/** A hazard as the desk lists it (behind a card, or among the person's cases). */
+const deskHazardFields = {
+  hazardId: z.string(),
+  place: z.string(),
+  grade: z.enum(['general', 'major']),
+  status: z.enum(ledgerStatuses),
+  deadline: z.optional(z.string()),
+  standing: z.optional(z.enum(['overdue', 'due_soon', 'later'])),
+};
 
 const countOf = z.number().check(z.int(), z.nonnegative());
 
@@ -466,11 +483,17 @@ export const deskSchema = withMeta(
       closed_look_back: countOf,
       closed: countOf,
     }),
+    // The cards (desk.ts deskCards): each the number of hazards `card=<key>` lists.
     overdue: countOf,
     dueSoon: countOf,
     openMajor: countOf,
     pendingExtensions: countOf,
+    awaitingSignOff: countOf,
     escalationsToday: countOf,
+    summonsToHold: countOf,
+    listedSupervisions: countOf,
+    exposureToApprove: countOf,
+    exposed: countOf,
     tips: z.object({
       received: countOf,
       accepted: countOf,
@@ -479,21 +502,33 @@ export const deskSchema = withMeta(
     }),
     myCases: z.array(
       z.object({
-        hazardId: z.string(),
-        place: z.string(),
-        grade: z.enum(['general', 'major']),
-        status: z.enum(['reported', 'rectifying', 'verifying']),
-        deadline: z.optional(z.string()),
-        standing: z.optional(z.enum(['overdue', 'due_soon', 'later'])),
+        ...deskHazardFields,
+        why: z.array(
+          z.enum([
+            'recorded',
+            'pendingExtensions',
+            'awaitingSignOff',
+            'summonsToHold',
+            'listedSupervisions',
+            'exposureToApprove',
+          ]),
+        ),
       }),
+    ),
+    card: z.optional(
+      z.object({ key: z.enum(deskCardKeys), hazards: z.array(z.object(deskHazardFields)) }),
     ),
   }),
   {
     id: 'Desk',
     description:
-      "A jurisdiction's desk as of the clock: hazards by ledger status, rectifying hazards " +
-      'overdue and due within 3 CST days, open major hazards, extension requests awaiting ' +
-      'the department head, escalation steps recorded today, tips awaiting the office, and ' +
-      "my cases: the signed-in person's open hazards (those they recorded), soonest deadline first.",
+      "A jurisdiction's desk as of the clock: hazards by ledger status; counts of hazards " +
+      'rectifying overdue and due within 3 CST days, open major, with an extension request ' +
+      'or a sign-off awaiting the department head, escalated today, with a summons to hold, ' +
+      'under listed supervision, with exposure to approve, exposed; tips awaiting the ' +
+      'office; with `card`, the hazards one count is made of; and my cases: the hazards ' +
+      "that are the signed-in person's by their roles (an officer's recorded open hazards, a " +
+      "department head's decisions, a leader's summonses, listings and exposures), each with " +
+      'why, soonest deadline first.',
   },
 );
