@@ -8,6 +8,7 @@ import {
   launchChromium,
   openPage,
   phoneViewport,
+  watchApi,
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
@@ -34,21 +35,7 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-/** API calls in flight: a page has settled when none is, a frame after its effects ran. */
-function watchApi(page: Page) {
-  const calls = { inFlight: 0 };
-  const isApi = (url: string) => new URL(url).pathname.startsWith('/api/');
-  page.on('request', (request) => {
-    if (isApi(request.url())) calls.inFlight += 1;
-  });
-  const finished = (request: { url(): string }) => {
-    if (isApi(request.url())) calls.inFlight -= 1;
-  };
-  page.on('requestfinished', finished);
-  page.on('requestfailed', finished);
-  return calls;
-}
-
+/** A page has settled when no API call is in flight, a frame after its effects ran. */
 async function settled(page: Page, calls: ReturnType<typeof watchApi>) {
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
   await expect.poll(() => calls.inFlight).toBe(0);
@@ -99,6 +86,7 @@ describe('every number on the desk opens exactly what it counts', () => {
     }
     const mismatched = Object.entries(seen).filter(([, [count, rows]]) => count !== rows);
     expect(mismatched).toEqual([]);
+    expect(calls.refused).toEqual([]); // no card leads to a page its role may not read
     // What "my cases" means for the role is said on the desk.
     expect(await page.getByRole('region', { name: '我的案件' }).innerText()).toContain(role.mine);
     await page.context().close();
@@ -141,7 +129,9 @@ describe('the desk in English and on a phone', () => {
     await settled(page, calls);
     const rows = await page.locator('main [data-hazard]').allInnerTexts();
     expect(rows).toEqual([expect.stringMatching(/车站路停车场[\s\S]*Overdue/)]);
-    expect(await page.locator('main').innerText()).toContain('1 in all: the hazards the number on the desk counts');
+    expect(await page.locator('main').innerText()).toContain(
+      '1 in all: the hazards the number on the desk counts',
+    );
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });

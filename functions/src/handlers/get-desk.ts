@@ -43,6 +43,8 @@ export const handler = apiHandler('getDesk', async ({ query, principal }) => {
     asOf: now.toISOString(),
     ...deskCounts(ledgerEntries, byStatus(deskTipStatuses, tipCounts), context),
     myCases: myCases(ledgerEntries, principal, context),
-    ...(card ? { card: { key: card, hazards: deskCardHazards(ledgerEntries, card, context) } } : {}),
+    ...(card
+      ? { card: { key: card, hazards: deskCardHazards(ledgerEntries, card, context) } }
+      : {}),
   };
 });

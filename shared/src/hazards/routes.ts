@@ -57,6 +57,15 @@ const exampleDetail = {
   ],
   chain: { valid: true, head: 'a'.repeat(64) },
 };
+/** A hazard as the desk lists it: among my cases, and behind a card. */
+const exampleDeskHazard = {
+  hazardId: exampleHazardId,
+  place: '格城镇东街 12 号仓库',
+  grade: 'general',
+  status: 'rectifying',
+  deadline: '2026-11-22T16:00:00.000Z',
+  standing: 'due_soon',
+} as const;
 const examplePlan = {
   goalAndTasks: '清理安全出口，恢复疏散通道畅通',
   methodsAndMeasures: '搬离堵塞货物，划设禁止堆放标线',
@@ -157,29 +166,10 @@ export const hazardRoutes = [
         exposureToApprove: 0,
         exposed: 0,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
-        myCases: [
-          {
-            hazardId: exampleHazardId,
-            place: '格城镇东街 12 号仓库',
-            grade: 'general',
-            status: 'rectifying',
-            deadline: '2026-11-22T16:00:00.000Z',
-            standing: 'due_soon',
-            why: ['recorded'],
-          },
-        ],
+        myCases: [{ ...exampleDeskHazard, why: ['recorded'] }],
         card: {
           key: 'dueSoon',
-          hazards: [
-            {
-              hazardId: exampleHazardId,
-              place: '格城镇东街 12 号仓库',
-              grade: 'general',
-              status: 'rectifying',
-              deadline: '2026-11-22T16:00:00.000Z',
-              standing: 'due_soon',
-            },
-          ],
+          hazards: [exampleDeskHazard],
         },
       },
     },
