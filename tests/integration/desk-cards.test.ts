@@ -235,6 +235,8 @@ describe('every number on the desk opens exactly the hazards behind it', () => {
       { headers: { authorization: `Bearer ${token}` } },
     );
     expect(response.status).toBe(400);
-    expect(JSON.stringify(await response.json())).toContain('没有这种工作台卡片');
+    const { error } = await response.json();
+    expect(error.message).toMatchObject({ zh: expect.any(String), en: expect.any(String) });
+    expect(error.message.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 });

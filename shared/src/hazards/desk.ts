@@ -1,8 +1,17 @@
 import type { Role } from '../auth/principal.ts';
 import { addCalendarDays, cstDate } from '../calendar/calendar.ts';
 import type { TipStatus } from '../tips/tip-state.ts';
+import { type DeskCardKey, deskCardKeys, type MyCaseReason } from './desk-card-keys.ts';
 import type { EscalationStep, SignOffRole } from './escalation.ts';
 import type { HazardGrade, LedgerStatus } from './hazard.ts';
+
+export {
+  type DeskCardKey,
+  deskCardKeys,
+  isDeskCardKey,
+  type MyCaseReason,
+  myCaseReasonKeys,
+} from './desk-card-keys.ts';
 
 /**
  * The office desk (工作台): what needs doing in a jurisdiction, counted from the ledger's
@@ -60,27 +69,6 @@ export const deskTipStatuses = [
 /** Days (CST calendar days, today included) within which a deadline is "due soon". */
 export const dueSoonDays = 3;
 
-/**
- * The desk's cards: each a count of hazards, and the same predicate lists the hazards behind
- * it (GET /api/office/desk?card=…), so a click on "overdue 7" opens exactly those 7.
- */
-export const deskCardKeys = [
-  'overdue',
-  'dueSoon',
-  'openMajor',
-  'pendingExtensions',
-  'awaitingSignOff',
-  'escalationsToday',
-  'summonsToHold',
-  'listedSupervisions',
-  'exposureToApprove',
-  'exposed',
-] as const;
-export type DeskCardKey = (typeof deskCardKeys)[number];
-
-export const isDeskCardKey = (value: string): value is DeskCardKey =>
-  (deskCardKeys as readonly string[]).includes(value);
-
 export interface DeskCounts extends Record<DeskCardKey, number> {
   hazards: Record<DeskStatus, number>;
   tips: Record<(typeof deskTipStatuses)[number], number>;
@@ -101,15 +89,6 @@ export interface DeskHazard {
 export interface MyCase extends DeskHazard {
   why: MyCaseReason[];
 }
-
-/** Why a case is the person's: they recorded it, or it waits on an act of their role. */
-export type MyCaseReason =
-  | 'recorded'
-  | 'pendingExtensions'
-  | 'awaitingSignOff'
-  | 'summonsToHold'
-  | 'listedSupervisions'
-  | 'exposureToApprove';
 
 /** What decides a card beside the entry: the clock, and who signs off a verified major hazard. */
 export interface DeskContext {

@@ -57,15 +57,6 @@ const exampleDetail = {
   ],
   chain: { valid: true, head: 'a'.repeat(64) },
 };
-/** A hazard as the desk lists it: among my cases, and behind a card. */
-const exampleDeskHazard = {
-  hazardId: exampleHazardId,
-  place: '格城镇东街 12 号仓库',
-  grade: 'general',
-  status: 'rectifying',
-  deadline: '2026-11-22T16:00:00.000Z',
-  standing: 'due_soon',
-} as const;
 const examplePlan = {
   goalAndTasks: '清理安全出口，恢复疏散通道畅通',
   methodsAndMeasures: '搬离堵塞货物，划设禁止堆放标线',
@@ -147,7 +138,7 @@ export const hazardRoutes = [
       zh: '工作台：辖区隐患与线索的待办计数',
       en: "The desk: a jurisdiction's hazard and tip counts that need doing",
     },
-    query: { schema: deskQuerySchema, example: { jurisdiction: 'cq-gecheng', card: 'dueSoon' } },
+    query: { schema: deskQuerySchema, example: { jurisdiction: 'cq-gecheng' } },
     response: {
       status: 200,
       body: deskSchema,
@@ -166,11 +157,17 @@ export const hazardRoutes = [
         exposureToApprove: 0,
         exposed: 0,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
-        myCases: [{ ...exampleDeskHazard, why: ['recorded'] }],
-        card: {
-          key: 'dueSoon',
-          hazards: [exampleDeskHazard],
-        },
+        myCases: [
+          {
+            hazardId: exampleHazardId,
+            place: '格城镇东街 12 号仓库',
+            grade: 'general',
+            status: 'rectifying',
+            deadline: '2026-11-22T16:00:00.000Z',
+            standing: 'due_soon',
+            why: ['recorded'],
+          },
+        ],
       },
     },
   },

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import { usccSchema } from '../enterprises/enterprise.ts';
-import { deskCardKeys } from './desk.ts';
+import { type DeskCardKey, deskCardKeys, myCaseReasonKeys } from './desk-card-keys.ts';
 import { maxPhotosPerStep } from './evidence.ts';
 import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
@@ -455,9 +455,7 @@ export type HazardCommandRequest = z.output<typeof giveHazardCommandSchema>;
 export const deskQuerySchema = z.object({
   jurisdiction: code('cq-gecheng'),
   /** A card of the desk: the answer lists the hazards its count is made of. */
-  card: z.optional(
-    z.enum(deskCardKeys, said('没有这种工作台卡片。', 'There is no such card on the desk.')),
-  ),
+  card: z.optional(z.enum(deskCardKeys)),
 });
 
 /** A hazard as the desk lists it (behind a card, or among the person's cases). */
@@ -484,16 +482,10 @@ export const deskSchema = withMeta(
       closed: countOf,
     }),
     // The cards (desk.ts deskCards): each the number of hazards `card=<key>` lists.
-    overdue: countOf,
-    dueSoon: countOf,
-    openMajor: countOf,
-    pendingExtensions: countOf,
-    awaitingSignOff: countOf,
-    escalationsToday: countOf,
-    summonsToHold: countOf,
-    listedSupervisions: countOf,
-    exposureToApprove: countOf,
-    exposed: countOf,
+    ...(Object.fromEntries(deskCardKeys.map((key) => [key, countOf])) as Record<
+      DeskCardKey,
+      typeof countOf
+    >),
     tips: z.object({
       received: countOf,
       accepted: countOf,
@@ -503,16 +495,7 @@ export const deskSchema = withMeta(
     myCases: z.array(
       z.object({
         ...deskHazardFields,
-        why: z.array(
-          z.enum([
-            'recorded',
-            'pendingExtensions',
-            'awaitingSignOff',
-            'summonsToHold',
-            'listedSupervisions',
-            'exposureToApprove',
-          ]),
-        ),
+        why: z.array(z.enum(myCaseReasonKeys)),
       }),
     ),
     card: z.optional(
@@ -522,13 +505,7 @@ export const deskSchema = withMeta(
   {
     id: 'Desk',
     description:
-      "A jurisdiction's desk as of the clock: hazards by ledger status; counts of hazards " +
-      'rectifying overdue and due within 3 CST days, open major, with an extension request ' +
-      'or a sign-off awaiting the department head, escalated today, with a summons to hold, ' +
-      'under listed supervision, with exposure to approve, exposed; tips awaiting the ' +
-      'office; with `card`, the hazards one count is made of; and my cases: the hazards ' +
-      "that are the signed-in person's by their roles (an officer's recorded open hazards, a " +
-      "department head's decisions, a leader's summonses, listings and exposures), each with " +
-      'why, soonest deadline first.',
+      "A jurisdiction's desk: counts by status and per card (desk.ts deskCards); with " +
+      "`card`, the hazards it counts; my cases: the person's by their roles, with why.",
   },
 );
