@@ -115,9 +115,11 @@ describe('the office desk', () => {
     expect((await tab.innerText()).replace(/\s+/g, '')).toBe('已登记2');
 
     await page.goBack();
+    // Overdue opens the overdue hazards, not every rectifying one.
     await card(page, 'overdue').click();
-    await page.waitForURL(/status=rectifying/);
+    await page.waitForURL(/\/office\/desk\?.*card=overdue/);
     await page.getByRole('link', { name: /一号仓库/ }).waitFor();
+    expect(await page.locator('main [data-hazard]').count()).toBe(1);
     await page.close();
   });
 

@@ -221,6 +221,53 @@ describe('escalation documents', () => {
     await page.getByText('没有这种文书。').waitFor();
     await page.context().close();
   });
+
+  it('print a circular on one A4 page, filled from the hazard and numbered from it (zh, en)', async () => {
+    const page = await leaderOnHazard('leader_in_charge');
+    await page.getByRole('link', { name: '通报', exact: true }).click();
+    await page.waitForURL(/\/office\/hazards\/document\?.*kind=circular/);
+    const circular = page.locator('article.document');
+    await circular.getByRole('heading', { name: '关于逾期未整改安全隐患的通报' }).waitFor();
+    // Round 1, dated today: the circular step has not fallen due, so it bears today's date.
+    const number = `清零通〔2026〕${hazardId.slice(0, 8).toUpperCase()}-1号`;
+    await circular.getByText(`文号：${number}`).waitFor();
+    await circular.getByText('辖区各有关部门：').waitFor();
+    const body = await circular.innerText();
+    // Filled from the hazard: the enterprise, its place, grade, measures and deadline.
+    expect(body).toContain('LEADERS 企业在LEADERS 隐患地点 1的重大事故隐患');
+    expect(body).toContain('GB 35181-2025');
+    expect(body).toContain('搬离货物，恢复疏散通道');
+    expect(body).toContain('王某');
+    expect(body).toContain('2026年12月20日');
+    expect(body).toContain('葛城街道（盖章）');
+    expect(body).toContain('2026-12-08');
+    await axeClean(page);
+    // On paper: the circular alone, on A4 (the page's own @page size), and on one sheet.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.office-bar').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: '打印' }).isVisible()).toBe(false);
+    expect(await circular.isVisible()).toBe(true);
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)];
+    expect(boxes.length).toBe(1);
+    // A4 is 210 × 297 mm: 595.3 × 841.9 points.
+    expect(Number(boxes[0]?.[1])).toBeCloseTo(595.3, -1);
+    expect(Number(boxes[0]?.[2])).toBeCloseTo(841.9, -1);
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.goto(`${cloud.url}/en/office/hazards/document?id=${hazardId}&kind=circular`);
+    await page.getByRole('heading', { name: 'Circular on an overdue hazard' }).waitFor();
+    await page.getByText(`No. ${number}`).waitFor();
+    const english = await page.locator('article.document').innerText();
+    expect(english).toContain('To the departments of the jurisdiction:');
+    expect(english).toContain('LEADERS 企业 has');
+    expect(english).toContain('at LEADERS 隐患地点 1');
+    expect(english).toContain('due to be rectified by 24:00 on');
+    expect(english).not.toContain('by by');
+    expect(english).toContain('(seal)');
+    await axeClean(page);
+    await page.context().close();
+  });
 });
 
 describe('the public exposure page', () => {

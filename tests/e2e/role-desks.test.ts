@@ -8,6 +8,7 @@ import {
   launchChromium,
   openPage,
   phoneViewport,
+  watchApi,
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
@@ -33,28 +34,6 @@ afterAll(async () => {
 });
 
 const notAllowed = { zh: '您无权进行此操作', en: 'You are not allowed to do this' };
-
-/** The API calls of a page: how many are in flight, done, and any refused (401/403). */
-function watchApi(page: Page) {
-  const calls = { inFlight: 0, done: 0, refused: [] as string[] };
-  const isApi = (url: string) => new URL(url).pathname.startsWith('/api/');
-  page.on('request', (request) => {
-    if (isApi(request.url())) calls.inFlight += 1;
-  });
-  const finished = (request: { url(): string }) => {
-    if (!isApi(request.url())) return;
-    calls.inFlight -= 1;
-    calls.done += 1;
-  };
-  page.on('requestfinished', finished);
-  page.on('requestfailed', finished);
-  page.on('response', (response) => {
-    if (isApi(response.url()) && [401, 403].includes(response.status())) {
-      calls.refused.push(`${response.status()} ${new URL(response.url()).pathname}`);
-    }
-  });
-  return calls;
-}
 
 async function signInAs(
   page: Page,

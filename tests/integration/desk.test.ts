@@ -87,8 +87,13 @@ describe('the office desk', () => {
       dueSoon: 2,
       openMajor: 2,
       pendingExtensions: 0,
+      awaitingSignOff: 0,
       // The reminders (3 days before) of the deadlines on the 9th and 10th went out today.
       escalationsToday: 2,
+      summonsToHold: 0,
+      listedSupervisions: 0,
+      exposureToApprove: 0,
+      exposed: 0,
       tips: { received: 2, accepted: 0, investigating: 0, substantiated: 0 },
       // The officer recorded all four (my-cases.test.ts holds colleagues apart).
       myCases: expect.any(Array),

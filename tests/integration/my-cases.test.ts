@@ -72,11 +72,24 @@ describe("the desk's my cases", () => {
         status: 'rectifying',
         deadline: '2026-12-09T16:00:00.000Z',
         standing: 'due_soon',
+        why: ['recorded'],
       },
-      { hazardId: mine.a.id, place: '一号仓库', grade: 'general', status: 'reported' },
+      {
+        hazardId: mine.a.id,
+        place: '一号仓库',
+        grade: 'general',
+        status: 'reported',
+        why: ['recorded'],
+      },
     ]);
     expect(await myCases('second')).toEqual([
-      { hazardId: theirs.id, place: '三号仓库', grade: 'general', status: 'reported' },
+      {
+        hazardId: theirs.id,
+        place: '三号仓库',
+        grade: 'general',
+        status: 'reported',
+        why: ['recorded'],
+      },
     ]);
   });
 

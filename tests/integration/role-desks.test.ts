@@ -46,6 +46,11 @@ describe('each role’s desk on the demo office', () => {
     expect(status).toBe(200);
     expect(body.pendingExtensions).toBe(1);
     expect(body.hazards.verifying).toBeGreaterThan(0);
+    // Their cases: what waits for their decision (the demo's verified hazards are general,
+    // signed off by an officer), not hazards they recorded (they record none).
+    expect(body.myCases.map((entry: Body) => [entry.place, entry.why])).toEqual([
+      ['后厨燃气管道', ['pendingExtensions']],
+    ]);
   });
 
   it.each(['leader_in_charge', 'principal_leader'])(
@@ -56,6 +61,13 @@ describe('each role’s desk on the demo office', () => {
       expect(body.overdue).toBe(2);
       expect(body.escalationsToday).toBe(1);
       expect(body.openMajor).toBe(2);
+      // The summons of today is to hold; the one of 车站路停车场 was held, then exposure approved.
+      expect(body.summonsToHold).toBe(1);
+      expect(body.listedSupervisions).toBe(0);
+      expect(body.exposed).toBe(1);
+      expect(body.myCases.map((entry: Body) => [entry.place, entry.why])).toEqual([
+        ['冷库及制冷机房', ['summonsToHold']],
+      ]);
     },
   );
 

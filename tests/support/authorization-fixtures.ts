@@ -95,6 +95,7 @@ export const plainInputs: Record<string, string> = {
   site: 'a place kept on the hazard itself, on no register',
   personInCharge: 'a name',
   q: 'a search within the jurisdiction the query names',
+  card: 'a card of the desk (desk.ts deskCardKeys), within the jurisdiction the query names',
   // jurisdictions
   zh: 'a name',
   en: 'a name',

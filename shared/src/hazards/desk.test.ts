@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineStanding, deskCounts, myCases, openingStatus } from './desk.ts';
+import type { Role } from '../auth/principal.ts';
+import { deadlineStanding, deskCardHazards, deskCounts, myCases, openingStatus } from './desk.ts';
+import type { EscalationStep } from './escalation.ts';
 
 // Deadlines are instants: 24:00 CST of the deadline date (16:00 UTC that day).
 const endOf = (date: string) => `${date}T16:00:00.000Z`;
@@ -24,27 +26,35 @@ describe('the desk: deadlines as of the clock', () => {
   it('counts only rectifying deadlines, and majors of open statuses', () => {
     const counts = deskCounts(
       {
-        reported: [{ grade: 'major' }],
+        reported: [{ hazardId: 'r', grade: 'major' }],
         rectifying: [
           {
+            hazardId: 'a',
             grade: 'general',
             deadline: endOf('2026-12-01'),
-            // Two steps today (CST), one yesterday.
-            escalatedAt: [
-              '2026-12-06T16:00:00.000Z',
-              '2026-12-07T16:00:00.000Z',
-              '2026-12-08T01:00:00.000Z',
+            round: 1,
+            // Two steps today (CST), one yesterday: the hazard is counted once.
+            steps: [
+              { step: 'reminder', round: 1, at: '2026-12-06T16:00:00.000Z' },
+              { step: 'notice_letter', round: 1, at: '2026-12-07T16:00:00.000Z' },
+              { step: 'circular', round: 1, at: '2026-12-08T01:00:00.000Z' },
             ],
           },
-          { grade: 'major', deadline: endOf('2026-12-09'), pendingExtension: true },
-          { grade: 'general', deadline: endOf('2026-12-30') },
+          { hazardId: 'b', grade: 'major', deadline: endOf('2026-12-09'), pendingExtension: true },
+          { hazardId: 'c', grade: 'general', deadline: endOf('2026-12-30') },
         ],
-        verifying: [{ grade: 'general', deadline: endOf('2026-12-01') }],
-        closed_look_back: [{ grade: 'major' }],
-        closed: [{ grade: 'major', escalatedAt: ['2026-12-08T01:00:00.000Z'] }],
+        verifying: [{ hazardId: 'v', grade: 'general', deadline: endOf('2026-12-01') }],
+        closed_look_back: [{ hazardId: 'l', grade: 'major' }],
+        closed: [
+          {
+            hazardId: 'x',
+            grade: 'major',
+            steps: [{ step: 'reminder', round: 1, at: '2026-12-08T01:00:00.000Z' }],
+          },
+        ],
       },
       { received: 2, accepted: 1, investigating: 0, substantiated: 0 },
-      new Date('2026-12-08T02:00:00.000Z'),
+      { now: new Date('2026-12-08T02:00:00.000Z'), majorSignOff: 'department_head' },
     );
     expect(counts).toEqual({
       hazards: { reported: 1, rectifying: 3, verifying: 1, closed_look_back: 1, closed: 1 },
@@ -52,9 +62,124 @@ describe('the desk: deadlines as of the clock', () => {
       dueSoon: 1,
       openMajor: 2,
       pendingExtensions: 1,
-      escalationsToday: 2,
+      awaitingSignOff: 0,
+      escalationsToday: 1,
+      summonsToHold: 0,
+      listedSupervisions: 0,
+      exposureToApprove: 0,
+      exposed: 0,
       tips: { received: 2, accepted: 1, investigating: 0, substantiated: 0 },
     });
+  });
+});
+
+describe('the desk: every count is the hazards its card lists', () => {
+  const now = new Date('2026-12-08T02:00:00.000Z');
+  const today = '2026-12-08T00:30:00.000Z';
+  const yesterday = '2026-12-06T20:00:00.000Z';
+  const fired = (step: EscalationStep, at: string, round = 1) => ({ step, round, at });
+  const ledger = {
+    reported: [{ hazardId: 'r1', grade: 'major' as const }],
+    rectifying: [
+      // A summons fell due yesterday and was held since: nothing to hold.
+      {
+        hazardId: 's-held',
+        grade: 'general' as const,
+        round: 1,
+        deadline: endOf('2026-11-20'),
+        steps: [fired('summons', yesterday)],
+        summonsHeldAt: ['2026-12-07T06:00:00.000Z'],
+      },
+      // Held before the step fired: the summons the ladder calls for is still to hold.
+      {
+        hazardId: 's-due',
+        grade: 'major' as const,
+        round: 1,
+        deadline: endOf('2026-11-20'),
+        steps: [fired('summons', today)],
+        summonsHeldAt: ['2026-12-01T06:00:00.000Z'],
+        listed: true,
+      },
+      // A summons of an earlier round: the hazard was reopened, its new ladder has none yet.
+      {
+        hazardId: 's-old',
+        grade: 'general' as const,
+        round: 2,
+        deadline: endOf('2026-12-30'),
+        steps: [fired('summons', yesterday, 1)],
+      },
+      // The exposure step fired, not approved yet.
+      {
+        hazardId: 'e-due',
+        grade: 'general' as const,
+        round: 1,
+        deadline: endOf('2026-11-01'),
+        steps: [fired('summons', yesterday), fired('public_exposure', today)],
+        summonsHeldAt: [today],
+        pendingExtension: true,
+      },
+      {
+        hazardId: 'e-done',
+        grade: 'general' as const,
+        round: 1,
+        deadline: endOf('2026-11-01'),
+        steps: [fired('public_exposure', yesterday)],
+        exposed: true,
+      },
+    ],
+    verifying: [
+      { hazardId: 'v-major', grade: 'major' as const, verified: true, listed: true },
+      { hazardId: 'v-major-unchecked', grade: 'major' as const },
+      { hazardId: 'v-general', grade: 'general' as const, verified: true },
+    ],
+    closed_look_back: [],
+    // A closed hazard keeps its listing and exposure until lifted or withdrawn.
+    closed: [{ hazardId: 'c1', grade: 'major' as const, listed: true, exposed: true }],
+  };
+  const context = { now, majorSignOff: 'department_head' as const };
+
+  it.each([
+    ['overdue', ['e-due', 'e-done', 's-held', 's-due']],
+    ['dueSoon', []],
+    ['openMajor', ['s-due', 'r1', 'v-major', 'v-major-unchecked']],
+    ['pendingExtensions', ['e-due']],
+    ['awaitingSignOff', ['v-major']],
+    ['escalationsToday', ['e-due', 's-due']],
+    ['summonsToHold', ['s-due']],
+    ['listedSupervisions', ['s-due', 'v-major', 'c1']],
+    ['exposureToApprove', ['e-due']],
+    ['exposed', ['e-done', 'c1']],
+  ] as const)('%s lists %j, and counts as many', (card, ids) => {
+    const listed = deskCardHazards(ledger, card, context).map((entry) => entry.hazardId);
+    expect(new Set(listed)).toEqual(new Set(ids));
+    expect(listed).toHaveLength(ids.length);
+    expect(
+      deskCounts(ledger, { received: 0, accepted: 0, investigating: 0, substantiated: 0 }, context)[
+        card
+      ],
+    ).toBe(ids.length);
+  });
+
+  it('leaves sign-off to the officer when the policy says so', () => {
+    const officerSigns = { now, majorSignOff: 'officer' as const };
+    expect(deskCardHazards(ledger, 'awaitingSignOff', officerSigns)).toEqual([]);
+  });
+
+  it("gives each role its cases, with why: the department head's decisions, the leaders' acts", () => {
+    const of = (...roles: Role[]) =>
+      myCases(ledger, { userId: 'me', roles }, context).map((entry) => [entry.hazardId, entry.why]);
+    expect(of('department_head')).toEqual([
+      ['e-due', ['pendingExtensions']],
+      ['v-major', ['awaitingSignOff']],
+    ]);
+    expect(of('leader_in_charge')).toEqual([['s-due', ['summonsToHold']]]);
+    expect(of('principal_leader')).toEqual([
+      ['e-due', ['exposureToApprove']],
+      ['s-due', ['summonsToHold', 'listedSupervisions']],
+      ['v-major', ['listedSupervisions']],
+      ['c1', ['listedSupervisions']],
+    ]);
+    expect(of('reward_officer', 'administrator')).toEqual([]);
   });
 });
 
@@ -87,9 +212,12 @@ describe('the desk: my cases', () => {
           entry('e', 'colleague', endOf('2026-12-02')),
         ],
         verifying: [entry('f', 'me', endOf('2026-12-09'))],
+        closed_look_back: [],
+        // A closed hazard is no longer a case.
+        closed: [entry('g', 'me', endOf('2026-11-01'))],
       },
-      'me',
-      now,
+      { userId: 'me', roles: ['officer'] },
+      { now, majorSignOff: 'department_head' },
     );
     expect(cases.map((item) => [item.hazardId, item.status, item.standing])).toEqual([
       ['d', 'rectifying', 'overdue'],
@@ -106,6 +234,8 @@ describe('the desk: my cases', () => {
       rectifying: [],
       verifying: [],
     };
-    expect(myCases(ledger, 'me', now)).toEqual([]);
+    const none = { closed_look_back: [], closed: [] };
+    const me = { userId: 'me', roles: ['officer'] as Role[] };
+    expect(myCases({ ...ledger, ...none }, me, { now, majorSignOff: 'officer' })).toEqual([]);
   });
 });

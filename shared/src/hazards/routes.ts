@@ -136,7 +136,8 @@ export const hazardRoutes = [
     method: 'GET',
     path: '/api/office/desk',
     handler: 'get-desk',
-    table: { read: [], indexes: { gsi1: ['HAZARDS#*', 'TIPS#*'] } },
+    // The escalation policy says who signs off a major hazard (the department head's card).
+    table: { read: ['POLICY'], indexes: { gsi1: ['HAZARDS#*', 'TIPS#*'] } },
     access: {
       kind: 'signedIn',
       roles: officeRoles,
@@ -158,7 +159,12 @@ export const hazardRoutes = [
         dueSoon: 1,
         openMajor: 2,
         pendingExtensions: 1,
+        awaitingSignOff: 1,
         escalationsToday: 2,
+        summonsToHold: 0,
+        listedSupervisions: 1,
+        exposureToApprove: 0,
+        exposed: 0,
         tips: { received: 3, accepted: 1, investigating: 0, substantiated: 1 },
         myCases: [
           {
@@ -168,6 +174,7 @@ export const hazardRoutes = [
             status: 'rectifying',
             deadline: '2026-11-22T16:00:00.000Z',
             standing: 'due_soon',
+            why: ['recorded'],
           },
         ],
       },

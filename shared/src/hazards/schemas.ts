@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { code, idempotencyKey, maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import industryDepartments from '../data/industry-departments.json' with { type: 'json' };
 import { usccSchema } from '../enterprises/enterprise.ts';
+import { type DeskCardKey, deskCardKeys, myCaseReasonKeys } from './desk-card-keys.ts';
 import { maxPhotosPerStep } from './evidence.ts';
 import { namesOneParty, namesOnePartyMessage, siteSchema } from './site.ts';
 
@@ -426,7 +427,21 @@ export const enterpriseLinkRequestSchema = z.strictObject({
 export type RecordHazardRequest = z.output<typeof recordHazardSchema>;
 export type HazardCommandRequest = z.output<typeof giveHazardCommandSchema>;
 
-export const deskQuerySchema = z.object({ jurisdiction: code('cq-gecheng') });
+export const deskQuerySchema = z.object({
+  jurisdiction: code('cq-gecheng'),
+  /** A card of the desk: the answer lists the hazards its count is made of. */
+  card: z.optional(z.enum(deskCardKeys)),
+});
+
+/** A hazard as the desk lists it (behind a card, or among the person's cases). */
+const deskHazardFields = {
+  hazardId: z.string(),
+  place: z.string(),
+  grade: z.enum(['general', 'major']),
+  status: z.enum(ledgerStatuses),
+  deadline: z.optional(z.string()),
+  standing: z.optional(z.enum(['overdue', 'due_soon', 'later'])),
+};
 
 const countOf = z.number().check(z.int(), z.nonnegative());
 
@@ -441,11 +456,11 @@ export const deskSchema = withMeta(
       closed_look_back: countOf,
       closed: countOf,
     }),
-    overdue: countOf,
-    dueSoon: countOf,
-    openMajor: countOf,
-    pendingExtensions: countOf,
-    escalationsToday: countOf,
+    // The cards (desk.ts deskCards): each the number of hazards `card=<key>` lists.
+    ...(Object.fromEntries(deskCardKeys.map((key) => [key, countOf])) as Record<
+      DeskCardKey,
+      typeof countOf
+    >),
     tips: z.object({
       received: countOf,
       accepted: countOf,
@@ -454,21 +469,18 @@ export const deskSchema = withMeta(
     }),
     myCases: z.array(
       z.object({
-        hazardId: z.string(),
-        place: z.string(),
-        grade: z.enum(['general', 'major']),
-        status: z.enum(['reported', 'rectifying', 'verifying']),
-        deadline: z.optional(z.string()),
-        standing: z.optional(z.enum(['overdue', 'due_soon', 'later'])),
+        ...deskHazardFields,
+        why: z.array(z.enum(myCaseReasonKeys)),
       }),
+    ),
+    card: z.optional(
+      z.object({ key: z.enum(deskCardKeys), hazards: z.array(z.object(deskHazardFields)) }),
     ),
   }),
   {
     id: 'Desk',
     description:
-      "A jurisdiction's desk as of the clock: hazards by ledger status, rectifying hazards " +
-      'overdue and due within 3 CST days, open major hazards, extension requests awaiting ' +
-      'the department head, escalation steps recorded today, tips awaiting the office, and ' +
-      "my cases: the signed-in person's open hazards (those they recorded), soonest deadline first.",
+      "A jurisdiction's desk: counts by status and per card (desk.ts deskCards); with " +
+      "`card`, the hazards it counts; my cases: the person's by their roles, with why.",
   },
 );

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../../hazards/desk.ts';
+import type { EscalationStep } from '../../hazards/escalation.ts';
 import {
   enterpriseHazardsPartition,
   type HazardState,
@@ -69,17 +70,19 @@ export class DynamoHazardLedger implements HazardLedger {
 
   /**
    * The index item is the hazard's state item (gsi1 projects ALL), so grade, deadline,
-   * pending extension and escalations are on it for every hazard, whenever written:
-   * nothing to backfill. Who recorded it is on hazards written since recordedBy was
-   * (ensureRecordedBy gives it to older ones).
+   * pending extension, escalations and the leaders' acts are on it for every hazard,
+   * whenever written: nothing to backfill. Who recorded it is on hazards written since
+   * recordedBy was (ensureRecordedBy gives it to older ones).
    */
   async entries(query: Parameters<HazardLedger['entries']>[0]): Promise<LedgerEntry[]> {
     const items = await readPartition(this.documents, {
       tableName: this.tableName,
       partition: hazardLedgerPartition(query.jurisdiction, query.status),
       projection:
-        '#state.#grade, #state.#round.#deadline, #state.#pending.#requestedBy, #state.#escalations, ' +
-        '#state.#hazardId, #state.#place, #state.#recordedBy',
+        '#state.#grade, #state.#round.#deadline, #state.#round.#number, ' +
+        '#state.#pending.#requestedBy, #state.#escalations, #state.#hazardId, #state.#place, ' +
+        '#state.#recordedBy, #state.#summonses, #state.#listed.#placedAt, ' +
+        '#state.#exposure.#approvedAt, #state.#verifiedAt',
       names: {
         '#hazardId': 'hazardId',
         '#place': 'place',
@@ -88,34 +91,19 @@ export class DynamoHazardLedger implements HazardLedger {
         '#grade': 'grade',
         '#round': 'round',
         '#deadline': 'deadline',
+        '#number': 'number',
         '#pending': 'pendingExtension',
         '#requestedBy': 'requestedBy',
         '#escalations': 'escalations',
+        '#summonses': 'summonses',
+        '#listed': 'listedSupervision',
+        '#placedAt': 'placedAt',
+        '#exposure': 'exposure',
+        '#approvedAt': 'approvedAt',
+        '#verifiedAt': 'verifiedAt',
       },
     });
-    return items.map((item) => {
-      const state = item.state as {
-        hazardId?: string;
-        place?: string;
-        recordedBy?: string;
-        grade: LedgerEntry['grade'];
-        round?: { deadline?: string };
-        pendingExtension?: unknown;
-        escalations?: { at: string; withdrawn?: boolean }[];
-      };
-      const escalatedAt = (state.escalations ?? [])
-        .filter((step) => !step.withdrawn)
-        .map((step) => step.at);
-      return {
-        ...(state.hazardId ? { hazardId: state.hazardId } : {}),
-        ...(state.place ? { place: state.place } : {}),
-        ...(state.recordedBy ? { recordedBy: state.recordedBy } : {}),
-        grade: state.grade,
-        ...(state.round?.deadline ? { deadline: state.round.deadline } : {}),
-        ...(state.pendingExtension ? { pendingExtension: true } : {}),
-        ...(escalatedAt.length ? { escalatedAt } : {}),
-      };
-    });
+    return items.map((item) => ledgerEntryOf(item.state as ProjectedState));
   }
 
   private where() {
@@ -137,4 +125,40 @@ export class DynamoHazardLedger implements HazardLedger {
   async ensureRecordedBy(jurisdictions: readonly string[]): Promise<number> {
     return (await backfillRecordedBy({ ...this.where(), jurisdictions })).updated;
   }
+}
+
+/** What entries() projects of a hazard's state. */
+interface ProjectedState {
+  hazardId?: string;
+  place?: string;
+  recordedBy?: string;
+  grade: LedgerEntry['grade'];
+  round?: { deadline?: string; number?: number };
+  pendingExtension?: unknown;
+  escalations?: { step: EscalationStep; round: number; at: string; withdrawn?: boolean }[];
+  summonses?: { at: string }[];
+  listedSupervision?: unknown;
+  exposure?: unknown;
+  verifiedAt?: string;
+}
+
+function ledgerEntryOf(state: ProjectedState): LedgerEntry {
+  const steps = (state.escalations ?? [])
+    .filter((step) => !step.withdrawn)
+    .map(({ step, round, at }) => ({ step, round, at }));
+  const summonsHeldAt = (state.summonses ?? []).map((summons) => summons.at);
+  return {
+    ...(state.hazardId ? { hazardId: state.hazardId } : {}),
+    ...(state.place ? { place: state.place } : {}),
+    ...(state.recordedBy ? { recordedBy: state.recordedBy } : {}),
+    grade: state.grade,
+    ...(state.round?.deadline ? { deadline: state.round.deadline } : {}),
+    ...(state.round?.number ? { round: state.round.number } : {}),
+    ...(state.pendingExtension ? { pendingExtension: true } : {}),
+    ...(steps.length ? { steps } : {}),
+    ...(summonsHeldAt.length ? { summonsHeldAt } : {}),
+    ...(state.listedSupervision ? { listed: true } : {}),
+    ...(state.exposure ? { exposed: true } : {}),
+    ...(state.verifiedAt ? { verified: true } : {}),
+  };
 }

@@ -19,7 +19,12 @@ const desk: Desk = {
   dueSoon: 1,
   openMajor: 2,
   pendingExtensions: 1,
+  awaitingSignOff: 1,
   escalationsToday: 1,
+  summonsToHold: 1,
+  listedSupervisions: 0,
+  exposureToApprove: 0,
+  exposed: 1,
   tips: { received: 1, accepted: 1, investigating: 0, substantiated: 1 },
   myCases: [],
 };
@@ -44,10 +49,34 @@ describe('the desk per role', () => {
     const keys = (held: Role[]) => workCards(held, desk).map((card) => card.key);
     expect(keys(['officer'])).toEqual(['tips-to-accept', 'due-soon', 'overdue', 'to-verify']);
     expect(keys(['department_head'])).toEqual(['extensions', 'sign-off']);
-    expect(keys(['leader_in_charge'])).toEqual(['overdue', 'escalations-today', 'open-major']);
-    expect(keys(['principal_leader'])).toEqual(keys(['leader_in_charge']));
-    expect(keys(['officer', 'leader_in_charge'])).toHaveLength(6);
+    expect(keys(['leader_in_charge'])).toEqual([
+      'overdue',
+      'escalations-today',
+      'summons-to-hold',
+      'listed',
+      'open-major',
+    ]);
+    expect(keys(['principal_leader'])).toEqual([
+      ...keys(['leader_in_charge']),
+      'exposure-to-approve',
+      'exposed',
+    ]);
+    expect(keys(['officer', 'leader_in_charge'])).toHaveLength(8);
     expect(workCards(['department_head'], desk).map((card) => card.count)).toEqual([1, 1]);
     expect(keys(['reward_officer'])).toEqual([]);
+  });
+
+  it('opens each count on exactly its hazards: a desk card, or a tab whose count it is', () => {
+    const all = workCards(['officer', 'department_head', 'principal_leader'], desk);
+    for (const card of all) {
+      if ('card' in card.to) expect(card.count, card.key).toBe(desk[card.to.card]);
+      else if ('ledger' in card.to) expect(card.count, card.key).toBe(desk.hazards[card.to.ledger]);
+      else expect(card.count, card.key).toBe(desk.tips[card.to.inbox]);
+    }
+    // Overdue is not "everything rectifying", nor sign-off "everything being verified".
+    const to = (key: string) => all.find((card) => card.key === key)?.to;
+    expect(to('overdue')).toEqual({ card: 'overdue' });
+    expect(to('sign-off')).toEqual({ card: 'awaitingSignOff' });
+    expect(to('open-major')).toEqual({ card: 'openMajor' });
   });
 });

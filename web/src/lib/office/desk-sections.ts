@@ -1,4 +1,5 @@
 import type { Role } from '@qingling/shared/auth/principal.ts';
+import type { DeskCardKey } from '@qingling/shared/hazards/desk.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Desk, LedgerStatus } from './contract.ts';
 
@@ -43,15 +44,28 @@ export interface WorkCard {
   key: string;
   label: () => string;
   count: number;
-  /** Where the count's list is: a ledger tab or an inbox tab of the jurisdiction. */
-  to: { ledger: LedgerStatus | 'all' } | { inbox: 'received' };
+  /**
+   * Where the count's hazards are, exactly those: a desk card's own list (the desk's rule,
+   * GET /api/office/desk?card=…), a ledger tab (its count is the tab's), or an inbox tab.
+   */
+  to: { card: DeskCardKey } | { ledger: LedgerStatus } | { inbox: 'received' };
   alert: boolean;
 }
+
+/** A desk card's count and the list it opens. */
+const deskCard = (
+  key: string,
+  card: DeskCardKey,
+  label: () => string,
+  desk: Desk,
+  alert = false,
+): WorkCard => ({ key, label, count: desk[card], to: { card }, alert: alert && desk[card] > 0 });
 
 /**
  * What each role is there to do, as counts of the desk: the officer works the inbox and
  * the deadlines, the department head decides extensions and signs off closures, the
- * leaders watch what is overdue, escalated and major. A card two roles share shows once.
+ * leaders watch what is overdue, escalated and major, and hold summonses; the principal
+ * leader also lists supervision and approves exposure. A card two roles share shows once.
  */
 export function workCards(held: readonly Role[], desk: Desk): WorkCard[] {
   const cards: Record<Role, WorkCard[]> = {
@@ -63,20 +77,8 @@ export function workCards(held: readonly Role[], desk: Desk): WorkCard[] {
         to: { inbox: 'received' },
         alert: false,
       },
-      {
-        key: 'due-soon',
-        label: m.desk_due_soon,
-        count: desk.dueSoon,
-        to: { ledger: 'rectifying' },
-        alert: false,
-      },
-      {
-        key: 'overdue',
-        label: m.desk_overdue,
-        count: desk.overdue,
-        to: { ledger: 'rectifying' },
-        alert: desk.overdue > 0,
-      },
+      deskCard('due-soon', 'dueSoon', m.desk_due_soon, desk),
+      deskCard('overdue', 'overdue', m.desk_overdue, desk, true),
       {
         key: 'to-verify',
         label: m.desk_to_verify,
@@ -86,23 +88,15 @@ export function workCards(held: readonly Role[], desk: Desk): WorkCard[] {
       },
     ],
     department_head: [
-      {
-        key: 'extensions',
-        label: m.desk_extensions,
-        count: desk.pendingExtensions,
-        to: { ledger: 'rectifying' },
-        alert: desk.pendingExtensions > 0,
-      },
-      {
-        key: 'sign-off',
-        label: m.desk_sign_off,
-        count: desk.hazards.verifying,
-        to: { ledger: 'verifying' },
-        alert: false,
-      },
+      deskCard('extensions', 'pendingExtensions', m.desk_extensions, desk, true),
+      deskCard('sign-off', 'awaitingSignOff', m.desk_sign_off, desk),
     ],
     leader_in_charge: leaderCards(desk),
-    principal_leader: leaderCards(desk),
+    principal_leader: [
+      ...leaderCards(desk),
+      deskCard('exposure-to-approve', 'exposureToApprove', m.desk_exposure_to_approve, desk, true),
+      deskCard('exposed', 'exposed', m.desk_exposed, desk),
+    ],
     reward_officer: [],
     administrator: [],
   };
@@ -113,26 +107,24 @@ export function workCards(held: readonly Role[], desk: Desk): WorkCard[] {
 
 function leaderCards(desk: Desk): WorkCard[] {
   return [
-    {
-      key: 'overdue',
-      label: m.desk_overdue,
-      count: desk.overdue,
-      to: { ledger: 'rectifying' },
-      alert: desk.overdue > 0,
-    },
-    {
-      key: 'escalations-today',
-      label: m.desk_escalations_today,
-      count: desk.escalationsToday,
-      to: { ledger: 'rectifying' },
-      alert: desk.escalationsToday > 0,
-    },
-    {
-      key: 'open-major',
-      label: m.desk_open_major,
-      count: desk.openMajor,
-      to: { ledger: 'all' },
-      alert: desk.openMajor > 0,
-    },
+    deskCard('overdue', 'overdue', m.desk_overdue, desk, true),
+    deskCard('escalations-today', 'escalationsToday', m.desk_escalations_today, desk, true),
+    deskCard('summons-to-hold', 'summonsToHold', m.desk_summons_to_hold, desk, true),
+    deskCard('listed', 'listedSupervisions', m.desk_listed_supervisions, desk),
+    deskCard('open-major', 'openMajor', m.desk_open_major, desk, true),
   ];
 }
+
+/** The names of the desk's cards (the list page's heading, a case's reasons). */
+export const deskCardNames: Record<DeskCardKey, () => string> = {
+  overdue: m.desk_overdue,
+  dueSoon: m.desk_due_soon,
+  openMajor: m.desk_open_major,
+  pendingExtensions: m.desk_extensions,
+  awaitingSignOff: m.desk_sign_off,
+  escalationsToday: m.desk_escalations_today,
+  summonsToHold: m.desk_summons_to_hold,
+  listedSupervisions: m.desk_listed_supervisions,
+  exposureToApprove: m.desk_exposure_to_approve,
+  exposed: m.desk_exposed,
+};
