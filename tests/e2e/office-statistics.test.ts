@@ -170,11 +170,13 @@ describe('the statistics dashboard', () => {
       ).toBe(1);
     }
     expect(await page.locator('[data-chart="regions"] svg').innerHTML()).toContain('葛城街道');
-    // The rewards' money (issue 16): none approved here, every amount 0, in yuan and items.
+    // The rewards' money (issue 16): none approved here, every amount 0, in yuan and items;
+    // offered, of which told late, claimed, paid, lapsed, open.
     const rewards = page.locator('table[data-table="rewards"]');
     expect(await rewards.locator('thead').innerText()).toContain('逾期失效');
+    expect(await rewards.locator('thead').innerText()).toContain('逾期告知');
     expect(await cells(page, '[data-reward-region="cq-gecheng"]')).toEqual(
-      Array(5).fill('0 (0笔)'),
+      Array(6).fill('0 (0笔)'),
     );
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();

@@ -1,7 +1,9 @@
 import type { HazardStatistics } from '@qingling/shared/hazards/statistics-figures.ts';
 import type { WeeklyReport } from '@qingling/shared/hazards/weekly-report.ts';
-import { networkError, toRequestError } from '#lib/api.ts';
+import { networkError, RequestError, toRequestError } from '#lib/api.ts';
 import { currentToken } from '#lib/auth/session.ts';
+import { href, text } from '#lib/i18n.ts';
+import { m } from '#lib/paraglide/messages.js';
 import { fileNameOf, saveFile } from './download.ts';
 import { officeRequest, signOut } from './office-api.ts';
 
@@ -55,6 +57,15 @@ export function downloadWeeklyReport(query: WeeklyReportQuery): Promise<string> 
     `隐患排查治理周报_${query.jurisdiction}.xlsx`,
   );
 }
+
+/** What a refused question says: the refusal, then each field's issue, in the page's language. */
+export const refusalText = (error: unknown): string =>
+  error instanceof RequestError
+    ? [text(error.text), ...error.issues.map((issue) => text(issue.message))].join(' ')
+    : m.error_unexpected();
+
+/** A page's address for a question: its filled fields as the query string. */
+export const questionHref = (path: string, form: object) => href(`${path}?${searchOf(form)}`);
 
 const searchOf = (query: object) =>
   new URLSearchParams(
