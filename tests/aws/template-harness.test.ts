@@ -448,6 +448,26 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it('publishes a day of chain heads with its own role: jurisdictions, days and the ledger index only', async () => {
+    await hazardLifecycleJourney(targetOf(harness));
+    await harness.settled();
+    newProblems();
+    const publisher = [...harness.runtime.functions.values()].find((fn) =>
+      fn.logicalId.startsWith('ChainHeadsPublish'),
+    );
+    expect(publisher, 'the template has a chain heads publisher').toBeDefined();
+    // Every hazard's head read from the ledger's partitions (Queries held to HAZARDS#*), the
+    // day written once: a second run finds it published.
+    const first = (await harness.runtime.invoke(publisher?.logicalId ?? '', {})) as {
+      kind: string;
+    };
+    const again = (await harness.runtime.invoke(publisher?.logicalId ?? '', {})) as {
+      kind: string;
+    };
+    expect([first.kind, again.kind]).toEqual(['published', 'already']);
+    expect(newProblems()).toEqual([]);
+  });
+
   it('renews running lifecycles onto a new definition: the deploy wakes them, Plan hands over', async () => {
     const { hazardId } = await hazardLifecycleJourney(targetOf(harness));
     await harness.settled();

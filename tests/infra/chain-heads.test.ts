@@ -84,7 +84,7 @@ describe('chain heads publication', () => {
     });
   });
 
-  it('may Query the table and the ledger index, and get or put only chain heads items', () => {
+  it('may Query the jurisdictions, the days and the ledger index, and get or put only chain heads items', () => {
     const table = logicalIdOf(synthesized.stack.table.table);
     const statements = statementsOfPublisher();
     const dynamo = statements.filter((statement) =>
@@ -94,15 +94,24 @@ describe('chain heads publication', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:Query',
     ]);
-    const query = dynamo.find((statement) => actionsOf(statement).includes('dynamodb:Query'));
-    expect(JSON.stringify(query?.Resource)).toContain('/index/gsi1');
-    expect(JSON.stringify(query?.Resource)).not.toContain('/index/gsi2');
+    const held = (keys: string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
+    // Every statement names its partitions: the ledger index only by the ledger's.
+    const queries = dynamo.filter((statement) => actionsOf(statement).includes('dynamodb:Query'));
+    const onIndex = queries.find((statement) =>
+      JSON.stringify(statement.Resource).includes('/index/'),
+    );
+    expect(JSON.stringify(onIndex?.Resource)).toContain('/index/gsi1');
+    expect(onIndex?.Condition).toEqual(held(['HAZARDS#*']));
+    const onTable = queries.find((statement) => statement !== onIndex);
+    expect(onTable?.Condition).toEqual(held(['JURISDICTION', 'CHAINHEADS', 'CHAINHEADS#*']));
     const write = dynamo.find((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
     expect(write?.Resource).toEqual({ 'Fn::GetAtt': [table, 'Arn'] });
-    expect(write?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CHAINHEADS', 'CHAINHEADS#*'] },
-    });
+    expect(write?.Condition).toEqual(held(['CHAINHEADS', 'CHAINHEADS#*']));
     // Nothing else but its own log group, and its traces (X-Ray takes no resource).
     const traces = statements.filter((statement) =>
       actionsOf(statement).every((action) => action.startsWith('xray:')),

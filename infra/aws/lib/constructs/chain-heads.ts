@@ -52,11 +52,26 @@ export class ChainHeadsPublication extends Construct {
       },
     });
     const tableArn = props.table.table.tableArn;
+    // Each statement names its partitions (a request without the key is refused too): the
+    // jurisdictions and the days on the table, the ledger's partitions on its index.
+    const only = (keys: readonly string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
     this.function.role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'QueryJurisdictionsDaysAndLedgerIndex',
+        sid: 'QueryJurisdictionsAndDays',
         actions: ['dynamodb:Query'],
-        resources: [tableArn, `${tableArn}/index/gsi1`],
+        resources: [tableArn],
+        conditions: only(['JURISDICTION', ...chainHeadsKeys]),
+      }),
+    );
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'QueryTheLedgerIndex',
+        actions: ['dynamodb:Query'],
+        resources: [`${tableArn}/index/gsi1`],
+        conditions: only(['HAZARDS#*']),
       }),
     );
     this.function.role.addToPrincipalPolicy(
@@ -64,7 +79,7 @@ export class ChainHeadsPublication extends Construct {
         sid: 'ReadAndWriteChainHeadsItemsOnly',
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': chainHeadsKeys } },
+        conditions: only(chainHeadsKeys),
       }),
     );
 

@@ -398,22 +398,17 @@ export class HazardLifecycle extends Construct {
         LIFECYCLE_DEFINITIONS: JSON.stringify(this.definitions),
       },
     });
-    const tableArn = props.table.table.tableArn;
-    reconciler.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'QueryTheIndexOfWaitsAndChanges',
-        actions: ['dynamodb:Query'],
-        resources: [`${tableArn}/index/gsi1`],
-      }),
-    );
     // Reading a record repairs its state when an append stopped between its two writes.
     // The data backfills an upgrade left missing (functions/src/workflow/reconcile.ts
     // runBackfills) write hazard and tip items too (state attributes, counters and their
     // markers, HAZARD#STATS#), and besides: the jurisdictions they go through, read; and
     // their two marker items outside those partitions, exactly.
+    // The index (gsi1): the waits and the hours' changes it sweeps, and the ledger's and the
+    // inbox's partitions the backfills and the counters' rebuild go through.
     props.table.grantPartitions(reconciler.role, {
       read: ['JURISDICTION'],
       write: ['HAZARD#*', 'TIP#*', ledgerIndexesMarker.pk, recordedByMarker.pk],
+      indexes: { gsi1: ['LIFECYCLE_WAITS', 'CHANGES#*', 'HAZARDS#*', 'TIPS#*'] },
     });
     this.grantWake(reconciler.role);
     return reconciler;
