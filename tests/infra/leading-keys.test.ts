@@ -163,3 +163,34 @@ describe('table access by partition (dynamodb:LeadingKeys)', () => {
     expect(allows('create-tip', 'Query', ['TIPS#cq-gecheng#received'], 'gsi1')).toBe(false);
   });
 });
+
+describe('every function of the deployment, routes or not', () => {
+  it('reaches the table and its indexes only through statements that name their partitions', () => {
+    const json = synthesized.template.toJSON() as TemplateJson;
+    const dynamo: { policy: string; actions: string[]; condition: string }[] = [];
+    for (const [policy, resource] of Object.entries(json.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      const document = (resource.Properties as { PolicyDocument: { Statement: unknown[] } })
+        .PolicyDocument;
+      for (const statement of document.Statement as {
+        Action: string | string[];
+        Condition?: unknown;
+      }[]) {
+        const actions = [statement.Action]
+          .flat()
+          .filter((action) => action.startsWith('dynamodb:'));
+        if (actions.length === 0) continue;
+        dynamo.push({ policy, actions, condition: JSON.stringify(statement.Condition ?? {}) });
+      }
+    }
+    // The scheduled functions (chain heads, reconciler, retention, weekly reports, export
+    // worker, lifecycle tasks) as well as the routes': many statements, none without keys.
+    expect(dynamo.length).toBeGreaterThan(60);
+    const unheld = dynamo.filter(
+      ({ condition }) =>
+        !condition.includes('"dynamodb:LeadingKeys":[') ||
+        !condition.includes('"Null":{"dynamodb:LeadingKeys":"false"}'),
+    );
+    expect(unheld).toEqual([]);
+  });
+});
