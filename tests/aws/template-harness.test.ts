@@ -13,6 +13,7 @@ import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
+import { thumbnailKeyOf } from '@qingling/shared/hazards/evidence.ts';
 import { ledgerHeaderRow, ledgerSheetName } from '@qingling/shared/hazards/ledger-workbook.ts';
 import { tipProjection } from '@qingling/shared/tips/tip-projection.ts';
 import { tipStream, tipsterActor } from '@qingling/shared/tips/tip-state.ts';
@@ -262,9 +263,11 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(seen.photos).toBe(1);
     expect(seen.photoSlots.map((slot) => slot.status)).toEqual(['refused', 'arrived']);
     expect(seen.photoSlots[0]?.reason?.en).toContain('not a photo');
+    // The first upload's photo and its thumbnail, beside it under its own grant: nothing else.
     const added = harness.s3.objects(bucket).filter((key) => !storedBefore.has(key));
-    expect(added).toHaveLength(1);
-    const kept = harness.s3.object(bucket, added[0] ?? '')?.body ?? Buffer.alloc(0);
+    const photoKey = added.find((key) => !key.endsWith('-thumb.jpg')) ?? '';
+    expect(added.sort()).toEqual([photoKey, thumbnailKeyOf(photoKey)].sort());
+    const kept = harness.s3.object(bucket, photoKey)?.body ?? Buffer.alloc(0);
     expect((await sharp(kept).metadata()).width).toBe(64);
     expect(
       harness.s3.storedVersions(bucket).filter(({ key }) => key.startsWith('incoming/')),

@@ -128,6 +128,10 @@ export const plainInputs: Record<string, string> = {
   to: 'a month of a statistics period (counts of the jurisdiction checked)',
   cutoff: 'a date splitting backlog from inflow in statistics',
   week: 'a day of the week a weekly report counts (counts of the jurisdiction checked)',
+  exportId:
+    "an export job's id, looked up only in the partition of the query's jurisdiction (checked first)",
+  retention: 'a retention setting of the escalation policy (its parts are plain)',
+  sealedDataDays: 'a number of days',
   overdue: 'a flag narrowing a ledger status to hazards past their deadline',
   foundFrom: 'a date of a ledger filter (hazards of the jurisdiction checked)',
   foundTo: 'a date of a ledger filter (hazards of the jurisdiction checked)',

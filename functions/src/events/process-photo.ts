@@ -175,7 +175,12 @@ async function cleanPhoto(
     // A square of twice the 96 px the lists show (sharp on a 2x screen): a few KB where
     // the photo is hundreds, for an officer's phone opening a tip with a dozen photos.
     const thumbnail = await sharp(clean)
-      .resize({ width: thumbnailPixels, height: thumbnailPixels, fit: 'cover' })
+      .resize({
+        width: thumbnailPixels,
+        height: thumbnailPixels,
+        fit: 'cover',
+        withoutEnlargement: true,
+      })
       .jpeg({ quality: 70, mozjpeg: true })
       .toBuffer();
     return { clean: new Uint8Array(clean), thumbnail: new Uint8Array(thumbnail) };
