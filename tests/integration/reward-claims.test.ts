@@ -488,8 +488,9 @@ describe('the retention sweep (DESIGN: retention periods are policy data, a sche
     // A second sweep finds nothing to do: the tip left the sweep's index.
     const again = (await cloud.sweepRetention()) as { erased: string[]; tombstoned: number };
     expect(again.erased).not.toContain(tipId);
-    expect((await new DynamoEventStore(documents(), tableName).read(`TIP#${tipId}`)).length).toBe(
-      events.length,
-    );
+    // Nor erases twice. (The lifecycle may still be writing its own events, woken as the clock moved.)
+    const after = await new DynamoEventStore(documents(), tableName).read(`TIP#${tipId}`);
+    expect(after.filter((event) => event.type === 'contact_erased')).toHaveLength(1);
+    expect(await verifyChain(after)).toMatchObject({ valid: true });
   });
 });
