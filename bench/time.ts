@@ -83,6 +83,12 @@ export interface TimeSimulationReport {
   decisions: { made: number; refused: number };
   realSeconds: { setup: number; run: number; analysis: number };
   stepsPerRealSecond: number;
+  /**
+   * How long the stack's fast clock stood held, waiting for steps that fell due (a burst
+   * the host could not work through at the clock's speed): the run was that much slower
+   * than its speed, and no step was late by it.
+   */
+  clockHeld: { realSeconds: number; holds: number; shareOfRun: number };
   peakRssMegabytes: number;
   restarts: { realSeconds: number; clockMovedMinutes: number }[];
   goals: Record<string, boolean>;
@@ -285,8 +291,21 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         }
       }
     };
-    const readClock = async () =>
-      Date.parse(((await call(officer, 'GET', '/_local/clock')).body.now as string) ?? '');
+    // The stack's holds while due work waits (ScaledClock.holdFor): this process's so far,
+    // and the processes' before it (a kill loses nothing: each reading is a running total).
+    const held = { realMs: 0, holds: 0, before: { realMs: 0, holds: 0 }, now: false };
+    const readClock = async () => {
+      const { body } = await call(officer, 'GET', '/_local/clock');
+      const holding = body.holding as
+        | { held: boolean; heldRealMs: number; holds: number }
+        | undefined;
+      if (holding) {
+        held.realMs = held.before.realMs + holding.heldRealMs;
+        held.holds = held.before.holds + holding.holds;
+        held.now = holding.held;
+      }
+      return Date.parse((body.now as string) ?? '');
+    };
     // Where a restarted stack's clock began to run: the clock moved during a restart is this
     // against the time read before the kill, not the time the driver first reads after it
     // (on a loaded machine that read comes late, and at x43,200 each real 10 ms is 7 minutes).
@@ -301,7 +320,8 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         reading = { simulated: await readClock(), real: performance.now() };
         return reading.simulated;
       }
-      return reading.simulated + (real - reading.real) * stack.speed;
+      // Held: it stands where it was read (a driver running ahead would decide too early).
+      return held.now ? reading.simulated : reading.simulated + (real - reading.real) * stack.speed;
     };
 
     const calendar = await call(administrator, 'PUT', '/api/admin/calendar/2027', {
@@ -473,6 +493,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
       if (kills.length && (kills[0] ?? Infinity) <= lastSeen) {
         kills.shift();
         const before = await simulatedNow(true);
+        held.before = { realMs: held.realMs, holds: held.holds };
         stack.child.kill('SIGKILL');
         await stack.exited;
         const restartStarted = performance.now();
@@ -496,6 +517,7 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         log(`simulated day ${Math.floor((lastSeen - start) / dayMs)}, ${made} decisions made`);
       }
     }
+    await simulatedNow(true);
     const runSeconds = (performance.now() - runStarted) / 1000;
     stack.child.kill('SIGINT');
     await stack.exited;
@@ -529,6 +551,11 @@ export async function simulateTime(options: TimeSimulationOptions): Promise<Time
         analysis: round2(analysisSeconds),
       },
       stepsPerRealSecond: round2(judged.steps.recordedOnce / runSeconds),
+      clockHeld: {
+        realSeconds: round2(held.realMs / 1000),
+        holds: held.holds,
+        shareOfRun: round2(held.realMs / 1000 / runSeconds),
+      },
       peakRssMegabytes: round2(peakKilobytes / 1024),
       restarts,
       goals: {},
@@ -860,6 +887,7 @@ export function reportTable(report: TimeSimulationReport): string {
     `| most non-urgent steps due at one instant | ${report.mostDueAtOneInstant} | spread (a hazard's own steps may share one) |`,
     `| decisions made / refused | ${report.decisions.made} / ${report.decisions.refused} | |`,
     `| steps per real second | ${report.stepsPerRealSecond} | keeps up |`,
+    `| clock held for due steps: real seconds / holds / share of the run | ${report.clockHeld.realSeconds} / ${report.clockHeld.holds} / ${report.clockHeld.shareOfRun} | |`,
     `| peak RSS of the stack | ${report.peakRssMegabytes} MB | ≤ 1,536 MB |`,
     `| kill -9 restarts (ready in / clock moved) | ${restarts} | ≤ 20 s, clock still |`,
     `| real time: set-up / run / judging | ${report.realSeconds.setup} / ${report.realSeconds.run} / ${report.realSeconds.analysis} s | |`,

@@ -16,11 +16,11 @@ describe('time at scale, in small', () => {
   it('fires every step once, on time, and never after closure, across kill -9 restarts', async () => {
     const speed = 43_200;
     // At ×43,200 an hour passes in 83 real milliseconds, and npm test runs other files on
-    // the same two cores: the lateness allowed here is ten real seconds (a step due less
-    // than that before a close may be overtaken by it). Lateness itself is the bench's
-    // measure (×8000, p99 ≤ 60 simulated minutes); here it only has to stay bounded while
-    // every step is kept exactly once.
-    const latenessGoalMinutes = (10 * speed) / 60;
+    // the same two cores: before the fast clock waited for due steps (ScaledClock.holdFor),
+    // a step was late by whatever the host's load cost times 43,200 (ten real seconds were
+    // allowed: 120 simulated hours). Now the clock stands while due work waits, so the
+    // bench's goal holds here too, whatever the load: p99 within 60 simulated minutes.
+    const latenessGoalMinutes = 60;
     const report = await simulateTime({
       hazards: 300,
       days: 60,

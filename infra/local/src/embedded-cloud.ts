@@ -33,6 +33,7 @@ import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
 import { startLocalDynamo } from './dynamodb.ts';
 import {
   type LocalConductors,
+  oldestDueOf,
   resumeLifecycles,
   startConductors,
   stopConductors,
@@ -143,6 +144,10 @@ export async function startEmbeddedCloud(
         expiresAt,
       }),
   });
+
+  // A fast clock waits for the steps that fell due (a burst after a holiday), so that a
+  // demonstration or a bench shows the lateness of the system, not of the host.
+  scaledClock?.holdFor(() => oldestDueOf(conductors));
 
   const documents = createDocumentClient(dynamo.client);
   const jurisdictions = seedData.jurisdictions.map((jurisdiction) => jurisdiction.code);

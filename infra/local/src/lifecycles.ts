@@ -187,6 +187,16 @@ export function tickConductors(conductors: LocalConductors): void {
   for (const kind of kinds) conductors[kind].tick();
 }
 
+/** The earliest due instant of work a conductor took and has not done: a fast clock waits for it. */
+export function oldestDueOf(conductors: LocalConductors): number | undefined {
+  let oldest: number | undefined;
+  for (const kind of kinds) {
+    const due = conductors[kind].oldestDueAt();
+    if (due !== undefined && !(due >= (oldest ?? Infinity))) oldest = due;
+  }
+  return oldest;
+}
+
 export async function stopConductors(conductors: LocalConductors): Promise<void> {
   for (const kind of kinds) await conductors[kind].stop();
 }

@@ -56,7 +56,11 @@ export interface LocalRoutes {
    * The cloud's clock (fast or injected): GET /_local/clock tells its time, and for a
    * ScaledClock the time it began to run from in this process.
    */
-  clock: Clock & { startedFrom?: Date | null };
+  clock: Clock & {
+    startedFrom?: Date | null;
+    /** A fast clock's holds while due work waits (ScaledClock.holdFor). */
+    holding?: { held: boolean; heldRealMs: number; holds: number };
+  };
 }
 
 const tooLargeError = {
@@ -186,6 +190,7 @@ async function route(
     sendJson(response, 200, {
       now: local.clock.now().toISOString(),
       ...(startedFrom ? { startedFrom } : {}),
+      ...(local.clock.holding ? { holding: local.clock.holding } : {}),
     });
   } else if (path === '/_local/outbox.json') {
     sendJson(response, 200, { entries: await local.outbox.list() });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScaledClock } from './scaled-clock.ts';
+import { holdAheadMs, ScaledClock } from './scaled-clock.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'qingling-clock-'));
 afterEach(() => rmSync(join(folder, 'clock.json'), { force: true }));
@@ -101,5 +101,61 @@ describe('ScaledClock', () => {
     expect(clock.startedFrom?.getTime()).toBe(start);
     clock.resume();
     expect(clock.startedFrom?.getTime()).toBe(start);
+  });
+
+  it('waits for the work that fell due: at most holdAheadMs past it, then on from where it stood', () => {
+    // Issue 11: at ×8000 a burst of steps due at 09:00 took the host minutes of real time's
+    // worth of simulated hours; the clock ran on and every step was recorded hours late.
+    let real = Date.parse('2026-11-22T00:00:00Z');
+    const clock = new ScaledClock({
+      path: join(folder, 'clock.json'),
+      speed: 8000,
+      realNow: () => real,
+    });
+    const start = clock.now().getTime();
+    let due: number | undefined = start + 60_000; // a step due a simulated minute from now
+    clock.holdFor(() => due);
+    real += 5_000; // five real seconds of work: 11 simulated hours if the clock ran on
+    expect(clock.now().getTime()).toBe(due + holdAheadMs);
+    real += 5_000;
+    expect(clock.now().getTime()).toBe(due + holdAheadMs);
+    expect(clock.holding).toEqual({ held: true, heldRealMs: 5_000, holds: 1 });
+    // Done: on at its speed from where it stood, not from where it would have been.
+    const stood = due + holdAheadMs;
+    due = undefined;
+    real += 1;
+    expect(clock.now().getTime()).toBe(stood + 8000);
+    expect(clock.holding).toEqual({ held: false, heldRealMs: 5_001, holds: 1 });
+    // Work due long before what was shown holds the clock where it is, never back.
+    const shown = clock.now().getTime();
+    due = shown - 3_600_000;
+    real += 1000;
+    expect(clock.now().getTime()).toBe(shown);
+    clock.close();
+  });
+
+  it('lets go of a hold after a minute (a stuck lifecycle cannot stop time), and never holds real time', () => {
+    let real = Date.parse('2026-11-22T00:00:00Z');
+    const clock = new ScaledClock({
+      path: join(folder, 'clock.json'),
+      speed: 8000,
+      realNow: () => real,
+    });
+    const due = clock.now().getTime();
+    clock.holdFor(() => due);
+    real += 1000;
+    expect(clock.now().getTime()).toBe(due + holdAheadMs);
+    real += 61_000;
+    clock.now();
+    real += 1000;
+    expect(clock.now().getTime()).toBe(due + holdAheadMs + 8_000_000);
+    clock.close();
+
+    const realTime = new ScaledClock({ path: join(folder, 'real.json'), realNow: () => real });
+    const at = realTime.now().getTime();
+    realTime.holdFor(() => at);
+    real += 3_600_000;
+    expect(realTime.now().getTime()).toBe(at + 3_600_000);
+    realTime.close();
   });
 });

@@ -115,6 +115,45 @@ describe('the local lifecycle runner', () => {
     await conductor.stop();
   });
 
+  it('tells a fast clock the earliest timer whose record has not finished its run', async () => {
+    const waits = new MemoryWaits();
+    const slow = deferred<TurnPlan>();
+    let blockH2 = false;
+    const { tasks: counted } = tasks({
+      plan: async (input) =>
+        blockH2 && input.id === 'H2'
+          ? slow.promise
+          : {
+              action: 'wait',
+              timeoutSeconds: input.id === 'H1' ? 3600 : 7200,
+              turn: 1,
+              version: 1,
+            },
+    });
+    const conductor = runner(counted, waits);
+    conductor.start('H1');
+    conductor.start('H2');
+    await conductor.settled();
+    const h1Due = now + 3600 * 1000;
+    const h2Due = now + 7200 * 1000;
+    // Parked, not due yet: the earliest timer (a late heartbeat must not let the clock pass it).
+    expect(conductor.oldestDueAt()).toBe(h1Due);
+    blockH2 = true;
+    now += 3 * 3600 * 1000;
+    conductor.tick();
+    expect(conductor.oldestDueAt()).toBe(h1Due);
+    for (let turn = 0; turn < 20 && conductor.size.running > 1; turn += 1) {
+      await new Promise((done) => setImmediate(done));
+    }
+    // H1 parked again an hour on; H2's turn is still under way: its due time holds.
+    expect(conductor.size.running).toBe(1);
+    expect(conductor.oldestDueAt()).toBe(h2Due);
+    slow.resolve({ action: 'wait', timeoutSeconds: 7200, turn: 1, version: 1 });
+    await conductor.settled();
+    expect(conductor.oldestDueAt()).toBe(now + 3600 * 1000);
+    await conductor.stop();
+  });
+
   it('goes from recording straight to the wait recording planned, without planning again', async () => {
     const waits = new MemoryWaits();
     const seen: (number | undefined)[] = [];

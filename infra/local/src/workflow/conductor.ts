@@ -79,6 +79,10 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   private readonly wokenWhileRunning = new Set<string>();
   /** Turns planned by whoever began the record (a tip at intake), run without Plan. */
   private readonly firstTurns = new Map<string, TurnPlan>();
+  /** Records whose timer fell due and whose run has not ended: their due instants. */
+  private readonly dueAt = new Map<string, number>();
+  /** The earliest of dueAt (undefined: none; null: to be found again). */
+  private earliestDue: number | undefined | null = undefined;
   /** When each record at work last planned: its wait counts from then. */
   private readonly plannedAt = new Map<string, number>();
   /** Task calls under way, by record and task: a retried call joins the first. */
@@ -163,7 +167,39 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   /** The clock moved: every timer whose time has come runs its record again. */
   tick(): void {
     const now = this.clock.now().getTime();
-    for (const [id, generation] of this.timers.takeDue(now)) this.schedule(id, generation);
+    for (const [id, generation, dueAt] of this.timers.takeDue(now)) {
+      if (!this.dueAt.has(id)) this.dueAt.set(id, dueAt);
+      if (this.earliestDue !== null && !(dueAt >= (this.earliestDue ?? Infinity))) {
+        this.earliestDue = dueAt;
+      }
+      this.schedule(id, generation);
+    }
+  }
+
+  /**
+   * The due instant of the earliest timer whose record has not finished its run: taken due
+   * (queued or running) or not taken yet (a heartbeat comes late on a busy machine). What a
+   * fast clock waits for (ScaledClock.holdFor).
+   */
+  oldestDueAt(): number | undefined {
+    if (this.earliestDue === null) {
+      let earliest: number | undefined;
+      for (const dueAt of this.dueAt.values()) {
+        if (!(dueAt >= (earliest ?? Infinity))) earliest = dueAt;
+      }
+      this.earliestDue = earliest;
+    }
+    const parked = this.timers.earliestDueAt();
+    return parked !== undefined && !(parked >= (this.earliestDue ?? Infinity))
+      ? parked
+      : this.earliestDue;
+  }
+
+  private doneWithDue(id: string): void {
+    const dueAt = this.dueAt.get(id);
+    if (dueAt === undefined) return;
+    this.dueAt.delete(id);
+    if (dueAt === this.earliestDue) this.earliestDue = this.dueAt.size > 0 ? null : undefined;
   }
 
   /** Resolves when no execution runs or waits for a slot (for tests and shutdown). */
@@ -184,6 +220,8 @@ export class LocalWorkflowConductor implements HazardWorkflow {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.clear();
+    this.dueAt.clear();
+    this.earliestDue = undefined;
     for (const run of this.runs.values()) run.abort?.();
     await Promise.all([...this.runs.values()].map((run) => run.done));
     await Promise.allSettled([...this.tasksUnderWay.values()]);
@@ -286,6 +324,7 @@ export class LocalWorkflowConductor implements HazardWorkflow {
       })
       .finally(() => {
         this.runs.delete(id);
+        this.doneWithDue(id);
         const again = this.wokenWhileRunning.delete(id) || renewing;
         if (again && !this.stopped) {
           this.timers.delete(id);

@@ -29,16 +29,26 @@ export class TimerQueue<Value> {
     return entry?.value;
   }
 
-  /** Removes and returns every timer due at `now`, earliest first. */
-  takeDue(now: number): [string, Value][] {
-    const due: [string, Value][] = [];
+  /** When the earliest timer is due (stale heap entries are dropped on the way). */
+  earliestDueAt(): number | undefined {
+    for (;;) {
+      const top = this.heap[0];
+      if (!top) return undefined;
+      if (this.current.get(top.id)?.serial === top.serial) return top.dueAt;
+      this.pop();
+    }
+  }
+
+  /** Removes and returns every timer due at `now`, earliest first, with its due instant. */
+  takeDue(now: number): [string, Value, number][] {
+    const due: [string, Value, number][] = [];
     while (this.heap.length > 0 && (this.heap[0]?.dueAt ?? Infinity) <= now) {
       const top = this.pop();
       const entry = this.current.get(top.id);
       // A timer replaced or deleted since it was pushed is skipped.
       if (!entry || entry.serial !== top.serial) continue;
       this.current.delete(top.id);
-      due.push([top.id, entry.value]);
+      due.push([top.id, entry.value, entry.dueAt]);
     }
     // Lazy deletion leaves stale entries behind: rebuild when they outnumber live ones.
     if (this.heap.length > 64 && this.heap.length > 2 * this.current.size) this.rebuild();
