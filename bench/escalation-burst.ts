@@ -179,6 +179,11 @@ async function oneBurst(hazards: number, speed: number, profile: string | undefi
     }
     const realSeconds = (performance.now() - started) / 1000;
     const simulatedMinutes = (cloud.clock.now().getTime() - simulatedAtStart) / 60_000;
+    // The clock stands while due steps wait (ScaledClock.holdFor): the simulated minutes above
+    // are bounded by it; the drain's real time at the clock's speed is what the runner alone did.
+    const unheldSimulatedMinutes = (realSeconds * speed) / 60;
+    const clockHeldRealSeconds =
+      ((cloud.clock as { holding?: { heldRealMs: number } }).holding?.heldRealMs ?? 0) / 1000;
     const used = process.cpuUsage(cpu);
     if (session) {
       const { profile: written } = await session.post('Profiler.stop');
@@ -216,6 +221,8 @@ async function oneBurst(hazards: number, speed: number, profile: string | undefi
       realSeconds,
       stepsPerSecond: ids.length / realSeconds,
       lastStepLateSimulatedMinutes: simulatedMinutes,
+      lastStepLateUnheldSimulatedMinutes: unheldSimulatedMinutes,
+      clockHeldRealSeconds,
       cpuMsPerStep: (used.user + used.system) / 1000 / ids.length,
       dynamoCallsPerStep: calls.length / ids.length,
       dynamoCallsByTarget: byTarget(calls),
@@ -281,6 +288,8 @@ export async function measureEscalationBurst(options: EscalationBurstOptions = {
       realSeconds: round(burst.realSeconds),
       stepsPerSecond: round(burst.stepsPerSecond, 1),
       lastStepLateSimulatedMinutes: round(burst.lastStepLateSimulatedMinutes, 0),
+      lastStepLateUnheldSimulatedMinutes: round(burst.lastStepLateUnheldSimulatedMinutes, 0),
+      clockHeldRealSeconds: round(burst.clockHeldRealSeconds),
       cpuMsPerStep: round(burst.cpuMsPerStep),
       dynamoCallsPerStep: round(burst.dynamoCallsPerStep),
       rawPutItemPerSecondAt16: round(burst.rawPutItemPerSecondAt16, 0),
@@ -291,8 +300,9 @@ export async function measureEscalationBurst(options: EscalationBurstOptions = {
         dynamoCallsPerStep: round(burst.sweep.dynamoCallsPerStep),
       },
     })),
-    goal: 'a burst of hundreds of steps drained within the lateness goal (60 simulated minutes at ×8000: 0.45 real s): every letter sent once',
-    meetsGoal: complete && median(bursts.map((burst) => burst.lastStepLateSimulatedMinutes)) <= 60,
+    goal: 'a burst of hundreds of steps drained within the lateness goal (60 simulated minutes at ×8000: 0.45 real s) by the runner alone, not by the clock standing while it works (lastStepLateUnheldSimulatedMinutes): every letter sent once',
+    meetsGoal:
+      complete && median(bursts.map((burst) => burst.lastStepLateUnheldSimulatedMinutes)) <= 60,
   };
 }
 
