@@ -8,8 +8,9 @@ import type { BrowserContext, BrowserContextOptions, Response } from 'playwright
  * which is what a CDN would send; images and fonts count as they are. What the service
  * worker fetches on install (its precache, after the page is idle) is counted apart.
  *
- * Shared by bench/pages.ts (the `pages` entry of `npm run bench`) and the report page's
- * weight test (tests/e2e/tip-report.test.ts), so that the test enforces the bench's goal.
+ * Shared by bench/pages.ts (the `pages` entry of `npm run bench`) and the weight test of the
+ * report and follow-up pages (tests/e2e/tip-report.test.ts), so that the test enforces the
+ * bench's goals.
  */
 
 /**
@@ -75,7 +76,7 @@ async function waitForQuiet(inflight: () => number, quietMs: number) {
 
 /**
  * Weighs one load of `url` in `context` (give it a fresh one: an empty cache), as described
- * above. The report page's weight test and `npm run bench -- pages` both measure with this.
+ * above. The public pages' weight test and `npm run bench -- pages` both measure with this.
  */
 export async function measureWeight(context: BrowserContext, url: string): Promise<Weight> {
   const page = await context.newPage();

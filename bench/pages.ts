@@ -23,7 +23,7 @@ import {
  * JS gzipped, the other public pages ≤ 60 KB, ≤ 150 KB total before photos, LCP ≤ 1.2 s on
  * Lighthouse's mobile Slow 4G profile and ≤ 1.15× the bare page's; see page-weight.ts).
  *
- * 1. Weight (page-weight.ts, which the report page's weight test shares): every response of a page
+ * 1. Weight (page-weight.ts, which the public pages' weight test shares): every response of a page
  *    load in Chromium (playwright-core), until the network is idle. The local server does not
  *    compress, so each text body is gzipped here (level 9), which is what a CDN would send;
  *    images and fonts count as they are.

@@ -27,11 +27,24 @@ const apiBodyLimitBytes = 1024 * 1024;
 
 /** API Gateway's part: the route table's routes, each to its Lambda handler, in process. */
 export function localApiGateway(issuer: LocalTokenIssuer): LocalApiGateway {
+  // Each handler imported once, as Lambda loads a function's module once per instance: an
+  // import() per request resolved the path again each time, file checks included (issue 13).
+  const handlers = new Map<string, Promise<LambdaHandler>>();
   return new LocalApiGateway({
     routes,
     verifyToken: (token) => issuer.verify(token),
-    loadHandler: async (name) =>
-      ((await import(join(handlersDirectory, `${name}.ts`))) as { handler: LambdaHandler }).handler,
+    loadHandler: (name) => {
+      let handler = handlers.get(name);
+      if (!handler) {
+        handler = import(join(handlersDirectory, `${name}.ts`)).then(
+          (module: { handler: LambdaHandler }) => module.handler,
+        );
+        // A failed import is not kept: the next request tries again.
+        handler.catch(() => handlers.delete(name));
+        handlers.set(name, handler);
+      }
+      return handler;
+    },
   });
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { checkProof, issueChallenge } from '@qingling/shared/api/proof-of-work.ts';
 
 /**
@@ -8,7 +8,8 @@ import { checkProof, issueChallenge } from '@qingling/shared/api/proof-of-work.t
  * done by API Gateway throttling and a WAF rate-based rule in front.)
  */
 export class AnonymousRateLimiter {
-  private readonly key = randomBytes(32);
+  /** Prepared once: a raw key was prepared again for every request's hash. */
+  private readonly key = createSecretKey(randomBytes(32));
   private readonly perWindow: number;
   private readonly windowMs: number;
   private readonly now: () => number;

@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical-json.ts';
+import { nodeCrypto } from './node-crypto.ts';
 
 /**
  * An append-only, hash-chained log of what happened to one record (a hazard or a tip).
@@ -58,24 +59,7 @@ export type Recorded<Event extends EventShape> = Event extends EventShape
 /** The hash before the first event of every stream. */
 export const genesisHash = '0'.repeat(64);
 
-/**
- * Node's hash where there is one (the functions, the embedded cloud), reached without an
- * import so that a browser bundle of this module stays as it is: synchronous, where
- * WebCrypto's digest goes through a worker thread and a promise (3 % of the CPU of an
- * escalation burst, three events a step). The same digest either way.
- */
-const nodeCrypto = (
-  globalThis as {
-    process?: {
-      getBuiltinModule?: (id: 'node:crypto') => {
-        createHash(algorithm: 'sha256'): {
-          update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string };
-        };
-      };
-    };
-  }
-).process?.getBuiltinModule?.('node:crypto');
-
+/** Node's hash where there is one (WebCrypto's digest was 3 % of an escalation burst's CPU). */
 async function sha256Hex(text: string): Promise<string> {
   if (nodeCrypto) return nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex');
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

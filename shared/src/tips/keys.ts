@@ -1,3 +1,4 @@
+import { type NodeCrypto, type NodeSecretKey, nodeCrypto } from '../event-log/node-crypto.ts';
 import { digitsFromBytes, receiptFromDigits } from './receipt.ts';
 
 /**
@@ -7,16 +8,34 @@ import { digitsFromBytes, receiptFromDigits } from './receipt.ts';
  * id is a second keyed hash, of the receipt: the receipt itself is stored nowhere.
  */
 export async function hmac(key: Uint8Array, message: string): Promise<Uint8Array> {
+  if (nodeCrypto) {
+    return new Uint8Array(
+      nodeCrypto.createHmac('sha256', nodeKey(nodeCrypto, key)).update(message, 'utf8').digest(),
+    );
+  }
   return new Uint8Array(
     await crypto.subtle.sign('HMAC', await hmacKey(key), new TextEncoder().encode(message)),
   );
 }
 
 /**
- * Each key imported once (a tip's intake signs with it three times; the key's holder keeps
- * the same bytes for the process): importing was about a third of the keyed hashes' CPU
- * (issue 13). Non-extractable, and held no longer than the bytes it was made from.
+ * Each key prepared once (a tip's intake signs with it three times; the key's holder keeps
+ * the same bytes for the process), and held no longer than the bytes it was made from.
+ * Under Node, a KeyObject signed with synchronously: WebCrypto's sign, a job and a promise
+ * for each of a tip's three hashes, took ten times the CPU (issue 13). Elsewhere (a
+ * browser), a non-extractable CryptoKey: importing was a third of the hashes' CPU.
  */
+const nodeKeys = new WeakMap<Uint8Array, NodeSecretKey>();
+
+function nodeKey(node: NodeCrypto, key: Uint8Array): NodeSecretKey {
+  let prepared = nodeKeys.get(key);
+  if (!prepared) {
+    prepared = node.createSecretKey(key);
+    nodeKeys.set(key, prepared);
+  }
+  return prepared;
+}
+
 const importedKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
 function hmacKey(key: Uint8Array): Promise<CryptoKey> {
@@ -74,6 +93,7 @@ export async function tipContentDigest(key: Uint8Array, value: string): Promise<
 
 /** An unkeyed digest, for what holds nothing personal (a hazard's identity). */
 export async function contentDigest(value: string): Promise<string> {
+  if (nodeCrypto) return base32(nodeCrypto.createHash('sha256').update(value, 'utf8').digest(), 26);
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
   return base32(new Uint8Array(digest), 26);
 }

@@ -1,4 +1,11 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -94,7 +101,8 @@ export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls
   private readonly root: string;
   private readonly uploadUrl: string;
   private readonly downloadBase: string;
-  private readonly secret: Buffer;
+  /** Prepared once: preparing the key was most of each form's signing (issue 13). */
+  private readonly secret: KeyObject;
   private readonly clock: Clock;
 
   constructor(options: {
@@ -108,7 +116,7 @@ export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls
     this.root = resolve(options.root);
     this.uploadUrl = options.uploadUrl;
     this.downloadBase = options.downloadUrl ?? options.uploadUrl.replace(/uploads$/, 'downloads');
-    this.secret = options.secret;
+    this.secret = createSecretKey(options.secret);
     this.clock = options.clock;
   }
 
