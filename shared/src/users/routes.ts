@@ -29,6 +29,13 @@ const exampleUser = {
   ],
 } as const;
 
+/** Administrators of the jurisdiction the path names, and no one else. */
+const administratorOfPath = {
+  kind: 'signedIn',
+  roles: ['administrator'],
+  scope: { in: 'path', field: 'code' },
+} as const;
+
 /** The jurisdiction must exist; each user's version and edit log live under USEREDITS. */
 const userTable = { read: ['JURISDICTION', 'USEREDITS'] } as const;
 
@@ -45,11 +52,7 @@ export const userRoutes = [
     handler: 'list-users',
     table: userTable,
     uses: ['userDirectory'],
-    access: {
-      kind: 'signedIn',
-      roles: ['administrator'],
-      scope: { in: 'path', field: 'code' },
-    },
+    access: administratorOfPath,
     summary: {
       zh: '本辖区的用户与角色（是否可编辑取决于登录方式）',
       en: "A jurisdiction's users and roles (editable unless sign-in is an external issuer's)",
@@ -73,11 +76,7 @@ export const userRoutes = [
     handler: 'create-user',
     table: { ...userTable, write: ['USEREDITS'] },
     uses: ['userDirectory'],
-    access: {
-      kind: 'signedIn',
-      roles: ['administrator'],
-      scope: { in: 'path', field: 'code' },
-    },
+    access: administratorOfPath,
     summary: { zh: '在本辖区添加用户并分配角色', en: 'Add a user with roles to a jurisdiction' },
     pathParameters: { schema: jurisdictionCodeParameters, example: { code: 'cq-gecheng' } },
     request: {
@@ -98,11 +97,7 @@ export const userRoutes = [
     handler: 'update-user',
     table: { ...userTable, write: ['USEREDITS'] },
     uses: ['userDirectory'],
-    access: {
-      kind: 'signedIn',
-      roles: ['administrator'],
-      scope: { in: 'path', field: 'code' },
-    },
+    access: administratorOfPath,
     summary: {
       zh: '修改本辖区用户的姓名、角色，或停用、启用账号',
       en: "Change a user's name and roles, or disable or enable the account",
