@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { jurisdictionCodeParameters } from '../api/schemas.ts';
 import { maxRecordVersion, said, text, withMeta } from '../api/validation.ts';
 import { type Principal, type Role, roleSchema } from '../auth/principal.ts';
 import type { Bilingual } from '../i18n/text.ts';
@@ -37,7 +38,7 @@ const rolesSchema = z.pipe(
 const nameSchema = text({ min: 1, max: 40 });
 
 export const userPathParameters = z.object({
-  code: z.string(),
+  ...jurisdictionCodeParameters.shape,
   username: usernameSchema,
 });
 
