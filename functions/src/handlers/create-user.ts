@@ -31,15 +31,20 @@ export const handler = apiHandler('createUser', async ({ body, principal, pathPa
       },
     ]);
   }
-  const stored = await dependencies.userEdits().record(entry.username, 0, {
+  // A username Cognito had before (deleted there) keeps its log: the addition follows it.
+  const log = dependencies.userEdits();
+  const earlier = (await log.read([entry.username])).get(entry.username);
+  const stored = await log.record(entry.username, earlier?.version ?? 0, {
     at: dependencies.clock().now().toISOString(),
     by: { userId: principal.userId, name: principal.name },
     changed: ['created'],
     roles: entry.roles,
     enabled: entry.enabled,
   });
-  // A log left by an earlier user of the same name (Cognito deleted them): keep it, say so.
-  const edits = stored === 'conflict' ? undefined : stored;
-  if (edits) logUserEdit(principal, code, entry.username, edits, ['created']);
-  return { status: 201, body: directoryUserView(entry, edits) };
+  if (stored === 'conflict') {
+    // Another addition of the same name logged first: the user as they are now.
+    throw new ApiFailure('conflict', undefined, directoryUserView(entry, earlier));
+  }
+  logUserEdit(principal, code, entry.username, stored, ['created']);
+  return { status: 201, body: directoryUserView(entry, stored) };
 });
