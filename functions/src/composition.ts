@@ -1,3 +1,4 @@
+import { CognitoUserDirectory } from '@qingling/shared/adapters/aws/cognito-user-directory.ts';
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { lambdaExportStarter } from '@qingling/shared/adapters/aws/lambda-export-starter.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
@@ -28,6 +29,7 @@ import { recentChanges as queryRecentChanges } from '@qingling/shared/adapters/d
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoSealedData } from '@qingling/shared/adapters/dynamodb/sealed-data.ts';
 import { DynamoTipInbox } from '@qingling/shared/adapters/dynamodb/tip-inbox.ts';
+import { DynamoUserEdits } from '@qingling/shared/adapters/dynamodb/user-edits.ts';
 import { defaultProofBits } from '@qingling/shared/api/proof-of-work.ts';
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
@@ -45,6 +47,7 @@ import type { LedgerExportStarter } from '@qingling/shared/ports/ledger-exports.
 import type { LifecycleConductor } from '@qingling/shared/ports/lifecycle-conductor.ts';
 import type { Notifier } from '@qingling/shared/ports/outbox.ts';
 import type { ContactVault, ReceiptKeys } from '@qingling/shared/ports/secrets.ts';
+import { externalDirectory, type UserDirectory } from '@qingling/shared/ports/user-directory.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { nextTipGeneration } from '@qingling/shared/tips/lifecycle.ts';
 import { tipStream } from '@qingling/shared/tips/tip.ts';
@@ -89,6 +92,7 @@ const made: {
   tipWorkflow?: HazardWorkflow;
   lifecycleConductor?: LifecycleConductor;
   startLedgerExport?: LedgerExportStarter;
+  userDirectory?: UserDirectory;
 } = {};
 
 let jurisdictionCache: { at: number; list: Jurisdiction[] } | undefined;
@@ -225,6 +229,17 @@ const defaultRecentChanges = (from: Date, to: Date) =>
 const defaultChainHeads = () =>
   new DynamoChainHeadsStore(documentClient(), requireEnv('TABLE_NAME'));
 
+/**
+ * The office's users: the Cognito user pool CDK names, or, under an external OIDC issuer
+ * (USER_POOL_ID unset), a directory that is the organisation's and read-only here.
+ */
+const defaultUserDirectory = (): UserDirectory =>
+  (made.userDirectory ??= process.env.USER_POOL_ID
+    ? new CognitoUserDirectory({ userPoolId: process.env.USER_POOL_ID })
+    : externalDirectory);
+/** Each user's version and edit log (USEREDITS). */
+const defaultUserEdits = () => new DynamoUserEdits(documentClient(), requireEnv('TABLE_NAME'));
+
 // Only resetDependencies names this object, so no Lambda bundle holds it.
 const defaults = {
   clock: defaultClock,
@@ -261,6 +276,8 @@ const defaults = {
   liveHazardIds: defaultLiveHazardIds,
   recentChanges: defaultRecentChanges,
   chainHeads: defaultChainHeads,
+  userDirectory: defaultUserDirectory,
+  userEdits: defaultUserEdits,
 };
 
 export type Dependencies = typeof defaults;
@@ -299,6 +316,8 @@ export let policies: Dependencies['policies'] = defaultPolicies;
 export let liveHazardIds: Dependencies['liveHazardIds'] = defaultLiveHazardIds;
 export let recentChanges: Dependencies['recentChanges'] = defaultRecentChanges;
 export let chainHeads: Dependencies['chainHeads'] = defaultChainHeads;
+export let userDirectory: Dependencies['userDirectory'] = defaultUserDirectory;
+export let userEdits: Dependencies['userEdits'] = defaultUserEdits;
 
 /** For a runtime's composition root (the embedded cloud) and for tests. */
 export function useDependencies(overrides: Partial<Dependencies>): void {
@@ -336,6 +355,8 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   liveHazardIds = overrides.liveHazardIds ?? liveHazardIds;
   recentChanges = overrides.recentChanges ?? recentChanges;
   chainHeads = overrides.chainHeads ?? chainHeads;
+  userDirectory = overrides.userDirectory ?? userDirectory;
+  userEdits = overrides.userEdits ?? userEdits;
 }
 
 export function resetDependencies(): void {

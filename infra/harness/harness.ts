@@ -8,6 +8,7 @@ import { generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { jwtAuthorizerContext } from '../local/src/api-gateway.ts';
 import { AwsEndpoint, type Denial } from './aws-endpoint.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
+import { CognitoService } from './services/cognito.ts';
 import { DynamoDbService } from './services/dynamodb.ts';
 import { kms, SecretsManagerService } from './services/keys.ts';
 import { LambdaService } from './services/lambda.ts';
@@ -44,6 +45,8 @@ export class TemplateHarness {
   readonly s3: S3Service;
   readonly secretsManager: SecretsManagerService;
   readonly lambda: LambdaService;
+  /** The user pool's administrative API (the users-and-roles handlers). */
+  readonly cognito: CognitoService;
   /** What custom resources answered at deploy time, by logical id. */
   readonly customResources = new Map<string, { Status: string; Reason?: string; Data?: unknown }>();
   /**
@@ -73,6 +76,7 @@ export class TemplateHarness {
     this.s3 = new S3Service(template, this.runtime, (role) => endpoint.authority.caller(role));
     this.secretsManager = new SecretsManagerService(template);
     this.lambda = new LambdaService(this.runtime);
+    this.cognito = new CognitoService(template);
   }
 
   static async start(template: DeployedTemplate): Promise<TemplateHarness> {
@@ -88,6 +92,7 @@ export class TemplateHarness {
     endpoint.register('kms', kms(template));
     endpoint.register('s3', harness.s3.registration());
     endpoint.register('lambda', harness.lambda.registration());
+    endpoint.register('cognito-idp', harness.cognito.registration());
     // A browser's upload with a presigned POST form carries its own signature.
     endpoint.serveUnsigned(harness.s3.uploadForm());
     const pair = await generateKeyPair('ES256');

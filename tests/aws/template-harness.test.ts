@@ -703,6 +703,67 @@ describe('the synthesized template, run with each role enforced', () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it('lets an administrator add, re-role and disable a user in the user pool, with the pool-scoped grant', async () => {
+    const administrator = await targetOf(harness).tokenFor('administrator', 'cq-gecheng');
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${administrator}`,
+    };
+    const usersUrl = `${harness.apiUrl}/api/admin/jurisdictions/cq-gecheng/users`;
+    const username = `harness.${randomUUID().slice(0, 8)}`;
+    const created = await fetch(usersUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        username,
+        name: '林晓',
+        roles: ['officer'],
+        email: 'lx@example.gov.cn',
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    // A second user, so that the list has pages to follow (the emulator pages by one).
+    const second = await fetch(usersUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ username: `${username}.b`, name: '柳青', roles: ['reward_officer'] }),
+    });
+    expect(second.status, await second.clone().text()).toBe(201);
+    const changed = await fetch(`${usersUrl}/${username}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({
+        name: '林晓',
+        roles: ['officer', 'department_head'],
+        enabled: false,
+        expectedVersion: 1,
+      }),
+    });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+    const listed = await fetch(usersUrl, { headers });
+    expect(listed.status, await listed.clone().text()).toBe(200);
+    const list = (await listed.json()) as {
+      directory: string;
+      users: { username: string; roles: string[]; enabled: boolean; version: number }[];
+    };
+    expect(list.directory).toBe('cognito');
+    expect(list.users.find((user) => user.username === username)).toMatchObject({
+      roles: ['officer', 'department_head'],
+      enabled: false,
+      version: 2,
+    });
+    expect(list.users.some((user) => user.username === `${username}.b`)).toBe(true);
+    // What the pre-token-generation trigger will read at this user's next sign-in.
+    const poolId = harness.template.ref(
+      harness.template.ofType('AWS::Cognito::UserPool')[0]?.logicalId ?? '',
+    );
+    const stored = harness.cognito.user(poolId, username);
+    expect(stored?.enabled).toBe(false);
+    expect(stored?.attributes.get('custom:roles')).toBe('officer department_head');
+    expect(stored?.attributes.get('custom:jurisdictions')).toBe('cq-gecheng');
+    expect(newProblems()).toEqual([]);
+  });
+
   it('answers the office routes held to their partitions (LeadingKeys): who am I, a jurisdiction edit, a calendar year edit', async () => {
     const target = targetOf(harness);
     const administrator = await target.tokenFor('administrator', 'cq-gecheng');

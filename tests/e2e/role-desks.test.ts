@@ -150,6 +150,7 @@ describe('a desk per role, on the demo office', () => {
       '/office/admin/rewards',
       '/office/admin/contacts',
       '/office/admin/jurisdiction',
+      '/office/admin/users',
     ]);
     await page.context().close();
   });

@@ -53,6 +53,7 @@ const probes = [
   'JURISDICTION',
   'POLICY',
   'POLICY#CONTACTS',
+  'USEREDITS',
   'META',
   'LOOKUP_FAILURES',
   'DELIVERY#x',
@@ -161,6 +162,15 @@ describe('table access by partition (dynamodb:LeadingKeys)', () => {
     expect(allows('create-tip', 'GetItem', ['POLICY#CONTACTS'])).toBe(false);
     expect(allows('lookup-tip', 'Query', ['POLICY#CONTACTS'])).toBe(false);
     expect(allows('create-tip', 'Query', ['TIPS#cq-gecheng#received'], 'gsi1')).toBe(false);
+  });
+
+  it('lets the users’ edit logs be written by the user routes that edit, read by the list', () => {
+    expect(allows('update-user', 'PutItem', ['USEREDITS'])).toBe(true);
+    expect(allows('create-user', 'PutItem', ['USEREDITS'])).toBe(true);
+    expect(allows('list-users', 'BatchGetItem', ['USEREDITS'])).toBe(true);
+    expect(allows('list-users', 'PutItem', ['USEREDITS'])).toBe(false);
+    expect(allows('update-jurisdiction-contacts', 'PutItem', ['USEREDITS'])).toBe(false);
+    expect(allows('me', 'GetItem', ['USEREDITS'])).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import { contactEncryptionContext } from '@qingling/shared/adapters/aws/kms-cont
 import { type Resource, type RouteDefinition, routes } from '@qingling/shared/api/routes.ts';
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import type { UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,18 @@ const expectedGrants: Record<Resource, (s: Synthesized) => string[]> = {
   ledgerExportRead: (s) => [
     resolvedGrant(s, 's3:GetObject', s.stack.evidence.bucket.arnForObjects('exports/*')),
   ],
+  // Scoped to the one user pool: never cognito-idp:* nor another pool.
+  userDirectory: (s) =>
+    [
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminUpdateUserAttributes',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+    ].map((action) =>
+      grant(action, { 'Fn::GetAtt': [logicalId(s, s.stack.auth.userPool as UserPool), 'Arn'] }),
+    ),
   lifecycle: (s) =>
     [s.stack.lifecycle.stateMachineArn, s.stack.lifecycle.tipStateMachineArn].flatMap((arn) => [
       resolvedGrant(s, 'states:StartExecution', arn),
@@ -115,6 +128,9 @@ const expectedEnvironment: Record<Resource, (s: Synthesized) => Record<string, u
     LEDGER_EXPORT_FUNCTION: aliasArn(logicalId(s, s.stack.ledgerExports.worker.function)),
   }),
   ledgerExportRead: (s) => ({ EVIDENCE_BUCKET: { Ref: logicalId(s, s.stack.evidence.bucket) } }),
+  userDirectory: (s) => ({
+    USER_POOL_ID: { Ref: logicalId(s, s.stack.auth.userPool as UserPool) },
+  }),
   lifecycle: (s) => ({
     STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.stateMachineArn),
     TIP_STATE_MACHINE_ARN: s.stack.resolve(s.stack.lifecycle.tipStateMachineArn),

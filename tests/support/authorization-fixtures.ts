@@ -55,6 +55,8 @@ export const recordInputs: Record<string, (f: Fixtures) => unknown> = {
   token: (f) => f.token,
   photoKeys: (f) => [`evidence/${f.hazardId}/p1`],
   uscc: (f) => f.uscc,
+  // An office user of the jurisdiction (a demo user no other test signs in as to work).
+  username: (f) => `${f.jurisdiction}.second_officer`,
 };
 
 /**
@@ -66,6 +68,8 @@ export const recordInputs: Record<string, (f: Fixtures) => unknown> = {
  */
 export const createdInputs: Record<string, Record<string, () => unknown>> = {
   registerEnterprise: { uscc: () => freshUscc() },
+  // A user added is the record the request creates: a fresh username each time.
+  createUser: { username: () => `matrix.${randomUUID().slice(0, 8)}` },
 };
 
 /**
@@ -101,6 +105,10 @@ export const plainInputs: Record<string, string> = {
   en: 'a name',
   units: 'names of units',
   expectedVersion: 'the version the editor saw',
+  // users and roles (`username` names a user, above; `name` is classified below)
+  roles: 'roles given to the user the path names',
+  email: "the new user's own address",
+  enabled: 'a flag',
   // tips
   unit: 'a unit name typed by the tipster',
   industry: 'a code of the public taxonomy',

@@ -20,6 +20,7 @@ import { StaticSite } from './constructs/static-site.ts';
 import { TipsterSecrets } from './constructs/tipster-secrets.ts';
 import { WeeklyReports } from './constructs/weekly-reports.ts';
 import { handlersDir, processPhotoEntry } from './paths.ts';
+import { UserDirectoryGrants } from './user-directory-grants.ts';
 
 export interface QinglingStackProps extends StackProps, Omit<DeploymentConfig, 'profile'> {
   /** What the regions offer; `global` when not given. */
@@ -62,6 +63,8 @@ export class QinglingStack extends Stack {
   readonly weeklyReports: WeeklyReports;
   readonly retentionSweep: RetentionSweep;
   readonly ledgerExports: LedgerExports;
+  /** The user pool's grants to the users-and-roles handlers, bound once the pool exists. */
+  readonly userDirectory = new UserDirectoryGrants();
   readonly auth: OfficerAuth;
   readonly api: QinglingHttpApi;
   readonly site: StaticSite;
@@ -142,6 +145,7 @@ export class QinglingStack extends Stack {
         secrets: this.secrets,
         lifecycle: this.lifecycle,
         ledgerExports: this.ledgerExports,
+        userDirectory: this.userDirectory,
       },
       codeVersion: props.codeVersion,
       throttle: props.throttle,
@@ -194,6 +198,7 @@ export class QinglingStack extends Stack {
       logRetention,
     });
     this.api.addRoutes({ issuer: this.auth.issuer, audience: this.auth.audience });
+    this.userDirectory.bind(this.auth.userPool);
 
     this.subscribeOperator();
 

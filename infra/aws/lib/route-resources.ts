@@ -1,9 +1,11 @@
 import type { Resource } from '@qingling/shared/api/routes.ts';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { EvidenceBucket } from './constructs/evidence-bucket.ts';
 import type { HazardLifecycle } from './constructs/hazard-lifecycle.ts';
 import type { LedgerExports } from './constructs/ledger-exports.ts';
 import type { TipsterSecrets } from './constructs/tipster-secrets.ts';
+import type { UserDirectoryGrants } from './user-directory-grants.ts';
 
 /** The resources a route may name in `uses`, as built by the stack. */
 export interface RouteResources {
@@ -11,12 +13,13 @@ export interface RouteResources {
   secrets: TipsterSecrets;
   lifecycle: HazardLifecycle;
   ledgerExports: LedgerExports;
+  userDirectory: UserDirectoryGrants;
 }
 
 /** What one `uses` entry means on AWS: the handler's environment and its role's grants. */
 export interface ResourceAccess {
   environment(resources: RouteResources): Record<string, string>;
-  grant(resources: RouteResources, role: IRole): void;
+  grant(resources: RouteResources, role: IRole, fn: LambdaFunction): void;
 }
 
 /**
@@ -73,6 +76,13 @@ export const resourceAccess: Record<Resource, ResourceAccess> = {
     environment: ({ evidence }) => ({ EVIDENCE_BUCKET: evidence.bucket.bucketName }),
     grant: ({ evidence }, role) => {
       evidence.grantExportReads(role);
+    },
+  },
+  userDirectory: {
+    // USER_POOL_ID is set once the pool exists (UserDirectoryGrants.bind).
+    environment: () => ({}),
+    grant: ({ userDirectory }, role, fn) => {
+      userDirectory.use(role, fn);
     },
   },
   lifecycle: {

@@ -10,6 +10,7 @@ import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-sto
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
 import { DynamoWeeklyReportMarker } from '@qingling/shared/adapters/dynamodb/weekly-report-marker.ts';
 import { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
+import { FileUserDirectory } from '@qingling/shared/adapters/local/file-user-directory.ts';
 import { FileSystemBlobStore } from '@qingling/shared/adapters/local/fs-blob-store.ts';
 import {
   LocalContactVault,
@@ -22,11 +23,11 @@ import { recordContactDirectory } from '@qingling/shared/notifications/jurisdict
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
-import { useDependencies } from '#functions/dependencies.ts';
+import { dependencies, useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
 import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
-import { demoUsers } from './auth/demo-users.ts';
+import { demoDirectoryEntries } from './auth/demo-users.ts';
 import { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { BackgroundExports } from './background-exports.ts';
 import { demoJurisdiction, seedDemoRecords } from './demo-records.ts';
@@ -210,7 +211,8 @@ export async function startEmbeddedCloud(
     url: server.url,
     webRoot: options.webRoot ?? defaultWebRoot,
     issuer: adapters.issuer,
-    users: demoUsers(seedData.jurisdictions, demoJurisdiction),
+    users: adapters.users,
+    jurisdictions: () => dependencies.jurisdictions(),
     blobStore: adapters.blobStore,
     outbox,
     publicGate: await publicGate(options, clock, adapters.receiptKeys, proofOfWorkBits),
@@ -286,6 +288,11 @@ async function localAdapters(input: {
     issuer: `${url}/auth`,
     clock,
   });
+  // Cognito's user pool: the demo users first, then what administrators add and change.
+  const users = new FileUserDirectory({
+    path: join(dataDirectory, 'users.json'),
+    seed: () => demoDirectoryEntries(seedData.jurisdictions, demoJurisdiction),
+  });
   const blobStore = new FileSystemBlobStore({
     root: join(dataDirectory, 'blobs'),
     uploadUrl: `${url}/_local/uploads`,
@@ -325,6 +332,7 @@ async function localAdapters(input: {
     clock,
     dynamoClient: dynamo.client,
     issuer,
+    users,
     blobStore,
     policies,
     events,
@@ -356,6 +364,7 @@ function useLocalAdapters(
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,
+    userDirectory: () => adapters.users,
     proofOfWorkBits: () => proofOfWorkBits,
     // The scheduled jobs' messages (the weekly reports) go where the lifecycles' go.
     notifier: () => adapters.outbox,

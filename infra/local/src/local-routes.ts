@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FileOutbox } from '@qingling/shared/adapters/local/file-outbox.ts';
+import type { FileUserDirectory } from '@qingling/shared/adapters/local/file-user-directory.ts';
 import {
   FileSystemBlobStore,
   UploadRefused,
@@ -9,11 +10,11 @@ import {
 import { apiError } from '@qingling/shared/api/errors.ts';
 import { proofChallengeHeader, proofHeader } from '@qingling/shared/api/proof-of-work.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
+import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import { photoRefusalReasons } from '@qingling/shared/tips/tip.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
 import { type LambdaHandler, LocalApiGateway } from './api-gateway.ts';
-import type { DemoUser } from './auth/demo-users.ts';
 import type { LocalTokenIssuer } from './auth/token-issuer.ts';
 import { BodyTooLarge, type RequestHandler, readBody, sendJson } from './local-server.ts';
 import { renderOutboxPage } from './outbox-page.ts';
@@ -60,7 +61,10 @@ export interface LocalRoutes {
   url: string;
   webRoot: string;
   issuer: LocalTokenIssuer;
-  users: readonly DemoUser[];
+  /** Who may sign in, with which roles: the demo users and what administrators changed. */
+  users: FileUserDirectory;
+  /** The jurisdictions' names, for the sign-in page's list. */
+  jurisdictions: () => Promise<Jurisdiction[]>;
   blobStore: FileSystemBlobStore;
   outbox: FileOutbox;
   gateway: LocalApiGateway;
@@ -169,15 +173,7 @@ async function route(
   } else if (path === '/auth/jwks.json') {
     sendJson(response, 200, local.issuer.jwks());
   } else if (path === '/auth/demo-users') {
-    sendJson(response, 200, {
-      users: local.users.map(({ username, name, roles, jurisdictions, jurisdictionName }) => ({
-        username,
-        name,
-        roles,
-        jurisdictions,
-        jurisdictionName,
-      })),
-    });
+    sendJson(response, 200, { users: await signInList(local) });
   } else if (path === '/auth/token' && method === 'POST') {
     await issueDemoToken(local, request, response);
   } else if (path === '/_local/uploads' && method === 'POST') {
@@ -239,7 +235,28 @@ async function serveApi(
   );
 }
 
-/** Cognito's part on one machine: an ID token for a demo user, by name, for eight hours. */
+/** The users the sign-in page offers (the enabled ones), each with their jurisdiction's name. */
+async function signInList(local: LocalRoutes) {
+  const names = new Map((await local.jurisdictions()).map((item) => [item.code, item]));
+  return (await local.users.all())
+    .filter((user) => user.enabled)
+    .map(({ username, name, roles, jurisdictions }) => {
+      const jurisdiction = names.get(jurisdictions[0] ?? '');
+      return {
+        username,
+        name,
+        roles,
+        jurisdictions,
+        jurisdictionName: { zh: jurisdiction?.zh ?? '', en: jurisdiction?.en ?? '' },
+      };
+    });
+}
+
+/**
+ * Cognito's part on one machine: an ID token for a user of the local directory, by name,
+ * for eight hours, with the roles the directory holds now (an administrator's edit counts
+ * from the next sign-in, as on AWS).
+ */
 async function issueDemoToken(
   local: LocalRoutes,
   request: IncomingMessage,
@@ -252,12 +269,25 @@ async function issueDemoToken(
   } catch {
     username = undefined;
   }
-  const user = local.users.find((candidate) => candidate.username === username);
+  const user = typeof username === 'string' ? await local.users.get(username) : null;
   if (!user) {
     sendJson(response, 400, {
       error: {
         code: 'unknown_user',
         message: { zh: '没有这个演示用户。', en: 'There is no such demo user.' },
+      },
+    });
+    return;
+  }
+  // As Cognito refuses a disabled user: no token at all.
+  if (!user.enabled) {
+    sendJson(response, 403, {
+      error: {
+        code: 'user_disabled',
+        message: {
+          zh: '该账号已被停用，请联系本辖区系统管理员。',
+          en: 'This account is disabled; ask an administrator of your jurisdiction.',
+        },
       },
     });
     return;

@@ -125,6 +125,20 @@ export const errorCatalog = {
       en: 'The rules of the hazard lifecycle do not allow this.',
     },
   },
+  username_taken: {
+    status: 409,
+    message: {
+      zh: '该用户名已被使用，请换一个。',
+      en: 'This username is taken; choose another.',
+    },
+  },
+  directory_read_only: {
+    status: 403,
+    message: {
+      zh: '用户与角色由外部身份提供方管理，这里不能修改。',
+      en: 'Users and roles are kept by the external identity provider and cannot be changed here.',
+    },
+  },
   link_invalid: {
     status: 403,
     message: {

@@ -16,7 +16,8 @@ import type { Bilingual } from '../i18n/text.ts';
  * (a reward officer opening a claim's sealed bank details; logged on the tip); lifecycle:
  * wake or start a record's lifecycle execution (Step Functions); ledgerExportStart: record a
  * ledger export job (LEDGEREXPORT# partitions) and invoke its worker asynchronously, which
- * alone writes files under exports/; ledgerExportRead: sign a link to read such a file.
+ * alone writes files under exports/; ledgerExportRead: sign a link to read such a file;
+ * userDirectory: list, add and edit office users in the user pool (or external: none).
  */
 export type Resource =
   | 'evidenceUpload'
@@ -27,7 +28,8 @@ export type Resource =
   | 'contactOpen'
   | 'lifecycle'
   | 'ledgerExportStart'
-  | 'ledgerExportRead';
+  | 'ledgerExportRead'
+  | 'userDirectory';
 
 /** The table's global secondary indexes (infra/table-design.ts; a test keeps them equal). */
 export type IndexName = 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7';

@@ -11,6 +11,7 @@ import { policyRoutes } from '../policies/routes.ts';
 import { publicTipRoutes } from '../tips/public-routes.ts';
 import { rewardRoutes } from '../tips/reward-routes.ts';
 import { officeTipRoutes } from '../tips/routes.ts';
+import { userRoutes } from '../users/routes.ts';
 import { coreRoutes } from './core-routes.ts';
 import type { RouteDefinition } from './route-definition.ts';
 
@@ -43,6 +44,7 @@ export const routes = [
   ...statisticsRoutes,
   ...enterpriseRoutes,
   ...policyRoutes,
+  ...userRoutes,
   ...chainHeadRoutes,
 ] as const satisfies readonly RouteDefinition[];
 

@@ -188,7 +188,9 @@ export class QinglingHttpApi extends Construct {
           ),
         },
       });
-      for (const resource of uses) resourceAccess[resource].grant(props.resources, fn.role);
+      for (const resource of uses) {
+        resourceAccess[resource].grant(props.resources, fn.role, fn.function);
+      }
       props.originVerification?.grantRead(fn.role);
       // Every route names the partitions (and index partitions) it touches: an anonymous
       // caller's function reaches nothing of the office, an office function only its work.

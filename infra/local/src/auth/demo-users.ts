@@ -1,5 +1,6 @@
 import type { Jurisdiction } from '@qingling/shared/api/schemas.ts';
 import type { Principal, Role } from '@qingling/shared/auth/principal.ts';
+import type { DirectoryEntry } from '@qingling/shared/ports/user-directory.ts';
 
 /** Invented people: one per role in each demo jurisdiction (names are not real people). */
 const namesByRole: Record<Role, readonly string[]> = {
@@ -58,4 +59,22 @@ export function demoUsers(jurisdictions: readonly Jurisdiction[], first?: string
   );
   const rank = (user: DemoUser) => (user.jurisdictions[0] === first ? 0 : 1);
   return users.sort((a, b) => rank(a) - rank(b));
+}
+
+/** The demo users as the local user directory is first filled with them (all enabled). */
+export function demoDirectoryEntries(
+  jurisdictions: readonly Jurisdiction[],
+  first?: string,
+): DirectoryEntry[] {
+  return demoUsers(jurisdictions, first).map(
+    ({ username, userId, name, roles, jurisdictions: codes, department }) => ({
+      username,
+      userId,
+      name,
+      roles,
+      jurisdictions: codes,
+      ...(department ? { department } : {}),
+      enabled: true,
+    }),
+  );
 }

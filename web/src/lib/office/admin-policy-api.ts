@@ -7,6 +7,12 @@ import type {
   UpdateJurisdictionContacts,
 } from '@qingling/shared/policies/schemas.ts';
 import type { UpdateRewardPolicy } from '@qingling/shared/rewards/reward-policy-schemas.ts';
+import type {
+  CreateUser,
+  DirectoryUser,
+  UpdateUser,
+  UserList,
+} from '@qingling/shared/users/users.ts';
 import type { LadderView, PoliciesView } from './admin-policies.ts';
 import type { RewardPolicyView } from './admin-rewards.ts';
 import { officeRequest } from './office-api.ts';
@@ -63,6 +69,20 @@ export async function loadJurisdiction(code: string): Promise<JurisdictionRecord
 
 export const saveJurisdiction = (code: string, body: UpdateJurisdiction) =>
   officeRequest<JurisdictionRecord>(`/api/jurisdictions/${encodeURIComponent(code)}`, {
+    method: 'PUT',
+    body,
+  });
+
+/** The users-and-roles page's requests: a jurisdiction's users, an addition, an edit. */
+const usersPath = (code: string) => `/api/admin/jurisdictions/${encodeURIComponent(code)}/users`;
+
+export const loadUsers = (code: string) => officeRequest<UserList>(usersPath(code));
+
+export const createUser = (code: string, body: CreateUser) =>
+  officeRequest<DirectoryUser>(usersPath(code), { method: 'POST', body });
+
+export const saveUser = (code: string, username: string, body: UpdateUser) =>
+  officeRequest<DirectoryUser>(`${usersPath(code)}/${encodeURIComponent(username)}`, {
     method: 'PUT',
     body,
   });

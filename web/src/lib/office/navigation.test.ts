@@ -42,6 +42,7 @@ describe('the office navigation', () => {
       '/office/admin/rewards',
       '/office/admin/contacts',
       '/office/admin/jurisdiction',
+      '/office/admin/users',
     ]);
     // Several roles: what any of them may use.
     expect(navigationFor(['reward_officer', 'leader_in_charge']).map((e) => e.href)).toContain(

@@ -7,6 +7,7 @@ import { words as adminContactWords } from './admin-contacts.ts';
 import { words as adminJurisdictionWords } from './admin-jurisdiction.ts';
 import { words as adminPolicyWords } from './admin-policies.ts';
 import { words as adminRewardWords } from './admin-rewards.ts';
+import { words as adminUserWords } from './admin-users.ts';
 
 /**
  * The office console's navigation: one entry per page, shown only to the roles its page
@@ -71,6 +72,12 @@ export const officeNavigation: readonly NavEntry[] = [
     label: () => text(adminJurisdictionWords.nav),
     roles: ['administrator'],
     routes: ['listJurisdictions', 'updateJurisdiction'],
+  },
+  {
+    href: '/office/admin/users',
+    label: () => text(adminUserWords.nav),
+    roles: ['administrator'],
+    routes: ['listUsers', 'createUser', 'updateUser'],
   },
 ];
 
