@@ -4,7 +4,10 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
-import { backfillSealedDataIndex } from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
+import {
+  backfillSealedDataIndex,
+  backfillTipPlaceIndex,
+} from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
@@ -173,6 +176,8 @@ export async function startEmbeddedCloud(
   // Tips whose sealed data outlive their ended reward matter, on the retention sweep's
   // index, for tips written before it: once.
   await backfillSealedDataIndex({ documents, tableName, jurisdictions });
+  // Tips on the possible duplicates' indexes, for tips written before them: once.
+  await backfillTipPlaceIndex({ documents, tableName, jurisdictions });
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);
