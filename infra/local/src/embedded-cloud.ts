@@ -27,6 +27,7 @@ import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
+import { sweepOrphanUploads } from '#functions/events/sweep-orphan-uploads.ts';
 import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoUsers } from './auth/demo-users.ts';
@@ -49,8 +50,8 @@ import { AnonymousRateLimiter, ProofGate } from './rate-limiter.ts';
 import { ScaledClock } from './scaled-clock.ts';
 import {
   ChainHeadsPublisher,
+  DailySweepSchedule,
   ReconcilerSweeps,
-  RetentionSweepSchedule,
   startHeartbeat,
   WeeklyReportSchedule,
 } from './scheduled-jobs.ts';
@@ -99,6 +100,8 @@ export interface EmbeddedCloud {
   reconcile(): Promise<unknown>;
   /** One retention sweep now (the heartbeat runs one each CST day): what it erased. */
   sweepRetention(): Promise<unknown>;
+  /** The orphan upload sweep, now (it runs once a day by the clock on its own). */
+  sweepOrphanUploads(): Promise<unknown>;
   /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
   weeklyReports(): Promise<void>;
   /** The ledger exports' background worker (settled(): none under way). */
@@ -187,7 +190,9 @@ export async function startEmbeddedCloud(
     () => sendWeeklyReports({ siteUrl: server.url }),
   );
   const reconciler = new ReconcilerSweeps(speed);
-  const retention = new RetentionSweepSchedule(clock, () => sweepRetention());
+  const retention = new DailySweepSchedule(clock, () => sweepRetention(), 'retention sweep');
+  // Evidence photos no record names, a day old (daily at 04:00 CST on AWS): once a day.
+  const orphans = new DailySweepSchedule(clock, () => sweepOrphanUploads(), 'orphan sweep');
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
@@ -195,6 +200,7 @@ export async function startEmbeddedCloud(
     void weeklyReports.due();
     reconciler.whenDue();
     void retention.due();
+    void orphans.due();
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
@@ -235,6 +241,7 @@ export async function startEmbeddedCloud(
     policies,
     reconcile: () => reconciler.now(),
     sweepRetention: () => retention.now(),
+    sweepOrphanUploads: () => orphans.now(),
     weeklyReports: async () => {
       await weeklyReports.due();
     },
@@ -353,6 +360,7 @@ function useLocalAdapters(
     exportFiles: () => adapters.blobStore,
     blobReadUrls: () => adapters.blobStore,
     blobDigests: () => adapters.blobStore,
+    blobListing: () => adapters.blobStore,
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,
