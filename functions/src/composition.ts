@@ -1,6 +1,7 @@
 import { CognitoUserDirectory } from '@qingling/shared/adapters/aws/cognito-user-directory.ts';
 import { KmsContactVault } from '@qingling/shared/adapters/aws/kms-contact-vault.ts';
 import { lambdaExportStarter } from '@qingling/shared/adapters/aws/lambda-export-starter.ts';
+import { S3BlobListing } from '@qingling/shared/adapters/aws/s3-blob-listing.ts';
 import { S3BlobStore } from '@qingling/shared/adapters/aws/s3-blob-store.ts';
 import { S3BlobDigests, S3ReadUrls } from '@qingling/shared/adapters/aws/s3-evidence-reads.ts';
 import { S3ExportFiles } from '@qingling/shared/adapters/aws/s3-export-files.ts';
@@ -37,6 +38,7 @@ import { nextGeneration } from '@qingling/shared/hazards/lifecycle.ts';
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import type {
   BlobDigests,
+  BlobListing,
   BlobReadUrls,
   BlobStore,
   ExportFiles,
@@ -85,6 +87,7 @@ const made: {
   exportFiles?: ExportFiles;
   blobReadUrls?: BlobReadUrls;
   blobDigests?: BlobDigests;
+  blobListing?: BlobListing;
   receiptKeys?: ReceiptKeys;
   contactVault?: ContactVault;
   notifier?: Notifier;
@@ -157,6 +160,9 @@ const defaultBlobReadUrls = (): BlobReadUrls =>
   (made.blobReadUrls ??= new S3ReadUrls({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultBlobDigests = (): BlobDigests =>
   (made.blobDigests ??= new S3BlobDigests({ bucket: requireEnv('EVIDENCE_BUCKET') }));
+/** The orphan sweep's listing of evidence/: a class apart, bundled only there. */
+const defaultBlobListing = (): BlobListing =>
+  (made.blobListing ??= new S3BlobListing({ bucket: requireEnv('EVIDENCE_BUCKET') }));
 const defaultReceiptKeys = (): ReceiptKeys =>
   (made.receiptKeys ??= new SecretsManagerReceiptKeys({
     secretId: requireEnv('RECEIPT_KEY_SECRET_ARN'),
@@ -262,6 +268,7 @@ const defaults = {
   startLedgerExport: defaultStartLedgerExport,
   blobReadUrls: defaultBlobReadUrls,
   blobDigests: defaultBlobDigests,
+  blobListing: defaultBlobListing,
   receiptKeys: defaultReceiptKeys,
   contactVault: defaultContactVault,
   notifier: defaultNotifier,
@@ -302,6 +309,7 @@ export let ledgerExports: Dependencies['ledgerExports'] = defaultLedgerExports;
 export let startLedgerExport: Dependencies['startLedgerExport'] = defaultStartLedgerExport;
 export let blobReadUrls: Dependencies['blobReadUrls'] = defaultBlobReadUrls;
 export let blobDigests: Dependencies['blobDigests'] = defaultBlobDigests;
+export let blobListing: Dependencies['blobListing'] = defaultBlobListing;
 export let receiptKeys: Dependencies['receiptKeys'] = defaultReceiptKeys;
 export let contactVault: Dependencies['contactVault'] = defaultContactVault;
 export let notifier: Dependencies['notifier'] = defaultNotifier;
@@ -341,6 +349,7 @@ export function useDependencies(overrides: Partial<Dependencies>): void {
   startLedgerExport = overrides.startLedgerExport ?? startLedgerExport;
   blobReadUrls = overrides.blobReadUrls ?? blobReadUrls;
   blobDigests = overrides.blobDigests ?? blobDigests;
+  blobListing = overrides.blobListing ?? blobListing;
   receiptKeys = overrides.receiptKeys ?? receiptKeys;
   contactVault = overrides.contactVault ?? contactVault;
   notifier = overrides.notifier ?? notifier;

@@ -846,6 +846,10 @@ describe('the synthesized template, run with each role enforced', () => {
     )?.tipId;
     if (!tipId) throw new Error('The tip is not in the inbox');
     let revision = (await api(officer, 'GET', `/api/office/tips/${tipId}`)).body.revision as number;
+    // Its possible duplicates, from the place indexes (gsi4, gsi5) under the route's role.
+    const duplicates = await api(officer, 'GET', `/api/office/tips/${tipId}/possible-duplicates`);
+    expectOk(duplicates);
+    expect(Array.isArray(duplicates.body.possibleDuplicates)).toBe(true);
     const command = async (token: string, body: Record<string, unknown>, path = 'commands') => {
       const reply = await api(token, 'POST', `/api/office/tips/${tipId}/${path}`, {
         idempotencyKey: randomUUID(),
@@ -1230,6 +1234,92 @@ describe('the synthesized template, run with each role enforced', () => {
     };
     expect(again.erased).not.toContain(tipId);
     dynamo.destroy();
+    expect(newProblems()).toEqual([]);
+  });
+});
+
+describe('the orphan upload sweep, run with its own role', () => {
+  it('deletes a day-old evidence photo no event names, and its thumbnail, keeping a named one', async () => {
+    const officer = await targetOf(harness).tokenFor('officer', 'cq-gecheng');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${officer}` };
+    const post = (path: string, body: unknown) =>
+      fetch(`${harness.apiUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const idempotencyKey = randomUUID();
+    const forms = await post('/api/office/hazards/photo-uploads', {
+      jurisdiction: 'cq-gecheng',
+      count: 2,
+      idempotencyKey,
+    });
+    expect(forms.status, await forms.clone().text()).toBe(201);
+    const { photoUploads } = (await forms.json()) as {
+      photoUploads: { photoKey: string; url: string; fields: Record<string, string> }[];
+    };
+    for (const upload of photoUploads) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+      if (!('Content-Type' in upload.fields)) form.append('Content-Type', 'image/jpeg');
+      const photo = await sharp({
+        create: { width: 64, height: 48, channels: 3, background: '#c33' },
+      })
+        .jpeg()
+        .toBuffer();
+      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo');
+      expect((await fetch(upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+    }
+    await harness.settled();
+    const [named = '', unsent = ''] = photoUploads.map((upload) => upload.photoKey);
+    const { enterprise: _enterprise, standard: _standard, ...facts } = recordHazardExample();
+    const recorded = await post('/api/office/hazards', {
+      ...facts,
+      idempotencyKey,
+      grade: 'general',
+      site: {
+        name: '老王便利店',
+        address: '格城区南街 9 号',
+        kind: 'shop',
+        personInCharge: '王某',
+        phone: '13600136009',
+      },
+      photoKeys: [named],
+    });
+    expect(recorded.status, await recorded.clone().text()).toBe(201);
+    await harness.settled();
+
+    // Stored a day ago, as S3 will list them tomorrow (the harness's clock is real time).
+    const bucket = harness.template.ref(
+      harness.template
+        .ofType('AWS::S3::Bucket')
+        .find(({ logicalId }) => logicalId.startsWith('Evidence'))?.logicalId ?? '',
+    );
+    const photosAndThumbnails = [named, unsent].flatMap((key) => [key, thumbnailKeyOf(key)]);
+    for (const key of photosAndThumbnails) {
+      const stored = harness.s3.object(bucket, key);
+      expect(stored, key).toBeDefined();
+      if (stored) stored.lastModified = new Date(Date.now() - 25 * 3_600_000);
+    }
+    const sweep = [...harness.runtime.functions.values()].find((fn) =>
+      fn.logicalId.startsWith('OrphanUploadSweep'),
+    );
+    expect(sweep, 'the template has an orphan upload sweep function').toBeDefined();
+    const rule = harness.template
+      .ofType('AWS::Events::Rule')
+      .find((resource) => resource.logicalId.startsWith('OrphanUploadSweepDaily'));
+    expect(rule, 'a schedule invokes it').toBeDefined();
+    newProblems();
+    const result = (await harness.runtime.invoke(sweep?.logicalId ?? '', {})) as {
+      removed: string[];
+    };
+    expect(result.removed).toEqual(expect.arrayContaining([unsent, thumbnailKeyOf(unsent)]));
+    expect(result.removed).not.toContain(named);
+    const keys = harness.s3.objects(bucket);
+    expect(keys).not.toContain(unsent);
+    expect(keys).not.toContain(thumbnailKeyOf(unsent));
+    expect(keys).toEqual(expect.arrayContaining([named, thumbnailKeyOf(named)]));
+    // Nothing more the next time.
+    const again = (await harness.runtime.invoke(sweep?.logicalId ?? '', {})) as {
+      removed: string[];
+    };
+    expect(again.removed).toEqual([]);
     expect(newProblems()).toEqual([]);
   });
 });

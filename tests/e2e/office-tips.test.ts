@@ -120,6 +120,30 @@ describe('an officer triages tips at a desktop', () => {
     await inbox.context().close();
   });
 
+  it('links the tips of the same enterprise from a tip’s page, found by the index, in zh and en', async () => {
+    const earlier = await reportTip({
+      enterprise: '端到端重复测试加油站',
+      address: '北环路 12 号',
+      description: '加油站卸油口旁边有人抽烟，灭火器压力表指在红区。',
+    });
+    const later = await reportTip({
+      enterprise: '端到端 重复测试 加油站',
+      address: '北环路 12-1 号',
+      description: '油罐车卸油时无人监护，司机在车旁打电话。',
+    });
+    const page = await officePage(tipPath(later.tipId));
+    const duplicates = page.getByRole('region', { name: '可能重复的举报' });
+    const link = duplicates.locator(`a[href$="id=${earlier.tipId}"]`);
+    await link.waitFor();
+    expect(await duplicates.textContent()).toContain('同一单位');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.goto(`${cloud.url}/en${tipPath(later.tipId)}`);
+    const english = page.getByRole('region', { name: 'Possible duplicates' });
+    await english.locator(`a[href$="id=${earlier.tipId}"]`).waitFor();
+    expect(await english.textContent()).toContain('same enterprise');
+    await link.page().context().close();
+  });
+
   it('refuses a tip with a rule reason, which the tipster reads when following it up', async () => {
     const tip = await reportTip({
       enterprise: undefined,

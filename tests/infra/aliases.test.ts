@@ -133,9 +133,9 @@ describe('versions and the alias live', () => {
     expect(named('AWS::StepFunctions::StateMachine')).toBe(4);
     expect(named('AWS::Lambda::EventSourceMapping')).toBe(1);
     expect(named('Custom::S3BucketNotifications')).toBe(1);
-    // The daily chain heads, the reconciler's five-minute schedule, the weekly report and
-    // the daily retention sweep.
-    expect(named('AWS::Events::Rule')).toBe(4);
+    // The daily chain heads, the reconciler's five-minute schedule, the weekly report, the
+    // daily retention sweep and the daily orphan upload sweep.
+    expect(named('AWS::Events::Rule')).toBe(5);
     expect(named('AWS::Cognito::UserPool')).toBe(1);
     expect(named('Custom::QinglingSeedData')).toBe(1);
   });
@@ -144,8 +144,8 @@ describe('versions and the alias live', () => {
     const permissions = Object.values(resources).filter(
       (resource) => resource.Type === 'AWS::Lambda::Permission',
     );
-    // One per API handler, and S3, the four schedules and Cognito.
-    expect(permissions).toHaveLength(synthesized.stack.api.functions.size + 6);
+    // One per API handler, and S3, the five schedules and Cognito.
+    expect(permissions).toHaveLength(synthesized.stack.api.functions.size + 7);
     const aliases = functions.map(({ functionId }) => JSON.stringify(aliasArn(functionId)));
     for (const permission of permissions) {
       expect(aliases).toContain(JSON.stringify(permission.Properties?.FunctionName));

@@ -70,6 +70,7 @@ const indexProbes = [
   'LEDGER#cq-gecheng#reported#major#office',
   'CHANGES#2026-12-01T02',
   'LIFECYCLE_WAITS',
+  'TIPPLACE#cq-gecheng#E#清水加油站',
 ];
 const matches = (patterns: readonly string[], key: string) =>
   patterns.some((pattern) =>

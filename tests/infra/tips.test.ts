@@ -495,6 +495,25 @@ describe('the photo processor', () => {
   });
 });
 
+describe('the orphan upload sweep', () => {
+  it('may list evidence/ and delete there, read hazards only, and nothing of tips or uploads', () => {
+    const s = synthesized;
+    const bucket = s.stack.evidence.bucket;
+    const role = s.stack.orphanUploadSweep.function.role;
+    expect(grantsOf(s, role).filter(beyondTableAndLogs)).toEqual(
+      [
+        resolvedGrant(s, 's3:DeleteObject', bucket.arnForObjects('evidence/*')),
+        resolvedGrant(s, 's3:ListBucket', bucket.bucketArn, {
+          StringLike: { 's3:prefix': ['evidence/*'] },
+        }),
+      ].sort(),
+    );
+    const table = grantsOf(s, role).filter((line) => line.startsWith('dynamodb:'));
+    expect(table.some((line) => /PutItem|UpdateItem|DeleteItem/.test(line))).toBe(false);
+    expect(table.every((line) => line.includes('"HAZARD#*"'))).toBe(true);
+  });
+});
+
 describe('sharp for Lambda (linux arm64)', () => {
   const rootVersion = () =>
     (

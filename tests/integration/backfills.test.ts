@@ -5,7 +5,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { backfills, DynamoBackfills } from '@qingling/shared/adapters/dynamodb/backfills.ts';
+import {
+  type Backfill,
+  backfills,
+  DynamoBackfills,
+} from '@qingling/shared/adapters/dynamodb/backfills.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { applyTally } from '@qingling/shared/adapters/dynamodb/tally.ts';
@@ -107,6 +111,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       'ledgerIndexes',
       'recordedBy',
       'sealedDataIndex',
+      'tipPlaceIndex',
     ]);
 
     /** A budget that lasts `checks` checks (a stand-in for the function's remaining time). */
@@ -135,6 +140,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       'ledgerIndexes',
       'recordedBy',
       'sealedDataIndex',
+      'tipPlaceIndex',
     ]);
 
     // Time for the first jurisdiction's counters only: that one is kept as done.
@@ -144,6 +150,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       'ledgerIndexes',
       'recordedBy',
       'sealedDataIndex',
+      'tipPlaceIndex',
     ]);
     const progress = await documents.send(
       new GetCommand({
@@ -167,7 +174,12 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     const checks = jurisdictions.length - 1 + before + ledgerStatuses.indexOf('reported') + 1 + 2;
     const run3 = await run(checks);
     expect(run3).toEqual({ finished: ['statistics'], unfinished: ['ledgerIndexes', 'recordedBy'] });
-    expect(await store.missing()).toEqual(['ledgerIndexes', 'recordedBy', 'sealedDataIndex']);
+    expect(await store.missing()).toEqual([
+      'ledgerIndexes',
+      'recordedBy',
+      'sealedDataIndex',
+      'tipPlaceIndex',
+    ]);
     const indexed = await Promise.all(
       hazards.map(async (hazard) => Boolean((await stateOf(hazard.id)).gsi3pk)),
     );
@@ -180,7 +192,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
         budget: { expired: () => false },
       }),
     ).toEqual({
-      finished: ['ledgerIndexes', 'recordedBy', 'sealedDataIndex'],
+      finished: ['ledgerIndexes', 'recordedBy', 'sealedDataIndex', 'tipPlaceIndex'],
       unfinished: [],
     });
     expect(await store.missing()).toEqual([]);
@@ -294,23 +306,57 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     expect(await handler(scheduled, left(240_000))).not.toHaveProperty('backfills');
   });
 
-  it('puts a tip written before the retention sweep on its index, so that it is erased when due', async () => {
-    const created = await postJson(
-      `${cloud.url}/api/tips`,
-      validTip({
-        wantsReward: true,
-        contactPhone: '13712345678',
-        description: '仓库安全出口被货物堵死，疏散通道不畅 B1',
+  /** A tip sent as a tipster sends it, found in the inbox by a word of its text. */
+  const reportedTip = async (body: Record<string, unknown>, word: string): Promise<string> => {
+    const created = await postJson(`${cloud.url}/api/tips`, validTip(body));
+    expect(created.status).toBe(201);
+    const inbox = await (
+      await fetch(`${cloud.url}/api/office/tips?jurisdiction=cq-gecheng`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json();
+    return inbox.tips.find((tip: { excerpt: string }) => tip.excerpt.includes(word)).tipId;
+  };
+  /** The tip's state item, read consistently. */
+  const tipStateItem = async (tipId: string) =>
+    (
+      await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: `TIP#${tipId}`, sk: 'STATE' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  /**
+   * As an older version left the tip: without these index attributes, and the backfill's
+   * marker gone; then the backfill runs alone, once, to its end.
+   */
+  const backfilledAfterUpgrade = async (tipId: string, name: Backfill, removed: string) => {
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `TIP#${tipId}`, sk: 'STATE' },
+        UpdateExpression: `REMOVE ${removed}`,
       }),
     );
-    expect(created.status).toBe(201);
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: backfills[name] }));
+    const store = new DynamoBackfills(documents, tableName);
+    expect(await store.missing()).toEqual([name]);
+    expect(
+      await store.run([name], jurisdictions, {
+        now: clock.now(),
+        budget: { expired: () => false },
+      }),
+    ).toEqual({ finished: [name], unfinished: [] });
+    expect(await store.missing()).toEqual([]);
+  };
+
+  it('puts a tip written before the retention sweep on its index, so that it is erased when due', async () => {
+    const description = '仓库安全出口被货物堵死，疏散通道不畅 B1';
+    const body = { wantsReward: true, contactPhone: '13712345678', description };
+    const tipId = await reportedTip(body, 'B1');
     const headers = { authorization: `Bearer ${token}` };
-    const inbox = await (
-      await fetch(`${cloud.url}/api/office/tips?jurisdiction=cq-gecheng`, { headers })
-    ).json();
-    const tipId: string = inbox.tips.find((tip: { excerpt: string }) =>
-      tip.excerpt.includes('B1'),
-    ).tipId;
     const tip = await (await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers })).json();
     const refused = await postJson(
       `${cloud.url}/api/office/tips/${tipId}/commands`,
@@ -322,34 +368,21 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       headers,
     );
     expect(refused.status).toBe(200);
-    const key = { pk: `TIP#${tipId}`, sk: 'STATE' };
-    const indexOf = async () =>
-      (
-        await documents.send(
-          new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-        )
-      ).Item?.gsi3pk;
-    expect(await indexOf()).toBe('SEALED#cq-gecheng');
-    // As an older version left it: no index, no marker.
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
-      }),
-    );
-    await documents.send(
-      new DeleteCommand({ TableName: tableName, Key: backfills.sealedDataIndex }),
-    );
-    const store = new DynamoBackfills(documents, tableName);
-    expect(await store.missing()).toEqual(['sealedDataIndex']);
-    expect(
-      await store.run(['sealedDataIndex'], jurisdictions, {
-        now: clock.now(),
-        budget: { expired: () => false },
-      }),
-    ).toEqual({ finished: ['sealedDataIndex'], unfinished: [] });
-    expect(await indexOf()).toBe('SEALED#cq-gecheng');
-    expect(await store.missing()).toEqual([]);
+    expect((await tipStateItem(tipId))?.gsi3pk).toBe('SEALED#cq-gecheng');
+    await backfilledAfterUpgrade(tipId, 'sealedDataIndex', 'gsi3pk, gsi3sk');
+    expect((await tipStateItem(tipId))?.gsi3pk).toBe('SEALED#cq-gecheng');
+  });
+
+  it('puts a tip written before the possible duplicates’ indexes on them', async () => {
+    const body = { enterprise: '老街茶馆', address: '老街 3 号', description: '茶馆燃气管老化 C1' };
+    const tipId = await reportedTip(body, 'C1');
+    const indexOf = async () => {
+      const item = await tipStateItem(tipId);
+      return [item?.gsi4pk, item?.gsi5pk];
+    };
+    const indexed = ['TIPPLACE#cq-gecheng#E#老街茶馆', 'TIPPLACE#cq-gecheng#A#老街3号'];
+    expect(await indexOf()).toEqual(indexed);
+    await backfilledAfterUpgrade(tipId, 'tipPlaceIndex', 'gsi4pk, gsi4sk, gsi5pk, gsi5sk');
+    expect(await indexOf()).toEqual(indexed);
   });
 });

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { giveHazardCommand } from '../support/hazards.ts';
+import { type EvidenceForm, giveHazardCommand, uploadEvidence } from '../support/hazards.ts';
 import { postJson } from '../support/tips.ts';
 
 // Issue 14, "Evidence on every step": over HTTP on the embedded cloud, an officer records a
@@ -43,16 +43,6 @@ async function phonePhoto(background: string): Promise<Buffer> {
   return bytes;
 }
 
-type Form = { photoKey: string; url: string; fields: Record<string, string> };
-
-async function upload(form: Form, bytes: Buffer): Promise<number> {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-  if (!form.fields['Content-Type']) body.append('Content-Type', 'image/jpeg');
-  body.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), 'photo.jpg');
-  return (await fetch(form.url, { method: 'POST', body })).status;
-}
-
 const office = (path: string, body: unknown) =>
   postJson(`${cloud.url}${path}`, body, { authorization: `Bearer ${officer}` });
 const get = async (path: string, token = officer) => {
@@ -84,11 +74,11 @@ describe('evidence photos on a hazard, over HTTP', () => {
     });
     expect(forms.status, JSON.stringify(forms.body)).toBe(201);
     hazardId = forms.body.hazardId;
-    const photoUploads: Form[] = forms.body.photoUploads;
+    const photoUploads: EvidenceForm[] = forms.body.photoUploads;
     expect(photoUploads).toHaveLength(2);
     for (const [index, form] of photoUploads.entries()) {
       expect(form.photoKey).toMatch(new RegExp(`^evidence/${hazardId}/[0-9a-f-]{36}$`));
-      expect(await upload(form, await phonePhoto(index === 0 ? '#c33' : '#36c'))).toBe(201);
+      expect(await uploadEvidence(form, await phonePhoto(index === 0 ? '#c33' : '#36c'))).toBe(201);
     }
     foundKeys = photoUploads.map((form) => form.photoKey);
 
@@ -220,8 +210,10 @@ describe('evidence photos on a hazard, over HTTP', () => {
     // The enterprise asks for forms with its view, uploads, then sends the fix done.
     const view = await postJson(`${cloud.url}/api/enterprise/hazard`, { token, photoUploads: 1 });
     expect(view.status, JSON.stringify(view.body)).toBe(200);
-    const [enterpriseForm] = view.body.photoUploads as Form[];
-    expect(await upload(enterpriseForm as Form, await phonePhoto('#3a6'))).toBe(201);
+    const [enterpriseForm] = view.body.photoUploads as EvidenceForm[];
+    expect(await uploadEvidence(enterpriseForm as EvidenceForm, await phonePhoto('#3a6'))).toBe(
+      201,
+    );
     const fixed = await postJson(`${cloud.url}/api/enterprise/hazard/updates`, {
       token,
       idempotencyKey: randomUUID(),
@@ -249,8 +241,8 @@ describe('evidence photos on a hazard, over HTTP', () => {
       hazardId: hazard.id,
     });
     expect(forms.status).toBe(201);
-    const [verifyForm] = forms.body.photoUploads as Form[];
-    expect(await upload(verifyForm as Form, await phonePhoto('#999'))).toBe(201);
+    const [verifyForm] = forms.body.photoUploads as EvidenceForm[];
+    expect(await uploadEvidence(verifyForm as EvidenceForm, await phonePhoto('#999'))).toBe(201);
     const page = await get(`/api/office/hazards/${hazard.id}`);
     hazard.revision = page.body.revision;
     const verified = await giveHazardCommand(cloud.url, officer, hazard, {

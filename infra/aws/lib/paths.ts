@@ -51,6 +51,11 @@ export const seedDataEntry = fileURLToPath(
   new URL('../../../functions/src/deploy/seed-data.ts', import.meta.url),
 );
 
+/** The orphan upload sweep: evidence photos no event names, a day on (EventBridge, daily). */
+export const sweepOrphanUploadsEntry = fileURLToPath(
+  new URL('../../../functions/src/events/sweep-orphan-uploads.ts', import.meta.url),
+);
+
 /** The retention sweep: erases tips' sealed data past their period (EventBridge, daily). */
 export const sweepSealedDataEntry = fileURLToPath(
   new URL('../../../functions/src/events/sweep-sealed-data.ts', import.meta.url),

@@ -13,6 +13,7 @@ import { LedgerExports } from './constructs/ledger-exports.ts';
 import { NotificationDelivery } from './constructs/notification-delivery.ts';
 import { OfficerAuth } from './constructs/officer-auth.ts';
 import { OriginVerification } from './constructs/origin-verification.ts';
+import { OrphanUploadSweep } from './constructs/orphan-upload-sweep.ts';
 import { PhotoProcessor } from './constructs/photo-processor.ts';
 import { RecordsTable } from './constructs/records-table.ts';
 import { RetentionSweep } from './constructs/retention-sweep.ts';
@@ -62,6 +63,7 @@ export class QinglingStack extends Stack {
   readonly chainHeads: ChainHeadsPublication;
   readonly weeklyReports: WeeklyReports;
   readonly retentionSweep: RetentionSweep;
+  readonly orphanUploadSweep: OrphanUploadSweep;
   readonly ledgerExports: LedgerExports;
   /** The user pool's grants to the users-and-roles handlers, bound once the pool exists. */
   readonly userDirectory = new UserDirectoryGrants();
@@ -185,6 +187,14 @@ export class QinglingStack extends Stack {
 
     this.retentionSweep = new RetentionSweep(this, 'RetentionSweep', {
       table: this.table,
+      codeVersion: props.codeVersion,
+      logRetention,
+      alarmTopic: this.lifecycle.alarmTopic,
+    });
+
+    this.orphanUploadSweep = new OrphanUploadSweep(this, 'OrphanUploadSweep', {
+      table: this.table,
+      evidence: this.evidence,
       codeVersion: props.codeVersion,
       logRetention,
       alarmTopic: this.lifecycle.alarmTopic,

@@ -4,7 +4,10 @@ import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
-import { backfillSealedDataIndex } from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
+import {
+  backfillSealedDataIndex,
+  backfillTipPlaceIndex,
+} from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
 import { DynamoLifecycleWaits } from '@qingling/shared/adapters/dynamodb/lifecycle-waits.ts';
 import { DynamoPolicyStore } from '@qingling/shared/adapters/dynamodb/policy-store.ts';
 import { DynamoReferenceData } from '@qingling/shared/adapters/dynamodb/reference-data.ts';
@@ -25,6 +28,7 @@ import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { dependencies, useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
+import { sweepOrphanUploads } from '#functions/events/sweep-orphan-uploads.ts';
 import { sweepRetention } from '#functions/events/sweep-sealed-data.ts';
 import { linkKeyFrom } from '#functions/hazards/link-key.ts';
 import { demoDirectoryEntries } from './auth/demo-users.ts';
@@ -48,8 +52,8 @@ import { AnonymousRateLimiter, ProofGate } from './rate-limiter.ts';
 import { ScaledClock } from './scaled-clock.ts';
 import {
   ChainHeadsPublisher,
+  DailySweepSchedule,
   ReconcilerSweeps,
-  RetentionSweepSchedule,
   startHeartbeat,
   WeeklyReportSchedule,
 } from './scheduled-jobs.ts';
@@ -98,6 +102,8 @@ export interface EmbeddedCloud {
   reconcile(): Promise<unknown>;
   /** One retention sweep now (the heartbeat runs one each CST day): what it erased. */
   sweepRetention(): Promise<unknown>;
+  /** The orphan upload sweep, now (it runs once a day by the clock on its own). */
+  sweepOrphanUploads(): Promise<unknown>;
   /** The weekly reports, if due by the clock, now (the heartbeat does the same). */
   weeklyReports(): Promise<void>;
   /** The ledger exports' background worker (settled(): none under way). */
@@ -179,6 +185,8 @@ export async function startEmbeddedCloud(
   // Tips whose sealed data outlive their ended reward matter, on the retention sweep's
   // index, for tips written before it: once.
   await backfillSealedDataIndex({ documents, tableName, jurisdictions });
+  // Tips on the possible duplicates' indexes, for tips written before them: once.
+  await backfillTipPlaceIndex({ documents, tableName, jurisdictions });
   await resumeLifecycles(conductors, { documents, tableName, jurisdictions });
 
   const chainHeads = new ChainHeadsPublisher(clock);
@@ -188,7 +196,9 @@ export async function startEmbeddedCloud(
     () => sendWeeklyReports({ siteUrl: server.url }),
   );
   const reconciler = new ReconcilerSweeps(speed);
-  const retention = new RetentionSweepSchedule(clock, () => sweepRetention());
+  const retention = new DailySweepSchedule(clock, () => sweepRetention(), 'retention sweep');
+  // Evidence photos no record names, a day old (daily at 04:00 CST on AWS): once a day.
+  const orphans = new DailySweepSchedule(clock, () => sweepOrphanUploads(), 'orphan sweep');
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
@@ -196,6 +206,7 @@ export async function startEmbeddedCloud(
     void weeklyReports.due();
     reconciler.whenDue();
     void retention.due();
+    void orphans.due();
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
@@ -237,6 +248,7 @@ export async function startEmbeddedCloud(
     policies,
     reconcile: () => reconciler.now(),
     sweepRetention: () => retention.now(),
+    sweepOrphanUploads: () => orphans.now(),
     weeklyReports: async () => {
       await weeklyReports.due();
     },
@@ -361,6 +373,7 @@ function useLocalAdapters(
     exportFiles: () => adapters.blobStore,
     blobReadUrls: () => adapters.blobStore,
     blobDigests: () => adapters.blobStore,
+    blobListing: () => adapters.blobStore,
     receiptKeys: () => adapters.receiptKeys,
     contactVault: () => adapters.contactVault,
     policies: () => adapters.policies,

@@ -180,22 +180,25 @@ export function startHeartbeat(speed: number, beat: () => void): () => void {
 }
 
 /**
- * The retention sweep (daily at 03:00 CST on AWS): here once a CST day by the cloud's
- * clock, at the first heartbeat of the day (and at start). One run at a time; after a
- * failure, not for a minute. The sweep itself is idempotent: a run too many erases nothing.
+ * The retention sweep (daily at 03:00 CST on AWS), and the orphan upload sweep (04:00): here
+ * once a CST day by the cloud's clock, at the first heartbeat of the day (and at start).
+ * One run at a time; after a failure, not for a minute. Each sweep is idempotent: a run
+ * too many erases nothing.
  */
-export class RetentionSweepSchedule {
+export class DailySweepSchedule {
   private readonly clock: Clock;
   private readonly sweep: () => Promise<unknown>;
+  private readonly name: string;
   /** The CST day of the last run. */
   private sweptDay = '';
   private failedAt = 0;
   /** The run under way. */
   running: Promise<unknown> | undefined;
 
-  constructor(clock: Clock, sweep: () => Promise<unknown>) {
+  constructor(clock: Clock, sweep: () => Promise<unknown>, name: string) {
     this.clock = clock;
     this.sweep = sweep;
+    this.name = name;
   }
 
   /** The day's sweep if it has not run today. */
@@ -217,7 +220,7 @@ export class RetentionSweepSchedule {
       })
       .catch((error: unknown) => {
         this.failedAt = Date.now();
-        console.error('embedded cloud: retention sweep failed', error);
+        console.error(`embedded cloud: ${this.name} failed`, error);
       })
       .finally(() => {
         this.running = undefined;

@@ -87,3 +87,17 @@ export interface BlobReadUrls {
 export interface BlobDigests {
   sha256Of(key: string): Promise<string | null>;
 }
+
+/** A stored blob as a listing names it: its key and when it was stored. */
+export interface ListedBlob {
+  key: string;
+  storedAt: Date;
+}
+
+/**
+ * The blobs under a prefix, in key order, with when each was stored: what a sweep reads
+ * (S3 ListObjectsV2, page by page; the embedded cloud's folder). Nothing of their bytes.
+ */
+export interface BlobListing {
+  list(prefix: string): AsyncIterable<ListedBlob>;
+}

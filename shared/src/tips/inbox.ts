@@ -32,4 +32,13 @@ export interface TipInbox {
     jurisdiction: string;
     from: TipStatus | 'approved';
   }): Promise<RewardListEntry[]>;
+  /**
+   * The newest tips of a place partition (duplicates.ts: gsi4 by enterprise, gsi5 by
+   * address), at most `limit`: a bounded Query, however many tips the jurisdiction has.
+   */
+  samePlace(query: {
+    index: 'gsi4' | 'gsi5';
+    partition: string;
+    limit: number;
+  }): Promise<TipState[]>;
 }

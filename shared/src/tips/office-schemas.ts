@@ -241,3 +241,19 @@ export const giveTipCommandSchema = withMeta(
   }),
   { id: 'TipCommandRequest' },
 );
+
+/**
+ * A tip's possible duplicates among all tips of its jurisdiction (issue 14): those with the
+ * same enterprise or address, found by the index (duplicates.ts), with why each looks alike.
+ */
+export const possibleDuplicatesSchema = withMeta(
+  z.object({
+    possibleDuplicates: z.array(
+      z.object({
+        tip: tipSummarySchema,
+        reasons: z.array(z.enum(['enterprise', 'address', 'text'])),
+      }),
+    ),
+  }),
+  { id: 'PossibleDuplicates' },
+);

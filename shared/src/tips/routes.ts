@@ -1,5 +1,10 @@
 import type { RouteDefinition } from '../api/route-definition.ts';
-import { giveTipCommandSchema, tipForOfficerSchema } from './office-schemas.ts';
+import { tipPlacePrefix } from './duplicates.ts';
+import {
+  giveTipCommandSchema,
+  possibleDuplicatesSchema,
+  tipForOfficerSchema,
+} from './office-schemas.ts';
 import { exampleReceipt } from './public-routes.ts';
 import { rewardDeskQuerySchema, rewardDeskSchema } from './reward-desk.ts';
 import { rewardListQuerySchema, rewardListSchema } from './reward-list.ts';
@@ -182,6 +187,37 @@ export const getTipRoute = {
   },
 } as const satisfies RouteDefinition;
 
+/**
+ * A tip's possible duplicates among all tips of its jurisdiction, not one page: the
+ * newest tips of the same folded enterprise name (gsi4) and address (gsi5), a bounded
+ * Query each. Officers' (a reward officer's view has none of the tipster's words).
+ */
+export const getTipDuplicatesRoute = {
+  operationId: 'getTipDuplicates',
+  method: 'GET',
+  path: '/api/office/tips/{tipId}/possible-duplicates',
+  handler: 'get-tip-duplicates',
+  table: {
+    read: ['TIP#*'],
+    indexes: { gsi4: [`${tipPlacePrefix}*`], gsi5: [`${tipPlacePrefix}*`] },
+  },
+  access: {
+    kind: 'signedIn',
+    roles: officeRoles,
+    scope: { in: 'record', record: 'tip', id: 'tipId' },
+  },
+  summary: {
+    zh: '可能重复的举报（本辖区同一单位或同一地址的举报）',
+    en: 'Possible duplicates: tips of the jurisdiction naming the same enterprise or address',
+  },
+  pathParameters: { schema: tipIdParameters, example: { tipId: exampleTipId } },
+  response: {
+    status: 200,
+    body: possibleDuplicatesSchema,
+    example: { possibleDuplicates: [] },
+  },
+} as const satisfies RouteDefinition;
+
 export const giveTipCommandRoute = {
   operationId: 'giveTipCommand',
   method: 'POST',
@@ -296,6 +332,7 @@ export const officeTipRoutes = [
   getRewardDeskRoute,
   listRewardsRoute,
   getTipRoute,
+  getTipDuplicatesRoute,
   giveTipCommandRoute,
   askTipsterRoute,
   recordOfficeTipRoute,

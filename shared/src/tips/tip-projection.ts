@@ -2,6 +2,7 @@ import { cstDate, seedCalendar } from '../calendar/calendar.ts';
 import { isSealedKey, type Recorded, type RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
+import { tipPlaceIndex } from './duplicates.ts';
 import { sealedDataIndex } from './retention.ts';
 import { applyClaimEvent } from './reward-claim.ts';
 import { rewardIndexPartition } from './reward-statistics.ts';
@@ -39,6 +40,8 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
       : {}),
     // The retention sweep's: tips whose sealed data outlive their reward matter.
     ...sealedDataIndex(state),
+    // Possible duplicates across the jurisdiction: by enterprise (gsi4), by address (gsi5).
+    ...tipPlaceIndex(state),
   }),
   // The statistics' tip counters (tip-statistics.ts): one bucket per jurisdiction and month.
   tally: tipTally,

@@ -209,6 +209,25 @@ export class EvidenceBucket extends Construct {
   }
 
   /**
+   * The orphan upload sweep: list the keys under evidence/ (the listing's prefix held to
+   * it) and delete there; it reads no photo and touches nothing of tips/ or incoming/.
+   */
+  grantOrphanSweep(role: IRole): Grant[] {
+    return [
+      this.grantObjects(role, ['s3:DeleteObject'], evidencePrefixes.evidence, [
+        'The orphan upload sweep deletes, under evidence/ only, the photos and thumbnails of',
+        'hazards that no event names, a day after they were stored.',
+      ]),
+      Grant.addToPrincipal({
+        grantee: role,
+        actions: ['s3:ListBucket'],
+        resourceArns: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${evidencePrefixes.evidence}*`] } },
+      }),
+    ];
+  }
+
+  /**
    * Sends every object created under incoming/ to the photo processor (its alias). CDK
    * sets the notification with a deploy-time handler of its own, whose logs get a
    * retention here. Returns the invoke permissions made for S3 (the notification waits

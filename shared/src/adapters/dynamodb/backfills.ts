@@ -5,9 +5,11 @@ import {
   backfillLedgerIndexes,
   backfillRecordedBy,
   backfillSealedDataIndex,
+  backfillTipPlaceIndex,
   ledgerIndexesMarker,
   recordedByMarker,
   sealedDataIndexMarker,
+  tipPlaceIndexMarker,
 } from './ledger-backfills.ts';
 
 /**
@@ -26,6 +28,8 @@ export const backfills = {
   recordedBy: recordedByMarker,
   /** Tips with sealed data past their reward matter, on the retention sweep's index. */
   sealedDataIndex: sealedDataIndexMarker,
+  /** Tips on the possible duplicates' indexes (by enterprise, by address). */
+  tipPlaceIndex: tipPlaceIndexMarker,
 } as const;
 export type Backfill = keyof typeof backfills;
 const order = Object.keys(backfills) as Backfill[];
@@ -81,6 +85,7 @@ export class DynamoBackfills {
       ledgerIndexes: async () => (await backfillLedgerIndexes(target)).finished,
       recordedBy: async () => (await backfillRecordedBy(target)).finished,
       sealedDataIndex: async () => (await backfillSealedDataIndex(target)).finished,
+      tipPlaceIndex: async () => (await backfillTipPlaceIndex(target)).finished,
     };
     for (const name of order.filter((name) => names.includes(name))) {
       if (run.unfinished.length || !(await steps[name]())) run.unfinished.push(name);

@@ -8,8 +8,10 @@ import type { Actor } from '../../event-log/event-log.ts';
 import { deskLedgerStatuses } from '../../hazards/desk.ts';
 import { type HazardState, hazardLedgerPartition, ledgerStatus } from '../../hazards/hazard.ts';
 import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
+import { tipPlaceIndex } from '../../tips/duplicates.ts';
 import { sealedDataIndex } from '../../tips/retention.ts';
 import { type TipState, tipInboxPartition } from '../../tips/tip-state.ts';
+import { allTipStatuses } from '../../tips/tip-statistics.ts';
 import type { Budget } from './budget.ts';
 import { readPartition } from './index-page.ts';
 
@@ -25,6 +27,8 @@ export const ledgerIndexesMarker = { pk: 'LEDGER#INDEXES', sk: 'BUILT' } as cons
 export const recordedByMarker = { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' } as const;
 /** Older tips were put on the retention sweep's index (under TIP#: the sweep's grant). */
 export const sealedDataIndexMarker = { pk: 'TIP#SEALED_INDEX', sk: 'BUILT' } as const;
+/** Older tips were put on the possible duplicates' place indexes (gsi4, gsi5). */
+export const tipPlaceIndexMarker = { pk: 'TIP#PLACE_INDEX', sk: 'BUILT' } as const;
 
 const hazardPartitions = (jurisdiction: string) =>
   deskLedgerStatuses.map((status) => hazardLedgerPartition(jurisdiction, status));
@@ -36,6 +40,10 @@ const hazardPartitions = (jurisdiction: string) =>
 const endedTipStatuses = ['refused', 'referred', 'merged', 'closed', 'substantiated'] as const;
 const tipPartitions = (jurisdiction: string) =>
   endedTipStatuses.map((status) => tipInboxPartition(jurisdiction, status));
+
+/** Every status a tip may be in: a tip of any of them may be another's duplicate. */
+const allTipPartitions = (jurisdiction: string) =>
+  allTipStatuses.map((status) => tipInboxPartition(jurisdiction, status));
 
 /** Where a backfill runs: the table, the jurisdictions it goes through, its budget if any. */
 export interface BackfillTarget {
@@ -90,6 +98,18 @@ export function backfillSealedDataIndex(target: BackfillTarget) {
     if (item.gsi3pk) return null;
     const index = sealedDataIndex(item.state as TipState);
     return index.gsi3pk ? index : null;
+  });
+}
+
+/**
+ * Puts tips written before the possible duplicates' indexes on them (gsi4 by enterprise,
+ * gsi5 by address: tips/duplicates.ts), once (marker TIP#PLACE_INDEX).
+ */
+export function backfillTipPlaceIndex(target: BackfillTarget) {
+  return backfill(target, tipPlaceIndexMarker, allTipPartitions, 'gsi5pk', async (item) => {
+    if (item.gsi5pk) return null;
+    const index = tipPlaceIndex(item.state as TipState);
+    return Object.keys(index).length ? index : null;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TipInbox } from '../../tips/inbox.ts';
 import type { RewardClaimDeskEntry, RewardDeskEntry } from '../../tips/reward-desk.ts';
 import type { RewardListEntry } from '../../tips/reward-list.ts';
@@ -25,6 +25,20 @@ export class DynamoTipInbox implements TipInbox {
       ...(query.cursor ? { cursor: query.cursor } : {}),
       pick: (item) => item.state as TipState,
     });
+  }
+
+  async samePlace(query: Parameters<TipInbox['samePlace']>[0]) {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: query.index,
+        KeyConditionExpression: `${query.index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ScanIndexForward: false,
+        Limit: query.limit,
+      }),
+    );
+    return Items.map((item) => item.state as TipState);
   }
 
   count(query: Parameters<TipInbox['count']>[0]) {

@@ -7,18 +7,20 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Bilingual } from '../../i18n/text.ts';
 import {
   type BlobDigests,
+  type BlobListing,
   type BlobReadUrls,
   type BlobStore,
   type DownloadOptions,
   downloadDisposition,
   type ExportFiles,
+  type ListedBlob,
   type StoredBlob,
   type UploadForm,
   type UploadPolicy,
@@ -97,7 +99,9 @@ function formatBytes(bytes: number): string {
  * nothing behind. A form is single-use: whoever holds it cannot replace what was uploaded
  * with it (on S3, where a form can be posted again, the photo processor keeps the first).
  */
-export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls, BlobDigests {
+export class FileSystemBlobStore
+  implements BlobStore, ExportFiles, BlobReadUrls, BlobDigests, BlobListing
+{
   private readonly root: string;
   private readonly uploadUrl: string;
   private readonly downloadBase: string;
@@ -193,7 +197,12 @@ export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls
     const path = this.pathOf(blob.key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${randomUUID()}.partial`;
-    await writeFile(`${temporary}.meta`, JSON.stringify({ contentType: blob.contentType }));
+    // When it was stored, by the cloud's clock (S3's LastModified): what sweeps go by.
+    const storedAt = this.clock.now().toISOString();
+    await writeFile(
+      `${temporary}.meta`,
+      JSON.stringify({ contentType: blob.contentType, storedAt }),
+    );
     await writeFile(temporary, blob.bytes);
     await rename(`${temporary}.meta`, `${path}.meta.json`);
     await rename(temporary, path);
@@ -263,6 +272,40 @@ export class FileSystemBlobStore implements BlobStore, ExportFiles, BlobReadUrls
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw refuse.noDownload();
       throw error;
+    }
+  }
+
+  /**
+   * The blobs under a prefix in key order, each with when it was stored (its metadata's
+   * storedAt; the file's time for one stored before that was kept). Half-written files and
+   * the used forms' markers are not blobs.
+   */
+  async *list(prefix: string): AsyncIterable<ListedBlob> {
+    const folder = this.pathOf(prefix.replace(/\/$/, ''));
+    let names: string[];
+    try {
+      names = await readdir(folder, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const keys = names
+      .filter((name) => name.endsWith('.meta.json') && !name.includes('.partial'))
+      .map((name) => `${prefix.replace(/\/$/, '')}/${name.slice(0, -'.meta.json'.length)}`)
+      .map((key) => key.split(sep).join('/'))
+      .sort();
+    for (const key of keys) {
+      const path = this.pathOf(key);
+      try {
+        const meta = JSON.parse(await readFile(`${path}.meta.json`, 'utf8')) as {
+          storedAt?: string;
+        };
+        const storedAt = meta.storedAt ? new Date(meta.storedAt) : (await stat(path)).mtime;
+        yield { key, storedAt };
+      } catch (error) {
+        // Deleted since the folder was read: no longer there to list.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
     }
   }
 

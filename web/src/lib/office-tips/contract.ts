@@ -4,6 +4,7 @@
  */
 import type {
   giveTipCommandSchema,
+  possibleDuplicatesSchema,
   tipForOfficerSchema,
 } from '@qingling/shared/tips/office-schemas.ts';
 import type {
@@ -19,6 +20,7 @@ export type { TipStatus };
 export type TipList = z.output<typeof tipListSchema>;
 export type TipSummary = TipList['tips'][number];
 export type TipForOfficer = z.output<typeof tipForOfficerSchema>;
+export type PossibleDuplicates = z.output<typeof possibleDuplicatesSchema>;
 export type TipMessage = z.output<typeof tipMessageSchema>;
 export type TipTimelineEntry = TipForOfficer['timeline'][number];
 export type TipChannel = TipForOfficer['channel'];

@@ -1,7 +1,7 @@
 import { excerptOf } from '@qingling/shared/i18n/excerpt.ts';
+import type { DuplicateReason } from '@qingling/shared/tips/duplicates.ts';
 import { listSeparator } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
-import type { DuplicateReason } from './duplicates.ts';
 
 const reasonNames: Record<DuplicateReason, () => string> = {
   enterprise: m.tp_duplicate_same_enterprise,

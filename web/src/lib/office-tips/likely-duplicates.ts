@@ -1,8 +1,14 @@
+import { type DuplicateReason, duplicatesAmong } from '@qingling/shared/tips/duplicates.ts';
 import { officeRequest } from '#lib/office/office-api.ts';
-import type { TipForOfficer, TipList, TipStatus, TipSummary } from './contract.ts';
-import { type DuplicateReason, duplicatesAmong } from './duplicates.ts';
+import type {
+  PossibleDuplicates,
+  TipForOfficer,
+  TipList,
+  TipStatus,
+  TipSummary,
+} from './contract.ts';
 
-/** Where a tip's duplicates may be: the tips of its jurisdiction still being handled. */
+/** Where a tip's similar texts may be: the tips of its jurisdiction still being handled. */
 const searchedStatuses: readonly TipStatus[] = [
   'received',
   'accepted',
@@ -16,11 +22,29 @@ export interface LikelyDuplicate {
 }
 
 /**
- * The tips that may be the same matter as this one, among the newest of each status still
- * being handled in its jurisdiction (the first page of each). Texts are compared excerpt
+ * The tips that may be the same matter as this one. Those naming the same enterprise or
+ * address come from the server, which finds them among all tips of the jurisdiction by
+ * its index however far back they are; those whose text alone is alike, among the newest
+ * of each status still being handled (the first page of each: text has no index), excerpt
  * to excerpt, the only text the inbox gives.
  */
 export async function likelyDuplicatesOf(tip: TipForOfficer): Promise<LikelyDuplicate[]> {
+  const [indexed, similar] = await Promise.all([
+    officeRequest<PossibleDuplicates>(`/api/office/tips/${tip.tipId}/possible-duplicates`),
+    similarTextOf(tip),
+  ]);
+  const found = new Map<string, LikelyDuplicate>(
+    indexed.possibleDuplicates.map((entry) => [entry.tip.tipId, entry]),
+  );
+  for (const entry of similar) {
+    const known = found.get(entry.tip.tipId);
+    const reasons = [...new Set([...(known?.reasons ?? []), ...entry.reasons])];
+    found.set(entry.tip.tipId, { tip: known?.tip ?? entry.tip, reasons });
+  }
+  return [...found.values()];
+}
+
+async function similarTextOf(tip: TipForOfficer): Promise<LikelyDuplicate[]> {
   const pages = await Promise.all(
     searchedStatuses.map((status) =>
       officeRequest<TipList>(

@@ -1,8 +1,8 @@
+import { duplicatesAmong, type PossibleDuplicate } from '@qingling/shared/tips/duplicates.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import { officeRequest } from '#lib/office/office-api.ts';
 import { RecordList } from '#lib/office/record/record-list.svelte.ts';
 import type { TipForOfficer, TipSummary } from './contract.ts';
-import { duplicatesAmong, type PossibleDuplicate } from './duplicates.ts';
 
 /** How many tips' details are asked for at once. */
 const detailRequestsAtOnce = 6;

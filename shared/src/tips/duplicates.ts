@@ -21,7 +21,7 @@ export interface PossibleDuplicate {
 const similarTextThreshold = 0.5;
 
 /** NFKC (full-width → half-width), lower case, letters and digits only. */
-const folded = (value: string | undefined): string =>
+export const folded = (value: string | undefined): string =>
   (value ?? '')
     .normalize('NFKC')
     .toLowerCase()
@@ -83,5 +83,63 @@ export function duplicatesAmong(
       found.get(b.tipId)?.push({ tipId: a.tipId, reasons });
     }
   });
+  return found;
+}
+
+/**
+ * The keys a tip is found by among all tips of its jurisdiction (issue 14): its folded
+ * enterprise name (gsi4) and its folded address (gsi5), each a partition of its own, newest
+ * first. Only exact matches after folding are found this way; similar text is judged
+ * among what they find. The attributes ride on the tip's state item, which every write
+ * puts anyway: no call is added to the intake (issue 13), only the index entries.
+ */
+export const tipPlacePrefix = 'TIPPLACE#';
+
+export function tipPlacePartitions(tip: {
+  jurisdiction: string;
+  enterprise?: string | undefined;
+  address: string;
+}): { gsi4pk?: string; gsi5pk?: string } {
+  const enterprise = folded(tip.enterprise);
+  const address = folded(tip.address);
+  return {
+    ...(enterprise ? { gsi4pk: `${tipPlacePrefix}${tip.jurisdiction}#E#${enterprise}` } : {}),
+    ...(address ? { gsi5pk: `${tipPlacePrefix}${tip.jurisdiction}#A#${address}` } : {}),
+  };
+}
+
+/** The tip's place index attributes (tip-projection.ts): its partitions, newest first. */
+export function tipPlaceIndex(tip: {
+  tipId: string;
+  jurisdiction: string;
+  enterprise?: string | undefined;
+  address: string;
+  receivedAt: string;
+}): Record<string, string> {
+  const { gsi4pk, gsi5pk } = tipPlacePartitions(tip);
+  const sk = `${tip.receivedAt}#${tip.tipId}`;
+  return {
+    ...(gsi4pk ? { gsi4pk, gsi4sk: sk } : {}),
+    ...(gsi5pk ? { gsi5pk, gsi5sk: sk } : {}),
+  };
+}
+
+/** How many of the newest tips of each place partition a look-up reads: a bounded Query. */
+export const samePlaceLimit = 25;
+
+/** The possible duplicates of one tip among others found by its keys, newest first. */
+export function duplicatesOf(
+  tip: DuplicateCandidate,
+  others: readonly DuplicateCandidate[],
+): PossibleDuplicate[] {
+  const own = featuresOf(tip);
+  const seen = new Set<string>([tip.tipId]);
+  const found: PossibleDuplicate[] = [];
+  for (const other of others) {
+    if (seen.has(other.tipId)) continue;
+    seen.add(other.tipId);
+    const reasons = reasonsAlike(own, featuresOf(other));
+    if (reasons.length) found.push({ tipId: other.tipId, reasons });
+  }
   return found;
 }
