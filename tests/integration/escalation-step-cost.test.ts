@@ -19,7 +19,9 @@ let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 const watch = watchDynamoCalls();
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ clock });
+  // Without the heartbeat's sweeps (reconciler, retention, orphans, chain heads): not a
+  // step's cost, and each could land amid one on a busy machine.
+  cloud = await startTestCloud({ clock, scheduledJobs: false });
 }, 120_000);
 afterAll(async () => {
   watch.stop();

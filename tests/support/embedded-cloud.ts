@@ -25,6 +25,8 @@ export async function startTestCloud(
     proofOfWorkBits?: number;
     /** The demo office (enterprises, hazards, tips) `npm start` seeds: off unless asked. */
     demoRecords?: boolean;
+    /** The heartbeat's scheduled jobs (sweeps, reconciler): on unless a test counts calls. */
+    scheduledJobs?: boolean;
   } = {},
 ): Promise<EmbeddedCloud & { removeData(): Promise<void> }> {
   const data = options.dataDirectory
@@ -40,6 +42,7 @@ export async function startTestCloud(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.proofOfWorkBits ? { proofOfWorkBits: options.proofOfWorkBits } : {}),
     demoRecords: options.demoRecords ?? false,
+    ...(options.scheduledJobs === false ? { scheduledJobs: false } : {}),
   });
   return { ...cloud, removeData: data.remove };
 }

@@ -83,6 +83,12 @@ export interface EmbeddedCloudOptions {
   demoRecords?: boolean;
   /** For tests: awaited after everything has started, before requests are served. */
   beforeReady?: () => Promise<void>;
+  /**
+   * The scheduled jobs on the heartbeat (reconciler, chain heads, weekly reports, daily
+   * sweeps); default on. A test that counts every call at the store turns them off (the
+   * lifecycles' timers still tick); it can still run each by hand.
+   */
+  scheduledJobs?: boolean;
 }
 
 export interface EmbeddedCloud {
@@ -200,13 +206,16 @@ export async function startEmbeddedCloud(
   // Evidence photos no record names, a day old (daily at 04:00 CST on AWS): once a day.
   const orphans = new DailySweepSchedule(clock, () => sweepOrphanUploads(), 'orphan sweep');
   // Due waits end, the jobs that are due run, and the fast clock's time is kept in .data.
+  const scheduledJobs = options.scheduledJobs ?? true;
   const stopHeartbeat = startHeartbeat(speed, () => {
     tickConductors(conductors);
-    void chainHeads.publish();
-    void weeklyReports.due();
-    reconciler.whenDue();
-    void retention.due();
-    void orphans.due();
+    if (scheduledJobs) {
+      void chainHeads.publish();
+      void weeklyReports.due();
+      reconciler.whenDue();
+      void retention.due();
+      void orphans.due();
+    }
     scaledClock?.save();
   });
   const proofOfWorkBits = options.proofOfWorkBits ?? defaultProofBits;
