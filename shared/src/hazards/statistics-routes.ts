@@ -119,8 +119,8 @@ export const statisticsSchema = withMeta(
       {
         description:
           'Below each region, its villages and communities (村/社区): a row for each it ' +
-          'lists, then any other its hazards name, then unit "" (hazards that name none, ' +
-          'when there are any). They add up to the region.',
+          'lists, then any other its hazards name (renamed since; when any counts), then ' +
+          'unit "" (hazards that name none). They add up to the region.',
       },
     ),
     industries: z.array(

@@ -574,7 +574,7 @@ function finish(counted: Tallied, query: StatisticsQuery): Statistics {
 
 /**
  * Each region's units: those it lists (counted or not), then others its hazards name (a
- * unit renamed since: only if anything counts), then no unit (only if anything counts).
+ * unit renamed since: only if anything counts), then no unit (always: the rows add up).
  */
 function unitRows(counted: Tallied, query: StatisticsQuery): UnitRow[] {
   const counts = (row: Row) => row.found > 0 || row.openMajor > 0 || row.overdue > 0;
@@ -584,16 +584,9 @@ function unitRows(counted: Tallied, query: StatisticsQuery): UnitRow[] {
     const others = [...rows.keys()]
       .filter((unit) => unit !== '' && !listed.includes(unit))
       .sort((a, b) => a.localeCompare(b));
-    return [
-      ...listed.map((unit) => ({ unit, row: rows.get(unit) ?? emptyRow(), always: true })),
-      ...[...others, ''].map((unit) => ({
-        unit,
-        row: rows.get(unit) ?? emptyRow(),
-        always: false,
-      })),
-    ]
-      .filter(({ row, always }) => always || counts(row))
-      .map(({ unit, row }) => ({ jurisdiction, unit, ...row }));
+    return [...listed, ...others.filter((unit) => counts(rows.get(unit) ?? emptyRow())), ''].map(
+      (unit) => ({ jurisdiction, unit, ...(rows.get(unit) ?? emptyRow()) }),
+    );
   });
 }
 
