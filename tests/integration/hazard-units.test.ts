@@ -23,6 +23,14 @@ afterAll(async () => {
 });
 
 const auth = () => ({ authorization: `Bearer ${token}` });
+/** The refusal of a unit the jurisdiction does not list, console and import alike. */
+const unknownUnit = {
+  path: 'unit',
+  message: {
+    zh: '本辖区没有这个村（社区）。',
+    en: 'This jurisdiction has no such village or community.',
+  },
+};
 const facts = (place: string) => ({
   jurisdiction: 'cq-gecheng',
   industry: 'fire',
@@ -68,15 +76,7 @@ describe('a hazard in its village or community', () => {
 
     const refused = await record({ ...facts('北村仓库'), unit: '北村' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.issues).toEqual([
-      {
-        path: 'unit',
-        message: {
-          zh: '本辖区没有这个村（社区）。',
-          en: 'This jurisdiction has no such village or community.',
-        },
-      },
-    ]);
+    expect(refused.body.error.issues).toEqual([unknownUnit]);
     expect(await listed('北村')).toEqual([]);
     expect((await listed('西门社区')).map((hazard) => hazard.hazardId)).toEqual([
       stored.body.hazard.hazardId,
@@ -101,34 +101,20 @@ describe('a hazard in its village or community', () => {
       ['村/社区', 'ZH'],
       ['unit', 'EN'],
     ] as const) {
+      // Its number, place and unit; the rest as any ledger row.
+      const row = (number: number, place: string, unit: string) => [
+        `${prefix}-${number}`,
+        '消防',
+        '91350100M000100Y43',
+        `${prefix} ${place}`,
+        '一般',
+        '灭火器压力不足，需更换。',
+        unit,
+      ];
       const rows = await sheetRows(header, [
-        [
-          `${prefix}-1`,
-          '消防',
-          '91350100M000100Y43',
-          `${prefix} 南门车间`,
-          '一般',
-          '灭火器压力不足，需更换。',
-          '南门社区',
-        ],
-        [
-          `${prefix}-2`,
-          '消防',
-          '91350100M000100Y43',
-          `${prefix} 北村车间`,
-          '一般',
-          '灭火器压力不足，需更换。',
-          '北村',
-        ],
-        [
-          `${prefix}-3`,
-          '消防',
-          '91350100M000100Y43',
-          `${prefix} 无名车间`,
-          '一般',
-          '灭火器压力不足，需更换。',
-          '',
-        ],
+        row(1, '南门车间', '南门社区'),
+        row(2, '北村车间', '北村'),
+        row(3, '无名车间', ''),
       ]);
       expect(rows.map((row) => row.unit)).toEqual(['南门社区', '北村', undefined]);
       const reply = await postJson(
@@ -142,15 +128,7 @@ describe('a hazard in its village or community', () => {
         'refused',
         'stored',
       ]);
-      expect(reply.body.results[1].issues).toEqual([
-        {
-          path: 'unit',
-          message: {
-            zh: '本辖区没有这个村（社区）。',
-            en: 'This jurisdiction has no such village or community.',
-          },
-        },
-      ]);
+      expect(reply.body.results[1].issues).toEqual([unknownUnit]);
     }
     const south = await listed('南门社区');
     expect(south.map((hazard) => hazard.place).sort()).toEqual(['EN 南门车间', 'ZH 南门车间']);
