@@ -18,7 +18,8 @@ export const tableDesign = {
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     // The filtered hazard ledger (shared/src/hazards/ledger-filter.ts): partitions by
     // jurisdiction, status, grade and channel (gsi3/gsi5), and industry (gsi4/gsi6), sorted
-    // by found-on date (gsi3/gsi4) or deadline (gsi5/gsi6); one enterprise's (gsi7).
+    // by found-on date (gsi3/gsi4) or deadline (gsi5/gsi6); one enterprise's (gsi7); one
+    // village's or community's (村/社区, gsi8).
     // CloudFormation adds one index per update of an existing table: deploy them one by one.
     // On tip state items gsi3 is the retention sweep's instead (tips/retention.ts): tips
     // still holding sealed data whose reward matter ended, SEALED#<jurisdiction>, by when.
@@ -27,6 +28,7 @@ export const tableDesign = {
     { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
     { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
     { indexName: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk' },
+    { indexName: 'gsi8', partitionKey: 'gsi8pk', sortKey: 'gsi8sk' },
   ],
   /**
    * DynamoDB Time to Live: an item whose `deleteAfter` is a Number of epoch seconds in the

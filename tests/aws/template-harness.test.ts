@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
+import { countersFormat } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { routes } from '@qingling/shared/api/routes.ts';
 import type { Role } from '@qingling/shared/auth/principal.ts';
 import { verifyChain } from '@qingling/shared/event-log/event-log.ts';
@@ -586,7 +587,7 @@ describe('the synthesized template, run with each role enforced', () => {
     // markers (every record of the table, the earlier tests' too).
     const { dynamo, tableName } = recordsTable();
     const backfillMarkers = [
-      { pk: 'HAZARD#STATS#', sk: 'BUILT#3' },
+      { pk: 'HAZARD#STATS#', sk: `BUILT#${countersFormat}` },
       { pk: 'LEDGER#INDEXES', sk: 'BUILT' },
       { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' },
     ];

@@ -18,13 +18,14 @@ import { readStatisticsWorkbook } from '../support/statistics-xlsx.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 15's dashboard: a leader of 葛城街道 reads the statistics, each chart beside its
-// table, in Chinese and in English; an overdue count opens those hazards in the ledger.
+// table, in Chinese and in English; an overdue count opens those hazards in the ledger; a
+// town drills down to its villages and communities (村/社区), whose open counts open theirs.
 const webRoot = join(repositoryRoot, 'web/build');
 const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let browser: Browser;
 
-async function record(place: string, grade: 'general' | 'major', foundOn?: string) {
+async function record(place: string, grade: 'general' | 'major', foundOn?: string, unit?: string) {
   const token = await signIn(cloud.url, 'cq-gecheng.officer');
   const reply = await postJson(
     `${cloud.url}/api/office/hazards`,
@@ -40,6 +41,7 @@ async function record(place: string, grade: 'general' | 'major', foundOn?: strin
       ...(grade === 'major' ? { standard: { ref: 'GB 35181-2025', clause: '5.1.1' } } : {}),
       description: `${place}安全出口被货物堵塞，灭火器压力不足。`,
       ...(foundOn ? { foundOn } : {}),
+      ...(unit ? { unit } : {}),
     },
     { authorization: `Bearer ${token}` },
   );
@@ -65,14 +67,15 @@ beforeAll(async () => {
   browser = await launchChromium();
   // Overdue soon; closed; a backlog hazard found in 2023 still open; a major one reported;
   // one rectifying, due at the end of the month.
-  const overdue = await record('一号仓库', 'general');
+  // By unit: 东门社区 一号 and 四号, 西门社区 五号, 南门社区 二号; 三号 names none.
+  const overdue = await record('一号仓库', 'general', undefined, '东门社区');
   await command(overdue.token, overdue.hazard, {
     type: 'start_rectification',
     responsible: '王某',
     measures: '更换灭火器',
     deadline: { date: '2026-12-09' },
   });
-  const closed = await record('二号仓库', 'general');
+  const closed = await record('二号仓库', 'general', undefined, '南门社区');
   await command(closed.token, closed.hazard, {
     type: 'start_rectification',
     responsible: '王某',
@@ -91,8 +94,8 @@ beforeAll(async () => {
   });
   await command(closed.token, closed.hazard, { type: 'close', note: '销号' });
   await record('三号仓库', 'general', '2023-11-20');
-  await record('四号罐区', 'major');
-  const later = await record('五号仓库', 'general');
+  await record('四号罐区', 'major', undefined, '东门社区');
+  const later = await record('五号仓库', 'general', undefined, '西门社区');
   await command(later.token, later.hazard, {
     type: 'start_rectification',
     responsible: '赵某',
@@ -277,6 +280,69 @@ describe('the statistics dashboard', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('link', { name: '显示全部' }).click();
     await page.getByRole('link', { name: /五号仓库/ }).waitFor();
+    await page.close();
+  });
+
+  it('drills 葛城街道 down to its units, and opens a unit’s open hazards in the ledger', async () => {
+    const page = await leaderPage();
+    await page.goto(`${cloud.url}/office/statistics?jurisdiction=cq-gecheng`);
+    const units = page.locator('section[data-units-of="cq-gecheng"]');
+    await units.getByRole('heading', { name: '分村/社区 · 葛城街道' }).waitFor();
+    expect(await units.getByLabel('下钻到村/社区').inputValue()).toBe('cq-gecheng');
+    // Found, closed, open, overdue, open major, mean days, on time; no unit: 三号仓库,
+    // found in 2023 (outside the period), open but neither major nor overdue.
+    expect(await cells(page, '[data-unit="东门社区"]')).toEqual([
+      '2',
+      '0',
+      '2',
+      '1',
+      '1',
+      '—',
+      '—',
+    ]);
+    expect(await cells(page, '[data-unit="西门社区"]')).toEqual([
+      '1',
+      '0',
+      '1',
+      '0',
+      '0',
+      '—',
+      '—',
+    ]);
+    expect(await cells(page, '[data-unit="南门社区"]')).toEqual([
+      '1',
+      '1',
+      '0',
+      '0',
+      '0',
+      '0',
+      '100%',
+    ]);
+    expect(await units.locator('[data-unit=""] th').innerText()).toBe('未指定村/社区');
+    expect(await cells(page, '[data-unit=""]')).toEqual(['0', '0', '0', '0', '0', '—', '—']);
+    // The units add up to the town, shown as its total; the chart has the table after it.
+    expect(await cells(page, '[data-unit="total"]')).toEqual(
+      await cells(page, '[data-region="cq-gecheng"]'),
+    );
+    await page.locator('[data-chart="units"] svg').first().waitFor();
+    expect(await page.locator('[data-chart="units"] svg').innerHTML()).toContain('东门社区');
+    expect(
+      await page.locator('[data-chart="units"] ~ * table, [data-chart="units"] ~ table').count(),
+    ).toBe(1);
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // 东门社区's two open hazards: the ledger filtered to it, on its first open tab that has
+    // hazards (reported: 四号罐区, not 三号仓库), and on the rectifying tab (一号, not 五号).
+    await page.locator('a[data-open-unit="东门社区"]').click();
+    await page.waitForURL(/\/office\/hazards\?jurisdiction=cq-gecheng&community=/);
+    await page.getByRole('link', { name: /四号罐区/ }).waitFor();
+    expect(await page.getByRole('link', { name: /三号仓库/ }).count()).toBe(0);
+    expect(await page.locator('#filter-community').inputValue()).toBe('东门社区');
+    await page.getByRole('link', { name: /整改中/ }).click();
+    await page.getByRole('link', { name: /一号仓库/ }).waitFor();
+    expect(await page.getByRole('link', { name: /五号仓库/ }).count()).toBe(0);
+    expect(await page.locator('table').first().innerText()).toContain('东门社区');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
   });
 

@@ -11,7 +11,10 @@ import {
   DynamoBackfills,
 } from '@qingling/shared/adapters/dynamodb/backfills.ts';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
-import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
+import {
+  countersFormat,
+  DynamoHazardStatistics,
+} from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import { applyTally } from '@qingling/shared/adapters/dynamodb/tally.ts';
 import { deskLedgerStatuses as ledgerStatuses } from '@qingling/shared/hazards/desk.ts';
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
@@ -101,7 +104,10 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     for (const hazard of hazards) await asWrittenBefore(hazard.id);
     const markerKeys = [
       ...Object.values(backfills),
-      ...jurisdictions.map((code) => ({ pk: 'HAZARD#STATS#', sk: `BUILT#3#${code}` })),
+      ...jurisdictions.map((code) => ({
+        pk: 'HAZARD#STATS#',
+        sk: `BUILT#${countersFormat}#${code}`,
+      })),
     ];
     for (const Key of markerKeys)
       await documents.send(new DeleteCommand({ TableName: tableName, Key }));
@@ -155,14 +161,14 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     const progress = await documents.send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#3#${jurisdictions[0]}` },
+        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#${countersFormat}#${jurisdictions[0]}` },
       }),
     );
     expect(progress.Item).toBeDefined();
     const second = await documents.send(
       new GetCommand({
         TableName: tableName,
-        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#3#${jurisdictions[1]}` },
+        Key: { pk: 'HAZARD#STATS#', sk: `BUILT#${countersFormat}#${jurisdictions[1]}` },
       }),
     );
     expect(second.Item).toBeUndefined();

@@ -138,7 +138,7 @@ describe('exporting the hazard ledger', () => {
     const lines = csvText(bytes).split('\r\n');
     expect(lines[0]).toBe(
       '\uFEFF序号,隐患编号,发现日期,隐患等级,行业,统一社会信用代码,隐患部位,隐患描述,' +
-        '整改责任人,整改措施,整改期限,状态,超期天数,已升级至,无信用代码场所',
+        '整改责任人,整改措施,整改期限,状态,超期天数,已升级至,无信用代码场所,村/社区',
     );
     const rows = lines.slice(1).filter(Boolean);
     expect(rows).toHaveLength(3);

@@ -17,6 +17,7 @@ import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
 const now = '2026-12-08T02:00:00.000Z';
 const clock = new ManualClock(now);
 const jurisdiction = 'cq-gecheng';
+const communities = ['东门社区', '西门社区', '南门社区'];
 const count = 360;
 const industries = ['fire', 'construction', 'city_gas', 'hazardous_chemicals', 'road_transport'];
 const enterprises = ['91350100M000100Y43', '91110000600037341L'];
@@ -88,6 +89,8 @@ function lifeOf(index: number): { id: string; events: { at: number; event: Hazar
           description: '安全出口堵塞',
           // Some found days before they were entered; others the day they were.
           ...(next() < 0.5 ? { foundOn: cstDay(reported - Math.floor(next() * 5) * dayMs) } : {}),
+          // Its village or community (村/社区), or none.
+          ...(next() < 0.75 ? { unit: pick(communities) } : {}),
         },
       },
     },
@@ -155,6 +158,7 @@ interface Query {
   industry?: string;
   unit?: string;
   enterprise?: string;
+  community?: string;
   foundFrom?: string;
   foundTo?: string;
   overdue?: 'true';
@@ -178,6 +182,7 @@ function expected(query: Query): string[] {
       (!query.industry || state.industry === query.industry) &&
       (!query.unit || (unitIndustries[query.unit] ?? []).includes(state.industry)) &&
       (!query.enterprise || state.enterprise === query.enterprise) &&
+      (!query.community || state.unit === query.community) &&
       (!query.foundFrom || foundOn(state) >= query.foundFrom) &&
       (!query.foundTo || foundOn(state) <= query.foundTo) &&
       (!query.overdue ||
@@ -239,6 +244,7 @@ const queries: fc.Arbitrary<Query> = fc.record(
     industry: fc.constantFrom(...industries),
     unit: fc.constantFrom('housing_construction', 'fire_rescue', 'transport'),
     enterprise: fc.constantFrom(...enterprises),
+    community: fc.constantFrom(...communities),
     foundFrom: day,
     foundTo: day,
     overdue: fc.constant('true' as const),
@@ -264,6 +270,9 @@ describe('the filtered hazard ledger', () => {
       { status: 'rectifying', sort: 'deadline', order: 'desc' },
       { status: 'reported', sort: 'foundOn', order: 'asc' },
       { status: 'rectifying', enterprise: '91110000600037341L', sort: 'deadline' },
+      { status: 'reported', community: '东门社区' },
+      { status: 'rectifying', community: '西门社区', overdue: 'true' },
+      { status: 'rectifying', community: '南门社区', sort: 'deadline', order: 'desc' },
     ];
     let paged = false;
     for (const query of singles) {

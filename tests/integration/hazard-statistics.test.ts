@@ -10,6 +10,7 @@ import {
   hazardLedgerPartition,
   hazardProjection,
   hazardStream,
+  type LedgerStatus,
 } from '@qingling/shared/hazards/hazard.ts';
 import {
   bucketMonths,
@@ -60,7 +61,7 @@ const children = ['dongmen', 'ximen'].map((name, index) => ({
   en: `${name} community`,
   level: 'subdistrict' as const,
   parent: '葛城街道',
-  units: [],
+  units: [`${name}一组`, `${name}二组`],
 }));
 const tree = [...seedData.jurisdictions, ...children];
 const places = [
@@ -70,6 +71,18 @@ const places = [
   'cq-wushan-futian',
 ];
 const industries = seedData.industries.map((industry) => industry.code);
+/** The units each jurisdiction lists (村/社区), as the statistics route is given them. */
+const unitsOf = Object.fromEntries(tree.map((entry) => [entry.code, entry.units]));
+/**
+ * A hazard's unit: one its jurisdiction lists, none, or now and then one it no longer
+ * lists (renamed since; written in bulk, past the handlers' check).
+ */
+const unitFor = (jurisdiction: string): { unit?: string } => {
+  const roll = next();
+  if (roll < 0.25) return {};
+  if (roll < 0.3) return { unit: '旧村' };
+  return { unit: pick(unitsOf[jurisdiction] ?? []) };
+};
 
 /** A seeded pseudo-random source: the same hazards every run. */
 function random(seed: number) {
@@ -111,6 +124,7 @@ function lifeOf(index: number): { id: string; events: { at: number; event: Hazar
     Math.floor(next() * (end - Date.parse('2023-12-01T02:00:00Z')));
   const grade = next() < 0.2 ? 'major' : 'general';
   const found = reported - Math.floor(next() * 3) * dayMs;
+  const jurisdiction = pick(places);
   const events: { at: number; event: HazardEvent }[] = [
     {
       at: reported,
@@ -119,7 +133,8 @@ function lifeOf(index: number): { id: string; events: { at: number; event: Hazar
         data: {
           hazardId: id,
           source: 'inspection',
-          jurisdiction: pick(places),
+          jurisdiction,
+          ...unitFor(jurisdiction),
           industry: pick(industries),
           enterprise: '91350100M000100Y43',
           place: `${index} 号`,
@@ -416,6 +431,7 @@ async function compare(root: string, query: { from: string; to: string; cutoff: 
     ...query,
     jurisdictions,
     now: clock.now(),
+    units: unitsOf,
   });
   const strip = <T extends object>(rows: T[]) =>
     rows.map(
@@ -539,6 +555,26 @@ describe('statistics against a recount of the hazards', () => {
       ['cq-gecheng-dongmen', 1],
       ['cq-gecheng-ximen', 1],
     ]);
+    // Down to the units (村/社区): those listed, one renamed since, none; adding up to each region.
+    type UnitRow = { jurisdiction: string; unit: string; [field: string]: number | string };
+    const ofGecheng = gecheng.units.filter((row: UnitRow) => row.jurisdiction === 'cq-gecheng');
+    expect(ofGecheng.map((row: UnitRow) => row.unit)).toEqual([
+      '东门社区',
+      '西门社区',
+      '南门社区',
+      '旧村',
+      '',
+    ]);
+    for (const region of gecheng.regions) {
+      const below = gecheng.units.filter(
+        (row: UnitRow) => row.jurisdiction === region.jurisdiction,
+      );
+      for (const field of ['found', 'closed', 'open', 'overdue', 'openMajor', 'daysToClose']) {
+        const sum = below.reduce((total: number, row: UnitRow) => total + Number(row[field]), 0);
+        expect(sum, `${region.jurisdiction} ${field}`).toBe(region[field]);
+      }
+      for (const row of below) expect(row.found, `${row.unit}`).toBeGreaterThan(0);
+    }
     expect(gecheng.totals.found).toBeGreaterThan(2_500);
     expect(gecheng.totals.overdue).toBeGreaterThan(0);
     expect(gecheng.backlog.found).toBeGreaterThan(0);
@@ -598,6 +634,35 @@ describe('statistics against a recount of the hazards', () => {
       } while (cursor);
       expect(region.overdue).toBe(listed);
       expect(listed).toBeGreaterThan(0);
+      // A unit's open and overdue counts are the hazards the ledger lists for that unit.
+      const unit = unitsOf[jurisdiction]?.[0] as string;
+      const unitRow = (await statistics(root, { from: '2019-01' })).body.units.find(
+        (row: { jurisdiction: string; unit: string }) =>
+          row.jurisdiction === jurisdiction && row.unit === unit,
+      );
+      const listUnit = async (status: LedgerStatus, deadlineBy?: string) => {
+        let count = 0;
+        let next: string | undefined;
+        do {
+          const page = await dependencies.hazardLedger().list({
+            jurisdiction,
+            status,
+            limit: 50,
+            filter: { community: unit, ...(deadlineBy ? { deadlineBy } : {}) },
+            ...(next ? { cursor: next } : {}),
+          });
+          for (const state of page.items) expect(state.unit).toBe(unit);
+          count += page.items.length;
+          next = page.nextCursor;
+        } while (next);
+        return count;
+      };
+      const open = await Promise.all(
+        (['reported', 'rectifying', 'verifying'] as const).map((status) => listUnit(status)),
+      );
+      expect(unitRow.open).toBe(open.reduce((sum, count) => sum + count, 0));
+      expect(unitRow.open).toBeGreaterThan(0);
+      expect(unitRow.overdue).toBe(await listUnit('rectifying', clock.now().toISOString()));
       if (jurisdiction === 'cq-gecheng') {
         const reply = await fetch(
           `${cloud.url}/api/office/hazards?jurisdiction=cq-gecheng&status=rectifying&overdue=true`,

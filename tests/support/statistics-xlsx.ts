@@ -84,6 +84,8 @@ export function expectedNumbers(s: HazardStatistics): (number | string | null)[]
       ...(target.baseline === undefined ? [] : [target.baseline]),
     ]),
     [...s.regions.map((row) => [row.jurisdiction, ...figures(row)]), ['', ...figures(s.totals)]],
+    // No unit reads as its words in the sheet.
+    s.units.map((row) => [row.unit || '未指定村/社区\nNo unit', ...figures(row)]),
     s.industries.map((row) => [row.industry, ...figures(row)]),
     s.months.map((row) => [row.month, row.found, row.closed]),
     [s.backlog, s.inflow].map((row) => [row.found, row.closed, row.open]),
@@ -114,7 +116,8 @@ export function expectedNumbers(s: HazardStatistics): (number | string | null)[]
  */
 export function workbookNumbers(read: ReadWorkbook): (number | string | null)[][][] {
   const sheets = read.sheetNames.map((name) => read.numbers.get(name) ?? []);
-  const [targets, regions, industries, months, cohorts, tips, rewards] = sheets as [
+  const [targets, regions, units, industries, months, cohorts, tips, rewards] = sheets as [
+    (string | number | null)[][],
     (string | number | null)[][],
     (string | number | null)[][],
     (string | number | null)[][],
@@ -127,6 +130,7 @@ export function workbookNumbers(read: ReadWorkbook): (number | string | null)[][
     // Target, due, standing, timing, value, baseline.
     targets.map((row) => [row[1] ?? null, ...row.slice(4).filter((cell) => cell !== null)]),
     regions.map((row) => row.slice(1).map((cell) => cell ?? '')).map(nullsBack),
+    units.map((row) => row.slice(1)),
     industries.map((row) => [row[1] ?? null, ...row.slice(3)]),
     months.map((row) => row),
     cohorts.map((row) => row.slice(1)),

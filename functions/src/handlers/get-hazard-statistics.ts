@@ -48,6 +48,11 @@ export const handler = apiHandler('getHazardStatistics', async ({ query }) => {
     to,
     cutoff: query.cutoff,
     now,
+    units: Object.fromEntries(
+      jurisdictions
+        .filter((each) => codes.includes(each.code))
+        .map((each) => [each.code, each.units]),
+    ),
   });
   const depthOf = (code: string): number => {
     const entry = jurisdictions.find((item) => item.code === code);

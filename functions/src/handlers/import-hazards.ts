@@ -10,9 +10,10 @@ import { recordHazard } from '@qingling/shared/hazards/commands.ts';
 import { LifecycleViolation } from '@qingling/shared/hazards/hazard.ts';
 import { hazardIdFor } from '@qingling/shared/hazards/ids.ts';
 import { foundOnAfterToday, importRowSchema } from '@qingling/shared/hazards/schemas.ts';
+import * as dependencies from '../dependencies.ts';
 import { hazardCommandDependenciesIn } from '../hazards/hazard-access.ts';
 import { apiHandler } from '../http/hazard-api.ts';
-import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
+import { requireKnownJurisdiction, unitIssue } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 
 type RowResult = {
@@ -42,6 +43,9 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
   await requireKnownJurisdiction(body.jurisdiction);
   const deps = await hazardCommandDependenciesIn(body.jurisdiction);
   const actor = personOf(principal);
+  const place = (await dependencies.jurisdictions()).find(
+    (each) => each.code === body.jurisdiction,
+  );
   const importRow = async (row: unknown, index: number): Promise<RowResult> => {
     const parsed = validate(importRowSchema, row);
     const rowId =
@@ -59,6 +63,9 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         issues: [{ path: 'foundOn', message: foundOnAfterToday }],
       };
     }
+    // The 村/社区 column names one of the jurisdiction's units, or the row is refused.
+    const unknownUnit = unitIssue(place, facts.unit);
+    if (unknownUnit) return { index, rowId: id, outcome: 'refused', issues: [unknownUnit] };
     // Dates that cannot stand together are refused before anything is stored.
     const refusal = backlogRefusal(
       {

@@ -8,7 +8,7 @@ import * as dependencies from '../dependencies.ts';
 import { hashedPhotos } from '../hazards/evidence-photos.ts';
 import { hazardCommandDependencies, hazardPage, refusal } from '../hazards/hazard-access.ts';
 import { ApiFailure, apiHandlerFor } from '../http/api-handler.ts';
-import { requireKnownJurisdiction } from '../http/known-jurisdiction.ts';
+import { requireKnownJurisdiction, unitIssue } from '../http/known-jurisdiction.ts';
 import { personOf } from '../http/principal-actor.ts';
 import { tipForJurisdictionsOf } from '../tips/tip-access.ts';
 
@@ -18,8 +18,16 @@ export const handler = apiHandlerFor([recordHazardRoute])(
   async ({ body, principal }) => {
     await requireKnownJurisdiction(body.jurisdiction);
     // A hazard from a tip names a tip of the same jurisdiction (404 for any other, as unknown).
-    if (body.tipId) await tipForJurisdictionsOf(body.tipId, [body.jurisdiction]);
-    const { idempotencyKey, jurisdiction, photoKeys, ...facts } = body;
+    const tip = body.tipId
+      ? await tipForJurisdictionsOf(body.tipId, [body.jurisdiction])
+      : undefined;
+    const { idempotencyKey, jurisdiction, photoKeys, ...asked } = body;
+    // The village or community (村/社区): as asked, else the tip's (it named one of these).
+    const unit = asked.unit ?? tip?.state.unit;
+    const facts = { ...asked, ...(unit ? { unit } : {}) };
+    const place = (await dependencies.jurisdictions()).find((each) => each.code === jurisdiction);
+    const unknownUnit = asked.unit !== undefined ? unitIssue(place, asked.unit) : null;
+    if (unknownUnit) throw new ApiFailure('invalid_request', [unknownUnit]);
     if (facts.foundOn && facts.foundOn > cstDate(dependencies.clock().now())) {
       throw new ApiFailure('invalid_request', [{ path: 'foundOn', message: foundOnAfterToday }]);
     }

@@ -6,6 +6,25 @@ export const unknownJurisdictionMessage = {
   en: 'There is no such jurisdiction.',
 } as const;
 
+/** A village or community (村/社区) the jurisdiction does not list: tips and hazards alike. */
+export const unknownUnitMessage = {
+  zh: '本辖区没有这个村（社区）。',
+  en: 'This jurisdiction has no such village or community.',
+} as const;
+
+/**
+ * The issue with a unit a record names, or null: one of the jurisdiction's own units
+ * (the forms offer those; an import's column must name one of them too).
+ */
+export function unitIssue(
+  jurisdiction: { units: readonly string[] } | undefined,
+  unit: string | undefined,
+  path = 'unit',
+): { path: string; message: { zh: string; en: string } } | null {
+  if (unit === undefined || !jurisdiction || jurisdiction.units.includes(unit)) return null;
+  return { path, message: { ...unknownUnitMessage } };
+}
+
 /**
  * Refuses a jurisdiction that is not in the table (400, in both languages): a route that
  * writes under a jurisdiction code checks that it exists, whatever the caller's claims say.

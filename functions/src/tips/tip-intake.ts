@@ -6,7 +6,7 @@ import type { CreateTip } from '@qingling/shared/tips/schemas.ts';
 import type { TipReceived } from '@qingling/shared/tips/tip-state.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
-import { unknownJurisdictionMessage } from '../http/known-jurisdiction.ts';
+import { unitIssue, unknownJurisdictionMessage } from '../http/known-jurisdiction.ts';
 import { count } from '../observability/metrics.ts';
 import { photoUploadForms } from './tip-access.ts';
 
@@ -58,15 +58,10 @@ async function refuseUnknownOrFuture(
       path: 'jurisdiction',
       message: { ...unknownJurisdictionMessage },
     });
-  } else if (tip.unit !== undefined && !jurisdiction.units.includes(tip.unit)) {
+  } else {
     // The form offers the jurisdiction's own villages and communities; nothing else is one.
-    issues.push({
-      path: 'unit',
-      message: {
-        zh: '本辖区没有这个村（社区）。',
-        en: 'This jurisdiction has no such village or community.',
-      },
-    });
+    const unit = unitIssue(jurisdiction, tip.unit);
+    if (unit) issues.push(unit);
   }
   if (!(await dependencies.industries()).some((industry) => industry.code === tip.industry)) {
     issues.push({

@@ -32,7 +32,7 @@ export type Resource =
   | 'userDirectory';
 
 /** The table's global secondary indexes (infra/table-design.ts; a test keeps them equal). */
-export type IndexName = 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7';
+export type IndexName = 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7' | 'gsi8';
 
 /**
  * A route's table access: partition-key patterns (IAM StringLike, `*` any run of

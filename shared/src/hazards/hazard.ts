@@ -42,6 +42,8 @@ export interface HazardFacts {
   source: HazardSource;
   tipId?: string;
   jurisdiction: string;
+  /** The village or community (村/社区) it was found in: one the jurisdiction lists. */
+  unit?: string;
   industry: string;
   /** The registered enterprise's credit code, or else… */
   enterprise?: string;

@@ -14,6 +14,7 @@ export const ledgerIndexes = {
   gsi5: ['LEDGER#*'],
   gsi6: ['LEDGER#*'],
   gsi7: ['LEDGER#*'],
+  gsi8: ['LEDGER#*'],
 };
 
 /**

@@ -30,6 +30,8 @@ export const ledgerColumns = [
   '已升级至',
   // A place without a credit code (site.ts): its name, kind, address and person in charge.
   '无信用代码场所',
+  // Last, so that the columns offices already read keep their places.
+  '村/社区',
 ] as const;
 
 /** The columns' English names, in the same order: the workbook's header shows both. */
@@ -49,6 +51,7 @@ export const ledgerColumnsEn = [
   'Days overdue',
   'Escalated to',
   'Place without credit code',
+  'Village or community',
 ] as const satisfies { length: (typeof ledgerColumns)['length'] };
 
 /** The columns holding a CST date (YYYY-MM-DD): a real date in the workbook. */
@@ -104,6 +107,7 @@ export function ledgerRow(state: HazardState, index: number, today: string): Led
     open ? daysOverdue(deadline, today) : 0,
     reached ? (stepNames[reached] ?? reached) : '',
     state.site ? siteCell(state.site) : '',
+    state.unit ?? '',
   ];
 }
 
@@ -156,6 +160,8 @@ export function ledgerFilterNames(filters: Record<string, unknown>): Bilingual[]
       names.push({ zh: `状态：${zh}`, en: `status: ${statusNamesEn[status] ?? status}` });
     } else if (key === 'overdue') {
       names.push({ zh: '只看超期', en: 'overdue only' });
+    } else if (key === 'community') {
+      names.push({ zh: `村/社区：${String(value)}`, en: `village or community: ${String(value)}` });
     } else {
       // Filters this list does not name yet still say what they were.
       names.push({ zh: `${key}：${String(value)}`, en: `${key}: ${String(value)}` });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isFiltered, ledgerFilterOf } from './ledger-filter.ts';
+import type { HazardState } from './hazard.ts';
+import {
+  isFiltered,
+  ledgerFilterOf,
+  ledgerReadPlan,
+  matchesLedgerFilter,
+} from './ledger-filter.ts';
+import { ledgerFilterIndexes } from './ledger-indexes.ts';
 
 const now = new Date('2026-12-03T02:00:00.000Z');
 
@@ -24,5 +31,34 @@ describe('the filter a request asks for', () => {
       foundFrom: '2026-01-01',
       deadlineBy: now.toISOString(),
     });
+  });
+});
+
+describe('a village or community (村/社区)', () => {
+  it('is read from its own partition (gsi8), the other filters checked on the items', () => {
+    const filter = ledgerFilterOf({ community: '东门社区', grade: 'major' }, now);
+    expect(filter).toEqual({ community: '东门社区', grade: 'major' });
+    expect(ledgerReadPlan('cq-gecheng', 'reported', filter)).toMatchObject({
+      indexName: 'gsi8',
+      partitions: ['LEDGER#cq-gecheng#reported#C#东门社区'],
+      inOrder: true,
+    });
+    const state = {
+      hazardId: 'h1',
+      source: 'inspection',
+      jurisdiction: 'cq-gecheng',
+      industry: 'fire',
+      grade: 'major',
+      reportedAt: '2026-12-01T02:00:00.000Z',
+      round: null,
+    } as unknown as HazardState;
+    expect(matchesLedgerFilter({ ...state, unit: '东门社区' }, filter)).toBe(true);
+    expect(matchesLedgerFilter({ ...state, unit: '西门社区' }, filter)).toBe(false);
+    expect(matchesLedgerFilter(state, filter)).toBe(false);
+    // Its hazards carry the partition; those naming none carry no gsi8 at all.
+    expect(ledgerFilterIndexes({ ...state, unit: '东门社区' }, 'reported')).toMatchObject({
+      gsi8pk: 'LEDGER#cq-gecheng#reported#C#东门社区',
+    });
+    expect(ledgerFilterIndexes(state, 'reported')).not.toHaveProperty('gsi8pk');
   });
 });

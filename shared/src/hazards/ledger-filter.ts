@@ -2,6 +2,7 @@ import industryDepartments from '../data/industry-departments.json' with { type:
 import { foundOnOf } from './found-on.ts';
 import type { HazardGrade, HazardSource, HazardState, LedgerStatus } from './hazard.ts';
 import {
+  communityPartition,
   enterprisePartition,
   type LedgerSortBy,
   narrowPartition,
@@ -25,7 +26,9 @@ import {
  * Two things are not index ranges, and say so: a range on the attribute the page is not
  * sorted by (a period sorted by deadline, overdue sorted by found-on) is checked on the
  * items read; an enterprise's hazards come from its own partition (a few dozen at most),
- * read whole when sorted by deadline.
+ * read whole when sorted by deadline. A village's or community's (村/社区) likewise come
+ * from its own partition (gsi8), by found-on date, its other filters checked on the items
+ * read: a unit's hazards are a share of its town's, read whole only when sorted by deadline.
  */
 export const ledgerGrades = ['major', 'general'] as const satisfies readonly HazardGrade[];
 export const ledgerSources = [
@@ -44,6 +47,8 @@ export interface LedgerFilter {
   unit?: string;
   /** A registered enterprise's credit code (places without one have no key to list by). */
   enterprise?: string;
+  /** The village or community (村/社区) the hazard names. */
+  community?: string;
   /** Found on or after / on or before (CST dates, inclusive). */
   foundFrom?: string;
   foundTo?: string;
@@ -60,6 +65,7 @@ const filterKeys = [
   'industry',
   'unit',
   'enterprise',
+  'community',
   'foundFrom',
   'foundTo',
 ] as const satisfies readonly (keyof LedgerFilter)[];
@@ -102,7 +108,7 @@ export function sortOf(filter: LedgerFilter): { by: LedgerSortBy; order: 'asc' |
   return filter.deadlineBy ? { by: 'deadline', order: 'asc' } : { by: 'foundOn', order: 'desc' };
 }
 
-export type LedgerIndexName = 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7';
+export type LedgerIndexName = 'gsi3' | 'gsi4' | 'gsi5' | 'gsi6' | 'gsi7' | 'gsi8';
 
 /** How a filtered page is read: which partitions of which index, in which key range. */
 export interface LedgerReadPlan {
@@ -139,14 +145,20 @@ export function ledgerReadPlan(
       : filter.deadlineBy
         ? { to: after(filter.deadlineBy) }
         : {};
-  if (filter.enterprise) {
+  // An enterprise's partition, else a village's or community's: the other filters (and the
+  // community, with an enterprise) are checked on the items read.
+  if (filter.enterprise || filter.community) {
     const foundOnRange = {
       ...(filter.foundFrom ? { from: filter.foundFrom } : {}),
       ...(filter.foundTo ? { to: after(filter.foundTo) } : {}),
     };
     return {
-      indexName: 'gsi7',
-      partitions: [enterprisePartition(jurisdiction, status, filter.enterprise)],
+      indexName: filter.enterprise ? 'gsi7' : 'gsi8',
+      partitions: [
+        filter.enterprise
+          ? enterprisePartition(jurisdiction, status, filter.enterprise)
+          : communityPartition(jurisdiction, status, filter.community ?? ''),
+      ],
       ...foundOnRange,
       by,
       order,
@@ -191,6 +203,7 @@ export function matchesLedgerFilter(state: HazardState, filter: LedgerFilter): b
   if (filter.industry && state.industry !== filter.industry) return false;
   if (filter.unit && !industriesOfUnit(filter.unit).includes(state.industry)) return false;
   if (filter.enterprise && state.enterprise !== filter.enterprise) return false;
+  if (filter.community && state.unit !== filter.community) return false;
   const foundOn = foundOnOf(state);
   if (filter.foundFrom && foundOn < filter.foundFrom) return false;
   if (filter.foundTo && foundOn > filter.foundTo) return false;

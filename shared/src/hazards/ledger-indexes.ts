@@ -15,6 +15,7 @@ export interface IndexedHazard {
   source: string;
   industry: string;
   enterprise?: string;
+  unit?: string;
   foundOn?: string;
   reportedAt: string;
   round: { deadline: string } | null;
@@ -46,6 +47,8 @@ export const narrowPartition = (
 ) => `${widePartition(jurisdiction, status, grade, source)}#${industry}`;
 export const enterprisePartition = (jurisdiction: string, status: LedgerStatus, uscc: string) =>
   `LEDGER#${jurisdiction}#${status}#E#${uscc}`;
+export const communityPartition = (jurisdiction: string, status: LedgerStatus, unit: string) =>
+  `LEDGER#${jurisdiction}#${status}#C#${unit}`;
 
 /**
  * The index attributes the hazard's state item carries for the filtered ledger (the event
@@ -72,6 +75,13 @@ export function ledgerFilterIndexes(
       ? {
           gsi7pk: enterprisePartition(jurisdiction, status, state.enterprise),
           gsi7sk: foundOnKey(state),
+        }
+      : {}),
+    // One village's or community's (村/社区) hazards, by found-on date.
+    ...(state.unit
+      ? {
+          gsi8pk: communityPartition(jurisdiction, status, state.unit),
+          gsi8sk: foundOnKey(state),
         }
       : {}),
   };

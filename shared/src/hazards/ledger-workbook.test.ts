@@ -63,9 +63,9 @@ describe('the ledger workbook (隐患排查治理台账 as offices file it)', ()
       ledgerColumns.map((name) => expect.stringMatching(new RegExp(`^${name}\\n`))),
     );
     expect(String(header.getCell(2).value)).toBe('隐患编号\nHazard ID');
-    expect(sheet.autoFilter).toBe('A4:O4');
+    expect(sheet.autoFilter).toBe('A4:P4');
     expect(sheet.getColumn(8).width).toBe(40);
-    expect(sheet.getCell('O1').master.address).toBe('A1');
+    expect(sheet.getCell('P1').master.address).toBe('A1');
     expect(sheet.getCell('A1').font).toMatchObject({ bold: true, size: 16 });
     expect(header.getCell(1).fill).toMatchObject({ fgColor: { argb: 'FFDDEBF7' } });
     const first = sheet.getRow(ledgerHeaderRow + 1);

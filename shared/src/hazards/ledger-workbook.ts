@@ -25,7 +25,7 @@ export const ledgerSheetName = '隐患排查治理台账';
 export const ledgerHeaderRow = 4;
 
 /** Column widths (in characters) of the ledger's columns, in order. */
-const widths = [6, 28, 12, 10, 10, 22, 20, 40, 14, 30, 12, 10, 10, 10, 36];
+const widths = [6, 28, 12, 10, 10, 22, 20, 40, 14, 30, 12, 10, 10, 10, 36, 14];
 const lastColumn = String.fromCharCode(64 + ledgerColumns.length);
 /** The columns whose text wraps (描述, 整改措施): the long ones. */
 const wrappedColumns: readonly number[] = [7, 9];

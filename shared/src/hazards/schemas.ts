@@ -129,6 +129,8 @@ const hazardFactsFields = {
   description: text({ min: 5, max: 2000, multiline: true }),
   /** When the hazard was found (CST date), if not the day it is entered; never after today. */
   foundOn: z.optional(cstDateSchema),
+  /** The village or community (村/社区): one the jurisdiction lists (the handlers check). */
+  unit: z.optional(text({ min: 1, max: 40 })),
 };
 
 /** Refused by the handlers, which know today: a hazard cannot be found in the future. */
@@ -235,6 +237,8 @@ export const hazardLedgerFilterSchema = z.object({
   industry: z.optional(code('fire')),
   unit: z.optional(z.enum(Object.keys(industryDepartments.departments) as [string, ...string[]])),
   enterprise: z.optional(usccSchema),
+  /** The village or community (村/社区) named on the hazard (`unit` is the department's). */
+  community: z.optional(text({ min: 1, max: 40 })),
   /** Found on or after, on or before (CST dates, inclusive). */
   foundFrom: optionalDate,
   foundTo: optionalDate,
@@ -265,6 +269,9 @@ export const hazardSummarySchema = z.object({
   source: z.enum(['inspection', 'self_report', 'tip']),
   grade: z.enum(['general', 'major']),
   jurisdiction: z.string(),
+  unit: withMeta(z.optional(z.string()), {
+    description: 'The village or community (村/社区) of the jurisdiction, when one was named.',
+  }),
   industry: z.string(),
   /** The registered enterprise's credit code; absent when the hazard names a `site`. */
   enterprise: z.optional(z.string()),

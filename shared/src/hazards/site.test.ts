@@ -3,7 +3,7 @@ import { validate } from '../api/validation.ts';
 import { sealEvent } from '../event-log/event-log.ts';
 import { renderEscalationMessage } from '../notifications/escalation-messages.ts';
 import { type HazardState, hazardProjection } from './hazard.ts';
-import { ledgerRow } from './ledger-export.ts';
+import { ledgerColumns, ledgerRow } from './ledger-export.ts';
 import { recordHazardSchema } from './schemas.ts';
 import { partyName, siteKindNames, siteKinds, siteSchema } from './site.ts';
 import { hazardSummary } from './views.ts';
@@ -121,7 +121,9 @@ describe('a hazard at a place, where its party is named', () => {
     const state = await stateAtShop();
     const row = ledgerRow(state, 1, '2026-12-02');
     expect(row[5]).toBe('');
-    expect(row.at(-1)).toBe('老王便利店（小商店）东门路 20 号 负责人 王某 13800138000');
+    expect(row[ledgerColumns.indexOf('无信用代码场所')]).toBe(
+      '老王便利店（小商店）东门路 20 号 负责人 王某 13800138000',
+    );
     expect(hazardSummary(state)).toMatchObject({ site: { name: '老王便利店', kind: 'shop' } });
     expect(hazardSummary(state)).not.toHaveProperty('enterprise');
   });

@@ -114,6 +114,15 @@ export const statisticsSchema = withMeta(
         depth: countOf,
       }),
     ),
+    units: withMeta(
+      z.array(z.object({ ...rowShape, jurisdiction: z.string(), unit: z.string() })),
+      {
+        description:
+          'Below each region, its villages and communities (村/社区): a row for each it ' +
+          'lists, then any other its hazards name (renamed since; when any counts), then ' +
+          'unit "" (hazards that name none). They add up to the region.',
+      },
+    ),
     industries: z.array(
       z.object({
         ...rowShape,
@@ -196,6 +205,11 @@ const zeroRow = {
   openMajor: 1,
 };
 
+const noHazards = Object.fromEntries(Object.keys(zeroRow).map((key) => [key, 0])) as Record<
+  keyof typeof zeroRow,
+  number
+>;
+
 const tipRow = { received: 4, employee: 1, substantiated: 2, rewarded: 1 };
 const noTips = { received: 0, employee: 0, substantiated: 0, rewarded: 0 };
 
@@ -244,6 +258,10 @@ export const statisticsRoute = {
       totals: zeroRow,
       regions: [
         { ...zeroRow, jurisdiction: 'cq-gecheng', zh: '葛城街道', en: 'Gecheng', depth: 0 },
+      ],
+      units: [
+        { ...zeroRow, jurisdiction: 'cq-gecheng', unit: '东门社区' },
+        { ...noHazards, jurisdiction: 'cq-gecheng', unit: '西门社区' },
       ],
       industries: [{ ...zeroRow, industry: 'fire', grade: 'major', zh: '消防', en: 'Fire' }],
       months: [{ month: '2026-11', found: 3, closed: 2 }],

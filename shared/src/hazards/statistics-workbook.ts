@@ -37,6 +37,8 @@ export const statisticsHeaderRow = 4;
 export const statisticsSheets = {
   targets: '攻坚目标 Targets',
   regions: '分区域 By region',
+  // No "/" in a sheet's name: 村/社区 is written 村社区 here.
+  units: '分村社区 By unit',
   industries: '分行业 By industry',
   months: '按月 By month',
   cohorts: '存量与增量 Backlog-inflow',
@@ -144,6 +146,21 @@ export function statisticsSheetPlans(statistics: HazardStatistics): SheetPlan[] 
         ]),
         [textCell(totalLabel, true), textCell(''), ...figureCells(s.totals)],
       ],
+    },
+    {
+      name: statisticsSheets.units,
+      title: words.byUnit,
+      headers: [words.region, words.unit, ...figureHeaders],
+      widths: [26, 18, 10, 10, 10, 12, 14, 14, 14],
+      // Each region's units in the page's order, the hazards naming none last.
+      rows: s.units.map((row) => {
+        const region = s.regions.find((each) => each.jurisdiction === row.jurisdiction);
+        return [
+          textCell(region ? both(region) : row.jurisdiction),
+          textCell(row.unit || both(words.noUnit)),
+          ...figureCells(row),
+        ];
+      }),
     },
     {
       name: statisticsSheets.industries,

@@ -28,6 +28,7 @@ function hazard(input: {
   status: HazardStatus;
   deadlineAfter: number;
   closedAfter: number;
+  unit?: string | undefined;
 }): HazardState {
   const foundOn = day(input.foundDay);
   const deadline = endOf(day(input.foundDay + input.deadlineAfter));
@@ -53,6 +54,7 @@ function hazard(input: {
     generation: 0,
     escalations: [],
     ...(input.status === 'closed' ? { closedAt } : {}),
+    ...(input.unit !== undefined ? { unit: input.unit } : {}),
   };
 }
 
@@ -66,6 +68,8 @@ const hazardArbitrary = fc.record({
   status: fc.constantFrom<HazardStatus>('reported', 'rectifying', 'verifying', 'closed'),
   deadlineAfter: fc.integer({ min: 0, max: 90 }),
   closedAfter: fc.integer({ min: 0, max: 400 }),
+  // A unit the jurisdiction lists, one it no longer lists, none; a name with the separator.
+  unit: fc.constantFrom(undefined, '东门社区', '西门社区', '旧村', 'a|b'),
 });
 
 /** The buckets, built as the adapter does: each write moves one member's cells. */
@@ -94,6 +98,7 @@ const query = (now: string, cutoff = '2024-01-01') => ({
   to: '2024-12',
   cutoff,
   now: new Date(now),
+  units: { a: ['东门社区', '西门社区', '南门社区'], b: ['东门社区'] },
 });
 
 describe('statistics codes', () => {
@@ -171,6 +176,7 @@ describe('counters agree with a recount of the hazards', () => {
                   id: index,
                   jurisdiction: first.jurisdiction,
                   foundDay: first.foundDay,
+                  unit: first.unit,
                 }),
               );
             }
@@ -201,6 +207,52 @@ describe('counters agree with a recount of the hazards', () => {
     // By region and by industry alike (the industry rows said 0 whatever was overdue).
     expect(after.regions.find((row) => row.jurisdiction === 'a')?.overdue).toBe(1);
     expect(after.industries.map((row) => [row.industry, row.overdue])).toEqual([['fire', 1]]);
+  });
+});
+
+describe('by village or community (村/社区)', () => {
+  it('rows for each unit the region lists, others named, and no unit, adding up to it', () => {
+    const base = { industry: 'fire', deadlineAfter: 2, closedAfter: 5, foundDay: 730 } as const;
+    const states = [
+      hazard({
+        ...base,
+        id: 1,
+        jurisdiction: 'a',
+        major: true,
+        status: 'rectifying',
+        unit: '东门社区',
+      }),
+      hazard({
+        ...base,
+        id: 2,
+        jurisdiction: 'a',
+        major: false,
+        status: 'closed',
+        unit: '东门社区',
+      }),
+      hazard({ ...base, id: 3, jurisdiction: 'a', major: false, status: 'reported', unit: '旧村' }),
+      hazard({ ...base, id: 4, jurisdiction: 'a', major: false, status: 'reported' }),
+      hazard({ ...base, id: 5, jurisdiction: 'b', major: false, status: 'reported' }),
+    ];
+    const asked = query('2024-06-01T00:00:00Z');
+    const counted = aggregate(bucketsFrom(states), asked);
+    expect(counted).toEqual(recount(states, asked));
+    const ofA = counted.units.filter((row) => row.jurisdiction === 'a');
+    expect(ofA.map((row) => [row.unit, row.found, row.open, row.overdue, row.openMajor])).toEqual([
+      ['东门社区', 2, 1, 1, 1],
+      ['西门社区', 0, 0, 0, 0],
+      ['南门社区', 0, 0, 0, 0],
+      ['旧村', 1, 1, 0, 0],
+      ['', 1, 1, 0, 0],
+    ]);
+    const region = counted.regions.find((row) => row.jurisdiction === 'a');
+    for (const field of ['found', 'closed', 'open', 'daysToClose', 'overdue'] as const) {
+      expect(ofA.reduce((sum, row) => sum + row[field], 0)).toBe(region?.[field]);
+    }
+    expect(counted.units.filter((row) => row.jurisdiction === 'b').map((row) => row.unit)).toEqual([
+      '东门社区',
+      '',
+    ]);
   });
 });
 

@@ -20,6 +20,8 @@ type HazardStatus = 'reported' | 'rectifying' | 'verifying' | 'closed';
 export interface HazardState {
   hazardId: string;
   jurisdiction: string;
+  /** The village or community (村/社区) of the jurisdiction, when one was named. */
+  unit?: string;
   industry: string;
   grade: HazardGrade;
   status: HazardStatus;
@@ -47,6 +49,8 @@ export interface StatisticsCode {
   onTime?: boolean;
   /** The CST dates of its escalation steps recorded and not withdrawn, in order. */
   escalatedOn?: string[];
+  /** Its village or community (村/社区); none: '' (counted as "no unit"). */
+  unit: string;
 }
 
 const statusLetters: Record<HazardStatus, string> = {
@@ -70,6 +74,7 @@ export function codeOf(state: HazardState, version: number): StatisticsCode {
     industry: state.industry,
     status: state.status,
     foundOn,
+    unit: state.unit ?? '',
   };
   if (state.status === 'rectifying' && state.round)
     code.deadlineOn = deadlineDate(state.round.deadline);
@@ -92,8 +97,8 @@ export const escalationDates = (state: Pick<HazardState, 'escalations'>): string
     .sort();
 
 /**
- * `version|grade|industry|status|found|deadline|closed|onTime|escalated` (escalation dates
- * joined by commas): versions sort as strings.
+ * `version|grade|industry|status|found|deadline|closed|onTime|escalated|unit` (escalation
+ * dates joined by commas): versions sort as strings.
  */
 export function encodeCode(code: StatisticsCode): string {
   return [
@@ -106,11 +111,12 @@ export function encodeCode(code: StatisticsCode): string {
     code.closedOn ?? '',
     code.onTime === undefined ? '' : code.onTime ? '1' : '0',
     (code.escalatedOn ?? []).join(','),
+    cellWord(code.unit),
   ].join('|');
 }
 
 export function decodeCode(text: string): StatisticsCode {
-  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime, escalated] =
+  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime, escalated, unit] =
     text.split('|');
   const code: StatisticsCode = {
     version: Number(version),
@@ -118,6 +124,7 @@ export function decodeCode(text: string): StatisticsCode {
     industry: industry ?? '',
     status: letterStatuses[status ?? ''] ?? 'reported',
     foundOn: foundOn ?? '',
+    unit: unit ?? '',
   };
   if (deadlineOn) code.deadlineOn = deadlineOn;
   if (closedOn) code.closedOn = closedOn;
@@ -125,6 +132,9 @@ export function decodeCode(text: string): StatisticsCode {
   if (escalated) code.escalatedOn = escalated.split(',');
   return code;
 }
+
+/** A name as a cell or code part: `|` separates the parts. */
+const cellWord = (name: string) => name.replaceAll('|', '_');
 
 /** Whole CST calendar days from one date to a later one. */
 export const daysBetween = (from: string, to: string) =>
@@ -140,7 +150,11 @@ export const daysBetween = (from: string, to: string) =>
  * Every cell names its own days: no sum depends on which bucket a member is in.
  * - `due|<deadline>|<grade>|<industry>` 1 while rectifying: overdue once the deadline day is
  *   past (by region and by industry);
- * - `esc|<date>` escalation steps fired that day (the weekly report).
+ * - `esc|<date>` escalation steps fired that day (the weekly report);
+ * - by village or community (村/社区, '' for none), below the jurisdiction:
+ *   `u|<unit>|<month found>|<grade>|<o or c>` 1, `ud|<unit>|<month found>` days to close,
+ *   `ut|<unit>|<month found>` 1 if closed by the deadline, `uo|<unit>|<deadline>` 1 while
+ *   rectifying (bounded by the jurisdiction's units, as the others by the calendar).
  */
 export function cellsOf(code: StatisticsCode): Record<string, number> {
   const closed = code.status === 'closed';
@@ -159,6 +173,16 @@ export function cellsOf(code: StatisticsCode): Record<string, number> {
     if (code.onTime) cells[`t|${foundMonth}|${code.industry}|${code.grade}`] = 1;
   }
   if (code.deadlineOn) cells[`due|${code.deadlineOn}|${code.grade}|${code.industry}`] = 1;
+  const unit = cellWord(code.unit);
+  cells[`u|${unit}|${code.foundOn.slice(0, 7)}|${code.grade}|${closed ? 'c' : 'o'}`] = 1;
+  if (closed && code.closedOn) {
+    cells[`ud|${unit}|${code.foundOn.slice(0, 7)}`] = Math.max(
+      0,
+      daysBetween(code.foundOn, code.closedOn),
+    );
+    if (code.onTime) cells[`ut|${unit}|${code.foundOn.slice(0, 7)}`] = 1;
+  }
+  if (code.deadlineOn) cells[`uo|${unit}|${code.deadlineOn}`] = 1;
   for (const date of code.escalatedOn ?? []) cells[`esc|${date}`] = (cells[`esc|${date}`] ?? 0) + 1;
   return cells;
 }
@@ -270,11 +294,21 @@ export interface StatisticsQuery {
   /** Backlog: found before this CST date; inflow: on or after it. */
   cutoff: string;
   now: Date;
+  /**
+   * The villages and communities (村/社区) each jurisdiction lists: a row for each, counted
+   * or not, then any other its hazards name (a unit renamed since), then '' (no unit).
+   */
+  units?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** A jurisdiction's village or community (村/社区); '' gathers the hazards that name none. */
+export type UnitRow = Row & { jurisdiction: string; unit: string };
 
 export interface Statistics {
   totals: Row;
   regions: (Row & { jurisdiction: string })[];
+  /** Below each region: its units, in the order `units` lists them, no unit last. */
+  units: UnitRow[];
   industries: (Row & { industry: string; grade: HazardGrade })[];
   months: { month: string; found: number; closed: number }[];
   backlog: { found: number; closed: number; open: number };
@@ -324,10 +358,12 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
   const target = { backlogOpen: 0, backlogClosedLast: '', found: new Map<number, number>() };
   let majorClosedLast = '';
   let openMajor = 0;
+  const units = new Map<string, Map<string, Row>>();
 
   for (const bucket of buckets) {
     const region = regions.get(bucket.jurisdiction);
     if (!region) continue;
+    const unitRow = (unit: string) => rowOfUnit(units, bucket.jurisdiction, unit);
     const rows = (industry: string, grade: string) => {
       const key = `${industry}|${grade}`;
       const row = industries.get(key) ?? emptyRow();
@@ -393,30 +429,65 @@ export function aggregate(buckets: readonly Bucket[], query: StatisticsQuery): S
           for (const row of rows(industry, grade)) row.overdue += value;
           break;
         }
+        case 'u': {
+          const [, unit = '', foundMonth = '', grade = '', open] = parts;
+          const row = unitRow(unit);
+          if (grade === 'major' && open === 'o') row.openMajor += value;
+          if (!inPeriod(foundMonth)) break;
+          row.found += value;
+          row[open === 'o' ? 'open' : 'closed'] += value;
+          break;
+        }
+        case 'ud':
+        case 'ut': {
+          const [, unit = '', foundMonth = ''] = parts;
+          if (!inPeriod(foundMonth)) break;
+          unitRow(unit)[parts[0] === 'ud' ? 'daysToClose' : 'closedOnTime'] += value;
+          break;
+        }
+        case 'uo': {
+          const [, unit = '', deadlineOn = ''] = parts;
+          if (deadlineOn < today) unitRow(unit).overdue += value;
+          break;
+        }
       }
     }
   }
 
-  return finish({
-    today,
-    totals,
-    regions,
-    industries,
-    months,
-    backlog,
-    inflow,
-    backlogOpen: target.backlogOpen,
-    backlogClosedLast: target.backlogClosedLast,
-    foundByYear: target.found,
-    openMajor,
-    majorClosedLast,
-  });
+  return finish(
+    {
+      today,
+      totals,
+      regions,
+      units,
+      industries,
+      months,
+      backlog,
+      inflow,
+      backlogOpen: target.backlogOpen,
+      backlogClosedLast: target.backlogClosedLast,
+      foundByYear: target.found,
+      openMajor,
+      majorClosedLast,
+    },
+    query,
+  );
+}
+
+/** A unit's row below its jurisdiction, made on first use. */
+function rowOfUnit(units: Map<string, Map<string, Row>>, jurisdiction: string, unit: string) {
+  const ofRegion = units.get(jurisdiction) ?? new Map<string, Row>();
+  units.set(jurisdiction, ofRegion);
+  const row = ofRegion.get(unit) ?? emptyRow();
+  ofRegion.set(unit, row);
+  return row;
 }
 
 interface Tallied {
   today: string;
   totals: Row;
   regions: Map<string, Row>;
+  units: Map<string, Map<string, Row>>;
   industries: Map<string, Row>;
   months: Map<string, { found: number; closed: number }>;
   backlog: Statistics['backlog'];
@@ -429,7 +500,7 @@ interface Tallied {
 }
 
 /** The targets' standing and the rows in order, from what was counted (either way). */
-function finish(counted: Tallied): Statistics {
+function finish(counted: Tallied, query: StatisticsQuery): Statistics {
   const { today, backlogOpen, openMajor } = counted;
   const { backlogCleared, inflowCurbed, majorZero } = campaignTargets;
   const daysLeft = (due: string) => daysBetween(today, due);
@@ -481,6 +552,7 @@ function finish(counted: Tallied): Statistics {
   return {
     totals: counted.totals,
     regions: [...counted.regions].map(([jurisdiction, row]) => ({ jurisdiction, ...row })),
+    units: unitRows(counted, query),
     industries: [...counted.industries]
       .map(([key, row]) => {
         const [industry = '', grade = 'general'] = key.split('|');
@@ -501,6 +573,24 @@ function finish(counted: Tallied): Statistics {
 }
 
 /**
+ * Each region's units: those it lists (counted or not), then others its hazards name (a
+ * unit renamed since: only if anything counts), then no unit (always: the rows add up).
+ */
+function unitRows(counted: Tallied, query: StatisticsQuery): UnitRow[] {
+  const counts = (row: Row) => row.found > 0 || row.openMajor > 0 || row.overdue > 0;
+  return [...counted.regions.keys()].flatMap((jurisdiction) => {
+    const rows = counted.units.get(jurisdiction) ?? new Map<string, Row>();
+    const listed = (query.units?.[jurisdiction] ?? []).map(cellWord);
+    const others = [...rows.keys()]
+      .filter((unit) => unit !== '' && !listed.includes(unit))
+      .sort((a, b) => a.localeCompare(b));
+    return [...listed, ...others.filter((unit) => counts(rows.get(unit) ?? emptyRow())), ''].map(
+      (unit) => ({ jurisdiction, unit, ...(rows.get(unit) ?? emptyRow()) }),
+    );
+  });
+}
+
+/**
  * The same numbers counted the slow way, hazard by hazard, from their states: what the
  * counters must always agree with (tests, the reconciler's spot checks).
  */
@@ -511,6 +601,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
     today,
     totals: emptyRow(),
     regions: new Map(query.jurisdictions.map((code) => [code, emptyRow()])),
+    units: new Map(),
     industries: new Map(),
     months: new Map(
       monthsBetween(query.from, query.to).map((month) => [month, { found: 0, closed: 0 }]),
@@ -529,6 +620,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
     const key = `${state.industry}|${state.grade}`;
     const industry = counted.industries.get(key) ?? emptyRow();
     counted.industries.set(key, industry);
+    const unit = rowOfUnit(counted.units, state.jurisdiction, cellWord(state.unit ?? ''));
     const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
     const closedOn = state.closedAt ? cstDate(new Date(state.closedAt)) : undefined;
     const closed = state.status === 'closed';
@@ -545,7 +637,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
     if (state.grade === 'major') {
       if (!closed) {
         counted.openMajor += 1;
-        for (const row of [counted.totals, region, industry]) row.openMajor += 1;
+        for (const row of [counted.totals, region, industry, unit]) row.openMajor += 1;
       } else if (closedOn && closedOn > counted.majorClosedLast) counted.majorClosedLast = closedOn;
     }
     if (
@@ -553,7 +645,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
       state.round &&
       Date.parse(state.round.deadline) <= query.now.getTime()
     ) {
-      for (const row of [counted.totals, region, industry]) row.overdue += 1;
+      for (const row of [counted.totals, region, industry, unit]) row.overdue += 1;
     }
     if (closed && closedOn) {
       const month = counted.months.get(closedOn.slice(0, 7));
@@ -562,7 +654,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
     if (!inPeriod(foundOn)) continue;
     const month = counted.months.get(foundOn.slice(0, 7));
     if (month) month.found += 1;
-    for (const row of [counted.totals, region, industry]) {
+    for (const row of [counted.totals, region, industry, unit]) {
       row.found += 1;
       if (!closed) row.open += 1;
       else {
@@ -577,7 +669,7 @@ export function recount(states: readonly HazardState[], query: StatisticsQuery):
       }
     }
   }
-  return finish(counted);
+  return finish(counted, query);
 }
 
 /** The jurisdiction asked for and every one below it (a child names its parent by code or name). */

@@ -27,6 +27,7 @@ export function hazardSummary(state: HazardState) {
     source: state.source,
     grade: state.grade,
     jurisdiction: state.jurisdiction,
+    ...(state.unit ? { unit: state.unit } : {}),
     industry: state.industry,
     ...(state.enterprise ? { enterprise: state.enterprise } : {}),
     ...(state.site ? { site: state.site } : {}),

@@ -40,8 +40,9 @@ import { applyTally, onlyDeferred, tallyFence, tallyMarker, tallyMarkerKey } fro
  * 2: overdue by industry (`due|<deadline>|<grade>|<industry>`).
  * 3: the tips' buckets (TIP#STATS#<jurisdiction>, tip-statistics.ts), built from the inbox;
  *    escalations fired by day (`esc|<date>`), for the weekly report.
+ * 4: by village or community below the jurisdiction (`u|`, `ud|`, `ut|`, `uo|<unit>|…`).
  */
-export const countersFormat = 3;
+export const countersFormat = 4;
 
 /** The item that says the buckets were built in this format (the backfill's marker). */
 export const statisticsBuiltMarker = {

@@ -39,4 +39,6 @@ export interface FromTip {
   tipId: string;
   industry: string;
   place: string;
+  /** The village or community the tip named (村/社区). */
+  unit?: string;
 }

@@ -9,6 +9,7 @@ export const ledgerFilterKeys = [
   'industry',
   'unit',
   'enterprise',
+  'community',
   'foundFrom',
   'foundTo',
   'overdue',

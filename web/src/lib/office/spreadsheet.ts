@@ -23,6 +23,8 @@ const importColumns = [
   { key: 'foundOn', zh: '发现日期', en: 'foundOn', width: 14 },
   { key: 'status', zh: '状态', en: 'status', width: 10 },
   { key: 'closedOn', zh: '销号日期', en: 'closedOn', width: 14 },
+  // The village or community (村/社区): one the jurisdiction lists (the server checks).
+  { key: 'unit', zh: '村/社区', en: 'unit', width: 14 },
 ] as const;
 
 const dateColumns: readonly string[] = ['deadline', 'foundOn', 'closedOn'];
@@ -162,6 +164,7 @@ export function importRow({ cells }: SheetRow): Record<string, unknown> {
     ...optional('foundOn', isoDate(cells.foundOn)),
     ...optional('status', statuses[cells.status.toLowerCase()] ?? cells.status),
     ...optional('closedOn', isoDate(cells.closedOn)),
+    ...optional('unit', cells.unit),
   };
 }
 
