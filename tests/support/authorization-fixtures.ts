@@ -111,6 +111,7 @@ export const plainInputs: Record<string, string> = {
   enabled: 'a flag',
   // tips
   unit: 'a unit name typed by the tipster',
+  community: "a filter by one of the caller's jurisdiction's units (村/社区): a name, not a record",
   industry: 'a code of the public taxonomy',
   enterprise: 'what the tipster or officer calls the enterprise (free text or credit code)',
   address: 'free text, or an e-mail address',
