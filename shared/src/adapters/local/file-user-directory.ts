@@ -17,8 +17,10 @@ export class FileUserDirectory implements UserDirectory {
   readonly kind = 'local' as const;
   private readonly path: string;
   private readonly seed: () => DirectoryEntry[];
-  private users: Map<string, DirectoryEntry> | undefined;
+  /** The file read (or first filled) once: concurrent first sign-ins share one read. */
+  private loading: Promise<Map<string, DirectoryEntry>> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private writes = 0;
 
   constructor(options: { path: string; seed: () => DirectoryEntry[] }) {
     this.path = options.path;
@@ -68,19 +70,25 @@ export class FileUserDirectory implements UserDirectory {
     });
   }
 
-  private async load(): Promise<Map<string, DirectoryEntry>> {
-    if (this.users) return this.users;
-    let stored: DirectoryEntry[];
+  private load(): Promise<Map<string, DirectoryEntry>> {
+    this.loading ??= this.read().catch((error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  private async read(): Promise<Map<string, DirectoryEntry>> {
     try {
-      stored = (JSON.parse(await readFile(this.path, 'utf8')) as { users: DirectoryEntry[] }).users;
+      const stored = (JSON.parse(await readFile(this.path, 'utf8')) as { users: DirectoryEntry[] })
+        .users;
+      return new Map(stored.map((user) => [user.username, user]));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      stored = this.seed();
-      this.users = new Map(stored.map((user) => [user.username, user]));
-      await this.save(this.users);
+      const users = new Map(this.seed().map((user) => [user.username, user]));
+      await this.save(users);
+      return users;
     }
-    this.users ??= new Map(stored.map((user) => [user.username, user]));
-    return this.users;
   }
 
   private change<T>(apply: (users: Map<string, DirectoryEntry>) => Promise<T>): Promise<T> {
@@ -96,7 +104,9 @@ export class FileUserDirectory implements UserDirectory {
 
   private async save(users: Map<string, DirectoryEntry>): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
+    // A name of its own per write: two writes never share a temporary file.
+    this.writes += 1;
+    const temporary = `${this.path}.${process.pid}.${this.writes}.tmp`;
     await writeFile(temporary, `${JSON.stringify({ users: [...users.values()] }, null, 1)}\n`, {
       mode: 0o600,
     });
