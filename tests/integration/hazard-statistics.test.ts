@@ -1,5 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readPartition } from '@qingling/shared/adapters/dynamodb/index-page.ts';
+import { addCalendarDays, cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { type RecordedEvent, sealEvent } from '@qingling/shared/event-log/event-log.ts';
 import type { Projection } from '@qingling/shared/event-log/event-store.ts';
 import { deskLedgerStatuses } from '@qingling/shared/hazards/desk.ts';
@@ -18,6 +19,11 @@ import {
   statisticsPartition,
   subtreeOf,
 } from '@qingling/shared/hazards/statistics.ts';
+import {
+  weekHolding,
+  weeklyNumbers,
+  weeklyRecount,
+} from '@qingling/shared/hazards/weekly-report.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
 import { tipStatuses } from '@qingling/shared/tips/schemas.ts';
 import { tipProjection } from '@qingling/shared/tips/tip-projection.ts';
@@ -50,6 +56,8 @@ const clock = new ManualClock(now);
 const hazardCount = 5_000;
 const tipCount = 1_500;
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+/** Every hazard's whole life, as generated (the truth a past week is replayed from). */
+let lives: Life[] = [];
 
 // 东门社区 and 西门社区 below 葛城街道: the tree the statistics go down.
 const children = ['dongmen', 'ximen'].map((name, index) => ({
@@ -473,7 +481,7 @@ const periods = [
 beforeAll(async () => {
   cloud = await startTestCloud({ clock });
   useDependencies({ jurisdictions: async () => tree.map((entry) => ({ ...entry, version: 1 })) });
-  const lives = Array.from({ length: hazardCount }, (_, index) => lifeOf(index));
+  lives = Array.from({ length: hazardCount }, (_, index) => lifeOf(index));
   // Most of each life in bulk; for about a third, the last one or two events later,
   // through the event store, on counters rebuilt from the bulk: random lifecycle actions.
   const later: Life[] = [];
@@ -585,6 +593,62 @@ describe('statistics against a recount of the hazards', () => {
       }
     }
     expect((await storedTipStates(places)).length).toBe(tipCount);
+  });
+
+  it("counts every past week's open majors and overdue as the hazards then stood", async () => {
+    // The truth: each life replayed up to 24:00 CST of each Sunday since 2024, and read as
+    // it stood then (no history involved): a major found by then and not closed then; a
+    // hazard rectifying past the deadline then in force.
+    const timelines = lives.map((life) => {
+      let state: HazardState | null = null;
+      const states = life.events.map(({ at, event }) => {
+        state = hazardProjection.apply(state, {
+          ...event,
+          at: new Date(at).toISOString(),
+          actor: officer,
+        } as unknown as RecordedEvent);
+        return { at, state: state as HazardState };
+      });
+      const reported = (life.events[0] as { event: { data: { foundOn: string; grade: string } } })
+        .event.data;
+      return { states, foundOn: reported.foundOn, major: reported.grade === 'major' };
+    });
+    const jurisdictions = subtreeOf('cq-gecheng', tree);
+    const inTree = timelines.filter((timeline) =>
+      jurisdictions.includes((timeline.states[0] as { state: HazardState }).state.jurisdiction),
+    );
+    const buckets = await dependencies
+      .hazardStatistics()
+      .buckets(jurisdictions, bucketMonths(clock.now()));
+    const states = await storedStates(jurisdictions);
+    let sundays = 0;
+    let overdueSeen = 0;
+    for (
+      let sunday = '2024-01-07';
+      sunday < cstDate(clock.now());
+      sunday = addCalendarDays(sunday, 7)
+    ) {
+      const instant = Date.parse(`${sunday}T16:00:00.000Z`);
+      const truth = { openMajor: 0, overdue: 0 };
+      for (const timeline of inTree) {
+        const then = timeline.states.filter((entry) => entry.at < instant).at(-1)?.state;
+        if (timeline.major && timeline.foundOn <= sunday && then?.status !== 'closed')
+          truth.openMajor += 1;
+        if (
+          then?.status === 'rectifying' &&
+          then.round &&
+          Date.parse(then.round.deadline) < instant
+        )
+          truth.overdue += 1;
+      }
+      const query = { jurisdictions, week: weekHolding(sunday), now: clock.now() };
+      expect(weeklyNumbers(buckets, [], query), sunday).toMatchObject(truth);
+      expect(weeklyRecount(states, [], query), sunday).toMatchObject(truth);
+      sundays += 1;
+      overdueSeen += truth.overdue;
+    }
+    expect(sundays).toBeGreaterThan(150);
+    expect(overdueSeen).toBeGreaterThan(1_000);
   });
 
   it('follows hazards changed through the API, as of the clock', async () => {

@@ -166,7 +166,9 @@ describe('the weekly report to the leaders', () => {
     expect(zh).toContain('2026-11-23 至 2026-11-29');
     expect(zh).toContain(`新发现隐患 ${numbers.found} 项，销号 ${numbers.closed} 项`);
     expect(zh).toContain(`重大事故隐患未销号 ${numbers.openMajor} 项`);
-    expect(zh).toContain(`当前超期未整改 ${numbers.overdue} 项`);
+    // Open and overdue as the week ended (Sunday 24:00), whenever it is read.
+    expect(zh).toContain(`截至 2026-11-29 24 时重大事故隐患未销号 ${numbers.openMajor} 项`);
+    expect(zh).toContain(`超期未整改 ${numbers.overdue} 项`);
     expect(zh).toContain(`本周督办升级 ${numbers.escalations} 次`);
     expect(zh).toContain(
       `收到举报 ${numbers.tipsReceived} 件，查证属实 ${numbers.tipsSubstantiated} 件`,

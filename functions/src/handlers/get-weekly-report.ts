@@ -1,6 +1,11 @@
 import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { bucketMonths, subtreeOf } from '@qingling/shared/hazards/statistics.ts';
-import { reportWeek, weekHolding, weeklyRows } from '@qingling/shared/hazards/weekly-report.ts';
+import {
+  reportWeek,
+  weekAsOf,
+  weekHolding,
+  weeklyRows,
+} from '@qingling/shared/hazards/weekly-report.ts';
 import {
   weeklyReportFileName,
   weeklyReportWorkbook,
@@ -37,6 +42,7 @@ export const handler = apiHandler('getWeeklyReport', async ({ query }) => {
     jurisdiction: query.jurisdiction,
     week: { from: week.from, to: week.to },
     asOf: now.toISOString(),
+    openAsOf: weekAsOf(week, now),
     rows: weeklyRows(hazardBuckets, tipBuckets, {
       jurisdiction: query.jurisdiction,
       tree: jurisdictions,

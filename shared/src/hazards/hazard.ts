@@ -3,6 +3,7 @@ import { type Projection, projectionOf } from '../event-log/event-store.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
 import type { EvidencePhoto, FoundPosition } from './evidence.ts';
+import { type HazardHistory, withHistory } from './history.ts';
 import { ledgerFilterIndexes } from './ledger-indexes.ts';
 import {
   applyOversight,
@@ -202,6 +203,8 @@ export interface HazardState extends HazardFacts, OversightState {
     deliveryAttempts?: number;
   }[];
   closedAt?: string;
+  /** The overdue and closed spans that have ended: what it was on a past day (history.ts). */
+  history?: HazardHistory;
 }
 
 export class LifecycleViolation extends Error {
@@ -408,7 +411,7 @@ export const hazardProjection: Projection<HazardState> = projectionOf<HazardStat
       };
     }
     if (!state) throw new Error(`hazard event ${event.type} before hazard_reported`);
-    const next = applyToHazard(state, event);
+    const next = withHistory(state, applyToHazard(state, event), event.at);
     return event.actor.kind === 'system' ? next : { ...next, revision: state.revision + 1 };
   },
   indexes: (state) => ({

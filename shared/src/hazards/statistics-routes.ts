@@ -345,6 +345,7 @@ export const weeklyReportSchema = withMeta(
     jurisdiction: z.string(),
     week: z.object({ from: z.string(), to: z.string() }),
     asOf: z.string(),
+    openAsOf: z.string(),
     rows: z.array(
       z.object({
         ...weeklyShape,
@@ -359,8 +360,9 @@ export const weeklyReportSchema = withMeta(
     description:
       'The weekly report (周报) leaders are sent each Monday, for reporting upward: each row ' +
       'counts a jurisdiction with those below it, the first the one asked for. found, closed, ' +
-      'escalations, tipsReceived and tipsSubstantiated: in the week; openMajor and overdue: as ' +
-      'of asOf.',
+      'escalations, tipsReceived and tipsSubstantiated: in the week; openMajor and overdue: at ' +
+      "24:00 CST of openAsOf, the week's Sunday (or, for the week under way, the last day " +
+      'ended). asOf: when the report was made.',
   },
 );
 
@@ -388,6 +390,7 @@ export const weeklyReportRoute = {
       jurisdiction: 'cq-gecheng',
       week: { from: '2026-11-23', to: '2026-11-29' },
       asOf: '2026-11-30T01:00:00.000Z',
+      openAsOf: '2026-11-29',
       rows: [
         {
           jurisdiction: 'cq-gecheng',

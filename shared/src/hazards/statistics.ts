@@ -1,4 +1,11 @@
 import { cstDate } from '../calendar/calendar.ts';
+import {
+  closedSpans,
+  dayOfInstant,
+  type HazardHistory,
+  overdueSpans,
+  type Span,
+} from './history.ts';
 
 /**
  * Statistics (分区域、分行业统计分析) from counters, not from the hazards: every hazard is a
@@ -31,6 +38,8 @@ export interface HazardState {
   closedAt?: string;
   /** The ladder's steps recorded (the weekly report counts those fired in its week). */
   escalations?: readonly { at: string; withdrawn?: boolean }[];
+  /** The spans that have ended, for counting as of a past day (history.ts). */
+  history?: HazardHistory;
 }
 
 /** A hazard's part in the statistics, as of one version of its log. */
@@ -51,7 +60,34 @@ export interface StatisticsCode {
   escalatedOn?: string[];
   /** Its village or community (村/社区); none: '' (counted as "no unit"). */
   unit: string;
+  /**
+   * CST days [from, to) whose ends it was past its deadline while rectifying, and closed
+   * (from the day found at the earliest): history.ts's spans by `dayOfInstant`; `to` '' for
+   * the span under way.
+   */
+  overdue?: DaySpan[];
+  closed?: DaySpan[];
 }
+
+type DaySpan = [from: string, to: string];
+
+/** Spans as the days whose ends they cover, none before `floor` (a date), empty ones left out. */
+function daySpans(spans: readonly Span[], floor = ''): DaySpan[] {
+  const days: DaySpan[] = [];
+  for (const span of spans) {
+    const fromDay = dayOfInstant(span.from);
+    const from = fromDay < floor ? floor : fromDay;
+    const toDay = span.to === Number.POSITIVE_INFINITY ? '' : dayOfInstant(span.to);
+    const to = toDay && toDay < floor ? floor : toDay;
+    if (to && to <= from) continue;
+    days.push([from, to]);
+  }
+  return days;
+}
+
+const encodeSpans = (spans: readonly DaySpan[] = []) =>
+  spans.map(([from, to]) => `${from}~${to}`).join(',');
+const decodeSpans = (text: string) => text.split(',').map((pair) => pair.split('~') as DaySpan);
 
 const statusLetters: Record<HazardStatus, string> = {
   reported: 'r',
@@ -86,6 +122,10 @@ export function codeOf(state: HazardState, version: number): StatisticsCode {
   }
   const escalatedOn = escalationDates(state);
   if (escalatedOn.length) code.escalatedOn = escalatedOn;
+  const overdue = daySpans(overdueSpans(state));
+  if (overdue.length) code.overdue = overdue;
+  const closed = daySpans(closedSpans(state), foundOn);
+  if (closed.length) code.closed = closed;
   return code;
 }
 
@@ -97,8 +137,9 @@ export const escalationDates = (state: Pick<HazardState, 'escalations'>): string
     .sort();
 
 /**
- * `version|grade|industry|status|found|deadline|closed|onTime|escalated|unit` (escalation
- * dates joined by commas): versions sort as strings.
+ * `version|grade|industry|status|found|deadline|closed|onTime|escalated|unit|overdue|closed
+ * spans` (escalation dates, and spans as `from~to`, joined by commas): versions sort as
+ * strings.
  */
 export function encodeCode(code: StatisticsCode): string {
   return [
@@ -112,12 +153,26 @@ export function encodeCode(code: StatisticsCode): string {
     code.onTime === undefined ? '' : code.onTime ? '1' : '0',
     (code.escalatedOn ?? []).join(','),
     cellWord(code.unit),
+    encodeSpans(code.overdue),
+    encodeSpans(code.closed),
   ].join('|');
 }
 
 export function decodeCode(text: string): StatisticsCode {
-  const [version, grade, industry, status, foundOn, deadlineOn, closedOn, onTime, escalated, unit] =
-    text.split('|');
+  const [
+    version,
+    grade,
+    industry,
+    status,
+    foundOn,
+    deadlineOn,
+    closedOn,
+    onTime,
+    escalated,
+    unit,
+    overdue,
+    closed,
+  ] = text.split('|');
   const code: StatisticsCode = {
     version: Number(version),
     grade: grade === 'M' ? 'major' : 'general',
@@ -130,6 +185,8 @@ export function decodeCode(text: string): StatisticsCode {
   if (closedOn) code.closedOn = closedOn;
   if (onTime) code.onTime = onTime === '1';
   if (escalated) code.escalatedOn = escalated.split(',');
+  if (overdue) code.overdue = decodeSpans(overdue);
+  if (closed) code.closed = decodeSpans(closed);
   return code;
 }
 
@@ -151,6 +208,9 @@ export const daysBetween = (from: string, to: string) =>
  * - `due|<deadline>|<grade>|<industry>` 1 while rectifying: overdue once the deadline day is
  *   past (by region and by industry);
  * - `esc|<date>` escalation steps fired that day (the weekly report);
+ * - as of a past day's end (the weekly report): `os|<day>` / `oe|<day>` 1 when an overdue
+ *   span begins / ends; a major hazard's `mo|<day>` 1 when found or reopened, `mc|<day>`
+ *   1 when closed: the count at D's end is the sum of the starts up to D less the ends;
  * - by village or community (村/社区, '' for none), below the jurisdiction:
  *   `u|<unit>|<month found>|<grade>|<o or c>` 1, `ud|<unit>|<month found>` days to close,
  *   `ut|<unit>|<month found>` 1 if closed by the deadline, `uo|<unit>|<deadline>` 1 while
@@ -184,6 +244,20 @@ export function cellsOf(code: StatisticsCode): Record<string, number> {
   }
   if (code.deadlineOn) cells[`uo|${unit}|${code.deadlineOn}`] = 1;
   for (const date of code.escalatedOn ?? []) cells[`esc|${date}`] = (cells[`esc|${date}`] ?? 0) + 1;
+  const add = (cell: string) => {
+    cells[cell] = (cells[cell] ?? 0) + 1;
+  };
+  for (const [from, to] of code.overdue ?? []) {
+    add(`os|${from}`);
+    if (to) add(`oe|${to}`);
+  }
+  if (code.grade === 'major') {
+    add(`mo|${code.foundOn}`);
+    for (const [from, to] of code.closed ?? []) {
+      add(`mc|${from}`);
+      if (to) add(`mo|${to}`);
+    }
+  }
   return cells;
 }
 

@@ -45,6 +45,7 @@ export function weeklyReportWorkbook(
       banner:
         `辖区 Jurisdiction：${place}    ` +
         `周期 Week：${report.week.from} 至 ${report.week.to}（周一至周日 Monday to Sunday）    ` +
+        `未销号、超期截至 Open and overdue as of：${report.openAsOf} 24:00    ` +
         `制表时间 Made：${cstMinute(new Date(report.asOf))}（北京时间 CST）`,
       madeAt: heading.madeAt,
     },

@@ -83,7 +83,7 @@ describe('the weekly report by region', () => {
 });
 
 describe('the weekly numbers from the counters', () => {
-  it('counts by the days in the week, and overdue and open majors as of now', () => {
+  it("counts by the days in the week, and overdue and open majors at the week's end", () => {
     const week = { from: '2026-11-23', to: '2026-11-29', dueAt: new Date(0) };
     const numbers = weeklyNumbers(
       [
@@ -97,10 +97,17 @@ describe('the weekly numbers from the counters', () => {
             'x|2026-11-25|general|n': 1,
             'esc|2026-11-26': 3,
             'esc|2026-11-30': 1, // the Monday after
-            'due|2026-11-27|general|fire': 1,
-            'due|2026-11-30|general|fire': 4, // not yet past
-            'g|2026-11|fire|major|o': 2,
-            'g|2026-11|fire|major|c': 1,
+            // Overdue spans: 3 begun by Sunday's end, 1 of them ended by then; 4 begin after.
+            'os|2026-10-02': 2,
+            'os|2026-11-29': 1,
+            'oe|2026-11-20': 1,
+            'oe|2026-11-30': 1, // ended on Monday: still overdue at Sunday's end
+            'os|2026-11-30': 4,
+            // Majors: 4 found or reopened by Sunday, 1 closed by then, 1 closed on Monday.
+            'mo|2025-03-01': 3,
+            'mo|2026-11-29': 1,
+            'mc|2026-11-01': 1,
+            'mc|2026-11-30': 1,
           },
         },
         { jurisdiction: 'elsewhere', month: '2026-11', cells: { 'f|2026-11-24|o': 9 } },
@@ -117,8 +124,8 @@ describe('the weekly numbers from the counters', () => {
     expect(numbers).toEqual({
       found: 3,
       closed: 1,
-      openMajor: 2,
-      overdue: 1,
+      openMajor: 3,
+      overdue: 2,
       escalations: 3,
       tipsReceived: 2,
       tipsSubstantiated: 1,

@@ -5,6 +5,7 @@ import type { Notification } from '../ports/outbox.ts';
 import type { TipState } from '../tips/tip-state.ts';
 import type { TipBucket } from '../tips/tip-statistics.ts';
 import { tipCodeOf } from '../tips/tip-statistics.ts';
+import { closedSpans, endOfCstDate, overdueSpans, within } from './history.ts';
 import {
   type Bucket,
   campaignTargets,
@@ -80,7 +81,10 @@ export interface WeeklyNumbers {
   /** Found in the week (by the date found), and closed in it (by the date closed). */
   found: number;
   closed: number;
-  /** Now, as the report is made: open major hazards, and rectifying past the deadline. */
+  /**
+   * At the end of the week (or of the last day ended, in a week under way; `weekAsOf`):
+   * major hazards found and not closed, and hazards rectifying past their deadline.
+   */
   openMajor: number;
   overdue: number;
   /** Escalation steps fired in the week (recorded, not withdrawn). */
@@ -94,6 +98,16 @@ export interface WeeklyQuery {
   jurisdictions: readonly string[];
   week: ReportWeek;
   now: Date;
+}
+
+/**
+ * The CST date at whose end the week's open counts are taken: its Sunday once the week has
+ * ended, else the last day that has (yesterday), so that a week's report says the same
+ * whenever it is asked for.
+ */
+export function weekAsOf(week: Pick<ReportWeek, 'to'>, now: Date): string {
+  const yesterday = addCalendarDays(cstDate(now), -1);
+  return week.to < yesterday ? week.to : yesterday;
 }
 
 const emptyNumbers = (): WeeklyNumbers => ({
@@ -114,20 +128,23 @@ export function weeklyNumbers(
 ): WeeklyNumbers {
   const counted = emptyNumbers();
   const places = new Set(query.jurisdictions);
-  const today = cstDate(query.now);
+  const asOf = weekAsOf(query.week, query.now);
   const inWeek = (date = '') => date >= query.week.from && date <= query.week.to;
   for (const bucket of hazardBuckets) {
     if (!places.has(bucket.jurisdiction)) continue;
     for (const [cell, value] of Object.entries(bucket.cells)) {
       if (!value) continue;
-      // statistics.ts cellsOf: `g|<month>|<industry>|<grade>|<o or c>`, the others by day.
-      const parts = cell.split('|');
-      const [kind, date] = parts;
+      // statistics.ts cellsOf, by day: the week's own, and the spans begun and ended by
+      // the day the open counts are taken at.
+      const [kind, date = ''] = cell.split('|');
       if (kind === 'f' && inWeek(date)) counted.found += value;
       else if (kind === 'x' && inWeek(date)) counted.closed += value;
       else if (kind === 'esc' && inWeek(date)) counted.escalations += value;
-      else if (kind === 'due' && (date ?? '') < today) counted.overdue += value;
-      else if (kind === 'g' && parts[3] === 'major' && parts[4] === 'o') counted.openMajor += value;
+      else if (date > asOf) continue;
+      else if (kind === 'os') counted.overdue += value;
+      else if (kind === 'oe') counted.overdue -= value;
+      else if (kind === 'mo') counted.openMajor += value;
+      else if (kind === 'mc') counted.openMajor -= value;
     }
   }
   for (const bucket of tipBuckets) {
@@ -146,6 +163,8 @@ export interface WeeklyReport {
   jurisdiction: string;
   week: { from: string; to: string };
   asOf: string;
+  /** The CST date at whose end openMajor and overdue are counted (weekAsOf). */
+  openAsOf: string;
   rows: readonly (WeeklyRow & { zh: string; en: string })[];
 }
 
@@ -198,19 +217,17 @@ export function weeklyRecount(
   const counted = emptyNumbers();
   const places = new Set(query.jurisdictions);
   const inWeek = (date = '') => date >= query.week.from && date <= query.week.to;
+  const asOf = weekAsOf(query.week, query.now);
+  const instant = endOfCstDate(asOf);
   for (const state of hazards) {
     if (!places.has(state.jurisdiction)) continue;
     const foundOn = state.foundOn ?? cstDate(new Date(state.reportedAt));
     if (inWeek(foundOn)) counted.found += 1;
     if (state.status === 'closed' && state.closedAt && inWeek(cstDate(new Date(state.closedAt))))
       counted.closed += 1;
-    if (state.grade === 'major' && state.status !== 'closed') counted.openMajor += 1;
-    if (
-      state.status === 'rectifying' &&
-      state.round &&
-      Date.parse(state.round.deadline) <= query.now.getTime()
-    )
-      counted.overdue += 1;
+    if (state.grade === 'major' && foundOn <= asOf && !within(closedSpans(state), instant))
+      counted.openMajor += 1;
+    if (within(overdueSpans(state), instant)) counted.overdue += 1;
     counted.escalations += escalationDates(state).filter((date) => inWeek(date)).length;
   }
   for (const state of tips) {
@@ -241,6 +258,7 @@ export function weeklyReportMessage(input: {
   // The link opens this week's report by region, which downloads as an .xlsx for
   // reporting upward.
   const search = new URLSearchParams({ jurisdiction: input.jurisdiction, week: week.from });
+  const asOf = weekAsOf(week, input.now);
   const link = `${input.siteUrl ?? ''}/office/statistics/weekly?${search}`;
   const enLink = `${input.siteUrl ?? ''}/en/office/statistics/weekly?${search}`;
   const target =
@@ -263,13 +281,14 @@ export function weeklyReportMessage(input: {
     body: {
       zh:
         `${name.zh}（含下辖）${week.from} 至 ${week.to}：新发现隐患 ${n.found} 项，销号 ${n.closed} 项；` +
-        `重大事故隐患未销号 ${n.openMajor} 项（${target.zh}）；当前超期未整改 ${n.overdue} 项；` +
+        `截至 ${asOf} 24 时重大事故隐患未销号 ${n.openMajor} 项（${target.zh}），超期未整改 ${n.overdue} 项；` +
         `本周督办升级 ${n.escalations} 次；收到举报 ${n.tipsReceived} 件，查证属实 ${n.tipsSubstantiated} 件。` +
         `分区域周报（可导出 Excel）：${link}`,
       en:
         `${name.en} (with the jurisdictions below it), ${week.from} to ${week.to}: ` +
-        `${n.found} hazard(s) found, ${n.closed} closed; ${n.openMajor} major hazard(s) open ` +
-        `(${target.en}); ${n.overdue} overdue now; ${n.escalations} escalation step(s) fired; ` +
+        `${n.found} hazard(s) found, ${n.closed} closed; at the end of ${asOf}, ` +
+        `${n.openMajor} major hazard(s) open (${target.en}) and ${n.overdue} overdue; ` +
+        `${n.escalations} escalation step(s) fired; ` +
         `${n.tipsReceived} tip(s) received, ${n.tipsSubstantiated} substantiated. ` +
         `By region (downloadable as Excel): ${enLink}`,
     },

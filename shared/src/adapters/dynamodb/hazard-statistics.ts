@@ -41,8 +41,10 @@ import { applyTally, onlyDeferred, tallyFence, tallyMarker, tallyMarkerKey } fro
  * 3: the tips' buckets (TIP#STATS#<jurisdiction>, tip-statistics.ts), built from the inbox;
  *    escalations fired by day (`esc|<date>`), for the weekly report.
  * 4: by village or community below the jurisdiction (`u|`, `ud|`, `ut|`, `uo|<unit>|…`).
+ * 5: overdue and open majors as of a past day's end (`os|`, `oe|`, `mo|`, `mc|<day>`), for
+ *    the weekly report of a past week.
  */
-export const countersFormat = 4;
+export const countersFormat = 5;
 
 /** The item that says the buckets were built in this format (the backfill's marker). */
 export const statisticsBuiltMarker = {
