@@ -109,7 +109,8 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
   const rounds = options.rounds ?? 4;
   const loadAtStart = loadavg().map((value) => round(value, 2));
   const data = await mkdtemp(join(tmpdir(), 'qingling-bench-tips-'));
-  const watch = watchDynamoCalls();
+  // Operations only: the bench counts them, and the instrument's own parsing stays out.
+  const watch = watchDynamoCalls({ describe: false });
   const cloud = await startEmbeddedCloud({
     dataDirectory: data,
     port: 0,
