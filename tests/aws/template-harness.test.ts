@@ -587,6 +587,7 @@ describe('the synthesized template, run with each role enforced', () => {
     // markers (every record of the table, the earlier tests' too).
     const { dynamo, tableName } = recordsTable();
     const backfillMarkers = [
+      { pk: 'HAZARD#HISTORY', sk: 'BUILT' },
       { pk: 'HAZARD#STATS#', sk: `BUILT#${countersFormat}` },
       { pk: 'LEDGER#INDEXES', sk: 'BUILT' },
       { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' },
@@ -603,7 +604,9 @@ describe('the synthesized template, run with each role enforced', () => {
       for (const { pk, sk } of page.Items ?? []) {
         const key = { pk: pk as AttributeValue, sk: sk as AttributeValue };
         const counter = /^(HAZARD|TIP)#STATS#/.test(pk?.S ?? '') || sk?.S === 'TALLY';
-        const marker = ['LEDGER#INDEXES', 'LEDGER#RECORDED_BY'].includes(pk?.S ?? '');
+        const marker = ['LEDGER#INDEXES', 'LEDGER#RECORDED_BY', 'HAZARD#HISTORY'].includes(
+          pk?.S ?? '',
+        );
         if (counter || marker) {
           await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: key }));
         } else if (pk?.S?.startsWith('HAZARD#') && sk?.S === 'STATE') {
@@ -611,8 +614,12 @@ describe('the synthesized template, run with each role enforced', () => {
             new UpdateItemCommand({
               TableName: tableName,
               Key: key,
-              UpdateExpression: `REMOVE #state.#recordedBy, ${[3, 4, 5, 6, 7].flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]).join(', ')}`,
-              ExpressionAttributeNames: { '#state': 'state', '#recordedBy': 'recordedBy' },
+              UpdateExpression: `REMOVE #state.#recordedBy, #state.#history, ${[3, 4, 5, 6, 7].flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]).join(', ')}`,
+              ExpressionAttributeNames: {
+                '#state': 'state',
+                '#recordedBy': 'recordedBy',
+                '#history': 'history',
+              },
             }),
           );
         }
@@ -645,7 +652,7 @@ describe('the synthesized template, run with each role enforced', () => {
     };
     await harness.settled();
     expect(first.backfills).toEqual({
-      finished: ['statistics', 'ledgerIndexes', 'recordedBy'],
+      finished: ['hazardHistory', 'statistics', 'ledgerIndexes', 'recordedBy'],
       unfinished: [],
     });
     expect(await statistics()).toEqual(expected.statistics);

@@ -113,6 +113,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       await documents.send(new DeleteCommand({ TableName: tableName, Key }));
     const store = new DynamoBackfills(documents, tableName);
     expect(await store.missing()).toEqual([
+      'hazardHistory',
       'statistics',
       'ledgerIndexes',
       'recordedBy',
@@ -142,6 +143,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       unfinished: ['statistics', 'ledgerIndexes', 'recordedBy'],
     });
     expect(await store.missing()).toEqual([
+      'hazardHistory',
       'statistics',
       'ledgerIndexes',
       'recordedBy',
@@ -152,6 +154,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     // Time for the first jurisdiction's counters only: that one is kept as done.
     expect((await run(1)).unfinished).toEqual(['statistics', 'ledgerIndexes', 'recordedBy']);
     expect(await store.missing()).toEqual([
+      'hazardHistory',
       'statistics',
       'ledgerIndexes',
       'recordedBy',
@@ -181,6 +184,7 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     const run3 = await run(checks);
     expect(run3).toEqual({ finished: ['statistics'], unfinished: ['ledgerIndexes', 'recordedBy'] });
     expect(await store.missing()).toEqual([
+      'hazardHistory',
       'ledgerIndexes',
       'recordedBy',
       'sealedDataIndex',
@@ -198,7 +202,13 @@ describe('the backfills the reconciler runs after an upgrade', () => {
         budget: { expired: () => false },
       }),
     ).toEqual({
-      finished: ['ledgerIndexes', 'recordedBy', 'sealedDataIndex', 'tipPlaceIndex'],
+      finished: [
+        'hazardHistory',
+        'ledgerIndexes',
+        'recordedBy',
+        'sealedDataIndex',
+        'tipPlaceIndex',
+      ],
       unfinished: [],
     });
     expect(await store.missing()).toEqual([]);
@@ -390,5 +400,55 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     expect(await indexOf()).toEqual(indexed);
     await backfilledAfterUpgrade(tipId, 'tipPlaceIndex', 'gsi4pk, gsi4sk, gsi5pk, gsi5sk');
     expect(await indexOf()).toEqual(indexed);
+  });
+
+  it('gives a hazard written before its state kept history the spans its log says ended', async () => {
+    const officer = await signIn(cloud.url, 'cq-gecheng.officer');
+    const reply = await recordHazard(cloud.url, officer, '九号仓库', 'general');
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const hazard = { id: reply.body.hazard.hazardId, revision: reply.body.revision };
+    const steps = [
+      {
+        type: 'start_rectification',
+        responsible: '王某',
+        measures: '清理',
+        deadline: { date: '2026-12-09' },
+      },
+      // Two days after the deadline: overdue from 24:00 of 12-09 until then.
+      { at: '2026-12-11T02:00:00.000Z', type: 'submit_evidence', note: '已清理', photoKeys: [] },
+    ];
+    for (const { at, ...command } of steps as ({ at?: string } & Record<string, unknown>)[]) {
+      if (at) clock.set(at);
+      // Signed in again: the clock moved past the last sign-in's lifetime.
+      const signedIn = await signIn(cloud.url, 'cq-gecheng.officer');
+      const given = await giveHazardCommand(cloud.url, signedIn, hazard, command);
+      expect(given.status, JSON.stringify(given.body)).toBe(200);
+      hazard.revision = given.body.revision;
+    }
+    const kept = (await stateOf(hazard.id)).state as { history?: unknown };
+    expect(kept.history).toEqual({
+      overdue: [['2026-12-09T16:00:00.000Z', '2026-12-11T02:00:00.000Z']],
+    });
+    // As an older version left it: no history on the state, the backfill's marker gone.
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: hazardStream(hazard.id), sk: 'STATE' },
+        UpdateExpression: 'REMOVE #state.#history',
+        ExpressionAttributeNames: { '#state': 'state', '#history': 'history' },
+      }),
+    );
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: backfills.hazardHistory }));
+    const store = new DynamoBackfills(documents, tableName);
+    expect(await store.missing()).toEqual(['hazardHistory']);
+    expect(
+      await store.run(['hazardHistory'], jurisdictions, {
+        now: clock.now(),
+        budget: { expired: () => false },
+      }),
+    ).toEqual({ finished: ['hazardHistory'], unfinished: [] });
+    expect(((await stateOf(hazard.id)).state as { history?: unknown }).history).toEqual(
+      kept.history,
+    );
   });
 });

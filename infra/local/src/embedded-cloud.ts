@@ -5,6 +5,7 @@ import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store
 import { DynamoHazardLedger } from '@qingling/shared/adapters/dynamodb/hazard-ledger.ts';
 import { DynamoHazardStatistics } from '@qingling/shared/adapters/dynamodb/hazard-statistics.ts';
 import {
+  backfillHazardHistory,
   backfillSealedDataIndex,
   backfillTipPlaceIndex,
 } from '@qingling/shared/adapters/dynamodb/ledger-backfills.ts';
@@ -178,6 +179,9 @@ export async function startEmbeddedCloud(
       notifier: outbox,
     });
   }
+  // The spans each older hazard's log says ended (a past week's report counts them), once,
+  // before the counters count them.
+  await backfillHazardHistory({ documents, tableName, jurisdictions });
   // The statistics' counters of hazards written before they existed: built once, before
   // anything else writes.
   await new DynamoHazardStatistics(documents, tableName).ensureBuilt(jurisdictions, {

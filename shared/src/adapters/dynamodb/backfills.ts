@@ -2,10 +2,12 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynam
 import type { Budget } from './budget.ts';
 import { DynamoHazardStatistics, statisticsBuiltMarker } from './hazard-statistics.ts';
 import {
+  backfillHazardHistory,
   backfillLedgerIndexes,
   backfillRecordedBy,
   backfillSealedDataIndex,
   backfillTipPlaceIndex,
+  hazardHistoryMarker,
   ledgerIndexesMarker,
   recordedByMarker,
   sealedDataIndexMarker,
@@ -20,6 +22,8 @@ import {
  * so that the first runs after an upgrade finish them.
  */
 export const backfills = {
+  /** The spans each hazard's log says ended: before the counters, which count them. */
+  hazardHistory: hazardHistoryMarker,
   /** The statistics' counters (built in the current cells' format). */
   statistics: statisticsBuiltMarker,
   /** The filtered ledger's index attributes. */
@@ -79,6 +83,7 @@ export class DynamoBackfills {
     const { documents, tableName } = this;
     const target = { documents, tableName, jurisdictions, budget: options.budget };
     const steps: Record<Backfill, () => Promise<boolean>> = {
+      hazardHistory: async () => (await backfillHazardHistory(target)).finished,
       statistics: async () =>
         (await new DynamoHazardStatistics(documents, tableName).build(jurisdictions, options))
           .finished,

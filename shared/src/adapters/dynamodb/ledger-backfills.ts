@@ -2,11 +2,17 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Actor } from '../../event-log/event-log.ts';
+import type { Actor, RecordedEvent } from '../../event-log/event-log.ts';
 import { deskLedgerStatuses } from '../../hazards/desk.ts';
-import { type HazardState, hazardLedgerPartition, ledgerStatus } from '../../hazards/hazard.ts';
+import {
+  type HazardState,
+  hazardLedgerPartition,
+  hazardProjection,
+  ledgerStatus,
+} from '../../hazards/hazard.ts';
 import { ledgerFilterIndexes } from '../../hazards/ledger-indexes.ts';
 import { tipPlaceIndex } from '../../tips/duplicates.ts';
 import { sealedDataIndex } from '../../tips/retention.ts';
@@ -27,6 +33,11 @@ export const ledgerIndexesMarker = { pk: 'LEDGER#INDEXES', sk: 'BUILT' } as cons
 export const recordedByMarker = { pk: 'LEDGER#RECORDED_BY', sk: 'BUILT' } as const;
 /** Older tips were put on the retention sweep's index (under TIP#: the sweep's grant). */
 export const sealedDataIndexMarker = { pk: 'TIP#SEALED_INDEX', sk: 'BUILT' } as const;
+/**
+ * Older hazards were given the overdue and closed spans their logs say ended (under HAZARD#,
+ * which the reconciler that runs it on AWS may write, as the counters' markers are).
+ */
+export const hazardHistoryMarker = { pk: 'HAZARD#HISTORY', sk: 'BUILT' } as const;
 /** Older tips were put on the possible duplicates' place indexes (gsi4, gsi5). */
 export const tipPlaceIndexMarker = { pk: 'TIP#PLACE_INDEX', sk: 'BUILT' } as const;
 
@@ -85,6 +96,38 @@ export function backfillRecordedBy(target: BackfillTarget) {
     );
     const actor = first?.actor as Actor | undefined;
     return actor?.kind === 'person' ? { state: { ...state, recordedBy: actor.id } } : null;
+  });
+}
+
+/**
+ * Gives hazards written before their state kept `history` (hazards/history.ts) the spans
+ * their logs say ended (overdue until a late extension or late evidence, closed until a
+ * reopening), replayed from the log once (marker HAZARD#HISTORY): a past week's report then
+ * counts them as they stood. One Query of the log per hazard that ever began rectifying.
+ * It runs before the statistics' rebuild (backfills.ts), which counts the spans.
+ */
+export function backfillHazardHistory(target: BackfillTarget) {
+  const { documents, tableName } = target;
+  return backfill(target, hazardHistoryMarker, hazardPartitions, '', async (item) => {
+    const state = item.state as HazardState;
+    if (state.history || !state.round) return null;
+    let replayed: HazardState | null = null;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: { ':pk': item.pk, ':first': 'E#', ':last': 'E#9' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const event of page.Items ?? [])
+        replayed = hazardProjection.apply(replayed, event as RecordedEvent);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return replayed?.history ? { state: { ...state, history: replayed.history } } : null;
   });
 }
 
