@@ -407,48 +407,66 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     const reply = await recordHazard(cloud.url, officer, '九号仓库', 'general');
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
     const hazard = { id: reply.body.hazard.hazardId, revision: reply.body.revision };
-    const steps = [
+    const steps: ({ at?: string; as?: string } & Record<string, unknown>)[] = [
       {
         type: 'start_rectification',
         responsible: '王某',
         measures: '清理',
         deadline: { date: '2026-12-09' },
       },
-      // Two days after the deadline: overdue from 24:00 of 12-09 until then.
-      { at: '2026-12-11T02:00:00.000Z', type: 'submit_evidence', note: '已清理', photoKeys: [] },
+      // Extended two days after the deadline: overdue from 24:00 of 12-09 until then.
+      {
+        at: '2026-12-11T02:00:00.000Z',
+        type: 'request_extension',
+        deadline: { date: '2026-12-15' },
+        reason: '材料未到',
+      },
+      { as: 'department_head', type: 'approve_extension' },
+      // Evidence a day after the new deadline: overdue again, from 24:00 of 12-15.
+      { at: '2026-12-17T02:00:00.000Z', type: 'submit_evidence', note: '已清理', photoKeys: [] },
     ];
-    for (const { at, ...command } of steps as ({ at?: string } & Record<string, unknown>)[]) {
+    for (const { at, as, ...command } of steps) {
       if (at) clock.set(at);
       // Signed in again: the clock moved past the last sign-in's lifetime.
-      const signedIn = await signIn(cloud.url, 'cq-gecheng.officer');
+      const signedIn = await signIn(cloud.url, `cq-gecheng.${as ?? 'officer'}`);
       const given = await giveHazardCommand(cloud.url, signedIn, hazard, command);
       expect(given.status, JSON.stringify(given.body)).toBe(200);
       hazard.revision = given.body.revision;
     }
-    const kept = (await stateOf(hazard.id)).state as { history?: unknown };
+    const kept = (await stateOf(hazard.id)).state as { history?: { overdue: unknown[] } };
     expect(kept.history).toEqual({
-      overdue: [['2026-12-09T16:00:00.000Z', '2026-12-11T02:00:00.000Z']],
+      overdue: [
+        ['2026-12-09T16:00:00.000Z', '2026-12-11T02:00:00.000Z'],
+        ['2026-12-15T16:00:00.000Z', '2026-12-17T02:00:00.000Z'],
+      ],
     });
-    // As an older version left it: no history on the state, the backfill's marker gone.
+    // As the upgrade left it: the first span ended before it, the second after (so the
+    // state has some history, not all), and the backfill's marker gone.
     await documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: hazardStream(hazard.id), sk: 'STATE' },
-        UpdateExpression: 'REMOVE #state.#history',
+        UpdateExpression: 'SET #state.#history = :second',
         ExpressionAttributeNames: { '#state': 'state', '#history': 'history' },
+        ExpressionAttributeValues: { ':second': { overdue: kept.history?.overdue.slice(1) } },
       }),
     );
-    await documents.send(new DeleteCommand({ TableName: tableName, Key: backfills.hazardHistory }));
+    for (const Key of [backfills.hazardHistory, backfills.ledgerIndexes])
+      await documents.send(new DeleteCommand({ TableName: tableName, Key }));
     const store = new DynamoBackfills(documents, tableName);
-    expect(await store.missing()).toEqual(['hazardHistory']);
-    expect(
-      await store.run(['hazardHistory'], jurisdictions, {
+    expect(await store.missing()).toEqual(['hazardHistory', 'ledgerIndexes']);
+    // As the reconciler runs them: those still missing.
+    const run = async () =>
+      store.run(await store.missing(), jurisdictions, {
         now: clock.now(),
         budget: { expired: () => false },
-      }),
-    ).toEqual({ finished: ['hazardHistory'], unfinished: [] });
+      });
+    // States changed: what comes after it (the counters' rebuild, on AWS) waits for the
+    // next run, when the index the rebuild reads has caught up.
+    expect(await run()).toEqual({ finished: ['hazardHistory'], unfinished: ['ledgerIndexes'] });
     expect(((await stateOf(hazard.id)).state as { history?: unknown }).history).toEqual(
       kept.history,
     );
+    expect(await run()).toEqual({ finished: ['ledgerIndexes'], unfinished: [] });
   });
 });

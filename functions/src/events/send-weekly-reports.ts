@@ -27,6 +27,14 @@ export async function sendWeeklyReports(
   const jurisdictions = await dependencies.jurisdictions();
   const codes = jurisdictions.map((jurisdiction) => jurisdiction.code);
   const store = dependencies.hazardStatistics();
+  // Right after an upgrade that changed the counters' cells, until the reconciler has
+  // rebuilt them, the buckets lack what the report counts (its open and overdue columns
+  // would be wrong, and a week's messages go once): fail, for the retries and the alarm.
+  if (!(await store.builtInCurrentFormat())) {
+    throw new Error(
+      'The statistics counters are being rebuilt after an upgrade: the weekly reports wait for the rebuild',
+    );
+  }
   const months = bucketMonths(now);
   const [hazardBuckets, tipBuckets] = await Promise.all([
     store.buckets(codes, months),

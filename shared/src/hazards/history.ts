@@ -71,8 +71,7 @@ export interface Span {
 
 /**
  * In time order and never overlapping (a later span starts no earlier than the one before
- * it ended: a new round whose deadline is already past is overdue from the round's start
- * at the earliest, as far as the count goes), empty spans left out.
+ * it ended, so that a hazard is counted once at any instant), empty spans left out.
  */
 function ordered(spans: readonly Span[]): Span[] {
   const out: Span[] = [];

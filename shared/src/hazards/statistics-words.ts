@@ -141,8 +141,8 @@ export const weeklyWords = {
     en: 'A week’s hazards found and closed, escalation steps and tips (Monday to Sunday), by region, each row with the jurisdictions below it. Leaders are sent the same numbers every Monday at 09:00; download them as Excel to report upward.',
   },
   note: {
-    zh: '各行含下辖；“周末”两列为该周周日 24 时的数（本周未过完时为昨日 24 时），何时查看都一样。',
-    en: 'Each row counts the jurisdictions below it too; the two “week’s end” columns are as of 24:00 on the week’s Sunday (for the week under way, yesterday’s), whenever the report is read.',
+    zh: '各行含下辖；“期末”两列为该周周日 24 时的数（本周未过完时为昨日 24 时）。',
+    en: 'Each row counts the jurisdictions below it too; the two “end” columns count at 24:00 on the week’s Sunday (for the week under way, at 24:00 yesterday).',
   },
   openAsOf: { zh: '未销号、超期截至', en: 'Open and overdue as of' },
   week: { zh: '周内任一天', en: 'Any day of the week' },
@@ -157,8 +157,8 @@ export const weeklyWords = {
 export const weeklyColumns = [
   ['found', { zh: '本周新发现隐患', en: 'Found this week' }],
   ['closed', { zh: '本周销号', en: 'Closed this week' }],
-  ['openMajor', { zh: '重大事故隐患未销号（周末）', en: 'Major hazards open (week’s end)' }],
-  ['overdue', { zh: '超期未整改（周末）', en: 'Overdue (week’s end)' }],
+  ['openMajor', { zh: '重大事故隐患未销号（期末）', en: 'Major hazards open (end)' }],
+  ['overdue', { zh: '超期未整改（期末）', en: 'Overdue (end)' }],
   ['escalations', { zh: '本周督办升级（次）', en: 'Escalation steps this week' }],
   ['tipsReceived', { zh: '本周收到举报', en: 'Tips received this week' }],
   ['tipsSubstantiated', { zh: '本周查证属实', en: 'Tips substantiated this week' }],

@@ -778,4 +778,9 @@ export function childrenOf(
 /** Port: the counter items, read by jurisdiction (a bounded number of reads). */
 export interface HazardStatistics {
   buckets(jurisdictions: readonly string[], months: readonly string[]): Promise<Bucket[]>;
+  /**
+   * Whether the counters are built in the current cells' format: after an upgrade that
+   * changed the cells, not until the rebuild has ended (older buckets lack the new cells).
+   */
+  builtInCurrentFormat(): Promise<boolean>;
 }

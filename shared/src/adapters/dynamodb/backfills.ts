@@ -82,8 +82,16 @@ export class DynamoBackfills {
     const run: BackfillRun = { finished: [], unfinished: [] };
     const { documents, tableName } = this;
     const target = { documents, tableName, jurisdictions, budget: options.budget };
+    // The counters' rebuild reads the states through the index, which DynamoDB keeps
+    // eventually consistent: once the history backfill has changed states, the rest waits
+    // for the next run (minutes later), so that the rebuild counts the states as changed.
+    let changedStates = false;
     const steps: Record<Backfill, () => Promise<boolean>> = {
-      hazardHistory: async () => (await backfillHazardHistory(target)).finished,
+      hazardHistory: async () => {
+        const done = await backfillHazardHistory(target);
+        changedStates = done.updated > 0;
+        return done.finished;
+      },
       statistics: async () =>
         (await new DynamoHazardStatistics(documents, tableName).build(jurisdictions, options))
           .finished,
@@ -93,7 +101,8 @@ export class DynamoBackfills {
       tipPlaceIndex: async () => (await backfillTipPlaceIndex(target)).finished,
     };
     for (const name of order.filter((name) => names.includes(name))) {
-      if (run.unfinished.length || !(await steps[name]())) run.unfinished.push(name);
+      if (run.unfinished.length || changedStates || !(await steps[name]()))
+        run.unfinished.push(name);
       else run.finished.push(name);
     }
     return run;

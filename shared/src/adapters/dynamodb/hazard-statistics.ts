@@ -406,6 +406,17 @@ export class DynamoHazardStatistics implements HazardStatistics {
    * budget has done, so that the next run goes on from there. True when it built them now
    * (false too when the budget stopped it: the marker is then not written).
    */
+  async builtInCurrentFormat(): Promise<boolean> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: statisticsBuiltMarker,
+        ConsistentRead: true,
+      }),
+    );
+    return Item !== undefined;
+  }
+
   async ensureBuilt(
     jurisdictions: readonly string[],
     options: { now?: Date; budget?: Budget } = {},

@@ -110,15 +110,22 @@ export function backfillHazardHistory(target: BackfillTarget) {
   const { documents, tableName } = target;
   return backfill(target, hazardHistoryMarker, hazardPartitions, '', async (item) => {
     const state = item.state as HazardState;
-    if (state.history || !state.round) return null;
+    // Never rectified nor closed: no span can have ended. One that has some history may
+    // lack older spans (it ended one after the upgrade, before this ran): replayed too.
+    if (!state.round && !state.closedAt) return null;
     let replayed: HazardState | null = null;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
         new QueryCommand({
           TableName: tableName,
+          // The log up to the state's version: the state written is that version's.
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: { ':pk': item.pk, ':first': 'E#', ':last': 'E#9' },
+          ExpressionAttributeValues: {
+            ':pk': item.pk,
+            ':first': 'E#',
+            ':last': `E#${String(item.version).padStart(10, '0')}`,
+          },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -127,7 +134,9 @@ export function backfillHazardHistory(target: BackfillTarget) {
         replayed = hazardProjection.apply(replayed, event as RecordedEvent);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return replayed?.history ? { state: { ...state, history: replayed.history } } : null;
+    const history = replayed?.history;
+    if (JSON.stringify(history ?? null) === JSON.stringify(state.history ?? null)) return null;
+    return { state: { ...state, history } };
   });
 }
 
@@ -158,7 +167,8 @@ export function backfillTipPlaceIndex(target: BackfillTarget) {
 
 /**
  * Once per marker: each hazard's (or tip's) state item that `change` gives attributes to is updated
- * with them, only at the version read (a write in between wrote them itself). Safe to stop
+ * with them, only at the version read; a write in between (the index is read eventually
+ * consistent) has the item read again, consistently, and `change` asked again. Safe to stop
  * anywhere and run again: `change` skips a hazard that has them. A budget that expires
  * stops it before the next hazard, the marker unwritten (finished: false).
  */
@@ -185,31 +195,19 @@ async function backfill(
         projection: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
         names: { '#version': 'version', '#state': 'state' },
       });
-      for (const item of items) {
+      for (const listed of items) {
         if (budget?.expired()) return { updated, finished: false };
-        const attributes = await change(item);
-        if (!attributes) continue;
-        const entries = Object.entries(attributes);
-        try {
-          await documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: `SET ${entries.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
-              ConditionExpression: '#version = :version',
-              ExpressionAttributeNames: {
-                '#version': 'version',
-                ...Object.fromEntries(entries.map(([name], index) => [`#n${index}`, name])),
-              },
-              ExpressionAttributeValues: {
-                ':version': item.version,
-                ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
-              },
-            }),
-          );
-          updated += 1;
-        } catch (error) {
-          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        // The index is read eventually consistent: a record written since is read again,
+        // consistently, and changed at its version (a few times at most, then left).
+        let item: Record<string, unknown> | undefined = listed;
+        for (let attempt = 0; item && attempt < 3; attempt += 1) {
+          const attributes = await change(item);
+          if (!attributes) break;
+          if (await updateAtVersion(documents, tableName, item, attributes)) {
+            updated += 1;
+            break;
+          }
+          item = await readAgain(documents, tableName, item, extra);
         }
       }
     }
@@ -218,4 +216,55 @@ async function backfill(
     new PutCommand({ TableName: tableName, Item: { ...marker, hazards: updated } }),
   );
   return { updated, finished: true };
+}
+
+/** A record's item read again, consistently, with what the backfill reads of it. */
+async function readAgain(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  extra: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { pk: item.pk, sk: item.sk },
+      ConsistentRead: true,
+      ProjectionExpression: ['pk, sk, #version, #state', extra].filter(Boolean).join(', '),
+      ExpressionAttributeNames: { '#version': 'version', '#state': 'state' },
+    }),
+  );
+  return Item;
+}
+
+/** Sets the attributes if the item is still at the version read; false if it is not. */
+async function updateAtVersion(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  attributes: Record<string, unknown>,
+): Promise<boolean> {
+  const entries = Object.entries(attributes);
+  try {
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: `SET ${entries.map((_, index) => `#n${index} = :v${index}`).join(', ')}`,
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          ...Object.fromEntries(entries.map(([name], index) => [`#n${index}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ':version': item.version,
+          ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return false;
+  }
 }
