@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -41,7 +42,12 @@ const chromiumFlags = [
   '--disable-component-update',
   '--no-first-run',
 ];
-const defaultPaths = ['/', reportPaths[0], '/follow-up/', reportPaths[1]];
+const defaultPaths = process.env.BENCH_PAGES_PATHS?.split(',') ?? [
+  '/',
+  reportPaths[0],
+  '/follow-up/',
+  reportPaths[1],
+];
 const bareFixture = new URL('./fixtures/bare.html', import.meta.url);
 
 export interface MeasurePagesOptions {
@@ -243,17 +249,27 @@ interface LcpBreakdownDetails {
   }[];
 }
 
+/**
+ * BENCH_PAGES_LHR_DIR=dir keeps each run's whole Lighthouse result there, with the network
+ * requests' observed timings, to see which requests the LCP simulation counted.
+ */
+const lhrDirectory = process.env.BENCH_PAGES_LHR_DIR;
+
 async function runLighthouse(port: number, url: string, runs: LighthouseRuns) {
   try {
     const result = await lighthouse(url, {
       port,
       logLevel: 'error',
       onlyCategories: ['performance'],
-      onlyAudits: lighthouseAudits,
+      onlyAudits: lhrDirectory ? [...lighthouseAudits, 'network-requests'] : lighthouseAudits,
       disableFullPageScreenshot: true,
     });
     const lhr = result?.lhr;
     if (!lhr) throw new Error('Lighthouse returned no result');
+    if (lhrDirectory) {
+      const name = `${new URL(url).pathname.replace(/\W+/g, '_')}-${runs.lcpMsRuns.length}.json`;
+      await writeFile(join(lhrDirectory, name), JSON.stringify(lhr));
+    }
     if (lhr.runtimeError) throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
     const lcp = lhr.audits['largest-contentful-paint']?.numericValue;
     const score = lhr.categories.performance?.score;

@@ -546,3 +546,37 @@ describe("the public pages' weight", () => {
     (path) => weigh(path, 60 * 1024),
   );
 });
+
+describe('the public pages on a slow phone', () => {
+  // Lighthouse's LCP (bench/pages.ts) counts every file a page fetched before its first paint
+  // was on the screen. The pages are complete as prerendered, so they fetch nothing before it:
+  // no JavaScript (it starts after the paint entry, after-first-paint.server.ts) and no icon.
+  it.each(['/', ...reportPaths, '/follow-up/'])(
+    '%s is painted before it fetches any file but itself',
+    async (path) => {
+      const context = await browser.newContext(phoneContext);
+      try {
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        const requested: string[] = [];
+        page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+        await page.goto(`${cloud.url}${path}`);
+        await page.waitForLoadState('networkidle');
+        const timing = await page.evaluate(() => ({
+          paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+          files: performance
+            .getEntriesByType('resource')
+            .map((entry) => ({ name: new URL(entry.name).pathname, startTime: entry.startTime })),
+        }));
+        expect(timing.paint, path).not.toBeNull();
+        const early = timing.files.filter((file) => file.startTime < (timing.paint ?? 0));
+        expect(early, `${path}: fetched before the paint at ${timing.paint} ms`).toEqual([]);
+        expect(requested.filter((name) => name.includes('favicon'))).toEqual([]);
+        if (path !== '/') expect(timing.files.some((file) => file.name.endsWith('.js'))).toBe(true);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});

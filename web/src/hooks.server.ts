@@ -1,4 +1,5 @@
 import type { Handle } from '@sveltejs/kit/hooks';
+import { afterFirstPaint } from '#lib/after-first-paint.server.ts';
 import { paraglideMiddleware } from '#lib/paraglide/server.js';
 
 const modulePreload = /\s*<link href="(\/_app\/immutable\/[\w./-]+\.js)" rel="modulepreload">/g;
@@ -9,9 +10,9 @@ const bootImport = /import\("(\/_app\/immutable\/entry\/start\.[\w-]+\.js)"\)/;
  * fetches and runs the app: SvelteKit's modulepreload links and its boot script would
  * otherwise have a phone (or any page whose files come from the service worker's cache) run
  * all of hydration before the first paint, which is then the LCP. The same files are still
- * preloaded together, one frame later: the links move into the boot script, which adds them
- * after the first paint and then starts the app as before. A hidden tab (no frames) starts
- * at once. The hashed paths stay in the HTML, where the service worker finds them.
+ * preloaded together, just later: the links move into the boot script, which adds them
+ * once the first paint is on the screen (after-first-paint.server.ts) and then starts the app
+ * as before. The hashed paths stay in the HTML, where the service worker finds them.
  */
 function paintBeforeHydrating(html: string): string {
   const boot = html.match(bootImport);
@@ -20,10 +21,7 @@ function paintBeforeHydrating(html: string): string {
   const files = [...html.matchAll(modulePreload)].map((match) => match[1] as string);
   return html.replace(modulePreload, '').replace(
     bootImport,
-    `new Promise((painted) => {
-						if (document.visibilityState === 'hidden') painted();
-						else requestAnimationFrame(() => setTimeout(painted));
-					}).then(() => {
+    `${afterFirstPaint}.then(() => {
 						for (const href of ${JSON.stringify(files)}) {
 							const link = document.createElement('link');
 							link.rel = 'modulepreload';

@@ -1,3 +1,4 @@
+import { afterFirstPaint } from '#lib/after-first-paint.server.ts';
 import { industries } from '#lib/tips/industries.server.ts';
 import { immutable } from '$app/manifest';
 import { reportIslandName } from './island-build.ts';
@@ -18,8 +19,7 @@ export const csr = island === undefined;
 /** Starts the island once the page is painted, as SvelteKit starts its own pages. */
 const islandScript =
   island &&
-  `<script>new Promise((painted) => document.visibilityState === 'hidden' ? painted() : ` +
-    `requestAnimationFrame(() => setTimeout(painted))).then(() => import(${JSON.stringify(`/${island}`)}))</script>`;
+  `<script>${afterFirstPaint}.then(() => import(${JSON.stringify(`/${island}`)}))</script>`;
 
 // Prerendered with the industry list in the page; the form itself needs JavaScript to send.
 export const load = () => ({ industries, islandScript });
