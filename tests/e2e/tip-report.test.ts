@@ -579,4 +579,24 @@ describe('the public pages on a slow phone', () => {
       }
     },
   );
+
+  it.each([reportPaths[0], '/follow-up/'])(
+    '%s still starts its JavaScript in a browser without paint timing',
+    async (path) => {
+      const context = await browser.newContext(phoneContext);
+      try {
+        const page = await context.newPage();
+        await page.addInitScript(() => {
+          // @ts-expect-error: an older browser's window
+          delete window.PerformanceObserver;
+        });
+        await page.goto(`${cloud.url}${path}`);
+        // Hydrated: the form's submit button, disabled in the prerendered page, is enabled.
+        const submit = page.locator('form button[type="submit"]').first();
+        await expect.poll(() => submit.isEnabled()).toBe(true);
+      } finally {
+        await context.close();
+      }
+    },
+  );
 });

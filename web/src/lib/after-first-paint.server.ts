@@ -8,14 +8,16 @@
  * for hundreds of milliseconds. The paint timing entry arrives once the paint has been presented.
  * Browsers without paint timing wait a frame and a task; a hidden tab (no frames) starts at once;
  * and the wait is capped, so that nothing that delays the paint entry can leave a form dead.
+ * Plain ES2017 (no `?.`): it runs inline, before anything checks what the browser supports.
  */
 export const afterFirstPaint = `new Promise((painted) => {
   if (document.visibilityState === 'hidden') return painted();
   setTimeout(painted, 3000);
-  if (!PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+  const Observer = typeof PerformanceObserver === 'function' ? PerformanceObserver : null;
+  if (!Observer || !(Observer.supportedEntryTypes || []).includes('paint')) {
     return requestAnimationFrame(() => setTimeout(painted));
   }
-  new PerformanceObserver((entries, observer) => {
+  new Observer((entries, observer) => {
     if (entries.getEntriesByName('first-contentful-paint').length === 0) return;
     observer.disconnect();
     painted();
