@@ -1,9 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
-import type { Actor } from '../event-log/event-log.ts';
-import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import { approver, rewardOfficer, TipLifecycle } from '../../../tests/support/tip-lifecycle.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
-import type { Notification } from '../ports/outbox.ts';
 import { maxWaitSeconds } from '../workflow/turns.ts';
 import { recordLapse } from './claim-command.ts';
 import {
@@ -13,66 +11,16 @@ import {
   planClaimDeadline,
   tipsterPhoneAddress,
 } from './claim-deadline.ts';
-import { planTipTurn, recordDueTipSteps } from './lifecycle.ts';
-import { defaultTipTimeLimits as limits } from './time-limits.ts';
 import { type TipState, tipProjection, tipStream } from './tip.ts';
-import { giveTipCommand, type TipCommand } from './triage.ts';
 
 // Issue 16: the tip's lifecycle keeps the reward's claim deadline: it waits for a reminder
 // ten days before, then records the lapse once, and stops waiting once the reward is claimed.
 const tipId = 'claimdeadlinetipabcdefghij';
-const officer: Actor = { kind: 'person', id: 'officer-1' };
-const rewardOfficer: Actor = { kind: 'person', id: 'reward-1' };
-const approver: Actor = { kind: 'person', id: 'reward-2' };
+const tip = new TipLifecycle(tipId);
+const { at, deps, give, stateOf, plan, record } = tip;
 
-let store: MemoryEventStore;
-let now: Date;
-let sent: Notification[];
-let keys = 0;
-let notifierDown = false;
-const at = (instant: string) => {
-  now = new Date(instant);
-};
-const deps = () => ({
-  events: store,
-  clock: { now: () => now },
-  limits,
-  calendar: seedCalendar,
-  officeHours: defaultEscalationPolicy.officeHours,
-  notifier: {
-    send: async (notification: Notification) => {
-      if (notifierDown) throw new Error('notifier down');
-      sent.push(notification);
-    },
-  },
-  spread: () => 0,
-});
-
-async function give(command: TipCommand, actor = officer) {
-  keys += 1;
-  const outcome = await giveTipCommand(
-    { ...deps(), workflow: { wake: async () => {} } },
-    { tipId, command, actor, idempotencyKey: `k${keys}` },
-  );
-  if (outcome.kind !== 'done') throw new Error(outcome.kind);
-}
-
-async function stateOf(): Promise<TipState> {
-  const snapshot = await store.load(tipStream(tipId), tipProjection);
-  if (!snapshot) throw new Error('no tip');
-  return snapshot.state;
-}
-
-const plan = async () => {
-  const { version: _version, ...rest } = await planTipTurn(deps(), { tipId, generation: 1 });
-  return rest;
-};
-const record = async () => {
-  const { next: _next, ...counts } = await recordDueTipSteps(deps(), { tipId, generation: 1 });
-  return counts;
-};
 const claimEvents = async () =>
-  (await store.read(tipStream(tipId)))
+  (await tip.store.read(tipStream(tipId)))
     .filter(
       (event) => event.type === 'reward_claim_reminder_recorded' || event.type === 'reward_lapsed',
     )
@@ -81,32 +29,7 @@ const claimEvents = async () =>
 /** A tip received Mon 1 June 2026, substantiated, answered (closed), reward approved 3 June. */
 async function approvedReward(contactSealed?: string) {
   at('2026-06-01T02:00:00.000Z');
-  await store.append(
-    tipStream(tipId),
-    null,
-    {
-      type: 'tip_received',
-      at: now.toISOString(),
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId,
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description: '仓库安全出口被货物堵死',
-        seenOn: '2026-05-31',
-        isEmployee: true,
-        wantsReward: true,
-        photoIds: [],
-        ...(contactSealed ? { contactSealed } : {}),
-        contentDigest: 'd',
-        acceptDeadline: deadlineAfter(seedCalendar, now, limits.accept).toISOString(),
-      },
-    },
-    tipProjection,
-  );
+  await tip.receive(contactSealed ? { contactSealed } : {});
   await plan(); // claims generation 1
   await give({ type: 'accept' });
   await give({ type: 'start_investigation' });
@@ -122,11 +45,7 @@ async function approvedReward(contactSealed?: string) {
   await give({ type: 'approve_reward' }, approver);
 }
 
-beforeEach(() => {
-  store = new MemoryEventStore();
-  sent = [];
-  notifierDown = false;
-});
+beforeEach(tip.reset);
 
 describe('the claim deadline in the tip lifecycle', () => {
   beforeEach(() => approvedReward());
@@ -143,7 +62,7 @@ describe('the claim deadline in the tip lifecycle', () => {
     at('2026-07-20T02:00:00.000Z');
     expect(await plan()).toEqual({
       action: 'wait',
-      timeoutSeconds: (reminderAt - now.getTime()) / 1000,
+      timeoutSeconds: (reminderAt - tip.now.getTime()) / 1000,
       turn: 1,
     });
     expect(await record()).toEqual({ recorded: 0, delivered: 0 });
@@ -156,20 +75,20 @@ describe('the claim deadline in the tip lifecycle', () => {
     await record();
     await record(); // a retried task records nothing more
     expect(await claimEvents()).toEqual([
-      ['reward_claim_reminder_recorded', `${tipId}#reward#claim-reminder`, now.toISOString()],
+      ['reward_claim_reminder_recorded', `${tipId}#reward#claim-reminder`, tip.now.toISOString()],
     ]);
     expect((await stateOf()).reward?.claimReminder).toEqual({
-      at: now.toISOString(),
+      at: tip.now.toISOString(),
       dueAt: '2026-07-24T01:00:00.000Z',
       claimBy: '2026-08-02T16:00:00.000Z',
       late: false,
       messaged: false,
     });
-    expect(sent).toEqual([]);
+    expect(tip.sent).toEqual([]);
     const deadline = Date.parse('2026-08-02T16:00:00.000Z');
     expect(await plan()).toEqual({
       action: 'wait',
-      timeoutSeconds: (deadline - now.getTime()) / 1000,
+      timeoutSeconds: (deadline - tip.now.getTime()) / 1000,
       turn: 1,
     });
   });
@@ -199,12 +118,12 @@ describe('the claim deadline in the tip lifecycle', () => {
 
   it('plans nothing after a claim: the lifecycle ends', async () => {
     at('2026-06-20T02:00:00.000Z');
-    await store.append(
+    await tip.store.append(
       tipStream(tipId),
-      await store.load(tipStream(tipId), tipProjection),
+      await tip.store.load(tipStream(tipId), tipProjection),
       {
         type: 'reward_claimed',
-        at: now.toISOString(),
+        at: tip.now.toISOString(),
         actor: { kind: 'tipster', id: 'tipster' },
         idempotencyKey: 'claim',
         data: { method: 'in_person', claimCodeHash: 'h' },
@@ -272,7 +191,7 @@ describe('the claim reminder to the tipster who left a phone', () => {
     at('2026-07-24T01:00:00.000Z');
     expect(await plan()).toMatchObject({ action: 'escalate' });
     await record();
-    expect(sent).toEqual([
+    expect(tip.sent).toEqual([
       {
         key: await claimReminderNotificationKey(tipId),
         channel: 'sms',
@@ -281,25 +200,25 @@ describe('the claim reminder to the tipster who left a phone', () => {
         body: claimReminderText('2026-08-02'),
       },
     ]);
-    expect(sent[0]?.key).not.toContain(tipId);
+    expect(tip.sent[0]?.key).not.toContain(tipId);
     expect((await stateOf()).reward?.claimReminder).toMatchObject({
       messaged: true,
       sentAt: '2026-07-24T01:00:00.000Z',
     });
     expect(await plan()).toMatchObject({ action: 'wait' });
     await record();
-    expect(sent).toHaveLength(1);
+    expect(tip.sent).toHaveLength(1);
   });
 
   it('is sent again on the next turn when the notifier failed', async () => {
     at('2026-07-24T01:00:00.000Z');
-    notifierDown = true;
+    tip.notifierDown = true;
     await expect(record()).rejects.toThrow('notifier down');
     expect((await stateOf()).reward?.claimReminder).toMatchObject({ messaged: true });
     expect((await stateOf()).reward?.claimReminder?.sentAt).toBeUndefined();
     expect(await plan()).toMatchObject({ action: 'escalate' });
-    notifierDown = false;
+    tip.notifierDown = false;
     await record();
-    expect(sent).toHaveLength(1);
+    expect(tip.sent).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
+import { tipReceived } from '../../../tests/support/tip-lifecycle.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
@@ -35,31 +36,7 @@ const deps = () => ({
 });
 
 async function receive(tipId: string, at: string) {
-  await store.append(
-    tipStream(tipId),
-    null,
-    {
-      type: 'tip_received',
-      at,
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId,
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description: '仓库安全出口被货物堵死',
-        seenOn: '2026-03-01',
-        isEmployee: false,
-        wantsReward: true,
-        photoIds: [],
-        contentDigest: 'd',
-        acceptDeadline: deadlineAfter(seedCalendar, new Date(at), limits.accept).toISOString(),
-      },
-    },
-    tipProjection,
-  );
+  await store.append(tipStream(tipId), null, tipReceived(tipId, at), tipProjection);
 }
 
 async function give(tipId: string, command: TipCommand, actor = officer) {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
+import { tipReceived } from '../../../tests/support/tip-lifecycle.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { IdempotencyKeyReused } from '../event-log/idempotency.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
@@ -72,31 +73,7 @@ async function refusalOf(promise: Promise<unknown>) {
 /** A tip substantiated and fined 80,000 yuan on 3 March, its reward computed (not approved). */
 async function computed() {
   const at = '2026-03-02T02:00:00.000Z';
-  await store.append(
-    tipStream('t1'),
-    null,
-    {
-      type: 'tip_received',
-      at,
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId: 't1',
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description: '仓库安全出口被货物堵死',
-        seenOn: '2026-03-01',
-        isEmployee: false,
-        wantsReward: true,
-        photoIds: [],
-        contentDigest: 'd',
-        acceptDeadline: deadlineAfter(seedCalendar, new Date(at), limits.accept).toISOString(),
-      },
-    },
-    tipProjection,
-  );
+  await store.append(tipStream('t1'), null, tipReceived('t1', at), tipProjection);
   await give({ type: 'accept' });
   await give({ type: 'start_investigation' });
   await give({ type: 'record_finding', finding: 'substantiated', note: '属实' });

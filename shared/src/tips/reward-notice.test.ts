@@ -1,79 +1,26 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
-import type { Actor } from '../event-log/event-log.ts';
-import { MemoryEventStore } from '../event-log/memory-event-store.ts';
+import { approver, rewardOfficer, TipLifecycle } from '../../../tests/support/tip-lifecycle.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
-import type { Notification } from '../ports/outbox.ts';
 import { nationalRewardPolicy } from '../rewards/reward-policy.ts';
-import { planTipTurn, recordDueTipSteps } from './lifecycle.ts';
 import {
   noticeGivenLate,
   noticeReminderNotificationKey,
   noticeStepKey,
   planRewardNotice,
 } from './reward-notice.ts';
-import { defaultTipTimeLimits as limits } from './time-limits.ts';
-import { type TipState, tipProjection, tipStream } from './tip.ts';
-import { giveTipCommand, type TipCommand } from './triage.ts';
+import { type TipState, tipStream } from './tip.ts';
 
 // Issue 16: the tipster is told of the reward within the policy's notice days of the
 // verification result (the approval is the notice). The tip's lifecycle keeps that
 // deadline: a reminder to the reward officers some days before, then the overdue mark,
 // each recorded once; an approval ends the wait, and one after the deadline still stands.
 const tipId = 'noticedeadlinetipabcdefghij';
-const officer: Actor = { kind: 'person', id: 'officer-1' };
-const rewardOfficer: Actor = { kind: 'person', id: 'reward-1' };
-const approver: Actor = { kind: 'person', id: 'reward-2' };
+const tip = new TipLifecycle(tipId);
+const { at, give, stateOf, plan, record } = tip;
 
-let store: MemoryEventStore;
-let now: Date;
-let sent: Notification[];
-let keys = 0;
-let notifierDown = false;
-const at = (instant: string) => {
-  now = new Date(instant);
-};
-const deps = () => ({
-  events: store,
-  clock: { now: () => now },
-  limits,
-  calendar: seedCalendar,
-  officeHours: defaultEscalationPolicy.officeHours,
-  notifier: {
-    send: async (notification: Notification) => {
-      if (notifierDown) throw new Error('notifier down');
-      sent.push(notification);
-    },
-  },
-  spread: () => 0,
-});
-
-async function give(command: TipCommand, actor = officer) {
-  keys += 1;
-  const outcome = await giveTipCommand(
-    { ...deps(), workflow: { wake: async () => {} } },
-    { tipId, command, actor, idempotencyKey: `k${keys}` },
-  );
-  if (outcome.kind !== 'done') throw new Error(outcome.kind);
-}
-
-async function stateOf(): Promise<TipState> {
-  const snapshot = await store.load(tipStream(tipId), tipProjection);
-  if (!snapshot) throw new Error('no tip');
-  return snapshot.state;
-}
-
-let generation = 1;
-const plan = async () => {
-  const { version: _version, ...rest } = await planTipTurn(deps(), { tipId, generation });
-  return rest;
-};
-const record = async () => {
-  const { next: _next, ...counts } = await recordDueTipSteps(deps(), { tipId, generation });
-  return counts;
-};
 const noticeEvents = async () =>
-  (await store.read(tipStream(tipId)))
+  (await tip.store.read(tipStream(tipId)))
     .filter((event) => event.type.startsWith('reward_notice_') || event.type === 'reward_approved')
     .map((event) => [event.type, event.idempotencyKey, event.at]);
 
@@ -83,32 +30,7 @@ const noticeEvents = async () =>
  */
 async function rewardDue(outcome: 'fine' | 'nothing' = 'fine') {
   at('2026-06-01T02:00:00.000Z');
-  await store.append(
-    tipStream(tipId),
-    null,
-    {
-      type: 'tip_received',
-      at: now.toISOString(),
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId,
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description: '仓库安全出口被货物堵死',
-        seenOn: '2026-05-31',
-        isEmployee: true,
-        wantsReward: true,
-        photoIds: [],
-        contentDigest: 'd',
-        acceptDeadline: deadlineAfter(seedCalendar, now, limits.accept).toISOString(),
-      },
-    },
-    tipProjection,
-  );
-  generation = 1;
+  await tip.receive();
   await plan(); // claims generation 1
   await give({ type: 'accept' });
   await give({ type: 'start_investigation' });
@@ -136,11 +58,7 @@ const noticeDueBy = '2026-06-23T16:00:00.000Z';
 // so the first office moment after it is Mon 22 June 09:00 CST.
 const reminderAt = '2026-06-22T01:00:00.000Z';
 
-beforeEach(() => {
-  store = new MemoryEventStore();
-  sent = [];
-  notifierDown = false;
-});
+beforeEach(tip.reset);
 
 describe('the notice deadline in the tip lifecycle', () => {
   beforeEach(() => rewardDue());
@@ -152,7 +70,7 @@ describe('the notice deadline in the tip lifecycle', () => {
     expect(state.rewardNotice).toBeUndefined();
     expect(await plan()).toEqual({
       action: 'wait',
-      timeoutSeconds: (Date.parse(reminderAt) - now.getTime()) / 1000,
+      timeoutSeconds: (Date.parse(reminderAt) - tip.now.getTime()) / 1000,
       turn: 1,
     });
     expect(await record()).toEqual({ recorded: 0, delivered: 0 });
@@ -166,14 +84,14 @@ describe('the notice deadline in the tip lifecycle', () => {
     expect((await plan()).action).toBe('escalate');
     await record();
     await record(); // a retried task records and sends nothing more
-    generation = 2; // a restart: the next execution takes the tip over
+    tip.generation = 2; // a restart: the next execution takes the tip over
     await plan();
     await record();
     expect(await noticeEvents()).toEqual([
       ['reward_notice_reminder_recorded', noticeStepKey(tipId, 'reminder'), reminderAt],
       ['reward_notice_reminder_sent', `${tipId}#reward#notice-reminder#sent`, reminderAt],
     ]);
-    expect(sent).toEqual([
+    expect(tip.sent).toEqual([
       {
         key: noticeReminderNotificationKey(tipId),
         channel: 'sms',
@@ -189,27 +107,27 @@ describe('the notice deadline in the tip lifecycle', () => {
       },
     ]);
     // Nothing of what the tipster wrote.
-    expect(JSON.stringify(sent)).not.toContain('东门路');
+    expect(JSON.stringify(tip.sent)).not.toContain('东门路');
     expect((await stateOf()).rewardNotice).toEqual({
       reward_notice_reminder_recorded: reminderAt,
       reward_notice_reminder_sent: reminderAt,
     });
     expect(await plan()).toEqual({
       action: 'wait',
-      timeoutSeconds: (Date.parse(noticeDueBy) - now.getTime()) / 1000,
+      timeoutSeconds: (Date.parse(noticeDueBy) - tip.now.getTime()) / 1000,
       turn: 1,
     });
   });
 
   it('sends the reminder again on the next turn when the notifier failed', async () => {
     at(reminderAt);
-    notifierDown = true;
+    tip.notifierDown = true;
     await expect(record()).rejects.toThrow('notifier down');
     expect((await stateOf()).rewardNotice?.reward_notice_reminder_sent).toBeUndefined();
     expect((await plan()).action).toBe('escalate');
-    notifierDown = false;
+    tip.notifierDown = false;
     await record();
-    expect(sent).toHaveLength(1);
+    expect(tip.sent).toHaveLength(1);
   });
 
   it('records the overdue mark once at the deadline; an approval after it still stands', async () => {
@@ -219,7 +137,7 @@ describe('the notice deadline in the tip lifecycle', () => {
     expect((await plan()).action).toBe('escalate');
     await record();
     await record();
-    generation = 2;
+    tip.generation = 2;
     await plan();
     await record();
     expect((await stateOf()).rewardNotice?.reward_notice_overdue).toBe(noticeDueBy);
@@ -229,23 +147,23 @@ describe('the notice deadline in the tip lifecycle', () => {
     at('2026-06-25T02:00:00.000Z');
     await approve();
     const state = await stateOf();
-    expect(state.reward?.approvedAt).toBe(now.toISOString());
+    expect(state.reward?.approvedAt).toBe(tip.now.toISOString());
     expect(state.reward?.noticeDueBy).toBe(noticeDueBy);
     expect(noticeGivenLate(state.reward ?? {})).toBe(true);
     expect((await noticeEvents()).map(([type, key]) => [type, key])).toEqual([
       ['reward_notice_reminder_recorded', noticeStepKey(tipId, 'reminder')],
       ['reward_notice_reminder_sent', `${tipId}#reward#notice-reminder#sent`],
       ['reward_notice_overdue', noticeStepKey(tipId, 'overdue')],
-      ['reward_approved', `k${keys}`],
+      ['reward_approved', `k${tip.keys}`],
     ]);
-    expect(sent).toHaveLength(1);
+    expect(tip.sent).toHaveLength(1);
   });
 
   it('records only the overdue mark, late, when the system was down past the deadline', async () => {
     at('2026-06-30T02:00:00.000Z');
     await record();
     expect((await noticeEvents()).map(([type]) => type)).toEqual(['reward_notice_overdue']);
-    expect(sent).toEqual([]);
+    expect(tip.sent).toEqual([]);
   });
 
   it('plans nothing once the reward is approved in time: no reminder, no overdue mark', async () => {
@@ -258,17 +176,17 @@ describe('the notice deadline in the tip lifecycle', () => {
     at('2026-06-30T02:00:00.000Z');
     await record();
     expect((await noticeEvents()).map(([type]) => type)).toEqual(['reward_approved']);
-    expect(sent).toEqual([]);
+    expect(tip.sent).toEqual([]);
   });
 
   it('does not send a reminder recorded before an approval that came before its delivery', async () => {
     at(reminderAt);
-    notifierDown = true;
+    tip.notifierDown = true;
     await expect(record()).rejects.toThrow('notifier down');
-    notifierDown = false;
+    tip.notifierDown = false;
     await approve();
     await record();
-    expect(sent).toEqual([]);
+    expect(tip.sent).toEqual([]);
   });
 });
 
