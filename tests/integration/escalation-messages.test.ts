@@ -2,14 +2,12 @@ import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazard
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
-import { postJson } from '../support/tips.ts';
+import { hazardDueThursday10December } from '../support/hazards.ts';
 
 // Issue 14, "Messages that say what they are": on the embedded cloud, each escalation step
 // a late hazard reaches is delivered to the outbox in its own words, naming the enterprise
 // (from the jurisdiction's register), the place, the days overdue and what is expected.
 const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
-const uscc = '91350100M000100Y43';
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 
 beforeAll(async () => {
@@ -30,34 +28,7 @@ async function advanceTo(instant: string) {
 describe('escalation messages in the outbox', () => {
   it('name the enterprise and the days overdue, each step in its own words', async () => {
     const officer = await signIn(cloud.url, 'cq-gecheng.officer');
-    const registered = await postJson(
-      `${cloud.url}/api/office/enterprises`,
-      {
-        uscc,
-        name: '格城东门商贸有限公司',
-        address: '重庆市格城区东门路 18 号',
-        industry: 'fire',
-        jurisdiction: 'cq-gecheng',
-        principal: { name: '王某', mobile: '13800138001' },
-        controller: { name: '赵某', mobile: '13800138002' },
-        contacts: [],
-      },
-      { authorization: `Bearer ${officer}` },
-    );
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const recorded = await recordHazard(cloud.url, officer, '二号仓库', 'general');
-    expect(recorded.status).toBe(201);
-    const hazard = {
-      id: recorded.body.hazard.hazardId as string,
-      revision: recorded.body.revision,
-    };
-    const started = await giveHazardCommand(cloud.url, officer, hazard, {
-      type: 'start_rectification',
-      responsible: '王某',
-      measures: '清理安全出口',
-      deadline: { date: '2026-12-10' }, // Thursday
-    });
-    expect(started.status).toBe(200);
+    const hazard = await hazardDueThursday10December(cloud.url, officer);
     await cloud.conductor.settled();
 
     // Past each step's time (09:00 and the hazard's place in the spread window after it)

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { byTarget, type DynamoCall, watchDynamoCalls } from '../support/dynamo-calls.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
-import { postJson } from '../support/tips.ts';
+import { hazardDueThursday10December } from '../support/hazards.ts';
 
 // Issue 11: at ×8000 a year of 10,000 hazards needs more escalation steps a second than the
 // embedded cloud managed, and each step's DynamoDB calls are most of a step's time. Counted
@@ -14,7 +13,6 @@ import { postJson } from '../support/tips.ts';
 // and the outbox's delivery (contacts, the enterprise register): the calls of one step's
 // turn, from the timer's wake to the next wait.
 const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
-const uscc = '91350100M000100Y43';
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 const watch = watchDynamoCalls();
 
@@ -51,34 +49,7 @@ async function advanceTo(instant: string): Promise<DynamoCall[]> {
 describe('what an escalation step costs in DynamoDB calls', () => {
   it('one step, recorded, delivered to its recipients and the next wait registered', async () => {
     const officer = await signIn(cloud.url, 'cq-gecheng.officer');
-    const registered = await postJson(
-      `${cloud.url}/api/office/enterprises`,
-      {
-        uscc,
-        name: '格城东门商贸有限公司',
-        address: '重庆市格城区东门路 18 号',
-        industry: 'fire',
-        jurisdiction: 'cq-gecheng',
-        principal: { name: '王某', mobile: '13800138001' },
-        controller: { name: '赵某', mobile: '13800138002' },
-        contacts: [],
-      },
-      { authorization: `Bearer ${officer}` },
-    );
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const recorded = await recordHazard(cloud.url, officer, '二号仓库', 'general');
-    expect(recorded.status).toBe(201);
-    const hazard = {
-      id: recorded.body.hazard.hazardId as string,
-      revision: recorded.body.revision,
-    };
-    const started = await giveHazardCommand(cloud.url, officer, hazard, {
-      type: 'start_rectification',
-      responsible: '王某',
-      measures: '清理安全出口',
-      deadline: { date: '2026-12-10' }, // Thursday
-    });
-    expect(started.status).toBe(200);
+    const hazard = await hazardDueThursday10December(cloud.url, officer);
     await cloud.conductor.settled();
 
     // Each at 09:06 CST and the hazard's place in the spread window after 09:00.

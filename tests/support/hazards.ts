@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { postJson, type ReplyBody } from './tips.ts';
 
 /** A hazard found on inspection at `place` (a major one cites its standard), through the API. */
@@ -37,6 +38,44 @@ export function giveHazardCommand(
     { idempotencyKey: randomUUID(), expectedRevision: hazard.revision, command },
     { authorization: `Bearer ${token}` },
   );
+}
+
+/**
+ * The escalation tests' late hazard, through the API as `token` (an officer of cq-gecheng)
+ * gives it: 格城东门商贸有限公司 registered (the enterprise recordHazard names; its principal
+ * and controller with mobiles, the notice letter's recipients), a general hazard at 二号仓库
+ * recorded, and its rectification started, due Thu 10 Dec 2026. Each step is checked.
+ */
+export async function hazardDueThursday10December(url: string, token: string) {
+  const registered = await postJson(
+    `${url}/api/office/enterprises`,
+    {
+      uscc: '91350100M000100Y43',
+      name: '格城东门商贸有限公司',
+      address: '重庆市格城区东门路 18 号',
+      industry: 'fire',
+      jurisdiction: 'cq-gecheng',
+      principal: { name: '王某', mobile: '13800138001' },
+      controller: { name: '赵某', mobile: '13800138002' },
+      contacts: [],
+    },
+    { authorization: `Bearer ${token}` },
+  );
+  expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+  const recorded = await recordHazard(url, token, '二号仓库', 'general');
+  expect(recorded.status).toBe(201);
+  const hazard = {
+    id: recorded.body.hazard.hazardId as string,
+    revision: recorded.body.revision,
+  };
+  const started = await giveHazardCommand(url, token, hazard, {
+    type: 'start_rectification',
+    responsible: '王某',
+    measures: '清理安全出口',
+    deadline: { date: '2026-12-10' }, // Thursday
+  });
+  expect(started.status).toBe(200);
+  return hazard;
 }
 
 /** An upload form for a hazard's photo, as the API gives it (photo-uploads). */
