@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
-import { fixtureSite, signIn, temporaryDataDirectory } from '../support/embedded-cloud.ts';
+import { callApi, startTestCloud } from '../support/embedded-cloud.ts';
+import { recordHazardWithDeadline } from '../support/hazards.ts';
 
 // Contacts are data: who a jurisdiction's office recipients are (the leader in charge, the
 // principal leader…) is kept by its administrators through the API, versioned, and the
@@ -13,43 +12,18 @@ import { fixtureSite, signIn, temporaryDataDirectory } from '../support/embedded
 const own = 'cq-gecheng';
 const other = 'fj-xiamen-xiangan';
 const clock = new ManualClock('2026-12-08T02:00:00.000Z'); // Tue 10:00 CST
-let cloud: EmbeddedCloud;
-let data: Awaited<ReturnType<typeof temporaryDataDirectory>>;
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 
 beforeAll(async () => {
-  data = await temporaryDataDirectory();
-  cloud = await startEmbeddedCloud({
-    dataDirectory: data.path,
-    port: 0,
-    webRoot: fixtureSite,
-    clock,
-  });
+  cloud = await startTestCloud({ clock });
 });
 afterAll(async () => {
   await cloud?.stop();
-  await data?.remove();
+  await cloud?.removeData();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions, not types, check a reply's shape
-type Reply = { status: number; body: any };
-
-async function call(
-  method: string,
-  path: string,
-  as: string | null,
-  body?: unknown,
-): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  // Signed in afresh each time: a token issued before the clock moved on would have expired.
-  if (as) headers.authorization = `Bearer ${await signIn(cloud.url, as)}`;
-  const response = await fetch(`${cloud.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, as: string | null, body?: unknown) =>
+  callApi(cloud.url, method, path, as, body);
 
 const contactsPath = (jurisdiction: string) => `/api/admin/jurisdictions/${jurisdiction}/contacts`;
 const readContacts = async (jurisdiction = own) => {
@@ -69,34 +43,8 @@ async function advanceTo(instant: string) {
   await cloud.conductor.settled();
 }
 
-async function hazardDue(date: string) {
-  const officer = `${own}.officer`;
-  const recorded = await call('POST', '/api/office/hazards', officer, {
-    idempotencyKey: randomUUID(),
-    jurisdiction: own,
-    source: 'inspection',
-    industry: 'fire',
-    enterprise: '91350100M000100Y43',
-    place: '东门路 18 号仓库',
-    grade: 'general',
-    description: '仓库安全出口被货物堵住，疏散通道不畅。',
-  });
-  expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
-  const hazardId: string = recorded.body.hazard.hazardId;
-  const started = await call('POST', `/api/office/hazards/${hazardId}/commands`, officer, {
-    idempotencyKey: randomUUID(),
-    expectedRevision: recorded.body.revision,
-    command: {
-      type: 'start_rectification',
-      responsible: '王某（企业安全科）',
-      measures: '搬离货物，恢复疏散通道',
-      deadline: { date },
-    },
-  });
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-  await cloud.conductor.settled();
-  return hazardId;
-}
+const hazardDue = async (date: string) =>
+  (await recordHazardWithDeadline(cloud, own, { date })).hazardId;
 
 /** The outbox entry of one message, by its key (hazard, round, step, recipient). */
 async function sent(key: string) {

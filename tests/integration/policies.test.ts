@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import {
   defaultEscalationPolicy,
   type EscalationPolicy,
   spreadOffsetMs,
 } from '@qingling/shared/hazards/escalation.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
 import { ManualClock } from '../support/clock.ts';
-import { fixtureSite, signIn, temporaryDataDirectory } from '../support/embedded-cloud.ts';
+import { callApi, startTestCloud } from '../support/embedded-cloud.ts';
+import { recordHazardWithDeadline } from '../support/hazards.ts';
 import { validTip } from '../support/tips.ts';
 
 // Policies are data (DESIGN.md, principle 5): an administrator enters the holiday calendar
@@ -35,45 +34,18 @@ const madeUp2027 = {
 const own = 'cq-gecheng';
 const other = 'fj-xiamen-xiangan';
 const clock = new ManualClock('2026-11-20T02:00:00.000Z'); // Fri 10:00 CST, 42 days before 2027
-let cloud: EmbeddedCloud;
-let data: Awaited<ReturnType<typeof temporaryDataDirectory>>;
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 
-// The embedded cloud itself, not startTestCloud: this test needs its clock injected.
 beforeAll(async () => {
-  data = await temporaryDataDirectory();
-  cloud = await startEmbeddedCloud({
-    dataDirectory: data.path,
-    port: 0,
-    webRoot: fixtureSite,
-    clock,
-    publicRequestsPerMinute: 100_000,
-  });
+  cloud = await startTestCloud({ clock, publicRequestsPerMinute: 100_000 });
 });
 afterAll(async () => {
   await cloud?.stop();
-  await data?.remove();
+  await cloud?.removeData();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: assertions, not types, check a reply's shape
-type Reply = { status: number; body: any };
-
-async function call(
-  method: string,
-  path: string,
-  as: string | null,
-  body?: unknown,
-): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  // Signed in afresh each time: a token issued before the clock moved on would have expired.
-  if (as) headers.authorization = `Bearer ${await signIn(cloud.url, as)}`;
-  const response = await fetch(`${cloud.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const call = (method: string, path: string, as: string | null, body?: unknown) =>
+  callApi(cloud.url, method, path, as, body);
 
 const policies = async (as = `${own}.administrator`) => {
   const reply = await call('GET', '/api/admin/policies', as);
@@ -147,35 +119,6 @@ async function advancePastSpread(
   for (const stop of stops) {
     if (stop > clock.now().getTime()) await advanceTo(new Date(stop).toISOString());
   }
-}
-
-async function recordHazardWithDeadline(jurisdiction: string, deadline: unknown) {
-  const officer = `${jurisdiction}.officer`;
-  const recorded = await call('POST', '/api/office/hazards', officer, {
-    idempotencyKey: randomUUID(),
-    jurisdiction,
-    source: 'inspection',
-    industry: 'fire',
-    enterprise: '91350100M000100Y43',
-    place: '东门路 18 号仓库',
-    grade: 'general',
-    description: '仓库安全出口被货物堵住，疏散通道不畅。',
-  });
-  expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
-  const hazardId: string = recorded.body.hazard.hazardId;
-  const started = await call('POST', `/api/office/hazards/${hazardId}/commands`, officer, {
-    idempotencyKey: randomUUID(),
-    expectedRevision: recorded.body.revision,
-    command: {
-      type: 'start_rectification',
-      responsible: '王某（企业安全科）',
-      measures: '搬离货物，恢复疏散通道',
-      deadline,
-    },
-  });
-  expect(started.status, JSON.stringify(started.body)).toBe(200);
-  await cloud.conductor.settled();
-  return { hazardId, deadline: started.body.hazard.deadline as string };
 }
 
 /** The ladder's steps on the hazard's record, in order: `step` or `step (late)`. */
@@ -383,8 +326,8 @@ describe("a jurisdiction's escalation ladder", () => {
     // Both hazards due Tue 1 Dec 2026 (24:00 CST): run by the lifecycle ASL on the conductor.
     // The clock stops a few minutes after each step's time (later, a step is marked late):
     // 09:00 CST and each hazard's place in the spread window after it.
-    const mine = await recordHazardWithDeadline(own, { date: '2026-12-01' });
-    const theirs = await recordHazardWithDeadline(other, { date: '2026-12-01' });
+    const mine = await recordHazardWithDeadline(cloud, own, { date: '2026-12-01' });
+    const theirs = await recordHazardWithDeadline(cloud, other, { date: '2026-12-01' });
     const both = [mine.hazardId, theirs.hazardId];
     await advancePastSpread('2026-11-30T01:00:00.000Z', both); // Mon: 3 days before (a Sunday)
     expect(await stepsOf(own, mine.hazardId)).toEqual(['reminder']);
@@ -442,7 +385,7 @@ describe('deadlines in working days follow the calendar in force', () => {
       (entry: { receivedAt: string }) => entry.receivedAt === '2027-02-05T02:00:00.000Z',
     );
     expect(received?.acceptDeadline).toBe('2027-02-16T16:00:00.000Z');
-    const hazard = await recordHazardWithDeadline(own, { workingDays: 3 });
+    const hazard = await recordHazardWithDeadline(cloud, own, { workingDays: 3 });
     expect(hazard.deadline).toBe('2027-02-16T16:00:00.000Z');
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '#local/embedded-cloud.ts';
+import type { ReplyBody } from './tips.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const fixtureSite = join(repositoryRoot, 'tests/support/site');
@@ -55,6 +56,28 @@ export async function signIn(url: string, username: string): Promise<string> {
   });
   if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
   return ((await response.json()) as { id_token: string }).id_token;
+}
+
+/**
+ * A JSON request to the API at `url` as the user `as` (null: signed out), signed in afresh
+ * each time: a token issued before a test's clock moved on would have expired.
+ */
+export async function callApi(
+  url: string,
+  method: string,
+  path: string,
+  as: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: ReplyBody }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (as) headers.authorization = `Bearer ${await signIn(url, as)}`;
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
 export interface CloudProcess {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { callApi } from './embedded-cloud.ts';
 import { postJson, type ReplyBody } from './tips.ts';
 
 /** A hazard found on inspection at `place` (a major one cites its standard), through the API. */
@@ -76,6 +77,50 @@ export async function hazardDueThursday10December(url: string, token: string) {
   });
   expect(started.status).toBe(200);
   return hazard;
+}
+
+/**
+ * A general hazard at 东门路 18 号仓库 in `jurisdiction`, recorded by its officer and its
+ * rectification started with `deadline` (as the command takes it), the lifecycle settled:
+ * its id, and the deadline the API set.
+ */
+export async function recordHazardWithDeadline(
+  cloud: { url: string; conductor: { settled(): Promise<void> } },
+  jurisdiction: string,
+  deadline: unknown,
+) {
+  const officer = `${jurisdiction}.officer`;
+  const recorded = await callApi(cloud.url, 'POST', '/api/office/hazards', officer, {
+    idempotencyKey: randomUUID(),
+    jurisdiction,
+    source: 'inspection',
+    industry: 'fire',
+    enterprise: '91350100M000100Y43',
+    place: '东门路 18 号仓库',
+    grade: 'general',
+    description: '仓库安全出口被货物堵住，疏散通道不畅。',
+  });
+  expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+  const hazardId: string = recorded.body.hazard.hazardId;
+  const started = await callApi(
+    cloud.url,
+    'POST',
+    `/api/office/hazards/${hazardId}/commands`,
+    officer,
+    {
+      idempotencyKey: randomUUID(),
+      expectedRevision: recorded.body.revision,
+      command: {
+        type: 'start_rectification',
+        responsible: '王某（企业安全科）',
+        measures: '搬离货物，恢复疏散通道',
+        deadline,
+      },
+    },
+  );
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  await cloud.conductor.settled();
+  return { hazardId, deadline: started.body.hazard.deadline as string };
 }
 
 /** An upload form for a hazard's photo, as the API gives it (photo-uploads). */
