@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
-import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { callApi, startTestCloud } from '../support/embedded-cloud.ts';
 import { type ReplyBody, validTip } from '../support/tips.ts';
 
 // Issue 16: the reward policy is data that administrators read and edit (getPolicies,
@@ -20,17 +20,8 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-async function call(method: string, path: string, as: string | null, body?: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (as) headers.authorization = `Bearer ${await signIn(cloud.url, as)}`;
-  const response = await fetch(`${cloud.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as ReplyBody };
-}
+const call = (method: string, path: string, as: string | null, body?: unknown) =>
+  callApi(cloud.url, method, path, as, body);
 
 const rewardPolicyOf = async (jurisdiction: string) => {
   const reply = await call('GET', '/api/admin/policies', `${jurisdiction}.administrator`);
