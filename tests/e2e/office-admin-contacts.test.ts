@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { defaultEscalationPolicy, spreadOffsetMs } from '@qingling/shared/hazards/escalation.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { accessibilityViolations, desktopViewport } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn } from '../support/embedded-cloud.ts';
+import { recordHazardWithDeadline } from '../support/hazards.ts';
 import { consoleTestbed, signedInPage } from '../support/office-console.ts';
 
 // Issue 14, the administrator's desk: a jurisdiction's contacts (who its reminders,
@@ -167,51 +167,19 @@ describe("the administrator's contacts page", () => {
     await page.context().close();
 
     // An officer records a hazard due Mon 7 Dec (24:00 CST); the circular is 7 days on.
-    const officer = {
-      authorization: `Bearer ${await signIn(bed.cloud.url, 'cq-gecheng.officer')}`,
-    };
-    const post = (path: string, body: unknown) =>
-      fetch(`${bed.cloud.url}${path}`, {
-        method: 'POST',
-        headers: { ...officer, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const recorded = await post('/api/office/hazards', {
-      idempotencyKey: randomUUID(),
-      jurisdiction: 'cq-gecheng',
-      source: 'inspection',
-      industry: 'fire',
-      enterprise: '91350100M000100Y43',
-      place: '东门路 18 号仓库',
-      grade: 'general',
-      description: '仓库安全出口被货物堵住，疏散通道不畅。',
+    const { hazardId } = await recordHazardWithDeadline(bed.cloud, 'cq-gecheng', {
+      date: '2026-12-07',
     });
-    expect(recorded.status).toBe(201);
-    const { hazard, revision } = (await recorded.json()) as {
-      hazard: { hazardId: string };
-      revision: number;
-    };
-    const started = await post(`/api/office/hazards/${hazard.hazardId}/commands`, {
-      idempotencyKey: randomUUID(),
-      expectedRevision: revision,
-      command: {
-        type: 'start_rectification',
-        responsible: '王某（企业安全科）',
-        measures: '搬离货物，恢复疏散通道',
-        deadline: { date: '2026-12-07' },
-      },
-    });
-    expect(started.status).toBe(200);
     // The notice letter and the circular: 09:05 CST and the hazard's place in the spread
     // window after 09:00.
-    const spread = spreadOffsetMs(hazard.hazardId, defaultEscalationPolicy);
+    const spread = spreadOffsetMs(hazardId, defaultEscalationPolicy);
     for (const instant of ['2026-12-08T01:05:00.000Z', '2026-12-15T01:05:00.000Z']) {
       clock.set(new Date(Date.parse(instant) + spread).toISOString());
       bed.cloud.conductor.tick();
       await bed.cloud.conductor.settled();
     }
     const circular = (await bed.cloud.outbox.list()).filter(
-      (entry) => entry.key === `${hazard.hazardId}#1#circular#department_head`,
+      (entry) => entry.key === `${hazardId}#1#circular#department_head`,
     );
     expect(circular).toMatchObject([
       { to: 'department_head@cq-gecheng', contacts: [{ kind: 'sms', phone: '13700137000' }] },
