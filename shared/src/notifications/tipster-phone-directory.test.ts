@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { tipReceived } from '../../../tests/support/tip-lifecycle.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { tipsterPhoneAddress } from '../tips/claim-deadline.ts';
 import { tipProjection } from '../tips/tip-projection.ts';
@@ -24,27 +25,12 @@ async function tip(tipId: string, contactSealed?: string) {
   await store.append(
     tipStream(tipId),
     null,
-    {
-      type: 'tip_received',
-      at: '2026-11-24T02:00:00.000Z',
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId,
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description: '仓库安全出口被货物堵死',
-        seenOn: '2026-11-23',
-        isEmployee: false,
-        wantsReward: Boolean(contactSealed),
-        photoIds: [],
-        ...(contactSealed ? { contactSealed } : {}),
-        contentDigest: 'd',
-        acceptDeadline: '2026-11-27T16:00:00.000Z',
-      },
-    },
+    tipReceived(tipId, '2026-11-24T02:00:00.000Z', {
+      seenOn: '2026-11-23',
+      wantsReward: Boolean(contactSealed),
+      ...(contactSealed ? { contactSealed } : {}),
+      acceptDeadline: '2026-11-27T16:00:00.000Z',
+    }),
     tipProjection,
   );
 }

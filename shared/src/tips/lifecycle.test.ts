@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { deadlineAfter, seedCalendar } from '../calendar/calendar.ts';
+import { tipReceived } from '../../../tests/support/tip-lifecycle.ts';
+import { seedCalendar } from '../calendar/calendar.ts';
 import type { Actor } from '../event-log/event-log.ts';
 import { MemoryEventStore } from '../event-log/memory-event-store.ts';
 import { defaultEscalationPolicy } from '../hazards/escalation.ts';
@@ -48,27 +49,12 @@ async function receive(instant: string, claimed: { lifecycleGeneration?: number 
   await store.append(
     tipStream(tipId),
     null,
-    {
-      type: 'tip_received',
-      at: instant,
-      actor: { kind: 'tipster', id: 'tipster' },
-      idempotencyKey: 'tip_received',
-      data: {
-        tipId,
-        channel: 'web',
-        jurisdiction: 'cq-gecheng',
-        industry: 'fire',
-        address: '东门路 18 号',
-        description,
-        seenOn: instant.slice(0, 10),
-        isEmployee: true,
-        wantsReward: true,
-        photoIds: [],
-        contentDigest: 'd',
-        acceptDeadline: deadlineAfter(seedCalendar, now, limits.accept).toISOString(),
-        ...claimed,
-      },
-    },
+    tipReceived(tipId, instant, {
+      description,
+      seenOn: instant.slice(0, 10),
+      isEmployee: true,
+      ...claimed,
+    }),
     tipProjection,
   );
 }
