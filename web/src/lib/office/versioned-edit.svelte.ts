@@ -7,6 +7,11 @@ import { issuesByPath } from './admin-policies.ts';
 
 export type EditOutcome = 'saved' | 'conflict' | 'invalid';
 
+/** A record an administrator saves whole, at the version it was read at. */
+export interface Versioned {
+  version: number;
+}
+
 /**
  * An administrator's versioned edit, as the policy, reward policy and calendar pages make
  * it: one save at a time; the saved record shown; a 409 answered with the record as it is
