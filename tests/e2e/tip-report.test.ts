@@ -562,6 +562,19 @@ describe('the public pages on a slow phone', () => {
         const requested: string[] = [];
         page.on('request', (request) => requested.push(new URL(request.url()).pathname));
         await page.goto(`${cloud.url}${path}`);
+        // The JavaScript starts only after the paint, which may come after the network has
+        // been idle for a while (4x CPU, a loaded machine): wait for it to arrive, not for idle.
+        if (path !== '/') {
+          await expect
+            .poll(() =>
+              page.evaluate(() =>
+                performance
+                  .getEntriesByType('resource')
+                  .some((entry) => new URL(entry.name).pathname.endsWith('.js')),
+              ),
+            )
+            .toBe(true);
+        }
         await page.waitForLoadState('networkidle');
         const timing = await page.evaluate(() => ({
           paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
