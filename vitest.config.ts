@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
 // One runner, five kinds of test. `npm test` runs them all; `vitest run --project unit` one.
 export default defineConfig({
   test: {
-    // Two files at a time, browsers included: the suite waits on clocks, browsers and
-    // sockets more than it computes (about 1.3 of the 2 cores busy). On a 2-core machine
-    // vitest's default is one file at a time, and a project that allows one file at a time
-    // is run apart from the others: 21 minutes of tests became 13.
+    // Two files at a time: the suite waits on clocks, browsers and sockets more than it
+    // computes. On a 2-core machine vitest's default is one file at a time (21 minutes).
+    // The e2e files stay one at a time (below), run apart after the rest: two browsers and
+    // two stacks at once made the e2e tests' waits flaky on CI.
     maxWorkers: 2,
     projects: [
       {
@@ -54,6 +54,8 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // One browser at a time on a 2-core machine.
+          fileParallelism: false,
           // expect.poll waits for a page to hydrate or answer: 1 s (the default) is short
           // when the other projects load both cores. Speed is the benchmarks' to measure.
           expect: { poll: { timeout: 10_000 } },
