@@ -1,10 +1,13 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutItemCommand, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { dependencies } from '#functions/dependencies.ts';
+import { type DynaliteCall, dynaliteCallChannel } from '#local/dynalite-transport.ts';
 import { startEmbeddedCloud, tableName } from '#local/embedded-cloud.ts';
 import {
   byOperation,
@@ -33,6 +36,11 @@ import {
  * - The embedded cloud's own client (the handlers', the lifecycles') reaches dynalite
  *   in-process (infra/local/src/dynalite-transport.ts); the raw writes go over dynalite's
  *   HTTP server, as another process's client would.
+ * - The store's floor for a tip: the very PutItems a tip made (its items, conditions and
+ *   index attributes, captured from one tip), written again one after another through the
+ *   same in-process client (without the document client's marshalling) under fresh keys,
+ *   at 20 connections. What a tip costs before
+ *   HTTP and before any of the product's code: the part of the ratio that is dynalite's.
  *
  * Goals: tips/s at 20 connections ≥ ¼ of raw writes/s at 20; p99 at 20 ≤ 3× the raw p99
  * at 20; ≤ 3 writes per tip in all, ≤ 2 sequential on the request.
@@ -173,7 +181,9 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
   };
   // The same writes through the client the stack itself uses (in-process, no HTTP): the
   // stricter floor, reported beside the goal's (a tip's own DynamoDB calls go this way).
-  const inProcess = createDocumentClient(dependencies.dynamoClient());
+  const inProcessLowLevel = dependencies.dynamoClient();
+  if (!inProcessLowLevel) throw new Error('the embedded cloud set no in-process DynamoDB client');
+  const inProcess = createDocumentClient(inProcessLowLevel);
   const rawWriteInProcess = async () => {
     rawItems += 1;
     const item = { pk: `BENCH#${rawItems}`, sk: 'STATE', state: tip(), version: 1 };
@@ -186,6 +196,7 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
     tips1: [] as Loop[],
     raw20: [] as Loop[],
     rawInProcess20: [] as Loop[],
+    tipWrites20: [] as Loop[],
     tips20: [] as Loop[],
   };
   let perTip: ReturnType<typeof costPerTip> | undefined;
@@ -206,11 +217,26 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
       oneByOne.push({ request: watch.calls.slice(from, answered), all: watch.since(from) });
     }
     perTip = costPerTip(oneByOne);
+    const tipWrites = await writesOfOneTip(post(agentFor(1)), settled);
+    let floorItems = 0;
+    const tipWritesAgain = async () => {
+      floorItems += 1;
+      const pk = { S: `FLOOR#${floorItems}` };
+      for (const write of tipWrites) {
+        await inProcessLowLevel.send(
+          new PutItemCommand({
+            ...write,
+            Item: { ...write.Item, pk },
+          }),
+        );
+      }
+    };
     for (let turn = 0; turn < rounds; turn += 1) {
       loops.raw1.push(await closedLoop(1, seconds, rawWrite));
       loops.tips1.push(await closedLoop(1, seconds, post(agentFor(1)), settled));
       loops.raw20.push(await closedLoop(20, seconds, rawWrite));
       loops.rawInProcess20.push(await closedLoop(20, seconds, rawWriteInProcess));
+      loops.tipWrites20.push(await closedLoop(20, seconds, tipWritesAgain));
       const from = watch.calls.length;
       const loop = await closedLoop(20, seconds, post(agentFor(20)), settled);
       tipsCounted = tipsCounted.concat(watch.since(from));
@@ -228,6 +254,7 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
   const rawInProcess20 = summary(loops.rawInProcess20);
   const tips1 = summary(loops.tips1);
   const tips20 = summary(loops.tips20);
+  const tipWrites20 = summary(loops.tipWrites20);
   const callsAt20 = Object.fromEntries(
     Object.entries(byOperation(tipsCounted)).map(([operation, count]) => [
       operation,
@@ -256,6 +283,17 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
     p99RatioAt20: round(tips20.p99Ms / raw20.p99Ms, 2),
     /** CPU of a tip (its lifecycle start included) over CPU of a raw write, at 20. */
     cpuRatioAt20: round(tips20.cpuMsEach / raw20.cpuMsEach, 2),
+    /**
+     * The store's floor: a tip's own PutItems written again in-process, one after another
+     * (no HTTP, none of the product's code), at 20, and its ratios to the raw writes'.
+     */
+    tipWritesAlone: {
+      at20: tipWrites20,
+      p99RatioAt20: round(tipWrites20.p99Ms / raw20.p99Ms, 2),
+      cpuRatioAt20: round(tipWrites20.cpuMsEach / raw20.cpuMsEach, 2),
+      /** What the rest of a tip costs: HTTP, validation, receipts, the lifecycle's run. */
+      restCpuMsEach: round(tips20.cpuMsEach - tipWrites20.cpuMsEach, 3),
+    },
     /** Each round's ratio of tips/s to raw writes/s at 20: how much the machine moved. */
     throughputRatioAt20ByRound: loops.tips20.map((loop, index) => {
       const raw = loops.raw20[index];
@@ -267,6 +305,30 @@ export async function measureTipIntake(options: TipIntakeOptions = {}) {
     goals,
     meetsGoal: Object.values(goals).every(Boolean),
   };
+}
+
+/**
+ * The PutItems one tip makes (its request's and its lifecycle start's), as their inputs:
+ * read from the in-process transport's channel while one tip is sent and settles.
+ */
+async function writesOfOneTip(
+  send: () => Promise<void>,
+  settled: () => Promise<void>,
+): Promise<PutItemCommandInput[]> {
+  const bodies: string[] = [];
+  const listen = (message: unknown) => {
+    const call = message as DynaliteCall;
+    if (call.headers['x-amz-target']?.endsWith('.PutItem')) bodies.push(call.body);
+  };
+  subscribe(dynaliteCallChannel, listen);
+  try {
+    await send();
+    await settled();
+  } finally {
+    unsubscribe(dynaliteCallChannel, listen);
+  }
+  // As sent: low-level items, so the floor leaves out the document client's marshalling.
+  return bodies.map((body) => JSON.parse(body) as PutItemCommandInput);
 }
 
 /** Calls per tip by operation (mean), and the most writes any one tip took. */
