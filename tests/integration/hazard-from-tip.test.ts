@@ -137,3 +137,65 @@ describe('a tip recorded as a hazard', () => {
     expect(await stagesSeen(tip.receipt)).toEqual(['recorded']);
   });
 });
+
+describe("a tip's finding that names a hazard", () => {
+  /** A command on the tip, as the officer who saw its current revision gives it. */
+  async function command(tipId: string, body: Record<string, unknown>) {
+    const tip = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth() });
+    const { revision } = (await tip.json()) as { revision: number };
+    const reply = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/commands`,
+      { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
+      auth(),
+    );
+    return { ...reply, revisionBefore: revision };
+  }
+  const finding = (hazardId: string) => ({
+    type: 'record_finding',
+    finding: 'substantiated',
+    note: '现场核实属实',
+    hazardId,
+  });
+
+  it("is refused (404) for another jurisdiction's hazard or none, and recorded for its own", async () => {
+    const marker = `finding-${randomUUID().slice(0, 8)}`;
+    const tip = await newTip(marker);
+    expect((await command(tip.tipId, { type: 'accept' })).status).toBe(200);
+    expect((await command(tip.tipId, { type: 'start_investigation' })).status).toBe(200);
+
+    const elsewhere = await postJson(
+      `${cloud.url}/api/office/hazards`,
+      {
+        idempotencyKey: randomUUID(),
+        jurisdiction: 'fj-xiamen-xiangan',
+        source: 'inspection',
+        industry: 'fire',
+        enterprise: '91350100M000100Y43',
+        place: `翔安 ${marker}`,
+        grade: 'general',
+        description: `仓库安全出口被货物堵塞。${marker}`,
+      },
+      { authorization: `Bearer ${await signIn(cloud.url, 'fj-xiamen-xiangan.officer')}` },
+    );
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(201);
+    const own = await recordFromTip(tip.tipId, marker);
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+
+    for (const hazardId of [elsewhere.body.hazard.hazardId, 'abcdefghijklmnopqrstuvwxyz']) {
+      const refused = await command(tip.tipId, finding(hazardId));
+      expect(refused.status, JSON.stringify(refused.body)).toBe(404);
+      expect(refused.body.error.message.zh).toMatch(/[\u4e00-\u9fff]/);
+      // Nothing was written: the tip is where it was.
+      const after = await fetch(`${cloud.url}/api/office/tips/${tip.tipId}`, { headers: auth() });
+      const body = (await after.json()) as { revision: number; status: string };
+      expect(body).toMatchObject({ revision: refused.revisionBefore, status: 'investigating' });
+    }
+    const recorded = await command(tip.tipId, finding(own.body.hazard.hazardId));
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(200);
+    const after = await fetch(`${cloud.url}/api/office/tips/${tip.tipId}`, { headers: auth() });
+    expect(await after.json()).toMatchObject({
+      status: 'substantiated',
+      hazardId: own.body.hazard.hazardId,
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { giveTipCommandRoute } from '@qingling/shared/tips/routes.ts';
+import { hazardInJurisdictions } from '../hazards/hazard-scope.ts';
 import { apiHandlerFor } from '../http/api-handler.ts';
 import { tipLoaders } from '../http/tip-api.ts';
 import { runTipCommand } from '../tips/tip-command.ts';
@@ -11,5 +12,6 @@ import { runTipCommand } from '../tips/tip-command.ts';
  */
 export const handler = apiHandlerFor([giveTipCommandRoute], tipLoaders)(
   'giveTipCommand',
-  async ({ body, principal, record }) => runTipCommand(principal, record, body),
+  async ({ body, principal, record }) =>
+    runTipCommand(principal, record, body, { hazardInScope: hazardInJurisdictions }),
 );

@@ -38,6 +38,7 @@ export function hazardCommandDependencies(
   const deps: HazardCommandDependencies = {
     events: {
       read: (stream) => store.read(stream),
+      firstEvent: (stream) => store.firstEvent(stream),
       append: (stream, expected, event, projection) =>
         store.append(stream, expected, event, projection),
       load: async <State>(stream: string, projection: Projection<State>) => {

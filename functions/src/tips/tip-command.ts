@@ -19,7 +19,6 @@ import {
 import { giveTipCommand, type TipCommand, tipCommandRoles } from '@qingling/shared/tips/triage.ts';
 import type * as z from 'zod/mini';
 import * as dependencies from '../dependencies.ts';
-import { hazardForJurisdictionsOf } from '../hazards/hazard-access.ts';
 import { ApiFailure } from '../http/api-handler.ts';
 import { personOf } from '../http/principal-actor.ts';
 import { tipForJurisdictionsOf } from './tip-access.ts';
@@ -87,14 +86,26 @@ async function domainCommand(tip: TipState, command: CommandBody): Promise<TipCo
 }
 
 /**
+ * Refuses (404) a hazard that is not in the jurisdictions given: what a finding that names
+ * a hazard is checked by (hazards/hazard-scope.ts).
+ */
+export type HazardScopeCheck = (
+  hazardId: string,
+  jurisdictions: readonly string[],
+) => Promise<unknown>;
+
+/**
  * A command on a tip (giveTipCommand, commandTip's routes and computeReward/approveReward):
  * checked against the caller's role and the revision the caller saw, written to the
  * record, then the tip's lifecycle is woken. One path for every route that gives one.
+ * Only a route that takes a finding passes the hazard check: the reward routes' functions
+ * then ship without the hazard record's code (issue 13, bundle sizes).
  */
 export async function runTipCommand(
   principal: Principal,
   tip: Snapshot<TipState>,
   body: { idempotencyKey: string; expectedRevision: number; command: CommandBody },
+  checks: { hazardInScope?: HazardScopeCheck } = {},
 ) {
   const tipId = tip.state.tipId;
   const allowed: readonly string[] = tipCommandRoles[body.command.type];
@@ -105,7 +116,8 @@ export async function runTipCommand(
     await tipForJurisdictionsOf(body.command.intoTipId, [tip.state.jurisdiction]);
   }
   if (body.command.type === 'record_finding' && body.command.hazardId) {
-    await hazardForJurisdictionsOf(body.command.hazardId, [tip.state.jurisdiction]);
+    if (!checks.hazardInScope) throw new Error('A finding that names a hazard needs its check');
+    await checks.hazardInScope(body.command.hazardId, [tip.state.jurisdiction]);
   }
   const policies = dependencies.policies();
   const outcome = await giveTipCommand(

@@ -104,6 +104,11 @@ export interface EventStore {
   load<State>(stream: string, projection: Projection<State>): Promise<Snapshot<State> | null>;
   read(stream: string): Promise<RecordedEvent[]>;
   /**
+   * The event the record began with (null: no such record): what fixes its kind and its
+   * jurisdiction, read without folding the log (a scope check that needs no projection).
+   */
+  firstEvent(stream: string): Promise<RecordedEvent | null>;
+  /**
    * Appends to a stream expected to be at `expected` (null: the stream must not exist yet).
    * Refuses with 'duplicate' when the event's idempotency key is already recorded.
    */

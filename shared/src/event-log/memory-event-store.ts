@@ -32,6 +32,10 @@ export class MemoryEventStore implements EventStore {
     return this.streams.get(stream) ?? [];
   }
 
+  async firstEvent(stream: string) {
+    return this.streams.get(stream)?.[0] ?? null;
+  }
+
   async append<State>(
     stream: string,
     expected: Snapshot<State> | null,

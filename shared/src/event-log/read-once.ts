@@ -19,6 +19,7 @@ export function withRecordJustRead(store: EventStore, known: Snapshot<unknown>):
       return store.load(stream, projection);
     },
     read: (stream) => store.read(stream),
+    firstEvent: (stream) => store.firstEvent(stream),
     append: (stream, expected, event, projection) =>
       store.append(stream, expected, event, projection),
   };

@@ -339,11 +339,7 @@ export function currentRound(state: HazardState): Round | null {
   };
 }
 
-const hazardStreamPrefix = 'HAZARD#';
-export const hazardStream = (hazardId: string) => `${hazardStreamPrefix}${hazardId}`;
-/** The hazard's id, from its stream's key. */
-export const hazardIdOfStream = (stream: string) =>
-  stream.startsWith(hazardStreamPrefix) ? stream.slice(hazardStreamPrefix.length) : stream;
+export { hazardIdOfStream, hazardStream } from './hazard-stream.ts';
 
 /** The ledger's index partition (gsi1): a jurisdiction's hazards listed under a status. */
 export const hazardLedgerPartition = (jurisdiction: string, status: LedgerStatus) =>

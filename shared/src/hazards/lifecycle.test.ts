@@ -192,6 +192,7 @@ describe('a step recorded before a close and delivered after it', () => {
           return snapshot;
         },
         read: (stream) => store.read(stream),
+        firstEvent: (stream) => store.firstEvent(stream),
         append: async (stream, expected, event, projection) => {
           if (event.type !== 'escalation_step_recorded') await closeOnce();
           const result = await store.append(stream, expected, event, projection);

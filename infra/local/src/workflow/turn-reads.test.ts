@@ -18,6 +18,7 @@ function countingStore() {
       return { stream, state: { version } as State, version, head: 'h', idempotencyKeys: [] };
     },
     read: async () => [],
+    firstEvent: async () => null,
     append: async () => {
       throw new Error('not in this test');
     },

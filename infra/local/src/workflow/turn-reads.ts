@@ -46,6 +46,7 @@ export function turnSharedEvents(
         ? sharedInTurn(`load:${stream}`, () => events.load(stream, projection))
         : events.load(stream, projection),
     read: (stream) => events.read(stream),
+    firstEvent: (stream) => events.firstEvent(stream),
     append: (stream, expected, event, projection, options) =>
       events.append(stream, expected, event, projection, options),
   };

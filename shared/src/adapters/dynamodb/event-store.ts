@@ -47,6 +47,19 @@ export class DynamoEventStore implements EventStore {
     return this.eventsAfter(stream, 0);
   }
 
+  /** One strongly consistent Query of one item: the log's first slot. */
+  async firstEvent(stream: string): Promise<RecordedEvent | null> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk = :first',
+        ExpressionAttributeValues: { ':pk': stream, ':first': eventKey(1) },
+        ConsistentRead: true,
+      }),
+    );
+    return Items[0] ? eventOf(Items[0]) : null;
+  }
+
   /**
    * One strongly consistent Query, newest first, of the keys from `E#` to `STATE`: the
    * state item and the last event beside it (`E#…` sorts just before `STATE`; nothing else
