@@ -188,6 +188,83 @@ export async function anonymousTipJourney(target: JourneyTarget) {
 }
 
 /**
+ * An officer takes a tip to its finding: accepts it, investigates, records the hazard it
+ * found (from the tip) and records the finding naming that hazard. The tip commands run in
+ * the function that checks the named hazard's jurisdiction from its first event.
+ */
+export async function tipFindingJourney(target: JourneyTarget) {
+  const jurisdiction = jurisdictionOf(target);
+  const marker = randomUUID().slice(0, 8);
+  const tip: Example = {
+    ...example('createTip'),
+    idempotencyKey: randomUUID(),
+    photoCount: 0,
+    jurisdiction,
+    description: `${example('createTip').description} ${marker}`,
+  };
+  expectStatus('POST /api/tips', await call(target, 'POST', '/api/tips', { body: tip }), 201);
+  const officer = await target.tokenFor('officer', jurisdiction);
+  const tipId = await eventually(target, 'the tip in the officer inbox', async () => {
+    const reply = expectStatus(
+      'GET /api/office/tips',
+      await call(target, 'GET', `/api/office/tips?jurisdiction=${jurisdiction}&status=received`, {
+        token: officer,
+      }),
+      200,
+    );
+    const items = (reply.body?.tips ?? []) as { tipId: string; excerpt?: string }[];
+    return items.find((item) => item.excerpt?.includes(marker))?.tipId;
+  });
+  const command = async (body: Example) => {
+    const read = expectStatus(
+      `GET /api/office/tips/${tipId}`,
+      await call(target, 'GET', `/api/office/tips/${tipId}`, { token: officer }),
+      200,
+    );
+    return expectStatus(
+      `POST /api/office/tips/${tipId}/commands ${body.type}`,
+      await call(target, 'POST', `/api/office/tips/${tipId}/commands`, {
+        token: officer,
+        body: { idempotencyKey: randomUUID(), expectedRevision: read.body.revision, command: body },
+      }),
+      200,
+    );
+  };
+  await command({ type: 'accept' });
+  await command({ type: 'start_investigation' });
+  const recorded = expectStatus(
+    'POST /api/office/hazards (from the tip)',
+    await call(target, 'POST', '/api/office/hazards', {
+      token: officer,
+      body: {
+        ...example('recordHazard'),
+        idempotencyKey: randomUUID(),
+        jurisdiction,
+        grade: 'general',
+        source: 'tip',
+        tipId,
+      },
+    }),
+    201,
+  );
+  const hazardId = recorded.body?.hazard?.hazardId as string;
+  await command({
+    type: 'record_finding',
+    finding: 'substantiated',
+    note: '现场核实属实',
+    hazardId,
+  });
+  const found = expectStatus(
+    `GET /api/office/tips/${tipId}`,
+    await call(target, 'GET', `/api/office/tips/${tipId}`, { token: officer }),
+    200,
+  );
+  if (found.body?.status !== 'substantiated' || found.body?.hazardId !== hazardId)
+    throw new JourneyFailure('the finding is not on the tip', found);
+  return { tipId, hazardId };
+}
+
+/**
  * An officer records a major hazard: its lifecycle starts, plans, tells the enterprise at
  * once (recorded on the log, delivered through the notification queue) and waits; the
  * enterprise opens its link; the officer orders it fixed, which wakes the waiting lifecycle.

@@ -29,6 +29,7 @@ import {
   hazardLifecycleJourney,
   healthJourney,
   type JourneyTarget,
+  tipFindingJourney,
   tipWithPhotoJourney,
 } from '../../infra/harness/journeys.ts';
 import { DeployedTemplate, type TemplateJson } from '../../infra/harness/template.ts';
@@ -188,6 +189,13 @@ describe('the synthesized template, run with each role enforced', () => {
 
   it('takes an anonymous tip, gives a receipt and follows it up', async () => {
     await anonymousTipJourney(targetOf(harness));
+    expect(newProblems()).toEqual([]);
+  });
+
+  it('takes a tip to a finding that names the hazard recorded from it', async () => {
+    const { tipId, hazardId } = await tipFindingJourney(targetOf(harness));
+    expect(tipId).toMatch(/^[a-z2-7]{26}$/);
+    expect(hazardId).toMatch(/^[a-z2-7]{26}$/);
     expect(newProblems()).toEqual([]);
   });
 
