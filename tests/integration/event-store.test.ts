@@ -2,7 +2,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '@qingling/shared/adapters/dynamodb/client.ts';
 import { DynamoEventStore } from '@qingling/shared/adapters/dynamodb/event-store.ts';
 import { sealEvent, verifyChain } from '@qingling/shared/event-log/event-log.ts';
-import type { Projection } from '@qingling/shared/event-log/event-store.ts';
+import type { Projection, Snapshot } from '@qingling/shared/event-log/event-store.ts';
+import { RecordFull } from '@qingling/shared/event-log/record-size.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#local/dynamodb.ts';
 import { byOperation, watchDynamoCalls } from '../support/dynamo-calls.ts';
@@ -46,6 +47,23 @@ afterAll(async () => {
 });
 
 describe('DynamoEventStore', () => {
+  it('refuses an append whose state would not fit in one item, before writing anything', async () => {
+    // 105 KB notes (3 bytes a character): the third takes the state past 300 KiB.
+    const big = '隐'.repeat(35_000);
+    let snapshot = null as Snapshot<Counter> | null;
+    for (let index = 0; index < 2; index += 1) {
+      const appended = await store.append('S#full', snapshot, note(big), counter);
+      if (appended.kind !== 'appended') throw new Error(appended.kind);
+      snapshot = appended.snapshot;
+    }
+    await expect(store.append('S#full', snapshot, note(big), counter)).rejects.toThrow(RecordFull);
+    // Nothing was written: the log and the state are as they were, and the record goes on.
+    expect(await store.read('S#full')).toHaveLength(2);
+    expect(await store.load('S#full', counter)).toMatchObject({ version: 2 });
+    const small = await store.append('S#full', snapshot, note('小'), counter);
+    expect(small).toMatchObject({ kind: 'appended', snapshot: { version: 3 } });
+  });
+
   it('appends, derives the state and keeps an unbroken chain', async () => {
     const first = await store.append('S#1', null, note('一'), counter);
     if (first.kind !== 'appended') throw new Error(first.kind);

@@ -1,3 +1,4 @@
+import { tipLimits } from '@qingling/shared/tips/limits.ts';
 import { tipsterActor } from '@qingling/shared/tips/tip.ts';
 import * as dependencies from '../dependencies.ts';
 import { ApiFailure } from '../http/api-handler.ts';
@@ -7,6 +8,14 @@ import { appendMessage, tipByReceipt } from '../tips/tip-access.ts';
 /** POST /api/tips/messages: the tipster answers a question or adds information. */
 export const handler = apiHandler('postTipsterMessage', async ({ body, headers }) => {
   const { tipId, snapshot } = await tipByReceipt(body.receipt, headers);
+  const sent = snapshot.state.messages.filter((message) => message.from === 'tipster').length;
+  // A retry of a message already recorded is answered as before; a new one must fit.
+  if (
+    sent >= tipLimits.messagesFromTipster &&
+    !snapshot.idempotencyKeys.includes(body.idempotencyKey)
+  ) {
+    throw new ApiFailure('messages_limit');
+  }
   const question = snapshot.state.messages.find(
     (message) => message.messageId === body.inReplyTo && message.from === 'office',
   );

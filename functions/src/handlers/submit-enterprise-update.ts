@@ -1,4 +1,5 @@
 import { giveCommand, type HazardCommand } from '@qingling/shared/hazards/commands.ts';
+import { enterpriseBudgetSpent } from '@qingling/shared/hazards/hazard.ts';
 import { hazardForEnterprise } from '@qingling/shared/hazards/views.ts';
 import { enterprisePhotoUrls, hazardByLink } from '../hazards/enterprise-link.ts';
 import { hashedPhotos } from '../hazards/evidence-photos.ts';
@@ -13,6 +14,14 @@ import { apiHandler } from '../http/enterprise-access-api.ts';
  */
 export const handler = apiHandler('submitEnterpriseUpdate', async ({ body }) => {
   const snapshot = await hazardByLink(body.token);
+  // A retry of an update already recorded is answered as before; a new one must fit.
+  const text = body.kind === 'plan' ? JSON.stringify(body.plan) : body.note;
+  if (
+    !snapshot.idempotencyKeys.includes(body.idempotencyKey) &&
+    enterpriseBudgetSpent(snapshot.state, text)
+  ) {
+    throw new ApiFailure('updates_limit');
+  }
   // Photos from forms of this hazard's link, hashed as stored (the link's hazard only).
   const photos = await hashedPhotos(snapshot.state.hazardId, body.photoKeys);
   const photoKeys = photos.map((photo) => photo.key);

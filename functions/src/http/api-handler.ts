@@ -4,6 +4,7 @@ import { validate } from '@qingling/shared/api/validation.ts';
 import { type Principal, principalFromClaims } from '@qingling/shared/auth/principal.ts';
 import type { Snapshot } from '@qingling/shared/event-log/event-store.ts';
 import { IdempotencyKeyReused } from '@qingling/shared/event-log/idempotency.ts';
+import { RecordFull } from '@qingling/shared/event-log/record-size.ts';
 import type { HazardState } from '@qingling/shared/hazards/hazard.ts';
 import { InvalidCursor } from '@qingling/shared/ports/page-cursor.ts';
 import type { TipState } from '@qingling/shared/tips/tip.ts';
@@ -287,6 +288,10 @@ export function apiHandlerFor<const Table extends RouteTable>(
         }
         if (error instanceof InvalidCursor) return failure('invalid_cursor');
         if (error instanceof IdempotencyKeyReused) return failure('idempotency_key_reused');
+        if (error instanceof RecordFull) {
+          logger.warn('Record full', { operationId, stream: error.stream, bytes: error.bytes });
+          return failure('record_full');
+        }
         logger.error('Unhandled error', { operationId, error: error as Error });
         return failure('internal');
       }

@@ -69,6 +69,27 @@ export const errorCatalog = {
     status: 404,
     message: { zh: '找不到请求的内容。', en: 'Not found.' },
   },
+  record_full: {
+    status: 409,
+    message: {
+      zh: '这条记录的内容已达存储上限，无法再添加。请联系办理机关。',
+      en: 'This record is full and cannot take more; please contact the office handling it.',
+    },
+  },
+  messages_limit: {
+    status: 409,
+    message: {
+      zh: '这条举报的留言已达上限，无法再留言。如有新的情况，请重新举报。',
+      en: 'This tip has taken all the messages it can; report anything new as a new tip.',
+    },
+  },
+  updates_limit: {
+    status: 409,
+    message: {
+      zh: '企业通过链接报送的内容已达上限，请直接联系办理人员。',
+      en: 'The enterprise has sent all the updates this hazard can take through its link; please contact the officer directly.',
+    },
+  },
   conflict: {
     status: 409,
     message: {

@@ -1,5 +1,6 @@
 import type { Recorded, RecordedEvent } from '../event-log/event-log.ts';
 import { type Projection, projectionOf } from '../event-log/event-store.ts';
+import { jsonBytes, utf8Bytes } from '../event-log/record-size.ts';
 import type { Bilingual } from '../i18n/text.ts';
 import type { EscalationStep, Round } from './escalation.ts';
 import type { EvidencePhoto, FoundPosition } from './evidence.ts';
@@ -359,6 +360,22 @@ export const ledgerStatus = (state: HazardState): LedgerStatus =>
   state.status === 'closed' && state.lookBack && state.lookBack.status !== 'done'
     ? 'closed_look_back'
     : state.status;
+
+/**
+ * What an enterprise may send through its link on one hazard: every update is kept on the
+ * hazard's state, so without a budget a link could grow the record until it no longer fits
+ * in one item and stop its escalation (event-log/record-size.ts; found by an attack test).
+ * A few dozen updates a round are far more than any rectification needs.
+ */
+export const enterpriseUpdateBudget = { updates: 100, bytes: 96 * 1024 } as const;
+
+/** Whether one more update of this text would pass the enterprise's budget on the hazard. */
+export function enterpriseBudgetSpent(state: HazardState, text: string): boolean {
+  return (
+    state.enterpriseUpdates.length >= enterpriseUpdateBudget.updates ||
+    jsonBytes(state.enterpriseUpdates) + utf8Bytes(text) > enterpriseUpdateBudget.bytes
+  );
+}
 
 /** Updates the enterprise sent are listed for it and for the officer (others' are not). */
 function fromEnterprise(

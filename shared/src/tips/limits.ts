@@ -14,6 +14,11 @@ export const tipLimits = {
   address: { min: 2, max: 200 },
   description: { min: 10, max: 2000 },
   message: { min: 1, max: 1000 },
+  /**
+   * Messages a tipster may send on one tip: every one is kept on the tip's state, and a
+   * receipt is all it takes to send them (event-log/record-size.ts).
+   */
+  messagesFromTipster: 50,
   /** Joint tipsters on one reward (RULES.md: they share it): keeps the split small. */
   jointTipsters: 20,
 } as const;

@@ -8,6 +8,7 @@ import type {
   Projection,
   Snapshot,
 } from '../../event-log/event-store.ts';
+import { jsonBytes, maxStateBytes, RecordFull } from '../../event-log/record-size.ts';
 import { changeIndexOf } from './recent-changes.ts';
 import { applyTally, onlyDeferred } from './tally.ts';
 
@@ -127,6 +128,9 @@ export class DynamoEventStore implements EventStore {
       event,
     );
     const snapshot = fold(stream, expected, sealed, projection);
+    // Refused before the event is written: a state too big to store would break the record.
+    const stateBytes = jsonBytes(stateItemOf(snapshot, projection));
+    if (stateBytes > maxStateBytes) throw new RecordFull(stream, stateBytes);
     // A person's change goes on the index of recent changes: the reconciler's. So does a
     // change whose counting is left to its sweep.
     const countsOnly = deferredCounting(projection, expected, snapshot);
@@ -175,15 +179,7 @@ export class DynamoEventStore implements EventStore {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          pk: snapshot.stream,
-          sk: stateKey,
-          state: snapshot.state,
-          version: snapshot.version,
-          head: snapshot.head,
-          idempotencyKeys: [...snapshot.idempotencyKeys],
-          ...projection.indexes?.(snapshot.state),
-        },
+        Item: stateItemOf(snapshot, projection),
         ...(previous
           ? {
               ConditionExpression: 'version = :previous',
@@ -229,6 +225,19 @@ export class DynamoEventStore implements EventStore {
     } while (startKey);
     return events;
   }
+}
+
+/** The state item of a snapshot: the record's state, its version, head and indexes. */
+function stateItemOf<State>(snapshot: Snapshot<State>, projection: Projection<State>) {
+  return {
+    pk: snapshot.stream,
+    sk: stateKey,
+    state: snapshot.state,
+    version: snapshot.version,
+    head: snapshot.head,
+    idempotencyKeys: [...snapshot.idempotencyKeys],
+    ...projection.indexes?.(snapshot.state),
+  };
 }
 
 /** An event item as the event it stores (without its keys and its index attributes). */
