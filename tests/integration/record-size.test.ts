@@ -4,6 +4,7 @@ import { tipLimits } from '@qingling/shared/tips/limits.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { callApi, startTestCloud } from '../support/embedded-cloud.ts';
+import { recordHazardWithDeadline } from '../support/hazards.ts';
 import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
 
 // Parties outside the office cannot grow a record until it no longer fits in one item (an
@@ -67,29 +68,9 @@ describe('a record that parties outside the office write to', () => {
   });
 
   it("takes an enterprise's updates up to the budget, then refuses; the hazard goes on", async () => {
-    const recorded = await call('POST', '/api/office/hazards', officer, {
-      idempotencyKey: randomUUID(),
-      jurisdiction: 'cq-gecheng',
-      source: 'inspection',
-      industry: 'fire',
-      enterprise: '91350100M000100Y43',
-      place: '东门路 18 号仓库',
-      grade: 'general',
-      description: '仓库安全出口被货物堵住，疏散通道不畅。',
+    const { hazardId } = await recordHazardWithDeadline(cloud, 'cq-gecheng', {
+      date: '2026-12-20',
     });
-    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
-    const hazardId: string = recorded.body.hazard.hazardId;
-    const started = await call('POST', `/api/office/hazards/${hazardId}/commands`, officer, {
-      idempotencyKey: randomUUID(),
-      expectedRevision: recorded.body.revision,
-      command: {
-        type: 'start_rectification',
-        responsible: '王某',
-        measures: '清理安全出口',
-        deadline: { date: '2026-12-20' },
-      },
-    });
-    expect(started.status, JSON.stringify(started.body)).toBe(200);
     const link = await call('POST', `/api/office/hazards/${hazardId}/enterprise-link`, officer, {
       validDays: 30,
     });
