@@ -55,6 +55,34 @@ describe('validation messages', () => {
     });
   });
 
+  it('refuses direction overrides, and counts only visible characters toward the least', () => {
+    const tip = {
+      idempotencyKey: '00000000-0000-4000-8000-000000000001',
+      jurisdiction: 'cq-gecheng',
+      industry: 'fire',
+      address: '东门路 18 号仓库',
+      description: '仓库安全出口被货物堵住，晚上尤其严重。',
+      seenOn: '2026-11-20',
+      isEmployee: false,
+      wantsReward: false,
+      photoCount: 0,
+    };
+    expect(validate(createTipSchema, tip).success).toBe(true);
+    expect(
+      messagesOf(createTipSchema, { ...tip, address: '\u202Eabc\u2066东门路' }).address,
+    ).toEqual({
+      zh: '文字中有改变显示方向的控制字符，请删除后重试。',
+      en: 'The text contains characters that change its direction; remove them.',
+    });
+    expect(messagesOf(createTipSchema, { ...tip, description: '\u200B'.repeat(20) })).toEqual({
+      description: { zh: '至少需要 10 个字。', en: 'Write at least 10 characters.' },
+    });
+    // An emoji joined by a zero-width joiner is still text people type.
+    expect(
+      validate(createTipSchema, { ...tip, description: `${tip.description}👩\u200D🚒` }).success,
+    ).toBe(true);
+  });
+
   it("keeps a schema's own words", () => {
     expect(messagesOf(shape, { ...valid, said: 'ab' }).said).toEqual({
       zh: '至少三个字。',

@@ -155,6 +155,11 @@ export function text(options: {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
   const singleLineControls = /[\u0000-\u001F\u007F]/;
   const controls = multiline ? multilineControls : singleLineControls;
+  // Bidirectional overrides and isolates: they make what an officer reads differ from what
+  // was written (an address shown backwards); no form has a use for them.
+  const directionControls = /[\u202A-\u202E\u2066-\u2069]/;
+  // What counts toward the least length: no invisible format characters (zero-width spaces).
+  const visibleLength = (value: string) => value.replace(/\p{Cf}/gu, '').length;
   return z.pipe(
     z.pipe(
       z
@@ -173,6 +178,17 @@ export function text(options: {
       z.refine(
         (value) => !controls.test(value),
         said('文字中有不允许的控制字符。', 'The text contains control characters.'),
+      ),
+      z.refine(
+        (value) => !directionControls.test(value),
+        said(
+          '文字中有改变显示方向的控制字符，请删除后重试。',
+          'The text contains characters that change its direction; remove them.',
+        ),
+      ),
+      z.refine(
+        (value) => value.length < min || visibleLength(value) >= min,
+        said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`),
       ),
     ),
   );
