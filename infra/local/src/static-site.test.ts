@@ -43,6 +43,7 @@ const get = async (path: string) => {
     status: response.status,
     type: response.headers.get('content-type'),
     body: await response.text(),
+    headers: response.headers,
   };
 };
 
@@ -62,6 +63,17 @@ const unknown = [
 ];
 
 describe('the static site of the embedded cloud', () => {
+  it('sends the security headers CloudFront adds on AWS, on pages and on 404s', async () => {
+    for (const path of ['/', '/office', '/no-such-page/']) {
+      const { headers } = await get(path);
+      expect(Object.fromEntries(headers), path).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+      });
+    }
+  });
+
   it('serves prerendered pages and files as they are', async () => {
     expect(await get('/')).toMatchObject({ status: 200, body: 'home page' });
     expect(await get('/en/report/')).toMatchObject({ status: 200, body: 'English report page' });

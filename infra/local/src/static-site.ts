@@ -28,6 +28,16 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /**
+ * What CloudFront's response headers policy adds to every page on AWS (static-site.ts in
+ * infra/aws): no sniffing, no framing (clickjacking), no referrer (follow-up URLs never leak).
+ */
+const siteSecurityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/**
  * Serves the built web app the way S3 + CloudFront do (infra/aws/lib/spa-routing.ts, whose
  * rules it shares): a file, a folder's index.html, a prerendered page's .html, the fallback
  * page 200.html for the client-only office routes, and a 404 page for anything else.
@@ -56,7 +66,7 @@ export async function serveStatic(root: string, pathname: string, response: Serv
     response.writeHead(200, {
       'content-type': contentTypes[extname(candidate)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
+      ...siteSecurityHeaders,
     });
     createReadStream(candidate).pipe(response);
     return;
@@ -65,7 +75,7 @@ export async function serveStatic(root: string, pathname: string, response: Serv
   response.writeHead(404, {
     'content-type': built ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
+    ...siteSecurityHeaders,
   });
   response.end(
     built ? notFoundPage : 'Not found. 找不到页面。(Has the web app been built? npm run build:web)',
