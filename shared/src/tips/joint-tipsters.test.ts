@@ -77,6 +77,28 @@ beforeEach(async () => {
 });
 
 describe('joint tipsters', () => {
+  it("refuses an adjustment above the policy's highest maximum, in zh and en", async () => {
+    const refused = await giveTipCommand(deps(), {
+      tipId: first,
+      command: { type: 'compute_reward', adjustedAmountFen: 999_999_999, reason: '调整' },
+      actor: computer,
+      idempotencyKey: 'too-much',
+    }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      text: {
+        zh: '调整后的奖励不能高于奖励标准的最高额 300,000 元。',
+        en: "An adjusted reward cannot be above the policy's highest maximum, 300,000 yuan.",
+      },
+    });
+    // Up to the maximum is the officer's to decide, with a reason.
+    const adjusted = await give(
+      first,
+      { type: 'compute_reward', adjustedAmountFen: 30_000_000, reason: '经集体研究调整' },
+      computer,
+    );
+    expect(adjusted.reward?.amountFen).toBe(30_000_000);
+  });
+
   it('split the approved reward, the first tip first, and each share is its own to claim', async () => {
     expect(jointTipRefusal(first, await stateOf(second))).toBeNull();
     const joint = inReceiptOrder([await stateOf(third), await stateOf(second)]);

@@ -4,6 +4,7 @@ import {
   computeReward,
   nationalRewardPolicy,
   type RewardComputation,
+  type RewardPolicy,
 } from '../rewards/reward-policy.ts';
 import { tipLimits } from './limits.ts';
 import { claimEventRefusal } from './reward-claim.ts';
@@ -82,6 +83,18 @@ const allowedIn: Record<TipEventType, readonly TipStatus[] | 'any'> = {
 
 const blank = (text: string | undefined) => !text?.trim();
 
+/**
+ * The most any reward under the policy can be (fen): the highest of its maximums. An
+ * officer's adjustment goes no higher (an attack test approved ¥9,999,999.99 on a fine whose
+ * reward the policy caps at ¥300,000).
+ */
+function policyCeilingFen(policy: RewardPolicy): number {
+  const { majorHazard, generalHazard, concealedAccident } = policy;
+  return (
+    Math.max(majorHazard.maxYuan, generalHazard?.maxYuan ?? 0, concealedAccident.maxYuan) * 100
+  );
+}
+
 const rewardEvents: readonly TipEventType[] = [
   'outcome_recorded',
   'reward_computed',
@@ -137,6 +150,15 @@ function rewardRefusal(state: TipState, event: TipEvent): TipRuleViolation | nul
       }
       if (amountFen !== computation.amountFen && blank(adjustmentReason)) {
         return violation('调整奖励金额须说明理由。', 'An adjusted reward needs a reason.');
+      }
+      // The policy the computation used: the one written on the finding, else the national.
+      const ceiling = policyCeilingFen(state.rewardPolicy ?? nationalRewardPolicy);
+      if (amountFen > Math.max(ceiling, computation.amountFen)) {
+        const yuan = (ceiling / 100).toLocaleString('en-US');
+        return violation(
+          `调整后的奖励不能高于奖励标准的最高额 ${yuan} 元。`,
+          `An adjusted reward cannot be above the policy's highest maximum, ${yuan} yuan.`,
+        );
       }
       return null;
     }
