@@ -16,3 +16,18 @@ export const photoOf = (urls: PhotoUrls | undefined, key: string) => ({
   url: urls?.photoUrls?.[key],
   thumbnailUrl: urls?.thumbnailUrls?.[key],
 });
+
+/**
+ * An answer that names the same photos but carries no read URLs (a tip command's: only
+ * reading the tip signs them) keeps those the page already had for them.
+ */
+export function keepPhotoUrls<Answer extends PhotoUrls>(
+  shown: PhotoUrls | undefined,
+  answer: Answer,
+  keys: readonly string[],
+): Answer {
+  if (answer.photoUrls || !shown?.photoUrls) return answer;
+  const kept = (urls: Record<string, string> | undefined) =>
+    Object.fromEntries(keys.flatMap((key) => (urls?.[key] ? [[key, urls[key]]] : [])));
+  return { ...answer, photoUrls: kept(shown.photoUrls), thumbnailUrls: kept(shown.thumbnailUrls) };
+}

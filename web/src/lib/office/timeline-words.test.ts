@@ -22,3 +22,46 @@ describe('the enterprise link texted (issue 14) on the timeline', () => {
     );
   });
 });
+
+describe('a hazard reported on a place without a credit code, on the timeline', () => {
+  const reported = {
+    sequence: 1,
+    type: 'hazard_reported',
+    data: {
+      hazardId: 'HZ-1',
+      unit: '城南社区',
+      site: {
+        name: '新城化工仓库',
+        address: '城南路 8 号',
+        kind: 'small_workshop',
+        personInCharge: '王五',
+        phone: '13900139000',
+      },
+      position: { latitude: 29.5, longitude: 106.5 },
+      standard: { ref: 'GB 35181-2025', clause: '5.1.1' },
+      foundOn: '2026-06-01',
+    },
+  } as unknown as TimelineEntry;
+
+  it('names every field in words and writes no value as JSON', () => {
+    const details = eventDetails(reported, namer);
+    expect(details.map((detail) => detail.label)).toEqual([
+      '隐患编号',
+      '村/社区',
+      '无信用代码场所',
+      '发现位置（纬度, 经度）',
+      '判定标准',
+      '发现日期',
+    ]);
+    for (const detail of details) expect('text' in detail && detail.text).not.toMatch(/[{}"]/);
+  });
+
+  it('shows the place as the hazard facts do: name and kind, address, its person in charge', () => {
+    const site = eventDetails(reported, namer).find((detail) => detail.key === 'site');
+    expect(site).toEqual({
+      key: 'site',
+      label: '无信用代码场所',
+      text: '新城化工仓库（小作坊）\n城南路 8 号\n场所负责人：王五 · 13900139000',
+    });
+  });
+});

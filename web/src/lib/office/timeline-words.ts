@@ -1,5 +1,6 @@
 import { citeStandard } from '@qingling/shared/hazards/citation.ts';
-import { listSeparator, text } from '#lib/i18n.ts';
+import { type Site, siteKindNames } from '@qingling/shared/hazards/site.ts';
+import { listSeparator, text, textKey } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Hazard, TimelineEntry } from './contract.ts';
 import { formatDeadline, formatMoment } from './deadlines.ts';
@@ -10,6 +11,20 @@ export const industryName = (code: string): string => {
   const industry = industryByCode(code);
   return industry ? text(industry) : code;
 };
+
+/**
+ * A place without a credit code, line by line, as the hazard's facts show it: its name and
+ * kind, its address, its person in charge and their phone (the link is texted there).
+ */
+export function siteLines(site: Site): string[] {
+  const zh = textKey() === 'zh';
+  const kind = text(siteKindNames[site.kind]);
+  return [
+    zh ? `${site.name}（${kind}）` : `${site.name} (${kind})`,
+    site.address,
+    `${m.hz_field_site_person()}${zh ? '：' : ': '}${site.personInCharge} · ${site.phone}`,
+  ];
+}
 
 const eventTitles: Record<string, () => string> = {
   hazard_reported: m.hz_event_hazard_reported,
@@ -62,12 +77,15 @@ const fieldLabels: Record<string, () => string> = {
   source: m.hz_field_source,
   tipId: m.hz_field_tip_id,
   jurisdiction: m.hz_field_jurisdiction,
+  unit: m.hz_field_unit,
   industry: m.hz_field_industry,
   enterprise: m.hz_field_enterprise,
+  site: m.hz_field_site,
   place: m.hz_field_place,
   grade: m.hz_field_grade,
   standard: m.hz_field_standard,
   description: m.hz_field_description,
+  foundOn: m.hz_field_found_on,
   responsible: m.hz_field_responsible,
   measures: m.hz_field_measures,
   deadline: m.hz_field_deadline,
@@ -139,6 +157,8 @@ function detailText(key: string, value: unknown, namer: Namer): string {
     const { latitude, longitude } = value as { latitude?: number; longitude?: number };
     return `${latitude}, ${longitude}`;
   }
+  if (key === 'site' && value && typeof value === 'object')
+    return siteLines(value as Site).join('\n');
   if (key === 'standard' && value && typeof value === 'object') {
     const { ref, clause } = value as { ref?: string; clause?: string };
     return text(citeStandard({ ref: ref ?? '', clause: clause ?? '' }));

@@ -84,18 +84,26 @@ export class OfficeRecord<Detail extends Revisioned, Action extends string, Comm
     if (!shown) throw new Error('no record loaded');
     this.notice = undefined;
     try {
-      this.detail = await officeRequest<Detail>(`${this.path}/commands`, {
-        body: { idempotencyKey, expectedRevision: shown.revision, command },
-      });
+      this.detail = this.received(
+        await officeRequest<Detail>(`${this.path}/commands`, {
+          body: { idempotencyKey, expectedRevision: shown.revision, command },
+        }),
+      );
       this.unpin(action);
     } catch (failure) {
       if (failure instanceof RequestError && failure.code === 'conflict') {
         this.pin(action);
-        if (failure instanceof ConflictError) this.detail = failure.current as Detail;
+        if (failure instanceof ConflictError)
+          this.detail = this.received(failure.current as Detail);
         else await this.load();
       }
       throw failure;
     }
+  }
+
+  /** The record as a command's answer gives it, kept with what only reading it gives. */
+  protected received(reply: Detail): Detail {
+    return reply;
   }
 
   /** The forms to show: those valid now, then any kept after someone else acted first. */
