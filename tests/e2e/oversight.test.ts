@@ -189,6 +189,22 @@ describe('leaders on a hazard page, in English', () => {
 });
 
 describe('escalation documents', () => {
+  it('are not made for a hazard without a deadline: none says it is overdue', async () => {
+    const api = new Api(cloud.url);
+    const uscc = await createEnterprise(api, 'cq-gecheng', 'UNDATED');
+    const undated = await createMarkedHazard(api, 'cq-gecheng', 'UNDATED', { enterprise: uscc });
+    const page = await leaderOnHazard('principal_leader');
+    await page.goto(`${cloud.url}/office/hazards/view?id=${undated}`);
+    await page.getByRole('heading', { name: /UNDATED 隐患地点/ }).waitFor();
+    await page.getByText('本隐患尚未确定整改期限').first().waitFor();
+    expect(await page.getByRole('link', { name: '告知函（函告）' }).count()).toBe(0);
+    await page.goto(`${cloud.url}/office/hazards/document?id=${undated}&kind=notice_letter`);
+    await page.getByText('本隐患尚未确定整改期限').waitFor();
+    expect(await page.locator('article.document').count()).toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain('现已逾期');
+    await page.context().close();
+  });
+
   it('print a notice letter on A4, filled from the hazard and numbered from it', async () => {
     const page = await leaderOnHazard('principal_leader');
     await page.getByRole('link', { name: '告知函（函告）' }).click();
