@@ -94,7 +94,9 @@ describe('an officer on a 360 px phone, in Chinese', () => {
     await page.getByRole('button', { name: '登记', exact: true }).click();
 
     await page.waitForURL(/\/office\/hazards\/view\?id=[a-z2-7]{26}$/);
-    await page.getByText(`${shop}（小商店）`).waitFor();
+    // Named in the facts and, in words, on the timeline's first event.
+    await page.getByText(`${shop}（小商店）`).first().waitFor();
+    expect(await page.getByText(`${shop}（小商店）`).count()).toBe(2);
     // No register file for it, but a link for its person in charge to answer through.
     await page.getByText('企业链接发给场所负责人').waitFor();
     expect(await page.getByRole('button', { name: '生成链接' }).count()).toBe(1);

@@ -9,7 +9,7 @@ import { dependencies } from '#functions/dependencies.ts';
 import { processPhoto } from '#functions/events/process-photo.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { postJson, validTip } from '../support/tips.ts';
+import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let officerToken: string;
@@ -124,6 +124,30 @@ describe('bad input', () => {
       for (const issue of reply.body.error.issues ?? []) {
         expect(issue.message.zh).toMatch(/[\u4e00-\u9fff]/);
       }
+      expect((await inbox()).length).toBe(before);
+    },
+  );
+
+  it.each([
+    ['text/plain;charset=UTF-8'],
+    ['application/x-www-form-urlencoded'],
+    ['multipart/form-data; boundary=x'],
+    [null],
+  ])(
+    'sent as %s (what another site can post without a preflight): 415, nothing stored',
+    async (type) => {
+      const before = (await inbox()).length;
+      const response = await fetch(`${cloud.url}/api/tips`, {
+        method: 'POST',
+        headers: type ? { 'content-type': type } : {},
+        body: new Blob([JSON.stringify(validTip())]),
+      });
+      const reply = (await response.json()) as ReplyBody;
+      expect(response.status).toBe(415);
+      expect(reply.error).toMatchObject({
+        code: 'json_required',
+        message: { zh: expect.stringContaining('JSON'), en: expect.stringContaining('JSON') },
+      });
       expect((await inbox()).length).toBe(before);
     },
   );

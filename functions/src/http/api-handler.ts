@@ -120,6 +120,10 @@ function claimsOf(event: ApiEvent): Record<string, unknown> | null {
 
 function parseBody(route: RouteDefinition, event: ApiEvent): unknown {
   if (!route.request) return undefined;
+  // JSON only: a form or text/plain is what another site's page can make a visitor's
+  // browser send without asking first (no CORS preflight), e.g. tips from many addresses.
+  const type = event.headers?.['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiFailure('json_required');
   const raw = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');

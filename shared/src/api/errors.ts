@@ -171,6 +171,13 @@ export const errorCatalog = {
     status: 413,
     message: { zh: '内容超过大小限制。', en: 'The content is larger than allowed.' },
   },
+  json_required: {
+    status: 415,
+    message: {
+      zh: '请求内容须以 JSON 发送（Content-Type: application/json）。',
+      en: 'Send the request body as JSON (Content-Type: application/json).',
+    },
+  },
   unsupported_media_type: {
     status: 415,
     message: { zh: '不支持该文件类型。', en: 'This type of content is not accepted.' },
