@@ -429,7 +429,13 @@ describe('the backfills the reconciler runs after an upgrade', () => {
       if (at) clock.set(at);
       // Signed in again: the clock moved past the last sign-in's lifetime.
       const signedIn = await signIn(cloud.url, `cq-gecheng.${as ?? 'officer'}`);
-      const given = await giveHazardCommand(cloud.url, signedIn, hazard, command);
+      let given = await giveHazardCommand(cloud.url, signedIn, hazard, command);
+      if (given.status === 409) {
+        // The lifecycle recorded a step that fell due as the clock moved: as an officer
+        // would, give the command again on the record as it is now.
+        hazard.revision = given.body.error.current.revision;
+        given = await giveHazardCommand(cloud.url, signedIn, hazard, command);
+      }
       expect(given.status, JSON.stringify(given.body)).toBe(200);
       hazard.revision = given.body.revision;
     }
