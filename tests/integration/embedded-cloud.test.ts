@@ -31,6 +31,13 @@ describe('the API on the embedded cloud', () => {
     });
   });
 
+  it('keeps an idle connection for a minute, so a client never reuses one being closed', async () => {
+    const response = await fetch(`${cloud.url}/api/health`);
+    await response.arrayBuffer();
+    // Clients time an idle connection out by this hint, less a margin (Node's default: 5 s).
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('serves the OpenAPI 3.1 document with every route', async () => {
     const { body } = await getJson('/api/openapi.json');
     expect(body.openapi).toBe('3.1.0');

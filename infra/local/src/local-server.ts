@@ -38,6 +38,12 @@ export async function listenWhileStarting(port: number, host: string): Promise<S
     });
     response.end(JSON.stringify(body));
   });
+  // Clients keep an idle connection until the server's Keep-Alive hint, less a margin. At
+  // Node's 5 s, a request sent as that margin runs out (a busy event loop, a slow machine)
+  // meets a socket the server is closing: ECONNRESET. A minute, as load balancers keep them,
+  // leaves that race to connections idle for a minute; headers still have to come in time.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(port, host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
