@@ -109,6 +109,16 @@ describe('the office console', () => {
       await page.context().close();
       return hazardId;
     };
+    // A place without a code starts with the name and the address the tipster gave.
+    const tip = await api(`/api/office/tips/${tipId}`);
+    expect(tip.enterprise).toBeTruthy();
+    const form = await officerPage();
+    await form.goto(`${cloud.url}/office/hazards?newFromTip=${tipId}`);
+    await form.getByLabel('无信用代码的场所', { exact: false }).check();
+    expect(await form.getByLabel('场所名称').inputValue()).toBe(tip.enterprise);
+    expect(await form.getByLabel('场所地址').inputValue()).toBe(tip.address);
+    await form.context().close();
+
     const first = await recordFromTip();
     // Sent again (another tab, the tip's button clicked again): the same hazard, not a second.
     expect(await recordFromTip()).toBe(first);

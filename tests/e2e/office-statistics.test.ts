@@ -156,6 +156,10 @@ describe('the statistics dashboard', () => {
     expect(await inflowTarget.innerText()).toContain('不适用');
     // The count of database reads is a diagnostic for the bench, not for the reader.
     expect(await page.locator('[data-as-of]').innerText()).not.toMatch(/读取|reads/);
+    // In Chinese, a label ends in a full-width colon.
+    expect(await page.locator('[data-as-of]').innerText()).toMatch(
+      /：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+    );
     // Tips by channel: the online one, received, not yet verified.
     expect(await cells(page, '[data-tip-channel="web"]')).toEqual(['1', '0', '0', '0']);
     expect(await cells(page, '[data-tip-channel="hotline"]')).toEqual(['0', '0', '0', '0']);

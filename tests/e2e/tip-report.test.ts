@@ -304,6 +304,12 @@ describe('a tipster on a phone', () => {
     );
     expect(await accessibilityViolations(page)).toEqual([]);
 
+    // Corrected, the field loses its error at once; what is still wrong stays listed.
+    await description.fill('The fire exit is blocked by boxes every night.');
+    await expect.poll(() => description.getAttribute('aria-invalid')).toBe(null);
+    expect(await summary.textContent()).not.toContain('at least 10 characters');
+    expect(await summary.textContent()).toContain('Choose the subdistrict');
+
     // What the server refuses comes back to its field, in the reader's language.
     await page.route('**/api/tips', (route) =>
       route.fulfill({

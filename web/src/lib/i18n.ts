@@ -13,3 +13,6 @@ export const href = (path: string): string => localizeHref(path);
 
 /** The list separator of the current language. */
 export const listSeparator = (): string => (textKey() === 'en' ? ', ' : '、');
+
+/** What follows a label in the current language: "：" in Chinese, ": " in English. */
+export const colon = (): string => (textKey() === 'en' ? ': ' : '：');

@@ -41,4 +41,6 @@ export interface FromTip {
   place: string;
   /** The village or community the tip named (村/社区). */
   unit?: string;
+  /** The enterprise or shop as the tipster named it (no credit code): a place's name to start from. */
+  enterprise?: string;
 }

@@ -1,6 +1,6 @@
 import { citeStandard } from '@qingling/shared/hazards/citation.ts';
 import { type Site, siteKindNames } from '@qingling/shared/hazards/site.ts';
-import { listSeparator, text, textKey } from '#lib/i18n.ts';
+import { colon, listSeparator, text, textKey } from '#lib/i18n.ts';
 import { m } from '#lib/paraglide/messages.js';
 import type { Hazard, TimelineEntry } from './contract.ts';
 import { formatDeadline, formatMoment } from './deadlines.ts';
@@ -22,7 +22,7 @@ export function siteLines(site: Site): string[] {
   return [
     zh ? `${site.name}（${kind}）` : `${site.name} (${kind})`,
     site.address,
-    `${m.hz_field_site_person()}${zh ? '：' : ': '}${site.personInCharge} · ${site.phone}`,
+    `${m.hz_field_site_person()}${colon()}${site.personInCharge} · ${site.phone}`,
   ];
 }
 

@@ -120,6 +120,8 @@ export class ReportFlow<Panel = unknown> {
   );
 
   readonly #deps: ReportDeps<Panel>;
+  /** The form as it was when its errors were given: a field changed since may lose its error. */
+  #errorsGivenFor = $state.raw<TipForm>();
   #panelLoading: Promise<Panel> | undefined;
   /** The upload form of each photo, kept for retries. */
   readonly #photoForms = new Map<string, UploadForm>();
@@ -222,6 +224,25 @@ export class ReportFlow<Panel = unknown> {
     this.locationNote = m.location_nearest({ name: text(nearest) });
   }
 
+  /**
+   * While the reader corrects the form: the error of a field they changed goes as soon as
+   * the field passes the page's own checks, so that the summary lists only what is still
+   * wrong. Nothing new is flagged while typing (that waits for "send"), and an error of a
+   * field not touched stays, even one only the server could see.
+   */
+  dropCorrectedErrors(): void {
+    const given = this.#errorsGivenFor;
+    if (!given) return;
+    const now = checkTip(this.form, this.today);
+    const changed = (field: keyof TipForm) => this.form[field] !== given[field];
+    for (const field of Object.keys(this.errors)) {
+      if (!this.errors[field] || !(field in given) || now[field]) continue;
+      const touched =
+        changed(field as keyof TipForm) || (field === 'contactPhone' && changed('wantsReward'));
+      if (touched) this.errors[field] = undefined;
+    }
+  }
+
   /** The "share my location" box was ticked or unticked (form.shareLocation). */
   async toggleLocation(): Promise<void> {
     this.errors.location = undefined;
@@ -258,6 +279,7 @@ export class ReportFlow<Panel = unknown> {
     this.errors = checkTip(this.form, this.today);
     if (this.photos.preparing) this.errors.photoCount = m.check_photos_preparing();
     if (this.form.shareLocation && !this.position) this.errors.location = m.location_failed();
+    this.#errorsGivenFor = { ...this.form };
     if (this.summary.length > 0) return this.#deps.focus('summary');
     const items = this.photos.items.filter((item) => item.photo);
     this.pending = {
@@ -316,6 +338,7 @@ export class ReportFlow<Panel = unknown> {
           this.errors[field] ??= text(issue.message);
         }
       }
+      this.#errorsGivenFor = { ...this.form };
       this.formError = failure instanceof RequestError ? text(failure.text) : m.error_unexpected();
       this.phase = 'editing';
       return this.#deps.focus('summary');

@@ -249,6 +249,45 @@ describe('ReportFlow: the form', () => {
     expect(page.flow.phase).toBe('editing');
   });
 
+  it('drops the error of a field once it is corrected, and flags nothing new while typing', async () => {
+    const page = world();
+    await page.flow.start();
+    page.flow.form.wantsReward = true;
+    await page.flow.submit();
+    const shown = () => page.flow.summary.map((item) => item.key);
+    expect(shown()).toEqual(['jurisdiction', 'industry', 'address', 'description', 'contactPhone']);
+
+    page.flow.form.address = '东';
+    page.flow.dropCorrectedErrors();
+    expect(page.flow.errors.address).toBe(m.check_address()); // changed, still too short
+    page.flow.form.address = '东区工业路 8 号';
+    page.flow.form.wantsReward = false; // the phone is no longer asked for
+    page.flow.form.seenOn = '2099-01-01'; // wrong, but flagged only when sent
+    page.flow.dropCorrectedErrors();
+    expect(shown()).toEqual(['jurisdiction', 'industry', 'description']);
+    expect(page.flow.describedBy('address')).toBeUndefined();
+
+    await page.flow.submit();
+    expect(shown()).toEqual(['jurisdiction', 'industry', 'description', 'seenOn']);
+  });
+
+  it("keeps the server's error of a field until that field is changed", async () => {
+    const page = await filledIn();
+    page.answers.createTip = () =>
+      Promise.reject(
+        new RequestError(400, 'invalid', bilingual('请检查'), [
+          { path: 'address', message: bilingual('地址含有不允许的字符') },
+        ]),
+      );
+    await page.flow.submit();
+    page.flow.form.description += '。';
+    page.flow.dropCorrectedErrors();
+    expect(page.flow.errors.address).toBe('地址含有不允许的字符');
+    page.flow.form.address = '东区工业路 9 号';
+    page.flow.dropCorrectedErrors();
+    expect(page.flow.summary).toEqual([]);
+  });
+
   it('shares the location: the nearest jurisdiction is chosen; a refusal unticks the box', async () => {
     const page = world();
     await page.flow.start();
