@@ -1,12 +1,11 @@
 // npm start: checks the Node version, builds the web app if its sources changed (quietly,
-// see build-web-if-stale.mjs), then runs the embedded cloud (infra/local/src/main.ts) in
-// this process. Its modules load while the build runs in processes of their own.
+// see build-web-if-stale.mjs), and runs the embedded cloud (infra/local/src/main.ts) in this
+// process. The stack starts while the build runs in processes of their own (on a fresh
+// checkout both take seconds), and answers once both are done.
 import './require-node.mjs';
 import { buildWebIfStale } from './build-web-if-stale.mjs';
 
 const built = buildWebIfStale();
-const loading = import('../infra/local/src/embedded-cloud.ts');
-loading.catch(() => {}); // reported by the await below, once the build is done
-if (!(await built)) process.exit(1);
-await loading;
+const { startingWithSiteBuild } = await import('../infra/local/src/site-build.ts');
+startingWithSiteBuild(built);
 await import('../infra/local/src/main.ts');

@@ -31,6 +31,8 @@ describe('the first npm start', () => {
     expect(start.exitCode, start.output).toBe(1);
     expect(start.healthSeconds).toBeUndefined();
     expect(start.output).not.toMatch(/READY/);
+    // The stack started beside the build; it never answered, and stopped without more words.
+    expect(start.output).not.toMatch(/could not start/);
     expect(start.buildLog).toMatch(/\+page\.svelte/);
     expect(start.output).toMatch(/The web app's build failed/);
     for (const line of start.buildLog?.split('\n') ?? []) expect(start.output).toContain(line);

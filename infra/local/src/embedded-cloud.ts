@@ -82,7 +82,7 @@ export interface EmbeddedCloudOptions {
    * start` asks for it; tests, which count what they write, do not.
    */
   demoRecords?: boolean;
-  /** For tests: awaited after everything has started, before requests are served. */
+  /** Awaited after everything has started, before requests are served (tests; npm start awaits its web build). */
   beforeReady?: () => Promise<void>;
   /**
    * The scheduled jobs on the heartbeat (reconciler, chain heads, weekly reports, daily

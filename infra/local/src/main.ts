@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { calendarWarnings } from '@qingling/shared/calendar/calendar.ts';
 import { defaultDataDirectory, startEmbeddedCloud } from './embedded-cloud.ts';
 import { holdInstanceLock, runningInstance } from './instance-lock.ts';
+import { SiteBuildFailed, siteBuilt } from './site-build.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +38,13 @@ try {
     ...(process.env.QINGLING_WEB_ROOT ? { webRoot: process.env.QINGLING_WEB_ROOT } : {}),
     clockSpeed: Number(values['clock-speed'] ?? 1),
     demoRecords: !values['no-demo-records'],
+    // The port answers 503 "starting" until the pages npm start builds are there too.
+    beforeReady: siteBuilt,
   });
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+  if (error instanceof SiteBuildFailed) {
+    // The build printed its whole log.
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(`Port ${port} is in use by another program. Choose another: PORT=8788 npm start`);
   } else {
     console.error('Qingling could not start:', (error as Error).message);
