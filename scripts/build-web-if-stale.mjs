@@ -18,6 +18,7 @@ const sources = [
   'web/i18n.config.ts',
   'web/project.inlang/settings.json',
   'web/scripts/compile-messages.ts',
+  'web/scripts/messages-compiler.ts',
   'web/package.json',
   'shared/src',
   'package-lock.json',

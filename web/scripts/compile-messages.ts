@@ -5,17 +5,16 @@
 // (vite.config.ts) waits for it. `npm run check` runs it too; `vite dev` compiles with
 // Paraglide's own plugin, which also watches the messages.
 //
-// It exits as soon as the output is written: the inlang SDK's engine (lix, in wasm) leaves
-// 30-second timers behind, which kept every process that compiled alive for half a minute
-// after its work was done (23 s of the first `npm start`).
+// The compiler is Paraglide's, fed without the inlang SDK's database (messages-compiler.ts):
+// 0.5 s instead of 3.4 s, a quarter of the memory, and no timers left behind.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { compile } from '@inlang/paraglide-js';
 import { i18nOptions } from '../i18n.config.ts';
+import { compileMessages } from './messages-compiler.ts';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(web); // the options' paths are relative to the web package
@@ -58,7 +57,9 @@ const inputs = digest(
   JSON.stringify({
     options,
     versions,
-    script: readFileSync(fileURLToPath(import.meta.url), 'utf8'),
+    scripts: ['./compile-messages.ts', './messages-compiler.ts'].map((script) =>
+      readFileSync(fileURLToPath(new URL(script, import.meta.url)), 'utf8'),
+    ),
   }),
 );
 const lockFile = join(
@@ -103,7 +104,7 @@ if (stamp.inputs === inputs && stamp.output === digest([outdir])) {
   console.log('i18n messages: up to date');
 } else {
   try {
-    await compile(options);
+    await compileMessages(options);
   } catch (error) {
     // The message-format plugin runs from a data: URL, the whole module in every stack line.
     const stack = String((error as Error).stack ?? error).replace(
