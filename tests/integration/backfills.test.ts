@@ -20,11 +20,12 @@ import { deskLedgerStatuses as ledgerStatuses } from '@qingling/shared/hazards/d
 import { hazardStream } from '@qingling/shared/hazards/hazard.ts';
 import { hazardTally, statisticsPartition } from '@qingling/shared/hazards/statistics.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import { tipStatisticsPartition } from '@qingling/shared/tips/tip-statistics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRecordCounters, handler, sweepReserveMs } from '#functions/workflow/reconcile.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud } from '../support/embedded-cloud.ts';
-import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { giveHazardCommand, recordHazard, recordHazardWithDeadline } from '../support/hazards.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
 // Issue 10: the one-time backfills the reconciler runs on AWS after an upgrade stop within
@@ -53,13 +54,15 @@ afterAll(async () => {
   await cloud?.removeData();
 });
 
-/** The counter items of cq-gecheng, cells only, zeros left out (as a rebuild leaves them). */
-async function counters(): Promise<Record<string, Record<string, number>>> {
+/** The counter items of a jurisdiction, cells only, zeros left out (as a rebuild leaves them). */
+async function counters(
+  partition = statisticsPartition('cq-gecheng'),
+): Promise<Record<string, Record<string, number>>> {
   const { Items = [] } = await documents.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': statisticsPartition('cq-gecheng') },
+      ExpressionAttributeValues: { ':pk': partition },
       ConsistentRead: true,
     }),
   );
@@ -306,6 +309,33 @@ describe('the backfills the reconciler runs after an upgrade', () => {
     // What a rebuild with nothing under way counts: the same.
     await store.rebuild(['cq-gecheng'], clock.now());
     expect(counted).toEqual(await counters());
+  });
+
+  it('leaves a jurisdiction without records as it is, and its first hazard counts itself', async () => {
+    const empty = 'fj-sanming-jiangle-edz';
+    const store = new DynamoHazardStatistics(documents, tableName);
+    const itemsUnder = async (partition: string) =>
+      (
+        await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    // Nothing to count: no fence and no bucket (it fenced and wrote 194, a month since the epoch).
+    expect(await store.rebuild([empty], clock.now())).toEqual({ hazards: 0, tips: 0, buckets: 0 });
+    expect(await itemsUnder(statisticsPartition(empty))).toEqual([]);
+    expect(await itemsUnder(tipStatisticsPartition(empty))).toEqual([]);
+    // Its first hazard makes its bucket as it moves, and a rebuild now counts the same.
+    await recordHazardWithDeadline(cloud, empty, { date: '2026-12-20' });
+    const counted = await counters(statisticsPartition(empty));
+    expect(Object.keys(counted)).toHaveLength(1);
+    expect(Math.max(...Object.values(Object.values(counted)[0] ?? {}))).toBe(1);
+    expect(await store.rebuild([empty], clock.now())).toMatchObject({ hazards: 1, tips: 0 });
+    expect(await counters(statisticsPartition(empty))).toEqual(counted);
   });
 
   it('leave the sweep its time: a scheduled run with less than two minutes left only sweeps', async () => {

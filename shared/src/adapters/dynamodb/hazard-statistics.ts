@@ -233,11 +233,16 @@ export class DynamoHazardStatistics implements HazardStatistics {
     indexPartitions: readonly string[],
     now: Date,
   ): Promise<{ members: number; buckets: number }> {
-    const months = new Set([
-      ...(await this.monthsOf(partition)),
-      ...bucketMonths(now),
-      nextMonth(now),
-    ]);
+    const existing = await this.monthsOf(partition);
+    // No counter item and no member: nothing to count and nothing to correct, so no fence
+    // and no bucket is written (a first move makes its bucket, tally.ts). An office's empty
+    // jurisdictions cost two reads each instead of two writes a month since the epoch
+    // (1,550 of the 3,060 calls of a first `npm start`). A record that comes meanwhile
+    // counts itself: nothing here overwrites its bucket.
+    if (existing.length === 0 && (await this.statesIn(indexPartitions)).length === 0) {
+      return { members: 0, buckets: 0 };
+    }
+    const months = new Set([...existing, ...bucketMonths(now), nextMonth(now)]);
     await this.inParallel([...months], (month) =>
       this.documents.send(
         new UpdateCommand({
