@@ -74,7 +74,8 @@ describe('the messages compiler', () => {
       JSON.stringify({
         baseLocale: 'zh-CN',
         locales: ['zh-CN', 'en'],
-        modules: [relative(join(root, 'project.inlang'), plugin)],
+        // Relative to the folder that holds project.inlang, as the SDK resolves it.
+        modules: [relative(root, plugin)],
         'plugin.inlang.messageFormat': { pathPattern: './messages/{locale}.json' },
       }),
     );
@@ -119,13 +120,31 @@ describe('the messages compiler', () => {
         { strategy: ['url', 'baseLocale'], outputStructure, emitReadme: false },
         outputStructure,
       );
+      // Paraglide's compile() found the plugin (it compiles no message, with a warning, when not).
+      expect(Object.values(theirs).join('\n')).toContain('open hazards');
       expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
       for (const [file, content] of Object.entries(theirs)) {
         expect(ours[file], `${outputStructure}: ${file}`).toBe(content);
       }
-      // The variants are really there: a wrong order or a lost one would differ above too.
-      expect(Object.values(ours).join('\n')).toContain('open hazards');
     }
+  });
+
+  it('refuses a plugin path that names no file, where compile() would compile no message', async () => {
+    const root = join(scratch, 'plugin-elsewhere');
+    await mkdir(join(root, 'project.inlang'), { recursive: true });
+    await writeFile(
+      join(root, 'project.inlang/settings.json'),
+      JSON.stringify({
+        baseLocale: 'en',
+        locales: ['en'],
+        // As the app's settings name it, from a folder with no node_modules of its own.
+        modules: ['./node_modules/@inlang/plugin-message-format/dist/index.js'],
+        'plugin.inlang.messageFormat': { pathPattern: './messages/{locale}.json' },
+      }),
+    );
+    await expect(
+      compileMessages({ project: join(root, 'project.inlang'), outdir: join(root, 'out') }),
+    ).rejects.toThrow(/is not at/);
   });
 
   it('refuses a project it cannot read the way compile() would', async () => {

@@ -7,7 +7,7 @@
 // database's order, and writes the output as compile() does. The output is the same, file for
 // file: tests/integration/message-compile.test.ts compares it with compile()'s.
 /// <reference path="./plugin-message-format.d.ts" />
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   type CompilerOptions,
@@ -121,7 +121,15 @@ export async function compileMessages(
       `messages-compiler.ts reads the inlang message format only; ${projectDirectory}/settings.json lists the modules ${JSON.stringify(plugins)}`,
     );
   }
-  // Paths in the plugin's settings are relative to the folder that holds project.inlang.
+  // Paths in the settings are relative to the folder that holds project.inlang. The plugin
+  // is this package's own import; its path is checked all the same, as compile() would not
+  // find a plugin that is not there (and then compile no message, with a warning).
+  const pluginPath = resolve(dirname(projectDirectory), plugins[0] as string);
+  if (!existsSync(pluginPath)) {
+    throw new Error(
+      `messages-compiler.ts: the plugin ${plugins[0]} in ${projectDirectory}/settings.json is not at ${pluginPath}`,
+    );
+  }
   const files = await Promise.all(
     (await messageFormat.toBeImportedFiles({ settings })).map(async ({ path, locale }) => ({
       locale,
