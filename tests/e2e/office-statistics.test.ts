@@ -232,6 +232,32 @@ describe('the statistics dashboard', () => {
       await page.locator('[data-chart="tips"] svg').first().waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, prefix || 'zh').toBeLessThanOrEqual(phoneViewport.width);
+      // The targets' table scrolls sideways in its own region rather than squeeze its texts
+      // into columns a character or two wide: each target's name has room, and its due
+      // date, standing and timing read on one line.
+      const targets = await page
+        .locator('table[data-table="targets"] tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((row) => {
+            const lines = (cell: Element | null) => {
+              if (!cell) return 0;
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+            };
+            return {
+              nameWidth: row.querySelector('th')?.getBoundingClientRect().width ?? 0,
+              lines: ['due', 'standing', 'timing'].map((column) =>
+                lines(row.querySelector(`td[data-column="${column}"]`)),
+              ),
+            };
+          }),
+        );
+      expect(targets.length, prefix || 'zh').toBe(3);
+      for (const target of targets) {
+        expect(target.nameWidth, prefix || 'zh').toBeGreaterThanOrEqual(150);
+        expect(target.lines, prefix || 'zh').toEqual([1, 1, 1]);
+      }
       if (process.env.SCREENSHOT_DIR) {
         await page.screenshot({
           path: join(process.env.SCREENSHOT_DIR, `statistics-phone${prefix.replace('/', '-')}.png`),
