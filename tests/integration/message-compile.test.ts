@@ -1,8 +1,9 @@
 // web/scripts/messages-compiler.ts feeds Paraglide's compiler without the inlang SDK's
 // database. Its output must be Paraglide's compile() output, file for file: for the app's own
 // messages, and for a project with what the app's messages do not have yet (variants chosen by
-// plural and by input, a message missing in one language, nested keys, keys that differ in
-// case only).
+// plural and by input, a message missing in one language, a language without its file, nested
+// keys, keys that differ in case only). What the SDK would merge rather than import as it is
+// (a condition given twice) is refused.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,8 @@ describe('the messages compiler', () => {
       join(root, 'project.inlang/settings.json'),
       JSON.stringify({
         baseLocale: 'zh-CN',
-        locales: ['zh-CN', 'en'],
+        // French has no file: its texts fall back.
+        locales: ['zh-CN', 'en', 'fr'],
         // Relative to the folder that holds project.inlang, as the SDK resolves it.
         modules: [relative(root, plugin)],
         'plugin.inlang.messageFormat': { pathPattern: './messages/{locale}.json' },
@@ -127,6 +129,41 @@ describe('the messages compiler', () => {
         expect(ours[file], `${outputStructure}: ${file}`).toBe(content);
       }
     }
+  });
+
+  it('refuses a condition given twice, which the SDK would merge, and settings of the old kind', async () => {
+    const root = join(scratch, 'twice');
+    await mkdir(join(root, 'project.inlang'), { recursive: true });
+    await mkdir(join(root, 'messages'));
+    const settings = {
+      baseLocale: 'en',
+      locales: ['en'],
+      modules: [relative(root, plugin)],
+      'plugin.inlang.messageFormat': { pathPattern: './messages/{locale}.json' },
+    };
+    await writeFile(join(root, 'project.inlang/settings.json'), JSON.stringify(settings));
+    await writeFile(
+      join(root, 'messages/en.json'),
+      JSON.stringify({
+        items: [
+          {
+            declarations: ['input count', 'local countPlural = count: plural'],
+            selectors: ['countPlural'],
+            match: { 'countPlural=one': 'A', 'countPlural = one': 'B', 'countPlural=*': 'C' },
+          },
+        ],
+      }),
+    );
+    const compiling = () =>
+      compileMessages({ project: join(root, 'project.inlang'), outdir: join(root, 'out') });
+    await expect(compiling()).rejects.toThrow(/condition of a key in one language twice/);
+    const { baseLocale: _, locales: __, ...older } = settings;
+    await writeFile(
+      join(root, 'project.inlang/settings.json'),
+      JSON.stringify({ ...older, sourceLanguageTag: 'en', languageTags: ['en'] }),
+    );
+    await expect(compiling()).rejects.toThrow(/needs "baseLocale" and "locales"/);
+    await expect(readdir(join(root, 'out'))).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses a plugin path that names no file, where compile() would compile no message', async () => {

@@ -106,6 +106,38 @@ function databaseAnswering(rows: BundleRow[]): unknown {
   return query;
 }
 
+/**
+ * The SDK imports a fresh project as the plugin gives it only when no bundle, message (a key
+ * in one language) or variant (a key's condition) comes twice; otherwise it merges them one
+ * by one, keeping the last. Twice is a mistake in the messages (two files for a language, or
+ * `count=one` beside `count = one`): said here, rather than compiled differently.
+ */
+function refuseWhatTheSdkWouldMerge(imported: Imported): void {
+  const twice = (kind: string, keys: string[]) => {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key)) {
+        throw new Error(`messages-compiler.ts: the messages have a ${kind} twice: ${key}`);
+      }
+      seen.add(key);
+    }
+  };
+  twice(
+    'key',
+    imported.bundles.map((bundle) => bundle.id),
+  );
+  twice(
+    'key in one language',
+    imported.messages.map((message) => JSON.stringify([message.bundleId, message.locale])),
+  );
+  twice(
+    'condition of a key in one language',
+    imported.variants.map((variant) =>
+      JSON.stringify([variant.messageBundleId, variant.messageLocale, variant.matches]),
+    ),
+  );
+}
+
 /** compile() of @inlang/paraglide-js for a message-format project, faster. */
 export async function compileMessages(
   options: CompilerOptions & { project: string; outdir: string },
@@ -130,13 +162,29 @@ export async function compileMessages(
       `messages-compiler.ts: the plugin ${plugins[0]} in ${projectDirectory}/settings.json is not at ${pluginPath}`,
     );
   }
-  const files = await Promise.all(
-    (await messageFormat.toBeImportedFiles({ settings })).map(async ({ path, locale }) => ({
-      locale,
-      content: await fs.readFile(resolve(dirname(projectDirectory), path)),
-    })),
-  );
+  if (!Array.isArray(settings.locales) || typeof settings.baseLocale !== 'string') {
+    throw new Error(
+      `messages-compiler.ts: ${projectDirectory}/settings.json needs "baseLocale" and "locales" (the inlang SDK's older "sourceLanguageTag" and "languageTags" are not read here)`,
+    );
+  }
+  // A language without its file is left out, as the SDK leaves it (its texts fall back).
+  const files = (
+    await Promise.all(
+      (
+        await messageFormat.toBeImportedFiles({ settings })
+      ).map(async ({ path, locale }) => {
+        const content = await fs
+          .readFile(resolve(dirname(projectDirectory), path))
+          .catch((error: NodeJS.ErrnoException) => {
+            if (error.code === 'ENOENT') return undefined;
+            throw error;
+          });
+        return content ? [{ locale, content }] : [];
+      }),
+    )
+  ).flat();
   const imported = await messageFormat.importFiles({ files, settings });
+  refuseWhatTheSdkWouldMerge(imported);
   const project = {
     settings: { get: async () => structuredClone(settings) },
     db: databaseAnswering(rowsOf(imported)),
