@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstStart } from '../../scripts/first-start.ts';
+
+const buildScript = new URL('../../scripts/build-web-if-stale.mjs', import.meta.url).href;
 
 // The first `npm start` of a fresh checkout (a copy of this working tree without web/build,
 // the compiled messages or .data): a screenful of output, and a failed build in full. How
@@ -37,4 +40,26 @@ describe('the first npm start', () => {
     expect(start.output).toMatch(/The web app's build failed/);
     for (const line of start.buildLog?.split('\n') ?? []) expect(start.output).toContain(line);
   }, 90_000);
+
+  it('lets the build have the cores while it runs: the stack beside it yields, then stops yielding', () => {
+    // In a process of its own: the priority is the process's (its main thread's, on Linux).
+    const script = `
+      import { getPriority } from 'node:os';
+      import { lowerPriorityWhile } from ${JSON.stringify(buildScript)};
+      const before = getPriority();
+      let finish;
+      const during = lowerPriorityWhile(new Promise((resolve) => { finish = resolve; }));
+      const seen = { before, during, now: getPriority() };
+      finish();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      console.log(JSON.stringify({ ...seen, after: getPriority() }));`;
+    const seen = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+    ) as { before: number; during: number; now: number; after: number };
+    expect(seen.during).toBe(Math.min(seen.before + 10, 19));
+    expect(seen.now).toBe(seen.during);
+    // Raising a priority again is a privilege on Linux (root has it; CI runs as root).
+    if (process.getuid?.() === 0) expect(seen.after).toBe(seen.before);
+    else expect(seen.after).toBeGreaterThanOrEqual(seen.before);
+  });
 });
