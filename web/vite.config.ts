@@ -5,6 +5,7 @@ import adapter from '@sveltejs/adapter-static';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, type Plugin } from 'vite';
 import { i18nOptions } from './i18n.config.ts';
+import { officeClientOnly } from './src/routes/office/client-only-build.ts';
 import { reportIsland } from './src/routes/report/island-build.ts';
 
 /** In `vite dev` and `vite preview`, the embedded cloud answers what the static host would. */
@@ -66,6 +67,8 @@ export default defineConfig(async ({ command }) => ({
   plugins: [
     // The report page hydrates its form alone, without SvelteKit's client (island-build.ts).
     reportIsland(),
+    // The office console is built for the browser only (client-only-build.ts).
+    officeClientOnly(),
     command === 'build' ? compileMessages() : await paraglide(),
     sveltekit({
       // Public pages are prerendered (one file per language); the office console is a

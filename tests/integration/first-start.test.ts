@@ -21,6 +21,15 @@ describe('the first npm start', () => {
     // The build's own lines are in its log, not on the screen.
     expect(start.buildLog).toMatch(/modules transformed/);
     expect(start.output).not.toMatch(/modules transformed/);
+    // The office console is built for the browser only (office/client-only-build.ts): in the
+    // server build its pages and layouts are placeholders of a few hundred bytes.
+    const officeOnServer = [
+      ...(start.buildLog ?? '').matchAll(
+        /output\/server\/entries\/pages\/office\/\S*\.svelte\.js +([\d.]+) kB/g,
+      ),
+    ].map((match) => Number(match[1]));
+    expect(officeOnServer.length, start.buildLog).toBeGreaterThan(10);
+    expect(Math.max(...officeOnServer), start.buildLog).toBeLessThan(1);
     // The functions' INFO logs are for CloudWatch: on the console only warnings and errors.
     expect(start.output).not.toMatch(/"level":"INFO"/);
   }, 90_000);
