@@ -271,7 +271,28 @@ describe('escalation documents', () => {
     expect(Number(boxes[0]?.[2])).toBeCloseTo(841.9, -1);
     await page.emulateMedia({ media: 'screen' });
 
+    // The document waits for the enterprise's name: with the register's answer held back, the
+    // hazard and the time in hand, nothing is shown (it showed the credit code in its place).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/api\/office\/enterprises\//, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const answered = (path: string) =>
+      page.waitForResponse((response) => new URL(response.url()).pathname.startsWith(path));
+    const enterpriseAsked = page.waitForRequest(/\/api\/office\/enterprises\//);
+    const loaded = Promise.all([answered('/api/health'), answered('/api/office/hazards/')]);
     await page.goto(`${cloud.url}/en/office/hazards/document?id=${hazardId}&kind=circular`);
+    await Promise.all([loaded, enterpriseAsked]);
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    expect(await page.locator('article.document').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Print' }).count()).toBe(0);
+    release();
     await page.getByRole('heading', { name: 'Circular on an overdue hazard' }).waitFor();
     await page.getByText(`No. ${number}`).waitFor();
     const english = await page.locator('article.document').innerText();
