@@ -665,7 +665,8 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         }
       >();
       let current = 0;
-      const closures: number[] = [];
+      /** When the hazard was closed, and where on its log (the log's order breaks a tie). */
+      const closures: { at: number; position: number }[] = [];
       const begin = (at: number, deadline: unknown, reachedBefore?: unknown) => {
         const previous = rounds.get(current);
         if (previous && previous.endedAt === Infinity) previous.endedAt = at;
@@ -676,7 +677,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
           reachedBefore: typeof reachedBefore === 'string' ? Date.parse(reachedBefore) : -Infinity,
         });
       };
-      for (const event of log) {
+      for (const [position, event] of log.entries()) {
         const at = Date.parse(event.at);
         const data = event.data as Record<string, unknown>;
         if (event.type === 'rectification_started') {
@@ -688,15 +689,15 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         } else if (event.type === 'hazard_closed') {
           const round = rounds.get(current);
           if (round && round.endedAt === Infinity) round.endedAt = at;
-          closures.push(at);
+          closures.push({ at, position });
         }
       }
       const recorded = new Map<string, StepOnLog[]>();
       const delivered = new Set<string>();
       const withdrawn = new Set<string>();
-      /** When each attempt to deliver a step began (on the log). */
-      const startedAt = new Map<string, number[]>();
-      for (const event of log) {
+      /** When each attempt to deliver a step began, and where on the log. */
+      const startedAt = new Map<string, { at: number; position: number }[]>();
+      for (const [position, event] of log.entries()) {
         const data = event.data as Record<string, unknown>;
         if (event.type === 'escalation_step_recorded') {
           const key = `${hazardId}#${data.round}#${data.step}`;
@@ -714,7 +715,8 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
         else if (event.type === 'escalation_withdrawn') withdrawn.add(String(data.key));
         else if (event.type === 'escalation_delivery_started') {
           const key = String(data.key);
-          startedAt.set(key, [...(startedAt.get(key) ?? []), Date.parse(event.at)]);
+          const start = { at: Date.parse(event.at), position };
+          startedAt.set(key, [...(startedAt.get(key) ?? []), start]);
         }
       }
       for (const [number, round] of rounds) {
@@ -832,18 +834,22 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
           // once an attempt has begun finds its messages in flight: not after closure.)
           const starts = startedAt.get(expected.key) ?? [];
           const recordedAt = Date.parse(entry.recordedAt);
+          // The fast clock stands while due work waits, so a close and an attempt can bear the
+          // same instant: the hazard's log says which came first.
           const closedBefore = (at: string) => {
             const sentAt = Date.parse(at);
-            const begun = Math.max(...starts.filter((start) => start <= sentAt), -Infinity);
+            const begun = starts.filter((start) => start.at <= sentAt).at(-1);
+            const closedAfterRecording = closures.filter((closed) => closed.at > recordedAt);
+            if (begun)
+              return closedAfterRecording.some((closed) => closed.position < begun.position);
             // Without a recorded attempt, the message itself is when it began.
-            const from = Number.isFinite(begun) ? begun : sentAt;
-            return closures.some((closedAt) => closedAt > recordedAt && closedAt <= from);
+            return closedAfterRecording.some((closed) => closed.at <= sentAt);
           };
           if (messages.some((times) => times.some(closedBefore))) {
             steps.afterClosure += 1;
             problem(
               'afterClosure',
-              `${expected.key}: recorded ${entry.recordedAt}, attempts ${starts.map((at) => new Date(at).toISOString()).join(' ')}, closed ${closures.map((at) => new Date(at).toISOString()).join(' ')}, sent ${messages.flat().join(' ')}`,
+              `${expected.key}: recorded ${entry.recordedAt}, attempts ${starts.map((start) => `${new Date(start.at).toISOString()} (log ${start.position})`).join(' ')}, closed ${closures.map((closed) => `${new Date(closed.at).toISOString()} (log ${closed.position})`).join(' ')}, sent ${messages.flat().join(' ')}`,
             );
           }
           if (delivered.has(expected.key) && messages.every((times) => times.length === 1)) {
