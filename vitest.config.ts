@@ -4,10 +4,11 @@ import { defineConfig } from 'vitest/config';
 // One runner, five kinds of test. `npm test` runs them all; `vitest run --project unit` one.
 export default defineConfig({
   test: {
-    // Two files at a time: the suite waits on clocks, browsers and sockets more than it
-    // computes. On a 2-core machine vitest's default is one file at a time (21 minutes).
-    // The e2e files stay one at a time (below), run apart after the rest: two browsers and
-    // two stacks at once made the e2e tests' waits flaky on CI.
+    // Two files at a time when run as `vitest run`: the suite waits on clocks, browsers and
+    // sockets more than it computes. The e2e files stay one at a time (below), after the
+    // rest: two browsers and two stacks at once made the e2e tests' waits flaky on CI.
+    // `npm test` (scripts/test.sh) runs the e2e files beside the rest instead, one file at a
+    // time each, in two runs.
     maxWorkers: 2,
     projects: [
       {
