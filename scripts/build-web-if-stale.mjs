@@ -93,13 +93,25 @@ function run(name, command, cwd, log, onLine) {
   });
 }
 
+/** This process's threads (Linux: a priority is a thread's), or the process itself. */
+function threadsOfThisProcess() {
+  try {
+    return readdirSync('/proc/self/task').map(Number);
+  } catch {
+    return [0];
+  }
+}
+
 /**
  * While `done` is pending, this process runs at a lower priority (nice +10), then at its own
  * again. The stack starts in this process beside the build, and on a 2-core machine the
  * build is the first start's longer path: sharing the cores equally with the stack's start
  * made it about 1.5 s slower (health after 16.3 s against 14.8 s, bench/README.md, session
- * 19). Linux lets only a privileged user raise a priority again: elsewhere the server keeps
- * the lower one, which only makes it yield to other programs. Returns the priority taken.
+ * 19). On Linux a priority belongs to a thread, and threads started meanwhile (libuv's,
+ * which do the local DynamoDB's disk work) take it: each thread gets its own back. Raising
+ * a priority again is a privilege on Linux and macOS (root has it): without it, the server
+ * keeps the lower one, which only makes it give way to other programs. Returns the
+ * priority taken.
  */
 export function lowerPriorityWhile(done) {
   let own;
@@ -110,10 +122,12 @@ export function lowerPriorityWhile(done) {
     return undefined; // a platform without priorities: nothing to give back
   }
   const restore = () => {
-    try {
-      setPriority(own);
-    } catch {
-      // EACCES: not allowed to raise it again (see above)
+    for (const thread of threadsOfThisProcess()) {
+      try {
+        setPriority(thread, own);
+      } catch {
+        // EACCES: not allowed to raise it again (see above)
+      }
     }
   };
   done.then(restore, restore);

@@ -41,10 +41,14 @@ echo "   (the end-to-end, then the infrastructure tests run beside these; their 
 (
   e2e=0
   run test-results/vitest-e2e.json --project e2e "$@" || e2e=$?
+  [ "$e2e" -lt 128 ] || exit "$e2e" # stopped by a signal (Ctrl-C): no infra run after it
   run test-results/vitest-infra.json --project infra "$@" || exit $?
   exit "$e2e"
 ) > test-results/e2e-infra.log 2>&1 &
 lane=$!
+# A script's background lane ignores Ctrl-C (its vitest does not, and stops): the lane stops
+# with the script, and starts nothing more.
+trap 'kill "$lane" 2>/dev/null; exit 130' INT TERM
 run test-results/vitest.json --project unit --project web --project integration "$@" || status=$?
 wait "$lane" || lane_status=$?
 echo "── end-to-end, then infrastructure tests (run beside the others)"

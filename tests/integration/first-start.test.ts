@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { firstStart } from '../../scripts/first-start.ts';
 
@@ -51,24 +52,49 @@ describe('the first npm start', () => {
   }, 90_000);
 
   it('lets the build have the cores while it runs: the stack beside it yields, then stops yielding', () => {
-    // In a process of its own: the priority is the process's (its main thread's, on Linux).
+    // In a process of its own. On Linux a priority is a thread's: libuv's threads, started
+    // while it is lowered (by the file read), must get theirs back too.
     const script = `
+      import { existsSync, readdirSync, readFileSync } from 'node:fs';
+      import { readFile } from 'node:fs/promises';
       import { getPriority } from 'node:os';
       import { lowerPriorityWhile } from ${JSON.stringify(buildScript)};
+      const threads = () =>
+        existsSync('/proc/self/task')
+          ? readdirSync('/proc/self/task').map((id) =>
+              Number(readFileSync('/proc/self/task/' + id + '/stat', 'utf8').split(') ')[1].split(' ')[16]))
+          : [];
       const before = getPriority();
       let finish;
       const during = lowerPriorityWhile(new Promise((resolve) => { finish = resolve; }));
-      const seen = { before, during, now: getPriority() };
+      await readFile(${JSON.stringify(fileURLToPath(import.meta.url))});
+      const seen = { before, during, now: getPriority(), threadsDuring: threads() };
       finish();
       await new Promise((resolve) => setTimeout(resolve, 0));
-      console.log(JSON.stringify({ ...seen, after: getPriority() }));`;
+      console.log(JSON.stringify({ ...seen, after: getPriority(), threadsAfter: threads() }));`;
     const seen = JSON.parse(
       execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
-    ) as { before: number; during: number; now: number; after: number };
+    ) as {
+      before: number;
+      during: number;
+      now: number;
+      after: number;
+      threadsDuring: number[];
+      threadsAfter: number[];
+    };
     expect(seen.during).toBe(Math.min(seen.before + 10, 19));
     expect(seen.now).toBe(seen.during);
     // Raising a priority again is a privilege on Linux (root has it; CI runs as root).
-    if (process.getuid?.() === 0) expect(seen.after).toBe(seen.before);
-    else expect(seen.after).toBeGreaterThanOrEqual(seen.before);
+    if (process.getuid?.() !== 0) {
+      expect(seen.after).toBeGreaterThanOrEqual(seen.before);
+      return;
+    }
+    expect(seen.after).toBe(seen.before);
+    if (process.platform === 'linux') {
+      // Threads started while lowered (libuv's) were lowered too, and are back.
+      expect(seen.threadsDuring.filter((nice) => nice === seen.during).length).toBeGreaterThan(1);
+      expect(seen.threadsAfter.length).toBeGreaterThan(1);
+      expect(new Set(seen.threadsAfter)).toEqual(new Set([seen.before]));
+    }
   });
 });
