@@ -303,6 +303,21 @@ describe('escalation documents', () => {
     expect(english).not.toContain('by by');
     expect(english).toContain('(seal)');
     await axeClean(page);
+
+    // A register that cannot answer is said so, not taken for one without the enterprise.
+    await page.unroute(/\/api\/office\/enterprises\//);
+    await page.route(/\/api\/office\/enterprises\//, (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'forbidden', message: { zh: '无权查看该企业', en: 'Not allowed here' } },
+        }),
+      }),
+    );
+    await page.reload();
+    await page.getByRole('alert').getByText('Not allowed here').waitFor();
+    expect(await page.locator('article.document').count()).toBe(0);
     await page.context().close();
   });
 });
