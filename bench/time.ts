@@ -591,6 +591,8 @@ interface StepOnLog {
   round: number;
   dueAt: string;
   recordedAt: string;
+  /** Where on the hazard's log it was recorded. */
+  position: number;
 }
 
 /** Reads the logs and the outbox and compares them with the ladder. */
@@ -709,6 +711,7 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
               round: Number(data.round),
               dueAt: String(data.dueAt),
               recordedAt: event.at,
+              position,
             },
           ]);
         } else if (event.type === 'escalation_step_delivered') delivered.add(String(data.key));
@@ -833,13 +836,14 @@ async function judge(data: string, hazardIds: string[], end: number, goalMinutes
           // attempt should have found the close and withdrawn the step. (A close that lands
           // once an attempt has begun finds its messages in flight: not after closure.)
           const starts = startedAt.get(expected.key) ?? [];
-          const recordedAt = Date.parse(entry.recordedAt);
-          // The fast clock stands while due work waits, so a close and an attempt can bear the
-          // same instant: the hazard's log says which came first.
+          // The fast clock stands while due work waits, so a recording, a close and an attempt
+          // can bear the same instant: the hazard's log says which came first.
           const closedBefore = (at: string) => {
             const sentAt = Date.parse(at);
             const begun = starts.filter((start) => start.at <= sentAt).at(-1);
-            const closedAfterRecording = closures.filter((closed) => closed.at > recordedAt);
+            const closedAfterRecording = closures.filter(
+              (closed) => closed.position > entry.position,
+            );
             if (begun)
               return closedAfterRecording.some((closed) => closed.position < begun.position);
             // Without a recorded attempt, the message itself is when it began.
