@@ -45,6 +45,9 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts', 'tests/aws/**/*.test.ts'],
+          // The files share their modules: the CDK library is loaded, and the default stack
+          // synthesized (tests/infra/synth.ts), once per worker rather than once per file.
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
