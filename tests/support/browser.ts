@@ -18,10 +18,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** WCAG 2.1 A and AA violations axe-core finds on the page, as short readable lines. */
+/**
+ * WCAG 2.1 A and AA violations axe-core finds on the page, as short readable lines.
+ * Legacy mode runs axe in the page itself; the default opens a blank page beside it to
+ * merge the frames' results, for cross-origin frames, which these pages do not have. Same
+ * rules, same results (checked on the desks: 0 violations, 23-24 passes either way), in
+ * half the time (0.4-0.6 s against 0.9-1.5 s a page; the e2e files call it 77 times).
+ */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .setLegacyMode(true)
     .analyze();
   return results.violations.map(
     (violation) =>
