@@ -236,4 +236,45 @@ describe('DynamoEventStore', () => {
       watch.stop();
     }
   });
+
+  it("leaves a record's first state item for its second event, and a writer's load repairs it if none comes", async () => {
+    const watch = watchDynamoCalls();
+    try {
+      // An imported row: its record and its rectification, the state written once for both.
+      const first = await store.append('S#first-later', null, note('0'), counter, {
+        stateLater: true,
+      });
+      if (first.kind !== 'appended') throw new Error(first.kind);
+      expect(first.snapshot).toMatchObject({ version: 1, stored: null });
+      const second = await store.append('S#first-later', first.snapshot, note('1'), counter);
+      if (second.kind !== 'appended') throw new Error(second.kind);
+      expect(byOperation(watch.calls)).toEqual({ PutItem: 3 });
+      const after = watch.calls.length;
+      expect(await store.load('S#first-later', counter)).toMatchObject({
+        version: 2,
+        state: { count: 2, notes: ['0', '1'] },
+      });
+      expect(byOperation(watch.since(after))).toEqual({ Query: 1 });
+
+      // The second event never comes (a crash, a refusal): the record is there from its log,
+      // and the first writer to load it writes its state item.
+      const alone = await store.append('S#first-alone', null, note('0'), counter, {
+        stateLater: true,
+      });
+      if (alone.kind !== 'appended') throw new Error(alone.kind);
+      const reader = new DynamoEventStore(documents(), 'events', { repairs: () => false });
+      expect(await reader.load('S#first-alone', counter)).toMatchObject({
+        version: 1,
+        state: { count: 1 },
+      });
+      const repairedFrom = watch.calls.length;
+      expect(await store.load('S#first-alone', counter)).toMatchObject({ version: 1 });
+      expect(byOperation(watch.since(repairedFrom))).toEqual({ Query: 1, PutItem: 1 });
+      const loadedFrom = watch.calls.length;
+      expect(await store.load('S#first-alone', counter)).toMatchObject({ version: 1 });
+      expect(byOperation(watch.since(loadedFrom))).toEqual({ Query: 1 });
+    } finally {
+      watch.stop();
+    }
+  });
 });

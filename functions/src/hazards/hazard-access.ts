@@ -39,8 +39,8 @@ export function hazardCommandDependencies(
     events: {
       read: (stream) => store.read(stream),
       firstEvent: (stream) => store.firstEvent(stream),
-      append: (stream, expected, event, projection) =>
-        store.append(stream, expected, event, projection),
+      append: (stream, expected, event, projection, options) =>
+        store.append(stream, expected, event, projection, options),
       load: async <State>(stream: string, projection: Projection<State>) => {
         const snapshot = await store.load(stream, projection);
         const jurisdiction = (snapshot?.state as { jurisdiction?: unknown } | undefined)

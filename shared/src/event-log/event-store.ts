@@ -67,17 +67,19 @@ export interface Snapshot<State> {
   idempotencyKeys: readonly string[];
   /**
    * The state as the store's state item still holds it, when an append left the item for
-   * the next one (AppendOptions.stateLater): the next append writes it on this version.
+   * the next one (AppendOptions.stateLater): the next append writes it on this version;
+   * null when the record's first append left it, and there is no state item yet.
    */
-  stored?: { version: number; state: State };
+  stored?: { version: number; state: State } | null;
 }
 
 export interface AppendOptions {
   /**
    * Write the event only; the state item follows with the next append, which the caller
-   * makes at once (a lifecycle turn's next write: issue 11, one write fewer a step).
-   * Until then every load folds the event on from the same read (the last event beside
-   * the state), and a writer's load repairs the item, as after a crash between the two.
+   * makes at once (a lifecycle turn's next write: issue 11, one write fewer a step; an
+   * imported row's record and its rectification or closure). Until then every load folds
+   * the event on from the same read (the last event beside the state), and a writer's
+   * load repairs the item, as after a crash between the two.
    */
   stateLater?: boolean;
 }

@@ -20,7 +20,7 @@ export function withRecordJustRead(store: EventStore, known: Snapshot<unknown>):
     },
     read: (stream) => store.read(stream),
     firstEvent: (stream) => store.firstEvent(stream),
-    append: (stream, expected, event, projection) =>
-      store.append(stream, expected, event, projection),
+    append: (stream, expected, event, projection, options) =>
+      store.append(stream, expected, event, projection, options),
   };
 }

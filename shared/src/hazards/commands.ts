@@ -308,7 +308,14 @@ export async function giveCommand(
  */
 export async function recordHazard(
   deps: Pick<HazardCommandDependencies, 'events' | 'clock' | 'workflow'>,
-  request: { facts: HazardFacts; actor: Actor; idempotencyKey?: string; requestDigest?: string },
+  request: {
+    facts: HazardFacts;
+    actor: Actor;
+    idempotencyKey?: string;
+    requestDigest?: string;
+    /** The caller appends the record's next event at once, and its state with it. */
+    stateLater?: boolean;
+  },
 ): Promise<{ snapshot: Snapshot<HazardState>; duplicate: boolean }> {
   const event: HazardEvent = { type: 'hazard_reported', data: request.facts };
   const stream = hazardStream(request.facts.hazardId);
@@ -343,6 +350,7 @@ export async function recordHazard(
       ...(request.requestDigest ? { requestDigest: request.requestDigest } : {}),
     },
     hazardProjection,
+    { stateLater: request.stateLater ?? false },
   );
   const snapshot = result.kind === 'conflict' ? result.current : result.snapshot;
   if (!snapshot) throw new Error(`The hazard ${request.facts.hazardId} could not be recorded`);

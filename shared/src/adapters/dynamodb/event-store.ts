@@ -160,10 +160,14 @@ export class DynamoEventStore implements EventStore {
       }
       return { kind: 'conflict', current };
     }
-    // The state item as it is: behind `expected` when the append before left it for this one.
-    const stored =
-      expected?.stored ?? (expected && { version: expected.version, state: expected.state });
-    if (options.stateLater && stored) {
+    // The state item as it is: behind `expected` when the append before left it for this
+    // one; none yet (null) for a record's first event, or when the first left it.
+    const stored = !expected
+      ? null
+      : expected.stored !== undefined
+        ? expected.stored
+        : { version: expected.version, state: expected.state };
+    if (options.stateLater) {
       return { kind: 'appended', snapshot: { ...snapshot, stored }, event: sealed };
     }
     // If this fails, a load in between has already repaired the state from the log.
