@@ -12,6 +12,7 @@ import {
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 15, "Each role's desk": on the demo office, every number on every office role's
 // desk opens exactly the hazards (or tips) behind it, no more, no fewer; each role's "my
@@ -45,9 +46,7 @@ async function settled(page: Page, calls: ReturnType<typeof watchApi>) {
 async function signInAs(page: Page, who: string, language: 'zh' | 'en' = 'zh') {
   const calls = watchApi(page);
   const prefix = language === 'en' ? '/en' : '';
-  await page.goto(`${cloud.url}${prefix}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`cq-gecheng\\.${who}(?![_\\w])`) }).click();
-  await page.waitForURL(new RegExp(`${prefix}/office$`));
+  await signInTab(page, cloud.url, `cq-gecheng.${who}`, `${prefix}/office`);
   await page.locator('[data-card]').first().waitFor();
   await settled(page, calls);
   return calls;

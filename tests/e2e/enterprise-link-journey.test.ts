@@ -15,6 +15,7 @@ import {
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand } from '../support/hazards.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 14's first must-show, as one journey in Chromium: an officer on a 360 px phone
 // records a major hazard at a shop without a credit code with two photos (zh); the shop's
@@ -73,9 +74,7 @@ async function signedIn(
   viewport: { width: number; height: number },
 ): Promise<Page> {
   const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}${prefix}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, username, `${prefix}/office`);
   return page;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { signInTab } from '../support/office-console.ts';
 import { postJson } from '../support/tips.ts';
 
 // Issue 14, "Evidence on every step", in Chromium: an officer on a 360 px phone records a
@@ -76,9 +77,7 @@ const noHorizontalScroll = async (page: Page) =>
 
 async function officerPage(viewport: { width: number; height: number }): Promise<Page> {
   const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.officer/ }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, 'cq-gecheng.officer');
   return page;
 }
 

@@ -10,6 +10,7 @@ import {
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 14 must-show, in the console: the administrator of 葛城街道 edits a ladder step's
 // message and a tip's time limit, sees each saved in the page's version line, is told in
@@ -35,9 +36,7 @@ afterAll(async () => {
 
 async function administratorPage(): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.administrator/ }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, 'cq-gecheng.administrator');
   return page;
 }
 

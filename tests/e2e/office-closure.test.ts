@@ -10,6 +10,7 @@ import {
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 14, "Closure by the book", in Chromium, in Chinese and in English: the officer
 // verifies a major hazard and is not offered its close; the department head signs it off.
@@ -69,9 +70,7 @@ const words = {
 /** A fresh tab (sessions live per tab) signed in as a demo user, in the language's pages. */
 async function signedIn(username: string, prefix: string): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}${prefix}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, username, `${prefix}/office`);
   return page;
 }
 

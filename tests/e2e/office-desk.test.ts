@@ -12,6 +12,7 @@ import {
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand, recordHazard } from '../support/hazards.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // The office desk (工作台): an officer sees what needs doing as counts, and each count opens
 // the ledger tab with those hazards; the ledger's tabs carry the counts and, with no tab
@@ -59,9 +60,7 @@ async function officerPage(
   viewport = desktopViewport,
 ): Promise<Page> {
   const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, username);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
 }

@@ -9,6 +9,7 @@ import {
   openPage,
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 import { postJson } from '../support/tips.ts';
 
 const webRoot = join(repositoryRoot, 'web/build');
@@ -32,12 +33,10 @@ afterAll(async () => {
 /** Every WCAG 2.1 A/AA violation axe finds on the page, which should be none. */
 const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
-/** A fresh browser tab (sessions live per tab) signed in through the demo sign-in page. */
+/** A fresh browser tab (sessions live per tab) signed in as a demo user (signInTab). */
 async function officerPage(username = 'cq-gecheng.officer'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, username);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
 }

@@ -9,6 +9,7 @@ import {
   openPage,
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 import { postJson } from '../support/tips.ts';
 
 // Issue 15: the ledger's filters on the console's page. The officer filters, the address
@@ -64,9 +65,7 @@ const axeClean = async (page: Page) => expect(await accessibilityViolations(page
 
 async function officerPage(): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.officer/ }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, 'cq-gecheng.officer');
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
 }

@@ -11,6 +11,7 @@ import {
   phoneViewport,
 } from '../support/browser.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 14: a hazard at a shop without a credit code, found in the ledger by the shop's
 // name; an enterprise picked by typing part of its name. Chromium, zh and en, 360 px.
@@ -56,9 +57,7 @@ const axeClean = async (page: Page) => expect(await accessibilityViolations(page
 
 async function officerPage(viewport: { width: number; height: number }): Promise<Page> {
   const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.officer/ }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, 'cq-gecheng.officer');
   return page;
 }
 

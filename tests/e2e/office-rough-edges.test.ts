@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktopViewport, launchChromium, openPage } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 import type { ReplyBody } from '../support/tips.ts';
 
 // Issue 14's rough edges, on the demo office `npm start` seeds (葛城街道), on a server clock
@@ -46,9 +47,12 @@ async function api(path: string): Promise<ReplyBody> {
 /** A fresh tab signed in as the demo officer, in Chinese or English. */
 async function officerPage(language: 'zh' | 'en' = 'zh'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}${language === 'en' ? '/en' : ''}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`${jurisdiction}\\.officer`) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(
+    page,
+    cloud.url,
+    `${jurisdiction}.officer`,
+    `${language === 'en' ? '/en' : ''}/office`,
+  );
   return page;
 }
 

@@ -14,6 +14,7 @@ import {
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, signIn, startTestCloud } from '../support/embedded-cloud.ts';
 import { giveHazardCommand } from '../support/hazards.ts';
+import { signInTab } from '../support/office-console.ts';
 import { readStatisticsWorkbook } from '../support/statistics-xlsx.ts';
 import { postJson, validTip } from '../support/tips.ts';
 
@@ -117,9 +118,7 @@ afterAll(async () => {
 
 async function leaderPage(viewport = desktopViewport): Promise<Page> {
   const page = await openPage(browser, viewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: /cq-gecheng\.leader_in_charge/ }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, 'cq-gecheng.leader_in_charge');
   return page;
 }
 

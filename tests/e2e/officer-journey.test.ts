@@ -11,6 +11,7 @@ import {
   phoneViewport,
 } from '../support/browser.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
 
 // The whole journey of issue 5, in the browser as an officer: a tip posted by the tips
@@ -40,9 +41,7 @@ const axeClean = async (page: Page) => expect(await accessibilityViolations(page
 
 async function officerPage(username = 'cq-gecheng.officer'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(username.replace('.', '\\.')) }).click();
-  await page.waitForURL(/\/office$/);
+  await signInTab(page, cloud.url, username);
   await page.getByRole('heading', { name: '当前登录' }).waitFor();
   return page;
 }

@@ -12,6 +12,7 @@ import {
 } from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { repositoryRoot, startTestCloud } from '../support/embedded-cloud.ts';
+import { signInTab } from '../support/office-console.ts';
 
 // Issue 15 in a real browser: leaders act on a hazard's page (the leader in charge records
 // a summons, the principal leader approves public exposure), and the public exposure page
@@ -64,13 +65,10 @@ afterAll(async () => {
 
 const axeClean = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
-/** A leader signed in through the demo sign-in page, on the hazard's page (by its address). */
+/** A leader signed in as a demo user (signInTab), on the hazard's page (by its address). */
 async function leaderOnHazard(role: 'leader_in_charge' | 'principal_leader'): Promise<Page> {
   const page = await openPage(browser, desktopViewport);
-  await page.goto(`${cloud.url}/office/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`cq-gecheng\\.${role}`) }).click();
-  await page.waitForURL(/\/office$/);
-  await page.goto(`${cloud.url}/office/hazards/view?id=${hazardId}`);
+  await signInTab(page, cloud.url, `cq-gecheng.${role}`, `/office/hazards/view?id=${hazardId}`);
   await page.getByRole('heading', { name: /LEADERS 隐患地点/ }).waitFor();
   return page;
 }

@@ -2,7 +2,9 @@
  * The signed-in session: the ID token, kept in sessionStorage so that it lives as long as
  * the browser tab and no longer. The API verifies the token; the browser only carries it.
  */
-const key = 'qingling:session';
+/** Where the session is kept (the e2e tests sign a tab in by it). */
+export const sessionKey = 'qingling:session';
+const key = sessionKey;
 
 interface Session {
   idToken: string;
