@@ -141,8 +141,11 @@ export const handler = apiHandler('importHazards', async ({ body, principal }) =
         }
       } catch (error) {
         // The record stays as recorded: its state item, left for the second event, is
-        // written from the log now (a load by a writer repairs it), not by the reconciler.
-        if (followed) await deps.events.load(hazardStream(hazardId), hazardProjection);
+        // written from the log now (a load by a writer repairs it). Should that fail too,
+        // the reconciler does it; the error told is the step's own.
+        if (followed) {
+          await deps.events.load(hazardStream(hazardId), hazardProjection).catch(() => null);
+        }
         throw error;
       }
       return {
