@@ -256,6 +256,23 @@ describe('DynamoEventStore', () => {
       });
       expect(byOperation(watch.since(after))).toEqual({ Query: 1 });
 
+      // A writer's load between the two (the same row posted again) writes the state item
+      // from the log at the first event's version: the second event's write goes on it.
+      const raced = await store.append('S#first-raced', null, note('0'), counter, {
+        stateLater: true,
+      });
+      if (raced.kind !== 'appended') throw new Error(raced.kind);
+      expect(await store.load('S#first-raced', counter)).toMatchObject({ version: 1 });
+      const racedSecond = await store.append('S#first-raced', raced.snapshot, note('1'), counter);
+      if (racedSecond.kind !== 'appended') throw new Error(racedSecond.kind);
+      const racedFrom = watch.calls.length;
+      expect(await store.load('S#first-raced', counter)).toMatchObject({
+        version: 2,
+        state: { count: 2, notes: ['0', '1'] },
+      });
+      // Written on the repaired item, not left a version behind for the next load to mend.
+      expect(byOperation(watch.since(racedFrom))).toEqual({ Query: 1 });
+
       // The second event never comes (a crash, a refusal): the record is there from its log,
       // and the first writer to load it writes its state item.
       const alone = await store.append('S#first-alone', null, note('0'), counter, {

@@ -170,8 +170,11 @@ export class DynamoEventStore implements EventStore {
     if (options.stateLater) {
       return { kind: 'appended', snapshot: { ...snapshot, stored }, event: sealed };
     }
+    // A record's first event left its state item for this one: a writer's load in between
+    // may have written it from the log, at the first event's version; this one goes on it.
+    const repairedAt = stored === null && expected ? expected.version : undefined;
     // If this fails, a load in between has already repaired the state from the log.
-    await this.writeState(snapshot, stored, projection).catch(ignoreConflict);
+    await this.writeState(snapshot, stored, projection, repairedAt).catch(ignoreConflict);
     return { kind: 'appended', snapshot, event: sealed };
   }
 
@@ -179,6 +182,8 @@ export class DynamoEventStore implements EventStore {
     snapshot: Snapshot<State>,
     previous: { version: number; state: State } | null,
     projection: Projection<State>,
+    /** With no previous item: or over one a load wrote from the log at this version. */
+    repairedAt?: number,
   ): Promise<void> {
     await this.documents.send(
       new PutCommand({
@@ -189,7 +194,12 @@ export class DynamoEventStore implements EventStore {
               ConditionExpression: 'version = :previous',
               ExpressionAttributeValues: { ':previous': previous.version },
             }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          : repairedAt !== undefined
+            ? {
+                ConditionExpression: 'attribute_not_exists(pk) OR version = :repaired',
+                ExpressionAttributeValues: { ':repaired': repairedAt },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
       }),
     );
     // The counters follow the state. A failure here leaves the state written and the
