@@ -1,6 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accessibilityViolations, desktopViewport, openPage } from '../support/browser.ts';
+import {
+  accessibilityViolations,
+  desktopViewport,
+  openPage,
+  phoneViewport,
+} from '../support/browser.ts';
 import { ManualClock } from '../support/clock.ts';
 import { signIn } from '../support/embedded-cloud.ts';
 import { consoleTestbed, signedInPage } from '../support/office-console.ts';
@@ -62,8 +67,12 @@ describe("the administrator's users and roles page", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
 
-    // 林晓 is on the sign-in page now, and lands on an officer's desk.
-    const theirs = await signedInPage(bed, newcomer);
+    // 林晓 is on the sign-in page now (signed in through it, not with signInTab), and lands
+    // on an officer's desk.
+    const theirs = await openPage(bed.browser, phoneViewport);
+    await theirs.goto(`${bed.cloud.url}/office/sign-in`);
+    await theirs.getByRole('button', { name: /cq-gecheng\.linxiao/ }).click();
+    await theirs.waitForURL(/\/office$/);
     await theirs.getByRole('link', { name: '隐患台账' }).first().waitFor();
     expect(await theirs.getByRole('link', { name: '用户与角色' }).count()).toBe(0);
     await theirs.context().close();
