@@ -237,14 +237,18 @@ describe('DynamoEventStore', () => {
     }
   });
 
+  /** A record's first event, its state item left for the second (an imported row's). */
+  const firstLeftForSecond = async (stream: string) => {
+    const first = await store.append(stream, null, note('0'), counter, { stateLater: true });
+    if (first.kind !== 'appended') throw new Error(first.kind);
+    return first;
+  };
+
   it("leaves a record's first state item for its second event, and a writer's load repairs it if none comes", async () => {
     const watch = watchDynamoCalls();
     try {
       // An imported row: its record and its rectification, the state written once for both.
-      const first = await store.append('S#first-later', null, note('0'), counter, {
-        stateLater: true,
-      });
-      if (first.kind !== 'appended') throw new Error(first.kind);
+      const first = await firstLeftForSecond('S#first-later');
       expect(first.snapshot).toMatchObject({ version: 1, stored: null });
       const second = await store.append('S#first-later', first.snapshot, note('1'), counter);
       if (second.kind !== 'appended') throw new Error(second.kind);
@@ -258,10 +262,7 @@ describe('DynamoEventStore', () => {
 
       // A writer's load between the two (the same row posted again) writes the state item
       // from the log at the first event's version: the second event's write goes on it.
-      const raced = await store.append('S#first-raced', null, note('0'), counter, {
-        stateLater: true,
-      });
-      if (raced.kind !== 'appended') throw new Error(raced.kind);
+      const raced = await firstLeftForSecond('S#first-raced');
       expect(await store.load('S#first-raced', counter)).toMatchObject({ version: 1 });
       const racedSecond = await store.append('S#first-raced', raced.snapshot, note('1'), counter);
       if (racedSecond.kind !== 'appended') throw new Error(racedSecond.kind);
@@ -275,10 +276,7 @@ describe('DynamoEventStore', () => {
 
       // The second event never comes (a crash, a refusal): the record is there from its log,
       // and the first writer to load it writes its state item.
-      const alone = await store.append('S#first-alone', null, note('0'), counter, {
-        stateLater: true,
-      });
-      if (alone.kind !== 'appended') throw new Error(alone.kind);
+      await firstLeftForSecond('S#first-alone');
       const reader = new DynamoEventStore(documents(), 'events', { repairs: () => false });
       expect(await reader.load('S#first-alone', counter)).toMatchObject({
         version: 1,
