@@ -49,13 +49,21 @@ export async function startTestCloud(
 }
 
 export async function signIn(url: string, username: string): Promise<string> {
+  return (await demoToken(url, username)).id_token;
+}
+
+/** A demo user's token from the local sign-in (/auth/token), as the sign-in page gets it. */
+export async function demoToken(
+  url: string,
+  username: string,
+): Promise<{ id_token: string; expires_in: number }> {
   const response = await fetch(`${url}/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username }),
   });
-  if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
-  return ((await response.json()) as { id_token: string }).id_token;
+  if (!response.ok) throw new Error(`sign-in as ${username} failed: ${response.status}`);
+  return (await response.json()) as { id_token: string; expires_in: number };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { sessionKey } from '../../web/src/lib/auth/session.ts';
 import { launchChromium, openPage, phoneViewport } from './browser.ts';
-import { repositoryRoot, startTestCloud } from './embedded-cloud.ts';
+import { demoToken, repositoryRoot, startTestCloud } from './embedded-cloud.ts';
 
 const webRoot = join(repositoryRoot, 'web/build');
 
@@ -63,13 +63,7 @@ export async function signInTab(
   username: string,
   path = '/office',
 ): Promise<void> {
-  const response = await fetch(`${url}/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username }),
-  });
-  if (!response.ok) throw new Error(`sign-in as ${username} failed: ${response.status}`);
-  const token = (await response.json()) as { id_token: string; expires_in: number };
+  const token = await demoToken(url, username);
   tabSignIns += 1;
   await page.addInitScript(
     ({ key, marker, idToken, expiresInSeconds }) => {
