@@ -15,6 +15,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+          // One module graph per worker, not per file: what a file stubs, overrides or sets
+          // in the environment is put back when it ends (tests/support/shared-worker-cleanup.ts).
+          isolate: false,
+          setupFiles: ['tests/support/shared-worker-cleanup.ts'],
           include: [
             'shared/src/**/*.test.ts',
             'functions/src/**/*.test.ts',
