@@ -223,6 +223,48 @@ describe('an officer triages tips at a desktop', () => {
     await second.context().close();
   });
 
+  it('links a tip found substantiated first to the hazard then recorded from it', async () => {
+    const description = `先核查后登记-${randomUUID().slice(0, 8)}：仓库北侧安全出口被货物堵死。`;
+    const { tipId } = await reportTip({ description });
+    const command = async (body: Record<string, unknown>) => {
+      const current = await fetch(`${cloud.url}/api/office/tips/${tipId}`, {
+        headers: { authorization: `Bearer ${officerToken}` },
+      });
+      const { revision } = (await current.json()) as { revision: number };
+      const reply = await postJson(
+        `${cloud.url}/api/office/tips/${tipId}/commands`,
+        { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
+        { authorization: `Bearer ${officerToken}` },
+      );
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    };
+    await command({ type: 'accept' });
+    await command({ type: 'start_investigation' });
+    // The finding names no hazard: the officer records the hazard after it.
+    await command({ type: 'record_finding', finding: 'substantiated', note: '现场核查属实。' });
+
+    const page = await officePage(tipPath(tipId));
+    await page.getByRole('link', { name: '登记为隐患' }).click();
+    await page.waitForURL(/newFromTip=/);
+    await page.getByLabel('一般隐患').check();
+    await page.getByLabel('统一社会信用代码').fill('91350100M000100Y43');
+    await page.getByLabel('隐患描述').fill('仓库北侧安全出口被货物堵塞，疏散通道不畅。');
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.waitForURL(/\/office\/tips\/view\?id=.*hazardId=[a-z2-7]{26}/);
+    const hazardId = new URL(page.url()).searchParams.get('hazardId') ?? '';
+    // No second recording offered; the tip names the hazard once its lifecycle has told it.
+    await expect.poll(() => page.getByRole('link', { name: '登记为隐患' }).count()).toBe(0);
+    await expect
+      .poll(async () => {
+        await page.goto(`${cloud.url}${tipPath(tipId)}`);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        return page.getByRole('link', { name: hazardId }).count();
+      })
+      .toBe(1);
+    expect(await page.getByRole('link', { name: '登记为隐患' }).count()).toBe(0);
+    await page.context().close();
+  });
+
   it('keeps the inbox and a tip within a phone screen', async () => {
     const page = await officePage('/office/tips', phoneViewport);
     const first = page.locator('tbody a[id^="tip-"]').first();

@@ -199,3 +199,37 @@ describe("a tip's finding that names a hazard", () => {
     });
   });
 });
+
+describe('a tip found substantiated before its hazard was recorded', () => {
+  const command = async (tipId: string, body: Record<string, unknown>) => {
+    const current = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth() });
+    const { revision } = (await current.json()) as { revision: number };
+    const reply = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/commands`,
+      { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
+      auth(),
+    );
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  };
+
+  it('names the hazard once the hazard is recorded from it, as if the finding had', async () => {
+    const marker = `found-first-${randomUUID().slice(0, 8)}`;
+    const tip = await newTip(marker);
+    await command(tip.tipId, { type: 'accept' });
+    await command(tip.tipId, { type: 'start_investigation' });
+    // The finding names no hazard (it is optional): the hazard is recorded after it.
+    await command(tip.tipId, {
+      type: 'record_finding',
+      finding: 'substantiated',
+      note: '现场核查属实，安全出口被堵。',
+    });
+    const recorded = await recordFromTip(tip.tipId, marker);
+    expect(recorded.status).toBe(201);
+    await cloud.conductor.settled();
+    await cloud.tipConductor.settled();
+    const read = await fetch(`${cloud.url}/api/office/tips/${tip.tipId}`, { headers: auth() });
+    const after = (await read.json()) as { hazardId?: string; status: string };
+    expect(after.status).toBe('substantiated');
+    expect(after.hazardId).toBe(recorded.body.hazard.hazardId);
+  });
+});

@@ -444,7 +444,7 @@ async function tellTip(
     await deps.events.load(tipStream(state.tipId), tipProjection),
     () => ({
       type: 'hazard_progressed',
-      data: { stage },
+      data: { stage, hazardId: state.hazardId },
       at: deps.clock.now().toISOString(),
       actor: systemActor,
       idempotencyKey: `hazard#${state.hazardId}#${stageKey}`,

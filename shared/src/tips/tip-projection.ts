@@ -316,6 +316,7 @@ function applyTipEvent(previous: TipState | null, event: Recorded<TipEvent>): Ti
     case 'hazard_progressed':
       return {
         ...state,
+        ...(event.data.hazardId && !state.hazardId ? { hazardId: event.data.hazardId } : {}),
         timeline: [
           ...state.timeline,
           { at: event.at, status: state.status, hazardStage: event.data.stage },

@@ -241,8 +241,12 @@ export type TipEvent =
    * logged before it is opened, by the delivering system. Nothing of the phone is kept.
    */
   | { type: 'tipster_contact_opened'; data: { purpose: 'claim_reminder' } }
-  /** The hazard recorded from this tip moved on: the tipster sees it on their timeline. */
-  | { type: 'hazard_progressed'; data: { stage: HazardStage } }
+  /**
+   * The hazard recorded from this tip moved on: the tipster sees it on their timeline, and
+   * the tip names the hazard (its finding may have been recorded before the hazard was;
+   * events written before the hazard's id was added carry none).
+   */
+  | { type: 'hazard_progressed'; data: { stage: HazardStage; hazardId?: string } }
   /**
    * The retention sweep erased the tip's sealed personal data (retention.ts): which, and by
    * which rule (when the reward matter ended, the days kept after it); never the values.
