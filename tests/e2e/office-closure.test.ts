@@ -40,6 +40,7 @@ const words = {
     verifyPass: '整改到位，核查通过',
     note: '说明',
     record: '记录核查结果',
+    noOutcome: '核查结果：请选择。',
     verified: '已记录核查通过，可以销号。',
     awaited: '待科室负责人审核销号',
     department: '消防救援机构',
@@ -55,6 +56,7 @@ const words = {
     verifyPass: 'The fix is done: passed',
     note: 'Note',
     record: 'Record the verification',
+    noOutcome: 'Outcome: Please choose.',
     verified: 'Verification passed is recorded',
     awaited: 'Awaiting sign-off by the department head',
     department: 'Fire and rescue',
@@ -117,6 +119,11 @@ describe('closing a major hazard in the office console', () => {
       // The officer verifies, and is then shown who is to sign off, with no close to give.
       const officer = await signedIn('cq-gecheng.officer', say.prefix);
       await officer.goto(address);
+      // No outcome chosen: the summary names the field, in its words alone (no schema line).
+      await officer.getByRole('button', { name: say.record }).click();
+      const summary = officer.locator('#verify-summary');
+      await summary.getByText(say.noOutcome).waitFor();
+      expect(await summary.locator('p').allInnerTexts()).toHaveLength(1);
       await officer.getByLabel(say.verifyPass).check();
       await officer.getByLabel(say.note, { exact: true }).fill('现场核查，安全出口畅通。');
       await officer.getByRole('button', { name: say.record }).click();

@@ -83,6 +83,19 @@ describe('validation messages', () => {
     ).toBe(true);
   });
 
+  it('asks for a choice a discriminated union is missing, and lists its values', () => {
+    const choice = z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('pass') }),
+      z.strictObject({ kind: z.literal('fail'), reasons: z.string() }),
+    ]);
+    const chooseOne = { zh: '请选择一项。', en: 'Choose one.' };
+    expect(messagesOf(choice, {})).toEqual({ kind: chooseOne });
+    expect(messagesOf(choice, { kind: '' })).toEqual({ kind: chooseOne });
+    expect(messagesOf(choice, { kind: 'maybe' })).toEqual({
+      kind: { zh: '须为以下之一：pass、fail。', en: 'This must be one of: pass, fail.' },
+    });
+  });
+
   it("keeps a schema's own words", () => {
     expect(messagesOf(shape, { ...valid, said: 'ab' }).said).toEqual({
       zh: '至少三个字。',

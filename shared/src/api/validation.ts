@@ -59,6 +59,16 @@ const formatNames: Record<string, Bilingual> = {
   url: { zh: '网址', en: 'a URL' },
 };
 
+function oneOf(accepted: readonly unknown[]): Bilingual {
+  const values = accepted.map((value) => String(value));
+  return values.length === 1
+    ? { zh: `须为 ${values[0]}。`, en: `This must be ${values[0]}.` }
+    : {
+        zh: `须为以下之一：${values.join('、')}。`,
+        en: `This must be one of: ${values.join(', ')}.`,
+      };
+}
+
 /** A message a person can act on, in both languages, for what a schema did not word itself. */
 export function plainMessage(issue: z.core.$ZodRawIssue): Bilingual {
   switch (issue.code) {
@@ -103,17 +113,23 @@ export function plainMessage(issue: z.core.$ZodRawIssue): Bilingual {
         zh: `不接受这些字段：${issue.keys.join('、')}。`,
         en: `These fields are not accepted: ${issue.keys.join(', ')}.`,
       };
-    case 'invalid_value': {
-      const values = issue.values.map((value) => String(value));
-      return values.length === 1
-        ? { zh: `须为 ${values[0]}。`, en: `This must be ${values[0]}.` }
-        : {
-            zh: `须为以下之一：${values.join('、')}。`,
-            en: `This must be one of: ${values.join(', ')}.`,
-          };
-    }
-    case 'invalid_union':
+    case 'invalid_value':
+      return oneOf(issue.values);
+    case 'invalid_union': {
+      // A discriminated union's choice (a command's type, an outcome's kind): named by its
+      // own path, asked for when missing, its values listed when wrong.
+      if (issue.discriminator !== undefined) {
+        const input: unknown = issue.input;
+        const given =
+          typeof input === 'object' && input !== null
+            ? (input as Record<string, unknown>)[issue.discriminator]
+            : undefined;
+        if (given === undefined || given === '') return { zh: '请选择一项。', en: 'Choose one.' };
+        const options = 'options' in issue ? issue.options : undefined;
+        if (Array.isArray(options) && options.length > 0) return oneOf(options);
+      }
       return { zh: '不是可接受的取值。', en: 'This is none of the accepted forms.' };
+    }
     default:
       return { zh: '取值无效。', en: 'This value is not valid.' };
   }

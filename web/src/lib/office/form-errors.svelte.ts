@@ -50,15 +50,35 @@ export class FormErrors {
     this.form = undefined;
   }
 
+  /** The field an issue's path names, if any: the longest key the path starts with. */
+  private keyOf(path: string): string | undefined {
+    return this.keys
+      .filter((candidate) => path === candidate || path.startsWith(`${candidate}.`))
+      .sort((a, b) => b.length - a.length)[0];
+  }
+
   /** Adds issues (the first per field wins); `prefix` is removed from the API's paths. */
   add(issues: readonly FieldIssue[], prefix = ''): void {
     for (const issue of issues) {
       const path = issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
-      const key = this.keys
-        .filter((candidate) => path === candidate || path.startsWith(`${candidate}.`))
-        .sort((a, b) => b.length - a.length)[0];
+      const key = this.keyOf(path);
       if (key) this.fields[key] ??= text(issue.message);
       else this.form ??= text(issue.message);
+    }
+  }
+
+  /**
+   * Adds the issues of the browser's own check of what the page made of the fields. When
+   * the page has already found a field wrong (no outcome chosen), what it made is
+   * incomplete, and an issue naming no field ("none of the accepted forms", for a command
+   * with no type) only repeats that in the schema's words: it is left out.
+   */
+  addChecked(issues: readonly FieldIssue[]): void {
+    const found = this.list.length > 0;
+    for (const issue of issues) {
+      const key = this.keyOf(issue.path);
+      if (key) this.fields[key] ??= text(issue.message);
+      else if (!found) this.form ??= text(issue.message);
     }
   }
 

@@ -1,3 +1,5 @@
+import { validate } from '@qingling/shared/api/validation.ts';
+import { hazardCommandSchema } from '@qingling/shared/hazards/schemas.ts';
 import { describe, expect, it } from 'vitest';
 import { FormErrors } from './form-errors.svelte.ts';
 
@@ -26,5 +28,22 @@ describe('FormErrors', () => {
     expect(errors.empty).toBe(false);
     errors.clear();
     expect(errors.empty).toBe(true);
+  });
+
+  it("leaves out the schema's words on a command the page could not make (no outcome chosen)", () => {
+    // The verification form with no outcome: the page names the field, and makes no command.
+    const errors = new FormErrors('verify', { outcome: '核查结果', note: '说明' });
+    errors.set('outcome', '请选择。');
+    const checked = validate(hazardCommandSchema, {});
+    expect(checked.success).toBe(false);
+    if (!checked.success) errors.addChecked(checked.issues);
+    expect(errors.form).toBeUndefined();
+    expect(errors.list.map((entry) => entry.message)).toEqual(['请选择。']);
+
+    // With nothing found by the page, an issue naming no field is still the form's own.
+    const alone = new FormErrors('verify', { outcome: '核查结果' });
+    alone.addChecked([issue('', '表单错误'), issue('outcome', '请选择一项')]);
+    expect(alone.form).toBe('表单错误');
+    expect(alone.message('outcome')).toBe('请选择一项');
   });
 });

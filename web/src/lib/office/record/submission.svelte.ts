@@ -43,7 +43,7 @@ export class Submission {
     errors.clear();
     this.idempotencyKey ??= crypto.randomUUID();
     const checked = steps.check(steps.draft(this.idempotencyKey));
-    if (!checked.success) errors.add(checked.issues);
+    if (!checked.success) errors.addChecked(checked.issues);
     if (!errors.empty || !checked.success) return 'invalid';
     this.busy = true;
     try {
