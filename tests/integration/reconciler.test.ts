@@ -14,7 +14,7 @@ import { tipStream } from '@qingling/shared/tips/tip.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/clock.ts';
 import { signIn, startTestCloud, temporaryDataDirectory } from '../support/embedded-cloud.ts';
-import { postJson, type ReplyBody } from '../support/tips.ts';
+import { postJson, type ReplyBody, validTip } from '../support/tips.ts';
 
 // Nothing lies forgotten (issues 11 and 17): a record written without its state (kill -9
 // between a record's first event and its state), and a decision whose wake-up was lost
@@ -146,5 +146,40 @@ describe('the reconciler', () => {
     await cloud.reconcile();
     await cloud.conductor.settled();
     expect(await steps()).toEqual(['reminder']);
+  });
+});
+
+describe('the reconciler on a quiet system', () => {
+  it('wakes no lifecycle for what no lifecycle plans from: messages and photo slots', async () => {
+    const created = await postJson(`${cloud.url}/api/tips`, validTip());
+    expect(created.status).toBe(201);
+    const receipt = created.body.receipt as string;
+    await cloud.tipConductor.settled();
+    const tipId = (
+      (await getJson('/api/office/tips?jurisdiction=cq-gecheng&status=received')).tips as {
+        tipId: string;
+      }[]
+    )[0]?.tipId as string;
+    const asked = await postJson(
+      `${cloud.url}/api/office/tips/${tipId}/questions`,
+      { idempotencyKey: randomUUID(), text: '请问堵塞的是哪一个出口？' },
+      asOfficer(),
+    );
+    expect(asked.status).toBe(201);
+    const replied = await postJson(`${cloud.url}/api/tips/messages`, {
+      receipt,
+      idempotencyKey: randomUUID(),
+      text: '北侧的安全出口，晚上八点以后最严重。',
+    });
+    expect(replied.status).toBe(201);
+    const slots = await postJson(`${cloud.url}/api/tips/photo-uploads`, { receipt, count: 1 });
+    expect(slots.status).toBe(201);
+    await cloud.tipConductor.settled();
+    await cloud.conductor.settled();
+
+    // Past the grace, the sweep finds every change seen: it wakes nothing, warns of nothing
+    // (on AWS each wake is a LifecyclesRepaired, an alarm on a healthy system).
+    clock.advance(16 * 60 * 1000);
+    expect(await cloud.reconcile()).toMatchObject({ unseenChanges: 0, woken: 0 });
   });
 });

@@ -6,6 +6,7 @@ import {
   spawnCloud,
   temporaryDataDirectory,
 } from '../support/embedded-cloud.ts';
+import { postJson, validTip } from '../support/tips.ts';
 
 // `npm start`'s program, run as a separate process the way a user runs it, stopped with
 // Ctrl-C (SIGINT) and killed with kill -9: data written through the API must survive both.
@@ -51,6 +52,32 @@ describe('the embedded cloud keeps its data', () => {
       second.child.kill('SIGINT');
       await second.exited;
     }
+  });
+
+  it('starts again without a warning after a tipster wrote and Ctrl-C stopped it', async () => {
+    const first = await spawnCloud(data.path);
+    const tip = await postJson(`${first.url}/api/tips`, validTip());
+    expect(tip.status).toBe(201);
+    const receipt = tip.body.receipt as string;
+    // What a tipster adds later, which no lifecycle plans from: a message, photo slots.
+    const written = await Promise.all([
+      postJson(`${first.url}/api/tips/messages`, {
+        receipt,
+        idempotencyKey: crypto.randomUUID(),
+        text: '北侧的安全出口，晚上八点以后最严重。',
+      }),
+      postJson(`${first.url}/api/tips/photo-uploads`, { receipt, count: 1 }),
+    ]);
+    expect(written.map((reply) => reply.status)).toEqual([201, 201]);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    // The next start's sweep finds no change a lifecycle missed (it would wake and warn).
+    const second = await spawnCloud(data.path);
+    second.child.kill('SIGINT');
+    await second.exited;
+    expect(second.output()).toContain('清零 Qingling is running');
+    expect(second.output()).not.toContain('Reconciler woke lifecycles');
   });
 
   it('across kill -9 right after a write', async () => {

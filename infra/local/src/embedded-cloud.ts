@@ -27,6 +27,7 @@ import { recordContactDirectory } from '@qingling/shared/notifications/jurisdict
 import { CachedPolicies } from '@qingling/shared/policies/policy-source.ts';
 import { type Clock, systemClock } from '@qingling/shared/ports/clock.ts';
 import { seedData } from '@qingling/shared/reference/reference-data.ts';
+import type { Reconciliation } from '@qingling/shared/workflow/reconcile.ts';
 import { dependencies, useDependencies } from '#functions/dependencies.ts';
 import { sendWeeklyReports } from '#functions/events/send-weekly-reports.ts';
 import { sweepOrphanUploads } from '#functions/events/sweep-orphan-uploads.ts';
@@ -106,7 +107,7 @@ export interface EmbeddedCloud {
   /** The policies in force (calendar, ladders), shared by the handlers and the lifecycles. */
   policies: CachedPolicies;
   /** One sweep of the reconciler now (it also runs every few seconds on the heartbeat). */
-  reconcile(): Promise<unknown>;
+  reconcile(): Promise<Reconciliation | undefined>;
   /** One retention sweep now (the heartbeat runs one each CST day): what it erased. */
   sweepRetention(): Promise<unknown>;
   /** The orphan upload sweep, now (it runs once a day by the clock on its own). */

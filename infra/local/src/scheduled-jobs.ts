@@ -2,7 +2,7 @@ import { cstDate } from '@qingling/shared/calendar/calendar.ts';
 import { lastEndedDay } from '@qingling/shared/chain-heads/chain-heads.ts';
 import { type ReportWeek, reportWeek } from '@qingling/shared/hazards/weekly-report.ts';
 import type { Clock } from '@qingling/shared/ports/clock.ts';
-import { reconcilerTiming } from '@qingling/shared/workflow/reconcile.ts';
+import { type Reconciliation, reconcilerTiming } from '@qingling/shared/workflow/reconcile.ts';
 import { publishDueChainHeads } from '#functions/events/publish-chain-heads.ts';
 import { reconcileRecords } from '#functions/workflow/reconcile.ts';
 
@@ -122,8 +122,8 @@ export class ReconcilerSweeps {
   private reconciledAt = 0;
   /** Changes up to here were looked at. */
   private sweptUntil: number | undefined;
-  /** The sweep under way. */
-  running: Promise<unknown> | undefined;
+  /** The sweep under way: what it found, or undefined if it failed (and said so). */
+  running: Promise<Reconciliation | undefined> | undefined;
 
   /** `speed`: how many times faster than real time the cloud's clock runs. */
   constructor(speed: number) {
@@ -136,12 +136,12 @@ export class ReconcilerSweeps {
    * whose lifecycle had not planned from it, a record whose state was not yet written) is
    * woken now.
    */
-  afterStart(): Promise<unknown> {
+  afterStart(): Promise<Reconciliation | undefined> {
     return this.sweep({ graceMs: 0, lookBackMs: 24 * 3600 * 1000 });
   }
 
   /** One regular sweep now (it joins the sweep under way, if any). */
-  now(): Promise<unknown> {
+  now(): Promise<Reconciliation | undefined> {
     return this.sweep(this.regular);
   }
 
@@ -150,14 +150,18 @@ export class ReconcilerSweeps {
     if (Date.now() - this.reconciledAt > 5000) void this.now();
   }
 
-  private sweep(timing: SweepTiming): Promise<unknown> {
+  private sweep(timing: SweepTiming): Promise<Reconciliation | undefined> {
     this.reconciledAt = Date.now();
     const from = this.sweptUntil === undefined ? undefined : new Date(this.sweptUntil - 60_000);
     this.running ??= reconcileRecords({ ...timing, ...(from ? { from } : {}) })
       .then((result) => {
         this.sweptUntil = Date.parse(result.until);
+        return result;
       })
-      .catch((error: unknown) => console.error('embedded cloud: reconciler failed', error))
+      .catch((error: unknown) => {
+        console.error('embedded cloud: reconciler failed', error);
+        return undefined;
+      })
       .finally(() => {
         this.running = undefined;
       });

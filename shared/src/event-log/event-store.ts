@@ -8,6 +8,12 @@ export interface Projection<State> {
   apply(state: State | null, event: RecordedEvent): State;
   indexes?(state: State): Record<string, string>;
   tally?: Tally<State>;
+  /**
+   * An event the record's lifecycle plans nothing from (a message, a photo): its writer
+   * wakes no lifecycle, so the reconciler must not expect one to have seen it (it would
+   * wake it, and count a repair, for nothing).
+   */
+  unplanned?(event: RecordedEvent): boolean;
 }
 
 /**
@@ -48,12 +54,14 @@ export function projectionOf<State, Event extends EventShape>(fold: {
   apply(state: State | null, event: Recorded<Event>): State;
   indexes?(state: State): Record<string, string>;
   tally?: Tally<State>;
+  unplanned?: ReadonlySet<Event['type']>;
 }): Projection<State> {
-  const { indexes, tally } = fold;
+  const { indexes, tally, unplanned } = fold;
   return {
     apply: (state, event) => fold.apply(state, event as Recorded<Event>),
     ...(indexes ? { indexes } : {}),
     ...(tally ? { tally } : {}),
+    ...(unplanned ? { unplanned: (event) => unplanned.has(event.type as Event['type']) } : {}),
   };
 }
 

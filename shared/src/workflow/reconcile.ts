@@ -2,8 +2,9 @@ import type { Clock } from '../ports/clock.ts';
 
 /**
  * A change a person, a tipster or an enterprise wrote to a record: its lifecycle must see
- * it. Or `countsOnly`: the lifecycle's own change whose counters are the sweep's to move
- * (an escalation step's day), which wakes nothing.
+ * it. Or `countsOnly`, which wakes nothing and whose counters the sweep checks: the
+ * lifecycle's own change whose counters are the sweep's to move (an escalation step's
+ * day), or a change no lifecycle plans from (a message, a photo on a tip).
  */
 export interface RecentChange {
   stream: string;

@@ -134,6 +134,7 @@ export class DynamoEventStore implements EventStore {
     // A person's change goes on the index of recent changes: the reconciler's. So does a
     // change whose counting is left to its sweep.
     const countsOnly = deferredCounting(projection, expected, snapshot);
+    const unplanned = projection.unplanned?.(sealed) ?? false;
     try {
       await this.documents.send(
         new PutCommand({
@@ -142,7 +143,7 @@ export class DynamoEventStore implements EventStore {
             pk: stream,
             sk: eventKey(sealed.sequence),
             ...sealed,
-            ...changeIndexOf(sealed, countsOnly),
+            ...changeIndexOf(sealed, { countsOnly, unplanned }),
           },
           // The sequence slot must be free: of two concurrent appenders, one wins.
           ConditionExpression: 'attribute_not_exists(sk)',

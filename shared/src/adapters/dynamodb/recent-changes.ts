@@ -9,18 +9,20 @@ import type { RecentChange } from '../../workflow/reconcile.ts';
  * this index to find a change whose wake-up was lost (a crash between the write and the
  * wake, or between a record's first event and its state). The lifecycle's own events are
  * left out: they need no wake-up. An hour's partition holds that hour's decisions, and
- * the lifecycle's events whose counting the store left to the sweep (`countsOnly`: an
- * escalation step's day, see Tally.deferredCell), which wake nothing.
+ * changes that wake nothing but whose counters the sweep checks (`countsOnly`): the
+ * lifecycle's events whose counting the store left to the sweep (an escalation step's day,
+ * see Tally.deferredCell), and what no lifecycle plans from (Projection.unplanned: a
+ * message, a photo).
  */
 export function changeIndexOf(
   event: Pick<RecordedEvent, 'stream' | 'sequence' | 'at' | 'actor'>,
-  countsOnly = false,
+  { countsOnly = false, unplanned = false }: { countsOnly?: boolean; unplanned?: boolean } = {},
 ) {
   if (event.actor.kind === 'system' && !countsOnly) return {};
   return {
     gsi1pk: changesPartition(new Date(event.at)),
     gsi1sk: `${event.at}#${event.stream}#${String(event.sequence).padStart(10, '0')}`,
-    ...(event.actor.kind === 'system' ? { countsOnly: true } : {}),
+    ...(event.actor.kind === 'system' || unplanned ? { countsOnly: true } : {}),
   };
 }
 
