@@ -57,7 +57,7 @@ const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 console.log(`
 清零 Qingling is running (embedded cloud, started in ${seconds} s)
   ${cloud.url}/                  public home page
-  ${cloud.url}/office/sign-in    office sign-in (demo users, one per role and jurisdiction)
+  ${cloud.url}/office/sign-in    office sign-in (demo users of every role, in each jurisdiction)
   ${cloud.url}/api/health        health
   ${cloud.url}/api/openapi.json  OpenAPI 3.1 description
   ${cloud.url}/_local/outbox     outbox: every notification the system sent
