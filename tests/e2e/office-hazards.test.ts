@@ -377,6 +377,21 @@ describe('an officer at a desktop', () => {
       ?.find((row) => row.getCell(7).value === '台账导出车间');
     expect(ours?.getCell(8).value).toBe("'=1+1 灭火器压力不足，需更换。");
     await page.getByText(/已导出 \d+ 条隐患/).waitFor();
+    // The recent exports say when in Beijing time, as the rest of the console (the
+    // browser's own zone here is UTC).
+    const recent = await fetch(
+      `${cloud.url}/api/office/hazard-ledger/exports?jurisdiction=cq-gecheng`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    const [newest] = (await recent.json()).exports as { exportId: string; requestedAt: string }[];
+    const beijing = new Intl.DateTimeFormat('zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(new Date(newest?.requestedAt ?? ''));
+    expect(await page.locator(`[data-export="${newest?.exportId}"] .when`).innerText()).toBe(
+      `${beijing} · Excel`,
+    );
     await axeClean(page);
     await page.context().close();
   });
