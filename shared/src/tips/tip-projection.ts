@@ -45,14 +45,15 @@ export const tipProjection: Projection<TipState> = projectionOf<TipState, TipEve
   }),
   // The statistics' tip counters (tip-statistics.ts): one bucket per jurisdiction and month.
   tally: tipTally,
-  // The conversation and the photos: the lifecycle's time limits read neither, and their
-  // handlers wake it not.
+  // The conversation, the photos and each reading of the bank details: the lifecycle's
+  // time limits and reward steps read none of them, and their handlers wake it not.
   unplanned: new Set([
     'photo_slots_opened',
     'photo_added',
     'photo_refused',
     'question_asked',
     'tipster_replied',
+    'payment_details_opened',
   ]),
 });
 
