@@ -170,6 +170,13 @@ describe('an officer at a desktop', () => {
     await head.context().close();
     await page.reload();
     await page.locator('.standing', { hasText: '已销号' }).waitFor();
+    // The major hazard's notice to the enterprise's principal and controller, by its name.
+    expect(await page.locator('dt:has(+ [data-enterprise-told])').textContent()).toBe(
+      '重大隐患告知',
+    );
+    expect((await page.locator('[data-enterprise-told]').textContent())?.trim()).toBe(
+      '已告知企业主要负责人、实际控制人',
+    );
 
     // The timeline says each step in plain words, by whom, and the chain verifies.
     const timeline = page.locator('section.log');
@@ -215,6 +222,8 @@ describe('an officer at a desktop', () => {
       await page.goto(address);
       await page.getByLabel('责任人').waitFor();
     }
+    // A general hazard has no major hazard notice: its enterprise hears by the link's SMS.
+    expect(await first.getByText('重大隐患告知').count()).toBe(0);
     await second.getByLabel('责任人').fill('第二位填写的责任人');
     await second.getByLabel('整改措施').fill('第二位填写的整改措施');
     await second.getByLabel('截止日期').fill(dateIn(20));
