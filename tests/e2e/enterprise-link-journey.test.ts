@@ -187,6 +187,11 @@ describe('a hazard at a shop, from its finding to its sign-off', () => {
     const shopPhone = await openPage(browser, phoneViewport);
     await shopPhone.goto(link as string);
     await shopPhone.getByLabel('整改完成', { exact: true }).check();
+    // Nothing written: the summary names the field as its label does (not "说明").
+    await shopPhone.getByRole('button', { name: '提交', exact: true }).click();
+    expect(await shopPhone.locator('#update-summary li').allInnerTexts()).toEqual([
+      '整改完成情况：至少需要 2 个字。',
+    ]);
     await shopPhone.getByLabel('整改完成情况').fill('纸箱已全部清走，后门畅通。');
     await shopPhone.locator('#update-photos').setInputFiles(photos.slice(2, 4));
     await axeClean(shopPhone);

@@ -140,6 +140,12 @@ describe('closing a major hazard in the office console', () => {
       const head = await signedIn('cq-gecheng.department_head', say.prefix);
       await head.goto(address);
       await head.getByText(say.awaited).waitFor();
+      // Nothing written: the summary names the field as its label does (not "说明").
+      await head.getByRole('button', { name: say.close }).click();
+      await head.locator('#close-summary li').first().waitFor();
+      expect(await head.locator('#close-summary li').first().innerText()).toMatch(
+        new RegExp(`^${say.closeNote}[：:]`),
+      );
       await head.getByLabel(say.closeNote).fill('整改到位，同意销号。');
       await head.getByRole('button', { name: say.close }).click();
       await head.getByText(say.confirmText).waitFor();

@@ -3,7 +3,7 @@ import { type CommandField, emptyFields, fieldValues, summaryLabels } from './co
 import { FormErrors } from './form-errors.svelte.ts';
 
 const fields: CommandField[] = [
-  { kind: 'text', key: 'note', label: 'Closing note', summaryLabel: 'Note', rows: 3 },
+  { kind: 'text', key: 'note', label: 'Closing note', rows: 3 },
   { kind: 'deadline', key: 'newDeadline', label: 'New deadline' },
   { kind: 'choice', key: 'holding', label: 'Holding', options: [{ value: 'yes', label: 'Yes' }] },
 ];
@@ -34,6 +34,7 @@ describe('declared command fields', () => {
       ['newDeadline', 'New deadline'],
     ]);
     expect(errors.keys).toEqual(['note', 'newDeadline', 'holding']);
-    expect(errors.labels.note).toBe('Note');
+    // The summary names a field as its label does (销号说明, not 说明).
+    expect(errors.labels.note).toBe('Closing note');
   });
 });

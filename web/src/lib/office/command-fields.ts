@@ -5,10 +5,10 @@ import type { FormErrors } from './form-errors.svelte.ts';
 /**
  * A field of a command form (FieldsCommandForm), declared rather than written out: the form
  * lays it out, keeps what is typed, names it in the error summary and clears it once the
- * command is recorded. `key` is the command's property and the error key; `summaryLabel`
- * names the field in the summary where its label says more than the summary needs.
+ * command is recorded. `key` is the command's property and the error key; the summary
+ * names the field by its label, as the person reads it above the field.
  */
-export type CommandField = { key: string; label: string; summaryLabel?: string } & (
+export type CommandField = { key: string; label: string } & (
   | {
       kind: 'text';
       /** Several lines; one line without. */
@@ -57,7 +57,7 @@ export function fieldValues(
 
 /** The fields by key, with the label the error summary uses, in the order of the form. */
 export const summaryLabels = (fields: readonly CommandField[]): Record<string, string> =>
-  Object.fromEntries(fields.map((field) => [field.key, field.summaryLabel ?? field.label]));
+  Object.fromEntries(fields.map((field) => [field.key, field.label]));
 
 // The fields the hazard's commands share (a leader's reason, a document number).
 export const reasonField = (maxlength = 2000): CommandField => ({
