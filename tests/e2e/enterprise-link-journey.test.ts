@@ -189,6 +189,7 @@ describe('a hazard at a shop, from its finding to its sign-off', () => {
     await shopPhone.getByLabel('整改完成', { exact: true }).check();
     // Nothing written: the summary names the field as its label does (not "说明").
     await shopPhone.getByRole('button', { name: '提交', exact: true }).click();
+    await shopPhone.locator('#update-summary li').first().waitFor();
     expect(await shopPhone.locator('#update-summary li').allInnerTexts()).toEqual([
       '整改完成情况：至少需要 2 个字。',
     ]);
