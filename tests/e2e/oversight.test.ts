@@ -89,6 +89,12 @@ describe('leaders on a hazard page', () => {
     // A next date already past is refused by the server in its own words; nothing is written.
     await page.getByLabel('参加人员').fill('企业主要负责人张某、安全科长王某');
     await page.getByLabel('议定事项').fill('十日内清空通道，每周报送进展');
+    // No date chosen: asked for, not told its format.
+    await page.getByRole('button', { name: '记录约谈' }).click();
+    await page.locator('#summons-summary li').first().waitFor();
+    expect(await page.locator('#summons-summary li').allInnerTexts()).toEqual([
+      '下次督查日期：请选择日期。',
+    ]);
     await page.getByLabel('下次督查日期').fill('2026-12-01');
     await page.getByRole('button', { name: '记录约谈' }).click();
     await page.getByText('下次督查日期（2026-12-01）已过').first().waitFor();

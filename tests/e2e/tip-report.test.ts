@@ -344,6 +344,9 @@ describe('a tipster on a phone', () => {
     await page.goto(`${cloud.url}/en/follow-up/`);
     await expect.poll(() => page.getByRole('button', { name: 'Look up' }).isEnabled()).toBe(true);
     const receiptField = page.getByLabel('Receipt');
+    // Nothing typed: the receipt is asked for, not said to be wrong.
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('#receipt-error', { hasText: 'Enter your receipt.' }).waitFor();
     await receiptField.fill('123456 123456 123456');
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.locator('#receipt-error').waitFor();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { createTipSchema } from '../tips/schemas.ts';
-import { said, validate } from './validation.ts';
+import { said, text, validate } from './validation.ts';
 
 // What a person reads when a request is refused: plain words in both languages, the field
 // named by its path, never zod's own "无效输入：期望 string，实际接收 undefined".
@@ -93,6 +93,20 @@ describe('validation messages', () => {
     expect(messagesOf(choice, { kind: '' })).toEqual({ kind: chooseOne });
     expect(messagesOf(choice, { kind: 'maybe' })).toEqual({
       kind: { zh: '须为以下之一：pass、fail。', en: 'This must be one of: pass, fail.' },
+    });
+  });
+
+  it('asks for text left empty where one character is enough, and counts longer minimums', () => {
+    const note = z.strictObject({
+      note: text({ min: 1, max: 10 }),
+      place: text({ min: 2, max: 10 }),
+    });
+    expect(messagesOf(note, { note: ' ', place: '' })).toEqual({
+      note: { zh: '此项必填。', en: 'This is required.' },
+      place: { zh: '至少需要 2 个字。', en: 'Write at least 2 characters.' },
+    });
+    expect(messagesOf(note, { note: '\u200B', place: 'ab' })).toEqual({
+      note: { zh: '此项必填。', en: 'This is required.' },
     });
   });
 

@@ -176,6 +176,11 @@ export function text(options: {
   const directionControls = /[\u202A-\u202E\u2066-\u2069]/;
   // What counts toward the least length: no invisible format characters (zero-width spaces).
   const visibleLength = (value: string) => value.replace(/\p{Cf}/gu, '').length;
+  // One character at least is a field left empty: asked for, not counted ("1 characters").
+  const tooShort =
+    min === 1
+      ? said('此项必填。', 'This is required.')
+      : said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`);
   return z.pipe(
     z.pipe(
       z
@@ -189,7 +194,7 @@ export function text(options: {
       z.transform((value) => value.normalize(normalization).replace(/\r\n?/g, '\n').trim()),
     ),
     z.string().check(
-      z.minLength(min, said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`)),
+      z.minLength(min, tooShort),
       z.maxLength(max, said(`最多 ${max} 个字。`, `At most ${max} characters.`)),
       z.refine(
         (value) => !controls.test(value),
@@ -202,10 +207,7 @@ export function text(options: {
           'The text contains characters that change its direction; remove them.',
         ),
       ),
-      z.refine(
-        (value) => value.length < min || visibleLength(value) >= min,
-        said(`至少需要 ${min} 个字。`, `Write at least ${min} characters.`),
-      ),
+      z.refine((value) => value.length < min || visibleLength(value) >= min, tooShort),
     ),
   );
 }

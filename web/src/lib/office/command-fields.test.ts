@@ -37,4 +37,18 @@ describe('declared command fields', () => {
     // The summary names a field as its label does (销号说明, not 说明).
     expect(errors.labels.note).toBe('Closing note');
   });
+
+  it('ask for a date left empty rather than for its format', () => {
+    const dated: CommandField[] = [
+      { kind: 'text', key: 'nextDate', label: 'Next check', type: 'date' },
+    ];
+    const errors = new FormErrors('summons', summaryLabels(dated));
+    expect(fieldValues(dated, emptyFields(dated), errors)).toEqual({ nextDate: '' });
+    expect(errors.message('nextDate')).toBe('请选择日期。');
+    const typed = emptyFields(dated);
+    typed.texts.nextDate = '2027-01-15';
+    const none = new FormErrors('summons', summaryLabels(dated));
+    fieldValues(dated, typed, none);
+    expect(none.empty).toBe(true);
+  });
 });

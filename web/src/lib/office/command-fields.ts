@@ -39,19 +39,27 @@ export function emptyFields(fields: readonly CommandField[]): FieldState {
   return state;
 }
 
-/** The values a command is made of; a deadline left empty or unreadable sets its error. */
+/**
+ * The values a command is made of; a deadline left empty or unreadable, or a date left
+ * empty, sets its error (the schema would say "YYYY-MM-DD" of a date not chosen).
+ */
 export function fieldValues(
   fields: readonly CommandField[],
   state: FieldState,
   errors: FormErrors,
 ): FieldValues {
   return Object.fromEntries(
-    fields.map((field) => [
-      field.key,
-      field.kind === 'deadline'
-        ? deadlineInput(state.deadlines[field.key] ?? emptyDeadline(), errors, field.key)
-        : (state.texts[field.key] ?? ''),
-    ]),
+    fields.map((field) => {
+      if (field.kind === 'deadline') {
+        const choice = state.deadlines[field.key] ?? emptyDeadline();
+        return [field.key, deadlineInput(choice, errors, field.key)];
+      }
+      const typed = state.texts[field.key] ?? '';
+      if (field.kind === 'text' && field.type === 'date' && !typed) {
+        errors.set(field.key, m.hz_check_date());
+      }
+      return [field.key, typed];
+    }),
   );
 }
 
