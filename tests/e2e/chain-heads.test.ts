@@ -104,6 +104,25 @@ describe('the public chain heads page', () => {
 
     await input.setInputFiles(await fileOf('other.json', { hello: 'world' }));
     await page.getByText('无法读取该文件').waitFor();
+
+    // A hazard recorded after the publication: no proof yet, which is normal (no ✗).
+    const api = new Api(cloud.url);
+    const uscc = await createEnterprise(api, 'cq-gecheng', 'CHAINLATE');
+    const late = await createMarkedHazard(api, 'cq-gecheng', 'CHAINLATE', { enterprise: uscc });
+    const lateLog = (
+      await api.must('GET', `/api/office/hazards/${late}/log`, {
+        as: { role: 'officer', jurisdiction: 'cq-gecheng' },
+      })
+    ).body;
+    expect(lateLog.inclusion).toBeNull();
+    await input.setInputFiles(await fileOf('late.json', lateLog));
+    const pending = page.locator('.verdict[data-verdict="pending"]');
+    await pending.getByText('尚未计入公示的根哈希：下一次每日公示后重新导出日志').waitFor();
+    expect(await pending.textContent()).not.toContain('✗');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    // A log from before the publication with its proof taken away is still an alarm.
+    await input.setInputFiles(await fileOf('stripped.json', { ...exported, inclusion: null }));
+    await page.locator('.verdict[data-verdict="bad"]', { hasText: '其历史可能已被改写' }).waitFor();
     await page.context().close();
   });
 
