@@ -5,8 +5,8 @@ import {
   seedCalendar,
 } from '@qingling/shared/calendar/calendar.ts';
 import { defaultTipTimeLimits, type TipLimit } from '@qingling/shared/tips/time-limits.ts';
+import { duration } from '#lib/office/deadlines.ts';
 import { m } from '#lib/paraglide/messages.js';
-import { getLocale } from '#lib/paraglide/runtime.js';
 
 /**
  * The time left on a tip's running limit, in the unit the limit counts (RULES.md): working
@@ -31,10 +31,7 @@ function daysBetween(from: string, to: string, working: boolean): number {
   return count;
 }
 
-const calendarDays = (count: number) =>
-  new Intl.NumberFormat(getLocale(), { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(
-    count,
-  );
+const calendarDays = (count: number) => duration(count, 'day');
 
 export function timeLeft(limit: TipLimit, deadline: string, now: number): TimeLeft {
   const working = defaultTipTimeLimits[limit].unit === 'working';

@@ -32,20 +32,25 @@ export function formatMoment(iso: string): string {
   }).format(date);
 }
 
-/** Time to a deadline in words: "还剩 3天" or "已逾期 2天" (hours when under a day). */
+/**
+ * A count of days or hours in the reader's language, the number apart from its unit as the
+ * console's other counts are ("60 天", "3 个工作日"; Intl writes zh-CN's "60天").
+ */
+export function duration(amount: number, unit: 'day' | 'hour'): string {
+  return new Intl.NumberFormat(getLocale(), { style: 'unit', unit, unitDisplay: 'long' })
+    .format(amount)
+    .replace(/(\d)(?=\p{Script=Han})/u, '$1 ');
+}
+
+/** Time to a deadline in words: "还剩 3 天" or "已逾期 2 天" (hours when under a day). */
 export function timeLeft(iso: string, now: number): { overdue: boolean; words: string } {
   const left = Date.parse(iso) - now;
   const span = Math.abs(left);
-  const [amount, unit] =
+  const counted =
     span >= dayMs
-      ? [Math.floor(span / dayMs), 'day']
-      : [Math.max(1, Math.floor(span / hourMs)), 'hour'];
-  const duration = new Intl.NumberFormat(getLocale(), {
-    style: 'unit',
-    unit,
-    unitDisplay: 'long',
-  }).format(amount);
+      ? duration(Math.floor(span / dayMs), 'day')
+      : duration(Math.max(1, Math.floor(span / hourMs)), 'hour');
   return left < 0
-    ? { overdue: true, words: m.hz_overdue_by({ duration }) }
-    : { overdue: false, words: m.hz_time_left({ duration }) };
+    ? { overdue: true, words: m.hz_overdue_by({ duration: counted }) }
+    : { overdue: false, words: m.hz_time_left({ duration: counted }) };
 }
