@@ -364,6 +364,12 @@ describe('the public exposure page', () => {
     const item = page.locator('ol li', { hasText: documentNumber });
     await item.getByText('Being rectified').first().waitFor();
     await item.getByText('What must be done').waitFor();
+    // Every day on the card in one format (the found-on date was once 2026-11-06).
+    const days = await item
+      .locator('dt', { hasText: /^(Deadline|Found on|Exposed on)$/ })
+      .evaluateAll((terms) => terms.map((term) => term.nextElementSibling?.textContent ?? ''));
+    expect(days).toHaveLength(3);
+    for (const day of days) expect(day).toMatch(/^[A-Z][a-z]+ \d{1,2}, \d{4}$/);
     await axeClean(page);
     // Another jurisdiction has nothing exposed.
     await page.getByLabel('Jurisdiction').selectOption('fj-xiamen-xiangan');
