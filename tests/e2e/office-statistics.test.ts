@@ -128,6 +128,8 @@ const cells = async (page: Page, selector: string) =>
 describe('the statistics dashboard', () => {
   it('shows charts with their tables, in Chinese, and passes axe', async () => {
     const page = await leaderPage();
+    // The desk's link says what the page holds, as its neighbours do.
+    await page.locator('.places a[href$="/office/statistics"]', { hasText: '攻坚目标' }).waitFor();
     await page.getByRole('link', { name: '统计分析' }).first().click();
     await page.getByRole('heading', { level: 1, name: '统计分析' }).waitFor();
     await page.locator('[data-region="cq-gecheng"]').waitFor();
