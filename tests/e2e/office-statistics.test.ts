@@ -254,6 +254,16 @@ describe('the statistics dashboard', () => {
             };
           }),
         );
+      // A region's name reads on one line, not a character to a line (葛城街道); English
+      // names may wrap between words.
+      const regionLines = await page
+        .locator('table[data-table="regions"] tr[data-region="cq-gecheng"] th')
+        .evaluate((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+        });
+      if (!prefix) expect(regionLines).toBe(1);
       expect(targets.length, prefix || 'zh').toBe(3);
       for (const target of targets) {
         expect(target.nameWidth, prefix || 'zh').toBeGreaterThanOrEqual(150);
