@@ -148,25 +148,45 @@ export class PhotoQueue {
     const added = accepted.map(() => new PhotoItem(crypto.randomUUID()));
     this.items.push(...added);
     let duplicates = 0;
-    for (const [index, file] of accepted.entries()) {
-      const item = this.items.find((candidate) => candidate.id === added[index]?.id);
-      if (!item) continue; // removed while waiting
+    let left = 0;
+    const known = async (key: string | undefined) =>
+      key !== undefined && (await Promise.all(this.items.map((other) => other.key))).includes(key);
+    // Those beyond the room are looked at too: one already here is said to be so, not to be
+    // one too many, and one a dropped duplicate made room for is added.
+    for (const [index, file] of chosen.entries()) {
+      const placed = index < accepted.length;
+      let item = placed
+        ? this.items.find((candidate) => candidate.id === added[index]?.id)
+        : undefined;
+      if (placed && !item) continue; // removed while waiting
       try {
         const photo = await preparePhoto(file);
         const key = await fingerprint(photo);
-        if (key && (await Promise.all(this.items.map((other) => other.key))).includes(key)) {
+        if (await known(key)) {
           duplicates += 1;
-          this.items = this.items.filter((candidate) => candidate !== item);
+          if (item) this.items = this.items.filter((candidate) => candidate !== item);
           continue;
+        }
+        if (!item) {
+          if (this.items.length >= this.max) {
+            left += 1;
+            continue;
+          }
+          item = new PhotoItem(crypto.randomUUID());
+          this.items.push(item);
         }
         item.setPhoto(photo, Promise.resolve(key));
         if (this.keep) await this.#io.keep(item.id, photo);
       } catch (failure) {
+        if (!item) {
+          left += 1;
+          continue;
+        }
         item.status = 'failed';
         item.error = failure instanceof Error ? failure.message : m.photo_unreadable();
       }
     }
-    return { left: chosen.length - accepted.length, duplicates };
+    return { left, duplicates };
   }
 
   /** Photos kept on the phone by an earlier visit. */

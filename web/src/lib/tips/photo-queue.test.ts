@@ -138,3 +138,24 @@ describe('PhotoQueue', () => {
     expect(forgotten).toEqual([['b'], undefined]);
   });
 });
+
+describe('PhotoQueue.add', () => {
+  const file = (name: string) => new File([name], `${name}.jpg`, { type: 'image/jpeg' });
+
+  it('says a photo chosen again is already added, not one too many, when the queue is full', async () => {
+    const { photos } = queue();
+    photos.max = 2;
+    expect(await photos.add([file('a'), file('b')])).toEqual({ left: 0, duplicates: 0 });
+    expect(await photos.add([file('a')])).toEqual({ left: 0, duplicates: 1 });
+    expect(await photos.add([file('c')])).toEqual({ left: 1, duplicates: 0 });
+    expect(photos.items).toHaveLength(2);
+  });
+
+  it('adds a new photo in the room a dropped duplicate left', async () => {
+    const { photos } = queue();
+    photos.max = 2;
+    await photos.add([file('a')]);
+    expect(await photos.add([file('a'), file('b')])).toEqual({ left: 0, duplicates: 1 });
+    expect(photos.items.map((item) => item.status)).toEqual(['ready', 'ready']);
+  });
+});
