@@ -117,8 +117,13 @@ describe('the public chain heads page', () => {
     expect(lateLog.inclusion).toBeNull();
     await input.setInputFiles(await fileOf('late.json', lateLog));
     const pending = page.locator('.verdict[data-verdict="pending"]');
-    await pending.getByText('尚未计入公示的根哈希：下一次每日公示后重新导出日志').waitFor();
-    expect(await pending.textContent()).not.toContain('✗');
+    await pending.getByText('下一次每日公示后重新导出日志，即可在此验证').waitFor();
+    // Not said to be intact: the times are the log's own. Its first record's time is named.
+    const notice = (await pending.textContent()) ?? '';
+    expect(notice).toContain('尚无法验证');
+    expect(notice).not.toContain('✗');
+    expect(notice).not.toContain('日志完整');
+    expect(notice).toMatch(/写于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 之后/);
     expect(await accessibilityViolations(page)).toEqual([]);
     // A log from before the publication with its proof taken away is still an alarm.
     await input.setInputFiles(await fileOf('stripped.json', { ...exported, inclusion: null }));
