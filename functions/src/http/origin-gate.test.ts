@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from './json.ts';
 import { OriginGate, originGate, originSecretCacheMs } from './origin-gate.ts';
 
@@ -60,17 +60,16 @@ describe('the origin gate', () => {
   });
 
   it('is off without its variables (China profile, embedded cloud), and wants both', () => {
-    const saved = { ...process.env };
     try {
-      delete process.env.ORIGIN_VERIFY_SECRET_ARN;
-      delete process.env.ORIGIN_VERIFY_HEADER;
+      vi.stubEnv('ORIGIN_VERIFY_SECRET_ARN', undefined);
+      vi.stubEnv('ORIGIN_VERIFY_HEADER', undefined);
       expect(originGate()).toBeUndefined();
-      process.env.ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+      vi.stubEnv('ORIGIN_VERIFY_HEADER', 'x-origin-verify');
       expect(() => originGate()).toThrow(/go together/);
-      process.env.ORIGIN_VERIFY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:1:secret:o';
+      vi.stubEnv('ORIGIN_VERIFY_SECRET_ARN', 'arn:aws:secretsmanager:us-east-1:1:secret:o');
       expect(originGate()).toBeInstanceOf(OriginGate);
     } finally {
-      process.env = saved;
+      vi.unstubAllEnvs();
     }
   });
 });
