@@ -44,6 +44,8 @@ export class PhotoItem {
   key?: Promise<string | undefined>;
   /** The server's slot (UploadForm.photoId) it was sent to. */
   slot?: string;
+  /** The chosen file's name, size and time, when it came from a file chosen here. */
+  source?: string;
 
   constructor(id: string) {
     this.id = id;
@@ -139,7 +141,9 @@ export class PhotoQueue {
   /**
    * Adds chosen files (resized one after another to spare a phone's memory), each photo once:
    * the same photo chosen again (its resized bytes are the same) is dropped. Returns how many
-   * did not fit and how many were already there.
+   * did not fit and how many were already there. A file beyond the room is resized only if
+   * a dropped duplicate made room for it: else it is one already here if it is the same file
+   * (name, size and time), and one too many if not.
    */
   async add(files: Iterable<File>): Promise<{ left: number; duplicates: number }> {
     const chosen = [...files];
@@ -159,6 +163,12 @@ export class PhotoQueue {
         ? this.items.find((candidate) => candidate.id === added[index]?.id)
         : undefined;
       if (placed && !item) continue; // removed while waiting
+      const source = sourceOf(file);
+      if (!placed && this.items.length >= this.max) {
+        if (this.items.some((other) => other.source === source)) duplicates += 1;
+        else left += 1;
+        continue;
+      }
       try {
         const photo = await preparePhoto(file);
         const key = await fingerprint(photo);
@@ -175,6 +185,7 @@ export class PhotoQueue {
           item = new PhotoItem(crypto.randomUUID());
           this.items.push(item);
         }
+        item.source = source;
         item.setPhoto(photo, Promise.resolve(key));
         if (this.keep) await this.#io.keep(item.id, photo);
       } catch (failure) {
@@ -278,3 +289,6 @@ export class PhotoQueue {
     return allSent;
   }
 }
+
+/** What tells a chosen file from another without reading it. */
+const sourceOf = (file: File) => `${file.name}|${file.size}|${file.lastModified}`;

@@ -140,7 +140,17 @@ describe('PhotoQueue', () => {
 });
 
 describe('PhotoQueue.add', () => {
-  const file = (name: string) => new File([name], `${name}.jpg`, { type: 'image/jpeg' });
+  // A file chosen again in the picker comes with the same name, size and time.
+  const file = (name: string) =>
+    new File([name], `${name}.jpg`, { type: 'image/jpeg', lastModified: 1 });
+  /** A file that counts how often it is read. */
+  class CountedFile extends File {
+    reads = 0;
+    override arrayBuffer() {
+      this.reads += 1;
+      return super.arrayBuffer();
+    }
+  }
 
   it('says a photo chosen again is already added, not one too many, when the queue is full', async () => {
     const { photos } = queue();
@@ -149,6 +159,17 @@ describe('PhotoQueue.add', () => {
     expect(await photos.add([file('a')])).toEqual({ left: 0, duplicates: 1 });
     expect(await photos.add([file('c')])).toEqual({ left: 1, duplicates: 0 });
     expect(photos.items).toHaveLength(2);
+  });
+
+  it('reads no file beyond the room when no duplicate made room: a phone resizes none of them', async () => {
+    const { photos } = queue();
+    photos.max = 2;
+    await photos.add([file('a'), file('b')]);
+    const extra = ['c', 'd', 'e'].map(
+      (name) => new CountedFile([name], `${name}.jpg`, { type: 'image/jpeg', lastModified: 1 }),
+    );
+    expect(await photos.add(extra)).toEqual({ left: 3, duplicates: 0 });
+    expect(extra.map((each) => each.reads)).toEqual([0, 0, 0]);
   });
 
   it('adds a new photo in the room a dropped duplicate left', async () => {
