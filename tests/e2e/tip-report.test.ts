@@ -591,15 +591,24 @@ describe('the public pages on a slow phone', () => {
             page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length),
           )
           .toBe(1);
-        const timing = await page.evaluate(() => ({
+        const timing = await page.evaluate(async () => ({
           paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+          // The largest paint: the page's text may come in a later paint than the first one
+          // (a parser that yields), and the JavaScript must not delay that one either.
+          largest: await new Promise<number>((resolve) => {
+            new PerformanceObserver((entries, observer) => {
+              observer.disconnect();
+              resolve(entries.getEntries().at(-1)?.startTime ?? 0);
+            }).observe({ type: 'largest-contentful-paint', buffered: true });
+          }),
           files: performance
             .getEntriesByType('resource')
             .map((entry) => ({ name: new URL(entry.name).pathname, startTime: entry.startTime })),
         }));
         expect(timing.paint, path).not.toBeNull();
-        const early = timing.files.filter((file) => file.startTime < (timing.paint ?? 0));
-        expect(early, `${path}: fetched before the paint at ${timing.paint} ms`).toEqual([]);
+        const painted = Math.max(timing.paint ?? 0, timing.largest);
+        const early = timing.files.filter((file) => file.startTime < painted);
+        expect(early, `${path}: fetched before the paint at ${painted} ms`).toEqual([]);
         expect(requested.filter((name) => name.includes('favicon'))).toEqual([]);
         if (path !== '/') expect(timing.files.some((file) => file.name.endsWith('.js'))).toBe(true);
       } finally {
