@@ -133,7 +133,10 @@ describe('an officer on a 360 px phone, in Chinese', () => {
     await dialog.getByText('第 2 张，共 2 张', { exact: true }).waitFor();
     const shown = dialog.getByRole('img');
     expect(await shown.getAttribute('alt')).toMatch(/第 2 张，共 2 张/);
-    expect(await shown.evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBe(1600);
+    // The caption changes at once; the photo is there once it has loaded.
+    await expect
+      .poll(() => shown.evaluate((image) => (image as HTMLImageElement).naturalWidth))
+      .toBe(1600);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await thumbnails.first().evaluate((button) => button === document.activeElement)).toBe(
