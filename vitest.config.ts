@@ -48,21 +48,10 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
-          include: ['tests/infra/**/*.test.ts'],
+          include: ['tests/infra/**/*.test.ts', 'tests/aws/**/*.test.ts'],
           // The files share their modules: the CDK library is loaded, and the default stack
           // synthesized (tests/infra/synth.ts), once per worker rather than once per file.
           isolate: false,
-          testTimeout: 120_000,
-          hookTimeout: 300_000,
-        },
-      },
-      {
-        // The template harness: every function bundled and run with its template's
-        // environment and role. Its own project, so that npm test can run it in the lane
-        // that would otherwise finish first (scripts/test.sh).
-        test: {
-          name: 'aws',
-          include: ['tests/aws/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -23,10 +23,9 @@ node scripts/lint-templates.ts || lint_status=$?
 echo "── unit, integration, infrastructure and end-to-end tests"
 # Two lanes at once, one file at a time each. One runs the end-to-end tests (a browser and
 # a stack, waiting on pages more than computing: about 0.7 of a core), then the
-# infrastructure tests; the other runs the unit and integration tests and the template
-# harness (tests/aws, 1 minute: in this lane it evens the two out). One after the other they took 40 minutes
-# on a 2-core machine (bench/README.md, session 19). The first lane's output is printed
-# when it is done (test-results/e2e-infra.log meanwhile).
+# infrastructure tests; the other runs the unit and integration tests. One after the other
+# they took 40 minutes on a 2-core machine (bench/README.md, session 19). The first lane's
+# output is printed when it is done (test-results/e2e-infra.log meanwhile).
 mkdir -p test-results
 results=(test-results/vitest.json test-results/vitest-e2e.json test-results/vitest-infra.json)
 rm -f "${results[@]}" test-results/e2e-infra.log
@@ -50,8 +49,7 @@ lane=$!
 # A script's background lane ignores Ctrl-C (its vitest does not, and stops): the lane stops
 # with the script, and starts nothing more.
 trap 'kill "$lane" 2>/dev/null; exit 130' INT TERM
-run test-results/vitest.json --project unit --project web --project integration --project aws "$@" ||
-  status=$?
+run test-results/vitest.json --project unit --project web --project integration "$@" || status=$?
 wait "$lane" || lane_status=$?
 echo "── end-to-end, then infrastructure tests (run beside the others)"
 cat test-results/e2e-infra.log
