@@ -138,18 +138,19 @@ describe('a tip recorded as a hazard', () => {
   });
 });
 
+/** A command on the tip, as the officer who saw its current revision gives it. */
+async function command(tipId: string, body: Record<string, unknown>) {
+  const tip = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth() });
+  const { revision } = (await tip.json()) as { revision: number };
+  const reply = await postJson(
+    `${cloud.url}/api/office/tips/${tipId}/commands`,
+    { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
+    auth(),
+  );
+  return { ...reply, revisionBefore: revision };
+}
+
 describe("a tip's finding that names a hazard", () => {
-  /** A command on the tip, as the officer who saw its current revision gives it. */
-  async function command(tipId: string, body: Record<string, unknown>) {
-    const tip = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth() });
-    const { revision } = (await tip.json()) as { revision: number };
-    const reply = await postJson(
-      `${cloud.url}/api/office/tips/${tipId}/commands`,
-      { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
-      auth(),
-    );
-    return { ...reply, revisionBefore: revision };
-  }
   const finding = (hazardId: string) => ({
     type: 'record_finding',
     finding: 'substantiated',
@@ -201,24 +202,18 @@ describe("a tip's finding that names a hazard", () => {
 });
 
 describe('a tip found substantiated before its hazard was recorded', () => {
-  const command = async (tipId: string, body: Record<string, unknown>) => {
-    const current = await fetch(`${cloud.url}/api/office/tips/${tipId}`, { headers: auth() });
-    const { revision } = (await current.json()) as { revision: number };
-    const reply = await postJson(
-      `${cloud.url}/api/office/tips/${tipId}/commands`,
-      { idempotencyKey: randomUUID(), expectedRevision: revision, command: body },
-      auth(),
-    );
+  const given = async (tipId: string, body: Record<string, unknown>) => {
+    const reply = await command(tipId, body);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   };
 
   it('names the hazard once the hazard is recorded from it, as if the finding had', async () => {
     const marker = `found-first-${randomUUID().slice(0, 8)}`;
     const tip = await newTip(marker);
-    await command(tip.tipId, { type: 'accept' });
-    await command(tip.tipId, { type: 'start_investigation' });
+    await given(tip.tipId, { type: 'accept' });
+    await given(tip.tipId, { type: 'start_investigation' });
     // The finding names no hazard (it is optional): the hazard is recorded after it.
-    await command(tip.tipId, {
+    await given(tip.tipId, {
       type: 'record_finding',
       finding: 'substantiated',
       note: '现场核查属实，安全出口被堵。',
